@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+// phiscrub: streaming PHI detection and redaction. See README.md for the layer map.
+import PackageDescription
+
+let package = Package(
+    name: "phiscrub",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "phiscrub", targets: ["phiscrub"]),
+        .library(name: "PHIScrub", targets: ["PHIScrub"]),
+        .library(name: "PHIScan", targets: ["PHIScan"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries (Debian: libpcre2-dev, libssl-dev, libicu-dev).
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc")]),
+
+        // Detection: rules, PCRE2 matcher, prefilter, validators, streaming scanner.
+        .target(name: "PHIScan", dependencies: [
+            "CPCRE2", "CICUShim", .product(name: "Yams", package: "Yams"),
+        ]),
+        // Crypto and (later) keys, audit, access and residency policy. Knows nothing of scanning.
+        .target(name: "PHICompliance", dependencies: ["COpenSSL"]),
+        // Operators and the writer that splices replacements into pass-through bytes.
+        .target(name: "PHITransform", dependencies: ["PHIScan", "PHICompliance"]),
+        // The facade agent hosts call.
+        .target(name: "PHIScrub", dependencies: ["PHIScan", "PHITransform", "PHICompliance"]),
+        // Commands as a library so tests run them in process.
+        .target(name: "PHIScrubCLI", dependencies: [
+            "PHIScrub", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "phiscrub", dependencies: ["PHIScrubCLI"]),
+
+        .testTarget(name: "PHIScanTests", dependencies: ["PHIScan"]),
+        .testTarget(name: "PHITransformTests", dependencies: ["PHITransform", "PHIScrub"]),
+        .testTarget(name: "PHIScrubCLITests", dependencies: ["PHIScrubCLI", "PHIScrub"]),
+    ]
+)

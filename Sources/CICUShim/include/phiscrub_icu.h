@@ -1,0 +1,79 @@
+// phiscrub ICU shim: line normalisation for ASCII pattern matching, with an offset map back to the input.
+//
+// This header must stay free of <unicode/*.h>: Swift's Foundation carries its own ICU, and clang rejects
+// a module that brings in a second definition of UErrorCode and friends. ICU is included only by
+// phiscrub_icu.c. Only <stdint.h>/<stddef.h> types appear here.
+#ifndef PHISCRUB_ICU_H
+#define PHISCRUB_ICU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// Status codes of phiscrub_normalize_line.
+#define PHISCRUB_NORM_OK 0
+// out_cap was too small; *out_len holds the exact number of bytes needed. Nothing useful was written.
+#define PHISCRUB_NORM_BUFFER_TOO_SMALL 1
+// ICU could not load its normalisation data or failed on a code point. Callers must fail closed.
+#define PHISCRUB_NORM_ICU_ERROR 2
+// n > UINT32_MAX: offsets would not fit the uint32_t maps.
+#define PHISCRUB_NORM_INPUT_TOO_LARGE 3
+
+// Flags of phiscrub_normalize_line.
+#define PHISCRUB_NORM_KEEP_IGNORABLES 0u
+// Drop Default_Ignorable_Code_Point characters (U+200B zero width space, U+00AD soft hyphen, U+2060 word
+// joiner, U+FEFF, variation selectors, ...) from the output, as NFKC_Casefold does, so that they cannot
+// split a digit run. Dropped characters produce no output byte; a span that encloses them maps back to an
+// original range that encloses them too.
+#define PHISCRUB_NORM_DROP_IGNORABLES 1u
+// For tests: skip the shortcuts (fullwidth ASCII variants, NFKC_Quick_Check=Yes) and ask unorm2_normalize
+// about every non-ASCII code point. Same output, slower.
+#define PHISCRUB_NORM_NO_FAST_PATHS 2u
+
+// Largest number of output bytes that one input byte can produce (UAX #15: NFKC expands UTF-8 at most
+// 11 times, reached by U+FDFA, 3 bytes -> 33 bytes; the extra mappings only shrink). An exhaustive test
+// over all scalars pins this for the linked ICU. 11 * n is therefore always enough, but callers need
+// not allocate that: a too-small buffer gets PHISCRUB_NORM_BUFFER_TOO_SMALL and the exact size.
+#define PHISCRUB_NORM_MAX_EXPANSION 11
+
+// Returns 1 if all n bytes are < 0x80 (NUL counts as ASCII), else 0. p may be NULL when n == 0.
+int phiscrub_is_ascii(const uint8_t *p, size_t n);
+
+// Normalises the n bytes at `in` for matching ASCII patterns, one code point at a time:
+//   - ASCII bytes (including NUL) are copied unchanged.
+//   - Each byte that is not part of a well-formed UTF-8 sequence (0xC0, 0xFF, a lone trail byte, each byte
+//     of a truncated sequence, an encoded surrogate, an overlong form) is copied unchanged, one byte out
+//     for one byte in. The output may therefore be invalid UTF-8: match it as bytes, not in PCRE2_UTF
+//     mode with PCRE2_NO_UTF_CHECK.
+//   - Each well-formed non-ASCII code point is mapped to NFKC(code point) (not casefolded, so letter case
+//     is kept), and then every code point of that result is mapped again:
+//       general category Nd (any decimal digit)               -> '0'..'9' (its digit value)
+//       U+2010..U+2015, U+2212, U+FE58, U+FE63, U+FF0D (dashes) -> '-'
+//       general category Zs (space separators)                -> ' '
+//       Default_Ignorable_Code_Point, if PHISCRUB_NORM_DROP_IGNORABLES -> nothing
+//     and the rest is written as UTF-8.
+// Code points are normalised one by one, not per normalisation segment, so combining sequences are not
+// composed ("e" + U+0301 stays two code points). That keeps every output byte attributable to exactly
+// one input code point, and it never hides an ASCII byte that segment-wise NFKC would show: composition
+// only ever produces non-ASCII characters.
+//
+// For each output byte i, src_start[i] and src_end[i] receive the input byte range [start, end) of the
+// code point (or the single invalid byte) that produced it. Both arrays are non-decreasing. A span [s, e)
+// of the output (s < e) comes from input bytes [src_start[s], src_end[e - 1]).
+//
+// out, src_start and src_end must each have room for out_cap elements (they may be NULL when out_cap is 0,
+// which makes a pure size query). On PHISCRUB_NORM_OK, *out_len is the number of bytes written. On
+// PHISCRUB_NORM_BUFFER_TOO_SMALL, *out_len is the exact number needed; retry with at least that much.
+// Reentrant and thread-safe: it keeps no state between calls.
+int phiscrub_normalize_line(const uint8_t *in, size_t n,
+                            uint8_t *out, uint32_t *src_start, uint32_t *src_end, size_t out_cap,
+                            uint32_t flags, size_t *out_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif // PHISCRUB_ICU_H

@@ -1,0 +1,181 @@
+// phiscrub ICU shim: see include/phiscrub_icu.h for the contract.
+//
+// ICU headers are included here only, never from the public header (Foundation ships its own ICU).
+#include "phiscrub_icu.h"
+
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+#include <unicode/utypes.h>
+
+#define HIGH_BITS 0x8080808080808080ULL
+
+static inline uint64_t load64(const uint8_t *p) {
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+int phiscrub_is_ascii(const uint8_t *p, size_t n) {
+    size_t i = 0;
+    // Four words per step so the compiler can keep the loop branch-light; bail out early on a hit.
+    for (; i + 32 <= n; i += 32) {
+        uint64_t acc = load64(p + i) | load64(p + i + 8) | load64(p + i + 16) | load64(p + i + 24);
+        if (acc & HIGH_BITS) return 0;
+    }
+    for (; i + 8 <= n; i += 8) {
+        if (load64(p + i) & HIGH_BITS) return 0;
+    }
+    for (; i < n; i++) {
+        if (p[i] & 0x80) return 0;
+    }
+    return 1;
+}
+
+// Index of the first byte >= 0x80 at or after i, or n.
+static inline size_t ascii_run_end(const uint8_t *p, size_t i, size_t n) {
+    while (i + 8 <= n) {
+        uint64_t w = load64(p + i) & HIGH_BITS;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (w) return i + ((size_t)__builtin_ctzll(w) >> 3); // lowest set bit belongs to the first byte
+#else
+        if (w) break; // find the byte below
+#endif
+        i += 8;
+    }
+    while (i < n && p[i] < 0x80) i++;
+    return i;
+}
+
+static inline int is_dash(UChar32 c) {
+    return (c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFE58 || c == 0xFE63 || c == 0xFF0D;
+}
+
+// Maps one code point of an NFKC result to the bytes written to the output. Returns the length (0..4).
+static inline int32_t map_code_point(UChar32 c, uint32_t flags, uint8_t buf[U8_MAX_LENGTH]) {
+    if (c < 0x80) {
+        buf[0] = (uint8_t)c;
+        return 1;
+    }
+    if ((flags & PHISCRUB_NORM_DROP_IGNORABLES) && u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+        return 0;
+    }
+    int8_t type = u_charType(c);
+    if (type == U_DECIMAL_DIGIT_NUMBER) {
+        int32_t v = u_charDigitValue(c);
+        if (v >= 0 && v <= 9) {
+            buf[0] = (uint8_t)('0' + v);
+            return 1;
+        }
+    } else if (type == U_SPACE_SEPARATOR) {
+        buf[0] = ' ';
+        return 1;
+    }
+    if (is_dash(c)) {
+        buf[0] = '-';
+        return 1;
+    }
+    int32_t len = 0;
+    U8_APPEND_UNSAFE(buf, len, c);
+    return len;
+}
+
+// NFKC of one code point is at most 18 UTF-16 code units (U+FDFA); leave ample room.
+#define NFKC_SCRATCH 64
+
+// Writes NFKC(c) to norm (UTF-16) and returns its length, or -1 on ICU failure.
+static int32_t nfkc_code_point(const UNormalizer2 *nfkc, UChar32 c, int fast, UChar norm[NFKC_SCRATCH]) {
+    int32_t len = 0;
+    if (fast) {
+        if (c >= 0xFF01 && c <= 0xFF5E) {
+            // Fullwidth ASCII variants, the commonest disguise: NFKC maps them to U+0021..U+007E.
+            norm[len++] = (UChar)(c - 0xFEE0);
+            return len;
+        }
+        if (u_getIntPropertyValue(c, UCHAR_NFKC_QUICK_CHECK) == UNORM_YES) {
+            // NFKC_Quick_Check=Yes: a one-code-point string has no ordering or composition to do, so c is
+            // its own NFKC form. Covers most letters, CJK and Hangul syllables, and skips the much slower
+            // unorm2_normalize call.
+            U16_APPEND_UNSAFE(norm, len, c);
+            return len;
+        }
+    }
+    UChar src[2];
+    U16_APPEND_UNSAFE(src, len, c);
+    UErrorCode err = U_ZERO_ERROR;
+    int32_t norm_len = unorm2_normalize(nfkc, src, len, norm, NFKC_SCRATCH, &err);
+    if (U_FAILURE(err) || norm_len < 0 || norm_len > NFKC_SCRATCH) return -1;
+    return norm_len;
+}
+
+int phiscrub_normalize_line(const uint8_t *in, size_t n,
+                            uint8_t *out, uint32_t *src_start, uint32_t *src_end, size_t out_cap,
+                            uint32_t flags, size_t *out_len) {
+    *out_len = 0;
+    if (n > (size_t)UINT32_MAX) return PHISCRUB_NORM_INPUT_TOO_LARGE;
+    if (out == NULL || src_start == NULL || src_end == NULL) out_cap = 0;
+
+    UErrorCode err = U_ZERO_ERROR;
+    const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&err); // process-wide singleton, cheap after first call
+    if (U_FAILURE(err) || nfkc == NULL) return PHISCRUB_NORM_ICU_ERROR;
+
+    size_t o = 0; // bytes produced so far; keeps counting past out_cap so the caller learns the size needed
+    size_t i = 0;
+    while (i < n) {
+        if (in[i] < 0x80) {
+            size_t end = ascii_run_end(in, i, n);
+            size_t run = end - i;
+            if (o < out_cap) {
+                size_t fit = out_cap - o < run ? out_cap - o : run;
+                memcpy(out + o, in + i, fit);
+                for (size_t k = 0; k < fit; k++) {
+                    src_start[o + k] = (uint32_t)(i + k);
+                    src_end[o + k] = (uint32_t)(i + k + 1);
+                }
+            }
+            o += run;
+            i = end;
+            continue;
+        }
+
+        size_t start = i;
+        UChar32 c;
+        U8_NEXT(in, i, n, c);
+        if (c < 0) {
+            // Ill-formed: U8_NEXT consumed the maximal subpart; keep exactly one byte and resume after it,
+            // so every invalid byte maps to itself.
+            if (o < out_cap) {
+                out[o] = in[start];
+                src_start[o] = (uint32_t)start;
+                src_end[o] = (uint32_t)(start + 1);
+            }
+            o++;
+            i = start + 1;
+            continue;
+        }
+
+        UChar norm[NFKC_SCRATCH];
+        int32_t norm_len = nfkc_code_point(nfkc, c, (flags & PHISCRUB_NORM_NO_FAST_PATHS) == 0, norm);
+        if (norm_len < 0) return PHISCRUB_NORM_ICU_ERROR;
+
+        for (int32_t k = 0; k < norm_len;) {
+            UChar32 d;
+            U16_NEXT_UNSAFE(norm, k, d);
+            uint8_t buf[U8_MAX_LENGTH];
+            int32_t len = map_code_point(d, flags, buf);
+            for (int32_t b = 0; b < len; b++, o++) {
+                if (o < out_cap) {
+                    out[o] = buf[b];
+                    src_start[o] = (uint32_t)start;
+                    src_end[o] = (uint32_t)i;
+                }
+            }
+        }
+    }
+
+    *out_len = o;
+    return o > out_cap ? PHISCRUB_NORM_BUFFER_TOO_SMALL : PHISCRUB_NORM_OK;
+}

@@ -1,0 +1,108 @@
+import CPCRE2
+
+/// A PCRE2 pattern compiled once and JIT-compiled, shared read-only across threads.
+///
+/// `OpaquePointer` is not `Sendable`; the code is immutable after `init` and PCRE2 documents compiled code as
+/// safe to use from several threads at once, so the wrapper is `@unchecked Sendable`. Match data is per worker
+/// (`MatchScratch`).
+public final class CompiledPattern: @unchecked Sendable {
+    let code: OpaquePointer
+    /// Number of capturing groups in the pattern.
+    public let captureCount: Int
+
+    /// Compile options: byte mode (input may be invalid UTF-8; non-ASCII lines are normalised first),
+    /// no `(*UTF)` switch from inside a pattern, no `\C`.
+    static let compileOptions: UInt32 = UInt32(PCRE2_NEVER_UTF) | UInt32(PCRE2_NEVER_UCP)
+        | UInt32(PCRE2_NEVER_BACKSLASH_C)
+
+    /// Compiles and JIT-compiles `pattern`. Throws `PatternError` with PCRE2's message and offset.
+    public init(_ pattern: String) throws(PatternError) {
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let compiled: OpaquePointer? = pattern.utf8CString.withUnsafeBufferPointer { buf in
+            buf.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: buf.count) { p in
+                pcre2_compile_8(p, buf.count - 1, Self.compileOptions, &errorCode, &errorOffset, nil)
+            }
+        }
+        guard let compiled else {
+            throw PatternError(message: Self.message(for: errorCode), offset: errorOffset)
+        }
+        let jit = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE))
+        if jit != 0 {
+            pcre2_code_free_8(compiled)
+            throw PatternError(message: "JIT compilation failed: " + Self.message(for: jit), offset: nil)
+        }
+        var captures: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
+        self.code = compiled
+        self.captureCount = Int(captures)
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// PCRE2's text for an error code.
+    static func message(for code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = pcre2_get_error_message_8(code, &buffer, buffer.count)
+        return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "PCRE2 error \(code)"
+    }
+}
+
+/// Why a pattern did not compile.
+public struct PatternError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    /// Byte offset in the pattern where PCRE2 stopped, when it says.
+    public var offset: Int?
+    public var description: String { offset.map { "\(message) at pattern offset \($0)" } ?? message }
+}
+
+/// The outcome of one match attempt.
+public enum MatchOutcome: Equatable {
+    /// Match of group `group` at the given byte range; `whole` is group 0's range.
+    case match(span: Range<Int>, whole: Range<Int>)
+    /// No match at or after the start offset.
+    case noMatch
+    /// The match limit or another resource limit was hit: the subject was not fully searched.
+    case limitExceeded
+}
+
+/// Per-worker PCRE2 match state: one match data block sized for the largest pattern and a match context with
+/// a match limit. Not thread-safe; create one per thread or task.
+public final class MatchScratch {
+    let matchData: OpaquePointer
+    let context: OpaquePointer
+
+    /// Default limit on backtracking steps per match attempt; a pattern that needs more fails closed.
+    public static let defaultMatchLimit: UInt32 = 200_000
+
+    public init(maxCaptures: Int = 16, matchLimit: UInt32 = MatchScratch.defaultMatchLimit) {
+        matchData = pcre2_match_data_create_8(UInt32(maxCaptures + 1), nil)!
+        context = pcre2_match_context_create_8(nil)!
+        pcre2_set_match_limit_8(context, matchLimit)
+        pcre2_set_depth_limit_8(context, matchLimit)
+    }
+
+    deinit {
+        pcre2_match_data_free_8(matchData)
+        pcre2_match_context_free_8(context)
+    }
+
+    /// Runs `pattern` over `subject[0..<length]` from `startOffset` and reports group `group`'s span.
+    /// A match where that group did not participate is reported as a match with an empty span at its start.
+    @inline(__always)
+    public func match(
+        _ pattern: CompiledPattern, subject: UnsafePointer<UInt8>, length: Int, startOffset: Int, group: Int
+    ) -> MatchOutcome {
+        let rc = pcre2_jit_match_8(pattern.code, subject, length, startOffset, 0, matchData, context)
+        if rc >= 0 {
+            let ov = pcre2_get_ovector_pointer_8(matchData)!
+            let whole = ov[0]..<ov[1]
+            if group == 0 { return .match(span: whole, whole: whole) }
+            let s = ov[2 * group], e = ov[2 * group + 1]
+            if s < 0 || e < 0 || rc <= group { return .match(span: ov[0]..<ov[0], whole: whole) }
+            return .match(span: s..<e, whole: whole)
+        }
+        if rc == PCRE2_ERROR_NOMATCH { return .noMatch }
+        return .limitExceeded
+    }
+}

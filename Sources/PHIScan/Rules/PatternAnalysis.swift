@@ -1,0 +1,293 @@
+/// Static checks on a rule pattern that PCRE2 does not offer: every match must be bounded in length (so a long
+/// line can be cut with a fixed overlap) and must not be able to contain a newline (line mode).
+///
+/// The analysis walks the pattern text with a small recursive-descent parser over the PCRE2 syntax rule
+/// authors need (groups, alternation, classes, escapes, quantifiers, lookarounds, backreferences) and rejects
+/// what it cannot bound, with a message that says what to write instead.
+public struct PatternAnalysis: Sendable, Equatable {
+    /// Longest possible match in bytes.
+    public var maxWidth: Int
+
+    /// Analyses `pattern`; throws a message naming the construct and its offset.
+    public static func analyze(_ pattern: String) throws(PatternAnalysisError) -> PatternAnalysis {
+        var parser = Parser(bytes: Array(pattern.utf8))
+        let width = try parser.parseAlternation(depth: 0)
+        if parser.pos < parser.bytes.count {
+            throw PatternAnalysisError(message: "unbalanced ')'", offset: parser.pos)
+        }
+        return PatternAnalysis(maxWidth: width)
+    }
+}
+
+/// Why a pattern was rejected by the static analysis.
+public struct PatternAnalysisError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var offset: Int
+    public var description: String { "\(message) (pattern offset \(offset))" }
+}
+
+private struct Parser {
+    let bytes: [UInt8]
+    var pos = 0
+    var groupCount = 0
+    var groupWidths: [Int: Int] = [:]
+
+    /// Widths past this are treated as unbounded.
+    static let cap = 1 << 20
+
+    func fail(_ message: String, at offset: Int? = nil) -> PatternAnalysisError {
+        PatternAnalysisError(message: message, offset: offset ?? pos)
+    }
+
+    var atEnd: Bool { pos >= bytes.count }
+    func peek(_ k: Int = 0) -> UInt8? { pos + k < bytes.count ? bytes[pos + k] : nil }
+
+    mutating func parseAlternation(depth: Int) throws(PatternAnalysisError) -> Int {
+        if depth > 64 { throw fail("groups nested too deeply") }
+        var best = try parseSequence(depth: depth)
+        while peek() == UInt8(ascii: "|") {
+            pos += 1
+            best = max(best, try parseSequence(depth: depth))
+        }
+        return best
+    }
+
+    mutating func parseSequence(depth: Int) throws(PatternAnalysisError) -> Int {
+        var total = 0
+        while let c = peek(), c != UInt8(ascii: "|"), c != UInt8(ascii: ")") {
+            let atomStart = pos
+            let width = try parseAtom(depth: depth)
+            let quantified = try parseQuantifier(width: width, atomStart: atomStart)
+            total = min(Self.cap, total + quantified)
+        }
+        return total
+    }
+
+    /// Applies a following quantifier, if any, to an atom of `width`.
+    mutating func parseQuantifier(width: Int, atomStart: Int) throws(PatternAnalysisError) -> Int {
+        guard let c = peek() else { return width }
+        var result = width
+        switch c {
+        case UInt8(ascii: "*"), UInt8(ascii: "+"):
+            throw fail("unbounded quantifier '\(Character(UnicodeScalar(c)))': use {m,n} with an upper bound")
+        case UInt8(ascii: "?"):
+            pos += 1
+        case UInt8(ascii: "{"):
+            guard let (lo, hi, length) = braceQuantifier(at: pos) else { return width }
+            if hi == nil { throw fail("unbounded quantifier '{\(lo),}': give an upper bound") }
+            pos += length
+            result = min(Self.cap, width * hi!)
+        default:
+            return width
+        }
+        // Lazy or possessive suffix.
+        if let s = peek(), s == UInt8(ascii: "?") || s == UInt8(ascii: "+") { pos += 1 }
+        if let s = peek(), s == UInt8(ascii: "*") || s == UInt8(ascii: "+") || s == UInt8(ascii: "{") && braceQuantifier(at: pos) != nil {
+            throw fail("repeated quantifier")
+        }
+        return result
+    }
+
+    /// Parses `{n}`, `{n,}`, `{n,m}` at `i`; nil when the brace is a literal.
+    func braceQuantifier(at i: Int) -> (Int, Int?, Int)? {
+        var j = i + 1
+        func number() -> Int? {
+            var n = 0, digits = 0
+            while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39 {
+                n = min(Self.cap, n * 10 + Int(bytes[j] - 0x30))
+                j += 1
+                digits += 1
+            }
+            return digits > 0 ? n : nil
+        }
+        guard let lo = number() else { return nil }
+        if j < bytes.count, bytes[j] == UInt8(ascii: "}") { return (lo, lo, j + 1 - i) }
+        guard j < bytes.count, bytes[j] == UInt8(ascii: ",") else { return nil }
+        j += 1
+        let hi = number()
+        guard j < bytes.count, bytes[j] == UInt8(ascii: "}") else { return nil }
+        if let hi, hi < lo { return nil }
+        return (lo, hi, j + 1 - i)
+    }
+
+    mutating func parseAtom(depth: Int) throws(PatternAnalysisError) -> Int {
+        let c = bytes[pos]
+        switch c {
+        case UInt8(ascii: "("): return try parseGroup(depth: depth)
+        case UInt8(ascii: "["): return try parseClass()
+        case UInt8(ascii: "\\"): return try parseEscape()
+        case UInt8(ascii: "^"), UInt8(ascii: "$"):
+            pos += 1
+            return 0
+        case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"):
+            throw fail("quantifier without an atom")
+        default:
+            pos += 1
+            return 1  // '.' (no DOTALL allowed) or a literal byte
+        }
+    }
+
+    mutating func parseGroup(depth: Int) throws(PatternAnalysisError) -> Int {
+        let open = pos
+        pos += 1
+        var capturing = true
+        var zeroWidth = false
+        if peek() == UInt8(ascii: "*") { throw fail("backtracking verbs are not supported in rules") }
+        if peek() == UInt8(ascii: "?") {
+            pos += 1
+            guard let k = peek() else { throw fail("unterminated group", at: open) }
+            switch k {
+            case UInt8(ascii: ":"), UInt8(ascii: ">"), UInt8(ascii: "|"):
+                capturing = false
+                pos += 1
+            case UInt8(ascii: "="), UInt8(ascii: "!"):
+                capturing = false; zeroWidth = true
+                pos += 1
+            case UInt8(ascii: "<") where peek(1) == UInt8(ascii: "=") || peek(1) == UInt8(ascii: "!"):
+                capturing = false; zeroWidth = true
+                pos += 2
+            case UInt8(ascii: "<"), UInt8(ascii: "'"), UInt8(ascii: "P"):
+                // Named group: skip the name.
+                if k == UInt8(ascii: "P") { pos += 1 }
+                let close: UInt8 = peek() == UInt8(ascii: "'") ? UInt8(ascii: "'") : UInt8(ascii: ">")
+                while let b = peek(), b != close { pos += 1 }
+                if atEnd { throw fail("unterminated group name", at: open) }
+                pos += 1
+            default:
+                // Inline options (?i) (?-i) (?i: ...)
+                var flags: [UInt8] = []
+                while let b = peek(), b != UInt8(ascii: ")"), b != UInt8(ascii: ":") {
+                    flags.append(b)
+                    pos += 1
+                }
+                for f in flags {
+                    switch f {
+                    case UInt8(ascii: "i"), UInt8(ascii: "-"), UInt8(ascii: "U"), UInt8(ascii: "J"), UInt8(ascii: "n"): continue
+                    case UInt8(ascii: "s"): throw fail("(?s) lets '.' match a newline; rules match within one line", at: open)
+                    case UInt8(ascii: "x"): throw fail("(?x) extended mode is not supported in rules", at: open)
+                    case UInt8(ascii: "m"): continue
+                    default:
+                        if f >= 0x30 && f <= 0x39 || f == UInt8(ascii: "R") || f == UInt8(ascii: "&") {
+                            throw fail("recursion and subroutine calls are not supported in rules", at: open)
+                        }
+                        throw fail("unsupported group syntax", at: open)
+                    }
+                }
+                if atEnd { throw fail("unterminated group", at: open) }
+                if bytes[pos] == UInt8(ascii: ")") {
+                    pos += 1
+                    return 0
+                }
+                pos += 1  // ':'
+                capturing = false
+            }
+        }
+        var number = 0
+        if capturing {
+            groupCount += 1
+            number = groupCount
+        }
+        let width = try parseAlternation(depth: depth + 1)
+        guard peek() == UInt8(ascii: ")") else { throw fail("missing ')'", at: open) }
+        pos += 1
+        if capturing { groupWidths[number] = width }
+        return zeroWidth ? 0 : width
+    }
+
+    mutating func parseClass() throws(PatternAnalysisError) -> Int {
+        let open = pos
+        pos += 1
+        var negated = false
+        var containsNewline = false
+        if peek() == UInt8(ascii: "^") {
+            negated = true
+            pos += 1
+        }
+        var first = true
+        while true {
+            guard let b = peek() else { throw fail("missing ']'", at: open) }
+            if b == UInt8(ascii: "]") && !first { pos += 1; break }
+            first = false
+            if b == UInt8(ascii: "[") && peek(1) == UInt8(ascii: ":") {
+                // POSIX class [:name:]
+                let start = pos
+                while let x = peek(), !(x == UInt8(ascii: "]") && bytes[pos - 1] == UInt8(ascii: ":")) { pos += 1 }
+                pos += 1
+                let name = String(decoding: bytes[start..<min(pos, bytes.count)], as: UTF8.self)
+                if name.contains("^") || name.contains("space") || name.contains("cntrl") {
+                    throw fail("POSIX class \(name) can match a newline", at: start)
+                }
+                continue
+            }
+            if b == UInt8(ascii: "\\") {
+                guard let e = peek(1) else { throw fail("trailing backslash") }
+                switch e {
+                case UInt8(ascii: "n"): containsNewline = true
+                case UInt8(ascii: "s"), UInt8(ascii: "S"), UInt8(ascii: "D"), UInt8(ascii: "W"), UInt8(ascii: "H"),
+                     UInt8(ascii: "v"), UInt8(ascii: "R"), UInt8(ascii: "p"), UInt8(ascii: "P"):
+                    if !negated {
+                        throw fail("\\\(Character(UnicodeScalar(e))) in a class can match a newline; use an explicit class such as [ \\t]")
+                    }
+                case UInt8(ascii: "x"), UInt8(ascii: "0"):
+                    throw fail("numeric escapes in classes are not supported in rules; write the byte literally")
+                default: break
+                }
+                pos += 2
+                continue
+            }
+            if b == 0x0A { containsNewline = true }
+            pos += 1
+        }
+        if negated && !containsNewline {
+            throw fail("negated class can match a newline; add \\n to it, e.g. [^\\n,;]", at: open)
+        }
+        return 1
+    }
+
+    mutating func parseEscape() throws(PatternAnalysisError) -> Int {
+        let at = pos
+        guard let e = peek(1) else { throw fail("trailing backslash") }
+        pos += 2
+        switch e {
+        case UInt8(ascii: "d"), UInt8(ascii: "w"), UInt8(ascii: "h"), UInt8(ascii: "t"), UInt8(ascii: "V"),
+             UInt8(ascii: "N"):
+            return 1
+        case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "A"), UInt8(ascii: "z"), UInt8(ascii: "Z"),
+             UInt8(ascii: "G"), UInt8(ascii: "K"):
+            return 0
+        case UInt8(ascii: "s"), UInt8(ascii: "S"), UInt8(ascii: "D"), UInt8(ascii: "W"), UInt8(ascii: "H"),
+             UInt8(ascii: "v"), UInt8(ascii: "R"), UInt8(ascii: "X"), UInt8(ascii: "n"), UInt8(ascii: "C"):
+            throw fail("\\\(Character(UnicodeScalar(e))) can match a newline; rules match within one line (use [ \\t], [0-9], [^\\n...])", at: at)
+        case UInt8(ascii: "p"), UInt8(ascii: "P"):
+            throw fail("Unicode properties are not supported; rules use ASCII classes", at: at)
+        case UInt8(ascii: "x"), UInt8(ascii: "o"), UInt8(ascii: "c"):
+            throw fail("numeric and control escapes are not supported in rules; write the byte literally", at: at)
+        case UInt8(ascii: "Q"):
+            // \Q...\E literal run.
+            var n = 0
+            while pos < bytes.count {
+                if bytes[pos] == UInt8(ascii: "\\"), peek(1) == UInt8(ascii: "E") { pos += 2; return n }
+                if bytes[pos] == 0x0A { throw fail("newline inside \\Q...\\E") }
+                n += 1
+                pos += 1
+            }
+            return n
+        case UInt8(ascii: "E"): return 0
+        case UInt8(ascii: "g"), UInt8(ascii: "k"):
+            throw fail("named and relative backreferences are not supported; use \\1..\\9", at: at)
+        case UInt8(ascii: "1")...UInt8(ascii: "9"):
+            let number = Int(e - 0x30)
+            guard let w = groupWidths[number] else {
+                throw fail("backreference \\\(number) to a group that is not closed before it", at: at)
+            }
+            return w
+        case UInt8(ascii: "0"):
+            throw fail("octal escapes are not supported in rules", at: at)
+        default:
+            if (e >= UInt8(ascii: "a") && e <= UInt8(ascii: "z")) || (e >= UInt8(ascii: "A") && e <= UInt8(ascii: "Z")) {
+                throw fail("unsupported escape \\\(Character(UnicodeScalar(e)))", at: at)
+            }
+            return 1  // escaped punctuation
+        }
+    }
+}

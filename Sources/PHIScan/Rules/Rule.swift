@@ -1,0 +1,119 @@
+/// A detection rule as declared in a rule pack, before compilation.
+public struct Rule: Sendable, Hashable {
+    /// Unique id within the loaded rule set, e.g. `ssn-formatted`.
+    public var id: String
+    /// Entity type reported in findings and used for the replacement token, e.g. `SSN`.
+    public var entity: String
+    /// HIPAA Safe Harbor category the entity belongs to.
+    public var category: SafeHarborCategory
+    /// PCRE2 pattern (byte mode, ASCII classes). Must be bounded and unable to match a newline.
+    public var pattern: String
+    /// Capture group whose span is the PHI (0 = the whole match). Lets a keyword lead the pattern without being redacted.
+    public var group: Int
+    /// Declared upper bound on the length of a match, in bytes; checked against the pattern at load.
+    public var maxLength: Int
+    /// Check applied to the span; a span that fails it is not reported as this entity.
+    public var validator: ValidatorKind?
+    /// Cheap per-line condition that must hold for the rule to be tried on a line (see `Trigger`).
+    public var trigger: Trigger
+    /// Words that raise confidence when they occur, whole-word and case-insensitive, near the span.
+    public var contextWords: [String]
+    /// How many bytes before and after the span are searched for context words.
+    public var contextWindow: Int
+    /// Added to the confidence when a context word is present.
+    public var contextBoost: Double
+    /// Confidence of a validated match without context.
+    public var confidence: Double
+    /// Tie-breaker when two findings have the same span length and confidence (higher wins).
+    public var priority: Int
+    /// Texts the rule must find something in; a `⟦...⟧` pair marks the exact span expected.
+    public var matchExamples: [String]
+    /// Texts in which the rule must find nothing.
+    public var nomatchExamples: [String]
+    /// Where the rule was declared, for diagnostics.
+    public var source: SourceLocation
+
+    public init(
+        id: String, entity: String, category: SafeHarborCategory, pattern: String, group: Int = 0,
+        maxLength: Int, validator: ValidatorKind? = nil, trigger: Trigger = .always,
+        contextWords: [String] = [], contextWindow: Int = 48, contextBoost: Double = 0.1,
+        confidence: Double = 0.8, priority: Int = 0, matchExamples: [String] = [], nomatchExamples: [String] = [],
+        source: SourceLocation = SourceLocation(file: "<inline>", line: 0)
+    ) {
+        self.id = id
+        self.entity = entity
+        self.category = category
+        self.pattern = pattern
+        self.group = group
+        self.maxLength = maxLength
+        self.validator = validator
+        self.trigger = trigger
+        self.contextWords = contextWords
+        self.contextWindow = contextWindow
+        self.contextBoost = contextBoost
+        self.confidence = confidence
+        self.priority = priority
+        self.matchExamples = matchExamples
+        self.nomatchExamples = nomatchExamples
+        self.source = source
+    }
+}
+
+/// A file and line, for error messages.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+    public var description: String { "\(file):\(line)" }
+}
+
+/// The prefilter of a rule: a cheap property of a line that is true whenever the rule can report a finding on it.
+///
+/// Each trigger is also a *claim* the engine checks on every match (`TriggerClaim`): a match that does not have
+/// the property is dropped. That makes the prefilter exact by construction: a rule can only report spans whose
+/// line passes its trigger, so skipping lines that fail it never loses a finding.
+/// Several conditions in one trigger are alternatives (any one suffices).
+public struct Trigger: Sendable, Hashable {
+    /// A run of digits and single/double separators (`-`, `.`, space, `/`, `(`, `)`, `+`) holding at least this
+    /// many digits. A digit group directly followed by `:` and a digit (a time of day) does not count.
+    public var digits: Int?
+    /// A run of digits and separators holding at least this many dots (dotted quads).
+    public var dots: Int?
+    /// Whole-word keywords (ASCII); any one on the line fires the rule. Case-insensitive unless
+    /// `caseSensitive` is set (useful for titles such as `Ms` that collide with units like `12 ms`).
+    public var keywords: [String]
+    /// Keywords must match with the case given.
+    public var caseSensitive: Bool
+    /// Bytes of which any one on the line fires the rule (e.g. `@`).
+    public var bytes: [UInt8]
+    /// A maximal run of ASCII letters and digits of exactly one of these lengths.
+    public var alnumRun: [Int]
+    /// A run of letters and digits joined by single dashes holding at least this many letters and digits.
+    public var dashedAlnum: Int?
+    /// A run of hex digits and colons with `::`, three or more colons, or two colons and a hex letter (IPv6).
+    public var hexColon: Bool
+
+    public init(digits: Int? = nil, dots: Int? = nil, keywords: [String] = [], bytes: [UInt8] = [],
+                alnumRun: [Int] = [], dashedAlnum: Int? = nil, hexColon: Bool = false, caseSensitive: Bool = false) {
+        self.digits = digits
+        self.caseSensitive = caseSensitive
+        self.dots = dots
+        self.keywords = keywords
+        self.bytes = bytes
+        self.alnumRun = alnumRun
+        self.dashedAlnum = dashedAlnum
+        self.hexColon = hexColon
+    }
+
+    /// No prefilter: the rule runs on every line (correct, slow; for user packs that do not declare one).
+    public static let always = Trigger()
+
+    /// True when no condition is set.
+    public var isAlways: Bool {
+        digits == nil && dots == nil && keywords.isEmpty && bytes.isEmpty && alnumRun.isEmpty
+            && dashedAlnum == nil && !hexColon
+    }
+}

@@ -1,0 +1,52 @@
+/// Checks each rule against its own `examples`: every `match` text yields a finding of the rule (at the marked
+/// span when the text marks one with `⟦` and `⟧`), every `nomatch` text yields none. The rule is run alone, with
+/// its prefilter, validator and claims, exactly as the scanner runs it.
+public enum RuleExamples {
+    /// Markers for an expected span inside an example.
+    public static let open = "⟦", close = "⟧"
+
+    /// Returns a diagnostic per failing example (never containing the example text beyond what the pack shows).
+    public static func check(_ rules: [Rule]) -> [RuleDiagnostic] {
+        var problems: [RuleDiagnostic] = []
+        for rule in rules {
+            let set: RuleSet
+            do { set = try RuleSet(rules: [rule]) } catch {
+                problems.append(contentsOf: error.diagnostics)
+                continue
+            }
+            let scanner = LineScanner(ruleSet: set)
+            for (i, example) in rule.matchExamples.enumerated() {
+                let (text, spans) = stripMarkers(example)
+                let found = scanner.scan(text).filter { $0.ruleID == rule.id }
+                if found.isEmpty {
+                    problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id,
+                                                   message: "match example \(i + 1) is not matched"))
+                } else if !spans.isEmpty && found.map({ $0.start..<$0.end }) != spans {
+                    problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id,
+                        message: "match example \(i + 1): found spans \(found.map { "\($0.start)..<\($0.end)" }) but marked \(spans.map { "\($0)" })"))
+                }
+            }
+            for (i, example) in rule.nomatchExamples.enumerated() {
+                let (text, _) = stripMarkers(example)
+                if !scanner.scan(text).filter({ $0.ruleID == rule.id }).isEmpty {
+                    problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id,
+                                                   message: "nomatch example \(i + 1) is matched"))
+                }
+            }
+        }
+        return problems
+    }
+
+    /// Removes `⟦`/`⟧` markers, returning the bytes and the marked byte ranges.
+    public static func stripMarkers(_ marked: String) -> (bytes: [UInt8], spans: [Range<Int>]) {
+        var out: [UInt8] = []
+        var spans: [Range<Int>] = []
+        var openAt: Int?
+        for ch in marked {
+            if String(ch) == open { openAt = out.count; continue }
+            if String(ch) == close, let s = openAt { spans.append(s..<out.count); openAt = nil; continue }
+            out.append(contentsOf: String(ch).utf8)
+        }
+        return (out, spans)
+    }
+}

@@ -1,0 +1,260 @@
+import Foundation
+import Yams
+
+/// Reads rule packs (YAML) into `Rule`s, reporting every problem with file, line and rule id in one pass.
+///
+/// A pack is a mapping with `pack` (a name), optional `description`, and `rules`, a list of rule mappings with the
+/// keys documented in `rules/README.md`. Unknown keys are errors.
+public enum RuleLoader {
+    static let ruleKeys: Set<String> = [
+        "id", "entity", "category", "pattern", "group", "max_length", "validator", "trigger", "context",
+        "context_window", "context_boost", "confidence", "priority", "examples", "description",
+    ]
+    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive"]
+    /// The largest `max_length` a rule may declare.
+    public static let maxRuleLength = 4096
+
+    /// Parses one pack's text. Problems are appended to `diagnostics`; rules with problems are left out.
+    public static func parse(_ text: String, file: String, diagnostics: inout [RuleDiagnostic]) -> [Rule] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file, line: yamlErrorLine(error)),
+                                              ruleID: nil, message: "invalid YAML: \(yamlErrorSummary(error))"))
+            return []
+        } catch {
+            diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file, line: 0), ruleID: nil,
+                                              message: "invalid YAML"))
+            return []
+        }
+        guard let root, let top = root.mapping else {
+            diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file, line: 1), ruleID: nil,
+                                              message: "a rule pack is a mapping with 'pack' and 'rules'"))
+            return []
+        }
+        for (k, _) in top where !["pack", "description", "rules"].contains(k.string ?? "") {
+            diagnostics.append(RuleDiagnostic(location: loc(file, k), ruleID: nil,
+                                              message: "unknown key '\(k.string ?? "?")' (expected pack, description, rules)"))
+        }
+        guard let rulesNode = top["rules"], let list = rulesNode.sequence else {
+            diagnostics.append(RuleDiagnostic(location: loc(file, root), ruleID: nil, message: "missing 'rules' list"))
+            return []
+        }
+        var rules: [Rule] = []
+        for node in list {
+            var ctx = RuleContext(file: file, node: node)
+            if let rule = ctx.build() { rules.append(rule) }
+            diagnostics.append(contentsOf: ctx.problems)
+        }
+        return rules
+    }
+
+    static func loc(_ file: String, _ node: Node) -> SourceLocation {
+        SourceLocation(file: file, line: (node.mark?.line ?? 0))
+    }
+
+    static func yamlErrorLine(_ error: YamlError) -> Int {
+        switch error {
+        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _):
+            return mark.line
+        default:
+            return 0
+        }
+    }
+
+    static func yamlErrorSummary(_ error: YamlError) -> String {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return "\(problem) at column \(mark.column)"
+        default:
+            return "\(error)".split(separator: "\n").first.map(String.init) ?? "unreadable"
+        }
+    }
+}
+
+/// Builds one rule from its YAML node, collecting problems.
+private struct RuleContext {
+    let file: String
+    let node: Node
+    var problems: [RuleDiagnostic] = []
+    var ruleID: String?
+
+    init(file: String, node: Node) {
+        self.file = file
+        self.node = node
+    }
+
+    mutating func problem(_ message: String, at n: Node? = nil) {
+        problems.append(RuleDiagnostic(location: RuleLoader.loc(file, n ?? node), ruleID: ruleID, message: message))
+    }
+
+    func string(_ n: Node?) -> String? {
+        guard let n, case .scalar(let s) = n else { return nil }
+        return s.string
+    }
+
+    mutating func requireString(_ map: Node.Mapping, _ key: String) -> String? {
+        guard let v = map[key] else {
+            problem("missing '\(key)'")
+            return nil
+        }
+        guard let s = string(v), !s.isEmpty else {
+            problem("'\(key)' must be a non-empty string", at: v)
+            return nil
+        }
+        return s
+    }
+
+    mutating func int(_ map: Node.Mapping, _ key: String, range: ClosedRange<Int>) -> Int? {
+        guard let v = map[key] else { return nil }
+        guard let s = string(v), let i = Int(s), range.contains(i) else {
+            problem("'\(key)' must be an integer in \(range.lowerBound)...\(range.upperBound)", at: v)
+            return nil
+        }
+        return i
+    }
+
+    mutating func double(_ map: Node.Mapping, _ key: String) -> Double? {
+        guard let v = map[key] else { return nil }
+        guard let s = string(v), let d = Double(s), (0...1).contains(d) else {
+            problem("'\(key)' must be a number in 0...1", at: v)
+            return nil
+        }
+        return d
+    }
+
+    mutating func stringList(_ n: Node?, _ key: String) -> [String] {
+        guard let n else { return [] }
+        guard let seq = n.sequence else {
+            problem("'\(key)' must be a list of strings", at: n)
+            return []
+        }
+        var out: [String] = []
+        for item in seq {
+            if let s = string(item) { out.append(s) } else { problem("'\(key)' items must be strings", at: item) }
+        }
+        return out
+    }
+
+    mutating func build() -> Rule? {
+        guard let map = node.mapping else {
+            problem("a rule is a mapping")
+            return nil
+        }
+        ruleID = string(map["id"])
+        let before = problems.count
+        for (k, _) in map where !RuleLoader.ruleKeys.contains(k.string ?? "") {
+            problem("unknown key '\(k.string ?? "?")'", at: k)
+        }
+        let id = requireString(map, "id")
+        let entity = requireString(map, "entity")
+        let categoryText = requireString(map, "category")
+        let pattern = requireString(map, "pattern")
+        var category: SafeHarborCategory?
+        if let categoryText {
+            category = SafeHarborCategory(rawValue: categoryText)
+            if category == nil {
+                problem("unknown category '\(categoryText)' (one of: \(SafeHarborCategory.allCases.map(\.rawValue).joined(separator: ", ")))",
+                        at: map["category"])
+            }
+        }
+        let maxLength = int(map, "max_length", range: 1...RuleLoader.maxRuleLength)
+        if map["max_length"] == nil { problem("missing 'max_length'") }
+        var validator: ValidatorKind?
+        if let v = map["validator"] {
+            if let s = string(v), let kind = ValidatorKind(rawValue: s) { validator = kind } else {
+                problem("unknown validator '\(string(v) ?? "?")' (one of: \(ValidatorKind.allCases.map(\.rawValue).joined(separator: ", ")))", at: v)
+            }
+        }
+        let trigger = parseTrigger(map["trigger"])
+        let context = stringList(map["context"], "context")
+        let examples = parseExamples(map["examples"])
+
+        if let pattern, let maxLength {
+            do {
+                let analysis = try PatternAnalysis.analyze(pattern)
+                if analysis.maxWidth > maxLength {
+                    problem("pattern can match up to \(analysis.maxWidth) bytes but max_length is \(maxLength)", at: map["max_length"])
+                }
+            } catch {
+                problem("pattern: \(error)", at: map["pattern"])
+            }
+        }
+        guard problems.count == before, let id, let entity, let category, let pattern, let maxLength else { return nil }
+        return Rule(
+            id: id, entity: entity, category: category, pattern: pattern,
+            group: int(map, "group", range: 0...9) ?? 0, maxLength: maxLength, validator: validator,
+            trigger: trigger, contextWords: context,
+            contextWindow: int(map, "context_window", range: 0...1024) ?? 48,
+            contextBoost: double(map, "context_boost") ?? 0.1,
+            confidence: double(map, "confidence") ?? 0.8,
+            priority: int(map, "priority", range: -1000...1000) ?? 0,
+            matchExamples: examples.match, nomatchExamples: examples.nomatch,
+            source: RuleLoader.loc(file, node))
+    }
+
+    mutating func parseTrigger(_ n: Node?) -> Trigger {
+        guard let n else { return .always }
+        guard let map = n.mapping else {
+            problem("'trigger' must be a mapping", at: n)
+            return .always
+        }
+        for (k, _) in map where !RuleLoader.triggerKeys.contains(k.string ?? "") {
+            problem("unknown trigger '\(k.string ?? "?")' (one of: \(RuleLoader.triggerKeys.sorted().joined(separator: ", ")))", at: k)
+        }
+        var t = Trigger()
+        t.digits = int(map, "digits", range: 1...64)
+        t.dots = int(map, "dots", range: 1...16)
+        t.dashedAlnum = int(map, "dashed_alnum", range: 1...63)
+        t.keywords = stringList(map["keywords"], "trigger.keywords")
+        for kw in t.keywords where kw.utf8.contains(where: { $0 >= 0x80 }) || kw.isEmpty {
+            problem("trigger keyword '\(kw)' must be non-empty ASCII", at: map["keywords"])
+        }
+        for b in stringList(map["bytes"], "trigger.bytes") {
+            guard b.utf8.count == 1, let byte = b.utf8.first, byte < 0x80 else {
+                problem("trigger bytes must be single ASCII characters", at: map["bytes"])
+                continue
+            }
+            t.bytes.append(byte)
+        }
+        if let runs = map["alnum_run"] {
+            for s in stringList(runs, "trigger.alnum_run") {
+                if let len = Int(s), (1...63).contains(len) { t.alnumRun.append(len) } else {
+                    problem("alnum_run lengths must be integers in 1...63", at: runs)
+                }
+            }
+        }
+        if let c = map["case_sensitive"] {
+            if let s = string(c), let b = Bool(s) { t.caseSensitive = b } else {
+                problem("'case_sensitive' must be true or false", at: c)
+            }
+        }
+        if let h = map["hex_colon"] {
+            guard let s = string(h), let b = Bool(s) else {
+                problem("'hex_colon' must be true or false", at: h)
+                return t
+            }
+            t.hexColon = b
+        }
+        return t
+    }
+
+    mutating func parseExamples(_ n: Node?) -> (match: [String], nomatch: [String]) {
+        guard let n else {
+            problem("missing 'examples' (match and nomatch lists)")
+            return ([], [])
+        }
+        guard let map = n.mapping else {
+            problem("'examples' must be a mapping with 'match' and 'nomatch'", at: n)
+            return ([], [])
+        }
+        for (k, _) in map where !["match", "nomatch"].contains(k.string ?? "") {
+            problem("unknown key '\(k.string ?? "?")' in examples", at: k)
+        }
+        let match = stringList(map["match"], "examples.match")
+        let nomatch = stringList(map["nomatch"], "examples.nomatch")
+        if match.isEmpty { problem("examples.match needs at least one example", at: n) }
+        return (match, nomatch)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// Finds and loads rule packs: the default packs shipped in `rules/` and any the user adds.
+public enum RulePacks {
+    /// Environment variable naming a directory of default packs, overriding the built-in search.
+    public static let environmentVariable = "PHISCRUB_RULES_DIR"
+
+    /// The directory holding the default packs: `$PHISCRUB_RULES_DIR`, else `share/phiscrub/rules` or `rules`
+    /// next to or above the executable (an installed prefix or the build tree), else the source checkout this
+    /// library was built from. Nil when none exists.
+    public static func defaultDirectory() -> URL? {
+        let fm = FileManager.default
+        func isPackDir(_ url: URL) -> Bool {
+            var isDir: ObjCBool = false
+            return fm.fileExists(atPath: url.appendingPathComponent("default.yaml").path, isDirectory: &isDir) && !isDir.boolValue
+        }
+        if let env = ProcessInfo.processInfo.environment[environmentVariable], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        var candidates: [URL] = []
+        if let exe = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+            for _ in 0..<6 {
+                candidates.append(dir.appendingPathComponent("share/phiscrub/rules"))
+                candidates.append(dir.appendingPathComponent("rules"))
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        // Sources/PHIScan/Rules/RulePacks.swift -> repository root.
+        let source = URL(fileURLWithPath: #filePath)
+        candidates.append(source.deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("rules"))
+        return candidates.first(where: isPackDir)
+    }
+
+    /// YAML files directly in `directory`, sorted by name.
+    static func packFiles(in directory: URL) throws -> [URL] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .map { directory.appendingPathComponent($0) }
+    }
+
+    /// Loads the default packs (unless `includeDefaults` is false) and then each of `paths` (files or
+    /// directories). A later rule with the same id replaces an earlier one. Throws every problem at once.
+    public static func load(paths: [String] = [], includeDefaults: Bool = true) throws(RuleLoadError) -> [Rule] {
+        var diagnostics: [RuleDiagnostic] = []
+        var files: [URL] = []
+        if includeDefaults {
+            if let dir = defaultDirectory() {
+                do { files += try packFiles(in: dir) } catch {
+                    diagnostics.append(RuleDiagnostic(location: SourceLocation(file: dir.path, line: 0), ruleID: nil,
+                                                      message: "cannot read default rule directory"))
+                }
+            } else {
+                diagnostics.append(RuleDiagnostic(location: SourceLocation(file: "rules/", line: 0), ruleID: nil,
+                    message: "default rule packs not found; set \(environmentVariable) or pass --rules"))
+            }
+        }
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                diagnostics.append(RuleDiagnostic(location: SourceLocation(file: path, line: 0), ruleID: nil,
+                                                  message: "no such file or directory"))
+                continue
+            }
+            if isDir.boolValue {
+                do { files += try packFiles(in: URL(fileURLWithPath: path)) } catch {
+                    diagnostics.append(RuleDiagnostic(location: SourceLocation(file: path, line: 0), ruleID: nil,
+                                                      message: "cannot list directory"))
+                }
+            } else {
+                files.append(URL(fileURLWithPath: path))
+            }
+        }
+        var rules: [Rule] = []
+        var index: [String: Int] = [:]
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file.path) else {
+                diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
+                                                  message: "cannot read file"))
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
+                                                  message: "not UTF-8 text"))
+                continue
+            }
+            for rule in RuleLoader.parse(text, file: file.path, diagnostics: &diagnostics) {
+                if let i = index[rule.id] { rules[i] = rule } else {
+                    index[rule.id] = rules.count
+                    rules.append(rule)
+                }
+            }
+        }
+        if !diagnostics.isEmpty { throw RuleLoadError(diagnostics: diagnostics) }
+        return rules
+    }
+}
+
+extension RuleSet {
+    /// Loads and compiles the default packs plus `paths`; see `RulePacks.load`.
+    public static func load(paths: [String] = [], includeDefaults: Bool = true) throws(RuleLoadError) -> RuleSet {
+        try RuleSet(rules: RulePacks.load(paths: paths, includeDefaults: includeDefaults))
+    }
+
+    /// The default packs alone.
+    public static func loadDefault() throws(RuleLoadError) -> RuleSet { try load() }
+}

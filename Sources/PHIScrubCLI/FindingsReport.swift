@@ -1,0 +1,76 @@
+import PHICompliance
+import PHIScan
+import PHITransform
+
+/// Writes findings as JSON Lines: position, entity, rule, confidence and a keyed fingerprint, never the value.
+final class FindingsJSONLWriter: FindingObserver {
+    let output: FileOutput
+    let fingerprinter: Fingerprinter
+    /// The input being scanned, as given on the command line.
+    var file = "-"
+    private(set) var count = 0
+
+    init(output: FileOutput, fingerprinter: Fingerprinter) {
+        self.output = output
+        self.fingerprinter = fingerprinter
+    }
+
+    func observe(_ f: Finding, lineNumber: Int, column: Int, value: UnsafeBufferPointer<UInt8>) throws {
+        count += 1
+        let fp = fingerprinter.fingerprint(UnsafeRawBufferPointer(value))
+        var line = "{\"file\":\(JSON.quote(file)),\"line\":\(lineNumber),\"column\":\(column),"
+        line += "\"offset\":\(f.start),\"length\":\(f.length),\"entity\":\(JSON.quote(f.entity)),"
+        line += "\"rule\":\(JSON.quote(f.ruleID)),\"confidence\":\(JSON.number(f.confidence)),\"fingerprint\":\"\(fp)\"}\n"
+        try output.write(Array(line.utf8))
+    }
+}
+
+/// Collects findings for a SARIF report.
+final class FindingsCollector: FindingObserver {
+    struct Entry {
+        var file: String
+        var finding: Finding
+        var line: Int
+        var column: Int
+        var fingerprint: String
+    }
+    let fingerprinter: Fingerprinter
+    var file = "-"
+    var entries: [Entry] = []
+
+    init(fingerprinter: Fingerprinter) { self.fingerprinter = fingerprinter }
+
+    func observe(_ f: Finding, lineNumber: Int, column: Int, value: UnsafeBufferPointer<UInt8>) throws {
+        entries.append(Entry(file: file, finding: f, line: lineNumber, column: column,
+                             fingerprint: fingerprinter.fingerprint(UnsafeRawBufferPointer(value))))
+    }
+}
+
+/// Minimal JSON text helpers for hand-written hot-path records.
+enum JSON {
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func number(_ d: Double) -> String {
+        let scaled = (d * 1000).rounded() / 1000
+        return "\(scaled)"
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import PHIScan
+import PHIScrub
+
+/// The `phiscrub` command tree. The executable only calls `PhiScrubCommand.runMain()`; tests call commands in
+/// process.
+public struct PhiScrubCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "phiscrub",
+        abstract: "Find and redact protected health information (PHI) in text streams.",
+        discussion: """
+            With no subcommand, phiscrub is a Unix filter: it reads standard input (or FILEs) and writes the text \
+            with every finding replaced by a typed token such as [SSN]. Everything else passes through byte for byte.
+
+            Exit status: 0 ok; 1 findings (scan only); 2 error, or input withheld because it could not be scanned \
+            completely. A closed output pipe ends the run quietly with status 0.
+            """,
+        version: PhiScrubVersion.current,
+        subcommands: [RedactCommand.self, ScanCommand.self, RulesCommand.self],
+        defaultSubcommand: RedactCommand.self
+    )
+
+    public init() {}
+}
+
+/// The version string printed by `--version`.
+public enum PhiScrubVersion {
+    public static let current = "0.1.0"
+}
+
+/// Options shared by every command that loads rules.
+public struct RuleOptions: ParsableArguments {
+    @Option(name: .customLong("rules"), help: ArgumentHelp(
+        "Add a rule pack file or directory (repeatable). A rule with the id of a default rule replaces it.",
+        valueName: "path"))
+    public var rulePaths: [String] = []
+
+    @Flag(name: .customLong("no-default-rules"), help: "Do not load the default rule packs.")
+    public var noDefaultRules = false
+
+    @Option(name: .customLong("min-confidence"), help: ArgumentHelp(
+        "Ignore findings below this confidence (0...1).", valueName: "x"))
+    public var minConfidence: Double = 0
+
+    public init() {}
+
+    public func validate() throws {
+        guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be between 0 and 1") }
+        if noDefaultRules && rulePaths.isEmpty { throw ValidationError("--no-default-rules needs at least one --rules") }
+    }
+
+    /// Loads and compiles the selected rules.
+    func makeScrubber() throws -> Scrubber {
+        let set = try RuleSet.load(paths: rulePaths, includeDefaults: !noDefaultRules)
+        return Scrubber(ruleSet: set, minConfidence: minConfidence)
+    }
+}
+
+/// An error the CLI reports on one line (or a few, for rule diagnostics) with exit status 2.
+public struct CLIError: Error, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Exit statuses.
+public enum ExitStatus {
+    public static let ok: Int32 = 0
+    public static let findings: Int32 = 1
+    public static let error: Int32 = 2
+}

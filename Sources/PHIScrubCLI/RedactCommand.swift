@@ -1,0 +1,107 @@
+import ArgumentParser
+import PHICompliance
+import PHIScan
+import PHIScrub
+import PHITransform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `phiscrub [redact]`: the filter.
+struct RedactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redact",
+        abstract: "Copy input to output with every PHI finding replaced by a typed token (the default command).",
+        discussion: """
+            Examples:
+              tail -f app.log | phiscrub --line-buffered > clean.log
+              phiscrub --findings findings.jsonl notes.txt > notes.clean.txt
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Files to read; '-' or nothing reads standard input.", valueName: "file"))
+    var files: [String] = []
+
+    @OptionGroup var rules: RuleOptions
+
+    @Option(name: .customLong("findings"), help: ArgumentHelp(
+        "Also write findings as JSON Lines to this file (offsets, entity, rule, confidence, keyed fingerprint; never the value).",
+        valueName: "file"))
+    var findingsPath: String?
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write redacted text here instead of standard output.", valueName: "file"))
+    var outputPath: String?
+
+    @Flag(name: .customLong("line-buffered"), help: "Flush output after every line (for tail -f and other live streams).")
+    var lineBuffered = false
+
+    @Option(name: .customLong("line-cap"), help: ArgumentHelp(
+        "Scan lines longer than this many bytes in overlapping pieces (bounds memory).", valueName: "bytes"))
+    var lineCap: Int = StreamScanner.defaultLineCap
+
+    func validate() throws {
+        guard lineCap >= 1024 else { throw ValidationError("--line-cap must be at least 1024") }
+    }
+
+    func run() throws {
+        let scrubber = try rules.makeScrubber()
+        let output = try OutputFiles.open(outputPath)
+        let findings = try findingsPath.map { FindingsJSONLWriter(output: try OutputFiles.open($0), fingerprinter: try Fingerprinter.random()) }
+        let inputs = files.isEmpty ? ["-"] : files
+        var totals = RedactionStats()
+        var buffer: [UInt8] = []
+        var failures: [String] = []
+        do {
+            for input in inputs {
+                let fd: Int32
+                do { fd = try InputReader.open(input) } catch let error as CLIError {
+                    failures.append(error.message)
+                    continue
+                }
+                defer { if fd != 0 { close(fd) } }
+                let stream = scrubber.makeStreamScanner(lineCap: lineCap)
+                if let findings {
+                    findings.file = input
+                    var sink = RedactingSink(output: output, observer: findings, lineBuffered: lineBuffered)
+                    try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+                    totals.merge(sink.stats)
+                } else {
+                    var sink = RedactingSink(output: output, observer: NoFindingObserver(), lineBuffered: lineBuffered)
+                    try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+                    totals.merge(sink.stats)
+                }
+            }
+            try output.flush()
+            try findings?.output.flush()
+        } catch let error as OutputError where error.code == .brokenPipe {
+            throw ExitCode(ExitStatus.ok)
+        } catch let error as OutputError {
+            throw CLIError(error.message)
+        }
+        if totals.withheld > 0 {
+            failures.append("\(totals.withheld) line(s) withheld: a rule hit the PCRE2 match limit, so they were not written in clear")
+        }
+        if !failures.isEmpty { throw CLIError(failures.joined(separator: "\nphiscrub: ")) }
+    }
+}
+
+extension RedactionStats {
+    mutating func merge(_ other: RedactionStats) {
+        bytesIn += other.bytesIn
+        bytesOut += other.bytesOut
+        lines += other.lines
+        findings += other.findings
+        withheld += other.withheld
+        for (k, v) in other.findingsByEntity { findingsByEntity[k, default: 0] += v }
+    }
+}
+
+/// Opens output files (created 0600: findings and redacted text may still be sensitive).
+enum OutputFiles {
+    static func open(_ path: String?) throws -> FileOutput {
+        guard let path, path != "-" else { return FileOutput(fd: 1, name: "stdout") }
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        if fd < 0 { throw CLIError("\(path): cannot open for writing: \(String(cString: strerror(errno)))") }
+        return FileOutput(fd: fd, name: path)
+    }
+}

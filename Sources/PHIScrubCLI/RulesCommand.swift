@@ -1,0 +1,51 @@
+import ArgumentParser
+import PHIScan
+
+/// `phiscrub rules ...`: inspect and test rule packs.
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Inspect and test rule packs.",
+        subcommands: [Test.self, List.self]
+    )
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load, compile and check every rule against its own examples; list every problem. Exit 2 on any.")
+
+        @OptionGroup var rules: RuleOptions
+
+        func run() throws {
+            let loaded = try RulePacks.load(paths: rules.rulePaths, includeDefaults: !rules.noDefaultRules)
+            let problems = RuleExamples.check(loaded)
+            if !problems.isEmpty { throw RuleLoadError(diagnostics: problems) }
+            let examples = loaded.reduce(0) { $0 + $1.matchExamples.count + $1.nomatchExamples.count }
+            print("\(loaded.count) rules ok, \(examples) examples checked")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List loaded rules: id, entity, category, trigger, source.")
+
+        @OptionGroup var rules: RuleOptions
+
+        func run() throws {
+            let loaded = try RulePacks.load(paths: rules.rulePaths, includeDefaults: !rules.noDefaultRules)
+            for r in loaded {
+                print("\(r.id)\t\(r.entity)\t\(r.category.rawValue)\t\(describe(r.trigger))\t\(r.source)")
+            }
+        }
+
+        func describe(_ t: Trigger) -> String {
+            var parts: [String] = []
+            if let d = t.digits { parts.append("digits>=\(d)") }
+            if let d = t.dots { parts.append("dots>=\(d)") }
+            if !t.keywords.isEmpty { parts.append("keywords(\(t.keywords.count))") }
+            if !t.bytes.isEmpty { parts.append("bytes") }
+            if !t.alnumRun.isEmpty { parts.append("alnum_run=\(t.alnumRun.map(String.init).joined(separator: ","))") }
+            if let d = t.dashedAlnum { parts.append("dashed_alnum>=\(d)") }
+            if t.hexColon { parts.append("hex_colon") }
+            return parts.isEmpty ? "always" : parts.joined(separator: "|")
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import PHICompliance
+import PHIScan
+import PHIScrub
+import PHITransform
+
+/// `phiscrub scan`: report findings only.
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Report PHI findings (JSON Lines or SARIF 2.1.0) without writing redacted text. Exit 1 when anything is found."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case jsonl, sarif
+    }
+
+    @Argument(help: ArgumentHelp("Files to scan; '-' reads standard input.", valueName: "file"))
+    var files: [String] = []
+
+    @OptionGroup var rules: RuleOptions
+
+    @Option(name: .customLong("format"), help: "Report format: jsonl or sarif.")
+    var format: Format = .jsonl
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the report here instead of standard output.", valueName: "file"))
+    var outputPath: String?
+
+    func run() throws {
+        let scrubber = try rules.makeScrubber()
+        let output = try OutputFiles.open(outputPath)
+        let fingerprinter = try Fingerprinter.random()
+        let inputs = files.isEmpty ? ["-"] : files
+        var buffer: [UInt8] = []
+        var failures: [String] = []
+        var found = 0
+        var withheld = 0
+        let jsonl = FindingsJSONLWriter(output: output, fingerprinter: fingerprinter)
+        let sarif = FindingsCollector(fingerprinter: fingerprinter)
+        do {
+            for input in inputs {
+                let fd: Int32
+                do { fd = try InputReader.open(input) } catch let error as CLIError {
+                    failures.append(error.message)
+                    continue
+                }
+                defer { if fd != 0 { close(fd) } }
+                let stream = scrubber.makeStreamScanner()
+                switch format {
+                case .jsonl:
+                    jsonl.file = input
+                    var sink = RedactingSink(output: NullOutput(), observer: jsonl)
+                    try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+                    found += sink.stats.findings
+                    withheld += sink.stats.withheld
+                case .sarif:
+                    sarif.file = input
+                    var sink = RedactingSink(output: NullOutput(), observer: sarif)
+                    try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+                    found += sink.stats.findings
+                    withheld += sink.stats.withheld
+                }
+            }
+            if format == .sarif {
+                try output.write(Array(try SARIF.report(sarif.entries, rules: scrubber.ruleSet)))
+                try output.write([0x0A])
+            }
+            try output.flush()
+        } catch let error as OutputError where error.code == .brokenPipe {
+            throw ExitCode(ExitStatus.ok)
+        } catch let error as OutputError {
+            throw CLIError(error.message)
+        }
+        if withheld > 0 { failures.append("\(withheld) line(s) could not be scanned completely (PCRE2 match limit)") }
+        if !failures.isEmpty { throw CLIError(failures.joined(separator: "\nphiscrub: ")) }
+        if found > 0 { throw ExitCode(ExitStatus.findings) }
+    }
+}
+
+/// Discards output (scan-only runs).
+struct NullOutput: ByteOutput {
+    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {}
+    mutating func flush() throws(OutputError) {}
+}
+
+/// SARIF 2.1.0 report: one run, one reportingDescriptor per rule, one result per finding (no values).
+enum SARIF {
+    struct Log: Encodable {
+        var version = "2.1.0"
+        var schema = "https://json.schemastore.org/sarif-2.1.0.json"
+        var runs: [Run]
+        enum CodingKeys: String, CodingKey { case version, schema = "$schema", runs }
+    }
+    struct Run: Encodable { var tool: Tool; var results: [Result] }
+    struct Tool: Encodable { var driver: Driver }
+    struct Driver: Encodable {
+        var name = "phiscrub"
+        var version = PhiScrubVersion.current
+        var informationUri = "https://example.org/phiscrub"
+        var rules: [Descriptor]
+    }
+    struct Descriptor: Encodable {
+        var id: String
+        var name: String
+        var shortDescription: Text
+        var properties: [String: String]
+    }
+    struct Text: Encodable { var text: String }
+    struct Result: Encodable {
+        var ruleId: String
+        var ruleIndex: Int
+        var level = "warning"
+        var message: Text
+        var locations: [Location]
+        var partialFingerprints: [String: String]
+        var properties: [String: Double]
+    }
+    struct Location: Encodable { var physicalLocation: Physical }
+    struct Physical: Encodable { var artifactLocation: Artifact; var region: Region }
+    struct Artifact: Encodable { var uri: String }
+    struct Region: Encodable {
+        var startLine: Int
+        var startColumn: Int
+        var byteOffset: Int
+        var byteLength: Int
+    }
+
+    static func report(_ entries: [FindingsCollector.Entry], rules: RuleSet) throws -> Data {
+        let ids = rules.rules.map(\.rule.id)
+        let index = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let descriptors = rules.rules.map {
+            Descriptor(id: $0.rule.id, name: $0.rule.entity, shortDescription: Text(text: "\($0.rule.entity) (\($0.rule.category.rawValue))"),
+                       properties: ["category": $0.rule.category.rawValue])
+        }
+        let results = entries.map { e in
+            Result(ruleId: e.finding.ruleID, ruleIndex: index[e.finding.ruleID] ?? 0,
+                   message: Text(text: "\(e.finding.entity) found"),
+                   locations: [Location(physicalLocation: Physical(
+                       artifactLocation: Artifact(uri: e.file == "-" ? "stdin" : e.file),
+                       region: Region(startLine: e.line, startColumn: e.column, byteOffset: e.finding.start,
+                                      byteLength: e.finding.length)))],
+                   partialFingerprints: ["valueHash/v1": e.fingerprint],
+                   properties: ["confidence": e.finding.confidence])
+        }
+        let log = Log(runs: [Run(tool: Tool(driver: Driver(rules: descriptors)), results: results)])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(log)
+    }
+}

@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where transformed bytes go.
+public protocol ByteOutput {
+    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError)
+    mutating func flush() throws(OutputError)
+}
+
+extension ByteOutput {
+    /// Writes a byte array.
+    @inline(__always)
+    public mutating func write(_ bytes: [UInt8]) throws(OutputError) {
+        try bytes.withUnsafeBufferPointer { (b) throws(OutputError) in try write(b) }
+    }
+}
+
+/// Why output failed. A broken pipe is its own case: the filter exits 0 quietly on it.
+public struct OutputError: Error, Sendable, CustomStringConvertible {
+    public enum Code: Sendable { case brokenPipe, ioError }
+    public var code: Code
+    /// The errno text; never data.
+    public var message: String
+    public var description: String { message }
+}
+
+/// A buffered writer over a file descriptor (256 KiB buffer; `write(2)` retried on EINTR and partial writes).
+public final class FileOutput: ByteOutput {
+    let fd: Int32
+    var buffer: [UInt8]
+    let capacity: Int
+    /// Name for error messages (a path or "stdout").
+    public let name: String
+
+    public init(fd: Int32, name: String, capacity: Int = 256 * 1024) {
+        self.fd = fd
+        self.name = name
+        self.capacity = capacity
+        buffer = []
+        buffer.reserveCapacity(capacity)
+    }
+
+    public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {
+        if buffer.count + bytes.count > capacity {
+            try flushBuffer()
+            if bytes.count >= capacity {
+                try writeAll(bytes)
+                return
+            }
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    public func flush() throws(OutputError) { try flushBuffer() }
+
+    /// Writes a byte array.
+    public func write(_ bytes: [UInt8]) throws(OutputError) {
+        try bytes.withUnsafeBufferPointer { (b) throws(OutputError) in try write(b) }
+    }
+
+    func flushBuffer() throws(OutputError) {
+        if buffer.isEmpty { return }
+        defer { buffer.removeAll(keepingCapacity: true) }
+        try buffer.withUnsafeBufferPointer { (b) throws(OutputError) in try writeAll(b) }
+    }
+
+    func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {
+        guard var p = bytes.baseAddress else { return }
+        var left = bytes.count
+        while left > 0 {
+            let n = Glibc.write(fd, p, left)
+            if n < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                if e == EPIPE { throw OutputError(code: .brokenPipe, message: "\(name): broken pipe") }
+                throw OutputError(code: .ioError, message: "\(name): write failed: \(String(cString: strerror(e)))")
+            }
+            p += n
+            left -= n
+        }
+    }
+}
+
+/// Collects output in memory (library calls, tests).
+public struct MemoryOutput: ByteOutput {
+    public var bytes: [UInt8] = []
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+    public mutating func write(_ b: UnsafeBufferPointer<UInt8>) throws(OutputError) { bytes.append(contentsOf: b) }
+    public mutating func flush() throws(OutputError) {}
+}

@@ -1,0 +1,115 @@
+import PHIScan
+
+/// What replaces a finding in the output. Operators beyond typed redaction (mask, token, encrypt, shift,
+/// generalize) plug in here.
+public enum ReplacementPolicy: Sendable {
+    /// `[ENTITY]`, e.g. `[SSN]`.
+    case typedToken
+
+    /// The replacement bytes for one finding.
+    @inline(__always)
+    func replacement(for finding: Finding, cache: inout [String: [UInt8]]) -> [UInt8] {
+        if let hit = cache[finding.entity] { return hit }
+        let token = Array("[\(finding.entity)]".utf8)
+        cache[finding.entity] = token
+        return token
+    }
+}
+
+/// Text written in place of a line that could not be fully scanned (fail closed).
+public let withheldMarker: [UInt8] = Array("[WITHHELD]".utf8)
+
+/// Counts of what a run did, for summaries and exit codes. Never holds values.
+public struct RedactionStats: Sendable, Equatable {
+    public var bytesIn = 0
+    public var bytesOut = 0
+    public var lines = 0
+    public var findings = 0
+    public var findingsByEntity: [String: Int] = [:]
+    /// Segments withheld because a rule hit the PCRE2 match limit.
+    public var withheld = 0
+    public init() {}
+}
+
+/// Receives each finding with its position, for a findings report alongside the redacted output.
+public protocol FindingObserver {
+    /// `lineNumber` is 1-based; `column` is the 1-based byte column; `value` is the matched bytes, to be
+    /// fingerprinted and never stored or printed.
+    mutating func observe(_ finding: Finding, lineNumber: Int, column: Int, value: UnsafeBufferPointer<UInt8>) throws
+}
+
+/// A no-op observer.
+public struct NoFindingObserver: FindingObserver {
+    public init() {}
+    public mutating func observe(_ finding: Finding, lineNumber: Int, column: Int, value: UnsafeBufferPointer<UInt8>) {}
+}
+
+/// A scan sink that writes the input with each finding replaced, byte-exact everywhere else.
+public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: ScanSink {
+    public var output: Output
+    public var observer: Observer
+    public var policy: ReplacementPolicy
+    /// Flush after every line (`tail -f` use).
+    public var lineBuffered: Bool
+    public private(set) var stats = RedactionStats()
+    var tokenCache: [String: [UInt8]] = [:]
+    /// 1-based number of the line the next segment starts on, and that line's absolute start offset.
+    var lineNumber = 1
+    var lineStart = 0
+
+    public init(output: Output, observer: Observer, policy: ReplacementPolicy = .typedToken, lineBuffered: Bool = false) {
+        self.output = output
+        self.observer = observer
+        self.policy = policy
+        self.lineBuffered = lineBuffered
+    }
+
+    public mutating func segment(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, findings: [Finding],
+                                 incident: ScanIncident?) throws {
+        stats.bytesIn += bytes.count
+        let endsLine = bytes.last == 0x0A
+        if incident != nil {
+            // Fail closed: nothing of this segment is written in clear; its line terminator is kept.
+            stats.withheld += 1
+            try output.write(withheldMarker)
+            stats.bytesOut += withheldMarker.count
+            if endsLine {
+                let crlf = bytes.count >= 2 && bytes[bytes.count - 2] == 0x0D
+                let terminator: [UInt8] = crlf ? [0x0D, 0x0A] : [0x0A]
+                try output.write(terminator)
+                stats.bytesOut += terminator.count
+            }
+        } else if findings.isEmpty {
+            try output.write(bytes)
+            stats.bytesOut += bytes.count
+        } else {
+            var cursor = 0
+            for f in findings {
+                let s = f.start - offset, e = f.end - offset
+                if s < cursor { continue }  // overlapping leftovers are already covered
+                try output.write(UnsafeBufferPointer(rebasing: bytes[cursor..<s]))
+                let token = policy.replacement(for: f, cache: &tokenCache)
+                try output.write(token)
+                stats.bytesOut += (s - cursor) + token.count
+                stats.findings += 1
+                stats.findingsByEntity[f.entity, default: 0] += 1
+                try observer.observe(f, lineNumber: lineNumber, column: f.start - lineStart + 1,
+                                     value: UnsafeBufferPointer(rebasing: bytes[s..<e]))
+                cursor = e
+            }
+            try output.write(UnsafeBufferPointer(rebasing: bytes[cursor...]))
+            stats.bytesOut += bytes.count - cursor
+        }
+        if endsLine {
+            lineNumber += 1
+            lineStart = offset + bytes.count
+            stats.lines += 1
+            if lineBuffered { try output.flush() }
+        }
+    }
+
+    /// Flushes the output.
+    public mutating func finish() throws {
+        try output.flush()
+    }
+}

@@ -1,0 +1,3 @@
+import PHIScrubCLI
+
+PhiScrubCommand.runMain()
