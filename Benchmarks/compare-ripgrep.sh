@@ -14,14 +14,16 @@
 #   PHISCRUB_ARGS=   extra arguments appended to the phiscrub command line
 #   SKIP_PHISCRUB=1  measure only ripgrep and cat (no Swift build)
 #   SKIP_BUILD=1     reuse the existing release binary instead of running swift build
+#   RG_ALL=0         leave out the second ripgrep row (--count-matches)
 #
 # What is measured, each single core, page cache warm:
-#   ripgrep   rg -c -f Benchmarks/patterns-20.txt FILE     (counts matching lines)
+#   ripgrep   rg -c -f Benchmarks/patterns-20.txt FILE     (counts matching lines; the reference)
+#   rg-all    rg --count-matches -f ... FILE               (finds every match, as a redactor must)
 #   phiscrub  phiscrub $PHISCRUB_ARGS < FILE > /dev/null   (default rules, full redaction)
 #   cat       cat FILE > /dev/null                         (floor)
-# ripgrep only has to decide whether each line matches any pattern, while phiscrub has to
+# `rg -c` only has to decide whether each line matches any pattern, while phiscrub has to
 # find every match of every rule, validate it and rewrite the output, so the ratio is an
-# upper bound on what a redactor can reach, not a like-for-like race.
+# upper bound on what a redactor can reach; rg-all (every match) is the closer comparison.
 set -euo pipefail
 
 die() { printf 'compare-ripgrep: %s\n' "$*" >&2; exit 2; }
@@ -37,6 +39,7 @@ RUNS="${RUNS:-3}"
 CPU="${CPU:-0}"
 SKIP_PHISCRUB="${SKIP_PHISCRUB:-0}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
+RG_ALL="${RG_ALL:-1}"
 
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')"
 
@@ -90,7 +93,7 @@ cat -- "$FILE" >/dev/null
 
 now_ns() { date +%s%N; }
 
-# run_tool NAME OK_CODES CMD...   (stdin/stdout of CMD are set by the caller's redirections)
+# run_once NAME OK_CODES CMD...   (stdin/stdout of CMD are set by the caller's redirections)
 # Appends "<seconds> <peak RSS KiB>" to $WORK/NAME.runs.
 run_once() {
     local name="$1" ok="$2"; shift 2
@@ -111,6 +114,12 @@ measure_rg() {
         run_once ripgrep "0 1" rg --no-config -c -f "$PATTERNS" -- "$FILE" >"$WORK/rg.count"
     done
 }
+measure_rg_all() {
+    local i
+    for (( i = 1; i <= RUNS; i++ )); do
+        run_once rg-all "0 1" rg --no-config --count-matches -f "$PATTERNS" -- "$FILE" >"$WORK/rg-all.count"
+    done
+}
 measure_phiscrub() {
     local i
     for (( i = 1; i <= RUNS; i++ )); do
@@ -128,6 +137,10 @@ measure_cat() {
 echo "input: $FILE ($BYTES bytes), $RUNS runs each, pinned to CPU $CPU" >&2
 echo "measuring ripgrep ..." >&2; measure_rg
 TOOLS=(ripgrep)
+if [[ "$RG_ALL" == 1 ]]; then
+    echo "measuring ripgrep --count-matches ..." >&2; measure_rg_all
+    TOOLS+=(rg-all)
+fi
 if [[ -n "$PHISCRUB_BIN" ]]; then
     echo "measuring phiscrub ..." >&2; measure_phiscrub
     TOOLS+=(phiscrub)
@@ -136,10 +149,11 @@ echo "measuring cat ..." >&2; measure_cat
 TOOLS+=(cat)
 
 RG_LINES="$(cat "$WORK/rg.count" 2>/dev/null || true)"
+RG_MATCHES="$(cat "$WORK/rg-all.count" 2>/dev/null || true)"
 
-python3 - "$WORK" "$BYTES" "$RUNS" "${RG_LINES:-0}" "${TOOLS[@]}" <<'PY'
+python3 - "$WORK" "$BYTES" "$RUNS" "${RG_LINES:-0}" "${RG_MATCHES:--}" "${TOOLS[@]}" <<'PY'
 import statistics, sys
-work, nbytes, runs, rg_lines, tools = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5:]
+work, nbytes, runs, rg_lines, rg_matches, tools = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:]
 rows = {}
 for t in tools:
     recs = [l.split() for l in open(f"{work}/{t}.runs") if l.strip()]
@@ -150,7 +164,8 @@ for t in tools:
 rg_s = rows["ripgrep"][0]
 print(f"input {nbytes} bytes ({nbytes / 1e6:.1f} MB); median of {runs} runs, single core; "
       f"MB = 10^6 bytes; 'vs rg' = throughput / ripgrep throughput")
-print(f"ripgrep -c counted {rg_lines.strip() or 0} matching lines")
+print(f"ripgrep -c counted {rg_lines.strip() or 0} matching lines"
+      + (f"; --count-matches counted {rg_matches.strip()} matches" if rg_matches.strip() not in ("", "-") else ""))
 hdr = f"{'tool':<10} {'median s':>9} {'min s':>8} {'max s':>8} {'MB/s':>9} {'vs rg':>7} {'peak RSS MiB':>13}"
 print(hdr)
 print("-" * len(hdr))

@@ -228,6 +228,12 @@ class Gen:
         avg_normal_lines = ((total_w - stack_w) + stack_w * STACK_AVG_LINES) / total_w
         r = phi_rate
         self.phi_record_p = 0.0 if r <= 0 else 1.0 if r >= 1 else r * avg_normal_lines / (1 - r + r * avg_normal_lines)
+        # PHI records are spaced by jittered systematic sampling rather than an independent
+        # coin per record: every record adds phi_record_p to an accumulator and a PHI record
+        # is due when it passes a threshold drawn from [0.5, 1.5). The mean rate is the same,
+        # but even a 64 KiB sample carries close to its share of PHI lines.
+        self.phi_acc = self.R() * self.phi_record_p
+        self.phi_threshold = 0.5 + self.R()
         phi_hosts = [
             (self.phi_iso, 22), (self.phi_py, 14), (self.phi_syslog, 8),
             (self.phi_tool_call, 16), (self.phi_tool_result, 12), (self.phi_prompt, 20),
@@ -646,7 +652,12 @@ class Gen:
     # -- driver -------------------------------------------------------------
     def record(self) -> str:
         self.tick()
-        if self.R() < self.phi_record_p:
+        if self.phi_record_p >= 1.0:
+            return self.pick(self.phi_host_table)()
+        self.phi_acc += self.phi_record_p
+        if self.phi_acc >= self.phi_threshold:
+            self.phi_acc -= self.phi_threshold
+            self.phi_threshold = 0.5 + self.R()
             return self.pick(self.phi_host_table)()
         return self.pick(self.normal_table)()
 

@@ -39,6 +39,9 @@ struct RedactCommand: ParsableCommand {
         "Scan lines longer than this many bytes in overlapping pieces (bounds memory).", valueName: "bytes"))
     var lineCap: Int = StreamScanner.defaultLineCap
 
+    @Flag(name: .customLong("stats"), help: "Print prefilter and matching counters to standard error at the end.")
+    var stats = false
+
     func validate() throws {
         guard lineCap >= 1024 else { throw ValidationError("--line-cap must be at least 1024") }
     }
@@ -60,6 +63,7 @@ struct RedactCommand: ParsableCommand {
                 }
                 defer { if fd != 0 { close(fd) } }
                 let stream = scrubber.makeStreamScanner(lineCap: lineCap)
+                defer { if stats { printStats(stream.scanner, scrubber.ruleSet) } }
                 if let findings {
                     findings.file = input
                     var sink = RedactingSink(output: output, observer: findings, lineBuffered: lineBuffered)
@@ -83,6 +87,15 @@ struct RedactCommand: ParsableCommand {
         }
         if !failures.isEmpty { throw CLIError(failures.joined(separator: "\nphiscrub: ")) }
     }
+}
+
+func printStats(_ scanner: LineScanner, _ rules: RuleSet) {
+    let c = scanner.counters
+    var text = "lines=\(c.lines) whole_line_runs=\(c.wholeLineRuns) region_runs=\(c.regionRuns)\n"
+    for (i, runs) in c.runsByRule.enumerated() where runs > 0 {
+        text += "  \(rules.rules[i].rule.id)\t\(runs)\n"
+    }
+    printError(text)
 }
 
 extension RedactionStats {

@@ -1,3 +1,10 @@
+/// A keyword found on a line.
+public struct KeywordHit: Sendable {
+    public var keyword: Int32
+    /// Offset of the keyword's first byte (lines longer than 2 GiB are cut well before that).
+    public var start: Int32
+}
+
 /// Aho-Corasick automaton over case-folded ASCII keywords, compiled to a DFA over byte classes.
 ///
 /// One pass over a line reports which keywords occur as whole words (the byte before and after a keyword is not
@@ -12,8 +19,12 @@ public struct KeywordAutomaton: Sendable {
     let transitions: [UInt16]
     /// States at or above this number have outputs.
     let firstAcceptingState: Int
-    /// For each accepting state (indexed from firstAcceptingState): the keyword indices that end there.
-    let outputs: [[Int32]]
+    /// For accepting state a (numbered from firstAcceptingState): keyword indices outputList[outputStart[a]..<outputStart[a+1]].
+    let outputStart: [Int32]
+    let outputList: [Int32]
+    /// Keyword lengths, and whole-word checks (bit 0: byte before, bit 1: byte after).
+    let lengths: [Int32]
+    let edgeChecks: [UInt8]
 
     public init(keywords input: [String]) {
         let keywords = input.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
@@ -93,32 +104,55 @@ public struct KeywordAutomaton: Sendable {
         self.classCount = classCount
         self.transitions = transitions
         self.firstAcceptingState = firstAccepting
-        self.outputs = order[firstAccepting...].map { out[$0] }
+        var outputStart: [Int32] = [0]
+        var outputList: [Int32] = []
+        for st in order[firstAccepting...] {
+            outputList.append(contentsOf: out[st])
+            outputStart.append(Int32(outputList.count))
+        }
+        self.outputStart = outputStart
+        self.outputList = outputList
+        self.lengths = keywords.map { Int32($0.count) }
+        self.edgeChecks = keywords.map { kw in
+            (KeywordAutomaton.isAlnum(kw[0]) ? 1 : 0) | (KeywordAutomaton.isAlnum(kw[kw.count - 1]) ? 2 : 0)
+        }
         // Root must stay state 0 after renumbering (it has no outputs, keywords are non-empty).
         precondition(newNumber[0] == 0)
     }
 
-    /// Calls `hit(keywordIndex, startOffset)` for every whole-word occurrence of a keyword in `line`.
+    /// Appends `(keywordIndex, startOffset)` for every whole-word occurrence of a keyword in `line` to `hits`.
     @inline(__always)
-    public func forEachMatch(in line: UnsafeBufferPointer<UInt8>, _ hit: (Int, Int) -> Void) {
+    public func collect(in line: UnsafeBufferPointer<UInt8>, into hits: inout [KeywordHit]) {
         guard !keywords.isEmpty, let base = line.baseAddress else { return }
         let n = line.count
         classOf.withUnsafeBufferPointer { cls in
             transitions.withUnsafeBufferPointer { delta in
-                var state = 0
-                let nc = classCount
-                let accept = firstAcceptingState
-                var i = 0
-                while i < n {
-                    state = Int(delta[state &* nc &+ Int(cls[Int(base[i])])])
-                    if state >= accept {
-                        for k in outputs[state - accept] {
-                            let kw = keywords[Int(k)]
-                            let start = i - kw.count + 1
-                            if KeywordAutomaton.isWholeWord(base, n, start, i + 1, kw) { hit(Int(k), start) }
+                outputStart.withUnsafeBufferPointer { ostart in
+                    outputList.withUnsafeBufferPointer { olist in
+                        lengths.withUnsafeBufferPointer { lens in
+                            edgeChecks.withUnsafeBufferPointer { checks in
+                                var state = 0
+                                let nc = classCount
+                                let accept = firstAcceptingState
+                                var i = 0
+                                while i < n {
+                                    state = Int(delta[state &* nc &+ Int(cls[Int(base[i])])])
+                                    if state >= accept {
+                                        let a = state - accept
+                                        for o in Int(ostart[a])..<Int(ostart[a + 1]) {
+                                            let k = Int(olist[o])
+                                            let start = i - Int(lens[k]) + 1
+                                            let check = checks[k]
+                                            if check & 1 != 0, start > 0, KeywordAutomaton.isAlnum(base[start - 1]) { continue }
+                                            if check & 2 != 0, i + 1 < n, KeywordAutomaton.isAlnum(base[i + 1]) { continue }
+                                            hits.append(KeywordHit(keyword: Int32(k), start: Int32(truncatingIfNeeded: start)))
+                                        }
+                                    }
+                                    i &+= 1
+                                }
+                            }
                         }
                     }
-                    i &+= 1
                 }
             }
         }

@@ -6,6 +6,29 @@ public struct Region: Sendable, Equatable {
     public var count: Int
     /// Dots (numeric runs).
     public var dots: Int
+    /// Numeric runs: bit set of the separators present (see `SeparatorBits`). Alnum and dashed runs: letters.
+    public var extra: Int = 0
+    /// Alnum and dashed runs: digits.
+    public var digits: Int = 0
+}
+
+/// Bits for the separator bytes of numeric runs.
+enum SeparatorBits {
+    @inline(__always)
+    static func bit(_ b: UInt8) -> Int {
+        switch b {
+        case UInt8(ascii: "-"): return 1
+        case UInt8(ascii: "."): return 2
+        case UInt8(ascii: " "): return 4
+        case UInt8(ascii: "/"): return 8
+        case UInt8(ascii: "("): return 16
+        case UInt8(ascii: ")"): return 32
+        case UInt8(ascii: "+"): return 64
+        default: return 0
+        }
+    }
+
+    static func mask(_ bytes: [UInt8]) -> Int { bytes.reduce(0) { $0 | bit($1) } }
 }
 
 /// What the set of loaded rules wants the feature pass to record; derived once from the rule triggers.
@@ -83,7 +106,11 @@ struct LineFeatures {
             var start = i
             while start > 0 && i - start < 2 && table[Int(p[start - 1])] & ByteClass.separator != 0 { start -= 1 }
             var dots = 0
-            for k in start..<i where p[k] == UInt8(ascii: ".") { dots += 1 }
+            var seps = 0
+            for k in start..<i {
+                if p[k] == UInt8(ascii: ".") { dots += 1 }
+                seps |= SeparatorBits.bit(p[k])
+            }
             var digits = 0
             var group = 0
             var sepRun = 0
@@ -98,6 +125,7 @@ struct LineFeatures {
                     sepRun &+= 1
                     if sepRun >= 3 { break }
                     if p[j] == UInt8(ascii: ".") { dots &+= 1 }
+                    seps |= SeparatorBits.bit(p[j])
                 } else {
                     break
                 }
@@ -108,7 +136,7 @@ struct LineFeatures {
                 if !isTime { digits &+= group }
             }
             if digits >= needs.minDigits || dots >= needs.minDots {
-                numeric.append(Region(start: start, end: j, count: digits, dots: dots))
+                numeric.append(Region(start: start, end: j, count: digits, dots: dots, extra: seps))
             }
             // A run broken by three separators restarts at its last two.
             i = j
@@ -119,48 +147,57 @@ struct LineFeatures {
 
     private mutating func computeAlnum(_ p: UnsafePointer<UInt8>, _ n: Int, _ table: UnsafeBufferPointer<UInt8>,
                                        _ needs: FeatureNeeds) {
-        let alnumMask = ByteClass.digit | ByteClass.alpha
+        let wantDashed = needs.minDashed != Int.max
+        let wantLengths = needs.alnumLengths
         var i = 0
-        // Dashed run state.
-        var dStart = -1, dCount = 0
-        func closeDashed(_ end: Int) {
-            if dStart >= 0 && dCount >= needs.minDashed {
-                dashed.append(Region(start: dStart, end: end, count: dCount, dots: 0))
-            }
-            dStart = -1
-            dCount = 0
-        }
+        // Dashed run state: start, letters+digits, letters, digits.
+        var dStart = -1, dCount = 0, dLetters = 0, dDigits = 0
         while i < n {
             let c = table[Int(p[i])]
-            if c & alnumMask != 0 {
+            if c & (ByteClass.digit | ByteClass.alpha) != 0 {
                 let runStart = i
-                while i < n && table[Int(p[i])] & alnumMask != 0 { i &+= 1 }
-                let len = i - runStart
-                if len < 64 && needs.alnumLengths & (1 << UInt64(len)) != 0 {
-                    alnum.append(Region(start: runStart, end: i, count: len, dots: 0))
+                var digits = 0
+                while i < n {
+                    let k = table[Int(p[i])]
+                    if k & (ByteClass.digit | ByteClass.alpha) == 0 { break }
+                    digits &+= Int(k & ByteClass.digit)
+                    i &+= 1
                 }
-                if needs.minDashed != Int.max {
+                let len = i - runStart
+                if len < 64 && wantLengths & (1 << UInt64(len)) != 0 {
+                    alnum.append(Region(start: runStart, end: i, count: len, dots: 0, extra: len - digits, digits: digits))
+                }
+                if wantDashed {
                     if dStart < 0 { dStart = runStart }
-                    dCount += len
+                    dCount &+= len
+                    dDigits &+= digits
+                    dLetters &+= len - digits
                 }
                 continue
             }
-            if needs.minDashed != Int.max {
+            if wantDashed {
                 if p[i] == UInt8(ascii: "-") {
                     if i > 0 && p[i - 1] == UInt8(ascii: "-") {
                         // "--" ends the run; the second dash may start the next.
-                        closeDashed(i - 1)
-                        dStart = i
+                        if dStart >= 0 && dCount >= needs.minDashed {
+                            dashed.append(Region(start: dStart, end: i - 1, count: dCount, dots: 0, extra: dLetters, digits: dDigits))
+                        }
+                        dStart = i; dCount = 0; dLetters = 0; dDigits = 0
                     } else if dStart < 0 {
                         dStart = i
                     }
                 } else {
-                    closeDashed(i)
+                    if dStart >= 0 && dCount >= needs.minDashed {
+                        dashed.append(Region(start: dStart, end: i, count: dCount, dots: 0, extra: dLetters, digits: dDigits))
+                    }
+                    dStart = -1; dCount = 0; dLetters = 0; dDigits = 0
                 }
             }
             i &+= 1
         }
-        closeDashed(n)
+        if wantDashed && dStart >= 0 && dCount >= needs.minDashed {
+            dashed.append(Region(start: dStart, end: n, count: dCount, dots: 0, extra: dLetters, digits: dDigits))
+        }
     }
 
     /// Runs of hex digits and colons that look like IPv6: `::`, three or more colons, or two and a hex letter.
@@ -202,8 +239,9 @@ struct LineFeatures {
 /// The engine-side check that a match has the property its trigger claims (see `Trigger`).
 enum TriggerClaim {
     /// True when `line[span]` satisfies the numeric claim with at least `minDigits` digits / `minDots` dots.
-    static func numeric(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, minDigits: Int?, minDots: Int?) -> Bool {
-        var digits = 0, dots = 0, sepRun = 0, group = 0
+    static func numeric(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, minDigits: Int?, minDots: Int?,
+                        separators: Int) -> Bool {
+        var digits = 0, dots = 0, sepRun = 0, group = 0, seps = 0
         for k in span {
             let b = p[k]
             if ByteClass.isDigit(b) {
@@ -215,6 +253,7 @@ enum TriggerClaim {
                 sepRun += 1
                 if sepRun >= 3 { return false }
                 if b == UInt8(ascii: ".") { dots += 1 }
+                seps |= SeparatorBits.bit(b)
             } else {
                 return false
             }
@@ -226,26 +265,33 @@ enum TriggerClaim {
             let isTime = j + 1 < n && p[j] == UInt8(ascii: ":") && ByteClass.isDigit(p[j + 1])
             if !isTime { digits += group }
         }
-        if let minDigits, digits >= minDigits { return true }
+        if let minDigits, digits >= minDigits, separators == 0 || seps & separators != 0 { return true }
         if let minDots, dots >= minDots { return true }
         return false
     }
 
-    static func alnumRun(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, lengths: [Int]) -> Bool {
+    static func alnumRun(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, lengths: [Int], letters: Int,
+                         digits: Int) -> Bool {
         guard lengths.contains(span.count) else { return false }
-        for k in span where !ByteClass.isAlnum(p[k]) { return false }
+        var d = 0
+        for k in span {
+            if !ByteClass.isAlnum(p[k]) { return false }
+            if ByteClass.isDigit(p[k]) { d += 1 }
+        }
+        if d < digits || span.count - d < letters { return false }
         if span.lowerBound > 0 && ByteClass.isAlnum(p[span.lowerBound - 1]) { return false }
         if span.upperBound < n && ByteClass.isAlnum(p[span.upperBound]) { return false }
         return true
     }
 
-    static func dashed(_ p: UnsafePointer<UInt8>, _ span: Range<Int>, min: Int) -> Bool {
-        var count = 0
+    static func dashed(_ p: UnsafePointer<UInt8>, _ span: Range<Int>, min: Int, letters: Int, digits: Int) -> Bool {
+        var count = 0, d = 0
         var previousDash = false
         for k in span {
             let b = p[k]
             if ByteClass.isAlnum(b) {
                 count += 1
+                if ByteClass.isDigit(b) { d += 1 }
                 previousDash = false
             } else if b == UInt8(ascii: "-") {
                 if previousDash { return false }
@@ -254,7 +300,7 @@ enum TriggerClaim {
                 return false
             }
         }
-        return count >= min
+        return count >= min && d >= digits && count - d >= letters
     }
 
     static func hexColon(_ p: UnsafePointer<UInt8>, _ span: Range<Int>) -> Bool {

@@ -82,6 +82,8 @@ public struct Trigger: Sendable, Hashable {
     public var digits: Int?
     /// A run of digits and separators holding at least this many dots (dotted quads).
     public var dots: Int?
+    /// With `digits`: the run (and the match) must also hold one of these separator bytes, e.g. `/` for dates.
+    public var separators: [UInt8]
     /// Whole-word keywords (ASCII); any one on the line fires the rule. Case-insensitive unless
     /// `caseSensitive` is set (useful for titles such as `Ms` that collide with units like `12 ms`).
     public var keywords: [String]
@@ -93,12 +95,20 @@ public struct Trigger: Sendable, Hashable {
     public var alnumRun: [Int]
     /// A run of letters and digits joined by single dashes holding at least this many letters and digits.
     public var dashedAlnum: Int?
+    /// With `alnumRun`/`dashedAlnum`: the run (and the match) must hold at least this many letters.
+    public var runLetters: Int
+    /// With `alnumRun`/`dashedAlnum`: the run (and the match) must hold at least this many digits.
+    public var runDigits: Int
     /// A run of hex digits and colons with `::`, three or more colons, or two colons and a hex letter (IPv6).
     public var hexColon: Bool
 
-    public init(digits: Int? = nil, dots: Int? = nil, keywords: [String] = [], bytes: [UInt8] = [],
-                alnumRun: [Int] = [], dashedAlnum: Int? = nil, hexColon: Bool = false, caseSensitive: Bool = false) {
+    public init(digits: Int? = nil, dots: Int? = nil, separators: [UInt8] = [], keywords: [String] = [],
+                bytes: [UInt8] = [], alnumRun: [Int] = [], dashedAlnum: Int? = nil, runLetters: Int = 0,
+                runDigits: Int = 0, hexColon: Bool = false, caseSensitive: Bool = false) {
         self.digits = digits
+        self.separators = separators
+        self.runLetters = runLetters
+        self.runDigits = runDigits
         self.caseSensitive = caseSensitive
         self.dots = dots
         self.keywords = keywords

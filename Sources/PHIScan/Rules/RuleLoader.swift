@@ -10,7 +10,7 @@ public enum RuleLoader {
         "id", "entity", "category", "pattern", "group", "max_length", "validator", "trigger", "context",
         "context_window", "context_boost", "confidence", "priority", "examples", "description",
     ]
-    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive"]
+    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits"]
     /// The largest `max_length` a rule may declare.
     public static let maxRuleLength = 4096
 
@@ -207,6 +207,21 @@ private struct RuleContext {
         t.digits = int(map, "digits", range: 1...64)
         t.dots = int(map, "dots", range: 1...16)
         t.dashedAlnum = int(map, "dashed_alnum", range: 1...63)
+        t.runLetters = int(map, "run_letters", range: 0...63) ?? 0
+        t.runDigits = int(map, "run_digits", range: 0...63) ?? 0
+        if let seps = map["separators"] {
+            let text = string(seps) ?? ""
+            let allowed = Set("-. /()+".utf8)
+            if text.isEmpty || !text.utf8.allSatisfy(allowed.contains) {
+                problem("'separators' must be characters from \"-. /()+\"", at: seps)
+            } else {
+                t.separators = Array(text.utf8)
+            }
+            if t.digits == nil { problem("'separators' needs 'digits'", at: seps) }
+        }
+        if (t.runLetters > 0 || t.runDigits > 0) && t.alnumRun.isEmpty && map["dashed_alnum"] == nil && map["alnum_run"] == nil {
+            problem("'run_letters' and 'run_digits' need 'alnum_run' or 'dashed_alnum'", at: map["run_letters"] ?? map["run_digits"])
+        }
         t.keywords = stringList(map["keywords"], "trigger.keywords")
         for kw in t.keywords where kw.utf8.contains(where: { $0 >= 0x80 }) || kw.isEmpty {
             problem("trigger keyword '\(kw)' must be non-empty ASCII", at: map["keywords"])

@@ -1,9 +1,42 @@
-/// A rule compiled for matching: the declaration plus its PCRE2 code.
-public struct CompiledRule: Sendable {
+/// A rule compiled for matching: the declaration plus its PCRE2 code. A class, so the hot loop passes one
+/// reference instead of copying the declaration's strings and arrays.
+public final class CompiledRule: Sendable {
     public let rule: Rule
     public let pattern: CompiledPattern
     /// Lower-cased context words, as bytes.
     let context: [[UInt8]]
+    // Hot copies of declaration fields.
+    let group: Int
+    let validator: ValidatorKind?
+    let trigger: Trigger
+    let confidence: Double
+    let contextWindow: Int
+    let contextBoost: Double
+
+    init(rule: Rule, pattern: CompiledPattern) {
+        self.rule = rule
+        self.pattern = pattern
+        self.context = rule.contextWords.map { Array($0.lowercased().utf8) }
+        self.group = rule.group
+        self.validator = rule.validator
+        self.trigger = rule.trigger
+        self.confidence = rule.confidence
+        self.contextWindow = rule.contextWindow
+        self.contextBoost = rule.contextBoost
+    }
+}
+
+/// A shape-triggered rule and its threshold, for the per-region loops.
+struct ShapeRule: Sendable {
+    var rule: Int
+    var threshold: Int
+    /// Alnum run lengths as a bit set (alnum triggers only).
+    var lengths: UInt64
+    /// Separator bits a numeric run must hold (0 = any).
+    var separators: Int = 0
+    /// Letters and digits an alnum or dashed run must hold.
+    var letters: Int = 0
+    var digits: Int = 0
 }
 
 /// A loaded, compiled, immutable set of rules; share one across threads and tasks.
@@ -23,9 +56,18 @@ public final class RuleSet: Sendable {
     let byteTriggers: [(byte: UInt8, rules: [Int])]
     /// Rules with no prefilter: tried on every line.
     let alwaysRules: [Int]
-    /// Rules with a shape trigger (digits, dots, runs, IPv6).
-    let shapeRules: [Int]
+    /// Rules per shape trigger.
+    let digitRules: [ShapeRule]
+    let dotRules: [ShapeRule]
+    let alnumRules: [ShapeRule]
+    let dashedRules: [ShapeRule]
+    let hexColonRules: [ShapeRule]
+    /// Overlap tie-breaker per rule index.
+    let priorities: [Int]
     let needs: FeatureNeeds
+    var hasShapeRules: Bool {
+        !(digitRules.isEmpty && dotRules.isEmpty && alnumRules.isEmpty && dashedRules.isEmpty && hexColonRules.isEmpty)
+    }
 
     /// Compiles `rules`. Throws `RuleSetError` listing every rule whose pattern does not compile.
     public init(rules: [Rule]) throws(RuleLoadError) {
@@ -44,8 +86,7 @@ public final class RuleSet: Sendable {
                         message: "group \(rule.group) does not exist (pattern has \(pattern.captureCount))"))
                     continue
                 }
-                compiled.append(CompiledRule(rule: rule, pattern: pattern,
-                                             context: rule.contextWords.map { Array($0.lowercased().utf8) }))
+                compiled.append(CompiledRule(rule: rule, pattern: pattern))
             } catch {
                 problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id, message: "pattern: \(error)"))
             }
@@ -58,7 +99,8 @@ public final class RuleSet: Sendable {
         var keywordExact: [[UInt8]?] = []
         var byteRules: [UInt8: [Int]] = [:]
         var always: [Int] = []
-        var shape: [Int] = []
+        var digitRules: [ShapeRule] = [], dotRules: [ShapeRule] = [], alnumRules: [ShapeRule] = []
+        var dashedRules: [ShapeRule] = [], hexColonRules: [ShapeRule] = []
         var needs = FeatureNeeds()
         for (i, c) in compiled.enumerated() {
             let t = c.rule.trigger
@@ -76,13 +118,28 @@ public final class RuleSet: Sendable {
                 keywordRules[k].append(i)
             }
             for b in t.bytes { byteRules[b, default: []].append(i) }
-            var isShape = false
-            if let d = t.digits { needs.minDigits = min(needs.minDigits, d); isShape = true }
-            if let d = t.dots { needs.minDots = min(needs.minDots, d); isShape = true }
-            for len in t.alnumRun where len < 64 { needs.alnumLengths |= 1 << UInt64(len); isShape = true }
-            if let d = t.dashedAlnum { needs.minDashed = min(needs.minDashed, d); isShape = true }
-            if t.hexColon { needs.hexColon = true; isShape = true }
-            if isShape { shape.append(i) }
+            if let d = t.digits {
+                needs.minDigits = min(needs.minDigits, d)
+                digitRules.append(ShapeRule(rule: i, threshold: d, lengths: 0, separators: SeparatorBits.mask(t.separators)))
+            }
+            if let d = t.dots {
+                needs.minDots = min(needs.minDots, d)
+                dotRules.append(ShapeRule(rule: i, threshold: d, lengths: 0))
+            }
+            if !t.alnumRun.isEmpty {
+                var bits: UInt64 = 0
+                for len in t.alnumRun where len < 64 { bits |= 1 << UInt64(len) }
+                needs.alnumLengths |= bits
+                alnumRules.append(ShapeRule(rule: i, threshold: 0, lengths: bits, letters: t.runLetters, digits: t.runDigits))
+            }
+            if let d = t.dashedAlnum {
+                needs.minDashed = min(needs.minDashed, d)
+                dashedRules.append(ShapeRule(rule: i, threshold: d, lengths: 0, letters: t.runLetters, digits: t.runDigits))
+            }
+            if t.hexColon {
+                needs.hexColon = true
+                hexColonRules.append(ShapeRule(rule: i, threshold: 0, lengths: 0))
+            }
         }
         self.rules = compiled
         self.maxMatchLength = compiled.map(\.rule.maxLength).max() ?? 0
@@ -92,7 +149,12 @@ public final class RuleSet: Sendable {
         self.keywordExact = keywordExact
         self.byteTriggers = byteRules.keys.sorted().map { ($0, byteRules[$0]!) }
         self.alwaysRules = always
-        self.shapeRules = shape
+        self.digitRules = digitRules
+        self.dotRules = dotRules
+        self.alnumRules = alnumRules
+        self.dashedRules = dashedRules
+        self.hexColonRules = hexColonRules
+        self.priorities = compiled.map(\.rule.priority)
         self.needs = needs
     }
 

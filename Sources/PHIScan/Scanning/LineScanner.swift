@@ -15,25 +15,61 @@ public struct ScanIncident: Sendable, Hashable {
 /// normaliser), so it is not thread-safe: make one per thread or task; share the `RuleSet`.
 public final class LineScanner {
     public let ruleSet: RuleSet
-    /// Findings below this confidence are not reported.
-    public var minConfidence: Double
-    let scratch: MatchScratch
-    var features = LineFeatures()
-    var lineFired: [Bool]
-    var candidates: [Finding] = []
-    let normalizer = LineNormalizer()
+    var engine: LineEngine
 
     public init(ruleSet: RuleSet, minConfidence: Double = 0) {
         self.ruleSet = ruleSet
-        self.minConfidence = minConfidence
-        self.scratch = MatchScratch(maxCaptures: ruleSet.maxCaptures)
-        self.lineFired = [Bool](repeating: false, count: ruleSet.rules.count)
+        self.engine = LineEngine(ruleSet: ruleSet, minConfidence: minConfidence)
     }
+
+    /// Findings below this confidence are not reported.
+    public var minConfidence: Double {
+        get { engine.minConfidence }
+        set { engine.minConfidence = newValue }
+    }
+
+    /// Work counters, for profiling the prefilter (`phiscrub --stats`).
+    public var counters: ScanCounters { engine.counters }
 
     /// Scans one line (without its newline) and appends its findings, offsets moved by `base`, to `out`.
     /// Returns an incident when a rule could not finish; the caller must then withhold the line.
     @discardableResult
     public func scan(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
+        engine.scan(line, base: base, into: &out)
+    }
+
+    /// Convenience for tests and the library: scans a whole buffer that holds one line.
+    public func scan(_ line: [UInt8]) -> [Finding] {
+        var out: [Finding] = []
+        line.withUnsafeBufferPointer { _ = scan($0, base: 0, into: &out) }
+        return out
+    }
+}
+
+/// The scanner's state and hot path as a struct: its mutating methods reach their buffers without the dynamic
+/// exclusivity checks that class properties cost on every access.
+struct LineEngine {
+    let ruleSet: RuleSet
+    var minConfidence: Double
+    let scratch: MatchScratch
+    let normalizer = LineNormalizer()
+    var features = LineFeatures()
+    var firedStamp: [UInt32]
+    var generation: UInt32 = 0
+    var fired: [Int] = []
+    var hits: [KeywordHit] = []
+    var candidates: [Candidate] = []
+    var counters = ScanCounters()
+
+    init(ruleSet: RuleSet, minConfidence: Double) {
+        self.ruleSet = ruleSet
+        self.minConfidence = minConfidence
+        self.scratch = MatchScratch(maxCaptures: ruleSet.maxCaptures)
+        self.firedStamp = [UInt32](repeating: 0, count: ruleSet.rules.count)
+        self.counters.runsByRule = [Int](repeating: 0, count: ruleSet.rules.count)
+    }
+
+    mutating func scan(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
         guard line.count > 0, let p = line.baseAddress else { return nil }
         if phiscrub_is_ascii(p, line.count) != 0 {
             return scanASCII(line, base: base, into: &out)
@@ -56,65 +92,78 @@ public final class LineScanner {
         return incident
     }
 
-    /// Convenience for tests and the library: scans a whole buffer that holds one line.
-    public func scan(_ line: [UInt8]) -> [Finding] {
-        var out: [Finding] = []
-        line.withUnsafeBufferPointer { _ = scan($0, base: 0, into: &out) }
-        return out
-    }
-
-    private func scanASCII(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
+    private mutating func scanASCII(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
         let rs = ruleSet
         let p = line.baseAddress!
         let n = line.count
         candidates.removeAll(keepingCapacity: true)
         var incident: ScanIncident?
 
-        // Whole-line triggers: keywords and bytes.
-        for i in lineFired.indices { lineFired[i] = false }
-        rs.keywords.forEachMatch(in: line) { k, start in
-            if let exact = rs.keywordExact[k], !exact.elementsEqual(UnsafeBufferPointer(start: p + start, count: exact.count)) {
-                return
-            }
-            for r in rs.keywordRules[k] { lineFired[r] = true }
-        }
-        for (byte, rules) in rs.byteTriggers where memchr(p, Int32(byte), n) != nil {
-            for r in rules { lineFired[r] = true }
-        }
-        for r in rs.alwaysRules { lineFired[r] = true }
-        if !rs.shapeRules.isEmpty { features.compute(line, needs: rs.needs) }
-
-        for r in 0..<rs.rules.count {
-            let rule = rs.rules[r]
-            if lineFired[r] {
-                if let bad = run(rule, p, n, from: 0, length: n, regionEnd: n, claims: false) { incident = bad }
+        // Whole-line triggers: keywords, bytes, rules without a prefilter. A generation stamp marks the rules
+        // fired on this line without clearing an array per line.
+        generation &+= 1
+        let gen = generation
+        fired.removeAll(keepingCapacity: true)
+        hits.removeAll(keepingCapacity: true)
+        rs.keywords.collect(in: line, into: &hits)
+        for hit in hits {
+            let k = Int(hit.keyword)
+            if let exact = rs.keywordExact[k],
+               !exact.elementsEqual(UnsafeBufferPointer(start: p + Int(hit.start), count: exact.count)) {
                 continue
             }
-            let t = rule.rule.trigger
-            if let d = t.digits {
-                for region in features.numeric where region.count >= d {
-                    if let bad = runRegion(rule, p, n, region) { incident = bad }
-                }
+            for r in rs.keywordRules[k] where firedStamp[r] != gen {
+                firedStamp[r] = gen
+                fired.append(r)
             }
-            if let d = t.dots {
-                for region in features.numeric where region.dots >= d && !(t.digits.map { region.count >= $0 } ?? false) {
-                    if let bad = runRegion(rule, p, n, region) { incident = bad }
-                }
+        }
+        for (byte, rules) in rs.byteTriggers where memchr(p, Int32(byte), n) != nil {
+            for r in rules where firedStamp[r] != gen {
+                firedStamp[r] = gen
+                fired.append(r)
             }
-            if !t.alnumRun.isEmpty {
-                for region in features.alnum where t.alnumRun.contains(region.count) {
-                    if let bad = runRegion(rule, p, n, region) { incident = bad }
-                }
+        }
+        for r in rs.alwaysRules where firedStamp[r] != gen {
+            firedStamp[r] = gen
+            fired.append(r)
+        }
+        counters.lines &+= 1
+        counters.wholeLineRuns &+= fired.count
+        for r in fired {
+            counters.runsByRule[r] &+= 1
+            if let bad = run(rs.rules[r], r, p, n, from: 0, length: n, regionEnd: n, claims: false) { incident = bad }
+        }
+
+        // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
+        guard rs.hasShapeRules else {
+            resolveOverlaps(base: base, into: &out)
+            return incident
+        }
+        features.compute(line, needs: rs.needs)
+        for region in features.numeric {
+            for sr in rs.digitRules where region.count >= sr.threshold && (sr.separators == 0 || region.extra & sr.separators != 0)
+                && firedStamp[sr.rule] != gen {
+                if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
             }
-            if let d = t.dashedAlnum {
-                for region in features.dashed where region.count >= d {
-                    if let bad = runRegion(rule, p, n, region) { incident = bad }
-                }
+            for sr in rs.dotRules where region.dots >= sr.threshold && firedStamp[sr.rule] != gen {
+                if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
             }
-            if t.hexColon {
-                for region in features.hexColon {
-                    if let bad = runRegion(rule, p, n, region) { incident = bad }
-                }
+        }
+        for region in features.alnum {
+            for sr in rs.alnumRules where sr.lengths & (1 << UInt64(region.count)) != 0 && region.extra >= sr.letters
+                && region.digits >= sr.digits && firedStamp[sr.rule] != gen {
+                if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
+            }
+        }
+        for region in features.dashed {
+            for sr in rs.dashedRules where region.count >= sr.threshold && region.extra >= sr.letters
+                && region.digits >= sr.digits && firedStamp[sr.rule] != gen {
+                if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
+            }
+        }
+        for region in features.hexColon {
+            for sr in rs.hexColonRules where firedStamp[sr.rule] != gen {
+                if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
             }
         }
         resolveOverlaps(base: base, into: &out)
@@ -122,25 +171,28 @@ public final class LineScanner {
     }
 
     @inline(__always)
-    private func runRegion(_ rule: CompiledRule, _ p: UnsafePointer<UInt8>, _ n: Int, _ region: Region) -> ScanIncident? {
+    private mutating func runRegion(_ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ region: Region) -> ScanIncident? {
+        counters.regionRuns &+= 1
+        counters.runsByRule[r] &+= 1
         // Two bytes past the region let lookaheads and \b see real text.
-        run(rule, p, n, from: region.start, length: min(n, region.end + 2), regionEnd: region.end, claims: true)
+        return run(ruleSet.rules[r], r, p, n, from: region.start, length: min(n, region.end + 2), regionEnd: region.end,
+            claims: true)
     }
 
     /// Finds every acceptable match of `rule` starting in `from..<regionEnd` of `p[0..<length]`.
-    private func run(_ rule: CompiledRule, _ p: UnsafePointer<UInt8>, _ n: Int, from: Int, length: Int,
+    private mutating func run(_ rule: CompiledRule, _ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int, from: Int, length: Int,
                      regionEnd: Int, claims: Bool) -> ScanIncident? {
         var start = from
         while start < regionEnd {
-            switch scratch.match(rule.pattern, subject: p, length: length, startOffset: start, group: rule.rule.group) {
+            switch scratch.match(rule.pattern, subject: p, length: length, startOffset: start, group: rule.group) {
             case .noMatch:
                 return nil
             case .limitExceeded:
                 return ScanIncident(ruleID: rule.rule.id)
             case let .match(span, whole):
                 if whole.lowerBound >= regionEnd { return nil }
-                let accepted = !span.isEmpty && (!claims || claimHolds(rule.rule.trigger, p, n, whole))
-                    && accept(rule, p, n, span)
+                let accepted = !span.isEmpty && (!claims || claimHolds(rule.trigger, p, n, whole))
+                    && accept(rule, r, p, n, span)
                 // After a rejected match, try again one byte later: a valid match may overlap the rejected one.
                 start = accepted && whole.upperBound > whole.lowerBound ? whole.upperBound : whole.lowerBound + 1
             }
@@ -150,53 +202,79 @@ public final class LineScanner {
 
     private func claimHolds(_ t: Trigger, _ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>) -> Bool {
         if (t.digits != nil || t.dots != nil),
-           TriggerClaim.numeric(p, n, span, minDigits: t.digits, minDots: t.dots) { return true }
-        if !t.alnumRun.isEmpty, TriggerClaim.alnumRun(p, n, span, lengths: t.alnumRun) { return true }
-        if let d = t.dashedAlnum, TriggerClaim.dashed(p, span, min: d) { return true }
+           TriggerClaim.numeric(p, n, span, minDigits: t.digits, minDots: t.dots,
+                                separators: SeparatorBits.mask(t.separators)) { return true }
+        if !t.alnumRun.isEmpty, TriggerClaim.alnumRun(p, n, span, lengths: t.alnumRun, letters: t.runLetters,
+                                                      digits: t.runDigits) { return true }
+        if let d = t.dashedAlnum, TriggerClaim.dashed(p, span, min: d, letters: t.runLetters, digits: t.runDigits) {
+            return true
+        }
         if t.hexColon, TriggerClaim.hexColon(p, span) { return true }
         return false
     }
 
     /// Validates and scores one match; appends it to the candidates when it passes.
-    private func accept(_ rule: CompiledRule, _ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>) -> Bool {
-        if let v = rule.rule.validator,
+    private mutating func accept(_ rule: CompiledRule, _ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>) -> Bool {
+        if let v = rule.validator,
            !v.validate(UnsafeBufferPointer(start: p + span.lowerBound, count: span.count)) {
             return false
         }
-        var confidence = rule.rule.confidence
+        var confidence = rule.confidence
         if !rule.context.isEmpty,
-           ContextWords.present(rule.context, in: p, n, around: span, window: rule.rule.contextWindow) {
-            confidence = min(1.0, confidence + rule.rule.contextBoost)
+           ContextWords.present(rule.context, in: p, n, around: span, window: rule.contextWindow) {
+            confidence = min(1.0, confidence + rule.contextBoost)
         }
         if confidence < minConfidence { return true }
-        candidates.append(Finding(start: span.lowerBound, end: span.upperBound, entity: rule.rule.entity,
-                                  ruleID: rule.rule.id, confidence: confidence))
+        candidates.append(Candidate(start: span.lowerBound, end: span.upperBound, rule: r, confidence: confidence))
         return true
     }
 
     /// Keeps the longest span among overlapping candidates, then the higher confidence, then rule priority.
-    private func resolveOverlaps(base: Int, into out: inout [Finding]) {
+    private mutating func resolveOverlaps(base: Int, into out: inout [Finding]) {
         if candidates.isEmpty { return }
-        if candidates.count == 1 {
-            out.append(candidates[0].shifted(by: base))
-            return
+        if candidates.count > 1 {
+            let priorities = ruleSet.priorities
+            candidates.sort { a, b in
+                if a.end - a.start != b.end - b.start { return a.end - a.start > b.end - b.start }
+                if a.confidence != b.confidence { return a.confidence > b.confidence }
+                if priorities[a.rule] != priorities[b.rule] { return priorities[a.rule] > priorities[b.rule] }
+                if a.start != b.start { return a.start < b.start }
+                return a.rule < b.rule
+            }
+            var kept = 0
+            for i in candidates.indices {
+                let c = candidates[i]
+                if !candidates[0..<kept].contains(where: { $0.start < c.end && c.start < $0.end }) {
+                    candidates[kept] = c
+                    kept += 1
+                }
+            }
+            candidates.removeSubrange(kept...)
+            candidates.sort { $0.start < $1.start }
         }
-        let priority = Dictionary(ruleSet.rules.map { ($0.rule.id, $0.rule.priority) }, uniquingKeysWith: { a, _ in a })
-        candidates.sort { a, b in
-            if a.length != b.length { return a.length > b.length }
-            if a.confidence != b.confidence { return a.confidence > b.confidence }
-            let pa = priority[a.ruleID] ?? 0, pb = priority[b.ruleID] ?? 0
-            if pa != pb { return pa > pb }
-            if a.start != b.start { return a.start < b.start }
-            return a.ruleID < b.ruleID
+        for c in candidates {
+            let rule = ruleSet.rules[c.rule].rule
+            out.append(Finding(start: c.start + base, end: c.end + base, entity: rule.entity, ruleID: rule.id,
+                               confidence: c.confidence))
         }
-        var kept: [Finding] = []
-        for c in candidates where !kept.contains(where: { $0.start < c.end && c.start < $0.end }) {
-            kept.append(c)
-        }
-        kept.sort { $0.start < $1.start }
-        for k in kept { out.append(k.shifted(by: base)) }
     }
+}
+
+/// How much matching work the scanner did: lines seen, PCRE2 runs over whole lines and over regions.
+public struct ScanCounters: Sendable {
+    public var lines = 0
+    public var wholeLineRuns = 0
+    public var regionRuns = 0
+    /// PCRE2 runs per rule index.
+    public var runsByRule: [Int] = []
+}
+
+/// A finding before overlap resolution, by rule index.
+struct Candidate {
+    var start: Int
+    var end: Int
+    var rule: Int
+    var confidence: Double
 }
 
 /// Whole-word, case-insensitive search for context words near a span.
