@@ -19,10 +19,12 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc")]),
+        // The prefilter's per-line feature pass (plain C, no dependencies).
+        .target(name: "CScanKernels"),
 
         // Detection: rules, PCRE2 matcher, prefilter, validators, streaming scanner.
         .target(name: "PHIScan", dependencies: [
-            "CPCRE2", "CICUShim", .product(name: "Yams", package: "Yams"),
+            "CPCRE2", "CICUShim", "CScanKernels", .product(name: "Yams", package: "Yams"),
         ]),
         // Crypto and (later) keys, audit, access and residency policy. Knows nothing of scanning.
         .target(name: "PHICompliance", dependencies: ["COpenSSL"]),

@@ -223,8 +223,8 @@ private struct RuleContext {
             problem("'run_letters' and 'run_digits' need 'alnum_run' or 'dashed_alnum'", at: map["run_letters"] ?? map["run_digits"])
         }
         t.keywords = stringList(map["keywords"], "trigger.keywords")
-        for kw in t.keywords where kw.utf8.contains(where: { $0 >= 0x80 }) || kw.isEmpty {
-            problem("trigger keyword '\(kw)' must be non-empty ASCII", at: map["keywords"])
+        for kw in t.keywords where kw.utf8.contains(where: { $0 >= 0x80 }) || !(kw.utf8.first.map(ByteClass.isAlnum) ?? false) {
+            problem("trigger keyword '\(kw)' must be ASCII and start with a letter or digit", at: map["keywords"])
         }
         for b in stringList(map["bytes"], "trigger.bytes") {
             guard b.utf8.count == 1, let byte = b.utf8.first, byte < 0x80 else {

@@ -1,3 +1,5 @@
+import CScanKernels
+
 /// A rule compiled for matching: the declaration plus its PCRE2 code. A class, so the hot loop passes one
 /// reference instead of copying the declaration's strings and arrays.
 public final class CompiledRule: Sendable {
@@ -39,19 +41,18 @@ struct ShapeRule: Sendable {
     var digits: Int = 0
 }
 
-/// A loaded, compiled, immutable set of rules; share one across threads and tasks.
-public final class RuleSet: Sendable {
+/// A loaded, compiled, immutable set of rules; share one across threads and tasks. (`@unchecked Sendable`: it
+/// holds C views of its tables that are written once in `init` and only read afterwards.)
+public final class RuleSet: @unchecked Sendable {
     /// Rules in load order.
     public let rules: [CompiledRule]
     /// Longest match any rule can produce (bytes); the overlap used when a long line is cut.
     public let maxMatchLength: Int
     /// Largest capture count of any rule, to size per-worker match data.
     let maxCaptures: Int
-    /// Keyword pass for the keyword triggers; `keywordRules[k]` lists the rules keyword k fires.
-    let keywords: KeywordAutomaton
+    /// Keyword lookup for the keyword triggers; `keywordRules[k]` lists the rules keyword k fires.
+    let keywords: KeywordIndex
     let keywordRules: [[Int]]
-    /// For case-sensitive keywords, the exact bytes a hit must have; nil when case does not matter.
-    let keywordExact: [[UInt8]?]
     /// Bytes named by byte triggers, with the rules each fires.
     let byteTriggers: [(byte: UInt8, rules: [Int])]
     /// Rules with no prefilter: tried on every line.
@@ -65,6 +66,8 @@ public final class RuleSet: Sendable {
     /// Overlap tie-breaker per rule index.
     let priorities: [Int]
     let needs: FeatureNeeds
+    /// `needs` in C form, for the feature pass.
+    let rawNeeds: UnsafeMutablePointer<phs_needs>
     var hasShapeRules: Bool {
         !(digitRules.isEmpty && dotRules.isEmpty && alnumRules.isEmpty && dashedRules.isEmpty && hexColonRules.isEmpty)
     }
@@ -93,10 +96,9 @@ public final class RuleSet: Sendable {
         }
         if !problems.isEmpty { throw RuleLoadError(diagnostics: problems) }
 
-        var keywordList: [String] = []
+        var keywordList: [(text: String, caseSensitive: Bool)] = []
         var keywordIndex: [String: Int] = [:]
         var keywordRules: [[Int]] = []
-        var keywordExact: [[UInt8]?] = []
         var byteRules: [UInt8: [Int]] = [:]
         var always: [Int] = []
         var digitRules: [ShapeRule] = [], dotRules: [ShapeRule] = [], alnumRules: [ShapeRule] = []
@@ -111,9 +113,8 @@ public final class RuleSet: Sendable {
                 if let existing = keywordIndex[key] { k = existing } else {
                     k = keywordList.count
                     keywordIndex[key] = k
-                    keywordList.append(kw.lowercased())
+                    keywordList.append((t.caseSensitive ? kw : kw.lowercased(), t.caseSensitive))
                     keywordRules.append([])
-                    keywordExact.append(t.caseSensitive ? Array(kw.utf8) : nil)
                 }
                 keywordRules[k].append(i)
             }
@@ -144,9 +145,8 @@ public final class RuleSet: Sendable {
         self.rules = compiled
         self.maxMatchLength = compiled.map(\.rule.maxLength).max() ?? 0
         self.maxCaptures = max(1, compiled.map(\.pattern.captureCount).max() ?? 1)
-        self.keywords = KeywordAutomaton(keywords: keywordList)
+        self.keywords = KeywordIndex(keywords: keywordList)
         self.keywordRules = keywordRules
-        self.keywordExact = keywordExact
         self.byteTriggers = byteRules.keys.sorted().map { ($0, byteRules[$0]!) }
         self.alwaysRules = always
         self.digitRules = digitRules
@@ -156,7 +156,11 @@ public final class RuleSet: Sendable {
         self.hexColonRules = hexColonRules
         self.priorities = compiled.map(\.rule.priority)
         self.needs = needs
+        self.rawNeeds = .allocate(capacity: 1)
+        self.rawNeeds.initialize(to: needs.raw)
     }
+
+    deinit { rawNeeds.deallocate() }
 
     /// Rule ids in load order.
     public var ruleIDs: [String] { rules.map(\.rule.id) }

@@ -1,4 +1,5 @@
 import CICUShim
+import CScanKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -53,11 +54,10 @@ struct LineEngine {
     var minConfidence: Double
     let scratch: MatchScratch
     let normalizer = LineNormalizer()
-    var features = LineFeatures()
+    let kernel = FeatureKernel()
     var firedStamp: [UInt32]
     var generation: UInt32 = 0
     var fired: [Int] = []
-    var hits: [KeywordHit] = []
     var candidates: [Candidate] = []
     var counters = ScanCounters()
 
@@ -104,15 +104,10 @@ struct LineEngine {
         generation &+= 1
         let gen = generation
         fired.removeAll(keepingCapacity: true)
-        hits.removeAll(keepingCapacity: true)
-        rs.keywords.collect(in: line, into: &hits)
-        for hit in hits {
-            let k = Int(hit.keyword)
-            if let exact = rs.keywordExact[k],
-               !exact.elementsEqual(UnsafeBufferPointer(start: p + Int(hit.start), count: exact.count)) {
-                continue
-            }
-            for r in rs.keywordRules[k] where firedStamp[r] != gen {
+        kernel.compute(line, needs: rs.rawNeeds, keywords: rs.keywords)
+        let f = kernel.out
+        for h in 0..<Int(f.hit_count) {
+            for r in rs.keywordRules[Int(f.hits[h].keyword)] where firedStamp[r] != gen {
                 firedStamp[r] = gen
                 fired.append(r)
             }
@@ -135,33 +130,28 @@ struct LineEngine {
         }
 
         // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
-        guard rs.hasShapeRules else {
-            resolveOverlaps(base: base, into: &out)
-            return incident
-        }
-        features.compute(line, needs: rs.needs)
-        for region in features.numeric {
-            for sr in rs.digitRules where region.count >= sr.threshold && (sr.separators == 0 || region.extra & sr.separators != 0)
+        for region in UnsafeBufferPointer(start: f.numeric.items, count: Int(f.numeric.count)) {
+            for sr in rs.digitRules where Int(region.count) >= sr.threshold && (sr.separators == 0 || Int(region.extra) & sr.separators != 0)
                 && firedStamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
             }
-            for sr in rs.dotRules where region.dots >= sr.threshold && firedStamp[sr.rule] != gen {
+            for sr in rs.dotRules where Int(region.dots) >= sr.threshold && firedStamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
             }
         }
-        for region in features.alnum {
-            for sr in rs.alnumRules where sr.lengths & (1 << UInt64(region.count)) != 0 && region.extra >= sr.letters
-                && region.digits >= sr.digits && firedStamp[sr.rule] != gen {
+        for region in UnsafeBufferPointer(start: f.alnum.items, count: Int(f.alnum.count)) {
+            for sr in rs.alnumRules where sr.lengths & (1 << UInt64(region.count)) != 0 && Int(region.extra) >= sr.letters
+                && Int(region.digits) >= sr.digits && firedStamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
             }
         }
-        for region in features.dashed {
-            for sr in rs.dashedRules where region.count >= sr.threshold && region.extra >= sr.letters
-                && region.digits >= sr.digits && firedStamp[sr.rule] != gen {
+        for region in UnsafeBufferPointer(start: f.dashed.items, count: Int(f.dashed.count)) {
+            for sr in rs.dashedRules where Int(region.count) >= sr.threshold && Int(region.extra) >= sr.letters
+                && Int(region.digits) >= sr.digits && firedStamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
             }
         }
-        for region in features.hexColon {
+        for region in UnsafeBufferPointer(start: f.hexcolon.items, count: Int(f.hexcolon.count)) {
             for sr in rs.hexColonRules where firedStamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
             }
@@ -175,7 +165,8 @@ struct LineEngine {
         counters.regionRuns &+= 1
         counters.runsByRule[r] &+= 1
         // Two bytes past the region let lookaheads and \b see real text.
-        return run(ruleSet.rules[r], r, p, n, from: region.start, length: min(n, region.end + 2), regionEnd: region.end,
+        return run(ruleSet.rules[r], r, p, n, from: Int(region.start), length: min(n, Int(region.end) + 2),
+                   regionEnd: Int(region.end),
             claims: true)
     }
 
@@ -287,7 +278,7 @@ enum ContextWords {
             var i = lo
             while i + w.count <= hi {
                 if i + w.count <= span.lowerBound || i >= span.upperBound, matches(w, p + i),
-                   KeywordAutomaton.isWholeWord(p, n, i, i + w.count, w) {
+                   WholeWord.check(p, n, i, i + w.count, w) {
                     return true
                 }
                 i += 1

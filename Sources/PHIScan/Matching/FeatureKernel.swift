@@ -1,0 +1,55 @@
+import CScanKernels
+
+/// Per-worker buffers for the C feature pass (`phs_compute_features`): the regions of a line that can satisfy
+/// shape triggers and the keyword hits. Grows its buffers when a line overflows them and never shrinks them, so a
+/// worker allocates nothing per line once warm. Not thread-safe.
+final class FeatureKernel {
+    var out = phs_features()
+
+    init(initialCapacity: Int = 64) {
+        out.numeric = Self.makeList(initialCapacity)
+        out.alnum = Self.makeList(initialCapacity)
+        out.dashed = Self.makeList(initialCapacity)
+        out.hexcolon = Self.makeList(initialCapacity)
+        out.hits = .allocate(capacity: initialCapacity)
+        out.hit_capacity = Int32(initialCapacity)
+    }
+
+    deinit {
+        out.numeric.items.deallocate()
+        out.alnum.items.deallocate()
+        out.dashed.items.deallocate()
+        out.hexcolon.items.deallocate()
+        out.hits.deallocate()
+    }
+
+    static func makeList(_ capacity: Int) -> phs_list {
+        phs_list(items: .allocate(capacity: capacity), count: 0, capacity: Int32(capacity))
+    }
+
+    static func grow(_ list: inout phs_list) {
+        guard list.count >= list.capacity else { return }
+        let capacity = Int(list.capacity) * 2
+        list.items.deallocate()
+        list = makeList(capacity)
+    }
+
+    /// Runs the feature pass over `line`, growing buffers and repeating until nothing overflowed.
+    @inline(__always)
+    func compute(_ line: UnsafeBufferPointer<UInt8>, needs: UnsafePointer<phs_needs>, keywords: KeywordIndex) {
+        while true {
+            phs_compute_features(needs, keywords.raw, line.baseAddress, line.count, &out)
+            if out.overflow == 0 { return }
+            Self.grow(&out.numeric)
+            Self.grow(&out.alnum)
+            Self.grow(&out.dashed)
+            Self.grow(&out.hexcolon)
+            if out.hit_count >= out.hit_capacity {
+                let capacity = Int(out.hit_capacity) * 2
+                out.hits.deallocate()
+                out.hits = .allocate(capacity: capacity)
+                out.hit_capacity = Int32(capacity)
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import CScanKernels
+
+/// A keyword found on a line: `keyword` index and `start` offset.
+public typealias KeywordHit = phs_hit
+
+/// Whole-word keyword lookup by token.
+///
+/// Keywords start with a letter or digit, so a whole-word occurrence always begins a token (a maximal run of ASCII
+/// letters and digits). The C feature pass hashes each token's first eight bytes (case-folded) and its length,
+/// probes this open-addressing table of the keywords' first tokens, and verifies the rest of each candidate
+/// keyword (further words, `/`, `.`, `#`, ...) in place. One probe per token instead of one automaton step per byte
+/// keeps the table in L1 however many keywords the rules declare.
+///
+/// The table lives in memory this class allocates and frees; `raw` points at the C view of it. Immutable after
+/// init, so it is shared read-only across threads.
+public final class KeywordIndex: @unchecked Sendable {
+    /// Keywords as declared (case kept for case-sensitive ones).
+    public let keywords: [[UInt8]]
+    let raw: UnsafeMutablePointer<phs_keywords>
+    private var allocations: [UnsafeMutableRawPointer] = []
+
+    /// `keywords` must each start with an ASCII letter or digit.
+    public init(keywords input: [(text: String, caseSensitive: Bool)]) {
+        let kws = input.map { Array($0.text.utf8) }
+        self.keywords = kws
+        var firstTokens: [(key: UInt64, len: Int, kw: Int)] = []
+        for (k, kw) in kws.enumerated() {
+            var len = 0
+            while len < kw.count && ByteClass.isAlnum(kw[len]) { len += 1 }
+            precondition(len > 0, "keyword must start with a letter or digit")
+            let key = kw.withUnsafeBufferPointer { KeywordIndex.key($0.baseAddress!, len, available: kw.count) }
+            firstTokens.append((key, len, k))
+        }
+        var size = 64
+        while size < firstTokens.count * 4 { size *= 2 }
+        var slotKeys = [UInt64](repeating: 0, count: size)
+        var slotLengths = [Int32](repeating: 0, count: size)
+        var slotListStart = [Int32](repeating: 0, count: size)
+        var slotListEnd = [Int32](repeating: 0, count: size)
+        var lists: [Int32] = []
+        var placed = Set<String>()
+        for t in firstTokens where placed.insert("\(t.key)/\(t.len)").inserted {
+            let members = firstTokens.filter { $0.key == t.key && $0.len == t.len }.map { Int32($0.kw) }
+            var slot = KeywordIndex.slot(t.key, t.len, size - 1)
+            while slotKeys[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            slotKeys[slot] = t.key
+            slotLengths[slot] = Int32(t.len)
+            slotListStart[slot] = Int32(lists.count)
+            lists.append(contentsOf: members)
+            slotListEnd[slot] = Int32(lists.count)
+        }
+        var bytes: [UInt8] = []
+        var offsets: [Int32] = []
+        for kw in kws {
+            offsets.append(Int32(bytes.count))
+            bytes.append(contentsOf: kw)
+        }
+        raw = .allocate(capacity: 1)
+        raw.initialize(to: phs_keywords(
+            slot_keys: copy(slotKeys), slot_lengths: copy(slotLengths), slot_list_start: copy(slotListStart),
+            slot_list_end: copy(slotListEnd), lists: copy(lists), mask: Int32(size - 1), kw_bytes: copy(bytes),
+            kw_offset: copy(offsets), kw_length: copy(kws.map { Int32($0.count) }),
+            kw_case_sensitive: copy(input.map { $0.caseSensitive ? UInt8(1) : 0 }), count: Int32(kws.count),
+            max_first_length: Int32(firstTokens.map(\.len).max() ?? 0)))
+    }
+
+    deinit {
+        for a in allocations { a.deallocate() }
+        raw.deallocate()
+    }
+
+    /// Copies `array` into memory owned by this index and returns a pointer to it.
+    private func copy<T>(_ array: [T]) -> UnsafePointer<T> {
+        let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, array.count))
+        p.initialize(from: array, count: array.count)
+        allocations.append(UnsafeMutableRawPointer(p))
+        return UnsafePointer(p)
+    }
+
+    public var isEmpty: Bool { keywords.isEmpty }
+
+    /// Case-folded first eight bytes of a token of `length` bytes at `p` (`available` bytes readable from `p`),
+    /// never zero. Must match `token_key` in kernels.c.
+    static func key(_ p: UnsafePointer<UInt8>, _ length: Int, available: Int) -> UInt64 {
+        let take = min(length, 8)
+        var v: UInt64 = 0
+        for i in 0..<min(take, available) { v |= UInt64(p[i]) << UInt64(i * 8) }
+        let fold: UInt64 = take < 8 ? 0x2020_2020_2020_2020 & ((UInt64(1) << UInt64(take * 8)) &- 1) : 0x2020_2020_2020_2020
+        return (v | fold) | 0x8000_0000_0000_0000
+    }
+
+    /// Must match `token_slot` in kernels.c.
+    static func slot(_ key: UInt64, _ length: Int, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: ((key ^ UInt64(length)) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    }
+}
+
+/// Whole-word helpers shared with context scoring.
+enum WholeWord {
+    @inline(__always)
+    static func check(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ end: Int, _ kw: [UInt8]) -> Bool {
+        if ByteClass.isAlnum(kw[0]), start > 0, ByteClass.isAlnum(p[start - 1]) { return false }
+        if ByteClass.isAlnum(kw[kw.count - 1]), end < n, ByteClass.isAlnum(p[end]) { return false }
+        return true
+    }
+}
