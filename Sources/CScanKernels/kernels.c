@@ -66,6 +66,10 @@ static inline int verify_keyword(const phs_keywords *kw, int32_t k, const uint8_
 static inline void lookup_token(const phs_keywords *kw, const uint8_t *p, size_t n, size_t start, size_t end,
                                 phs_features *out) {
     size_t length = end - start;
+    uint8_t c0 = p[start] | 0x20, c1 = length > 1 ? (p[start + 1] | 0x20) : 0;
+    if (length >= 32 || !((kw->first_lengths[c0] >> length) & 1)) return;
+    uint32_t bg = ((uint32_t)c0 << 8) | c1;
+    if (!((kw->bigrams[bg >> 6] >> (bg & 63)) & 1)) return;
     uint64_t key = token_key(p + start, length, n - start);
     int32_t slot = token_slot(key, length, kw->mask);
     for (;;) {
@@ -146,53 +150,76 @@ typedef struct line_state {
     int32_t d_count, d_letters, d_digits;
     /* numeric runs: digit groups joined by one or two separators */
     int64_t r_start, last_group_end;
-    int32_t r_digits, r_dots, r_seps;
+    int32_t r_digits, r_dots, r_seps, r_groups;
+    uint64_t r_shape;
 } line_state;
 
+/* Records the open dashed run if some rule wants it; letters and digits are counted only then. */
 static inline void close_dashed(line_state *st) {
-    if (st->d_start >= 0 && st->d_count >= st->needs->min_dashed) {
-        phs_region r = {(int32_t)st->d_start, (int32_t)st->last_tok_end, st->d_count, 0, st->d_letters, st->d_digits};
-        push(&st->out->dashed, st->out, r);
+    if (st->d_start < 0) return;
+    const phs_needs *needs = st->needs;
+    int32_t count = st->d_count;
+    int maybe = 0;
+    for (int32_t i = 0; i < needs->dashed_wants; i++)
+        if (count >= needs->dashed_min[i] && count <= needs->dashed_max[i]) { maybe = 1; break; }
+    if (maybe) {
+        int32_t digits = 0;
+        for (int64_t k = st->d_start; k < st->last_tok_end; k++) digits += is_digit(st->p[k]);
+        int32_t letters = count - digits;
+        for (int32_t i = 0; i < needs->dashed_wants; i++) {
+            if (count >= needs->dashed_min[i] && count <= needs->dashed_max[i] && letters >= needs->dashed_letters[i]
+                && digits >= needs->dashed_digits[i]) {
+                phs_region r = {(int32_t)st->d_start, (int32_t)st->last_tok_end, count, 0, letters, digits, 0};
+                push(&st->out->dashed, st->out, r);
+                break;
+            }
+        }
     }
     st->d_start = -1;
 }
 
-/* A token (maximal alnum run) p[s..e) holding `digits` digits. */
-static inline void on_token(line_state *st, size_t s, size_t e, int32_t digits) {
+/* A token (maximal alnum run) p[s..e). */
+static inline __attribute__((always_inline)) void on_token(line_state *st, size_t s, size_t e) {
     const phs_needs *needs = st->needs;
     int32_t len = (int32_t)(e - s);
     if (len < 64 && (needs->alnum_lengths & (((uint64_t)1) << len))) {
-        phs_region r = {(int32_t)s, (int32_t)e, len, 0, len - digits, digits};
+        int32_t digits = 0;
+        for (size_t k = s; k < e; k++) digits += is_digit(st->p[k]);
+        phs_region r = {(int32_t)s, (int32_t)e, len, 0, len - digits, digits, 0};
         push(&st->out->alnum, st->out, r);
     }
-    if (needs->min_dashed != INT32_MAX) {
+    if (needs->dashed_wants > 0) {
         if (st->d_start >= 0 && (int64_t)s == st->last_tok_end + 1 && st->p[s - 1] == '-') {
             st->d_count += len;
-            st->d_digits += digits;
-            st->d_letters += len - digits;
         } else {
             close_dashed(st);
             st->d_start = (int64_t)s;
             st->d_count = len;
-            st->d_digits = digits;
-            st->d_letters = len - digits;
         }
         st->last_tok_end = (int64_t)e;
     }
-    if (st->kw->count > 0 && len <= st->kw->max_first_length) lookup_token(st->kw, st->p, st->n, s, e, st->out);
+    if (st->kw->count > 0 && len <= st->kw->max_first_length && (st->kw->digit_first || !is_digit(st->p[s])))
+        lookup_token(st->kw, st->p, st->n, s, e, st->out);
 }
 
 /* Closes the open numeric run, adding up to two trailing separators. */
-static inline void close_run(line_state *st) {
+static inline __attribute__((always_inline)) void close_run(line_state *st) {
     if (st->r_start < 0) return;
+    if (st->r_digits < st->needs->min_digits && st->r_dots + 2 < st->needs->min_dots) {
+        st->r_start = -1;
+        return;
+    }
     size_t end = (size_t)st->last_group_end;
     for (int k = 0; k < 2 && end < st->n && sep_bit(st->p[end]); k++) {
         if (st->p[end] == '.') st->r_dots++;
         st->r_seps |= sep_bit(st->p[end]);
         end++;
     }
-    if (st->r_digits >= st->needs->min_digits || st->r_dots >= st->needs->min_dots) {
-        phs_region r = {(int32_t)st->r_start, (int32_t)end, st->r_digits, st->r_dots, st->r_seps, 0};
+    int want = st->r_dots >= st->needs->min_dots;
+    for (int32_t i = 0; !want && i < st->needs->digit_wants; i++)
+        want = st->r_digits >= st->needs->digit_min[i] && (st->needs->digit_seps[i] == 0 || (st->r_seps & st->needs->digit_seps[i]));
+    if (want) {
+        phs_region r = {(int32_t)st->r_start, (int32_t)end, st->r_digits, st->r_dots, st->r_seps, 0, st->r_shape};
         push(&st->out->numeric, st->out, r);
     }
     st->r_start = -1;
@@ -200,7 +227,7 @@ static inline void close_run(line_state *st) {
 
 /* A digit group p[s..e): joins the open numeric run across one or two separators, or starts a new one with up to
    two leading separators. A group directly followed by ':' and a digit is a time of day: not counted. */
-static inline void on_group(line_state *st, size_t s, size_t e) {
+static inline __attribute__((always_inline)) void on_group(line_state *st, size_t s, size_t e) {
     const uint8_t *p = st->p;
     if (st->r_start >= 0) {
         size_t gap = s - (size_t)st->last_group_end;
@@ -221,6 +248,8 @@ static inline void on_group(line_state *st, size_t s, size_t e) {
         st->r_digits = 0;
         st->r_dots = 0;
         st->r_seps = 0;
+        st->r_groups = 0;
+        st->r_shape = 0;
         for (size_t k = start; k < s; k++) {
             if (p[k] == '.') st->r_dots++;
             st->r_seps |= sep_bit(p[k]);
@@ -228,17 +257,23 @@ static inline void on_group(line_state *st, size_t s, size_t e) {
     }
     int is_time = e + 1 < st->n && p[e] == ':' && is_digit(p[e + 1]);
     if (!is_time) st->r_digits += (int32_t)(e - s);
+    if (st->r_groups < 12) {
+        uint64_t g = e - s > 31 ? 31 : (uint64_t)(e - s);
+        st->r_shape |= g << (5 * st->r_groups);
+        st->r_groups++;
+    } else {
+        st->r_shape |= (uint64_t)1 << 63;
+    }
     st->last_group_end = (int64_t)e;
 }
 
 /* Finds tokens and digit groups from 64-byte masks and hands each, in order, to on_token / on_group. */
 static void compute_tokens_and_numeric(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
                                        phs_features *out) {
-    line_state st = {needs, kw, p, n, out, -1, -2, 0, 0, 0, -1, 0, 0, 0, 0};
+    line_state st = {needs, kw, p, n, out, -1, -2, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0};
     const int want_numeric = needs->min_digits != INT32_MAX || needs->min_dots != INT32_MAX;
     uint64_t carry_a = 0, carry_d = 0;
     size_t tok_start = 0, grp_start = 0;
-    int64_t tok_digits_before = 0, digits_before_block = 0;
     for (size_t base = 0; base < n; base += 64) {
         size_t len = n - base < 64 ? n - base : 64;
         uint64_t a, d;
@@ -250,13 +285,8 @@ static void compute_tokens_and_numeric(const phs_needs *needs, const phs_keyword
             int bit = __builtin_ctzll(ev);
             ev &= ev - 1;
             size_t pos = base + (size_t)bit;
-            int64_t before = digits_before_block + __builtin_popcountll(d & ((((uint64_t)1) << bit) - 1));
-            if ((a >> bit) & 1) {
-                tok_start = pos;
-                tok_digits_before = before;
-            } else {
-                on_token(&st, tok_start, pos, (int32_t)(before - tok_digits_before));
-            }
+            if ((a >> bit) & 1) tok_start = pos;
+            else on_token(&st, tok_start, pos);
         }
         if (want_numeric) {
             uint64_t gev = d ^ prev_d;
@@ -269,14 +299,13 @@ static void compute_tokens_and_numeric(const phs_needs *needs, const phs_keyword
                 else on_group(&st, grp_start, pos);
             }
         }
-        digits_before_block += __builtin_popcountll(d);
         carry_a = len == 64 ? a >> 63 : 0;
         carry_d = len == 64 ? d >> 63 : 0;
     }
     /* A token or group reaching the end of a line whose length is a multiple of 64. */
-    if (carry_a) on_token(&st, tok_start, n, (int32_t)(digits_before_block - tok_digits_before));
+    if (carry_a) on_token(&st, tok_start, n);
     if (want_numeric && carry_d) on_group(&st, grp_start, n);
-    if (needs->min_dashed != INT32_MAX) close_dashed(&st);
+    if (needs->dashed_wants > 0) close_dashed(&st);
     if (want_numeric) close_run(&st);
 }
 
@@ -303,8 +332,9 @@ static void compute_hex_colon(const uint8_t *p, size_t n, phs_features *out) {
             }
             k++;
         }
-        if (dbl || colons >= 3 || (colons >= 2 && letters)) {
-            phs_region r = {(int32_t)s, (int32_t)k, colons, 0, 0, 0};
+        (void)letters;
+        if (dbl || colons >= 7) {
+            phs_region r = {(int32_t)s, (int32_t)k, colons, 0, 0, 0, 0};
             push(&out->hexcolon, out, r);
         }
         i = k + 1;
@@ -331,4 +361,45 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n) {
     for (; i < n; i++)
         if (p[i] & 0x80) return i;
     return n;
+}
+
+void phs_needs_init(phs_needs *needs) {
+    memset(needs, 0, sizeof *needs);
+    needs->min_digits = INT32_MAX;
+    needs->min_dots = INT32_MAX;
+    needs->min_dashed = INT32_MAX;
+}
+
+int phs_needs_add_digit_want(phs_needs *needs, int32_t min_digits, int32_t separator_bits) {
+    if (needs->digit_wants >= PHS_MAX_WANTS) {
+        /* Out of slots: fold into the loosest want so nothing a rule needs is dropped. */
+        int32_t i = PHS_MAX_WANTS - 1;
+        if (min_digits < needs->digit_min[i]) needs->digit_min[i] = min_digits;
+        needs->digit_seps[i] = 0;
+        return 0;
+    }
+    needs->digit_min[needs->digit_wants] = min_digits;
+    needs->digit_seps[needs->digit_wants] = separator_bits;
+    needs->digit_wants++;
+    if (min_digits < needs->min_digits) needs->min_digits = min_digits;
+    return 1;
+}
+
+int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_count, int32_t letters, int32_t digits) {
+    int32_t i = needs->dashed_wants;
+    if (i >= PHS_MAX_WANTS) {
+        i = PHS_MAX_WANTS - 1;
+        if (min_count < needs->dashed_min[i]) needs->dashed_min[i] = min_count;
+        needs->dashed_max[i] = INT32_MAX;
+        needs->dashed_letters[i] = 0;
+        needs->dashed_digits[i] = 0;
+        return 0;
+    }
+    needs->dashed_min[i] = min_count;
+    needs->dashed_max[i] = max_count;
+    needs->dashed_letters[i] = letters;
+    needs->dashed_digits[i] = digits;
+    needs->dashed_wants++;
+    if (min_count < needs->min_dashed) needs->min_dashed = min_count;
+    return 1;
 }

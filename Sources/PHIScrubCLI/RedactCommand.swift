@@ -91,7 +91,7 @@ struct RedactCommand: ParsableCommand {
 
 func printStats(_ scanner: LineScanner, _ rules: RuleSet) {
     let c = scanner.counters
-    var text = "lines=\(c.lines) whole_line_runs=\(c.wholeLineRuns) region_runs=\(c.regionRuns)\n"
+    var text = "lines=\(c.lines) whole_line_runs=\(c.wholeLineRuns) region_runs=\(c.regionRuns) anchored_runs=\(c.anchoredRuns)\n"
     for (i, runs) in c.runsByRule.enumerated() where runs > 0 {
         text += "  \(rules.rules[i].rule.id)\t\(runs)\n"
     }

@@ -10,6 +10,9 @@
    dots, extra = separator bits. Alnum and dashed runs: count = letters+digits, extra = letters, digits. */
 typedef struct phs_region {
     int32_t start, end, count, dots, extra, digits;
+    /* Numeric runs: the digit-group lengths in order, 5 bits each (capped at 31), first group in the low bits, at
+       most 12 groups; bit 63 set when the run had more (then any group pattern is assumed present). */
+    uint64_t shape;
 } phs_region;
 
 typedef struct phs_hit {
@@ -26,11 +29,26 @@ typedef struct phs_keywords {
     const uint8_t *kw_case_sensitive; /* 1: compare exactly; 0: ASCII case-insensitive */
     int32_t count;
     int32_t max_first_length;         /* longest first token of any keyword */
+    /* Cheap filters before hashing: bit L of first_lengths[c] is set when a keyword's first token starts with the
+       (lower-cased) byte c and has length L (< 32); bigrams has bit (c0 << 8 | c1) set for its first two bytes
+       (c1 = 0 for one-byte tokens). */
+    const uint32_t *first_lengths;    /* 256 entries */
+    const uint64_t *bigrams;          /* 1024 entries = 65536 bits */
+    int32_t digit_first;              /* some keyword starts with a digit */
 } phs_keywords;
 
+/* A numeric run is recorded when it has at least min_dots dots, or when for some i it has at least
+   digit_min[i] digits and (digit_seps[i] == 0 or a separator whose bit is in digit_seps[i]). */
+#define PHS_MAX_WANTS 16
 typedef struct phs_needs {
     int32_t min_digits, min_dots, min_dashed, hex_colon; /* INT32_MAX / 0 when not wanted */
     uint64_t alnum_lengths;                              /* bit n: record alnum runs of length n */
+    int32_t digit_wants;
+    int32_t digit_min[PHS_MAX_WANTS], digit_seps[PHS_MAX_WANTS];
+    /* A dashed run is recorded when for some i: count in [dashed_min[i], dashed_max[i]], letters >= dashed_letters[i]
+       and digits >= dashed_digits[i]. */
+    int32_t dashed_wants;
+    int32_t dashed_min[PHS_MAX_WANTS], dashed_max[PHS_MAX_WANTS], dashed_letters[PHS_MAX_WANTS], dashed_digits[PHS_MAX_WANTS];
 } phs_needs;
 
 typedef struct phs_list {
@@ -49,6 +67,11 @@ typedef struct phs_features {
 /* Fills `out` (counts reset first) for the line p[0..n). */
 void phs_compute_features(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
                           phs_features *out);
+
+/* Building needs: start empty, then add one want per rule trigger. */
+void phs_needs_init(phs_needs *needs);
+int phs_needs_add_digit_want(phs_needs *needs, int32_t min_digits, int32_t separator_bits);
+int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_count, int32_t letters, int32_t digits);
 
 /* Index of the first byte >= 0x80 in p[0..n), or n. */
 size_t phs_first_non_ascii(const uint8_t *p, size_t n);

@@ -15,13 +15,15 @@ public final class CompiledPattern: @unchecked Sendable {
     static let compileOptions: UInt32 = UInt32(PCRE2_NEVER_UTF) | UInt32(PCRE2_NEVER_UCP)
         | UInt32(PCRE2_NEVER_BACKSLASH_C)
 
-    /// Compiles and JIT-compiles `pattern`. Throws `PatternError` with PCRE2's message and offset.
-    public init(_ pattern: String) throws(PatternError) {
+    /// Compiles and JIT-compiles `pattern`; `anchored` compiles it to match only at the start offset.
+    /// Throws `PatternError` with PCRE2's message and offset.
+    public init(_ pattern: String, anchored: Bool = false) throws(PatternError) {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let compiled: OpaquePointer? = pattern.utf8CString.withUnsafeBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: buf.count) { p in
-                pcre2_compile_8(p, buf.count - 1, Self.compileOptions, &errorCode, &errorOffset, nil)
+                pcre2_compile_8(p, buf.count - 1, Self.compileOptions | (anchored ? UInt32(PCRE2_ANCHORED) : 0),
+                                &errorCode, &errorOffset, nil)
             }
         }
         guard let compiled else {

@@ -4,7 +4,7 @@ import CScanKernels
 /// shape triggers and the keyword hits. Grows its buffers when a line overflows them and never shrinks them, so a
 /// worker allocates nothing per line once warm. Not thread-safe.
 final class FeatureKernel {
-    var out = phs_features()
+    @exclusivity(unchecked) var out = phs_features()
 
     init(initialCapacity: Int = 64) {
         out.numeric = Self.makeList(initialCapacity)

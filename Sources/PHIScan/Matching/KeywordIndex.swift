@@ -55,13 +55,24 @@ public final class KeywordIndex: @unchecked Sendable {
             offsets.append(Int32(bytes.count))
             bytes.append(contentsOf: kw)
         }
+        var firstLengths = [UInt32](repeating: 0, count: 256)
+        var bigrams = [UInt64](repeating: 0, count: 1024)
+        for t in firstTokens {
+            let kw = kws[t.kw]
+            let c0 = Int(kw[0] | 0x20), c1 = t.len > 1 ? Int(kw[1] | 0x20) : 0
+            if t.len < 32 { firstLengths[c0] |= 1 << UInt32(t.len) }
+            let bg = c0 << 8 | c1
+            bigrams[bg >> 6] |= 1 << UInt64(bg & 63)
+        }
         raw = .allocate(capacity: 1)
         raw.initialize(to: phs_keywords(
             slot_keys: copy(slotKeys), slot_lengths: copy(slotLengths), slot_list_start: copy(slotListStart),
             slot_list_end: copy(slotListEnd), lists: copy(lists), mask: Int32(size - 1), kw_bytes: copy(bytes),
             kw_offset: copy(offsets), kw_length: copy(kws.map { Int32($0.count) }),
             kw_case_sensitive: copy(input.map { $0.caseSensitive ? UInt8(1) : 0 }), count: Int32(kws.count),
-            max_first_length: Int32(firstTokens.map(\.len).max() ?? 0)))
+            max_first_length: Int32(firstTokens.map(\.len).max() ?? 0),
+            first_lengths: copy(firstLengths), bigrams: copy(bigrams),
+            digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0))
     }
 
     deinit {

@@ -33,11 +33,6 @@ struct FeatureNeeds: Sendable {
     var minDashed = Int.max
     var hexColon = false
 
-    /// The C form.
-    var raw: phs_needs {
-        phs_needs(min_digits: Int32(clamping: minDigits), min_dots: Int32(clamping: minDots),
-                  min_dashed: Int32(clamping: minDashed), hex_colon: hexColon ? 1 : 0, alnum_lengths: alnumLengths)
-    }
 }
 
 /// Byte classes for the feature pass.
@@ -131,6 +126,51 @@ enum TriggerClaim {
         return count >= min && d >= digits && count - d >= letters
     }
 
+    /// The match's digit-group lengths, its first and last group extended through the digits around it in the
+    /// line, equal one of `groups`.
+    static func groups(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, _ groups: [[Int]]) -> Bool {
+        for g in groups where groupsEqual(p, n, span, g) { return true }
+        return false
+    }
+
+    private static func groupsEqual(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, _ expected: [Int]) -> Bool {
+        var index = 0
+        var k = span.lowerBound
+        while k < span.upperBound {
+            guard ByteClass.isDigit(p[k]) else {
+                k += 1
+                continue
+            }
+            var s = k
+            if index == 0 { while s > 0 && ByteClass.isDigit(p[s - 1]) { s -= 1 } }
+            var e = k
+            while e < span.upperBound && ByteClass.isDigit(p[e]) { e += 1 }
+            if e == span.upperBound { while e < n && ByteClass.isDigit(p[e]) { e += 1 } }
+            if index >= expected.count || expected[index] != e - s { return false }
+            index += 1
+            k = e
+        }
+        return index == expected.count
+    }
+
+    /// Letters and digits in the maximal dashed run (tokens joined by single dashes) around `span`.
+    static func dashedRunCount(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>) -> Int {
+        var s = span.lowerBound, e = span.upperBound
+        while s > 0 {
+            if ByteClass.isAlnum(p[s - 1]) { s -= 1 }
+            else if p[s - 1] == UInt8(ascii: "-"), s >= 2, ByteClass.isAlnum(p[s - 2]), s < n, ByteClass.isAlnum(p[s]) { s -= 1 }
+            else { break }
+        }
+        while e < n {
+            if ByteClass.isAlnum(p[e]) { e += 1 }
+            else if p[e] == UInt8(ascii: "-"), e + 1 < n, ByteClass.isAlnum(p[e + 1]), e > 0, ByteClass.isAlnum(p[e - 1]) { e += 1 }
+            else { break }
+        }
+        var count = 0
+        for k in s..<e where ByteClass.isAlnum(p[k]) { count += 1 }
+        return count
+    }
+
     static func hexColon(_ p: UnsafePointer<UInt8>, _ span: Range<Int>) -> Bool {
         var colons = 0, letters = false, double = false
         for k in span {
@@ -145,6 +185,7 @@ enum TriggerClaim {
                 return false
             }
         }
-        return double || colons >= 3 || (colons >= 2 && letters)
+        _ = letters
+        return double || colons >= 7
     }
 }

@@ -84,22 +84,30 @@ public struct Trigger: Sendable, Hashable {
     public var dots: Int?
     /// With `digits`: the run (and the match) must also hold one of these separator bytes, e.g. `/` for dates.
     public var separators: [UInt8]
+    /// With `digits`: the match's digit groups (the first and last taken whole, as they stand in the line) must
+    /// be one of these length sequences, e.g. `[3, 2, 4]` for an SSN; the run must hold it consecutively.
+    public var groups: [[Int]]
     /// Whole-word keywords (ASCII); any one on the line fires the rule. Case-insensitive unless
     /// `caseSensitive` is set (useful for titles such as `Ms` that collide with units like `12 ms`).
     public var keywords: [String]
     /// Keywords must match with the case given.
     public var caseSensitive: Bool
+    /// The match starts where a keyword starts: the rule is tried only there, anchored, instead of over the whole
+    /// line (for patterns led by their keyword, such as `DOB: <date>`).
+    public var anchored: Bool
     /// Bytes of which any one on the line fires the rule (e.g. `@`).
     public var bytes: [UInt8]
     /// A maximal run of ASCII letters and digits of exactly one of these lengths.
     public var alnumRun: [Int]
     /// A run of letters and digits joined by single dashes holding at least this many letters and digits.
     public var dashedAlnum: Int?
+    /// With `dashedAlnum`: the whole dashed run around the match holds at most this many letters and digits.
+    public var dashedAlnumMax: Int?
     /// With `alnumRun`/`dashedAlnum`: the run (and the match) must hold at least this many letters.
     public var runLetters: Int
     /// With `alnumRun`/`dashedAlnum`: the run (and the match) must hold at least this many digits.
     public var runDigits: Int
-    /// A run of hex digits and colons with `::`, three or more colons, or two colons and a hex letter (IPv6).
+    /// A run of hex digits and colons holding `::` or seven or more colons (IPv6).
     public var hexColon: Bool
 
     public init(digits: Int? = nil, dots: Int? = nil, separators: [UInt8] = [], keywords: [String] = [],
@@ -107,9 +115,12 @@ public struct Trigger: Sendable, Hashable {
                 runDigits: Int = 0, hexColon: Bool = false, caseSensitive: Bool = false) {
         self.digits = digits
         self.separators = separators
+        self.groups = []
+        self.dashedAlnumMax = nil
         self.runLetters = runLetters
         self.runDigits = runDigits
         self.caseSensitive = caseSensitive
+        self.anchored = false
         self.dots = dots
         self.keywords = keywords
         self.bytes = bytes

@@ -10,7 +10,7 @@ public enum RuleLoader {
         "id", "entity", "category", "pattern", "group", "max_length", "validator", "trigger", "context",
         "context_window", "context_boost", "confidence", "priority", "examples", "description",
     ]
-    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits"]
+    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "groups", "anchored"]
     /// The largest `max_length` a rule may declare.
     public static let maxRuleLength = 4096
 
@@ -206,7 +206,28 @@ private struct RuleContext {
         var t = Trigger()
         t.digits = int(map, "digits", range: 1...64)
         t.dots = int(map, "dots", range: 1...16)
-        t.dashedAlnum = int(map, "dashed_alnum", range: 1...63)
+        if let dashed = map["dashed_alnum"], let seq = dashed.sequence {
+            let bounds = seq.compactMap { string($0).flatMap { Int($0) } }
+            if bounds.count == 2, (1...63).contains(bounds[0]), bounds[0] <= bounds[1], bounds[1] <= 1024 {
+                t.dashedAlnum = bounds[0]
+                t.dashedAlnumMax = bounds[1]
+            } else {
+                problem("'dashed_alnum' is a number or [min, max] with 1 <= min <= max", at: dashed)
+            }
+        } else {
+            t.dashedAlnum = int(map, "dashed_alnum", range: 1...63)
+        }
+        if let groups = map["groups"] {
+            for text in stringList(groups, "trigger.groups") {
+                let parts = text.split(separator: "-").map { Int($0) }
+                if parts.isEmpty || parts.count > 12 || parts.contains(where: { $0 == nil || $0! < 1 || $0! > 31 }) {
+                    problem("group pattern '\(text)' must be 1 to 12 lengths in 1...31 joined by '-', e.g. 3-2-4", at: groups)
+                } else {
+                    t.groups.append(parts.map { $0! })
+                }
+            }
+            if t.digits == nil { problem("'groups' needs 'digits'", at: groups) }
+        }
         t.runLetters = int(map, "run_letters", range: 0...63) ?? 0
         t.runDigits = int(map, "run_digits", range: 0...63) ?? 0
         if let seps = map["separators"] {
@@ -239,6 +260,17 @@ private struct RuleContext {
                     problem("alnum_run lengths must be integers in 1...63", at: runs)
                 }
             }
+        }
+        if let a = map["anchored"] {
+            if let s = string(a), let b = Bool(s) { t.anchored = b } else {
+                problem("'anchored' must be true or false", at: a)
+            }
+            if t.keywords.isEmpty { problem("'anchored' needs 'keywords'", at: a) }
+        }
+        for kw in t.keywords {
+            var first = 0
+            for b in kw.utf8 { if ByteClass.isAlnum(b) { first += 1 } else { break } }
+            if first >= 32 { problem("trigger keyword '\(kw)' starts with a word of 32 or more characters", at: map["keywords"]) }
         }
         if let c = map["case_sensitive"] {
             if let s = string(c), let b = Bool(s) { t.caseSensitive = b } else {

@@ -5,6 +5,8 @@ import CScanKernels
 public final class CompiledRule: Sendable {
     public let rule: Rule
     public let pattern: CompiledPattern
+    /// The pattern compiled anchored, for rules tried only where their keyword starts.
+    let anchoredPattern: CompiledPattern?
     /// Lower-cased context words, as bytes.
     let context: [[UInt8]]
     // Hot copies of declaration fields.
@@ -15,9 +17,10 @@ public final class CompiledRule: Sendable {
     let contextWindow: Int
     let contextBoost: Double
 
-    init(rule: Rule, pattern: CompiledPattern) {
+    init(rule: Rule, pattern: CompiledPattern, anchoredPattern: CompiledPattern?) {
         self.rule = rule
         self.pattern = pattern
+        self.anchoredPattern = anchoredPattern
         self.context = rule.contextWords.map { Array($0.lowercased().utf8) }
         self.group = rule.group
         self.validator = rule.validator
@@ -39,6 +42,29 @@ struct ShapeRule: Sendable {
     /// Letters and digits an alnum or dashed run must hold.
     var letters: Int = 0
     var digits: Int = 0
+    /// Upper bound on a dashed run's letters and digits.
+    var maxCount: Int = Int.max
+    /// Digit-group length sequences, one of which a numeric run must hold (empty = any).
+    var groups: [[Int]] = []
+
+    /// True when the run's group shape (see `phs_region.shape`) holds one of `groups` consecutively.
+    @inline(__always)
+    func shapeMatches(_ shape: UInt64) -> Bool {
+        if groups.isEmpty || shape >> 63 != 0 { return true }
+        for g in groups {
+            var s = shape
+            while s & 31 != 0 {
+                var t = s, ok = true
+                for len in g {
+                    if Int(t & 31) != len { ok = false; break }
+                    t >>= 5
+                }
+                if ok { return true }
+                s >>= 5
+            }
+        }
+        return false
+    }
 }
 
 /// A loaded, compiled, immutable set of rules; share one across threads and tasks. (`@unchecked Sendable`: it
@@ -89,7 +115,8 @@ public final class RuleSet: @unchecked Sendable {
                         message: "group \(rule.group) does not exist (pattern has \(pattern.captureCount))"))
                     continue
                 }
-                compiled.append(CompiledRule(rule: rule, pattern: pattern))
+                let anchored = rule.trigger.anchored ? try CompiledPattern(rule.pattern, anchored: true) : nil
+                compiled.append(CompiledRule(rule: rule, pattern: pattern, anchoredPattern: anchored))
             } catch {
                 problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id, message: "pattern: \(error)"))
             }
@@ -121,7 +148,8 @@ public final class RuleSet: @unchecked Sendable {
             for b in t.bytes { byteRules[b, default: []].append(i) }
             if let d = t.digits {
                 needs.minDigits = min(needs.minDigits, d)
-                digitRules.append(ShapeRule(rule: i, threshold: d, lengths: 0, separators: SeparatorBits.mask(t.separators)))
+                digitRules.append(ShapeRule(rule: i, threshold: d, lengths: 0, separators: SeparatorBits.mask(t.separators),
+                                            groups: t.groups))
             }
             if let d = t.dots {
                 needs.minDots = min(needs.minDots, d)
@@ -135,7 +163,8 @@ public final class RuleSet: @unchecked Sendable {
             }
             if let d = t.dashedAlnum {
                 needs.minDashed = min(needs.minDashed, d)
-                dashedRules.append(ShapeRule(rule: i, threshold: d, lengths: 0, letters: t.runLetters, digits: t.runDigits))
+                dashedRules.append(ShapeRule(rule: i, threshold: d, lengths: 0, letters: t.runLetters, digits: t.runDigits,
+                                             maxCount: t.dashedAlnumMax ?? Int.max))
             }
             if t.hexColon {
                 needs.hexColon = true
@@ -157,7 +186,15 @@ public final class RuleSet: @unchecked Sendable {
         self.priorities = compiled.map(\.rule.priority)
         self.needs = needs
         self.rawNeeds = .allocate(capacity: 1)
-        self.rawNeeds.initialize(to: needs.raw)
+        phs_needs_init(rawNeeds)
+        rawNeeds.pointee.min_dots = Int32(clamping: needs.minDots)
+        rawNeeds.pointee.hex_colon = needs.hexColon ? 1 : 0
+        rawNeeds.pointee.alnum_lengths = needs.alnumLengths
+        for sr in digitRules { phs_needs_add_digit_want(rawNeeds, Int32(clamping: sr.threshold), Int32(sr.separators)) }
+        for sr in dashedRules {
+            phs_needs_add_dashed_want(rawNeeds, Int32(clamping: sr.threshold), Int32(clamping: sr.maxCount),
+                                      Int32(clamping: sr.letters), Int32(clamping: sr.digits))
+        }
     }
 
     deinit { rawNeeds.deallocate() }

@@ -16,7 +16,7 @@ public struct ScanIncident: Sendable, Hashable {
 /// normaliser), so it is not thread-safe: make one per thread or task; share the `RuleSet`.
 public final class LineScanner {
     public let ruleSet: RuleSet
-    var engine: LineEngine
+    @exclusivity(unchecked) var engine: LineEngine
 
     public init(ruleSet: RuleSet, minConfidence: Double = 0) {
         self.ruleSet = ruleSet
@@ -108,6 +108,14 @@ struct LineEngine {
         let f = kernel.out
         for h in 0..<Int(f.hit_count) {
             for r in rs.keywordRules[Int(f.hits[h].keyword)] where firedStamp[r] != gen {
+                let rule = rs.rules[r]
+                if let anchored = rule.anchoredPattern {
+                    // Tried once, anchored, where the keyword starts.
+                    counters.anchoredRuns &+= 1
+                    counters.runsByRule[r] &+= 1
+                    if let bad = runAnchored(rule, anchored, r, p, n, at: Int(f.hits[h].start)) { incident = bad }
+                    continue
+                }
                 firedStamp[r] = gen
                 fired.append(r)
             }
@@ -132,7 +140,7 @@ struct LineEngine {
         // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
         for region in UnsafeBufferPointer(start: f.numeric.items, count: Int(f.numeric.count)) {
             for sr in rs.digitRules where Int(region.count) >= sr.threshold && (sr.separators == 0 || Int(region.extra) & sr.separators != 0)
-                && firedStamp[sr.rule] != gen {
+                && firedStamp[sr.rule] != gen && sr.shapeMatches(region.shape) {
                 if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
             }
             for sr in rs.dotRules where Int(region.dots) >= sr.threshold && firedStamp[sr.rule] != gen {
@@ -146,8 +154,8 @@ struct LineEngine {
             }
         }
         for region in UnsafeBufferPointer(start: f.dashed.items, count: Int(f.dashed.count)) {
-            for sr in rs.dashedRules where Int(region.count) >= sr.threshold && Int(region.extra) >= sr.letters
-                && Int(region.digits) >= sr.digits && firedStamp[sr.rule] != gen {
+            for sr in rs.dashedRules where Int(region.count) >= sr.threshold && Int(region.count) <= sr.maxCount
+                && Int(region.extra) >= sr.letters && Int(region.digits) >= sr.digits && firedStamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
             }
         }
@@ -168,6 +176,21 @@ struct LineEngine {
         return run(ruleSet.rules[r], r, p, n, from: Int(region.start), length: min(n, Int(region.end) + 2),
                    regionEnd: Int(region.end),
             claims: true)
+    }
+
+    /// Tries `rule` anchored at `start`, over at most its longest match (plus two bytes for lookahead).
+    private mutating func runAnchored(_ rule: CompiledRule, _ pattern: CompiledPattern, _ r: Int,
+                                      _ p: UnsafePointer<UInt8>, _ n: Int, at start: Int) -> ScanIncident? {
+        let length = min(n, start + rule.rule.maxLength + 2)
+        switch scratch.match(pattern, subject: p, length: length, startOffset: start, group: rule.group) {
+        case .noMatch:
+            return nil
+        case .limitExceeded:
+            return ScanIncident(ruleID: rule.rule.id)
+        case let .match(span, _):
+            if !span.isEmpty { _ = accept(rule, r, p, n, span) }
+            return nil
+        }
     }
 
     /// Finds every acceptable match of `rule` starting in `from..<regionEnd` of `p[0..<length]`.
@@ -194,10 +217,12 @@ struct LineEngine {
     private func claimHolds(_ t: Trigger, _ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>) -> Bool {
         if (t.digits != nil || t.dots != nil),
            TriggerClaim.numeric(p, n, span, minDigits: t.digits, minDots: t.dots,
-                                separators: SeparatorBits.mask(t.separators)) { return true }
+                                separators: SeparatorBits.mask(t.separators)),
+           t.groups.isEmpty || TriggerClaim.groups(p, n, span, t.groups) { return true }
         if !t.alnumRun.isEmpty, TriggerClaim.alnumRun(p, n, span, lengths: t.alnumRun, letters: t.runLetters,
                                                       digits: t.runDigits) { return true }
-        if let d = t.dashedAlnum, TriggerClaim.dashed(p, span, min: d, letters: t.runLetters, digits: t.runDigits) {
+        if let d = t.dashedAlnum, TriggerClaim.dashed(p, span, min: d, letters: t.runLetters, digits: t.runDigits),
+           t.dashedAlnumMax.map({ TriggerClaim.dashedRunCount(p, n, span) <= $0 }) ?? true {
             return true
         }
         if t.hexColon, TriggerClaim.hexColon(p, span) { return true }
@@ -256,6 +281,7 @@ public struct ScanCounters: Sendable {
     public var lines = 0
     public var wholeLineRuns = 0
     public var regionRuns = 0
+    public var anchoredRuns = 0
     /// PCRE2 runs per rule index.
     public var runsByRule: [Int] = []
 }
@@ -270,19 +296,27 @@ struct Candidate {
 
 /// Whole-word, case-insensitive search for context words near a span.
 enum ContextWords {
+    /// Walks the word starts in the window (outside the span) and compares only the words whose first byte matches.
     static func present(_ words: [[UInt8]], in p: UnsafePointer<UInt8>, _ n: Int, around span: Range<Int>,
                         window: Int) -> Bool {
         let lo = max(0, span.lowerBound - window)
         let hi = min(n, span.upperBound + window)
-        for w in words where !w.isEmpty {
-            var i = lo
-            while i + w.count <= hi {
-                if i + w.count <= span.lowerBound || i >= span.upperBound, matches(w, p + i),
-                   WholeWord.check(p, n, i, i + w.count, w) {
-                    return true
-                }
+        var i = lo
+        while i < hi {
+            let b = p[i]
+            guard ByteClass.isAlnum(b), i == 0 || !ByteClass.isAlnum(p[i - 1]) else {
                 i += 1
+                continue
             }
+            if i < span.lowerBound || i >= span.upperBound {
+                let first = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                for w in words where w[0] == first && i + w.count <= hi {
+                    if i < span.lowerBound && i + w.count > span.lowerBound { continue }
+                    if matches(w, p + i), WholeWord.check(p, n, i, i + w.count, w) { return true }
+                }
+            }
+            i += 1
+            while i < hi && ByteClass.isAlnum(p[i]) { i += 1 }
         }
         return false
     }

@@ -25,12 +25,12 @@ public final class StreamScanner {
     public let lineCap: Int
     /// Bytes a cut piece shares with the next.
     public let overlap: Int
-    var pending: [UInt8] = []
+    @exclusivity(unchecked) var pending: [UInt8] = []
     /// Absolute offset of `pending[0]`.
-    var pendingOffset = 0
-    var findings: [Finding] = []
+    @exclusivity(unchecked) var pendingOffset = 0
+    @exclusivity(unchecked) var findings: [Finding] = []
     /// Total bytes fed so far.
-    public private(set) var bytesIn = 0
+    @exclusivity(unchecked) public private(set) var bytesIn = 0
 
     public static let defaultLineCap = 1 << 20
 
