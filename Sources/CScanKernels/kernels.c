@@ -403,3 +403,11 @@ int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_c
     if (min_count < needs->min_dashed) needs->min_dashed = min_count;
     return 1;
 }
+
+const uint8_t *phs_last_byte(const uint8_t *p, size_t n, uint8_t byte) {
+    while (n > 0) {
+        n--;
+        if (p[n] == byte) return p + n;
+    }
+    return NULL;
+}

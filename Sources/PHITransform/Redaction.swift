@@ -86,6 +86,8 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
             var cursor = 0
             for f in findings {
                 let s = f.start - offset, e = f.end - offset
+                // A finding outside its segment is an engine bug: stop rather than write out of bounds.
+                precondition(s >= 0 && s <= e && e <= bytes.count, "finding outside its segment")
                 if s < cursor { continue }  // overlapping leftovers are already covered
                 try output.write(UnsafeBufferPointer(rebasing: bytes[cursor..<s]))
                 let token = policy.replacement(for: f, cache: &tokenCache)
@@ -101,9 +103,10 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
             stats.bytesOut += bytes.count - cursor
         }
         if endsLine {
-            lineNumber += 1
+            let lines = findings.isEmpty && incident == nil ? countNewlines(bytes) : 1
+            lineNumber += lines
             lineStart = offset + bytes.count
-            stats.lines += 1
+            stats.lines += lines
             if lineBuffered { try output.flush() }
         }
     }

@@ -73,6 +73,9 @@ void phs_needs_init(phs_needs *needs);
 int phs_needs_add_digit_want(phs_needs *needs, int32_t min_digits, int32_t separator_bits);
 int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_count, int32_t letters, int32_t digits);
 
+/* Last occurrence of `byte` in p[0..n), or NULL (memrchr is a GNU extension Swift cannot see). */
+const uint8_t *phs_last_byte(const uint8_t *p, size_t n, uint8_t byte);
+
 /* Index of the first byte >= 0x80 in p[0..n), or n. */
 size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 

@@ -55,6 +55,9 @@ struct LineEngine {
     let scratch: MatchScratch
     let normalizer = LineNormalizer()
     let kernel = FeatureKernel()
+    /// Feature output of the current batch; separate from `kernel` so a line scanned on its own inside a batch
+    /// (non-ASCII, byte triggers) does not overwrite it.
+    let batchKernel = FeatureKernel()
     var firedStamp: [UInt32]
     var generation: UInt32 = 0
     var fired: [Int] = []
@@ -93,9 +96,62 @@ struct LineEngine {
     }
 
     private mutating func scanASCII(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
+        kernel.compute(line, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords)
+        return dispatch(line, FeatureView(kernel.out, shift: 0), base: base, into: &out)
+    }
+
+    /// Runs the feature pass over a block of whole lines at once (batch mode, see `StreamScanner`).
+    mutating func computeBatch(_ block: UnsafeBufferPointer<UInt8>) {
+        batchKernel.compute(block, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords)
+    }
+
+    /// Position (in the batch block) of the next feature item at or after the cursor, or nil.
+    func nextItem(_ c: BatchCursor) -> Int? {
+        let f = batchKernel.out
+        var best = Int.max
+        if c.hits < Int(f.hit_count) { best = min(best, Int(f.hits[c.hits].start)) }
+        if c.numeric < Int(f.numeric.count) { best = min(best, Int(f.numeric.items[c.numeric].start)) }
+        if c.alnum < Int(f.alnum.count) { best = min(best, Int(f.alnum.items[c.alnum].start)) }
+        if c.dashed < Int(f.dashed.count) { best = min(best, Int(f.dashed.items[c.dashed].start)) }
+        if c.hexcolon < Int(f.hexcolon.count) { best = min(best, Int(f.hexcolon.items[c.hexcolon].start)) }
+        return best == Int.max ? nil : best
+    }
+
+    /// Moves the cursor past every item that starts before `end`, returning the view of those items.
+    func take(_ c: inout BatchCursor, before end: Int, shift: Int) -> FeatureView {
+        let f = batchKernel.out
+        func advance(_ i: inout Int, _ count: Int32, _ start: (Int) -> Int32) -> Range<Int> {
+            let s = i
+            while i < Int(count) && Int(start(i)) < end { i += 1 }
+            return s..<i
+        }
+        let h = advance(&c.hits, f.hit_count) { f.hits[$0].start }
+        let nu = advance(&c.numeric, f.numeric.count) { f.numeric.items[$0].start }
+        let al = advance(&c.alnum, f.alnum.count) { f.alnum.items[$0].start }
+        let da = advance(&c.dashed, f.dashed.count) { f.dashed.items[$0].start }
+        let hc = advance(&c.hexcolon, f.hexcolon.count) { f.hexcolon.items[$0].start }
+        return FeatureView(
+            hits: UnsafeBufferPointer(start: f.hits + h.lowerBound, count: h.count),
+            numeric: UnsafeBufferPointer(start: f.numeric.items + nu.lowerBound, count: nu.count),
+            alnum: UnsafeBufferPointer(start: f.alnum.items + al.lowerBound, count: al.count),
+            dashed: UnsafeBufferPointer(start: f.dashed.items + da.lowerBound, count: da.count),
+            hexcolon: UnsafeBufferPointer(start: f.hexcolon.items + hc.lowerBound, count: hc.count),
+            shift: shift)
+    }
+
+    /// Scans one pure-ASCII line of a batch with the features the batch pass found for it.
+    mutating func scanBatchLine(_ line: UnsafeBufferPointer<UInt8>, features: FeatureView, base: Int,
+                                into out: inout [Finding]) -> ScanIncident? {
+        dispatch(line, features, base: base, into: &out)
+    }
+
+    /// Tries every rule whose trigger the line's features satisfy, then resolves overlaps.
+    private mutating func dispatch(_ line: UnsafeBufferPointer<UInt8>, _ f: FeatureView, base: Int,
+                                   into out: inout [Finding]) -> ScanIncident? {
         let rs = ruleSet
         let p = line.baseAddress!
         let n = line.count
+        let shift = f.shift
         candidates.removeAll(keepingCapacity: true)
         var incident: ScanIncident?
 
@@ -104,16 +160,14 @@ struct LineEngine {
         generation &+= 1
         let gen = generation
         fired.removeAll(keepingCapacity: true)
-        kernel.compute(line, needs: rs.rawNeeds, keywords: rs.keywords)
-        let f = kernel.out
-        for h in 0..<Int(f.hit_count) {
-            for r in rs.keywordRules[Int(f.hits[h].keyword)] where firedStamp[r] != gen {
+        for hit in f.hits {
+            for r in rs.keywordRules[Int(hit.keyword)] where firedStamp[r] != gen {
                 let rule = rs.rules[r]
                 if let anchored = rule.anchoredPattern {
                     // Tried once, anchored, where the keyword starts.
                     counters.anchoredRuns &+= 1
                     counters.runsByRule[r] &+= 1
-                    if let bad = runAnchored(rule, anchored, r, p, n, at: Int(f.hits[h].start)) { incident = bad }
+                    if let bad = runAnchored(rule, anchored, r, p, n, at: Int(hit.start) - shift) { incident = bad }
                     continue
                 }
                 firedStamp[r] = gen
@@ -138,30 +192,30 @@ struct LineEngine {
         }
 
         // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
-        for region in UnsafeBufferPointer(start: f.numeric.items, count: Int(f.numeric.count)) {
+        for region in f.numeric {
             for sr in rs.digitRules where Int(region.count) >= sr.threshold && (sr.separators == 0 || Int(region.extra) & sr.separators != 0)
                 && firedStamp[sr.rule] != gen && sr.shapeMatches(region.shape) {
-                if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
+                if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
             for sr in rs.dotRules where Int(region.dots) >= sr.threshold && firedStamp[sr.rule] != gen {
-                if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
+                if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
-        for region in UnsafeBufferPointer(start: f.alnum.items, count: Int(f.alnum.count)) {
+        for region in f.alnum {
             for sr in rs.alnumRules where sr.lengths & (1 << UInt64(region.count)) != 0 && Int(region.extra) >= sr.letters
                 && Int(region.digits) >= sr.digits && firedStamp[sr.rule] != gen {
-                if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
+                if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
-        for region in UnsafeBufferPointer(start: f.dashed.items, count: Int(f.dashed.count)) {
+        for region in f.dashed {
             for sr in rs.dashedRules where Int(region.count) >= sr.threshold && Int(region.count) <= sr.maxCount
                 && Int(region.extra) >= sr.letters && Int(region.digits) >= sr.digits && firedStamp[sr.rule] != gen {
-                if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
+                if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
-        for region in UnsafeBufferPointer(start: f.hexcolon.items, count: Int(f.hexcolon.count)) {
+        for region in f.hexcolon {
             for sr in rs.hexColonRules where firedStamp[sr.rule] != gen {
-                if let bad = runRegion(sr.rule, p, n, region) { incident = bad }
+                if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
         resolveOverlaps(base: base, into: &out)
@@ -169,12 +223,12 @@ struct LineEngine {
     }
 
     @inline(__always)
-    private mutating func runRegion(_ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ region: Region) -> ScanIncident? {
+    private mutating func runRegion(_ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ region: Region, _ shift: Int) -> ScanIncident? {
         counters.regionRuns &+= 1
         counters.runsByRule[r] &+= 1
         // Two bytes past the region let lookaheads and \b see real text.
-        return run(ruleSet.rules[r], r, p, n, from: Int(region.start), length: min(n, Int(region.end) + 2),
-                   regionEnd: Int(region.end),
+        let start = Int(region.start) - shift, end = Int(region.end) - shift
+        return run(ruleSet.rules[r], r, p, n, from: start, length: min(n, end + 2), regionEnd: end,
             claims: true)
     }
 
@@ -274,6 +328,43 @@ struct LineEngine {
                                confidence: c.confidence))
         }
     }
+}
+
+/// The feature items of one line: slices of the feature pass's output, positions offset by `shift`.
+struct FeatureView {
+    var hits: UnsafeBufferPointer<phs_hit>
+    var numeric: UnsafeBufferPointer<phs_region>
+    var alnum: UnsafeBufferPointer<phs_region>
+    var dashed: UnsafeBufferPointer<phs_region>
+    var hexcolon: UnsafeBufferPointer<phs_region>
+    /// Subtract from item positions to get line offsets.
+    var shift: Int
+
+    init(hits: UnsafeBufferPointer<phs_hit>, numeric: UnsafeBufferPointer<phs_region>,
+         alnum: UnsafeBufferPointer<phs_region>, dashed: UnsafeBufferPointer<phs_region>,
+         hexcolon: UnsafeBufferPointer<phs_region>, shift: Int) {
+        self.hits = hits
+        self.numeric = numeric
+        self.alnum = alnum
+        self.dashed = dashed
+        self.hexcolon = hexcolon
+        self.shift = shift
+    }
+
+    /// All of a feature pass's output.
+    init(_ f: phs_features, shift: Int) {
+        self.init(hits: UnsafeBufferPointer(start: f.hits, count: Int(f.hit_count)),
+                  numeric: UnsafeBufferPointer(start: f.numeric.items, count: Int(f.numeric.count)),
+                  alnum: UnsafeBufferPointer(start: f.alnum.items, count: Int(f.alnum.count)),
+                  dashed: UnsafeBufferPointer(start: f.dashed.items, count: Int(f.dashed.count)),
+                  hexcolon: UnsafeBufferPointer(start: f.hexcolon.items, count: Int(f.hexcolon.count)),
+                  shift: shift)
+    }
+}
+
+/// Where a batch walk has got to in each list of feature items.
+struct BatchCursor {
+    var hits = 0, numeric = 0, alnum = 0, dashed = 0, hexcolon = 0
 }
 
 /// How much matching work the scanner did: lines seen, PCRE2 runs over whole lines and over regions.

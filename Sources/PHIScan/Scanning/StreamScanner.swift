@@ -1,3 +1,4 @@
+import CScanKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -34,10 +35,15 @@ public final class StreamScanner {
 
     public static let defaultLineCap = 1 << 20
 
+    /// Scan whole lines in batches (one feature pass per block of lines). Off only when a rule has no prefilter,
+    /// since such a rule must run on every line anyway.
+    let batching: Bool
+
     public init(scanner: LineScanner, lineCap: Int = StreamScanner.defaultLineCap) {
         self.scanner = scanner
         self.overlap = scanner.ruleSet.maxMatchLength + 8
         self.lineCap = max(lineCap, 4 * overlap, 64)
+        self.batching = scanner.ruleSet.alwaysRules.isEmpty
         pending.reserveCapacity(self.lineCap + 1)
     }
 
@@ -70,6 +76,12 @@ public final class StreamScanner {
             guard let base = buf.baseAddress else { return }
             let count = buf.count
             var pos = 0
+            // Whole lines first, as one batch.
+            if batching, let nl = phs_last_byte(base, count, 0x0A) {
+                let end = base.distance(to: nl) + 1
+                try emitBatch(base, from: 0, to: end, into: &sink)
+                pos = end
+            }
             while pos < count {
                 let limit = min(count, pos + lineCap + 1)
                 if let nl = memchr(base + pos, 0x0A, limit - pos) {
@@ -86,6 +98,72 @@ public final class StreamScanner {
                 }
             }
             consumed = pos
+        }
+    }
+
+    /// Scans the whole lines in `base[from..<to]` (which ends with a newline) with one feature pass, then pushes
+    /// runs of lines with no feature items as single segments and scans only the lines that have some. Lines with
+    /// non-ASCII bytes or bytes named by byte triggers, and lines over the cap, take the per-line path.
+    private func emitBatch<S: ScanSink>(_ base: UnsafePointer<UInt8>, from: Int, to end: Int, into sink: inout S) throws {
+        let block = UnsafeBufferPointer(start: base + from, count: end - from)
+        scanner.engine.computeBatch(block)
+        var cursor = BatchCursor()
+        let triggerBytes = scanner.ruleSet.byteTriggers.map(\.byte)
+        // Next non-ASCII byte and next byte-trigger byte (absolute in `base`), each recomputed only once passed.
+        var nonASCII = from + Int(phs_first_non_ascii(base + from, end - from))
+        var triggerAt = end
+        func nextTrigger(from start: Int) -> Int {
+            var next = end
+            for b in triggerBytes {
+                if let hit = memchr(base + start, Int32(b), next - start) {
+                    next = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                }
+            }
+            return next
+        }
+        triggerAt = nextTrigger(from: from)
+        var special = min(nonASCII, triggerAt)
+        func nextSpecial(from start: Int) -> Int {
+            if nonASCII < start { nonASCII = start + Int(phs_first_non_ascii(base + start, end - start)) }
+            if triggerAt < start { triggerAt = nextTrigger(from: start) }
+            return min(nonASCII, triggerAt)
+        }
+        var lineStart = from
+        while lineStart < end {
+            if special < lineStart { special = nextSpecial(from: lineStart) }
+            let item = scanner.engine.nextItem(cursor).map { $0 + from } ?? end
+            let hot = min(item, special)
+            if hot >= end {
+                try sink.segment(UnsafeBufferPointer(start: base + lineStart, count: end - lineStart),
+                                 offset: pendingOffset + lineStart, findings: [], incident: nil)
+                return
+            }
+            var hotStart = lineStart
+            if hot > lineStart, let nl = phs_last_byte(base + lineStart, hot - lineStart, 0x0A) {
+                hotStart = base.distance(to: nl) + 1
+            }
+            if hotStart > lineStart {
+                try sink.segment(UnsafeBufferPointer(start: base + lineStart, count: hotStart - lineStart),
+                                 offset: pendingOffset + lineStart, findings: [], incident: nil)
+            }
+            let nl = memchr(base + hot, 0x0A, end - hot)!
+            let lineEnd = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+            let features = scanner.engine.take(&cursor, before: lineEnd - from, shift: hotStart - from)
+            if lineEnd - hotStart > lineCap {
+                var p = hotStart
+                while lineEnd - p > lineCap { p = try emitCut(base, from: p, into: &sink) }
+                try emitLine(base, from: p, lineEnd: lineEnd, segmentEnd: lineEnd + 1, into: &sink)
+            } else if special < lineEnd {
+                try emitLine(base, from: hotStart, lineEnd: lineEnd, segmentEnd: lineEnd + 1, into: &sink)
+            } else {
+                findings.removeAll(keepingCapacity: true)
+                let incident = scanner.engine.scanBatchLine(
+                    UnsafeBufferPointer(start: base + hotStart, count: lineEnd - hotStart), features: features,
+                    base: pendingOffset + hotStart, into: &findings)
+                try sink.segment(UnsafeBufferPointer(start: base + hotStart, count: lineEnd + 1 - hotStart),
+                                 offset: pendingOffset + hotStart, findings: findings, incident: incident)
+            }
+            lineStart = lineEnd + 1
         }
     }
 
@@ -113,6 +191,18 @@ public final class StreamScanner {
                          findings: findings, incident: incident)
         return from + end
     }
+}
+
+/// Number of newline bytes in `bytes`.
+public func countNewlines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    guard var p = bytes.baseAddress else { return 0 }
+    let end = p + bytes.count
+    var n = 0
+    while p < end, let nl = memchr(p, 0x0A, p.distance(to: end)) {
+        n += 1
+        p = UnsafePointer(nl.assumingMemoryBound(to: UInt8.self)) + 1
+    }
+    return n
 }
 
 /// A sink that collects findings (and counts incidents); for `scan` and tests.

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the system libraries phiscrub links (Debian/Ubuntu): PCRE2, OpenSSL 3, ICU, pkg-config.
+# Does nothing when they are already installed. Needs root or sudo only when something is missing.
+set -euo pipefail
+packages=(libpcre2-dev libssl-dev libicu-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
