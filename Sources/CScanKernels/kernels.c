@@ -63,13 +63,9 @@ static inline int verify_keyword(const phs_keywords *kw, int32_t k, const uint8_
     return 1;
 }
 
-static inline void lookup_token(const phs_keywords *kw, const uint8_t *p, size_t n, size_t start, size_t end,
-                                phs_features *out) {
+static __attribute__((noinline)) void probe_token(const phs_keywords *kw, const uint8_t *p, size_t n, size_t start,
+                                                  size_t end, phs_features *out) {
     size_t length = end - start;
-    uint8_t c0 = p[start] | 0x20, c1 = length > 1 ? (p[start + 1] | 0x20) : 0;
-    if (length >= 32 || !((kw->first_lengths[c0] >> length) & 1)) return;
-    uint32_t bg = ((uint32_t)c0 << 8) | c1;
-    if (!((kw->bigrams[bg >> 6] >> (bg & 63)) & 1)) return;
     uint64_t key = token_key(p + start, length, n - start);
     int32_t slot = token_slot(key, length, kw->mask);
     for (;;) {
@@ -90,6 +86,17 @@ static inline void lookup_token(const phs_keywords *kw, const uint8_t *p, size_t
             }
         }
     }
+}
+
+/* Cheap filters (first byte and length, first two bytes) before hashing the token. */
+static inline __attribute__((always_inline)) void lookup_token(const phs_keywords *kw, const uint8_t *p, size_t n,
+                                                               size_t start, size_t end, phs_features *out) {
+    size_t length = end - start;
+    uint8_t c0 = p[start] | 0x20, c1 = length > 1 ? (p[start + 1] | 0x20) : 0;
+    if (length >= 32 || !((kw->first_lengths[c0] >> length) & 1)) return;
+    uint32_t bg = ((uint32_t)c0 << 8) | c1;
+    if (!((kw->bigrams[bg >> 6] >> (bg & 63)) & 1)) return;
+    probe_token(kw, p, n, start, end, out);
 }
 
 /* ---- block masks --------------------------------------------------------------------------------------------
@@ -159,6 +166,10 @@ static inline void close_dashed(line_state *st) {
     if (st->d_start < 0) return;
     const phs_needs *needs = st->needs;
     int32_t count = st->d_count;
+    if (count < needs->min_dashed) {
+        st->d_start = -1;
+        return;
+    }
     int maybe = 0;
     for (int32_t i = 0; i < needs->dashed_wants; i++)
         if (count >= needs->dashed_min[i] && count <= needs->dashed_max[i]) { maybe = 1; break; }
