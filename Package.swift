@@ -40,6 +40,6 @@ let package = Package(
 
         .testTarget(name: "PHIScanTests", dependencies: ["PHIScan"]),
         .testTarget(name: "PHITransformTests", dependencies: ["PHITransform", "PHIScrub"]),
-        .testTarget(name: "PHIScrubCLITests", dependencies: ["PHIScrubCLI", "PHIScrub"]),
+        .testTarget(name: "PHIScrubCLITests", dependencies: ["PHIScrubCLI", "PHIScrub"], exclude: ["Fixtures"]),
     ]
 )

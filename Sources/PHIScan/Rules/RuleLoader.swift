@@ -169,6 +169,9 @@ private struct RuleContext {
         }
         let trigger = parseTrigger(map["trigger"])
         let context = stringList(map["context"], "context")
+        for word in context where word.utf8.contains(where: { $0 >= 0x80 }) || !(word.utf8.first.map(ByteClass.isAlnum) ?? false) {
+            problem("context word '\(word)' must be ASCII and start with a letter or digit", at: map["context"])
+        }
         let examples = parseExamples(map["examples"])
 
         if let pattern, let maxLength {

@@ -62,6 +62,7 @@ struct LineEngine {
     var generation: UInt32 = 0
     var fired: [Int] = []
     var candidates: [Candidate] = []
+    var kept: [Candidate] = []
     var counters = ScanCounters()
 
     init(ruleSet: RuleSet, minConfidence: Double) {
@@ -311,16 +312,20 @@ struct LineEngine {
                 if a.start != b.start { return a.start < b.start }
                 return a.rule < b.rule
             }
-            var kept = 0
-            for i in candidates.indices {
-                let c = candidates[i]
-                if !candidates[0..<kept].contains(where: { $0.start < c.end && c.start < $0.end }) {
-                    candidates[kept] = c
-                    kept += 1
+            // Kept spans are disjoint; keep them sorted by start so each candidate is checked against its two
+            // neighbours only (binary search), not against every kept span.
+            kept.removeAll(keepingCapacity: true)
+            for c in candidates {
+                var lo = 0, hi = kept.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if kept[mid].start < c.start { lo = mid + 1 } else { hi = mid }
                 }
+                if lo > 0 && kept[lo - 1].end > c.start { continue }
+                if lo < kept.count && kept[lo].start < c.end { continue }
+                kept.insert(c, at: lo)
             }
-            candidates.removeSubrange(kept...)
-            candidates.sort { $0.start < $1.start }
+            swap(&candidates, &kept)
         }
         for c in candidates {
             let rule = ruleSet.rules[c.rule].rule

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+// The built `phiscrub` executable, run as a separate process: stdin/stdout filtering, a closed output pipe, and
+// finding the default rules from another working directory with no flags.
+
+enum Binary {
+    /// The `phiscrub` executable next to the test bundle, or under `.build/debug` above this file; nil if not built.
+    static let url: URL? = {
+        let fm = FileManager.default
+        var candidates: [URL] = []
+        let bundle = Bundle.main.bundleURL
+        candidates.append(bundle.appendingPathComponent("phiscrub"))
+        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("phiscrub"))
+        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(dir.appendingPathComponent(".build/debug/phiscrub"))
+            dir = dir.deletingLastPathComponent()
+        }
+        return candidates.first { fm.isExecutableFile(atPath: $0.path) }
+    }()
+
+    static let skipMessage: Comment = "the phiscrub executable is not built (run `swift build` first)"
+
+    struct Result {
+        var status: Int32
+        var stdout: [UInt8]
+        var stderr: String
+    }
+
+    /// Runs the binary with `arguments`, feeding `stdin`, in `directory`, with `environment` changes.
+    static func run(_ arguments: [String], stdin: [UInt8] = [], directory: URL? = nil,
+                    environment: [String: String?] = [:]) throws -> Result {
+        let process = Process()
+        guard let executable = url else { throw CocoaError(.fileNoSuchFile) }
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var env = ProcessInfo.processInfo.environment
+        env["PHISCRUB_RULES_DIR"] = nil
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        // Files rather than pipes: nothing to pump concurrently, nothing can fill up.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-bin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inURL = dir.appendingPathComponent("in"), outURL = dir.appendingPathComponent("out"),
+            errURL = dir.appendingPathComponent("err")
+        try Data(stdin).write(to: inURL)
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
+        let input = try FileHandle(forReadingFrom: inURL)
+        let output = try FileHandle(forWritingTo: outURL)
+        let errors = try FileHandle(forWritingTo: errURL)
+        defer { try? input.close(); try? output.close(); try? errors.close() }
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        let out = try Data(contentsOf: outURL), err = try Data(contentsOf: errURL)
+        return Result(status: process.terminationStatus, stdout: Array(out), stderr: String(decoding: err, as: UTF8.self))
+    }
+}
+
+@Suite("Built binary", .serialized, .enabled(if: Binary.url != nil, Binary.skipMessage))
+struct BinaryTests {
+    @Test func filtersStandardInput() throws {
+        let result = try Binary.run([], stdin: Array("intake: SSN 365-94-0475, reply to m.quennel@example.com\nplain line\n".utf8))
+        #expect(result.status == 0)
+        #expect(String(decoding: result.stdout, as: UTF8.self) == "intake: SSN [SSN], reply to [EMAIL]\nplain line\n")
+        #expect(result.stderr == "")
+        let scan = try Binary.run(["scan"], stdin: Array("SSN 365-94-0475\n".utf8))
+        #expect(scan.status == 1)
+        #expect(String(decoding: scan.stdout, as: UTF8.self).contains("\"entity\":\"SSN\""))
+        let missing = try Binary.run(["/nonexistent/phiscrub-input.txt"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("No such file"))
+    }
+
+    @Test func aClosedOutputPipeExitsZeroQuietly() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-pipe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // About 6 MB, far more than the pipe and the writer's 256 KiB buffer hold.
+        var big = Data()
+        let line = Data("SSN 365-94-0475 and an ordinary log line with some padding text to make it longer\n".utf8)
+        while big.count < 6_000_000 { big.append(line) }
+        let bigFile = dir.appendingPathComponent("big.txt")
+        try big.write(to: bigFile)
+        let script = """
+            { "$0" < "$1" 2>"$2/err"; echo $? >"$2/status"; } | head -1 >"$2/first"
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script, try #require(Binary.url).path, bigFile.path, dir.path]
+        try process.run()
+        process.waitUntilExit()
+        let status = try String(contentsOf: dir.appendingPathComponent("status"), encoding: .utf8)
+        let err = try String(contentsOf: dir.appendingPathComponent("err"), encoding: .utf8)
+        let first = try String(contentsOf: dir.appendingPathComponent("first"), encoding: .utf8)
+        #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(err == "")
+        #expect(first == "SSN [SSN] and an ordinary log line with some padding text to make it longer\n")
+    }
+
+    @Test func findsTheDefaultRulesFromAnotherDirectoryWithNoFlags() throws {
+        let result = try Binary.run([], stdin: Array("Patient: Orla Vestergaard DOB: 07/04/1958\n".utf8),
+                                    directory: URL(fileURLWithPath: "/tmp"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(String(decoding: result.stdout, as: UTF8.self) == "Patient: [NAME] DOB: [DATE]\n")
+        let rules = try Binary.run(["rules", "test"], directory: URL(fileURLWithPath: "/"))
+        #expect(rules.status == 0, "\(rules.stderr)")
+    }
+
+    @Test func theRulesDirectoryCanBeOverriddenByEnvironment() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-env-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("""
+            pack: default
+            rules:
+              - id: token
+                entity: TOKEN
+                category: other_unique
+                pattern: '\\bTK-[0-9]{4}\\b'
+                max_length: 7
+                trigger: {keywords: [tk]}
+                examples: {match: ['⟦TK-1234⟧'], nomatch: ['TK-12']}
+
+            """.utf8).write(to: dir.appendingPathComponent("default.yaml"))
+        let result = try Binary.run([], stdin: Array("TK-1234 SSN 365-94-0475\n".utf8),
+                                    environment: ["PHISCRUB_RULES_DIR": dir.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(String(decoding: result.stdout, as: UTF8.self) == "[TOKEN] SSN 365-94-0475\n")
+    }
+}

@@ -1,0 +1,1 @@
+../../PHIScanTests/Support/ChunkingVerifier.swift
