@@ -63,6 +63,7 @@ struct LineEngine {
     var fired: [Int] = []
     var candidates: [Candidate] = []
     var kept: [Candidate] = []
+    var escapeScratch: [UInt8] = []
     var counters = ScanCounters()
 
     init(ruleSet: RuleSet, minConfidence: Double) {
@@ -75,6 +76,23 @@ struct LineEngine {
 
     mutating func scan(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
         guard line.count > 0, let p = line.baseAddress else { return nil }
+        if memchr(p, 0x1B, line.count) != nil {
+            // Terminal escape sequences (colours) are masked with spaces in a copy, so `ESC[31m` neither glues to
+            // the PHI after it nor gets redacted with it; offsets are unchanged.
+            var masked = escapeScratch
+            escapeScratch = []
+            masked.removeAll(keepingCapacity: true)
+            masked.append(contentsOf: line)
+            TerminalEscapes.mask(&masked)
+            let incident = masked.withUnsafeBufferPointer { scanUnescaped($0, base: base, into: &out) }
+            escapeScratch = masked
+            return incident
+        }
+        return scanUnescaped(line, base: base, into: &out)
+    }
+
+    private mutating func scanUnescaped(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
+        let p = line.baseAddress!
         if phiscrub_is_ascii(p, line.count) != 0 {
             return scanASCII(line, base: base, into: &out)
         }
@@ -331,6 +349,38 @@ struct LineEngine {
             let rule = ruleSet.rules[c.rule].rule
             out.append(Finding(start: c.start + base, end: c.end + base, entity: rule.entity, ruleID: rule.id,
                                confidence: c.confidence))
+        }
+    }
+}
+
+/// ANSI/VT100 escape sequences, which colourised logs put around values.
+enum TerminalEscapes {
+    /// Replaces each escape sequence in `bytes` with spaces of the same length: CSI (`ESC [` parameters,
+    /// intermediates, final byte), OSC (`ESC ]` ... BEL or `ESC \`) and two-byte `ESC` sequences.
+    static func mask(_ bytes: inout [UInt8]) {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            guard bytes[i] == 0x1B else {
+                i += 1
+                continue
+            }
+            var j = i + 1
+            if j < n && bytes[j] == UInt8(ascii: "[") {
+                j += 1
+                while j < n && (0x20...0x3F).contains(bytes[j]) { j += 1 }
+                if j < n && (0x40...0x7E).contains(bytes[j]) { j += 1 }
+            } else if j < n && bytes[j] == UInt8(ascii: "]") {
+                j += 1
+                while j < n && bytes[j] != 0x07 && !(bytes[j] == 0x1B && j + 1 < n && bytes[j + 1] == UInt8(ascii: "\\")) {
+                    j += 1
+                }
+                if j < n { j += bytes[j] == 0x07 ? 1 : 2 }
+            } else if j < n && (0x40...0x5F).contains(bytes[j]) {
+                j += 1
+            }
+            for k in i..<min(j, n) { bytes[k] = 0x20 }
+            i = j
         }
     }
 }

@@ -32,6 +32,15 @@ public final class StreamScanner {
     @exclusivity(unchecked) var findings: [Finding] = []
     /// Total bytes fed so far.
     @exclusivity(unchecked) public private(set) var bytesIn = 0
+    /// Bytes at the start of `pending` kept as left context of an over-long line being cut.
+    var carried = 0
+    /// Whether `pending[0]` is the first byte of that line (else it is only context).
+    var carriedIsLineStart = false
+    /// An over-long line is being cut.
+    var inLongLine = false
+    /// Absolute offset before which (from the current position) no newline exists: saves re-searching a long
+    /// line on every small feed.
+    var noNewlineBefore = 0
 
     public static let defaultLineCap = 1 << 20
 
@@ -66,39 +75,83 @@ public final class StreamScanner {
 
     private func drain<S: ScanSink>(final: Bool, into sink: inout S) throws {
         var consumed = 0
+        var retained = 0
         defer {
             if consumed > 0 {
                 pending.removeFirst(consumed)
                 pendingOffset += consumed
             }
+            carried = retained
         }
         try pending.withUnsafeBufferPointer { buf in
             guard let base = buf.baseAddress else { return }
             let count = buf.count
-            var pos = 0
-            // Whole lines first, as one batch.
-            if batching, let nl = phs_last_byte(base, count, 0x0A) {
-                let end = base.distance(to: nl) + 1
-                try emitBatch(base, from: 0, to: end, into: &sink)
-                pos = end
-            }
+            var pos = carried
+            // Where the over-long line being cut begins in `pending` (its retained left context), if any.
+            var longStart: Int? = carried > 0 || inLongLine ? 0 : nil
+            var longStartIsReal = carriedIsLineStart
+            // No newline in pending[..<searched] at or after pos (offsets in pending).
+            var searched = max(pos, noNewlineBefore - pendingOffset)
             while pos < count {
+                if longStart == nil, batching {
+                    searched = max(searched, pos)
+                    if let nl = phs_last_byte(base + searched, count - searched, 0x0A) {
+                        let end = base.distance(to: nl) + 1
+                        try emitBatch(base, from: pos, to: end, into: &sink)
+                        pos = end
+                        searched = end
+                        continue
+                    }
+                    searched = count
+                }
                 let limit = min(count, pos + lineCap + 1)
-                if let nl = memchr(base + pos, 0x0A, limit - pos) {
+                let from = max(pos, searched)
+                if from < limit, let nl = memchr(base + from, 0x0A, limit - from) {
                     let end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
-                    try emitLine(base, from: pos, lineEnd: end, segmentEnd: end + 1, into: &sink)
+                    let context = longStart.map { contextStart(base, pos, lineStart: $0, isReal: longStartIsReal) } ?? pos
+                    try emitLine(base, from: pos, context: context, lineEnd: end, segmentEnd: end + 1, into: &sink)
                     pos = end + 1
+                    searched = pos
+                    longStart = nil
                 } else if count - pos > lineCap {
-                    pos = try emitCut(base, from: pos, into: &sink)
+                    searched = max(searched, limit)
+                    let context = longStart.map { contextStart(base, pos, lineStart: $0, isReal: longStartIsReal) } ?? pos
+                    if longStart == nil {
+                        longStart = pos
+                        longStartIsReal = true
+                    }
+                    pos = try emitCut(base, from: pos, context: context, into: &sink)
                 } else if final {
-                    try emitLine(base, from: pos, lineEnd: count, segmentEnd: count, into: &sink)
+                    let context = longStart.map { contextStart(base, pos, lineStart: $0, isReal: longStartIsReal) } ?? pos
+                    try emitLine(base, from: pos, context: context, lineEnd: count, segmentEnd: count, into: &sink)
                     pos = count
+                    longStart = nil
                 } else {
+                    searched = max(searched, count)
                     break
                 }
             }
-            consumed = pos
+            // Keep the left context of a line still being cut: the next piece is scanned with it.
+            if let ls = longStart {
+                retained = min(overlap + 1, pos - ls)
+                carriedIsLineStart = longStartIsReal && retained == pos - ls
+                inLongLine = true
+            } else {
+                inLongLine = false
+            }
+            consumed = pos - retained
+            noNewlineBefore = pendingOffset + max(searched, pos)
         }
+    }
+
+    /// Where the scan of a piece of an over-long line starting at `pos` begins: up to `overlap` bytes earlier, so
+    /// a label before the cut still leads its value, moved forward to a word start so the cut invents no word.
+    /// `lineStart` is where the line's retained bytes begin; `isReal` says whether that is the line's first byte.
+    private func contextStart(_ base: UnsafePointer<UInt8>, _ pos: Int, lineStart: Int, isReal: Bool) -> Int {
+        var c = max(lineStart + (isReal ? 0 : 1), pos - overlap)
+        if c > pos { c = pos }
+        while c < pos && c > lineStart && ByteClass.isAlnum(base[c - 1]) && ByteClass.isAlnum(base[c]) { c += 1 }
+        return c
     }
 
     /// Scans the whole lines in `base[from..<to]` (which ends with a newline) with one feature pass, then pushes
@@ -108,7 +161,8 @@ public final class StreamScanner {
         let block = UnsafeBufferPointer(start: base + from, count: end - from)
         scanner.engine.computeBatch(block)
         var cursor = BatchCursor()
-        let triggerBytes = scanner.ruleSet.byteTriggers.map(\.byte)
+        // Byte-trigger bytes, and ESC: lines with terminal escape sequences take the per-line path, which masks them.
+        let triggerBytes = scanner.ruleSet.byteTriggers.map(\.byte) + [0x1B]
         // Next non-ASCII byte and next byte-trigger byte (absolute in `base`), each recomputed only once passed.
         var nonASCII = from + Int(phs_first_non_ascii(base + from, end - from))
         var triggerAt = end
@@ -151,10 +205,15 @@ public final class StreamScanner {
             let features = scanner.engine.take(&cursor, before: lineEnd - from, shift: hotStart - from)
             if lineEnd - hotStart > lineCap {
                 var p = hotStart
-                while lineEnd - p > lineCap { p = try emitCut(base, from: p, into: &sink) }
-                try emitLine(base, from: p, lineEnd: lineEnd, segmentEnd: lineEnd + 1, into: &sink)
+                while lineEnd - p > lineCap {
+                    let context = p == hotStart ? p : contextStart(base, p, lineStart: hotStart, isReal: true)
+                    p = try emitCut(base, from: p, context: context, into: &sink)
+                }
+                let context = contextStart(base, p, lineStart: hotStart, isReal: true)
+                try emitLine(base, from: p, context: context, lineEnd: lineEnd, segmentEnd: lineEnd + 1, into: &sink)
             } else if special < lineEnd {
-                try emitLine(base, from: hotStart, lineEnd: lineEnd, segmentEnd: lineEnd + 1, into: &sink)
+                try emitLine(base, from: hotStart, context: hotStart, lineEnd: lineEnd, segmentEnd: lineEnd + 1,
+                             into: &sink)
             } else {
                 findings.removeAll(keepingCapacity: true)
                 let incident = scanner.engine.scanBatchLine(
@@ -167,29 +226,38 @@ public final class StreamScanner {
         }
     }
 
-    private func emitLine<S: ScanSink>(_ base: UnsafePointer<UInt8>, from: Int, lineEnd: Int, segmentEnd: Int,
-                                       into sink: inout S) throws {
+    /// Scans `base[context..<lineEnd]` and pushes `base[from..<segmentEnd]` with the findings that start at or
+    /// after `from` (bytes before `from` were pushed already and serve as left context only).
+    private func emitLine<S: ScanSink>(_ base: UnsafePointer<UInt8>, from: Int, context: Int, lineEnd: Int,
+                                       segmentEnd: Int, into sink: inout S) throws {
         findings.removeAll(keepingCapacity: true)
-        let incident = scanner.scan(UnsafeBufferPointer(start: base + from, count: lineEnd - from),
-                                    base: pendingOffset + from, into: &findings)
+        let incident = scanner.scan(UnsafeBufferPointer(start: base + context, count: lineEnd - context),
+                                    base: pendingOffset + context, into: &findings)
+        if context < from {
+            let first = pendingOffset + from
+            findings.removeAll { $0.start < first }
+        }
         try sink.segment(UnsafeBufferPointer(start: base + from, count: segmentEnd - from),
                          offset: pendingOffset + from, findings: findings, incident: incident)
     }
 
-    /// Scans `lineCap` bytes of an over-long line and pushes the part no later piece can change. Returns the new
-    /// position.
-    private func emitCut<S: ScanSink>(_ base: UnsafePointer<UInt8>, from: Int, into sink: inout S) throws -> Int {
+    /// Scans `lineCap` bytes of an over-long line from `context` and pushes `base[from..<end]`, where `end` is the
+    /// point no later piece can change: findings starting before `lineCap - overlap` are reported here, the rest by
+    /// the next piece, which is scanned with up to `overlap` bytes of left context. Returns `end`.
+    private func emitCut<S: ScanSink>(_ base: UnsafePointer<UInt8>, from: Int, context: Int,
+                                      into sink: inout S) throws -> Int {
         findings.removeAll(keepingCapacity: true)
-        let incident = scanner.scan(UnsafeBufferPointer(start: base + from, count: lineCap), base: 0, into: &findings)
-        let committed = lineCap - overlap
+        let window = pendingOffset + context
+        let incident = scanner.scan(UnsafeBufferPointer(start: base + context, count: lineCap), base: window,
+                                    into: &findings)
+        let committed = context + lineCap - overlap
+        let first = pendingOffset + from, last = pendingOffset + committed
+        findings.removeAll { $0.start < first || $0.start >= last }
         var end = committed
-        findings.removeAll { $0.start >= committed }
-        for f in findings { end = max(end, f.end) }
-        let absolute = pendingOffset + from
-        for i in findings.indices { findings[i] = findings[i].shifted(by: absolute) }
-        try sink.segment(UnsafeBufferPointer(start: base + from, count: end), offset: absolute,
+        for f in findings { end = max(end, f.end - pendingOffset) }
+        try sink.segment(UnsafeBufferPointer(start: base + from, count: end - from), offset: pendingOffset + from,
                          findings: findings, incident: incident)
-        return from + end
+        return end
     }
 }
 
