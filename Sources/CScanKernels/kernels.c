@@ -20,9 +20,11 @@ static inline int sep_bit(uint8_t b) {
     }
 }
 
+/* Appends r, or only counts it when the list is full (the caller grows the list to `count` and runs again). */
 static inline void push(phs_list *l, phs_features *out, phs_region r) {
-    if (l->count < l->capacity) l->items[l->count++] = r;
+    if (l->count < l->capacity) l->items[l->count] = r;
     else out->overflow = 1;
+    l->count++;
 }
 
 /* ---- keywords ---------------------------------------------------------------------------------------------- */
@@ -80,10 +82,10 @@ static __attribute__((noinline)) void probe_token(const phs_keywords *kw, const 
             if (out->hit_count < out->hit_capacity) {
                 out->hits[out->hit_count].keyword = k;
                 out->hits[out->hit_count].start = (int32_t)start;
-                out->hit_count++;
             } else {
                 out->overflow = 1;
             }
+            out->hit_count++;
         }
     }
 }

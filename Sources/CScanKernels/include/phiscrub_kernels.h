@@ -60,7 +60,8 @@ typedef struct phs_features {
     phs_list numeric, alnum, dashed, hexcolon;
     phs_hit *hits;
     int32_t hit_count, hit_capacity;
-    /* Set when a list was full; the caller grows the lists and calls again. */
+    /* Set when a list was full. Counts still say how many items there were, so the caller can grow each list to
+       its count and call again once. */
     int32_t overflow;
 } phs_features;
 

@@ -27,14 +27,16 @@ final class FeatureKernel {
         phs_list(items: .allocate(capacity: capacity), count: 0, capacity: Int32(capacity))
     }
 
+    /// Grows `list` to hold `list.count` items (with slack) when the last pass overflowed it.
     static func grow(_ list: inout phs_list) {
-        guard list.count >= list.capacity else { return }
-        let capacity = Int(list.capacity) * 2
+        guard list.count > list.capacity else { return }
+        let capacity = Int(list.count) + Int(list.count) / 4 + 64
         list.items.deallocate()
         list = makeList(capacity)
     }
 
-    /// Runs the feature pass over `line`, growing buffers and repeating until nothing overflowed.
+    /// Runs the feature pass over `line`; when a list overflowed, grows every full list to the size the pass
+    /// counted and runs once more.
     @inline(__always)
     func compute(_ line: UnsafeBufferPointer<UInt8>, needs: UnsafePointer<phs_needs>, keywords: KeywordIndex) {
         while true {
@@ -44,8 +46,8 @@ final class FeatureKernel {
             Self.grow(&out.alnum)
             Self.grow(&out.dashed)
             Self.grow(&out.hexcolon)
-            if out.hit_count >= out.hit_capacity {
-                let capacity = Int(out.hit_capacity) * 2
+            if out.hit_count > out.hit_capacity {
+                let capacity = Int(out.hit_count) + Int(out.hit_count) / 4 + 64
                 out.hits.deallocate()
                 out.hits = .allocate(capacity: capacity)
                 out.hit_capacity = Int32(capacity)
