@@ -237,8 +237,7 @@ struct MalformedPackTests {
         }
     }
 
-    @Test(.disabled("bug: RulePacks.load silently lets a later rule replace an earlier one with the same id inside one pack file (RulePacks.swift, the `index[rule.id]` replacement loop); only replacement across packs is intended"))
-    func duplicateIdsInsideOnePackAreDiagnosed() throws {
+    @Test func duplicateIdsInsideOnePackAreDiagnosed() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
         let path = try dir.write("dup.yaml", "pack: d\nrules:\n" + ruleYAML(id: "twice") + ruleYAML(id: "twice", pattern: "TQ[0-9]{4}", examples: "{match: ['TQ1234'], nomatch: []}"))

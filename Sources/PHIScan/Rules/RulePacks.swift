@@ -41,7 +41,8 @@ public enum RulePacks {
     }
 
     /// Loads the default packs (unless `includeDefaults` is false) and then each of `paths` (files or
-    /// directories). A later rule with the same id replaces an earlier one. Throws every problem at once.
+    /// directories). A rule in a later file with the same id replaces an earlier one; the same id twice in one file
+    /// is a problem. Throws every problem at once.
     public static func load(paths: [String] = [], includeDefaults: Bool = true) throws(RuleLoadError) -> [Rule] {
         var diagnostics: [RuleDiagnostic] = []
         var files: [URL] = []
@@ -75,6 +76,8 @@ public enum RulePacks {
         var rules: [Rule] = []
         var index: [String: Int] = [:]
         for file in files {
+            // A later file may replace a rule by id; inside one file a repeated id is a mistake, not an override.
+            var inThisFile: [String: Int] = [:]
             guard let data = FileManager.default.contents(atPath: file.path) else {
                 diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
                                                   message: "cannot read file"))
@@ -86,6 +89,12 @@ public enum RulePacks {
                 continue
             }
             for rule in RuleLoader.parse(text, file: file.path, diagnostics: &diagnostics) {
+                if let first = inThisFile[rule.id] {
+                    diagnostics.append(RuleDiagnostic(location: rule.source, ruleID: rule.id,
+                        message: "duplicate rule id in this pack (first declared at line \(first))"))
+                    continue
+                }
+                inThisFile[rule.id] = rule.source.line
                 if let i = index[rule.id] { rules[i] = rule } else {
                     index[rule.id] = rules.count
                     rules.append(rule)
