@@ -49,7 +49,8 @@ public struct RuleOptions: ParsableArguments {
         if noDefaultRules && rulePaths.isEmpty { throw ValidationError("--no-default-rules needs at least one --rules") }
     }
 
-    /// Loads and compiles the selected rules.
+    /// Loads, compiles and checks the selected rules (a pack whose own examples fail is refused); throws every
+    /// problem at once.
     func makeScrubber() throws -> Scrubber {
         let set = try RuleSet.load(paths: rulePaths, includeDefaults: !noDefaultRules)
         return Scrubber(ruleSet: set, minConfidence: minConfidence)

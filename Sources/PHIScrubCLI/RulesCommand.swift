@@ -16,8 +16,7 @@ struct RulesCommand: ParsableCommand {
         @OptionGroup var rules: RuleOptions
 
         func run() throws {
-            let loaded = try RulePacks.load(paths: rules.rulePaths, includeDefaults: !rules.noDefaultRules)
-            let problems = RuleExamples.check(loaded)
+            let (loaded, problems) = RulePacks.loadAndCheck(paths: rules.rulePaths, includeDefaults: !rules.noDefaultRules)
             if !problems.isEmpty { throw RuleLoadError(diagnostics: problems) }
             let examples = loaded.reduce(0) { $0 + $1.matchExamples.count + $1.nomatchExamples.count }
             print("\(loaded.count) rules ok, \(examples) examples checked")

@@ -263,8 +263,7 @@ struct CLITests {
     /// DESIGN.md, contract 6: a malformed rule file lists every problem in one run. Today the loader's problems stop
     /// the run before patterns are compiled and examples checked, so a PCRE2 compile error or a failing example in
     /// the same pack only shows up after the first batch is fixed.
-    @Test(.disabled("bug: rule diagnostics come in two rounds: RuleLoadError from RulePacks.load aborts before RuleSet/RuleExamples.check run (RulesCommand.Test.run, RuleOptions.makeScrubber), so PCRE2 compile errors and failing examples are hidden behind loader problems"))
-    func everyKindOfRuleProblemInOneRun() throws {
+    @Test func everyKindOfRuleProblemInOneRun() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let pack = try scratch.write("mixed.yaml", """
@@ -296,12 +295,17 @@ struct CLITests {
         for part in ["rule 'unknown-key'", "rule 'reversed-range'", "rule 'failing-example'"] {
             #expect(result.stderr.contains(part), "missing \(part) in \(result.stderr)")
         }
+        // The filter loads rules the same way and reports the same problems.
+        let redact = CLI.run(["--no-default-rules", "--rules", pack, Fixtures.path("clean.txt"), "-o", scratch.path("o.txt")])
+        #expect(redact.status == 2)
+        for part in ["rule 'unknown-key'", "rule 'reversed-range'", "rule 'failing-example'"] {
+            #expect(redact.stderr.contains(part), "redact: missing \(part) in \(redact.stderr)")
+        }
     }
 
     /// DESIGN.md: rule examples are checked "by the loader and the tests"; today only `rules test` checks them, so
     /// redact and scan load a pack whose own examples fail.
-    @Test(.disabled("bug?: a pack whose examples fail loads for redact/scan (exit 0); only 'rules test' runs RuleExamples.check. DESIGN.md says the loader checks examples"))
-    func redactRefusesAPackWhoseExamplesFail() throws {
+    @Test func redactRefusesAPackWhoseExamplesFail() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let pack = try scratch.write("fe.yaml", """

@@ -42,8 +42,28 @@ public enum RulePacks {
 
     /// Loads the default packs (unless `includeDefaults` is false) and then each of `paths` (files or
     /// directories). A rule in a later file with the same id replaces an earlier one; the same id twice in one file
-    /// is a problem. Throws every problem at once.
+    /// is a problem. Throws every loader problem at once (patterns are not compiled and examples not run: see
+    /// `loadAndCheck` and `RuleSet.load` for that).
     public static func load(paths: [String] = [], includeDefaults: Bool = true) throws(RuleLoadError) -> [Rule] {
+        let (rules, diagnostics) = loadCollecting(paths: paths, includeDefaults: includeDefaults)
+        if !diagnostics.isEmpty { throw RuleLoadError(diagnostics: diagnostics) }
+        return rules
+    }
+
+    /// Everything wrong with the packs in one list: loader problems (files, YAML, keys, pattern analysis, duplicate
+    /// ids), then, for the rules that parsed, PCRE2 compile errors and failing examples (`RuleExamples.check`), in
+    /// rule order. `rules` are the rules that parsed; use them only when `diagnostics` is empty.
+    public static func loadAndCheck(paths: [String] = [], includeDefaults: Bool = true)
+        -> (rules: [Rule], diagnostics: [RuleDiagnostic])
+    {
+        let (rules, diagnostics) = loadCollecting(paths: paths, includeDefaults: includeDefaults)
+        return (rules, diagnostics + RuleExamples.check(rules))
+    }
+
+    /// `load` without throwing: the rules that parsed and every loader problem.
+    public static func loadCollecting(paths: [String] = [], includeDefaults: Bool = true)
+        -> (rules: [Rule], diagnostics: [RuleDiagnostic])
+    {
         var diagnostics: [RuleDiagnostic] = []
         var files: [URL] = []
         if includeDefaults {
@@ -101,15 +121,17 @@ public enum RulePacks {
                 }
             }
         }
-        if !diagnostics.isEmpty { throw RuleLoadError(diagnostics: diagnostics) }
-        return rules
+        return (rules, diagnostics)
     }
 }
 
 extension RuleSet {
-    /// Loads and compiles the default packs plus `paths`; see `RulePacks.load`.
+    /// Loads and compiles the default packs plus `paths`, checking every rule against its own examples; throws
+    /// every problem of every kind at once (see `RulePacks.loadAndCheck`).
     public static func load(paths: [String] = [], includeDefaults: Bool = true) throws(RuleLoadError) -> RuleSet {
-        try RuleSet(rules: RulePacks.load(paths: paths, includeDefaults: includeDefaults))
+        let (rules, diagnostics) = RulePacks.loadAndCheck(paths: paths, includeDefaults: includeDefaults)
+        if !diagnostics.isEmpty { throw RuleLoadError(diagnostics: diagnostics) }
+        return try RuleSet(rules: rules)
     }
 
     /// The default packs alone.
