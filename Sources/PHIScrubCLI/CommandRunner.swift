@@ -27,8 +27,8 @@ extension PhiScrubCommand {
                 print(fullMessage(for: error))
                 return ExitStatus.ok
             }
+            // The one-line error and the failing subcommand's usage (fullMessage gives both).
             printError(fullMessage(for: error))
-            if code == .validationFailure { printError(usageString()) }
             return ExitStatus.error
         }
     }

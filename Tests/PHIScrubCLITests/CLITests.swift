@@ -512,4 +512,14 @@ struct CLITests {
             #expect(root.stdout.contains(flag), "--help lacks \(flag)")
         }
     }
+
+    /// An unknown flag prints one error line and the subcommand's usage, once.
+    @Test func anUnknownFlagPrintsTheUsageOnce() throws {
+        let result = CLI.run(["--frobnicate"])
+        #expect(result.status == 2)
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(lines.first?.contains("--frobnicate") == true)
+        #expect(lines.filter { $0.lowercased().hasPrefix("usage:") }.count == 1, "\(result.stderr)")
+        #expect(!result.stderr.contains("phiscrub <subcommand>"), "\(result.stderr)")
+    }
 }
