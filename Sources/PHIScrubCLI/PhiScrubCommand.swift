@@ -12,6 +12,16 @@ public struct PhiScrubCommand: ParsableCommand {
             With no subcommand, phiscrub is a Unix filter: it reads standard input (or FILEs) and writes the text \
             with every finding replaced by a typed token such as [SSN]. Everything else passes through byte for byte.
 
+            Filter options (phiscrub [redact] [options] [<file> ...]):
+              --rules <path>          Add a rule pack file or directory (repeatable).
+              --no-default-rules      Do not load the default rule packs.
+              --min-confidence <x>    Ignore findings below this confidence (0...1).
+              --findings <file>       Also write findings as JSON Lines to this file.
+              -o, --output <file>     Write redacted text here instead of standard output.
+              --line-buffered         Flush output after every line (tail -f).
+              --line-cap <bytes>      Scan longer lines in overlapping pieces.
+              --stats                 Print prefilter and matching counters to stderr.
+
             Exit status: 0 ok; 1 findings (scan only); 2 error, or input withheld because it could not be scanned \
             completely. A closed output pipe ends the run quietly with status 0.
             """,
