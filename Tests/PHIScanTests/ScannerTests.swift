@@ -282,9 +282,13 @@ struct PrefilterFuzzTests {
             let bytes = Array(line.utf8)
             // Soundness: everything the rules report without prefilters is reported with them. (With prefilters the
             // engine may find more: a rule run from each keyword hit can find a match that overlaps the previous
-            // match's label, which one left-to-right pass skips.)
+            // match's label, which one left-to-right pass skips. Such an extra match may win the overlap against the
+            // finding the pass without prefilters reports, so that finding counts as reported when a finding with
+            // prefilters covers its span: see `anchoredRunsAgreeWithOneLeftToRightPass`.)
             let a = fast.scan(bytes), b = slow.scan(bytes)
-            if !Set(b).isSubset(of: Set(a)) {
+            let found = Set(a)
+            let lost = b.filter { f in !found.contains(f) && !a.contains { $0.start <= f.start && f.end <= $0.end } }
+            if !lost.isEmpty {
                 problems.append("'\(line)': with prefilters \(a.map(\.brief)), without \(b.map(\.brief))")
             }
         }
@@ -299,6 +303,25 @@ struct PrefilterFuzzTests {
     @Test func prefiltersNeverChangeTheFindingsIncludingKnownBugs() throws {
         let problems = try Self.compare(lines: 20_000, seed: 0xF0F0_1234, excluding: [])
         #expect(problems.isEmpty, "\(problems.count) lines differ, e.g. \(problems.prefix(5))")
+    }
+
+    /// An anchored keyword rule is tried at every hit of its keywords, so it can find a match whose label lies inside
+    /// its own previous match, which one left-to-right pass (the same rule without a prefilter) skips. In
+    /// 'CERT"AT4236673-CERT/MR4650758' the first licence match ends after the second 'CERT'; tried from that 'CERT'
+    /// the rule also labels MR4650758 a licence, which then wins the span from the DEA finding the left-to-right pass
+    /// reports. Nothing is left in clear (the span is reported either way), but the findings differ.
+    @Test(.disabled("known difference: LineScanner tries anchored rules at every keyword hit, including hits inside the rule's own previous match, which one left-to-right pass skips; an extra match can then win a span from another rule (found by the random-line check once trigger keywords changed)"))
+    func anchoredRunsAgreeWithOneLeftToRightPass() throws {
+        let line = Array("x CERT\"AT4236673-CERT/MR4650758 y".utf8)
+        let rules = try RulePacks.load()
+        let bare = rules.map { rule -> Rule in
+            var b = rule
+            b.trigger = .always
+            return b
+        }
+        let fast = LineScanner(ruleSet: try RuleSet(rules: rules)).scan(line)
+        let slow = LineScanner(ruleSet: try RuleSet(rules: bare)).scan(line)
+        #expect(fast == slow, "with prefilters \(fast.map(\.brief)), without \(slow.map(\.brief))")
     }
 
     /// The MBI pattern (`\b...\b`) and validator accept an MBI with a dash before or after it, and the engine at
