@@ -176,13 +176,16 @@ static inline void close_dashed(line_state *st) {
     for (int32_t i = 0; i < needs->dashed_wants; i++)
         if (count >= needs->dashed_min[i] && count <= needs->dashed_max[i]) { maybe = 1; break; }
     if (maybe) {
-        int32_t digits = 0;
-        for (int64_t k = st->d_start; k < st->last_tok_end; k++) digits += is_digit(st->p[k]);
+        int32_t digits = 0, upper = 0;
+        for (int64_t k = st->d_start; k < st->last_tok_end; k++) {
+            digits += is_digit(st->p[k]);
+            upper += (uint8_t)(st->p[k] - 'A') < 26;
+        }
         int32_t letters = count - digits;
         for (int32_t i = 0; i < needs->dashed_wants; i++) {
             if (count >= needs->dashed_min[i] && count <= needs->dashed_max[i] && letters >= needs->dashed_letters[i]
-                && digits >= needs->dashed_digits[i]) {
-                phs_region r = {(int32_t)st->d_start, (int32_t)st->last_tok_end, count, 0, letters, digits, 0};
+                && digits >= needs->dashed_digits[i] && upper >= needs->dashed_upper[i]) {
+                phs_region r = {(int32_t)st->d_start, (int32_t)st->last_tok_end, count, 0, letters, digits, upper, 0};
                 push(&st->out->dashed, st->out, r);
                 break;
             }
@@ -196,9 +199,12 @@ static inline __attribute__((always_inline)) void on_token(line_state *st, size_
     const phs_needs *needs = st->needs;
     int32_t len = (int32_t)(e - s);
     if (len < 64 && (needs->alnum_lengths & (((uint64_t)1) << len))) {
-        int32_t digits = 0;
-        for (size_t k = s; k < e; k++) digits += is_digit(st->p[k]);
-        phs_region r = {(int32_t)s, (int32_t)e, len, 0, len - digits, digits, 0};
+        int32_t digits = 0, upper = 0;
+        for (size_t k = s; k < e; k++) {
+            digits += is_digit(st->p[k]);
+            upper += (uint8_t)(st->p[k] - 'A') < 26;
+        }
+        phs_region r = {(int32_t)s, (int32_t)e, len, 0, len - digits, digits, upper, 0};
         push(&st->out->alnum, st->out, r);
     }
     if (needs->dashed_wants > 0) {
@@ -232,7 +238,7 @@ static inline __attribute__((always_inline)) void close_run(line_state *st) {
     for (int32_t i = 0; !want && i < st->needs->digit_wants; i++)
         want = st->r_digits >= st->needs->digit_min[i] && (st->needs->digit_seps[i] == 0 || (st->r_seps & st->needs->digit_seps[i]));
     if (want) {
-        phs_region r = {(int32_t)st->r_start, (int32_t)end, st->r_digits, st->r_dots, st->r_seps, 0, st->r_shape};
+        phs_region r = {(int32_t)st->r_start, (int32_t)end, st->r_digits, st->r_dots, st->r_seps, 0, 0, st->r_shape};
         push(&st->out->numeric, st->out, r);
     }
     st->r_start = -1;
@@ -347,7 +353,7 @@ static void compute_hex_colon(const uint8_t *p, size_t n, phs_features *out) {
         }
         (void)letters;
         if (dbl || colons >= 7) {
-            phs_region r = {(int32_t)s, (int32_t)k, colons, 0, 0, 0, 0};
+            phs_region r = {(int32_t)s, (int32_t)k, colons, 0, 0, 0, 0, 0};
             push(&out->hexcolon, out, r);
         }
         i = k + 1;
@@ -398,7 +404,8 @@ int phs_needs_add_digit_want(phs_needs *needs, int32_t min_digits, int32_t separ
     return 1;
 }
 
-int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_count, int32_t letters, int32_t digits) {
+int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_count, int32_t letters, int32_t digits,
+                              int32_t upper) {
     int32_t i = needs->dashed_wants;
     if (i >= PHS_MAX_WANTS) {
         i = PHS_MAX_WANTS - 1;
@@ -406,12 +413,14 @@ int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_c
         needs->dashed_max[i] = INT32_MAX;
         needs->dashed_letters[i] = 0;
         needs->dashed_digits[i] = 0;
+        needs->dashed_upper[i] = 0;
         return 0;
     }
     needs->dashed_min[i] = min_count;
     needs->dashed_max[i] = max_count;
     needs->dashed_letters[i] = letters;
     needs->dashed_digits[i] = digits;
+    needs->dashed_upper[i] = upper;
     needs->dashed_wants++;
     if (min_count < needs->min_dashed) needs->min_dashed = min_count;
     return 1;

@@ -10,6 +10,8 @@
    dots, extra = separator bits. Alnum and dashed runs: count = letters+digits, extra = letters, digits. */
 typedef struct phs_region {
     int32_t start, end, count, dots, extra, digits;
+    /* Alnum and dashed runs: upper-case letters. */
+    int32_t upper;
     /* Numeric runs: the digit-group lengths in order, 5 bits each (capped at 31), first group in the low bits, at
        most 12 groups; bit 63 set when the run had more (then any group pattern is assumed present). */
     uint64_t shape;
@@ -49,6 +51,7 @@ typedef struct phs_needs {
        and digits >= dashed_digits[i]. */
     int32_t dashed_wants;
     int32_t dashed_min[PHS_MAX_WANTS], dashed_max[PHS_MAX_WANTS], dashed_letters[PHS_MAX_WANTS], dashed_digits[PHS_MAX_WANTS];
+    int32_t dashed_upper[PHS_MAX_WANTS];
 } phs_needs;
 
 typedef struct phs_list {
@@ -72,7 +75,8 @@ void phs_compute_features(const phs_needs *needs, const phs_keywords *kw, const 
 /* Building needs: start empty, then add one want per rule trigger. */
 void phs_needs_init(phs_needs *needs);
 int phs_needs_add_digit_want(phs_needs *needs, int32_t min_digits, int32_t separator_bits);
-int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_count, int32_t letters, int32_t digits);
+int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_count, int32_t letters, int32_t digits,
+                              int32_t upper);
 
 /* Last occurrence of `byte` in p[0..n), or NULL (memrchr is a GNU extension Swift cannot see). */
 const uint8_t *phs_last_byte(const uint8_t *p, size_t n, uint8_t byte);

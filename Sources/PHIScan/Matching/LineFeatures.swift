@@ -153,6 +153,13 @@ enum TriggerClaim {
         return index == expected.count
     }
 
+    /// Upper-case ASCII letters in `span`.
+    static func upper(_ p: UnsafePointer<UInt8>, _ span: Range<Int>) -> Int {
+        var n = 0
+        for k in span where p[k] &- 0x41 < 26 { n += 1 }
+        return n
+    }
+
     /// Letters and digits in the maximal dashed run (tokens joined by single dashes) around `span`.
     static func dashedRunCount(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>) -> Int {
         var s = span.lowerBound, e = span.upperBound

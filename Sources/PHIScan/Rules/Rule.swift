@@ -107,6 +107,8 @@ public struct Trigger: Sendable, Hashable {
     public var runLetters: Int
     /// With `alnumRun`/`dashedAlnum`: the run (and the match) must hold at least this many digits.
     public var runDigits: Int
+    /// With `alnumRun`/`dashedAlnum`: the run (and the match) must hold at least this many upper-case letters.
+    public var runUpper: Int
     /// A run of hex digits and colons holding `::` or seven or more colons (IPv6).
     public var hexColon: Bool
 
@@ -119,6 +121,7 @@ public struct Trigger: Sendable, Hashable {
         self.dashedAlnumMax = nil
         self.runLetters = runLetters
         self.runDigits = runDigits
+        self.runUpper = 0
         self.caseSensitive = caseSensitive
         self.anchored = false
         self.dots = dots

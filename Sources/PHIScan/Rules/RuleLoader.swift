@@ -10,7 +10,7 @@ public enum RuleLoader {
         "id", "entity", "category", "pattern", "group", "max_length", "validator", "trigger", "context",
         "context_window", "context_boost", "confidence", "priority", "examples", "description",
     ]
-    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "groups", "anchored"]
+    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored"]
     /// The largest `max_length` a rule may declare.
     public static let maxRuleLength = 4096
 
@@ -233,6 +233,7 @@ private struct RuleContext {
         }
         t.runLetters = int(map, "run_letters", range: 0...63) ?? 0
         t.runDigits = int(map, "run_digits", range: 0...63) ?? 0
+        t.runUpper = int(map, "run_upper", range: 0...63) ?? 0
         if let seps = map["separators"] {
             let text = string(seps) ?? ""
             let allowed = Set("-. /()+".utf8)

@@ -42,6 +42,7 @@ struct ShapeRule: Sendable {
     /// Letters and digits an alnum or dashed run must hold.
     var letters: Int = 0
     var digits: Int = 0
+    var upper: Int = 0
     /// Upper bound on a dashed run's letters and digits.
     var maxCount: Int = Int.max
     /// Digit-group length sequences, one of which a numeric run must hold (empty = any).
@@ -159,12 +160,13 @@ public final class RuleSet: @unchecked Sendable {
                 var bits: UInt64 = 0
                 for len in t.alnumRun where len < 64 { bits |= 1 << UInt64(len) }
                 needs.alnumLengths |= bits
-                alnumRules.append(ShapeRule(rule: i, threshold: 0, lengths: bits, letters: t.runLetters, digits: t.runDigits))
+                alnumRules.append(ShapeRule(rule: i, threshold: 0, lengths: bits, letters: t.runLetters, digits: t.runDigits,
+                                            upper: t.runUpper))
             }
             if let d = t.dashedAlnum {
                 needs.minDashed = min(needs.minDashed, d)
                 dashedRules.append(ShapeRule(rule: i, threshold: d, lengths: 0, letters: t.runLetters, digits: t.runDigits,
-                                             maxCount: t.dashedAlnumMax ?? Int.max))
+                                             upper: t.runUpper, maxCount: t.dashedAlnumMax ?? Int.max))
             }
             if t.hexColon {
                 needs.hexColon = true
@@ -193,7 +195,7 @@ public final class RuleSet: @unchecked Sendable {
         for sr in digitRules { phs_needs_add_digit_want(rawNeeds, Int32(clamping: sr.threshold), Int32(sr.separators)) }
         for sr in dashedRules {
             phs_needs_add_dashed_want(rawNeeds, Int32(clamping: sr.threshold), Int32(clamping: sr.maxCount),
-                                      Int32(clamping: sr.letters), Int32(clamping: sr.digits))
+                                      Int32(clamping: sr.letters), Int32(clamping: sr.digits), Int32(clamping: sr.upper))
         }
     }
 

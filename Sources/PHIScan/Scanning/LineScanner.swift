@@ -230,13 +230,14 @@ struct LineEngine {
         }
         for region in f.alnum {
             for sr in rs.alnumRules where sr.lengths & (1 << UInt64(region.count)) != 0 && Int(region.extra) >= sr.letters
-                && Int(region.digits) >= sr.digits && firedStamp[sr.rule] != gen {
+                && Int(region.digits) >= sr.digits && Int(region.upper) >= sr.upper && firedStamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
         for region in f.dashed {
             for sr in rs.dashedRules where Int(region.count) >= sr.threshold && Int(region.count) <= sr.maxCount
-                && Int(region.extra) >= sr.letters && Int(region.digits) >= sr.digits && firedStamp[sr.rule] != gen {
+                && Int(region.extra) >= sr.letters && Int(region.digits) >= sr.digits && Int(region.upper) >= sr.upper
+                && firedStamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
@@ -304,8 +305,10 @@ struct LineEngine {
                                 separators: SeparatorBits.mask(t.separators)),
            t.groups.isEmpty || TriggerClaim.groups(p, n, span, t.groups) { return true }
         if !t.alnumRun.isEmpty, TriggerClaim.alnumRun(p, n, span, lengths: t.alnumRun, letters: t.runLetters,
-                                                      digits: t.runDigits) { return true }
+                                                      digits: t.runDigits),
+           TriggerClaim.upper(p, span) >= t.runUpper { return true }
         if let d = t.dashedAlnum, TriggerClaim.dashed(p, span, min: d, letters: t.runLetters, digits: t.runDigits),
+           TriggerClaim.upper(p, span) >= t.runUpper,
            t.dashedAlnumMax.map({ TriggerClaim.dashedRunCount(p, n, span) <= $0 }) ?? true {
             return true
         }
