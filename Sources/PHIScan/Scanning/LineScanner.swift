@@ -59,9 +59,6 @@ struct LineEngine {
     /// (non-ASCII, byte triggers) does not overwrite it.
     let batchKernel = FeatureKernel()
     var firedStamp: [UInt32]
-    /// Per rule: end of its last accepted anchored match on the current line (valid when the stamp matches).
-    var anchoredStamp: [UInt32]
-    var anchoredEnd: [Int]
     var generation: UInt32 = 0
     var fired: [Int] = []
     var candidates: [Candidate] = []
@@ -74,8 +71,6 @@ struct LineEngine {
         self.minConfidence = minConfidence
         self.scratch = MatchScratch(maxCaptures: ruleSet.maxCaptures)
         self.firedStamp = [UInt32](repeating: 0, count: ruleSet.rules.count)
-        self.anchoredStamp = [UInt32](repeating: 0, count: ruleSet.rules.count)
-        self.anchoredEnd = [Int](repeating: 0, count: ruleSet.rules.count)
         self.counters.runsByRule = [Int](repeating: 0, count: ruleSet.rules.count)
     }
 
@@ -191,10 +186,7 @@ struct LineEngine {
                     // Tried once, anchored, where the keyword starts.
                     counters.anchoredRuns &+= 1
                     counters.runsByRule[r] &+= 1
-                    // Like one left-to-right pass: a hit inside this rule's previous match on the line is skipped.
-                    let at = Int(hit.start) - shift
-                    if anchoredStamp[r] == gen && at < anchoredEnd[r] { continue }
-                    if let bad = runAnchored(rule, anchored, r, p, n, at: at) { incident = bad }
+                    if let bad = runAnchored(rule, anchored, r, p, n, at: Int(hit.start) - shift) { incident = bad }
                     continue
                 }
                 firedStamp[r] = gen
@@ -269,11 +261,8 @@ struct LineEngine {
             return nil
         case .limitExceeded:
             return ScanIncident(ruleID: rule.rule.id)
-        case let .match(span, whole):
-            if !span.isEmpty && accept(rule, r, p, n, span) {
-                anchoredStamp[r] = generation
-                anchoredEnd[r] = whole.upperBound
-            }
+        case let .match(span, _):
+            if !span.isEmpty { _ = accept(rule, r, p, n, span) }
             return nil
         }
     }
