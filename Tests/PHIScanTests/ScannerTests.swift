@@ -310,7 +310,7 @@ struct PrefilterFuzzTests {
     /// 'CERT"AT4236673-CERT/MR4650758' the first licence match ends after the second 'CERT'; tried from that 'CERT'
     /// the rule also labels MR4650758 a licence, which then wins the span from the DEA finding the left-to-right pass
     /// reports. Nothing is left in clear (the span is reported either way), but the findings differ.
-    @Test(.disabled("known difference: LineScanner tries anchored rules at every keyword hit, including hits inside the rule's own previous match, which one left-to-right pass skips; an extra match can then win a span from another rule (found by the random-line check once trigger keywords changed)"))
+    @Test(.disabled("intended difference: anchored rules are tried at every keyword hit, also inside their own previous match. Skipping those hits (one left-to-right pass) loses PHI: in 'Name: Rosmund Rookwood, Name: Brisca Ironwick' the first match runs through ', Name' and the second name is then never tried. An extra match may take a span from another rule; nothing is left in clear"))
     func anchoredRunsAgreeWithOneLeftToRightPass() throws {
         let line = Array("x CERT\"AT4236673-CERT/MR4650758 y".utf8)
         let rules = try RulePacks.load()
@@ -377,5 +377,17 @@ struct PrefilterFuzzTests {
         let result = try #require(StandardVerifier.standard.verify(marked: c.marked, cutProbes: nil))
         #expect(result.outcome.findings.map(\.range) == result.spans, "\(c.marked): \(result.outcome.findings.map(\.brief))")
         #expect(result.outcome.findings.map(\.entity) == c.entities)
+    }
+}
+
+/// Regression: every keyword hit of an anchored rule is tried, so a match that runs on through the next label
+/// (`..., Name`) does not hide the value after that label.
+@Test func twoLabelledNamesOnOneLineAreBothFound() throws {
+    let scanner = LineScanner(ruleSet: try RuleSet.loadDefault())
+    let text = Array("intake updated: Name: Rosmund Rookwood, Name: Brisca Ironwick".utf8)
+    let names = scanner.scan(text).filter { $0.entity == "NAME" }
+    for value in ["Rosmund Rookwood", "Brisca Ironwick"] {
+        let range = try #require(text.firstRange(of: Array(value.utf8)))
+        #expect(names.contains { $0.start <= range.lowerBound && $0.end >= range.upperBound }, "\(value) not covered")
     }
 }
