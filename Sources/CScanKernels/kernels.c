@@ -204,8 +204,15 @@ static inline __attribute__((always_inline)) void on_token(line_state *st, size_
             digits += is_digit(st->p[k]);
             upper += (uint8_t)(st->p[k] - 'A') < 26;
         }
-        phs_region r = {(int32_t)s, (int32_t)e, len, 0, len - digits, digits, upper, 0};
-        push(&st->out->alnum, st->out, r);
+        uint64_t bit = ((uint64_t)1) << len;
+        for (int32_t i = 0; i < needs->alnum_wants; i++) {
+            if ((needs->alnum_want_lengths[i] & bit) && len - digits >= needs->alnum_letters[i]
+                && digits >= needs->alnum_digits[i] && upper >= needs->alnum_upper[i]) {
+                phs_region r = {(int32_t)s, (int32_t)e, len, 0, len - digits, digits, upper, 0};
+                push(&st->out->alnum, st->out, r);
+                break;
+            }
+        }
     }
     if (needs->dashed_wants > 0) {
         if (st->d_start >= 0 && (int64_t)s == st->last_tok_end + 1 && st->p[s - 1] == '-') {
@@ -432,4 +439,24 @@ const uint8_t *phs_last_byte(const uint8_t *p, size_t n, uint8_t byte) {
         if (p[n] == byte) return p + n;
     }
     return NULL;
+}
+
+int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters, int32_t digits, int32_t upper) {
+    int32_t i = needs->alnum_wants;
+    needs->alnum_lengths |= lengths;
+    if (i >= PHS_MAX_WANTS) {
+        /* Out of slots: loosen the last want so nothing a rule needs is dropped. */
+        i = PHS_MAX_WANTS - 1;
+        needs->alnum_want_lengths[i] |= lengths;
+        needs->alnum_letters[i] = 0;
+        needs->alnum_digits[i] = 0;
+        needs->alnum_upper[i] = 0;
+        return 0;
+    }
+    needs->alnum_want_lengths[i] = lengths;
+    needs->alnum_letters[i] = letters;
+    needs->alnum_digits[i] = digits;
+    needs->alnum_upper[i] = upper;
+    needs->alnum_wants++;
+    return 1;
 }

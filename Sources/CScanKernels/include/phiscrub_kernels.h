@@ -52,6 +52,12 @@ typedef struct phs_needs {
     int32_t dashed_wants;
     int32_t dashed_min[PHS_MAX_WANTS], dashed_max[PHS_MAX_WANTS], dashed_letters[PHS_MAX_WANTS], dashed_digits[PHS_MAX_WANTS];
     int32_t dashed_upper[PHS_MAX_WANTS];
+    /* An alnum run whose length bit is in alnum_lengths is recorded when for some i its length bit is in
+       alnum_want_lengths[i] and it has at least alnum_letters[i] letters, alnum_digits[i] digits and
+       alnum_upper[i] upper-case letters. */
+    int32_t alnum_wants;
+    uint64_t alnum_want_lengths[PHS_MAX_WANTS];
+    int32_t alnum_letters[PHS_MAX_WANTS], alnum_digits[PHS_MAX_WANTS], alnum_upper[PHS_MAX_WANTS];
 } phs_needs;
 
 typedef struct phs_list {
@@ -80,6 +86,8 @@ int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_c
 
 /* Last occurrence of `byte` in p[0..n), or NULL (memrchr is a GNU extension Swift cannot see). */
 const uint8_t *phs_last_byte(const uint8_t *p, size_t n, uint8_t byte);
+
+int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters, int32_t digits, int32_t upper);
 
 /* Index of the first byte >= 0x80 in p[0..n), or n. */
 size_t phs_first_non_ascii(const uint8_t *p, size_t n);

@@ -191,7 +191,10 @@ public final class RuleSet: @unchecked Sendable {
         phs_needs_init(rawNeeds)
         rawNeeds.pointee.min_dots = Int32(clamping: needs.minDots)
         rawNeeds.pointee.hex_colon = needs.hexColon ? 1 : 0
-        rawNeeds.pointee.alnum_lengths = needs.alnumLengths
+        for sr in alnumRules {
+            phs_needs_add_alnum_want(rawNeeds, sr.lengths, Int32(clamping: sr.letters), Int32(clamping: sr.digits),
+                                     Int32(clamping: sr.upper))
+        }
         for sr in digitRules { phs_needs_add_digit_want(rawNeeds, Int32(clamping: sr.threshold), Int32(sr.separators)) }
         for sr in dashedRules {
             phs_needs_add_dashed_want(rawNeeds, Int32(clamping: sr.threshold), Int32(clamping: sr.maxCount),
