@@ -161,17 +161,29 @@ typedef struct line_state {
     int64_t r_start, last_group_end;
     int32_t r_digits, r_dots, r_seps, r_groups;
     uint64_t r_shape;
+    /* Copies of hot configuration, so the loops keep them in registers (stores through `out` could alias them). */
+    uint64_t alnum_lengths;
+    int32_t min_dashed, dashed_wants, kw_count, kw_max_first, kw_digit_first, min_digits, min_dots;
 } line_state;
 
-/* Records the open dashed run if some rule wants it; letters and digits are counted only then. */
-static inline void close_dashed(line_state *st) {
+static void close_dashed_slow(line_state *st);
+
+/* Closes the open dashed run: short runs are dropped here; others go to close_dashed_slow, which counts letters
+   and digits only then. */
+static inline __attribute__((always_inline)) void close_dashed(line_state *st) {
     if (st->d_start < 0) return;
-    const phs_needs *needs = st->needs;
     int32_t count = st->d_count;
-    if (count < needs->min_dashed) {
+    if (count < st->min_dashed) {
         st->d_start = -1;
         return;
     }
+    close_dashed_slow(st);
+}
+
+/* Records the open dashed run (already known to be long enough) if some rule wants it. */
+static __attribute__((noinline)) void close_dashed_slow(line_state *st) {
+    const phs_needs *needs = st->needs;
+    int32_t count = st->d_count;
     int maybe = 0;
     for (int32_t i = 0; i < needs->dashed_wants; i++)
         if (count >= needs->dashed_min[i] && count <= needs->dashed_max[i]) { maybe = 1; break; }
@@ -198,7 +210,7 @@ static inline void close_dashed(line_state *st) {
 static inline __attribute__((always_inline)) void on_token(line_state *st, size_t s, size_t e) {
     const phs_needs *needs = st->needs;
     int32_t len = (int32_t)(e - s);
-    if (len < 64 && (needs->alnum_lengths & (((uint64_t)1) << len))) {
+    if (len < 64 && (st->alnum_lengths & (((uint64_t)1) << len))) {
         int32_t digits = 0, upper = 0;
         for (size_t k = s; k < e; k++) {
             digits += is_digit(st->p[k]);
@@ -214,7 +226,7 @@ static inline __attribute__((always_inline)) void on_token(line_state *st, size_
             }
         }
     }
-    if (needs->dashed_wants > 0) {
+    if (st->dashed_wants > 0) {
         if (st->d_start >= 0 && (int64_t)s == st->last_tok_end + 1 && st->p[s - 1] == '-') {
             st->d_count += len;
         } else {
@@ -224,14 +236,14 @@ static inline __attribute__((always_inline)) void on_token(line_state *st, size_
         }
         st->last_tok_end = (int64_t)e;
     }
-    if (st->kw->count > 0 && len <= st->kw->max_first_length && (st->kw->digit_first || !is_digit(st->p[s])))
+    if (st->kw_count > 0 && len <= st->kw_max_first && (st->kw_digit_first || !is_digit(st->p[s])))
         lookup_token(st->kw, st->p, st->n, s, e, st->out);
 }
 
 /* Closes the open numeric run, adding up to two trailing separators. */
 static inline __attribute__((always_inline)) void close_run(line_state *st) {
     if (st->r_start < 0) return;
-    if (st->r_digits < st->needs->min_digits && st->r_dots + 2 < st->needs->min_dots) {
+    if (st->r_digits < st->min_digits && st->r_dots + 2 < st->min_dots) {
         st->r_start = -1;
         return;
     }
@@ -296,7 +308,9 @@ static inline __attribute__((always_inline)) void on_group(line_state *st, size_
 /* Finds tokens and digit groups from 64-byte masks and hands each, in order, to on_token / on_group. */
 static void compute_tokens_and_numeric(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
                                        phs_features *out) {
-    line_state st = {needs, kw, p, n, out, -1, -2, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0};
+    line_state st = {needs, kw, p, n, out, -1, -2, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0,
+                     needs->alnum_lengths, needs->min_dashed, needs->dashed_wants, kw->count, kw->max_first_length,
+                     kw->digit_first, needs->min_digits, needs->min_dots};
     const int want_numeric = needs->min_digits != INT32_MAX || needs->min_dots != INT32_MAX;
     uint64_t carry_a = 0, carry_d = 0;
     size_t tok_start = 0, grp_start = 0;
