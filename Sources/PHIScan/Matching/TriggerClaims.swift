@@ -24,17 +24,6 @@ enum SeparatorBits {
     static func mask(_ bytes: [UInt8]) -> Int { bytes.reduce(0) { $0 | bit($1) } }
 }
 
-/// What the set of loaded rules wants the feature pass to record; derived once from the rule triggers.
-struct FeatureNeeds: Sendable {
-    var minDigits = Int.max
-    var minDots = Int.max
-    /// Bit n set: record alnum runs of length n (n < 64).
-    var alnumLengths: UInt64 = 0
-    var minDashed = Int.max
-    var hexColon = false
-
-}
-
 /// Byte classes for the feature pass.
 enum ByteClass {
     static let digit: UInt8 = 1

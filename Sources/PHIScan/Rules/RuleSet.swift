@@ -92,8 +92,7 @@ public final class RuleSet: @unchecked Sendable {
     let hexColonRules: [ShapeRule]
     /// Overlap tie-breaker per rule index.
     let priorities: [Int]
-    let needs: FeatureNeeds
-    /// `needs` in C form, for the feature pass.
+    /// What the C feature pass must record, derived from the shape rules below.
     let rawNeeds: UnsafeMutablePointer<phs_needs>
     var hasShapeRules: Bool {
         !(digitRules.isEmpty && dotRules.isEmpty && alnumRules.isEmpty && dashedRules.isEmpty && hexColonRules.isEmpty)
@@ -131,7 +130,6 @@ public final class RuleSet: @unchecked Sendable {
         var always: [Int] = []
         var digitRules: [ShapeRule] = [], dotRules: [ShapeRule] = [], alnumRules: [ShapeRule] = []
         var dashedRules: [ShapeRule] = [], hexColonRules: [ShapeRule] = []
-        var needs = FeatureNeeds()
         for (i, c) in compiled.enumerated() {
             let t = c.rule.trigger
             if t.isAlways { always.append(i) }
@@ -148,28 +146,23 @@ public final class RuleSet: @unchecked Sendable {
             }
             for b in t.bytes { byteRules[b, default: []].append(i) }
             if let d = t.digits {
-                needs.minDigits = min(needs.minDigits, d)
                 digitRules.append(ShapeRule(rule: i, threshold: d, lengths: 0, separators: SeparatorBits.mask(t.separators),
                                             groups: t.groups))
             }
             if let d = t.dots {
-                needs.minDots = min(needs.minDots, d)
                 dotRules.append(ShapeRule(rule: i, threshold: d, lengths: 0))
             }
             if !t.alnumRun.isEmpty {
                 var bits: UInt64 = 0
                 for len in t.alnumRun where len < 64 { bits |= 1 << UInt64(len) }
-                needs.alnumLengths |= bits
                 alnumRules.append(ShapeRule(rule: i, threshold: 0, lengths: bits, letters: t.runLetters, digits: t.runDigits,
                                             upper: t.runUpper))
             }
             if let d = t.dashedAlnum {
-                needs.minDashed = min(needs.minDashed, d)
                 dashedRules.append(ShapeRule(rule: i, threshold: d, lengths: 0, letters: t.runLetters, digits: t.runDigits,
                                              upper: t.runUpper, maxCount: t.dashedAlnumMax ?? Int.max))
             }
             if t.hexColon {
-                needs.hexColon = true
                 hexColonRules.append(ShapeRule(rule: i, threshold: 0, lengths: 0))
             }
         }
@@ -186,11 +179,10 @@ public final class RuleSet: @unchecked Sendable {
         self.dashedRules = dashedRules
         self.hexColonRules = hexColonRules
         self.priorities = compiled.map(\.rule.priority)
-        self.needs = needs
         self.rawNeeds = .allocate(capacity: 1)
         phs_needs_init(rawNeeds)
-        rawNeeds.pointee.min_dots = Int32(clamping: needs.minDots)
-        rawNeeds.pointee.hex_colon = needs.hexColon ? 1 : 0
+        rawNeeds.pointee.min_dots = Int32(clamping: dotRules.map(\.threshold).min() ?? Int.max)
+        rawNeeds.pointee.hex_colon = hexColonRules.isEmpty ? 0 : 1
         for sr in alnumRules {
             phs_needs_add_alnum_want(rawNeeds, sr.lengths, Int32(clamping: sr.letters), Int32(clamping: sr.digits),
                                      Int32(clamping: sr.upper))
