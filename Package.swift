@@ -39,6 +39,7 @@ let package = Package(
         .executableTarget(name: "phiscrub", dependencies: ["PHIScrubCLI"]),
 
         .testTarget(name: "PHIScanTests", dependencies: ["PHIScan"]),
+        .testTarget(name: "PHIComplianceTests", dependencies: ["PHICompliance"], exclude: ["Wycheproof"]),
         .testTarget(name: "PHITransformTests", dependencies: ["PHITransform", "PHIScrub"]),
         .testTarget(name: "PHIScrubCLITests", dependencies: ["PHIScrubCLI", "PHIScrub"], exclude: ["Fixtures"]),
     ]

@@ -18,13 +18,7 @@ public struct Fingerprinter: Sendable {
 
     /// HMAC-SHA256 of `value`.
     public func mac(_ value: UnsafeRawBufferPointer) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        key.withUnsafeBufferPointer { k in
-            _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), value.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                     value.count, &out, &length)
-        }
-        return Array(out[0..<Int(length)])
+        HMACSHA256.mac(key: key, message: value)
     }
 
     /// Short printable fingerprint: `hmac-sha256:` and the first 16 hex digits of the MAC.
@@ -36,25 +30,4 @@ public struct Fingerprinter: Sendable {
         }.joined()
         return "hmac-sha256:" + hex
     }
-}
-
-/// OpenSSL's CSPRNG.
-public enum SecureRandom {
-    /// `count` random bytes; throws if OpenSSL cannot seed.
-    public static func bytes(_ count: Int) throws(CryptoError) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        guard RAND_bytes(&out, Int32(count)) == 1 else {
-            throw CryptoError(code: .randomFailure, message: "OpenSSL RAND_bytes failed")
-        }
-        return out
-    }
-}
-
-/// A failure in the crypto layer. Never carries key bytes or plaintext.
-public struct CryptoError: Error, Sendable, CustomStringConvertible {
-    /// What kind of failure.
-    public enum Code: Sendable { case invalidKey, randomFailure, openssl }
-    public var code: Code
-    public var message: String
-    public var description: String { message }
 }
