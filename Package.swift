@@ -29,7 +29,9 @@ let package = Package(
         // Crypto and (later) keys, audit, access and residency policy. Knows nothing of scanning.
         .target(name: "PHICompliance", dependencies: ["COpenSSL"]),
         // Operators and the writer that splices replacements into pass-through bytes.
-        .target(name: "PHITransform", dependencies: ["PHIScan", "PHICompliance"]),
+        .target(name: "PHITransform", dependencies: [
+            "PHIScan", "PHICompliance", .product(name: "Yams", package: "Yams"),
+        ]),
         // The facade agent hosts call.
         .target(name: "PHIScrub", dependencies: ["PHIScan", "PHITransform", "PHICompliance"]),
         // Commands as a library so tests run them in process.

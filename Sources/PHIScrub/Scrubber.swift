@@ -63,4 +63,28 @@ public final class Scrubber: Sendable {
     public func redact(_ text: String) -> String {
         String(decoding: redact(Array(text.utf8)), as: UTF8.self)
     }
+
+    /// `bytes` with each finding replaced by the operator `transformer`'s policy picks for its entity (mask, token,
+    /// encrypt, shift, generalize, redact, keep). Throws, and returns nothing, if an operator fails (fail closed).
+    public func transform(_ bytes: [UInt8], with transformer: Transformer) throws(TransformError)
+        -> (output: [UInt8], stats: RedactionStats) {
+        let stream = makeStreamScanner()
+        var sink = RedactingSink(output: MemoryOutput(capacity: bytes.count + 64), observer: NoFindingObserver(),
+                                 policy: .using(transformer))
+        do {
+            try stream.feed(bytes, into: &sink)
+            try stream.finish(into: &sink)
+        } catch let error as TransformError {
+            throw error
+        } catch {
+            // MemoryOutput and NoFindingObserver never throw; anything else is a transform failure.
+            throw TransformError(code: .encryption, message: "transform failed")
+        }
+        return (sink.output.bytes, sink.stats)
+    }
+
+    /// A transformed copy of `text` (see `transform(_:with:)`).
+    public func transform(_ text: String, with transformer: Transformer) throws(TransformError) -> String {
+        String(decoding: try transform(Array(text.utf8), with: transformer).output, as: UTF8.self)
+    }
 }

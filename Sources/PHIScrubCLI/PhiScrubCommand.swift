@@ -21,12 +21,24 @@ public struct PhiScrubCommand: ParsableCommand {
               --line-buffered         Flush output after every line (tail -f).
               --line-cap <bytes>      Scan longer lines in overlapping pieces.
               --stats                 Print prefilter and matching counters to stderr.
+              --action <op>           redact, mask, token, encrypt, shift, generalize or
+                                      keep, for all entities or as ENTITY=OP (repeatable).
+              --config <file>         Operators from phiscrub.yaml's transform: section.
+              --context <name>        Context encrypted tokens are bound to (default log).
+              --subject <id>          Subject whose dates shift moves by one offset.
+              --mask-keep <n>         Characters mask keeps at the end (default 4).
+              --keyring <file>        Keys for token, encrypt, shift (see phiscrub keys).
+              --key-max-age-days <n>  Maximum age of the newest key (default 90).
+              --on-expired-key <x>    warn (default) or refuse when it is older.
+
+            Other commands: scan (findings as JSONL or SARIF), rules (test and list packs), keys (init, rotate, \
+            list), reveal (decrypt encrypt tokens for an allowed role).
 
             Exit status: 0 ok; 1 findings (scan only); 2 error, or input withheld because it could not be scanned \
             completely. A closed output pipe ends the run quietly with status 0.
             """,
         version: PhiScrubVersion.current,
-        subcommands: [RedactCommand.self, ScanCommand.self, RulesCommand.self],
+        subcommands: [RedactCommand.self, ScanCommand.self, RulesCommand.self, KeysCommand.self, RevealCommand.self],
         defaultSubcommand: RedactCommand.self
     )
 

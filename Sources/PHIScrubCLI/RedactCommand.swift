@@ -42,12 +42,22 @@ struct RedactCommand: ParsableCommand {
     @Flag(name: .customLong("stats"), help: "Print prefilter and matching counters to standard error at the end.")
     var stats = false
 
+    @OptionGroup var transform: TransformOptions
+
+    @OptionGroup var keys: KeyOptions
+
     func validate() throws {
         guard lineCap >= 1024 else { throw ValidationError("--line-cap must be at least 1024") }
     }
 
     func run() throws {
         let scrubber = try rules.makeScrubber()
+        // Keys are resolved before any output exists: a missing or refused key writes nothing (fail closed).
+        let policy = try transform.policy()
+        let provider = policy.needsKeys ? try keys.load() : nil
+        let transformer: Transformer
+        do { transformer = try Transformer(policy: policy, keys: provider) } catch { throw CLIError(error.message) }
+        let replacement = ReplacementPolicy.using(transformer)
         let output = try OutputFiles.open(outputPath)
         let findings = try findingsPath.map { FindingsJSONLWriter(output: try OutputFiles.open($0), fingerprinter: try Fingerprinter.random()) }
         let inputs = files.isEmpty ? ["-"] : files
@@ -66,11 +76,11 @@ struct RedactCommand: ParsableCommand {
                 defer { if stats { printStats(stream.scanner, scrubber.ruleSet) } }
                 if let findings {
                     findings.file = input
-                    var sink = RedactingSink(output: output, observer: findings, lineBuffered: lineBuffered)
+                    var sink = RedactingSink(output: output, observer: findings, policy: replacement, lineBuffered: lineBuffered)
                     try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
                     totals.merge(sink.stats)
                 } else {
-                    var sink = RedactingSink(output: output, observer: NoFindingObserver(), lineBuffered: lineBuffered)
+                    var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement, lineBuffered: lineBuffered)
                     try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
                     totals.merge(sink.stats)
                 }
@@ -81,6 +91,10 @@ struct RedactCommand: ParsableCommand {
             throw ExitCode(ExitStatus.ok)
         } catch let error as OutputError {
             throw CLIError(error.message)
+        } catch let error as TransformError {
+            // Encryption failed mid-stream: the segment holding the finding was not written (fail closed).
+            try? output.flush()
+            throw CLIError(error.message + "; output stops before the affected line")
         }
         if totals.withheld > 0 {
             failures.append("\(totals.withheld) line(s) withheld: a rule hit the PCRE2 match limit, so they were not written in clear")

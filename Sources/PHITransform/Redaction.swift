@@ -1,18 +1,31 @@
 import PHIScan
 
-/// What replaces a finding in the output. Operators beyond typed redaction (mask, token, encrypt, shift,
-/// generalize) plug in here.
-public enum ReplacementPolicy: Sendable {
+/// What replaces a finding in the output: the plain typed token (`[SSN]`, no state, the fast path) or the
+/// operators a `Transformer` applies per entity.
+public enum ReplacementPolicy {
     /// `[ENTITY]`, e.g. `[SSN]`.
     case typedToken
+    /// Per-entity operators (mask, token, encrypt, shift, generalize, keep).
+    case operators(Transformer)
+
+    /// A policy for `transformer`, or the fast path when it only redacts.
+    public static func using(_ transformer: Transformer) -> ReplacementPolicy {
+        transformer.policy.isPlainRedaction ? .typedToken : .operators(transformer)
+    }
 
     /// The replacement bytes for one finding.
     @inline(__always)
-    func replacement(for finding: Finding, cache: inout [String: [UInt8]]) -> [UInt8] {
-        if let hit = cache[finding.entity] { return hit }
-        let token = Array("[\(finding.entity)]".utf8)
-        cache[finding.entity] = token
-        return token
+    func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>,
+                     cache: inout [String: [UInt8]]) throws(TransformError) -> [UInt8] {
+        switch self {
+        case .typedToken:
+            if let hit = cache[finding.entity] { return hit }
+            let token = Array("[\(finding.entity)]".utf8)
+            cache[finding.entity] = token
+            return token
+        case .operators(let transformer):
+            return try transformer.replacement(for: finding, value: value)
+        }
     }
 }
 
@@ -90,7 +103,7 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
                 precondition(s >= 0 && s <= e && e <= bytes.count, "finding outside its segment")
                 if s < cursor { continue }  // overlapping leftovers are already covered
                 try output.write(UnsafeBufferPointer(rebasing: bytes[cursor..<s]))
-                let token = policy.replacement(for: f, cache: &tokenCache)
+                let token = try policy.replacement(for: f, value: UnsafeBufferPointer(rebasing: bytes[s..<e]), cache: &tokenCache)
                 try output.write(token)
                 stats.bytesOut += (s - cursor) + token.count
                 stats.findings += 1

@@ -1,0 +1,158 @@
+import Foundation
+
+/// What a derived key is for. Each purpose gets its own HKDF subkey, so a key used to sign audit records can
+/// never decrypt a token and vice versa.
+public enum KeyPurpose: String, Sendable, CaseIterable {
+    /// AES-256-GCM for the `encrypt` operator and `reveal`.
+    case encrypt
+    /// HMAC-SHA256 for deterministic `token` pseudonyms.
+    case token
+    /// The keyed hash behind per-subject date shifts.
+    case dateShift = "date-shift"
+    /// HMAC-SHA256 signatures on audit records.
+    case audit
+}
+
+/// A 32-byte subkey for one purpose, derived from one master key version.
+public struct DerivedKey: Sendable {
+    public let purpose: KeyPurpose
+    public let version: Int
+    public let bytes: [UInt8]
+}
+
+/// Public facts about one master key version (never its bytes).
+public struct KeyInfo: Sendable, Equatable {
+    public let version: Int
+    /// When the key was made; nil for keys from the environment, which carry no date.
+    public let created: Date?
+
+    /// Whole days since `created`, or nil when unknown.
+    public func ageDays(now: Date = Date()) -> Int? {
+        created.map { Int(now.timeIntervalSince($0) / 86_400) }
+    }
+}
+
+/// What to do when the newest key is older than the maximum age.
+public struct KeyAgePolicy: Sendable, Equatable {
+    /// Refuse new work with an expired key, or only warn.
+    public enum Action: String, Sendable { case refuse, warn }
+    public var maxAgeDays: Int
+    public var onExpired: Action
+
+    public init(maxAgeDays: Int = 90, onExpired: Action = .warn) {
+        self.maxAgeDays = maxAgeDays
+        self.onExpired = onExpired
+    }
+}
+
+/// A source of versioned master keys and the per-purpose subkeys derived from them.
+///
+/// New work (encrypting, signing audit records) uses the newest version; old versions stay available so old
+/// ciphertexts still decrypt and old audit records still verify. Tokens and date shifts use a pinned version
+/// (`tokenKeyVersion`) so pseudonyms stay stable across rotation.
+public protocol KeyProvider: Sendable {
+    /// Where the keys came from, for messages (a path or an environment variable name).
+    var sourceDescription: String { get }
+    /// The newest version: what new encryptions and audit signatures use.
+    var activeVersion: Int { get }
+    /// The version tokens and date shifts are derived from.
+    var tokenKeyVersion: Int { get }
+    /// Every version held, oldest first.
+    var versions: [KeyInfo] { get }
+    /// The subkey for `purpose` from `version`, or from the version that purpose uses by default when nil.
+    func subkey(_ purpose: KeyPurpose, version: Int?) throws(KeyError) -> DerivedKey
+}
+
+/// Master keys held in memory, shared by the keyring file and environment providers.
+public final class MasterKeys: KeyProvider, @unchecked Sendable {
+    public let sourceDescription: String
+    public let activeVersion: Int
+    public let tokenKeyVersion: Int
+    public let versions: [KeyInfo]
+    /// Maximum age of the active key for new work.
+    public let agePolicy: KeyAgePolicy?
+    private let material: [Int: [UInt8]]
+    /// Called once per provider with a warning when the active key is past its age and the policy warns.
+    private let warn: @Sendable (String) -> Void
+    private let warnedOnce = WarnOnce()
+    /// Derived subkeys are cached per (purpose, version); HKDF is cheap but not free.
+    private let cache = SubkeyCache()
+
+    /// Keys must be 32 bytes each; versions unique. Immutable after init.
+    public init(source: String, keys: [(info: KeyInfo, bytes: [UInt8])], tokenKeyVersion: Int?,
+                agePolicy: KeyAgePolicy? = nil, warn: @escaping @Sendable (String) -> Void = { _ in }) throws(KeyError) {
+        guard !keys.isEmpty else { throw KeyError(code: .missing, message: "\(source) holds no keys") }
+        var material: [Int: [UInt8]] = [:]
+        for k in keys {
+            guard k.bytes.count == 32 else {
+                throw KeyError(code: .corrupt, message: "\(source): key version \(k.info.version) is not 32 bytes")
+            }
+            guard material[k.info.version] == nil else {
+                throw KeyError(code: .corrupt, message: "\(source): key version \(k.info.version) appears twice")
+            }
+            material[k.info.version] = k.bytes
+        }
+        let sorted = keys.map(\.info).sorted { $0.version < $1.version }
+        let pinned = tokenKeyVersion ?? sorted[0].version
+        guard material[pinned] != nil else {
+            throw KeyError(code: .corrupt, message: "\(source): token key version \(pinned) is not in the keyring")
+        }
+        self.sourceDescription = source
+        self.versions = sorted
+        self.activeVersion = sorted.last!.version
+        self.tokenKeyVersion = pinned
+        self.material = material
+        self.agePolicy = agePolicy
+        self.warn = warn
+    }
+
+    public func subkey(_ purpose: KeyPurpose, version: Int?) throws(KeyError) -> DerivedKey {
+        let chosen: Int
+        if let version {
+            chosen = version
+        } else {
+            switch purpose {
+            case .token, .dateShift: chosen = tokenKeyVersion
+            case .encrypt, .audit:
+                chosen = activeVersion
+                try checkAge()
+            }
+        }
+        guard let master = material[chosen] else {
+            throw KeyError(code: .unknownVersion, message: "key version \(chosen) is not in \(sourceDescription)")
+        }
+        if let hit = cache.get(purpose, chosen) { return DerivedKey(purpose: purpose, version: chosen, bytes: hit) }
+        let bytes: [UInt8]
+        do {
+            bytes = try HKDFSHA256.derive(ikm: master, salt: Array("phiscrub-subkey-v1".utf8),
+                                          info: Array("phiscrub/\(purpose.rawValue)/v\(chosen)".utf8), length: 32)
+        } catch {
+            throw KeyError(code: .crypto, message: "could not derive the \(purpose.rawValue) key: \(error.message)")
+        }
+        cache.put(purpose, chosen, bytes)
+        return DerivedKey(purpose: purpose, version: chosen, bytes: bytes)
+    }
+
+    private func checkAge() throws(KeyError) {
+        guard let policy = agePolicy, let info = versions.last, let age = info.ageDays(), age > policy.maxAgeDays else { return }
+        let text = "key version \(info.version) in \(sourceDescription) is \(age) days old (maximum \(policy.maxAgeDays)); "
+            + "run `phiscrub keys rotate`"
+        switch policy.onExpired {
+        case .refuse: throw KeyError(code: .expired, message: text)
+        case .warn: if warnedOnce.first() { warn(text) }
+        }
+    }
+}
+
+private final class SubkeyCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: [String: [UInt8]] = [:]
+    func get(_ p: KeyPurpose, _ v: Int) -> [UInt8]? { lock.withLock { keys["\(p.rawValue)/\(v)"] } }
+    func put(_ p: KeyPurpose, _ v: Int, _ bytes: [UInt8]) { lock.withLock { keys["\(p.rawValue)/\(v)"] = bytes } }
+}
+
+private final class WarnOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    func first() -> Bool { lock.withLock { defer { done = true }; return !done } }
+}

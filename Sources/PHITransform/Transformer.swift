@@ -1,0 +1,76 @@
+import PHICompliance
+import PHIScan
+
+/// Applies a `TransformPolicy` to findings: the replacement bytes for each one.
+///
+/// One per stream (it keeps small caches and is not shared between threads). Keys are resolved when it is made,
+/// so a missing, corrupt or expired key stops the run before any output is written (fail closed).
+public final class Transformer {
+    public let policy: TransformPolicy
+    let tokenizer: PseudonymTokenizer?
+    let shifter: DateShifter?
+    let encryptKey: DerivedKey?
+    /// `[ENTITY]` bytes per entity.
+    private var typedTokens: [String: [UInt8]] = [:]
+    /// Deterministic replacements (token, mask, shift, generalize) per entity and value; values repeat in logs.
+    private var memo: [MemoKey: [UInt8]] = [:]
+    private static let memoLimit = 4096
+
+    private struct MemoKey: Hashable {
+        var entity: String
+        var value: [UInt8]
+    }
+
+    /// Resolves the keys `policy` needs from `keys`; throws `.keys` when they are missing or refused.
+    public init(policy: TransformPolicy, keys: (any KeyProvider)?) throws(TransformError) {
+        self.policy = policy
+        let actions = Set([policy.defaultAction] + policy.entityActions.values)
+        func need(_ purpose: KeyPurpose, for action: TransformAction) throws(TransformError) -> DerivedKey? {
+            guard actions.contains(action) else { return nil }
+            guard let keys else {
+                throw TransformError(code: .keys, message: "the \(action.rawValue) operator needs a key: create a keyring with "
+                    + "`phiscrub keys init`, pass --keyring, or set PHISCRUB_KEYS")
+            }
+            do { return try keys.subkey(purpose, version: nil) } catch {
+                throw TransformError(code: .keys, message: error.message)
+            }
+        }
+        tokenizer = try need(.token, for: .token).map(PseudonymTokenizer.init)
+        shifter = try need(.dateShift, for: .shift).map(DateShifter.init)
+        encryptKey = try need(.encrypt, for: .encrypt)
+    }
+
+    /// The bytes that replace `finding`, whose matched bytes are `value`.
+    public func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>) throws(TransformError) -> [UInt8] {
+        let entity = finding.entity
+        let action = policy.action(for: entity)
+        switch action {
+        case .redact:
+            return typed(entity)
+        case .keep:
+            return Array(value)
+        case .encrypt:
+            return try EncryptedToken.seal(value, entity: entity, context: policy.context, key: encryptKey!)
+        case .mask, .token, .shift, .generalize:
+            let key = MemoKey(entity: entity, value: Array(value))
+            if let hit = memo[key] { return hit }
+            let out: [UInt8]
+            switch action {
+            case .mask: out = MaskOperator.mask(value, keepLast: policy.maskKeepLast)
+            case .token: out = tokenizer!.token(entity: entity, value: value)
+            case .shift: out = (entity == "DATE" ? shifter!.shift(value, subject: policy.subject) : nil) ?? typed(entity)
+            default: out = Generalizer.generalize(entity: entity, value: value) ?? typed(entity)
+            }
+            if memo.count >= Self.memoLimit { memo.removeAll(keepingCapacity: true) }
+            memo[key] = out
+            return out
+        }
+    }
+
+    private func typed(_ entity: String) -> [UInt8] {
+        if let hit = typedTokens[entity] { return hit }
+        let token = Array("[\(entity)]".utf8)
+        typedTokens[entity] = token
+        return token
+    }
+}

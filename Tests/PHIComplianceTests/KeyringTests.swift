@@ -1,0 +1,123 @@
+import Foundation
+import PHICompliance
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fresh private directory per test.
+func temporaryDirectory() -> String {
+    let path = NSTemporaryDirectory() + "phiscrub-keys-\(UUID().uuidString)"
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+@Suite struct KeyringTests {
+    @Test func createLoadRotateKeepsOldVersionsAndPinsTokens() throws {
+        let path = temporaryDirectory() + "/keyring.json"
+        try KeyringFile.create(path: path)
+        var st = stat()
+        #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
+        let first = try KeyringFile.load(path: path)
+        #expect(first.activeVersion == 1 && first.tokenKeyVersion == 1)
+        let token1 = try first.subkey(.token, version: nil).bytes
+        let encrypt1 = try first.subkey(.encrypt, version: nil).bytes
+
+        try KeyringFile.rotate(path: path)
+        let second = try KeyringFile.load(path: path)
+        #expect(second.versions.map(\.version) == [1, 2])
+        #expect(second.activeVersion == 2)
+        #expect(try second.subkey(.token, version: nil).bytes == token1, "tokens stay stable across rotation")
+        #expect(try second.subkey(.encrypt, version: 1).bytes == encrypt1, "old versions still decrypt")
+        #expect(try second.subkey(.encrypt, version: nil).bytes != encrypt1)
+
+        try KeyringFile.rotate(path: path, rekeyTokens: true)
+        #expect(try KeyringFile.load(path: path).subkey(.token, version: nil).bytes != token1)
+        #expect(throws: KeyError.self) { try KeyringFile.create(path: path) }
+    }
+
+    @Test func subkeysDifferPerPurpose() throws {
+        let path = temporaryDirectory() + "/k.json"
+        try KeyringFile.create(path: path)
+        let keys = try KeyringFile.load(path: path)
+        let all = try KeyPurpose.allCases.map { try keys.subkey($0, version: nil).bytes }
+        #expect(Set(all).count == KeyPurpose.allCases.count)
+        #expect(all.allSatisfy { $0.count == 32 })
+    }
+
+    @Test func refusesKeyringsOthersCanRead() throws {
+        let path = temporaryDirectory() + "/k.json"
+        try KeyringFile.create(path: path)
+        for mode: mode_t in [0o644, 0o640, 0o604, 0o660, 0o602] {
+            chmod(path, mode)
+            let error = #expect(throws: KeyError.self) { try KeyringFile.load(path: path) }
+            #expect(error?.code == .insecurePermissions && error?.message.contains("chmod 600") == true)
+        }
+    }
+
+    @Test func corruptKeyringsFailClosed() throws {
+        let path = temporaryDirectory() + "/k.json"
+        try KeyringFile.create(path: path)
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        // Flip one character of the key material: the integrity check catches it.
+        let range = original.range(of: "\"material\" : \"")!
+        var flipped = original
+        let index = range.upperBound
+        flipped.replaceSubrange(index...index, with: original[index] == "A" ? "B" : "A")
+        for bad in [flipped, "{", "", "[]", original.replacingOccurrences(of: "phiscrub-keyring", with: "other")] {
+            try bad.write(toFile: path, atomically: false, encoding: .utf8)
+            chmod(path, 0o600)
+            let error = #expect(throws: KeyError.self) { try KeyringFile.load(path: path) }
+            #expect(error?.code == .corrupt)
+        }
+    }
+
+    @Test func missingKeysAreAnErrorNotAFallback() {
+        let environment = ["HOME": temporaryDirectory()]
+        let error = #expect(throws: KeyError.self) { try KeySource.load(keyringPath: nil, environment: environment) }
+        #expect(error?.code == .missing)
+        #expect(error?.message.contains("phiscrub keys init") == true)
+    }
+
+    @Test func environmentKeys() throws {
+        let a = Data(try SecureRandom.bytes(32)).base64EncodedString()
+        let b = Data(try SecureRandom.bytes(32)).base64EncodedString()
+        let keys = try KeySource.load(keyringPath: nil, environment: ["PHISCRUB_KEYS": "1:\(a),2:\(b)"])
+        #expect(keys.activeVersion == 2 && keys.tokenKeyVersion == 1)
+        #expect(keys.versions.allSatisfy { $0.created == nil })
+        let single = try KeySource.load(keyringPath: nil, environment: ["PHISCRUB_KEY": a])
+        #expect(try single.subkey(.token, version: nil).bytes == keys.subkey(.token, version: nil).bytes)
+        for bad in ["1:notbase64", "x:\(a)", "1:\(a),1:\(b)", "1:" + Data([1, 2, 3]).base64EncodedString()] {
+            let error = #expect(throws: KeyError.self) { try KeySource.load(keyringPath: nil, environment: ["PHISCRUB_KEYS": bad]) }
+            #expect(error?.message.contains(a) == false, "errors never echo key text")
+        }
+    }
+
+    @Test func maximumAgeRefusesOrWarns() throws {
+        let path = temporaryDirectory() + "/k.json"
+        try KeyringFile.create(path: path, now: Date().addingTimeInterval(-100 * 86_400))
+        let refusing = try KeyringFile.load(path: path, agePolicy: KeyAgePolicy(maxAgeDays: 90, onExpired: .refuse))
+        let error = #expect(throws: KeyError.self) { try refusing.subkey(.encrypt, version: nil) }
+        #expect(error?.code == .expired)
+        // Explicit old versions (decryption) are always allowed.
+        #expect(throws: Never.self) { try refusing.subkey(.encrypt, version: 1) }
+        let warnings = WarningSink()
+        let warning = try KeyringFile.load(path: path, agePolicy: KeyAgePolicy(maxAgeDays: 90, onExpired: .warn),
+                                           warn: { warnings.add($0) })
+        _ = try warning.subkey(.encrypt, version: nil)
+        _ = try warning.subkey(.audit, version: nil)
+        #expect(warnings.messages.count == 1)
+        #expect(warnings.messages.first?.contains("100 days old") == true)
+        try KeyringFile.rotate(path: path)
+        #expect(throws: Never.self) {
+            try KeyringFile.load(path: path, agePolicy: KeyAgePolicy(maxAgeDays: 90, onExpired: .refuse)).subkey(.encrypt, version: nil)
+        }
+    }
+}
+
+final class WarningSink: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    func add(_ s: String) { lock.withLock { stored.append(s) } }
+    var messages: [String] { lock.withLock { stored } }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+import PHIScrubCLI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// keys init/rotate/list, the operators through `--action`, and `reveal`, run in process.
+
+@Suite("keys, operators and reveal from the command line", .serialized)
+struct KeysAndOperatorsCLITests {
+    @Test func keysLifecycleNeverPrintsKeyMaterial() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let ring = scratch.path("keys/keyring.json")
+        #expect(CLI.run(["keys", "init", "--keyring", ring], captureStdout: true).status == 0)
+        #expect(CLI.run(["keys", "init", "--keyring", ring]).status == 2, "init never overwrites a keyring")
+        #expect(CLI.run(["keys", "rotate", "--keyring", ring], captureStdout: true).status == 0)
+        let list = CLI.run(["keys", "list", "--keyring", ring, "--json"], captureStdout: true)
+        #expect(list.status == 0)
+        let rows = try jsonLines(list.stdout)
+        #expect(rows.map { $0["version"] as? Int } == [1, 2])
+        #expect(rows.allSatisfy { ($0["age_days"] as? Int) == 0 })
+        let material = try JSONSerialization.jsonObject(with: Data(scratch.read("keys/keyring.json"))) as! [String: Any]
+        for key in material["keys"] as! [[String: Any]] {
+            let b64 = key["material"] as! String
+            #expect(!list.stdout.contains(b64) && !list.stdout.contains(String(b64.prefix(12))))
+        }
+    }
+
+    @Test func operatorsFailClosedWithoutUsableKeys() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let input = try scratch.write("in.txt", "SSN 365-94-0475\n")
+        let env = ["HOME": scratch.path("home")]
+        withEnvironment(env) {
+            let missing = CLI.run(["--action", "token", input, "-o", scratch.path("out.txt")])
+            #expect(missing.status == 2)
+            #expect(missing.stderr.contains("phiscrub keys init"))
+            #expect(!FileManager.default.fileExists(atPath: scratch.path("out.txt")), "no output file when keys are missing")
+        }
+        let ring = scratch.path("keyring.json")
+        #expect(CLI.run(["keys", "init", "--keyring", ring], captureStdout: true).status == 0)
+        chmod(ring, 0o644)
+        let open = CLI.run(["--action", "encrypt", "--keyring", ring, input, "-o", scratch.path("out2.txt")])
+        #expect(open.status == 2 && open.stderr.contains("chmod 600"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("out2.txt")))
+        chmod(ring, 0o600)
+        try Data("{\"format\":".utf8).write(to: URL(fileURLWithPath: ring))
+        chmod(ring, 0o600)
+        let corrupt = CLI.run(["--action", "SSN=token", "--keyring", ring, input, "-o", scratch.path("out3.txt")])
+        #expect(corrupt.status == 2 && corrupt.stderr.contains("not a valid phiscrub keyring"))
+        // Redact and mask need no keys and still run.
+        #expect(CLI.run(["--action", "mask", input, "-o", scratch.path("out4.txt")]).status == 0)
+        #expect(try scratch.text("out4.txt") == "SSN ***-**-0475\n")
+        #expect(CLI.run(["--action", "scramble", input]).status == 2)
+    }
+
+    @Test func tokensAreStableAcrossRunsAndEncryptRoundTripsThroughReveal() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let ring = scratch.path("keyring.json")
+        #expect(CLI.run(["keys", "init", "--keyring", ring], captureStdout: true).status == 0)
+        let input = Fixtures.path("intake.txt")
+        for n in 1...2 {
+            #expect(CLI.run(["--action", "token", "--keyring", ring, input, "-o", scratch.path("tok\(n).txt")]).status == 0)
+        }
+        #expect(try scratch.read("tok1.txt") == scratch.read("tok2.txt"))
+        let tokenText = try scratch.text("tok1.txt")
+        #expect(tokenText.contains(":tok:"))
+        for value in Fixtures.leakValues { #expect(!tokenText.contains(value)) }
+
+        #expect(CLI.run(["--action", "encrypt", "--context", "tool_output", "--keyring", ring, input, "-o", scratch.path("enc.txt")]).status == 0)
+        let encrypted = try scratch.text("enc.txt")
+        for value in Fixtures.leakValues { #expect(!encrypted.contains(value)) }
+        try withEnvironment(["PHISCRUB_REVEAL_ROLES": "privacy_officer"]) { () throws in
+            let ok = CLI.run(["reveal", "--role", "privacy_officer", "--context", "tool_output", "--keyring", ring,
+                              scratch.path("enc.txt"), "-o", scratch.path("plain.txt")])
+            #expect(ok.status == 0)
+            #expect(try scratch.read("plain.txt") == Fixtures.bytes("intake.txt"))
+            let wrongContext = CLI.run(["reveal", "--role", "privacy_officer", "--context", "prompt", "--keyring", ring,
+                                        scratch.path("enc.txt"), "-o", scratch.path("p2.txt")])
+            #expect(wrongContext.status == 2)
+            #expect(try scratch.text("p2.txt") == encrypted, "nothing is revealed in the wrong context")
+            for value in Fixtures.leakValues { #expect(!wrongContext.stderr.contains(value)) }
+            let denied = CLI.run(["reveal", "--role", "nurse", "--context", "tool_output", "--keyring", ring,
+                                  scratch.path("enc.txt"), "-o", scratch.path("p3.txt")])
+            #expect(denied.status == 2 && denied.stderr.contains("may not reveal"))
+        }
+    }
+}
+
+/// Runs `body` with extra environment variables set (and `PHISCRUB_KEY*` cleared), restoring them after.
+func withEnvironment<T>(_ values: [String: String], _ body: () throws -> T) rethrows -> T {
+    let names = Set(values.keys).union(["PHISCRUB_KEYS", "PHISCRUB_KEY", "PHISCRUB_KEYRING"])
+    let saved = names.map { ($0, getenv($0).map { String(cString: $0) }) }
+    for name in names {
+        if let v = values[name] { setenv(name, v, 1) } else { unsetenv(name) }
+    }
+    defer {
+        for (name, value) in saved {
+            if let value { setenv(name, value, 1) } else { unsetenv(name) }
+        }
+    }
+    return try body()
+}
