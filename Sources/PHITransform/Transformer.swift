@@ -9,7 +9,7 @@ public final class Transformer {
     public let policy: TransformPolicy
     let tokenizer: PseudonymTokenizer?
     let shifter: DateShifter?
-    let encryptKey: DerivedKey?
+    let sealer: EncryptedTokenSealer?
     /// `[ENTITY]` bytes per entity.
     private var typedTokens: [String: [UInt8]] = [:]
     /// Deterministic replacements (token, mask, shift, generalize) per entity and value; values repeat in logs.
@@ -35,9 +35,10 @@ public final class Transformer {
                 throw TransformError(code: .keys, message: error.message)
             }
         }
-        tokenizer = try need(.token, for: .token).map(PseudonymTokenizer.init)
+        tokenizer = try need(.token, for: .token).map { (k) throws(TransformError) in try PseudonymTokenizer(key: k) }
         shifter = try need(.dateShift, for: .shift).map(DateShifter.init)
-        encryptKey = try need(.encrypt, for: .encrypt)
+        let context = policy.context
+        sealer = try need(.encrypt, for: .encrypt).map { (k) throws(TransformError) in try EncryptedTokenSealer(key: k, context: context) }
     }
 
     /// The bytes that replace `finding`, whose matched bytes are `value`.
@@ -50,7 +51,7 @@ public final class Transformer {
         case .keep:
             return Array(value)
         case .encrypt:
-            return try EncryptedToken.seal(value, entity: entity, context: policy.context, key: encryptKey!)
+            return try sealer!.seal(value, entity: entity)
         case .mask, .token, .shift, .generalize:
             let key = MemoKey(entity: entity, value: Array(value))
             if let hit = memo[key] { return hit }

@@ -1,4 +1,3 @@
-import Foundation
 import PHICompliance
 
 /// The `encrypt` operator's token: `[ENC:<ENTITY>:k<version>:<base64url(nonce ‖ ciphertext ‖ tag)>]`.
@@ -18,20 +17,10 @@ public enum EncryptedToken {
         Array("phiscrub-enc-1\u{0}\(context.name)\u{0}\(entity)\u{0}k\(version)".utf8)
     }
 
-    /// Encrypts `value` into a token.
+    /// Encrypts `value` into a token (one-shot; streams use `EncryptedTokenSealer`).
     public static func seal(_ value: UnsafeBufferPointer<UInt8>, entity: String, context: DataContext,
                             key: DerivedKey) throws(TransformError) -> [UInt8] {
-        guard value.count <= maximumPlaintext else {
-            throw TransformError(code: .encryption, message: "a \(entity) finding is longer than \(maximumPlaintext) bytes; not encrypting it")
-        }
-        let box: AESGCM.SealedBox
-        do {
-            box = try AESGCM.seal(Array(value), key: key.bytes, aad: aad(context: context, entity: entity, version: key.version))
-        } catch {
-            throw TransformError(code: .encryption, message: "encryption failed: \(error.message)")
-        }
-        let payload = Base64URL.encode(box.nonce + box.ciphertext + box.tag)
-        return Array("[ENC:\(entity):k\(key.version):\(payload)]".utf8)
+        try EncryptedTokenSealer(key: key, context: context).seal(value, entity: entity)
     }
 
     /// A token found in text, not yet decrypted.
@@ -70,6 +59,46 @@ public enum EncryptedToken {
     }
 }
 
+/// Makes encrypt tokens for one stream: one AES-256-GCM context keyed once, and the token prefix and AAD per entity
+/// computed once.
+public final class EncryptedTokenSealer {
+    let sealer: AESGCMSealer
+    let version: Int
+    let context: DataContext
+    private var perEntity: [String: (prefix: [UInt8], aad: [UInt8])] = [:]
+
+    public init(key: DerivedKey, context: DataContext) throws(TransformError) {
+        do { sealer = try AESGCMSealer(key: key.bytes) } catch {
+            throw TransformError(code: .encryption, message: "cannot set up encryption: \(error.message)")
+        }
+        version = key.version
+        self.context = context
+    }
+
+    /// The token for `value`.
+    public func seal(_ value: UnsafeBufferPointer<UInt8>, entity: String) throws(TransformError) -> [UInt8] {
+        guard value.count <= EncryptedToken.maximumPlaintext else {
+            throw TransformError(code: .encryption, message: "a \(entity) finding is longer than \(EncryptedToken.maximumPlaintext) bytes; not encrypting it")
+        }
+        let parts: (prefix: [UInt8], aad: [UInt8])
+        if let hit = perEntity[entity] {
+            parts = hit
+        } else {
+            parts = (Array("[ENC:\(entity):k\(version):".utf8), EncryptedToken.aad(context: context, entity: entity, version: version))
+            perEntity[entity] = parts
+        }
+        let payload: [UInt8]
+        do { payload = try sealer.seal(value, aad: parts.aad) } catch {
+            throw TransformError(code: .encryption, message: "encryption failed: \(error.message)")
+        }
+        var token = parts.prefix
+        token.reserveCapacity(parts.prefix.count + (payload.count * 4 + 2) / 3 + 1)
+        Base64URL.append(payload, to: &token)
+        token.append(UInt8(ascii: "]"))
+        return token
+    }
+}
+
 /// The data context an encrypted token is bound to.
 public struct DataContext: Sendable, Equatable, CustomStringConvertible {
     public let name: String
@@ -93,17 +122,81 @@ public struct DataContext: Sendable, Equatable, CustomStringConvertible {
 
 /// URL-safe base64 without padding, so tokens survive URLs, JSON and shell words.
 enum Base64URL {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
     static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var out: [UInt8] = []
+        append(bytes, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends the unpadded base64url text of `bytes`.
+    static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
+        let n = bytes.count
+        let produced = (n / 3) * 4 + [0, 2, 3][n % 3]
+        let base = out.count
+        out.append(contentsOf: repeatElement(0, count: produced))
+        alphabet.withUnsafeBufferPointer { a in
+            bytes.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    var i = 0, o = base
+                    while i + 3 <= n {
+                        let v = UInt32(src[i]) << 16 | UInt32(src[i + 1]) << 8 | UInt32(src[i + 2])
+                        dst[o] = a[Int(v >> 18)]
+                        dst[o + 1] = a[Int(v >> 12 & 63)]
+                        dst[o + 2] = a[Int(v >> 6 & 63)]
+                        dst[o + 3] = a[Int(v & 63)]
+                        i += 3
+                        o += 4
+                    }
+                    if n - i >= 1 {
+                        let v = UInt32(src[i]) << 16 | (n - i == 2 ? UInt32(src[i + 1]) << 8 : 0)
+                        dst[o] = a[Int(v >> 18)]
+                        dst[o + 1] = a[Int(v >> 12 & 63)]
+                        if n - i == 2 { dst[o + 2] = a[Int(v >> 6 & 63)] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The bytes of unpadded (or padded) base64url text; nil for anything else, including non-canonical tails.
     static func decode(_ text: String) -> [UInt8]? {
-        guard text.utf8.allSatisfy({ b in
-            (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x5F
-        }) else { return nil }
-        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while s.utf8.count % 4 != 0 { s += "=" }
-        return Data(base64Encoded: s).map(Array.init)
+        var values: [UInt8] = []
+        values.reserveCapacity(text.utf8.count)
+        var sawPadding = false
+        for c in text.utf8 {
+            let v: UInt8
+            switch c {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = c - 65
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = c - 97 + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - 48 + 52
+            case UInt8(ascii: "-"): v = 62
+            case UInt8(ascii: "_"): v = 63
+            case UInt8(ascii: "="): sawPadding = true; continue
+            default: return nil
+            }
+            if sawPadding { return nil }
+            values.append(v)
+        }
+        guard values.count % 4 != 1 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(values.count * 3 / 4)
+        var i = 0
+        while i + 4 <= values.count {
+            let v = UInt32(values[i]) << 18 | UInt32(values[i + 1]) << 12 | UInt32(values[i + 2]) << 6 | UInt32(values[i + 3])
+            out += [UInt8(v >> 16), UInt8(v >> 8 & 255), UInt8(v & 255)]
+            i += 4
+        }
+        let rest = values.count - i
+        if rest == 2 {
+            guard values[i + 1] & 15 == 0 else { return nil }
+            out.append(values[i] << 2 | values[i + 1] >> 4)
+        } else if rest == 3 {
+            guard values[i + 2] & 3 == 0 else { return nil }
+            let v = UInt32(values[i]) << 18 | UInt32(values[i + 1]) << 12 | UInt32(values[i + 2]) << 6
+            out += [UInt8(v >> 16), UInt8(v >> 8 & 255)]
+        }
+        return out
     }
 }

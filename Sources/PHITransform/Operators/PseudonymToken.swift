@@ -4,11 +4,16 @@ import PHICompliance
 /// entity and a normalised value. Normalising (separators dropped for identifier numbers, case folded for
 /// e-mail, URLs and names) makes `402-19-8877` and `402198877` one patient. The token subkey is pinned across key
 /// rotation, so tokens from different runs, files and processes join.
-public struct PseudonymTokenizer: Sendable {
-    let key: [UInt8]
+public final class PseudonymTokenizer {
+    let mac: KeyedHMACSHA256
+    private var message: [UInt8] = []
+    private var digest = [UInt8](repeating: 0, count: 32)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    public init(key: DerivedKey) {
-        self.key = key.bytes
+    public init(key: DerivedKey) throws(TransformError) {
+        do { mac = try KeyedHMACSHA256(key: key.bytes) } catch {
+            throw TransformError(code: .keys, message: "cannot set up tokens: \(error.message)")
+        }
     }
 
     /// Entities whose values are identifiers where separators and case carry no meaning.
@@ -17,10 +22,8 @@ public struct PseudonymTokenizer: Sendable {
         "DEVICE_ID", "ZIP", "MAC_ADDRESS",
     ]
 
-    /// The normalised form that is hashed.
-    static func normalise(entity: String, value: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(value.count)
+    /// Appends the normalised form that is hashed to `out`.
+    static func normalise(entity: String, value: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         if identifierEntities.contains(entity) {
             for b in value {
                 switch b {
@@ -42,14 +45,26 @@ public struct PseudonymTokenizer: Sendable {
                 lastWasSpace = isSpace
             }
         }
-        return out
     }
 
     /// The token for one value.
     public func token(entity: String, value: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var message = Array("phiscrub-token-1\u{0}\(entity)\u{0}".utf8)
-        message.append(contentsOf: Self.normalise(entity: entity, value: value))
-        let mac = HMACSHA256.mac(key: key, message: message)
-        return Array("[\(entity):tok:\(Hex.encode(mac.prefix(10)))]".utf8)
+        message.removeAll(keepingCapacity: true)
+        message.append(contentsOf: "phiscrub-token-1".utf8)
+        message.append(0)
+        message.append(contentsOf: entity.utf8)
+        message.append(0)
+        Self.normalise(entity: entity, value: value, into: &message)
+        message.withUnsafeBytes { m in digest.withUnsafeMutableBufferPointer { mac.mac(m, into: $0.baseAddress!) } }
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(entity.utf8.count + 27)
+        out.append(contentsOf: entity.utf8)
+        out.append(contentsOf: ":tok:".utf8)
+        for b in digest.prefix(10) {
+            out.append(Self.hexDigits[Int(b >> 4)])
+            out.append(Self.hexDigits[Int(b & 15)])
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
     }
 }
