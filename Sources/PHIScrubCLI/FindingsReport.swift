@@ -17,11 +17,31 @@ final class FindingsJSONLWriter: FindingObserver {
 
     func observe(_ f: Finding, lineNumber: Int, column: Int, value: UnsafeBufferPointer<UInt8>) throws {
         count += 1
-        let fp = fingerprinter.fingerprint(UnsafeRawBufferPointer(value))
-        var line = "{\"file\":\(JSON.quote(file)),\"line\":\(lineNumber),\"column\":\(column),"
-        line += "\"offset\":\(f.start),\"length\":\(f.length),\"entity\":\(JSON.quote(f.entity)),"
-        line += "\"rule\":\(JSON.quote(f.ruleID)),\"confidence\":\(JSON.number(f.confidence)),\"fingerprint\":\"\(fp)\"}\n"
-        try output.write(Array(line.utf8))
+        try output.write(Self.record(file: file, finding: f, offset: f.start, line: lineNumber, column: column,
+                                     fingerprint: fingerprinter.fingerprint(UnsafeRawBufferPointer(value))))
+    }
+
+    /// One JSON Lines record.
+    static func record(file: String, finding f: Finding, offset: Int, line: Int, column: Int, fingerprint: String) -> [UInt8] {
+        var text = "{\"file\":\(JSON.quote(file)),\"line\":\(line),\"column\":\(column),"
+        text += "\"offset\":\(offset),\"length\":\(f.length),\"entity\":\(JSON.quote(f.entity)),"
+        text += "\"rule\":\(JSON.quote(f.ruleID)),\"confidence\":\(JSON.number(f.confidence)),\"fingerprint\":\"\(fingerprint)\"}\n"
+        return Array(text.utf8)
+    }
+}
+
+/// Findings JSON Lines for one block of a parallel run, in memory, with offsets and line numbers made absolute.
+struct FindingsJSONLBuffer: FindingObserver {
+    let file: String
+    let fingerprinter: Fingerprinter
+    /// Absolute offset and 1-based line number of the block's first byte.
+    let baseOffset: Int
+    let baseLine: Int
+    var bytes: [UInt8] = []
+
+    mutating func observe(_ f: Finding, lineNumber: Int, column: Int, value: UnsafeBufferPointer<UInt8>) throws {
+        bytes += FindingsJSONLWriter.record(file: file, finding: f, offset: f.start + baseOffset, line: lineNumber + baseLine - 1,
+                                            column: column, fingerprint: fingerprinter.fingerprint(UnsafeRawBufferPointer(value)))
     }
 }
 

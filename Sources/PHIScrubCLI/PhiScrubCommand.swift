@@ -21,6 +21,7 @@ public struct PhiScrubCommand: ParsableCommand {
               --line-buffered         Flush output after every line (tail -f).
               --line-cap <bytes>      Scan longer lines in overlapping pieces.
               --stats                 Print prefilter and matching counters to stderr.
+              -j, --jobs <n>          Worker threads (default: all cores); same output.
               --action <op>           redact, mask, token, encrypt, shift, generalize or
                                       keep, for all entities or as ENTITY=OP (repeatable).
               --config <file>         Operators from phiscrub.yaml's transform: section.

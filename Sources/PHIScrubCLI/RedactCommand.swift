@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PHICompliance
 import PHIScan
 import PHIScrub
@@ -42,12 +43,21 @@ struct RedactCommand: ParsableCommand {
     @Flag(name: .customLong("stats"), help: "Print prefilter and matching counters to standard error at the end.")
     var stats = false
 
+    @Option(name: [.short, .customLong("jobs")], help: ArgumentHelp(
+        "Worker threads (default: the number of cores). Output is identical for any value; --line-buffered and --stats use one.",
+        valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("block-size"), help: ArgumentHelp("Bytes per parallel block (tests).", visibility: .hidden))
+    var blockSize: Int = 1 << 21
+
     @OptionGroup var transform: TransformOptions
 
     @OptionGroup var keys: KeyOptions
 
     func validate() throws {
         guard lineCap >= 1024 else { throw ValidationError("--line-cap must be at least 1024") }
+        guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1...256") }
     }
 
     func run() throws {
@@ -72,6 +82,12 @@ struct RedactCommand: ParsableCommand {
                     continue
                 }
                 defer { if fd != 0 { close(fd) } }
+                if jobs > 1 && !lineBuffered && !stats {
+                    let fingerprinter = findings?.fingerprinter
+                    totals.merge(try runParallel(fd: fd, name: input, scrubber: scrubber, policy: policy, keys: provider,
+                                                 output: output, findings: findings.map { ($0, fingerprinter!) }))
+                    continue
+                }
                 let stream = scrubber.makeStreamScanner(lineCap: lineCap)
                 defer { if stats { printStats(stream.scanner, scrubber.ruleSet) } }
                 if let findings {
@@ -103,6 +119,65 @@ struct RedactCommand: ParsableCommand {
     }
 }
 
+extension RedactCommand {
+    /// One input through `ParallelFilter`: line-aligned blocks scanned on `jobs` threads, written in order.
+    func runParallel(fd: Int32, name: String, scrubber: Scrubber, policy: TransformPolicy, keys: (any KeyProvider)?,
+                     output: FileOutput, findings: (FindingsJSONLWriter, Fingerprinter)?) throws -> RedactionStats {
+        let lineCap = self.lineCap
+        let shared = UncheckedBox((output: output, findings: findings?.0))
+        let fingerprinter = findings?.1
+        let filter = ParallelFilter(jobs: jobs, blockSize: blockSize)
+        return try filter.run(
+            fd: fd, name: name, countLines: findings != nil,
+            makeProcessor: {
+                let lineScanner = LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence)
+                let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))
+                return { block, offset, line in
+                    let stream = StreamScanner(scanner: lineScanner, lineCap: lineCap)
+                    if let fingerprinter {
+                        let report = FindingsJSONLBuffer(file: name, fingerprinter: fingerprinter, baseOffset: offset, baseLine: line)
+                        var sink = RedactingSink(output: MemoryOutput(capacity: block.count + 4096), observer: report, policy: replacement)
+                        try stream.feed(block, into: &sink)
+                        try stream.finish(into: &sink)
+                        return .init(output: sink.output.bytes, report: sink.observer.bytes, stats: sink.stats)
+                    }
+                    var sink = RedactingSink(output: MemoryOutput(capacity: block.count + 4096), observer: NoFindingObserver(), policy: replacement)
+                    try stream.feed(block, into: &sink)
+                    try stream.finish(into: &sink)
+                    return .init(output: sink.output.bytes, report: [], stats: sink.stats)
+                }
+            },
+            longLine: { feedAll, offset, line in
+                // Runs on this thread after the pipeline has drained: the writer is idle.
+                let stream = StreamScanner(scanner: LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence),
+                                           lineCap: lineCap)
+                let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))
+                if let fingerprinter, let writer = shared.value.findings {
+                    let report = FindingsJSONLBuffer(file: name, fingerprinter: fingerprinter, baseOffset: offset, baseLine: line)
+                    var sink = RedactingSink(output: shared.value.output, observer: report, policy: replacement)
+                    try feedAll { try stream.feed($0, into: &sink) }
+                    try stream.finish(into: &sink)
+                    try writer.output.write(sink.observer.bytes)
+                    return sink.stats
+                }
+                var sink = RedactingSink(output: shared.value.output, observer: NoFindingObserver(), policy: replacement)
+                try feedAll { try stream.feed($0, into: &sink) }
+                try stream.finish(into: &sink)
+                return sink.stats
+            },
+            write: { result in
+                try shared.value.output.write(result.output)
+                if !result.report.isEmpty { try shared.value.findings?.output.write(result.report) }
+            })
+    }
+}
+
+/// Hands a non-Sendable reference to threads that the caller serialises itself.
+final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
 func printStats(_ scanner: LineScanner, _ rules: RuleSet) {
     let c = scanner.counters
     var text = "lines=\(c.lines) whole_line_runs=\(c.wholeLineRuns) region_runs=\(c.regionRuns) anchored_runs=\(c.anchoredRuns)\n"
@@ -110,17 +185,6 @@ func printStats(_ scanner: LineScanner, _ rules: RuleSet) {
         text += "  \(rules.rules[i].rule.id)\t\(runs)\n"
     }
     printError(text)
-}
-
-extension RedactionStats {
-    mutating func merge(_ other: RedactionStats) {
-        bytesIn += other.bytesIn
-        bytesOut += other.bytesOut
-        lines += other.lines
-        findings += other.findings
-        withheld += other.withheld
-        for (k, v) in other.findingsByEntity { findingsByEntity[k, default: 0] += v }
-    }
 }
 
 /// Opens output files (created 0600: findings and redacted text may still be sensitive).

@@ -105,3 +105,66 @@ func withEnvironment<T>(_ values: [String: String], _ body: () throws -> T) reth
     }
     return try body()
 }
+
+@Suite("parallel filter", .serialized)
+struct ParallelFilterCLITests {
+    /// A seeded mix of short log lines, lines far longer than a block, CRLF, invalid UTF-8, and no final newline.
+    static func mixedInput(seed: UInt64) -> [UInt8] {
+        var state = seed
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        let phi = ["SSN 365-94-0475", "call (312) 555-0134", "DOB: 07/04/1958", "m.quennel@example.com", "MRN: 40022871",
+                   "4012 8888 8888 1881", "Patient: Orla Vestergaard", "192.0.2.17"]
+        var out: [UInt8] = []
+        for i in 0..<4000 {
+            let kind = next() % 100
+            if kind < 2 {
+                // A line several blocks long with PHI throughout.
+                for _ in 0..<(300 + Int(next() % 300)) { out += Array("xx \(phi[Int(next()) % phi.count]) yy ".utf8) }
+            } else {
+                out += Array("2026-11-27T02:00:\(i % 60)Z INFO req=\(next()) ".utf8)
+                if kind < 30 { out += Array(phi[Int(next()) % phi.count].utf8) }
+                if kind == 50 { out += [0xFF, 0xFE, 0x00] }
+            }
+            out += kind == 60 ? [0x0D, 0x0A] : [0x0A]
+        }
+        out += Array("last line without newline SSN 365-94-0475".utf8)
+        return out
+    }
+
+    @Test func outputAndFindingsAreIdenticalForAnyJobCountAndBlockSize() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let input = scratch.path("mixed.log")
+        try Data(Self.mixedInput(seed: 42)).write(to: URL(fileURLWithPath: input))
+        var outputs: [[UInt8]] = []
+        var reports: [String] = []
+        let runs: [[String]] = [["--jobs", "1"], ["--jobs", "2"], ["--jobs", "2", "--block-size", "1024"],
+                                ["--jobs", "3", "--block-size", "4096"], ["--jobs", "4", "--block-size", "65536"]]
+        for (n, flags) in runs.enumerated() {
+            let result = CLI.run(flags + ["--line-cap", "2048", input, "-o", scratch.path("out\(n)"), "--findings", scratch.path("f\(n)")])
+            #expect(result.status == 0, "\(flags)")
+            outputs.append(try scratch.read("out\(n)"))
+            reports.append(Fixtures.withoutFingerprints(try scratch.text("f\(n)")))
+        }
+        #expect(outputs.allSatisfy { $0 == outputs[0] })
+        #expect(reports.allSatisfy { $0 == reports[0] })
+        #expect(try jsonLines(reports[0]).count > 1000)
+        let text = String(decoding: outputs[0], as: UTF8.self)
+        #expect(!text.contains("365-94-0475") && !text.contains("555-0134"))
+    }
+
+    @Test func intakeFixtureIsIdenticalWithTokensOnTwoJobs() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let ring = scratch.path("k.json")
+        #expect(CLI.run(["keys", "init", "--keyring", ring], captureStdout: true).status == 0)
+        for j in ["1", "2"] {
+            #expect(CLI.run(["--jobs", j, "--block-size", "1024", "--action", "token", "--keyring", ring,
+                             Fixtures.path("intake.txt"), "-o", scratch.path("o\(j)")]).status == 0)
+        }
+        #expect(try scratch.read("o1") == scratch.read("o2"))
+    }
+}

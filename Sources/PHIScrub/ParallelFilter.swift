@@ -1,0 +1,304 @@
+import Foundation
+import PHIScan
+import PHITransform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The filter on several cores: the input is cut into line-aligned blocks, each block is scanned and transformed
+/// by one of `jobs` worker threads, and the results are written strictly in input order, so the output is
+/// byte-identical to a single-threaded run.
+///
+/// Memory stays bounded: at most `2 × jobs + 1` blocks (input plus output) are in flight. A line longer than
+/// `maximumBlock` cannot be split between workers; the filter drains the pipeline and streams that line through
+/// one scanner with the usual line cap, then goes back to parallel blocks.
+public final class ParallelFilter {
+    /// What one worker needs per block: a fresh sink state and the means to turn a block into output bytes.
+    public struct BlockResult: Sendable {
+        public var output: [UInt8]
+        /// Extra bytes for a side report (e.g. findings JSON Lines), written in order after `output`'s block.
+        public var report: [UInt8]
+        public var stats: RedactionStats
+
+        public init(output: [UInt8], report: [UInt8], stats: RedactionStats) {
+            self.output = output
+            self.report = report
+            self.stats = stats
+        }
+    }
+
+    /// Turns one line-aligned block (starting at absolute `offset`, on 1-based line `line`) into output.
+    public typealias BlockProcessor = (_ block: UnsafeBufferPointer<UInt8>, _ offset: Int, _ line: Int) throws -> BlockResult
+
+    public let jobs: Int
+    public let blockSize: Int
+    public let maximumBlock: Int
+
+    /// `jobs` workers; blocks of about `blockSize` bytes (cut at the last newline).
+    public init(jobs: Int, blockSize: Int = 1 << 21) {
+        self.jobs = max(1, jobs)
+        self.blockSize = max(1024, blockSize)
+        self.maximumBlock = self.blockSize * 4
+    }
+
+    /// Reads `fd` to the end. `makeProcessor` is called once per worker thread (processors hold per-thread scanner
+    /// state). `write` receives results in order on one thread at a time. `countLines` makes the line numbers
+    /// passed to processors exact (needed only for reports that print line numbers).
+    public func run(fd: Int32, name: String, countLines: Bool,
+                    makeProcessor: @escaping @Sendable () throws -> BlockProcessor,
+                    longLine: (_ stream: (_ feed: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats,
+                    write: @escaping @Sendable (BlockResult) throws -> Void) throws -> RedactionStats {
+        let pipeline = Pipeline(jobs: jobs, write: write)
+        var workers: [Thread] = []
+        for _ in 0..<jobs {
+            let thread = Thread { pipeline.workerLoop(makeProcessor: makeProcessor) }
+            thread.stackSize = 8 << 20
+            workers.append(thread)
+            thread.start()
+        }
+        let writer = Thread { pipeline.writerLoop() }
+        writer.start()
+        defer { pipeline.shutdown() }
+
+        var pending: [UInt8] = []
+        pending.reserveCapacity(maximumBlock + blockSize)
+        var readBuffer = [UInt8](repeating: 0, count: blockSize)
+        var offset = 0       // absolute offset of pending[0]
+        var line = 1         // line number of pending[0]
+        var totals = RedactionStats()
+        var eof = false
+
+        func dispatch(_ count: Int) throws {
+            let block = Array(pending[0..<count])
+            try pipeline.submit(block: block, offset: offset, line: line)
+            if countLines { line += block.withUnsafeBufferPointer { countNewlines($0) } }
+            offset += count
+            pending.removeFirst(count)
+        }
+
+        while !eof || !pending.isEmpty {
+            if !eof {
+                let n = readBuffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, blockSize) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ParallelFilterError(message: "\(name): read failed: \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { eof = true } else { pending.append(contentsOf: readBuffer[0..<n]) }
+            }
+            try pipeline.checkFailure()
+            if eof {
+                if !pending.isEmpty { try dispatch(pending.count) }
+                break
+            }
+            guard pending.count >= blockSize else { continue }
+            if let cut = pending.withUnsafeBufferPointer({ lastNewline($0) }) {
+                try dispatch(cut + 1)
+            } else if pending.count >= maximumBlock {
+                // One line longer than any block: finish what is in flight, then stream it through one scanner.
+                try pipeline.drain()
+                var carry: [UInt8] = pending
+                pending.removeAll(keepingCapacity: true)
+                var consumedTotal = 0
+                var sawNewline = false
+                let stats = try longLine({ feed in
+                    // Feed until the long line's newline has been fed, then stop at that byte.
+                    while true {
+                        if let nl = carry.withUnsafeBufferPointer({ memchrIndex($0, 0x0A) }) {
+                            try carry.withUnsafeBufferPointer { try feed(UnsafeBufferPointer(rebasing: $0[0...nl])) }
+                            consumedTotal += nl + 1
+                            pending.append(contentsOf: carry[(nl + 1)...])
+                            sawNewline = true
+                            return
+                        }
+                        try carry.withUnsafeBufferPointer { try feed($0) }
+                        consumedTotal += carry.count
+                        carry.removeAll(keepingCapacity: true)
+                        let n = readBuffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, blockSize) }
+                        if n < 0 {
+                            if errno == EINTR { continue }
+                            throw ParallelFilterError(message: "\(name): read failed: \(String(cString: strerror(errno)))")
+                        }
+                        if n == 0 { eof = true; return }
+                        carry.append(contentsOf: readBuffer[0..<n])
+                    }
+                }, offset, line)
+                totals.merge(stats)
+                offset += consumedTotal
+                if sawNewline { line += 1 }
+            }
+        }
+        try pipeline.drain()
+        totals.merge(pipeline.stats)
+        return totals
+    }
+
+    private func lastNewline(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = b.count - 1
+        while i >= 0 {
+            if b[i] == 0x0A { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    private func memchrIndex(_ b: UnsafeBufferPointer<UInt8>, _ byte: Int32) -> Int? {
+        guard let base = b.baseAddress, b.count > 0, let p = memchr(base, byte, b.count) else { return nil }
+        return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+    }
+}
+
+/// A failure of the parallel filter's own machinery (reading); worker and writer errors are rethrown as they are.
+public struct ParallelFilterError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// The shared state of one parallel run: a queue of blocks for workers, finished results by sequence number,
+/// and a writer that emits them in order. One lock and condition keep it simple; blocks are megabytes, so the
+/// lock is taken a few hundred times per second.
+private final class Pipeline: @unchecked Sendable {
+    struct Job { var sequence: Int; var block: [UInt8]; var offset: Int; var line: Int }
+
+    let condition = NSCondition()
+    let limit: Int
+    let write: @Sendable (ParallelFilter.BlockResult) throws -> Void
+    var queue: [Job] = []
+    var queueHead = 0
+    var results: [Int: ParallelFilter.BlockResult] = [:]
+    var nextSequence = 0
+    var nextToWrite = 0
+    var closed = false
+    var failure: Error?
+    var stats = RedactionStats()
+    var activeWorkers = 0
+    var writerDone = false
+
+    init(jobs: Int, write: @escaping @Sendable (ParallelFilter.BlockResult) throws -> Void) {
+        self.limit = 2 * jobs + 1
+        self.write = write
+    }
+
+    /// Queues a block; blocks while too many are in flight.
+    func submit(block: [UInt8], offset: Int, line: Int) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while nextSequence - nextToWrite >= limit && failure == nil { condition.wait() }
+        if let failure { throw failure }
+        queue.append(Job(sequence: nextSequence, block: block, offset: offset, line: line))
+        nextSequence += 1
+        condition.broadcast()
+    }
+
+    /// Waits until everything submitted has been written.
+    func drain() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while nextToWrite < nextSequence && failure == nil { condition.wait() }
+        if let failure { throw failure }
+    }
+
+    func checkFailure() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        if let failure { throw failure }
+    }
+
+    func fail(_ error: Error) {
+        condition.lock()
+        if failure == nil { failure = error }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func shutdown() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        while activeWorkers > 0 || !writerDone { condition.wait() }
+        condition.unlock()
+    }
+
+    func workerLoop(makeProcessor: () throws -> ParallelFilter.BlockProcessor) {
+        condition.lock()
+        activeWorkers += 1
+        condition.unlock()
+        defer {
+            condition.lock()
+            activeWorkers -= 1
+            condition.broadcast()
+            condition.unlock()
+        }
+        let process: ParallelFilter.BlockProcessor
+        do { process = try makeProcessor() } catch {
+            fail(error)
+            return
+        }
+        while true {
+            condition.lock()
+            while queueHead == queue.count && !closed && failure == nil { condition.wait() }
+            if queueHead == queue.count || failure != nil {
+                condition.unlock()
+                return
+            }
+            let job = queue[queueHead]
+            queue[queueHead].block = []
+            queueHead += 1
+            if queueHead > 64 && queueHead * 2 > queue.count {
+                queue.removeFirst(queueHead)
+                queueHead = 0
+            }
+            condition.unlock()
+            do {
+                let result = try job.block.withUnsafeBufferPointer { try process($0, job.offset, job.line) }
+                condition.lock()
+                results[job.sequence] = result
+                condition.broadcast()
+                condition.unlock()
+            } catch {
+                fail(error)
+                return
+            }
+        }
+    }
+
+    func writerLoop() {
+        defer {
+            condition.lock()
+            writerDone = true
+            condition.broadcast()
+            condition.unlock()
+        }
+        while true {
+            condition.lock()
+            while results[nextToWrite] == nil && !(closed && nextToWrite >= nextSequence) && failure == nil { condition.wait() }
+            guard failure == nil, let result = results.removeValue(forKey: nextToWrite) else {
+                condition.unlock()
+                return
+            }
+            condition.unlock()
+            do {
+                try write(result)
+            } catch {
+                fail(error)
+                return
+            }
+            condition.lock()
+            stats.merge(result.stats)
+            nextToWrite += 1
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+}
+
+extension RedactionStats {
+    /// Adds another run's counts.
+    public mutating func merge(_ other: RedactionStats) {
+        bytesIn += other.bytesIn
+        bytesOut += other.bytesOut
+        lines += other.lines
+        findings += other.findings
+        withheld += other.withheld
+        for (k, v) in other.findingsByEntity { findingsByEntity[k, default: 0] += v }
+    }
+}
