@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "phiscrub", targets: ["phiscrub"]),
         .library(name: "PHIScrub", targets: ["PHIScrub"]),
         .library(name: "PHIScan", targets: ["PHIScan"]),
+        .library(name: "PHITransform", targets: ["PHITransform"]),
+        .library(name: "PHICompliance", targets: ["PHICompliance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

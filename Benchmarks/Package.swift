@@ -21,6 +21,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "PHIScrub", package: "phiscrub"),
+                .product(name: "PHITransform", package: "phiscrub"),
+                .product(name: "PHICompliance", package: "phiscrub"),
             ],
             path: "Benchmarks/ScrubBenchmarks",
             plugins: [

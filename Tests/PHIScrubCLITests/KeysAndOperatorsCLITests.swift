@@ -55,6 +55,15 @@ struct KeysAndOperatorsCLITests {
         #expect(CLI.run(["--action", "mask", input, "-o", scratch.path("out4.txt")]).status == 0)
         #expect(try scratch.text("out4.txt") == "SSN ***-**-0475\n")
         #expect(CLI.run(["--action", "scramble", input]).status == 2)
+        // Operators from a configuration file; --action overrides it per entity.
+        let config = try scratch.write("phiscrub.yaml", "transform:\n  default: redact\n  entities:\n    SSN: mask\n  mask:\n    keep_last: 2\n")
+        #expect(CLI.run(["--config", config, input, "-o", scratch.path("out5.txt")]).status == 0)
+        #expect(try scratch.text("out5.txt") == "SSN ***-**-**75\n")
+        #expect(CLI.run(["--config", config, "--action", "SSN=redact", input, "-o", scratch.path("out6.txt")]).status == 0)
+        #expect(try scratch.text("out6.txt") == "SSN [SSN]\n")
+        let broken = try scratch.write("broken.yaml", "transform:\n  default: scramble\n")
+        let r = CLI.run(["--config", broken, input, "-o", scratch.path("out7.txt")])
+        #expect(r.status == 2 && r.stderr.contains("broken.yaml:2:"))
     }
 
     @Test func tokensAreStableAcrossRunsAndEncryptRoundTripsThroughReveal() throws {

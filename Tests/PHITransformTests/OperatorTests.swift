@@ -241,3 +241,58 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
+
+@Suite struct TransformPolicyTests {
+    func write(_ text: String) throws -> String {
+        let path = NSTemporaryDirectory() + "phiscrub-policy-\(UUID().uuidString).yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func readsTheTransformSectionAndIgnoresOtherSections() throws {
+        let path = try write("""
+            security:
+              encryption: {algorithm: AES-256-GCM}
+            transform:
+              default: mask
+              entities:
+                SSN: token
+                DATE: shift
+              mask:
+                keep_last: 2
+              context: tool_output
+              subject: patient-0042
+            """)
+        let policy = try TransformPolicy.load(configPath: path)
+        #expect(policy.defaultAction == .mask)
+        #expect(policy.action(for: "SSN") == .token && policy.action(for: "DATE") == .shift && policy.action(for: "EMAIL") == .mask)
+        #expect(policy.maskKeepLast == 2 && policy.context.name == "tool_output" && policy.subject == "patient-0042")
+        #expect(policy.needsKeys && !policy.isPlainRedaction)
+        var overridden = policy
+        try overridden.apply(actionArguments: ["redact", "SSN=redact", "DATE=redact"])
+        #expect(overridden.isPlainRedaction)
+        #expect(try TransformPolicy.load(configPath: write("roles: {}\n")) == TransformPolicy())
+    }
+
+    @Test(arguments: [
+        ("transform:\n  default: scramble\n", "2", "unknown operator 'scramble'"),
+        ("transform:\n  entities:\n    ssn: token\n", "3", "not an entity name"),
+        ("transform:\n  mask:\n    keep_last: -1\n", "3", "keep_last"),
+        ("transform:\n  colour: blue\n", "2", "unknown key 'colour'"),
+        ("transform:\n  context: Tool Output\n", "2", "context"),
+        ("transform: [redact]\n", "1", "must be a mapping"),
+    ])
+    func malformedSectionsNameFileAndLine(_ yaml: String, _ line: String, _ message: String) throws {
+        let path = try write(yaml)
+        let error = #expect(throws: TransformError.self) { try TransformPolicy.load(configPath: path) }
+        #expect(error?.message.contains("\(path):\(line):") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+    }
+
+    @Test func badYAMLAndMissingFilesAreClearErrors() throws {
+        let bad = try write("transform:\n  default: [unclosed\n")
+        #expect(throws: TransformError.self) { try TransformPolicy.load(configPath: bad) }
+        let missing = #expect(throws: TransformError.self) { try TransformPolicy.load(configPath: "/nonexistent/phiscrub.yaml") }
+        #expect(missing?.message.contains("cannot read") == true)
+    }
+}

@@ -6,7 +6,9 @@
 
 import Benchmark
 import Foundation
+import PHICompliance
 import PHIScrub
+import PHITransform
 
 // MARK: - Inputs
 
@@ -96,9 +98,31 @@ private func makePrompt() -> String {
     return prompt
 }
 
+/// The first MiB of the log workload (cut at a line boundary): allocations per iteration read directly as
+/// allocations per MiB.
+private func makeMiBWorkload() throws -> [UInt8] {
+    let bytes = try makeLogWorkload()
+    let cut = bytes[..<(1 << 20)].lastIndex(of: UInt8(ascii: "\n")) ?? (1 << 20) - 1
+    return Array(bytes[...cut])
+}
+
+/// Regression tolerances against the static thresholds in `Thresholds/` (see README): throughput may fall by
+/// at most 30 % (this shared machine is noisy), allocations may rise by at most 10 %.
+private let hotPathTolerances: [BenchmarkMetric: BenchmarkThresholds] = [
+    bytesPerSecond: .init(relative: [.p50: 30.0]),
+    .mallocCountTotal: .init(relative: [.p50: 10.0]),
+]
+
 private struct LogWorkload {
     let scrubber: Scrubber
     let bytes: [UInt8]
+}
+
+private struct TokenWorkload {
+    let scrubber: Scrubber
+    let bytes: [UInt8]
+    /// A fixed all-zero benchmark key (never a real key): tokens are deterministic across runs.
+    let keys: MasterKeys
 }
 
 private struct PromptWorkload {
@@ -168,6 +192,52 @@ let benchmarks: @Sendable () -> Void = {
         recordBytesPerSecond(benchmark, bytes: workload.bytes.count, elapsed: elapsed)
     } setup: {
         try LogWorkload(scrubber: Scrubber.withDefaultRules(), bytes: makeLogWorkload())
+    }
+
+    // The regression guard's hot path: 1 MiB per call, so mallocs per iteration are allocations per MiB.
+    Benchmark(
+        "redact 1 MiB (guard)",
+        configuration: .init(
+            metrics: [bytesPerSecond, .mallocCountTotal],
+            timeUnits: .milliseconds,
+            warmupIterations: 2,
+            maxDuration: .seconds(3),
+            maxIterations: 200,
+            thresholds: hotPathTolerances
+        )
+    ) { benchmark, workload in
+        let clock = ContinuousClock()
+        let start = clock.now
+        let redacted = workload.scrubber.redact(workload.bytes)
+        let elapsed = clock.now - start
+        blackHole(redacted)
+        recordBytesPerSecond(benchmark, bytes: workload.bytes.count, elapsed: elapsed)
+    } setup: {
+        try LogWorkload(scrubber: Scrubber.withDefaultRules(), bytes: makeMiBWorkload())
+    }
+
+    // The same with the token operator (keyed HMAC per finding), so the operators' cost is guarded too.
+    Benchmark(
+        "token 1 MiB (guard)",
+        configuration: .init(
+            metrics: [bytesPerSecond, .mallocCountTotal],
+            timeUnits: .milliseconds,
+            warmupIterations: 2,
+            maxDuration: .seconds(3),
+            maxIterations: 200,
+            thresholds: hotPathTolerances
+        )
+    ) { benchmark, workload in
+        let clock = ContinuousClock()
+        let start = clock.now
+        let transformer = try Transformer(policy: TransformPolicy(defaultAction: .token), keys: workload.keys)
+        let out = try workload.scrubber.transform(workload.bytes, with: transformer)
+        let elapsed = clock.now - start
+        blackHole(out.output)
+        recordBytesPerSecond(benchmark, bytes: workload.bytes.count, elapsed: elapsed)
+    } setup: {
+        try TokenWorkload(scrubber: Scrubber.withDefaultRules(), bytes: makeMiBWorkload(),
+                          keys: EnvironmentKeys.load(from: ["PHISCRUB_KEY": String(repeating: "A", count: 43) + "="]))
     }
 
     // Per-call latency for an agent host: one 2 KB prompt through redact(String).
