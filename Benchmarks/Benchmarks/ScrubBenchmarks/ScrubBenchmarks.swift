@@ -106,12 +106,13 @@ private func makeMiBWorkload() throws -> [UInt8] {
     return Array(bytes[...cut])
 }
 
-/// Regression tolerances against the static thresholds in `Thresholds/` (see README): throughput may fall by
-/// at most 30 % (this shared machine is noisy), allocations may rise by at most 10 %.
-private let hotPathTolerances: [BenchmarkMetric: BenchmarkThresholds] = [
-    bytesPerSecond: .init(relative: [.p50: 30.0]),
-    .mallocCountTotal: .init(relative: [.p50: 10.0]),
-]
+/// Regression tolerances against the static thresholds in `Thresholds/` (see README), which hold p90 values (for
+/// throughput, the slow tail): throughput may fall by at most 35 % (this shared machine is noisy), allocations
+/// may rise by at most 10 %.
+private var hotPathTolerances: [BenchmarkMetric: BenchmarkThresholds] { [
+    bytesPerSecond: .init(relative: [.p90: 35.0]),
+    .mallocCountTotal: .init(relative: [.p90: 10.0]),
+] }
 
 private struct LogWorkload {
     let scrubber: Scrubber
@@ -196,7 +197,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // The regression guard's hot path: 1 MiB per call, so mallocs per iteration are allocations per MiB.
     Benchmark(
-        "redact 1 MiB (guard)",
+        "guard-redact-1MiB",
         configuration: .init(
             metrics: [bytesPerSecond, .mallocCountTotal],
             timeUnits: .milliseconds,
@@ -218,7 +219,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // The same with the token operator (keyed HMAC per finding), so the operators' cost is guarded too.
     Benchmark(
-        "token 1 MiB (guard)",
+        "guard-token-1MiB",
         configuration: .init(
             metrics: [bytesPerSecond, .mallocCountTotal],
             timeUnits: .milliseconds,
