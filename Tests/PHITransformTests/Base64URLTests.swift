@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct TokenFormatTests {
     @Test func base64URLRoundTripsEveryLengthAndRejectsJunk() {
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for n in 0..<80 {
             let bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             let text = Base64URL.encode(bytes)

@@ -203,7 +203,7 @@ let corpusText: [UInt8] = Array(ScanCorpus.positives.map { RuleExamples.stripMar
         let f = DateFormatter()
         f.dateFormat = "yyyy-MM-dd"
         f.timeZone = calendar.timeZone
-        var rng = SeededGenerator(seed: 20261127)
+        var rng = SplitMix64(seed: 20261127)
         for i in 0..<500 {
             let base = calendar.date(from: DateComponents(year: 1900 + Int(rng.next() % 200), month: 1, day: 1))!
             let date = calendar.date(byAdding: .day, value: Int(rng.next() % 366), to: base)!
@@ -227,20 +227,6 @@ let corpusText: [UInt8] = Array(ScanCorpus.positives.map { RuleExamples.stripMar
         #expect(String(decoding: shifted, as: UTF8.self) == expected)
     }
 }
-
-/// A small deterministic generator for reproducible property tests.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 
 @Suite struct TransformPolicyTests {
     func write(_ text: String) throws -> String {

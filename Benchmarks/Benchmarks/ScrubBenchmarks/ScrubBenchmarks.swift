@@ -136,6 +136,16 @@ private func seconds(_ duration: Duration) -> Double {
     return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
 }
 
+/// Runs `body` once, timing it, and records the bytes-per-second metric for `bytes` bytes.
+private func timed<T>(_ benchmark: Benchmark, bytes: Int, _ body: () throws -> T) rethrows {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let result = try body()
+    let elapsed = clock.now - start
+    blackHole(result)
+    recordBytesPerSecond(benchmark, bytes: bytes, elapsed: elapsed)
+}
+
 /// Records the bytes-per-second custom metric for one call that took `elapsed`.
 private func recordBytesPerSecond(_ benchmark: Benchmark, bytes: Int, elapsed: Duration) {
     let s = seconds(elapsed)
@@ -164,12 +174,7 @@ let benchmarks: @Sendable () -> Void = {
             maxIterations: 100
         )
     ) { benchmark, workload in
-        let clock = ContinuousClock()
-        let start = clock.now
-        let redacted = workload.scrubber.redact(workload.bytes)
-        let elapsed = clock.now - start
-        blackHole(redacted)
-        recordBytesPerSecond(benchmark, bytes: workload.bytes.count, elapsed: elapsed)
+        timed(benchmark, bytes: workload.bytes.count) { workload.scrubber.redact(workload.bytes) }
     } setup: {
         try LogWorkload(scrubber: Scrubber.withDefaultRules(), bytes: makeLogWorkload())
     }
@@ -185,12 +190,7 @@ let benchmarks: @Sendable () -> Void = {
             maxIterations: 100
         )
     ) { benchmark, workload in
-        let clock = ContinuousClock()
-        let start = clock.now
-        let findings = workload.scrubber.scan(workload.bytes)
-        let elapsed = clock.now - start
-        blackHole(findings.count)
-        recordBytesPerSecond(benchmark, bytes: workload.bytes.count, elapsed: elapsed)
+        timed(benchmark, bytes: workload.bytes.count) { workload.scrubber.scan(workload.bytes) }
     } setup: {
         try LogWorkload(scrubber: Scrubber.withDefaultRules(), bytes: makeLogWorkload())
     }
@@ -207,12 +207,7 @@ let benchmarks: @Sendable () -> Void = {
             thresholds: hotPathTolerances
         )
     ) { benchmark, workload in
-        let clock = ContinuousClock()
-        let start = clock.now
-        let redacted = workload.scrubber.redact(workload.bytes)
-        let elapsed = clock.now - start
-        blackHole(redacted)
-        recordBytesPerSecond(benchmark, bytes: workload.bytes.count, elapsed: elapsed)
+        timed(benchmark, bytes: workload.bytes.count) { workload.scrubber.redact(workload.bytes) }
     } setup: {
         try LogWorkload(scrubber: Scrubber.withDefaultRules(), bytes: makeMiBWorkload())
     }
@@ -229,13 +224,10 @@ let benchmarks: @Sendable () -> Void = {
             thresholds: hotPathTolerances
         )
     ) { benchmark, workload in
-        let clock = ContinuousClock()
-        let start = clock.now
-        let transformer = try Transformer(policy: TransformPolicy(defaultAction: .token), keys: workload.keys)
-        let out = try workload.scrubber.transform(workload.bytes, with: transformer)
-        let elapsed = clock.now - start
-        blackHole(out.output)
-        recordBytesPerSecond(benchmark, bytes: workload.bytes.count, elapsed: elapsed)
+        try timed(benchmark, bytes: workload.bytes.count) {
+            let transformer = try Transformer(policy: TransformPolicy(defaultAction: .token), keys: workload.keys)
+            return try workload.scrubber.transform(workload.bytes, with: transformer).output
+        }
     } setup: {
         try TokenWorkload(scrubber: Scrubber.withDefaultRules(), bytes: makeMiBWorkload(),
                           keys: EnvironmentKeys.load(from: ["PHISCRUB_KEY": String(repeating: "A", count: 43) + "="]))
