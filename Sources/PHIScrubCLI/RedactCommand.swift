@@ -107,6 +107,8 @@ struct RedactCommand: ParsableCommand {
             throw ExitCode(ExitStatus.ok)
         } catch let error as OutputError {
             throw CLIError(error.message)
+        } catch let error as ParallelFilterError {
+            throw CLIError(error.message)
         } catch let error as TransformError {
             // Encryption failed mid-stream: the segment holding the finding was not written (fail closed).
             try? output.flush()
