@@ -36,15 +36,18 @@ let package = Package(
         ]),
         // The facade agent hosts call.
         .target(name: "PHIScrub", dependencies: ["PHIScan", "PHITransform", "PHICompliance"]),
+        // Accuracy evaluation: gold corpora readers and precision/recall scoring (no scanning of its own).
+        .target(name: "PHIEval"),
         // Commands as a library so tests run them in process.
         .target(name: "PHIScrubCLI", dependencies: [
-            "PHIScrub", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "PHIScrub", "PHIEval", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "phiscrub", dependencies: ["PHIScrubCLI"]),
 
         .testTarget(name: "PHIScanTests", dependencies: ["PHIScan"]),
         .testTarget(name: "PHIComplianceTests", dependencies: ["PHICompliance"], exclude: ["Wycheproof"]),
         .testTarget(name: "PHITransformTests", dependencies: ["PHITransform", "PHIScrub"]),
+        .testTarget(name: "PHIEvalTests", dependencies: ["PHIEval"]),
         .testTarget(name: "PHIScrubCLITests", dependencies: ["PHIScrubCLI", "PHIScrub"], exclude: ["Fixtures"]),
     ]
 )

@@ -39,7 +39,8 @@ public struct PhiScrubCommand: ParsableCommand {
             completely. A closed output pipe ends the run quietly with status 0.
             """,
         version: PhiScrubVersion.current,
-        subcommands: [RedactCommand.self, ScanCommand.self, RulesCommand.self, KeysCommand.self, RevealCommand.self],
+        subcommands: [RedactCommand.self, ScanCommand.self, RulesCommand.self, KeysCommand.self, RevealCommand.self,
+                      EvalCommand.self],
         defaultSubcommand: RedactCommand.self
     )
 
