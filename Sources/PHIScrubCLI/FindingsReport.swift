@@ -8,6 +8,8 @@ final class FindingsJSONLWriter: FindingObserver {
     let fingerprinter: Fingerprinter
     /// The input being scanned, as given on the command line.
     var file = "-"
+    /// With `--explain`: each finding's explanation, added as `"explain": {...}`.
+    var explanations: ExplanationBuffer?
     private(set) var count = 0
 
     init(output: FileOutput, fingerprinter: Fingerprinter) {
@@ -18,14 +20,18 @@ final class FindingsJSONLWriter: FindingObserver {
     func observe(_ f: Finding, lineNumber: Int, column: Int, value: UnsafeBufferPointer<UInt8>) throws {
         count += 1
         try output.write(Self.record(file: file, finding: f, offset: f.start, line: lineNumber, column: column,
-                                     fingerprint: fingerprinter.fingerprint(UnsafeRawBufferPointer(value))))
+                                     fingerprint: fingerprinter.fingerprint(UnsafeRawBufferPointer(value)),
+                                     explain: explanations?.byStart[f.start]?.json))
     }
 
-    /// One JSON Lines record.
-    static func record(file: String, finding f: Finding, offset: Int, line: Int, column: Int, fingerprint: String) -> [UInt8] {
+    /// One JSON Lines record (`explain`: the `--explain` object, if any).
+    static func record(file: String, finding f: Finding, offset: Int, line: Int, column: Int, fingerprint: String,
+                       explain: String? = nil) -> [UInt8] {
         var text = "{\"file\":\(JSON.quote(file)),\"line\":\(line),\"column\":\(column),"
         text += "\"offset\":\(offset),\"length\":\(f.length),\"entity\":\(JSON.quote(f.entity)),"
-        text += "\"rule\":\(JSON.quote(f.ruleID)),\"confidence\":\(JSON.number(f.confidence)),\"fingerprint\":\"\(fingerprint)\"}\n"
+        text += "\"rule\":\(JSON.quote(f.ruleID)),\"confidence\":\(JSON.number(f.confidence)),\"fingerprint\":\"\(fingerprint)\""
+        if let explain { text += ",\"explain\":" + explain }
+        text += "}\n"
         return Array(text.utf8)
     }
 }

@@ -40,6 +40,9 @@ struct RedactCommand: ParsableCommand {
         "Scan lines longer than this many bytes in overlapping pieces (bounds memory).", valueName: "bytes"))
     var lineCap: Int = StreamScanner.defaultLineCap
 
+    @Flag(name: .customLong("explain"), help: "With --findings: add why each finding was reported (rule, validator, context words).")
+    var explain = false
+
     @Flag(name: .customLong("stats"), help: "Print prefilter and matching counters to standard error at the end.")
     var stats = false
 
@@ -82,7 +85,7 @@ struct RedactCommand: ParsableCommand {
                     continue
                 }
                 defer { if fd != 0 { close(fd) } }
-                if jobs > 1 && !lineBuffered && !stats {
+                if jobs > 1 && !lineBuffered && !stats && !explain {
                     let fingerprinter = findings?.fingerprinter
                     totals.merge(try runParallel(fd: fd, name: input, scrubber: scrubber, policy: policy, keys: provider,
                                                  output: output, findings: findings.map { ($0, fingerprinter!) }))
@@ -93,7 +96,9 @@ struct RedactCommand: ParsableCommand {
                 if let findings {
                     findings.file = input
                     var sink = RedactingSink(output: output, observer: findings, policy: replacement, lineBuffered: lineBuffered)
-                    try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+                    let explainer = explain ? Explainer(ruleSet: scrubber.ruleSet) : nil
+                    findings.explanations = explainer?.buffer
+                    try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
                     totals.merge(sink.stats)
                 } else {
                     var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement, lineBuffered: lineBuffered)

@@ -27,6 +27,9 @@ struct ScanCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the report here instead of standard output.", valueName: "file"))
     var outputPath: String?
 
+    @Flag(name: .customLong("explain"), help: "Add to each JSON Lines finding why it was reported: rule, validator result, context words (never the value).")
+    var explain = false
+
     func run() throws {
         let scrubber = try rules.makeScrubber()
         let output = try OutputFiles.open(outputPath)
@@ -37,6 +40,8 @@ struct ScanCommand: ParsableCommand {
         var found = 0
         var withheld = 0
         let jsonl = FindingsJSONLWriter(output: output, fingerprinter: fingerprinter)
+        let explainer = explain && format == .jsonl ? Explainer(ruleSet: scrubber.ruleSet) : nil
+        jsonl.explanations = explainer?.buffer
         let sarif = FindingsCollector(fingerprinter: fingerprinter)
         do {
             for input in inputs {
@@ -51,7 +56,7 @@ struct ScanCommand: ParsableCommand {
                 case .jsonl:
                     jsonl.file = input
                     var sink = RedactingSink(output: NullOutput(), observer: jsonl)
-                    try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+                    try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
                     found += sink.stats.findings
                     withheld += sink.stats.withheld
                 case .sarif:

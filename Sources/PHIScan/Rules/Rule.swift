@@ -22,6 +22,20 @@ public struct Rule: Sendable, Hashable {
     public var contextWindow: Int
     /// Added to the confidence when a context word is present.
     public var contextBoost: Double
+    /// Words that lower confidence when they occur, whole-word and case-insensitive, in the window *before* the span
+    /// (`isbn` before a Luhn-valid number, `postgres` before a server address).
+    public var negativeContext: [String]
+    /// Subtracted from the confidence when a negative context word is present; a match whose confidence falls to 0
+    /// or below is not reported.
+    public var contextPenalty: Double
+    /// Values this rule never reports (compared with the whole span, ASCII case-insensitive): a site's test
+    /// numbers, its own switchboard, a drug named like a person.
+    public var allow: [String]
+    /// Values this rule always reports wherever they stand as whole words (a site's known patient names): matched
+    /// by the keyword pass, a multi-pattern literal search, as a rule of their own (`<id>.deny`).
+    public var deny: [String]
+    /// This rule was built from another rule's `deny` values (its pattern is their alternation).
+    public var isDenyList = false
     /// Confidence of a validated match without context.
     public var confidence: Double
     /// Tie-breaker when two findings have the same span length and confidence (higher wins).
@@ -37,6 +51,7 @@ public struct Rule: Sendable, Hashable {
         id: String, entity: String, category: SafeHarborCategory, pattern: String, group: Int = 0,
         maxLength: Int, validator: ValidatorKind? = nil, trigger: Trigger = .always,
         contextWords: [String] = [], contextWindow: Int = 48, contextBoost: Double = 0.1,
+        negativeContext: [String] = [], contextPenalty: Double = 1.0, allow: [String] = [], deny: [String] = [],
         confidence: Double = 0.8, priority: Int = 0, matchExamples: [String] = [], nomatchExamples: [String] = [],
         source: SourceLocation = SourceLocation(file: "<inline>", line: 0)
     ) {
@@ -51,6 +66,10 @@ public struct Rule: Sendable, Hashable {
         self.contextWords = contextWords
         self.contextWindow = contextWindow
         self.contextBoost = contextBoost
+        self.negativeContext = negativeContext
+        self.contextPenalty = contextPenalty
+        self.allow = allow
+        self.deny = deny
         self.confidence = confidence
         self.priority = priority
         self.matchExamples = matchExamples

@@ -8,7 +8,8 @@ import Yams
 public enum RuleLoader {
     static let ruleKeys: Set<String> = [
         "id", "entity", "category", "pattern", "group", "max_length", "validator", "trigger", "context",
-        "context_window", "context_boost", "confidence", "priority", "examples", "description",
+        "context_window", "context_boost", "context_negative", "context_penalty", "allow", "deny", "confidence",
+        "priority", "examples", "description",
     ]
     static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored"]
     /// The largest `max_length` a rule may declare.
@@ -44,7 +45,14 @@ public enum RuleLoader {
         var rules: [Rule] = []
         for node in list {
             var ctx = RuleContext(file: file, node: node)
-            if let rule = ctx.build() { rules.append(rule) }
+            if let rule = ctx.build() {
+                if rule.pattern.isEmpty {
+                    rules.append(DenyList.rule(from: rule, id: rule.id))
+                } else {
+                    rules.append(rule)
+                    if !rule.deny.isEmpty { rules.append(DenyList.rule(from: rule, id: rule.id + ".deny")) }
+                }
+            }
             diagnostics.append(contentsOf: ctx.problems)
         }
         return rules
@@ -150,7 +158,14 @@ private struct RuleContext {
         let id = requireString(map, "id")
         let entity = requireString(map, "entity")
         let categoryText = requireString(map, "category")
-        let pattern = requireString(map, "pattern")
+        let deny = stringList(map["deny"], "deny")
+        let allow = stringList(map["allow"], "allow")
+        for value in deny where !DenyList.isValid(value) {
+            problem("deny value \(deny.firstIndex(of: value)! + 1) must be ASCII, start and end with a letter or digit, and be at most 200 bytes",
+                    at: map["deny"])
+        }
+        // A rule of deny values alone needs no pattern.
+        let pattern = map["pattern"] == nil && !deny.isEmpty ? "" : requireString(map, "pattern")
         var category: SafeHarborCategory?
         if let categoryText {
             category = SafeHarborCategory(rawValue: categoryText)
@@ -159,8 +174,8 @@ private struct RuleContext {
                         at: map["category"])
             }
         }
-        let maxLength = int(map, "max_length", range: 1...RuleLoader.maxRuleLength)
-        if map["max_length"] == nil { problem("missing 'max_length'") }
+        var maxLength = int(map, "max_length", range: 1...RuleLoader.maxRuleLength)
+        if pattern == "" { maxLength = maxLength ?? 1 } else if map["max_length"] == nil { problem("missing 'max_length'") }
         var validator: ValidatorKind?
         if let v = map["validator"] {
             if let s = string(v), let kind = ValidatorKind(rawValue: s) { validator = kind } else {
@@ -169,12 +184,16 @@ private struct RuleContext {
         }
         let trigger = parseTrigger(map["trigger"])
         let context = stringList(map["context"], "context")
+        let negative = stringList(map["context_negative"], "context_negative")
+        for word in negative where word.utf8.contains(where: { $0 >= 0x80 }) || !(word.utf8.first.map(ByteClass.isAlnum) ?? false) {
+            problem("negative context word '\(word)' must be ASCII and start with a letter or digit", at: map["context_negative"])
+        }
         for word in context where word.utf8.contains(where: { $0 >= 0x80 }) || !(word.utf8.first.map(ByteClass.isAlnum) ?? false) {
             problem("context word '\(word)' must be ASCII and start with a letter or digit", at: map["context"])
         }
         let examples = parseExamples(map["examples"])
 
-        if let pattern, let maxLength {
+        if let pattern, !pattern.isEmpty, let maxLength {
             do {
                 let analysis = try PatternAnalysis.analyze(pattern)
                 if analysis.maxWidth > maxLength {
@@ -191,6 +210,8 @@ private struct RuleContext {
             trigger: trigger, contextWords: context,
             contextWindow: int(map, "context_window", range: 0...1024) ?? 48,
             contextBoost: double(map, "context_boost") ?? 0.1,
+            negativeContext: negative, contextPenalty: double(map, "context_penalty") ?? 1.0,
+            allow: allow, deny: deny,
             confidence: double(map, "confidence") ?? 0.8,
             priority: int(map, "priority", range: -1000...1000) ?? 0,
             matchExamples: examples.match, nomatchExamples: examples.nomatch,
@@ -307,5 +328,48 @@ private struct RuleContext {
         let nomatch = stringList(map["nomatch"], "examples.nomatch")
         if match.isEmpty { problem("examples.match needs at least one example", at: n) }
         return (match, nomatch)
+    }
+}
+
+/// Builds the rule that finds a rule's `deny` values: an anchored alternation of the literals (case-insensitive,
+/// whole words, any run of one to three spaces or tabs where a value has a space), triggered by each value's first
+/// word as a keyword, so the feature pass's keyword lookup is the multi-pattern literal search.
+enum DenyList {
+    static func isValid(_ value: String) -> Bool {
+        let b = Array(value.utf8)
+        guard let first = b.first, let last = b.last, b.count <= 200 else { return false }
+        return b.allSatisfy { $0 < 0x80 && $0 != 0x0A && $0 != 0x0D } && ByteClass.isAlnum(first) && ByteClass.isAlnum(last)
+    }
+
+    static func rule(from base: Rule, id: String) -> Rule {
+        let values = base.deny.sorted { $0.utf8.count > $1.utf8.count }
+        let alternatives = values.map { value -> String in
+            var out = ""
+            var lastSpace = false
+            for b in value.utf8 {
+                if b == 0x20 || b == 0x09 {
+                    if !lastSpace { out += "[ \\t]{1,3}" }
+                    lastSpace = true
+                    continue
+                }
+                lastSpace = false
+                out += ByteClass.isAlnum(b) ? String(UnicodeScalar(b)) : "\\" + String(UnicodeScalar(b))
+            }
+            return out
+        }
+        let pattern = "(?i)(?<![0-9A-Za-z])(?:" + alternatives.joined(separator: "|") + ")(?![0-9A-Za-z])"
+        let longest = values.map { v in v.utf8.reduce(0) { $0 + ($1 == 0x20 || $1 == 0x09 ? 3 : 1) } }.max() ?? 1
+        // Each value's first word is the keyword (the rule runs anchored there, so the spacing inside a value
+        // is the pattern's business).
+        let firstWords = values.map { v in String(v.lowercased().prefix { $0 != " " && $0 != "\t" }) }
+        var trigger = Trigger(keywords: Array(Set(firstWords)).sorted())
+        trigger.anchored = true
+        var rule = Rule(id: id, entity: base.entity, category: base.category, pattern: pattern, maxLength: longest,
+                    trigger: trigger, contextWords: base.contextWords, contextWindow: base.contextWindow,
+                    contextBoost: base.contextBoost, confidence: 1.0, priority: base.priority + 1,
+                    matchExamples: base.pattern.isEmpty ? base.matchExamples : [],
+                    nomatchExamples: base.pattern.isEmpty ? base.nomatchExamples : [], source: base.source)
+        rule.isDenyList = true
+        return rule
     }
 }

@@ -16,6 +16,11 @@ public final class CompiledRule: Sendable {
     let confidence: Double
     let contextWindow: Int
     let contextBoost: Double
+    /// Lower-cased negative context words, as bytes.
+    let negativeContext: [[UInt8]]
+    let contextPenalty: Double
+    /// Lower-cased allowed values (never reported).
+    let allow: Set<[UInt8]>
 
     init(rule: Rule, pattern: CompiledPattern, anchoredPattern: CompiledPattern?) {
         self.rule = rule
@@ -28,6 +33,9 @@ public final class CompiledRule: Sendable {
         self.confidence = rule.confidence
         self.contextWindow = rule.contextWindow
         self.contextBoost = rule.contextBoost
+        self.negativeContext = rule.negativeContext.map { Array($0.lowercased().utf8) }
+        self.contextPenalty = rule.contextPenalty
+        self.allow = Set(rule.allow.map { Array($0.lowercased().utf8) })
     }
 }
 
@@ -92,6 +100,8 @@ public final class RuleSet: @unchecked Sendable {
     let hexColonRules: [ShapeRule]
     /// Overlap tie-breaker per rule index.
     let priorities: [Int]
+    /// Rule index by id.
+    let ruleIndex: [String: Int]
     /// What the C feature pass must record, derived from the shape rules below.
     let rawNeeds: UnsafeMutablePointer<phs_needs>
     var hasShapeRules: Bool {
@@ -179,6 +189,7 @@ public final class RuleSet: @unchecked Sendable {
         self.dashedRules = dashedRules
         self.hexColonRules = hexColonRules
         self.priorities = compiled.map(\.rule.priority)
+        self.ruleIndex = Dictionary(compiled.enumerated().map { ($1.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.rawNeeds = .allocate(capacity: 1)
         phs_needs_init(rawNeeds)
         rawNeeds.pointee.min_dots = Int32(clamping: dotRules.map(\.threshold).min() ?? Int.max)

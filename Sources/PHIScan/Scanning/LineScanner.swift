@@ -311,10 +311,17 @@ struct LineEngine {
            !v.validate(UnsafeBufferPointer(start: p + span.lowerBound, count: span.count)) {
             return false
         }
+        if !rule.allow.isEmpty, rule.allow.contains(ASCIILower.bytes(p, span)) { return false }
         var confidence = rule.confidence
         if !rule.context.isEmpty,
            ContextWords.present(rule.context, in: p, n, around: span, window: rule.contextWindow) {
             confidence = min(1.0, confidence + rule.contextBoost)
+        }
+        if !rule.negativeContext.isEmpty,
+           ContextWords.present(rule.negativeContext, in: p, n, around: span.lowerBound..<span.lowerBound,
+                                window: rule.contextWindow, after: false) {
+            confidence -= rule.contextPenalty
+            if confidence <= 0 { return false }
         }
         if confidence < minConfidence { return true }
         candidates.append(Candidate(start: span.lowerBound, end: span.upperBound, rule: r, confidence: confidence))
@@ -443,13 +450,32 @@ struct Candidate {
     var confidence: Double
 }
 
+/// ASCII lower-casing of a span, for allow-list lookups.
+enum ASCIILower {
+    static func bytes(_ p: UnsafePointer<UInt8>, _ span: Range<Int>) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: span.count)
+        for k in 0..<span.count {
+            let b = p[span.lowerBound + k]
+            out[k] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+        }
+        return out
+    }
+}
+
 /// Whole-word, case-insensitive search for context words near a span.
 enum ContextWords {
     /// Walks the word starts in the window (outside the span) and compares only the words whose first byte matches.
     static func present(_ words: [[UInt8]], in p: UnsafePointer<UInt8>, _ n: Int, around span: Range<Int>,
-                        window: Int) -> Bool {
+                        window: Int, after: Bool = true) -> Bool {
+        first(words, in: p, n, around: span, window: window, after: after) != nil
+    }
+
+    /// Index in `words` of the first word found (nearest the window's start), or nil. `after: false` searches only
+    /// before the span.
+    static func first(_ words: [[UInt8]], in p: UnsafePointer<UInt8>, _ n: Int, around span: Range<Int>,
+                      window: Int, after: Bool = true) -> Int? {
         let lo = max(0, span.lowerBound - window)
-        let hi = min(n, span.upperBound + window)
+        let hi = after ? min(n, span.upperBound + window) : span.lowerBound
         var i = lo
         while i < hi {
             let b = p[i]
@@ -459,15 +485,24 @@ enum ContextWords {
             }
             if i < span.lowerBound || i >= span.upperBound {
                 let first = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-                for w in words where w[0] == first && i + w.count <= hi {
+                for (k, w) in words.enumerated() where w[0] == first && i + w.count <= hi {
                     if i < span.lowerBound && i + w.count > span.lowerBound { continue }
-                    if matches(w, p + i), WholeWord.check(p, n, i, i + w.count, w) { return true }
+                    if matches(w, p + i), WholeWord.check(p, n, i, i + w.count, w) { return k }
                 }
             }
             i += 1
             while i < hi && ByteClass.isAlnum(p[i]) { i += 1 }
         }
-        return false
+        return nil
+    }
+
+    /// Indices in `words` of every word found in the window (for explanations; not on the hot path).
+    static func all(_ words: [[UInt8]], in p: UnsafePointer<UInt8>, _ n: Int, around span: Range<Int>,
+                    window: Int, after: Bool = true) -> [Int] {
+        var found: [Int] = []
+        for (k, w) in words.enumerated()
+        where first([w], in: p, n, around: span, window: window, after: after) != nil { found.append(k) }
+        return found
     }
 
     @inline(__always)

@@ -1,0 +1,57 @@
+/// Why a finding was reported: the rule, its validator's verdict, and the context words that moved its confidence.
+/// Names rule parts only, never the matched value.
+public struct FindingExplanation: Sendable, Hashable, Codable {
+    public var rule: String
+    public var entity: String
+    /// The validator the span passed (`ssn`, `luhn`, ...), or nil when the rule has none.
+    public var validator: String?
+    /// `passed` or `none` (a span that fails its validator is never reported).
+    public var validatorResult: String
+    /// The rule's confidence before context.
+    public var baseConfidence: Double
+    /// Context words found within the rule's window, and the boost they added (0 when none).
+    public var contextWords: [String]
+    public var contextBoost: Double
+    /// Negative context words found before the span, and the penalty they subtracted (0 when none).
+    public var negativeContextWords: [String]
+    public var contextPenalty: Double
+    /// Reported confidence.
+    public var confidence: Double
+    /// The finding came from the rule's `deny` list (a site's known values), not from its pattern.
+    public var denyList: Bool
+}
+
+extension RuleSet {
+    /// Explains `finding` from the bytes of the line (or line piece) it was found in; `lineOffset` is the absolute
+    /// offset of `line[0]`. Nil when no rule of this set has the finding's rule id. Off the hot path: meant for
+    /// `--explain` and debugging.
+    public func explain(_ finding: Finding, line: UnsafeBufferPointer<UInt8>, lineOffset: Int) -> FindingExplanation? {
+        guard let index = ruleIndex[finding.ruleID], let p = line.baseAddress else { return nil }
+        let rule = rules[index]
+        let s = finding.start - lineOffset, e = finding.end - lineOffset
+        guard s >= 0, s <= e, e <= line.count else { return nil }
+        var masked = Array(line)
+        if masked.contains(0x1B) { TerminalEscapes.mask(&masked) }
+        return masked.withUnsafeBufferPointer { buf -> FindingExplanation in
+            let q = buf.baseAddress ?? p
+            let n = buf.count
+            let span = s..<e
+            var validatorResult = "none"
+            if let v = rule.validator {
+                validatorResult = v.validate(UnsafeBufferPointer(rebasing: buf[span])) ? "passed" : "failed"
+            }
+            let found = rule.context.isEmpty ? [] :
+                ContextWords.all(rule.context, in: q, n, around: span, window: rule.contextWindow)
+            let negative = rule.negativeContext.isEmpty ? [] :
+                ContextWords.all(rule.negativeContext, in: q, n, around: s..<s, window: rule.contextWindow, after: false)
+            return FindingExplanation(
+                rule: rule.rule.id, entity: rule.rule.entity, validator: rule.validator?.rawValue,
+                validatorResult: validatorResult, baseConfidence: rule.confidence,
+                contextWords: found.map { rule.rule.contextWords[$0] },
+                contextBoost: found.isEmpty ? 0 : min(1, rule.confidence + rule.contextBoost) - rule.confidence,
+                negativeContextWords: negative.map { rule.rule.negativeContext[$0] },
+                contextPenalty: negative.isEmpty ? 0 : rule.contextPenalty,
+                confidence: finding.confidence, denyList: rule.rule.isDenyList)
+        }
+    }
+}
