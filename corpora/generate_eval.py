@@ -55,7 +55,7 @@ LABS = [("glucose", "mg/dL", 70, 250), ("creatinine", "mg/dL", 0, 3), ("potassiu
 # Filler makers whose values are hard negatives; the gold file lists where they are (`"negative": kind`) so the
 # evaluation can say which kinds of look-alikes were wrongly reported.
 NEGATIVE_KINDS = {"ts", "ts_py", "ts_us", "ts_sys", "uuid", "hex16", "hex32", "version", "build", "order", "tracking",
-                  "price", "isbn", "icd", "cpt", "dose", "lab", "bad_phone", "bad_ssn", "bad_card", "epoch"}
+                  "price", "isbn", "icd", "cpt", "dose", "lab", "bad_phone", "bad_ssn", "bad_card", "epoch", "age_young"}
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(?:([A-Z_]+):)?([a-z0-9_]+)\}")
 
 
@@ -182,6 +182,7 @@ class Values:
         return f"{self.ri(1, 9999)} {self.pick(STREET_NAMES)} {self.pick(STREET_SUFFIX)}"
 
     def age(self) -> str: return str(self.ri(90, 104))
+    def age_young(self) -> str: return str(self.ri(18, 89))
     def mac(self) -> str: return ":".join(f"{self.ri(0, 255):02X}" for _ in range(6))
     def plan(self) -> str: return f"{self.pick(['XJH', 'BCX', 'MEM', 'UHC'])}{self.ri(100000000, 999999999)}"
     def account(self) -> str: return f"{self.ri(10000000, 9999999999)}"
@@ -376,7 +377,7 @@ LLM_TEMPLATES = [
 CLINICAL_TEMPLATES = [
     "HISTORY OF PRESENT ILLNESS\nPatient: {NAME:name}    DOB: {DATE:dob}    MRN: {MRN:mrn}\n"
     "{NAME:first} is a {AGE:age}-year-old seen for {icd} follow-up. Prior A1c 7.{n} %; {lab}. No chest pain.\n\n",
-    "HPI: {n}-year-old presents with cough x {n} days. Denies fever. {lab}, {lab}. Assessment: {icd}.\n\n",
+    "HPI: {age_young}-year-old presents with cough x {n} days. Denies fever. {lab}, {lab}. Assessment: {icd}.\n\n",
     "MEDICATIONS\n- {drug} {dose} PO daily\n- {drug} {dose} PO BID\n- {drug} {dose} at bedtime (refills: {n})\n\n",
     "PLAN: Continue {drug} {dose}. Recheck {lab} in 3 months. Billing CPT {cpt}, {cpt}; ICD-10 {icd}, {icd}.\n\n",
     "DISCHARGE SUMMARY\nName: {NAME:name}\nAdmission date: {DATE:date_recent}\nDischarge date: {DATE:date_recent}\n"

@@ -48,10 +48,41 @@ public enum GoldReader {
     }
 }
 
+/// North American numbering: what separates US phone numbers from the other countries' in a general PII set.
+enum NANP {
+    /// Ten digits (eleven with a leading 1) before any extension (`x123`, `ext 12`), area code and exchange not
+    /// starting with 0 or 1.
+    /// The digit groups must be laid out as NANP numbers are written: 10 or 11 digits in one run, 3-3-4, 1-3-3-4
+    /// or 3-7 (so a Brazilian `(71) 4233-6306` is not taken for one).
+    static func shaped(_ scalars: ArraySlice<Unicode.Scalar>) -> Bool {
+        var digits: [Int] = []
+        var groups: [Int] = []
+        var inGroup = false
+        for u in scalars {
+            if u == "x" || u == "X" || u == "e" || u == "E" { break }
+            if u.isASCII, let d = Int(String(u)) {
+                digits.append(d)
+                if inGroup { groups[groups.count - 1] += 1 } else { groups.append(1) }
+                inGroup = true
+            } else {
+                inGroup = false
+            }
+        }
+        guard [[10], [11], [3, 3, 4], [1, 3, 3, 4], [3, 7]].contains(groups) else { return false }
+        if digits.count == 11 {
+            guard digits[0] == 1 else { return false }
+            digits.removeFirst()
+        }
+        return digits.count == 10 && digits[0] >= 2 && digits[3] >= 2
+    }
+}
+
 /// Reads the Presidio research format (`presidio-research` synthetic sets): a JSON array of records
 /// `{full_text, spans: [{entity_type, entity_value, start_position, end_position}], ...}`. Positions there are
 /// Unicode code point indices into `full_text`; they are converted to UTF-8 byte offsets, and each span is checked
 /// to select exactly its `entity_value` (a mismatch means the offsets are not what this reader assumes).
+/// Phone numbers that are not North American are labelled `PHONE_INTL`, so US phone recall is reported on its
+/// own; a PHONE finding on one still counts as correct (`Scorer.score(coarse:)`).
 public enum PresidioReader {
     public static func read(_ bytes: [UInt8], name: String) throws(EvalError) -> EvalCorpus {
         guard let array = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Any]] else {
@@ -88,7 +119,8 @@ public enum PresidioReader {
                         throw EvalError(.malformed, "\(name): record \(i) span \(j): the positions do not select the labelled value (are they code points?)")
                     }
                 }
-                guard let entity = EntityNames.canonical(type) else { continue }
+                guard var entity = EntityNames.canonical(type) else { continue }
+                if entity == "PHONE", !NANP.shaped(scalars[s..<e]) { entity = EntityNames.internationalPhone }
                 gold.append(LabelledSpan(doc: i, start: byteAt[s], end: byteAt[e], entity: entity))
             }
             documents.append(Array(text.utf8))

@@ -78,6 +78,15 @@ public enum EntityNames {
     /// (`coarse: true`), FAX counts as PHONE.
     public static let coarse: [String: String] = ["FAX": "PHONE"]
 
+    /// Gold label of a phone number outside the North American numbering plan (in general PII sets).
+    public static let internationalPhone = "PHONE_INTL"
+
+    /// True when a finding of entity `predicted` is a correct answer for a gold span of entity `gold` (the same
+    /// name, or, in coarse scoring, a PHONE finding on an international number).
+    public static func compatible(predicted: String, gold: String, coarse: Bool) -> Bool {
+        predicted == gold || (coarse && predicted == "PHONE" && gold == internationalPhone)
+    }
+
     /// The phiscrub name for `name`: Presidio names are mapped, phiscrub names pass through; nil when the type is
     /// deliberately unscored.
     public static func canonical(_ name: String) -> String? {

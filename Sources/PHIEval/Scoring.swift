@@ -127,7 +127,9 @@ public enum Scorer {
             let hits = predIndex.overlapping(g)
             bump(&overlap, g.entity) { s in
                 s.gold += 1
-                if hits.contains(where: { $0.entity == g.entity }) { s.goldFound += 1 }
+                if hits.contains(where: { EntityNames.compatible(predicted: $0.entity, gold: g.entity, coarse: coarse) }) {
+                    s.goldFound += 1
+                }
             }
             // Largest overlap wins; on a tie the same entity.
             let best = hits.max { a, b in
@@ -138,11 +140,18 @@ public enum Scorer {
             confusion[g.entity, default: [:]][best?.entity ?? missed, default: 0] += 1
         }
         for p in pred {
-            bump(&exact, p.entity) { $0.predicted += 1; if goldSet.contains(p) { $0.predictedCorrect += 1 } }
+            bump(&exact, p.entity) { s in
+                s.predicted += 1
+                var intl = p
+                intl.entity = EntityNames.internationalPhone
+                if goldSet.contains(p) || (coarse && p.entity == "PHONE" && goldSet.contains(intl)) { s.predictedCorrect += 1 }
+            }
             let hits = goldIndex.overlapping(p)
             bump(&overlap, p.entity) { s in
                 s.predicted += 1
-                if hits.contains(where: { $0.entity == p.entity }) { s.predictedCorrect += 1 }
+                if hits.contains(where: { EntityNames.compatible(predicted: p.entity, gold: $0.entity, coarse: coarse) }) {
+                    s.predictedCorrect += 1
+                }
             }
             if hits.isEmpty { confusion[none, default: [:]][p.entity, default: 0] += 1 }
         }

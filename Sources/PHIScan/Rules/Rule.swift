@@ -23,7 +23,8 @@ public struct Rule: Sendable, Hashable {
     /// Added to the confidence when a context word is present.
     public var contextBoost: Double
     /// Words that lower confidence when they occur, whole-word and case-insensitive, in the window *before* the span
-    /// (`isbn` before a Luhn-valid number, `postgres` before a server address).
+    /// (`isbn` before a Luhn-valid number, `postgres` before a server address). They count only when no `context`
+    /// word is present: positive evidence wins.
     public var negativeContext: [String]
     /// Subtracted from the confidence when a negative context word is present; a match whose confidence falls to 0
     /// or below is not reported.

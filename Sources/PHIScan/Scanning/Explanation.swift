@@ -12,7 +12,8 @@ public struct FindingExplanation: Sendable, Hashable, Codable {
     /// Context words found within the rule's window, and the boost they added (0 when none).
     public var contextWords: [String]
     public var contextBoost: Double
-    /// Negative context words found before the span, and the penalty they subtracted (0 when none).
+    /// Negative context words found before the span, and the penalty they subtracted (0 when none; they count
+    /// only when no context word was found).
     public var negativeContextWords: [String]
     public var contextPenalty: Double
     /// Reported confidence.
@@ -42,7 +43,7 @@ extension RuleSet {
             }
             let found = rule.context.isEmpty ? [] :
                 ContextWords.all(rule.context, in: q, n, around: span, window: rule.contextWindow)
-            let negative = rule.negativeContext.isEmpty ? [] :
+            let negative = rule.negativeContext.isEmpty || !found.isEmpty ? [] :
                 ContextWords.all(rule.negativeContext, in: q, n, around: s..<s, window: rule.contextWindow, after: false)
             return FindingExplanation(
                 rule: rule.rule.id, entity: rule.rule.entity, validator: rule.validator?.rawValue,

@@ -313,11 +313,14 @@ struct LineEngine {
         }
         if !rule.allow.isEmpty, rule.allow.contains(ASCIILower.bytes(p, span)) { return false }
         var confidence = rule.confidence
+        var supported = false
         if !rule.context.isEmpty,
            ContextWords.present(rule.context, in: p, n, around: span, window: rule.contextWindow) {
             confidence = min(1.0, confidence + rule.contextBoost)
+            supported = true
         }
-        if !rule.negativeContext.isEmpty,
+        // Negative context counts only when no positive context word speaks for the match.
+        if !supported, !rule.negativeContext.isEmpty,
            ContextWords.present(rule.negativeContext, in: p, n, around: span.lowerBound..<span.lowerBound,
                                 window: rule.contextWindow, after: false) {
             confidence -= rule.contextPenalty
