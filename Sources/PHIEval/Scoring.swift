@@ -73,6 +73,12 @@ public struct NegativeScore: Sendable, Hashable, Codable {
     public var kind: String
     public var total: Int
     public var reported: Int
+
+    public init(kind: String, total: Int, reported: Int) {
+        self.kind = kind
+        self.total = total
+        self.reported = reported
+    }
 }
 
 /// The result of scoring predictions against a corpus's gold spans. Holds counts only, never text.

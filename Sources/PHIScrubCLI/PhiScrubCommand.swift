@@ -17,6 +17,7 @@ public struct PhiScrubCommand: ParsableCommand {
               --no-default-rules      Do not load the default rule packs.
               --min-confidence <x>    Ignore findings below this confidence (0...1).
               --findings <file>       Also write findings as JSON Lines to this file.
+              --explain               With --findings: say why each finding was reported.
               -o, --output <file>     Write redacted text here instead of standard output.
               --line-buffered         Flush output after every line (tail -f).
               --line-cap <bytes>      Scan longer lines in overlapping pieces.

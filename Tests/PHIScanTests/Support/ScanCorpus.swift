@@ -93,6 +93,14 @@ enum ScanCorpus {
         ScanCase("MBI: ⟦5DF1N34UG80⟧", "MBI"),
         ScanCase("Medicare card ⟦4VP2-W90-VM14⟧ copied", "MBI"),
         ScanCase("beneficiary ⟦9P92P43WW85⟧ eligible", "MBI"),
+        // IBAN (mod 97)
+        ScanCase("IBAN: ⟦DE89 3704 0044 0532 0130 00⟧ today", "IBAN"),
+        ScanCase("iban=⟦FR1420041010050500013M02606⟧;", "IBAN"),
+        ScanCase("refund to ⟦nl91abna0417164300⟧ requested", "IBAN"),
+        // IBAN (mod 97)
+        ScanCase("IBAN: ⟦DE89 3704 0044 0532 0130 00⟧ today", "IBAN"),
+        ScanCase("iban=⟦FR1420041010050500013M02606⟧;", "IBAN"),
+        ScanCase("refund to ⟦nl91abna0417164300⟧ requested", "IBAN"),
 
         // CREDIT_CARD (card-network test numbers)
         ScanCase("visa ⟦4012 8888 8888 1881⟧ expires soon", "CREDIT_CARD"),
