@@ -96,11 +96,11 @@ enum ScanCorpus {
         // IBAN (mod 97)
         ScanCase("IBAN: ⟦DE89 3704 0044 0532 0130 00⟧ today", "IBAN"),
         ScanCase("iban=⟦FR1420041010050500013M02606⟧;", "IBAN"),
-        ScanCase("refund to ⟦nl91abna0417164300⟧ requested", "IBAN"),
+        ScanCase("refund to iban ⟦nl91abna0417164300⟧ requested", "IBAN"),
         // IBAN (mod 97)
         ScanCase("IBAN: ⟦DE89 3704 0044 0532 0130 00⟧ today", "IBAN"),
         ScanCase("iban=⟦FR1420041010050500013M02606⟧;", "IBAN"),
-        ScanCase("refund to ⟦nl91abna0417164300⟧ requested", "IBAN"),
+        ScanCase("refund to iban ⟦nl91abna0417164300⟧ requested", "IBAN"),
 
         // CREDIT_CARD (card-network test numbers)
         ScanCase("visa ⟦4012 8888 8888 1881⟧ expires soon", "CREDIT_CARD"),
