@@ -183,6 +183,8 @@ class Values:
 
     def age(self) -> str: return str(self.ri(90, 104))
     def age_young(self) -> str: return str(self.ri(18, 89))
+    def date_year(self) -> str: return str(self.ri(2015, 2025))
+    def time(self) -> str: return f"{self.ri(7, 17)}:{self.pick(['00', '15', '30', '45'])}"
     def mac(self) -> str: return ":".join(f"{self.ri(0, 255):02X}" for _ in range(6))
     def plan(self) -> str: return f"{self.pick(['XJH', 'BCX', 'MEM', 'UHC'])}{self.ri(100000000, 999999999)}"
     def account(self) -> str: return f"{self.ri(10000000, 9999999999)}"
@@ -343,6 +345,16 @@ LOG_TEMPLATES = [
     '{{"ts":"{ts}","event":"tool_result","tool":"get_labs","content":"{lab}; {lab}","order":"{order}","version":"{version}"}}\n',
     '{{"ts":"{ts}","level":"error","msg":"validation failed","ssn":"{SSN:ssn}","request_id":"{uuid}"}}\n',
     "Traceback (most recent call last):\n  File \"/srv/app/tools/ehr.py\", line {n}, in lookup\n    raise LookupError(f\"no chart for mrn {{mrn}}\")\nLookupError: no chart for MRN: {MRN:mrn}\n",
+    # second batch, written before the engine was run on it
+    "{ts} DEBUG [ehr-gateway] GET /api/v1/patients?ssn={SSN:ssn_bare}&dob={DATE:dob_iso} 200 {ms}ms\n",
+    "{ts} WARN [intake-api] patient {NAME:name} (DOB {DATE:dob}) has no insurance on file\n",
+    "{ts} INFO [notify] fax sent to {FAX:phone} pages={n} job={uuid}\n",
+    "{ts} ERROR [claims-svc] NPI={NPI:npi} rejected: taxonomy mismatch for CPT {cpt} (ICD-10 {icd})\n",
+    "{ts} DEBUG [db] query took {ms}ms rows={n} sql=\"SELECT * FROM patients WHERE mrn = $1\" plan={hex16}\n",
+    "{ts} INFO [web] ua=\"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Mobile/15E148\" build={build}\n",
+    "{ts} INFO [auth] password reset for {EMAIL:email} requested from {IP_ADDRESS:ipv4}, token {hex32}\n",
+    "{ts_py} ERROR app.tools.ehr - ValueError: invalid MRN '{MRN:mrn}' for member {HEALTH_PLAN:plan}\n",
+    "{ts_sys} {host} phi-agent[{pid}]: redaction stats ssn=0 phone=0 version {version} uptime {epoch}\n",
     "java.lang.IllegalStateException: member not found\n\tat com.example.claims.Eligibility.check(Eligibility.java:{n})\n\tat com.example.claims.Router.route(Router.java:{n})\n",
 ]
 
@@ -372,6 +384,15 @@ LLM_TEMPLATES = [
     "user: my insurance member ID is {HEALTH_PLAN:plan} and my medicare number is {MBI:mbi}\n",
     "user: here's my card {CREDIT_CARD:card}, exp 09/28\n",
     "user: the car's VIN is {VIN:vin}, it was in the accident\n",
+    # second batch, written before the engine was run on it
+    "user: Text me on {PHONE:phone} after 5pm, my email is {EMAIL:email}\n",
+    "user: I'm {AGE:age} and my doctor is Dr. {NAME:last}; can I still take {drug} {dose}?\n",
+    "assistant: I've updated the record for {NAME:name} (born {DATE:dob}); the new MRN is {MRN:mrn}.\n",
+    "user: Can you email my results to {EMAIL:email}? My insurance ID is {HEALTH_PLAN:plan}.\n",
+    "user: call my wife at {PHONE:phone_bare} if I don't answer\n",
+    'tool[scheduler]: {{"slot":"{ts}","provider":"Dr. {NAME:name}","room":"{n}","confirmation":"{order}"}}\n',
+    "assistant: Your appointment is on {DATE:date_recent} at {time}. Bring your card ending in {n}.\n",
+    "user: what's the interaction between {drug} and {drug}? price was {price}, order {order}\n",
 ]
 
 CLINICAL_TEMPLATES = [
@@ -394,6 +415,14 @@ CLINICAL_TEMPLATES = [
     "Electronically signed by {NAME:name_mi}, MD on {ts_us}\n\n",
     "Dictated by {NAME:name}. Transcribed {ts_us}. Job {order}.\n\n",
     "Patient states born {DATE:dob}; age {AGE:age}. Daughter {NAME:name} at {PHONE:phone}.\n\n",
+    # second batch, written before the engine was run on it
+    "Pt is a {AGE:age} y/o female with {icd}. A1c {lab}.\n\n",
+    "Seen in clinic on {DATE:date_recent} by {NAME:name}, NP.\n\n",
+    "Referred by Dr. {NAME:name} ({PHONE:phone}).\n\n",
+    "Next appointment: {DATE:date_recent} at {time} with Dr. {NAME:last}.\n\n",
+    "Pharmacy: {ADDRESS:address}, phone {PHONE:phone}, fax {FAX:phone}.\n\n",
+    "MRN {MRN:mrn} / Acct {ACCOUNT:account} / visit {order}\n\n",
+    "Allergies: penicillin (rash). Immunizations: influenza {date_year}, Tdap {date_year}.\n\n",
 ]
 
 
