@@ -30,6 +30,10 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("explain"), help: "Add to each JSON Lines finding why it was reported: rule, validator result, context words (never the value).")
     var explain = false
 
+    func validate() throws {
+        if explain && format == .sarif { throw ValidationError("--explain needs --format jsonl") }
+    }
+
     func run() throws {
         let scrubber = try rules.makeScrubber()
         let output = try OutputFiles.open(outputPath)

@@ -120,6 +120,9 @@ struct EvalCommandTests {
         #expect(explain["context_words"] as? [String] == ["ssn"])
         #expect(explain["context_boost"] as? Double == 0.1)
 
+        let sarif = CLI.run(["scan", "--explain", "--format", "sarif", input])
+        #expect(sarif.status == 2 && sarif.stderr.contains("--explain needs --format jsonl"))
+
         // redact --findings --explain writes the same object next to the redacted text.
         let redacted = CLI.run(["redact", "--explain", "--findings", scratch.path("f.jsonl"), "-o", scratch.path("out.txt"), input])
         #expect(redacted.status == 0)
