@@ -282,3 +282,29 @@ let corpusText: [UInt8] = Array(ScanCorpus.positives.map { RuleExamples.stripMar
         #expect(missing?.message.contains("cannot read") == true)
     }
 }
+
+@Suite struct CorpusRoundTripTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Encrypt then reveal restores every evaluation corpus byte for byte, entity by entity.
+    @Test(arguments: ["logs", "llm", "clinical"])
+    func encryptThenRevealRestoresTheCorpus(_ name: String) throws {
+        let text = Array(try Data(contentsOf: Self.root.appendingPathComponent("corpora/eval/\(name).txt")))
+        let gold = try String(contentsOf: Self.root.appendingPathComponent("corpora/eval/\(name).gold.jsonl"), encoding: .utf8)
+        let goldEntities = Set(try gold.split(separator: "\n").compactMap { line in
+            (try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any])["entity"] as? String
+        })
+        let keys = try TestKeyring().load()
+        let (encrypted, stats) = try defaultScrubber.transform(text, with: transformer(["encrypt"], keys: keys, context: "agent_memory"))
+        #expect(stats.findings > 300)
+        // Every entity type the corpus labels was found, encrypted and revealed.
+        #expect(goldEntities.isSubset(of: Set(stats.findingsByEntity.keys)), "\(goldEntities.subtracting(stats.findingsByEntity.keys))")
+        var revealer = Revealer(keys: keys, context: try DataContext("agent_memory"))
+        var output = MemoryOutput()
+        try encrypted.withUnsafeBufferPointer { try revealer.feed($0, into: &output) }
+        try revealer.finish(into: &output)
+        #expect(revealer.failures.isEmpty)
+        #expect(revealer.revealedByEntity == stats.findingsByEntity)
+        #expect(output.bytes == text)
+    }
+}
