@@ -30,8 +30,50 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("explain"), help: "Add to each JSON Lines finding why it was reported: rule, validator result, context words (never the value).")
     var explain = false
 
+    @Option(name: [.short, .customLong("jobs")], help: ArgumentHelp(
+        "Files scanned at once (default: the number of cores). The report is identical for any value; --explain uses one.",
+        valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func validate() throws {
         if explain && format == .sarif { throw ValidationError("--explain needs --format jsonl") }
+        guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1...256") }
+    }
+
+    /// What scanning one file produced: its report part, counts, or why it could not be read.
+    struct FileResult {
+        var jsonl: [UInt8] = []
+        var sarif: [FindingsCollector.Entry] = []
+        var found = 0
+        var withheld = 0
+        var failure: String?
+    }
+
+    /// Scans one input on the calling thread (a worker of the file pool).
+    static func scanFile(_ input: String, scrubber: Scrubber, format: Format, fingerprinter: Fingerprinter) throws -> FileResult {
+        var result = FileResult()
+        let fd: Int32
+        do { fd = try InputReader.open(input) } catch let error as CLIError {
+            result.failure = error.message
+            return result
+        }
+        defer { if fd != 0 { close(fd) } }
+        var buffer: [UInt8] = []
+        let stream = scrubber.makeStreamScanner()
+        switch format {
+        case .jsonl:
+            var sink = RedactingSink(output: NullOutput(),
+                                     observer: FindingsJSONLBuffer(file: input, fingerprinter: fingerprinter, baseOffset: 0, baseLine: 1))
+            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+            (result.jsonl, result.found, result.withheld) = (sink.observer.bytes, sink.stats.findings, sink.stats.withheld)
+        case .sarif:
+            let collector = FindingsCollector(fingerprinter: fingerprinter)
+            collector.file = input
+            var sink = RedactingSink(output: NullOutput(), observer: collector)
+            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+            (result.sarif, result.found, result.withheld) = (collector.entries, sink.stats.findings, sink.stats.withheld)
+        }
+        return result
     }
 
     func run() throws {
@@ -48,7 +90,20 @@ struct ScanCommand: ParsableCommand {
         jsonl.explanations = explainer?.buffer
         let sarif = FindingsCollector(fingerprinter: fingerprinter)
         do {
-            for input in inputs {
+            if jobs > 1 && !explain && !inputs.contains("-") {
+                // Files in parallel, reports in command-line order.
+                let format = self.format
+                try OrderedParallelMap.run(count: inputs.count, jobs: jobs, work: { i in
+                    try Self.scanFile(inputs[i], scrubber: scrubber, format: format, fingerprinter: fingerprinter)
+                }, consume: { _, result in
+                    if let failure = result.failure { failures.append(failure) }
+                    try output.write(result.jsonl)
+                    sarif.entries += result.sarif
+                    found += result.found
+                    withheld += result.withheld
+                })
+            }
+            for input in (jobs > 1 && !explain && !inputs.contains("-")) ? [] : inputs {
                 let fd: Int32
                 do { fd = try InputReader.open(input) } catch let error as CLIError {
                     failures.append(error.message)

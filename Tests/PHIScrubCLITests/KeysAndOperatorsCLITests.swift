@@ -165,6 +165,39 @@ struct ParallelFilterCLITests {
         #expect(!text.contains("365-94-0475") && !text.contains("555-0134"))
     }
 
+    @Test func scanOfManyFilesReportsInCommandLineOrderForAnyJobCount() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let all = Self.mixedInput(seed: 7)
+        var files: [String] = []
+        var start = 0
+        for n in 0..<24 {
+            let end = min(all.count, start + 8_000 + n * 397)
+            files.append(scratch.path("part\(n).log"))
+            try Data(all[start..<end]).write(to: URL(fileURLWithPath: files.last!))
+            start = end
+        }
+        files.insert(scratch.path("missing.log"), at: 5)
+        var reports: [String] = []
+        for (n, jobs) in ["1", "2", "4"].enumerated() {
+            let r = CLI.run(["scan", "--jobs", jobs] + files + ["-o", scratch.path("r\(n).jsonl")])
+            #expect(r.status == 2 && r.stderr.contains("missing.log"), "a missing file is an error; the rest is still scanned")
+            reports.append(Fixtures.withoutFingerprints(try scratch.text("r\(n).jsonl")))
+        }
+        #expect(reports.allSatisfy { $0 == reports[0] })
+        let rows = try jsonLines(reports[0])
+        #expect(rows.count > 200)
+        // Files appear in command-line order.
+        let order = rows.compactMap { ($0["file"] as? String).flatMap { files.firstIndex(of: $0) } }
+        #expect(order == order.sorted())
+        var sarif: [String] = []
+        for jobs in ["1", "2"] {
+            _ = CLI.run(["scan", "--format", "sarif", "--jobs", jobs] + files + ["-o", scratch.path("s\(jobs).sarif")])
+            sarif.append(try scratch.text("s\(jobs).sarif").replacingOccurrences(of: "hmac-sha256:[0-9a-f]+", with: "x", options: .regularExpression))
+        }
+        #expect(sarif[0] == sarif[1])
+    }
+
     @Test func intakeFixtureIsIdenticalWithTokensOnTwoJobs() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
