@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc")]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The prefilter's per-line feature pass (plain C, no dependencies).
         .target(name: "CScanKernels"),
 
@@ -38,9 +39,11 @@ let package = Package(
         .target(name: "PHIScrub", dependencies: ["PHIScan", "PHITransform", "PHICompliance"]),
         // Accuracy evaluation: gold corpora readers and precision/recall scoring (no scanning of its own).
         .target(name: "PHIEval"),
+        // Batch scanning of stored transcripts and logs: JSON-aware rewriting, walker, manifest, job pool.
+        .target(name: "PHIBatch", dependencies: ["PHIScrub", "PHIScan", "PHITransform", "PHICompliance", "CZlib"]),
         // Commands as a library so tests run them in process.
         .target(name: "PHIScrubCLI", dependencies: [
-            "PHIScrub", "PHIEval", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "PHIScrub", "PHIEval", "PHIBatch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "phiscrub", dependencies: ["PHIScrubCLI"]),
 
@@ -48,6 +51,7 @@ let package = Package(
         .testTarget(name: "PHIComplianceTests", dependencies: ["PHICompliance"], exclude: ["Wycheproof"]),
         .testTarget(name: "PHITransformTests", dependencies: ["PHITransform", "PHIScrub"]),
         .testTarget(name: "PHIEvalTests", dependencies: ["PHIEval"]),
+        .testTarget(name: "PHIBatchTests", dependencies: ["PHIBatch", "PHIScrub"]),
         .testTarget(name: "PHIScrubCLITests", dependencies: ["PHIScrubCLI", "PHIScrub"], exclude: ["Fixtures"]),
     ]
 )

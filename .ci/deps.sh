@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the system libraries phiscrub links (Debian/Ubuntu): PCRE2, OpenSSL 3, ICU, pkg-config.
+# Installs the system libraries phiscrub links (Debian/Ubuntu): PCRE2, OpenSSL 3, ICU, zlib, pkg-config.
 # Does nothing when they are already installed. Needs root or sudo only when something is missing.
 set -euo pipefail
-packages=(libpcre2-dev libssl-dev libicu-dev pkg-config)
+packages=(libpcre2-dev libssl-dev libicu-dev zlib1g-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -33,7 +33,8 @@ public struct PhiScrubCommand: ParsableCommand {
               --key-max-age-days <n>  Maximum age of the newest key (default 90).
               --on-expired-key <x>    warn (default) or refuse when it is older.
 
-            Other commands: scan (findings as JSONL or SARIF), rules (test and list packs), keys (init, rotate, \
+            Other commands: scan (findings as JSONL or SARIF), rules (test and list packs), batch (clean stored \
+            transcripts and logs into a directory), keys (init, rotate, \
             list), reveal (decrypt encrypt tokens for an allowed role).
 
             Exit status: 0 ok; 1 findings (scan only); 2 error, or input withheld because it could not be scanned \
@@ -41,7 +42,7 @@ public struct PhiScrubCommand: ParsableCommand {
             """,
         version: PhiScrubVersion.current,
         subcommands: [RedactCommand.self, ScanCommand.self, RulesCommand.self, KeysCommand.self, RevealCommand.self,
-                      EvalCommand.self],
+                      EvalCommand.self, BatchCommand.self],
         defaultSubcommand: RedactCommand.self
     )
 

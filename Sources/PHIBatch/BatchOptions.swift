@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Settings of a batch run.
+public struct BatchOptions: Sendable {
+    /// Where cleaned files go, at the same relative paths.
+    public var outputDirectory: String
+    /// Files cleaned in parallel.
+    public var jobs: Int
+    /// What to do with JSON that does not parse.
+    public var onInvalid: InvalidJSONPolicy = .skip
+    /// Largest `.json` document (decompressed) or JSON Lines record held in memory.
+    public var maxJSONBytes = 256 << 20
+    /// Line cap of the line scanner (long lines and long string values are scanned in overlapping pieces).
+    public var lineCap = 1 << 20
+    /// Mode of the output files (the policy's; 0600 by default: cleaned files may still be sensitive).
+    public var fileMode: mode_t = 0o600
+    /// How findings are replaced (the transformation policy's seam; typed tokens by default).
+    public var transform: any BatchTransform = TypedTokenTransform()
+    /// Told about every cleaned file (the audit log's seam); nil for none.
+    public var observer: (any BatchFileObserver)?
+    /// Print a progress line on standard error (only sensible when it is a terminal).
+    public var progress = false
+
+    public init(outputDirectory: String, jobs: Int = BatchOptions.defaultJobs) {
+        self.outputDirectory = outputDirectory
+        self.jobs = jobs
+    }
+
+    /// All online cores.
+    public static var defaultJobs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+/// Receives one call per cleaned file, after its output is in place and before it is recorded in the manifest: the seam for
+/// the audit log (an audit record per file: file, counts per entity, actor). Calls are serialised by the runner
+/// (never concurrent), in completion order. Throwing marks the file failed in the report and the exit status
+/// and leaves it out of the manifest, so a re-run cleans and reports it again (fail closed: an unaudited file is
+/// never counted as done); its cleaned output stays in place.
+public protocol BatchFileObserver: Sendable {
+    func fileCleaned(_ file: BatchFileReport) throws
+}

@@ -1,0 +1,190 @@
+import PHIScrub
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a batch: walks the inputs, cleans every file into the output directory on `jobs` worker threads (each
+/// with its own scanner state; the compiled rules are shared), skips inputs the manifest already records, and
+/// reports every file. Only one run may write to an output directory at a time (an `flock` on it).
+public final class BatchRunner: @unchecked Sendable {
+    let scrubber: Scrubber
+    let options: BatchOptions
+
+    public init(scrubber: Scrubber, options: BatchOptions) {
+        self.scrubber = scrubber
+        self.options = options
+    }
+
+    /// Cleans `inputs` (files and directories). `onFile` is called once per file, serialised, as files finish.
+    /// Throws only when the run cannot start (output directory unusable or locked); per-file problems are in the
+    /// summary.
+    public func run(inputs: [String], onFile: @escaping @Sendable (BatchFileReport) -> Void = { _ in })
+        throws(BatchError) -> BatchSummary {
+        let started = monotonicSeconds()
+        var outDir = options.outputDirectory
+        while outDir.count > 1 && outDir.hasSuffix("/") { outDir.removeLast() }
+        try FileSystem.makeDirectories(outDir)
+        let dirFD = open(outDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD < 0 { throw BatchError(.writeFailed, "\(outDir): cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(dirFD) }
+        guard flock(dirFD, LOCK_EX | LOCK_NB) == 0 else {
+            throw BatchError(.io, "\(outDir): another batch run is writing to this directory")
+        }
+        BatchRunner.removeStaleTemporaries(outDir)
+        let manifest = try Manifest(directory: outDir)
+
+        var walker = FileWalker(excluding: outDir)
+        walker.walk(inputs)
+        let state = RunState(files: walker.files.sorted { $0.size > $1.size }, manifest: manifest, onFile: onFile)
+        for r in walker.reports { state.record(r) }
+
+        let progress = options.progress ? ProgressLine(totalFiles: walker.files.count,
+                                                       totalBytes: walker.files.reduce(0) { $0 + $1.size },
+                                                       state: state) : nil
+        progress?.start()
+        let jobs = max(1, min(options.jobs, walker.files.count))
+        let directory = outDir
+        Threads.parallel(jobs) { [self] _ in work(state, outDir: directory) }
+        progress?.stop()
+
+        var summary = BatchSummary()
+        summary.files = state.reports
+        do { try manifest.compact() } catch {
+            var r = BatchFileReport(input: manifest.path, relative: Manifest.fileName, status: .failed)
+            r.reason = error.code.rawValue
+            r.message = error.message
+            summary.files.append(r)
+        }
+        summary.seconds = monotonicSeconds() - started
+        return summary
+    }
+
+    /// One worker: takes files off the shared queue until it is empty or the run is stopped.
+    private func work(_ state: RunState, outDir: String) {
+        let cleaner = FileCleaner(scrubber: scrubber, options: options)
+        while let file = state.next() {
+            let t0 = monotonicSeconds()
+            var report = BatchFileReport(input: file.input, relative: file.relative, status: .cleaned)
+            report.format = file.format.rawValue + (file.gzip ? "+gzip" : "")
+            let output = outDir + "/" + file.relative
+            if let done = state.alreadyDone(file, output: output) {
+                report.status = .skipped
+                report.reason = "already_done"
+                report.sha256 = done
+                report.bytesIn = file.size
+                report.seconds = monotonicSeconds() - t0
+                state.record(report)
+                continue
+            }
+            do {
+                let result = try cleaner.clean(input: file.input, output: output, format: file.format, gzip: file.gzip)
+                report.counts = result.counts
+                report.bytesIn = result.bytesIn
+                report.bytesOut = result.bytesOut
+                report.sha256 = result.sha256
+                if result.scannedAsText { report.format = "text(invalid json)" + (file.gzip ? "+gzip" : "") }
+                report.seconds = monotonicSeconds() - t0
+                state.finish(report, entry: Manifest.Entry(path: file.relative, size: result.bytesIn,
+                                                           sha256: result.sha256), observer: options.observer)
+            } catch {
+                report.status = .failed
+                report.reason = error.code.rawValue
+                report.message = error.message
+                report.bytesIn = file.size
+                report.seconds = monotonicSeconds() - t0
+                if error.code == .invalidJSON && options.onInvalid == .fail { state.stop() }
+                state.record(report)
+            }
+        }
+    }
+
+    /// Removes temporary files a killed run left in the output directory (we hold its lock, so none is live).
+    static func removeStaleTemporaries(_ dir: String) {
+        guard let d = opendir(dir) else { return }
+        var names: [(String, Bool)] = []
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            names.append((name, e.pointee.d_type == UInt8(DT_DIR)))
+        }
+        closedir(d)
+        for (name, isDir) in names {
+            let path = dir + "/" + name
+            if isDir {
+                removeStaleTemporaries(path)
+            } else if name.hasSuffix(AtomicOutput.tempSuffix) {
+                unlink(path)
+            }
+        }
+    }
+}
+
+/// What the workers share: the queue, the manifest, the reports. Every access holds the lock.
+final class RunState: @unchecked Sendable {
+    private let lock = Lock()
+    private let files: [PlannedFile]
+    private var nextIndex = 0
+    private var stopped = false
+    private let manifest: Manifest
+    private let onFile: @Sendable (BatchFileReport) -> Void
+    private(set) var reports: [BatchFileReport] = []
+    private(set) var filesDone = 0
+    private(set) var bytesDone = 0
+
+    init(files: [PlannedFile], manifest: Manifest, onFile: @escaping @Sendable (BatchFileReport) -> Void) {
+        self.files = files
+        self.manifest = manifest
+        self.onFile = onFile
+    }
+
+    func next() -> PlannedFile? {
+        lock.withLock {
+            guard !stopped, nextIndex < files.count else { return nil }
+            defer { nextIndex += 1 }
+            return files[nextIndex]
+        }
+    }
+
+    func stop() { lock.withLock { stopped = true } }
+
+    var progress: (files: Int, bytes: Int) { lock.withLock { (filesDone, bytesDone) } }
+
+    /// The recorded hash when the manifest says `file` is finished, its size and hash still match and its output
+    /// exists; nil otherwise.
+    func alreadyDone(_ file: PlannedFile, output: String) -> String? {
+        guard let entry = lock.withLock({ manifest.entries[file.relative] }), entry.size == file.size,
+              access(output, F_OK) == 0,
+              let (size, sha) = try? ByteSource.hashFile(file.input),
+              size == entry.size, sha == entry.sha256 else { return nil }
+        return sha
+    }
+
+    func record(_ report: BatchFileReport) {
+        lock.withLock {
+            reports.append(report)
+            if report.status != .failed || report.reason != "not_found" { filesDone += 1 }
+            bytesDone += report.bytesIn
+            onFile(report)
+        }
+    }
+
+    /// A cleaned file: audit (observer), then manifest, then report.
+    func finish(_ report: BatchFileReport, entry: Manifest.Entry, observer: (any BatchFileObserver)?) {
+        var report = report
+        lock.withLock {
+            do {
+                try observer?.fileCleaned(report)
+                try manifest.append(entry)
+            } catch let error as BatchError {
+                report.status = .failed
+                report.reason = error.code.rawValue
+                report.message = error.message
+            } catch {
+                report.status = .failed
+                report.reason = "observer_failed"
+                report.message = "\(report.input): the file observer (audit) failed: \(error)"
+            }
+        }
+        record(report)
+    }
+}

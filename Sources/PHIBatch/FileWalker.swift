@@ -1,0 +1,134 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An input file the run will clean.
+struct PlannedFile: Sendable {
+    var input: String
+    /// Path under the output directory.
+    var relative: String
+    var size: Int
+    var format: InputFormat
+    var gzip: Bool
+}
+
+/// Walks the input arguments: files as given (output name: their base name) and directories recursively (output
+/// names relative to the directory), following symbolic links. Directory loops through links, links that lead
+/// nowhere, unreadable directories, non-regular files and names batch mode does not handle are reported, and the
+/// walk goes on. The output directory itself is never entered.
+struct FileWalker {
+    var files: [PlannedFile] = []
+    var reports: [BatchFileReport] = []
+    private var seenDirectories: Set<FileID> = []
+    private var relatives: Set<String> = []
+    private let exclude: FileID?
+
+    struct FileID: Hashable { var dev: UInt64; var ino: UInt64 }
+
+    init(excluding output: String) {
+        var st = stat()
+        exclude = stat(output, &st) == 0 ? FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino)) : nil
+    }
+
+    mutating func walk(_ inputs: [String]) {
+        for raw in inputs {
+            var input = raw
+            while input.count > 1 && input.hasSuffix("/") { input.removeLast() }
+            var st = stat()
+            guard stat(input, &st) == 0 else {
+                let e = errno
+                fail(input, relative: baseName(input), e == ELOOP ? "symlink_loop" : e == ENOENT ? "not_found" : "unreadable",
+                     "\(input): \(String(cString: strerror(e)))", skip: e == ELOOP)
+                continue
+            }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                directory(input, relative: "", st, ancestors: [])
+            } else {
+                file(input, relative: baseName(input), st)
+            }
+        }
+    }
+
+    private func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    private mutating func fail(_ input: String, relative: String, _ reason: String, _ message: String, skip: Bool = false) {
+        var r = BatchFileReport(input: input, relative: relative, status: skip ? .skipped : .failed)
+        r.reason = reason
+        r.message = message
+        reports.append(r)
+    }
+
+    private mutating func directory(_ path: String, relative: String, _ st: stat, ancestors: Set<FileID>) {
+        let id = FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))
+        if id == exclude { return }
+        if ancestors.contains(id) {
+            fail(path, relative: relative, "symlink_loop", "\(path): directory loop through a symbolic link", skip: true)
+            return
+        }
+        if !seenDirectories.insert(id).inserted {
+            fail(path, relative: relative, "duplicate", "\(path): directory already walked through another path", skip: true)
+            return
+        }
+        guard let dir = opendir(path) else {
+            fail(path, relative: relative, "unreadable", "\(path): \(String(cString: strerror(errno)))")
+            return
+        }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." || name.hasSuffix(AtomicOutput.tempSuffix) || name == Manifest.fileName {
+                continue
+            }
+            names.append(name)
+        }
+        closedir(dir)
+        var inner = ancestors
+        inner.insert(id)
+        for name in names.sorted() {
+            let child = path == "/" ? "/" + name : path + "/" + name
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            var cst = stat()
+            guard stat(child, &cst) == 0 else {
+                let e = errno
+                switch e {
+                case ELOOP: fail(child, relative: rel, "symlink_loop", "\(child): too many levels of symbolic links", skip: true)
+                case ENOENT:
+                    var lst = stat()
+                    if lstat(child, &lst) == 0 {
+                        fail(child, relative: rel, "dangling_symlink", "\(child): symbolic link to nothing", skip: true)
+                    } else {
+                        fail(child, relative: rel, "vanished", "\(child): vanished during the walk")
+                    }
+                default: fail(child, relative: rel, "unreadable", "\(child): \(String(cString: strerror(e)))")
+                }
+                continue
+            }
+            if (cst.st_mode & S_IFMT) == S_IFDIR {
+                directory(child, relative: rel, cst, ancestors: inner)
+            } else {
+                file(child, relative: rel, cst)
+            }
+        }
+    }
+
+    private mutating func file(_ path: String, relative: String, _ st: stat) {
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            fail(path, relative: relative, "not_regular_file", "\(path): not a regular file", skip: true)
+            return
+        }
+        guard let (format, gzip) = InputFormat.of(name: relative) else {
+            fail(path, relative: relative, "unsupported_type",
+                 "\(path): not .json, .jsonl, .ndjson, .log or .txt (optionally .gz)", skip: true)
+            return
+        }
+        guard relatives.insert(relative).inserted else {
+            fail(path, relative: relative, "path_collision", "\(path): another input already writes \(relative)")
+            return
+        }
+        files.append(PlannedFile(input: path, relative: relative, size: Int(st.st_size), format: format, gzip: gzip))
+    }
+}

@@ -1,0 +1,210 @@
+import PHIScan
+import PHITransform
+
+/// Rewrites the string values of a JSON text and nothing else.
+///
+/// Every byte outside string values (whitespace, key order, numbers, keys) is copied as it is, so the output
+/// parses to the same shape: same keys, same array lengths, same types. Each string value is decoded (all
+/// escapes, surrogate pairs included), scanned after the label its key implies (`KeyContext`), and only when
+/// something was found is it spliced: replaced spans are mapped back to the escaped bytes they came from, so the
+/// rest of the string keeps its original escapes and a replacement can never cut an escape sequence in half. A
+/// string that itself holds JSON (tool-call arguments, tool results) is rewritten as JSON, recursively, and
+/// encoded again. A string that could not be scanned completely is replaced by `[WITHHELD]`.
+final class JSONRewriter {
+    let values: ValueScanner
+    let transform: any BatchTransform
+    /// Input path for the transform's data context.
+    var file = ""
+    /// Counts since creation (the caller resets them per file).
+    var counts = CleanCounts()
+    /// Deepest JSON-inside-a-string nesting rewritten as JSON; deeper strings are scanned as text.
+    static let maxNesting = 8
+
+    init(values: ValueScanner, transform: any BatchTransform) {
+        self.values = values
+        self.transform = transform
+    }
+
+    /// Appends the rewritten `text` to `out`. Throws `JSONSyntaxError` (with nothing appended) when `text` is not
+    /// one valid JSON value; rethrows a failing transform.
+    func rewrite(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) throws {
+        _ = try rewrite(text, into: &out, depth: 0)
+    }
+
+    /// Returns whether any string changed.
+    private func rewrite(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], depth: Int) throws -> Bool {
+        let toolLike = try JSONStructure.analyse(text)
+        var pass = RewritePass(rewriter: self, text: text, toolLike: toolLike, depth: depth, out: out)
+        out = []  // `pass` owns the buffer while it runs (no copy-on-write)
+        var walker = JSONWalker(text)
+        do {
+            try walker.walk(&pass)
+        } catch {
+            // The structure pass accepted the text, so only a failing transform lands here.
+            out = pass.takeOutput()
+            throw pass.failure ?? error
+        }
+        pass.finish()
+        out = pass.takeOutput()
+        return pass.changed
+    }
+
+    /// The new content (escaped, without quotes) of the string at `raw`, or nil to keep it as it is.
+    fileprivate func rewriteString(_ raw: UnsafeBufferPointer<UInt8>, hasEscapes: Bool, context: KeyContext?,
+                                   depth: Int) throws -> [UInt8]? {
+        counts.strings += 1
+        if raw.isEmpty { return nil }
+        var decoded: [UInt8] = []
+        var units: [Int32] = []
+        if hasEscapes { JSONString.decode(raw, into: &decoded, units: &units) }
+        let result: [UInt8]? = try (hasEscapes ? decoded.withUnsafeBufferPointer { d in
+            try rewriteDecoded(d, raw: raw, units: units, context: context, depth: depth)
+        } : rewriteDecoded(raw, raw: raw, units: nil, context: context, depth: depth))
+        if result != nil { counts.stringsChanged += 1 }
+        return result
+    }
+
+    private func rewriteDecoded(_ d: UnsafeBufferPointer<UInt8>, raw: UnsafeBufferPointer<UInt8>, units: [Int32]?,
+                                context: KeyContext?, depth: Int) throws -> [UInt8]? {
+        if depth < JSONRewriter.maxNesting, JSONRewriter.looksLikeJSON(d) {
+            var inner: [UInt8] = []
+            inner.reserveCapacity(d.count)
+            do {
+                let changed = try rewrite(d, into: &inner, depth: depth + 1)
+                if !changed { return nil }
+                var encoded: [UInt8] = []
+                encoded.reserveCapacity(inner.count + inner.count / 8)
+                JSONString.encode(inner, into: &encoded)
+                return encoded
+            } catch is JSONSyntaxError {
+                // Not JSON after all: scanned as text below.
+            }
+        }
+        let (findings, incomplete) = values.scan(d, label: context?.label)
+        if incomplete {
+            counts.withheld += 1
+            var encoded: [UInt8] = []
+            JSONString.encode(withheldMarker, into: &encoded)
+            return encoded
+        }
+        if findings.isEmpty { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count + 16 * findings.count)
+        var cursor = 0  // in raw
+        for f in findings {
+            let (rs, re) = JSONRewriter.rawRange(f.start..<f.end, units: units, rawCount: raw.count)
+            if rs < cursor { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: raw[cursor..<rs]))
+            let replacement = try transform.replacement(
+                for: f, value: UnsafeBufferPointer(rebasing: d[f.start..<f.end]), file: file)
+            JSONString.encode(replacement, into: &out)
+            counts.findingsByEntity[f.entity, default: 0] += 1
+            cursor = re
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: raw[cursor...]))
+        return out
+    }
+
+    /// The escaped bytes a decoded span came from, widened to whole escape sequences.
+    static func rawRange(_ span: Range<Int>, units: [Int32]?, rawCount: Int) -> (Int, Int) {
+        guard let units else { return (span.lowerBound, span.upperBound) }
+        let start = Int(units[span.lowerBound])
+        let last = units[span.upperBound - 1]
+        var j = span.upperBound
+        while j < units.count && units[j] == last { j += 1 }
+        return (start, j < units.count ? Int(units[j]) : rawCount)
+    }
+
+    /// Whether decoded text starts (after whitespace) with `{` or `[`.
+    static func looksLikeJSON(_ d: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in d {
+            switch b {
+            case 0x20, 0x0A, 0x0D, 0x09: continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["): return true
+            default: return false
+            }
+        }
+        return false
+    }
+}
+
+/// The second pass: copies the text and rewrites string values with the context of their keys.
+private struct RewritePass: JSONVisitor {
+    let rewriter: JSONRewriter
+    let text: UnsafeBufferPointer<UInt8>
+    let toolLike: [Bool]
+    let depth: Int
+    private var out: [UInt8]
+    private var copied = 0
+    private var objects = 0
+    private(set) var changed = false
+    var failure: (any Error)?
+
+    /// Open containers: whether an object, whether it describes a tool, and (arrays) the context its elements get.
+    private var stack: [(isObject: Bool, toolLike: Bool, context: KeyContext?)] = []
+    private var key: [UInt8] = []
+
+    init(rewriter: JSONRewriter, text: UnsafeBufferPointer<UInt8>, toolLike: [Bool], depth: Int, out: [UInt8]) {
+        self.rewriter = rewriter
+        self.text = text
+        self.toolLike = toolLike
+        self.depth = depth
+        self.out = out
+    }
+
+    mutating func takeOutput() -> [UInt8] {
+        let o = out
+        out = []
+        return o
+    }
+
+    mutating func finish() {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied...]))
+        copied = text.count
+    }
+
+    /// The context of the value about to be read.
+    private func valueContext() -> KeyContext? {
+        guard let top = stack.last else { return nil }
+        if !top.isObject { return top.context }
+        if top.toolLike && key == JSONKeys.name { return nil }
+        return KeyContext.forKey(normalized: key)
+    }
+
+    mutating func beginObject(at offset: Int) {
+        let parentIsTool = stack.last?.isObject == true && JSONKeys.toolParents.contains(key)
+        stack.append((true, toolLike[objects] || parentIsTool, nil))
+        objects += 1
+    }
+
+    mutating func endObject() { stack.removeLast() }
+
+    mutating func beginArray() {
+        let context = valueContext()
+        stack.append((false, false, context))
+    }
+
+    mutating func endArray() { stack.removeLast() }
+
+    mutating func key(_ content: Range<Int>, hasEscapes: Bool) {
+        key = JSONKeys.normalized(text, content, hasEscapes: hasEscapes)
+    }
+
+    mutating func string(_ content: Range<Int>, hasEscapes: Bool) throws(JSONSyntaxError) {
+        let replacement: [UInt8]?
+        do {
+            replacement = try rewriter.rewriteString(UnsafeBufferPointer(rebasing: text[content]),
+                                                     hasEscapes: hasEscapes, context: valueContext(), depth: depth)
+        } catch {
+            failure = error
+            throw JSONSyntaxError(offset: content.lowerBound, reason: "transform failed")
+        }
+        guard let replacement else { return }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<content.lowerBound]))
+        out.append(contentsOf: replacement)
+        copied = content.upperBound
+        changed = true
+    }
+
+    mutating func scalar(_ range: Range<Int>) {}
+}

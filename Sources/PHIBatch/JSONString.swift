@@ -1,0 +1,110 @@
+/// Decoding and encoding of JSON string contents (the bytes between the quotes).
+enum JSONString {
+    @inline(__always)
+    static func hexValue(_ b: UInt8) -> UInt32? {
+        switch b {
+        case 0x30...0x39: return UInt32(b - 0x30)
+        case 0x41...0x46: return UInt32(b - 0x41 + 10)
+        case 0x61...0x66: return UInt32(b - 0x61 + 10)
+        default: return nil
+        }
+    }
+
+    /// Decodes escaped string content (already validated by `JSONWalker`) into UTF-8 `out`, and records in `units`,
+    /// for every decoded byte, the offset in `raw` of the escape or byte it came from. Surrogate pairs become one
+    /// code point; a lone surrogate becomes U+FFFD in the decoded copy (its escape is kept in the output unless a
+    /// finding covers it). Raw bytes, valid UTF-8 or not, are copied as they are.
+    static func decode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], units: inout [Int32]) {
+        out.removeAll(keepingCapacity: true)
+        units.removeAll(keepingCapacity: true)
+        let n = raw.count
+        var i = 0
+        while i < n {
+            let b = raw[i]
+            if b != UInt8(ascii: "\\") {
+                out.append(b)
+                units.append(Int32(i))
+                i += 1
+                continue
+            }
+            let start = i
+            let e = raw[i + 1]
+            i += 2
+            var scalar: UInt32
+            switch e {
+            case UInt8(ascii: "b"): scalar = 0x08
+            case UInt8(ascii: "f"): scalar = 0x0C
+            case UInt8(ascii: "n"): scalar = 0x0A
+            case UInt8(ascii: "r"): scalar = 0x0D
+            case UInt8(ascii: "t"): scalar = 0x09
+            case UInt8(ascii: "u"):
+                scalar = hex4(raw, i)
+                i += 4
+                if (0xD800...0xDBFF).contains(scalar) {
+                    if i + 5 < n, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u") {
+                        let low = hex4(raw, i + 2)
+                        if (0xDC00...0xDFFF).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                            i += 6
+                        } else {
+                            scalar = 0xFFFD
+                        }
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    scalar = 0xFFFD
+                }
+            default: scalar = UInt32(e)  // \" \\ \/
+            }
+            appendUTF8(scalar, to: &out)
+            while units.count < out.count { units.append(Int32(start)) }
+        }
+    }
+
+    @inline(__always)
+    private static func hex4(_ raw: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32 {
+        var v: UInt32 = 0
+        for k in 0..<4 { v = v << 4 | (hexValue(raw[i + k]) ?? 0) }
+        return v
+    }
+
+    static func appendUTF8(_ s: UInt32, to out: inout [UInt8]) {
+        switch s {
+        case 0..<0x80:
+            out.append(UInt8(s))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | (s >> 6)))
+            out.append(UInt8(0x80 | (s & 0x3F)))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | (s >> 12)))
+            out.append(UInt8(0x80 | ((s >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (s & 0x3F)))
+        default:
+            out.append(UInt8(0xF0 | (s >> 18)))
+            out.append(UInt8(0x80 | ((s >> 12) & 0x3F)))
+            out.append(UInt8(0x80 | ((s >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (s & 0x3F)))
+        }
+    }
+
+    /// Appends `text` escaped as JSON string content: `"` and `\` escaped, control characters as `\n`, `\t`, ...
+    /// or `\u00XX`; every other byte (UTF-8 or not) as it is.
+    static func encode<C: Collection>(_ text: C, into out: inout [UInt8]) where C.Element == UInt8 {
+        let hex = Array("0123456789abcdef".utf8)
+        for b in text {
+            switch b {
+            case UInt8(ascii: "\""): out.append(0x5C); out.append(b)
+            case UInt8(ascii: "\\"): out.append(0x5C); out.append(b)
+            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(0x5C); out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(0x5C); out.append(UInt8(ascii: "f"))
+            case 0..<0x20:
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+            default: out.append(b)
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// First pass over a JSON text: checks the syntax and marks which objects describe a tool or function (a
+/// `tool_use` block, a `function` call, a `role: tool` message). In those, `name` is a tool's name, not a person's,
+/// so the rewriter does not scan it after a `Name:` label. Objects are numbered in the order they open.
+struct JSONStructure: JSONVisitor {
+    let text: UnsafeBufferPointer<UInt8>
+    /// Per object, in opening order: whether it describes a tool.
+    var toolLike: [Bool] = []
+    private var stack: [(object: Int, isObject: Bool)] = []
+    private var lastKey: [UInt8] = []
+
+    /// Keys whose presence makes an object a tool description or call.
+    static let toolKeys: Set<[UInt8]> = Set(["arguments", "input", "parameters", "inputschema", "tooluseid",
+                                             "toolcallid", "functioncall"].map { Array($0.utf8) })
+    /// Values of `type` or `role` that make an object a tool description or call.
+    static let toolTypes: Set<[UInt8]> = Set(["tooluse", "servertooluse", "mcptooluse", "function", "tool",
+                                              "functioncall", "toolcall"].map { Array($0.utf8) })
+
+    init(_ text: UnsafeBufferPointer<UInt8>) { self.text = text }
+
+    /// Checks `text` and returns the per-object marks.
+    static func analyse(_ text: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> [Bool] {
+        var v = JSONStructure(text)
+        var walker = JSONWalker(text)
+        try walker.walk(&v)
+        return v.toolLike
+    }
+
+    mutating func beginObject(at offset: Int) {
+        stack.append((toolLike.count, true))
+        toolLike.append(false)
+    }
+    mutating func endObject() { stack.removeLast() }
+    mutating func beginArray() { stack.append((-1, false)) }
+    mutating func endArray() { stack.removeLast() }
+
+    mutating func key(_ content: Range<Int>, hasEscapes: Bool) {
+        lastKey = JSONKeys.normalized(text, content, hasEscapes: hasEscapes)
+        if let top = stack.last, JSONStructure.toolKeys.contains(lastKey) { toolLike[top.object] = true }
+    }
+
+    mutating func string(_ content: Range<Int>, hasEscapes: Bool) {
+        guard let top = stack.last, top.isObject, content.count <= 32 else { return }
+        guard lastKey == JSONKeys.type || lastKey == JSONKeys.role else { return }
+        if JSONStructure.toolTypes.contains(JSONKeys.normalized(text, content, hasEscapes: hasEscapes)) {
+            toolLike[top.object] = true
+        }
+    }
+
+    mutating func scalar(_ range: Range<Int>) {}
+}
+
+/// Key helpers shared by both passes.
+enum JSONKeys {
+    static let type = Array("type".utf8)
+    static let role = Array("role".utf8)
+    static let name = Array("name".utf8)
+    /// Parent keys whose object describes a tool, whatever its own keys: `"function": {"name": ...}`.
+    static let toolParents: Set<[UInt8]> = Set(["function", "tools", "toolchoice", "functioncall", "tool"]
+        .map { Array($0.utf8) })
+
+    /// The normalised form (`KeyContext.normalize`) of the decoded string at `content`.
+    static func normalized(_ text: UnsafeBufferPointer<UInt8>, _ content: Range<Int>, hasEscapes: Bool) -> [UInt8] {
+        let raw = UnsafeBufferPointer(rebasing: text[content])
+        if !hasEscapes { return KeyContext.normalize(raw) }
+        var decoded: [UInt8] = []
+        var units: [Int32] = []
+        JSONString.decode(raw, into: &decoded, units: &units)
+        return KeyContext.normalize(decoded)
+    }
+}

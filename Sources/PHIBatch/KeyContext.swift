@@ -1,0 +1,99 @@
+/// What a JSON key name says about the value under it: the label the value is scanned after, so that
+/// `{"ssn": "402198877"}` is judged as an SSN the way `SSN: 402198877` is in a log line.
+///
+/// Keys are normalised (ASCII letters and digits only, lower case: `patient_DOB` -> `patientdob`) and matched
+/// against a table of exact names and distinctive fragments. A key with no entry gives no label; its value is
+/// still scanned on its own.
+public struct KeyContext: Sendable, Equatable {
+    /// The bytes scanned in front of the value (e.g. `SSN: `). Findings inside it are dropped.
+    public var label: [UInt8]
+
+    /// The context for a normalised key, or nil.
+    public static func forKey(normalized key: [UInt8]) -> KeyContext? {
+        if key.isEmpty || key.count > 64 { return nil }
+        let k = String(decoding: key, as: UTF8.self)
+        if let label = exact[k] { return KeyContext(label: Array(label.utf8)) }
+        for (fragment, label) in fragments where k.contains(fragment) {
+            return KeyContext(label: Array(label.utf8))
+        }
+        return nil
+    }
+
+    /// Lower-case ASCII letters and digits of a decoded key.
+    public static func normalize(_ key: some Collection<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(key.count)
+        for b in key {
+            switch b {
+            case 0x41...0x5A: out.append(b | 0x20)
+            case 0x61...0x7A, 0x30...0x39: out.append(b)
+            default: continue
+            }
+        }
+        return out
+    }
+
+    static let nameLabel = "Name: "
+
+    /// Whole keys. Person names: a capitalised name after `Name:` is what the name-label rule finds.
+    static let exact: [String: String] = {
+        var t: [String: String] = [:]
+        for k in ["name", "fullname", "patientname", "patient", "firstname", "lastname", "middlename", "givenname",
+                  "familyname", "surname", "legalname", "preferredname", "maidenname", "displayname", "guardian",
+                  "guardianname", "nextofkin", "emergencycontact", "emergencycontactname", "contactname",
+                  "physician", "physicianname", "doctor", "doctorname", "attending", "attendingphysician",
+                  "referringphysician", "pcp", "nurse", "caregiver", "spouse", "prescriber", "subscribername",
+                  "insuredname", "membername", "policyholder", "signedby", "authoredby"] {
+            t[k] = nameLabel
+        }
+        for k in ["age", "patientage", "ageyears"] { t[k] = "Age: " }
+        for k in ["tel", "cell", "cellnumber", "contactnumber"] { t[k] = "Phone: " }
+        for k in ["mail"] { t[k] = "Email: " }
+        for k in ["patientid", "ptid", "chartid", "chartnumber", "chartno", "recordnumber", "emrid", "ehrid"] {
+            t[k] = "MRN: "
+        }
+        for k in ["dos", "servicedate", "dateofservice", "visitdate", "encounterdate"] { t[k] = "Date of service: " }
+        for k in ["admitdate", "admissiondate", "admitted", "admittedon", "admissiontime"] { t[k] = "Admitted: " }
+        for k in ["dischargedate", "discharged", "dischargedon"] { t[k] = "Discharge date: " }
+        for k in ["deathdate", "dateofdeath", "deceased", "deceaseddate", "died"] { t[k] = "Date of death: " }
+        for k in ["npi", "npinumber", "providernpi"] { t[k] = "NPI: " }
+        for k in ["dea", "deanumber"] { t[k] = "DEA: " }
+        for k in ["mbi", "medicareid", "medicarenumber", "medicarembi"] { t[k] = "Medicare MBI: " }
+        for k in ["vin", "vehicleid"] { t[k] = "VIN: " }
+        for k in ["imei", "udi", "deviceid", "deviceserial", "serial", "serialnumber", "serialno", "sn"] {
+            t[k] = "Serial number: "
+        }
+        for k in ["ip", "ipaddress", "clientip", "remoteip", "remoteaddr", "sourceip", "srcip"] { t[k] = "IP address: " }
+        for k in ["mac", "macaddress", "hwaddr"] { t[k] = "MAC address: " }
+        for k in ["account", "accountnumber", "accountno", "acct", "acctnumber", "bankaccount"] {
+            t[k] = "Account number: "
+        }
+        for k in ["routing", "routingnumber", "aba", "abanumber"] { t[k] = "Routing number: " }
+        for k in ["memberid", "memberno", "membernumber", "subscriberid", "subscribernumber", "policynumber", "policyid",
+                  "policyno", "insuranceid", "insurancenumber", "healthplanid", "planid", "groupnumber", "beneficiaryid"] {
+            t[k] = "Member ID: "
+        }
+        for k in ["license", "licensenumber", "licenseno", "licence", "licencenumber", "driverslicense",
+                  "driverlicense", "dl"] {
+            t[k] = "License number: "
+        }
+        for k in ["zip", "zipcode", "postalcode", "postcode", "zip4"] { t[k] = "ZIP: " }
+        return t
+    }()
+
+    /// Fragments anywhere in the key, tried in order after the exact names (`home_phone`, `patient_ssn`,
+    /// `dateOfBirth`).
+    static let fragments: [(String, String)] = [
+        ("ssn", "SSN: "), ("socialsecurity", "SSN: "),
+        ("dob", "DOB: "), ("dateofbirth", "DOB: "), ("birthdate", "DOB: "), ("birthday", "DOB: "),
+        ("mrn", "MRN: "), ("medicalrecord", "MRN: "),
+        ("fax", "Fax: "),
+        ("phone", "Phone: "), ("mobile", "Phone: "), ("telephone", "Phone: "),
+        ("email", "Email: "),
+        ("zipcode", "ZIP: "), ("postalcode", "ZIP: "),
+        ("ipaddress", "IP address: "), ("macaddress", "MAC address: "),
+        ("address", "Address: "), ("street", "Address: "),
+        ("firstname", nameLabel), ("lastname", nameLabel), ("fullname", nameLabel), ("patientname", nameLabel),
+        ("middlename", nameLabel), ("givenname", nameLabel), ("familyname", nameLabel), ("surname", nameLabel),
+    ]
+}

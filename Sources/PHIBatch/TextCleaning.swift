@@ -1,0 +1,46 @@
+import PHIScan
+import PHITransform
+
+/// Line mode (`.log`, `.txt`): a scan sink that writes each segment with its findings replaced through the batch
+/// transform; a segment that could not be scanned completely is written as `[WITHHELD]` (line ending kept), as
+/// the filter does. Collects into a byte buffer the caller drains to the output file.
+struct TextSink: ScanSink {
+    let transform: any BatchTransform
+    let file: String
+    var out: [UInt8] = []
+    var counts = CleanCounts()
+
+    mutating func segment(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, findings: [Finding],
+                          incident: ScanIncident?) throws {
+        if bytes.last == 0x0A { counts.records += findings.isEmpty && incident == nil ? countNewlines(bytes) : 1 }
+        if incident != nil {
+            counts.withheld += 1
+            out.append(contentsOf: withheldMarker)
+            if bytes.last == 0x0A {
+                if bytes.count >= 2 && bytes[bytes.count - 2] == 0x0D { out.append(0x0D) }
+                out.append(0x0A)
+            }
+            return
+        }
+        var cursor = 0
+        for f in findings {
+            let s = f.start - offset, e = f.end - offset
+            precondition(s >= 0 && s <= e && e <= bytes.count, "finding outside its segment")
+            if s < cursor { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<s]))
+            out.append(contentsOf: try transform.replacement(
+                for: f, value: UnsafeBufferPointer(rebasing: bytes[s..<e]), file: file))
+            counts.findingsByEntity[f.entity, default: 0] += 1
+            cursor = e
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor...]))
+    }
+}
+
+/// Binary detection, as git and ripgrep do it: a NUL byte in the first 8 KiB.
+enum BinaryCheck {
+    static let window = 8 * 1024
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        bytes.prefix(window).contains(0)
+    }
+}

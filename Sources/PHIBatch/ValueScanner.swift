@@ -1,0 +1,57 @@
+import PHIScan
+import PHIScrub
+
+/// Scans decoded string values, each on its own, optionally after a context label from its key. One per worker
+/// thread: it reuses one stream scanner (and its PCRE2 match data) for every value.
+final class ValueScanner {
+    let stream: StreamScanner
+    private var buffer: [UInt8] = []
+    private var sink = SegmentCollector()
+
+    init(scrubber: Scrubber, lineCap: Int) {
+        stream = scrubber.makeStreamScanner(lineCap: lineCap)
+    }
+
+    /// Findings in `value` (offsets into `value`, sorted, not overlapping) when scanned as `label` + `value`, and
+    /// whether some part could not be scanned completely (then the value must be withheld).
+    func scan(_ value: UnsafeBufferPointer<UInt8>, label: [UInt8]?) -> (findings: [Finding], incomplete: Bool) {
+        let prefix = label?.count ?? 0
+        sink.findings.removeAll(keepingCapacity: true)
+        sink.incomplete = false
+        let base = stream.bytesIn
+        if let label {
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: label)
+            buffer.append(contentsOf: value)
+            buffer.withUnsafeBufferPointer { try? stream.feed($0, into: &sink) }
+        } else {
+            try? stream.feed(value, into: &sink)
+        }
+        // SegmentCollector never throws.
+        try? stream.finish(into: &sink)
+        var out: [Finding] = []
+        out.reserveCapacity(sink.findings.count)
+        var cursor = 0
+        for var f in sink.findings {
+            f.start -= base + prefix
+            f.end -= base + prefix
+            if f.end <= 0 { continue }  // inside the label
+            f.start = max(f.start, 0)
+            if f.start < cursor { continue }
+            out.append(f)
+            cursor = f.end
+        }
+        return (out, sink.incomplete)
+    }
+}
+
+/// Collects the findings of every segment and notes whether any segment had an incident.
+struct SegmentCollector: ScanSink {
+    var findings: [Finding] = []
+    var incomplete = false
+    mutating func segment(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, findings: [Finding],
+                          incident: ScanIncident?) {
+        self.findings.append(contentsOf: findings)
+        if incident != nil { incomplete = true }
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import PHIBatch
+import PHIScan
+import PHITransform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `phiscrub batch IN... --out DIR`: clean stored transcripts and logs into a directory.
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Clean stored transcripts and logs (JSON, JSON Lines, text; gzipped too) into a directory.",
+        discussion: """
+            Each file is written to the same relative path under --out (a directory argument's files relative to \
+            it, a file argument under its base name), through a temporary name and a rename, mode 0600. JSON \
+            (.json, .jsonl, .ndjson) is rewritten string by string, keys and shape unchanged; .log and .txt are \
+            cleaned line by line as the filter does; .gz versions of all are read and written gzipped. A manifest in \
+            --out records finished inputs, so running the same command again skips them and finishes the rest.
+
+            Exit status: 0 when every file was cleaned (or was already); 2 when any file was not (unreadable, \
+            binary, invalid JSON, too large, ...) or a string or line had to be withheld.
+
+            Examples:
+              phiscrub batch transcripts/ --out clean/ --report report.jsonl
+              phiscrub batch a.jsonl logs/ --out clean/ --jobs 4 --on-invalid text
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Files and directories to clean.", valueName: "in"))
+    var inputs: [String] = []
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("Directory the cleaned files are written to.", valueName: "dir"))
+    var outputDirectory: String
+
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("Files cleaned in parallel (default: all cores).", valueName: "n"))
+    var jobs: Int = BatchOptions.defaultJobs
+
+    @Option(name: .customLong("on-invalid"), help: ArgumentHelp(
+        "A .json file or JSON Lines record that does not parse: skip the file, clean it as text, or fail the run.",
+        valueName: "skip|text|fail"))
+    var onInvalid: String = InvalidJSONPolicy.skip.rawValue
+
+    @Option(name: .customLong("report"), help: ArgumentHelp(
+        "Also write the report as JSON Lines (one record per file, then a total; never a value).", valueName: "file"))
+    var reportPath: String?
+
+    @Option(name: .customLong("max-json-size"), help: ArgumentHelp(
+        "Largest .json document or JSON Lines record held in memory; larger ones fail with an error.", valueName: "bytes"))
+    var maxJSONBytes: Int = 256 << 20
+
+    @Option(name: .customLong("line-cap"), help: ArgumentHelp(
+        "Scan lines and string values longer than this many bytes in overlapping pieces.", valueName: "bytes"))
+    var lineCap: Int = StreamScanner.defaultLineCap
+
+    @Flag(name: .customLong("quiet"), help: "Do not print the per-file table and the progress line.")
+    var quiet = false
+
+    @OptionGroup var rules: RuleOptions
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give at least one file or directory to clean") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard InvalidJSONPolicy(rawValue: onInvalid) != nil else {
+            throw ValidationError("--on-invalid must be skip, text or fail")
+        }
+        guard maxJSONBytes >= 1024 else { throw ValidationError("--max-json-size must be at least 1024") }
+        guard lineCap >= 1024 else { throw ValidationError("--line-cap must be at least 1024") }
+    }
+
+    func run() throws {
+        let scrubber = try rules.makeScrubber()
+        var options = BatchOptions(outputDirectory: outputDirectory, jobs: jobs)
+        options.onInvalid = InvalidJSONPolicy(rawValue: onInvalid)!
+        options.maxJSONBytes = maxJSONBytes
+        options.lineCap = lineCap
+        options.progress = !quiet && isatty(2) == 1
+        let report = try reportPath.map { try OutputFiles.open($0) }
+        let sink = ReportSink(output: report)
+        let summary: BatchSummary
+        do {
+            summary = try BatchRunner(scrubber: scrubber, options: options).run(inputs: inputs) { sink.write($0.jsonLine()) }
+        } catch {
+            throw CLIError(error.message)
+        }
+        sink.write(summary.jsonLine())
+        if let report {
+            do { try report.flush() } catch { throw CLIError(error.message) }
+        }
+        if !quiet {
+            printError(summary.table())
+        } else {
+            for f in summary.files where f.status == .failed { printError("phiscrub: " + (f.message ?? f.input)) }
+        }
+        if !summary.ok { throw ExitCode(ExitStatus.error) }
+    }
+}
+
+/// Writes report lines from the runner's (serialised) callback.
+private final class ReportSink: @unchecked Sendable {
+    let output: FileOutput?
+    var failed = false
+    init(output: FileOutput?) { self.output = output }
+    func write(_ line: String) {
+        guard let output, !failed else { return }
+        do { try output.write(Array((line + "\n").utf8)) } catch { failed = true }
+    }
+}
