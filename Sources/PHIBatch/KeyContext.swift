@@ -11,10 +11,16 @@ public struct KeyContext: Sendable, Equatable {
     /// The context for a normalised key, or nil.
     public static func forKey(normalized key: [UInt8]) -> KeyContext? {
         if key.isEmpty || key.count > 64 { return nil }
-        let k = String(decoding: key, as: UTF8.self)
+        var k = String(decoding: key, as: UTF8.self)
+        if let label = exact[k] { return KeyContext(label: Array(label.utf8)) }
+        // A numbered repeat (`npi_2`, `phone2`) has its base key's context.
+        while let last = k.utf8.last, last >= 0x30 && last <= 0x39 { k.removeLast() }
         if let label = exact[k] { return KeyContext(label: Array(label.utf8)) }
         for (fragment, label) in fragments where k.contains(fragment) {
             return KeyContext(label: Array(label.utf8))
+        }
+        for suffix in suffixes where k.hasSuffix(suffix) {
+            return KeyContext(label: Array(exact[suffix]!.utf8))
         }
         return nil
     }
@@ -80,6 +86,10 @@ public struct KeyContext: Sendable, Equatable {
         for k in ["zip", "zipcode", "postalcode", "postcode", "zip4"] { t[k] = "ZIP: " }
         return t
     }()
+
+    /// Exact names that also count at the end of a longer key (`patient_npi`, `device_mac`, `home_zip`); only
+    /// those no common word ends with (not `age`: page, usage; not `name`: hostname, filename).
+    static let suffixes = ["npi", "zip", "zipcode", "mac", "macaddress", "mbi", "vin", "imei", "udi"]
 
     /// Fragments anywhere in the key, tried in order after the exact names (`home_phone`, `patient_ssn`,
     /// `dateOfBirth`).
