@@ -17,6 +17,17 @@ final class JSONRewriter {
     var file = ""
     /// Counts since creation (the caller resets them per file).
     var counts = CleanCounts()
+    /// Contexts of the keys seen so far (keys repeat: every record has the same few).
+    private var contextCache: [[UInt8]: KeyContext?] = [:]
+
+    /// The context of a normalised key, cached.
+    func context(forKey key: [UInt8]) -> KeyContext? {
+        if let hit = contextCache[key] { return hit }
+        let c = KeyContext.forKey(normalized: key)
+        if contextCache.count < 4096 { contextCache[key] = c }
+        return c
+    }
+
     /// Deepest JSON-inside-a-string nesting rewritten as JSON; deeper strings are scanned as text.
     static let maxNesting = 8
 
@@ -168,7 +179,7 @@ private struct RewritePass: JSONVisitor {
         guard let top = stack.last else { return nil }
         if !top.isObject { return top.context }
         if top.toolLike && key == JSONKeys.name { return nil }
-        return KeyContext.forKey(normalized: key)
+        return rewriter.context(forKey: key)
     }
 
     mutating func beginObject(at offset: Int) {

@@ -11,19 +11,32 @@ public struct KeyContext: Sendable, Equatable {
     /// The context for a normalised key, or nil.
     public static func forKey(normalized key: [UInt8]) -> KeyContext? {
         if key.isEmpty || key.count > 64 { return nil }
-        var k = String(decoding: key, as: UTF8.self)
-        if let label = exact[k] { return KeyContext(label: Array(label.utf8)) }
+        if let label = exactBytes[key] { return KeyContext(label: label) }
         // A numbered repeat (`npi_2`, `phone2`) has its base key's context.
-        while let last = k.utf8.last, last >= 0x30 && last <= 0x39 { k.removeLast() }
-        if let label = exact[k] { return KeyContext(label: Array(label.utf8)) }
-        for (fragment, label) in fragments where k.contains(fragment) {
-            return KeyContext(label: Array(label.utf8))
-        }
-        for suffix in suffixes where k.hasSuffix(suffix) {
-            return KeyContext(label: Array(exact[suffix]!.utf8))
+        var k = key
+        while let last = k.last, last >= 0x30 && last <= 0x39 { k.removeLast() }
+        if let label = exactBytes[k] { return KeyContext(label: label) }
+        for (fragment, label) in fragmentBytes where contains(k, fragment) { return KeyContext(label: label) }
+        for (suffix, label) in suffixBytes where k.count > suffix.count && k.suffix(suffix.count).elementsEqual(suffix) {
+            return KeyContext(label: label)
         }
         return nil
     }
+
+    private static func contains(_ k: [UInt8], _ f: [UInt8]) -> Bool {
+        guard k.count >= f.count else { return false }
+        for i in 0...(k.count - f.count) where k[i] == f[0] {
+            var j = 1
+            while j < f.count && k[i + j] == f[j] { j += 1 }
+            if j == f.count { return true }
+        }
+        return false
+    }
+
+    private static let exactBytes: [[UInt8]: [UInt8]] =
+        Dictionary(uniqueKeysWithValues: exact.map { (Array($0.key.utf8), Array($0.value.utf8)) })
+    private static let fragmentBytes: [([UInt8], [UInt8])] = fragments.map { (Array($0.0.utf8), Array($0.1.utf8)) }
+    private static let suffixBytes: [([UInt8], [UInt8])] = suffixes.map { (Array($0.utf8), Array(exact[$0]!.utf8)) }
 
     /// Lower-case ASCII letters and digits of a decoded key.
     public static func normalize(_ key: some Collection<UInt8>) -> [UInt8] {
