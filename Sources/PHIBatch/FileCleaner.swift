@@ -150,6 +150,9 @@ final class FileCleaner {
     private func record(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, _ input: String,
                         _ result: inout CleanedFile) throws(BatchError) {
         result.counts.records += 1
+        if bytes.count > options.maxJSONBytes {
+            throw BatchError(.tooLarge, "\(input): line \(line): JSON Lines record over the size limit of \(options.maxJSONBytes) bytes")
+        }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
             out.append(contentsOf: bytes)
             return
