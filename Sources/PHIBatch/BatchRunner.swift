@@ -36,7 +36,7 @@ public final class BatchRunner: @unchecked Sendable {
         var walker = FileWalker(excluding: outDir)
         walker.walk(inputs)
         let state = RunState(files: walker.files.sorted { $0.size > $1.size }, manifest: manifest, onFile: onFile)
-        for r in walker.reports { state.record(r) }
+        for r in walker.reports { state.record(r, planned: false) }
 
         let progress = options.progress ? ProgressLine(totalFiles: walker.files.count,
                                                        totalBytes: walker.files.reduce(0) { $0 + $1.size },
@@ -46,6 +46,14 @@ public final class BatchRunner: @unchecked Sendable {
         let directory = outDir
         Threads.parallel(jobs) { [self] _ in work(state, outDir: directory) }
         progress?.stop()
+        // After --on-invalid fail stopped the run: the files never started are reported too.
+        for file in state.notStarted() {
+            var r = BatchFileReport(input: file.input, relative: file.relative, status: .skipped)
+            r.reason = "run_stopped"
+            r.message = "\(file.input): not cleaned: the run stopped at an invalid JSON file"
+            r.format = file.format.rawValue + (file.gzip ? "+gzip" : "")
+            state.record(r, planned: false)
+        }
 
         var summary = BatchSummary()
         summary.files = state.reports
@@ -159,11 +167,19 @@ final class RunState: @unchecked Sendable {
         return sha
     }
 
-    func record(_ report: BatchFileReport) {
+    /// Files left in the queue (after a stop).
+    func notStarted() -> [PlannedFile] {
+        lock.withLock { Array(files[min(nextIndex, files.count)...]) }
+    }
+
+    /// Adds a file's report; `planned` files count towards the progress line.
+    func record(_ report: BatchFileReport, planned: Bool = true) {
         lock.withLock {
             reports.append(report)
-            if report.status != .failed || report.reason != "not_found" { filesDone += 1 }
-            bytesDone += report.bytesIn
+            if planned {
+                filesDone += 1
+                bytesDone += report.bytesIn
+            }
             onFile(report)
         }
     }

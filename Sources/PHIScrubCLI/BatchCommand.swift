@@ -85,13 +85,14 @@ struct BatchCommand: ParsableCommand {
         }
         sink.write(summary.jsonLine())
         if let report {
-            do { try report.flush() } catch { throw CLIError(error.message) }
+            do { try report.flush() } catch { sink.failed = true }
         }
         if !quiet {
             printError(summary.table())
         } else {
             for f in summary.files where f.status == .failed { printError("phiscrub: " + (f.message ?? f.input)) }
         }
+        if sink.failed { throw CLIError("\(reportPath ?? "report"): cannot write the report") }
         if !summary.ok { throw ExitCode(ExitStatus.error) }
     }
 }

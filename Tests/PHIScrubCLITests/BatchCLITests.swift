@@ -167,9 +167,12 @@ let chatRecord = #"{"messages":[{"role":"user","content":"SSN 402-19-8877, call 
         #expect(String(decoding: try #require(text["bad.json"]), as: UTF8.self).hasPrefix("{\"note\": \"SSN [SSN]\", "))
         #expect(String(decoding: try #require(text["bad.jsonl"]), as: UTF8.self).hasSuffix("\n{\"x\": \n"))
 
-        r = CLI.run(["batch", s.path("in"), "--out", s.path("fail"), "--on-invalid", "fail", "--jobs", "1", "--quiet"])
+        r = CLI.run(["batch", s.path("in"), "--out", s.path("fail"), "--on-invalid", "fail", "--jobs", "1",
+                     "--report", s.path("fail.jsonl")])
         #expect(r.status == 2)
         #expect(Set(try s.tree("fail").keys) == [".phiscrub-manifest.jsonl"])
+        let records = try jsonLines(try s.text("fail.jsonl"))
+        #expect(records.filter { $0["reason"] as? String == "run_stopped" }.count == 2)
     }
 
     @Test func badInputIsReportedAndTheRunContinues() throws {
