@@ -23,6 +23,10 @@ public final class BatchRunner: @unchecked Sendable {
         let started = monotonicSeconds()
         var outDir = options.outputDirectory
         while outDir.count > 1 && outDir.hasSuffix("/") { outDir.removeLast() }
+        // A transform that cannot start (a missing or refused key) stops the run before any output exists.
+        do { _ = try options.transform.makeReplacer() } catch {
+            throw BatchError(.transformFailed, "cannot start the transformation: \(error)")
+        }
         try FileSystem.makeDirectories(outDir)
         let dirFD = open(outDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirFD < 0 { throw BatchError(.writeFailed, "\(outDir): cannot open: \(String(cString: strerror(errno)))") }
@@ -69,7 +73,17 @@ public final class BatchRunner: @unchecked Sendable {
 
     /// One worker: takes files off the shared queue until it is empty or the run is stopped.
     private func work(_ state: RunState, outDir: String) {
-        let cleaner = FileCleaner(scrubber: scrubber, options: options)
+        let cleaner: FileCleaner
+        do { cleaner = try FileCleaner(scrubber: scrubber, options: options) } catch {
+            // Checked once before the run started; a later failure (a key removed meanwhile) fails the files.
+            while let file = state.next() {
+                var report = BatchFileReport(input: file.input, relative: file.relative, status: .failed)
+                report.reason = BatchError.Code.transformFailed.rawValue
+                report.message = "\(file.input): cannot start the transformation: \(error)"
+                state.record(report)
+            }
+            return
+        }
         while let file = state.next() {
             let t0 = monotonicSeconds()
             var report = BatchFileReport(input: file.input, relative: file.relative, status: .cleaned)

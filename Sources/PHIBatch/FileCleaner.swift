@@ -58,11 +58,14 @@ final class FileCleaner {
     private var out: [UInt8] = []
     static let flushSize = 256 * 1024
 
-    init(scrubber: Scrubber, options: BatchOptions) {
+    let replacer: any FindingReplacer
+
+    init(scrubber: Scrubber, options: BatchOptions) throws {
         self.options = options
         self.scrubber = scrubber
+        replacer = try options.transform.makeReplacer()
         values = ValueScanner(scrubber: scrubber, lineCap: options.lineCap)
-        rewriter = JSONRewriter(values: values, transform: options.transform)
+        rewriter = JSONRewriter(values: values, transform: replacer)
         textStream = scrubber.makeStreamScanner(lineCap: options.lineCap)
     }
 
@@ -202,7 +205,7 @@ final class FileCleaner {
     /// Line mode over a buffer held in memory (invalid JSON cleaned as text).
     private func cleanTextBuffer(_ bytes: UnsafeBufferPointer<UInt8>, _ input: String,
                                  _ counts: inout CleanCounts) throws(BatchError) {
-        var sink = TextSink(transform: options.transform, file: input)
+        var sink = TextSink(transform: replacer, file: input)
         do {
             try textStream.feed(bytes, into: &sink)
             try textStream.finish(into: &sink)
@@ -215,7 +218,7 @@ final class FileCleaner {
 
     private func cleanText(first: [UInt8], rest: ByteSource?, _ dst: AtomicOutput, _ input: String,
                            _ result: inout CleanedFile) throws(BatchError) {
-        var sink = TextSink(transform: options.transform, file: input)
+        var sink = TextSink(transform: replacer, file: input)
         var chunk = first
         do {
             while true {

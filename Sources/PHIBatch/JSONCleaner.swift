@@ -7,9 +7,9 @@ import PHIScrub
 public final class JSONCleaner {
     let rewriter: JSONRewriter
 
-    public init(scrubber: Scrubber, transform: any BatchTransform = TypedTokenTransform(),
+    public init(scrubber: Scrubber, replacer: any FindingReplacer = TypedTokenReplacer(),
                 lineCap: Int = StreamScanner.defaultLineCap) {
-        rewriter = JSONRewriter(values: ValueScanner(scrubber: scrubber, lineCap: lineCap), transform: transform)
+        rewriter = JSONRewriter(values: ValueScanner(scrubber: scrubber, lineCap: lineCap), transform: replacer)
     }
 
     /// The cleaned text and what was replaced. Throws `JSONSyntaxError` when `json` is not one JSON value, or

@@ -12,7 +12,7 @@ import PHITransform
 /// encoded again. A string that could not be scanned completely is replaced by `[WITHHELD]`.
 final class JSONRewriter {
     let values: ValueScanner
-    let transform: any BatchTransform
+    let transform: any FindingReplacer
     /// Input path for the transform's data context.
     var file = ""
     /// Counts since creation (the caller resets them per file).
@@ -31,7 +31,7 @@ final class JSONRewriter {
     /// Deepest JSON-inside-a-string nesting rewritten as JSON; deeper strings are scanned as text.
     static let maxNesting = 8
 
-    init(values: ValueScanner, transform: any BatchTransform) {
+    init(values: ValueScanner, transform: any FindingReplacer) {
         self.values = values
         self.transform = transform
     }

@@ -5,7 +5,7 @@ import PHITransform
 /// transform; a segment that could not be scanned completely is written as `[WITHHELD]` (line ending kept), as
 /// the filter does. Collects into a byte buffer the caller drains to the output file.
 struct TextSink: ScanSink {
-    let transform: any BatchTransform
+    let transform: any FindingReplacer
     let file: String
     var out: [UInt8] = []
     var counts = CleanCounts()

@@ -16,7 +16,8 @@ struct BatchCommand: ParsableCommand {
             it, a file argument under its base name), through a temporary name and a rename, mode 0600. JSON \
             (.json, .jsonl, .ndjson) is rewritten string by string, keys and shape unchanged; .log and .txt are \
             cleaned line by line as the filter does; .gz versions of all are read and written gzipped. A manifest in \
-            --out records finished inputs, so running the same command again skips them and finishes the rest.
+            --out records finished inputs, so running the same command again skips them and finishes the rest. \
+            --action, --config and the key options choose the operators as for the filter.
 
             Exit status: 0 when every file was cleaned (or was already); 2 when any file was not (unreadable, \
             binary, invalid JSON, too large, ...) or a string or line had to be withheld.
@@ -58,6 +59,10 @@ struct BatchCommand: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
 
+    @OptionGroup var transform: TransformOptions
+
+    @OptionGroup var keys: KeyOptions
+
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one file or directory to clean") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -75,6 +80,9 @@ struct BatchCommand: ParsableCommand {
         options.maxJSONBytes = maxJSONBytes
         options.lineCap = lineCap
         options.progress = !quiet && isatty(2) == 1
+        // The filter's operators and keys; keys are resolved before any output exists (fail closed).
+        let policy = try transform.policy()
+        options.transform = OperatorTransform(policy: policy, keys: policy.needsKeys ? try keys.load() : nil)
         let report = try reportPath.map { try OutputFiles.open($0) }
         let sink = ReportSink(output: report)
         let summary: BatchSummary

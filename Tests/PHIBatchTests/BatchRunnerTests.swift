@@ -22,6 +22,10 @@ final class RecordingObserver: BatchFileObserver, @unchecked Sendable {
 
 /// A transform that marks the entity and the value's length (as a stand-in for token or encrypt operators).
 struct LengthTransform: BatchTransform {
+    func makeReplacer() -> any FindingReplacer { LengthReplacer() }
+}
+
+final class LengthReplacer: FindingReplacer {
     func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>, file: String) -> [UInt8] {
         Array("<\(finding.entity):\(value.count)>".utf8)
     }

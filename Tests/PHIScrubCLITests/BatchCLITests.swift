@@ -214,6 +214,30 @@ let chatRecord = #"{"messages":[{"role":"user","content":"SSN 402-19-8877, call 
         #expect(Set(try s.tree("tree/clean").keys) == ["a.log", ".phiscrub-manifest.jsonl"])
     }
 
+    @Test func operatorsApplyAsInTheFilterAndNeedTheirKeys() throws {
+        let s = try Scratch()
+        defer { s.cleanup() }
+        let ring = s.path("keyring.json")
+        #expect(CLI.run(["keys", "init", "--keyring", ring], captureStdout: true).status == 0)
+        try s.put("in/a.jsonl", Array(#"{"ssn": "\u0034\u0030\u0032-19-8877", "n": 1}"#.utf8 + [0x0A]))
+        try s.put("in/b.log", Array("SSN 402-19-8877\n".utf8))
+        let r = CLI.run(["batch", s.path("in"), "--out", s.path("out"), "--action", "token", "--keyring", ring])
+        #expect(r.status == 0, "\(r.stderr)")
+        // The filter's token for the same value with the same key.
+        let filter = CLI.run(["--action", "token", "--keyring", ring, s.path("in/b.log"), "-o", s.path("filter.log")])
+        #expect(filter.status == 0)
+        let token = String(decoding: try s.read("filter.log"), as: UTF8.self)
+            .replacingOccurrences(of: "SSN ", with: "").replacingOccurrences(of: "\n", with: "")
+        #expect(token.hasPrefix("[SSN:tok:"))
+        #expect(try s.text("out/b.log") == "SSN \(token)\n")
+        #expect(try s.text("out/a.jsonl") == #"{"ssn": "\#(token)", "n": 1}"# + "\n")
+        // Without a usable key nothing is written.
+        let missing = CLI.run(["batch", s.path("in"), "--out", s.path("out2"), "--action", "encrypt",
+                               "--keyring", s.path("nowhere.json")])
+        #expect(missing.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: s.path("out2/b.log")))
+    }
+
     @Test func badArgumentsAreUsageErrors() throws {
         #expect(CLI.run(["batch", "--out", "/tmp/x"]).status == 2)
         #expect(CLI.run(["batch", "a", "--out", "/tmp/x", "--on-invalid", "maybe"]).stderr.contains("skip, text or fail"))
