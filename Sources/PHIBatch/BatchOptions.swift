@@ -11,7 +11,7 @@ public struct BatchOptions: Sendable {
     /// What to do with JSON that does not parse.
     public var onInvalid: InvalidJSONPolicy = .skip
     /// Largest `.json` document (decompressed) or JSON Lines record held in memory.
-    public var maxJSONBytes = 256 << 20
+    public var maxJSONBytes = 64 << 20
     /// Line cap of the line scanner (long lines and long string values are scanned in overlapping pieces).
     public var lineCap = 1 << 20
     /// Mode of the output files (the policy's; 0600 by default: cleaned files may still be sensitive).

@@ -48,7 +48,7 @@ struct BatchCommand: ParsableCommand {
 
     @Option(name: .customLong("max-json-size"), help: ArgumentHelp(
         "Largest .json document or JSON Lines record held in memory; larger ones fail with an error.", valueName: "bytes"))
-    var maxJSONBytes: Int = 256 << 20
+    var maxJSONBytes: Int = 64 << 20
 
     @Option(name: .customLong("line-cap"), help: ArgumentHelp(
         "Scan lines and string values longer than this many bytes in overlapping pieces.", valueName: "bytes"))

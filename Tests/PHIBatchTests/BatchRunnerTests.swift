@@ -31,6 +31,14 @@ final class LengthReplacer: FindingReplacer {
     }
 }
 
+extension URL {
+    /// Creates the parent directory and returns self.
+    func creatingParent() throws -> URL {
+        try FileManager.default.createDirectory(at: deletingLastPathComponent(), withIntermediateDirectories: true)
+        return self
+    }
+}
+
 func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-batch-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -71,6 +79,28 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(!manifest.contains("c.txt") && manifest.contains("a.jsonl"))
         let attrs = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("out/b.log").path)
         #expect(attrs[.posixPermissions] as? Int == 0o640)
+    }
+
+    @Test func aFileThatVanishesMidRunIsReportedAndTheRunContinues() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Largest first: big.log is cleaned first, and the observer then deletes small.log before it is opened.
+        try Data(("SSN 402-19-8877\n" + String(repeating: "x", count: 5000) + "\n").utf8).write(to: dir.appendingPathComponent("in/big.log", isDirectory: false).creatingParent())
+        try Data("SSN 402-19-8877\n".utf8).write(to: dir.appendingPathComponent("in/small.log"))
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("in/tiny.json"))
+        struct Deleter: BatchFileObserver {
+            let victim: URL
+            func fileCleaned(_ file: BatchFileReport) throws {
+                if file.input.hasSuffix("big.log") { try FileManager.default.removeItem(at: victim) }
+            }
+        }
+        var options = BatchOptions(outputDirectory: dir.appendingPathComponent("out").path, jobs: 1)
+        options.observer = Deleter(victim: dir.appendingPathComponent("in/small.log"))
+        let summary = try BatchRunner(scrubber: sharedScrubber, options: options).run(inputs: [dir.appendingPathComponent("in").path])
+        let small = try #require(summary.files.first { $0.input.hasSuffix("small.log") })
+        #expect(small.status == .failed && small.reason == "vanished")
+        #expect(summary.files.first { $0.input.hasSuffix("tiny.json") }?.status == .cleaned)
+        #expect(summary.failed == 1 && summary.cleaned == 2 && !summary.ok)
     }
 
     @Test func theSampleCorpusMeetsTheQualityBar() throws {
