@@ -99,7 +99,8 @@ public final class BatchRunner: @unchecked Sendable {
                 continue
             }
             do {
-                let result = try cleaner.clean(input: file.input, output: output, format: file.format, gzip: file.gzip)
+                let result = try cleaner.clean(input: file.input, output: output, format: file.format, gzip: file.gzip,
+                                               sizeHint: file.size)
                 report.counts = result.counts
                 report.bytesIn = result.bytesIn
                 report.bytesOut = result.bytesOut

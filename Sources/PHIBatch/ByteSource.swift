@@ -14,10 +14,12 @@ final class ByteSource {
     private var digest: SHA256
     private var inflater: Inflater?
     private var raw: [UInt8]
-    static let chunk = 256 * 1024
+    private let chunk: Int
+    static let maxChunk = 256 * 1024
 
-    /// Opens `path`; a file that is gone is `vanished`, any other failure `unreadable`.
-    init(path: String, gzip: Bool) throws(BatchError) {
+    /// Opens `path`; a file that is gone is `vanished`, any other failure `unreadable`. `sizeHint` (the size the
+    /// walk saw) keeps the read buffer small for small files.
+    init(path: String, gzip: Bool, sizeHint: Int = ByteSource.maxChunk) throws(BatchError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let e = errno
@@ -26,7 +28,8 @@ final class ByteSource {
         self.fd = fd
         self.path = path
         digest = SHA256()
-        raw = [UInt8](repeating: 0, count: ByteSource.chunk)
+        chunk = min(ByteSource.maxChunk, max(4096, (sizeHint + 4096) & ~4095))
+        raw = [UInt8](repeating: 0, count: chunk)
         if gzip {
             do { inflater = try Inflater() } catch {
                 close(fd)
@@ -44,7 +47,7 @@ final class ByteSource {
                 try inflater.inflate(into: &out, path: path)
                 return true
             }
-            let n = raw.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, ByteSource.chunk) }
+            let n = raw.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw BatchError(.unreadable, "\(path): read failed: \(String(cString: strerror(errno)))")

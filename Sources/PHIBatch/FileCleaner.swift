@@ -70,9 +70,10 @@ final class FileCleaner {
     }
 
     /// Cleans `input` into `output` (written atomically). Throws with nothing left under `output`'s name.
-    func clean(input: String, output: String, format: InputFormat, gzip: Bool) throws(BatchError) -> CleanedFile {
+    func clean(input: String, output: String, format: InputFormat, gzip: Bool,
+               sizeHint: Int = ByteSource.maxChunk) throws(BatchError) -> CleanedFile {
         do {
-            return try cleanFile(input: input, output: output, format: format, gzip: gzip)
+            return try cleanFile(input: input, output: output, format: format, gzip: gzip, sizeHint: sizeHint)
         } catch {
             // A failure mid-stream leaves the line scanner holding part of this file: start the next one afresh.
             textStream = scrubber.makeStreamScanner(lineCap: options.lineCap)
@@ -81,8 +82,9 @@ final class FileCleaner {
         }
     }
 
-    private func cleanFile(input: String, output: String, format: InputFormat, gzip: Bool) throws(BatchError) -> CleanedFile {
-        let src = try ByteSource(path: input, gzip: gzip)
+    private func cleanFile(input: String, output: String, format: InputFormat, gzip: Bool,
+                           sizeHint: Int) throws(BatchError) -> CleanedFile {
+        let src = try ByteSource(path: input, gzip: gzip, sizeHint: sizeHint)
         let dst = try AtomicOutput(path: output, mode: options.fileMode, gzip: gzip)
         rewriter.counts = CleanCounts()
         rewriter.file = input
