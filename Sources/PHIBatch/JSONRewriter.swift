@@ -151,7 +151,8 @@ private struct RewritePass: JSONVisitor {
     private(set) var changed = false
     var failure: (any Error)?
 
-    /// Open containers: whether an object, whether it describes a tool, and (arrays) the context its elements get.
+    /// Open containers: whether an object, whether it describes a tool (objects) or holds tool descriptions
+    /// (arrays under `tools`), and (arrays) the context its elements get.
     private var stack: [(isObject: Bool, toolLike: Bool, context: KeyContext?)] = []
     private var key: [UInt8] = []
 
@@ -183,7 +184,12 @@ private struct RewritePass: JSONVisitor {
     }
 
     mutating func beginObject(at offset: Int) {
-        let parentIsTool = stack.last?.isObject == true && JSONKeys.toolParents.contains(key)
+        let parentIsTool: Bool
+        if let top = stack.last {
+            parentIsTool = top.isObject ? JSONKeys.toolParents.contains(key) : top.toolLike
+        } else {
+            parentIsTool = false
+        }
         stack.append((true, toolLike[objects] || parentIsTool, nil))
         objects += 1
     }
@@ -192,7 +198,13 @@ private struct RewritePass: JSONVisitor {
 
     mutating func beginArray() {
         let context = valueContext()
-        stack.append((false, false, context))
+        let holdsTools: Bool
+        if let top = stack.last {
+            holdsTools = top.isObject ? JSONKeys.toolParents.contains(key) : top.toolLike
+        } else {
+            holdsTools = false
+        }
+        stack.append((false, holdsTools, context))
     }
 
     mutating func endArray() { stack.removeLast() }

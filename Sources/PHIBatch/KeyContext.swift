@@ -116,6 +116,9 @@ public struct KeyContext: Sendable, Equatable {
         ("zipcode", "ZIP: "), ("postalcode", "ZIP: "),
         ("ipaddress", "IP address: "), ("macaddress", "MAC address: "),
         ("address", "Address: "), ("street", "Address: "),
+        ("memberid", "Member ID: "), ("subscriberid", "Member ID: "), ("policynumber", "Member ID: "),
+        ("insuranceid", "Member ID: "), ("accountnumber", "Account number: "), ("routingnumber", "Routing number: "),
+        ("licensenumber", "License number: "), ("driverslicense", "License number: "), ("npinumber", "NPI: "),
         ("firstname", nameLabel), ("lastname", nameLabel), ("fullname", nameLabel), ("patientname", nameLabel),
         ("middlename", nameLabel), ("givenname", nameLabel), ("familyname", nameLabel), ("surname", nameLabel),
     ]

@@ -72,7 +72,7 @@ func sameShape(_ a: Any, _ b: Any) -> Bool {
             ("mrn", "00482913", "[MRN]"), ("phone", "6175550142", "[PHONE]"), ("home_phone", "6175550142", "[PHONE]"),
             ("email", "jane.roe@example.com", "[EMAIL]"), ("patient_name", "Jane Roe", "[NAME]"),
             ("first_name", "Maribel", "[NAME]"), ("name", "Alvar Quennel", "[NAME]"),
-            ("npi_2", "1689012064", "[NPI]"), ("zip", "02139", "[ZIP]"),
+            ("npi_2", "1689012064", "[NPI]"), ("zip", "02139", "[ZIP]"), ("insurance_member_id", "XJH448812", "[HEALTH_PLAN]"),
         ]
         for (key, value, token) in cases {
             let output = try clean(#"{"\#(key)": "\#(value)"}"#)
@@ -93,6 +93,8 @@ func sameShape(_ a: Any, _ b: Any) -> Bool {
         let input = #"{"content": [{"type": "tool_use", "id": "t1", "name": "Search", "input": {"q": "x"}}], "#
             + #""function": {"name": "Lookup", "arguments": "{}"}}"#
         #expect(try clean(input) == input)
+        let tools = #"{"tools": [{"name": "Search", "description": "Find records"}, [{"name": "Lookup"}]]}"#
+        #expect(try clean(tools) == tools)
         #expect(try clean(#"{"role": "user", "name": "Jane Roe"}"#) == #"{"role": "user", "name": "[NAME]"}"#)
     }
 
