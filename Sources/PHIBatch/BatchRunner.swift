@@ -128,7 +128,13 @@ public final class BatchRunner: @unchecked Sendable {
         while let e = readdir(d) {
             let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             if name == "." || name == ".." { continue }
-            names.append((name, e.pointee.d_type == UInt8(DT_DIR)))
+            var isDir = e.pointee.d_type == UInt8(DT_DIR)
+            if e.pointee.d_type == UInt8(DT_UNKNOWN) {
+                // Some file systems do not fill in d_type.
+                var st = stat()
+                isDir = lstat(dir + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+            }
+            names.append((name, isDir))
         }
         closedir(d)
         for (name, isDir) in names {
