@@ -20,8 +20,12 @@ final class AtomicOutput {
     /// Suffix of temporary files; a new run removes stale ones left by a killed run.
     static let tempSuffix = ".phiscrub-tmp"
 
-    init(path: String, mode: mode_t, gzip: Bool) throws(BatchError) {
+    /// Whether `commit` fsyncs the data before the rename (durable against a power loss, not only a killed run).
+    private let sync: Bool
+
+    init(path: String, mode: mode_t, gzip: Bool, sync: Bool = true) throws(BatchError) {
         self.path = path
+        self.sync = sync
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -54,7 +58,7 @@ final class AtomicOutput {
         try bytes.withUnsafeBufferPointer { (b) throws(BatchError) in try write(b) }
     }
 
-    /// Flushes, fsyncs and renames the file into place.
+    /// Flushes, fsyncs (unless told not to) and renames the file into place.
     func commit() throws(BatchError) {
         do {
             if let deflater { try deflater.deflate(UnsafeBufferPointer(start: nil, count: 0), finish: true, into: file) }
@@ -62,7 +66,7 @@ final class AtomicOutput {
         } catch { throw BatchError(.writeFailed, error.message) }
         var st = stat()
         if fstat(fd, &st) == 0 { bytesWritten = Int(st.st_size) }
-        guard fsync(fd) == 0 else { throw BatchError(.writeFailed, "\(path): fsync failed: \(String(cString: strerror(errno)))") }
+        guard !sync || fsync(fd) == 0 else { throw BatchError(.writeFailed, "\(path): fsync failed: \(String(cString: strerror(errno)))") }
         guard rename(tempPath, path) == 0 else {
             throw BatchError(.writeFailed, "\(path): rename failed: \(String(cString: strerror(errno)))")
         }

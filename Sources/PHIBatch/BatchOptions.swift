@@ -20,6 +20,9 @@ public struct BatchOptions: Sendable {
     public var transform: any BatchTransform = TypedTokenTransform()
     /// Told about every cleaned file (the audit log's seam); nil for none.
     public var observer: (any BatchFileObserver)?
+    /// fsync each output before renaming it into place. Without it a killed run still never leaves a partial file
+    /// under an output name (the rename is atomic), but a power loss may.
+    public var fsync = true
     /// Print a progress line on standard error (only sensible when it is a terminal).
     public var progress = false
 

@@ -54,6 +54,10 @@ struct BatchCommand: ParsableCommand {
         "Scan lines and string values longer than this many bytes in overlapping pieces.", valueName: "bytes"))
     var lineCap: Int = StreamScanner.defaultLineCap
 
+    @Flag(name: .customLong("no-fsync"), help: ArgumentHelp(
+        "Do not fsync each output before renaming it (faster on slow disks; a killed run still leaves no partial file, a power loss may)."))
+    var noFsync = false
+
     @Flag(name: .customLong("quiet"), help: "Do not print the per-file table and the progress line.")
     var quiet = false
 
@@ -79,6 +83,7 @@ struct BatchCommand: ParsableCommand {
         options.onInvalid = InvalidJSONPolicy(rawValue: onInvalid)!
         options.maxJSONBytes = maxJSONBytes
         options.lineCap = lineCap
+        options.fsync = !noFsync
         options.progress = !quiet && isatty(2) == 1
         // The filter's operators and keys; keys are resolved before any output exists (fail closed).
         let policy = try transform.policy()
