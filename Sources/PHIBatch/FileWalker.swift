@@ -21,6 +21,7 @@ struct FileWalker {
     var reports: [BatchFileReport] = []
     private var seenDirectories: Set<FileID> = []
     private var relatives: Set<String> = []
+    private var seenFiles: Set<FileID> = []
     private let exclude: FileID?
 
     struct FileID: Hashable { var dev: UInt64; var ino: UInt64 }
@@ -123,6 +124,10 @@ struct FileWalker {
         guard let (format, gzip) = InputFormat.of(name: relative) else {
             fail(path, relative: relative, "unsupported_type",
                  "\(path): not .json, .jsonl, .ndjson, .log or .txt (optionally .gz)", skip: true)
+            return
+        }
+        if !seenFiles.insert(FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))).inserted && relatives.contains(relative) {
+            fail(path, relative: relative, "duplicate", "\(path): already planned through another path", skip: true)
             return
         }
         guard relatives.insert(relative).inserted else {

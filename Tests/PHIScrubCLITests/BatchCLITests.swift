@@ -238,6 +238,19 @@ let chatRecord = #"{"messages":[{"role":"user","content":"SSN 402-19-8877, call 
         #expect(!FileManager.default.fileExists(atPath: s.path("out2/b.log")))
     }
 
+    @Test func theSameFileTwiceIsCleanedOnceAndTwoFilesForOneOutputAreAnError() throws {
+        let s = try Scratch()
+        defer { s.cleanup() }
+        let a = try s.put("a/x.log", Array("SSN 402-19-8877\n".utf8))
+        let b = try s.put("b/x.log", Array("nothing\n".utf8))
+        var r = CLI.run(["batch", a, a, "--out", s.path("out1"), "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try s.text("out1/x.log") == "SSN [SSN]\n")
+        r = CLI.run(["batch", a, b, "--out", s.path("out2"), "--quiet"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("another input already writes x.log"))
+    }
+
     @Test func badArgumentsAreUsageErrors() throws {
         #expect(CLI.run(["batch", "--out", "/tmp/x"]).status == 2)
         #expect(CLI.run(["batch", "a", "--out", "/tmp/x", "--on-invalid", "maybe"]).stderr.contains("skip, text or fail"))
