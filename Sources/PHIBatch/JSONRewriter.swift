@@ -91,7 +91,7 @@ final class JSONRewriter {
                 // Not JSON after all: scanned as text below.
             }
         }
-        let (findings, incomplete) = values.scan(d, label: context?.label)
+        let (findings, incomplete) = values.scan(d, label: context?.label(for: d))
         if incomplete {
             counts.withheld += 1
             var encoded: [UInt8] = []

@@ -7,11 +7,54 @@
 public struct KeyContext: Sendable, Equatable {
     /// The bytes scanned in front of the value (e.g. `SSN: `). Findings inside it are dropped.
     public var label: [UInt8]
+    /// For generic keys (`name`, `display_name`), which also name files, models and projects: the label applies
+    /// only to a value shaped like a person's full name (2 to 4 capitalised words, letters only).
+    public var personNameOnly = false
+
+    public init(label: [UInt8], personNameOnly: Bool = false) {
+        self.label = label
+        self.personNameOnly = personNameOnly
+    }
+
+    /// The label to scan `value` after, or nil when this context does not apply to it.
+    public func label(for value: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        if personNameOnly && !KeyContext.looksLikeFullName(value) { return nil }
+        return label
+    }
+
+    /// 2 to 4 words of letters (and `'`, `-`, a trailing `.` for initials), each starting with a capital, single
+    /// spaces between: "Jane Roe", "Ola K. Nygaard". Not "Report.pdf", "Sonnet", "gpt-4o mini".
+    static func looksLikeFullName(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard v.count >= 3, v.count <= 80 else { return false }
+        var words = 0
+        var atWordStart = true
+        var i = 0
+        while i < v.count {
+            let b = v[i]
+            if atWordStart {
+                guard b >= 0x41 && b <= 0x5A else { return false }
+                words += 1
+                atWordStart = false
+            } else if b == 0x20 {
+                guard v[i - 1] != 0x20 else { return false }
+                atWordStart = true
+            } else if b == UInt8(ascii: ".") {
+                // Only after a single capital (an initial), and then a space or the end.
+                guard i >= 1, v[i - 1] >= 0x41 && v[i - 1] <= 0x5A, i == 1 || v[i - 2] == 0x20,
+                      i + 1 == v.count || v[i + 1] == 0x20 else { return false }
+            } else if !((b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == UInt8(ascii: "'")
+                        || b == UInt8(ascii: "-")) {
+                return false
+            }
+            i += 1
+        }
+        return !atWordStart && (2...4).contains(words)
+    }
 
     /// The context for a normalised key, or nil.
     public static func forKey(normalized key: [UInt8]) -> KeyContext? {
         if key.isEmpty || key.count > 64 { return nil }
-        if let label = exactBytes[key] { return KeyContext(label: label) }
+        if let label = exactBytes[key] { return KeyContext(label: label, personNameOnly: genericNames.contains(key)) }
         // A numbered repeat (`npi_2`, `phone2`) has its base key's context.
         var k = key
         while let last = k.last, last >= 0x30 && last <= 0x39 { k.removeLast() }
@@ -53,6 +96,9 @@ public struct KeyContext: Sendable, Equatable {
     }
 
     static let nameLabel = "Name: "
+
+    /// Keys that name things as often as people.
+    static let genericNames: Set<[UInt8]> = [Array("name".utf8), Array("displayname".utf8)]
 
     /// Whole keys. Person names: a capitalised name after `Name:` is what the name-label rule finds.
     static let exact: [String: String] = {

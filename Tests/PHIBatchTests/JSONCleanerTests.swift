@@ -96,6 +96,13 @@ func sameShape(_ a: Any, _ b: Any) -> Bool {
         let tools = #"{"tools": [{"name": "Search", "description": "Find records"}, [{"name": "Lookup"}]]}"#
         #expect(try clean(tools) == tools)
         #expect(try clean(#"{"role": "user", "name": "Jane Roe"}"#) == #"{"role": "user", "name": "[NAME]"}"#)
+        // A bare `name` is a person's only when the value looks like a full name; specific keys need no such shape.
+        for thing in ["Report.pdf", "Sonnet", "Clinic North 2", "gpt-4o mini", "Q3 Planning"] {
+            let input = #"{"file": {"name": "\#(thing)"}}"#
+            #expect(try clean(input) == input, "\(thing)")
+        }
+        #expect(try clean(#"{"name": "Ola K. Nygaard"}"#) == #"{"name": "[NAME]"}"#)
+        #expect(try clean(#"{"first_name": "Maribel"}"#) == #"{"first_name": "[NAME]"}"#)
     }
 
     @Test func jsonInsideAStringIsRewrittenAsJSON() throws {
