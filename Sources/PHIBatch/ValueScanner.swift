@@ -1,5 +1,8 @@
 import PHIScan
 import PHIScrub
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Scans decoded string values, each on its own, optionally after a context label from its key. One per worker
 /// thread: it reuses one stream scanner (and its PCRE2 match data) for every value.
@@ -8,8 +11,11 @@ final class ValueScanner {
     private var buffer: [UInt8] = []
     private var sink = SegmentCollector()
 
+    let lineCap: Int
+
     init(scrubber: Scrubber, lineCap: Int) {
         stream = scrubber.makeStreamScanner(lineCap: lineCap)
+        self.lineCap = stream.lineCap
     }
 
     /// Findings in `value` (offsets into `value`, sorted, not overlapping) when scanned as `label` + `value`, and
@@ -18,8 +24,21 @@ final class ValueScanner {
         let prefix = label?.count ?? 0
         sink.findings.removeAll(keepingCapacity: true)
         sink.incomplete = false
-        let base = stream.bytesIn
-        if let label {
+        var base = stream.bytesIn
+        if prefix + value.count <= lineCap, value.isEmpty || memchr(value.baseAddress!, 0x0A, value.count) == nil {
+            // One line: scanned directly, as the stream scanner would scan it (most values are short).
+            base = 0
+            if let label {
+                buffer.removeAll(keepingCapacity: true)
+                buffer.append(contentsOf: label)
+                buffer.append(contentsOf: value)
+                buffer.withUnsafeBufferPointer {
+                    if stream.scanner.scan($0, base: 0, into: &sink.findings) != nil { sink.incomplete = true }
+                }
+            } else if stream.scanner.scan(value, base: 0, into: &sink.findings) != nil {
+                sink.incomplete = true
+            }
+        } else if let label {
             buffer.removeAll(keepingCapacity: true)
             buffer.append(contentsOf: label)
             buffer.append(contentsOf: value)
