@@ -20,9 +20,9 @@ public struct BatchOptions: Sendable {
     public var transform: any BatchTransform = TypedTokenTransform()
     /// Told about every cleaned file (the audit log's seam); nil for none.
     public var observer: (any BatchFileObserver)?
-    /// fsync each output before renaming it into place. Without it a killed run still never leaves a partial file
-    /// under an output name (the rename is atomic), but a power loss may.
-    public var fsync = true
+    /// When cleaned files reach the disk. A killed run never leaves a partial file under an output name in any
+    /// mode (the rename is atomic); the modes differ on a power loss.
+    public var sync: SyncMode = .grouped
     /// Print a progress line on standard error (only sensible when it is a terminal).
     public var progress = false
 
@@ -33,6 +33,18 @@ public struct BatchOptions: Sendable {
 
     /// All online cores.
     public static var defaultJobs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+/// When cleaned files reach the disk.
+public enum SyncMode: String, Sendable, CaseIterable {
+    /// Outputs are renamed without an fsync each; about once a second, and at the end, one `syncfs(2)` flushes
+    /// them, and only then are their manifest entries written. What the manifest records is durable, at the cost of
+    /// one flush per batch of files instead of one per file.
+    case grouped
+    /// fsync each output before its rename: every file durable on its own (about 3 ms per file on this VM).
+    case file
+    /// No flush: the page cache decides. After a power loss the manifest may list files whose data was lost.
+    case none
 }
 
 /// Receives one call per cleaned file, after its output is in place and before it is recorded in the manifest: the seam for

@@ -39,7 +39,8 @@ public final class BatchRunner: @unchecked Sendable {
 
         var walker = FileWalker(excluding: outDir)
         walker.walk(inputs)
-        let state = RunState(files: walker.files.sorted { $0.size > $1.size }, manifest: manifest, onFile: onFile)
+        let state = RunState(files: walker.files.sorted { $0.size > $1.size }, manifest: manifest, onFile: onFile,
+                             sync: options.sync, directoryFD: dirFD)
         for r in walker.reports { state.record(r, planned: false) }
 
         let progress = options.progress ? ProgressLine(totalFiles: walker.files.count,
@@ -60,7 +61,14 @@ public final class BatchRunner: @unchecked Sendable {
         }
 
         var summary = BatchSummary()
+        state.flushPending()
         summary.files = state.reports
+        if let error = state.manifestError {
+            var r = BatchFileReport(input: manifest.path, relative: Manifest.fileName, status: .failed)
+            r.reason = error.code.rawValue
+            r.message = error.message
+            summary.files.append(r)
+        }
         do { try manifest.compact() } catch {
             var r = BatchFileReport(input: manifest.path, relative: Manifest.fileName, status: .failed)
             r.reason = error.code.rawValue
@@ -160,10 +168,53 @@ final class RunState: @unchecked Sendable {
     private(set) var filesDone = 0
     private(set) var bytesDone = 0
 
-    init(files: [PlannedFile], manifest: Manifest, onFile: @escaping @Sendable (BatchFileReport) -> Void) {
+    private let sync: SyncMode
+    private let directoryFD: Int32
+    /// Grouped sync: entries of files renamed since the last flush, and whether a flush is running.
+    private var pending: [Manifest.Entry] = []
+    private var flushing = false
+    private var lastFlush = monotonicSeconds()
+    /// The first manifest write that failed (the files stay cleaned; a re-run redoes them).
+    private(set) var manifestError: BatchError?
+
+    init(files: [PlannedFile], manifest: Manifest, onFile: @escaping @Sendable (BatchFileReport) -> Void,
+         sync: SyncMode, directoryFD: Int32) {
         self.files = files
         self.manifest = manifest
         self.onFile = onFile
+        self.sync = sync
+        self.directoryFD = directoryFD
+    }
+
+    /// Grouped sync: flushes the file system and then records the pending entries. `force` waits for nothing:
+    /// at the end of the run every pending entry is recorded.
+    func flushPending(force: Bool = true) {
+        let batch: [Manifest.Entry]? = lock.withLock {
+            guard sync == .grouped, !pending.isEmpty, !flushing,
+                  force || monotonicSeconds() - lastFlush >= 1.0 else { return nil }
+            flushing = true
+            defer { pending.removeAll() }
+            return pending
+        }
+        guard let batch else { return }
+        // Outside the lock: the other worker keeps cleaning while the disk catches up.
+        let synced = syncfs(directoryFD) == 0
+        let failure = synced ? nil : String(cString: strerror(errno))
+        lock.withLock {
+            flushing = false
+            lastFlush = monotonicSeconds()
+            if let failure {
+                if manifestError == nil { manifestError = BatchError(.writeFailed, "\(manifest.path): syncfs failed: \(failure)") }
+                return
+            }
+            for entry in batch {
+                do { try manifest.append(entry) } catch {
+                    if manifestError == nil {
+                        manifestError = error as? BatchError ?? BatchError(.writeFailed, "\(manifest.path): append failed")
+                    }
+                }
+            }
+        }
     }
 
     func next() -> PlannedFile? {
@@ -211,7 +262,7 @@ final class RunState: @unchecked Sendable {
         lock.withLock {
             do {
                 try observer?.fileCleaned(report)
-                try manifest.append(entry)
+                if sync == .grouped { pending.append(entry) } else { try manifest.append(entry) }
             } catch let error as BatchError {
                 report.status = .failed
                 report.reason = error.code.rawValue
@@ -223,5 +274,6 @@ final class RunState: @unchecked Sendable {
             }
         }
         record(report)
+        flushPending(force: false)
     }
 }

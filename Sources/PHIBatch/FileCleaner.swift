@@ -85,7 +85,7 @@ final class FileCleaner {
     private func cleanFile(input: String, output: String, format: InputFormat, gzip: Bool,
                            sizeHint: Int) throws(BatchError) -> CleanedFile {
         let src = try ByteSource(path: input, gzip: gzip, sizeHint: sizeHint)
-        let dst = try AtomicOutput(path: output, mode: options.fileMode, gzip: gzip, sync: options.fsync)
+        let dst = try AtomicOutput(path: output, mode: options.fileMode, gzip: gzip, sync: options.sync == .file)
         rewriter.counts = CleanCounts()
         rewriter.file = input
         out.removeAll(keepingCapacity: true)

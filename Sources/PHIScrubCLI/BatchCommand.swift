@@ -54,9 +54,10 @@ struct BatchCommand: ParsableCommand {
         "Scan lines and string values longer than this many bytes in overlapping pieces.", valueName: "bytes"))
     var lineCap: Int = StreamScanner.defaultLineCap
 
-    @Flag(name: .customLong("no-fsync"), help: ArgumentHelp(
-        "Do not fsync each output before renaming it (faster on slow disks; a killed run still leaves no partial file, a power loss may)."))
-    var noFsync = false
+    @Option(name: .customLong("sync"), help: ArgumentHelp(
+        "When outputs reach the disk: grouped (one syncfs about every second before the manifest records them), file (fsync each before its rename) or none.",
+        valueName: "grouped|file|none"))
+    var sync: String = SyncMode.grouped.rawValue
 
     @Flag(name: .customLong("quiet"), help: "Do not print the per-file table and the progress line.")
     var quiet = false
@@ -73,6 +74,7 @@ struct BatchCommand: ParsableCommand {
         guard InvalidJSONPolicy(rawValue: onInvalid) != nil else {
             throw ValidationError("--on-invalid must be skip, text or fail")
         }
+        guard SyncMode(rawValue: sync) != nil else { throw ValidationError("--sync must be grouped, file or none") }
         guard maxJSONBytes >= 1024 else { throw ValidationError("--max-json-size must be at least 1024") }
         guard lineCap >= 1024 else { throw ValidationError("--line-cap must be at least 1024") }
     }
@@ -83,7 +85,7 @@ struct BatchCommand: ParsableCommand {
         options.onInvalid = InvalidJSONPolicy(rawValue: onInvalid)!
         options.maxJSONBytes = maxJSONBytes
         options.lineCap = lineCap
-        options.fsync = !noFsync
+        options.sync = SyncMode(rawValue: sync)!
         options.progress = !quiet && isatty(2) == 1
         // The filter's operators and keys; keys are resolved before any output exists (fail closed).
         let policy = try transform.policy()

@@ -41,8 +41,8 @@ import Testing
             let out = "killed\(n)"
             let p = Process()
             p.executableURL = Binary.url
-            // The rename alone protects against a killed process, with or without the fsync before it.
-            p.arguments = ["batch", s.path("in"), "--out", s.path(out), "--jobs", "2", "--quiet"] + (n == 1 ? ["--no-fsync"] : [])
+            // The rename alone protects against a killed process, whatever the sync mode.
+            p.arguments = ["batch", s.path("in"), "--out", s.path(out), "--jobs", "2", "--quiet"] + ["--sync", ["grouped", "none", "file"][n]]
             p.standardError = FileHandle.nullDevice
             try p.run()
             Thread.sleep(forTimeInterval: delay)
