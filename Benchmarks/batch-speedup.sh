@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Wall-clock speed-up of `phiscrub batch` with 2 jobs over 1, on a folder of many generated transcripts.
-#   bash Benchmarks/batch-speedup.sh [FILES] [ROUNDS]     (defaults: 1500 files, 3 rounds; EXTRA="--no-fsync")
+#   bash Benchmarks/batch-speedup.sh [FILES] [ROUNDS]     (defaults: 1500 files, 3 rounds; EXTRA="--sync file" to compare)
 # Generates the corpus once (corpora/generate_transcripts.py, seed 23) under /tmp, builds release unless
 # SKIP_BUILD=1, then alternates --jobs 1 and --jobs 2 into fresh output folders and prints each run and the
 # median speed-up. Also prints user+sys CPU seconds: on a shared machine the wall clock depends on the load.
