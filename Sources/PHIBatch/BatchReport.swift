@@ -105,6 +105,9 @@ public struct BatchSummary: Sendable {
         text += "\(bytesIn) bytes in \(JSONText.seconds(seconds)) s (\(JSONText.seconds(rate)) MB/s); "
         text += "findings: \(counts.summary())"
         if counts.withheld > 0 { text += "; withheld: \(counts.withheld)" }
+        if counts.numbersKept > 0 {
+            text += "\nwarning: \(counts.numbersKept) JSON number(s) under PHI keys look like PHI and were kept (only strings change)"
+        }
         return text + "\n"
     }
 }
@@ -113,7 +116,7 @@ extension CleanCounts {
     func jsonFields() -> [(String, String)] {
         [("findings", JSONText.counts(findingsByEntity)), ("findings_total", "\(findings)"),
          ("records", "\(records)"), ("strings", "\(strings)"), ("strings_changed", "\(stringsChanged)"),
-         ("withheld", "\(withheld)")]
+         ("withheld", "\(withheld)"), ("numbers_kept", "\(numbersKept)")]
     }
 
     /// `SSN=2 PHONE=1`, or `-`.

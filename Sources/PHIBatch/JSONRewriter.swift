@@ -60,6 +60,11 @@ final class JSONRewriter {
         return pass.changed
     }
 
+    /// Counts a number that scans as PHI after its key's label.
+    fileprivate func countNumber(_ number: UnsafeBufferPointer<UInt8>, context: KeyContext) {
+        if !values.scan(number, label: context.label(for: number)).findings.isEmpty { counts.numbersKept += 1 }
+    }
+
     /// The new content (escaped, without quotes) of the string at `raw`, or nil to keep it as it is.
     fileprivate func rewriteString(_ raw: UnsafeBufferPointer<UInt8>, hasEscapes: Bool, context: KeyContext?,
                                    depth: Int) throws -> [UInt8]? {
@@ -229,5 +234,11 @@ private struct RewritePass: JSONVisitor {
         changed = true
     }
 
-    mutating func scalar(_ range: Range<Int>) {}
+    mutating func scalar(_ range: Range<Int>) {
+        // Numbers cannot change without changing the type; one that looks like PHI under its key is counted.
+        let first = text[range.lowerBound]
+        guard first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39), range.count >= 2,
+              let context = valueContext() else { return }
+        rewriter.countNumber(UnsafeBufferPointer(rebasing: text[range]), context: context)
+    }
 }

@@ -120,6 +120,13 @@ func sameShape(_ a: Any, _ b: Any) -> Bool {
         #expect(inner["limit"] as? Int == 5)
     }
 
+    @Test func numbersAreKeptButCountedWhenTheyLookLikePHI() throws {
+        let input = #"{"ssn": 402198877, "phone": 6175550142, "limit": 402198877, "age": 30}"#
+        let (output, counts) = try JSONCleaner(scrubber: sharedScrubber).clean(Array(input.utf8))
+        #expect(output == Array(input.utf8))
+        #expect(counts.numbersKept == 2)
+    }
+
     @Test func countsAreReported() throws {
         let (_, counts) = try JSONCleaner(scrubber: sharedScrubber).clean(Array(
             #"{"a": "SSN 402-19-8877", "b": ["x", "DOB: 03/14/1961"], "c": "y"}"#.utf8))
