@@ -47,7 +47,7 @@ public final class BatchRunner: @unchecked Sendable {
                                                        totalBytes: walker.files.reduce(0) { $0 + $1.size },
                                                        state: state) : nil
         progress?.start()
-        let jobs = max(1, min(options.jobs, walker.files.count))
+        let jobs = max(1, min(options.jobs, walker.files.count, 256))
         let directory = outDir
         Threads.parallel(jobs) { [self] _ in work(state, outDir: directory) }
         progress?.stop()
