@@ -29,8 +29,8 @@ let package = Package(
         .target(name: "PHIScan", dependencies: [
             "CPCRE2", "CICUShim", "CScanKernels", .product(name: "Yams", package: "Yams"),
         ]),
-        // Crypto and (later) keys, audit, access and residency policy. Knows nothing of scanning.
-        .target(name: "PHICompliance", dependencies: ["COpenSSL"]),
+        // Crypto, keys, configuration, access (RBAC), audit log, residency and the controls check. Knows nothing of scanning.
+        .target(name: "PHICompliance", dependencies: ["COpenSSL", .product(name: "Yams", package: "Yams")]),
         // Operators and the writer that splices replacements into pass-through bytes.
         .target(name: "PHITransform", dependencies: [
             "PHIScan", "PHICompliance", .product(name: "Yams", package: "Yams"),

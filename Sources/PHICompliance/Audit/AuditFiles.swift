@@ -1,0 +1,78 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// File operations of the audit log: segment names, whole-file reads, complete writes.
+enum AuditFiles {
+    static let segmentPrefix = "audit-"
+    static let segmentSuffix = ".jsonl"
+    static let lockName = "audit.lock"
+
+    static func segmentName(_ index: Int) -> String {
+        let digits = String(index)
+        return segmentPrefix + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + segmentSuffix
+    }
+
+    static func segmentIndex(_ name: String) -> Int? {
+        guard name.hasPrefix(segmentPrefix), name.hasSuffix(segmentSuffix) else { return nil }
+        let digits = name.dropFirst(segmentPrefix.count).dropLast(segmentSuffix.count)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
+    }
+
+    /// Segment indices present in `directory`, ascending.
+    static func segments(in directory: String) -> [Int] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.compactMap(segmentIndex).sorted()
+    }
+
+    static func errno() -> String { String(cString: strerror(Glibc.errno)) }
+
+    /// The whole file, or nil when it does not exist or cannot be read.
+    static func read(_ path: String, from offset: Int = 0) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var pos = off_t(offset)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, pos) }
+            if n < 0 { if Glibc.errno == EINTR { continue }; return nil }
+            if n == 0 { break }
+            out.append(contentsOf: buffer[0..<n])
+            pos += off_t(n)
+        }
+        return out
+    }
+
+    static func size(_ path: String) -> Int? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : nil
+    }
+
+    /// Writes all of `bytes` (one `write` call for a record in practice; loops on short writes).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], name: String) throws(AuditError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if Glibc.errno == EINTR { continue }
+                throw AuditError(code: .io, message: "\(name): write failed: \(errno())")
+            }
+            offset += n
+        }
+    }
+
+    /// Writes `bytes` to `path` through a temporary file and a rename, so readers see the old or the new file.
+    static func replace(_ path: String, with bytes: [UInt8], sync: Bool) throws(AuditError) {
+        let tmp = path + ".tmp"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        if fd < 0 { throw AuditError(code: .io, message: "\(tmp): cannot create: \(errno())") }
+        defer { close(fd) }
+        try writeAll(fd, bytes, name: tmp)
+        if sync && fdatasync(fd) != 0 { throw AuditError(code: .io, message: "\(tmp): sync failed: \(errno())") }
+        if rename(tmp, path) != 0 { throw AuditError(code: .io, message: "\(path): rename failed: \(errno())") }
+    }
+}

@@ -1,0 +1,257 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `append` returns: where the record landed in the chain.
+public struct AuditReceipt: Sendable, Equatable {
+    public var seq: Int
+    public var hash: String
+    public var segment: String
+}
+
+/// The append-only, hash-chained, signed audit log: a directory of JSON Lines segments (`audit-000001.jsonl`, ...),
+/// a signed `HEAD` and a lock file.
+///
+/// Several processes (and threads) may append at once: every append holds an exclusive `flock` on `audit.lock`,
+/// reads the chain's end from `HEAD` (or, after a crash, from the segment's tail), writes one record with one
+/// `write(2)` on an `O_APPEND` descriptor, syncs per policy and rewrites `HEAD`. A torn last record left by a
+/// writer that was killed mid-append is sealed off (newline-terminated, then acknowledged by a signed
+/// `chain_recovery` record naming its offset, length and SHA-256), never silently continued.
+///
+/// Segments rotate by size or UTC day; the chain continues across them. New segments get the file system's
+/// append-only flag when the process may set it; the `segment_open` record says whether it worked.
+public final class AuditLog: @unchecked Sendable {
+    public let directory: String
+    public let settings: AuditSettings
+    let signingKey: [UInt8]
+    public let keyVersion: Int
+    let mutex = NSLock()
+    var lockFD: Int32 = -1
+    var segmentFD: Int32 = -1
+    var segmentFDIndex = 0
+    var unsynced = 0
+
+    /// Opens (creating when needed, mode 0700) the log directory of `settings`, signing with `signingKey` (the
+    /// audit subkey) of key version `keyVersion`.
+    public init(settings: AuditSettings, signingKey: [UInt8], keyVersion: Int) throws(AuditError) {
+        guard !signingKey.isEmpty else { throw AuditError(code: .key, message: "the audit signing key is empty") }
+        self.directory = settings.directory
+        self.settings = settings
+        self.signingKey = signingKey
+        self.keyVersion = keyVersion
+        var isDir: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) {
+            if mkdir(directory, 0o700) != 0 && Glibc.errno != EEXIST {
+                throw AuditError(code: .io, message: "\(directory): cannot create the audit directory: \(AuditFiles.errno())")
+            }
+        } else if !isDir.boolValue {
+            throw AuditError(code: .io, message: "\(directory): not a directory")
+        }
+        let lockPath = path(AuditFiles.lockName)
+        lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if lockFD < 0 { throw AuditError(code: .io, message: "\(lockPath): cannot open: \(AuditFiles.errno())") }
+    }
+
+    deinit {
+        if segmentFD >= 0 {
+            if unsynced > 0 { fdatasync(segmentFD) }
+            close(segmentFD)
+        }
+        if lockFD >= 0 { close(lockFD) }
+    }
+
+    func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+    /// Appends `event` and returns its place in the chain. Events the settings do not record are skipped (nil).
+    @discardableResult
+    public func append(_ event: AuditEvent, now: Date = Date()) throws(AuditError) -> AuditReceipt? {
+        guard settings.records(event.type) else { return nil }
+        mutex.lock()
+        defer { mutex.unlock() }
+        while flock(lockFD, LOCK_EX) != 0 {
+            if Glibc.errno != EINTR { throw AuditError(code: .io, message: "\(path(AuditFiles.lockName)): cannot lock: \(AuditFiles.errno())") }
+        }
+        defer { flock(lockFD, LOCK_UN) }
+        var state = try ChainState.load(directory: directory)
+        let timestamp = UTCTimestamp.format(now)
+        if let torn = state.torn {
+            try seal(torn, state: &state, timestamp: timestamp)
+        }
+        let day = String(timestamp.prefix(10))
+        if state.segment == 0 || state.end >= settings.maxSegmentBytes
+            || (settings.rotateDaily && !state.lastTimestamp.isEmpty && !state.lastTimestamp.hasPrefix(day)) {
+            try rotate(&state, timestamp: timestamp)
+        }
+        let receipt = try write(event, state: &state, timestamp: timestamp)
+        try finish(state: state, timestamp: timestamp)
+        return receipt
+    }
+
+    /// Forces every appended record to stable storage.
+    public func sync() throws(AuditError) {
+        mutex.lock()
+        defer { mutex.unlock() }
+        if segmentFD >= 0 && fdatasync(segmentFD) != 0 {
+            throw AuditError(code: .io, message: "\(AuditFiles.segmentName(segmentFDIndex)): sync failed: \(AuditFiles.errno())")
+        }
+        unsynced = 0
+    }
+
+    func descriptor(for index: Int) throws(AuditError) -> Int32 {
+        if segmentFD >= 0 && segmentFDIndex == index { return segmentFD }
+        if segmentFD >= 0 {
+            if unsynced > 0 { fdatasync(segmentFD) }
+            close(segmentFD)
+            segmentFD = -1
+        }
+        let p = path(AuditFiles.segmentName(index))
+        let fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        if fd < 0 { throw AuditError(code: .io, message: "\(p): cannot open for appending: \(AuditFiles.errno())") }
+        segmentFD = fd
+        segmentFDIndex = index
+        return fd
+    }
+
+    func write(_ event: AuditEvent, state: inout ChainState, timestamp: String) throws(AuditError) -> AuditReceipt {
+        let seq = state.seq + 1
+        let (line, hash) = AuditRecordFormat.encode(
+            event, seq: seq, timestamp: timestamp, keyVersion: keyVersion,
+            prev: settings.chainHashing ? state.hash : nil, key: settings.hmacSigning ? signingKey : nil)
+        let fd = try descriptor(for: state.segment)
+        try AuditFiles.writeAll(fd, line, name: AuditFiles.segmentName(state.segment))
+        state.seq = seq
+        state.hash = hash
+        state.end += line.count
+        state.lastTimestamp = timestamp
+        unsynced += 1
+        return AuditReceipt(seq: seq, hash: hash, segment: AuditFiles.segmentName(state.segment))
+    }
+
+    func finish(state: ChainState, timestamp: String) throws(AuditError) {
+        let always = settings.sync == .always
+        if always || (settings.sync == .periodic && unsynced >= settings.syncEvery) {
+            if fdatasync(segmentFD) != 0 {
+                throw AuditError(code: .io, message: "\(AuditFiles.segmentName(state.segment)): sync failed: \(AuditFiles.errno())")
+            }
+            unsynced = 0
+        }
+        let head = AuditHead(seq: state.seq, hash: state.hash, segment: state.segment, end: state.end,
+                             timestamp: timestamp, keyVersion: keyVersion, retentionYears: settings.retentionYears)
+        try AuditFiles.replace(path(AuditHead.fileName), with: head.encode(key: settings.hmacSigning ? signingKey : nil),
+                               sync: always)
+    }
+
+    /// Starts the next segment and writes its `segment_open` record.
+    func rotate(_ state: inout ChainState, timestamp: String) throws(AuditError) {
+        let previous = state.segment
+        state.segment += 1
+        state.end = 0
+        let name = AuditFiles.segmentName(state.segment)
+        let fd = try descriptor(for: state.segment)
+        var details: [String: AuditValue] = [
+            "segment": .string(name), "retention_years": .int(settings.retentionYears),
+        ]
+        if previous > 0 { details["previous_segment"] = .string(AuditFiles.segmentName(previous)) }
+        if settings.osAppendOnly {
+            let failure = AppendOnlyFlag.set(fd: fd)
+            details["append_only_os"] = .bool(failure == nil)
+            if let failure { details["append_only_error"] = .string(failure) }
+        } else {
+            details["append_only_os"] = .bool(false)
+            details["append_only_error"] = "disabled by audit.storage.os_append_only"
+        }
+        _ = try write(AuditEvent(type: .segmentOpen, agent: "phiscrub", resource: name, action: "open",
+                                 details: details), state: &state, timestamp: timestamp)
+    }
+
+    /// Terminates a torn record with a newline and acknowledges it in a signed record, so the chain continues
+    /// without hiding the damage.
+    func seal(_ torn: ChainState.Torn, state: inout ChainState, timestamp: String) throws(AuditError) {
+        let fd = try descriptor(for: torn.segment)
+        try AuditFiles.writeAll(fd, [0x0A], name: AuditFiles.segmentName(torn.segment))
+        state.end += 1
+        state.torn = nil
+        _ = try write(AuditEvent(type: .chainRecovery, agent: "phiscrub", resource: AuditFiles.segmentName(torn.segment),
+                                 action: "seal_torn_record", outcome: "recovered",
+                                 details: ["torn_offset": .int(torn.offset), "torn_length": .int(torn.length),
+                                           "torn_sha256": .string(torn.sha256),
+                                           "trigger": .string(BreachTrigger.auditChainBreak.rawValue)]),
+                      state: &state, timestamp: timestamp)
+    }
+}
+
+/// Where the chain ends: the last complete record's sequence number, hash and time, the segment and offset to
+/// append at, and a torn trailing record if one was found.
+struct ChainState {
+    struct Torn: Equatable {
+        var segment: Int
+        var offset: Int
+        var length: Int
+        var sha256: String
+    }
+
+    var segment = 0
+    var end = 0
+    var seq = 0
+    var hash = AuditRecordFormat.zeroHash
+    var lastTimestamp = ""
+    var torn: Torn?
+
+    /// From `HEAD` when it matches the files (the common case: two `stat`s), otherwise by reading the newest
+    /// segment's tail (after a crash between the record and the head update, or without a head).
+    static func load(directory: String) throws(AuditError) -> ChainState {
+        func path(_ n: String) -> String { (directory as NSString).appendingPathComponent(n) }
+        let head = AuditFiles.read(path(AuditHead.fileName)).flatMap(AuditHead.decode)?.head
+        if let head, AuditFiles.size(path(AuditFiles.segmentName(head.segment))) == head.end,
+           AuditFiles.size(path(AuditFiles.segmentName(head.segment + 1))) == nil {
+            return ChainState(segment: head.segment, end: head.end, seq: head.seq, hash: head.hash,
+                              lastTimestamp: head.timestamp)
+        }
+        let segments = AuditFiles.segments(in: directory)
+        guard let newest = segments.last else { return ChainState() }
+        var state = ChainState()
+        state.segment = newest
+        // Walk back to the newest segment holding a complete record.
+        for index in segments.reversed() {
+            let start = (head?.segment == index && head!.end <= (AuditFiles.size(path(AuditFiles.segmentName(index))) ?? 0)) ? head!.end : 0
+            guard let bytes = AuditFiles.read(path(AuditFiles.segmentName(index)), from: start) else {
+                throw AuditError(code: .io, message: "\(AuditFiles.segmentName(index)): cannot read")
+            }
+            if index == newest {
+                state.end = start + bytes.count
+                if let last = bytes.last, last != 0x0A {
+                    let cut = (bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+                    state.torn = Torn(segment: index, offset: start + cut, length: bytes.count - cut,
+                                      sha256: Hex.encode(SHA256.hash(bytes[cut...])))
+                }
+            }
+            if let record = lastRecord(in: bytes) {
+                state.seq = record.seq
+                state.hash = record.hash
+                state.lastTimestamp = record.timestamp
+                return state
+            }
+            if start > 0, let head, head.segment == index {
+                state.seq = head.seq
+                state.hash = head.hash
+                state.lastTimestamp = head.timestamp
+                return state
+            }
+        }
+        return state
+    }
+
+    /// The last line of `bytes` that parses as a record.
+    static func lastRecord(in bytes: [UInt8]) -> AuditRecordFormat.Parsed? {
+        var end = bytes.count
+        if let last = bytes.last, last != 0x0A { end = (bytes.lastIndex(of: 0x0A) ?? -1) + 1 }
+        while end > 0 {
+            let lineEnd = end - 1  // at the newline
+            let lineStart = (bytes[..<lineEnd].lastIndex(of: 0x0A) ?? -1) + 1
+            if let p = AuditRecordFormat.parse(bytes[lineStart..<lineEnd]) { return p }
+            end = lineStart
+        }
+        return nil
+    }
+}
