@@ -34,15 +34,16 @@ public struct PhiScrubCommand: ParsableCommand {
               --on-expired-key <x>    warn (default) or refuse when it is older.
 
             Other commands: scan (findings as JSONL or SARIF), rules (test and list packs), batch (clean stored \
-            transcripts and logs into a directory), keys (init, rotate, \
-            list), reveal (decrypt encrypt tokens for an allowed role).
+            transcripts and logs into a directory), keys (init, rotate, list), reveal (decrypt encrypt tokens for an \
+            allowed role), init (example phiscrub.yaml), check-config (SOC 2 / HIPAA controls), audit (verify or \
+            append to the audit log).
 
             Exit status: 0 ok; 1 findings (scan only); 2 error, or input withheld because it could not be scanned \
             completely. A closed output pipe ends the run quietly with status 0.
             """,
         version: PhiScrubVersion.current,
         subcommands: [RedactCommand.self, ScanCommand.self, RulesCommand.self, KeysCommand.self, RevealCommand.self,
-                      EvalCommand.self, BatchCommand.self],
+                      EvalCommand.self, BatchCommand.self, InitCommand.self, CheckConfigCommand.self, AuditCommand.self],
         defaultSubcommand: RedactCommand.self
     )
 

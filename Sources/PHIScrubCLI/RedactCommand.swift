@@ -58,6 +58,11 @@ struct RedactCommand: ParsableCommand {
 
     @OptionGroup var keys: KeyOptions
 
+    @Option(name: .customLong("role"), help: ArgumentHelp(
+        "Show each entity as this role of --config may see it (clear, token, masked or redacted); an unknown role sees everything redacted.",
+        valueName: "name"))
+    var role: String?
+
     func validate() throws {
         guard lineCap >= 1024 else { throw ValidationError("--line-cap must be at least 1024") }
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1...256") }
@@ -66,10 +71,17 @@ struct RedactCommand: ParsableCommand {
     func run() throws {
         let scrubber = try rules.makeScrubber()
         // Keys are resolved before any output exists: a missing or refused key writes nothing (fail closed).
-        let policy = try transform.policy()
+        let compliance = try FilterCompliance.make(configPath: transform.configPath, role: role, keys: keys)
+        let policy = try compliance?.policy(base: try transform.policy(), ruleSet: scrubber.ruleSet) ?? transform.policy()
         let provider = policy.needsKeys ? try keys.load() : nil
         let transformer: Transformer
-        do { transformer = try Transformer(policy: policy, keys: provider) } catch { throw CLIError(error.message) }
+        do { transformer = try Transformer(policy: policy, keys: provider) } catch {
+            if compliance?.encryptionFailed(error.message) == true {
+                printError("phiscrub: " + error.message)
+                throw ExitCode(ExitStatus.breach)
+            }
+            throw CLIError(error.message)
+        }
         let replacement = ReplacementPolicy.using(transformer)
         let output = try OutputFiles.open(outputPath)
         let findings = try findingsPath.map { FindingsJSONLWriter(output: try OutputFiles.open($0), fingerprinter: try Fingerprinter.random()) }
@@ -98,11 +110,21 @@ struct RedactCommand: ParsableCommand {
                     var sink = RedactingSink(output: output, observer: findings, policy: replacement, lineBuffered: lineBuffered)
                     let explainer = explain ? Explainer(ruleSet: scrubber.ruleSet) : nil
                     findings.explanations = explainer?.buffer
-                    try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
+                    if let compliance {
+                        try compliance.pump(&sink, input: input) {
+                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: explainer)
+                        }
+                    } else {
+                        try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
+                    }
                     totals.merge(sink.stats)
                 } else {
                     var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement, lineBuffered: lineBuffered)
-                    try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+                    if let compliance {
+                        try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer) }
+                    } else {
+                        try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+                    }
                     totals.merge(sink.stats)
                 }
             }
@@ -117,6 +139,10 @@ struct RedactCommand: ParsableCommand {
         } catch let error as TransformError {
             // Encryption failed mid-stream: the segment holding the finding was not written (fail closed).
             try? output.flush()
+            if compliance?.encryptionFailed(error.message) == true {
+                printError("phiscrub: " + error.message + "; output stops before the affected line")
+                throw ExitCode(ExitStatus.breach)
+            }
             throw CLIError(error.message + "; output stops before the affected line")
         }
         if totals.withheld > 0 {

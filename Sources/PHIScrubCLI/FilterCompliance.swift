@@ -1,0 +1,119 @@
+import Foundation
+import PHICompliance
+import PHIScan
+import PHIScrub
+import PHITransform
+
+/// The compliance side of the filter when `--config` is given: the role's view of each entity (`--role`), one
+/// `scan` audit record per line batch with counts per entity, audited denials and breach alerts.
+final class FilterCompliance {
+    let config: PHIScrubConfig
+    let audit: AuditLog?
+    let alerter: BreachAlerter
+    let role: String?
+    let user: String
+    /// Bytes of input per `scan` record (records close at the first line end past this many bytes).
+    static let batchBytes = 256 * 1024
+
+    init(config: PHIScrubConfig, audit: AuditLog?, role: String?) {
+        self.config = config
+        self.audit = audit
+        self.alerter = BreachAlerter(settings: config.compliance, audit: audit)
+        self.role = role
+        self.user = ProcessInfo.processInfo.environment["USER"] ?? ""
+    }
+
+    /// Loads the configuration and, when auditing is on, its log (keys from `--keyring`, the configuration or the
+    /// environment). Nil without `--config`.
+    static func make(configPath: String?, role: String?, keys: KeyOptions) throws -> FilterCompliance? {
+        guard let configPath else {
+            if role != nil { throw CLIError("--role needs --config (the roles live in phiscrub.yaml)") }
+            return nil
+        }
+        let config = try ComplianceSupport.loadConfig(configPath)
+        var log: AuditLog?
+        if config.audit.enabled {
+            let provider = try ComplianceSupport.keys(keys, config: config)
+            log = try ComplianceSupport.openAudit(config, keys: provider)
+        }
+        return FilterCompliance(config: config, audit: log, role: role)
+    }
+
+    /// `base` narrowed to what the role may see. An unknown role sees everything redacted, and the denial is audited.
+    func policy(base: TransformPolicy, ruleSet: RuleSet) throws -> TransformPolicy {
+        guard let role else { return base }
+        let access = AccessPolicy(config: config)
+        if config.role(named: role) == nil {
+            try record(AuditEvent(type: .accessDenied, agent: "phiscrub-filter", user: user, role: role, resource: "filter",
+                                  action: "read_phi", outcome: "denied", details: ["reason": "unknown_role"]))
+        }
+        return RoleTransformPolicy.policy(base: base, role: role, access: access, ruleSet: ruleSet)
+    }
+
+    func record(_ event: AuditEvent) throws {
+        guard let audit else { return }
+        do { try audit.append(event) } catch { throw CLIError("audit log: \(error.message); stopping (fail closed)") }
+    }
+
+    /// Raises an encryption-failure alert; returns true when one was raised (the run then exits with the breach status).
+    func encryptionFailed(_ message: String) -> Bool {
+        var problems: [String] = []
+        let raised = alerter.raise(BreachAlert(trigger: .encryptionFailure, resource: "filter", message: message),
+                                   agent: "phiscrub-filter", user: user, role: role, problems: &problems)
+        for p in problems { printError("phiscrub: " + p) }
+        return raised != nil
+    }
+
+    /// Runs `pump` over `sink`, wrapped so each line batch is audited when a log is open.
+    func pump<S: ScanSink>(_ sink: inout S, input: String, body: (inout AuditingSink<S>) throws -> Void) throws {
+        var wrapped = AuditingSink(inner: sink, compliance: self, input: input)
+        defer { sink = wrapped.inner }
+        try body(&wrapped)
+        try wrapped.closeBatch()
+    }
+}
+
+/// Forwards segments to the real sink and appends one `scan` record per batch of lines: bytes, lines, findings per
+/// entity and withheld segments. Never values.
+struct AuditingSink<Inner: ScanSink>: ScanSink {
+    var inner: Inner
+    let compliance: FilterCompliance
+    let input: String
+    var bytes = 0
+    var lines = 0
+    var withheld = 0
+    var batch = 0
+    var byEntity: [String: Int] = [:]
+
+    init(inner: Inner, compliance: FilterCompliance, input: String) {
+        self.inner = inner
+        self.compliance = compliance
+        self.input = input
+    }
+
+    mutating func segment(_ segment: UnsafeBufferPointer<UInt8>, offset: Int, findings: [Finding], incident: ScanIncident?) throws {
+        try inner.segment(segment, offset: offset, findings: findings, incident: incident)
+        bytes += segment.count
+        if incident != nil { withheld += 1 }
+        for f in findings { byEntity[f.entity, default: 0] += 1 }
+        if segment.last == 0x0A {
+            lines += 1
+            if bytes >= FilterCompliance.batchBytes { try closeBatch() }
+        }
+    }
+
+    mutating func closeBatch() throws {
+        guard bytes > 0 else { return }
+        batch += 1
+        let total = byEntity.values.reduce(0, +)
+        try compliance.record(AuditEvent(
+            type: .scan, agent: "phiscrub-filter", user: compliance.user, role: compliance.role, resource: input,
+            action: "redact", phi: total > 0, outcome: withheld > 0 ? "withheld" : "ok",
+            details: ["batch": .int(batch), "bytes": .int(bytes), "segments": .int(lines), "findings": .int(total),
+                      "by_entity": .object(byEntity.mapValues(AuditValue.int)), "withheld": .int(withheld)]))
+        bytes = 0
+        lines = 0
+        withheld = 0
+        byEntity.removeAll(keepingCapacity: true)
+    }
+}
