@@ -46,6 +46,8 @@ let package = Package(
             "PHIScrub", "PHIEval", "PHIBatch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "phiscrub", dependencies: ["PHIScrubCLI"]),
+        // A small agent host around the compliance middleware (swift run AgentHost).
+        .executableTarget(name: "AgentHost", dependencies: ["PHIScrub", "PHICompliance", "PHITransform"], path: "Examples/AgentHost"),
 
         .testTarget(name: "PHIScanTests", dependencies: ["PHIScan"]),
         .testTarget(name: "PHIComplianceTests", dependencies: ["PHICompliance"], exclude: ["Wycheproof"]),

@@ -255,3 +255,11 @@ struct ChainState {
         return nil
     }
 }
+
+extension AuditLog {
+    /// A keyed fingerprinter for audit details, derived from the audit subkey: the same value gives the same
+    /// fingerprint across records signed with one key version, and the fingerprint reveals nothing without the key.
+    public func fingerprinter() throws(CryptoError) -> Fingerprinter {
+        try Fingerprinter(key: HKDFSHA256.derive(ikm: signingKey, salt: [], info: Array("phiscrub/audit-fingerprint".utf8), length: 32))
+    }
+}

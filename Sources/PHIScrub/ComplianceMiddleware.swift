@@ -1,0 +1,306 @@
+import Foundation
+import PHICompliance
+import PHIScan
+import PHITransform
+
+/// Who is acting: the role (from `roles:`), the agent and the user it acts for.
+public struct CallContext: Sendable, Hashable {
+    public var role: String
+    public var agent: String
+    public var user: String
+
+    public init(role: String, agent: String, user: String) {
+        self.role = role
+        self.agent = agent
+        self.user = user
+    }
+}
+
+/// What the middleware decided about one call, and the text that may go on.
+public struct MiddlewareResult: Sendable {
+    /// The call may proceed with `text`.
+    public var allowed: Bool
+    /// The transformed text (nil when blocked: nothing may be sent).
+    public var text: String?
+    /// Why the call was blocked (no PHI in it).
+    public var reason: String?
+    /// Findings per entity in the original text.
+    public var findings: [String: Int]
+    /// Breach alerts this call raised.
+    public var alerts: [BreachAlert]
+    /// The audit record of the call (nil when auditing is off or the event type is not recorded).
+    public var receipt: AuditReceipt?
+}
+
+/// Operators for the transform step: given the text, its findings and the policy for the caller's role, the
+/// replacement text. The default uses PHITransform's `Transformer` (redact, mask, token, encrypt, shift,
+/// generalize, keep); hosts may plug in their own.
+public protocol MiddlewareTransform: Sendable {
+    func apply(_ bytes: [UInt8], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8]
+}
+
+/// The PHITransform operators, with keys from a key provider.
+public struct OperatorTransform: MiddlewareTransform {
+    public let keys: (any KeyProvider)?
+    public init(keys: (any KeyProvider)?) { self.keys = keys }
+
+    public func apply(_ bytes: [UInt8], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8] {
+        let transformer = try Transformer(policy: policy, keys: policy.needsKeys ? keys : nil)
+        return try scrubber.transform(bytes, with: transformer).output
+    }
+}
+
+/// The one call agent hosts make around every tool call, tool output, model call and memory write: the steps of
+/// `compliance.middleware_order` (RBAC check, residency and BAA check, scan, transform for the role, audit
+/// record), with denials audited and breach triggers raised.
+///
+/// Fails closed: when a step cannot complete (audit log unwritable, operator or key failure), the call is blocked
+/// and no text is returned.
+public final class ComplianceMiddleware: @unchecked Sendable {
+    public let config: PHIScrubConfig
+    public let scrubber: Scrubber
+    public let access: AccessPolicy
+    public let residency: ResidencyPolicy
+    let audit: AuditLog?
+    let alerter: BreachAlerter
+    let transform: any MiddlewareTransform
+    let basePolicy: TransformPolicy
+    let fingerprinter: Fingerprinter?
+    let categories: [String: String]
+    let mutex = NSLock()
+    var sessions: [CallContext: SessionUsage] = [:]
+
+    /// `basePolicy` holds the operator parameters (mask length, context, subject); the role decides each entity's
+    /// operator. `audit` nil turns auditing off (the controls check will say so).
+    public init(config: PHIScrubConfig, scrubber: Scrubber, audit: AuditLog?, transform: any MiddlewareTransform,
+                basePolicy: TransformPolicy = TransformPolicy()) {
+        self.config = config
+        self.scrubber = scrubber
+        self.access = AccessPolicy(config: config)
+        self.residency = ResidencyPolicy(settings: config.residency)
+        self.audit = audit
+        self.alerter = BreachAlerter(settings: config.compliance, audit: audit)
+        self.transform = transform
+        self.basePolicy = basePolicy
+        self.fingerprinter = try? audit?.fingerprinter()
+        var categories: [String: String] = [:]
+        for r in scrubber.ruleSet.rules where categories[r.rule.entity] == nil {
+            categories[r.rule.entity] = r.rule.category.rawValue
+        }
+        self.categories = categories
+    }
+
+    /// Before a tool runs: may the role call it, may its input go where the tool stores it, and what of the
+    /// input's PHI may the tool see.
+    public func toolCall(_ ctx: CallContext, tool: String, input: String, region: String? = nil,
+                         category: DataCategory = .toolOutputs) -> MiddlewareResult {
+        run(ctx, event: .toolCall, resource: tool, action: "call", text: input) { step, scan in
+            switch step {
+            case .rbac:
+                return self.gate(ctx, self.access.mayCallTool(role: ctx.role, tool: tool), tokens: input.utf8.count / 4,
+                                 toolCall: true, resource: tool, scan: scan)
+            case .residency:
+                guard let region else { return nil }
+                return self.residencyGate(ctx, self.residency.checkWrite(category: category, region: region), resource: tool)
+            default: return nil
+            }
+        }
+    }
+
+    /// After a tool ran: its output, transformed for the role before the model or memory sees it.
+    public func toolOutput(_ ctx: CallContext, tool: String, output: String) -> MiddlewareResult {
+        run(ctx, event: .toolCall, resource: tool, action: "output", text: output) { step, scan in
+            step == .rbac ? self.gate(ctx, self.known(ctx.role), tokens: output.utf8.count / 4, toolCall: false,
+                                      resource: tool, scan: scan) : nil
+        }
+    }
+
+    /// Before a prompt goes to an inference provider: the provider's region and BAA, then the prompt transformed
+    /// for the role (and fully redacted when the provider has no BAA and the policy says redact).
+    public func modelCall(_ ctx: CallContext, provider: String, prompt: String) -> MiddlewareResult {
+        run(ctx, event: .modelInvocation, resource: provider, action: "invoke", text: prompt) { step, scan in
+            switch step {
+            case .rbac:
+                return self.gate(ctx, self.known(ctx.role), tokens: prompt.utf8.count / 4, toolCall: false,
+                                 resource: provider, scan: scan)
+            case .residency:
+                return self.residencyGate(ctx, self.residency.checkModelCall(provider: provider, containsPHI: !scan().isEmpty),
+                                          resource: provider)
+            default: return nil
+            }
+        }
+    }
+
+    /// Before agent memory or conversation history is written to `region`.
+    public func memoryWrite(_ ctx: CallContext, region: String, text: String,
+                            category: DataCategory = .agentMemory) -> MiddlewareResult {
+        run(ctx, event: .memoryAccess, resource: category.rawValue, action: "write", text: text) { step, scan in
+            switch step {
+            case .rbac:
+                // Writing PHI needs write_phi; text without PHI needs only a known role.
+                let decision = scan().isEmpty ? self.known(ctx.role) : self.access.check(role: ctx.role, permission: .writePHI)
+                return self.gate(ctx, decision, tokens: 0, toolCall: false, resource: category.rawValue, scan: scan)
+            case .residency:
+                return self.residencyGate(ctx, self.residency.checkWrite(category: category, region: region), resource: category.rawValue)
+            default: return nil
+            }
+        }
+    }
+
+    // MARK: - steps
+
+    /// What a gate step says: stop with a reason, or go on (possibly forcing full redaction).
+    enum Gate {
+        case stop(String)
+        case redactAll(String)
+    }
+
+    func known(_ role: String) -> AccessDecision {
+        access.roles[role] == nil ? .denied(.unknownRole, "unknown role '\(role)'") : .allowed
+    }
+
+    func gate(_ ctx: CallContext, _ decision: AccessDecision, tokens: Int, toolCall: Bool, resource: String,
+              scan: () -> [Finding]) -> Gate? {
+        var decision = decision
+        if decision.isAllowed, let role = access.roles[ctx.role] {
+            mutex.lock()
+            var usage = sessions[ctx] ?? SessionUsage()
+            decision = usage.check(role.limits, role: ctx.role, addingTokens: tokens, toolCall: toolCall)
+            if decision.isAllowed {
+                usage.tokens += tokens
+                if toolCall { usage.toolCalls += 1 }
+                sessions[ctx] = usage
+            }
+            mutex.unlock()
+        }
+        guard let denial = decision.denial else { return nil }
+        let findings = scan()
+        var details: [String: AuditValue] = ["reason": .string(denial.rawValue), "message": .string(decision.message)]
+        details.merge(counts(findings, bytes: nil)) { a, _ in a }
+        pendingRecords.append(AuditEvent(type: .accessDenied, agent: ctx.agent, user: ctx.user, role: ctx.role,
+                                         resource: resource, action: "deny", phi: !findings.isEmpty, outcome: "denied",
+                                         details: details))
+        if !findings.isEmpty {
+            pendingAlerts.append(BreachAlert(trigger: .unauthorizedPHIAccess, resource: resource,
+                                             message: "\(decision.message) with PHI in the request", details: details))
+        }
+        return .stop(decision.message)
+    }
+
+    func residencyGate(_ ctx: CallContext, _ d: ResidencyDecision, resource: String) -> Gate? {
+        switch d.action {
+        case .allow: return nil
+        case .redactFirst: return .redactAll(d.reason)
+        case .allowLogged:
+            pendingRecords.append(AuditEvent(type: .residencyViolation, agent: ctx.agent, user: ctx.user, role: ctx.role,
+                                             resource: resource, action: "check", outcome: "logged",
+                                             details: ["reason": .string(d.reason)]))
+            return nil
+        case .block:
+            pendingRecords.append(AuditEvent(type: .residencyViolation, agent: ctx.agent, user: ctx.user, role: ctx.role,
+                                             resource: resource, action: "check", outcome: "blocked",
+                                             details: ["reason": .string(d.reason)]))
+            pendingAlerts.append(BreachAlert(trigger: .residencyViolation, resource: resource, message: d.reason))
+            return .stop(d.reason)
+        }
+    }
+
+    // Records and alerts a call produces, written by `run` (one call at a time per middleware holds `callMutex`).
+    var pendingRecords: [AuditEvent] = []
+    var pendingAlerts: [BreachAlert] = []
+    let callMutex = NSLock()
+
+    func run(_ ctx: CallContext, event: AuditEventType, resource: String, action: String, text: String,
+             gate: (MiddlewareStep, () -> [Finding]) -> Gate?) -> MiddlewareResult {
+        let bytes = Array(text.utf8)
+        var findings: [Finding]?
+        let scan = { () -> [Finding] in
+            if let f = findings { return f }
+            let f = self.scrubber.scan(bytes)
+            findings = f
+            return f
+        }
+        callMutex.lock()
+        defer { callMutex.unlock() }
+        pendingRecords = []
+        pendingAlerts = []
+        var output: [UInt8]?
+        var stopped: String?
+        var forceRedact: String?
+        var transformFailure: String?
+        for step in config.compliance.middlewareOrder where stopped == nil {
+            switch step {
+            case .rbac, .residency:
+                switch gate(step, scan) {
+                case .stop(let reason)?: stopped = reason
+                case .redactAll(let reason)?: forceRedact = reason
+                case nil: break
+                }
+            case .scan:
+                _ = scan()
+            case .transform:
+                var policy = RoleTransformPolicy.policy(base: basePolicy, role: ctx.role, access: access, ruleSet: scrubber.ruleSet)
+                if forceRedact != nil { policy.defaultAction = .redact; policy.entityActions = [:] }
+                if scan().isEmpty {
+                    output = bytes
+                } else {
+                    do { output = try transform.apply(bytes, policy: policy, scrubber: scrubber) } catch {
+                        let message = (error as? TransformError)?.message ?? "the transform step failed"
+                        transformFailure = message
+                        pendingAlerts.append(BreachAlert(trigger: .encryptionFailure, resource: resource, message: message))
+                        stopped = message
+                    }
+                }
+            case .audit:
+                break  // written below, after every other step, whatever the order says about the rest
+            }
+        }
+        let found = scan()
+        var details = counts(found, bytes: bytes)
+        if let forceRedact { details["redacted_for_provider"] = .string(forceRedact) }
+        if let transformFailure { details["failure"] = .string(transformFailure) }
+        var records = pendingRecords
+        if stopped == nil || transformFailure != nil {
+            records.append(AuditEvent(type: event, agent: ctx.agent, user: ctx.user, role: ctx.role, resource: resource,
+                                      action: action, phi: !found.isEmpty, outcome: stopped == nil ? "allowed" : "blocked",
+                                      details: details))
+        }
+        var receipt: AuditReceipt?
+        var alerts: [BreachAlert] = []
+        if let audit {
+            do {
+                for r in records { receipt = try audit.append(r) ?? receipt }
+            } catch {
+                // Fail closed: an unrecorded call does not proceed.
+                stopped = stopped ?? "the audit log cannot be written: \(error.message)"
+            }
+        }
+        var problems: [String] = []
+        for a in pendingAlerts {
+            if let raised = alerter.raise(a, agent: ctx.agent, user: ctx.user, role: ctx.role, problems: &problems) {
+                alerts.append(raised)
+            }
+        }
+        let allowed = stopped == nil
+        return MiddlewareResult(allowed: allowed, text: allowed ? output.map { String(decoding: $0, as: UTF8.self) } : nil,
+                                reason: stopped, findings: found.reduce(into: [:]) { $0[$1.entity, default: 0] += 1 },
+                                alerts: alerts, receipt: receipt)
+    }
+
+    /// Counts per entity and (with `bytes`) keyed fingerprints of the values, at most 64.
+    func counts(_ findings: [Finding], bytes: [UInt8]?) -> [String: AuditValue] {
+        var byEntity: [String: Int] = [:]
+        for f in findings { byEntity[f.entity, default: 0] += 1 }
+        var d: [String: AuditValue] = ["findings": .int(findings.count), "by_entity": .object(byEntity.mapValues(AuditValue.int))]
+        if let bytes, let fingerprinter, !findings.isEmpty {
+            var fps: [AuditValue] = []
+            bytes.withUnsafeBytes { raw in
+                for f in findings.prefix(64) where f.end <= raw.count {
+                    fps.append(.string("\(f.entity):" + fingerprinter.fingerprint(UnsafeRawBufferPointer(rebasing: raw[f.start..<f.end]))))
+                }
+            }
+            d["fingerprints"] = .list(fps)
+        }
+        return d
+    }
+}
