@@ -54,6 +54,6 @@ let package = Package(
         .testTarget(name: "PHITransformTests", dependencies: ["PHITransform", "PHIScrub"]),
         .testTarget(name: "PHIEvalTests", dependencies: ["PHIEval"]),
         .testTarget(name: "PHIBatchTests", dependencies: ["PHIBatch", "PHIScrub"]),
-        .testTarget(name: "PHIScrubCLITests", dependencies: ["PHIScrubCLI", "PHIScrub"], exclude: ["Fixtures"]),
+        .testTarget(name: "PHIScrubCLITests", dependencies: ["PHIScrubCLI", "PHIScrub", "PHICompliance"], exclude: ["Fixtures"]),
     ]
 )

@@ -4,12 +4,13 @@ import Glibc
 #endif
 
 /// File operations of the audit log: segment names, whole-file reads, complete writes.
-enum AuditFiles {
+public enum AuditFiles {
     static let segmentPrefix = "audit-"
     static let segmentSuffix = ".jsonl"
     static let lockName = "audit.lock"
 
-    static func segmentName(_ index: Int) -> String {
+    /// `audit-000001.jsonl` for index 1.
+    public static func segmentName(_ index: Int) -> String {
         let digits = String(index)
         return segmentPrefix + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + segmentSuffix
     }
@@ -22,7 +23,7 @@ enum AuditFiles {
     }
 
     /// Segment indices present in `directory`, ascending.
-    static func segments(in directory: String) -> [Int] {
+    public static func segments(in directory: String) -> [Int] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.compactMap(segmentIndex).sorted()
     }
@@ -47,7 +48,8 @@ enum AuditFiles {
         return out
     }
 
-    static func size(_ path: String) -> Int? {
+    /// The size of a file in bytes, nil when it does not exist.
+    public static func size(_ path: String) -> Int? {
         var st = stat()
         return stat(path, &st) == 0 ? Int(st.st_size) : nil
     }

@@ -204,7 +204,10 @@ public enum AuditVerifier {
         }
         report.retentionYears = head.retentionYears
         let last = report.lastSeq
-        if last < head.seq {
+        let tornAtEnd = report.problems.last?.kind == .torn
+        if tornAtEnd && head.seq == last + 1 {
+            report.notes.append("the signed head names seq \(head.seq), the torn record")
+        } else if last < head.seq {
             let at = lines.last.map { "after \($0.0):\($0.1)" } ?? ""
             let what = head.seq - last == 1 ? "record seq \(last + 1) is" : "records seq \(last + 1)...\(head.seq) are"
             problem("\(what) missing from the end \(at) (the signed head records seq \(head.seq))", seq: last + 1,

@@ -86,19 +86,25 @@ public final class BreachAlerter: @unchecked Sendable {
     }
 
     /// Runs `command` through `/bin/sh -c` with `input` on stdin; nil on exit status 0, else what went wrong.
+    /// The input goes through an unlinked temporary file rather than a pipe, so a command that does not read it
+    /// cannot kill the host with SIGPIPE.
     static func run(_ command: String, input: [UInt8]) -> String? {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-alert-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: path, contents: Data(input), attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forReadingAtPath: path) else {
+            return "alert command input could not be prepared"
+        }
+        try? FileManager.default.removeItem(atPath: path)
+        defer { try? handle.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardInput = pipe
+        process.standardInput = handle
         do {
             try process.run()
         } catch {
             return "alert command could not start"
         }
-        pipe.fileHandleForWriting.write(Data(input))
-        try? pipe.fileHandleForWriting.close()
         process.waitUntilExit()
         return process.terminationStatus == 0 ? nil : "alert command exited with status \(process.terminationStatus)"
     }

@@ -1,0 +1,176 @@
+import Foundation
+import PHICompliance
+import PHIScrubCLI
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A scratch directory with a keyring and a copy of the example configuration whose audit log lives in it (without
+/// the OS append-only flag, so tests can edit and delete the files).
+struct ComplianceScratch {
+    let scratch: Scratch
+    let config: String
+    let keyring: String
+    var audit: String { scratch.path("audit") }
+
+    init(_ edit: (String) -> String = { $0 }) throws {
+        scratch = try Scratch()
+        keyring = scratch.path("keyring.json")
+        let text = ExampleConfig.text
+            .replacingOccurrences(of: "    path: phiscrub-audit", with: "    path: audit")
+            .replacingOccurrences(of: "    os_append_only: true", with: "    os_append_only: false")
+        config = try scratch.write("phiscrub.yaml", edit(text))
+        let made = CLI.run(["keys", "init", "--keyring", keyring], captureStdout: true)
+        precondition(made.status == 0, made.stderr)
+    }
+
+    func segment(_ n: Int = 1) -> String { (audit as NSString).appendingPathComponent(String(format: "audit-%06d.jsonl", n)) }
+
+    func records() throws -> [[String: Any]] {
+        try jsonLines(try String(contentsOfFile: segment(), encoding: .utf8))
+    }
+
+    func verify() -> CLIResult {
+        CLI.run(["audit", "verify", "--config", config, "--keyring", keyring], captureStdout: true)
+    }
+
+    func cleanup() { scratch.cleanup() }
+}
+
+@Suite("Compliance CLI", .serialized)
+struct ComplianceCLITests {
+    @Test func initWritesTheExampleAndKeepsAnExistingFile() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let path = scratch.path("phiscrub.yaml")
+        let first = CLI.run(["init", "--output", path], captureStdout: true)
+        #expect(first.status == 0)
+        #expect(try scratch.text("phiscrub.yaml") == ExampleConfig.text)
+        var st = stat()
+        #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
+        let again = CLI.run(["init", "--output", path])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("exists; pass --force"))
+        #expect(CLI.run(["init", "--output", path, "--force"], captureStdout: true).status == 0)
+        let check = CLI.run(["check-config", "--config", path], captureStdout: true)
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.stdout.contains("all 11 controls pass"))
+    }
+
+    @Test func checkConfigFailsAWeakenedControlWithJSONForCI() throws {
+        let s = try ComplianceScratch { $0.replacingOccurrences(of: "rotation_days: 90", with: "rotation_days: 365") }
+        defer { s.cleanup() }
+        let table = CLI.run(["check-config", "--config", s.config], captureStdout: true)
+        #expect(table.status == 1)
+        #expect(table.stdout.contains("key-rotation        FAIL    security.encryption.rotation_days is 365; at most 90 is required"))
+        let json = CLI.run(["check-config", "--config", s.config, "--format", "json"], captureStdout: true)
+        #expect(json.status == 1)
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(obj["passed"] as? Bool == false)
+        #expect(obj["failed"] as? Int == 1)
+        let controls = try #require(obj["controls"] as? [[String: Any]])
+        #expect(controls.first { $0["id"] as? String == "key-rotation" }?["passed"] as? Bool == false)
+    }
+
+    @Test func aBrokenConfigurationNamesFileAndLineAndExitsTwo() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let path = try scratch.write("bad.yaml", "security:\n  encryption:\n    algorithm: ROT13\naudit:\n  retention: 6\n")
+        let r = CLI.run(["check-config", "--config", path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("bad.yaml:3: security.encryption.algorithm: must be one of"))
+        #expect(r.stderr.contains("bad.yaml:5: audit.retention: unknown key 'retention'"))
+    }
+
+    @Test func theFilterAuditsEachBatchWithCountsAndNeverValues() throws {
+        let s = try ComplianceScratch()
+        defer { s.cleanup() }
+        let out = s.scratch.path("out.txt")
+        let r = CLI.run(["--config", s.config, "--keyring", s.keyring, "-o", out, Fixtures.path("intake.txt")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let records = try s.records()
+        #expect(records.map { $0["event"] as? String } == ["segment_open", "scan"])
+        let details = try #require(records[1]["details"] as? [String: Any])
+        let byEntity = try #require(details["by_entity"] as? [String: Int])
+        #expect(byEntity["SSN"] == 2)
+        #expect(details["findings"] as? Int == byEntity.values.reduce(0, +))
+        #expect(records[1]["phi"] as? Bool == true)
+        #expect(s.verify().status == 0)
+    }
+
+    @Test func theFilterShowsEachEntityAsTheRoleMaySeeIt() throws {
+        let s = try ComplianceScratch()
+        defer { s.cleanup() }
+        let input = try s.scratch.write("in.txt", "SSN 365-94-0475 phone (312) 555-0134 DOB: 07/04/1958\n")
+        let clinician = CLI.run(["--config", s.config, "--keyring", s.keyring, "--role", "clinician", "-o", s.scratch.path("c.txt"), input])
+        #expect(clinician.status == 0, "\(clinician.stderr)")
+        // ssn excluded -> redacted; telephone masked; dates allowed in clear.
+        #expect(try s.scratch.text("c.txt") == "SSN [SSN] phone (***) ***-0134 DOB: 07/04/1958\n")
+        let support = CLI.run(["--config", s.config, "--keyring", s.keyring, "--role", "support", "-o", s.scratch.path("s.txt"), input])
+        #expect(support.status == 0)
+        #expect(try s.scratch.text("s.txt") == "SSN [SSN] phone [PHONE] DOB: [DATE]\n")
+        // An unknown role sees everything redacted, and the denial is audited.
+        let unknown = CLI.run(["--config", s.config, "--keyring", s.keyring, "--role", "intruder", "-o", s.scratch.path("u.txt"), input])
+        #expect(unknown.status == 0)
+        #expect(try s.scratch.text("u.txt") == "SSN [SSN] phone [PHONE] DOB: [DATE]\n")
+        let denied = try s.records().filter { $0["event"] as? String == "access_denied" }
+        #expect(denied.count == 1)
+        #expect(denied.first?["role"] as? String == "intruder")
+        #expect(CLI.run(["--role", "clinician", input]).stderr.contains("--role needs --config"))
+    }
+
+    @Test func verifyNamesTheFirstBadRecordAndExitsWithTheBreachStatus() throws {
+        let s = try ComplianceScratch { $0.replacingOccurrences(of: "  # alert_command: /usr/local/bin/page-oncall     # gets the alert event as JSON on stdin",
+                                                                with: "  alert_command: cat > alert.json") }
+        defer { s.cleanup() }
+        let append = CLI.run(["audit", "append", "--config", s.config, "--keyring", s.keyring, "--event", "tool_call",
+                              "--agent", "a1", "--user", "u1", "--resource", "ehr_lookup", "--action", "call", "--detail", "n=3",
+                              "--count", "5"], captureStdout: true)
+        #expect(append.status == 0, "\(append.stderr)")
+        #expect(append.stdout.contains("appended seq 6"))
+        let ok = s.verify()
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("ok: 6 records"))
+        var lines = try String(contentsOfFile: s.segment(), encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[3] = lines[3].replacingOccurrences(of: "\"n\":3", with: "\"n\":4")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: s.segment(), atomically: false, encoding: .utf8)
+        let bad = s.verify()
+        #expect(bad.status == 3)
+        #expect(bad.stdout.contains("FAILED: first bad record: audit-000001.jsonl:4 (seq 4): changed"))
+        let json = CLI.run(["audit", "verify", "--config", s.config, "--keyring", s.keyring, "--format", "json"], captureStdout: true)
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(obj["ok"] as? Bool == false)
+        #expect((obj["problems"] as? [[String: Any]])?.first?["seq"] as? Int == 4)
+        // --alert records the breach and runs the alert command (from the configuration's directory? no: cwd).
+        let cwd = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(s.scratch.url.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(cwd) }
+        let alerted = CLI.run(["audit", "verify", "--config", s.config, "--keyring", s.keyring, "--alert"], captureStdout: true)
+        #expect(alerted.status == 3)
+        let alert = try s.scratch.text("alert.json")
+        #expect(alert.contains("\"trigger\":\"audit_chain_break\""))
+        #expect(try String(contentsOfFile: s.segment(), encoding: .utf8).contains("\"event\":\"breach_alert\""))
+    }
+
+    @Test func verifyWithoutALogOrKeyIsAnError() throws {
+        let s = try ComplianceScratch()
+        defer { s.cleanup() }
+        #expect(s.verify().status == 2)
+        #expect(CLI.run(["audit", "append", "--config", s.config, "--keyring", s.keyring, "--event", "nonsense"]).status == 2)
+    }
+
+    @Test func missingKeysStopTheFilterBeforeAnyOutput() throws {
+        let s = try ComplianceScratch()
+        defer { s.cleanup() }
+        let input = try s.scratch.write("in.txt", "SSN 365-94-0475\n")
+        // Without the keyring neither the audit signature nor `encrypt` has a key: nothing is written (fail closed).
+        let audited = CLI.run(["--config", s.config, "--keyring", s.keyring, "--action", "encrypt", "-o", s.scratch.path("x"), input])
+        #expect(audited.status == 0)
+        try FileManager.default.removeItem(atPath: s.keyring)
+        let r = CLI.run(["--config", s.config, "--keyring", s.keyring, "--action", "encrypt", "-o", s.scratch.path("out.txt"), input])
+        #expect(r.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: s.scratch.path("out.txt")))
+        #expect(!r.stderr.contains("365-94-0475"))
+    }
+}
