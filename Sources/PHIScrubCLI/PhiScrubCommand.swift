@@ -25,7 +25,9 @@ public struct PhiScrubCommand: ParsableCommand {
               -j, --jobs <n>          Worker threads (default: all cores); same output.
               --action <op>           redact, mask, token, encrypt, shift, generalize or
                                       keep, for all entities or as ENTITY=OP (repeatable).
-              --config <file>         Operators from phiscrub.yaml's transform: section.
+              --config <file>         phiscrub.yaml: operators (transform:), roles, and one
+                                      audit record per line batch when audit is on.
+              --role <name>           Show each entity as this role may see it (needs --config).
               --context <name>        Context encrypted tokens are bound to (default log).
               --subject <id>          Subject whose dates shift moves by one offset.
               --mask-keep <n>         Characters mask keeps at the end (default 4).
@@ -39,7 +41,7 @@ public struct PhiScrubCommand: ParsableCommand {
             append to the audit log).
 
             Exit status: 0 ok; 1 findings (scan only); 2 error, or input withheld because it could not be scanned \
-            completely. A closed output pipe ends the run quietly with status 0.
+            completely; 3 a breach alert was raised (encryption failure, audit chain break). A closed output pipe ends the run quietly with status 0.
             """,
         version: PhiScrubVersion.current,
         subcommands: [RedactCommand.self, ScanCommand.self, RulesCommand.self, KeysCommand.self, RevealCommand.self,
