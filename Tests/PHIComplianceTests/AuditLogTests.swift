@@ -146,8 +146,15 @@ import Testing
         // A forged head is caught by its signature.
         let dir2 = try filled(3)
         let head = try String(contentsOfFile: dir2.file("audit/HEAD"), encoding: .utf8)
-        try head.replacingOccurrences(of: "\"seq\":4", with: "\"seq\":3").write(toFile: dir2.file("audit/HEAD"), atomically: false, encoding: .utf8)
+        try head.replacingOccurrences(of: "\"retention_years\":6", with: "\"retention_years\":1").write(toFile: dir2.file("audit/HEAD"), atomically: false, encoding: .utf8)
         #expect(verify(dir2).problems.first?.message.contains("signature") == true)
+        // Rolling the head back by copying the older slot over the newer one (to hide a cut-off record) shows.
+        let dir3 = try filled(3)
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: dir3.file("audit/HEAD"))))
+        #expect(bytes.count == 1024)
+        bytes.replaceSubrange(0..<512, with: bytes[512..<1024])
+        try Data(bytes).write(to: URL(fileURLWithPath: dir3.file("audit/HEAD")))
+        #expect(verify(dir3).problems.first?.kind == .head)
     }
 
     @Test func segmentsRotateBySizeAndTheChainContinues() throws {

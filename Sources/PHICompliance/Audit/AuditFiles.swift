@@ -66,15 +66,4 @@ public enum AuditFiles {
             offset += n
         }
     }
-
-    /// Writes `bytes` to `path` through a temporary file and a rename, so readers see the old or the new file.
-    static func replace(_ path: String, with bytes: [UInt8], sync: Bool) throws(AuditError) {
-        let tmp = path + ".tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        if fd < 0 { throw AuditError(code: .io, message: "\(tmp): cannot create: \(errno())") }
-        defer { close(fd) }
-        try writeAll(fd, bytes, name: tmp)
-        if sync && fdatasync(fd) != 0 { throw AuditError(code: .io, message: "\(tmp): sync failed: \(errno())") }
-        if rename(tmp, path) != 0 { throw AuditError(code: .io, message: "\(path): rename failed: \(errno())") }
-    }
 }

@@ -1,8 +1,11 @@
 import Foundation
 
 /// The signed head record (`HEAD` in the log directory): the last record's sequence number and hash, the segment
-/// and byte offset where the log ends, and the retention period. Rewritten atomically after every append, it lets
-/// `audit verify` notice records cut off the end, which no chain can show by itself.
+/// and byte offset where the log ends, and the retention period. Written after every append, it lets `audit verify`
+/// notice records cut off the end, which no chain can show by itself.
+///
+/// `HEAD` holds two fixed 512-byte slots, written in place in turn (slot `seq % 2`): no file is created or renamed
+/// per append, and a slot torn by a crash leaves the other, one record older, intact.
 struct AuditHead: Equatable {
     var seq: Int
     var hash: String
@@ -13,6 +16,32 @@ struct AuditHead: Equatable {
     var retentionYears: Int
 
     static let fileName = "HEAD"
+    static let slotSize = 512
+
+    /// The slot bytes: the encoded head padded with spaces to `slotSize - 1`, then a newline.
+    func slot(key: [UInt8]?) -> [UInt8] {
+        var out = encode(key: key)
+        out.removeLast()
+        precondition(out.count < Self.slotSize, "head record larger than its slot")
+        out.append(contentsOf: [UInt8](repeating: 0x20, count: Self.slotSize - 1 - out.count))
+        out.append(0x0A)
+        return out
+    }
+
+    /// Byte offset of the slot this head goes to.
+    var slotOffset: Int { (seq % 2) * Self.slotSize }
+
+    /// Every slot of a head file that parses, newest (highest seq) first.
+    static func slots(_ bytes: [UInt8]) -> [(head: AuditHead, sig: String?, offset: Int)] {
+        var out: [(head: AuditHead, sig: String?, offset: Int)] = []
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(offset + slotSize, bytes.count)
+            if let d = decode(Array(bytes[offset..<end])) { out.append((d.head, d.sig, offset)) }
+            offset += slotSize
+        }
+        return out.sorted { $0.head.seq > $1.head.seq }
+    }
 
     func body() -> [UInt8] {
         var out: [UInt8] = Array("{\"seq\":\(seq)".utf8)

@@ -28,6 +28,9 @@ public final class AuditLog: @unchecked Sendable {
     public let keyVersion: Int
     let mutex = NSLock()
     var lockFD: Int32 = -1
+    var headFD: Int32 = -1
+    /// Where this writer left the chain; reused when the files show nobody else appended since.
+    var cached: ChainState?
     var segmentFD: Int32 = -1
     var segmentFDIndex = 0
     var unsynced = 0
@@ -51,6 +54,9 @@ public final class AuditLog: @unchecked Sendable {
         let lockPath = path(AuditFiles.lockName)
         lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if lockFD < 0 { throw AuditError(code: .io, message: "\(lockPath): cannot open: \(AuditFiles.errno())") }
+        let headPath = path(AuditHead.fileName)
+        headFD = open(headPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if headFD < 0 { throw AuditError(code: .io, message: "\(headPath): cannot open: \(AuditFiles.errno())") }
     }
 
     deinit {
@@ -59,6 +65,7 @@ public final class AuditLog: @unchecked Sendable {
             close(segmentFD)
         }
         if lockFD >= 0 { close(lockFD) }
+        if headFD >= 0 { close(headFD) }
     }
 
     func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
@@ -73,7 +80,8 @@ public final class AuditLog: @unchecked Sendable {
             if Glibc.errno != EINTR { throw AuditError(code: .io, message: "\(path(AuditFiles.lockName)): cannot lock: \(AuditFiles.errno())") }
         }
         defer { flock(lockFD, LOCK_UN) }
-        var state = try ChainState.load(directory: directory)
+        var state = try currentState()
+        cached = nil
         let timestamp = UTCTimestamp.format(now)
         if let torn = state.torn {
             try seal(torn, state: &state, timestamp: timestamp)
@@ -85,7 +93,21 @@ public final class AuditLog: @unchecked Sendable {
         }
         let receipt = try write(event, state: &state, timestamp: timestamp)
         try finish(state: state, timestamp: timestamp)
+        cached = state
         return receipt
+    }
+
+    /// The chain's end: this writer's own state when its segment has exactly the bytes it left there and no newer
+    /// segment exists (an `fstat` and a `stat`), otherwise read from the files.
+    func currentState() throws(AuditError) -> ChainState {
+        if let c = cached, segmentFD >= 0, segmentFDIndex == c.segment {
+            var st = stat()
+            if fstat(segmentFD, &st) == 0, Int(st.st_size) == c.end,
+               AuditFiles.size(path(AuditFiles.segmentName(c.segment + 1))) == nil {
+                return c
+            }
+        }
+        return try ChainState.load(directory: directory)
     }
 
     /// Forces every appended record to stable storage.
@@ -125,12 +147,25 @@ public final class AuditLog: @unchecked Sendable {
         state.end += line.count
         state.lastTimestamp = timestamp
         unsynced += 1
+        try writeHead(state, timestamp: timestamp)
         return AuditReceipt(seq: seq, hash: hash, segment: AuditFiles.segmentName(state.segment))
     }
 
+    /// Periodic sync after an append (`always` syncs each record as it is written).
     func finish(state: ChainState, timestamp: String) throws(AuditError) {
+        if settings.sync == .periodic && unsynced >= settings.syncEvery {
+            if fdatasync(segmentFD) != 0 {
+                throw AuditError(code: .io, message: "\(AuditFiles.segmentName(state.segment)): sync failed: \(AuditFiles.errno())")
+            }
+            unsynced = 0
+        }
+    }
+
+    /// Writes the head slot of the record just written (after syncing the record itself under `always`, so a
+    /// head never names a record that did not reach the disk).
+    func writeHead(_ state: ChainState, timestamp: String) throws(AuditError) {
         let always = settings.sync == .always
-        if always || (settings.sync == .periodic && unsynced >= settings.syncEvery) {
+        if always {
             if fdatasync(segmentFD) != 0 {
                 throw AuditError(code: .io, message: "\(AuditFiles.segmentName(state.segment)): sync failed: \(AuditFiles.errno())")
             }
@@ -138,8 +173,12 @@ public final class AuditLog: @unchecked Sendable {
         }
         let head = AuditHead(seq: state.seq, hash: state.hash, segment: state.segment, end: state.end,
                              timestamp: timestamp, keyVersion: keyVersion, retentionYears: settings.retentionYears)
-        try AuditFiles.replace(path(AuditHead.fileName), with: head.encode(key: settings.hmacSigning ? signingKey : nil),
-                               sync: always)
+        let slot = head.slot(key: settings.hmacSigning ? signingKey : nil)
+        let n = slot.withUnsafeBytes { pwrite(headFD, $0.baseAddress, $0.count, off_t(head.slotOffset)) }
+        if n != slot.count { throw AuditError(code: .io, message: "\(AuditHead.fileName): write failed: \(AuditFiles.errno())") }
+        if always && fdatasync(headFD) != 0 {
+            throw AuditError(code: .io, message: "\(AuditHead.fileName): sync failed: \(AuditFiles.errno())")
+        }
     }
 
     /// Starts the next segment and writes its `segment_open` record.
@@ -202,7 +241,7 @@ struct ChainState {
     /// segment's tail (after a crash between the record and the head update, or without a head).
     static func load(directory: String) throws(AuditError) -> ChainState {
         func path(_ n: String) -> String { (directory as NSString).appendingPathComponent(n) }
-        let head = AuditFiles.read(path(AuditHead.fileName)).flatMap(AuditHead.decode)?.head
+        let head = AuditFiles.read(path(AuditHead.fileName)).flatMap { AuditHead.slots($0).first?.head }
         if let head, AuditFiles.size(path(AuditFiles.segmentName(head.segment))) == head.end,
            AuditFiles.size(path(AuditFiles.segmentName(head.segment + 1))) == nil {
             return ChainState(segment: head.segment, end: head.end, seq: head.seq, hash: head.hash,

@@ -192,9 +192,23 @@ public enum AuditVerifier {
             problem("the signed head record is missing: records cut off the end cannot be ruled out")
             return
         }
-        guard let (head, sig) = AuditHead.decode(bytes) else {
+        let slots = AuditHead.slots(bytes)
+        guard let (head, sig, _) = slots.first else {
             problem("the head record is unreadable")
             return
+        }
+        // Each slot sits at the offset its seq selects, and the two are consecutive: an older slot copied over the
+        // newer one (to hide records cut off the end) shows.
+        for s in slots where s.head.slotOffset != s.offset {
+            problem("head slot at byte \(s.offset) holds seq \(s.head.seq), which belongs in the other slot")
+            return
+        }
+        if slots.count == 2 && slots[0].head.seq != slots[1].head.seq + 1 {
+            problem("the head slots (seq \(slots[0].head.seq) and \(slots[1].head.seq)) are not consecutive")
+            return
+        }
+        if slots.count == 1 && head.seq > 1 && bytes.count > AuditHead.slotSize {
+            report.notes.append("one head slot is unreadable (torn by a crash?); the other, seq \(head.seq), is used")
         }
         if sig != nil || requireSignatures {
             guard let k = key(head.keyVersion), head.signatureValid(sig, key: k) else {
