@@ -64,8 +64,8 @@ final class FilterCompliance {
         return raised != nil
     }
 
-    /// Runs `pump` over `sink`, wrapped so each line batch is audited when a log is open.
-    func pump<S: ScanSink>(_ sink: inout S, input: String, body: (inout AuditingSink<S>) throws -> Void) throws {
+    /// Runs `body` over `sink`, wrapped so each line batch is audited when a log is open.
+    func pump<S: StatsReportingSink>(_ sink: inout S, input: String, body: (inout AuditingSink<S>) throws -> Void) throws {
         var wrapped = AuditingSink(inner: sink, compliance: self, input: input)
         defer { sink = wrapped.inner }
         try body(&wrapped)
@@ -73,47 +73,56 @@ final class FilterCompliance {
     }
 }
 
-/// Forwards segments to the real sink and appends one `scan` record per batch of lines: bytes, lines, findings per
-/// entity and withheld segments. Never values.
-struct AuditingSink<Inner: ScanSink>: ScanSink {
+/// A sink that keeps running counts of what it wrote.
+protocol StatsReportingSink: ScanSink {
+    var stats: RedactionStats { get }
+}
+
+extension RedactingSink: StatsReportingSink {}
+
+/// Forwards segments to the real sink and appends one `scan` record per batch of lines (at the first line end past
+/// `batchBytes`): bytes, lines, findings per entity and withheld segments, taken as differences of the inner
+/// sink's running counts, so the per-segment cost is an addition and a comparison. Never values.
+struct AuditingSink<Inner: StatsReportingSink>: ScanSink {
     var inner: Inner
     let compliance: FilterCompliance
     let input: String
-    var bytes = 0
-    var lines = 0
-    var withheld = 0
     var batch = 0
-    var byEntity: [String: Int] = [:]
+    /// The inner sink's counts when the current batch began.
+    var mark = RedactionStats()
+    /// Bytes of the current batch (counted here: reading the inner sink's stats per segment would copy them).
+    var batchBytes = 0
 
     init(inner: Inner, compliance: FilterCompliance, input: String) {
         self.inner = inner
         self.compliance = compliance
         self.input = input
+        self.mark = inner.stats
     }
 
     mutating func segment(_ segment: UnsafeBufferPointer<UInt8>, offset: Int, findings: [Finding], incident: ScanIncident?) throws {
         try inner.segment(segment, offset: offset, findings: findings, incident: incident)
-        bytes += segment.count
-        if incident != nil { withheld += 1 }
-        for f in findings { byEntity[f.entity, default: 0] += 1 }
-        if segment.last == 0x0A {
-            lines += 1
-            if bytes >= FilterCompliance.batchBytes { try closeBatch() }
+        batchBytes += segment.count
+        if batchBytes >= FilterCompliance.batchBytes && segment.last == 0x0A {
+            try closeBatch()
         }
     }
 
     mutating func closeBatch() throws {
-        guard bytes > 0 else { return }
+        batchBytes = 0
+        let now = inner.stats
+        guard now.bytesIn > mark.bytesIn else { return }
         batch += 1
-        let total = byEntity.values.reduce(0, +)
+        var byEntity: [String: AuditValue] = [:]
+        for (entity, n) in now.findingsByEntity where n > mark.findingsByEntity[entity, default: 0] {
+            byEntity[entity] = .int(n - mark.findingsByEntity[entity, default: 0])
+        }
+        let findings = now.findings - mark.findings, withheld = now.withheld - mark.withheld
         try compliance.record(AuditEvent(
             type: .scan, agent: "phiscrub-filter", user: compliance.user, role: compliance.role, resource: input,
-            action: "redact", phi: total > 0, outcome: withheld > 0 ? "withheld" : "ok",
-            details: ["batch": .int(batch), "bytes": .int(bytes), "segments": .int(lines), "findings": .int(total),
-                      "by_entity": .object(byEntity.mapValues(AuditValue.int)), "withheld": .int(withheld)]))
-        bytes = 0
-        lines = 0
-        withheld = 0
-        byEntity.removeAll(keepingCapacity: true)
+            action: "redact", phi: findings > 0, outcome: withheld > 0 ? "withheld" : "ok",
+            details: ["batch": .int(batch), "bytes": .int(now.bytesIn - mark.bytesIn), "lines": .int(now.lines - mark.lines),
+                      "findings": .int(findings), "by_entity": .object(byEntity), "withheld": .int(withheld)]))
+        mark = now
     }
 }
