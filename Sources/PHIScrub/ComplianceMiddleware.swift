@@ -69,6 +69,9 @@ public final class ComplianceMiddleware: @unchecked Sendable {
     let categories: [String: String]
     let mutex = NSLock()
     var sessions: [CallContext: SessionUsage] = [:]
+    /// Controls the configuration fails (`compliance.continuous_checks`: checked when the middleware is made, and
+    /// recorded as a `config_change` audit event).
+    public let controlFailures: [ControlResult]
 
     /// `basePolicy` holds the operator parameters (mask length, context, subject); the role decides each entity's
     /// operator. `audit` nil turns auditing off (the controls check will say so).
@@ -88,20 +91,30 @@ public final class ComplianceMiddleware: @unchecked Sendable {
             categories[r.rule.entity] = r.rule.category.rawValue
         }
         self.categories = categories
+        if config.compliance.continuousChecks {
+            let failures = ComplianceControls.check(config).filter { !$0.passed }
+            controlFailures = failures
+            _ = try? audit?.append(AuditEvent(
+                type: .configChange, agent: "phiscrub", resource: config.file, action: "load",
+                outcome: failures.isEmpty ? "compliant" : "controls_failed",
+                details: ["controls_failed": .list(failures.map { .string($0.id) })]))
+        } else {
+            controlFailures = []
+        }
     }
 
     /// Before a tool runs: may the role call it, may its input go where the tool stores it, and what of the
     /// input's PHI may the tool see.
     public func toolCall(_ ctx: CallContext, tool: String, input: String, region: String? = nil,
                          category: DataCategory = .toolOutputs) -> MiddlewareResult {
-        run(ctx, event: .toolCall, resource: tool, action: "call", text: input) { step, scan in
+        run(ctx, event: .toolCall, resource: tool, action: "call", text: input) { step, scan, trace in
             switch step {
             case .rbac:
                 return self.gate(ctx, self.access.mayCallTool(role: ctx.role, tool: tool), tokens: input.utf8.count / 4,
-                                 toolCall: true, resource: tool, scan: scan)
+                                 toolCall: true, resource: tool, scan: scan, trace: &trace)
             case .residency:
                 guard let region else { return nil }
-                return self.residencyGate(ctx, self.residency.checkWrite(category: category, region: region), resource: tool)
+                return self.residencyGate(ctx, self.residency.checkWrite(category: category, region: region), resource: tool, trace: &trace)
             default: return nil
             }
         }
@@ -109,23 +122,23 @@ public final class ComplianceMiddleware: @unchecked Sendable {
 
     /// After a tool ran: its output, transformed for the role before the model or memory sees it.
     public func toolOutput(_ ctx: CallContext, tool: String, output: String) -> MiddlewareResult {
-        run(ctx, event: .toolCall, resource: tool, action: "output", text: output) { step, scan in
+        run(ctx, event: .toolCall, resource: tool, action: "output", text: output) { step, scan, trace in
             step == .rbac ? self.gate(ctx, self.known(ctx.role), tokens: output.utf8.count / 4, toolCall: false,
-                                      resource: tool, scan: scan) : nil
+                                      resource: tool, scan: scan, trace: &trace) : nil
         }
     }
 
     /// Before a prompt goes to an inference provider: the provider's region and BAA, then the prompt transformed
     /// for the role (and fully redacted when the provider has no BAA and the policy says redact).
     public func modelCall(_ ctx: CallContext, provider: String, prompt: String) -> MiddlewareResult {
-        run(ctx, event: .modelInvocation, resource: provider, action: "invoke", text: prompt) { step, scan in
+        run(ctx, event: .modelInvocation, resource: provider, action: "invoke", text: prompt) { step, scan, trace in
             switch step {
             case .rbac:
                 return self.gate(ctx, self.known(ctx.role), tokens: prompt.utf8.count / 4, toolCall: false,
-                                 resource: provider, scan: scan)
+                                 resource: provider, scan: scan, trace: &trace)
             case .residency:
                 return self.residencyGate(ctx, self.residency.checkModelCall(provider: provider, containsPHI: !scan().isEmpty),
-                                          resource: provider)
+                                          resource: provider, trace: &trace)
             default: return nil
             }
         }
@@ -134,14 +147,14 @@ public final class ComplianceMiddleware: @unchecked Sendable {
     /// Before agent memory or conversation history is written to `region`.
     public func memoryWrite(_ ctx: CallContext, region: String, text: String,
                             category: DataCategory = .agentMemory) -> MiddlewareResult {
-        run(ctx, event: .memoryAccess, resource: category.rawValue, action: "write", text: text) { step, scan in
+        run(ctx, event: .memoryAccess, resource: category.rawValue, action: "write", text: text) { step, scan, trace in
             switch step {
             case .rbac:
                 // Writing PHI needs write_phi; text without PHI needs only a known role.
                 let decision = scan().isEmpty ? self.known(ctx.role) : self.access.check(role: ctx.role, permission: .writePHI)
-                return self.gate(ctx, decision, tokens: 0, toolCall: false, resource: category.rawValue, scan: scan)
+                return self.gate(ctx, decision, tokens: 0, toolCall: false, resource: category.rawValue, scan: scan, trace: &trace)
             case .residency:
-                return self.residencyGate(ctx, self.residency.checkWrite(category: category, region: region), resource: category.rawValue)
+                return self.residencyGate(ctx, self.residency.checkWrite(category: category, region: region), resource: category.rawValue, trace: &trace)
             default: return nil
             }
         }
@@ -159,8 +172,14 @@ public final class ComplianceMiddleware: @unchecked Sendable {
         access.roles[role] == nil ? .denied(.unknownRole, "unknown role '\(role)'") : .allowed
     }
 
+    /// Audit records and alerts one call produces, collected while its steps run.
+    struct CallTrace {
+        var records: [AuditEvent] = []
+        var alerts: [BreachAlert] = []
+    }
+
     func gate(_ ctx: CallContext, _ decision: AccessDecision, tokens: Int, toolCall: Bool, resource: String,
-              scan: () -> [Finding]) -> Gate? {
+              scan: () -> [Finding], trace: inout CallTrace) -> Gate? {
         var decision = decision
         if decision.isAllowed, let role = access.roles[ctx.role] {
             mutex.lock()
@@ -177,41 +196,36 @@ public final class ComplianceMiddleware: @unchecked Sendable {
         let findings = scan()
         var details: [String: AuditValue] = ["reason": .string(denial.rawValue), "message": .string(decision.message)]
         details.merge(counts(findings, bytes: nil)) { a, _ in a }
-        pendingRecords.append(AuditEvent(type: .accessDenied, agent: ctx.agent, user: ctx.user, role: ctx.role,
+        trace.records.append(AuditEvent(type: .accessDenied, agent: ctx.agent, user: ctx.user, role: ctx.role,
                                          resource: resource, action: "deny", phi: !findings.isEmpty, outcome: "denied",
                                          details: details))
         if !findings.isEmpty {
-            pendingAlerts.append(BreachAlert(trigger: .unauthorizedPHIAccess, resource: resource,
+            trace.alerts.append(BreachAlert(trigger: .unauthorizedPHIAccess, resource: resource,
                                              message: "\(decision.message) with PHI in the request", details: details))
         }
         return .stop(decision.message)
     }
 
-    func residencyGate(_ ctx: CallContext, _ d: ResidencyDecision, resource: String) -> Gate? {
+    func residencyGate(_ ctx: CallContext, _ d: ResidencyDecision, resource: String, trace: inout CallTrace) -> Gate? {
         switch d.action {
         case .allow: return nil
         case .redactFirst: return .redactAll(d.reason)
         case .allowLogged:
-            pendingRecords.append(AuditEvent(type: .residencyViolation, agent: ctx.agent, user: ctx.user, role: ctx.role,
+            trace.records.append(AuditEvent(type: .residencyViolation, agent: ctx.agent, user: ctx.user, role: ctx.role,
                                              resource: resource, action: "check", outcome: "logged",
                                              details: ["reason": .string(d.reason)]))
             return nil
         case .block:
-            pendingRecords.append(AuditEvent(type: .residencyViolation, agent: ctx.agent, user: ctx.user, role: ctx.role,
+            trace.records.append(AuditEvent(type: .residencyViolation, agent: ctx.agent, user: ctx.user, role: ctx.role,
                                              resource: resource, action: "check", outcome: "blocked",
                                              details: ["reason": .string(d.reason)]))
-            pendingAlerts.append(BreachAlert(trigger: .residencyViolation, resource: resource, message: d.reason))
+            trace.alerts.append(BreachAlert(trigger: .residencyViolation, resource: resource, message: d.reason))
             return .stop(d.reason)
         }
     }
 
-    // Records and alerts a call produces, written by `run` (one call at a time per middleware holds `callMutex`).
-    var pendingRecords: [AuditEvent] = []
-    var pendingAlerts: [BreachAlert] = []
-    let callMutex = NSLock()
-
     func run(_ ctx: CallContext, event: AuditEventType, resource: String, action: String, text: String,
-             gate: (MiddlewareStep, () -> [Finding]) -> Gate?) -> MiddlewareResult {
+             gate: (MiddlewareStep, () -> [Finding], inout CallTrace) -> Gate?) -> MiddlewareResult {
         let bytes = Array(text.utf8)
         var findings: [Finding]?
         let scan = { () -> [Finding] in
@@ -220,10 +234,7 @@ public final class ComplianceMiddleware: @unchecked Sendable {
             findings = f
             return f
         }
-        callMutex.lock()
-        defer { callMutex.unlock() }
-        pendingRecords = []
-        pendingAlerts = []
+        var trace = CallTrace()
         var output: [UInt8]?
         var stopped: String?
         var forceRedact: String?
@@ -231,7 +242,7 @@ public final class ComplianceMiddleware: @unchecked Sendable {
         for step in config.compliance.middlewareOrder where stopped == nil {
             switch step {
             case .rbac, .residency:
-                switch gate(step, scan) {
+                switch gate(step, scan, &trace) {
                 case .stop(let reason)?: stopped = reason
                 case .redactAll(let reason)?: forceRedact = reason
                 case nil: break
@@ -247,7 +258,7 @@ public final class ComplianceMiddleware: @unchecked Sendable {
                     do { output = try transform.apply(bytes, policy: policy, scrubber: scrubber) } catch {
                         let message = (error as? TransformError)?.message ?? "the transform step failed"
                         transformFailure = message
-                        pendingAlerts.append(BreachAlert(trigger: .encryptionFailure, resource: resource, message: message))
+                        trace.alerts.append(BreachAlert(trigger: .encryptionFailure, resource: resource, message: message))
                         stopped = message
                     }
                 }
@@ -259,7 +270,7 @@ public final class ComplianceMiddleware: @unchecked Sendable {
         var details = counts(found, bytes: bytes)
         if let forceRedact { details["redacted_for_provider"] = .string(forceRedact) }
         if let transformFailure { details["failure"] = .string(transformFailure) }
-        var records = pendingRecords
+        var records = trace.records
         if stopped == nil || transformFailure != nil {
             records.append(AuditEvent(type: event, agent: ctx.agent, user: ctx.user, role: ctx.role, resource: resource,
                                       action: action, phi: !found.isEmpty, outcome: stopped == nil ? "allowed" : "blocked",
@@ -276,7 +287,7 @@ public final class ComplianceMiddleware: @unchecked Sendable {
             }
         }
         var problems: [String] = []
-        for a in pendingAlerts {
+        for a in trace.alerts {
             if let raised = alerter.raise(a, agent: ctx.agent, user: ctx.user, role: ctx.role, problems: &problems) {
                 alerts.append(raised)
             }

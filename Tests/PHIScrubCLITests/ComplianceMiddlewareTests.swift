@@ -67,6 +67,15 @@ struct ComplianceMiddlewareTests {
         #expect(h.verifies())
     }
 
+    @Test func loadingRunsTheControlsCheckAndRecordsIt() throws {
+        let h = try MiddlewareHarness { $0.audit.retentionYears = 2 }
+        defer { h.scratch.cleanup() }
+        #expect(h.host.controlFailures.map(\.id) == ["audit-retention"])
+        let rec = try #require(try h.records().first { $0["event"] as? String == "config_change" })
+        #expect(rec["outcome"] as? String == "controls_failed")
+        #expect((rec["details"] as? [String: Any])?["controls_failed"] as? [String] == ["audit-retention"])
+    }
+
     @Test func unknownRolesAndUnlistedToolsAreDeniedAndAudited() throws {
         let h = try MiddlewareHarness()
         defer { h.scratch.cleanup() }

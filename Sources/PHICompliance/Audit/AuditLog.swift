@@ -97,16 +97,31 @@ public final class AuditLog: @unchecked Sendable {
         return receipt
     }
 
-    /// The chain's end: this writer's own state when its segment has exactly the bytes it left there and no newer
-    /// segment exists (an `fstat` and a `stat`), otherwise read from the files.
+    /// The chain's end: this writer's own state when its segment is still in place with exactly the bytes it left
+    /// there and no newer segment exists (an `fstat` and two `stat`s), otherwise read from the files.
     func currentState() throws(AuditError) -> ChainState {
         if let c = cached, segmentFD >= 0, segmentFDIndex == c.segment {
-            var st = stat()
-            if fstat(segmentFD, &st) == 0, Int(st.st_size) == c.end,
+            // Our descriptor is still the file at the segment's path (not moved or deleted), it ends where we left
+            // it, and nobody started a newer segment.
+            var open = stat(), onDisk = stat()
+            if fstat(segmentFD, &open) == 0, stat(path(AuditFiles.segmentName(c.segment)), &onDisk) == 0,
+               open.st_ino == onDisk.st_ino, open.st_dev == onDisk.st_dev, Int(open.st_size) == c.end,
                AuditFiles.size(path(AuditFiles.segmentName(c.segment + 1))) == nil {
                 return c
             }
         }
+        // Someone else appended, rotated, or the files moved: reopen everything by path and read the state.
+        if segmentFD >= 0 {
+            if unsynced > 0 { fdatasync(segmentFD) }
+            close(segmentFD)
+            segmentFD = -1
+            unsynced = 0
+        }
+        let headPath = path(AuditHead.fileName)
+        let fd = open(headPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd < 0 { throw AuditError(code: .io, message: "\(headPath): cannot open: \(AuditFiles.errno())") }
+        close(headFD)
+        headFD = fd
         return try ChainState.load(directory: directory)
     }
 
