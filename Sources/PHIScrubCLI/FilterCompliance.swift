@@ -64,6 +64,36 @@ final class FilterCompliance {
         return raised != nil
     }
 
+    /// Appends the `scan` record of one batch whose counts are `stats`.
+    func recordBatch(_ stats: RedactionStats, batch: Int, input: String) throws {
+        var byEntity: [String: AuditValue] = [:]
+        for (entity, n) in stats.findingsByEntity where n > 0 { byEntity[entity] = .int(n) }
+        try record(AuditEvent(
+            type: .scan, agent: "phiscrub-filter", user: user, role: role, resource: input,
+            action: "redact", phi: stats.findings > 0, outcome: stats.withheld > 0 ? "withheld" : "ok",
+            details: ["batch": .int(batch), "bytes": .int(stats.bytesIn), "lines": .int(stats.lines),
+                      "findings": .int(stats.findings), "by_entity": .object(byEntity), "withheld": .int(stats.withheld)]))
+    }
+
+    /// Numbers the batches of one input for the parallel filter, whose blocks arrive in order with their counts.
+    final class BatchCounter: @unchecked Sendable {
+        let compliance: FilterCompliance
+        let input: String
+        var batch = 0
+
+        init(compliance: FilterCompliance, input: String) {
+            self.compliance = compliance
+            self.input = input
+        }
+
+        /// Called on the writer thread only, in output order.
+        func record(_ stats: RedactionStats) throws {
+            guard stats.bytesIn > 0 else { return }
+            batch += 1
+            try compliance.recordBatch(stats, batch: batch, input: input)
+        }
+    }
+
     /// Runs `body` over `sink`, wrapped so each line batch is audited when a log is open.
     func pump<S: StatsReportingSink>(_ sink: inout S, input: String, body: (inout AuditingSink<S>) throws -> Void) throws {
         var wrapped = AuditingSink(inner: sink, compliance: self, input: input)
@@ -113,16 +143,13 @@ struct AuditingSink<Inner: StatsReportingSink>: ScanSink {
         let now = inner.stats
         guard now.bytesIn > mark.bytesIn else { return }
         batch += 1
-        var byEntity: [String: AuditValue] = [:]
-        for (entity, n) in now.findingsByEntity where n > mark.findingsByEntity[entity, default: 0] {
-            byEntity[entity] = .int(n - mark.findingsByEntity[entity, default: 0])
-        }
-        let findings = now.findings - mark.findings, withheld = now.withheld - mark.withheld
-        try compliance.record(AuditEvent(
-            type: .scan, agent: "phiscrub-filter", user: compliance.user, role: compliance.role, resource: input,
-            action: "redact", phi: findings > 0, outcome: withheld > 0 ? "withheld" : "ok",
-            details: ["batch": .int(batch), "bytes": .int(now.bytesIn - mark.bytesIn), "lines": .int(now.lines - mark.lines),
-                      "findings": .int(findings), "by_entity": .object(byEntity), "withheld": .int(withheld)]))
+        var delta = RedactionStats()
+        delta.bytesIn = now.bytesIn - mark.bytesIn
+        delta.lines = now.lines - mark.lines
+        delta.findings = now.findings - mark.findings
+        delta.withheld = now.withheld - mark.withheld
+        for (entity, n) in now.findingsByEntity { delta.findingsByEntity[entity] = n - mark.findingsByEntity[entity, default: 0] }
+        try compliance.recordBatch(delta, batch: batch, input: input)
         mark = now
     }
 }

@@ -100,7 +100,8 @@ struct RedactCommand: ParsableCommand {
                 if jobs > 1 && !lineBuffered && !stats && !explain {
                     let fingerprinter = findings?.fingerprinter
                     totals.merge(try runParallel(fd: fd, name: input, scrubber: scrubber, policy: policy, keys: provider,
-                                                 output: output, findings: findings.map { ($0, fingerprinter!) }))
+                                                 output: output, findings: findings.map { ($0, fingerprinter!) },
+                                                 compliance: compliance))
                     continue
                 }
                 let stream = scrubber.makeStreamScanner(lineCap: lineCap)
@@ -155,7 +156,10 @@ struct RedactCommand: ParsableCommand {
 extension RedactCommand {
     /// One input through `ParallelFilter`: line-aligned blocks scanned on `jobs` threads, written in order.
     func runParallel(fd: Int32, name: String, scrubber: Scrubber, policy: TransformPolicy, keys: (any KeyProvider)?,
-                     output: FileOutput, findings: (FindingsJSONLWriter, Fingerprinter)?) throws -> RedactionStats {
+                     output: FileOutput, findings: (FindingsJSONLWriter, Fingerprinter)?,
+                     compliance: FilterCompliance?) throws -> RedactionStats {
+        // With auditing on, each block (a batch of whole lines) gets one scan record, in output order.
+        let batches = compliance.map { FilterCompliance.BatchCounter(compliance: $0, input: name) }
         let lineCap = self.lineCap
         let shared = UncheckedBox((output: output, findings: findings?.0))
         let fingerprinter = findings?.1
@@ -181,27 +185,35 @@ extension RedactCommand {
                 }
             },
             longLine: { feedAll, offset, line in
-                // Runs on this thread after the pipeline has drained: the writer is idle.
-                let stream = StreamScanner(scanner: LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence),
-                                           lineCap: lineCap)
-                let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))
-                if let fingerprinter, let writer = shared.value.findings {
-                    let report = FindingsJSONLBuffer(file: name, fingerprinter: fingerprinter, baseOffset: offset, baseLine: line)
-                    var sink = RedactingSink(output: shared.value.output, observer: report, policy: replacement)
-                    try feedAll { try stream.feed($0, into: &sink) }
-                    try stream.finish(into: &sink)
-                    try writer.output.write(sink.observer.bytes)
-                    return sink.stats
-                }
-                var sink = RedactingSink(output: shared.value.output, observer: NoFindingObserver(), policy: replacement)
-                try feedAll { try stream.feed($0, into: &sink) }
-                try stream.finish(into: &sink)
-                return sink.stats
+                let stats = try longLine(feedAll, offset, line)
+                try batches?.record(stats)
+                return stats
             },
             write: { result in
                 try shared.value.output.write(result.output)
                 if !result.report.isEmpty { try shared.value.findings?.output.write(result.report) }
+                try batches?.record(result.stats)
             })
+
+        /// A line longer than the block cap, streamed through one scanner.
+        func longLine(_ feedAll: ((UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats {
+            // Runs on this thread after the pipeline has drained: the writer is idle.
+            let stream = StreamScanner(scanner: LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence),
+                                       lineCap: lineCap)
+            let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))
+            if let fingerprinter, let writer = shared.value.findings {
+                let report = FindingsJSONLBuffer(file: name, fingerprinter: fingerprinter, baseOffset: offset, baseLine: line)
+                var sink = RedactingSink(output: shared.value.output, observer: report, policy: replacement)
+                try feedAll { try stream.feed($0, into: &sink) }
+                try stream.finish(into: &sink)
+                try writer.output.write(sink.observer.bytes)
+                return sink.stats
+            }
+            var sink = RedactingSink(output: shared.value.output, observer: NoFindingObserver(), policy: replacement)
+            try feedAll { try stream.feed($0, into: &sink) }
+            try stream.finish(into: &sink)
+            return sink.stats
+        }
     }
 }
 

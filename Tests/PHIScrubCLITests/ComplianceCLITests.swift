@@ -99,6 +99,30 @@ struct ComplianceCLITests {
         #expect(s.verify().status == 0)
     }
 
+    @Test func everyBatchIsAuditedOnOneThreadAndInParallelAlike() throws {
+        let s = try ComplianceScratch()
+        defer { s.cleanup() }
+        let intake = String(decoding: try Fixtures.bytes("intake.txt"), as: UTF8.self)
+        let input = try s.scratch.write("big.txt", String(repeating: intake + "\n", count: 1000))  // about 650 KB
+        var totals: [String: [String: Int]] = [:]
+        for (name, extra) in [("sequential", ["-j", "1"]), ("parallel", ["-j", "2", "--block-size", "65536"])] {
+            let before = (try? s.records().count) ?? 0
+            let r = CLI.run(["--config", s.config, "--keyring", s.keyring, "-o", s.scratch.path("out-\(name)")] + extra + [input])
+            #expect(r.status == 0, "\(r.stderr)")
+            let scans = try s.records().dropFirst(before).filter { $0["event"] as? String == "scan" }
+            #expect(scans.count >= 3, "\(name): one record per batch")
+            var sum: [String: Int] = [:]
+            for rec in scans {
+                for (k, v) in (rec["details"] as? [String: Any])?["by_entity"] as? [String: Int] ?? [:] { sum[k, default: 0] += v }
+            }
+            #expect(scans.map { ($0["details"] as? [String: Any])?["bytes"] as? Int ?? 0 }.reduce(0, +) == AuditFiles.size(input))
+            totals[name] = sum
+        }
+        #expect(totals["sequential"] == totals["parallel"])
+        #expect(totals["sequential"]?["SSN"] == 2000)
+        #expect(s.verify().status == 0)
+    }
+
     @Test func theFilterShowsEachEntityAsTheRoleMaySeeIt() throws {
         let s = try ComplianceScratch()
         defer { s.cleanup() }
