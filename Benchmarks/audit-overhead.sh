@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput of the filter with and without auditing, single core, interleaved runs.
 #   bash Benchmarks/audit-overhead.sh [input] [runs]
-# Variants: plain (no --config); off (--config, audit.enabled: false); on (--config, one scan record per
+# All runs use -j 1 (one thread, the batch size is 256 KiB). Variants: plain (no --config); off (--config, audit.enabled: false); on (--config, one scan record per
 # 256 KiB batch). The configuration is the example from `phiscrub init` without its transform: section, so every
 # variant only redacts. Needs a release build (swift build -c release).
 set -euo pipefail
@@ -22,8 +22,8 @@ for ((i = 1; i <= runs; i++)); do
   for v in plain off on; do
     chattr -R -a "$work/audit" 2>/dev/null || true
     rm -rf "$work/audit"
-    args=()
-    [ "$v" = plain ] || args=(--config "$work/$v.yaml" --keyring "$work/kr.json")
+    args=(-j 1)
+    [ "$v" = plain ] || args+=(--config "$work/$v.yaml" --keyring "$work/kr.json")
     /usr/bin/time -f "%e %U %S" -o "$work/time" taskset -c 0 "$bin" "${args[@]}" < "$input" > /dev/null
     read -r wall user sys < "$work/time"
     results[$v]+="$(python3 -c "print(round($size / 1e6 / $wall, 1))") "
