@@ -84,6 +84,10 @@ import Yams
         let c = try ConfigLoader.parse("version: 1\n", file: "min.yaml")
         #expect(c.roles.isEmpty)
         #expect(c.audit.chainHashing && c.audit.hmacSigning && c.audit.retentionYears == 6)
+        // No audit section: no audit log (it would need a key nobody asked for); the controls check says so.
+        #expect(!c.audit.enabled)
+        #expect(ComplianceControls.check(c).first { $0.id == "audit-enabled" }?.passed == false)
+        #expect(try ConfigLoader.parse("audit: {}\n", file: "a.yaml").audit.enabled)
         #expect(c.residency.mode == .strict && c.residency.onViolation == .blockAndAlert)
         #expect(c.transformSection == nil)
     }

@@ -11,6 +11,7 @@ public enum AuditSyncPolicy: String, Sendable, CaseIterable {
 
 /// `audit:` — which events are recorded, how the chain is protected, where the log lives and how long it is kept.
 public struct AuditSettings: Sendable, Equatable {
+    /// `audit.enabled`; true when the file has an `audit:` section that does not turn it off.
     public var enabled = true
     /// `audit.events`: event types recorded; nil = all. Denials and breach alerts are always recorded.
     public var events: Set<String>?
