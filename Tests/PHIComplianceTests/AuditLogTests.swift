@@ -110,23 +110,62 @@ import Testing
         #expect(report.problems.first?.message.contains("records seq 10...11") == true)
     }
 
+    /// What a writer killed inside `write(2)` leaves: part of a record after the last complete one, the head not
+    /// yet updated.
     @Test func aTornLastRecordIsFlaggedAndEarlierRecordsVerify() throws {
+        let dir = try filled(10)
+        let path = dir.file("audit/" + AuditFiles.segmentName(1))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"seq\":12,\"ts\":\"2026-11-27T02:".utf8))
+        try handle.close()
+        let report = verify(dir)
+        #expect(report.problems.count == 1)
+        #expect(report.problems.first?.kind == .torn)
+        #expect(report.problems.first?.line == 12)
+        #expect(report.problems.first?.seq == 12)
+        #expect(report.lastSeq == 11)
+        // The next writer seals the torn record and continues the chain; verification then passes with a note.
+        let log = try AuditLog(settings: testAuditSettings(dir), signingKey: testAuditKey, keyVersion: 1)
+        let receipt = try #require(try log.append(event(99)))
+        #expect(receipt.seq == 13)  // 12 = the chain_recovery record
+        let after = verify(dir)
+        #expect(after.ok, "\(after.problems)")
+        #expect(after.notes.contains { $0.contains("sealed by the chain_recovery record seq 12") })
+    }
+
+    /// Cutting into the last record the head names is not a crash (the head is written after the record): the tear
+    /// is flagged, and the next writer records the truncation instead of continuing silently.
+    @Test func cuttingIntoASignedRecordStaysABreachAfterTheNextWrite() throws {
         let dir = try filled(10)
         let path = dir.file("audit/" + AuditFiles.segmentName(1))
         let size = try #require(AuditFiles.size(path))
         #expect(truncate(path, off_t(size - 40)) == 0)
         let report = verify(dir)
         #expect(report.problems.first?.kind == .torn)
-        #expect(report.problems.first?.line == 11)
         #expect(report.problems.first?.seq == 11)
         #expect(report.lastSeq == 10)
-        // The next writer seals the torn record and continues the chain; verification then passes with a note.
         let log = try AuditLog(settings: testAuditSettings(dir), signingKey: testAuditKey, keyVersion: 1)
-        let receipt = try #require(try log.append(event(99)))
-        #expect(receipt.seq == 12)  // 11 = the chain_recovery record
+        try log.append(event(99))
         let after = verify(dir)
-        #expect(after.ok, "\(after.problems)")
-        #expect(after.notes.contains { $0.contains("sealed by the chain_recovery record seq 11") })
+        #expect(after.problems.map(\.kind) == [.truncated])
+        #expect(after.problems.first?.seq == 11)
+        #expect(after.problems.first?.message.contains("records seq 11...11 were cut off") == true)
+    }
+
+    @Test func wholeRecordsCutOffBeforeTheNextWriteAreRecordedNotHidden() throws {
+        let dir = try filled(10)
+        let path = dir.file("audit/" + AuditFiles.segmentName(1))
+        var l = try lines(dir)
+        l.removeLast(3)
+        l.append("")
+        try write(dir, l)
+        #expect(AuditFiles.size(path) != nil)
+        let log = try AuditLog(settings: testAuditSettings(dir), signingKey: testAuditKey, keyVersion: 1)
+        try log.append(event(99))
+        let after = verify(dir)
+        #expect(after.problems.map(\.kind) == [.truncated])
+        #expect(after.problems.first?.message.contains("records seq 10...11 were cut off") == true)
     }
 
     @Test func aGarbageLineInTheMiddleIsNotMistakenForARecoveredTear() throws {

@@ -97,12 +97,16 @@ struct AuditProcessTests {
         if r.status != 0 {
             #expect(text(r).contains("torn: the last record is incomplete"), "\(text(r))")
         }
-        // Either way, cut the file inside its last record: the tear is named, and what precedes it verifies.
+        // Seal whatever the kill left, then leave a writer's half-written record at the end, as a kill inside
+        // write(2) would: the tear is named, and what precedes it verifies.
+        #expect(try Binary.run(["audit", "append", "--config", s.config, "--keyring", s.keyring, "--event", "scan"]).status == 0)
+        #expect(try verify(s).status == 0)
         let path = s.segment()
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        let lastNewline = try #require(bytes.dropLast().lastIndex(of: 0x0A))
-        let records = bytes[...lastNewline].filter { $0 == 0x0A }.count
-        #expect(truncate(path, off_t(lastNewline + 1 + 30)) == 0)
+        let records = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"seq\":\(records + 1),\"ts\":\"2026-11-27T02:".utf8))
+        try handle.close()
         let torn = try verify(s)
         #expect(torn.status == 3)
         #expect(text(torn).contains("audit-000001.jsonl:\(records + 1) (seq \(records + 1)): torn"), "\(text(torn))")

@@ -80,11 +80,28 @@ public final class AuditLog: @unchecked Sendable {
             if Glibc.errno != EINTR { throw AuditError(code: .io, message: "\(path(AuditFiles.lockName)): cannot lock: \(AuditFiles.errno())") }
         }
         defer { flock(lockFD, LOCK_UN) }
-        var state = try currentState()
+        let (loaded, fromFiles) = try currentState()
+        var state = loaded
         cached = nil
+        if fromFiles && state.seq > 0 {
+            // After another writer or a crash, the head may trail the files: bring it to the last complete record
+            // first, so the two slots stay consecutive.
+            try writeHead(state, timestamp: state.lastTimestamp)
+        }
         let timestamp = UTCTimestamp.format(now)
         if let torn = state.torn {
             try seal(torn, state: &state, timestamp: timestamp)
+        }
+        if let cut = state.cutOff {
+            // Never continue silently over records that were removed: say so in a signed record first.
+            state.cutOff = nil
+            if state.segment == 0 { try rotate(&state, timestamp: timestamp) }
+            _ = try write(AuditEvent(type: .chainRecovery, agent: "phiscrub", resource: AuditFiles.segmentName(state.segment),
+                                     action: "record_truncation", outcome: "truncation_detected",
+                                     details: ["head_seq": .int(cut.headSeq), "head_hash": .string(cut.headHash),
+                                               "last_seq_found": .int(cut.foundSeq),
+                                               "trigger": .string(BreachTrigger.auditChainBreak.rawValue)]),
+                          state: &state, timestamp: timestamp)
         }
         let day = String(timestamp.prefix(10))
         if state.segment == 0 || state.end >= settings.maxSegmentBytes
@@ -99,7 +116,7 @@ public final class AuditLog: @unchecked Sendable {
 
     /// The chain's end: this writer's own state when its segment is still in place with exactly the bytes it left
     /// there and no newer segment exists (an `fstat` and two `stat`s), otherwise read from the files.
-    func currentState() throws(AuditError) -> ChainState {
+    func currentState() throws(AuditError) -> (ChainState, fromFiles: Bool) {
         if let c = cached, segmentFD >= 0, segmentFDIndex == c.segment {
             // Our descriptor is still the file at the segment's path (not moved or deleted), it ends where we left
             // it, and nobody started a newer segment.
@@ -107,7 +124,7 @@ public final class AuditLog: @unchecked Sendable {
             if fstat(segmentFD, &open) == 0, stat(path(AuditFiles.segmentName(c.segment)), &onDisk) == 0,
                open.st_ino == onDisk.st_ino, open.st_dev == onDisk.st_dev, Int(open.st_size) == c.end,
                AuditFiles.size(path(AuditFiles.segmentName(c.segment + 1))) == nil {
-                return c
+                return (c, false)
             }
         }
         // Someone else appended, rotated, or the files moved: reopen everything by path and read the state.
@@ -122,7 +139,7 @@ public final class AuditLog: @unchecked Sendable {
         if fd < 0 { throw AuditError(code: .io, message: "\(headPath): cannot open: \(AuditFiles.errno())") }
         close(headFD)
         headFD = fd
-        return try ChainState.load(directory: directory)
+        return (try ChainState.load(directory: directory), true)
     }
 
     /// Forces every appended record to stable storage.
@@ -180,7 +197,7 @@ public final class AuditLog: @unchecked Sendable {
     /// head never names a record that did not reach the disk).
     func writeHead(_ state: ChainState, timestamp: String) throws(AuditError) {
         let always = settings.sync == .always
-        if always {
+        if always && segmentFD >= 0 {
             if fdatasync(segmentFD) != 0 {
                 throw AuditError(code: .io, message: "\(AuditFiles.segmentName(state.segment)): sync failed: \(AuditFiles.errno())")
             }
@@ -251,6 +268,9 @@ struct ChainState {
     var hash = AuditRecordFormat.zeroHash
     var lastTimestamp = ""
     var torn: Torn?
+    /// The head names a later record than the files hold: records were cut off (not a crash, which leaves the head
+    /// behind the files, never ahead of them).
+    var cutOff: (headSeq: Int, headHash: String, foundSeq: Int)?
 
     /// From `HEAD` when it matches the files (the common case: two `stat`s), otherwise by reading the newest
     /// segment's tail (after a crash between the record and the head update, or without a head).
@@ -262,6 +282,14 @@ struct ChainState {
             return ChainState(segment: head.segment, end: head.end, seq: head.seq, hash: head.hash,
                               lastTimestamp: head.timestamp)
         }
+        var state = try scan(directory: directory, head: head)
+        if let head, state.seq < head.seq { state.cutOff = (head.seq, head.hash, state.seq) }
+        return state
+    }
+
+    /// The chain's end as the segment files show it.
+    static func scan(directory: String, head: AuditHead?) throws(AuditError) -> ChainState {
+        func path(_ n: String) -> String { (directory as NSString).appendingPathComponent(n) }
         let segments = AuditFiles.segments(in: directory)
         guard let newest = segments.last else { return ChainState() }
         var state = ChainState()

@@ -159,6 +159,9 @@ public enum AuditVerifier {
             if let prev = rec.prev, !seqProblem, prev != lastHash {
                 problem(.changed, expectedSeq - 1, "the chain link does not match the previous record (the previous record was changed or replaced)")
             }
+            if rec.event == AuditEventType.chainRecovery.rawValue, let cut = truncation(rec) {
+                problem(.truncated, cut.found + 1, "records seq \(cut.found + 1)...\(cut.head) were cut off the end of the log; the next writer found the signed head ahead of the files and recorded it here (seq \(rec.seq))")
+            }
             if rec.event == AuditEventType.segmentOpen.rawValue {
                 if rec.body.elementsEqual(rec.body) && String(decoding: rec.body, as: UTF8.self).contains("\"append_only_os\":true") {
                     appendOnly.set += 1
@@ -240,6 +243,14 @@ public enum AuditVerifier {
               let length = d["torn_length"] as? Int, let sha = d["torn_sha256"] as? String,
               let resource = obj["resource"] as? String, let segment = AuditFiles.segmentIndex(resource) else { return nil }
         return ChainState.Torn(segment: segment, offset: offset, length: length, sha256: sha)
+    }
+
+    /// A writer's record that the head was ahead of the files: (the head's seq, the last seq found).
+    static func truncation(_ rec: AuditRecordFormat.Parsed) -> (head: Int, found: Int)? {
+        guard let obj = try? JSONSerialization.jsonObject(with: Data(rec.body + Array("}".utf8))) as? [String: Any],
+              obj["action"] as? String == "record_truncation", let d = obj["details"] as? [String: Any],
+              let head = d["head_seq"] as? Int, let found = d["last_seq_found"] as? Int else { return nil }
+        return (head, found)
     }
 
     static func detailsInt(_ rec: AuditRecordFormat.Parsed, _ key: String) -> Int? {
