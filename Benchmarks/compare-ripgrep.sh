@@ -19,7 +19,8 @@
 # What is measured, each single core, page cache warm:
 #   ripgrep   rg -c -f Benchmarks/patterns-20.txt FILE     (counts matching lines; the reference)
 #   rg-all    rg --count-matches -f ... FILE               (finds every match, as a redactor must)
-#   phiscrub  phiscrub $PHISCRUB_ARGS < FILE > /dev/null   (default rules, full redaction)
+#   phiscrub  phiscrub --jobs 1 $PHISCRUB_ARGS < FILE > /dev/null   (default rules, full redaction)
+#   phiscrub-j2  the same with --jobs 2, not pinned (on machines with 2+ cores; TWO_JOBS=0 skips it)
 #   cat       cat FILE > /dev/null                         (floor)
 # `rg -c` only has to decide whether each line matches any pattern, while phiscrub has to
 # find every match of every rule, validate it and rewrite the output, so the ratio is an
@@ -93,6 +94,19 @@ cat -- "$FILE" >/dev/null
 
 now_ns() { date +%s%N; }
 
+# run_unpinned NAME OK_CODES CMD...: like run_once, on every core (for the --jobs 2 row).
+run_unpinned() {
+    local name="$1" ok="$2"; shift 2
+    local t0 t1 rc=0
+    t0=$(now_ns)
+    /usr/bin/time -f %M -o "$WORK/$name.rss" "$@" || rc=$?
+    t1=$(now_ns)
+    if [[ " $ok " != *" $rc "* ]]; then
+        die "$name exited with status $rc: $*"
+    fi
+    printf '%s %s %s\n' "$(( t1 - t0 ))" "$(tail -n 1 "$WORK/$name.rss")" "$rc" >>"$WORK/$name.runs"
+}
+
 # run_once NAME OK_CODES CMD...   (stdin/stdout of CMD are set by the caller's redirections)
 # Appends "<seconds> <peak RSS KiB>" to $WORK/NAME.runs.
 run_once() {
@@ -124,7 +138,13 @@ measure_phiscrub() {
     local i
     for (( i = 1; i <= RUNS; i++ )); do
         # 0 = ok; 1 is accepted in case the default command reports "findings" by status.
-        run_once phiscrub "0 1" "$PHISCRUB_BIN" ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"} <"$FILE" >/dev/null
+        run_once phiscrub "0 1" "$PHISCRUB_BIN" --jobs 1 ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"} <"$FILE" >/dev/null
+    done
+}
+measure_phiscrub_two_jobs() {
+    local i
+    for (( i = 1; i <= RUNS; i++ )); do
+        run_unpinned phiscrub-j2 "0 1" "$PHISCRUB_BIN" --jobs 2 ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"} <"$FILE" >/dev/null
     done
 }
 measure_cat() {
@@ -144,6 +164,10 @@ fi
 if [[ -n "$PHISCRUB_BIN" ]]; then
     echo "measuring phiscrub ..." >&2; measure_phiscrub
     TOOLS+=(phiscrub)
+    if [[ "$(nproc)" -ge 2 && "${TWO_JOBS:-1}" == 1 ]]; then
+        echo "measuring phiscrub --jobs 2 (two cores, not pinned) ..." >&2; measure_phiscrub_two_jobs
+        TOOLS+=(phiscrub-j2)
+    fi
 fi
 echo "measuring cat ..." >&2; measure_cat
 TOOLS+=(cat)
@@ -166,7 +190,7 @@ print(f"input {nbytes} bytes ({nbytes / 1e6:.1f} MB); median of {runs} runs, sin
       f"MB = 10^6 bytes; 'vs rg' = throughput / ripgrep throughput")
 print(f"ripgrep -c counted {rg_lines.strip() or 0} matching lines"
       + (f"; --count-matches counted {rg_matches.strip()} matches" if rg_matches.strip() not in ("", "-") else ""))
-hdr = f"{'tool':<10} {'median s':>9} {'min s':>8} {'max s':>8} {'MB/s':>9} {'vs rg':>7} {'peak RSS MiB':>13}"
+hdr = f"{'tool':<11} {'median s':>9} {'min s':>8} {'max s':>8} {'MB/s':>9} {'vs rg':>7} {'peak RSS MiB':>13}"
 print(hdr)
 print("-" * len(hdr))
 for t in tools:
@@ -174,5 +198,7 @@ for t in tools:
     mbps = nbytes / 1e6 / med if med > 0 else float("inf")
     ratio = rg_s / med if med > 0 else float("inf")
     note = "" if codes == ["0"] else f"  (exit status {','.join(codes)})"
-    print(f"{t:<10} {med:>9.3f} {lo:>8.3f} {hi:>8.3f} {mbps:>9.1f} {ratio:>7.2f} {rss / 1024:>13.1f}{note}")
+    print(f"{t:<11} {med:>9.3f} {lo:>8.3f} {hi:>8.3f} {mbps:>9.1f} {ratio:>7.2f} {rss / 1024:>13.1f}{note}")
+if "phiscrub" in rows and "phiscrub-j2" in rows:
+    print(f"phiscrub --jobs 2 / --jobs 1 (median times): {rows['phiscrub'][0] / rows['phiscrub-j2'][0]:.2f}x")
 PY
