@@ -31,15 +31,31 @@ struct KeysCommand: ParsableCommand {
         @OptionGroup var keys: KeyOptions
         @Flag(name: .customLong("rekey-tokens"), help: "Also derive tokens and date shifts from the new key (existing pseudonyms stop matching).")
         var rekeyTokens = false
+        @Option(name: .customLong("config"), help: ArgumentHelp(
+            "Configuration whose audit log records the rotation (default ./phiscrub.yaml if present).", valueName: "file"))
+        var configPath: String?
 
         func run() throws {
-            let path = keys.managedKeyringPath
-            do {
-                let info = try KeyringFile.rotate(path: path, rekeyTokens: rekeyTokens)
-                print("added key version \(info.version) to \(path); it is now active for new encryptions"
-                    + (rekeyTokens ? " and for tokens" : " (tokens stay on their pinned key)"))
-            } catch {
+            let config = try ComplianceSupport.loadConfigIfAny(configPath)
+            var options = keys
+            if options.keyringPath == nil, let c = config, c.security.keySource == "keyring" {
+                options.keyringPath = c.security.keyringPath
+            }
+            let path = options.managedKeyringPath
+            let info: KeyInfo
+            do { info = try KeyringFile.rotate(path: path, rekeyTokens: rekeyTokens) } catch {
                 throw CLIError(error.message)
+            }
+            print("added key version \(info.version) to \(path); it is now active for new encryptions"
+                + (rekeyTokens ? " and for tokens" : " (tokens stay on their pinned key)"))
+            // The rotation is recorded under the new key, whose version the record carries.
+            guard let config, let audit = try ComplianceSupport.openAudit(config, keys: ComplianceSupport.keys(options, config: config)) else { return }
+            do {
+                try audit.append(AuditEvent(type: .keyRotation, agent: "phiscrub-keys", user: ProcessInfo.processInfo.environment["USER"] ?? "",
+                                            resource: path, action: "rotate",
+                                            details: ["new_version": .int(info.version), "rekey_tokens": .bool(rekeyTokens)]))
+            } catch {
+                throw CLIError("the key was rotated, but the audit log could not record it: \(error.message)")
             }
         }
     }

@@ -15,8 +15,10 @@ struct RevealCommand: ParsableCommand {
             Tokens only decrypt in the data context they were made for (--context) and under a key version the \
             keyring still holds. A token that fails stays encrypted in the output, an error names it by position, \
             and the exit status is 2.
-            Until a compliance configuration assigns roles, the roles allowed to reveal are those in \
-            $PHISCRUB_REVEAL_ROLES (comma-separated), default: privacy_officer,admin.
+            With --config (or ./phiscrub.yaml), the role must hold read_phi in the configuration; every reveal and \
+            every refusal is written to the audit log, and a refused role raises an unauthorized_phi_access alert \
+            (exit status 3). Without a configuration, the roles allowed are those in $PHISCRUB_REVEAL_ROLES \
+            (comma-separated), default: privacy_officer,admin.
             """
     )
 
@@ -34,6 +36,11 @@ struct RevealCommand: ParsableCommand {
 
     @OptionGroup var keys: KeyOptions
 
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "Configuration whose roles decide who may reveal and whose audit log records it (default ./phiscrub.yaml if present).",
+        valueName: "file"))
+    var configPath: String?
+
     /// The interim reveal permission: a role list from the environment (the RBAC policy replaces it).
     static func mayReveal(role: String, environment: [String: String]) -> Bool {
         let allowed = (environment["PHISCRUB_REVEAL_ROLES"] ?? "privacy_officer,admin")
@@ -42,12 +49,36 @@ struct RevealCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard Self.mayReveal(role: role, environment: ProcessInfo.processInfo.environment) else {
-            throw CLIError("role '\(role)' may not reveal PHI")
-        }
         let dataContext: DataContext
         do { dataContext = try DataContext(context) } catch { throw CLIError(error.message) }
-        let provider = try keys.load()
+        let config = try ComplianceSupport.loadConfigIfAny(configPath)
+        let provider = try ComplianceSupport.keys(keys, config: config)
+        let audit = try config.flatMap { try ComplianceSupport.openAudit($0, keys: provider) }
+        let user = ProcessInfo.processInfo.environment["USER"] ?? ""
+        let resource = files.isEmpty ? "-" : files.joined(separator: ",")
+        if let config {
+            let decision = AccessPolicy(config: config).check(role: role, permission: .readPHI)
+            if !decision.isAllowed {
+                try appendAudit(audit, AuditEvent(type: .accessDenied, agent: "phiscrub-reveal", user: user, role: role,
+                                                  resource: resource, action: "reveal", outcome: "denied",
+                                                  details: ["reason": .string(decision.denial?.rawValue ?? "denied"),
+                                                            "context": .string(dataContext.name)]))
+                var problems: [String] = []
+                let alert = BreachAlerter(settings: config.compliance, audit: audit).raise(
+                    BreachAlert(trigger: .unauthorizedPHIAccess, resource: "reveal",
+                                message: "role '\(role)' tried to reveal PHI without read_phi"),
+                    agent: "phiscrub-reveal", user: user, role: role, problems: &problems)
+                for p in problems { printError("phiscrub: " + p) }
+                printError("phiscrub: role '\(role)' may not reveal PHI: \(decision.message)")
+                throw ExitCode(alert != nil ? ExitStatus.breach : ExitStatus.error)
+            }
+        } else if !Self.mayReveal(role: role, environment: ProcessInfo.processInfo.environment) {
+            throw CLIError("role '\(role)' may not reveal PHI")
+        }
+        // Recorded before anything is decrypted: a reveal the log cannot hold does not happen.
+        try appendAudit(audit, AuditEvent(type: .reveal, agent: "phiscrub-reveal", user: user, role: role, resource: resource,
+                                          action: "reveal", phi: true, outcome: "started",
+                                          details: ["context": .string(dataContext.name)]))
         var output = try OutputFiles.open(outputPath)
         var revealer = Revealer(keys: provider, context: dataContext)
         var buffer = [UInt8](repeating: 0, count: InputReader.chunkSize)
@@ -71,9 +102,21 @@ struct RevealCommand: ParsableCommand {
         } catch let error as OutputError {
             throw CLIError(error.message)
         }
+        var byEntity: [String: AuditValue] = [:]
+        for (entity, n) in revealer.revealedByEntity { byEntity[entity] = .int(n) }
+        try appendAudit(audit, AuditEvent(type: .reveal, agent: "phiscrub-reveal", user: user, role: role, resource: resource,
+                                          action: "reveal", phi: revealer.revealed > 0,
+                                          outcome: revealer.failures.isEmpty ? "ok" : "partial",
+                                          details: ["context": .string(dataContext.name), "revealed": .int(revealer.revealed),
+                                                    "refused": .int(revealer.failures.count), "by_entity": .object(byEntity)]))
         if !revealer.failures.isEmpty {
             let first = revealer.failures.prefix(3).map(\.message).joined(separator: "\nphiscrub: ")
             throw CLIError("\(revealer.failures.count) token(s) not revealed (left encrypted):\nphiscrub: \(first)")
         }
+    }
+
+    private func appendAudit(_ audit: AuditLog?, _ event: AuditEvent) throws {
+        guard let audit else { return }
+        do { try audit.append(event) } catch { throw CLIError("audit log: \(error.message) (fail closed)") }
     }
 }
