@@ -17,7 +17,8 @@ struct BatchCommand: ParsableCommand {
             (.json, .jsonl, .ndjson) is rewritten string by string, keys and shape unchanged; .log and .txt are \
             cleaned line by line as the filter does; .gz versions of all are read and written gzipped. A manifest in \
             --out records finished inputs, so running the same command again skips them and finishes the rest. \
-            --action, --config and the key options choose the operators as for the filter.
+            --action, --config and the key options choose the operators as for the filter; with --config and its \
+            audit log on, each cleaned file adds a scan record (file, output, SHA-256, counts per entity).
 
             Exit status: 0 when every file was cleaned (or was already); 2 when any file was not (unreadable, \
             binary, invalid JSON, too large, ...) or a string or line had to be withheld.
@@ -89,7 +90,14 @@ struct BatchCommand: ParsableCommand {
         options.progress = !quiet && isatty(2) == 1
         // The filter's operators and keys; keys are resolved before any output exists (fail closed).
         let policy = try transform.policy()
-        options.transform = OperatorTransform(policy: policy, keys: policy.needsKeys ? try keys.load() : nil)
+        // With a compliance configuration (--config), each cleaned file is audited; keys come from it too.
+        let config = try transform.configPath.map { try ComplianceSupport.loadConfig($0) }
+        let auditing = config?.audit.enabled == true
+        let provider = policy.needsKeys || auditing ? try ComplianceSupport.keys(keys, config: config) : nil
+        options.transform = OperatorTransform(policy: policy, keys: policy.needsKeys ? provider : nil)
+        if let config, auditing, let provider, let log = try ComplianceSupport.openAudit(config, keys: provider) {
+            options.observer = BatchAuditObserver(audit: log, role: nil)
+        }
         let report = try reportPath.map { try OutputFiles.open($0) }
         let sink = ReportSink(output: report)
         let summary: BatchSummary

@@ -251,3 +251,31 @@ struct RevealAuditCLITests {
         #expect(c.verify().status == 0)
     }
 }
+
+@Suite("batch under the compliance configuration", .serialized)
+struct BatchAuditCLITests {
+    @Test func eachCleanedFileAddsOneAuditRecordAndTheChainVerifies() throws {
+        let c = try ComplianceScratch()
+        defer { c.cleanup() }
+        let folder = c.scratch.path("in")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data("2026-11-27 INFO patient SSN 365-94-0475 called (312) 555-0134\n".utf8).write(to: URL(fileURLWithPath: folder + "/a.log"))
+        try Data(#"{"messages":[{"role":"user","content":"my email is m.quennel@example.com"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: folder + "/b.json"))
+        try Data("nothing to see\n".utf8).write(to: URL(fileURLWithPath: folder + "/c.txt"))
+        let run = CLI.run(["batch", folder, "--out", c.scratch.path("out"), "--config", c.config, "--keyring", c.keyring, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let records = try c.records().filter { $0["agent"] as? String == "phiscrub-batch" }
+        #expect(records.count == 3)
+        let a = try #require(records.first { ($0["resource"] as? String)?.hasSuffix("a.log") == true })
+        let details = try #require(a["details"] as? [String: Any])
+        #expect((details["by_entity"] as? [String: Any])?["SSN"] as? Int == 1)
+        #expect(a["phi"] as? Bool == true)
+        let log = try String(contentsOfFile: c.segment(), encoding: .utf8)
+        for value in ["365-94-0475", "555-0134", "m.quennel@example.com"] { #expect(!log.contains(value)) }
+        #expect(c.verify().status == 0)
+        // A second run skips the finished files and adds no records.
+        #expect(CLI.run(["batch", folder, "--out", c.scratch.path("out"), "--config", c.config, "--keyring", c.keyring, "--quiet"]).status == 0)
+        #expect(try c.records().filter { $0["agent"] as? String == "phiscrub-batch" }.count == 3)
+    }
+}
