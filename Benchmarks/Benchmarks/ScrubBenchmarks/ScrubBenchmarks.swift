@@ -107,10 +107,11 @@ private func makeMiBWorkload() throws -> [UInt8] {
 }
 
 /// Regression tolerances against the static thresholds in `Thresholds/` (see README), which hold p90 values (for
-/// throughput, the slow tail): throughput may fall by at most 35 % (this shared machine is noisy), allocations
+/// throughput, the slow tail): throughput may fall by at most 50 % (the slow tail of this shared VM swings by 40 %
+/// between quiet runs, so only a gross slowdown can be caught without false alarms), allocations
 /// may rise by at most 10 %.
 private var hotPathTolerances: [BenchmarkMetric: BenchmarkThresholds] { [
-    bytesPerSecond: .init(relative: [.p90: 35.0]),
+    bytesPerSecond: .init(relative: [.p90: 50.0]),
     .mallocCountTotal: .init(relative: [.p90: 10.0]),
 ] }
 
