@@ -78,7 +78,9 @@ public struct Revealer {
             // Find the closing bracket within the longest token.
             let limit = min(n, start + EncryptedToken.maximumTokenLength)
             var end = start + Self.marker.count
-            while end < limit, buffer[end] != UInt8(ascii: "]"), buffer[end] != 0x0A { end += 1 }
+            // Only the token alphabet (entity, ':', 'k', base64url) may come before the ']': stopping at any other
+            // byte keeps a hostile run of "[ENC:" markers linear.
+            while end < limit, Self.isTokenByte(buffer[end]) { end += 1 }
             if end >= limit || buffer[end] != UInt8(ascii: "]") {
                 if !final && limit == n && end >= n {
                     // The token may continue in the next feed.
@@ -113,6 +115,11 @@ public struct Revealer {
         }
         try output.write(Array(buffer[written..<n]))
         return n
+    }
+
+    @inline(__always)
+    private static func isTokenByte(_ b: UInt8) -> Bool {
+        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b == 0x2D || b == 0x3A
     }
 
     private static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
