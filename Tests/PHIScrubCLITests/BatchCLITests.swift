@@ -5,11 +5,11 @@ import Testing
 // `phiscrub batch`, run in process: relative paths, formats and gzip, modes, the manifest and re-runs, bad input,
 // the report, and (with the built binary) a run killed with SIGKILL and resumed.
 
-/// Gzips bytes with the system's gzip (every Debian has it).
-func gzipped(_ bytes: [UInt8]) throws -> [UInt8] {
+/// Runs the system's gzip (every Debian has it) with `arguments`, `bytes` on stdin; returns its stdout.
+func gzipTool(_ arguments: [String], _ bytes: [UInt8]) throws -> [UInt8] {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-    p.arguments = ["-c", "-n"]
+    p.arguments = arguments
     let input = Pipe(), output = Pipe()
     p.standardInput = input
     p.standardOutput = output
@@ -21,20 +21,11 @@ func gzipped(_ bytes: [UInt8]) throws -> [UInt8] {
     return Array(data)
 }
 
-func gunzipped(_ bytes: [UInt8]) throws -> [UInt8] {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-    p.arguments = ["-d", "-c"]
-    let input = Pipe(), output = Pipe()
-    p.standardInput = input
-    p.standardOutput = output
-    try p.run()
-    input.fileHandleForWriting.write(Data(bytes))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return Array(data)
-}
+/// Gzips bytes.
+func gzipped(_ bytes: [UInt8]) throws -> [UInt8] { try gzipTool(["-c", "-n"], bytes) }
+
+/// Gunzips bytes.
+func gunzipped(_ bytes: [UInt8]) throws -> [UInt8] { try gzipTool(["-d", "-c"], bytes) }
 
 extension Scratch {
     @discardableResult

@@ -106,6 +106,12 @@ private func makeMiBWorkload() throws -> [UInt8] {
     return Array(bytes[...cut])
 }
 
+/// The configuration of the two guard benchmarks.
+private var guardConfiguration: Benchmark.Configuration {
+    .init(metrics: [bytesPerSecond, .mallocCountTotal], timeUnits: .milliseconds, warmupIterations: 2,
+          maxDuration: .seconds(3), maxIterations: 200, thresholds: hotPathTolerances)
+}
+
 /// Regression tolerances against the static thresholds in `Thresholds/` (see README), which hold p90 values (for
 /// throughput, the slow tail): throughput may fall by at most 50 % (the slow tail of this shared VM swings by 40 %
 /// between quiet runs, so only a gross slowdown can be caught without false alarms), allocations
@@ -199,14 +205,7 @@ let benchmarks: @Sendable () -> Void = {
     // The regression guard's hot path: 1 MiB per call, so mallocs per iteration are allocations per MiB.
     Benchmark(
         "guard-redact-1MiB",
-        configuration: .init(
-            metrics: [bytesPerSecond, .mallocCountTotal],
-            timeUnits: .milliseconds,
-            warmupIterations: 2,
-            maxDuration: .seconds(3),
-            maxIterations: 200,
-            thresholds: hotPathTolerances
-        )
+        configuration: guardConfiguration
     ) { benchmark, workload in
         timed(benchmark, bytes: workload.bytes.count) { workload.scrubber.redact(workload.bytes) }
     } setup: {
@@ -216,14 +215,7 @@ let benchmarks: @Sendable () -> Void = {
     // The same with the token operator (keyed HMAC per finding), so the operators' cost is guarded too.
     Benchmark(
         "guard-token-1MiB",
-        configuration: .init(
-            metrics: [bytesPerSecond, .mallocCountTotal],
-            timeUnits: .milliseconds,
-            warmupIterations: 2,
-            maxDuration: .seconds(3),
-            maxIterations: 200,
-            thresholds: hotPathTolerances
-        )
+        configuration: guardConfiguration
     ) { benchmark, workload in
         try timed(benchmark, bytes: workload.bytes.count) {
             let transformer = try Transformer(policy: TransformPolicy(defaultAction: .token), keys: workload.keys)
