@@ -68,6 +68,8 @@ public final class ComplianceMiddleware: @unchecked Sendable {
     let fingerprinter: Fingerprinter?
     let categories: [String: String]
     let mutex = NSLock()
+    /// Usage per session (role, agent, user), checked against the role's `session_limits`. A host ends a session
+    /// with `endSession(_:)`; until then its usage is kept, so memory grows with the number of open sessions.
     var sessions: [CallContext: SessionUsage] = [:]
     /// Controls the configuration fails (`compliance.continuous_checks`: checked when the middleware is made, and
     /// recorded as a `config_change` audit event).
@@ -170,6 +172,21 @@ public final class ComplianceMiddleware: @unchecked Sendable {
 
     func known(_ role: String) -> AccessDecision {
         access.roles[role] == nil ? .denied(.unknownRole, "unknown role '\(role)'") : .allowed
+    }
+
+    /// Ends a session: its usage is forgotten, and the next call with this context starts a new session with fresh
+    /// limits. Agent hosts call this when a conversation ends, which keeps the session table bounded.
+    public func endSession(_ ctx: CallContext) {
+        mutex.lock()
+        sessions.removeValue(forKey: ctx)
+        mutex.unlock()
+    }
+
+    /// Sessions with recorded usage.
+    public var openSessions: Int {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return sessions.count
     }
 
     /// Audit records and alerts one call produces, collected while its steps run.

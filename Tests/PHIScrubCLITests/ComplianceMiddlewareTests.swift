@@ -152,6 +152,11 @@ struct ComplianceMiddlewareTests {
         #expect(third.reason?.contains("tool-call limit") == true)
         // Another session of the same role has its own budget.
         #expect(h.host.toolCall(CallContext(role: "clinician", agent: "care", user: "dr-b"), tool: "ehr_lookup", input: "d").allowed)
+        #expect(h.host.openSessions == 2)
+        // Ending a session forgets its usage: the table stays bounded and the next call starts a fresh budget.
+        h.host.endSession(clinician)
+        #expect(h.host.openSessions == 1)
+        #expect(h.host.toolCall(clinician, tool: "ehr_lookup", input: "e").allowed)
     }
 
     @Test func theConfiguredOrderDecidesWhichGateSpeaksFirst() throws {
