@@ -94,26 +94,14 @@ cat -- "$FILE" >/dev/null
 
 now_ns() { date +%s%N; }
 
-# run_unpinned NAME OK_CODES CMD...: like run_once, on every core (for the --jobs 2 row).
-run_unpinned() {
-    local name="$1" ok="$2"; shift 2
-    local t0 t1 rc=0
-    t0=$(now_ns)
-    /usr/bin/time -f %M -o "$WORK/$name.rss" "$@" || rc=$?
-    t1=$(now_ns)
-    if [[ " $ok " != *" $rc "* ]]; then
-        die "$name exited with status $rc: $*"
-    fi
-    printf '%s %s %s\n' "$(( t1 - t0 ))" "$(tail -n 1 "$WORK/$name.rss")" "$rc" >>"$WORK/$name.runs"
-}
-
 # run_once NAME OK_CODES CMD...   (stdin/stdout of CMD are set by the caller's redirections)
-# Appends "<seconds> <peak RSS KiB>" to $WORK/NAME.runs.
+# Appends "<seconds> <peak RSS KiB>" to $WORK/NAME.runs. Pinned to $CPU unless UNPINNED=1 is set for the call.
 run_once() {
     local name="$1" ok="$2"; shift 2
-    local t0 t1 rc=0
+    local t0 t1 rc=0 pin=(taskset -c "$CPU")
+    [[ "${UNPINNED:-0}" == 1 ]] && pin=()
     t0=$(now_ns)
-    /usr/bin/time -f %M -o "$WORK/$name.rss" taskset -c "$CPU" "$@" || rc=$?
+    /usr/bin/time -f %M -o "$WORK/$name.rss" ${pin[@]+"${pin[@]}"} "$@" || rc=$?
     t1=$(now_ns)
     if [[ " $ok " != *" $rc "* ]]; then
         die "$name exited with status $rc: $*"
@@ -144,7 +132,7 @@ measure_phiscrub() {
 measure_phiscrub_two_jobs() {
     local i
     for (( i = 1; i <= RUNS; i++ )); do
-        run_unpinned phiscrub-j2 "0 1" "$PHISCRUB_BIN" --jobs 2 ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"} <"$FILE" >/dev/null
+        UNPINNED=1 run_once phiscrub-j2 "0 1" "$PHISCRUB_BIN" --jobs 2 ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"} <"$FILE" >/dev/null
     done
 }
 measure_cat() {

@@ -8,6 +8,10 @@ final class FindingsJSONLWriter: FindingObserver {
     let fingerprinter: Fingerprinter
     /// The input being scanned, as given on the command line.
     var file = "-"
+    /// Absolute offset and 1-based line number of what the observed scanner calls offset 0 and line 1 (a long line
+    /// of a parallel run streamed through its own scanner).
+    var baseOffset = 0
+    var baseLine = 1
     /// With `--explain`: each finding's explanation, added as `"explain": {...}`.
     var explanations: ExplanationBuffer?
     private(set) var count = 0
@@ -19,7 +23,7 @@ final class FindingsJSONLWriter: FindingObserver {
 
     func observe(_ f: Finding, lineNumber: Int, column: Int, value: UnsafeBufferPointer<UInt8>) throws {
         count += 1
-        try output.write(Self.record(file: file, finding: f, offset: f.start, line: lineNumber, column: column,
+        try output.write(Self.record(file: file, finding: f, offset: f.start + baseOffset, line: lineNumber + baseLine - 1, column: column,
                                      fingerprint: fingerprinter.fingerprint(UnsafeRawBufferPointer(value)),
                                      explain: explanations?.byStart[f.start]?.json))
     }
@@ -37,15 +41,17 @@ final class FindingsJSONLWriter: FindingObserver {
 }
 
 /// Findings JSON Lines for one block of a parallel run, in memory, with offsets and line numbers made absolute.
+/// Without a fingerprinter (no `--findings`) it records nothing.
 struct FindingsJSONLBuffer: FindingObserver {
     let file: String
-    let fingerprinter: Fingerprinter
+    let fingerprinter: Fingerprinter?
     /// Absolute offset and 1-based line number of the block's first byte.
     let baseOffset: Int
     let baseLine: Int
     var bytes: [UInt8] = []
 
     mutating func observe(_ f: Finding, lineNumber: Int, column: Int, value: UnsafeBufferPointer<UInt8>) throws {
+        guard let fingerprinter else { return }
         bytes += FindingsJSONLWriter.record(file: file, finding: f, offset: f.start + baseOffset, line: lineNumber + baseLine - 1,
                                             column: column, fingerprint: fingerprinter.fingerprint(UnsafeRawBufferPointer(value)))
     }

@@ -171,17 +171,11 @@ extension RedactCommand {
                 let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))
                 return { block, offset, line in
                     let stream = StreamScanner(scanner: lineScanner, lineCap: lineCap)
-                    if let fingerprinter {
-                        let report = FindingsJSONLBuffer(file: name, fingerprinter: fingerprinter, baseOffset: offset, baseLine: line)
-                        var sink = RedactingSink(output: MemoryOutput(capacity: block.count + 4096), observer: report, policy: replacement)
-                        try stream.feed(block, into: &sink)
-                        try stream.finish(into: &sink)
-                        return .init(output: sink.output.bytes, report: sink.observer.bytes, stats: sink.stats)
-                    }
-                    var sink = RedactingSink(output: MemoryOutput(capacity: block.count + 4096), observer: NoFindingObserver(), policy: replacement)
+                    let report = FindingsJSONLBuffer(file: name, fingerprinter: fingerprinter, baseOffset: offset, baseLine: line)
+                    var sink = RedactingSink(output: MemoryOutput(capacity: block.count + 4096), observer: report, policy: replacement)
                     try stream.feed(block, into: &sink)
                     try stream.finish(into: &sink)
-                    return .init(output: sink.output.bytes, report: [], stats: sink.stats)
+                    return .init(output: sink.output.bytes, report: sink.observer.bytes, stats: sink.stats)
                 }
             },
             longLine: { feedAll, offset, line in
@@ -201,18 +195,17 @@ extension RedactCommand {
             let stream = StreamScanner(scanner: LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence),
                                        lineCap: lineCap)
             let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))
-            if let fingerprinter, let writer = shared.value.findings {
-                let report = FindingsJSONLBuffer(file: name, fingerprinter: fingerprinter, baseOffset: offset, baseLine: line)
-                var sink = RedactingSink(output: shared.value.output, observer: report, policy: replacement)
+            func run<Observer: FindingObserver>(_ observer: Observer) throws -> RedactionStats {
+                var sink = RedactingSink(output: shared.value.output, observer: observer, policy: replacement)
                 try feedAll { try stream.feed($0, into: &sink) }
                 try stream.finish(into: &sink)
-                try writer.output.write(sink.observer.bytes)
                 return sink.stats
             }
-            var sink = RedactingSink(output: shared.value.output, observer: NoFindingObserver(), policy: replacement)
-            try feedAll { try stream.feed($0, into: &sink) }
-            try stream.finish(into: &sink)
-            return sink.stats
+            // Findings go straight to the report (a long line may hold very many), with absolute positions.
+            guard let writer = shared.value.findings else { return try run(NoFindingObserver()) }
+            (writer.file, writer.baseOffset, writer.baseLine) = (name, offset, line)
+            defer { (writer.baseOffset, writer.baseLine) = (0, 1) }
+            return try run(writer)
         }
     }
 }

@@ -40,40 +40,36 @@ struct ScanCommand: ParsableCommand {
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1...256") }
     }
 
-    /// What scanning one file produced: its report part, counts, or why it could not be read.
+    /// What scanning one file produced: counts, or why it could not be read (the report went to its observers).
     struct FileResult {
-        var jsonl: [UInt8] = []
-        var sarif: [FindingsCollector.Entry] = []
         var found = 0
         var withheld = 0
         var failure: String?
     }
 
-    /// Scans one input on the calling thread (a worker of the file pool).
-    static func scanFile(_ input: String, scrubber: Scrubber, format: Format, fingerprinter: Fingerprinter) throws -> FileResult {
-        var result = FileResult()
+    /// Scans one input, writing its findings to `jsonl` or `sarif` (per `format`).
+    static func scanFile(_ input: String, scrubber: Scrubber, format: Format, jsonl: FindingsJSONLWriter,
+                         sarif: FindingsCollector, explainer: Explainer?, buffer: inout [UInt8]) throws -> FileResult {
         let fd: Int32
         do { fd = try InputReader.open(input) } catch let error as CLIError {
-            result.failure = error.message
-            return result
+            return FileResult(failure: error.message)
         }
         defer { if fd != 0 { close(fd) } }
-        var buffer: [UInt8] = []
         let stream = scrubber.makeStreamScanner()
+        let stats: RedactionStats
         switch format {
         case .jsonl:
-            var sink = RedactingSink(output: NullOutput(),
-                                     observer: FindingsJSONLBuffer(file: input, fingerprinter: fingerprinter, baseOffset: 0, baseLine: 1))
-            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
-            (result.jsonl, result.found, result.withheld) = (sink.observer.bytes, sink.stats.findings, sink.stats.withheld)
+            jsonl.file = input
+            var sink = RedactingSink(output: NullOutput(), observer: jsonl)
+            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
+            stats = sink.stats
         case .sarif:
-            let collector = FindingsCollector(fingerprinter: fingerprinter)
-            collector.file = input
-            var sink = RedactingSink(output: NullOutput(), observer: collector)
+            sarif.file = input
+            var sink = RedactingSink(output: NullOutput(), observer: sarif)
             try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
-            (result.sarif, result.found, result.withheld) = (collector.entries, sink.stats.findings, sink.stats.withheld)
+            stats = sink.stats
         }
-        return result
+        return FileResult(found: stats.findings, withheld: stats.withheld)
     }
 
     func run() throws {
@@ -89,41 +85,33 @@ struct ScanCommand: ParsableCommand {
         let explainer = explain && format == .jsonl ? Explainer(ruleSet: scrubber.ruleSet) : nil
         jsonl.explanations = explainer?.buffer
         let sarif = FindingsCollector(fingerprinter: fingerprinter)
+        func add(_ result: FileResult) {
+            if let failure = result.failure { failures.append(failure) }
+            found += result.found
+            withheld += result.withheld
+        }
         do {
-            if jobs > 1 && !explain && !inputs.contains("-") {
-                // Files in parallel, reports in command-line order.
+            if jobs > 1 && inputs.count > 1 && !explain && !inputs.contains("-") {
+                // Files in parallel, reports in command-line order. Each worker writes its file's JSON Lines to an
+                // unlinked temporary file (not memory: a file may have millions of findings), copied out in order.
                 let format = self.format
                 try OrderedParallelMap.run(count: inputs.count, jobs: jobs, work: { i in
-                    try Self.scanFile(inputs[i], scrubber: scrubber, format: format, fingerprinter: fingerprinter)
-                }, consume: { _, result in
-                    if let failure = result.failure { failures.append(failure) }
-                    try output.write(result.jsonl)
-                    sarif.entries += result.sarif
-                    found += result.found
-                    withheld += result.withheld
+                    let spool = try ReportSpool()
+                    let jsonl = FindingsJSONLWriter(output: spool.output, fingerprinter: fingerprinter)
+                    let collector = FindingsCollector(fingerprinter: fingerprinter)
+                    var buffer: [UInt8] = []
+                    let result = try Self.scanFile(inputs[i], scrubber: scrubber, format: format, jsonl: jsonl,
+                                                   sarif: collector, explainer: nil, buffer: &buffer)
+                    return (result, spool, collector.entries)
+                }, consume: { _, done in
+                    try done.1.copy(to: output)
+                    sarif.entries += done.2
+                    add(done.0)
                 })
-            }
-            for input in (jobs > 1 && !explain && !inputs.contains("-")) ? [] : inputs {
-                let fd: Int32
-                do { fd = try InputReader.open(input) } catch let error as CLIError {
-                    failures.append(error.message)
-                    continue
-                }
-                defer { if fd != 0 { close(fd) } }
-                let stream = scrubber.makeStreamScanner()
-                switch format {
-                case .jsonl:
-                    jsonl.file = input
-                    var sink = RedactingSink(output: NullOutput(), observer: jsonl)
-                    try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
-                    found += sink.stats.findings
-                    withheld += sink.stats.withheld
-                case .sarif:
-                    sarif.file = input
-                    var sink = RedactingSink(output: NullOutput(), observer: sarif)
-                    try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
-                    found += sink.stats.findings
-                    withheld += sink.stats.withheld
+            } else {
+                for input in inputs {
+                    add(try Self.scanFile(input, scrubber: scrubber, format: format, jsonl: jsonl, sarif: sarif,
+                                          explainer: explainer, buffer: &buffer))
                 }
             }
             if format == .sarif {
@@ -211,5 +199,36 @@ enum SARIF {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(log)
+    }
+}
+
+/// One file's findings report, written by a worker to an unlinked temporary file (mode 0600; it holds positions
+/// and fingerprints, never values) and copied into the real output in order.
+final class ReportSpool {
+    let output: FileOutput
+    private let fd: Int32
+
+    init() throws {
+        var template = Array((NSTemporaryDirectory() + "/phiscrub-report-XXXXXX").utf8CString)
+        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw CLIError("cannot create a temporary report file: \(String(cString: strerror(errno)))") }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        output = FileOutput(fd: fd, name: "temporary report")
+    }
+
+    deinit { close(fd) }
+
+    /// Appends everything written so far to `destination`.
+    func copy(to destination: FileOutput) throws {
+        try output.flush()
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw CLIError("cannot read back a temporary report file") }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw CLIError("cannot read back a temporary report file") }
+            if n == 0 { return }
+            try chunk.withUnsafeBufferPointer { try destination.write(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        }
     }
 }
