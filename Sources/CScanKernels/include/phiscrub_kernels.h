@@ -37,7 +37,15 @@ typedef struct phs_keywords {
     const uint32_t *first_lengths;    /* 256 entries */
     const uint64_t *bigrams;          /* 1024 entries = 65536 bits */
     int32_t digit_first;              /* some keyword starts with a digit */
+    /* One bit per (key, length) of every first token, at phs_token_filter_hash: 65536 bits. A token whose bit is
+       clear starts no keyword, so the table is probed only for about one token in a hundred that do not. */
+    const uint64_t *token_filter;     /* 1024 entries */
 } phs_keywords;
+
+/* Bit index in `token_filter` of a first token with case-folded key `key` (see KeywordIndex.key) and `length`. */
+static inline uint32_t phs_token_filter_hash(uint64_t key, uint64_t length) {
+    return (uint32_t)(((key ^ (length << 56)) * 0xD6E8FEB86659FD93ULL) >> 48);
+}
 
 /* A numeric run is recorded when it has at least min_dots dots, or when for some i it has at least
    digit_min[i] digits and (digit_seps[i] == 0 or a separator whose bit is in digit_seps[i]). */
@@ -72,11 +80,25 @@ typedef struct phs_features {
     /* Set when a list was full. Counts still say how many items there were, so the caller can grow each list to
        its count and call again once. */
     int32_t overflow;
+    /* Scratch for the byte-class bitmaps of the fast pass, owned by this file's functions: start NULL / 0 and
+       release with phs_features_release_scratch. */
+    uint64_t *scratch;
+    size_t scratch_words;
 } phs_features;
 
-/* Fills `out` (counts reset first) for the line p[0..n). */
-void phs_compute_features(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
-                          phs_features *out);
+/* Fills `out` (counts reset first) for the line p[0..n). Bitmap-driven: byte classes are computed 64 bytes at a
+   time with SIMD, and only tokens, digit runs and dashed runs that can satisfy some want are looked at one by one.
+   Returns 0, or -1 when the scratch bitmaps could not be allocated (out is then empty and overflow is 0). */
+int phs_compute_features(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
+                         phs_features *out);
+
+/* The same output from a simple event loop over every token and digit group: the specification the fast pass is
+   tested against. */
+void phs_compute_features_reference(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
+                                    phs_features *out);
+
+/* Frees the scratch bitmaps of `out`. */
+void phs_features_release_scratch(phs_features *out);
 
 /* Building needs: start empty, then add one want per rule trigger. */
 void phs_needs_init(phs_needs *needs);

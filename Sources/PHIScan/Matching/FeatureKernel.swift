@@ -21,6 +21,7 @@ final class FeatureKernel {
         out.dashed.items.deallocate()
         out.hexcolon.items.deallocate()
         out.hits.deallocate()
+        phs_features_release_scratch(&out)
     }
 
     static func makeList(_ capacity: Int) -> phs_list {
@@ -38,9 +39,15 @@ final class FeatureKernel {
     /// Runs the feature pass over `line`; when a list overflowed, grows every full list to the size the pass
     /// counted and runs once more.
     @inline(__always)
-    func compute(_ line: UnsafeBufferPointer<UInt8>, needs: UnsafePointer<phs_needs>, keywords: KeywordIndex) {
+    func compute(_ line: UnsafeBufferPointer<UInt8>, needs: UnsafePointer<phs_needs>, keywords: KeywordIndex,
+                 reference: Bool = false) {
         while true {
-            phs_compute_features(needs, keywords.raw, line.baseAddress, line.count, &out)
+            if reference {
+                phs_compute_features_reference(needs, keywords.raw, line.baseAddress, line.count, &out)
+            } else if phs_compute_features(needs, keywords.raw, line.baseAddress, line.count, &out) != 0 {
+                // Like any Swift allocation that fails: stop rather than scan without a prefilter.
+                fatalError("phiscrub: out of memory for the feature pass scratch (\(line.count) bytes)")
+            }
             if out.overflow == 0 { return }
             Self.grow(&out.numeric)
             Self.grow(&out.alnum)

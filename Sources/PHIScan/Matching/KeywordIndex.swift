@@ -64,6 +64,11 @@ public final class KeywordIndex: @unchecked Sendable {
             let bg = c0 << 8 | c1
             bigrams[bg >> 6] |= 1 << UInt64(bg & 63)
         }
+        var tokenFilter = [UInt64](repeating: 0, count: 1024)
+        for t in firstTokens {
+            let h = Int(phs_token_filter_hash(t.key, UInt64(t.len)))
+            tokenFilter[h >> 6] |= 1 << UInt64(h & 63)
+        }
         raw = .allocate(capacity: 1)
         raw.initialize(to: phs_keywords(
             slot_keys: copy(slotKeys), slot_lengths: copy(slotLengths), slot_list_start: copy(slotListStart),
@@ -72,7 +77,7 @@ public final class KeywordIndex: @unchecked Sendable {
             kw_case_sensitive: copy(input.map { $0.caseSensitive ? UInt8(1) : 0 }), count: Int32(kws.count),
             max_first_length: Int32(firstTokens.map(\.len).max() ?? 0),
             first_lengths: copy(firstLengths), bigrams: copy(bigrams),
-            digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0))
+            digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0, token_filter: copy(tokenFilter)))
     }
 
     deinit {

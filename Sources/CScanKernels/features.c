@@ -1,0 +1,419 @@
+/* The fast feature pass. Two steps:
+
+   1. Byte-class bitmaps, 64 bytes per word (SIMD): alnum, digit, numeric (digit or separator), dot, dash.
+   2. Walks over those bitmaps that look at an item one by one only where some want can be met:
+      - tokens: every token start, for the keyword lookup and the alnum-length test (no per-byte work);
+      - dashed runs (tokens joined by single dashes): only runs at least `min_dashed` bytes long, found with
+        shifted ANDs;
+      - numeric runs: only stretches of digits and separators holding at least `min_digits` digits or
+        `min_dots` dots (popcounts), which then go through the same group logic as the reference pass.
+
+   The output is identical to phs_compute_features_reference (features_reference.c); the tests compare them. */
+#define _GNU_SOURCE /* memrchr */
+#include "kernel_shared.h"
+#include <stdlib.h>
+
+enum { CLASS_ALNUM, CLASS_DIGIT, CLASS_NUMERIC, CLASS_DOT, CLASS_DASH, CLASS_HEXCOLON, CLASS_COLON, CLASS_COUNT };
+
+/* ---- step 1: bitmaps ------------------------------------------------------------------------------------------ */
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* One 64-byte block into the five class words. */
+static inline void classify64(const uint8_t *p, uint64_t *alnum, uint64_t *digit, uint64_t *numeric, uint64_t *dot,
+                              uint64_t *dash, uint64_t *hexcolon, uint64_t *colon) {
+    const __m128i cf = _mm_set1_epi8('f' + 1), ccolon = _mm_set1_epi8(':');
+    const __m128i c0 = _mm_set1_epi8('0' - 1), c9 = _mm_set1_epi8('9' + 1);
+    const __m128i ca = _mm_set1_epi8('a' - 1), cz = _mm_set1_epi8('z' + 1), c20 = _mm_set1_epi8(0x20);
+    const __m128i cdot = _mm_set1_epi8('.'), cdash = _mm_set1_epi8('-'), cspace = _mm_set1_epi8(' ');
+    const __m128i cslash = _mm_set1_epi8('/'), copen = _mm_set1_epi8('('), cclose = _mm_set1_epi8(')');
+    const __m128i cplus = _mm_set1_epi8('+');
+    uint64_t a = 0, d = 0, nu = 0, dt = 0, ds = 0, hx = 0, cl = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+        __m128i dig = _mm_and_si128(_mm_cmpgt_epi8(v, c0), _mm_cmpgt_epi8(c9, v));
+        __m128i low = _mm_or_si128(v, c20);
+        __m128i alp = _mm_and_si128(_mm_cmpgt_epi8(low, ca), _mm_cmpgt_epi8(cz, low));
+        __m128i isdot = _mm_cmpeq_epi8(v, cdot), isdash = _mm_cmpeq_epi8(v, cdash);
+        __m128i sep = _mm_or_si128(_mm_or_si128(isdot, isdash), _mm_cmpeq_epi8(v, cspace));
+        sep = _mm_or_si128(sep, _mm_or_si128(_mm_cmpeq_epi8(v, cslash), _mm_cmpeq_epi8(v, cplus)));
+        sep = _mm_or_si128(sep, _mm_or_si128(_mm_cmpeq_epi8(v, copen), _mm_cmpeq_epi8(v, cclose)));
+        int sh = 16 * k;
+        d |= (uint64_t)(uint16_t)_mm_movemask_epi8(dig) << sh;
+        a |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(dig, alp)) << sh;
+        nu |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(dig, sep)) << sh;
+        dt |= (uint64_t)(uint16_t)_mm_movemask_epi8(isdot) << sh;
+        ds |= (uint64_t)(uint16_t)_mm_movemask_epi8(isdash) << sh;
+        __m128i iscolon = _mm_cmpeq_epi8(v, ccolon);
+        __m128i hexalpha = _mm_and_si128(_mm_cmpgt_epi8(low, ca), _mm_cmpgt_epi8(cf, low));
+        hx |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(dig, hexalpha), iscolon)) << sh;
+        cl |= (uint64_t)(uint16_t)_mm_movemask_epi8(iscolon) << sh;
+    }
+    *alnum = a, *digit = d, *numeric = nu, *dot = dt, *dash = ds, *hexcolon = hx, *colon = cl;
+}
+#else
+static inline void classify64(const uint8_t *p, uint64_t *alnum, uint64_t *digit, uint64_t *numeric, uint64_t *dot,
+                              uint64_t *dash, uint64_t *hexcolon, uint64_t *colon) {
+    uint64_t a = 0, d = 0, nu = 0, dt = 0, ds = 0, hx = 0, cl = 0;
+    for (int i = 0; i < 64; i++) {
+        uint64_t bit = (uint64_t)1 << i;
+        if (is_digit(p[i])) d |= bit;
+        if (is_alnum(p[i])) a |= bit;
+        if (is_digit(p[i]) || sep_bit(p[i])) nu |= bit;
+        if (p[i] == '.') dt |= bit;
+        if (p[i] == '-') ds |= bit;
+        if (is_digit(p[i]) || is_hex_alpha(p[i]) || p[i] == ':') hx |= bit;
+        if (p[i] == ':') cl |= bit;
+    }
+    *alnum = a, *digit = d, *numeric = nu, *dot = dt, *dash = ds, *hexcolon = hx, *colon = cl;
+}
+#endif
+
+/* Fills the class bitmaps (each `words` long, laid out one after another in `m`) for p[0..n). Bits past n are 0. */
+static inline __attribute__((always_inline)) void classify(const uint8_t *p, size_t n, uint64_t *m, size_t words) {
+    uint64_t *a = m + CLASS_ALNUM * words, *d = m + CLASS_DIGIT * words, *nu = m + CLASS_NUMERIC * words;
+    uint64_t *dt = m + CLASS_DOT * words, *ds = m + CLASS_DASH * words;
+    uint64_t *hx = m + CLASS_HEXCOLON * words, *cl = m + CLASS_COLON * words;
+    size_t full = n / 64;
+    for (size_t w = 0; w < full; w++) classify64(p + 64 * w, a + w, d + w, nu + w, dt + w, ds + w, hx + w, cl + w);
+    if (full < words) {
+        uint8_t tmp[64];
+        memset(tmp, 0, sizeof tmp);
+        memcpy(tmp, p + 64 * full, n - 64 * full);
+        classify64(tmp, a + full, d + full, nu + full, dt + full, ds + full, hx + full, cl + full);
+    }
+}
+
+/* ---- bitmap queries ------------------------------------------------------------------------------------------ */
+
+/* First position >= s whose bit is clear (words * 64 when none). */
+static inline size_t next_zero(const uint64_t *bits, size_t words, size_t s) {
+    size_t w = s >> 6;
+    uint64_t x = ~bits[w] & (~(uint64_t)0 << (s & 63));
+    while (!x) {
+        if (++w >= words) return words * 64;
+        x = ~bits[w];
+    }
+    return w * 64 + (size_t)__builtin_ctzll(x);
+}
+
+/* First position >= s whose bit is set (words * 64 when none). */
+static inline size_t next_one(const uint64_t *bits, size_t words, size_t s) {
+    size_t w = s >> 6;
+    if (w >= words) return words * 64;
+    uint64_t x = bits[w] & (~(uint64_t)0 << (s & 63));
+    while (!x) {
+        if (++w >= words) return words * 64;
+        x = bits[w];
+    }
+    return w * 64 + (size_t)__builtin_ctzll(x);
+}
+
+/* Start of the run of set bits that ends just before s (s itself when bit s-1 is clear). */
+static inline size_t run_start(const uint64_t *bits, size_t s) {
+    size_t w = s >> 6;
+    uint64_t below = (s & 63) ? ((uint64_t)1 << (s & 63)) - 1 : 0;
+    uint64_t x = ~bits[w] & below;
+    while (!x) {
+        if (w == 0) return 0;
+        w--;
+        x = ~bits[w];
+    }
+    return w * 64 + 64 - (size_t)__builtin_clzll(x);
+}
+
+/* Number of set bits in positions [s, e). */
+static inline size_t count_range(const uint64_t *bits, size_t s, size_t e) {
+    if (s >= e) return 0;
+    size_t ws = s >> 6, we = (e - 1) >> 6;
+    uint64_t first = ~(uint64_t)0 << (s & 63);
+    uint64_t last = ~(uint64_t)0 >> (63 - ((e - 1) & 63));
+    if (ws == we) return (size_t)__builtin_popcountll(bits[ws] & first & last);
+    size_t c = (size_t)__builtin_popcountll(bits[ws] & first) + (size_t)__builtin_popcountll(bits[we] & last);
+    for (size_t w = ws + 1; w < we; w++) c += (size_t)__builtin_popcountll(bits[w]);
+    return c;
+}
+
+/* Bit i set when bits i .. i+m-1 of the 128-bit window (lo, hi) are all set, for i < 64; 1 <= m <= 64. */
+static inline uint64_t runs_at_least(uint64_t lo, uint64_t hi, int m) {
+    unsigned __int128 x = ((unsigned __int128)hi << 64) | lo;
+    unsigned __int128 r = x;
+    int have = 1;
+    while (have * 2 <= m) {
+        r &= r >> have;
+        have *= 2;
+    }
+    if (have < m) r &= r >> (m - have);
+    return (uint64_t)r;
+}
+
+/* ---- step 2: walks ------------------------------------------------------------------------------------------- */
+
+/* An alnum token whose length some want names: count its digits and capitals and record it if a want is met. */
+static __attribute__((noinline)) void alnum_candidate(const phs_needs *needs, const uint8_t *p, size_t s, size_t e,
+                                                      phs_features *out) {
+    int32_t len = (int32_t)(e - s);
+    int32_t digits = 0, upper = 0;
+    for (size_t k = s; k < e; k++) {
+        digits += is_digit(p[k]);
+        upper += (uint8_t)(p[k] - 'A') < 26;
+    }
+    uint64_t bit = ((uint64_t)1) << len;
+    for (int32_t i = 0; i < needs->alnum_wants; i++) {
+        if ((needs->alnum_want_lengths[i] & bit) && len - digits >= needs->alnum_letters[i]
+            && digits >= needs->alnum_digits[i] && upper >= needs->alnum_upper[i]) {
+            phs_region r = {(int32_t)s, (int32_t)e, len, 0, len - digits, digits, upper, 0};
+            push(&out->alnum, out, r);
+            return;
+        }
+    }
+}
+
+/* Every token: keyword lookup of its first bytes, and the alnum-run test. Branch-light: the token filter of the
+   keyword lookup is applied to all token starts of a word without branching, and only tokens at least as long as
+   the shortest wanted alnum run are measured. */
+static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
+                        const uint64_t *alnum, size_t words, phs_features *out) {
+    const uint64_t lengths = needs->alnum_lengths;
+    const int want_kw = kw->count > 0;
+    const size_t kw_max = (size_t)kw->max_first_length;
+    const uint64_t *filter = kw->token_filter;
+    const int min_len = lengths ? __builtin_ctzll(lengths) : 64;
+    if (!want_kw && lengths == 0) return;
+    uint64_t carry = 0;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t a = alnum[w];
+        uint64_t starts = a & ~((a << 1) | carry);
+        carry = a >> 63;
+        if (!starts) continue;
+        uint64_t next = w + 1 < words ? alnum[w + 1] : 0;
+        if (want_kw) {
+            /* Token starts whose key and length are in the keyword token filter, found without branching. */
+            uint64_t todo = starts, cand = 0;
+            while (todo) {
+                int bit = __builtin_ctzll(todo);
+                todo &= todo - 1;
+                size_t s = w * 64 + (size_t)bit;
+                uint64_t x = ~a & (~(uint64_t)0 << bit);
+                size_t e = x ? w * 64 + (size_t)__builtin_ctzll(x) : next_zero(alnum, words, s);
+                size_t len = e - s;
+                uint32_t h = phs_token_filter_hash(token_key(p + s, len, n - s), len);
+                cand |= ((filter[h >> 6] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
+            }
+            while (cand) {
+                int bit = __builtin_ctzll(cand);
+                cand &= cand - 1;
+                size_t s = w * 64 + (size_t)bit;
+                uint64_t x = ~a & (~(uint64_t)0 << bit);
+                size_t e = x ? w * 64 + (size_t)__builtin_ctzll(x) : next_zero(alnum, words, s);
+                probe_token(kw, p, n, s, e, out);
+            }
+        }
+        if (min_len < 64) {
+            uint64_t todo = starts & runs_at_least(a, next, min_len);
+            while (todo) {
+                int bit = __builtin_ctzll(todo);
+                todo &= todo - 1;
+                size_t s = w * 64 + (size_t)bit;
+                uint64_t x = ~a & (~(uint64_t)0 << bit);
+                size_t e = x ? w * 64 + (size_t)__builtin_ctzll(x) : next_zero(alnum, words, s);
+                size_t len = e - s;
+                if (len < 64 && ((lengths >> len) & 1)) alnum_candidate(needs, p, s, e, out);
+            }
+        }
+    }
+}
+
+/* Dashed runs: maximal runs of tokens joined by single dashes. `j` holds the dash bitmap on entry and the joined
+   bitmap (alnum, or a dash between two alnums) afterwards. */
+static inline __attribute__((always_inline)) void walk_dashed(const phs_needs *needs, const uint8_t *p, const uint64_t *alnum, uint64_t *j, size_t words,
+                        phs_features *out) {
+    for (size_t w = 0; w < words; w++) {
+        uint64_t a = alnum[w];
+        uint64_t before = (a << 1) | (w > 0 ? alnum[w - 1] >> 63 : 0);
+        uint64_t after = (a >> 1) | (w + 1 < words ? alnum[w + 1] << 63 : 0);
+        j[w] = a | (j[w] & before & after);
+    }
+    int m = needs->min_dashed < 1 ? 1 : needs->min_dashed > 64 ? 64 : needs->min_dashed;
+    uint64_t carry = 0;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t x = j[w];
+        uint64_t starts = x & ~((x << 1) | carry);
+        carry = x >> 63;
+        if (!starts) continue;
+        starts &= runs_at_least(x, w + 1 < words ? j[w + 1] : 0, m);
+        while (starts) {
+            size_t s = w * 64 + (size_t)__builtin_ctzll(starts);
+            starts &= starts - 1;
+            size_t e = next_zero(j, words, s);
+            int32_t count = 0, digits = 0, upper = 0;
+            for (size_t k = s; k < e; k++) {
+                count += is_alnum(p[k]);
+                digits += is_digit(p[k]);
+                upper += (uint8_t)(p[k] - 'A') < 26;
+            }
+            int32_t letters = count - digits;
+            for (int32_t i = 0; i < needs->dashed_wants; i++) {
+                if (count >= needs->dashed_min[i] && count <= needs->dashed_max[i] && letters >= needs->dashed_letters[i]
+                    && digits >= needs->dashed_digits[i] && upper >= needs->dashed_upper[i]) {
+                    phs_region r = {(int32_t)s, (int32_t)e, count, 0, letters, digits, upper, 0};
+                    push(&out->dashed, out, r);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/* Numeric runs. A run lies inside one stretch of digits and separators, and has no more digits or dots than the
+   stretch, so stretches short of both minimums are skipped whole; the rest go through the reference group logic. */
+static inline __attribute__((always_inline)) void walk_numeric(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
+                         const uint64_t *digit, const uint64_t *numeric, const uint64_t *dot, size_t words,
+                         phs_features *out) {
+    line_state st = {needs, kw, p, n, out, -1, -2, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0,
+                     needs->alnum_lengths, needs->min_dashed, needs->dashed_wants, kw->count, kw->max_first_length,
+                     kw->digit_first, needs->min_digits, needs->min_dots};
+    const size_t min_digits = (size_t)needs->min_digits, min_dots = (size_t)needs->min_dots;
+    size_t skip = 0; /* stretches before this position are done */
+    uint64_t carry = 0;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t d = digit[w], nm = numeric[w];
+        uint64_t starts = d & ~((d << 1) | carry);
+        carry = d >> 63;
+        if (skip > w * 64) starts &= skip >= w * 64 + 64 ? 0 : ~(uint64_t)0 << (skip & 63);
+        while (starts) {
+            int bit = __builtin_ctzll(starts);
+            size_t s = w * 64 + (size_t)bit;
+            /* The stretch around the group, found inside this word when it can be (the usual case). */
+            uint64_t below = ~nm & ((((uint64_t)1) << bit) - 1), above = ~nm & (~(uint64_t)0 << bit);
+            size_t stretch_start = below ? w * 64 + 64 - (size_t)__builtin_clzll(below) : run_start(numeric, s);
+            size_t stretch_end = above ? w * 64 + (size_t)__builtin_ctzll(above) : next_zero(numeric, words, s);
+            starts &= above ? ~(uint64_t)0 << __builtin_ctzll(above) : 0;
+            skip = stretch_end;
+            size_t digits, dots;
+            if (below && above) {
+                uint64_t in = ~(uint64_t)0 << (stretch_start & 63) & ((((uint64_t)1) << (stretch_end & 63)) - 1);
+                digits = (size_t)__builtin_popcountll(d & in);
+                dots = (size_t)__builtin_popcountll(dot[w] & in);
+            } else {
+                digits = count_range(digit, stretch_start, stretch_end);
+                dots = count_range(dot, stretch_start, stretch_end);
+            }
+            if (digits < min_digits && dots < min_dots) continue;
+            size_t g = s;
+            while (g < stretch_end) {
+                size_t e = next_zero(digit, words, g);
+                on_group(&st, g, e);
+                g = next_one(digit, words, e);
+            }
+            close_run(&st);
+        }
+    }
+}
+
+/* IPv6-like runs: maximal runs of hex digits and colons holding a double colon or at least seven colons. Only
+   runs that hold a colon are looked at. */
+static inline __attribute__((always_inline)) void walk_hexcolon(const uint64_t *hexcolon, const uint64_t *colon,
+                                                                size_t words, phs_features *out) {
+    size_t skip = 0;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t todo = colon[w];
+        if (skip > w * 64) todo &= skip >= w * 64 + 64 ? 0 : ~(uint64_t)0 << (skip & 63);
+        while (todo) {
+            size_t c = w * 64 + (size_t)__builtin_ctzll(todo);
+            size_t s = run_start(hexcolon, c), e = next_zero(hexcolon, words, c);
+            skip = e;
+            todo &= e >= w * 64 + 64 ? 0 : ~(uint64_t)0 << (e & 63);
+            size_t colons = count_range(colon, s, e);
+            int dbl = 0;
+            for (size_t k = s >> 6; e - s >= 2 && k <= (e - 2) >> 6 && !dbl; k++) {
+                /* Colon pairs p[i] = p[i+1] = ':' with s <= i <= e - 2. */
+                uint64_t pairs = colon[k] & ((colon[k] >> 1) | (k + 1 < words ? colon[k + 1] << 63 : 0));
+                uint64_t in = ~(uint64_t)0;
+                if (k == s >> 6) in &= ~(uint64_t)0 << (s & 63);
+                if (k == (e - 2) >> 6) in &= ~(uint64_t)0 >> (63 - ((e - 2) & 63));
+                dbl = (pairs & in) != 0;
+            }
+            if (dbl || colons >= 7) {
+                phs_region r = {(int32_t)s, (int32_t)e, (int32_t)colons, 0, 0, 0, 0, 0};
+                push(&out->hexcolon, out, r);
+            }
+        }
+    }
+}
+
+/* Shifts the items a window added (from the given counts on) by the window's offset in the block. */
+static void shift_items(phs_features *out, int32_t hits, int32_t numeric, int32_t alnum, int32_t dashed,
+                        int32_t hexcolon, int32_t by) {
+    for (int32_t i = hits; i < out->hit_count && i < out->hit_capacity; i++) out->hits[i].start += by;
+    phs_list *lists[4] = {&out->numeric, &out->alnum, &out->dashed, &out->hexcolon};
+    int32_t from[4] = {numeric, alnum, dashed, hexcolon};
+    for (int k = 0; k < 4; k++) {
+        for (int32_t i = from[k]; i < lists[k]->count && i < lists[k]->capacity; i++) {
+            lists[k]->items[i].start += by;
+            lists[k]->items[i].end += by;
+        }
+    }
+}
+
+/* Window size: the bitmaps of a window (7 bits per byte) stay in L1 while the walks read them. */
+enum { WINDOW = 16 * 1024 };
+
+/* Compiled twice, for x86-64-v3 (AVX2, BMI, POPCNT, LZCNT: the bitmap walks count and scan bits with single
+   instructions) and for the baseline; the loader picks one for the CPU it runs on.
+
+   The block is cut into windows that end just after a newline, so that no item (tokens, runs, keywords, which
+   never contain a newline) crosses a window, and each window's walks see exactly what a walk over the whole block
+   would. A line longer than a window is one window. */
+#if defined(__x86_64__) && defined(__linux__)
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
+int phs_compute_features(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
+                         phs_features *out) {
+    out->numeric.count = out->alnum.count = out->dashed.count = out->hexcolon.count = 0;
+    out->hit_count = 0;
+    out->overflow = 0;
+    const int want_numeric = needs->min_digits != INT32_MAX || needs->min_dots != INT32_MAX;
+    size_t pos = 0;
+    while (pos < n) {
+        size_t end = n;
+        if (n - pos > WINDOW) {
+            const uint8_t *nl = memrchr(p + pos, '\n', WINDOW);
+            if (!nl) nl = memchr(p + pos + WINDOW, '\n', n - pos - WINDOW);
+            if (nl) end = (size_t)(nl - p) + 1;
+        }
+        const uint8_t *q = p + pos;
+        size_t len = end - pos, words = (len + 63) / 64;
+        if (out->scratch_words < CLASS_COUNT * words) {
+            size_t want = CLASS_COUNT * (words + words / 4 + 16);
+            uint64_t *grown = realloc(out->scratch, want * sizeof(uint64_t));
+            if (!grown) {
+                out->numeric.count = out->alnum.count = out->dashed.count = out->hexcolon.count = 0;
+                out->hit_count = 0;
+                return -1;
+            }
+            out->scratch = grown;
+            out->scratch_words = want;
+        }
+        int32_t hits = out->hit_count, numeric = out->numeric.count, alnum_count = out->alnum.count;
+        int32_t dashed = out->dashed.count, hexcolon = out->hexcolon.count;
+        uint64_t *m = out->scratch;
+        classify(q, len, m, words);
+        const uint64_t *alnum = m + CLASS_ALNUM * words;
+        walk_tokens(needs, kw, q, len, alnum, words, out);
+        if (needs->dashed_wants > 0) walk_dashed(needs, q, alnum, m + CLASS_DASH * words, words, out);
+        if (want_numeric)
+            walk_numeric(needs, kw, q, len, m + CLASS_DIGIT * words, m + CLASS_NUMERIC * words,
+                         m + CLASS_DOT * words, words, out);
+        if (needs->hex_colon) walk_hexcolon(m + CLASS_HEXCOLON * words, m + CLASS_COLON * words, words, out);
+        if (pos > 0) shift_items(out, hits, numeric, alnum_count, dashed, hexcolon, (int32_t)pos);
+        pos = end;
+    }
+    return 0;
+}
+
+void phs_features_release_scratch(phs_features *out) {
+    free(out->scratch);
+    out->scratch = NULL;
+    out->scratch_words = 0;
+}

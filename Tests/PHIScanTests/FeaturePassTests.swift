@@ -1,0 +1,116 @@
+import CScanKernels
+import Foundation
+import Testing
+
+@testable import PHIScan
+
+/// The fast, bitmap-driven feature pass must report exactly what the simple reference pass reports: the same
+/// keyword hits and the same numeric, alnum, dashed and IPv6-like regions, in the same order. Any difference would
+/// change which rules run on which bytes, so it is compared item by item.
+@Suite("Feature pass: fast equals reference")
+struct FeaturePassTests {
+    static func items(_ f: phs_features) -> [String] {
+        var out: [String] = []
+        for i in 0..<Int(f.hit_count) { out.append("hit \(f.hits[i].keyword)@\(f.hits[i].start)") }
+        func regions(_ name: String, _ l: phs_list) {
+            for i in 0..<Int(l.count) {
+                let r = l.items[i]
+                out.append("\(name) \(r.start)..<\(r.end) c\(r.count) d\(r.dots) x\(r.extra) g\(r.digits) u\(r.upper) s\(r.shape)")
+            }
+        }
+        regions("numeric", f.numeric)
+        regions("alnum", f.alnum)
+        regions("dashed", f.dashed)
+        regions("hexcolon", f.hexcolon)
+        return out
+    }
+
+    /// Differences between the two passes on `line`, or nil when they agree.
+    static func difference(_ ruleSet: RuleSet, _ line: [UInt8], fast: FeatureKernel, reference: FeatureKernel) -> String? {
+        line.withUnsafeBufferPointer { buf in
+            fast.compute(buf, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords)
+            reference.compute(buf, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords, reference: true)
+            let a = items(fast.out), b = items(reference.out)
+            return a == b ? nil : "fast \(a) reference \(b)"
+        }
+    }
+
+    /// Seeded lines built from the pieces the walks treat specially: digit groups joined by one, two or three
+    /// separators, times of day, dotted quads, dash-joined tokens of every length, long tokens, keywords and
+    /// context words in random case, hex with colons, and padding that moves everything across 64-byte words.
+    static func randomLines(_ count: Int, seed: UInt64, ruleSet: RuleSet) -> [[UInt8]] {
+        var rng = SplitMix64(seed: seed)
+        var words: [String] = []
+        for r in ruleSet.rules { words += r.rule.trigger.keywords + r.rule.contextWords }
+        let separators = ["-", ".", " ", "/", "(", ")", "+", "--", "..", " - ", "-.", ":", ", ", "_", "#", "\t", "@", "="]
+        func pick(_ a: [String]) -> String { a[Int.random(in: 0..<a.count, using: &rng)] }
+        func run(_ alphabet: String, _ n: ClosedRange<Int>) -> String {
+            let chars = Array(alphabet)
+            return String((0..<Int.random(in: n, using: &rng)).map { _ in chars[Int.random(in: 0..<chars.count, using: &rng)] })
+        }
+        var lines: [[UInt8]] = []
+        for _ in 0..<count {
+            var line = String(repeating: " ", count: Int.random(in: 0...70, using: &rng))
+            for _ in 0..<Int.random(in: 1...40, using: &rng) {
+                line += pick(separators)
+                switch Int.random(in: 0..<10, using: &rng) {
+                case 0: line += run("0123456789", 1...20)
+                case 1: line += run("0123456789", 1...4) + pick(["-", ".", " ", "/"]) + run("0123456789", 1...5)
+                case 2: line += "\(run("0123456789", 1...2)):\(run("0123456789", 2...2)):\(run("0123456789", 2...2))"
+                case 3: let w = pick(words); line += Bool.random(using: &rng) ? w.uppercased() : w
+                case 4: line += (0..<Int.random(in: 1...6, using: &rng)).map { _ in run("ABCDEFGHJKMNPRTVWXY0123456789abc", 1...9) }.joined(separator: "-")
+                case 5: line += run("ABCDEFGHJKLMNPRSTUVWXYZabcdefx0123456789", 1...70)
+                case 6: line += run("0123456789abcdef:", 1...40)
+                case 7: line += (0..<4).map { _ in run("0123456789", 1...3) }.joined(separator: ".")
+                case 8: line += run("0123456789-.", 1...30)
+                default: line += run("abcdefghijklmnopqrstuvwxyz", 1...12)
+                }
+            }
+            lines.append(Array(line.utf8))
+        }
+        return lines
+    }
+
+    @Test func seededLinesAgree() throws {
+        let ruleSet = try RuleSet.loadDefault()
+        let fast = FeatureKernel(initialCapacity: 2), reference = FeatureKernel(initialCapacity: 2)
+        var problems: [String] = []
+        for line in Self.randomLines(20_000, seed: 0x5EED_FEA7, ruleSet: ruleSet) {
+            if let d = Self.difference(ruleSet, line, fast: fast, reference: reference) {
+                problems.append("'\(String(decoding: line, as: UTF8.self))': \(d)")
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.count) lines differ, e.g. \(problems.prefix(3))")
+    }
+
+    /// Whole blocks of many lines (as the stream scanner's batch mode passes them), including the sample log, and
+    /// lengths around every multiple of 64 so tokens and runs end exactly on word boundaries.
+    @Test func blocksAndWordBoundariesAgree() throws {
+        let ruleSet = try RuleSet.loadDefault()
+        let fast = FeatureKernel(), reference = FeatureKernel()
+        var blocks = [Array(Self.randomLines(300, seed: 7, ruleSet: ruleSet).joined(separator: [0x0A]))]
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("corpora/sample-app.log")
+        blocks.append(Array(try Data(contentsOf: sample)))
+        // The fast pass works in line-aligned windows of 16 KiB: lines longer than a window, and items just
+        // before and after each window's last newline.
+        let lines = Self.randomLines(400, seed: 11, ruleSet: ruleSet)
+        let long = Array(lines.prefix(150).joined(separator: [0x20]))
+        blocks.append(Array([lines[0], long, lines[1], long, lines[2]].joined(separator: [0x0A])))
+        blocks.append(long)
+        var mixed: [UInt8] = []
+        for (i, line) in lines.enumerated() { mixed += line + (i % 37 == 0 ? [] : [0x0A]) }
+        blocks.append(mixed)
+        let unit = Array("MRN 123-45-6789 A1B2C3D4E5F6G7H8J 10.0.0.1-".utf8)
+        for length in [63, 64, 65, 127, 128, 129, 191, 192, 193, 255, 256, 257] {
+            for fill in [UInt8(ascii: "7"), UInt8(ascii: "a"), UInt8(ascii: "-"), UInt8(ascii: ".")] {
+                blocks.append(Array((Array(repeating: fill, count: length) + unit).prefix(length)))
+                blocks.append(Array(repeating: fill, count: length - unit.count) + unit)
+            }
+        }
+        for (i, block) in blocks.enumerated() {
+            let d = Self.difference(ruleSet, block, fast: fast, reference: reference)
+            #expect(d == nil, "block \(i) (\(block.count) bytes): \(d ?? "")")
+        }
+    }
+}
