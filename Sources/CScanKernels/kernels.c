@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memrchr */
 #include "phiscrub_kernels.h"
 #include <string.h>
 
@@ -58,11 +59,27 @@ int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_c
 }
 
 const uint8_t *phs_last_byte(const uint8_t *p, size_t n, uint8_t byte) {
-    while (n > 0) {
-        n--;
-        if (p[n] == byte) return p + n;
+    return n ? memrchr(p, byte, n) : NULL;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte) {
+    size_t count = 0, i = 0;
+#if defined(__SSE2__)
+    const __m128i b = _mm_set1_epi8((char)byte);
+    for (; i + 64 <= n; i += 64) {
+        uint64_t m = (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), b));
+        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i + 16)), b)) << 16;
+        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i + 32)), b)) << 32;
+        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i + 48)), b)) << 48;
+        count += (size_t)__builtin_popcountll(m);
     }
-    return NULL;
+#endif
+    for (; i < n; i++) count += p[i] == byte;
+    return count;
 }
 
 int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters, int32_t digits, int32_t upper) {

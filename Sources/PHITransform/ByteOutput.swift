@@ -30,7 +30,10 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
 /// A buffered writer over a file descriptor (256 KiB buffer; `write(2)` retried on EINTR and partial writes).
 public final class FileOutput: ByteOutput {
     let fd: Int32
-    var buffer: [UInt8]
+    /// The buffer: raw memory, so a write of a few bytes is one bounds check and one copy (no array uniqueness or
+    /// exclusivity checks per call).
+    let buffer: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) var count = 0
     let capacity: Int
     /// Name for error messages (a path or "stdout").
     public let name: String
@@ -38,20 +41,23 @@ public final class FileOutput: ByteOutput {
     public init(fd: Int32, name: String, capacity: Int = 256 * 1024) {
         self.fd = fd
         self.name = name
-        self.capacity = capacity
-        buffer = []
-        buffer.reserveCapacity(capacity)
+        self.capacity = max(1, capacity)
+        buffer = .allocate(capacity: self.capacity)
     }
 
+    deinit { buffer.deallocate() }
+
     public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {
-        if buffer.count + bytes.count > capacity {
+        guard let source = bytes.baseAddress else { return }
+        if count + bytes.count > capacity {
             try flushBuffer()
             if bytes.count >= capacity {
                 try writeAll(bytes)
                 return
             }
         }
-        buffer.append(contentsOf: bytes)
+        (buffer + count).update(from: source, count: bytes.count)
+        count += bytes.count
     }
 
     public func flush() throws(OutputError) { try flushBuffer() }
@@ -62,9 +68,10 @@ public final class FileOutput: ByteOutput {
     }
 
     func flushBuffer() throws(OutputError) {
-        if buffer.isEmpty { return }
-        defer { buffer.removeAll(keepingCapacity: true) }
-        try buffer.withUnsafeBufferPointer { (b) throws(OutputError) in try writeAll(b) }
+        if count == 0 { return }
+        // The buffer is emptied even when the write fails: the error ends the run, and a retry must not repeat bytes.
+        defer { count = 0 }
+        try writeAll(UnsafeBufferPointer(start: buffer, count: count))
     }
 
     func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {

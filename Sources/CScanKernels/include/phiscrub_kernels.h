@@ -109,6 +109,9 @@ int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_c
 /* Last occurrence of `byte` in p[0..n), or NULL (memrchr is a GNU extension Swift cannot see). */
 const uint8_t *phs_last_byte(const uint8_t *p, size_t n, uint8_t byte);
 
+/* Number of occurrences of `byte` in p[0..n). */
+size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte);
+
 int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters, int32_t digits, int32_t upper);
 
 /* Index of the first byte >= 0x80 in p[0..n), or n. */

@@ -161,12 +161,13 @@ struct LineEngine {
     /// Scans one pure-ASCII line of a batch with the features the batch pass found for it.
     mutating func scanBatchLine(_ line: UnsafeBufferPointer<UInt8>, features: FeatureView, base: Int,
                                 into out: inout [Finding]) -> ScanIncident? {
-        dispatch(line, features, base: base, into: &out)
+        // Lines holding a byte-trigger byte never come here (the batch walk sends them down the per-line path).
+        dispatch(line, features, base: base, into: &out, byteTriggers: false)
     }
 
     /// Tries every rule whose trigger the line's features satisfy, then resolves overlaps.
     private mutating func dispatch(_ line: UnsafeBufferPointer<UInt8>, _ f: FeatureView, base: Int,
-                                   into out: inout [Finding]) -> ScanIncident? {
+                                   into out: inout [Finding], byteTriggers: Bool = true) -> ScanIncident? {
         let rs = ruleSet
         let p = line.baseAddress!
         let n = line.count
@@ -193,7 +194,7 @@ struct LineEngine {
                 fired.append(r)
             }
         }
-        for (byte, rules) in rs.byteTriggers where memchr(p, Int32(byte), n) != nil {
+        for (byte, rules) in rs.byteTriggers where byteTriggers && memchr(p, Int32(byte), n) != nil {
             for r in rules where firedStamp[r] != gen {
                 firedStamp[r] = gen
                 fired.append(r)

@@ -263,14 +263,8 @@ public final class StreamScanner {
 
 /// Number of newline bytes in `bytes`.
 public func countNewlines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-    guard var p = bytes.baseAddress else { return 0 }
-    let end = p + bytes.count
-    var n = 0
-    while p < end, let nl = memchr(p, 0x0A, p.distance(to: end)) {
-        n += 1
-        p = UnsafePointer(nl.assumingMemoryBound(to: UInt8.self)) + 1
-    }
-    return n
+    guard let p = bytes.baseAddress else { return 0 }
+    return phs_count_byte(p, bytes.count, 0x0A)
 }
 
 /// A sink that collects findings (and counts incidents); for `scan` and tests.
