@@ -13,74 +13,80 @@
 #include "kernel_shared.h"
 #include <stdlib.h>
 
-enum { CLASS_ALNUM, CLASS_DIGIT, CLASS_NUMERIC, CLASS_DOT, CLASS_DASH, CLASS_HEXCOLON, CLASS_COLON, CLASS_COUNT };
+/* Bitmaps of a window, each `words` long: byte classes (filled by classify) and long token starts (walk_tokens). */
+enum { CLASS_ALNUM, CLASS_DIGIT, CLASS_UPPER, CLASS_NUMERIC, CLASS_DOT, CLASS_DASH, CLASS_HEXCOLON, CLASS_COLON,
+       CLASSIFIED, LONG_TOKENS = CLASSIFIED, CLASS_COUNT };
 
 /* ---- step 1: bitmaps ------------------------------------------------------------------------------------------ */
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-/* One 64-byte block into the five class words. */
-static inline void classify64(const uint8_t *p, uint64_t *alnum, uint64_t *digit, uint64_t *numeric, uint64_t *dot,
-                              uint64_t *dash, uint64_t *hexcolon, uint64_t *colon) {
-    const __m128i cf = _mm_set1_epi8('f' + 1), ccolon = _mm_set1_epi8(':');
+/* One 64-byte block into one word per byte class (c[CLASS_...]). */
+static inline void classify64(const uint8_t *p, uint64_t c[CLASSIFIED]) {
     const __m128i c0 = _mm_set1_epi8('0' - 1), c9 = _mm_set1_epi8('9' + 1);
     const __m128i ca = _mm_set1_epi8('a' - 1), cz = _mm_set1_epi8('z' + 1), c20 = _mm_set1_epi8(0x20);
+    const __m128i cA = _mm_set1_epi8('A' - 1), cZ = _mm_set1_epi8('Z' + 1), cf = _mm_set1_epi8('f' + 1);
     const __m128i cdot = _mm_set1_epi8('.'), cdash = _mm_set1_epi8('-'), cspace = _mm_set1_epi8(' ');
     const __m128i cslash = _mm_set1_epi8('/'), copen = _mm_set1_epi8('('), cclose = _mm_set1_epi8(')');
-    const __m128i cplus = _mm_set1_epi8('+');
-    uint64_t a = 0, d = 0, nu = 0, dt = 0, ds = 0, hx = 0, cl = 0;
+    const __m128i cplus = _mm_set1_epi8('+'), ccolon = _mm_set1_epi8(':');
+    for (int k = 0; k < CLASSIFIED; k++) c[k] = 0;
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
         __m128i dig = _mm_and_si128(_mm_cmpgt_epi8(v, c0), _mm_cmpgt_epi8(c9, v));
         __m128i low = _mm_or_si128(v, c20);
         __m128i alp = _mm_and_si128(_mm_cmpgt_epi8(low, ca), _mm_cmpgt_epi8(cz, low));
+        __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, cA), _mm_cmpgt_epi8(cZ, v));
         __m128i isdot = _mm_cmpeq_epi8(v, cdot), isdash = _mm_cmpeq_epi8(v, cdash);
+        __m128i iscolon = _mm_cmpeq_epi8(v, ccolon);
         __m128i sep = _mm_or_si128(_mm_or_si128(isdot, isdash), _mm_cmpeq_epi8(v, cspace));
         sep = _mm_or_si128(sep, _mm_or_si128(_mm_cmpeq_epi8(v, cslash), _mm_cmpeq_epi8(v, cplus)));
         sep = _mm_or_si128(sep, _mm_or_si128(_mm_cmpeq_epi8(v, copen), _mm_cmpeq_epi8(v, cclose)));
-        int sh = 16 * k;
-        d |= (uint64_t)(uint16_t)_mm_movemask_epi8(dig) << sh;
-        a |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(dig, alp)) << sh;
-        nu |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(dig, sep)) << sh;
-        dt |= (uint64_t)(uint16_t)_mm_movemask_epi8(isdot) << sh;
-        ds |= (uint64_t)(uint16_t)_mm_movemask_epi8(isdash) << sh;
-        __m128i iscolon = _mm_cmpeq_epi8(v, ccolon);
         __m128i hexalpha = _mm_and_si128(_mm_cmpgt_epi8(low, ca), _mm_cmpgt_epi8(cf, low));
-        hx |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(dig, hexalpha), iscolon)) << sh;
-        cl |= (uint64_t)(uint16_t)_mm_movemask_epi8(iscolon) << sh;
+        int sh = 16 * k;
+#define PHS_MASK(x) ((uint64_t)(uint16_t)_mm_movemask_epi8(x) << sh)
+        c[CLASS_ALNUM] |= PHS_MASK(_mm_or_si128(dig, alp));
+        c[CLASS_DIGIT] |= PHS_MASK(dig);
+        c[CLASS_UPPER] |= PHS_MASK(up);
+        c[CLASS_NUMERIC] |= PHS_MASK(_mm_or_si128(dig, sep));
+        c[CLASS_DOT] |= PHS_MASK(isdot);
+        c[CLASS_DASH] |= PHS_MASK(isdash);
+        c[CLASS_HEXCOLON] |= PHS_MASK(_mm_or_si128(_mm_or_si128(dig, hexalpha), iscolon));
+        c[CLASS_COLON] |= PHS_MASK(iscolon);
+#undef PHS_MASK
     }
-    *alnum = a, *digit = d, *numeric = nu, *dot = dt, *dash = ds, *hexcolon = hx, *colon = cl;
 }
 #else
-static inline void classify64(const uint8_t *p, uint64_t *alnum, uint64_t *digit, uint64_t *numeric, uint64_t *dot,
-                              uint64_t *dash, uint64_t *hexcolon, uint64_t *colon) {
-    uint64_t a = 0, d = 0, nu = 0, dt = 0, ds = 0, hx = 0, cl = 0;
+static inline void classify64(const uint8_t *p, uint64_t c[CLASSIFIED]) {
+    for (int k = 0; k < CLASSIFIED; k++) c[k] = 0;
     for (int i = 0; i < 64; i++) {
         uint64_t bit = (uint64_t)1 << i;
-        if (is_digit(p[i])) d |= bit;
-        if (is_alnum(p[i])) a |= bit;
-        if (is_digit(p[i]) || sep_bit(p[i])) nu |= bit;
-        if (p[i] == '.') dt |= bit;
-        if (p[i] == '-') ds |= bit;
-        if (is_digit(p[i]) || is_hex_alpha(p[i]) || p[i] == ':') hx |= bit;
-        if (p[i] == ':') cl |= bit;
+        uint8_t b = p[i];
+        if (is_alnum(b)) c[CLASS_ALNUM] |= bit;
+        if (is_digit(b)) c[CLASS_DIGIT] |= bit;
+        if ((uint8_t)(b - 'A') < 26) c[CLASS_UPPER] |= bit;
+        if (is_digit(b) || sep_bit(b)) c[CLASS_NUMERIC] |= bit;
+        if (b == '.') c[CLASS_DOT] |= bit;
+        if (b == '-') c[CLASS_DASH] |= bit;
+        if (is_digit(b) || is_hex_alpha(b) || b == ':') c[CLASS_HEXCOLON] |= bit;
+        if (b == ':') c[CLASS_COLON] |= bit;
     }
-    *alnum = a, *digit = d, *numeric = nu, *dot = dt, *dash = ds, *hexcolon = hx, *colon = cl;
 }
 #endif
 
 /* Fills the class bitmaps (each `words` long, laid out one after another in `m`) for p[0..n). Bits past n are 0. */
 static inline __attribute__((always_inline)) void classify(const uint8_t *p, size_t n, uint64_t *m, size_t words) {
-    uint64_t *a = m + CLASS_ALNUM * words, *d = m + CLASS_DIGIT * words, *nu = m + CLASS_NUMERIC * words;
-    uint64_t *dt = m + CLASS_DOT * words, *ds = m + CLASS_DASH * words;
-    uint64_t *hx = m + CLASS_HEXCOLON * words, *cl = m + CLASS_COLON * words;
+    uint64_t c[CLASSIFIED];
     size_t full = n / 64;
-    for (size_t w = 0; w < full; w++) classify64(p + 64 * w, a + w, d + w, nu + w, dt + w, ds + w, hx + w, cl + w);
+    for (size_t w = 0; w < full; w++) {
+        classify64(p + 64 * w, c);
+        for (int k = 0; k < CLASSIFIED; k++) m[k * words + w] = c[k];
+    }
     if (full < words) {
         uint8_t tmp[64];
         memset(tmp, 0, sizeof tmp);
         memcpy(tmp, p + 64 * full, n - 64 * full);
-        classify64(tmp, a + full, d + full, nu + full, dt + full, ds + full, hx + full, cl + full);
+        classify64(tmp, c);
+        for (int k = 0; k < CLASSIFIED; k++) m[k * words + full] = c[k];
     }
 }
 
@@ -147,17 +153,17 @@ static inline uint64_t runs_at_least(uint64_t lo, uint64_t hi, int m) {
     return (uint64_t)r;
 }
 
+static inline uint64_t a_or_zero(const uint64_t *bits, size_t w, size_t words) { return w < words ? bits[w] : 0; }
+
 /* ---- step 2: walks ------------------------------------------------------------------------------------------- */
 
 /* An alnum token whose length some want names: count its digits and capitals and record it if a want is met. */
-static __attribute__((noinline)) void alnum_candidate(const phs_needs *needs, const uint8_t *p, size_t s, size_t e,
-                                                      phs_features *out) {
+static inline __attribute__((always_inline)) void alnum_candidate(const phs_needs *needs, const uint64_t *m,
+                                                                   size_t words, size_t s, size_t e,
+                                                                   phs_features *out) {
     int32_t len = (int32_t)(e - s);
-    int32_t digits = 0, upper = 0;
-    for (size_t k = s; k < e; k++) {
-        digits += is_digit(p[k]);
-        upper += (uint8_t)(p[k] - 'A') < 26;
-    }
+    int32_t digits = (int32_t)count_range(m + CLASS_DIGIT * words, s, e);
+    int32_t upper = (int32_t)count_range(m + CLASS_UPPER * words, s, e);
     uint64_t bit = ((uint64_t)1) << len;
     for (int32_t i = 0; i < needs->alnum_wants; i++) {
         if ((needs->alnum_want_lengths[i] & bit) && len - digits >= needs->alnum_letters[i]
@@ -169,89 +175,109 @@ static __attribute__((noinline)) void alnum_candidate(const phs_needs *needs, co
     }
 }
 
-/* Every token: keyword lookup of its first bytes, and the alnum-run test. Branch-light: the token filter of the
-   keyword lookup is applied to all token starts of a word without branching, and only tokens at least as long as
-   the shortest wanted alnum run are measured. */
-static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
-                        const uint64_t *alnum, size_t words, phs_features *out) {
+/* Every token: keyword lookup of its first bytes, and the alnum-run test; also marks the tokens at least
+   min_dashed long for walk_dashed. The keyword filter bit of every token start of a word is computed without
+   branching, in a loop that keeps little else live; long tokens come from shifted ANDs over the word. Only the
+   tokens that pass are then looked at one by one. */
+static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *needs, const phs_keywords *kw,
+                                                               const uint8_t *p, size_t n, uint64_t *m, size_t words,
+                                                               phs_features *out) {
+    const uint64_t *alnum = m + CLASS_ALNUM * words;
+    uint64_t *long_token_starts = m + LONG_TOKENS * words;
+    static const uint64_t keep[9] = {0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFULL, 0xFFFFFFFFFFFFULL,
+                                     0xFFFFFFFFFFFFFFULL, ~(uint64_t)0};
     const uint64_t lengths = needs->alnum_lengths;
-    const int want_kw = kw->count > 0;
-    const size_t kw_max = (size_t)kw->max_first_length;
+    /* Without keywords the filter never passes: kw_max is 0 and every token is longer. */
+    const size_t kw_max = kw->count > 0 ? (size_t)kw->max_first_length : 0;
     const uint64_t *filter = kw->token_filter;
     const int min_len = lengths ? __builtin_ctzll(lengths) : 64;
-    if (!want_kw && lengths == 0) return;
+    const int min_dashed = needs->min_dashed < 1 ? 1 : needs->min_dashed > 64 ? 64 : needs->min_dashed;
     uint64_t carry = 0;
     for (size_t w = 0; w < words; w++) {
         uint64_t a = alnum[w];
         uint64_t starts = a & ~((a << 1) | carry);
         carry = a >> 63;
+        long_token_starts[w] = 0;
         if (!starts) continue;
-        uint64_t next = w + 1 < words ? alnum[w + 1] : 0;
-        if (want_kw) {
-            /* Token starts whose key and length are in the keyword token filter, found without branching. */
-            uint64_t todo = starts, cand = 0;
+        uint64_t cand = 0;
+        if (kw_max > 0) {
+            const uint8_t *base = p + w * 64;
+            /* A token running past the word (at most the last one) and any token near the end of the window take
+               the general path; the rest end inside the word and can read 8 bytes from their start. */
+            uint64_t slow = (a >> 63) ? (uint64_t)1 << (63 - __builtin_clzll(starts)) : 0;
+            if (w * 64 + 64 + 8 > n) slow = starts;
+            uint64_t todo = starts & ~slow;
             while (todo) {
                 int bit = __builtin_ctzll(todo);
                 todo &= todo - 1;
-                size_t s = w * 64 + (size_t)bit;
-                uint64_t x = ~a & (~(uint64_t)0 << bit);
-                size_t e = x ? w * 64 + (size_t)__builtin_ctzll(x) : next_zero(alnum, words, s);
-                size_t len = e - s;
+                size_t len = (size_t)__builtin_ctzll(~a >> bit);
+                uint64_t v;
+                memcpy(&v, base + bit, 8);
+                uint64_t key = ((v | 0x2020202020202020ULL) & keep[len < 8 ? len : 8]) | 0x8000000000000000ULL;
+                uint32_t h = phs_token_filter_hash(key, len);
+                cand |= ((filter[h >> 6] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
+            }
+            while (slow) {
+                int bit = __builtin_ctzll(slow);
+                slow &= slow - 1;
+                size_t s = w * 64 + (size_t)bit, len = next_zero(alnum, words, s) - s;
                 uint32_t h = phs_token_filter_hash(token_key(p + s, len, n - s), len);
                 cand |= ((filter[h >> 6] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
             }
-            while (cand) {
-                int bit = __builtin_ctzll(cand);
-                cand &= cand - 1;
-                size_t s = w * 64 + (size_t)bit;
-                uint64_t x = ~a & (~(uint64_t)0 << bit);
-                size_t e = x ? w * 64 + (size_t)__builtin_ctzll(x) : next_zero(alnum, words, s);
-                probe_token(kw, p, n, s, e, out);
-            }
         }
+        while (cand) {
+            int bit = __builtin_ctzll(cand);
+            cand &= cand - 1;
+            size_t s = w * 64 + (size_t)bit;
+            probe_token(kw, p, n, s, next_zero(alnum, words, s), out);
+        }
+        uint64_t next = w + 1 < words ? alnum[w + 1] : 0;
         if (min_len < 64) {
-            uint64_t todo = starts & runs_at_least(a, next, min_len);
-            while (todo) {
-                int bit = __builtin_ctzll(todo);
-                todo &= todo - 1;
-                size_t s = w * 64 + (size_t)bit;
-                uint64_t x = ~a & (~(uint64_t)0 << bit);
-                size_t e = x ? w * 64 + (size_t)__builtin_ctzll(x) : next_zero(alnum, words, s);
-                size_t len = e - s;
-                if (len < 64 && ((lengths >> len) & 1)) alnum_candidate(needs, p, s, e, out);
+            uint64_t runs = starts & runs_at_least(a, next, min_len);
+            while (runs) {
+                int bit = __builtin_ctzll(runs);
+                runs &= runs - 1;
+                size_t s = w * 64 + (size_t)bit, e = next_zero(alnum, words, s);
+                if (e - s < 64 && ((lengths >> (e - s)) & 1)) alnum_candidate(needs, m, words, s, e, out);
             }
         }
+        if (needs->dashed_wants > 0) long_token_starts[w] = starts & runs_at_least(a, next, min_dashed);
     }
 }
 
 /* Dashed runs: maximal runs of tokens joined by single dashes. `j` holds the dash bitmap on entry and the joined
    bitmap (alnum, or a dash between two alnums) afterwards. */
-static inline __attribute__((always_inline)) void walk_dashed(const phs_needs *needs, const uint8_t *p, const uint64_t *alnum, uint64_t *j, size_t words,
-                        phs_features *out) {
+static inline __attribute__((always_inline)) void walk_dashed(const phs_needs *needs, uint64_t *m, size_t words,
+                                                               phs_features *out) {
+    const uint64_t *alnum = m + CLASS_ALNUM * words, *long_token_starts = m + LONG_TOKENS * words;
+    uint64_t *j = m + CLASS_DASH * words;
     for (size_t w = 0; w < words; w++) {
         uint64_t a = alnum[w];
         uint64_t before = (a << 1) | (w > 0 ? alnum[w - 1] >> 63 : 0);
         uint64_t after = (a >> 1) | (w + 1 < words ? alnum[w + 1] << 63 : 0);
         j[w] = a | (j[w] & before & after);
     }
-    int m = needs->min_dashed < 1 ? 1 : needs->min_dashed > 64 ? 64 : needs->min_dashed;
+    int min_length = needs->min_dashed < 1 ? 1 : needs->min_dashed > 64 ? 64 : needs->min_dashed;
     uint64_t carry = 0;
     for (size_t w = 0; w < words; w++) {
         uint64_t x = j[w];
         uint64_t starts = x & ~((x << 1) | carry);
         carry = x >> 63;
         if (!starts) continue;
-        starts &= runs_at_least(x, w + 1 < words ? j[w + 1] : 0, m);
+        uint64_t next = w + 1 < words ? j[w + 1] : 0;
+        /* Without a joining dash in this word or the next, a run at least m long starting here is a single long
+           token, or its first token runs through the whole next word (longer than 64 >= m): either way a long
+           token start, which walk_tokens marked. */
+        if ((x & ~a_or_zero(alnum, w, words)) | (next & ~a_or_zero(alnum, w + 1, words)))
+            starts &= runs_at_least(x, next, min_length);
+        else
+            starts &= long_token_starts[w];
         while (starts) {
             size_t s = w * 64 + (size_t)__builtin_ctzll(starts);
             starts &= starts - 1;
             size_t e = next_zero(j, words, s);
-            int32_t count = 0, digits = 0, upper = 0;
-            for (size_t k = s; k < e; k++) {
-                count += is_alnum(p[k]);
-                digits += is_digit(p[k]);
-                upper += (uint8_t)(p[k] - 'A') < 26;
-            }
+            int32_t count = (int32_t)count_range(alnum, s, e), digits = (int32_t)count_range(m + CLASS_DIGIT * words, s, e);
+            int32_t upper = (int32_t)count_range(m + CLASS_UPPER * words, s, e);
             int32_t letters = count - digits;
             for (int32_t i = 0; i < needs->dashed_wants; i++) {
                 if (count >= needs->dashed_min[i] && count <= needs->dashed_max[i] && letters >= needs->dashed_letters[i]
@@ -265,8 +291,9 @@ static inline __attribute__((always_inline)) void walk_dashed(const phs_needs *n
     }
 }
 
-/* Numeric runs. A run lies inside one stretch of digits and separators, and has no more digits or dots than the
-   stretch, so stretches short of both minimums are skipped whole; the rest go through the reference group logic. */
+/* Numeric runs. A run lies inside one stretch of digits and separators, and has no more digits, dots or kinds of
+   separator than the stretch, so stretches that meet no want (counted with popcounts, then separators checked) are
+   skipped whole; the rest go through the reference group logic. */
 static inline __attribute__((always_inline)) void walk_numeric(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
                          const uint64_t *digit, const uint64_t *numeric, const uint64_t *dot, size_t words,
                          phs_features *out) {
@@ -299,7 +326,21 @@ static inline __attribute__((always_inline)) void walk_numeric(const phs_needs *
                 digits = count_range(digit, stretch_start, stretch_end);
                 dots = count_range(dot, stretch_start, stretch_end);
             }
+            /* A stretch ends at a ':' that follows a time-of-day group (digits, ':', digit); the group logic does
+               not count that group's digits, so neither does the filter. */
+            if (stretch_end + 1 < n && p[stretch_end] == ':' && is_digit(p[stretch_end + 1])
+                && stretch_end > stretch_start && is_digit(p[stretch_end - 1]))
+                digits -= stretch_end - run_start(digit, stretch_end);
             if (digits < min_digits && dots < min_dots) continue;
+            if (dots < min_dots) {
+                /* Enough digits for some want: does the stretch also hold a separator that want asks for? */
+                int32_t seps = 0;
+                for (size_t k = stretch_start; k < stretch_end; k++) seps |= sep_bit(p[k]);
+                int want = 0;
+                for (int32_t i = 0; !want && i < needs->digit_wants; i++)
+                    want = digits >= (size_t)needs->digit_min[i] && (needs->digit_seps[i] == 0 || (seps & needs->digit_seps[i]));
+                if (!want) continue;
+            }
             size_t g = s;
             while (g < stretch_end) {
                 size_t e = next_zero(digit, words, g);
@@ -324,6 +365,7 @@ static inline __attribute__((always_inline)) void walk_hexcolon(const uint64_t *
             size_t s = run_start(hexcolon, c), e = next_zero(hexcolon, words, c);
             skip = e;
             todo &= e >= w * 64 + 64 ? 0 : ~(uint64_t)0 << (e & 63);
+            if (e - s < 2) continue; /* a lone colon: no pair, one colon */
             size_t colons = count_range(colon, s, e);
             int dbl = 0;
             for (size_t k = s >> 6; e - s >= 2 && k <= (e - 2) >> 6 && !dbl; k++) {
@@ -399,9 +441,8 @@ int phs_compute_features(const phs_needs *needs, const phs_keywords *kw, const u
         int32_t dashed = out->dashed.count, hexcolon = out->hexcolon.count;
         uint64_t *m = out->scratch;
         classify(q, len, m, words);
-        const uint64_t *alnum = m + CLASS_ALNUM * words;
-        walk_tokens(needs, kw, q, len, alnum, words, out);
-        if (needs->dashed_wants > 0) walk_dashed(needs, q, alnum, m + CLASS_DASH * words, words, out);
+        walk_tokens(needs, kw, q, len, m, words, out);
+        if (needs->dashed_wants > 0) walk_dashed(needs, m, words, out);
         if (want_numeric)
             walk_numeric(needs, kw, q, len, m + CLASS_DIGIT * words, m + CLASS_NUMERIC * words,
                          m + CLASS_DOT * words, words, out);

@@ -41,7 +41,8 @@ static inline uint64_t token_key(const uint8_t *p, size_t length, size_t availab
         size_t take = length < 8 ? length : 8;
         for (size_t i = 0; i < take; i++) v |= ((uint64_t)p[i]) << (i * 8);
     }
-    uint64_t keep = length >= 8 ? ~(uint64_t)0 : (((uint64_t)1) << (length * 8)) - 1;
+    /* The first min(length, 8) bytes (length >= 1). */
+    uint64_t keep = ~(uint64_t)0 >> (64 - 8 * (length < 8 ? length : 8));
     return ((v | 0x2020202020202020ULL) & keep) | 0x8000000000000000ULL;
 }
 
@@ -49,14 +50,17 @@ static inline int32_t token_slot(uint64_t key, size_t length, int32_t mask) {
     return (int32_t)(((key ^ (uint64_t)length) * 0x9E3779B97F4A7C15ULL) >> 40) & mask;
 }
 
-static inline int verify_keyword(const phs_keywords *kw, int32_t k, const uint8_t *p, size_t n, size_t start) {
+/* Whether keyword k occurs at p[start..]. `verified` leading bytes are already known to match case-insensitively
+   (the first token, when its key covered it); case-sensitive keywords are compared whole. */
+static inline int verify_keyword(const phs_keywords *kw, int32_t k, const uint8_t *p, size_t n, size_t start,
+                                 size_t verified) {
     const uint8_t *w = kw->kw_bytes + kw->kw_offset[k];
     size_t count = (size_t)kw->kw_length[k];
     if (start + count > n) return 0;
     if (kw->kw_case_sensitive[k]) {
         if (memcmp(p + start, w, count) != 0) return 0;
     } else {
-        for (size_t j = 0; j < count; j++) {
+        for (size_t j = verified; j < count; j++) {
             uint8_t a = p[start + j], b = w[j];
             if ((uint8_t)(a - 'A') < 26) a |= 0x20;
             if ((uint8_t)(b - 'A') < 26) b |= 0x20;
@@ -78,9 +82,12 @@ static inline __attribute__((noinline)) void probe_token(const phs_keywords *kw,
         if (k == key && (size_t)kw->slot_lengths[slot] == length) break;
         slot = (slot + 1) & kw->mask;
     }
+    /* The token's key holds its first min(length, 8) bytes case-folded with | 0x20, which for letters and digits
+       (all a token has) is exactly ASCII case-insensitive equality: a token of at most 8 bytes is verified. */
+    size_t verified = length <= 8 ? length : 0;
     for (int32_t i = kw->slot_list_start[slot]; i < kw->slot_list_end[slot]; i++) {
         int32_t k = kw->lists[i];
-        if (verify_keyword(kw, k, p, n, start)) {
+        if (verify_keyword(kw, k, p, n, start, verified)) {
             if (out->hit_count < out->hit_capacity) {
                 out->hits[out->hit_count].keyword = k;
                 out->hits[out->hit_count].start = (int32_t)start;

@@ -113,4 +113,29 @@ struct FeaturePassTests {
             #expect(d == nil, "block \(i) (\(block.count) bytes): \(d ?? "")")
         }
     }
+
+    /// The C context-word search (used on the hot path) agrees with the Swift one (used for explanations) on every
+    /// rule's context and negative-context words, around seeded spans of seeded lines.
+    @Test func contextWordSearchAgrees() throws {
+        let ruleSet = try RuleSet.loadDefault()
+        var rng = SplitMix64(seed: 0xC0_47E7)
+        let lines = Self.randomLines(3_000, seed: 5, ruleSet: ruleSet)
+        var problems: [String] = []
+        for line in lines where line.count > 2 {
+            let rule = ruleSet.rules[Int.random(in: 0..<ruleSet.rules.count, using: &rng)]
+            let a = Int.random(in: 0..<line.count, using: &rng), b = Int.random(in: a...line.count, using: &rng)
+            let window = Int.random(in: 0...64, using: &rng)
+            for (index, after) in [(rule.context, true), (rule.negativeContext, false)] {
+                line.withUnsafeBufferPointer { buf in
+                    let span = after ? a..<b : a..<a
+                    let swift = ContextWords.first(index.words, in: buf.baseAddress!, buf.count, around: span,
+                                                   window: window, after: after) != nil
+                    let c = ContextWords.present(index, in: buf.baseAddress!, buf.count, around: span, window: window,
+                                                 after: after)
+                    if swift != c { problems.append("\(rule.rule.id) \(span) w\(window): swift \(swift) c \(c)") }
+                }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.count) differ, e.g. \(problems.prefix(3))")
+    }
 }

@@ -109,6 +109,21 @@ int phs_needs_add_dashed_want(phs_needs *needs, int32_t min_count, int32_t max_c
 /* Last occurrence of `byte` in p[0..n), or NULL (memrchr is a GNU extension Swift cannot see). */
 const uint8_t *phs_last_byte(const uint8_t *p, size_t n, uint8_t byte);
 
+/* Lower-cased context words of one rule, bucketed by first byte: the words starting with byte b are
+   order[bucket_start[b] ..< bucket_start[b + 1]], in declaration order. */
+typedef struct phs_context_words {
+    const uint8_t *bytes;          /* all words, concatenated */
+    const int32_t *offset, *length;
+    const int32_t *bucket_start;   /* 257 entries */
+    const int32_t *order;
+    int32_t count;
+} phs_context_words;
+
+/* Index of the first context word (by position, then declaration order) that starts a whole word in p[lo..<hi]
+   outside the span [span_lo, span_hi) without running into it, compared case-insensitively; -1 when none. */
+int32_t phs_context_first(const phs_context_words *cw, const uint8_t *p, size_t n, size_t lo, size_t hi,
+                          size_t span_lo, size_t span_hi);
+
 /* Number of occurrences of `byte` in p[0..n). */
 size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte);
 

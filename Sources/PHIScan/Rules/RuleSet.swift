@@ -7,8 +7,8 @@ public final class CompiledRule: Sendable {
     public let pattern: CompiledPattern
     /// The pattern compiled anchored, for rules tried only where their keyword starts.
     let anchoredPattern: CompiledPattern?
-    /// Lower-cased context words, as bytes.
-    let context: [[UInt8]]
+    /// Lower-cased context words, indexed for the window search.
+    let context: ContextWordIndex
     // Hot copies of declaration fields.
     let group: Int
     let validator: ValidatorKind?
@@ -16,8 +16,8 @@ public final class CompiledRule: Sendable {
     let confidence: Double
     let contextWindow: Int
     let contextBoost: Double
-    /// Lower-cased negative context words, as bytes.
-    let negativeContext: [[UInt8]]
+    /// Lower-cased negative context words, indexed for the window search.
+    let negativeContext: ContextWordIndex
     let contextPenalty: Double
     /// Lower-cased allowed values (never reported).
     let allow: Set<[UInt8]>
@@ -26,14 +26,14 @@ public final class CompiledRule: Sendable {
         self.rule = rule
         self.pattern = pattern
         self.anchoredPattern = anchoredPattern
-        self.context = rule.contextWords.map { Array($0.lowercased().utf8) }
+        self.context = ContextWordIndex(rule.contextWords)
         self.group = rule.group
         self.validator = rule.validator
         self.trigger = rule.trigger
         self.confidence = rule.confidence
         self.contextWindow = rule.contextWindow
         self.contextBoost = rule.contextBoost
-        self.negativeContext = rule.negativeContext.map { Array($0.lowercased().utf8) }
+        self.negativeContext = ContextWordIndex(rule.negativeContext)
         self.contextPenalty = rule.contextPenalty
         self.allow = Set(rule.allow.map { Array($0.lowercased().utf8) })
     }

@@ -42,9 +42,9 @@ extension RuleSet {
                 validatorResult = v.validate(UnsafeBufferPointer(rebasing: buf[span])) ? "passed" : "failed"
             }
             let found = rule.context.isEmpty ? [] :
-                ContextWords.all(rule.context, in: q, n, around: span, window: rule.contextWindow)
+                ContextWords.all(rule.context.words, in: q, n, around: span, window: rule.contextWindow)
             let negative = rule.negativeContext.isEmpty || !found.isEmpty ? [] :
-                ContextWords.all(rule.negativeContext, in: q, n, around: s..<s, window: rule.contextWindow, after: false)
+                ContextWords.all(rule.negativeContext.words, in: q, n, around: s..<s, window: rule.contextWindow, after: false)
             return FindingExplanation(
                 rule: rule.rule.id, entity: rule.rule.entity, validator: rule.validator?.rawValue,
                 validatorResult: validatorResult, baseConfidence: rule.confidence,
