@@ -19,7 +19,8 @@ public enum RuleLoader {
     public static func parse(_ text: String, file: String, diagnostics: inout [RuleDiagnostic]) -> [Rule] {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // Scalars are read as text and converted here, so no tag resolution (and none of its regexes) is needed.
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file, line: yamlErrorLine(error)),
                                               ruleID: nil, message: "invalid YAML: \(yamlErrorSummary(error))"))
