@@ -2,8 +2,18 @@
 #include "phiscrub_kernels.h"
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 size_t phs_first_non_ascii(const uint8_t *p, size_t n) {
     size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16) {
+        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + i)));
+        if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
     for (; i + 8 <= n; i += 8) {
         uint64_t v;
         memcpy(&v, p + i, 8);
@@ -62,22 +72,22 @@ const uint8_t *phs_last_byte(const uint8_t *p, size_t n, uint8_t byte) {
     return n ? memrchr(p, byte, n) : NULL;
 }
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte) {
     size_t count = 0, i = 0;
 #if defined(__SSE2__)
     const __m128i b = _mm_set1_epi8((char)byte);
-    for (; i + 64 <= n; i += 64) {
-        uint64_t m = (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), b));
-        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i + 16)), b)) << 16;
-        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i + 32)), b)) << 32;
-        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i + 48)), b)) << 48;
-        count += (size_t)__builtin_popcountll(m);
-    }
+    for (; i + 16 <= n; i += 16)
+        count += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), b)));
 #endif
+    /* Eight bytes at a time: a byte of t is 0 exactly where p has `byte`; the high bit of each byte of
+       ~(((t & 0x7F..) + 0x7F..) | t) is set exactly for the zero bytes of t. */
+    const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        uint64_t t = v ^ (ones * byte);
+        count += (size_t)__builtin_popcountll(~(((t & low7) + low7) | t | low7));
+    }
     for (; i < n; i++) count += p[i] == byte;
     return count;
 }

@@ -44,6 +44,27 @@ public struct RedactionStats: Sendable, Equatable {
     public init() {}
 }
 
+/// Findings per entity and each entity's typed token, in first-seen order. A run meets a handful of entities, and
+/// every finding of a rule carries the same entity string, so a linear search with `==` (an identity check first)
+/// is cheaper per finding than hashing the string into a dictionary.
+struct EntityTally {
+    var entities: [String] = []
+    var counts: [Int] = []
+    var tokens: [[UInt8]] = []
+
+    /// Index of `entity`, added on first sight.
+    mutating func index(_ entity: String) -> Int {
+        for i in entities.indices where entities[i] == entity { return i }
+        entities.append(entity)
+        counts.append(0)
+        tokens.append(Array("[\(entity)]".utf8))
+        return entities.count - 1
+    }
+
+    /// The typed token (`[SSN]`) of the entity at `index`.
+    func token(_ index: Int) -> [UInt8] { tokens[index] }
+}
+
 /// Receives each finding with its position, for a findings report alongside the redacted output.
 public protocol FindingObserver {
     /// `lineNumber` is 1-based; `column` is the 1-based byte column; `value` is the matched bytes, to be
@@ -64,7 +85,14 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
     public var policy: ReplacementPolicy
     /// Flush after every line (`tail -f` use).
     public var lineBuffered: Bool
-    public private(set) var stats = RedactionStats()
+    /// Counts so far (findings per entity folded in from `tally`).
+    public var stats: RedactionStats {
+        var s = counts
+        for (i, entity) in tally.entities.enumerated() { s.findingsByEntity[entity, default: 0] += tally.counts[i] }
+        return s
+    }
+    var counts = RedactionStats()
+    var tally = EntityTally()
     var tokenCache: [String: [UInt8]] = [:]
     /// 1-based number of the line the next segment starts on, and that line's absolute start offset.
     var lineNumber = 1
@@ -79,22 +107,22 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
 
     public mutating func segment(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, findings: [Finding],
                                  incident: ScanIncident?) throws {
-        stats.bytesIn += bytes.count
+        counts.bytesIn += bytes.count
         let endsLine = bytes.last == 0x0A
         if incident != nil {
             // Fail closed: nothing of this segment is written in clear; its line terminator is kept.
-            stats.withheld += 1
+            counts.withheld += 1
             try output.write(withheldMarker)
-            stats.bytesOut += withheldMarker.count
+            counts.bytesOut += withheldMarker.count
             if endsLine {
                 let crlf = bytes.count >= 2 && bytes[bytes.count - 2] == 0x0D
                 let terminator: [UInt8] = crlf ? [0x0D, 0x0A] : [0x0A]
                 try output.write(terminator)
-                stats.bytesOut += terminator.count
+                counts.bytesOut += terminator.count
             }
         } else if findings.isEmpty {
             try output.write(bytes)
-            stats.bytesOut += bytes.count
+            counts.bytesOut += bytes.count
         } else {
             var cursor = 0
             for f in findings {
@@ -103,23 +131,29 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
                 precondition(s >= 0 && s <= e && e <= bytes.count, "finding outside its segment")
                 if s < cursor { continue }  // overlapping leftovers are already covered
                 try output.write(UnsafeBufferPointer(rebasing: bytes[cursor..<s]))
-                let token = try policy.replacement(for: f, value: UnsafeBufferPointer(rebasing: bytes[s..<e]), cache: &tokenCache)
+                let entity = tally.index(f.entity)
+                let token: [UInt8]
+                if case .typedToken = policy {
+                    token = tally.token(entity)
+                } else {
+                    token = try policy.replacement(for: f, value: UnsafeBufferPointer(rebasing: bytes[s..<e]), cache: &tokenCache)
+                }
                 try output.write(token)
-                stats.bytesOut += (s - cursor) + token.count
-                stats.findings += 1
-                stats.findingsByEntity[f.entity, default: 0] += 1
+                counts.bytesOut += (s - cursor) + token.count
+                counts.findings += 1
+                tally.counts[entity] += 1
                 try observer.observe(f, lineNumber: lineNumber, column: f.start - lineStart + 1,
                                      value: UnsafeBufferPointer(rebasing: bytes[s..<e]))
                 cursor = e
             }
             try output.write(UnsafeBufferPointer(rebasing: bytes[cursor...]))
-            stats.bytesOut += bytes.count - cursor
+            counts.bytesOut += bytes.count - cursor
         }
         if endsLine {
             let lines = findings.isEmpty && incident == nil ? countNewlines(bytes) : 1
             lineNumber += lines
             lineStart = offset + bytes.count
-            stats.lines += lines
+            counts.lines += lines
             if lineBuffered { try output.flush() }
         }
     }

@@ -45,13 +45,17 @@ enum ByteClass {
     }()
 
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
-    @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { table[Int(b)] & (digit | alpha) != 0 }
+    /// Arithmetic rather than a table lookup: a global table costs a lazy-initialisation check on every use.
+    @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 }
+    @inline(__always) static func isHexAlpha(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 6 }
+    @inline(__always) static func isSeparator(_ b: UInt8) -> Bool { SeparatorBits.bit(b) != 0 }
 }
 
 /// The engine-side check that a match has the property its trigger claims (see `Trigger`).
 enum TriggerClaim {
     /// True when `line[span]` satisfies the numeric claim with at least `minDigits` digits / `minDots` dots.
-    static func numeric(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, minDigits: Int?, minDots: Int?,
+    /// `minDigits` / `minDots` of `Int.max` mean no such claim.
+    static func numeric(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, minDigits: Int, minDots: Int,
                         separators: Int) -> Bool {
         var digits = 0, dots = 0, sepRun = 0, group = 0, seps = 0
         for k in span {
@@ -59,7 +63,7 @@ enum TriggerClaim {
             if ByteClass.isDigit(b) {
                 group += 1
                 sepRun = 0
-            } else if ByteClass.table[Int(b)] & ByteClass.separator != 0 {
+            } else if ByteClass.isSeparator(b) {
                 digits += group
                 group = 0
                 sepRun += 1
@@ -77,14 +81,13 @@ enum TriggerClaim {
             let isTime = j + 1 < n && p[j] == UInt8(ascii: ":") && ByteClass.isDigit(p[j + 1])
             if !isTime { digits += group }
         }
-        if let minDigits, digits >= minDigits, separators == 0 || seps & separators != 0 { return true }
-        if let minDots, dots >= minDots { return true }
-        return false
+        if digits >= minDigits, separators == 0 || seps & separators != 0 { return true }
+        return dots >= minDots
     }
 
-    static func alnumRun(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, lengths: [Int], letters: Int,
-                         digits: Int) -> Bool {
-        guard lengths.contains(span.count) else { return false }
+    /// The span is one whole token (its length is checked by the caller) with at least `letters` letters and
+    /// `digits` digits.
+    static func alnumRun(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, letters: Int, digits: Int) -> Bool {
         var d = 0
         for k in span {
             if !ByteClass.isAlnum(p[k]) { return false }
@@ -116,30 +119,37 @@ enum TriggerClaim {
     }
 
     /// The match's digit-group lengths, its first and last group extended through the digits around it in the
-    /// line, equal one of `groups`.
+    /// line, equal one of `groups`. The lengths are measured once, then compared with each expected sequence.
     static func groups(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, _ groups: [[Int]]) -> Bool {
-        for g in groups where groupsEqual(p, n, span, g) { return true }
-        return false
-    }
-
-    private static func groupsEqual(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, _ expected: [Int]) -> Bool {
-        var index = 0
-        var k = span.lowerBound
-        while k < span.upperBound {
-            guard ByteClass.isDigit(p[k]) else {
-                k += 1
-                continue
+        let longest = groups.reduce(0) { max($0, $1.count) }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: longest + 1) { lengths in
+            // Lengths of the first `longest + 1` groups: one more than any expected sequence tells "too many".
+            var count = 0
+            var k = span.lowerBound
+            while k < span.upperBound && count <= longest {
+                guard ByteClass.isDigit(p[k]) else {
+                    k += 1
+                    continue
+                }
+                var s = k
+                if count == 0 { while s > 0 && ByteClass.isDigit(p[s - 1]) { s -= 1 } }
+                var e = k
+                while e < span.upperBound && ByteClass.isDigit(p[e]) { e += 1 }
+                if e == span.upperBound { while e < n && ByteClass.isDigit(p[e]) { e += 1 } }
+                lengths[count] = e - s
+                count += 1
+                k = e
             }
-            var s = k
-            if index == 0 { while s > 0 && ByteClass.isDigit(p[s - 1]) { s -= 1 } }
-            var e = k
-            while e < span.upperBound && ByteClass.isDigit(p[e]) { e += 1 }
-            if e == span.upperBound { while e < n && ByteClass.isDigit(p[e]) { e += 1 } }
-            if index >= expected.count || expected[index] != e - s { return false }
-            index += 1
-            k = e
+            for g in groups where g.count == count {
+                var equal = true
+                for i in 0..<count where g[i] != lengths[i] {
+                    equal = false
+                    break
+                }
+                if equal { return true }
+            }
+            return false
         }
-        return index == expected.count
     }
 
     /// Upper-case ASCII letters in `span`.
@@ -175,7 +185,7 @@ enum TriggerClaim {
             if b == UInt8(ascii: ":") {
                 colons += 1
                 if k > span.lowerBound && p[k - 1] == UInt8(ascii: ":") { double = true }
-            } else if ByteClass.table[Int(b)] & ByteClass.hexAlpha != 0 {
+            } else if ByteClass.isHexAlpha(b) {
                 letters = true
             } else if !ByteClass.isDigit(b) {
                 return false

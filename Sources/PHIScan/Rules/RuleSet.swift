@@ -13,6 +13,8 @@ public final class CompiledRule: Sendable {
     let group: Int
     let validator: ValidatorKind?
     let trigger: Trigger
+    /// The trigger's claims as plain numbers, for the per-match check (no arrays copied on the hot path).
+    let claim: ClaimSpec
     let confidence: Double
     let contextWindow: Int
     let contextBoost: Double
@@ -30,12 +32,46 @@ public final class CompiledRule: Sendable {
         self.group = rule.group
         self.validator = rule.validator
         self.trigger = rule.trigger
+        self.claim = ClaimSpec(rule.trigger)
         self.confidence = rule.confidence
         self.contextWindow = rule.contextWindow
         self.contextBoost = rule.contextBoost
         self.negativeContext = ContextWordIndex(rule.negativeContext)
         self.contextPenalty = rule.contextPenalty
         self.allow = Set(rule.allow.map { Array($0.lowercased().utf8) })
+    }
+}
+
+/// What a shape trigger claims about a match, as plain numbers (see `LineEngine.claimHolds`).
+struct ClaimSpec: Sendable {
+    var numeric: Bool
+    var minDigits: Int
+    var minDots: Int
+    var separators: Int
+    var hasGroups: Bool
+    /// Bit n: a whole alnum token of length n (< 64).
+    var alnumLengths: UInt64
+    var letters: Int
+    var digits: Int
+    var upper: Int
+    /// 0: no dashed claim.
+    var dashedMin: Int
+    var dashedMax: Int
+    var hexColon: Bool
+
+    init(_ t: Trigger) {
+        numeric = t.digits != nil || t.dots != nil
+        minDigits = t.digits ?? Int.max
+        minDots = t.dots ?? Int.max
+        separators = SeparatorBits.mask(t.separators)
+        hasGroups = !t.groups.isEmpty
+        alnumLengths = t.alnumRun.reduce(UInt64(0)) { $1 >= 0 && $1 < 64 ? $0 | (1 << UInt64($1)) : $0 }
+        letters = t.runLetters
+        digits = t.runDigits
+        upper = t.runUpper
+        dashedMin = t.dashedAlnum.map { max(1, $0) } ?? 0
+        dashedMax = t.dashedAlnumMax ?? Int.max
+        hexColon = t.hexColon
     }
 }
 

@@ -280,7 +280,7 @@ struct LineEngine {
                 return ScanIncident(ruleID: rule.rule.id)
             case let .match(span, whole):
                 if whole.lowerBound >= regionEnd { return nil }
-                let accepted = !span.isEmpty && (!claims || claimHolds(rule.trigger, p, n, whole))
+                let accepted = !span.isEmpty && (!claims || claimHolds(rule, p, n, whole))
                     && accept(rule, r, p, n, span)
                 // After a rejected match, try again one byte later: a valid match may overlap the rejected one.
                 start = accepted && whole.upperBound > whole.lowerBound ? whole.upperBound : whole.lowerBound + 1
@@ -289,20 +289,20 @@ struct LineEngine {
         return nil
     }
 
-    private func claimHolds(_ t: Trigger, _ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>) -> Bool {
-        if (t.digits != nil || t.dots != nil),
-           TriggerClaim.numeric(p, n, span, minDigits: t.digits, minDots: t.dots,
-                                separators: SeparatorBits.mask(t.separators)),
-           t.groups.isEmpty || TriggerClaim.groups(p, n, span, t.groups) { return true }
-        if !t.alnumRun.isEmpty, TriggerClaim.alnumRun(p, n, span, lengths: t.alnumRun, letters: t.runLetters,
-                                                      digits: t.runDigits),
-           TriggerClaim.upper(p, span) >= t.runUpper { return true }
-        if let d = t.dashedAlnum, TriggerClaim.dashed(p, span, min: d, letters: t.runLetters, digits: t.runDigits),
-           TriggerClaim.upper(p, span) >= t.runUpper,
-           t.dashedAlnumMax.map({ TriggerClaim.dashedRunCount(p, n, span) <= $0 }) ?? true {
+    private func claimHolds(_ rule: CompiledRule, _ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>) -> Bool {
+        let c = rule.claim
+        if c.numeric,
+           TriggerClaim.numeric(p, n, span, minDigits: c.minDigits, minDots: c.minDots, separators: c.separators),
+           !c.hasGroups || TriggerClaim.groups(p, n, span, rule.trigger.groups) { return true }
+        if c.alnumLengths != 0, span.count < 64, c.alnumLengths & (1 << UInt64(span.count)) != 0,
+           TriggerClaim.alnumRun(p, n, span, letters: c.letters, digits: c.digits),
+           TriggerClaim.upper(p, span) >= c.upper { return true }
+        if c.dashedMin > 0, TriggerClaim.dashed(p, span, min: c.dashedMin, letters: c.letters, digits: c.digits),
+           TriggerClaim.upper(p, span) >= c.upper,
+           c.dashedMax == Int.max || TriggerClaim.dashedRunCount(p, n, span) <= c.dashedMax {
             return true
         }
-        if t.hexColon, TriggerClaim.hexColon(p, span) { return true }
+        if c.hexColon, TriggerClaim.hexColon(p, span) { return true }
         return false
     }
 
