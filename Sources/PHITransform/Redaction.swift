@@ -48,21 +48,19 @@ public struct RedactionStats: Sendable, Equatable {
 /// every finding of a rule carries the same entity string, so a linear search with `==` (an identity check first)
 /// is cheaper per finding than hashing the string into a dictionary.
 struct EntityTally {
-    var entities: [String] = []
-    var counts: [Int] = []
-    var tokens: [[UInt8]] = []
+    struct Entry {
+        var entity: String
+        var count: Int
+        var token: [UInt8]
+    }
+    var entries: [Entry] = []
 
     /// Index of `entity`, added on first sight.
     mutating func index(_ entity: String) -> Int {
-        for i in entities.indices where entities[i] == entity { return i }
-        entities.append(entity)
-        counts.append(0)
-        tokens.append(Array("[\(entity)]".utf8))
-        return entities.count - 1
+        for i in entries.indices where entries[i].entity == entity { return i }
+        entries.append(Entry(entity: entity, count: 0, token: Array("[\(entity)]".utf8)))
+        return entries.count - 1
     }
-
-    /// The typed token (`[SSN]`) of the entity at `index`.
-    func token(_ index: Int) -> [UInt8] { tokens[index] }
 }
 
 /// Receives each finding with its position, for a findings report alongside the redacted output.
@@ -88,7 +86,7 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
     /// Counts so far (findings per entity folded in from `tally`).
     public var stats: RedactionStats {
         var s = counts
-        for (i, entity) in tally.entities.enumerated() { s.findingsByEntity[entity, default: 0] += tally.counts[i] }
+        for e in tally.entries { s.findingsByEntity[e.entity, default: 0] += e.count }
         return s
     }
     var counts = RedactionStats()
@@ -134,14 +132,14 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
                 let entity = tally.index(f.entity)
                 let token: [UInt8]
                 if case .typedToken = policy {
-                    token = tally.token(entity)
+                    token = tally.entries[entity].token
                 } else {
                     token = try policy.replacement(for: f, value: UnsafeBufferPointer(rebasing: bytes[s..<e]), cache: &tokenCache)
                 }
                 try output.write(token)
                 counts.bytesOut += (s - cursor) + token.count
                 counts.findings += 1
-                tally.counts[entity] += 1
+                tally.entries[entity].count += 1
                 try observer.observe(f, lineNumber: lineNumber, column: f.start - lineStart + 1,
                                      value: UnsafeBufferPointer(rebasing: bytes[s..<e]))
                 cursor = e
