@@ -17,7 +17,7 @@ public final class KeywordIndex: @unchecked Sendable {
     /// Keywords as declared (case kept for case-sensitive ones).
     public let keywords: [[UInt8]]
     let raw: UnsafeMutablePointer<phs_keywords>
-    private var allocations: [UnsafeMutableRawPointer] = []
+    private let memory = CTableMemory()
 
     /// `keywords` must each start with an ASCII letter or digit.
     public init(keywords input: [(text: String, caseSensitive: Bool)]) {
@@ -69,29 +69,18 @@ public final class KeywordIndex: @unchecked Sendable {
             let h = Int(phs_token_filter_hash(t.key, UInt64(t.len)))
             tokenFilter[h >> 6] |= 1 << UInt64(h & 63)
         }
-        raw = .allocate(capacity: 1)
-        raw.initialize(to: phs_keywords(
-            slot_keys: copy(slotKeys), slot_lengths: copy(slotLengths), slot_list_start: copy(slotListStart),
-            slot_list_end: copy(slotListEnd), lists: copy(lists), mask: Int32(size - 1), kw_bytes: copy(bytes),
-            kw_offset: copy(offsets), kw_length: copy(kws.map { Int32($0.count) }),
-            kw_case_sensitive: copy(input.map { $0.caseSensitive ? UInt8(1) : 0 }), count: Int32(kws.count),
+        let m = memory
+        raw = m.single(phs_keywords(
+            slot_keys: m.copy(slotKeys), slot_lengths: m.copy(slotLengths), slot_list_start: m.copy(slotListStart),
+            slot_list_end: m.copy(slotListEnd), lists: m.copy(lists), mask: Int32(size - 1), kw_bytes: m.copy(bytes),
+            kw_offset: m.copy(offsets), kw_length: m.copy(kws.map { Int32($0.count) }),
+            kw_case_sensitive: m.copy(input.map { $0.caseSensitive ? UInt8(1) : 0 }), count: Int32(kws.count),
             max_first_length: Int32(firstTokens.map(\.len).max() ?? 0),
-            first_lengths: copy(firstLengths), bigrams: copy(bigrams),
-            digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0, token_filter: copy(tokenFilter)))
+            first_lengths: m.copy(firstLengths), bigrams: m.copy(bigrams),
+            digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0, token_filter: m.copy(tokenFilter)))
     }
 
-    deinit {
-        for a in allocations { a.deallocate() }
-        raw.deallocate()
-    }
 
-    /// Copies `array` into memory owned by this index and returns a pointer to it.
-    private func copy<T>(_ array: [T]) -> UnsafePointer<T> {
-        let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, array.count))
-        p.initialize(from: array, count: array.count)
-        allocations.append(UnsafeMutableRawPointer(p))
-        return UnsafePointer(p)
-    }
 
     public var isEmpty: Bool { keywords.isEmpty }
 

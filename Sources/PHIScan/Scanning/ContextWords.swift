@@ -6,7 +6,7 @@ final class ContextWordIndex: @unchecked Sendable {
     /// The words, lower-cased, in declaration order.
     let words: [[UInt8]]
     let raw: UnsafeMutablePointer<phs_context_words>
-    private var allocations: [UnsafeMutableRawPointer] = []
+    private let memory = CTableMemory()
 
     init(_ declared: [String]) {
         let words = declared.map { Array($0.lowercased().utf8) }
@@ -22,23 +22,13 @@ final class ContextWordIndex: @unchecked Sendable {
             for (k, w) in words.enumerated() where w.first == UInt8(b) { order.append(Int32(k)) }
         }
         bucketStart[256] = Int32(order.count)
-        raw = .allocate(capacity: 1)
-        raw.initialize(to: phs_context_words(
-            bytes: copy(bytes), offset: copy(offsets), length: copy(words.map { Int32($0.count) }),
-            bucket_start: copy(bucketStart), order: copy(order), count: Int32(words.count)))
+        let m = memory
+        raw = m.single(phs_context_words(
+            bytes: m.copy(bytes), offset: m.copy(offsets), length: m.copy(words.map { Int32($0.count) }),
+            bucket_start: m.copy(bucketStart), order: m.copy(order), count: Int32(words.count)))
     }
 
-    deinit {
-        for a in allocations { a.deallocate() }
-        raw.deallocate()
-    }
 
-    private func copy<T>(_ array: [T]) -> UnsafePointer<T> {
-        let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, array.count))
-        p.initialize(from: array, count: array.count)
-        allocations.append(UnsafeMutableRawPointer(p))
-        return UnsafePointer(p)
-    }
 
     var isEmpty: Bool { words.isEmpty }
 }
