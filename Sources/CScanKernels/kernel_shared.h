@@ -85,6 +85,10 @@ static inline __attribute__((noinline)) void probe_token(const phs_keywords *kw,
     /* The token's key holds its first min(length, 8) bytes case-folded with | 0x20, which for letters and digits
        (all a token has) is exactly ASCII case-insensitive equality: a token of at most 8 bytes is verified. */
     size_t verified = length <= 8 ? length : 0;
+    if (end < n) {
+        uint8_t next = p[end];
+        if (!((kw->slot_next[(size_t)slot * 4 + (next >> 6)] >> (next & 63)) & 1)) return;
+    }
     for (int32_t i = kw->slot_list_start[slot]; i < kw->slot_list_end[slot]; i++) {
         int32_t k = kw->lists[i];
         if (verify_keyword(kw, k, p, n, start, verified)) {

@@ -6,7 +6,14 @@
 #include <emmintrin.h>
 #endif
 
-size_t phs_first_non_ascii(const uint8_t *p, size_t n) {
+/* Built for x86-64-v3 and the baseline like the feature pass: whole-block passes that want POPCNT. */
+#if defined(__x86_64__) && defined(__linux__)
+#define PHS_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define PHS_CLONES
+#endif
+
+PHS_CLONES size_t phs_first_non_ascii(const uint8_t *p, size_t n) {
     size_t i = 0;
 #if defined(__SSE2__)
     for (; i + 16 <= n; i += 16) {
@@ -72,7 +79,7 @@ const uint8_t *phs_last_byte(const uint8_t *p, size_t n, uint8_t byte) {
     return n ? memrchr(p, byte, n) : NULL;
 }
 
-size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte) {
+PHS_CLONES size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte) {
     size_t count = 0, i = 0;
 #if defined(__SSE2__)
     const __m128i b = _mm_set1_epi8((char)byte);

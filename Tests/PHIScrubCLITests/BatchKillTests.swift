@@ -31,13 +31,17 @@ import Testing
         defer { s.cleanup() }
         let files = 120
         try BatchKillTests.makeInput(s, files: files)
+        let started = Date()
         let ref = try Binary.run(["batch", s.path("in"), "--out", s.path("ref"), "--jobs", "2", "--quiet"])
+        let duration = Date().timeIntervalSince(started)
         #expect(ref.status == 0, "\(ref.stderr)")
         let expected = try s.tree("ref")
         #expect(expected.count == files + 1)
 
+        // Kill at fractions of the uninterrupted run's time, so the kills land part-way however fast the build
+        // and the machine are (fixed delays stopped interrupting anything once the scanner got faster).
         var interrupted = 0
-        for (n, delay) in [0.5, 0.8, 1.1].enumerated() {
+        for (n, delay) in [0.25, 0.5, 0.75].map({ max(0.02, $0 * duration) }).enumerated() {
             let out = "killed\(n)"
             let p = Process()
             p.executableURL = Binary.url

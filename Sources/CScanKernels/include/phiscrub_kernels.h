@@ -40,6 +40,10 @@ typedef struct phs_keywords {
     /* One bit per (key, length) of every first token, at phs_token_filter_hash: 65536 bits. A token whose bit is
        clear starts no keyword, so the table is probed only for about one token in a hundred that do not. */
     const uint64_t *token_filter;     /* 1024 entries */
+    /* Per slot, 256 bits (4 words): the bytes that can follow the first token of one of the slot's keywords (the
+       keyword's next byte, or any non-alnum byte for a one-token keyword). A token followed by another byte starts
+       none of them, so their verification is skipped. */
+    const uint64_t *slot_next;
 } phs_keywords;
 
 /* Bit index in `token_filter` of a first token with case-folded key `key` (see KeywordIndex.key) and `length`. */

@@ -38,6 +38,7 @@ public final class KeywordIndex: @unchecked Sendable {
         var slotListStart = [Int32](repeating: 0, count: size)
         var slotListEnd = [Int32](repeating: 0, count: size)
         var lists: [Int32] = []
+        var slotNext = [UInt64](repeating: 0, count: size * 4)
         var placed = Set<String>()
         for t in firstTokens where placed.insert("\(t.key)/\(t.len)").inserted {
             let members = firstTokens.filter { $0.key == t.key && $0.len == t.len }.map { Int32($0.kw) }
@@ -48,6 +49,16 @@ public final class KeywordIndex: @unchecked Sendable {
             slotListStart[slot] = Int32(lists.count)
             lists.append(contentsOf: members)
             slotListEnd[slot] = Int32(lists.count)
+            for k in members.map(Int.init) {
+                let kw = kws[k]
+                if kw.count == t.len {
+                    // One token: whatever ends the token (a byte that is not a letter or digit) may follow.
+                    for b in 0..<256 where !ByteClass.isAlnum(UInt8(b)) { slotNext[slot * 4 + (b >> 6)] |= 1 << UInt64(b & 63) }
+                } else {
+                    let b = Int(kw[t.len])
+                    slotNext[slot * 4 + (b >> 6)] |= 1 << UInt64(b & 63)
+                }
+            }
         }
         var bytes: [UInt8] = []
         var offsets: [Int32] = []
@@ -77,7 +88,8 @@ public final class KeywordIndex: @unchecked Sendable {
             kw_case_sensitive: m.copy(input.map { $0.caseSensitive ? UInt8(1) : 0 }), count: Int32(kws.count),
             max_first_length: Int32(firstTokens.map(\.len).max() ?? 0),
             first_lengths: m.copy(firstLengths), bigrams: m.copy(bigrams),
-            digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0, token_filter: m.copy(tokenFilter)))
+            digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0, token_filter: m.copy(tokenFilter),
+            slot_next: m.copy(slotNext)))
     }
 
 

@@ -24,6 +24,26 @@ public final class CompiledRule: Sendable {
     /// Lower-cased allowed values (never reported).
     let allow: Set<[UInt8]>
 
+    /// True when a numeric run's group shape (see `phs_region.shape`) holds one of the trigger's digit-group
+    /// length sequences consecutively (or the shape is unknown: more groups than it records).
+    func shapeMatches(_ shape: UInt64) -> Bool {
+        let groups = trigger.groups
+        if groups.isEmpty || shape >> 63 != 0 { return true }
+        for g in groups {
+            var s = shape
+            while s & 31 != 0 {
+                var t = s, ok = true
+                for len in g {
+                    if Int(t & 31) != len { ok = false; break }
+                    t >>= 5
+                }
+                if ok { return true }
+                s >>= 5
+            }
+        }
+        return false
+    }
+
     init(rule: Rule, pattern: CompiledPattern, anchoredPattern: CompiledPattern?) {
         self.rule = rule
         self.pattern = pattern
@@ -89,27 +109,9 @@ struct ShapeRule: Sendable {
     var upper: Int = 0
     /// Upper bound on a dashed run's letters and digits.
     var maxCount: Int = Int.max
-    /// Digit-group length sequences, one of which a numeric run must hold (empty = any).
-    var groups: [[Int]] = []
-
-    /// True when the run's group shape (see `phs_region.shape`) holds one of `groups` consecutively.
-    @inline(__always)
-    func shapeMatches(_ shape: UInt64) -> Bool {
-        if groups.isEmpty || shape >> 63 != 0 { return true }
-        for g in groups {
-            var s = shape
-            while s & 31 != 0 {
-                var t = s, ok = true
-                for len in g {
-                    if Int(t & 31) != len { ok = false; break }
-                    t >>= 5
-                }
-                if ok { return true }
-                s >>= 5
-            }
-        }
-        return false
-    }
+    /// The rule's trigger names digit-group length sequences (see `CompiledRule.shapeMatches`). A flag rather than
+    /// the sequences themselves, so the struct holds no reference and the per-region loops copy it for free.
+    var hasGroups: Bool = false
 }
 
 /// A loaded, compiled, immutable set of rules; share one across threads and tasks. (`@unchecked Sendable`: it
@@ -193,7 +195,7 @@ public final class RuleSet: @unchecked Sendable {
             for b in t.bytes { byteRules[b, default: []].append(i) }
             if let d = t.digits {
                 digitRules.append(ShapeRule(rule: i, threshold: d, lengths: 0, separators: SeparatorBits.mask(t.separators),
-                                            groups: t.groups))
+                                            hasGroups: !t.groups.isEmpty))
             }
             if let d = t.dots {
                 dotRules.append(ShapeRule(rule: i, threshold: d, lengths: 0))

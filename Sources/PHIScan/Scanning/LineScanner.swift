@@ -214,7 +214,7 @@ struct LineEngine {
         // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
         for region in f.numeric {
             for sr in rs.digitRules where Int(region.count) >= sr.threshold && (sr.separators == 0 || Int(region.extra) & sr.separators != 0)
-                && firedStamp[sr.rule] != gen && sr.shapeMatches(region.shape) {
+                && firedStamp[sr.rule] != gen && (!sr.hasGroups || rs.rules[sr.rule].shapeMatches(region.shape)) {
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
             for sr in rs.dotRules where Int(region.dots) >= sr.threshold && firedStamp[sr.rule] != gen {
