@@ -184,8 +184,6 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
                                                                phs_features *out) {
     const uint64_t *alnum = m + CLASS_ALNUM * words;
     uint64_t *long_token_starts = m + LONG_TOKENS * words;
-    static const uint64_t keep[9] = {0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFULL, 0xFFFFFFFFFFFFULL,
-                                     0xFFFFFFFFFFFFFFULL, ~(uint64_t)0};
     const uint64_t lengths = needs->alnum_lengths;
     /* Without keywords the filter never passes: kw_max is 0 and every token is longer. */
     const size_t kw_max = kw->count > 0 ? (size_t)kw->max_first_length : 0;
@@ -213,8 +211,7 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
                 size_t len = (size_t)__builtin_ctzll(~a >> bit);
                 uint64_t v;
                 memcpy(&v, base + bit, 8);
-                uint64_t key = ((v | 0x2020202020202020ULL) & keep[len < 8 ? len : 8]) | 0x8000000000000000ULL;
-                uint32_t h = phs_token_filter_hash(key, len);
+                uint32_t h = phs_token_filter_hash(fold_key(v, len), len);
                 cand |= ((filter[h >> 6] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
             }
             while (slow) {

@@ -2,6 +2,17 @@
    features.c must produce exactly the same output; the test suite compares the two on seeded inputs. */
 #include "kernel_shared.h"
 
+/* Cheap filters (first byte and length, first two bytes) before hashing the token. */
+static inline __attribute__((always_inline)) void lookup_token(const phs_keywords *kw, const uint8_t *p, size_t n,
+                                                               size_t start, size_t end, phs_features *out) {
+    size_t length = end - start;
+    uint8_t c0 = p[start] | 0x20, c1 = length > 1 ? (p[start + 1] | 0x20) : 0;
+    if (length >= 32 || !((kw->first_lengths[c0] >> length) & 1)) return;
+    uint32_t bg = ((uint32_t)c0 << 8) | c1;
+    if (!((kw->bigrams[bg >> 6] >> (bg & 63)) & 1)) return;
+    probe_token(kw, p, n, start, end, out);
+}
+
 /* ---- block masks --------------------------------------------------------------------------------------------
    For 64 bytes at a time: bit i of *alnum is set when byte i is an ASCII letter or digit, bit i of *digit when it
    is a digit. Bytes past `len` count as neither. SSE2 is part of x86-64; elsewhere a scalar loop builds them. */

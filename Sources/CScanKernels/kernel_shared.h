@@ -33,6 +33,13 @@ static inline void push(phs_list *l, phs_features *out, phs_region r) {
 
 /* ---- keywords ---------------------------------------------------------------------------------------------- */
 
+/* The key of a token from its first 8 bytes `v` (little-endian): the first min(length, 8) bytes, case-folded with
+   | 0x20, top bit set so a key is never 0 (length >= 1). */
+static inline uint64_t fold_key(uint64_t v, size_t length) {
+    uint64_t keep = ~(uint64_t)0 >> (64 - 8 * (length < 8 ? length : 8));
+    return ((v | 0x2020202020202020ULL) & keep) | 0x8000000000000000ULL;
+}
+
 static inline uint64_t token_key(const uint8_t *p, size_t length, size_t available) {
     uint64_t v = 0;
     if (__builtin_expect(available >= 8, 1)) {
@@ -41,9 +48,7 @@ static inline uint64_t token_key(const uint8_t *p, size_t length, size_t availab
         size_t take = length < 8 ? length : 8;
         for (size_t i = 0; i < take; i++) v |= ((uint64_t)p[i]) << (i * 8);
     }
-    /* The first min(length, 8) bytes (length >= 1). */
-    uint64_t keep = ~(uint64_t)0 >> (64 - 8 * (length < 8 ? length : 8));
-    return ((v | 0x2020202020202020ULL) & keep) | 0x8000000000000000ULL;
+    return fold_key(v, length);
 }
 
 static inline int32_t token_slot(uint64_t key, size_t length, int32_t mask) {
@@ -103,16 +108,6 @@ static inline __attribute__((noinline)) void probe_token(const phs_keywords *kw,
     }
 }
 
-/* Cheap filters (first byte and length, first two bytes) before hashing the token. */
-static inline __attribute__((always_inline)) void lookup_token(const phs_keywords *kw, const uint8_t *p, size_t n,
-                                                               size_t start, size_t end, phs_features *out) {
-    size_t length = end - start;
-    uint8_t c0 = p[start] | 0x20, c1 = length > 1 ? (p[start + 1] | 0x20) : 0;
-    if (length >= 32 || !((kw->first_lengths[c0] >> length) & 1)) return;
-    uint32_t bg = ((uint32_t)c0 << 8) | c1;
-    if (!((kw->bigrams[bg >> 6] >> (bg & 63)) & 1)) return;
-    probe_token(kw, p, n, start, end, out);
-}
 
 
 /* ---- per-line state for the event loops ------------------------------------------------------------------------ */

@@ -24,28 +24,9 @@ enum SeparatorBits {
     static func mask(_ bytes: [UInt8]) -> Int { bytes.reduce(0) { $0 | bit($1) } }
 }
 
-/// Byte classes for the feature pass.
+/// ASCII byte classes for the Swift side of matching (arithmetic, no tables).
 enum ByteClass {
-    static let digit: UInt8 = 1
-    static let separator: UInt8 = 2  // - . space / ( ) +
-    static let alpha: UInt8 = 4
-    static let hexAlpha: UInt8 = 8
-    static let colon: UInt8 = 16
-
-    static let table: [UInt8] = {
-        var t = [UInt8](repeating: 0, count: 256)
-        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(b)] = digit }
-        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(b)] = alpha }
-        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(b)] = alpha }
-        for b in UInt8(ascii: "a")...UInt8(ascii: "f") { t[Int(b)] |= hexAlpha }
-        for b in UInt8(ascii: "A")...UInt8(ascii: "F") { t[Int(b)] |= hexAlpha }
-        for b in "-. /()+".utf8 { t[Int(b)] = separator }
-        t[Int(UInt8(ascii: ":"))] = colon
-        return t
-    }()
-
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
-    /// Arithmetic rather than a table lookup: a global table costs a lazy-initialisation check on every use.
     @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 }
     @inline(__always) static func isHexAlpha(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 6 }
     @inline(__always) static func isSeparator(_ b: UInt8) -> Bool { SeparatorBits.bit(b) != 0 }
