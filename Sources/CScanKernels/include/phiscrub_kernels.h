@@ -136,4 +136,64 @@ int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters
 /* Index of the first byte >= 0x80 in p[0..n), or n. */
 size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 
+/* ---- Person names (names.c) ------------------------------------------------------------------------------------ */
+
+/* Word flags. The first three live in the name dictionary, the rest in the small cue table. */
+#define PHS_NAME_GIVEN 1
+#define PHS_NAME_SURNAME 2
+#define PHS_NAME_COMMON 4        /* also a common English word: not a name on its own */
+#define PHS_NAME_PARTICLE 8      /* van, de, al, bin: inside a name between capitalised words */
+#define PHS_NAME_STOP 16         /* never starts a name without a strong cue: months, weekdays, log levels */
+#define PHS_NAME_CUE_END 32      /* last word of a cue phrase */
+#define PHS_NAME_ROSTER_START 64 /* first word of a roster name */
+#define PHS_NAME_CUE_FLAGS (PHS_NAME_PARTICLE | PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_ROSTER_START)
+
+/* How a name was found (phs_name_span.kind); cue kinds are also what a cue phrase is. */
+#define PHS_NAME_PAIR 0          /* given name and surname from the dictionary */
+#define PHS_NAME_LAST_FIRST 1    /* "Surname, Given" */
+#define PHS_NAME_CUE_WEAK 2      /* after a weak cue, with a dictionary word */
+#define PHS_NAME_CUE_STRONG 3    /* after a strong cue ("my name is", "Name:") */
+#define PHS_NAME_TITLE 4         /* after an honorific (Mr., Dr.) */
+#define PHS_NAME_ROSTER 5        /* a roster name */
+#define PHS_NAME_CUE_GIVEN 6     /* after a plain preposition: one word must be a given name */
+
+#define PHS_NAME_MAX_PHRASE 6
+
+typedef struct phs_names phs_names;
+
+/* One word of a line, as the detector sees it. Scratch: the caller provides an array of them. */
+typedef struct {
+    int32_t start, end;
+    uint64_t hash;     /* of the folded word; 0 when too long to be a name */
+    uint16_t shape;
+    uint16_t flags;    /* name-table flags, once looked up */
+    uint8_t sep;       /* what follows: spaces, '.', ',' or ':' and spaces, or anything else */
+    uint8_t parts;     /* hyphen-separated parts */
+    uint8_t looked;
+} phs_name_token;
+
+/* A name found: byte range, kind (PHS_NAME_PAIR...) and detail (the cue phrase or roster entry index). */
+typedef struct {
+    int32_t start, end, kind, detail;
+} phs_name_span;
+
+/* Hash of folded word bytes; the dictionary's keys are hashed with it too. */
+uint64_t phs_name_hash(const uint8_t *p, size_t n);
+/* Hash of a word as it stands in text (folded as the detector folds words); 0 when it cannot be a name. */
+uint64_t phs_name_word_hash(const uint8_t *p, size_t n);
+phs_names *phs_names_new(int32_t expected_words);
+/* Turns the dictionary pair and "Surname, Given" search on or off (off by default). */
+void phs_names_enable_pairs(phs_names *d, int on);
+void phs_names_free(phs_names *d);
+/* Adds flags to a word (by hash); -1 when out of memory. */
+int phs_names_add_word(phs_names *d, uint64_t hash, uint16_t flags);
+/* Adds a cue phrase (word hashes in order, at most PHS_NAME_MAX_PHRASE) of a kind; returns its index or -1. */
+int32_t phs_names_add_cue(phs_names *d, const uint64_t *words, int32_t n, int32_t kind);
+/* Adds a roster name (word hashes in order); returns its index or -1. */
+int32_t phs_names_add_roster(phs_names *d, const uint64_t *words, int32_t n);
+/* Finds the names in one line; returns how many spans were written to out (at most out_cap). tok must hold
+   tok_cap words; a line with more words is searched in its first tok_cap words only, so pass (n / 2 + 1). */
+int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t tok_cap,
+                       phs_name_span *out, int32_t out_cap);
+
 #endif

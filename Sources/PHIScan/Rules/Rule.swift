@@ -37,6 +37,8 @@ public struct Rule: Sendable, Hashable {
     public var deny: [String]
     /// This rule was built from another rule's `deny` values (its pattern is their alternation).
     public var isDenyList = false
+    /// A built-in detector finds this rule's spans; its `pattern` is empty and never run.
+    public var detector: DetectorSpec?
     /// Confidence of a validated match without context.
     public var confidence: Double
     /// Tie-breaker when two findings have the same span length and confidence (higher wins).

@@ -9,8 +9,10 @@ public enum RuleLoader {
     static let ruleKeys: Set<String> = [
         "id", "entity", "category", "pattern", "group", "max_length", "validator", "trigger", "context",
         "context_window", "context_boost", "context_negative", "context_penalty", "allow", "deny", "confidence",
-        "priority", "examples", "description",
+        "priority", "examples", "description", "detector",
     ]
+    static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
+    static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names"]
     static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored"]
     /// The largest `max_length` a rule may declare.
     public static let maxRuleLength = 4096
@@ -35,10 +37,13 @@ public enum RuleLoader {
                                               message: "a rule pack is a mapping with 'pack' and 'rules'"))
             return []
         }
-        for (k, _) in top where !["pack", "description", "rules"].contains(k.string ?? "") {
+        for (k, _) in top where !["pack", "description", "rules", "detectors"].contains(k.string ?? "") {
             diagnostics.append(RuleDiagnostic(location: loc(file, k), ruleID: nil,
-                                              message: "unknown key '\(k.string ?? "?")' (expected pack, description, rules)"))
+                                              message: "unknown key '\(k.string ?? "?")' (expected pack, description, detectors, rules)"))
         }
+        var packContext = RuleContext(file: file, node: root)
+        let packDetectors = packContext.parsePackDetectors(top["detectors"])
+        diagnostics.append(contentsOf: packContext.problems)
         guard let rulesNode = top["rules"], let list = rulesNode.sequence else {
             diagnostics.append(RuleDiagnostic(location: loc(file, root), ruleID: nil, message: "missing 'rules' list"))
             return []
@@ -46,8 +51,11 @@ public enum RuleLoader {
         var rules: [Rule] = []
         for node in list {
             var ctx = RuleContext(file: file, node: node)
+            ctx.packDetectors = packDetectors
             if let rule = ctx.build() {
-                if rule.pattern.isEmpty {
+                if rule.detector != nil {
+                    rules.append(rule)
+                } else if rule.pattern.isEmpty {
                     rules.append(DenyList.rule(from: rule, id: rule.id))
                 } else {
                     rules.append(rule)
@@ -88,6 +96,8 @@ private struct RuleContext {
     let node: Node
     var problems: [RuleDiagnostic] = []
     var ruleID: String?
+    /// The pack's `detectors:` settings, copied into each detector rule.
+    var packDetectors = PackDetectors()
 
     init(file: String, node: Node) {
         self.file = file
@@ -165,8 +175,10 @@ private struct RuleContext {
             problem("deny value \(deny.firstIndex(of: value)! + 1) must be ASCII, start and end with a letter or digit, and be at most 200 bytes",
                     at: map["deny"])
         }
-        // A rule of deny values alone needs no pattern.
-        let pattern = map["pattern"] == nil && !deny.isEmpty ? "" : requireString(map, "pattern")
+        let detector = parseDetector(map["detector"])
+        if detector != nil, map["pattern"] != nil { problem("a rule has a 'pattern' or a 'detector', not both", at: map["pattern"]) }
+        // A rule of deny values alone, or one a detector finds, needs no pattern.
+        let pattern = map["pattern"] == nil && (!deny.isEmpty || map["detector"] != nil) ? "" : requireString(map, "pattern")
         var category: SafeHarborCategory?
         if let categoryText {
             category = SafeHarborCategory(rawValue: categoryText)
@@ -205,7 +217,7 @@ private struct RuleContext {
             }
         }
         guard problems.count == before, let id, let entity, let category, let pattern, let maxLength else { return nil }
-        return Rule(
+        var rule = Rule(
             id: id, entity: entity, category: category, pattern: pattern,
             group: int(map, "group", range: 0...9) ?? 0, maxLength: maxLength, validator: validator,
             trigger: trigger, contextWords: context,
@@ -217,6 +229,84 @@ private struct RuleContext {
             priority: int(map, "priority", range: -1000...1000) ?? 0,
             matchExamples: examples.match, nomatchExamples: examples.nomatch,
             source: RuleLoader.loc(file, node))
+        rule.detector = detector
+        return rule
+    }
+
+    /// Resolves a path named in a pack against the pack file's folder.
+    func resolve(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).standardized.path
+    }
+
+    /// The pack-level `detectors:` mapping: settings shared by every rule of a detector kind in this pack.
+    mutating func parsePackDetectors(_ n: Node?) -> PackDetectors {
+        var out = PackDetectors()
+        guard let n else { return out }
+        guard let map = n.mapping else {
+            problem("'detectors' must be a mapping", at: n)
+            return out
+        }
+        for (k, v) in map {
+            guard k.string == DetectorSpec.Kind.personNames.rawValue else {
+                problem("unknown detector '\(k.string ?? "?")' (one of: \(DetectorSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")))", at: k)
+                continue
+            }
+            guard let m = v.mapping else {
+                problem("'detectors.person_names' must be a mapping", at: v)
+                continue
+            }
+            for (key, _) in m where !RuleLoader.personNamesPackKeys.contains(key.string ?? "") {
+                problem("unknown key '\(key.string ?? "?")' in detectors.person_names (one of: \(RuleLoader.personNamesPackKeys.sorted().joined(separator: ", ")))", at: key)
+            }
+            if let d = m["dictionary"] {
+                if let s = string(d), !s.isEmpty { out.nameDictionary = resolve(s) } else { problem("'dictionary' must be a path", at: d) }
+            }
+            out.particles = stringList(m["particles"], "particles").map { $0.lowercased() }
+            out.notNames = stringList(m["not_names"], "not_names").map { $0.lowercased() }
+        }
+        return out
+    }
+
+    /// A rule's `detector:` mapping.
+    mutating func parseDetector(_ n: Node?) -> DetectorSpec? {
+        guard let n else { return nil }
+        guard let map = n.mapping else {
+            problem("'detector' must be a mapping with 'kind' and 'mode'", at: n)
+            return nil
+        }
+        for (k, _) in map where !RuleLoader.detectorKeys.contains(k.string ?? "") {
+            problem("unknown key '\(k.string ?? "?")' in detector (one of: \(RuleLoader.detectorKeys.sorted().joined(separator: ", ")))", at: k)
+        }
+        guard let kindText = requireString(map, "kind") else { return nil }
+        guard let kind = DetectorSpec.Kind(rawValue: kindText) else {
+            problem("unknown detector kind '\(kindText)' (one of: \(DetectorSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")))", at: map["kind"])
+            return nil
+        }
+        guard let modeText = requireString(map, "mode") else { return nil }
+        guard let mode = DetectorSpec.NameMode(rawValue: modeText) else {
+            problem("unknown mode '\(modeText)' (one of: \(DetectorSpec.NameMode.allCases.map(\.rawValue).joined(separator: ", ")))", at: map["mode"])
+            return nil
+        }
+        var spec = DetectorSpec(kind: kind, mode: mode)
+        spec.cues = stringList(map["cues"], "cues").map { $0.lowercased() }
+        spec.names = stringList(map["names"], "names")
+        spec.nameFiles = stringList(map["name_files"], "name_files").map(resolve)
+        spec.dictionary = packDetectors.nameDictionary
+        spec.particles = packDetectors.particles
+        spec.notNames = packDetectors.notNames
+        switch mode {
+        case .cue, .givenCue, .strongCue, .title:
+            if spec.cues.isEmpty { problem("mode '\(modeText)' needs a non-empty 'cues' list", at: n) }
+            for cue in spec.cues where PersonNameWords.words(of: cue).count > PersonNameWords.maxPhraseWords {
+                problem("cue '\(cue)' has more than \(PersonNameWords.maxPhraseWords) words", at: map["cues"])
+            }
+        case .roster:
+            if spec.names.isEmpty && spec.nameFiles.isEmpty { problem("mode 'roster' needs 'names' or 'name_files'", at: n) }
+        case .dictionary:
+            if spec.dictionary == nil { problem("mode 'dictionary' needs detectors.person_names.dictionary in the pack", at: n) }
+        }
+        return spec
     }
 
     mutating func parseTrigger(_ n: Node?) -> Trigger {
@@ -330,6 +420,13 @@ private struct RuleContext {
         if match.isEmpty { problem("examples.match needs at least one example", at: n) }
         return (match, nomatch)
     }
+}
+
+/// A pack's `detectors:` settings.
+struct PackDetectors {
+    var nameDictionary: String?
+    var particles: [String] = []
+    var notNames: [String] = []
 }
 
 /// Builds the rule that finds a rule's `deny` values: an anchored alternation of the literals (case-insensitive,

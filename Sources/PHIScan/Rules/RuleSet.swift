@@ -138,6 +138,8 @@ public final class RuleSet: @unchecked Sendable {
     let hexColonRules: [ShapeRule]
     /// Overlap tie-breaker per rule index.
     let priorities: [Int]
+    /// The person-name detector of the `person_names` rules, if any.
+    let personNames: PersonNameDetector?
     /// Rule index by id.
     let ruleIndex: [String: Int]
     /// What the C feature pass must record, derived from the shape rules below.
@@ -157,7 +159,9 @@ public final class RuleSet: @unchecked Sendable {
                 continue
             }
             do {
-                let pattern = try CompiledPattern(rule.pattern)
+                // A detector rule's spans come from its detector; its pattern is one that never matches and is
+                // never run (the rule is in no trigger list).
+                let pattern = try CompiledPattern(rule.detector != nil ? "(?!)" : rule.pattern)
                 if rule.group > pattern.captureCount {
                     problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id,
                         message: "group \(rule.group) does not exist (pattern has \(pattern.captureCount))"))
@@ -179,6 +183,7 @@ public final class RuleSet: @unchecked Sendable {
         var digitRules: [ShapeRule] = [], dotRules: [ShapeRule] = [], alnumRules: [ShapeRule] = []
         var dashedRules: [ShapeRule] = [], hexColonRules: [ShapeRule] = []
         for (i, c) in compiled.enumerated() {
+            if c.rule.detector != nil { continue }
             let t = c.rule.trigger
             if t.isAlways { always.append(i) }
             for kw in t.keywords {
@@ -213,6 +218,13 @@ public final class RuleSet: @unchecked Sendable {
             if t.hexColon {
                 hexColonRules.append(ShapeRule(rule: i, threshold: 0, lengths: 0))
             }
+        }
+        do {
+            self.personNames = try PersonNameDetector(rules: compiled)
+        } catch {
+            let rule = compiled.first { $0.rule.detector?.kind == .personNames }?.rule
+            throw RuleLoadError(diagnostics: [RuleDiagnostic(location: SourceLocation(file: error.file, line: error.line),
+                                                             ruleID: rule?.id, message: error.message)])
         }
         self.rules = compiled
         self.maxMatchLength = compiled.map(\.rule.maxLength).max() ?? 0

@@ -65,6 +65,11 @@ struct LineEngine {
     var kept: [Candidate] = []
     var escapeScratch: [UInt8] = []
     var counters = ScanCounters()
+    /// Buffers of the person-name detector (nil when the rule set has none): for single lines, and for the spans
+    /// found in the current batch block.
+    let nameScratch: PersonNameScratch?
+    let batchNameScratch: PersonNameScratch?
+    var batchNameCount = 0
 
     init(ruleSet: RuleSet, minConfidence: Double) {
         self.ruleSet = ruleSet
@@ -72,6 +77,8 @@ struct LineEngine {
         self.scratch = MatchScratch(maxCaptures: ruleSet.maxCaptures)
         self.firedStamp = [UInt32](repeating: 0, count: ruleSet.rules.count)
         self.counters.runsByRule = [Int](repeating: 0, count: ruleSet.rules.count)
+        self.nameScratch = ruleSet.personNames == nil ? nil : PersonNameScratch()
+        self.batchNameScratch = ruleSet.personNames == nil ? nil : PersonNameScratch()
     }
 
     mutating func scan(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
@@ -105,23 +112,62 @@ struct LineEngine {
             return ScanIncident(ruleID: "normalization")
         }
         var local: [Finding] = []
-        let incident = scanASCII(normalized.bytes, base: 0, into: &local)
+        let incident = scanASCII(normalized.bytes, base: 0, into: &local, detectors: false)
+        guard ruleSet.personNames != nil else {
+            for f in local {
+                let r = normalized.originalRange(of: f.start..<f.end)
+                out.append(Finding(start: r.lowerBound + base, end: r.upperBound + base, entity: f.entity,
+                                   ruleID: f.ruleID, confidence: f.confidence))
+            }
+            return incident
+        }
+        // Detectors read the line as written (case and letters intact), so the pattern findings, mapped back to the
+        // original bytes, and the detectors' are resolved together.
+        candidates.removeAll(keepingCapacity: true)
         for f in local {
             let r = normalized.originalRange(of: f.start..<f.end)
-            out.append(Finding(start: r.lowerBound + base, end: r.upperBound + base, entity: f.entity,
-                               ruleID: f.ruleID, confidence: f.confidence))
+            if let rule = ruleSet.ruleIndex[f.ruleID] {
+                candidates.append(Candidate(start: r.lowerBound, end: r.upperBound, rule: rule, confidence: f.confidence))
+            }
         }
+        runDetectors(line.baseAddress!, line.count)
+        resolveOverlaps(base: base, into: &out)
         return incident
     }
 
-    private mutating func scanASCII(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
+    private mutating func scanASCII(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding],
+                                    detectors: Bool = true) -> ScanIncident? {
         kernel.compute(line, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords)
-        return dispatch(line, FeatureView(kernel.out, shift: 0), base: base, into: &out)
+        return dispatch(line, FeatureView(kernel.out, shift: 0), base: base, into: &out, detectors: detectors)
+    }
+
+    /// Adds the built-in detectors' findings on the line to the candidates: the spans a batch pass found already
+    /// (`found`, positions offset by `shift`), or else the detector's run on the line.
+    private mutating func runDetectors(_ p: UnsafePointer<UInt8>, _ n: Int,
+                                       found: UnsafeBufferPointer<phs_name_span>? = nil, shift: Int = 0) {
+        guard let names = ruleSet.personNames, let scratch = nameScratch else { return }
+        let spans: UnsafeBufferPointer<phs_name_span>
+        if let found {
+            spans = found
+        } else {
+            spans = UnsafeBufferPointer(start: scratch.spans, count: names.find(p, n, scratch))
+        }
+        for span in spans {
+            guard let r = names.rule(of: span) else { continue }
+            let confidence = ruleSet.rules[r].confidence
+            if confidence < minConfidence { continue }
+            candidates.append(Candidate(start: Int(span.start) - shift, end: Int(span.end) - shift, rule: r,
+                                        confidence: confidence))
+        }
     }
 
     /// Runs the feature pass over a block of whole lines at once (batch mode, see `StreamScanner`).
     mutating func computeBatch(_ block: UnsafeBufferPointer<UInt8>) {
         batchKernel.compute(block, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords)
+        // No name crosses a newline, so the detector runs once over the block; its spans are items like the rest.
+        if let names = ruleSet.personNames, let scratch = batchNameScratch, let p = block.baseAddress {
+            batchNameCount = names.find(p, block.count, scratch)
+        }
     }
 
     /// Position (in the batch block) of the next feature item at or after the cursor, or nil.
@@ -133,6 +179,7 @@ struct LineEngine {
         if c.alnum < Int(f.alnum.count) { best = min(best, Int(f.alnum.items[c.alnum].start)) }
         if c.dashed < Int(f.dashed.count) { best = min(best, Int(f.dashed.items[c.dashed].start)) }
         if c.hexcolon < Int(f.hexcolon.count) { best = min(best, Int(f.hexcolon.items[c.hexcolon].start)) }
+        if c.names < batchNameCount, let scratch = batchNameScratch { best = min(best, Int(scratch.spans[c.names].start)) }
         return best == Int.max ? nil : best
     }
 
@@ -149,13 +196,19 @@ struct LineEngine {
         let al = advance(&c.alnum, f.alnum.count) { f.alnum.items[$0].start }
         let da = advance(&c.dashed, f.dashed.count) { f.dashed.items[$0].start }
         let hc = advance(&c.hexcolon, f.hexcolon.count) { f.hexcolon.items[$0].start }
+        var names: UnsafeBufferPointer<phs_name_span>?
+        if let scratch = batchNameScratch {
+            let spans = scratch.spans
+            let nm = advance(&c.names, Int32(batchNameCount)) { spans[$0].start }
+            names = UnsafeBufferPointer(start: spans + nm.lowerBound, count: nm.count)
+        }
         return FeatureView(
             hits: UnsafeBufferPointer(start: f.hits + h.lowerBound, count: h.count),
             numeric: UnsafeBufferPointer(start: f.numeric.items + nu.lowerBound, count: nu.count),
             alnum: UnsafeBufferPointer(start: f.alnum.items + al.lowerBound, count: al.count),
             dashed: UnsafeBufferPointer(start: f.dashed.items + da.lowerBound, count: da.count),
             hexcolon: UnsafeBufferPointer(start: f.hexcolon.items + hc.lowerBound, count: hc.count),
-            shift: shift)
+            names: names, shift: shift)
     }
 
     /// Scans one pure-ASCII line of a batch with the features the batch pass found for it.
@@ -167,7 +220,8 @@ struct LineEngine {
 
     /// Tries every rule whose trigger the line's features satisfy, then resolves overlaps.
     private mutating func dispatch(_ line: UnsafeBufferPointer<UInt8>, _ f: FeatureView, base: Int,
-                                   into out: inout [Finding], byteTriggers: Bool = true) -> ScanIncident? {
+                                   into out: inout [Finding], byteTriggers: Bool = true,
+                                   detectors: Bool = true) -> ScanIncident? {
         let rs = ruleSet
         let p = line.baseAddress!
         let n = line.count
@@ -239,6 +293,7 @@ struct LineEngine {
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
+        if detectors { runDetectors(p, n, found: f.names, shift: shift) }
         resolveOverlaps(base: base, into: &out)
         return incident
     }
@@ -406,12 +461,15 @@ struct FeatureView {
     var alnum: UnsafeBufferPointer<phs_region>
     var dashed: UnsafeBufferPointer<phs_region>
     var hexcolon: UnsafeBufferPointer<phs_region>
+    /// Person-name spans a batch pass found for this line; nil when the detector has not run on it.
+    var names: UnsafeBufferPointer<phs_name_span>?
     /// Subtract from item positions to get line offsets.
     var shift: Int
 
     init(hits: UnsafeBufferPointer<phs_hit>, numeric: UnsafeBufferPointer<phs_region>,
          alnum: UnsafeBufferPointer<phs_region>, dashed: UnsafeBufferPointer<phs_region>,
-         hexcolon: UnsafeBufferPointer<phs_region>, shift: Int) {
+         hexcolon: UnsafeBufferPointer<phs_region>, names: UnsafeBufferPointer<phs_name_span>? = nil, shift: Int) {
+        self.names = names
         self.hits = hits
         self.numeric = numeric
         self.alnum = alnum
@@ -433,7 +491,7 @@ struct FeatureView {
 
 /// Where a batch walk has got to in each list of feature items.
 struct BatchCursor {
-    var hits = 0, numeric = 0, alnum = 0, dashed = 0, hexcolon = 0
+    var hits = 0, numeric = 0, alnum = 0, dashed = 0, hexcolon = 0, names = 0
 }
 
 /// How much matching work the scanner did: lines seen, PCRE2 runs over whole lines and over regions.

@@ -1,0 +1,684 @@
+/* The person-name detector's hot path (see ARCHITECTURE.md, "Detectors").
+
+   A line is cut into words (letters of any script, with apostrophes and hyphens inside a word), each folded the
+   way rules/build/build_person_names.py folds the dictionary (Latin letters to their ASCII base, lower case,
+   apostrophes dropped) and hashed. Two tables answer questions about a word:
+     - the cue table (small, stays in L1): last words of cue phrases, honorifics, name particles, words that are never
+       names (months, weekdays, log levels), first words of roster names; every word of the line is looked up here;
+     - the name table (the given-name and surname dictionary): only capitalised words that can be part of a name
+       (next to another capitalised word, after a cue, before a comma and a capitalised word) are looked up here.
+   A name is then one of: a capitalised given name and surname pair (with initials, middle names and particles),
+   `Surname, Given`, the capitalised words after a cue phrase (weak cues need a dictionary word, strong cues and
+   honorifics do not; after a strong cue lower-case dictionary names count too), or a roster name matched exactly.
+   Nothing here allocates; the caller owns the token scratch and the output. */
+#include "kernel_shared.h"
+#include "names_fold.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_WORD 48
+
+static inline uint64_t mix_chunk(uint64_t h, uint64_t c) {
+    h ^= c;
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 32);
+}
+
+uint64_t phs_name_hash(const uint8_t *p, size_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t c;
+        memcpy(&c, p + i, 8);
+        h = mix_chunk(h, c);
+    }
+    if (i < n) {
+        uint64_t c = 0;
+        memcpy(&c, p + i, n - i);
+        h = mix_chunk(h, c);
+    }
+    h ^= h >> 29;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 32;
+    return h ? h : 1;
+}
+
+static uint64_t fold_hash(const uint8_t *p, size_t n, size_t a, size_t b, int *ok);
+
+/* ---- tables ---------------------------------------------------------------------------------------------------- */
+
+typedef struct {
+    uint64_t *keys;
+    uint16_t *flags;
+    int32_t *head; /* first cue (cue table) ending with this word, or -1 */
+    int32_t *roster;
+    uint32_t mask;
+    int32_t count;
+} table;
+
+typedef struct {
+    uint64_t words[PHS_NAME_MAX_PHRASE];
+    int32_t count;
+    int32_t kind;
+    int32_t next;
+} phrase;
+
+struct phs_names {
+    table names;
+    table cues;
+    phrase *phrases; /* cue phrases */
+    int32_t phrase_count, phrase_cap;
+    phrase *roster; /* roster names: words in order */
+    int32_t roster_count, roster_cap;
+    int pairs; /* look for dictionary pairs and "Surname, Given" */
+};
+
+static int table_init(table *t, uint32_t capacity) {
+    uint32_t cap = 64;
+    while (cap < capacity * 2) cap <<= 1;
+    t->keys = calloc(cap, sizeof(uint64_t));
+    t->flags = calloc(cap, sizeof(uint16_t));
+    t->head = malloc(cap * sizeof(int32_t));
+    t->roster = malloc(cap * sizeof(int32_t));
+    if (!t->keys || !t->flags || !t->head || !t->roster) return -1;
+    for (uint32_t i = 0; i < cap; i++) t->head[i] = t->roster[i] = -1;
+    t->mask = cap - 1;
+    t->count = 0;
+    return 0;
+}
+
+static void table_free(table *t) {
+    free(t->keys);
+    free(t->flags);
+    free(t->head);
+    free(t->roster);
+}
+
+static int table_grow(table *t);
+
+/* Slot of `key`, inserting it when absent (grows the table past half full); -1 on allocation failure. */
+static int64_t table_slot(table *t, uint64_t key) {
+    if ((uint32_t)(t->count + 1) * 2 > t->mask + 1 && table_grow(t) != 0) return -1;
+    uint32_t i = (uint32_t)(key ^ (key >> 31)) & t->mask;
+    while (t->keys[i] && t->keys[i] != key) i = (i + 1) & t->mask;
+    if (!t->keys[i]) {
+        t->keys[i] = key;
+        t->count++;
+    }
+    return i;
+}
+
+static int table_grow(table *t) {
+    table bigger;
+    if (table_init(&bigger, (t->mask + 1)) != 0) return -1;
+    for (uint32_t i = 0; i <= t->mask; i++) {
+        if (!t->keys[i]) continue;
+        uint32_t j = (uint32_t)(t->keys[i] ^ (t->keys[i] >> 31)) & bigger.mask;
+        while (bigger.keys[j]) j = (j + 1) & bigger.mask;
+        bigger.keys[j] = t->keys[i];
+        bigger.flags[j] = t->flags[i];
+        bigger.head[j] = t->head[i];
+        bigger.roster[j] = t->roster[i];
+        bigger.count++;
+    }
+    table_free(t);
+    *t = bigger;
+    return 0;
+}
+
+static inline int64_t table_find(const table *t, uint64_t key) {
+    uint32_t i = (uint32_t)(key ^ (key >> 31)) & t->mask;
+    for (;;) {
+        uint64_t k = t->keys[i];
+        if (k == key) return i;
+        if (!k) return -1;
+        i = (i + 1) & t->mask;
+    }
+}
+
+phs_names *phs_names_new(int32_t expected_words) {
+    phs_names *d = calloc(1, sizeof(phs_names));
+    if (!d) return NULL;
+    if (table_init(&d->names, (uint32_t)(expected_words > 0 ? expected_words : 64)) != 0 ||
+        table_init(&d->cues, 256) != 0) {
+        phs_names_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void phs_names_enable_pairs(phs_names *d, int on) { d->pairs = on; }
+
+uint64_t phs_name_word_hash(const uint8_t *p, size_t n) {
+    int ok;
+    uint64_t h = fold_hash(p, n, 0, n, &ok);
+    return ok ? h : 0;
+}
+
+void phs_names_free(phs_names *d) {
+    if (!d) return;
+    table_free(&d->names);
+    table_free(&d->cues);
+    free(d->phrases);
+    free(d->roster);
+    free(d);
+}
+
+int phs_names_add_word(phs_names *d, uint64_t hash, uint16_t flags) {
+    int cue_table = (flags & PHS_NAME_CUE_FLAGS) != 0;
+    table *t = cue_table ? &d->cues : &d->names;
+    int64_t s = table_slot(t, hash);
+    if (s < 0) return -1;
+    t->flags[s] |= flags;
+    return 0;
+}
+
+static int add_phrase(phrase **list, int32_t *count, int32_t *cap, const uint64_t *words, int32_t n, int32_t kind) {
+    if (n < 1 || n > PHS_NAME_MAX_PHRASE) return -1;
+    if (*count == *cap) {
+        int32_t c = *cap ? *cap * 2 : 16;
+        phrase *p = realloc(*list, (size_t)c * sizeof(phrase));
+        if (!p) return -1;
+        *list = p;
+        *cap = c;
+    }
+    phrase *p = &(*list)[*count];
+    memset(p, 0, sizeof(*p));
+    memcpy(p->words, words, (size_t)n * sizeof(uint64_t));
+    p->count = n;
+    p->kind = kind;
+    p->next = -1;
+    return (*count)++;
+}
+
+int32_t phs_names_add_cue(phs_names *d, const uint64_t *words, int32_t n, int32_t kind) {
+    int32_t id = add_phrase(&d->phrases, &d->phrase_count, &d->phrase_cap, words, n, kind);
+    if (id < 0) return -1;
+    int64_t s = table_slot(&d->cues, words[n - 1]);
+    if (s < 0) return -1;
+    d->cues.flags[s] |= PHS_NAME_CUE_END;
+    /* Longer phrases first, so "my name is" wins over "name is". */
+    int32_t *link = &d->cues.head[s];
+    while (*link >= 0 && d->phrases[*link].count >= n) link = &d->phrases[*link].next;
+    d->phrases[id].next = *link;
+    *link = id;
+    return id;
+}
+
+int32_t phs_names_add_roster(phs_names *d, const uint64_t *words, int32_t n) {
+    int32_t id = add_phrase(&d->roster, &d->roster_count, &d->roster_cap, words, n, PHS_NAME_ROSTER);
+    if (id < 0) return -1;
+    int64_t s = table_slot(&d->cues, words[0]);
+    if (s < 0) return -1;
+    d->cues.flags[s] |= PHS_NAME_ROSTER_START;
+    int32_t *link = &d->cues.roster[s];
+    while (*link >= 0 && d->roster[*link].count >= n) link = &d->roster[*link].next;
+    d->roster[id].next = *link;
+    *link = id;
+    return id;
+}
+
+/* ---- words ----------------------------------------------------------------------------------------------------- */
+
+enum { SHAPE_CAP = 1, SHAPE_LOWER = 2, SHAPE_UPPER = 4, SHAPE_ONE = 8, SHAPE_NOCASE = 16, SHAPE_BAD = 32 };
+enum { SEP_SPACE = 1, SEP_DOT = 2, SEP_COMMA = 3, SEP_COLON = 4, SEP_OTHER = 0 };
+
+/* Decodes the UTF-8 sequence at p[i] (lead byte >= 0xC0). Returns its length (0 when malformed) and the code point. */
+static inline int utf8_at(const uint8_t *p, size_t n, size_t i, uint32_t *cp) {
+    uint8_t b = p[i];
+    if (b < 0xE0) {
+        if (i + 1 >= n || (p[i + 1] & 0xC0) != 0x80) return 0;
+        *cp = ((uint32_t)(b & 0x1F) << 6) | (p[i + 1] & 0x3F);
+        return 2;
+    }
+    if (b < 0xF0) {
+        if (i + 2 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80) return 0;
+        *cp = ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+        return 3;
+    }
+    if (i + 3 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80 || (p[i + 3] & 0xC0) != 0x80) return 0;
+    *cp = ((uint32_t)(b & 0x07) << 18) | ((uint32_t)(p[i + 1] & 0x3F) << 12) | ((uint32_t)(p[i + 2] & 0x3F) << 6) |
+          (p[i + 3] & 0x3F);
+    return 4;
+}
+
+/* Letter class of a code point outside ASCII: bits as in names_fold.h (bit 17 letter, bit 16 upper, low bytes the
+   ASCII base), or 1 << 17 alone for a caseless letter of another script. 0: not a letter. */
+static inline uint32_t letter_info(uint32_t cp) {
+    if (cp >= 0x00C0 && cp < 0x0250) return phs_fold_00c0[cp - 0x00C0];
+    if (cp >= 0x1E00 && cp < 0x1F00) return phs_fold_1e00[cp - 0x1E00];
+    if ((cp >= 0x0370 && cp < 0x2000) || (cp >= 0x3040 && cp < 0xA000) || (cp >= 0xAC00 && cp < 0xD7B0))
+        return 1u << 17;
+    return 0;
+}
+
+static inline int is_ascii_letter(uint8_t b) { return (uint8_t)((b | 0x20) - 'a') < 26; }
+
+/* Length of the letter at p[i] (0 if none), its info, and whether it is a right single quote (U+2019). */
+static inline int letter_at(const uint8_t *p, size_t n, size_t i, uint32_t *info) {
+    uint8_t b = p[i];
+    if (b < 0x80) {
+        if (!is_ascii_letter(b)) return 0;
+        *info = (1u << 17) | ((b & 0x20) ? 0 : (1u << 16)) | (uint32_t)(b | 0x20);
+        return 1;
+    }
+    if (b < 0xC0) return 0;
+    uint32_t cp;
+    int len = utf8_at(p, n, i, &cp);
+    if (!len) return 0;
+    uint32_t li = letter_info(cp);
+    if (!(li & (1u << 17))) return 0;
+    *info = li;
+    return len;
+}
+
+static inline int is_apostrophe(const uint8_t *p, size_t n, size_t i, int *len) {
+    if (p[i] == '\'') { *len = 1; return 1; }
+    if (p[i] == 0xE2 && i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x99) { *len = 3; return 1; }
+    return 0;
+}
+
+/* Hash of the part of a word p[a..<b] with hyphens kept (whole word) or of one hyphen-free part. */
+static uint64_t fold_hash(const uint8_t *p, size_t n, size_t a, size_t b, int *ok) {
+    uint8_t buf[MAX_WORD + 2];
+    size_t m = 0;
+    size_t i = a;
+    *ok = 1;
+    while (i < b) {
+        uint32_t info;
+        int len = letter_at(p, n, i, &info);
+        if (len) {
+            uint8_t c0 = (uint8_t)(info & 0xFF), c1 = (uint8_t)((info >> 8) & 0xFF);
+            if (c0) {
+                if (m + 2 > MAX_WORD) { *ok = 0; return 0; }
+                buf[m++] = c0;
+                if (c1) buf[m++] = c1;
+            } else {
+                /* A letter with no ASCII base: its bytes as they are (caseless scripts). */
+                if (m + (size_t)len > MAX_WORD) { *ok = 0; return 0; }
+                memcpy(buf + m, p + i, (size_t)len);
+                m += (size_t)len;
+            }
+            i += (size_t)len;
+            continue;
+        }
+        int alen;
+        if (is_apostrophe(p, n, i, &alen)) { i += (size_t)alen; continue; }
+        if (p[i] == '-') {
+            if (m + 1 > MAX_WORD) { *ok = 0; return 0; }
+            buf[m++] = '-';
+            i++;
+            continue;
+        }
+        i++;
+    }
+    return phs_name_hash(buf, m);
+}
+
+/* Cuts the line into words. A word is letters, with one apostrophe or hyphen between letters; a word glued to a digit
+   or an underscore is marked bad (an identifier, not a name). */
+static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t cap) {
+    int32_t nt = 0;
+    size_t i = 0;
+    while (i < n && nt < cap) {
+        uint32_t info;
+        int len = letter_at(p, n, i, &info);
+        if (!len) { i++; continue; }
+        size_t start = i;
+        int upper_first = (info >> 16) & 1, any_lower = 0, any_upper_later = 0, letters = 0, nocase = 0;
+        int camel = 0, parts = 1, prev_lower = 0;
+        size_t last_letter_end = i;
+        while (i < n) {
+            len = letter_at(p, n, i, &info);
+            if (len) {
+                int up = (info >> 16) & 1;
+                if ((info & 0xFFFF) == 0 && !up) nocase = 1;
+                if (letters > 0) {
+                    if (up) {
+                        any_upper_later = 1;
+                        if (prev_lower) camel = 1;
+                    } else if (!nocase) {
+                        any_lower = 1;
+                    }
+                } else if (!up && !nocase) {
+                    any_lower = 1;
+                }
+                prev_lower = !up;
+                letters++;
+                i += (size_t)len;
+                last_letter_end = i;
+                continue;
+            }
+            int alen;
+            uint32_t next_info;
+            if (is_apostrophe(p, n, i, &alen) && i + (size_t)alen < n && letter_at(p, n, i + (size_t)alen, &next_info)) {
+                /* O'Brien, D'Angelo: an upper-case letter after the apostrophe is not CamelCase. */
+                i += (size_t)alen;
+                prev_lower = 0;
+                continue;
+            }
+            if (p[i] == '-' && i + 1 < n && letter_at(p, n, i + 1, &next_info)) {
+                i++;
+                parts++;
+                prev_lower = 0;
+                continue;
+            }
+            break;
+        }
+        size_t end = last_letter_end;
+        /* Glued to digits or underscores: an identifier. */
+        int bad = (i < n && (p[i] == '_' || (uint8_t)(p[i] - '0') < 10)) ||
+                  (start > 0 && (p[start - 1] == '_' || (uint8_t)(p[start - 1] - '0') < 10));
+        /* A possessive 's is not part of the name. */
+        if (end - start > 2 && (p[end - 1] == 's' || p[end - 1] == 'S')) {
+            if (p[end - 2] == '\'') end -= 2;
+            else if (end - start > 4 && p[end - 4] == 0xE2 && p[end - 3] == 0x80 && p[end - 2] == 0x99) end -= 4;
+        }
+        uint16_t shape;
+        if (bad) shape = SHAPE_BAD;
+        else if (nocase) shape = SHAPE_NOCASE;
+        else if (letters == 1) shape = upper_first ? SHAPE_ONE : SHAPE_LOWER;
+        else if (upper_first && any_lower) {
+            /* McDonald, MacLeod keep their capital; other inner capitals are CamelCase identifiers. */
+            int mc = (end - start > 3 && (p[start + 1] == 'c' || (p[start + 1] == 'a' && p[start + 2] == 'c')));
+            shape = (camel && !mc && parts == 1) ? SHAPE_BAD : SHAPE_CAP;
+        } else if (!upper_first && !any_upper_later) shape = SHAPE_LOWER;
+        else if (upper_first && !any_lower) shape = SHAPE_UPPER;
+        else shape = SHAPE_BAD;
+        int ok;
+        uint64_t h = fold_hash(p, n, start, end, &ok);
+        phs_name_token *t = &tok[nt++];
+        t->start = (int32_t)start;
+        t->end = (int32_t)end;
+        t->hash = ok ? h : 0;
+        t->shape = shape;
+        t->parts = (uint8_t)(parts > 255 ? 255 : parts);
+        t->sep = SEP_OTHER;
+        t->flags = 0;
+        t->looked = 0;
+        /* What separates this word from the next: spaces, or one of . , : and spaces. */
+        size_t j = end;
+        if (j < n && (p[j] == '\'' || p[j] == 0xE2) && j < i) j = i; /* skip a possessive */
+        uint8_t punct = 0;
+        if (j < n && (p[j] == '.' || p[j] == ',' || p[j] == ':')) punct = p[j++];
+        size_t spaces = 0;
+        while (j < n && (p[j] == ' ' || p[j] == '\t' || (p[j] == 0xC2 && j + 1 < n && p[j + 1] == 0xA0))) {
+            j += p[j] == 0xC2 ? 2 : 1;
+            spaces++;
+        }
+        if (spaces >= 1 && spaces <= 2) {
+            t->sep = punct == '.' ? SEP_DOT : punct == ',' ? SEP_COMMA : punct == ':' ? SEP_COLON : SEP_SPACE;
+        } else if (spaces == 0 && punct == '.' && shape == SHAPE_ONE) {
+            t->sep = SEP_DOT; /* J.R. */
+        }
+        if (i < j && t->sep != SEP_OTHER) i = j;
+    }
+    return nt;
+}
+
+/* Dictionary flags of a word (the name table; hyphenated words by their parts). */
+static uint16_t name_flags(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
+    if (t->looked) return t->flags;
+    t->looked = 1;
+    uint16_t f = 0;
+    if (!t->hash) return t->flags = 0;
+    int64_t s = table_find(&d->names, t->hash);
+    if (s >= 0) f = d->names.flags[s];
+    if (t->parts > 1) {
+        /* Hernández-Ruiz, Jean-Pierre: a name part of either kind makes the word that kind; it is a common word
+           only when every part is. */
+        uint16_t any = 0, all_common = PHS_NAME_COMMON;
+        size_t a = (size_t)t->start;
+        for (size_t i = a; i <= (size_t)t->end; i++) {
+            if (i == (size_t)t->end || p[i] == '-') {
+                int ok;
+                uint64_t h = fold_hash(p, n, a, i, &ok);
+                int64_t ps = ok ? table_find(&d->names, h) : -1;
+                uint16_t pf = ps >= 0 ? d->names.flags[ps] : 0;
+                any |= pf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME);
+                if (!(pf & PHS_NAME_COMMON)) all_common = 0;
+                a = i + 1;
+            }
+        }
+        f |= any | ((any && all_common) ? PHS_NAME_COMMON : 0);
+    }
+    return t->flags = f;
+}
+
+static inline uint16_t cue_flags(const phs_names *d, const phs_name_token *t, int64_t *slot) {
+    *slot = t->hash ? table_find(&d->cues, t->hash) : -1;
+    return *slot >= 0 ? d->cues.flags[*slot] : 0;
+}
+
+static inline int is_cap(const phs_name_token *t) { return t->shape == SHAPE_CAP; }
+static inline int is_initial(const phs_name_token *t) { return t->shape == SHAPE_ONE && t->sep == SEP_DOT; }
+
+/* Is token k a lower-case name particle (van, de, al, bin)? */
+static inline int is_particle(const phs_names *d, const phs_name_token *t) {
+    if (t->shape != SHAPE_LOWER && t->shape != SHAPE_CAP) return 0;
+    int64_t s;
+    return (cue_flags(d, t, &s) & PHS_NAME_PARTICLE) != 0;
+}
+
+static inline int is_stop(const phs_names *d, const phs_name_token *t) {
+    int64_t s;
+    return (cue_flags(d, t, &s) & PHS_NAME_STOP) != 0;
+}
+
+/* The run of name-shaped words from k: capitalised words, initials, and particles followed by a capitalised word,
+   joined by spaces (or the dot of an initial). Returns the index one past the last word taken (at most `max`). */
+static int32_t name_run(const phs_names *d, phs_name_token *tok, int32_t nt, int32_t k, int32_t max, int allow_stop) {
+    int32_t j = k, taken = 0;
+    while (j < nt && taken < max) {
+        phs_name_token *t = &tok[j];
+        int ok = 0;
+        if (is_cap(t) && (allow_stop || !is_stop(d, t))) ok = 1;
+        else if (is_initial(t)) ok = 1;
+        else if (j > k && is_particle(d, t)) {
+            /* van der Berg: particles count only when a capitalised word follows. */
+            int32_t m = j;
+            while (m < nt && m - j < 3 && tok[m].sep == SEP_SPACE && is_particle(d, &tok[m])) m++;
+            if (m < nt && is_cap(&tok[m]) && (m == j || tok[m - 1].sep == SEP_SPACE)) ok = 1;
+        }
+        if (!ok) break;
+        j++;
+        taken++;
+        if (t->sep != SEP_SPACE && !(is_initial(t))) break;
+    }
+    return j;
+}
+
+static int emit(phs_name_span *out, int32_t cap, int32_t *count, const phs_name_token *tok, int32_t a, int32_t b,
+                int32_t kind, int32_t detail) {
+    /* Drop a trailing initial's dot? The span ends at the last word's letters. */
+    while (b > a && !(is_cap(&tok[b - 1]) || tok[b - 1].shape == SHAPE_LOWER || tok[b - 1].shape == SHAPE_NOCASE ||
+                      tok[b - 1].shape == SHAPE_ONE)) b--;
+    if (b <= a || *count >= cap) return 0;
+    out[*count].start = tok[a].start;
+    out[*count].end = tok[b - 1].end;
+    out[*count].kind = kind;
+    out[*count].detail = detail;
+    (*count)++;
+    return 1;
+}
+
+/* A cue phrase ends at word k: returns its id (longest first) when the words before it match, else -1. */
+static int32_t cue_ending_at(const phs_names *d, const phs_name_token *tok, int32_t k, int64_t slot) {
+    for (int32_t c = d->cues.head[slot]; c >= 0; c = d->phrases[c].next) {
+        const phrase *ph = &d->phrases[c];
+        if (ph->count - 1 > k) continue;
+        int ok = 1;
+        for (int32_t w = 0; w < ph->count && ok; w++) {
+            const phs_name_token *t = &tok[k - (ph->count - 1) + w];
+            if (t->hash != ph->words[w]) ok = 0;
+            /* Words of a phrase are separated by spaces only. */
+            if (w < ph->count - 1 && t->sep != SEP_SPACE) ok = 0;
+        }
+        if (ok) return c;
+    }
+    return -1;
+}
+
+/* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt). */
+static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
+                           int32_t k0, int32_t k1, phs_name_span *out, int32_t out_cap, int32_t *countp) {
+    int32_t count = *countp;
+    int32_t k = k0;
+    while (k < k1) {
+        phs_name_token *t = &tok[k];
+        int64_t slot;
+        uint16_t cf = cue_flags(d, t, &slot);
+        /* A roster name, matched exactly (case and diacritics folded). */
+        if (cf & PHS_NAME_ROSTER_START) {
+            int32_t hit = -1;
+            for (int32_t r = d->cues.roster[slot]; r >= 0 && hit < 0; r = d->roster[r].next) {
+                const phrase *ph = &d->roster[r];
+                if (k + ph->count > nt) continue;
+                int ok = 1;
+                for (int32_t w = 0; w < ph->count && ok; w++) {
+                    if (tok[k + w].hash != ph->words[w]) ok = 0;
+                    if (w < ph->count - 1 && tok[k + w].sep != SEP_SPACE && tok[k + w].sep != SEP_DOT) ok = 0;
+                }
+                if (ok) hit = r;
+            }
+            if (hit >= 0 && emit(out, out_cap, &count, tok, k, k + d->roster[hit].count, PHS_NAME_ROSTER, hit)) {
+                k += d->roster[hit].count;
+                continue;
+            }
+        }
+        /* After a cue phrase. */
+        if ((cf & PHS_NAME_CUE_END) && k + 1 < nt && t->sep != SEP_OTHER) {
+            int32_t c = cue_ending_at(d, tok, k, slot);
+            /* Only an honorific may end with a dot ("Mr. Roe"); after any other cue a dot ends the sentence. */
+            if (c >= 0 && t->sep == SEP_DOT && d->phrases[c].kind != PHS_NAME_TITLE) c = -1;
+            if (c >= 0) {
+                int32_t kind = d->phrases[c].kind;
+                int32_t a = k + 1;
+                int strong = kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE;
+                int32_t b = name_run(d, tok, nt, a, 4, strong);
+                int accepted = 0;
+                if (b > a) {
+                    if (strong) {
+                        accepted = 1;
+                    } else {
+                        int dict = 0, all_common = 1, words = 0;
+                        uint16_t first = 0;
+                        for (int32_t m = a; m < b; m++) {
+                            if (!is_cap(&tok[m])) continue;
+                            uint16_t f = name_flags(d, p, n, &tok[m]);
+                            if (!words++) first = f;
+                            if (f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) {
+                                dict = 1;
+                                if (!(f & PHS_NAME_COMMON)) all_common = 0;
+                            }
+                        }
+                        accepted = dict && !all_common;
+                        /* After a plain preposition a single word must be a given name ("to Maria", not "for
+                           Jenkins"). */
+                        if (kind == PHS_NAME_CUE_GIVEN && words == 1 && !(first & PHS_NAME_GIVEN)) accepted = 0;
+                    }
+                } else if (kind == PHS_NAME_CUE_STRONG) {
+                    /* Lower-case chat after a strong cue: "my name is maria gonzalez". */
+                    while (b < nt && b - a < 3 && tok[b].shape == SHAPE_LOWER) {
+                        uint16_t f = name_flags(d, p, n, &tok[b]);
+                        if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) || (f & PHS_NAME_COMMON) || is_stop(d, &tok[b])) break;
+                        b++;
+                        if (tok[b - 1].sep != SEP_SPACE) break;
+                    }
+                    accepted = b > a && (name_flags(d, p, n, &tok[a]) & PHS_NAME_GIVEN);
+                }
+                if (accepted && emit(out, out_cap, &count, tok, a, b, kind, c)) {
+                    k = b;
+                    continue;
+                }
+            }
+        }
+        if (d->pairs && is_cap(t) && k + 1 < nt && !is_stop(d, t)) {
+            /* Given name and surname: "Jane Roe", "Faina D. Yefremova", "Mary Ann van der Berg". */
+            if (t->sep == SEP_SPACE && (is_cap(&tok[k + 1]) || is_initial(&tok[k + 1]) || is_particle(d, &tok[k + 1]))) {
+                uint16_t f = name_flags(d, p, n, t);
+                if (!(f & PHS_NAME_GIVEN) && (f & PHS_NAME_SURNAME) && !(f & PHS_NAME_COMMON)) {
+                    /* Surname first (Nguyen Van Minh, Zhang Wei): ends with a given name; neither is a common word. */
+                    int32_t b = name_run(d, tok, nt, k, 4, 0);
+                    while (b > k + 1) {
+                        phs_name_token *last = &tok[b - 1];
+                        uint16_t lf = is_cap(last) ? name_flags(d, p, n, last) : 0;
+                        if ((lf & PHS_NAME_GIVEN) && !(lf & PHS_NAME_COMMON)) break;
+                        b--;
+                    }
+                    if (b > k + 1 && emit(out, out_cap, &count, tok, k, b, PHS_NAME_PAIR, 0)) {
+                        k = b;
+                        continue;
+                    }
+                }
+                if (f & PHS_NAME_GIVEN) {
+                    int32_t b = name_run(d, tok, nt, k, 5, 0);
+                    /* The last capitalised word must be a surname; shorten the run until it is. */
+                    while (b > k + 1) {
+                        phs_name_token *last = &tok[b - 1];
+                        if (is_cap(last) && (name_flags(d, p, n, last) & PHS_NAME_SURNAME)) break;
+                        b--;
+                    }
+                    if (b > k + 1) {
+                        uint16_t lf = name_flags(d, p, n, &tok[b - 1]);
+                        int both_common = (f & PHS_NAME_COMMON) && (lf & PHS_NAME_COMMON);
+                        if (!both_common && emit(out, out_cap, &count, tok, k, b, PHS_NAME_PAIR, 0)) {
+                            k = b;
+                            continue;
+                        }
+                    }
+                }
+            }
+            /* Surname, Given: "Roe, Jane" (not inside a comma-separated list). */
+            if (t->sep == SEP_COMMA && is_cap(&tok[k + 1]) && !is_stop(d, &tok[k + 1]) &&
+                (k == 0 || tok[k - 1].sep != SEP_COMMA)) {
+                phs_name_token *g = &tok[k + 1];
+                int list_after = g->sep == SEP_COMMA && k + 2 < nt && is_cap(&tok[k + 2]);
+                uint16_t sf = name_flags(d, p, n, t);
+                if (!list_after && (sf & PHS_NAME_SURNAME) && !(sf & PHS_NAME_COMMON)) {
+                    uint16_t gf = name_flags(d, p, n, g);
+                    if ((gf & PHS_NAME_GIVEN) && !(gf & PHS_NAME_COMMON)) {
+                        int32_t b = k + 2;
+                        if (g->sep == SEP_SPACE && b < nt && is_initial(&tok[b])) b++;
+                        if (emit(out, out_cap, &count, tok, k, b, PHS_NAME_LAST_FIRST, 0)) {
+                            k = b;
+                            continue;
+                        }
+                    }
+                }
+            }
+        }
+        k++;
+    }
+    *countp = count;
+}
+
+/* Words a window keeps from the one before it (cue phrases end there) and leaves to the next one (lookahead). */
+#define WINDOW_OVERLAP 8
+
+int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t tok_cap,
+                       phs_name_span *out, int32_t out_cap) {
+    if (!d || n == 0 || tok_cap < 4 * WINDOW_OVERLAP) return 0;
+    int32_t count = 0;
+    size_t off = 0;
+    int32_t k0 = 0;
+    for (;;) {
+        int32_t nt = tokenize(p + off, n - off, tok, tok_cap);
+        int full = nt == tok_cap;
+        int32_t k1 = full ? nt - WINDOW_OVERLAP : nt;
+        /* Words inside a name the previous window found are not started from again. */
+        while (count > 0 && k0 < k1 && (size_t)tok[k0].start + off < (size_t)out[count - 1].end) k0++;
+        int32_t before = count;
+        find_in_window(d, p + off, n - off, tok, nt, k0, k1, out, out_cap, &count);
+        for (int32_t i = before; i < count; i++) {
+            out[i].start += (int32_t)off;
+            out[i].end += (int32_t)off;
+        }
+        if (!full || count >= out_cap) break;
+        /* The next window starts WINDOW_OVERLAP words before k1, so a cue phrase ending at k1 is still seen, and
+           takes names from k1 on (or from the end of the last name found, if that is later). */
+        off += (size_t)tok[k1 - WINDOW_OVERLAP].start;
+        k0 = WINDOW_OVERLAP;
+    }
+    return count;
+}

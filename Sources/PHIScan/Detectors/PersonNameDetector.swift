@@ -1,0 +1,252 @@
+import CScanKernels
+import Foundation
+
+/// Words of cue phrases and roster names, hashed the way the detector hashes the words of a line.
+enum PersonNameWords {
+    /// Longest cue phrase or roster name, in words (`PHS_NAME_MAX_PHRASE`).
+    static let maxPhraseWords = Int(PHS_NAME_MAX_PHRASE)
+
+    /// The words of a phrase: runs between spaces and tabs.
+    static func words(of phrase: String) -> [String] {
+        phrase.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+    }
+
+    /// The detector's hash of one word (case and Latin diacritics folded, apostrophes dropped); 0 when the word
+    /// cannot be a name (too long).
+    static func hash(_ word: String) -> UInt64 {
+        var bytes = Array(word.utf8)
+        return bytes.withUnsafeMutableBufferPointer { phs_name_word_hash($0.baseAddress!, $0.count) }
+    }
+}
+
+/// Why a person-name detector could not be built.
+public struct PersonNameDictionaryError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var message: String
+    public var description: String { "\(file):\(line): \(message)" }
+}
+
+/// The name dictionary files read so far in this process, by path: rule examples build one rule set per rule, and
+/// each would otherwise read the same file again.
+private final class DictionaryCache: @unchecked Sendable {
+    static let shared = DictionaryCache()
+    private let lock = NSLock()
+    private var entries: [String: [(hash: UInt64, flags: UInt16)]] = [:]
+
+    func load(_ path: String) throws(PersonNameDictionaryError) -> [(hash: UInt64, flags: UInt16)] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let hit = entries[path] { return hit }
+        let parsed = try Self.parse(path)
+        entries[path] = parsed
+        return parsed
+    }
+
+    /// Reads `key<TAB>flags` lines (flags: g given name, s surname, w also a common word); `#` starts a comment.
+    static func parse(_ path: String) throws(PersonNameDictionaryError) -> [(hash: UInt64, flags: UInt16)] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PersonNameDictionaryError(file: path, line: 0, message: "cannot read the name dictionary")
+        }
+        var out: [(hash: UInt64, flags: UInt16)] = []
+        out.reserveCapacity(data.count / 10)
+        var problem: PersonNameDictionaryError?
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let p = raw.bindMemory(to: UInt8.self)
+            var i = 0, line = 0
+            while i < p.count, problem == nil {
+                line += 1
+                var end = i
+                while end < p.count && p[end] != 0x0A { end += 1 }
+                defer { i = end + 1 }
+                if end == i || p[i] == UInt8(ascii: "#") { continue }
+                var tab = i
+                while tab < end && p[tab] != 0x09 { tab += 1 }
+                guard tab > i, tab < end else {
+                    problem = PersonNameDictionaryError(file: path, line: line, message: "expected 'key<TAB>flags'")
+                    return
+                }
+                var flags: UInt16 = 0
+                for k in (tab + 1)..<end {
+                    switch p[k] {
+                    case UInt8(ascii: "g"): flags |= UInt16(PHS_NAME_GIVEN)
+                    case UInt8(ascii: "s"): flags |= UInt16(PHS_NAME_SURNAME)
+                    case UInt8(ascii: "w"): flags |= UInt16(PHS_NAME_COMMON)
+                    case 0x0D: break
+                    default:
+                        problem = PersonNameDictionaryError(file: path, line: line, message: "unknown flag (expected g, s, w)")
+                        return
+                    }
+                }
+                let h = phs_name_word_hash(p.baseAddress! + i, tab - i)
+                if h != 0 { out.append((h, flags)) }
+            }
+        }
+        if let problem { throw problem }
+        return out
+    }
+}
+
+/// Finds person names in a line (see `DetectorSpec.NameMode` and rules/README.md, "Detectors"): built once per
+/// rule set from its `person_names` rules and shared by every scanner; the per-line work is `names.c`.
+final class PersonNameDetector: @unchecked Sendable {
+    private let table: OpaquePointer
+    /// Rule index for dictionary pairs, and for each cue phrase and roster name by its C index.
+    let pairRule: Int?
+    let cueRules: [Int]
+    let cuePhrases: [String]
+    let rosterRules: [Int]
+
+    /// Builds the detector for the `person_names` rules among `rules` (indices into the rule set); nil when none.
+    init?(rules: [CompiledRule]) throws(PersonNameDictionaryError) {
+        let mine = rules.indices.filter { rules[$0].rule.detector?.kind == .personNames }
+        if mine.isEmpty { return nil }
+        var dictionaries: [String] = []
+        var particles = Set<String>(), notNames = Set<String>()
+        for r in mine {
+            let spec = rules[r].rule.detector!
+            if let d = spec.dictionary, !dictionaries.contains(d) { dictionaries.append(d) }
+            particles.formUnion(spec.particles)
+            notNames.formUnion(spec.notNames)
+        }
+        var loaded: [[(hash: UInt64, flags: UInt16)]] = []
+        for path in dictionaries { loaded.append(try DictionaryCache.shared.load(path)) }
+        guard let table = phs_names_new(Int32(clamping: loaded.reduce(0) { $0 + $1.count })) else {
+            throw PersonNameDictionaryError(file: dictionaries.first ?? "", line: 0, message: "out of memory")
+        }
+        self.table = table
+        var failed = false
+        for entries in loaded {
+            for e in entries where phs_names_add_word(table, e.hash, e.flags) != 0 { failed = true }
+        }
+        for w in particles { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_PARTICLE)) != 0 } }
+        for w in notNames { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_STOP)) != 0 } }
+
+        var pairRule: Int?
+        var cueRules: [Int] = [], cuePhrases: [String] = [], rosterRules: [Int] = []
+        for r in mine {
+            let spec = rules[r].rule.detector!
+            switch spec.mode {
+            case .dictionary:
+                pairRule = pairRule ?? r
+            case .cue, .givenCue, .strongCue, .title:
+                let kind: Int32 = switch spec.mode {
+                case .cue: PHS_NAME_CUE_WEAK
+                case .givenCue: PHS_NAME_CUE_GIVEN
+                case .strongCue: PHS_NAME_CUE_STRONG
+                default: PHS_NAME_TITLE
+                }
+                for cue in spec.cues {
+                    let hashes = PersonNameWords.words(of: cue).map(PersonNameWords.hash)
+                    if hashes.isEmpty || hashes.contains(0) { continue }
+                    let id = hashes.withUnsafeBufferPointer { phs_names_add_cue(table, $0.baseAddress!, Int32($0.count), kind) }
+                    if id < 0 { failed = true; continue }
+                    cueRules.append(r)
+                    cuePhrases.append(cue)
+                }
+            case .roster:
+                var names = spec.names
+                for file in spec.nameFiles { names += try Self.readRoster(file) }
+                for name in names {
+                    let hashes = PersonNameWords.words(of: name).map(PersonNameWords.hash)
+                    if hashes.isEmpty || hashes.count > PersonNameWords.maxPhraseWords || hashes.contains(0) { continue }
+                    let id = hashes.withUnsafeBufferPointer { phs_names_add_roster(table, $0.baseAddress!, Int32($0.count)) }
+                    if id < 0 { failed = true; continue }
+                    rosterRules.append(r)
+                }
+            }
+        }
+        if failed {
+            phs_names_free(table)
+            throw PersonNameDictionaryError(file: dictionaries.first ?? "", line: 0, message: "out of memory")
+        }
+        phs_names_enable_pairs(table, pairRule == nil ? 0 : 1)
+        self.pairRule = pairRule
+        self.cueRules = cueRules
+        self.cuePhrases = cuePhrases
+        self.rosterRules = rosterRules
+    }
+
+    deinit { phs_names_free(table) }
+
+    /// Reads a roster file: one name per line; blank lines and lines starting with `#` are skipped.
+    static func readRoster(_ path: String) throws(PersonNameDictionaryError) -> [String] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+              let data = FileManager.default.contents(atPath: path) else {
+            throw PersonNameDictionaryError(file: path, line: 0, message: "cannot read the roster file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PersonNameDictionaryError(file: path, line: 0, message: "the roster file is not UTF-8 text")
+        }
+        var names: [String] = []
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let words = PersonNameWords.words(of: line)
+            if words.count > PersonNameWords.maxPhraseWords {
+                throw PersonNameDictionaryError(file: path, line: i + 1,
+                    message: "a roster name has at most \(PersonNameWords.maxPhraseWords) words")
+            }
+            names.append(line)
+        }
+        return names
+    }
+
+    /// The rule a span of the C detector belongs to (nil when the rule set has none for its kind).
+    @inline(__always)
+    func rule(of span: phs_name_span) -> Int? {
+        switch span.kind {
+        case PHS_NAME_PAIR, PHS_NAME_LAST_FIRST: return pairRule
+        case PHS_NAME_ROSTER: return span.detail >= 0 && Int(span.detail) < rosterRules.count ? rosterRules[Int(span.detail)] : nil
+        default: return span.detail >= 0 && Int(span.detail) < cueRules.count ? cueRules[Int(span.detail)] : nil
+        }
+    }
+
+    /// What made a span a name, for explanations: the cue phrase, the roster, or the dictionary.
+    func reason(of span: phs_name_span) -> String {
+        switch span.kind {
+        case PHS_NAME_PAIR: return "dictionary: given name and surname"
+        case PHS_NAME_LAST_FIRST: return "dictionary: surname, given name"
+        case PHS_NAME_ROSTER: return "roster name"
+        default:
+            let phrase = span.detail >= 0 && Int(span.detail) < cuePhrases.count ? cuePhrases[Int(span.detail)] : "?"
+            return "cue: \(phrase)"
+        }
+    }
+
+    /// Finds the names in `line` into `scratch.spans[0..<count]`; returns count.
+    func find(_ line: UnsafePointer<UInt8>, _ n: Int, _ scratch: PersonNameScratch) -> Int {
+        while true {
+            let count = Int(phs_names_find(table, line, n, scratch.tokens, Int32(scratch.tokenCapacity),
+                                           scratch.spans, Int32(scratch.spanCapacity)))
+            // A full span buffer may have cut the search short: grow it and search again (never drop a name).
+            if count < scratch.spanCapacity { return count }
+            scratch.growSpans()
+        }
+    }
+}
+
+/// Per-scanner buffers of the person-name detector (not thread-safe, like the scanner that owns them).
+final class PersonNameScratch {
+    let tokenCapacity = 1024
+    let tokens: UnsafeMutablePointer<phs_name_token>
+    private(set) var spanCapacity = 64
+    private(set) var spans: UnsafeMutablePointer<phs_name_span>
+
+    init() {
+        tokens = .allocate(capacity: tokenCapacity)
+        spans = .allocate(capacity: spanCapacity)
+    }
+
+    func growSpans() {
+        spans.deallocate()
+        spanCapacity *= 2
+        spans = .allocate(capacity: spanCapacity)
+    }
+
+    deinit {
+        tokens.deallocate()
+        spans.deallocate()
+    }
+}

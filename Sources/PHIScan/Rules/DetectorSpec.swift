@@ -1,0 +1,54 @@
+/// A rule found by a built-in detector instead of a pattern: what the detector is and the word lists it takes
+/// from the rule pack (see rules/README.md, "Detectors"). Paths are absolute (the loader resolves them against the
+/// pack file's folder).
+public struct DetectorSpec: Sendable, Hashable {
+    /// The built-in detectors.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Person names from a dictionary of given names and surnames, cue phrases and rosters.
+        case personNames = "person_names"
+    }
+
+    /// What a person-name rule finds.
+    public enum NameMode: String, Sendable, CaseIterable {
+        /// A capitalised given name and surname from the dictionary, or `Surname, Given`.
+        case dictionary
+        /// Capitalised words after a cue phrase, when one of them is in the dictionary.
+        case cue
+        /// As `cue`, but a single word must be a given name (for plain prepositions: `to Maria`, not `for Jenkins`).
+        case givenCue = "given_cue"
+        /// Capitalised words after a strong cue phrase (`my name is`), dictionary or not; lower-case dictionary
+        /// names too.
+        case strongCue = "strong_cue"
+        /// Capitalised words after an honorific (`Mr.`, `Dr.`).
+        case title
+        /// The names of a roster, matched exactly with case and diacritics folded.
+        case roster
+    }
+
+    public var kind: Kind
+    public var mode: NameMode
+    /// Cue phrases, lower case, words separated by single spaces (modes `cue`, `strong_cue`, `title`).
+    public var cues: [String]
+    /// Roster names given inline (mode `roster`).
+    public var names: [String]
+    /// Roster files, one name per line (mode `roster`).
+    public var nameFiles: [String]
+    /// The pack's name dictionary (`key<TAB>flags` lines, see rules/names/SOURCES.md).
+    public var dictionary: String?
+    /// Lower-case words that join parts of a name (`van`, `de`, `bin`).
+    public var particles: [String]
+    /// Words that never start a name without a strong cue (months, weekdays, log levels).
+    public var notNames: [String]
+
+    public init(kind: Kind, mode: NameMode, cues: [String] = [], names: [String] = [], nameFiles: [String] = [],
+                dictionary: String? = nil, particles: [String] = [], notNames: [String] = []) {
+        self.kind = kind
+        self.mode = mode
+        self.cues = cues
+        self.names = names
+        self.nameFiles = nameFiles
+        self.dictionary = dictionary
+        self.particles = particles
+        self.notNames = notNames
+    }
+}
