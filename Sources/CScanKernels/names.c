@@ -70,7 +70,8 @@ struct phs_names {
     int32_t phrase_count, phrase_cap;
     phrase *roster; /* roster names: words in order */
     int32_t roster_count, roster_cap;
-    int pairs; /* look for dictionary pairs and "Surname, Given" */
+    int pairs;   /* look for dictionary pairs and "Surname, Given" */
+    int singles; /* look for single given names */
 };
 
 static int table_init(table *t, uint32_t capacity) {
@@ -148,6 +149,7 @@ phs_names *phs_names_new(int32_t expected_words) {
 }
 
 void phs_names_enable_pairs(phs_names *d, int on) { d->pairs = on; }
+void phs_names_enable_singles(phs_names *d, int on) { d->singles = on; }
 
 uint64_t phs_name_word_hash(const uint8_t *p, size_t n) {
     int ok;
@@ -411,6 +413,10 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         } else if (spaces == 0 && punct == '.' && shape == SHAPE_ONE) {
             t->sep = SEP_DOT; /* J.R. */
         }
+        /* A separator joins two words only when the next word starts right after it (not after digits, brackets
+           or a newline), so no name ever spans anything but these separators. */
+        uint32_t next_info;
+        if (t->sep != SEP_OTHER && !(j < n && letter_at(p, n, j, &next_info))) t->sep = SEP_OTHER;
         if (i < j && t->sep != SEP_OTHER) i = j;
     }
     return nt;
@@ -465,6 +471,13 @@ static inline int is_stop(const phs_names *d, const phs_name_token *t) {
     return (cue_flags(d, t, &s) & PHS_NAME_STOP) != 0;
 }
 
+/* Is the word after a run of capitalised words one that makes them a place or organisation (Street, Ltd, Apt)? */
+static inline int place_follows(const phs_names *d, const phs_name_token *tok, int32_t nt, int32_t b) {
+    if (b >= nt || b == 0 || tok[b - 1].sep == SEP_OTHER || tok[b - 1].sep == SEP_DOT) return 0;
+    int64_t s;
+    return (cue_flags(d, &tok[b], &s) & PHS_NAME_PLACE) != 0;
+}
+
 /* The run of name-shaped words from k: capitalised words, initials, and particles followed by a capitalised word,
    joined by spaces (or the dot of an initial). Returns the index one past the last word taken (at most `max`). */
 static int32_t name_run(const phs_names *d, phs_name_token *tok, int32_t nt, int32_t k, int32_t max, int allow_stop) {
@@ -472,7 +485,8 @@ static int32_t name_run(const phs_names *d, phs_name_token *tok, int32_t nt, int
     while (j < nt && taken < max) {
         phs_name_token *t = &tok[j];
         int ok = 0;
-        if (is_cap(t) && (allow_stop || !is_stop(d, t))) ok = 1;
+        int64_t slot;
+        if (is_cap(t) && (allow_stop || !is_stop(d, t)) && !(cue_flags(d, t, &slot) & PHS_NAME_PLACE)) ok = 1;
         else if (is_initial(t)) ok = 1;
         else if (j > k && is_particle(d, t)) {
             /* van der Berg: particles count only when a capitalised word follows. */
@@ -558,8 +572,15 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                 int32_t b = name_run(d, tok, nt, a, 4, strong);
                 int accepted = 0;
                 if (b > a) {
-                    if (strong) {
+                    if (kind == PHS_NAME_TITLE) {
                         accepted = 1;
+                    } else if (strong) {
+                        /* Two or more capitalised words, or one that is a dictionary name and not a common word
+                           ("I'm Avelin Dunmorrow", "my name is Maribel"; not "I'm Fine"). */
+                        int words = 0;
+                        for (int32_t m = a; m < b; m++) words += is_cap(&tok[m]);
+                        uint16_t f = words == 1 ? name_flags(d, p, n, &tok[a]) : 0;
+                        accepted = words >= 2 || ((f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !(f & PHS_NAME_COMMON));
                     } else {
                         int dict = 0, all_common = 1, words = 0;
                         uint16_t first = 0;
@@ -587,6 +608,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     }
                     accepted = b > a && (name_flags(d, p, n, &tok[a]) & PHS_NAME_GIVEN);
                 }
+                if (accepted && kind != PHS_NAME_TITLE && place_follows(d, tok, nt, b)) accepted = 0;
                 if (accepted && emit(out, out_cap, &count, tok, a, b, kind, c)) {
                     k = b;
                     continue;
@@ -606,7 +628,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                         if ((lf & PHS_NAME_GIVEN) && !(lf & PHS_NAME_COMMON)) break;
                         b--;
                     }
-                    if (b > k + 1 && emit(out, out_cap, &count, tok, k, b, PHS_NAME_PAIR, 0)) {
+                    if (b > k + 1 && !place_follows(d, tok, nt, b) && emit(out, out_cap, &count, tok, k, b, PHS_NAME_PAIR, 0)) {
                         k = b;
                         continue;
                     }
@@ -622,7 +644,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     if (b > k + 1) {
                         uint16_t lf = name_flags(d, p, n, &tok[b - 1]);
                         int both_common = (f & PHS_NAME_COMMON) && (lf & PHS_NAME_COMMON);
-                        if (!both_common && emit(out, out_cap, &count, tok, k, b, PHS_NAME_PAIR, 0)) {
+                        if (!both_common && !place_follows(d, tok, nt, b) && emit(out, out_cap, &count, tok, k, b, PHS_NAME_PAIR, 0)) {
                             k = b;
                             continue;
                         }
@@ -645,6 +667,20 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                             continue;
                         }
                     }
+                }
+            }
+        }
+        /* A capitalised given name alone that is no English word (Katrine, Leif), unless a capitalised word or a
+           place word follows it (then it is part of something else). */
+        if (d->singles && is_cap(t) && t->parts == 1) {
+            int next_cap = k + 1 < nt && t->sep == SEP_SPACE && (is_cap(&tok[k + 1]) || tok[k + 1].shape == SHAPE_UPPER);
+            int prev_cap = k > 0 && tok[k - 1].sep == SEP_SPACE && is_cap(&tok[k - 1]);
+            if (!next_cap && !prev_cap && !is_stop(d, t)) {
+                uint16_t f = name_flags(d, p, n, t);
+                if ((f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_WORD | PHS_NAME_COMMON)) &&
+                    emit(out, out_cap, &count, tok, k, k + 1, PHS_NAME_SINGLE, 0)) {
+                    k++;
+                    continue;
                 }
             }
         }

@@ -71,6 +71,11 @@ public struct RuleOptions: ParsableArguments {
         "Ignore findings below this confidence (0...1).", valueName: "x"))
     public var minConfidence: Double = 0
 
+    @Option(name: .customLong("names"), help: ArgumentHelp(
+        "A roster of names to find exactly, one per line, case and diacritics folded (repeatable); found as NAME by rule 'name-roster'.",
+        valueName: "file"))
+    public var rosterFiles: [String] = []
+
     public init() {}
 
     public func validate() throws {
@@ -81,7 +86,7 @@ public struct RuleOptions: ParsableArguments {
     /// Loads, compiles and checks the selected rules (a pack whose own examples fail is refused); throws every
     /// problem at once.
     func makeScrubber() throws -> Scrubber {
-        let set = try RuleSet.load(paths: rulePaths, includeDefaults: !noDefaultRules)
+        let set = try RuleSet.load(paths: rulePaths, includeDefaults: !noDefaultRules, rosters: rosterFiles)
         return Scrubber(ruleSet: set, minConfidence: minConfidence)
     }
 }

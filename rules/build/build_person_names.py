@@ -11,8 +11,8 @@ Sources (all openly licensed, all from package registries; nothing is fetched at
 
 Output: one line per folded key, `key<TAB>flags`, sorted. The key is the name folded as the detector folds text:
 NFKD with combining marks removed, ASCII lower case, apostrophes dropped (O'Brien -> obrien); names made of several
-parts (hyphen or space) contribute each part. Flags: g given name, s surname, w also a common English word (needs a
-cue before it is taken as a name on its own; see rules/README.md).
+parts (hyphen or space) contribute each part. Flags: g given name, s surname, x a lower-case English word, w also a
+common English word and not among the most frequent names (needs a cue; see rules/README.md).
 
 Regenerate (needs network access to PyPI and the wamerican package):
   pip download --no-deps -d /tmp/pk names==0.3.0 faker==40.54.0 && (cd /tmp/pk && tar xzf names-0.3.0.tar.gz)
@@ -158,6 +158,7 @@ def main():
     for key, f in flags.items():
         if key not in words:
             continue
+        f.add("x")
         famous = given_rank.get(key, 10**9) <= GIVEN_TOP or last.get(key, 10**9) <= SURNAME_TOP
         if not famous:
             f.add("w")

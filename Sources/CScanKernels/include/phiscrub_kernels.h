@@ -146,7 +146,9 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 #define PHS_NAME_STOP 16         /* never starts a name without a strong cue: months, weekdays, log levels */
 #define PHS_NAME_CUE_END 32      /* last word of a cue phrase */
 #define PHS_NAME_ROSTER_START 64 /* first word of a roster name */
-#define PHS_NAME_CUE_FLAGS (PHS_NAME_PARTICLE | PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_ROSTER_START)
+#define PHS_NAME_PLACE 128       /* makes the capitalised words before it a place or organisation (Street, Ltd) */
+#define PHS_NAME_WORD 256        /* in the name table: the name is also a lower-case English word (any rank) */
+#define PHS_NAME_CUE_FLAGS (PHS_NAME_PARTICLE | PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_ROSTER_START | PHS_NAME_PLACE)
 
 /* How a name was found (phs_name_span.kind); cue kinds are also what a cue phrase is. */
 #define PHS_NAME_PAIR 0          /* given name and surname from the dictionary */
@@ -156,6 +158,7 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 #define PHS_NAME_TITLE 4         /* after an honorific (Mr., Dr.) */
 #define PHS_NAME_ROSTER 5        /* a roster name */
 #define PHS_NAME_CUE_GIVEN 6     /* after a plain preposition: one word must be a given name */
+#define PHS_NAME_SINGLE 7        /* a capitalised given name on its own that is no English word */
 
 #define PHS_NAME_MAX_PHRASE 6
 
@@ -184,6 +187,8 @@ uint64_t phs_name_word_hash(const uint8_t *p, size_t n);
 phs_names *phs_names_new(int32_t expected_words);
 /* Turns the dictionary pair and "Surname, Given" search on or off (off by default). */
 void phs_names_enable_pairs(phs_names *d, int on);
+/* Turns the search for single given names (PHS_NAME_SINGLE) on or off (off by default). */
+void phs_names_enable_singles(phs_names *d, int on);
 void phs_names_free(phs_names *d);
 /* Adds flags to a word (by hash); -1 when out of memory. */
 int phs_names_add_word(phs_names *d, uint64_t hash, uint16_t flags);

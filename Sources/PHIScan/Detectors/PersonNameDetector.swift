@@ -72,9 +72,10 @@ private final class DictionaryCache: @unchecked Sendable {
                     case UInt8(ascii: "g"): flags |= UInt16(PHS_NAME_GIVEN)
                     case UInt8(ascii: "s"): flags |= UInt16(PHS_NAME_SURNAME)
                     case UInt8(ascii: "w"): flags |= UInt16(PHS_NAME_COMMON)
+                    case UInt8(ascii: "x"): flags |= UInt16(PHS_NAME_WORD)
                     case 0x0D: break
                     default:
-                        problem = PersonNameDictionaryError(file: path, line: line, message: "unknown flag (expected g, s, w)")
+                        problem = PersonNameDictionaryError(file: path, line: line, message: "unknown flag (expected g, s, w, x)")
                         return
                     }
                 }
@@ -93,6 +94,7 @@ final class PersonNameDetector: @unchecked Sendable {
     private let table: OpaquePointer
     /// Rule index for dictionary pairs, and for each cue phrase and roster name by its C index.
     let pairRule: Int?
+    let singleRule: Int?
     let cueRules: [Int]
     let cuePhrases: [String]
     let rosterRules: [Int]
@@ -102,12 +104,13 @@ final class PersonNameDetector: @unchecked Sendable {
         let mine = rules.indices.filter { rules[$0].rule.detector?.kind == .personNames }
         if mine.isEmpty { return nil }
         var dictionaries: [String] = []
-        var particles = Set<String>(), notNames = Set<String>()
+        var particles = Set<String>(), notNames = Set<String>(), placeWords = Set<String>()
         for r in mine {
             let spec = rules[r].rule.detector!
             if let d = spec.dictionary, !dictionaries.contains(d) { dictionaries.append(d) }
             particles.formUnion(spec.particles)
             notNames.formUnion(spec.notNames)
+            placeWords.formUnion(spec.placeWords)
         }
         var loaded: [[(hash: UInt64, flags: UInt16)]] = []
         for path in dictionaries { loaded.append(try DictionaryCache.shared.load(path)) }
@@ -120,15 +123,18 @@ final class PersonNameDetector: @unchecked Sendable {
             for e in entries where phs_names_add_word(table, e.hash, e.flags) != 0 { failed = true }
         }
         for w in particles { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_PARTICLE)) != 0 } }
+        for w in placeWords { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_PLACE)) != 0 } }
         for w in notNames { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_STOP)) != 0 } }
 
-        var pairRule: Int?
+        var pairRule: Int?, singleRule: Int?
         var cueRules: [Int] = [], cuePhrases: [String] = [], rosterRules: [Int] = []
         for r in mine {
             let spec = rules[r].rule.detector!
             switch spec.mode {
             case .dictionary:
                 pairRule = pairRule ?? r
+            case .singleGiven:
+                singleRule = singleRule ?? r
             case .cue, .givenCue, .strongCue, .title:
                 let kind: Int32 = switch spec.mode {
                 case .cue: PHS_NAME_CUE_WEAK
@@ -161,7 +167,9 @@ final class PersonNameDetector: @unchecked Sendable {
             throw PersonNameDictionaryError(file: dictionaries.first ?? "", line: 0, message: "out of memory")
         }
         phs_names_enable_pairs(table, pairRule == nil ? 0 : 1)
+        phs_names_enable_singles(table, singleRule == nil ? 0 : 1)
         self.pairRule = pairRule
+        self.singleRule = singleRule
         self.cueRules = cueRules
         self.cuePhrases = cuePhrases
         self.rosterRules = rosterRules
@@ -198,6 +206,7 @@ final class PersonNameDetector: @unchecked Sendable {
     func rule(of span: phs_name_span) -> Int? {
         switch span.kind {
         case PHS_NAME_PAIR, PHS_NAME_LAST_FIRST: return pairRule
+        case PHS_NAME_SINGLE: return singleRule
         case PHS_NAME_ROSTER: return span.detail >= 0 && Int(span.detail) < rosterRules.count ? rosterRules[Int(span.detail)] : nil
         default: return span.detail >= 0 && Int(span.detail) < cueRules.count ? cueRules[Int(span.detail)] : nil
         }
@@ -208,6 +217,7 @@ final class PersonNameDetector: @unchecked Sendable {
         switch span.kind {
         case PHS_NAME_PAIR: return "dictionary: given name and surname"
         case PHS_NAME_LAST_FIRST: return "dictionary: surname, given name"
+        case PHS_NAME_SINGLE: return "dictionary: given name that is no English word"
         case PHS_NAME_ROSTER: return "roster name"
         default:
             let phrase = span.detail >= 0 && Int(span.detail) < cuePhrases.count ? cuePhrases[Int(span.detail)] : "?"

@@ -12,6 +12,8 @@ public struct DetectorSpec: Sendable, Hashable {
     public enum NameMode: String, Sendable, CaseIterable {
         /// A capitalised given name and surname from the dictionary, or `Surname, Given`.
         case dictionary
+        /// A capitalised given name on its own that is no English word (Katrine, Leif).
+        case singleGiven = "single_given"
         /// Capitalised words after a cue phrase, when one of them is in the dictionary.
         case cue
         /// As `cue`, but a single word must be a given name (for plain prepositions: `to Maria`, not `for Jenkins`).
@@ -39,6 +41,8 @@ public struct DetectorSpec: Sendable, Hashable {
     public var particles: [String]
     /// Words that never start a name without a strong cue (months, weekdays, log levels).
     public var notNames: [String]
+    /// Words that make the capitalised words before them a place or organisation (Street, Ltd, Apt).
+    public var placeWords: [String] = []
 
     public init(kind: Kind, mode: NameMode, cues: [String] = [], names: [String] = [], nameFiles: [String] = [],
                 dictionary: String? = nil, particles: [String] = [], notNames: [String] = []) {

@@ -12,7 +12,7 @@ public enum RuleLoader {
         "priority", "examples", "description", "detector",
     ]
     static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
-    static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names"]
+    static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "place_words"]
     static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored"]
     /// The largest `max_length` a rule may declare.
     public static let maxRuleLength = 4096
@@ -264,6 +264,7 @@ private struct RuleContext {
             }
             out.particles = stringList(m["particles"], "particles").map { $0.lowercased() }
             out.notNames = stringList(m["not_names"], "not_names").map { $0.lowercased() }
+            out.placeWords = stringList(m["place_words"], "place_words").map { $0.lowercased() }
         }
         return out
     }
@@ -295,6 +296,7 @@ private struct RuleContext {
         spec.dictionary = packDetectors.nameDictionary
         spec.particles = packDetectors.particles
         spec.notNames = packDetectors.notNames
+        spec.placeWords = packDetectors.placeWords
         switch mode {
         case .cue, .givenCue, .strongCue, .title:
             if spec.cues.isEmpty { problem("mode '\(modeText)' needs a non-empty 'cues' list", at: n) }
@@ -303,7 +305,7 @@ private struct RuleContext {
             }
         case .roster:
             if spec.names.isEmpty && spec.nameFiles.isEmpty { problem("mode 'roster' needs 'names' or 'name_files'", at: n) }
-        case .dictionary:
+        case .dictionary, .singleGiven:
             if spec.dictionary == nil { problem("mode 'dictionary' needs detectors.person_names.dictionary in the pack", at: n) }
         }
         return spec
@@ -427,6 +429,7 @@ struct PackDetectors {
     var nameDictionary: String?
     var particles: [String] = []
     var notNames: [String] = []
+    var placeWords: [String] = []
 }
 
 /// Builds the rule that finds a rule's `deny` values: an anchored alternation of the literals (case-insensitive,

@@ -125,13 +125,31 @@ public enum RulePacks {
     }
 }
 
+extension RulePacks {
+    /// Id of the rule that finds the names of roster files given on the command line.
+    public static let rosterRuleID = "name-roster"
+
+    /// The rule that finds the names listed in `files` (one per line, `#` comments), exactly, with case and Latin
+    /// diacritics folded. A roster name wins over an overlapping pattern finding of the same length.
+    public static func rosterRule(files: [String]) -> Rule {
+        let absolute = files.map { URL(fileURLWithPath: $0).standardized.path }
+        var rule = Rule(id: rosterRuleID, entity: "NAME", category: .names, pattern: "", maxLength: 200,
+                        confidence: 1.0, priority: 10, source: SourceLocation(file: absolute.first ?? "--names", line: 0))
+        rule.detector = DetectorSpec(kind: .personNames, mode: .roster, nameFiles: absolute)
+        return rule
+    }
+}
+
 extension RuleSet {
     /// Loads and compiles the default packs plus `paths`, checking every rule against its own examples; throws
     /// every problem of every kind at once (see `RulePacks.loadAndCheck`).
-    public static func load(paths: [String] = [], includeDefaults: Bool = true) throws(RuleLoadError) -> RuleSet {
+    /// `rosters` are files of names (one per line) found exactly, as rule `name-roster` (the CLI's `--names`).
+    public static func load(paths: [String] = [], includeDefaults: Bool = true,
+                            rosters: [String] = []) throws(RuleLoadError) -> RuleSet {
         let (rules, diagnostics) = RulePacks.loadAndCheck(paths: paths, includeDefaults: includeDefaults)
         if !diagnostics.isEmpty { throw RuleLoadError(diagnostics: diagnostics) }
-        return try RuleSet(rules: rules)
+        if rosters.isEmpty { return try RuleSet(rules: rules) }
+        return try RuleSet(rules: rules.filter { $0.id != RulePacks.rosterRuleID } + [RulePacks.rosterRule(files: rosters)])
     }
 
     /// The default packs alone.

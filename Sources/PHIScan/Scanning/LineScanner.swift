@@ -150,7 +150,9 @@ struct LineEngine {
         if let found {
             spans = found
         } else {
-            spans = UnsafeBufferPointer(start: scratch.spans, count: names.find(p, n, scratch))
+            // `find` may grow the span buffer: read its address only afterwards.
+            let count = names.find(p, n, scratch)
+            spans = UnsafeBufferPointer(start: scratch.spans, count: count)
         }
         for span in spans {
             guard let r = names.rule(of: span) else { continue }
