@@ -63,13 +63,23 @@ typedef struct {
     int32_t next;
 } phrase;
 
-struct phs_names {
+/* The given-name and surname dictionary: built once per file and shared by every detector that uses it. */
+struct phs_name_dict {
     table names;
+    uint64_t *bloom; /* one bit per key (hash bits 40..59): most capitalised words need no probe */
+};
+
+struct phs_names {
+    const phs_name_dict *dict;
     table cues;
     phrase *phrases; /* cue phrases */
     int32_t phrase_count, phrase_cap;
     phrase *roster; /* roster names: words in order */
     int32_t roster_count, roster_cap;
+    /* Bit (first letter - 'a') of entry [length] for every ASCII cue-end word of up to 15 letters (apostrophes not
+       counted), and whether any longer or non-ASCII one exists: most words before a capital need no hash. */
+    uint32_t cue_shape[16];
+    int cue_other;
     int pairs;   /* look for dictionary pairs and "Surname, Given" */
     int singles; /* look for single given names */
 };
@@ -137,11 +147,41 @@ static inline int64_t table_find(const table *t, uint64_t key) {
     }
 }
 
-phs_names *phs_names_new(int32_t expected_words) {
-    phs_names *d = calloc(1, sizeof(phs_names));
+#define BLOOM_BITS (1u << 20)
+static inline uint32_t bloom_bit(uint64_t h) { return (uint32_t)(h >> 40) & (BLOOM_BITS - 1); }
+
+phs_name_dict *phs_name_dict_new(int32_t expected_words) {
+    phs_name_dict *d = calloc(1, sizeof(phs_name_dict));
     if (!d) return NULL;
     if (table_init(&d->names, (uint32_t)(expected_words > 0 ? expected_words : 64)) != 0 ||
-        table_init(&d->cues, 256) != 0) {
+        !(d->bloom = calloc(BLOOM_BITS / 64, sizeof(uint64_t)))) {
+        phs_name_dict_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void phs_name_dict_free(phs_name_dict *d) {
+    if (!d) return;
+    table_free(&d->names);
+    free(d->bloom);
+    free(d);
+}
+
+int phs_name_dict_add(phs_name_dict *d, uint64_t hash, uint16_t flags) {
+    int64_t s = table_slot(&d->names, hash);
+    if (s < 0) return -1;
+    d->names.flags[s] |= flags;
+    uint32_t b = bloom_bit(hash);
+    d->bloom[b >> 6] |= 1ULL << (b & 63);
+    return 0;
+}
+
+phs_names *phs_names_new(const phs_name_dict *dict) {
+    phs_names *d = calloc(1, sizeof(phs_names));
+    if (!d) return NULL;
+    d->dict = dict;
+    if (table_init(&d->cues, 256) != 0) {
         phs_names_free(d);
         return NULL;
     }
@@ -159,7 +199,6 @@ uint64_t phs_name_word_hash(const uint8_t *p, size_t n) {
 
 void phs_names_free(phs_names *d) {
     if (!d) return;
-    table_free(&d->names);
     table_free(&d->cues);
     free(d->phrases);
     free(d->roster);
@@ -167,11 +206,9 @@ void phs_names_free(phs_names *d) {
 }
 
 int phs_names_add_word(phs_names *d, uint64_t hash, uint16_t flags) {
-    int cue_table = (flags & PHS_NAME_CUE_FLAGS) != 0;
-    table *t = cue_table ? &d->cues : &d->names;
-    int64_t s = table_slot(t, hash);
+    int64_t s = table_slot(&d->cues, hash);
     if (s < 0) return -1;
-    t->flags[s] |= flags;
+    d->cues.flags[s] |= flags;
     return 0;
 }
 
@@ -193,12 +230,25 @@ static int add_phrase(phrase **list, int32_t *count, int32_t *cap, const uint64_
     return (*count)++;
 }
 
+void phs_names_note_cue_word(phs_names *d, const uint8_t *last_word, size_t len) {
+    size_t letters = 0;
+    int ascii = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (last_word[i] >= 0x80) ascii = 0;
+        if (last_word[i] != '\'') letters++;
+    }
+    uint8_t first = (uint8_t)(last_word[0] | 0x20);
+    if (!ascii || letters > 15 || (uint8_t)(first - 'a') >= 26) d->cue_other = 1;
+    else d->cue_shape[letters] |= 1u << (first - 'a');
+}
+
 int32_t phs_names_add_cue(phs_names *d, const uint64_t *words, int32_t n, int32_t kind) {
     int32_t id = add_phrase(&d->phrases, &d->phrase_count, &d->phrase_cap, words, n, kind);
     if (id < 0) return -1;
     int64_t s = table_slot(&d->cues, words[n - 1]);
     if (s < 0) return -1;
     d->cues.flags[s] |= PHS_NAME_CUE_END;
+    if (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE) d->cues.flags[s] |= PHS_NAME_STRONG_END;
     /* Longer phrases first, so "my name is" wins over "name is". */
     int32_t *link = &d->cues.head[s];
     while (*link >= 0 && d->phrases[*link].count >= n) link = &d->phrases[*link].next;
@@ -423,13 +473,21 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
 }
 
 /* Dictionary flags of a word (the name table; hyphenated words by their parts). */
+static inline uint16_t probe_names(const phs_names *d, uint64_t h) {
+    const phs_name_dict *dict = d->dict;
+    if (!dict || !h) return 0;
+    uint32_t b = bloom_bit(h);
+    if (!(dict->bloom[b >> 6] & (1ULL << (b & 63)))) return 0;
+    int64_t s = table_find(&dict->names, h);
+    return s >= 0 ? dict->names.flags[s] : 0;
+}
+
 static uint16_t name_flags(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
     if (t->looked) return t->flags;
     t->looked = 1;
     uint16_t f = 0;
     if (!t->hash) return t->flags = 0;
-    int64_t s = table_find(&d->names, t->hash);
-    if (s >= 0) f = d->names.flags[s];
+    f = probe_names(d, t->hash);
     if (t->parts > 1) {
         /* Hernández-Ruiz, Jean-Pierre: a name part of either kind makes the word that kind; it is a common word
            only when every part is. */
@@ -439,8 +497,7 @@ static uint16_t name_flags(const phs_names *d, const uint8_t *p, size_t n, phs_n
             if (i == (size_t)t->end || p[i] == '-') {
                 int ok;
                 uint64_t h = fold_hash(p, n, a, i, &ok);
-                int64_t ps = ok ? table_find(&d->names, h) : -1;
-                uint16_t pf = ps >= 0 ? d->names.flags[ps] : 0;
+                uint16_t pf = ok ? probe_names(d, h) : 0;
                 any |= pf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME);
                 if (!(pf & PHS_NAME_COMMON)) all_common = 0;
                 a = i + 1;
@@ -692,10 +749,10 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
 /* Words a window keeps from the one before it (cue phrases end there) and leaves to the next one (lookahead). */
 #define WINDOW_OVERLAP 8
 
-int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t tok_cap,
-                       phs_name_span *out, int32_t out_cap) {
-    if (!d || n == 0 || tok_cap < 4 * WINDOW_OVERLAP) return 0;
-    int32_t count = 0;
+/* Every name in p[0..n), searched word by word. */
+static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t tok_cap,
+                        phs_name_span *out, int32_t out_cap, int32_t count) {
+    int32_t first = count;
     size_t off = 0;
     int32_t k0 = 0;
     for (;;) {
@@ -703,7 +760,7 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, phs_name_
         int full = nt == tok_cap;
         int32_t k1 = full ? nt - WINDOW_OVERLAP : nt;
         /* Words inside a name the previous window found are not started from again. */
-        while (count > 0 && k0 < k1 && (size_t)tok[k0].start + off < (size_t)out[count - 1].end) k0++;
+        while (count > first && k0 < k1 && (size_t)tok[k0].start + off < (size_t)out[count - 1].end) k0++;
         int32_t before = count;
         find_in_window(d, p + off, n - off, tok, nt, k0, k1, out, out_cap, &count);
         for (int32_t i = before; i < count; i++) {
@@ -715,6 +772,212 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, phs_name_
            takes names from k1 on (or from the end of the last name found, if that is later). */
         off += (size_t)tok[k1 - WINDOW_OVERLAP].start;
         k0 = WINDOW_OVERLAP;
+    }
+    return count;
+}
+
+/* ---- candidates ------------------------------------------------------------------------------------------------
+   Most text holds no name, and tokenising every word of it costs more than the rest of the scan. So the block is
+   searched (16 bytes at a time) for what can start or announce a name: a capitalised word (an upper-case letter
+   after a non-letter, before a lower-case one), a byte outside ASCII, and "name" in any case (lower-case names
+   after "my name is"). A capitalised word whose previous word does not end a cue, that has no capitalised or
+   particle neighbour, and that is no single given name is dismissed with one or two table probes; any other
+   candidate has its whole line searched word by word (find_all), so what is found on a line never depends on
+   this front end, only which lines are searched. A roster (matched case-folded, also in lower case) turns the front
+   end off. */
+
+static inline int ascii_upper(uint8_t b) { return (uint8_t)(b - 'A') < 26; }
+static inline int ascii_lower(uint8_t b) { return (uint8_t)(b - 'a') < 26; }
+static inline int word_byte(uint8_t b) { return is_ascii_letter(b) || (uint8_t)(b - '0') < 10 || b == '_' || b >= 0x80; }
+
+/* "name" as a word of its own followed by a space, colon or apostrophe ("my name is", "Name:", "name's"): a strong
+   cue after which lower-case names count. Not "username", not a JSON key (field context handles those). */
+static inline int is_name_at(const uint8_t *p, size_t n, size_t i) {
+    return i + 5 <= n && (i == 0 || !word_byte(p[i - 1])) && (p[i] | 0x20) == 'n' && (p[i + 1] | 0x20) == 'a' &&
+           (p[i + 2] | 0x20) == 'm' && (p[i + 3] | 0x20) == 'e' &&
+           (p[i + 4] == ' ' || p[i + 4] == ':' || p[i + 4] == '\'' || p[i + 4] == 0xE2);
+}
+
+static inline int is_candidate(const uint8_t *p, size_t n, size_t i) {
+    uint8_t b = p[i];
+    if (b >= 0x80) return 1;
+    if (ascii_upper(b)) return (i == 0 || !word_byte(p[i - 1])) && i + 1 < n && ascii_lower(p[i + 1]);
+    return is_name_at(p, n, i);
+}
+
+/* 32 bytes at a time with the compiler's vector types: AVX2 in the x86-64-v3 clone of phs_names_find, two SSE2
+   halves in the baseline one. Lanes are 0 or -1; `lanes_mask` packs their top bits into a 32-bit mask. */
+/* Every helper below is inlined into phs_names_find, so no 32-byte vector crosses a call (the ABI note is moot). */
+#pragma clang diagnostic ignored "-Wpsabi"
+typedef int8_t v32 __attribute__((vector_size(32)));
+
+static inline __attribute__((always_inline)) v32 load32(const uint8_t *p) {
+    v32 v;
+    memcpy(&v, p, 32);
+    return v;
+}
+
+static inline __attribute__((always_inline)) uint32_t lanes_mask(v32 m) {
+    uint64_t w[4];
+    memcpy(w, &m, 32);
+    uint32_t r = 0;
+    for (int k = 0; k < 4; k++)
+        r |= (uint32_t)(((w[k] & 0x8080808080808080ULL) * 0x0002040810204081ULL) >> 56) << (8 * k);
+    return r;
+}
+
+static inline __attribute__((always_inline)) v32 range32(v32 v, int lo, int hi) {
+    return (v >= (int8_t)lo) & (v <= (int8_t)hi);
+}
+
+/* Position of the first candidate at or after i, or n. */
+static inline __attribute__((always_inline)) size_t next_candidate(const uint8_t *p, size_t n, size_t i) {
+    if (i == 0 && n > 0) {
+        if (is_candidate(p, n, 0)) return 0;
+        i = 1;
+    }
+    while (i + 33 <= n) {
+        v32 v = load32(p + i), prev = load32(p + i - 1), next = load32(p + i + 1);
+        v32 prev_low = prev | (int8_t)0x20;
+        v32 prev_word = range32(prev_low, 'a', 'z') | range32(prev, '0', '9') | (prev == (int8_t)'_') | (prev < (int8_t)0);
+        v32 cap = range32(v, 'A', 'Z') & range32(next, 'a', 'z') & ~prev_word;
+        v32 na = ((v | (int8_t)0x20) == (int8_t)'n') & ((next | (int8_t)0x20) == (int8_t)'a');
+        uint32_t m = lanes_mask(cap | na | (v < (int8_t)0));
+        while (m) {
+            size_t j = i + (size_t)__builtin_ctz(m);
+            if (p[j] >= 0x80 || ascii_upper(p[j]) || is_name_at(p, n, j)) return j;
+            m &= m - 1;
+        }
+        i += 32;
+    }
+    for (; i < n; i++)
+        if (is_candidate(p, n, i)) return i;
+    return n;
+}
+
+/* End of the ASCII word that starts at i (letters, with an apostrophe or hyphen between letters); sets *non_ascii when
+   it runs into a byte outside ASCII. */
+static inline size_t ascii_word_end(const uint8_t *p, size_t n, size_t i, int *non_ascii) {
+    *non_ascii = 0;
+    while (i < n) {
+        uint8_t b = p[i];
+        if (is_ascii_letter(b)) { i++; continue; }
+        if (b >= 0x80) { *non_ascii = 1; return i; }
+        if ((b == '\'' || b == '-') && i + 1 < n && is_ascii_letter(p[i + 1])) { i++; continue; }
+        break;
+    }
+    return i;
+}
+
+/* fold_hash for a word of ASCII letters and apostrophes only. */
+static inline uint64_t ascii_fold_hash(const uint8_t *p, size_t a, size_t b) {
+    uint8_t buf[MAX_WORD];
+    size_t m = 0;
+    for (size_t i = a; i < b; i++) {
+        uint8_t c = p[i];
+        if (c == '\'') continue;
+        if (m == MAX_WORD) return 0;
+        buf[m++] = c | 0x20;
+    }
+    return phs_name_hash(buf, m);
+}
+
+/* Does the capitalised word at c call for its line to be searched? */
+static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t c) {
+    int non_ascii;
+    size_t e = ascii_word_end(p, n, c, &non_ascii);
+    if (non_ascii) return 1;
+    if (e < n && ((uint8_t)(p[e] - '0') < 10 || p[e] == '_')) return 0;
+    int cue_before = 0;
+    /* The word before: does a cue phrase end there? (Up to three separator bytes between.) */
+    size_t j = c, seps = 0;
+    while (j > 0 && seps < 3 && (p[j - 1] == ' ' || p[j - 1] == '\t' || p[j - 1] == ',' || p[j - 1] == ':' || p[j - 1] == '.')) {
+        j--;
+        seps++;
+    }
+    if (seps > 0 && j > 0 && (is_ascii_letter(p[j - 1]) || p[j - 1] >= 0x80)) {
+        size_t ws = j;
+        int ascii = 1;
+        size_t apostrophes = 0;
+        while (ws > 0 && (is_ascii_letter(p[ws - 1]) || p[ws - 1] >= 0x80 || p[ws - 1] == '\'')) {
+            ws--;
+            ascii &= p[ws] < 0x80;
+            apostrophes += p[ws] == '\'';
+        }
+        size_t letters = j - ws - apostrophes;
+        int shape_ok = d->cue_other || !ascii ||
+                       (letters <= 15 && (d->cue_shape[letters] >> ((p[ws] | 0x20) - 'a') & 1));
+        if (shape_ok && j - ws <= MAX_WORD) {
+            int ok = 1;
+            uint64_t h = ascii ? ascii_fold_hash(p, ws, j) : fold_hash(p, n, ws, j, &ok);
+            int64_t slot = ok && h ? table_find(&d->cues, h) : -1;
+            if (slot >= 0 && (d->cues.flags[slot] & PHS_NAME_CUE_END)) {
+                /* After a strong cue or honorific any capitalised word may be a name; after a weak one only a
+                   dictionary word or a word followed by another capitalised word can start one. */
+                if (d->cues.flags[slot] & PHS_NAME_STRONG_END) return 1;
+                cue_before = 1;
+            }
+        }
+    }
+    /* What follows: a capitalised word, an initial, a particle, or ", " and a capital can continue a name. */
+    size_t k = e;
+    if (k < n && p[k] == ',') k++;
+    size_t sp = 0;
+    while (k < n && sp < 3 && (p[k] == ' ' || p[k] == '\t')) { k++; sp++; }
+    /* The next word can continue a name: a capital, a non-ASCII letter, or a short lower-case particle (van, de). */
+    int next_word = sp > 0 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80);
+    if (!next_word && sp > 0 && k < n && ascii_lower(p[k])) {
+        int na2;
+        size_t e2 = ascii_word_end(p, n, k, &na2);
+        if (na2) next_word = 1;
+        else if (e2 - k <= 5) {
+            int64_t slot = table_find(&d->cues, ascii_fold_hash(p, k, e2));
+            next_word = slot >= 0 && (d->cues.flags[slot] & PHS_NAME_PARTICLE);
+        }
+    }
+    if (cue_before && sp > 0 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80)) return 1;
+    if (!d->pairs && !d->singles && !cue_before) return 0;
+    uint16_t f = probe_names(d, ascii_fold_hash(p, c, e));
+    if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))) return 0;
+    if (cue_before) return 1;
+    /* A pair starts with a given name, or with a surname that is no common word (Nguyen Van Minh). */
+    if (d->pairs && next_word && ((f & PHS_NAME_GIVEN) || !(f & PHS_NAME_COMMON))) return 1;
+    if (d->singles && (f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_WORD | PHS_NAME_COMMON))) return 1;
+    return 0;
+}
+
+#if defined(__x86_64__) && defined(__linux__)
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
+int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t tok_cap,
+                       phs_name_span *out, int32_t out_cap) {
+    if (!d || n == 0 || tok_cap < 4 * WINDOW_OVERLAP) return 0;
+    if (d->roster_count > 0) return find_all(d, p, n, tok, tok_cap, out, out_cap, 0);
+    int32_t count = 0;
+    size_t i = 0, done = 0; /* done: where the last line searched ended */
+    while (i < n && count < out_cap) {
+        size_t c = next_candidate(p, n, i);
+        if (c >= n) break;
+        int need = p[c] >= 0x80 || !ascii_upper(p[c]) || cap_needs_line(d, p, n, c);
+        if (!need) {
+            i = c + 1;
+            continue;
+        }
+        /* Search the whole line: from its start (at most 4 KiB back, then from a word start) to its end. */
+        size_t lo = c > 4096 ? c - 4096 : 0;
+        if (lo < done) lo = done;
+        const uint8_t *nl = lo < c ? phs_last_byte(p + lo, c - lo, '\n') : NULL;
+        size_t ls = nl ? (size_t)(nl - p) + 1 : lo;
+        while (ls < c && ls > 0 && word_byte(p[ls - 1]) && ls > lo) ls++;
+        const uint8_t *end = memchr(p + c, '\n', n - c);
+        size_t le = end ? (size_t)(end - p) : n;
+        int32_t before = count;
+        count = find_all(d, p + ls, le - ls, tok, tok_cap, out, out_cap, count);
+        for (int32_t k = before; k < count; k++) {
+            out[k].start += (int32_t)ls;
+            out[k].end += (int32_t)ls;
+        }
+        i = done = le + 1;
     }
     return count;
 }

@@ -148,6 +148,7 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 #define PHS_NAME_ROSTER_START 64 /* first word of a roster name */
 #define PHS_NAME_PLACE 128       /* makes the capitalised words before it a place or organisation (Street, Ltd) */
 #define PHS_NAME_WORD 256        /* in the name table: the name is also a lower-case English word (any rank) */
+#define PHS_NAME_STRONG_END 512  /* last word of a strong cue phrase or honorific */
 #define PHS_NAME_CUE_FLAGS (PHS_NAME_PARTICLE | PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_ROSTER_START | PHS_NAME_PLACE)
 
 /* How a name was found (phs_name_span.kind); cue kinds are also what a cue phrase is. */
@@ -163,6 +164,7 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 #define PHS_NAME_MAX_PHRASE 6
 
 typedef struct phs_names phs_names;
+typedef struct phs_name_dict phs_name_dict;
 
 /* One word of a line, as the detector sees it. Scratch: the caller provides an array of them. */
 typedef struct {
@@ -184,16 +186,24 @@ typedef struct {
 uint64_t phs_name_hash(const uint8_t *p, size_t n);
 /* Hash of a word as it stands in text (folded as the detector folds words); 0 when it cannot be a name. */
 uint64_t phs_name_word_hash(const uint8_t *p, size_t n);
-phs_names *phs_names_new(int32_t expected_words);
+/* The name dictionary (given names, surnames): built once, shared read-only by any number of detectors. */
+phs_name_dict *phs_name_dict_new(int32_t expected_words);
+void phs_name_dict_free(phs_name_dict *d);
+/* Adds flags (PHS_NAME_GIVEN, _SURNAME, _COMMON, _WORD) to a word; -1 when out of memory. */
+int phs_name_dict_add(phs_name_dict *d, uint64_t hash, uint16_t flags);
+/* A detector over `dict` (which must outlive it; NULL for none). */
+phs_names *phs_names_new(const phs_name_dict *dict);
 /* Turns the dictionary pair and "Surname, Given" search on or off (off by default). */
 void phs_names_enable_pairs(phs_names *d, int on);
 /* Turns the search for single given names (PHS_NAME_SINGLE) on or off (off by default). */
 void phs_names_enable_singles(phs_names *d, int on);
 void phs_names_free(phs_names *d);
-/* Adds flags to a word (by hash); -1 when out of memory. */
+/* Adds cue-table flags (PHS_NAME_PARTICLE, _STOP, _PLACE) to a word (by hash); -1 when out of memory. */
 int phs_names_add_word(phs_names *d, uint64_t hash, uint16_t flags);
 /* Adds a cue phrase (word hashes in order, at most PHS_NAME_MAX_PHRASE) of a kind; returns its index or -1. */
 int32_t phs_names_add_cue(phs_names *d, const uint64_t *words, int32_t n, int32_t kind);
+/* Notes the last word of a cue phrase as written (lower case), for the front end's cheap pre-check. */
+void phs_names_note_cue_word(phs_names *d, const uint8_t *last_word, size_t len);
 /* Adds a roster name (word hashes in order); returns its index or -1. */
 int32_t phs_names_add_roster(phs_names *d, const uint64_t *words, int32_t n);
 /* Finds the names in one line; returns how many spans were written to out (at most out_cap). tok must hold

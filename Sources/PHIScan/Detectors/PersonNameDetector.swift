@@ -27,20 +27,40 @@ public struct PersonNameDictionaryError: Error, Sendable, CustomStringConvertibl
     public var description: String { "\(file):\(line): \(message)" }
 }
 
-/// The name dictionary files read so far in this process, by path: rule examples build one rule set per rule, and
-/// each would otherwise read the same file again.
+/// A name dictionary in the C detector's table (given names, surnames, common-word flags): built once per set of
+/// files and shared, read-only, by every detector and thread that uses it.
+final class NameDictionary: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init(files: [String]) throws(PersonNameDictionaryError) {
+        var entries: [(hash: UInt64, flags: UInt16)] = []
+        for file in files { entries += try DictionaryCache.parse(file) }
+        guard let d = phs_name_dict_new(Int32(clamping: entries.count)) else {
+            throw PersonNameDictionaryError(file: files.first ?? "", line: 0, message: "out of memory")
+        }
+        pointer = d
+        for e in entries where phs_name_dict_add(d, e.hash, e.flags) != 0 {
+            throw PersonNameDictionaryError(file: files.first ?? "", line: 0, message: "out of memory")
+        }
+    }
+
+    deinit { phs_name_dict_free(pointer) }
+}
+
+/// The name dictionaries built so far in this process, by their files: the rule examples build one rule set per
+/// rule, and each would otherwise read and build the same dictionary again.
 private final class DictionaryCache: @unchecked Sendable {
     static let shared = DictionaryCache()
     private let lock = NSLock()
-    private var entries: [String: [(hash: UInt64, flags: UInt16)]] = [:]
+    private var entries: [[String]: NameDictionary] = [:]
 
-    func load(_ path: String) throws(PersonNameDictionaryError) -> [(hash: UInt64, flags: UInt16)] {
+    func load(_ files: [String]) throws(PersonNameDictionaryError) -> NameDictionary {
         lock.lock()
         defer { lock.unlock() }
-        if let hit = entries[path] { return hit }
-        let parsed = try Self.parse(path)
-        entries[path] = parsed
-        return parsed
+        if let hit = entries[files] { return hit }
+        let built = try NameDictionary(files: files)
+        entries[files] = built
+        return built
     }
 
     /// Reads `key<TAB>flags` lines (flags: g given name, s surname, w also a common word); `#` starts a comment.
@@ -92,6 +112,8 @@ private final class DictionaryCache: @unchecked Sendable {
 /// rule set from its `person_names` rules and shared by every scanner; the per-line work is `names.c`.
 final class PersonNameDetector: @unchecked Sendable {
     private let table: OpaquePointer
+    /// Kept alive for as long as the detector reads it.
+    private let dictionary: NameDictionary?
     /// Rule index for dictionary pairs, and for each cue phrase and roster name by its C index.
     let pairRule: Int?
     let singleRule: Int?
@@ -112,16 +134,13 @@ final class PersonNameDetector: @unchecked Sendable {
             notNames.formUnion(spec.notNames)
             placeWords.formUnion(spec.placeWords)
         }
-        var loaded: [[(hash: UInt64, flags: UInt16)]] = []
-        for path in dictionaries { loaded.append(try DictionaryCache.shared.load(path)) }
-        guard let table = phs_names_new(Int32(clamping: loaded.reduce(0) { $0 + $1.count })) else {
+        let dictionary = dictionaries.isEmpty ? nil : try DictionaryCache.shared.load(dictionaries)
+        guard let table = phs_names_new(dictionary?.pointer) else {
             throw PersonNameDictionaryError(file: dictionaries.first ?? "", line: 0, message: "out of memory")
         }
         self.table = table
+        self.dictionary = dictionary
         var failed = false
-        for entries in loaded {
-            for e in entries where phs_names_add_word(table, e.hash, e.flags) != 0 { failed = true }
-        }
         for w in particles { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_PARTICLE)) != 0 } }
         for w in placeWords { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_PLACE)) != 0 } }
         for w in notNames { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_STOP)) != 0 } }
@@ -143,8 +162,11 @@ final class PersonNameDetector: @unchecked Sendable {
                 default: PHS_NAME_TITLE
                 }
                 for cue in spec.cues {
-                    let hashes = PersonNameWords.words(of: cue).map(PersonNameWords.hash)
+                    let words = PersonNameWords.words(of: cue)
+                    let hashes = words.map(PersonNameWords.hash)
                     if hashes.isEmpty || hashes.contains(0) { continue }
+                    var last = Array(words[words.count - 1].utf8)
+                    last.withUnsafeMutableBufferPointer { phs_names_note_cue_word(table, $0.baseAddress!, $0.count) }
                     let id = hashes.withUnsafeBufferPointer { phs_names_add_cue(table, $0.baseAddress!, Int32($0.count), kind) }
                     if id < 0 { failed = true; continue }
                     cueRules.append(r)
