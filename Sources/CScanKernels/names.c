@@ -590,6 +590,21 @@ static int32_t cue_ending_at(const phs_names *d, const phs_name_token *tok, int3
     return -1;
 }
 
+/* The roster name (longest first) that starts at word k, or -1. */
+static int32_t roster_at(const phs_names *d, const phs_name_token *tok, int32_t nt, int32_t k, int64_t slot) {
+    for (int32_t r = d->cues.roster[slot]; r >= 0; r = d->roster[r].next) {
+        const phrase *ph = &d->roster[r];
+        if (k + ph->count > nt) continue;
+        int ok = 1;
+        for (int32_t w = 0; w < ph->count && ok; w++) {
+            if (tok[k + w].hash != ph->words[w]) ok = 0;
+            if (w < ph->count - 1 && tok[k + w].sep != SEP_SPACE && tok[k + w].sep != SEP_DOT) ok = 0;
+        }
+        if (ok) return r;
+    }
+    return -1;
+}
+
 /* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt). */
 static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
                            int32_t k0, int32_t k1, phs_name_span *out, int32_t out_cap, int32_t *countp) {
@@ -601,19 +616,18 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
         uint16_t cf = cue_flags(d, t, &slot);
         /* A roster name, matched exactly (case and diacritics folded). */
         if (cf & PHS_NAME_ROSTER_START) {
-            int32_t hit = -1;
-            for (int32_t r = d->cues.roster[slot]; r >= 0 && hit < 0; r = d->roster[r].next) {
-                const phrase *ph = &d->roster[r];
-                if (k + ph->count > nt) continue;
-                int ok = 1;
-                for (int32_t w = 0; w < ph->count && ok; w++) {
-                    if (tok[k + w].hash != ph->words[w]) ok = 0;
-                    if (w < ph->count - 1 && tok[k + w].sep != SEP_SPACE && tok[k + w].sep != SEP_DOT) ok = 0;
-                }
-                if (ok) hit = r;
-            }
+            int32_t hit = roster_at(d, tok, nt, k, slot);
             if (hit >= 0 && emit(out, out_cap, &count, tok, k, k + d->roster[hit].count, PHS_NAME_ROSTER, hit)) {
                 k += d->roster[hit].count;
+                continue;
+            }
+        }
+        /* A roster name right after this word wins over any cue or pair that would start here. */
+        if (d->roster_count > 0 && k + 1 < nt) {
+            int64_t next_slot;
+            if ((cue_flags(d, &tok[k + 1], &next_slot) & PHS_NAME_ROSTER_START) &&
+                roster_at(d, tok, nt, k + 1, next_slot) >= 0) {
+                k++;
                 continue;
             }
         }

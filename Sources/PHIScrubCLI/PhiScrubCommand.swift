@@ -16,6 +16,7 @@ public struct PhiScrubCommand: ParsableCommand {
               --rules <path>          Add a rule pack file or directory (repeatable).
               --no-default-rules      Do not load the default rule packs.
               --min-confidence <x>    Ignore findings below this confidence (0...1).
+              --names <file>          A roster of names to find exactly (repeatable).
               --findings <file>       Also write findings as JSON Lines to this file.
               --explain               With --findings: say why each finding was reported.
               -o, --output <file>     Write redacted text here instead of standard output.

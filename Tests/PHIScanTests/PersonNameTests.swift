@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+@testable import PHIScan
+
+/// The person-name detector (rules/names.yaml, Sources/CScanKernels/names.c) through the whole scanner: each case is
+/// fed whole, byte by byte, split at random and split inside every name (StandardVerifier), so the batch pass, the
+/// per-line path and chunking all agree.
+@Suite("Person names")
+struct PersonNameTests {
+    static let found: [String] = [
+        "My name is ⟦John Smith⟧ and I need help.",
+        "Draft a letter to ⟦Priya Raghunathan⟧ at the clinic.",
+        "I can call ⟦Kwame Mensah⟧ at 4155550199",
+        "Name: ⟦Åsa Laine⟧",
+        "⟦José Hernández-Ruiz⟧ called back",
+        "referred by ⟦Pieter van der Berg⟧.",
+        "seen with ⟦Faina D. Yefremova⟧ today",
+        "list: ⟦Nguyen, Minh⟧ (bed 4)",
+        "hey, my name is ⟦maria gonzalez⟧",
+        "ask ⟦Will Baker⟧ about it",
+        "Why is ⟦Katrine⟧ so quiet?",
+        "Mrs. ⟦Siobhán O'Brien⟧ was admitted",
+        "Hi, I'm ⟦Avelin Dunmorrow⟧ and I need my records",
+        "the record for ⟦Orwen Grimsditch⟧ (born Sep 22, 1940)",
+        "⟦Wrenna⟧ is a 96-year-old seen for I10",
+        "\"member\": \"⟦Jordan Okafor⟧\"",
+    ]
+
+    static let clean: [String] = [
+        "2024-01-02 INFO OrderService started in 35 ms for tenant acme",
+        "User logged in from Kafka consumer group; Redis cluster OK",
+        "Take Lisinopril 10 mg daily; Parkinson Disease follow-up on Monday.",
+        "Will Power and Faith Hope",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Mobile/15E148",
+        "Mark as read and move to Archive",
+        "Dear Team, the Patient Portal is down",
+        "build for Jenkins finished",
+        "Martinez Mall, Inna Loop and Miller Ltd",
+        "McKinsey AppServer GetUserName",
+        "April 2024 report: revenue up, churn down",
+    ]
+
+    @Test(arguments: found)
+    func namesAreFoundWhateverTheChunking(_ marked: String) throws {
+        let result = try #require(StandardVerifier.standard.verify(marked: marked))
+        let names = result.outcome.findings.filter { $0.entity == "NAME" }
+        #expect(names.map(\.range) == result.spans, "\(marked): \(result.outcome.findings.map(\.brief))")
+    }
+
+    @Test(arguments: clean)
+    func nonNamesAreLeftAlone(_ text: String) throws {
+        let result = try #require(StandardVerifier.standard.verify(marked: text, cutProbes: nil))
+        #expect(result.outcome.findings.filter { $0.entity == "NAME" }.isEmpty,
+                "\(text): \(result.outcome.findings.map(\.brief))")
+    }
+
+    /// A line with more words than one detector window (1,024) and more names than the first span buffer (64).
+    @Test func aLongLineOfNamesIsSearchedToTheEnd() throws {
+        let piece = "Kwame Mensah met Åsa Laine and then some filler words follow here; "
+        let line = String(repeating: piece, count: 300)
+        let scanner = LineScanner(ruleSet: TestRules.defaults)
+        let names = scanner.scan(Array(line.utf8)).filter { $0.entity == "NAME" }
+        #expect(names.count == 600)
+        let bytes = Array((line + "\n").utf8)
+        let outcome = try StandardVerifier.standard.run(bytes, cuts: [7, 700, 15_000])
+        #expect(outcome.findings.filter { $0.entity == "NAME" }.count == 600)
+    }
+
+    @Test func aRosterIsMatchedWithCaseAndDiacriticsFolded() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("roster.txt")
+        try "# site roster\nVesk Tarrow\nJOSE GARCIA\n".write(to: file, atomically: true, encoding: .utf8)
+        let set = try RuleSet.load(rosters: [file.path])
+        let scanner = LineScanner(ruleSet: set)
+        let text = Array("seen: vesk tarrow and José García today".utf8)
+        let names = scanner.scan(text).filter { $0.ruleID == RulePacks.rosterRuleID }
+        #expect(names.map { String(decoding: text[$0.start..<$0.end], as: UTF8.self) } == ["vesk tarrow", "José García"])
+    }
+
+    @Test func aMissingRosterIsAClearError() throws {
+        #expect(throws: RuleLoadError.self) { try RuleSet.load(rosters: ["/nonexistent/roster.txt"]) }
+        do {
+            _ = try RuleSet.load(rosters: ["/nonexistent/roster.txt"])
+        } catch {
+            #expect(error.description.contains("/nonexistent/roster.txt"))
+            #expect(error.description.contains("cannot read the roster file"))
+        }
+    }
+
+    @Test func aMalformedDictionaryNamesItsLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dict-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "# test\nvesk\tg\ntarrow\tq\n".write(to: dir.appendingPathComponent("d.tsv"), atomically: true, encoding: .utf8)
+        let pack = """
+            pack: t
+            detectors:
+              person_names: {dictionary: d.tsv}
+            rules:
+              - id: t-names
+                entity: NAME
+                category: names
+                detector: {kind: person_names, mode: dictionary}
+                max_length: 100
+                examples: {match: ['⟦Vesk Tarrow⟧'], nomatch: ['x']}
+            """
+        try pack.write(to: dir.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+        do {
+            _ = try RuleSet.load(paths: [dir.path], includeDefaults: false)
+            Issue.record("a malformed dictionary loaded")
+        } catch {
+            #expect(error.description.contains("d.tsv:3"), "\(error.description)")
+            #expect(error.description.contains("unknown flag"))
+        }
+    }
+
+    @Test func detectorMistakesAreListedTogether() throws {
+        let text = """
+            pack: t
+            detectors:
+              person_names: {dictionary: d.tsv, colours: [red]}
+            rules:
+              - id: a
+                entity: NAME
+                category: names
+                detector: {kind: faces, mode: cue}
+                max_length: 10
+                examples: {match: ['x'], nomatch: ['y']}
+              - id: b
+                entity: NAME
+                category: names
+                detector: {kind: person_names, mode: cue}
+                max_length: 10
+                examples: {match: ['x'], nomatch: ['y']}
+              - id: c
+                entity: NAME
+                category: names
+                detector: {kind: person_names, mode: dictionary}
+                pattern: 'x'
+                max_length: 10
+                examples: {match: ['x'], nomatch: ['y']}
+            """
+        var diagnostics: [RuleDiagnostic] = []
+        _ = RuleLoader.parse(text, file: "t.yaml", diagnostics: &diagnostics)
+        let messages = diagnostics.map(\.message)
+        #expect(messages.contains { $0.contains("unknown key 'colours'") })
+        #expect(messages.contains { $0.contains("unknown detector kind 'faces'") })
+        #expect(messages.contains { $0.contains("needs a non-empty 'cues' list") })
+        #expect(messages.contains { $0.contains("a 'pattern' or a 'detector', not both") })
+    }
+}
