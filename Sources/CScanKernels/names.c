@@ -177,6 +177,47 @@ int phs_name_dict_add(phs_name_dict *d, uint64_t hash, uint16_t flags) {
     return 0;
 }
 
+int32_t phs_name_dict_load_tsv(phs_name_dict *d, const uint8_t *p, size_t n) {
+    size_t i = 0;
+    int32_t line = 0;
+    while (i < n) {
+        line++;
+        const uint8_t *nl = memchr(p + i, '\n', n - i);
+        size_t end = nl ? (size_t)(nl - p) : n;
+        size_t next = end + 1;
+        if (end > i && p[end - 1] == '\r') end--;
+        if (end == i || p[i] == '#') { i = next; continue; }
+        size_t tab = i;
+        int folded = 1;
+        while (tab < end && p[tab] != '\t') {
+            if ((uint8_t)(p[tab] - 'a') >= 26) folded = 0;
+            tab++;
+        }
+        if (tab == i || tab >= end) return line;
+        uint16_t flags = 0;
+        for (size_t k = tab + 1; k < end; k++) {
+            switch (p[k]) {
+            case 'g': flags |= PHS_NAME_GIVEN; break;
+            case 's': flags |= PHS_NAME_SURNAME; break;
+            case 'w': flags |= PHS_NAME_COMMON; break;
+            case 'x': flags |= PHS_NAME_WORD; break;
+            default: return line;
+            }
+        }
+        /* Keys are folded already when they are lower-case ASCII letters, as the build script writes them. */
+        uint64_t h;
+        if (folded) h = phs_name_hash(p + i, tab - i);
+        else {
+            int ok;
+            h = fold_hash(p, n, i, tab, &ok);
+            if (!ok) h = 0;
+        }
+        if (h && phs_name_dict_add(d, h, flags) != 0) return -1;
+        i = next;
+    }
+    return 0;
+}
+
 phs_names *phs_names_new(const phs_name_dict *dict) {
     phs_names *d = calloc(1, sizeof(phs_names));
     if (!d) return NULL;
@@ -844,12 +885,51 @@ static inline __attribute__((always_inline)) v32 range32(v32 v, int lo, int hi) 
     return (v >= (int8_t)lo) & (v <= (int8_t)hi);
 }
 
+#if defined(__x86_64__) && defined(__linux__)
+#include <immintrin.h>
+/* The same search with AVX2 and one movemask per 32 bytes (chosen at run time when the CPU has AVX2). */
+__attribute__((target("avx2"))) static size_t next_candidate_avx2(const uint8_t *p, size_t n, size_t i) {
+    const __m256i bias = _mm256_set1_epi8((char)0x80);
+    while (i + 33 <= n) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i prev = _mm256_loadu_si256((const __m256i *)(p + i - 1));
+        __m256i next = _mm256_loadu_si256((const __m256i *)(p + i + 1));
+        /* Unsigned range checks as signed compares on bytes shifted by 0x80. */
+        #define IN(x, lo, hi) _mm256_and_si256(_mm256_cmpgt_epi8(_mm256_xor_si256(x, bias), _mm256_set1_epi8((char)((lo) - 1 - 128))), \
+                                               _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((hi) + 1 - 128)), _mm256_xor_si256(x, bias)))
+        __m256i prev_low = _mm256_or_si256(prev, _mm256_set1_epi8(0x20));
+        __m256i prev_word = _mm256_or_si256(_mm256_or_si256(IN(prev_low, 'a', 'z'), IN(prev, '0', '9')),
+                                            _mm256_or_si256(_mm256_cmpeq_epi8(prev, _mm256_set1_epi8('_')),
+                                                            _mm256_cmpgt_epi8(_mm256_setzero_si256(), prev)));
+        __m256i cap = _mm256_andnot_si256(prev_word, _mm256_and_si256(IN(v, 'A', 'Z'), IN(next, 'a', 'z')));
+        __m256i na = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('n')),
+                                      _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')));
+        #undef IN
+        uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(cap, na), v));
+        while (m) {
+            size_t j = i + (size_t)__builtin_ctz(m);
+            if (p[j] >= 0x80 || ascii_upper(p[j]) || is_name_at(p, n, j)) return j;
+            m &= m - 1;
+        }
+        i += 32;
+    }
+    for (; i < n; i++)
+        if (is_candidate(p, n, i)) return i;
+    return n;
+}
+#endif
+
 /* Position of the first candidate at or after i, or n. */
-static inline __attribute__((always_inline)) size_t next_candidate(const uint8_t *p, size_t n, size_t i) {
+static inline __attribute__((always_inline)) size_t next_candidate(const uint8_t *p, size_t n, size_t i, int avx2) {
     if (i == 0 && n > 0) {
         if (is_candidate(p, n, 0)) return 0;
         i = 1;
     }
+#if defined(__x86_64__) && defined(__linux__)
+    if (avx2) return next_candidate_avx2(p, n, i);
+#else
+    (void)avx2;
+#endif
     while (i + 33 <= n) {
         v32 v = load32(p + i), prev = load32(p + i - 1), next = load32(p + i + 1);
         v32 prev_low = prev | (int8_t)0x20;
@@ -883,7 +963,32 @@ static inline size_t ascii_word_end(const uint8_t *p, size_t n, size_t i, int *n
     return i;
 }
 
-/* fold_hash for a word of ASCII letters and apostrophes only. */
+static inline uint64_t ascii_fold_hash(const uint8_t *p, size_t a, size_t b);
+
+/* fold_hash for a word of ASCII letters and apostrophes only. Words of up to 8 letters (most) are folded with one
+   load and a mask when 8 bytes are readable from their start. */
+static inline uint64_t ascii_fold_hash_n(const uint8_t *p, size_t n, size_t a, size_t b) {
+    size_t len = b - a;
+    if (len >= 1 && len <= 8 && a + 8 <= n) {
+        uint64_t c;
+        memcpy(&c, p + a, 8);
+        uint64_t keep = len == 8 ? ~0ULL : ((1ULL << (8 * len)) - 1);
+        c &= keep;
+        /* No apostrophe among the kept bytes (it would be dropped, and 0x27|0x20 is itself). */
+        uint64_t x = c ^ (0x2727272727272727ULL & keep);
+        if (!(((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) & keep)) {
+            c |= 0x2020202020202020ULL & keep;
+            uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)len;
+            h = mix_chunk(h, c);
+            h ^= h >> 29;
+            h *= 0xc4ceb9fe1a85ec53ULL;
+            h ^= h >> 32;
+            return h ? h : 1;
+        }
+    }
+    return ascii_fold_hash(p, a, b);
+}
+
 static inline uint64_t ascii_fold_hash(const uint8_t *p, size_t a, size_t b) {
     uint8_t buf[MAX_WORD];
     size_t m = 0;
@@ -923,7 +1028,7 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
                        (letters <= 15 && (d->cue_shape[letters] >> ((p[ws] | 0x20) - 'a') & 1));
         if (shape_ok && j - ws <= MAX_WORD) {
             int ok = 1;
-            uint64_t h = ascii ? ascii_fold_hash(p, ws, j) : fold_hash(p, n, ws, j, &ok);
+            uint64_t h = ascii ? ascii_fold_hash_n(p, n, ws, j) : fold_hash(p, n, ws, j, &ok);
             int64_t slot = ok && h ? table_find(&d->cues, h) : -1;
             if (slot >= 0 && (d->cues.flags[slot] & PHS_NAME_CUE_END)) {
                 /* After a strong cue or honorific any capitalised word may be a name; after a weak one only a
@@ -945,13 +1050,13 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
         size_t e2 = ascii_word_end(p, n, k, &na2);
         if (na2) next_word = 1;
         else if (e2 - k <= 5) {
-            int64_t slot = table_find(&d->cues, ascii_fold_hash(p, k, e2));
+            int64_t slot = table_find(&d->cues, ascii_fold_hash_n(p, n, k, e2));
             next_word = slot >= 0 && (d->cues.flags[slot] & PHS_NAME_PARTICLE);
         }
     }
     if (cue_before && sp > 0 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80)) return 1;
     if (!d->pairs && !d->singles && !cue_before) return 0;
-    uint16_t f = probe_names(d, ascii_fold_hash(p, c, e));
+    uint16_t f = probe_names(d, ascii_fold_hash_n(p, n, c, e));
     if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))) return 0;
     if (cue_before) return 1;
     /* A pair starts with a given name, or with a surname that is no common word (Nguyen Van Minh). */
@@ -960,17 +1065,19 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     return 0;
 }
 
-#if defined(__x86_64__) && defined(__linux__)
-__attribute__((target_clones("arch=x86-64-v3", "default")))
-#endif
 int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t tok_cap,
                        phs_name_span *out, int32_t out_cap) {
     if (!d || n == 0 || tok_cap < 4 * WINDOW_OVERLAP) return 0;
     if (d->roster_count > 0) return find_all(d, p, n, tok, tok_cap, out, out_cap, 0);
     int32_t count = 0;
     size_t i = 0, done = 0; /* done: where the last line searched ended */
+#if defined(__x86_64__) && defined(__linux__)
+    const int avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+#else
+    const int avx2 = 0;
+#endif
     while (i < n && count < out_cap) {
-        size_t c = next_candidate(p, n, i);
+        size_t c = next_candidate(p, n, i, avx2);
         if (c >= n) break;
         int need = p[c] >= 0x80 || !ascii_upper(p[c]) || cap_needs_line(d, p, n, c);
         if (!need) {

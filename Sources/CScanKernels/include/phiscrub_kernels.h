@@ -191,6 +191,9 @@ phs_name_dict *phs_name_dict_new(int32_t expected_words);
 void phs_name_dict_free(phs_name_dict *d);
 /* Adds flags (PHS_NAME_GIVEN, _SURNAME, _COMMON, _WORD) to a word; -1 when out of memory. */
 int phs_name_dict_add(phs_name_dict *d, uint64_t hash, uint16_t flags);
+/* Adds every `key<TAB>flags` line of a dictionary file's bytes (flags g, s, w, x; '#' comments). Returns 0, the
+   1-based number of the first malformed line, or -1 when out of memory. */
+int32_t phs_name_dict_load_tsv(phs_name_dict *d, const uint8_t *p, size_t n);
 /* A detector over `dict` (which must outlive it; NULL for none). */
 phs_names *phs_names_new(const phs_name_dict *dict);
 /* Turns the dictionary pair and "Surname, Given" search on or off (off by default). */

@@ -33,14 +33,24 @@ final class NameDictionary: @unchecked Sendable {
     let pointer: OpaquePointer
 
     init(files: [String]) throws(PersonNameDictionaryError) {
-        var entries: [(hash: UInt64, flags: UInt16)] = []
-        for file in files { entries += try DictionaryCache.parse(file) }
-        guard let d = phs_name_dict_new(Int32(clamping: entries.count)) else {
+        var datas: [(String, [UInt8])] = []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw PersonNameDictionaryError(file: file, line: 0, message: "cannot read the name dictionary")
+            }
+            datas.append((file, [UInt8](data)))
+        }
+        guard let d = phs_name_dict_new(Int32(clamping: datas.reduce(0) { $0 + $1.1.count / 10 })) else {
             throw PersonNameDictionaryError(file: files.first ?? "", line: 0, message: "out of memory")
         }
         pointer = d
-        for e in entries where phs_name_dict_add(d, e.hash, e.flags) != 0 {
-            throw PersonNameDictionaryError(file: files.first ?? "", line: 0, message: "out of memory")
+        for (file, bytes) in datas where !bytes.isEmpty {
+            let result = bytes.withUnsafeBufferPointer { phs_name_dict_load_tsv(d, $0.baseAddress!, $0.count) }
+            if result < 0 { throw PersonNameDictionaryError(file: file, line: 0, message: "out of memory") }
+            if result > 0 {
+                throw PersonNameDictionaryError(file: file, line: Int(result),
+                                                message: "expected 'key<TAB>flags' with flags g, s, w or x (unknown flag or no tab)")
+            }
         }
     }
 
@@ -61,50 +71,6 @@ private final class DictionaryCache: @unchecked Sendable {
         let built = try NameDictionary(files: files)
         entries[files] = built
         return built
-    }
-
-    /// Reads `key<TAB>flags` lines (flags: g given name, s surname, w also a common word); `#` starts a comment.
-    static func parse(_ path: String) throws(PersonNameDictionaryError) -> [(hash: UInt64, flags: UInt16)] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PersonNameDictionaryError(file: path, line: 0, message: "cannot read the name dictionary")
-        }
-        var out: [(hash: UInt64, flags: UInt16)] = []
-        out.reserveCapacity(data.count / 10)
-        var problem: PersonNameDictionaryError?
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let p = raw.bindMemory(to: UInt8.self)
-            var i = 0, line = 0
-            while i < p.count, problem == nil {
-                line += 1
-                var end = i
-                while end < p.count && p[end] != 0x0A { end += 1 }
-                defer { i = end + 1 }
-                if end == i || p[i] == UInt8(ascii: "#") { continue }
-                var tab = i
-                while tab < end && p[tab] != 0x09 { tab += 1 }
-                guard tab > i, tab < end else {
-                    problem = PersonNameDictionaryError(file: path, line: line, message: "expected 'key<TAB>flags'")
-                    return
-                }
-                var flags: UInt16 = 0
-                for k in (tab + 1)..<end {
-                    switch p[k] {
-                    case UInt8(ascii: "g"): flags |= UInt16(PHS_NAME_GIVEN)
-                    case UInt8(ascii: "s"): flags |= UInt16(PHS_NAME_SURNAME)
-                    case UInt8(ascii: "w"): flags |= UInt16(PHS_NAME_COMMON)
-                    case UInt8(ascii: "x"): flags |= UInt16(PHS_NAME_WORD)
-                    case 0x0D: break
-                    default:
-                        problem = PersonNameDictionaryError(file: path, line: line, message: "unknown flag (expected g, s, w, x)")
-                        return
-                    }
-                }
-                let h = phs_name_word_hash(p.baseAddress! + i, tab - i)
-                if h != 0 { out.append((h, flags)) }
-            }
-        }
-        if let problem { throw problem }
-        return out
     }
 }
 

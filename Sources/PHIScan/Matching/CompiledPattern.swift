@@ -1,4 +1,5 @@
 import CPCRE2
+import Foundation
 
 /// A PCRE2 pattern compiled once and JIT-compiled, shared read-only across threads.
 ///
@@ -41,6 +42,33 @@ public final class CompiledPattern: @unchecked Sendable {
     }
 
     deinit { pcre2_code_free_8(code) }
+
+    /// The compiled form of `pattern`, compiled once per process: loading checks each rule's examples with a rule
+    /// set of its own, then builds the full set, and JIT compilation is most of what start-up costs. Compiled code
+    /// is immutable, so sharing it is safe; the cache holds every pattern a process has loaded (rule packs are few).
+    public static func shared(_ pattern: String, anchored: Bool = false) throws(PatternError) -> CompiledPattern {
+        let key = PatternKey(text: pattern, anchored: anchored)
+        cacheLock.lock()
+        if let hit = cache[key] {
+            cacheLock.unlock()
+            return hit
+        }
+        cacheLock.unlock()
+        let compiled = try CompiledPattern(pattern, anchored: anchored)
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let raced = cache[key] { return raced }
+        cache[key] = compiled
+        return compiled
+    }
+
+    private struct PatternKey: Hashable {
+        var text: String
+        var anchored: Bool
+    }
+
+    private static let cacheLock = NSLock()
+    nonisolated(unsafe) private static var cache: [PatternKey: CompiledPattern] = [:]
 
     /// PCRE2's text for an error code.
     static func message(for code: Int32) -> String {

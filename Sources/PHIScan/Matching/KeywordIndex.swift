@@ -19,6 +19,13 @@ public final class KeywordIndex: @unchecked Sendable {
     let raw: UnsafeMutablePointer<phs_keywords>
     private let memory = CTableMemory()
 
+    /// Bit b (of 256, in four words) set for every byte b that is not an ASCII letter or digit.
+    static let nonAlnumBits: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 4)
+        for b in 0..<256 where !ByteClass.isAlnum(UInt8(b)) { bits[b >> 6] |= 1 << UInt64(b & 63) }
+        return bits
+    }()
+
     /// `keywords` must each start with an ASCII letter or digit.
     public init(keywords input: [(text: String, caseSensitive: Bool)]) {
         let kws = input.map { Array($0.text.utf8) }
@@ -39,9 +46,19 @@ public final class KeywordIndex: @unchecked Sendable {
         var slotListEnd = [Int32](repeating: 0, count: size)
         var lists: [Int32] = []
         var slotNext = [UInt64](repeating: 0, count: size * 4)
-        var placed = Set<String>()
-        for t in firstTokens where placed.insert("\(t.key)/\(t.len)").inserted {
-            let members = firstTokens.filter { $0.key == t.key && $0.len == t.len }.map { Int32($0.kw) }
+        // Keywords grouped by first token, in declaration order (one pass, not one filter per keyword: field rules
+        // declare thousands).
+        struct TokenKey: Hashable { var key: UInt64; var len: Int }
+        var groups: [TokenKey: [Int32]] = [:]
+        var order: [TokenKey] = []
+        for t in firstTokens {
+            let k = TokenKey(key: t.key, len: t.len)
+            if groups[k] == nil { order.append(k) }
+            groups[k, default: []].append(Int32(t.kw))
+        }
+        for g in order {
+            let t = (key: g.key, len: g.len)
+            let members = groups[g]!
             var slot = KeywordIndex.slot(t.key, t.len, size - 1)
             while slotKeys[slot] != 0 { slot = (slot + 1) & (size - 1) }
             slotKeys[slot] = t.key
@@ -53,7 +70,7 @@ public final class KeywordIndex: @unchecked Sendable {
                 let kw = kws[k]
                 if kw.count == t.len {
                     // One token: whatever ends the token (a byte that is not a letter or digit) may follow.
-                    for b in 0..<256 where !ByteClass.isAlnum(UInt8(b)) { slotNext[slot * 4 + (b >> 6)] |= 1 << UInt64(b & 63) }
+                    for w in 0..<4 { slotNext[slot * 4 + w] |= KeywordIndex.nonAlnumBits[w] }
                 } else {
                     let b = Int(kw[t.len])
                     slotNext[slot * 4 + (b >> 6)] |= 1 << UInt64(b & 63)

@@ -9,8 +9,9 @@ public enum RuleLoader {
     static let ruleKeys: Set<String> = [
         "id", "entity", "category", "pattern", "group", "max_length", "validator", "trigger", "context",
         "context_window", "context_boost", "context_negative", "context_penalty", "allow", "deny", "confidence",
-        "priority", "examples", "description", "detector",
+        "priority", "examples", "description", "detector", "field",
     ]
+    static let fieldKeys: Set<String> = ["keys", "prefixes", "not_after", "value"]
     static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
     static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "place_words"]
     static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored"]
@@ -177,8 +178,13 @@ private struct RuleContext {
         }
         let detector = parseDetector(map["detector"])
         if detector != nil, map["pattern"] != nil { problem("a rule has a 'pattern' or a 'detector', not both", at: map["pattern"]) }
-        // A rule of deny values alone, or one a detector finds, needs no pattern.
-        let pattern = map["pattern"] == nil && (!deny.isEmpty || map["detector"] != nil) ? "" : requireString(map, "pattern")
+        let field = parseField(map["field"])
+        if map["field"] != nil, map["pattern"] != nil || map["trigger"] != nil || map["group"] != nil {
+            problem("a 'field' rule has no 'pattern', 'trigger' or 'group' of its own (they are derived from it)", at: map["field"])
+        }
+        // A rule of deny values alone, or one a detector finds, needs no pattern; a field rule's is derived.
+        let pattern = field?.pattern
+            ?? (map["pattern"] == nil && (!deny.isEmpty || map["detector"] != nil) ? "" : requireString(map, "pattern"))
         var category: SafeHarborCategory?
         if let categoryText {
             category = SafeHarborCategory(rawValue: categoryText)
@@ -195,7 +201,7 @@ private struct RuleContext {
                 problem("unknown validator '\(string(v) ?? "?")' (one of: \(ValidatorKind.allCases.map(\.rawValue).joined(separator: ", ")))", at: v)
             }
         }
-        let trigger = parseTrigger(map["trigger"])
+        let trigger = field?.trigger ?? parseTrigger(map["trigger"])
         let context = stringList(map["context"], "context")
         let negative = stringList(map["context_negative"], "context_negative")
         for word in negative where word.utf8.contains(where: { $0 >= 0x80 }) || !(word.utf8.first.map(ByteClass.isAlnum) ?? false) {
@@ -219,7 +225,7 @@ private struct RuleContext {
         guard problems.count == before, let id, let entity, let category, let pattern, let maxLength else { return nil }
         var rule = Rule(
             id: id, entity: entity, category: category, pattern: pattern,
-            group: int(map, "group", range: 0...9) ?? 0, maxLength: maxLength, validator: validator,
+            group: field != nil ? 1 : int(map, "group", range: 0...9) ?? 0, maxLength: maxLength, validator: validator,
             trigger: trigger, contextWords: context,
             contextWindow: int(map, "context_window", range: 0...1024) ?? 48,
             contextBoost: double(map, "context_boost") ?? 0.1,
@@ -231,6 +237,60 @@ private struct RuleContext {
             source: RuleLoader.loc(file, node))
         rule.detector = detector
         return rule
+    }
+
+    /// A rule's `field:` mapping: the value under any of `keys` (snake, camel, kebab or spaced; after any of
+    /// `prefixes`: `patient_ssn`, `memberSsn`, `x-patient-ssn`) in `key=value`, `key: value`, JSON `"key": "value"`,
+    /// query strings and headers. The pattern is `(?i:<prefix>?<key>)<separator>(<value>)`, group 1; the trigger
+    /// is every key in every spelling and every glued prefix+key (camelCase) as an anchored keyword, so a bare
+    /// prefix or first word (`user`, `service`) costs nothing. See rules/README.md.
+    mutating func parseField(_ n: Node?) -> (pattern: String, trigger: Trigger)? {
+        guard let n else { return nil }
+        guard let map = n.mapping else {
+            problem("'field' must be a mapping with 'keys' and 'value'", at: n)
+            return nil
+        }
+        for (k, _) in map where !RuleLoader.fieldKeys.contains(k.string ?? "") {
+            problem("unknown key '\(k.string ?? "?")' in field (one of: \(RuleLoader.fieldKeys.sorted().joined(separator: ", ")))", at: k)
+        }
+        let keys = stringList(map["keys"], "field.keys").map { $0.lowercased() }
+        let prefixes = stringList(map["prefixes"], "field.prefixes").map { $0.lowercased() }
+        let notAfter = stringList(map["not_after"], "field.not_after").map { $0.lowercased() }
+        guard let value = requireString(map, "value") else { return nil }
+        if keys.isEmpty { problem("'field.keys' needs at least one key", at: n) }
+        func words(_ key: String) -> [String] {
+            key.utf8.split(whereSeparator: { !ByteClass.isAlnum($0) }).map { String(decoding: $0, as: UTF8.self) }
+        }
+        for key in keys + prefixes + notAfter where words(key).isEmpty || key.utf8.contains(where: { $0 >= 0x80 }) {
+            problem("field key or prefix '\(key)' must be ASCII letters and digits (words separated by space, _ or -)", at: n)
+        }
+        if !problems.isEmpty { return nil }
+        // Words of a key may be joined by nothing (camelCase, glued), _, -, . or a space.
+        func alternative(_ key: String) -> String { words(key).joined(separator: "[ _.-]?") }
+        let keyAlt = keys.sorted { $0.count > $1.count }.map(alternative).joined(separator: "|")
+        // A key glued to a word before it by _ - or . still counts (patient_ssn: the match is tried where `ssn`
+        // starts), unless that word changes its meaning (ip_address, email_address: `not_after`).
+        // Never inside a replacement token ([ENC:ADDRESS:k2:...], [CITY:tok:...]): no key right after ':' or '['.
+        var head = "(?<![A-Za-z0-9:\\[])"
+        for word in notAfter { head += "(?<!" + words(word).joined(separator: "[ _.-]") + "[ _.-])" }
+        if !prefixes.isEmpty {
+            head += "(?:(?:" + prefixes.sorted { $0.count > $1.count }.map(alternative).joined(separator: "|") + ")[ _.-]?)?"
+        }
+        let pattern = "(?i:" + head + "(?:" + keyAlt + ")(?![A-Za-z0-9_-]))"
+            + "\\\\?[\"']?[ \\t]{0,3}[:=][ \\t]{0,3}\\\\?[\"']?(" + value + ")"
+        // Whole keys as keywords, in every spelling the pattern accepts (service_date, service-date, service.date,
+        // "service date", servicedate), so the feature pass verifies the whole key before the pattern runs.
+        var keywords = Set<String>()
+        for key in keys {
+            let w = words(key)
+            for separator in ["", "_", "-", ".", " "] where w.count > 1 || separator.isEmpty {
+                keywords.insert(w.joined(separator: separator))
+            }
+            for prefix in prefixes { keywords.insert(words(prefix).joined() + w.joined()) }
+        }
+        var trigger = Trigger(keywords: keywords.filter { $0.count < 32 }.sorted())
+        trigger.anchored = true
+        return (pattern, trigger)
     }
 
     /// Resolves a path named in a pack against the pack file's folder.

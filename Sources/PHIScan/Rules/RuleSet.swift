@@ -161,13 +161,13 @@ public final class RuleSet: @unchecked Sendable {
             do {
                 // A detector rule's spans come from its detector; its pattern is one that never matches and is
                 // never run (the rule is in no trigger list).
-                let pattern = try CompiledPattern(rule.detector != nil ? "(?!)" : rule.pattern)
+                let pattern = try CompiledPattern.shared(rule.detector != nil ? "(?!)" : rule.pattern)
                 if rule.group > pattern.captureCount {
                     problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id,
                         message: "group \(rule.group) does not exist (pattern has \(pattern.captureCount))"))
                     continue
                 }
-                let anchored = rule.trigger.anchored ? try CompiledPattern(rule.pattern, anchored: true) : nil
+                let anchored = rule.trigger.anchored ? try CompiledPattern.shared(rule.pattern, anchored: true) : nil
                 compiled.append(CompiledRule(rule: rule, pattern: pattern, anchoredPattern: anchored))
             } catch {
                 problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id, message: "pattern: \(error)"))

@@ -124,6 +124,10 @@ enum ScanCorpus {
         ScanCase("visit ⟦www.example.org/intake⟧ today", "URL"),
         ScanCase("scan at ⟦ftp://files.example.com/scans/x.pdf⟧ done", "URL"),
 
+        // CITY: under a city-named key
+        ScanCase("ship_to city=⟦Marblehead⟧ state=MA", "CITY"),
+        ScanCase("{\"patient_city\": \"⟦Fort Collins⟧\", \"state\": \"CO\"}", "CITY"),
+        ScanCase("town: ⟦Bar Harbor⟧", "CITY"),
         // IP_ADDRESS v4 and v6 (documentation ranges)
         ScanCase("client ⟦192.0.2.17⟧ denied", "IP_ADDRESS"),
         ScanCase("src=⟦198.51.100.23⟧ dst=⟦203.0.113.250⟧", "IP_ADDRESS", "IP_ADDRESS"),
