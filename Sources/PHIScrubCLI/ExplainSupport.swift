@@ -32,6 +32,8 @@ extension FindingExplanation {
         s += "\"context_boost\":\(JSON.number(contextBoost)),"
         s += "\"negative_context_words\":[\(negativeContextWords.map(JSON.quote).joined(separator: ","))],"
         s += "\"context_penalty\":\(JSON.number(contextPenalty)),\"deny_list\":\(denyList),"
+        if let detector { s += "\"detector\":\(JSON.quote(detector))," }
+        if let fieldKey { s += "\"field_key\":\(JSON.quote(fieldKey))," }
         s += "\"confidence\":\(JSON.number(confidence))}"
         return s
     }

@@ -131,6 +131,22 @@ struct EvalCommandTests {
         #expect(try scratch.text("out.txt") == "patient SSN [SSN] on file\nconnected to postgres at 192.0.2.44:5432\n")
     }
 
+    /// Names and field values say which cue, dictionary, roster or key made them (issue 12, item 5).
+    @Test func explainSaysWhichCueDictionaryRosterOrKeyMadeAFinding() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let roster = try scratch.write("roster.txt", "Vesk Tarrow\n")
+        let input = try scratch.write("in.txt", "My name is Xochitl Quispe\nKwame Mensah phoned\npatient_ssn=402198877\nseen: vesk tarrow\n")
+        let result = CLI.run(["scan", "--explain", "--names", roster, input], captureStdout: true)
+        #expect(result.status == 1)
+        for value in ["Xochitl", "Quispe", "Kwame", "Mensah", "402198877", "vesk", "tarrow"] {
+            #expect(!result.stdout.contains(value), "\(value) in the findings")
+        }
+        let explains = try jsonLines(result.stdout).compactMap { $0["explain"] as? [String: Any] }
+        #expect(explains.map { $0["detector"] as? String ?? $0["field_key"] as? String ?? "-" } ==
+                ["cue: my name is", "dictionary: given name and surname", "patient_ssn", "roster name"])
+    }
+
     @Test func siteAllowAndDenyLists() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }

@@ -213,6 +213,16 @@ final class PersonNameDetector: @unchecked Sendable {
         }
     }
 
+    /// What made `span` of the line a name, found again by running the detector on the line (for `--explain`).
+    func reason(in line: UnsafePointer<UInt8>, _ n: Int, span: Range<Int>) -> String? {
+        let scratch = PersonNameScratch()
+        let count = find(line, n, scratch)
+        for i in 0..<count where Int(scratch.spans[i].start) == span.lowerBound && Int(scratch.spans[i].end) == span.upperBound {
+            return reason(of: scratch.spans[i])
+        }
+        return nil
+    }
+
     /// Finds the names in `line` into `scratch.spans[0..<count]`; returns count.
     func find(_ line: UnsafePointer<UInt8>, _ n: Int, _ scratch: PersonNameScratch) -> Int {
         while true {

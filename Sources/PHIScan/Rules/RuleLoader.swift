@@ -236,6 +236,7 @@ private struct RuleContext {
             matchExamples: examples.match, nomatchExamples: examples.nomatch,
             source: RuleLoader.loc(file, node))
         rule.detector = detector
+        rule.isField = field != nil
         return rule
     }
 

@@ -20,6 +20,11 @@ public struct FindingExplanation: Sendable, Hashable, Codable {
     public var confidence: Double
     /// The finding came from the rule's `deny` list (a site's known values), not from its pattern.
     public var denyList: Bool
+    /// For a detector rule: what made the span a name (`cue: my name is`, `dictionary: given name and surname`,
+    /// `roster name`). Absent for pattern rules.
+    public var detector: String?
+    /// For a field rule: the key the value stood under (`patient_ssn`), as written. Absent for other rules.
+    public var fieldKey: String?
 }
 
 extension RuleSet {
@@ -45,7 +50,7 @@ extension RuleSet {
                 ContextWords.all(rule.context.words, in: q, n, around: span, window: rule.contextWindow)
             let negative = rule.negativeContext.isEmpty || !found.isEmpty ? [] :
                 ContextWords.all(rule.negativeContext.words, in: q, n, around: s..<s, window: rule.contextWindow, after: false)
-            return FindingExplanation(
+            var explanation = FindingExplanation(
                 rule: rule.rule.id, entity: rule.rule.entity, validator: rule.validator?.rawValue,
                 validatorResult: validatorResult, baseConfidence: rule.confidence,
                 contextWords: found.map { rule.rule.contextWords[$0] },
@@ -53,6 +58,31 @@ extension RuleSet {
                 negativeContextWords: negative.map { rule.rule.negativeContext[$0] },
                 contextPenalty: negative.isEmpty ? 0 : rule.contextPenalty,
                 confidence: finding.confidence, denyList: rule.rule.isDenyList)
+            if rule.rule.detector != nil, let names = personNames {
+                // The line as the scanner saw it (escapes masked); the detector finds the same span again.
+                explanation.detector = names.reason(in: q, n, span: span) ?? "person-name detector"
+            }
+            if rule.rule.isField { explanation.fieldKey = FieldKey.before(span.lowerBound, in: q) }
+            return explanation
         }
+    }
+}
+
+/// The key a field rule's value stood under, read back from the bytes before the value.
+enum FieldKey {
+    /// Skips the separator (quotes, backslashes, spaces, `:` or `=`) before `start`, then takes the key's letters,
+    /// digits, `_`, `-` and `.`. Nil when there is none (at most 64 bytes).
+    static func before(_ start: Int, in p: UnsafePointer<UInt8>) -> String? {
+        var i = start
+        var steps = 0
+        while i > 0, steps < 12, [0x22, 0x27, 0x5C, 0x20, 0x09, 0x3A, 0x3D].contains(p[i - 1]) {
+            i -= 1
+            steps += 1
+        }
+        let end = i
+        while i > 0, end - i < 64, ByteClass.isAlnum(p[i - 1]) || p[i - 1] == 0x5F || p[i - 1] == 0x2D || p[i - 1] == 0x2E {
+            i -= 1
+        }
+        return i < end ? String(decoding: UnsafeBufferPointer(start: p + i, count: end - i), as: UTF8.self) : nil
     }
 }
