@@ -283,6 +283,10 @@ void phs_names_note_cue_word(phs_names *d, const uint8_t *last_word, size_t len)
     else d->cue_shape[letters] |= 1u << (first - 'a');
 }
 
+static int cue_strength(int32_t kind) {
+    return kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STRONG ? 3 : kind == PHS_NAME_CUE_WEAK ? 2 : 1;
+}
+
 int32_t phs_names_add_cue(phs_names *d, const uint64_t *words, int32_t n, int32_t kind) {
     int32_t id = add_phrase(&d->phrases, &d->phrase_count, &d->phrase_cap, words, n, kind);
     if (id < 0) return -1;
@@ -290,9 +294,12 @@ int32_t phs_names_add_cue(phs_names *d, const uint64_t *words, int32_t n, int32_
     if (s < 0) return -1;
     d->cues.flags[s] |= PHS_NAME_CUE_END;
     if (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE) d->cues.flags[s] |= PHS_NAME_STRONG_END;
-    /* Longer phrases first, so "my name is" wins over "name is". */
+    /* Longer phrases first, so "my name is" wins over "name is"; among phrases of one length the stronger kind
+       first, so a phrase listed as a title and as a weak cue acts as a title. */
     int32_t *link = &d->cues.head[s];
-    while (*link >= 0 && d->phrases[*link].count >= n) link = &d->phrases[*link].next;
+    while (*link >= 0 && (d->phrases[*link].count > n ||
+                          (d->phrases[*link].count == n && cue_strength(d->phrases[*link].kind) >= cue_strength(kind))))
+        link = &d->phrases[*link].next;
     d->phrases[id].next = *link;
     *link = id;
     return id;
