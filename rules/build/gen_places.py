@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Generate rules/places.yaml, phiscrub's pack for street lines, PO boxes and the City, ST ZIP tail.
+
+The street-suffix table (USPS Publication 28, Appendix C1: primary names, common abbreviations and the standard
+abbreviation), the unit designators (Appendix C2) and the state names and codes come from the PyPI package
+`usaddress-scourgify` (MIT licence, (c) 2018 Green Building Registry; the tables are in
+`scourgify/address_constants.py`). Nothing else is downloaded; the territories and military "states" that the
+package leaves out (Pub. 28 Appendix B) are listed below by hand.
+
+Regenerate (from the repository root):
+
+    pip download --no-deps -d /tmp/scourgify usaddress-scourgify==0.7.1
+    python3 rules/build/gen_places.py --wheel /tmp/scourgify/usaddress_scourgify-0.7.1-py3-none-any.whl
+    phiscrub rules test
+
+(`--source PATH/address_constants.py` reads an unpacked copy instead; with neither, an installed `scourgify` is
+looked up without importing it.) The script only reads the package's data: the module is parsed with `ast`, never
+imported, so its dependencies need not be installed. Output is deterministic (sorted), so a regeneration with the
+same package version changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib.util
+import io
+import os
+import re
+import sys
+import zipfile
+
+PACKAGE = "usaddress-scourgify"
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(os.path.dirname(HERE), "places.yaml")
+
+# Pub. 28 Appendix B codes the package's state table leaves out: territories, freely associated states and the
+# armed-forces "states" of APO/FPO addresses.
+EXTRA_STATES = {
+    "AS": "American Samoa", "GU": "Guam", "MP": "Northern Mariana Islands", "PR": "Puerto Rico",
+    "VI": "Virgin Islands", "FM": "Federated States of Micronesia", "MH": "Marshall Islands", "PW": "Palau",
+    "AA": None, "AE": None, "AP": None,
+}
+
+# Suffixes that are also everyday or technical words ("Cloud Run", "API Gateway", "Key", "Port", "Trace", "Is"):
+# a street ending in one of them is reported only when the street line visibly ends there (punctuation, end of
+# line, a unit, a post-directional) or a city/state tail follows. All other suffixes are enough on their own.
+AMBIGUOUS = {
+    "IS", "ISS", "RUN", "RUNS", "KEY", "KEYS", "KY", "KYS", "PORT", "PORTS", "PRT", "PRTS", "PATH", "PATHS", "TRACE",
+    "TRCE", "GATEWAY", "GTWY", "GATEWY", "GATWAY", "GTWAY", "LOOP", "LOOPS", "UNION", "UNIONS", "UN", "UNS", "PASS",
+    "POINT", "POINTS", "PT", "PTS", "VIEW", "VIEWS", "VW", "VWS", "STATION", "STA", "STATN", "STN", "CENTER",
+    "CENTERS", "CTR", "CTRS", "CEN", "CENT", "CENTR", "CENTRE", "CNTER", "CNTR", "CLUB", "CLB", "COMMON", "COMMONS",
+    "CMN", "CMNS", "CMP", "CAMP", "CP", "TRACK", "TRACKS", "TRAK", "TRK", "TRKS", "ROUTE", "RTE", "LIGHT", "LIGHTS",
+    "LGT", "LGTS", "STREAM", "STRM", "STREME", "EXT", "EXTS", "EXTENSION", "EXTENSIONS", "EXTN", "EXTNSN", "LOCK",
+    "LOCKS", "LCK", "LCKS", "FORGE", "FORGES", "FRG", "FRGS", "FORG", "MISSION", "MSN", "MISSN", "MSSN", "BRANCH",
+    "BR", "BRNCH", "FORK", "FORKS", "FRK", "FRKS", "SPUR", "SPURS", "MALL", "BYPASS", "BYP", "BYPA", "BYPAS", "BYPS",
+    "OVAL", "ROW", "WALK", "WALKS", "RADIAL", "RAD", "RADL", "RADIEL", "ARCADE", "ARC", "DIVIDE", "DIV", "DV", "DVD",
+    "FALL", "REST", "RST", "VIA", "WELL", "WELLS", "WL", "WLS", "COURSE", "CRSE", "EST", "ESTS", "ML", "MLS", "DM",
+    "DL", "CV", "CVS", "BG", "BGS", "PR", "FT", "VIS", "MT", "HL", "HLS", "LAND", "FLAT", "FLATS", "CAPE",
+}
+# The clear-cut street types: with one of these a number and capitalised words are a street line wherever they stand.
+STRONG = {
+    "STREET", "ST", "STR", "STRT", "AVENUE", "AVE", "AV", "AVEN", "AVENU", "AVN", "AVNUE", "ROAD", "RD", "ROADS",
+    "RDS", "BOULEVARD", "BLVD", "BOUL", "BOULV", "LANE", "LN", "DRIVE", "DR", "DRIV", "DRV", "DRIVES", "DRS", "COURT",
+    "CT", "CRT", "COURTS", "CTS", "PLACE", "PL", "CIRCLE", "CIR", "CIRC", "CIRCL", "CRCL", "CRCLE", "PARKWAY", "PKWY",
+    "PARKWY", "PKY", "PKWAY", "ALLEY", "ALY", "ALLEE", "ALLY", "CRESCENT", "CRES", "CRSENT", "CRSNT", "TERRACE", "TER",
+    "HIGHWAY", "HWY", "HIWAY", "HIWY", "HWAY", "WAY", "WY", "TRAIL", "TRL", "SQUARE", "SQ", "PLAZA", "PLZ",
+    "TURNPIKE", "TPKE", "EXPRESSWAY", "EXPY", "FREEWAY", "FWY", "CAUSEWAY", "CSWY",
+}
+
+
+def load_constants(args) -> tuple[dict, str, str]:
+    """The package's tables, its version and where they were read from."""
+    if args.wheel:
+        with zipfile.ZipFile(args.wheel) as z:
+            src = z.read("scourgify/address_constants.py").decode("utf-8")
+            meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+            version = re.search(r"^Version: (.+)$", z.read(meta).decode("utf-8"), re.M).group(1).strip()
+        origin = os.path.basename(args.wheel)
+    else:
+        path = args.source
+        if not path:
+            spec = importlib.util.find_spec("scourgify")
+            if spec is None or not spec.submodule_search_locations:
+                sys.exit("usaddress-scourgify not found: pass --wheel or --source (see the docstring)")
+            path = os.path.join(list(spec.submodule_search_locations)[0], "address_constants.py")
+        src = open(path, encoding="utf-8").read()
+        version = args.version or "unknown"
+        origin = path
+    tables = {}
+    for node in ast.parse(src).body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and isinstance(node.targets[0], ast.Name):
+            tables[node.targets[0].id] = ast.literal_eval(node.value)
+    return tables, version, origin
+
+
+def trie_regex(words: list[str]) -> str:
+    """A compact alternation of `words` as a prefix tree (letters upper-case; used inside (?i:...))."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end:
+            return body + "?" if len(branches) == 1 and len(body) == 1 else "(?:" + body + ")?"
+        return body
+
+    return emit(trie)
+
+
+def title(word: str) -> str:
+    return " ".join(w if w in ("of",) else w.capitalize() for w in word.lower().split(" "))
+
+
+def q(s: str) -> str:
+    """A YAML single-quoted scalar."""
+    return "'" + s.replace("'", "''") + "'"
+
+
+def flow(items: list[str], indent: int = 6, width: int = 116) -> str:
+    """A YAML flow list wrapped to `width`."""
+    out, line = [], "["
+    for i, it in enumerate(items):
+        piece = q(it) if re.search(r"[^A-Za-z0-9 ._-]", it) or it.lower() in ("yes", "no", "on", "off", "true", "false", "null", "y", "n") else it
+        piece += "," if i < len(items) - 1 else "]"
+        if len(line) + len(piece) + 1 > width - indent and line != "[":
+            out.append(line)
+            line = " " * indent + piece
+        else:
+            line += ("" if line.endswith("[") or line.endswith(" ") else " ") + piece
+    out.append(line)
+    return "\n".join(out)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--wheel", help="the usaddress-scourgify wheel (pip download --no-deps)")
+    ap.add_argument("--source", help="an unpacked scourgify/address_constants.py")
+    ap.add_argument("--version", help="the package version, with --source")
+    ap.add_argument("--out", default=OUT)
+    args = ap.parse_args(argv)
+    tables, version, origin = load_constants(args)
+
+    st = tables["STREET_TYPE_ABBREVIATIONS"]
+    lh = tables["LONGHAND_STREET_TYPES"]
+    # Every spelling Appendix C1 lists, one word each (the multi-word "COUNTY ROAD" kinds precede the number and
+    # are a different shape).
+    suffixes = sorted({w for w in list(st) + list(st.values()) + list(lh) + list(lh.values()) if " " not in w})
+    ambiguous = sorted(s for s in suffixes if s in AMBIGUOUS and s not in STRONG)
+    plain = sorted(s for s in suffixes if s not in ambiguous)
+    units = tables["OCCUPANCY_TYPE_ABBREVIATIONS"]
+    unit_words = sorted({w for w in list(units) + list(units.values()) if w != "#"})
+    # Designators that USPS writes without a number (Pub. 28 C2): BSMT, FRNT, LBBY, LOWR, OFC, PH, REAR, SIDE, UPPR.
+    bare_units = sorted({"BASEMENT", "BSMT", "FRONT", "FRNT", "LOBBY", "LBBY", "LOWER", "LOWR", "OFFICE", "OFC",
+                         "PENTHOUSE", "PH", "REAR", "SIDE", "UPPER", "UPPR"} & set(unit_words) | {"UPPR"})
+    num_units = sorted(set(unit_words) - set(bare_units))
+
+    states = tables["STATE_ABBREVIATIONS"]
+    codes = sorted(set(states.values()) | set(EXTRA_STATES))
+    names_by_code: dict[str, str] = {}
+    for name, code in states.items():
+        if len(name) > len(names_by_code.get(code, "")) and len(name) > 4 or code not in names_by_code and name in ("OHIO", "IOWA", "UTAH"):
+            names_by_code[code] = name
+    state_names = sorted({title(n) for n in names_by_code.values()} | {v for v in EXTRA_STATES.values() if v})
+    state_names_upper = sorted({n.upper() for n in state_names})
+
+    # --- pattern pieces ------------------------------------------------------------------------------------------
+    SUF_PLAIN = "(?=[A-Z])(?i:" + trie_regex(plain) + ")"
+    SUF_AMB = "(?=[A-Z])(?i:" + trie_regex(ambiguous) + ")"
+    NUM = r"(?<![0-9A-Za-z.,/:#$%+-])[1-9][0-9]{0,5}(?:-?[A-Za-z](?![A-Za-z0-9'])|-[0-9]{1,5}(?![0-9]))?"
+    PREDIR = r"(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West|NORTH|SOUTH|EAST|WEST)\.?[ \t]{1,2})?"
+    WORD = r"(?:[A-Z][A-Za-z'-]{0,24}|[0-9]{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))"
+    NAMES = WORD + r"(?:\.?[ \t]{1,2}" + WORD + "){0,3}"
+    # The dot of an abbreviation ("Ave., Apt 4"), not a sentence's full stop.
+    END = r"(?![A-Za-z0-9'-])(?:\.(?=,|[ \t]{1,2}[A-Za-z0-9#]))?"
+    POSTDIR = r"(?:[ \t]{1,2}(?:[NSEW]|NE|NW|SE|SW)\.?(?![A-Za-z0-9]))?"
+    UNIT_ID = r"(?:[0-9][0-9A-Za-z-]{0,7}|[A-Za-z](?:-?[0-9]{1,6})?)(?![A-Za-z0-9])"
+    UNIT = (r"(?:,?[ \t]{1,2}(?:(?i:" + trie_regex(num_units) + r")\.?[ \t]{0,2}#?[ \t]?" + UNIT_ID
+            + r"|#[ \t]?" + UNIT_ID + r"|(?i:" + trie_regex(bare_units) + r")(?![A-Za-z0-9])\.?)){0,2}")
+    STREET_PLAIN = NUM + r"[ \t]{1,2}" + PREDIR + NAMES + r"[ \t]{1,2}" + SUF_PLAIN + END + POSTDIR + UNIT
+    # An ambiguous suffix counts when the street line visibly ends: punctuation, end of line, a unit.
+    STREET_AMB = (NUM + r"[ \t]{1,2}" + PREDIR + NAMES + r"[ \t]{1,2}" + SUF_AMB + END + POSTDIR + UNIT
+                  + r"""(?=[ \t]{0,2}(?:[,;:)\]"]|\.(?![A-Za-z0-9])|$))""")
+    STREET = "(?:" + STREET_PLAIN + "|" + STREET_AMB + ")"
+    CODE = "(?:" + "|".join(codes) + r")(?![A-Za-z0-9])"
+    SNAME = "(?:" + "|".join(re.escape(n).replace(r"\ ", r"[ \t]") for n in state_names + state_names_upper) + r")(?![A-Za-z0-9])"
+    STATE = "(?:" + CODE + "|" + SNAME + ")"
+    ZIP = r"[0-9]{5}(?:-[0-9]{4})?(?![0-9]|-[0-9])"
+    CWORD = r"(?:[A-Z][A-Za-z'-]{1,24})"
+    STRONG_RE = "(?i:" + trie_regex(sorted(STRONG)) + r")(?![A-Za-z])"
+    # Words that start a sentence or a clause and are not a city ("Thanks, Georgia", "Done, OK 10001").
+    NOTCITY = (r"(?!(?:Thanks|Thank|Hi|Hello|Dear|Yes|No|Ok|OK|Okay|Sure|The|In|At|On|To|From|And|Or|But|Status|Error|"
+               r"Done|Sent|Apt|Suite|Ste|Unit|Box|Zip|ZIP|Phone|Tel|Fax|Email|Mobile|Cell|Mr|Mrs|Ms|Dr|Ship|Mail|Send|"
+               r"Visit|Visiting|Near|Via|Lives|Moved|Born|Address)(?![A-Za-z]))(?!" + STRONG_RE + ")(?!" + CODE + ")")
+    # One to three capitalised words, none of them a sentence word above or a clear-cut street type.
+    CITY = (r"(?:(?:St|Ste|Mt|Ft|ST|MT|FT)\.?[ \t]{1,2})?" + NOTCITY + CWORD + r"(?:[ \t]" + NOTCITY + CWORD
+            + "){0,2}")
+
+    suffix_keywords = sorted({s.capitalize() for s in suffixes} | set(suffixes))
+    state_keywords = sorted(set(codes) | set(state_names) | set(state_names_upper))
+
+    header = f"""# GENERATED by rules/build/gen_places.py from the PyPI package {PACKAGE} {version} (MIT licence,
+# (c) 2018 Green Building Registry): its USPS Publication 28 tables (Appendix C1 street suffixes: {len(suffixes)}
+# spellings of primary names, common and standard abbreviations; C2 unit designators; state names and codes),
+# plus the territories and APO/FPO codes of Appendix B listed in the script. Do not edit by hand: change the script
+# and regenerate (see its docstring), then run `phiscrub rules test`.
+#
+# How an address becomes findings (states and countries are not PHI and stay):
+#   1200 Lockhart Gateway, Apt 4B, Springfield, IL 62704-1234
+#   [ADDRESS]                    , [CITY]     , IL [ZIP]
+# the street line with its unit is ADDRESS, the city CITY, the ZIP (or ZIP+4) ZIP, the state text is left as it is.
+# PO boxes are ADDRESS. Example values are invented.
+pack: places
+rules:
+"""
+    rules = []
+
+    def rule(id, entity, description, pattern, group, max_length, trigger, confidence, match, nomatch, extra=""):
+        t = "\n".join("    " + line for line in trigger.strip().split("\n"))
+        rules.append(f"""
+  - id: {id}
+    entity: {entity}
+    category: geographic
+    description: >-
+      {description}
+    pattern: {q(pattern)}
+    group: {group}
+    max_length: {max_length}
+{t}
+    confidence: {confidence}{extra}
+    examples:
+      match: {flow(match, 14)}
+      nomatch: {flow(nomatch, 16)}
+""")
+
+    kw_suffix = "trigger:\n  case_sensitive: true\n  keywords: " + flow(suffix_keywords, 6)
+    rule("street-address", "ADDRESS",
+         "House number, street words and a USPS street suffix (any Pub. 28 C1 spelling, Title or upper case), with "
+         "pre-/post-directionals and up to two unit designators (Apt 4B, Suite 200, Bldg 3, # 12, Rear). Suffixes "
+         "that are everyday words (Run, Key, Gateway, Port, ...) only where the street line visibly ends.",
+         STREET, 0, 260, kw_suffix, 0.85,
+         ["lives at ⟦1234 Elm Street⟧ in", "⟦77 N. Maple Ave., Apt 4B⟧", "⟦500 5th Ave⟧", "⟦1200 Lockhart Gateway⟧, Springfield",
+          "⟦88 Harbor Lock⟧, today", "⟦9 Quarry Keys⟧.", "⟦412 Old Mill Village⟧", "⟦31 Fenwick Crossing Suite 210⟧",
+          "⟦7 Tanager Loop⟧,", "⟦15 Cobble Row Bldg 2 Rm 14⟧", "⟦2020 Larkin Walk⟧", "⟦4417 W Brandt Blvd NW # 3⟧ x",
+          "⟦221B Baker ST⟧", "⟦1600 PENNSYLVANIA AVE NW⟧", "⟦45 Orchard Run⟧"],
+         ["12 ms elapsed", "room 12 on the way", "In 2020 Cloud Run launched", "deployed 3 API Gateway routes",
+          "rotated 2 Key Vault secrets today", "step 3 This Is fine", "v1.2 Main St"])
+
+    PO = r"(?<![0-9A-Za-z])(?:(?i:p\.?[ \t]?o\.?|post[ \t]office)[ \t]{0,2}(?i:box)|(?i:pob|drawer)|(?i:PSC|CMR|Unit)[ \t]{1,2}[0-9]{1,5},?[ \t]{1,2}(?i:box))[ \t]{0,2}#?[ \t]?[0-9]{1,6}[A-Za-z]?(?![0-9A-Za-z])"
+    rule("po-box", "ADDRESS",
+         "Post office boxes (P.O. Box 123, PO Box, Post Office Box, POB, Drawer) and military boxes (PSC 2581, Box 41).",
+         PO, 0, 40,
+         "trigger:\n  anchored: true\n  keywords: [p.o, po, p, post, pob, drawer, psc, cmr, unit]", 0.9,
+         ["⟦P.O. Box 1123⟧, Springfield", "⟦PO Box 77⟧", "send to ⟦post office box 12⟧", "⟦PSC 2581, Box 0041⟧", "⟦p o box 5⟧"],
+         ["PO 12345 approved", "po box", "unit 4 tests", "Box 12"])
+
+    ZIP_TAIL = r"(?<![A-Za-z0-9])" + STATE + r"[ \t]{0,2},?[ \t]{1,2}(" + ZIP + ")"
+    rule("zip-after-state", "ZIP",
+         "A ZIP or ZIP+4 right after a comma and a state code or name (..., IL 62704; ..., Ohio 43004-1234). "
+         "Without the comma, city-state-zip-zip needs a city in front. The state stays.",
+         r"(?<=[A-Za-z.],[ \t]|[A-Za-z.],)" + ZIP_TAIL, 1, 60,
+         "trigger:\n  case_sensitive: true\n  anchored: true\n  keywords: " + flow(state_keywords, 6), 0.9,
+         ["Springfield, IL ⟦62704⟧", "x, MA ⟦02115-1234⟧", "Columbus, Ohio ⟦43004⟧", "Denver, CO, ⟦80202⟧",
+          "Hagåtña, GU ⟦96910⟧", "New York, NY ⟦10001⟧"],
+         ["IL 62704", "status OK 20000 rows", "x, CA 9410", "x, IL 627041", "x, ZIP 10001-12"])
+
+    CITY_TAIL = (r"(?<![A-Za-z0-9'.-])(" + CITY + r"),?[ \t]{1,2}" + STATE
+                 + r"[ \t]{0,2},?[ \t]{1,2}(" + ZIP + ")")
+    kw_state = "trigger:\n  case_sensitive: true\n  keywords: " + flow(state_keywords, 6)
+    rule("city-state-zip", "CITY",
+         "A city before a state and a ZIP (Springfield, IL 62704; Grand Rapids MI 49503; Columbus, Ohio 43004). "
+         "Only the city is reported here (the ZIP is city-state-zip-zip's); the state stays.",
+         CITY_TAIL, 1, 160, kw_state, 0.85,
+         ["⟦Springfield⟧, IL 62704", "⟦Grand Rapids⟧ MI 49503-1234", "⟦Columbus⟧, Ohio 43004", "⟦St. Louis⟧, MO 63101",
+          "⟦Winston-Salem⟧, NC, 27101", "to ⟦SPRINGFIELD⟧ IL 62704", "742 Evergreen Terrace ⟦Springfield⟧ IL 62704"],
+         ["Thanks, IL 62704", "Springfield, IL", "status OK 20000", "Springfield, XX 62704"])
+    rule("city-state-zip-zip", "ZIP",
+         "The ZIP of a City, ST ZIP tail written without a comma before the state (Boston MA 02115).",
+         CITY_TAIL, 2, 160, kw_state, 0.9,
+         ["Boston MA ⟦02115⟧", "Grand Rapids, MI ⟦49503-1234⟧", "Columbus Ohio ⟦43004⟧"],
+         ["status OK 20000 rows", "Boston MA 021150"])
+
+    CITY_AFTER_STREET = (STREET + r",?[ \t]{1,2}" + "(" + CITY + r")(?=,?[ \t]{1,2}" + STATE
+                         + r"|,?[ \t]{0,2}(?:[.;)]|$))")
+    rule("city-after-street", "CITY",
+         "The city after a street line, before a state or at the end of the address (1200 Lockhart Gateway, "
+         "Springfield, IL). Only the city is reported here; the street is street-address's.",
+         CITY_AFTER_STREET, 1, 360, kw_suffix, 0.85,
+         ["1234 Elm Street, ⟦Springfield⟧, IL", "12 Oak Ave ⟦Dover⟧ DE", "9 Quarry Keys, ⟦Dover⟧, Delaware",
+          "lives at 4 Elm St, ⟦Springfield⟧."],
+         ["1234 Elm Street, Apt 4", "1234 Elm Street, Thanks, IL", "1234 Elm Street in Springfield"])
+
+    CUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|resident|moved|relocated|relocating|born|raised|"
+           r"grew[ \t]up|based|located|hometown|home[ \t]town|native|from|visiting|staying)(?:[ \t](?:in|to|at|of|near))?"
+           r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
+    CITY_CUE = CUE + "(" + CITY + r"),?[ \t]{1,2}" + STATE
+    rule("city-after-cue", "CITY",
+         "A city after a residence cue (lives in, living in, from, moved to, resides in, born in, grew up in) when a "
+         "state code or name follows (lives in Tulsa, OK). Only the city is reported.",
+         CITY_CUE, 1, 150,
+         "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, resident, moved, relocated,\n"
+         "    relocating, born, raised, grew up, based, located, hometown, home town, native, from, visiting, staying]", 0.85,
+         ["she lives in ⟦Tulsa⟧, OK with", "moved to ⟦Grand Rapids⟧, Michigan", "I'm from ⟦Boise⟧, ID.", "born in ⟦St. Paul⟧, MN",
+          "grew up in ⟦El Paso⟧, Texas"],
+         ["from Monday", "moved to production", "lives in Texas", "from Google, Inc", "from the ER, OK"])
+
+    body = header + "".join(rules)
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write(body)
+    print(f"wrote {args.out}: {len(rules)} rules, {len(suffixes)} suffix spellings ({len(ambiguous)} ambiguous), "
+          f"{len(unit_words)} unit designators, {len(codes)} state codes from {PACKAGE} {version} ({origin})",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
