@@ -173,23 +173,42 @@ def main(argv=None) -> int:
     state_names_upper = sorted({n.upper() for n in state_names})
 
     # --- pattern pieces ------------------------------------------------------------------------------------------
-    SUF_PLAIN = "(?=[A-Z])(?i:" + trie_regex(plain) + ")"
+    strong = sorted(x for x in plain if x in STRONG)
+    other = sorted(x for x in plain if x not in STRONG)
+    SUF_STRONG = "(?=[A-Z])(?i:" + trie_regex(strong) + ")"
+    SUF_OTHER = "(?=[A-Z])(?i:" + trie_regex(other) + ")"
     SUF_AMB = "(?=[A-Z])(?i:" + trie_regex(ambiguous) + ")"
+    SUF_ANY = "(?=[A-Z])(?i:" + trie_regex(suffixes) + ")"
     NUM = r"(?<![0-9A-Za-z.,/:#$%+-])[1-9][0-9]{0,5}(?:-?[A-Za-z](?![A-Za-z0-9'])|-[0-9]{1,5}(?![0-9]))?"
-    PREDIR = r"(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West|NORTH|SOUTH|EAST|WEST)\.?[ \t]{1,2})?"
+    DIRS = r"(?:[NSEW]|NE|NW|SE|SW|North|South|East|West|NORTH|SOUTH|EAST|WEST)\.?[ \t]{1,2}"
+    PREDIR = "(?:" + DIRS + ")?"
     WORD = r"(?:[A-Z][A-Za-z'-]{0,24}|[0-9]{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))"
-    NAMES = WORD + r"(?:\.?[ \t]{1,2}" + WORD + "){0,3}"
+    # Lazy: the street ends at the first suffix ("Larkmoor Orchard | SE Mount Varrel"), unless that suffix is not a
+    # clear-cut street type and another suffix follows ("Old Mill Pt", "Oak Park Ave").
+    NAMES = WORD + r"(?:\.?[ \t]{1,2}" + WORD + "){0,3}?"
     # The dot of an abbreviation ("Ave., Apt 4"), not a sentence's full stop.
     END = r"(?![A-Za-z0-9'-])(?:\.(?=,|[ \t]{1,2}[A-Za-z0-9#]))?"
-    POSTDIR = r"(?:[ \t]{1,2}(?:[NSEW]|NE|NW|SE|SW)\.?(?![A-Za-z0-9]))?"
+    # A city that starts with one of these words may follow a street without a comma ("83C Fernvale Point Port
+    # Ellery UT"): they do not carry the street on.
+    CITY_LEAD = {"PORT", "MOUNT", "MT", "FORT", "FT", "LAKE"}
+    SUF_NEXT = "(?=[A-Z])(?i:" + trie_regex([x for x in suffixes if x not in CITY_LEAD]) + ")"
+    NOTNEXT = r"(?![ \t]{1,2}" + SUF_NEXT + r"(?![A-Za-z0-9'-]))"
+    POSTDIR1 = r"[ \t]{1,2}(?:[NSEW]|NE|NW|SE|SW)\.?(?![A-Za-z0-9])"
+    POSTDIR = "(?:" + POSTDIR1 + ")?"
     UNIT_ID = r"(?:[0-9][0-9A-Za-z-]{0,7}|[A-Za-z](?:-?[0-9]{1,6})?)(?![A-Za-z0-9])"
-    UNIT = (r"(?:,?[ \t]{1,2}(?:(?i:" + trie_regex(num_units) + r")\.?[ \t]{0,2}#?[ \t]?" + UNIT_ID
-            + r"|#[ \t]?" + UNIT_ID + r"|(?i:" + trie_regex(bare_units) + r")(?![A-Za-z0-9])\.?)){0,2}")
-    STREET_PLAIN = NUM + r"[ \t]{1,2}" + PREDIR + NAMES + r"[ \t]{1,2}" + SUF_PLAIN + END + POSTDIR + UNIT
-    # An ambiguous suffix counts when the street line visibly ends: punctuation, end of line, a unit.
-    STREET_AMB = (NUM + r"[ \t]{1,2}" + PREDIR + NAMES + r"[ \t]{1,2}" + SUF_AMB + END + POSTDIR + UNIT
-                  + r"""(?=[ \t]{0,2}(?:[,;:)\]"]|\.(?![A-Za-z0-9])|$))""")
-    STREET = "(?:" + STREET_PLAIN + "|" + STREET_AMB + ")"
+    UNIT1 = (r"(?:,?[ \t]{1,2}(?:(?i:" + trie_regex(num_units) + r")\.?[ \t]{0,2}#?[ \t]?" + UNIT_ID
+             + r"|#[ \t]?" + UNIT_ID + r"|(?i:" + trie_regex(bare_units) + r")(?![A-Za-z0-9])\.?))")
+    UNIT = UNIT1 + "{0,2}"
+    VISIBLE = r"""[ \t]{0,2}(?:[,;:)\]"]|\.(?![A-Za-z0-9])|$)"""
+    SP = r"[ \t]{1,2}"
+    # A suffix that is also an everyday word (Run, Key, Gateway, Port) needs more than a number and capitalised
+    # words: a directional before or after the name, a unit, the street line visibly ending (punctuation, end of
+    # line), or (in the City, ST ZIP rules) the tail itself.
+    SUF_LOOSE = "(?:" + SUF_STRONG + END + "|(?:" + SUF_OTHER + "|" + SUF_AMB + ")" + END + NOTNEXT + ")"
+    SUF_STRICT = ("(?:" + SUF_STRONG + END + "|" + SUF_OTHER + END + NOTNEXT + "|" + SUF_AMB + END + NOTNEXT
+                  + "(?=" + POSTDIR1 + "|" + UNIT1 + "|" + VISIBLE + "))")
+    STREET = NUM + SP + "(?:" + DIRS + NAMES + SP + SUF_LOOSE + "|" + NAMES + SP + SUF_STRICT + ")" + POSTDIR + UNIT
+    STREET_LOOSE = NUM + SP + PREDIR + NAMES + SP + SUF_LOOSE + POSTDIR + UNIT
     CODE = "(?:" + "|".join(codes) + r")(?![A-Za-z0-9])"
     SNAME = "(?:" + "|".join(re.escape(n).replace(r"\ ", r"[ \t]") for n in state_names + state_names_upper) + r")(?![A-Za-z0-9])"
     STATE = "(?:" + CODE + "|" + SNAME + ")"
@@ -272,23 +291,36 @@ rules:
           "Hagåtña, GU ⟦96910⟧", "New York, NY ⟦10001⟧"],
          ["IL 62704", "status OK 20000 rows", "x, CA 9410", "x, IL 627041", "x, ZIP 10001-12"])
 
-    CITY_TAIL = (r"(?<![A-Za-z0-9'.-])(" + CITY + r"),?[ \t]{1,2}" + STATE
+    # With the street line in front when there is one, so the match starts at the house number and the city
+    # cannot swallow the end of a street written without commas ("13673 E Thistledown Jct Springfield VA 86535").
+    LINE = "(?:" + STREET + "|" + PO + ")"
+    LINE_LOOSE = "(?:" + STREET_LOOSE + "|" + PO + ")"
+    CITY_TAIL = ("(?:(" + LINE_LOOSE + r"),?[ \t]{1,2}|(?<![A-Za-z0-9'.-]))(" + CITY + r"),?[ \t]{1,2}" + STATE
                  + r"[ \t]{0,2},?[ \t]{1,2}(" + ZIP + ")")
     kw_state = "trigger:\n  case_sensitive: true\n  keywords: " + flow(state_keywords, 6)
     rule("city-state-zip", "CITY",
          "A city before a state and a ZIP (Springfield, IL 62704; Grand Rapids MI 49503; Columbus, Ohio 43004). "
          "Only the city is reported here (the ZIP is city-state-zip-zip's); the state stays.",
-         CITY_TAIL, 1, 160, kw_state, 0.85,
+         CITY_TAIL, 2, 450, kw_state, 0.85,
          ["⟦Springfield⟧, IL 62704", "⟦Grand Rapids⟧ MI 49503-1234", "⟦Columbus⟧, Ohio 43004", "⟦St. Louis⟧, MO 63101",
-          "⟦Winston-Salem⟧, NC, 27101", "to ⟦SPRINGFIELD⟧ IL 62704", "742 Evergreen Terrace ⟦Springfield⟧ IL 62704"],
+          "⟦Winston-Salem⟧, NC, 27101", "to ⟦SPRINGFIELD⟧ IL 62704", "742 Evergreen Terrace ⟦Springfield⟧ IL 62704",
+          "13673 E Thistledown Jct ⟦Springfield⟧ VA 86535", "2565 Larkmoor Orchard SE ⟦Mount Varrel⟧ NY 27580",
+          "PO Box 12 ⟦Tulsa⟧ OK 74101"],
          ["Thanks, IL 62704", "Springfield, IL", "status OK 20000", "Springfield, XX 62704"])
     rule("city-state-zip-zip", "ZIP",
          "The ZIP of a City, ST ZIP tail written without a comma before the state (Boston MA 02115).",
-         CITY_TAIL, 2, 160, kw_state, 0.9,
+         CITY_TAIL, 3, 450, kw_state, 0.9,
          ["Boston MA ⟦02115⟧", "Grand Rapids, MI ⟦49503-1234⟧", "Columbus Ohio ⟦43004⟧"],
          ["status OK 20000 rows", "Boston MA 021150"])
 
-    CITY_AFTER_STREET = (STREET + r",?[ \t]{1,2}" + "(" + CITY + r")(?=,?[ \t]{1,2}" + STATE
+    rule("street-before-city-state-zip", "ADDRESS",
+         "The street line in front of a City, ST ZIP tail, where the tail itself is the evidence that a suffix which "
+         "is also an everyday word ends a street (83C Fernvale Point Port Ellery UT 25969).",
+         CITY_TAIL, 1, 450, kw_state, 0.85,
+         ["⟦83C Fernvale Point⟧ Port Ellery UT 25969", "⟦12 Orchard Run⟧ Dover DE 19901", "⟦PO Box 12⟧, Tulsa, OK 74101"],
+         ["Cloud Run Dover DE 19901", "3 Cloud Run Dover DE"])
+
+    CITY_AFTER_STREET = (LINE + r",?[ \t]{1,2}" + "(" + CITY + r")(?=,?[ \t]{1,2}" + STATE
                          + r"|,?[ \t]{0,2}(?:[.;)]|$))")
     rule("city-after-street", "CITY",
          "The city after a street line, before a state or at the end of the address (1200 Lockhart Gateway, "
@@ -311,6 +343,16 @@ rules:
          ["she lives in ⟦Tulsa⟧, OK with", "moved to ⟦Grand Rapids⟧, Michigan", "I'm from ⟦Boise⟧, ID.", "born in ⟦St. Paul⟧, MN",
           "grew up in ⟦El Paso⟧, Texas"],
          ["from Monday", "moved to production", "lives in Texas", "from Google, Inc", "from the ER, OK"])
+
+    CITY_LABEL = (r"(?i:(?<![A-Za-z0-9])(?:city|town|hometown|home[ \t_-]town|city[ \t_-]?name|birth[ \t_-]?place|"
+                  r"place[ \t_-]of[ \t_-]birth)(?![A-Za-z0-9]))" + r"""\\?["']?[ \t]{0,3}[:=][ \t]{0,3}\\?["']?("""
+                  + CITY + r")(?![A-Za-z0-9'-])")
+    rule("city-label", "CITY",
+         "A city under a city label or key (City: Dover, \"city\":\"Port Ellery\", hometown=Eastbrook, birthplace).",
+         CITY_LABEL, 1, 140,
+         "trigger:\n  anchored: true\n  keywords: [city, town, hometown, home, cityname, birth, birthplace, place]", 0.85,
+         ['"city":"⟦Port Ellery⟧"', "City: ⟦St. Aubin⟧", "hometown=⟦Eastbrook⟧", "place of birth: ⟦Grand Tallis⟧", '{\\"city\\":\\"⟦Dover⟧\\"}'],
+         ["city: unknown", "city count: 4", '"city":"NY"', "town hall"])
 
     body = header + "".join(rules)
     with open(args.out, "w", encoding="utf-8") as f:
