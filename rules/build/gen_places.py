@@ -239,17 +239,7 @@ def main(argv=None) -> int:
     SP = r"[ \t]{1,2}"
     # A suffix that is also an everyday word (Run, Key, Gateway, Port) needs more than a number and capitalised
     # words: a directional before or after the name, a unit, the street line visibly ending (punctuation, end of
-    # line), or (in the City, ST ZIP rules) the tail itself.
-    SUF_LOOSE = "(?:" + SUF_STRONG + END + "|(?:" + SUF_OTHER + "|" + SUF_AMB + ")" + END + NOTNEXT + ")"
-    # The street-address rule's street. An everyday-word suffix needs a directional before the name (first
-    # branch, tried first so "386 E Whitlow Pt NW St. Aubin" ends at Pt), a post-directional, a unit or a visible
-    # end; the full alternation appears once (PCRE2 conditionals, which would save the second branch, are not
-    # accepted by the loader).
-    SUF_STRICT = ("(?:" + SUF_STRONG + END + "|(?:" + SUF_OTHER + END + "|" + SUF_AMB + END
-                  + "(?=" + POSTDIR1 + "|" + UNIT1 + "|" + VISIBLE + "))" + NOTNEXT + ")")
-    STREET = (NUM + SP + "(?:" + DIRS + NAMES + SP + SUF_AMB + END + "|" + PREDIR + NAMES + SP + SUF_STRICT
-              + ")" + POSTDIR + UNIT)
-    STREET_LOOSE = NUM + SP + PREDIR + NAMES + SP + SUF_LOOSE + POSTDIR + UNIT
+    # line), or a City, ST tail after it (see street-address below).
     CODE = "(?:" + "|".join(codes) + r")(?![A-Za-z0-9])"
     # Title or upper case ("Ohio", "OHIO"): one case-insensitive alternation behind an upper-case first letter.
     SNAME = ("(?=[A-Z])(?i:" + "|".join(re.escape(n.upper()).replace(r"\ ", r"[ \t]") for n in state_names)
@@ -264,7 +254,9 @@ def main(argv=None) -> int:
                r"Visit|Visiting|Near|Via|Lives|Moved|Born|Address)(?![A-Za-z]))(?!" + STRONG_RE + ")(?!" + CODE + ")")
     # One to three capitalised words: the first not a sentence word above (a match starting earlier moves on to
     # the next word), none a clear-cut street type ("742 Evergreen Terrace Springfield IL").
-    CITY = (r"(?:(?:St|Ste|Mt|Ft|ST|MT|FT)\.?[ \t]{1,2})?" + NOTCITY + CWORD + r"(?:[ \t](?!" + STRONG_RE + ")" + CWORD
+    NOTDIR = r"(?!(?:NE|NW|SE|SW)(?![A-Za-z]))"
+    CITY = (r"(?:(?:St|Ste|Mt|Ft|ST|MT|FT)\.?[ \t]{1,2})?" + NOTCITY + NOTDIR + CWORD + r"(?:[ \t](?!" + STRONG_RE + ")"
+            + NOTDIR + CWORD
             + "){0,2}")
 
     # CMP (Camp) is also the comprehensive metabolic panel, on thousands of lab lines of an agent log: as a keyword it
@@ -309,6 +301,13 @@ rules:
 """)
 
     kw_suffix = "trigger:\n  case_sensitive: true\n  keywords: " + flow(suffix_keywords, 6)
+    # street-address: an everyday-word suffix also counts right before a City, ST tail ("83C Fernvale Point Port
+    # Ellery UT 25969"), the tail being the evidence.
+    TAIL_AHEAD = r",?[ \t]{1,2}" + CITY + r",?[ \t]{1,2}" + STATE
+    SUF_STRICT = ("(?:" + SUF_STRONG + END + "|(?:" + SUF_OTHER + END + "|" + SUF_AMB + END
+                  + "(?=" + POSTDIR1 + "|" + UNIT1 + "|" + VISIBLE + "|" + TAIL_AHEAD + "))" + NOTNEXT + ")")
+    STREET = (NUM + SP + "(?:" + DIRS + NAMES + SP + SUF_AMB + END + "|" + PREDIR + NAMES + SP + SUF_STRICT
+              + ")" + POSTDIR + UNIT)
     rule("street-address", "ADDRESS",
          "House number, street words and a USPS street suffix (any Pub. 28 C1 spelling, Title or upper case), with "
          "pre-/post-directionals and up to two unit designators (Apt 4B, Suite 200, Bldg 3, # 12, Rear). Suffixes "
@@ -317,7 +316,8 @@ rules:
          ["lives at ⟦1234 Elm Street⟧ in", "⟦77 N. Maple Ave., Apt 4B⟧", "⟦500 5th Ave⟧", "⟦1200 Lockhart Gateway⟧, Springfield",
           "⟦88 Harbor Lock⟧, today", "⟦9 Quarry Keys⟧.", "⟦412 Old Mill Village⟧", "⟦31 Fenwick Crossing Suite 210⟧",
           "⟦7 Tanager Loop⟧,", "⟦15 Cobble Row Bldg 2 Rm 14⟧", "⟦2020 Larkin Walk⟧", "⟦4417 W Brandt Blvd NW # 3⟧ x",
-          "⟦221B Baker ST⟧", "⟦1600 PENNSYLVANIA AVE NW⟧", "⟦45 Orchard Run⟧"],
+          "⟦221B Baker ST⟧", "⟦1600 PENNSYLVANIA AVE NW⟧", "⟦45 Orchard Run⟧", "⟦83C Fernvale Point⟧ Port Ellery UT 25969",
+          "⟦12 Orchard Run⟧ Dover DE 19901"],
          ["12 ms elapsed", "room 12 on the way", "In 2020 Cloud Run launched", "deployed 3 API Gateway routes",
           "rotated 2 Key Vault secrets today", "step 3 This Is fine", "v1.2 Main St"])
 
@@ -351,18 +351,20 @@ rules:
     # With the street line in front when there is one, so the match starts at the house number and the city
     # cannot swallow the end of a street written without commas ("13673 E Thistledown Jct Springfield VA 86535").
     LINE = "(?:" + STREET + "|" + PO + ")"
-    LINE_LOOSE = "(?:" + STREET_LOOSE + "|" + PO + ")"
+    # In the tail rule the street needs no run-on check: the city and state after it fix where it ends.
+    STREET_TAIL = NUM + SP + PREDIR + NAMES + SP + SUF_ANY + END + POSTDIR + UNIT
+    LINE_LOOSE = "(?:" + STREET_TAIL + "|" + PO + ")"
     ZIPPART = r"[ \t]{0,2},?[ \t]{1,2}" + ZIP
-    # Group 1 the street line or PO box, group 2 the city. After a street line the state alone is enough
+    # Group 1 the city; the street line or PO box in front (street-address's and po-box's) only anchors the match. After a street line the state alone is enough
     # (1234 Elm Street, Springfield, IL); a city with no street before it needs the ZIP too (Springfield, IL 62704).
-    CITY_TAIL = ("(?:(" + LINE_LOOSE + r"),?[ \t]{1,2}|(?<![A-Za-z0-9'.-])(?=" + CITY + r",?[ \t]{1,2}" + STATE
+    CITY_TAIL = ("(?:" + LINE_LOOSE + r",?[ \t]{1,2}|(?<![A-Za-z0-9'.-])(?=" + CITY + r",?[ \t]{1,2}" + STATE
                  + ZIPPART + "))(" + CITY + r"),?[ \t]{1,2}" + STATE)
     kw_state = "trigger:\n  case_sensitive: true\n  keywords: " + flow(state_keywords, 6)
     rule("city-before-state", "CITY",
          "A city before a state: after a street line or PO box (1234 Elm Street, Springfield, IL), or alone when a "
          "ZIP follows (Springfield, IL 62704; Grand Rapids MI 49503; Columbus, Ohio 43004). Only the city is reported "
-         "here (the street is street-before-city-state's, the ZIP zip-after-state's); the state stays.",
-         CITY_TAIL, 2, 600, kw_state, 0.85,
+         "here (the street is street-address's, the PO box po-box's, the ZIP zip-after-state's); the state stays.",
+         CITY_TAIL, 1, 600, kw_state, 0.85,
          ["⟦Springfield⟧, IL 62704", "⟦Grand Rapids⟧ MI 49503-1234", "⟦Columbus⟧, Ohio 43004", "⟦St. Louis⟧, MO 63101",
           "⟦Winston-Salem⟧, NC, 27101", "to ⟦SPRINGFIELD⟧ IL 62704", "742 Evergreen Terrace ⟦Springfield⟧ IL 62704",
           "13673 E Thistledown Jct ⟦Springfield⟧ VA 86535", "2565 Larkmoor Orchard SE ⟦Mount Varrel⟧ NY 27580",
@@ -370,14 +372,6 @@ rules:
           "9 Quarry Keys, ⟦Dover⟧, Delaware", "Ship To ⟦Dover⟧ DE 19901"],
          ["Thanks, IL 62704", "Springfield, IL", "status OK 20000", "Springfield, XX 62704", "1234 Elm Street, Apt 4",
           "1234 Elm Street, Thanks, IL", "1234 Elm Street in Springfield"])
-    rule("street-before-city-state", "ADDRESS",
-         "The street line in front of a City, ST tail, where the tail itself is the evidence that a suffix which "
-         "is also an everyday word ends a street (83C Fernvale Point Port Ellery UT 25969).",
-         CITY_TAIL, 1, 600, kw_state, 0.85,
-         ["⟦83C Fernvale Point⟧ Port Ellery UT 25969", "⟦12 Orchard Run⟧ Dover DE 19901", "⟦PO Box 12⟧, Tulsa, OK 74101",
-          "⟦9 Quarry Keys⟧, Dover, Delaware"],
-         ["Cloud Run Dover DE 19901", "3 Cloud Run services in Dover"])
-
     CUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|resident|moved|relocated|relocating|born|raised|"
            r"grew[ \t]up|based|located|hometown|home[ \t]town|native|visiting|staying|(?:i''?m|i[ \t]am|am|is|are|was|were|"
            r"originally|come|comes|came|moved|hails?|family|parents|patient|pt)[ \t]from|from)(?:[ \t](?:in|to|at|of|near))?"
