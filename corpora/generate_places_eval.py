@@ -90,6 +90,9 @@ class PlaceValues(ge.Values):
         s = f"{self._num()} {pre}{name} {self.pick(SUFFIXES)}{post}"
         return s.upper() if self.ri(0, 19) == 0 else s
 
+    def street_lower(self) -> str:
+        return f"{self.ri(1, 9999)} {self.pick(STREET_WORDS).lower()} {self.pick(SUFFIXES).lower()}"
+
     def unit(self) -> str:
         return self.pick(UNITS).format(n=self.ri(1, 999), l=self.pick("ABCDEFGH"))
 
@@ -158,6 +161,8 @@ PLACES_TEMPLATES = [
     "user: please send the forms to {ADDRESS:street}, {CITY:city}, {st} {ZIP:zip}. Thanks!\n",
     "user: my new address is {ADDRESS:street_unit}, {CITY:city}, {state} {ZIP:zip}\n",
     "Patient lives at {ADDRESS:street} with her husband; no stairs at home.\n",
+    "user: i live at {ADDRESS:street_lower} if the pharmacy can deliver\n",
+    "user: can you ship it to {ADDRESS:street_lower} instead\n",
     "SOCIAL HISTORY: Resides at {ADDRESS:street_unit}, {CITY:city}, {st}. Retired teacher.\n\n",
     "assistant: I've updated the mailing address to {ADDRESS:po_box}, {CITY:city}, {st} {ZIP:zip}.\n",
     'tool[ehr_lookup]: {{"address":"{ADDRESS:street}","city":"{CITY:city}","state":"{st}","zip_code":"{ZIP:zip}"}}\n',
@@ -198,6 +203,7 @@ PLACES_TEMPLATES = [
     "assistant: Coverage differs between {state} and {state}; {st} requires a referral.\n",
     "user: from {weekday} on I can come in the mornings\n",
     "user: the {tech} team moved to {country} last year\n",
+    "user: i live at {n} minutes from the road, not far\n",
     "{ts} INFO [{svc}] processed {count} rows in {duration}, retry {n}, port {port}\n",
     "{ts_py} INFO app.jobs - batch {n} of {n} took {duration} (build {build}, version {version})\n",
     "{ts} INFO [deploy] rolled out {n} {tech} services in {duration}\n",

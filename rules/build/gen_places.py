@@ -204,12 +204,14 @@ def main(argv=None) -> int:
     state_names = sorted({title(n) for n in names_by_code.values()} | {v for v in EXTRA_STATES.values() if v})
     state_names_upper = sorted({n.upper() for n in state_names})
 
+    # A two-letter state code with a ZIP after it is the state, never a suffix (KY = Key, PR = Prairie, CT = Court).
+    STATE_ZIP_NOT = ("(?!(?:" + "|".join(codes) + r")[ \t]{0,2},?[ \t]{1,2}[0-9]{5}(?![0-9]))")
     # --- pattern pieces ------------------------------------------------------------------------------------------
     strong = sorted(x for x in plain if x in STRONG)
     other = sorted(x for x in plain if x not in STRONG)
     # A suffix word in Title or upper case only, the forms the trigger lists as keywords (a match needs one on its
     # line), and not upper-case CMP (see NOT_KEYWORDS).
-    CASED = r"(?=[A-Z](?:[a-z]{0,24}|[A-Z]{0,24})(?![A-Za-z]))(?!CMP(?![A-Za-z]))"
+    CASED = r"(?=[A-Z](?:[a-z]{0,24}|[A-Z]{0,24})(?![A-Za-z]))(?!CMP(?![A-Za-z]))" + STATE_ZIP_NOT
     SUF_STRONG = CASED + "(?i:" + trie_regex(strong) + ")"
     SUF_OTHER = CASED + "(?i:" + trie_regex(other) + ")"
     SUF_AMB = CASED + "(?i:" + trie_regex(ambiguous) + ")"
@@ -318,7 +320,7 @@ rules:
           "⟦88 Harbor Lock⟧, today", "⟦9 Quarry Keys⟧.", "⟦412 Old Mill Village⟧", "⟦31 Fenwick Crossing Suite 210⟧",
           "⟦7 Tanager Loop⟧,", "⟦15 Cobble Row Bldg 2 Rm 14⟧", "⟦2020 Larkin Walk⟧", "⟦4417 W Brandt Blvd NW # 3⟧ x",
           "⟦221B Baker ST⟧", "⟦1600 PENNSYLVANIA AVE NW⟧", "⟦45 Orchard Run⟧", "⟦83C Fernvale Point⟧ Port Ellery UT 25969",
-          "⟦12 Orchard Run⟧ Dover DE 19901"],
+          "⟦12 Orchard Run⟧ Dover DE 19901", "⟦65 NW Amberwick Pike⟧ Dellwood KY 47271"],
          ["12 ms elapsed", "room 12 on the way", "In 2020 Cloud Run launched", "deployed 3 API Gateway routes",
           "rotated 2 Key Vault secrets today", "step 3 This Is fine", "v1.2 Main St"])
 
@@ -390,6 +392,40 @@ rules:
           "grew up in ⟦El Paso⟧, Texas"],
          ["from Monday", "moved to production", "lives in Texas", "from Google, Inc", "from the ER, OK",
           "request from Boise, ID"])
+
+    # Lower-case chat ("i live at 42 elm street apt 3"): any case, but only right after an address cue, where the
+    # rule runs anchored; the suffix is any C1 spelling and the street words may be lower case.
+    # Street words, none a function word or a unit of time ("live at 5 pm on the road" is not a street).
+    LSTOP = (r"(?!(?i:on|the|in|at|of|to|for|and|or|a|an|with|by|from|into|onto|pm|am|is|are|was|my|your|our|their|"
+             r"this|that|it|ms|sec|secs|min|mins|hours?|days?|times?|retries|tries|minutes?|seconds?|weeks?|years?)"
+             r"(?![A-Za-z]))")
+    LWORD = LSTOP + r"(?:[A-Za-z][A-Za-z'-]{0,24}|[0-9]{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))"
+    LNAMES = LWORD + r"(?:\.?[ \t]{1,2}" + LWORD + "){0,2}?"
+    LUNIT = (r"(?:,?[ \t]{1,2}(?:(?i:" + trie_regex(num_units) + r")\.?[ \t]{0,2}#?[ \t]?" + UNIT_ID
+             + r"|#[ \t]?" + UNIT_ID + r")){0,2}")
+    ADDR_CUE = (r"(?i:(?<![A-Za-z0-9])(?:(?:live|lives|living|lived|stay|stays|staying|located|reside|resides|residing)"
+                r" at|(?:send|ship|mail|deliver|move|moved|moving|bring|drive) (?:it |them |this |everything )?to|address"
+                r"(?: is)?|my place is|home is))(?:[ \t]{0,2}[:=-])?[ \t]{1,2}")
+    STREET_CUE = (ADDR_CUE + "(" + NUM + r"[ \t]{1,2}(?:(?i:[nsew]|ne|nw|se|sw|north|south|east|west)\.?[ \t]{1,2})?"
+                  + LNAMES + r"[ \t]{1,2}(?i:" + trie_regex(suffixes) + r")(?![A-Za-z0-9'-])"
+                  + r"(?![ \t]{1,2}(?i:" + trie_regex(sorted(NEXT_TYPES - CITY_LEAD)) + r")(?![A-Za-z0-9'-]))\.?" + LUNIT + ")")
+    rule("street-after-cue", "ADDRESS",
+         "A street line in any case right after an address cue (i live at 42 elm street apt 3; ship it to 9 harbor "
+         "lock; address: 12 quarry keys). Capitalised street lines anywhere are street-address's.",
+         STREET_CUE, 1, 400,
+         "trigger:\n  anchored: true\n  keywords: [live at, lives at, living at, lived at, stay at, stays at, staying at, located at,\n"
+         "    reside at, resides at, residing at, send to, send it to, send them to, send this to, send everything to,\n"
+         "    ship to, ship it to, ship them to, ship this to, ship everything to, mail to, mail it to, mail them to,\n"
+         "    mail this to, mail everything to, deliver to, deliver it to, deliver them to, deliver this to,\n"
+         "    deliver everything to, move to, move it to, move them to, move this to, move everything to, moved to,\n"
+         "    moved it to, moved them to, moved this to, moved everything to, moving to, moving it to, moving them to,\n"
+         "    moving this to, moving everything to, bring to, bring it to, bring them to, bring this to,\n"
+         "    bring everything to, drive to, drive it to, drive them to, drive this to, drive everything to, address,\n"
+         "    my place is, home is]", 0.85,
+         ["i live at ⟦42 elm street apt 3⟧ now", "ship it to ⟦9 harbor lock⟧ pls", "address: ⟦12 quarry keys⟧",
+          "lives at ⟦1200 n lockhart gateway, unit b⟧.", "my address is ⟦77 old mill rd⟧"],
+         ["i live at home", "moved to 3 new servers on the way", "ip address 192.0.2.4", "live at 5 pm on the road",
+          "address 12 retries on the drive"])
 
     CITY_LABEL = (r"(?i:(?<![A-Za-z0-9])(?:city|town|hometown|home[ \t_-]town|city[ \t_-]?name|birth[ \t_-]?place|"
                   r"place[ \t_-]of[ \t_-]birth)(?![A-Za-z0-9]))" + r"""\\?["']?[ \t]{0,3}[:=][ \t]{0,3}\\?["']?("""
