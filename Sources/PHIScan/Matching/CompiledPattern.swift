@@ -1,4 +1,5 @@
 import CPCRE2
+import Synchronization
 
 /// A PCRE2 pattern compiled once and JIT-compiled, shared read-only across threads.
 ///
@@ -106,5 +107,37 @@ public final class MatchScratch {
         }
         if rc == PCRE2_ERROR_NOMATCH { return .noMatch }
         return .limitExceeded
+    }
+}
+
+/// Compiled patterns shared while rule packs load: `RuleSet.load` checks each rule against its examples in a rule
+/// set of its own and then compiles the whole set, so without sharing every pattern was compiled and JIT-compiled
+/// twice (three times with its anchored twin), which made start-up grow with the size of the packs' patterns.
+/// Only inside `scope` are patterns remembered; the cache is emptied when the outermost scope ends.
+enum PatternCache {
+    private struct State {
+        var depth = 0
+        var entries: [String: CompiledPattern] = [:]
+    }
+    private static let state = Mutex(State())
+
+    static func scope<T>(_ body: () -> T) -> T {
+        state.withLock { $0.depth += 1 }
+        defer {
+            state.withLock { s in
+                s.depth -= 1
+                if s.depth == 0 { s.entries = [:] }
+            }
+        }
+        return body()
+    }
+
+    /// `CompiledPattern(pattern, anchored:)`, or the one already compiled inside the current scope.
+    static func compile(_ pattern: String, anchored: Bool = false) throws(PatternError) -> CompiledPattern {
+        let key = (anchored ? "A" : "U") + pattern
+        if let hit = state.withLock({ $0.depth > 0 ? $0.entries[key] : nil }) { return hit }
+        let compiled = try CompiledPattern(pattern, anchored: anchored)
+        state.withLock { s in if s.depth > 0 { s.entries[key] = compiled } }
+        return compiled
     }
 }

@@ -20,6 +20,13 @@ public final class KeywordIndex: @unchecked Sendable {
     private let memory = CTableMemory()
 
     /// `keywords` must each start with an ASCII letter or digit.
+    /// The bytes that are not a letter or digit (what may follow a one-token keyword), as four 64-bit words.
+    static let tokenEndMask: [UInt64] = {
+        var m = [UInt64](repeating: 0, count: 4)
+        for b in 0..<256 where !ByteClass.isAlnum(UInt8(b)) { m[b >> 6] |= 1 << UInt64(b & 63) }
+        return m
+    }()
+
     public init(keywords input: [(text: String, caseSensitive: Bool)]) {
         let kws = input.map { Array($0.text.utf8) }
         self.keywords = kws
@@ -39,9 +46,19 @@ public final class KeywordIndex: @unchecked Sendable {
         var slotListEnd = [Int32](repeating: 0, count: size)
         var lists: [Int32] = []
         var slotNext = [UInt64](repeating: 0, count: size * 4)
-        var placed = Set<String>()
-        for t in firstTokens where placed.insert("\(t.key)/\(t.len)").inserted {
-            let members = firstTokens.filter { $0.key == t.key && $0.len == t.len }.map { Int32($0.kw) }
+        // Keywords grouped by first token, groups in order of first appearance (linear: packs carry thousands of
+        // keywords, and a filter per group made this quadratic, most of start-up for the USPS suffix list).
+        struct TokenKey: Hashable { let key: UInt64; let len: Int }
+        var groupOf: [TokenKey: Int] = [:]
+        var groups: [(t: (key: UInt64, len: Int, kw: Int), members: [Int32])] = []
+        for t in firstTokens {
+            let k = TokenKey(key: t.key, len: t.len)
+            if let g = groupOf[k] { groups[g].members.append(Int32(t.kw)) } else {
+                groupOf[k] = groups.count
+                groups.append((t, [Int32(t.kw)]))
+            }
+        }
+        for (t, members) in groups {
             var slot = KeywordIndex.slot(t.key, t.len, size - 1)
             while slotKeys[slot] != 0 { slot = (slot + 1) & (size - 1) }
             slotKeys[slot] = t.key
@@ -53,7 +70,7 @@ public final class KeywordIndex: @unchecked Sendable {
                 let kw = kws[k]
                 if kw.count == t.len {
                     // One token: whatever ends the token (a byte that is not a letter or digit) may follow.
-                    for b in 0..<256 where !ByteClass.isAlnum(UInt8(b)) { slotNext[slot * 4 + (b >> 6)] |= 1 << UInt64(b & 63) }
+                    for w in 0..<4 { slotNext[slot * 4 + w] |= KeywordIndex.tokenEndMask[w] }
                 } else {
                     let b = Int(kw[t.len])
                     slotNext[slot * 4 + (b >> 6)] |= 1 << UInt64(b & 63)

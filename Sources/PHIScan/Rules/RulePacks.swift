@@ -129,9 +129,13 @@ extension RuleSet {
     /// Loads and compiles the default packs plus `paths`, checking every rule against its own examples; throws
     /// every problem of every kind at once (see `RulePacks.loadAndCheck`).
     public static func load(paths: [String] = [], includeDefaults: Bool = true) throws(RuleLoadError) -> RuleSet {
-        let (rules, diagnostics) = RulePacks.loadAndCheck(paths: paths, includeDefaults: includeDefaults)
-        if !diagnostics.isEmpty { throw RuleLoadError(diagnostics: diagnostics) }
-        return try RuleSet(rules: rules)
+        // One scope for the example check and the final set: each pattern is compiled and JIT-compiled once.
+        let result: Result<RuleSet, RuleLoadError> = PatternCache.scope {
+            let (rules, diagnostics) = RulePacks.loadAndCheck(paths: paths, includeDefaults: includeDefaults)
+            if !diagnostics.isEmpty { return .failure(RuleLoadError(diagnostics: diagnostics)) }
+            do throws(RuleLoadError) { return .success(try RuleSet(rules: rules)) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     /// The default packs alone.

@@ -157,13 +157,13 @@ public final class RuleSet: @unchecked Sendable {
                 continue
             }
             do {
-                let pattern = try CompiledPattern(rule.pattern)
+                let pattern = try PatternCache.compile(rule.pattern)
                 if rule.group > pattern.captureCount {
                     problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id,
                         message: "group \(rule.group) does not exist (pattern has \(pattern.captureCount))"))
                     continue
                 }
-                let anchored = rule.trigger.anchored ? try CompiledPattern(rule.pattern, anchored: true) : nil
+                let anchored = rule.trigger.anchored ? try PatternCache.compile(rule.pattern, anchored: true) : nil
                 compiled.append(CompiledRule(rule: rule, pattern: pattern, anchoredPattern: anchored))
             } catch {
                 problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id, message: "pattern: \(error)"))
