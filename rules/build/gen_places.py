@@ -74,6 +74,11 @@ STRONG = {
 }
 
 
+# Suffix spellings left out (see NOT_KEYWORDS in main): IS (Island) and CMP (Camp) are the word "is" and the
+# comprehensive metabolic panel.
+LEFT_OUT = {"IS", "CMP"}
+
+
 def load_constants(args) -> tuple[dict, str, str]:
     """The package's tables, its version and where they were read from."""
     if args.wheel:
@@ -185,7 +190,8 @@ def main(argv=None) -> int:
     lh = tables["LONGHAND_STREET_TYPES"]
     # Every spelling Appendix C1 lists, one word each (the multi-word "COUNTY ROAD" kinds precede the number and
     # are a different shape).
-    suffixes = sorted({w for w in list(st) + list(st.values()) + list(lh) + list(lh.values()) if " " not in w})
+    suffixes = sorted({w for w in list(st) + list(st.values()) + list(lh) + list(lh.values()) if " " not in w}
+                      - LEFT_OUT)
     ambiguous = sorted(s for s in suffixes if s in AMBIGUOUS and s not in STRONG)
     plain = sorted(s for s in suffixes if s not in ambiguous)
     units = tables["OCCUPANCY_TYPE_ABBREVIATIONS"]
@@ -266,6 +272,8 @@ def main(argv=None) -> int:
     # CMP (Camp) is also the comprehensive metabolic panel, on thousands of lab lines of an agent log: as a keyword it
     # would send each down the per-line path. Upper-case CMP is neither a keyword nor a suffix; "Cmp" is both.
     NOT_KEYWORDS = {"CMP"}
+    # LEFT_OUT (IS, CMP) are not in the suffix list at all: the keyword filter is case-folded, so as Title-case
+    # keywords they would still probe every "is" and "cmp" token of a log. Island, Isle, Camp stay.
     suffix_keywords = sorted({s.capitalize() for s in suffixes} | {s for s in suffixes if s not in NOT_KEYWORDS})
     state_keywords = sorted(set(codes) | set(state_names) | set(state_names_upper))
 
@@ -326,7 +334,7 @@ rules:
 
     PO = r"(?<![0-9A-Za-z])(?:(?i:p\.o\.?|po\.?|p[ ]o\.?|post[ ]office)[ \t]{0,2}(?i:box)|(?i:pob|drawer)|(?i:PSC|CMR)[ \t]{1,2}[0-9]{1,5},?[ \t]{1,2}(?i:box))[ \t]{0,2}#?[ \t]?[0-9]{1,6}[A-Za-z]?(?![0-9A-Za-z])"
     rule("po-box", "ADDRESS",
-         "Post office boxes (P.O. Box 123, PO Box, Post Office Box, POB, Drawer) and military boxes (PSC 2581, Box 41; CMR).",
+         "Post office boxes (P.O. Box 123, PO Box, P O Box, Post Office Box, POB, Drawer) and military boxes (PSC 2581, Box 41; CMR).",
          PO, 0, 40,
          "trigger:\n  anchored: true\n  keywords: [p.o, po, p o, post office, pob, drawer, psc, cmr]", 0.9,
          ["⟦P.O. Box 1123⟧, Springfield", "⟦PO Box 77⟧", "send to ⟦post office box 12⟧", "⟦PSC 2581, Box 0041⟧", "⟦PO. Box 5⟧", "⟦P O Box 6140⟧"],
@@ -376,7 +384,7 @@ rules:
          ["Thanks, IL 62704", "Springfield, IL", "status OK 20000", "Springfield, XX 62704", "1234 Elm Street, Apt 4",
           "1234 Elm Street, Thanks, IL", "1234 Elm Street in Springfield"])
     CUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|resident|moved|relocated|relocating|born|raised|"
-           r"grew[ ]up|based|located|hometown|home[ ]town|native|visiting|staying|(?:i'?m|i[ ]am|am|is|are|was|were|"
+           r"grew[ ]up|based|located|hometown|home[ ]town|native|visiting|staying|(?:i'?m|i[ ]am|am|is|"
            r"originally|come|comes|came|moved|hails?|family|parents|patient|pt)[ ]from)(?:[ \t](?:in|to|at|of|near))?"
            r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
     CITY_CUE = CUE + "(" + CITY + r"),?[ \t]{1,2}" + STATE
@@ -386,7 +394,7 @@ rules:
          CITY_CUE, 1, 150,
          "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, resident, moved, relocated,\n"
          "    relocating, born, raised, grew up, based, located, hometown, home town, native, visiting, staying, i'm from,\n"
-         "    im from, i am from, am from, is from, are from, was from, were from, originally, come from, comes from,\n"
+         "    im from, i am from, am from, is from, originally, come from, comes from,\n"
          "    came from, hails from, hail from, family from, parents from, patient from, pt from]", 0.85,
          ["she lives in ⟦Tulsa⟧, OK with", "moved to ⟦Grand Rapids⟧, Michigan", "I'm from ⟦Boise⟧, ID.", "born in ⟦St. Paul⟧, MN",
           "grew up in ⟦El Paso⟧, Texas"],
@@ -414,8 +422,7 @@ rules:
          "lock; address: 12 quarry keys). Capitalised street lines anywhere are street-address's.",
          STREET_CUE, 1, 400,
          "trigger:\n  anchored: true\n  keywords: [live at, lives at, living at, lived at, stay at, stays at, staying at, located at,\n"
-         "    reside at, resides at, residing at, send to, send it to, send them to, send this to, send everything to,\n"
-         "    ship to, ship it to, ship them to, ship this to, ship everything to, mail to, mail it to, mail them to,\n"
+         "    reside at, resides at, residing at, ship to, ship it to, ship them to, ship this to, ship everything to, mail to, mail it to, mail them to,\n"
          "    mail this to, mail everything to, deliver to, deliver it to, deliver them to, deliver this to,\n"
          "    deliver everything to, move to, move it to, move them to, move this to, move everything to, moved to,\n"
          "    moved it to, moved them to, moved this to, moved everything to, moving to, moving it to, moving them to,\n"
@@ -441,7 +448,7 @@ rules:
         cities, gversion = load_cities(args.geonames_wheel)
         GAZ = "(?:" + trie_regex(cities).replace(r"\ ", r"[ \t]") + r")(?![A-Za-z0-9'-])"
         GCUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|moved|moving|relocated|relocating|born|raised|"
-                r"grew[ ]up|hometown|home[ ]town|native|visiting|staying|(?:i'?m|i[ ]am|am|is|are|was|were|"
+                r"grew[ ]up|hometown|home[ ]town|native|visiting|staying|(?:i'?m|i[ ]am|am|is|"
                 r"originally|come|comes|came|hails?|family|parents|patient|pt)[ ]from)(?:[ \t](?:in|to|at|of|near))?"
                 r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
         rule("city-gazetteer-after-cue", "CITY",
@@ -451,7 +458,7 @@ rules:
              GCUE + "(" + GAZ + ")", 1, 120,
              "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, moved, moving, relocated,\n"
              "    relocating, born, raised, grew up, hometown, home town, native, visiting, staying, i'm from, im from,\n"
-             "    i am from, am from, is from, are from, was from, were from, originally, come from, comes from, came from,\n"
+             "    i am from, am from, is from, originally, come from, comes from, came from,\n"
              "    hails from, hail from, family from, parents from, patient from, pt from]", 0.8,
              ["she lives in ⟦Chicago⟧ now", "moved to ⟦San Antonio⟧ in May", "I'm from ⟦Toronto⟧", "born in ⟦Mumbai⟧.",
               "grew up in ⟦Fort Worth⟧, Texas"],
