@@ -204,6 +204,8 @@ PLACES_TEMPLATES = [
     "user: from {weekday} on I can come in the mornings\n",
     "user: the {tech} team moved to {country} last year\n",
     "user: i live at {n} minutes from the road, not far\n",
+    "user: what are the top {n} Central Park sights? we have {n} Apple Park meetings first\n",
+    "assistant: Chapter {n} Bankruptcy Court rules apply; see Section {n} Main Street Station notes.\n",
     "{ts} INFO [{svc}] processed {count} rows in {duration}, retry {n}, port {port}\n",
     "{ts_py} INFO app.jobs - batch {n} of {n} took {duration} (build {build}, version {version})\n",
     "{ts} INFO [deploy] rolled out {n} {tech} services in {duration}\n",

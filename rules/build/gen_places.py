@@ -312,13 +312,23 @@ rules:
 """)
 
     kw_suffix = "trigger:\n  case_sensitive: true\n  keywords: " + flow(suffix_keywords, 6)
+    # A number that counts or ranks something is not a house number: "Chapter 11 Bankruptcy Court", "Top 10
+    # Central Park attractions", "we have 3 Apple Park meetings". One fixed-width negative lookbehind per word.
+    COUNT_WORDS = ["chapter", "section", "sec", "top", "room", "step", "level", "version", "release", "part", "phase",
+                   "line", "lines", "page", "day", "week", "grade", "class", "table", "figure", "fig", "item",
+                   "exhibit", "volume", "vol", "episode", "season", "book", "act", "scene", "rule", "article",
+                   "title", "stage", "round", "gate", "pier", "track", "platform", "bay", "dock", "aisle", "row",
+                   "seat", "tier", "zone", "ward", "bed", "floor", "have", "has", "had", "with", "of", "for", "the",
+                   "and", "or", "all", "over", "under", "about", "nearly", "almost", "than", "only", "just", "every",
+                   "each", "these", "those", "first", "last", "next", "team", "game", "match", "score", "scored"]
+    NUM_GUARD = "(?<!" + "|".join("(?i:%s)[ \t]" % w for w in COUNT_WORDS) + ")"
     # street-address: an everyday-word suffix also counts right before a City, ST tail ("83C Fernvale Point Port
     # Ellery UT 25969"), the tail being the evidence.
     TAIL_AHEAD = r",?[ \t]{1,2}" + CITY + r",?[ \t]{1,2}" + STATE
     SUF_STRICT = ("(?:" + SUF_STRONG + END + "|(?:" + SUF_OTHER + END + "|" + SUF_AMB + END
                   + "(?=" + POSTDIR1 + "|" + UNIT1 + "|" + VISIBLE + "|" + TAIL_AHEAD + "))" + NOTNEXT + ")")
-    STREET = (NUM + SP + "(?:" + DIRS + NAMES + SP + SUF_AMB + END + "|" + PREDIR + NAMES + SP + SUF_STRICT
-              + ")" + POSTDIR + UNIT)
+    STREET = (NUM_GUARD + NUM + SP + "(?:" + DIRS + NAMES + SP + SUF_AMB + END + "|" + PREDIR + NAMES + SP
+              + SUF_STRICT + ")" + POSTDIR + UNIT)
     rule("street-address", "ADDRESS",
          "House number, street words and a USPS street suffix (any Pub. 28 C1 spelling, Title or upper case), with "
          "pre-/post-directionals and up to two unit designators (Apt 4B, Suite 200, Bldg 3, # 12, Rear). Suffixes "
@@ -330,6 +340,7 @@ rules:
           "⟦221B Baker ST⟧", "⟦1600 PENNSYLVANIA AVE NW⟧", "⟦45 Orchard Run⟧", "⟦83C Fernvale Point⟧ Port Ellery UT 25969",
           "⟦12 Orchard Run⟧ Dover DE 19901", "⟦65 NW Amberwick Pike⟧ Dellwood KY 47271"],
          ["12 ms elapsed", "room 12 on the way", "In 2020 Cloud Run launched", "deployed 3 API Gateway routes",
+          "Filed under Chapter 11 Bankruptcy Court rules", "Top 10 Central Park sights", "we have 3 Apple Park meetings",
           "rotated 2 Key Vault secrets today", "step 3 This Is fine", "v1.2 Main St"])
 
     PO = r"(?<![0-9A-Za-z])(?:(?i:p\.o\.?|po\.?|p[ ]o\.?|post[ ]office)[ \t]{0,2}(?i:box)|(?i:pob|drawer)|(?i:PSC|CMR)[ \t]{1,2}[0-9]{1,5},?[ \t]{1,2}(?i:box))[ \t]{0,2}#?[ \t]?[0-9]{1,6}[A-Za-z]?(?![0-9A-Za-z])"
