@@ -318,9 +318,10 @@ rules:
                    "line", "lines", "page", "day", "week", "grade", "class", "table", "figure", "fig", "item",
                    "exhibit", "volume", "vol", "episode", "season", "book", "act", "scene", "rule", "article",
                    "title", "stage", "round", "gate", "pier", "track", "platform", "bay", "dock", "aisle", "row",
-                   "seat", "tier", "zone", "ward", "bed", "floor", "have", "has", "had", "with", "of", "for", "the",
-                   "and", "or", "all", "over", "under", "about", "nearly", "almost", "than", "only", "just", "every",
-                   "each", "these", "those", "first", "last", "next", "team", "game", "match", "score", "scored"]
+                   "seat", "tier", "zone", "ward", "bed", "floor", "have", "has", "had", "all", "over", "under",
+                   "about", "nearly", "almost", "than", "only", "just", "every", "each", "these", "those", "first",
+                   "last", "next", "team", "game", "match", "score", "scored"]
+    # (Not "the", "of", "and", "with": "the 1200 3rd Street clinic", "between 12 Elm St and 14 Oak Ave".)
     NUM_GUARD = "(?<!" + "|".join("(?i:%s)[ \t]" % w for w in COUNT_WORDS) + ")"
     # street-address: an everyday-word suffix also counts right before a City, ST tail ("83C Fernvale Point Port
     # Ellery UT 25969"), the tail being the evidence.
