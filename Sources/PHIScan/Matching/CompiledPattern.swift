@@ -1,5 +1,5 @@
 import CPCRE2
-import Foundation
+import Synchronization
 
 /// A PCRE2 pattern compiled once and JIT-compiled, shared read-only across threads.
 ///
@@ -42,33 +42,6 @@ public final class CompiledPattern: @unchecked Sendable {
     }
 
     deinit { pcre2_code_free_8(code) }
-
-    /// The compiled form of `pattern`, compiled once per process: loading checks each rule's examples with a rule
-    /// set of its own, then builds the full set, and JIT compilation is most of what start-up costs. Compiled code
-    /// is immutable, so sharing it is safe; the cache holds every pattern a process has loaded (rule packs are few).
-    public static func shared(_ pattern: String, anchored: Bool = false) throws(PatternError) -> CompiledPattern {
-        let key = PatternKey(text: pattern, anchored: anchored)
-        cacheLock.lock()
-        if let hit = cache[key] {
-            cacheLock.unlock()
-            return hit
-        }
-        cacheLock.unlock()
-        let compiled = try CompiledPattern(pattern, anchored: anchored)
-        cacheLock.lock()
-        defer { cacheLock.unlock() }
-        if let raced = cache[key] { return raced }
-        cache[key] = compiled
-        return compiled
-    }
-
-    private struct PatternKey: Hashable {
-        var text: String
-        var anchored: Bool
-    }
-
-    private static let cacheLock = NSLock()
-    nonisolated(unsafe) private static var cache: [PatternKey: CompiledPattern] = [:]
 
     /// PCRE2's text for an error code.
     static func message(for code: Int32) -> String {
@@ -134,5 +107,37 @@ public final class MatchScratch {
         }
         if rc == PCRE2_ERROR_NOMATCH { return .noMatch }
         return .limitExceeded
+    }
+}
+
+/// Compiled patterns shared while rule packs load: `RuleSet.load` checks each rule against its examples in a rule
+/// set of its own and then compiles the whole set, so without sharing every pattern was compiled and JIT-compiled
+/// twice (three times with its anchored twin), which made start-up grow with the size of the packs' patterns.
+/// Only inside `scope` are patterns remembered; the cache is emptied when the outermost scope ends.
+enum PatternCache {
+    private struct State {
+        var depth = 0
+        var entries: [String: CompiledPattern] = [:]
+    }
+    private static let state = Mutex(State())
+
+    static func scope<T>(_ body: () -> T) -> T {
+        state.withLock { $0.depth += 1 }
+        defer {
+            state.withLock { s in
+                s.depth -= 1
+                if s.depth == 0 { s.entries = [:] }
+            }
+        }
+        return body()
+    }
+
+    /// `CompiledPattern(pattern, anchored:)`, or the one already compiled inside the current scope.
+    static func compile(_ pattern: String, anchored: Bool = false) throws(PatternError) -> CompiledPattern {
+        let key = (anchored ? "A" : "U") + pattern
+        if let hit = state.withLock({ $0.depth > 0 ? $0.entries[key] : nil }) { return hit }
+        let compiled = try CompiledPattern(pattern, anchored: anchored)
+        state.withLock { s in if s.depth > 0 { s.entries[key] = compiled } }
+        return compiled
     }
 }

@@ -19,14 +19,14 @@ public final class KeywordIndex: @unchecked Sendable {
     let raw: UnsafeMutablePointer<phs_keywords>
     private let memory = CTableMemory()
 
-    /// Bit b (of 256, in four words) set for every byte b that is not an ASCII letter or digit.
-    static let nonAlnumBits: [UInt64] = {
-        var bits = [UInt64](repeating: 0, count: 4)
-        for b in 0..<256 where !ByteClass.isAlnum(UInt8(b)) { bits[b >> 6] |= 1 << UInt64(b & 63) }
-        return bits
+    /// `keywords` must each start with an ASCII letter or digit.
+    /// The bytes that are not a letter or digit (what may follow a one-token keyword), as four 64-bit words.
+    static let tokenEndMask: [UInt64] = {
+        var m = [UInt64](repeating: 0, count: 4)
+        for b in 0..<256 where !ByteClass.isAlnum(UInt8(b)) { m[b >> 6] |= 1 << UInt64(b & 63) }
+        return m
     }()
 
-    /// `keywords` must each start with an ASCII letter or digit.
     public init(keywords input: [(text: String, caseSensitive: Bool)]) {
         let kws = input.map { Array($0.text.utf8) }
         self.keywords = kws
@@ -46,19 +46,19 @@ public final class KeywordIndex: @unchecked Sendable {
         var slotListEnd = [Int32](repeating: 0, count: size)
         var lists: [Int32] = []
         var slotNext = [UInt64](repeating: 0, count: size * 4)
-        // Keywords grouped by first token, in declaration order (one pass, not one filter per keyword: field rules
-        // declare thousands).
-        struct TokenKey: Hashable { var key: UInt64; var len: Int }
-        var groups: [TokenKey: [Int32]] = [:]
-        var order: [TokenKey] = []
+        // Keywords grouped by first token, groups in order of first appearance (linear: packs carry thousands of
+        // keywords, and a filter per group made this quadratic, most of start-up for the USPS suffix list).
+        struct TokenKey: Hashable { let key: UInt64; let len: Int }
+        var groupOf: [TokenKey: Int] = [:]
+        var groups: [(t: (key: UInt64, len: Int, kw: Int), members: [Int32])] = []
         for t in firstTokens {
             let k = TokenKey(key: t.key, len: t.len)
-            if groups[k] == nil { order.append(k) }
-            groups[k, default: []].append(Int32(t.kw))
+            if let g = groupOf[k] { groups[g].members.append(Int32(t.kw)) } else {
+                groupOf[k] = groups.count
+                groups.append((t, [Int32(t.kw)]))
+            }
         }
-        for g in order {
-            let t = (key: g.key, len: g.len)
-            let members = groups[g]!
+        for (t, members) in groups {
             var slot = KeywordIndex.slot(t.key, t.len, size - 1)
             while slotKeys[slot] != 0 { slot = (slot + 1) & (size - 1) }
             slotKeys[slot] = t.key
@@ -70,7 +70,7 @@ public final class KeywordIndex: @unchecked Sendable {
                 let kw = kws[k]
                 if kw.count == t.len {
                     // One token: whatever ends the token (a byte that is not a letter or digit) may follow.
-                    for w in 0..<4 { slotNext[slot * 4 + w] |= KeywordIndex.nonAlnumBits[w] }
+                    for w in 0..<4 { slotNext[slot * 4 + w] |= KeywordIndex.tokenEndMask[w] }
                 } else {
                     let b = Int(kw[t.len])
                     slotNext[slot * 4 + (b >> 6)] |= 1 << UInt64(b & 63)

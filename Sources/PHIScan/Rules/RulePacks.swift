@@ -146,10 +146,15 @@ extension RuleSet {
     /// `rosters` are files of names (one per line) found exactly, as rule `name-roster` (the CLI's `--names`).
     public static func load(paths: [String] = [], includeDefaults: Bool = true,
                             rosters: [String] = []) throws(RuleLoadError) -> RuleSet {
-        let (rules, diagnostics) = RulePacks.loadAndCheck(paths: paths, includeDefaults: includeDefaults)
-        if !diagnostics.isEmpty { throw RuleLoadError(diagnostics: diagnostics) }
-        if rosters.isEmpty { return try RuleSet(rules: rules) }
-        return try RuleSet(rules: rules.filter { $0.id != RulePacks.rosterRuleID } + [RulePacks.rosterRule(files: rosters)])
+        // One scope for the example check and the final set: each pattern is compiled and JIT-compiled once.
+        let result: Result<RuleSet, RuleLoadError> = PatternCache.scope {
+            let (rules, diagnostics) = RulePacks.loadAndCheck(paths: paths, includeDefaults: includeDefaults)
+            if !diagnostics.isEmpty { return .failure(RuleLoadError(diagnostics: diagnostics)) }
+            let all = rosters.isEmpty ? rules
+                : rules.filter { $0.id != RulePacks.rosterRuleID } + [RulePacks.rosterRule(files: rosters)]
+            do throws(RuleLoadError) { return .success(try RuleSet(rules: all)) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     /// The default packs alone.

@@ -159,15 +159,24 @@ public final class RuleSet: @unchecked Sendable {
                 continue
             }
             do {
-                // A detector rule's spans come from its detector; its pattern is one that never matches and is
-                // never run (the rule is in no trigger list).
-                let pattern = try CompiledPattern.shared(rule.detector != nil ? "(?!)" : rule.pattern)
+                // A rule tried only anchored at its keywords never runs its unanchored pattern: compile it once.
+                let t = rule.trigger
+                let anchoredOnly = t.anchored && t.digits == nil && t.dots == nil && t.alnumRun.isEmpty
+                    && t.dashedAlnum == nil && !t.hexColon && t.bytes.isEmpty
+                let anchoredFirst = anchoredOnly ? try PatternCache.compile(rule.pattern, anchored: true) : nil
+                let pattern: CompiledPattern
+                if let anchoredFirst { pattern = anchoredFirst } else {
+                    // A detector rule's spans come from its detector; its pattern never matches and is never run
+                    // (the rule is in no trigger list).
+                    pattern = try PatternCache.compile(rule.detector != nil ? "(?!)" : rule.pattern)
+                }
                 if rule.group > pattern.captureCount {
                     problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id,
                         message: "group \(rule.group) does not exist (pattern has \(pattern.captureCount))"))
                     continue
                 }
-                let anchored = rule.trigger.anchored ? try CompiledPattern.shared(rule.pattern, anchored: true) : nil
+                var anchored = anchoredFirst
+                if anchored == nil && t.anchored { anchored = try PatternCache.compile(rule.pattern, anchored: true) }
                 compiled.append(CompiledRule(rule: rule, pattern: pattern, anchoredPattern: anchored))
             } catch {
                 problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id, message: "pattern: \(error)"))

@@ -156,6 +156,12 @@ enum ScanCorpus {
         ScanCase("lives at ⟦4417 Larkspur Lane⟧ since spring", "ADDRESS"),
         ScanCase("mail to ⟦88 W. Juniper Court, Suite 210⟧ please", "ADDRESS"),
         ScanCase("the ⟦1200 3rd Street⟧ clinic", "ADDRESS"),
+        ScanCase("delivered to ⟦9 Marrowby Gateway⟧, then back", "ADDRESS"),
+
+        // CITY (the state after it is not PHI and stays)
+        ScanCase("she lives in ⟦Harwick⟧, NE with family", "CITY"),
+        ScanCase("he moved to ⟦Denver⟧ last year", "CITY"),
+        ScanCase(#"{"city":"⟦Oster Bay⟧","state":"WA"}"#, "CITY"),
 
         // AGE (over 89)
         ScanCase("a ⟦97⟧-year-old man", "AGE"),

