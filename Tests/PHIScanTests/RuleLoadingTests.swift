@@ -371,3 +371,11 @@ struct PatternAnalysisTests {
         }
     }
 }
+
+/// `RuleCoverage.identifierEntities` is what the CLI demands of a rule set: the default pack must report all of them,
+/// or the filter would refuse to run with its own defaults.
+@Test func theDefaultPackReportsEveryIdentifierEntity() throws {
+    let set = try RuleSet.loadDefault()
+    #expect(set.missingIdentifierEntities == [])
+    #expect(RuleCoverage.missingIdentifiers(in: []) == RuleCoverage.identifierEntities)
+}

@@ -129,9 +129,27 @@ struct BinaryTests {
                 examples: {match: ['⟦TK-1234⟧'], nomatch: ['TK-12']}
 
             """.utf8).write(to: dir.appendingPathComponent("default.yaml"))
-        let result = try Binary.run([], stdin: Array("TK-1234 SSN 365-94-0475\n".utf8),
+        let result = try Binary.run(["--allow-partial-rules"], stdin: Array("TK-1234 SSN 365-94-0475\n".utf8),
                                     environment: ["PHISCRUB_RULES_DIR": dir.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(String(decoding: result.stdout, as: UTF8.self) == "[TOKEN] SSN 365-94-0475\n")
+    }
+
+    /// Issue 13 "No rules, no output": an empty `PHISCRUB_RULES_DIR` used to pass every SSN through with exit 0.
+    @Test func anEmptyRulesDirectoryIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = Array("SSN 365-94-0475\n".utf8)
+        let inputFile = dir.appendingPathComponent("in.log")
+        try Data(input).write(to: inputFile)
+        for arguments in [[], ["scan"], ["batch", inputFile.path, "--out", dir.appendingPathComponent("out").path]] {
+            let result = try Binary.run(arguments, stdin: input, environment: ["PHISCRUB_RULES_DIR": dir.path])
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(arguments)")
+            #expect(result.stderr.contains("PHISCRUB_RULES_DIR") && result.stderr.contains("--allow-partial-rules"),
+                    "\(arguments): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/in.log").path))
     }
 }
