@@ -34,11 +34,13 @@ public final class BatchRunner: @unchecked Sendable {
         guard flock(dirFD, LOCK_EX | LOCK_NB) == 0 else {
             throw BatchError(.io, "\(outDir): another batch run is writing to this directory")
         }
+        // Walk first and refuse outputs that would replace inputs before anything is written (not even a manifest).
+        var walker = FileWalker(excluding: outDir, followLinks: options.followLinks)
+        try BatchRunner.refuseOutputDirectoryAsInput(outDir, inputs: inputs)
+        walker.walk(inputs)
+        try BatchRunner.refuseOutputsThatAreInputs(walker.files, outDir: outDir)
         BatchRunner.removeStaleTemporaries(outDir)
         let manifest = try Manifest(directory: outDir)
-
-        var walker = FileWalker(excluding: outDir)
-        walker.walk(inputs)
         let state = RunState(files: walker.files.sorted { $0.size > $1.size }, manifest: manifest, onFile: onFile,
                              sync: options.sync, directoryFD: dirFD)
         for r in walker.reports { state.record(r, planned: false) }
@@ -97,6 +99,14 @@ public final class BatchRunner: @unchecked Sendable {
             var report = BatchFileReport(input: file.input, relative: file.relative, status: .cleaned)
             report.format = file.format.rawValue + (file.gzip ? "+gzip" : "")
             let output = outDir + "/" + file.relative
+            if let problem = FileSystem.linkInPath(under: outDir, relative: file.relative) {
+                report.status = .failed
+                report.reason = BatchError.Code.unsafeOutput.rawValue
+                report.message = "\(file.input): not written: \(problem) (a link under --out must not lead writes outside it)"
+                report.bytesIn = file.size
+                state.record(report)
+                continue
+            }
             if let done = state.alreadyDone(file, output: output) {
                 report.status = .skipped
                 report.reason = "already_done"
@@ -115,8 +125,11 @@ public final class BatchRunner: @unchecked Sendable {
                 report.sha256 = result.sha256
                 if result.scannedAsText { report.format = "text(invalid json)" + (file.gzip ? "+gzip" : "") }
                 report.seconds = monotonicSeconds() - t0
+                // A file with withheld lines is not done: it stays out of the manifest, so a re-run redoes it and
+                // exits 2 again instead of skipping it as finished.
                 state.finish(report, entry: Manifest.Entry(path: file.relative, size: result.bytesIn,
-                                                           sha256: result.sha256), observer: options.observer)
+                                                           sha256: result.sha256), observer: options.observer,
+                             record: result.counts.withheld == 0)
             } catch {
                 report.status = .failed
                 report.reason = error.code.rawValue
@@ -125,6 +138,36 @@ public final class BatchRunner: @unchecked Sendable {
                 report.seconds = monotonicSeconds() - t0
                 if error.code == .invalidJSON && options.onInvalid == .fail { state.stop() }
                 state.record(report)
+            }
+        }
+    }
+
+    /// `batch D --out D` (in any spelling, or through a link) would clean nothing ("0 files", exit 0) or, with a
+    /// file named in D, replace it: refused.
+    static func refuseOutputDirectoryAsInput(_ outDir: String, inputs: [String]) throws(BatchError) {
+        var out = stat()
+        guard stat(outDir, &out) == 0 else { return }
+        for input in inputs {
+            var st = stat()
+            guard stat(input, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { continue }
+            if st.st_dev == out.st_dev && st.st_ino == out.st_ino {
+                throw BatchError(.outputIsInput,
+                    "\(outDir): the output directory is the input directory \(input); choose another --out")
+            }
+        }
+    }
+
+    /// An output path that already resolves to an input file (same device and inode: the input itself, a hard
+    /// link, a link to it) would be replaced by the rename: refused for the whole run, before anything is written.
+    static func refuseOutputsThatAreInputs(_ files: [PlannedFile], outDir: String) throws(BatchError) {
+        let inputs = Set(files.map(\.id))
+        for file in files {
+            var st = stat()
+            let output = outDir + "/" + file.relative
+            guard stat(output, &st) == 0 else { continue }
+            if inputs.contains(FileWalker.FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))) {
+                throw BatchError(.outputIsInput,
+                    "\(output): the output for \(file.input) is an input file; it would be replaced. Choose another --out")
             }
         }
     }
@@ -257,12 +300,15 @@ final class RunState: @unchecked Sendable {
     }
 
     /// A cleaned file: audit (observer), then manifest, then report.
-    func finish(_ report: BatchFileReport, entry: Manifest.Entry, observer: (any BatchFileObserver)?) {
+    func finish(_ report: BatchFileReport, entry: Manifest.Entry, observer: (any BatchFileObserver)?,
+                record inManifest: Bool = true) {
         var report = report
         lock.withLock {
             do {
                 try observer?.fileCleaned(report)
-                if sync == .grouped { pending.append(entry) } else { try manifest.append(entry) }
+                if inManifest {
+                    if sync == .grouped { pending.append(entry) } else { try manifest.append(entry) }
+                }
             } catch let error as BatchError {
                 report.status = .failed
                 report.reason = error.code.rawValue

@@ -60,6 +60,12 @@ struct BatchCommand: ParsableCommand {
         valueName: "grouped|file|none"))
     var sync: String = SyncMode.grouped.rawValue
 
+    @Flag(name: .customLong("follow-links"), help: """
+        Follow symbolic links inside an input directory that lead outside it (by default they are skipped and \
+        reported as symlink_outside).
+        """)
+    var followLinks = false
+
     @Flag(name: .customLong("quiet"), help: "Do not print the per-file table and the progress line.")
     var quiet = false
 
@@ -88,6 +94,7 @@ struct BatchCommand: ParsableCommand {
         options.lineCap = lineCap
         options.sync = SyncMode(rawValue: sync)!
         options.progress = !quiet && isatty(2) == 1
+        options.followLinks = followLinks
         // The filter's operators and keys; keys are resolved before any output exists (fail closed).
         let policy = try transform.policy()
         // With a compliance configuration (--config), each cleaned file is audited; keys come from it too.
@@ -98,6 +105,7 @@ struct BatchCommand: ParsableCommand {
         if let config, auditing, let provider, let log = try ComplianceSupport.openAudit(config, keys: provider) {
             options.observer = BatchAuditObserver(audit: log, role: nil)
         }
+        if let reportPath { try OutputFiles.refuseInput(reportPath, inputs: inputs, what: "--report") }
         let report = try reportPath.map { try OutputFiles.open($0) }
         let sink = ReportSink(output: report)
         let summary: BatchSummary

@@ -83,6 +83,9 @@ struct RedactCommand: ParsableCommand {
             throw CLIError(error.message)
         }
         let replacement = ReplacementPolicy.using(transformer)
+        try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output")
+        if let findingsPath { try OutputFiles.refuseInput(findingsPath, inputs: files, what: "--findings") }
+        try OutputFiles.refuseSame(outputPath, findingsPath, what: "--output and --findings")
         let output = try OutputFiles.open(outputPath)
         let findings = try findingsPath.map { FindingsJSONLWriter(output: try OutputFiles.open($0), fingerprinter: try Fingerprinter.random()) }
         let inputs = files.isEmpty ? ["-"] : files
@@ -227,6 +230,35 @@ func printStats(_ scanner: LineScanner, _ rules: RuleSet) {
 
 /// Opens output files (created 0600: findings and redacted text may still be sensitive).
 enum OutputFiles {
+    /// Refuses an output that is, or resolves to, one of `inputs` (same device and inode: the file itself, a
+    /// symbolic or hard link to it, or standard input redirected from it): opening it would truncate the input
+    /// before it is read. `nil` or `-` is standard output, checked the same way (`phiscrub f >> f`). Only regular
+    /// files are compared (`/dev/null` as input and output is fine).
+    static func refuseInput(_ path: String?, inputs: [String], what: String) throws {
+        var out = stat()
+        let isStdout = path == nil || path == "-"
+        guard (isStdout ? fstat(1, &out) : stat(path!, &out)) == 0, (out.st_mode & S_IFMT) == S_IFREG else { return }
+        for input in inputs.isEmpty ? ["-"] : inputs {
+            var st = stat()
+            guard (input == "-" ? fstat(0, &st) : stat(input, &st)) == 0 else { continue }
+            if st.st_dev == out.st_dev && st.st_ino == out.st_ino {
+                let name = input == "-" ? "standard input" : input
+                throw CLIError("\(isStdout ? "standard output" : what + " " + path!): is the input \(name); "
+                               + "writing it would destroy the input. Choose another file")
+            }
+        }
+    }
+
+    /// Refuses two outputs that are the same file (each would overwrite the other).
+    static func refuseSame(_ a: String?, _ b: String?, what: String) throws {
+        guard let a, let b, a != "-", b != "-" else { return }
+        var sa = stat(), sb = stat()
+        if a == b || (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+                      && (sa.st_mode & S_IFMT) == S_IFREG) {
+            throw CLIError("\(what): \(a) and \(b) are the same file")
+        }
+    }
+
     static func open(_ path: String?) throws -> FileOutput {
         guard let path, path != "-" else { return FileOutput(fd: 1, name: "stdout") }
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)

@@ -74,6 +74,7 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         let scrubber = try rules.makeScrubber()
+        try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output")
         let output = try OutputFiles.open(outputPath)
         let fingerprinter = try Fingerprinter.random()
         let inputs = files.isEmpty ? ["-"] : files

@@ -62,4 +62,141 @@ struct FailClosedTests {
         #expect(CLI.run(["--rules", pack, input, "-o", scratch.path("both.txt")]).status == 0)
         #expect(try scratch.text("both.txt") == "SSN [SSN] mail [EMAIL]\n")
     }
+
+    // MARK: Never destroy input
+
+    /// `phiscrub f -o f` (and through a symbolic or hard link, and `--findings f`, and `scan f -o f`) truncated the
+    /// input before reading it.
+    @Test func anOutputThatIsAnInputIsRefused() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let text = "SSN 365-94-0475\n"
+        let input = try scratch.write("f.log", text)
+        symlink(input, scratch.path("link.log"))
+        link(input, scratch.path("hard.log"))
+        for arguments in [[input, "-o", input], [input, "-o", scratch.path("link.log")], [input, "-o", scratch.path("hard.log")],
+                          [input, "--findings", input, "-o", scratch.path("o.txt")],
+                          [input, "--findings", scratch.path("link.log"), "-o", scratch.path("o.txt")],
+                          ["scan", input, "-o", input], ["scan", input, "-o", scratch.path("link.log")]] {
+            let result = CLI.run(arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.contains("destroy the input"), "\(arguments): \(result.stderr)")
+            #expect(try scratch.text("f.log") == text, "\(arguments) changed the input")
+        }
+        // The same file as both outputs is refused too.
+        let both = CLI.run([input, "-o", scratch.path("x.txt"), "--findings", scratch.path("x.txt")])
+        #expect(both.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("o.txt")))
+    }
+
+    /// `batch dir/f.log --out dir` replaced the input with its cleaned copy.
+    @Test func batchRefusesAnOutputThatIsItsInput() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let text = "SSN 365-94-0475\n"
+        try FileManager.default.createDirectory(atPath: scratch.path("dir"), withIntermediateDirectories: true)
+        let input = try scratch.write("dir/f.log", text)
+        let result = CLI.run(["batch", input, "--out", scratch.path("dir"), "--quiet"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("is an input file"), "\(result.stderr)")
+        #expect(try scratch.text("dir/f.log") == text)
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("dir/.phiscrub-manifest.jsonl")))
+        // --report naming an input.
+        let report = CLI.run(["batch", input, "--out", scratch.path("clean"), "--report", input, "--quiet"])
+        #expect(report.status == 2)
+        #expect(try scratch.text("dir/f.log") == text)
+    }
+
+    /// `batch D --out D` said "0 files" and exited 0, under any spelling and through a link.
+    @Test func batchRefusesTheInputDirectoryAsOutput() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(atPath: scratch.path("D/sub"), withIntermediateDirectories: true)
+        try scratch.write("D/sub/a.log", "SSN 365-94-0475\n")
+        symlink(scratch.path("D"), scratch.path("linkD"))
+        let d = scratch.path("D")
+        for (input, out) in [(d, d), (d, d + "/"), (d + "/.", d), (d, d + "/../D"), (d, scratch.path("linkD")),
+                             (scratch.path("linkD"), d)] {
+            let result = CLI.run(["batch", input, "--out", out, "--quiet"])
+            #expect(result.status == 2, "batch \(input) --out \(out)")
+            #expect(result.stderr.contains("is the input directory"), "\(result.stderr)")
+        }
+        #expect(try scratch.text("D/sub/a.log") == "SSN 365-94-0475\n")
+    }
+
+    /// A symbolic link inside --out used to lead the cleaned file (and its directory) outside the output directory.
+    @Test func aLinkInsideTheOutputDirectoryDoesNotLeadWritesOutside() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(atPath: scratch.path("in/sub"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: scratch.path("out"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: scratch.path("elsewhere"), withIntermediateDirectories: true)
+        try scratch.write("in/sub/a.log", "SSN 365-94-0475\n")
+        try scratch.write("in/b.log", "phone (312) 555-0134\n")
+        try scratch.write("elsewhere/b.log", "keep me\n")
+        symlink(scratch.path("elsewhere"), scratch.path("out/sub"))
+        symlink(scratch.path("elsewhere/b.log"), scratch.path("out/b.log"))
+        let result = CLI.run(["batch", scratch.path("in"), "--out", scratch.path("out"), "--quiet",
+                              "--report", scratch.path("report.jsonl")])
+        #expect(result.status == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path("elsewhere")) == ["b.log"])
+        #expect(try scratch.text("elsewhere/b.log") == "keep me\n")
+        let report = try jsonLines(try scratch.text("report.jsonl"))
+        #expect(report.filter { $0["reason"] as? String == "unsafe_output" }.count == 2, "\(report)")
+    }
+
+    /// Links inside an input directory that point outside it are skipped and reported unless --follow-links; the
+    /// names batch reserves for itself are reported, not silently passed over.
+    @Test func linksLeavingTheInputTreeAndReservedNamesAreReported() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(atPath: scratch.path("in/inner"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: scratch.path("private"), withIntermediateDirectories: true)
+        try scratch.write("private/secret.log", "SSN 365-94-0475\n")
+        try scratch.write("in/inner/a.log", "SSN 029-36-7738\n")
+        symlink(scratch.path("private/secret.log"), scratch.path("in/outside.log"))
+        symlink(scratch.path("in/inner/a.log"), scratch.path("in/inside.log"))
+        try scratch.write("in/.phiscrub-manifest.jsonl", "{}\n")
+        try scratch.write("in/.x.log.phiscrub-tmp", "x\n")
+        let result = CLI.run(["batch", scratch.path("in"), "--out", scratch.path("out"), "--quiet",
+                              "--report", scratch.path("r.jsonl")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try jsonLines(try scratch.text("r.jsonl"))
+        func reason(_ relative: String) -> String? {
+            report.first { $0["output"] as? String == relative }.flatMap { $0["reason"] as? String }
+        }
+        #expect(reason("outside.log") == "symlink_outside")
+        #expect(reason(".phiscrub-manifest.jsonl") == "reserved_name")
+        #expect(reason(".x.log.phiscrub-tmp") == "reserved_name")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("out/outside.log")))
+        #expect(try scratch.text("out/inside.log") == "SSN [SSN]\n")
+        let followed = CLI.run(["batch", scratch.path("in"), "--out", scratch.path("out2"), "--quiet", "--follow-links"])
+        #expect(followed.status == 0, "\(followed.stderr)")
+        #expect(try scratch.text("out2/outside.log") == "SSN [SSN]\n")
+    }
+
+    /// A file with withheld lines was recorded as done, so a re-run skipped it and exited 0.
+    @Test func aBatchFileWithWithheldLinesStaysNotDone() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let slow = try scratch.write("slow.yaml", """
+            pack: slow
+            rules:
+              - id: backtracker
+                entity: SLOW
+                category: other_unique
+                pattern: '(?:a|aa){1,60}c'
+                max_length: 121
+                examples: {match: ['aac']}
+
+            """)
+        try FileManager.default.createDirectory(atPath: scratch.path("in"), withIntermediateDirectories: true)
+        try scratch.write("in/w.log", String(repeating: "a", count: 50) + "! SSN 365-94-0475 c\nok\n")
+        let arguments = ["batch", scratch.path("in"), "--out", scratch.path("out"), "--quiet", "--rules", slow]
+        #expect(CLI.run(arguments).status == 2)
+        #expect(!(try scratch.text("out/w.log")).contains("365-94-0475"))
+        let again = CLI.run(arguments + ["--report", scratch.path("r.jsonl")])
+        #expect(again.status == 2)
+        #expect(!(try scratch.text("r.jsonl")).contains("already_done"))
+    }
 }
