@@ -26,6 +26,8 @@ enum InputReader {
                                   buffer: inout [UInt8]) throws {
         if buffer.count < chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
         while true {
+            // A stop signal: what was fed is written; the unfinished last line is dropped (never `finish`ed).
+            try Interruption.check()
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
             if n < 0 {
                 if errno == EINTR { continue }

@@ -86,8 +86,11 @@ struct RedactCommand: ParsableCommand {
         try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output")
         if let findingsPath { try OutputFiles.refuseInput(findingsPath, inputs: files, what: "--findings") }
         try OutputFiles.refuseSame(outputPath, findingsPath, what: "--output and --findings")
-        let output = try OutputFiles.open(outputPath)
-        let findings = try findingsPath.map { FindingsJSONLWriter(output: try OutputFiles.open($0), fingerprinter: try Fingerprinter.random()) }
+        // -o and --findings go to temporary names, renamed into place only when the run succeeds.
+        let target = try OutputTarget.open(outputPath)
+        let output = target.output
+        let findingsTarget = try findingsPath.map { try OutputTarget.open($0) }
+        let findings = try findingsTarget.map { FindingsJSONLWriter(output: $0.output, fingerprinter: try Fingerprinter.random()) }
         let inputs = files.isEmpty ? ["-"] : files
         var totals = RedactionStats()
         var buffer: [UInt8] = []
@@ -138,6 +141,14 @@ struct RedactCommand: ParsableCommand {
             throw ExitCode(ExitStatus.ok)
         } catch let error as OutputError {
             throw CLIError(error.message)
+        } catch let stop as FilterInterrupted {
+            // Whole lines scanned before the signal reach standard output; the unfinished line was dropped; a file
+            // output is never renamed into place.
+            try? output.flush()
+            try? findings?.output.flush()
+            var message = "interrupted by \(Interruption.name(stop.signal)): output ends after the last whole line read"
+            if !target.isDirect { message += "; \(outputPath!) was not written" }
+            throw CLIError(message)
         } catch let error as ParallelFilterError {
             throw CLIError(error.message)
         } catch let error as TransformError {
@@ -149,6 +160,10 @@ struct RedactCommand: ParsableCommand {
             }
             throw CLIError(error.message + "; output stops before the affected line")
         }
+        // Every input that could be opened was read to the end: put the files in place. Withheld lines are marked
+        // in the text, and an input that could not be opened is missing whole; both are reported and exit 2.
+        try target.commit()
+        try findingsTarget?.commit()
         if totals.withheld > 0 {
             failures.append("\(totals.withheld) line(s) withheld: a rule hit the PCRE2 match limit, so they were not written in clear")
         }
@@ -168,7 +183,7 @@ extension RedactCommand {
         let fingerprinter = findings?.1
         let filter = ParallelFilter(jobs: jobs, blockSize: blockSize)
         return try filter.run(
-            fd: fd, name: name, countLines: findings != nil,
+            fd: fd, name: name, countLines: findings != nil, interrupted: { Interruption.received },
             makeProcessor: {
                 let lineScanner = LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence)
                 let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))

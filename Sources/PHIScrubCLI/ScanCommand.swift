@@ -75,7 +75,8 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         let scrubber = try rules.makeScrubber()
         try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output")
-        let output = try OutputFiles.open(outputPath)
+        let target = try OutputTarget.open(outputPath)
+        let output = target.output
         let fingerprinter = try Fingerprinter.random()
         let inputs = files.isEmpty ? ["-"] : files
         var buffer: [UInt8] = []
@@ -124,7 +125,12 @@ struct ScanCommand: ParsableCommand {
             throw ExitCode(ExitStatus.ok)
         } catch let error as OutputError {
             throw CLIError(error.message)
+        } catch let stop as FilterInterrupted {
+            try? output.flush()
+            throw CLIError("interrupted by \(Interruption.name(stop.signal)): the report is incomplete"
+                           + (target.isDirect ? "" : "; \(outputPath!) was not written"))
         }
+        try target.commit()
         if withheld > 0 { failures.append("\(withheld) line(s) could not be scanned completely (PCRE2 match limit)") }
         if !failures.isEmpty { throw CLIError(failures.joined(separator: "\nphiscrub: ")) }
         if found > 0 { throw ExitCode(ExitStatus.findings) }

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // The built `phiscrub` executable, run as a separate process: stdin/stdout filtering, a closed output pipe, and
 // finding the default rules from another working directory with no flags.
@@ -151,5 +154,84 @@ struct BinaryTests {
                     "\(arguments): \(result.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/in.log").path))
+    }
+
+    /// Issue 13 "Partial output never looks complete": SIGTERM or SIGINT mid-stream used to kill the filter with
+    /// whatever the buffer held. Now the whole lines read so far are written, the unfinished line (which could hold
+    /// the first digits of an SSN) is dropped, the status is 2, and an `-o` file is not put in place.
+    @Test func aStopSignalFlushesWholeLinesAndExitsNonZero() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-sig-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (signal, jobs, toFile) in [(SIGTERM, "1", false), (SIGINT, "2", false), (SIGTERM, "2", true)] {
+            let process = Process()
+            process.executableURL = try #require(Binary.url)
+            let outPath = dir.appendingPathComponent("out-\(jobs)-\(signal).txt").path
+            process.arguments = ["--jobs", jobs] + (toFile ? ["-o", outPath] : [])
+            let input = Pipe()
+            let stdoutURL = dir.appendingPathComponent("stdout-\(jobs)-\(signal)")
+            let stderrURL = dir.appendingPathComponent("stderr-\(jobs)-\(signal)")
+            FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+            FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+            let out = try FileHandle(forWritingTo: stdoutURL), err = try FileHandle(forWritingTo: stderrURL)
+            defer { try? out.close(); try? err.close() }
+            process.standardInput = input
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            input.fileHandleForWriting.write(Data("SSN 365-94-0475\nline two\npartial SSN 365-9".utf8))
+            Thread.sleep(forTimeInterval: 1.0)  // the filter has read all of it and waits for more
+            kill(process.processIdentifier, signal)
+            let deadline = Date().addingTimeInterval(20)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning {
+                Issue.record("\(signal) jobs \(jobs): still running 20 s after the signal")
+                kill(process.processIdentifier, SIGKILL)
+            }
+            process.waitUntilExit()
+            try? input.fileHandleForWriting.close()
+            let stdout = try String(contentsOf: stdoutURL, encoding: .utf8)
+            let stderr = try String(contentsOf: stderrURL, encoding: .utf8)
+            #expect(process.terminationReason == .exit && process.terminationStatus == 2, "\(signal) jobs \(jobs): \(stderr)")
+            #expect(stderr.contains("interrupted"), "\(stderr)")
+            if toFile {
+                #expect(stdout == "")
+                #expect(!FileManager.default.fileExists(atPath: outPath))
+                #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("phiscrub-tmp") } == [])
+            } else {
+                #expect(stdout == "SSN [SSN]\nline two\n", "\(signal) jobs \(jobs)")
+            }
+        }
+    }
+
+    /// On a full disk (here: a file size limit), `-o` used to leave a truncated file under the final name. Now the
+    /// run fails with 2 and the final name is untouched (an older file there keeps its content).
+    @Test func aFullDiskLeavesNoPartialFileUnderTheOutputName() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-full-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var big = Data()
+        let line = Data("SSN 365-94-0475 and an ordinary log line with some padding text to make it longer\n".utf8)
+        while big.count < 2_000_000 { big.append(line) }
+        let bigFile = dir.appendingPathComponent("big.txt")
+        try big.write(to: bigFile)
+        for (name, old) in [("new.txt", nil), ("old.txt", "previous run\n")] as [(String, String?)] {
+            let outFile = dir.appendingPathComponent(name)
+            if let old { try Data(old.utf8).write(to: outFile) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            // 256 blocks of 512 bytes: the write past 128 KiB fails with EFBIG (SIGXFSZ ignored).
+            process.arguments = ["-c", "trap '' XFSZ; ulimit -f 256; exec \"$0\" --jobs 1 \"$1\" -o \"$2\" 2>/dev/null",
+                                 try #require(Binary.url).path, bigFile.path, outFile.path]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 2)
+            if let old {
+                #expect(try String(contentsOf: outFile, encoding: .utf8) == old)
+            } else {
+                #expect(!FileManager.default.fileExists(atPath: outFile.path))
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("phiscrub-tmp") } == [])
+        }
     }
 }
