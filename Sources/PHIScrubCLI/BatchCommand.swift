@@ -97,6 +97,7 @@ struct BatchCommand: ParsableCommand {
         options.followLinks = followLinks
         // The filter's operators and keys; keys are resolved before any output exists (fail closed).
         let policy = try transform.policy()
+        try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
         // With a compliance configuration (--config), each cleaned file is audited; keys come from it too.
         let config = try transform.configPath.map { try ComplianceSupport.loadConfig($0) }
         let auditing = config?.audit.enabled == true

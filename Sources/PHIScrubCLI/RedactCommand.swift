@@ -73,6 +73,7 @@ struct RedactCommand: ParsableCommand {
         // Keys are resolved before any output exists: a missing or refused key writes nothing (fail closed).
         let compliance = try FilterCompliance.make(configPath: transform.configPath, role: role, keys: keys)
         let policy = try compliance?.policy(base: try transform.policy(), ruleSet: scrubber.ruleSet) ?? transform.policy()
+        try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
         let provider = policy.needsKeys ? try keys.load() : nil
         let transformer: Transformer
         do { transformer = try Transformer(policy: policy, keys: provider) } catch {

@@ -199,4 +199,66 @@ struct FailClosedTests {
         #expect(again.status == 2)
         #expect(!(try scratch.text("r.jsonl")).contains("already_done"))
     }
+
+    // MARK: Smaller holes
+
+    /// A keyring path that is a FIFO (no writer) hung `--action token` in open(2); a device fed it endless bytes.
+    @Test func aKeyringThatIsNotARegularFileIsRefused() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let input = try scratch.write("in.txt", "SSN 365-94-0475\n")
+        let fifo = scratch.path("ring.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for ring in [fifo, "/dev/zero", "/dev/null"] {
+            let result = CLI.run(["--action", "token", "--keyring", ring, input, "-o", scratch.path("out.txt")])
+            #expect(result.status == 2, "\(ring)")
+            #expect(result.stderr.contains("not a regular file"), "\(ring): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: scratch.path("out.txt")))
+        }
+    }
+
+    /// An all-zero `PHISCRUB_KEY` made every token guessable and was accepted.
+    @Test func aDegenerateEnvironmentKeyIsRefused() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let input = try scratch.write("in.txt", "SSN 365-94-0475\n")
+        for key in [[UInt8](repeating: 0, count: 32), (0..<32).map { UInt8($0) }] {
+            withEnvironment(["PHISCRUB_KEY": Data(key).base64EncodedString(), "HOME": scratch.path("home")]) {
+                let result = CLI.run(["--action", "token", input, "-o", scratch.path("out.txt")])
+                #expect(result.status == 2)
+                #expect(result.stderr.contains("entropy"), "\(result.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: scratch.path("out.txt")))
+            }
+        }
+    }
+
+    /// `--action shift` without `--subject` (and a configuration's `DATE: shift`) moved everyone's dates by one
+    /// offset; `--action FOO=mask` for an entity no rule reports was accepted silently.
+    @Test func shiftNeedsASubjectAndOperatorsNeedAnEntityThatExists() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let input = try scratch.write("in.txt", "DOB: 03/14/1961 SSN 365-94-0475\n")
+        let ring = scratch.path("keyring.json")
+        #expect(CLI.run(["keys", "init", "--keyring", ring], captureStdout: true).status == 0)
+        let config = try scratch.write("phiscrub.yaml", "transform:\n  default: redact\n  entities:\n    DATE: shift\n")
+        for arguments in [["--action", "shift"], ["--action", "DATE=shift"], ["--config", config]] {
+            let result = CLI.run(arguments + ["--keyring", ring, input, "-o", scratch.path("out.txt")])
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.contains("--subject"), "\(arguments): \(result.stderr)")
+            let batch = CLI.run(["batch", input, "--out", scratch.path("clean"), "--quiet", "--keyring", ring] + arguments)
+            #expect(batch.status == 2, "batch \(arguments)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("out.txt")))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("clean/in.txt")))
+        let ok = CLI.run(["--config", config, "--subject", "patient-0042", "--keyring", ring, input, "-o", scratch.path("out.txt")])
+        #expect(ok.status == 0, "\(ok.stderr)")
+
+        for arguments in [["--action", "FOO=mask"], ["--action", "SSNN=keep"]] {
+            let result = CLI.run(arguments + [input, "-o", scratch.path("foo.txt")])
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.contains("entities:") && result.stderr.contains("SSN"), "\(result.stderr)")
+            #expect(CLI.run(["batch", input, "--out", scratch.path("clean2"), "--quiet"] + arguments).status == 2)
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("foo.txt")))
+    }
 }

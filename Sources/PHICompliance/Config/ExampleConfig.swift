@@ -99,7 +99,7 @@ transform:
   default: redact                 # redact | mask | token | encrypt | shift | generalize
   entities:
     SSN: token                    # keyed HMAC pseudonym
-    DATE: shift                   # per-subject date shift, intervals kept
+    DATE: generalize              # year only (shift keeps intervals but needs --subject, one per patient)
     ZIP: generalize               # first three digits (000 for restricted areas)
     PHONE: mask
   mask:
