@@ -50,6 +50,7 @@ public final class ParallelFilter {
     /// `FilterInterrupted` is thrown.
     public func run(fd: Int32, name: String, countLines: Bool,
                     interrupted: @escaping () -> Int32 = { 0 },
+                    inspectFirst: (UnsafeBufferPointer<UInt8>) throws -> Void = { _ in },
                     makeProcessor: @escaping @Sendable () throws -> BlockProcessor,
                     longLine: (_ stream: (_ feed: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats,
                     write: @escaping @Sendable (BlockResult) throws -> Void) throws -> RedactionStats {
@@ -78,6 +79,7 @@ public final class ParallelFilter {
         var line = 1         // line number of pending[0]
         var totals = RedactionStats()
         var eof = false
+        var inspected = false
 
         func dispatch(_ count: Int) throws {
             let block = Array(pending[0..<count])
@@ -100,7 +102,14 @@ public final class ParallelFilter {
                     if errno == EINTR { continue }
                     throw ParallelFilterError(message: "\(name): read failed: \(String(cString: strerror(errno)))")
                 }
-                if n == 0 { eof = true } else { pending.append(contentsOf: readBuffer[0..<n]) }
+                if n == 0 { eof = true } else {
+                    if !inspected {
+                        // The caller may refuse the input from its first bytes (before anything is dispatched).
+                        inspected = true
+                        try readBuffer.withUnsafeBufferPointer { try inspectFirst(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+                    }
+                    pending.append(contentsOf: readBuffer[0..<n])
+                }
             }
             try pipeline.checkFailure()
             if eof {

@@ -104,36 +104,41 @@ struct RedactCommand: ParsableCommand {
                     continue
                 }
                 defer { if fd != 0 { close(fd) } }
-                if jobs > 1 && !lineBuffered && !stats && !explain {
-                    let fingerprinter = findings?.fingerprinter
-                    totals.merge(try runParallel(fd: fd, name: input, scrubber: scrubber, policy: policy, keys: provider,
-                                                 output: output, findings: findings.map { ($0, fingerprinter!) },
-                                                 compliance: compliance))
-                    continue
-                }
-                let stream = scrubber.makeStreamScanner(lineCap: lineCap)
-                defer { if stats { printStats(stream.scanner, scrubber.ruleSet) } }
-                if let findings {
-                    findings.file = input
-                    var sink = RedactingSink(output: output, observer: findings, policy: replacement, lineBuffered: lineBuffered)
-                    let explainer = explain ? Explainer(ruleSet: scrubber.ruleSet) : nil
-                    findings.explanations = explainer?.buffer
-                    if let compliance {
-                        try compliance.pump(&sink, input: input) {
-                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: explainer)
+                do {
+                    if jobs > 1 && !lineBuffered && !stats && !explain {
+                        let fingerprinter = findings?.fingerprinter
+                        totals.merge(try runParallel(fd: fd, name: input, scrubber: scrubber, policy: policy, keys: provider,
+                                                     output: output, findings: findings.map { ($0, fingerprinter!) },
+                                                     compliance: compliance))
+                        continue
+                    }
+                    let stream = scrubber.makeStreamScanner(lineCap: lineCap)
+                    defer { if stats { printStats(stream.scanner, scrubber.ruleSet) } }
+                    if let findings {
+                        findings.file = input
+                        var sink = RedactingSink(output: output, observer: findings, policy: replacement, lineBuffered: lineBuffered)
+                        let explainer = explain ? Explainer(ruleSet: scrubber.ruleSet) : nil
+                        findings.explanations = explainer?.buffer
+                        if let compliance {
+                            try compliance.pump(&sink, input: input) {
+                                try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: explainer)
+                            }
+                        } else {
+                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
                         }
+                        totals.merge(sink.stats)
                     } else {
-                        try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
+                        var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement, lineBuffered: lineBuffered)
+                        if let compliance {
+                            try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer) }
+                        } else {
+                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+                        }
+                        totals.merge(sink.stats)
                     }
-                    totals.merge(sink.stats)
-                } else {
-                    var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement, lineBuffered: lineBuffered)
-                    if let compliance {
-                        try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer) }
-                    } else {
-                        try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
-                    }
-                    totals.merge(sink.stats)
+                } catch let refused as InputReader.Refused {
+                    // gzip or UTF-16: nothing of this input was written; the others still are, and the run exits 2.
+                    failures.append(refused.message)
                 }
             }
             try output.flush()
@@ -185,6 +190,7 @@ extension RedactCommand {
         let filter = ParallelFilter(jobs: jobs, blockSize: blockSize)
         return try filter.run(
             fd: fd, name: name, countLines: findings != nil, interrupted: { Interruption.received },
+            inspectFirst: { try InputReader.sniff($0, name: name) },
             makeProcessor: {
                 let lineScanner = LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence)
                 let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))

@@ -55,6 +55,16 @@ struct ScanCommand: ParsableCommand {
             return FileResult(failure: error.message)
         }
         defer { if fd != 0 { close(fd) } }
+        do {
+            return try scanOpened(fd: fd, input: input, scrubber: scrubber, format: format, jsonl: jsonl, sarif: sarif,
+                                  explainer: explainer, buffer: &buffer)
+        } catch let refused as InputReader.Refused {
+            return FileResult(failure: refused.message)
+        }
+    }
+
+    private static func scanOpened(fd: Int32, input: String, scrubber: Scrubber, format: Format, jsonl: FindingsJSONLWriter,
+                                   sarif: FindingsCollector, explainer: Explainer?, buffer: inout [UInt8]) throws -> FileResult {
         let stream = scrubber.makeStreamScanner()
         let stats: RedactionStats
         switch format {

@@ -261,4 +261,40 @@ struct FailClosedTests {
         }
         #expect(!FileManager.default.fileExists(atPath: scratch.path("foo.txt")))
     }
+
+    /// UTF-16 input (with or without a byte order mark) passed through in clear, since no rule matches NUL-split
+    /// digits; gzip input passed through unscanned with exit 0. Both are refused with exit 2 by the filter (one
+    /// thread and parallel) and by scan, and nothing of them is written.
+    @Test func utf16AndGzipInputAreRefused() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let text = "Patient SSN 365-94-0475 phone (312) 555-0134\n"
+        var le: [UInt8] = [], be: [UInt8] = []
+        for unit in text.utf16 {
+            le += [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+            be += [UInt8(unit >> 8), UInt8(unit & 0xFF)]
+        }
+        let gzip: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03] + Array("not really deflate".utf8)
+        let cases: [(String, [UInt8], String)] = [
+            ("le-bom.txt", [0xFF, 0xFE] + le, "UTF-16"), ("be-bom.txt", [0xFE, 0xFF] + be, "UTF-16"),
+            ("le.txt", le, "UTF-16"), ("be.txt", be, "UTF-16"), ("x.log", gzip, "gzip"),
+        ]
+        for (name, bytes, kind) in cases {
+            let path = scratch.path(name)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            for jobs in ["1", "2"] {
+                let result = CLI.run(["--jobs", jobs, path, "-o", scratch.path("out.txt")])
+                #expect(result.status == 2, "\(name) jobs \(jobs)")
+                #expect(result.stderr.contains(kind), "\(name): \(result.stderr)")
+                #expect(try scratch.read("out.txt").isEmpty, "\(name): nothing of it is written")
+            }
+            let scan = CLI.run(["scan", path, "-o", scratch.path("scan.jsonl")])
+            #expect(scan.status == 2 && scan.stderr.contains(kind), "scan \(name): \(scan.stderr)")
+        }
+        // Other inputs of the same run are still cleaned; NUL bytes in an ordinary log still pass through.
+        let good = try scratch.write("good.log", "a\u{0}b SSN 365-94-0475\u{0}\n")
+        let mixed = CLI.run([scratch.path("le.txt"), good, "-o", scratch.path("mixed.txt")])
+        #expect(mixed.status == 2)
+        #expect(try scratch.text("mixed.txt") == "a\u{0}b SSN [SSN]\u{0}\n")
+    }
 }
