@@ -297,4 +297,37 @@ struct FailClosedTests {
         #expect(mixed.status == 2)
         #expect(try scratch.text("mixed.txt") == "a\u{0}b SSN [SSN]\u{0}\n")
     }
+
+    // MARK: reveal
+
+    /// reveal wrote clear PHI into an existing world-readable file and through a symbolic link.
+    @Test func revealNeverWritesClearPHIWhereOthersCanReadIt() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let ring = scratch.path("keyring.json")
+        #expect(CLI.run(["keys", "init", "--keyring", ring], captureStdout: true).status == 0)
+        let input = try scratch.write("in.txt", "SSN 365-94-0475\n")
+        let encrypted = scratch.path("enc.txt")
+        #expect(CLI.run(["--action", "encrypt", "--keyring", ring, input, "-o", encrypted]).status == 0)
+        let shared = try scratch.write("shared.txt", "old\n")
+        chmod(shared, 0o644)
+        try scratch.write("elsewhere.txt", "old\n")
+        chmod(scratch.path("elsewhere.txt"), 0o600)
+        symlink(scratch.path("elsewhere.txt"), scratch.path("link.txt"))
+        try withEnvironment(["PHISCRUB_REVEAL_ROLES": "privacy_officer"]) { () throws in
+            for target in [shared, scratch.path("link.txt")] {
+                let result = CLI.run(["reveal", "--role", "privacy_officer", "--keyring", ring, encrypted, "-o", target])
+                #expect(result.status == 2, "\(target)")
+                #expect(result.stderr.contains("group or others") || result.stderr.contains("symbolic link"), "\(result.stderr)")
+            }
+            #expect(try scratch.text("shared.txt") == "old\n")
+            #expect(try scratch.text("elsewhere.txt") == "old\n")
+            // A new file is created 0600 and gets the value.
+            let fresh = CLI.run(["reveal", "--role", "privacy_officer", "--keyring", ring, encrypted, "-o", scratch.path("new.txt")])
+            #expect(fresh.status == 0, "\(fresh.stderr)")
+            #expect(try scratch.text("new.txt") == "SSN 365-94-0475\n")
+            var st = stat()
+            #expect(stat(scratch.path("new.txt"), &st) == 0 && st.st_mode & 0o077 == 0)
+        }
+    }
 }
