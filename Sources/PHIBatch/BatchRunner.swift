@@ -41,8 +41,17 @@ public final class BatchRunner: @unchecked Sendable {
         try BatchRunner.refuseOutputsThatAreInputs(walker.files, outDir: outDir)
         BatchRunner.removeStaleTemporaries(outDir)
         let manifest = try Manifest(directory: outDir)
+        // File names can carry PHI (Jane_Roe_SSN_365-94-0475.log): reports, messages and audit records show them
+        // redacted with the run's rules. (Output files and the manifest keep the input's relative path.)
+        let names = FieldRedactor(scrubber: scrubber)
         let state = RunState(files: walker.files.sorted { $0.size > $1.size }, manifest: manifest, onFile: onFile,
-                             sync: options.sync, directoryFD: dirFD)
+                             sync: options.sync, directoryFD: dirFD, present: { report in
+                                 var r = report
+                                 r.input = names.redact(r.input)
+                                 r.relative = names.redact(r.relative)
+                                 r.message = r.message.map(names.redact)
+                                 return r
+                             })
         for r in walker.reports { state.record(r, planned: false) }
 
         let progress = options.progress ? ProgressLine(totalFiles: walker.files.count,
@@ -213,6 +222,8 @@ final class RunState: @unchecked Sendable {
 
     private let sync: SyncMode
     private let directoryFD: Int32
+    /// Turns a report into what reports, callbacks and the observer see (file names redacted).
+    private let present: @Sendable (BatchFileReport) -> BatchFileReport
     /// Grouped sync: entries of files renamed since the last flush, and whether a flush is running.
     private var pending: [Manifest.Entry] = []
     private var flushing = false
@@ -221,7 +232,8 @@ final class RunState: @unchecked Sendable {
     private(set) var manifestError: BatchError?
 
     init(files: [PlannedFile], manifest: Manifest, onFile: @escaping @Sendable (BatchFileReport) -> Void,
-         sync: SyncMode, directoryFD: Int32) {
+         sync: SyncMode, directoryFD: Int32, present: @escaping @Sendable (BatchFileReport) -> BatchFileReport = { $0 }) {
+        self.present = present
         self.files = files
         self.manifest = manifest
         self.onFile = onFile
@@ -288,7 +300,8 @@ final class RunState: @unchecked Sendable {
     }
 
     /// Adds a file's report; `planned` files count towards the progress line.
-    func record(_ report: BatchFileReport, planned: Bool = true) {
+    func record(_ report: BatchFileReport, planned: Bool = true, presented: Bool = false) {
+        let report = presented ? report : present(report)
         lock.withLock {
             reports.append(report)
             if planned {
@@ -302,7 +315,7 @@ final class RunState: @unchecked Sendable {
     /// A cleaned file: audit (observer), then manifest, then report.
     func finish(_ report: BatchFileReport, entry: Manifest.Entry, observer: (any BatchFileObserver)?,
                 record inManifest: Bool = true) {
-        var report = report
+        var report = present(report)
         lock.withLock {
             do {
                 try observer?.fileCleaned(report)
@@ -319,7 +332,7 @@ final class RunState: @unchecked Sendable {
                 report.message = "\(report.input): the file observer (audit) failed: \(error)"
             }
         }
-        record(report)
+        record(report, presented: true)
         flushPending(force: false)
     }
 }

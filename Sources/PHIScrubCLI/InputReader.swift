@@ -8,15 +8,16 @@ import Glibc
 enum InputReader {
     static let chunkSize = 256 * 1024
 
-    /// Opens `path` (`-` = standard input) for reading.
-    static func open(_ path: String) throws -> Int32 {
+    /// Opens `path` (`-` = standard input) for reading; errors name it as `display` (its redacted form).
+    static func open(_ path: String, display: String? = nil) throws -> Int32 {
         if path == "-" { return 0 }
+        let shown = display ?? path
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw CLIError("\(path): \(String(cString: strerror(errno)))") }
+        if fd < 0 { throw CLIError("\(shown): \(String(cString: strerror(errno)))") }
         var st = stat()
         if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
-            throw CLIError("\(path): is a directory")
+            throw CLIError("\(shown): is a directory")
         }
         return fd
     }

@@ -84,8 +84,9 @@ struct RedactCommand: ParsableCommand {
             throw CLIError(error.message)
         }
         let replacement = ReplacementPolicy.using(transformer)
-        try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output")
-        if let findingsPath { try OutputFiles.refuseInput(findingsPath, inputs: files, what: "--findings") }
+        let names = FieldRedactor(scrubber: scrubber)
+        try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output", display: names.redact)
+        if let findingsPath { try OutputFiles.refuseInput(findingsPath, inputs: files, what: "--findings", display: names.redact) }
         try OutputFiles.refuseSame(outputPath, findingsPath, what: "--output and --findings")
         // -o and --findings go to temporary names, renamed into place only when the run succeeds.
         let target = try OutputTarget.open(outputPath)
@@ -97,9 +98,11 @@ struct RedactCommand: ParsableCommand {
         var buffer: [UInt8] = []
         var failures: [String] = []
         do {
-            for input in inputs {
+            for path in inputs {
+                // The name as every side channel shows it (findings, audit, errors): PHI in it redacted.
+                let input = path == "-" ? path : names.redact(path)
                 let fd: Int32
-                do { fd = try InputReader.open(input) } catch let error as CLIError {
+                do { fd = try InputReader.open(path, display: input) } catch let error as CLIError {
                     failures.append(error.message)
                     continue
                 }
@@ -256,7 +259,8 @@ enum OutputFiles {
     /// symbolic or hard link to it, or standard input redirected from it): opening it would truncate the input
     /// before it is read. `nil` or `-` is standard output, checked the same way (`phiscrub f >> f`). Only regular
     /// files are compared (`/dev/null` as input and output is fine).
-    static func refuseInput(_ path: String?, inputs: [String], what: String) throws {
+    static func refuseInput(_ path: String?, inputs: [String], what: String,
+                            display: (String) -> String = { $0 }) throws {
         var out = stat()
         let isStdout = path == nil || path == "-"
         guard (isStdout ? fstat(1, &out) : stat(path!, &out)) == 0, (out.st_mode & S_IFMT) == S_IFREG else { return }
@@ -264,8 +268,8 @@ enum OutputFiles {
             var st = stat()
             guard (input == "-" ? fstat(0, &st) : stat(input, &st)) == 0 else { continue }
             if st.st_dev == out.st_dev && st.st_ino == out.st_ino {
-                let name = input == "-" ? "standard input" : input
-                throw CLIError("\(isStdout ? "standard output" : what + " " + path!): is the input \(name); "
+                let name = input == "-" ? "standard input" : display(input)
+                throw CLIError("\(isStdout ? "standard output" : what + " " + display(path!)): is the input \(name); "
                                + "writing it would destroy the input. Choose another file")
             }
         }

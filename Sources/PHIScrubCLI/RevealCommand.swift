@@ -68,14 +68,14 @@ struct RevealCommand: ParsableCommand {
                 var problems: [String] = []
                 let alert = BreachAlerter(settings: config.compliance, audit: audit).raise(
                     BreachAlert(trigger: .unauthorizedPHIAccess, resource: "reveal",
-                                message: "role '\(role)' tried to reveal PHI without read_phi"),
+                                message: "role '\(escapedForDisplay(role))' tried to reveal PHI without read_phi"),
                     agent: "phiscrub-reveal", user: user, role: role, problems: &problems)
                 for p in problems { printError("phiscrub: " + p) }
-                printError("phiscrub: role '\(role)' may not reveal PHI: \(decision.message)")
+                printError("phiscrub: role '\(escapedForDisplay(role))' may not reveal PHI: \(decision.message)")
                 throw ExitCode(alert != nil ? ExitStatus.breach : ExitStatus.error)
             }
         } else if !Self.mayReveal(role: role, environment: ProcessInfo.processInfo.environment) {
-            throw CLIError("role '\(role)' may not reveal PHI")
+            throw CLIError("role '\(escapedForDisplay(role))' may not reveal PHI")
         }
         // Recorded before anything is decrypted: a reveal the log cannot hold does not happen.
         try appendAudit(audit, AuditEvent(type: .reveal, agent: "phiscrub-reveal", user: user, role: role, resource: resource,

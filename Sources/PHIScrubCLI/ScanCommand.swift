@@ -51,12 +51,14 @@ struct ScanCommand: ParsableCommand {
     static func scanFile(_ input: String, scrubber: Scrubber, format: Format, jsonl: FindingsJSONLWriter,
                          sarif: FindingsCollector, explainer: Explainer?, buffer: inout [UInt8]) throws -> FileResult {
         let fd: Int32
-        do { fd = try InputReader.open(input) } catch let error as CLIError {
+        // The name as findings, SARIF and errors show it: PHI in it redacted.
+        let shown = input == "-" ? input : FieldRedactor(scrubber: scrubber).redact(input)
+        do { fd = try InputReader.open(input, display: shown) } catch let error as CLIError {
             return FileResult(failure: error.message)
         }
         defer { if fd != 0 { close(fd) } }
         do {
-            return try scanOpened(fd: fd, input: input, scrubber: scrubber, format: format, jsonl: jsonl, sarif: sarif,
+            return try scanOpened(fd: fd, input: shown, scrubber: scrubber, format: format, jsonl: jsonl, sarif: sarif,
                                   explainer: explainer, buffer: &buffer)
         } catch let refused as InputReader.Refused {
             return FileResult(failure: refused.message)
@@ -84,7 +86,7 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         let scrubber = try rules.makeScrubber()
-        try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output")
+        try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output", display: FieldRedactor(scrubber: scrubber).redact)
         let target = try OutputTarget.open(outputPath)
         let output = target.output
         let fingerprinter = try Fingerprinter.random()

@@ -330,4 +330,77 @@ struct FailClosedTests {
             #expect(stat(scratch.path("new.txt"), &st) == 0 && st.st_mode & 0o077 == 0)
         }
     }
+
+    // MARK: No PHI in names and free-text fields
+
+    static let phiName = "Jane_Roe_SSN_365-94-0475.log"
+    static let phiValues = ["365-94-0475", "365940475"]
+
+    /// A file name like `Jane_Roe_SSN_365-94-0475.log` was copied into findings, SARIF, audit records and error
+    /// messages. Every side channel of the filter and scan now shows it redacted.
+    @Test func fileNamesAreRedactedInFindingsSARIFAuditAndErrors() throws {
+        let c = try ComplianceScratch()
+        defer { c.cleanup() }
+        let input = try c.scratch.write(Self.phiName, "phone (312) 555-0134\n")
+        let findings = CLI.run(["--config", c.config, "--keyring", c.keyring, input, "-o", c.scratch.path("out.txt"),
+                                "--findings", c.scratch.path("f.jsonl")])
+        #expect(findings.status == 0, "\(findings.stderr)")
+        #expect(CLI.run(["scan", input, "-o", c.scratch.path("s.jsonl")]).status == 1)
+        #expect(CLI.run(["scan", "--format", "sarif", input, "-o", c.scratch.path("s.sarif")]).status == 1)
+        let missing = CLI.run([c.scratch.path("Orla_SSN_029-36-7738.log"), "-o", c.scratch.path("m.txt")])
+        #expect(missing.status == 2)
+        let batch = CLI.run(["batch", input, "--out", c.scratch.path("clean"), "--report", c.scratch.path("r.jsonl"),
+                             "--config", c.config, "--keyring", c.keyring])
+        #expect(batch.status == 0, "\(batch.stderr)")
+        var channels = [findings.stderr, missing.stderr, batch.stderr]
+        for name in ["f.jsonl", "s.jsonl", "s.sarif", "r.jsonl"] { channels.append(try c.scratch.text(name)) }
+        channels.append(try String(contentsOfFile: c.segment(), encoding: .utf8))
+        for (i, text) in channels.enumerated() {
+            for value in Self.phiValues + ["029-36-7738"] { #expect(!text.contains(value), "channel \(i) holds \(value)") }
+        }
+        #expect(try c.scratch.text("f.jsonl").contains("Jane_Roe_SSN_[SSN].log"))
+        #expect(try c.scratch.text("r.jsonl").contains("Jane_Roe_SSN_[SSN].log"))
+        #expect(missing.stderr.contains("Orla_SSN_[SSN].log"))
+    }
+
+    /// `audit append --user/--resource/--detail` recorded whatever it was given.
+    @Test func auditAppendRecordsFreeTextRedacted() throws {
+        let c = try ComplianceScratch()
+        defer { c.cleanup() }
+        let result = CLI.run(["audit", "append", "--config", c.config, "--keyring", c.keyring, "--event", "tool_call",
+                              "--agent", "intake-bot", "--user", "m.quennel@example.com", "--resource", Self.phiName,
+                              "--action", "lookup", "--detail", "note=called (312) 555-0134", "--detail", "rows=3"],
+                             captureStdout: true)
+        #expect(result.status == 0, "\(result.stderr)")
+        let log = try String(contentsOfFile: c.segment(), encoding: .utf8)
+        for value in Self.phiValues + ["m.quennel@example.com", "555-0134"] { #expect(!log.contains(value), "\(value)") }
+        let record = try #require(try c.records().last)
+        #expect(record["user"] as? String == "[EMAIL]")
+        #expect(record["resource"] as? String == "Jane_Roe_SSN_[SSN].log")
+        let details = try #require(record["details"] as? [String: Any])
+        #expect(details["rows"] as? Int == 3)
+        #expect(details["redacted_fields"] as? Int == 3)
+        #expect(c.verify().status == 0)
+    }
+
+    /// A role name with an escape sequence or a newline was printed raw on standard error, so it could clear the
+    /// terminal or forge a line of output.
+    @Test func controlBytesInRoleNamesAreEscapedOnStandardError() throws {
+        let c = try ComplianceScratch()
+        defer { c.cleanup() }
+        let input = try c.scratch.write("enc.txt", "nothing here\n")
+        let role = "evil\u{1B}[2J\rphiscrub: all clear\nok"
+        let withConfig = CLI.run(["reveal", "--config", c.config, "--keyring", c.keyring, "--role", role, input,
+                                  "-o", c.scratch.path("o.txt")])
+        #expect(withConfig.status == 3)
+        try withEnvironment(["PHISCRUB_REVEAL_ROLES": "privacy_officer"]) { () throws in
+            let without = CLI.run(["reveal", "--keyring", c.keyring, "--role", role, input, "-o", c.scratch.path("o2.txt")])
+            #expect(without.status == 2)
+            for stderr in [withConfig.stderr, without.stderr] {
+                #expect(!stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x0D }, "\(stderr.debugDescription)")
+                #expect(!stderr.contains("\nok"), "\(stderr.debugDescription)")
+                #expect(stderr.contains("evil\\u{1b}[2J"), "\(stderr.debugDescription)")
+            }
+        }
+    }
 }
