@@ -50,6 +50,11 @@ struct AuditCommand: ParsableCommand {
         @Flag(name: .customLong("alert"), help: "On failure, raise a breach alert (audit record and alert command).")
         var alert = false
 
+        @Option(name: .customLong("witness"), help: ArgumentHelp(
+            "Compare the log with the signed checkpoint in this file (default: audit.storage.witness of the configuration).",
+            valueName: "file"))
+        var witnessPath: String?
+
         func validate() throws {
             guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
         }
@@ -62,7 +67,8 @@ struct AuditCommand: ParsableCommand {
                 throw CLIError("\(dir): no audit log directory")
             }
             let provider = try ComplianceSupport.keys(location.keys, config: config)
-            let report = AuditVerifier.verify(directory: dir, requireSignatures: config.audit.hmacSigning) { version in
+            let witness = witnessPath ?? config.audit.witnessPath
+            let report = AuditVerifier.verify(directory: dir, requireSignatures: config.audit.hmacSigning, witness: witness) { version in
                 try? provider.subkey(.audit, version: version).bytes
             }
             if format == "json" {

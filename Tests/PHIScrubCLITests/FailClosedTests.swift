@@ -403,4 +403,37 @@ struct FailClosedTests {
             }
         }
     }
+
+    // MARK: Audit witness
+
+    /// Deleting the last audit record and blanking the newer head slot verified with exit 0. With
+    /// `audit.storage.witness` configured, `audit verify` compares with the signed checkpoint and exits 3.
+    @Test func theAuditWitnessCatchesATruncatedLog() throws {
+        let c = try ComplianceScratch {
+            $0.replacingOccurrences(of: "    os_append_only: false", with: "    os_append_only: false\n    witness: witness.bin")
+        }
+        defer { c.cleanup() }
+        let append = CLI.run(["audit", "append", "--config", c.config, "--keyring", c.keyring, "--event", "tool_call",
+                              "--agent", "a1", "--user", "u1", "--resource", "ehr_lookup", "--action", "call", "--count", "4"],
+                             captureStdout: true)
+        #expect(append.status == 0, "\(append.stderr)")
+        let ok = c.verify()
+        #expect(ok.status == 0, "\(ok.stdout)")
+        #expect(ok.stdout.contains("witness checkpoint"))
+        // The attack: the last record (seq 5) removed, its head slot (offset 512) blanked.
+        var lines = try String(contentsOfFile: c.segment(), encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.removeLast()
+        try (lines.joined(separator: "\n") + "\n").write(toFile: c.segment(), atomically: false, encoding: .utf8)
+        let head = open(c.scratch.path("audit/HEAD"), O_WRONLY)
+        let blank = [UInt8](repeating: 0x20, count: 511) + [0x0A]
+        _ = blank.withUnsafeBytes { pwrite(head, $0.baseAddress, 512, 512) }
+        close(head)
+        let cut = c.verify()
+        #expect(cut.status == 3, "\(cut.stdout)")
+        #expect(cut.stdout.contains("truncated") && cut.stdout.contains("witness"), "\(cut.stdout)")
+        // Without the witness (another one named on the command line that does not exist) it cannot be ruled out.
+        let other = CLI.run(["audit", "verify", "--config", c.config, "--keyring", c.keyring, "--witness", c.scratch.path("none")],
+                            captureStdout: true)
+        #expect(other.status == 3)
+    }
 }

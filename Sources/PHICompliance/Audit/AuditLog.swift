@@ -29,6 +29,8 @@ public final class AuditLog: @unchecked Sendable {
     let mutex = NSLock()
     var lockFD: Int32 = -1
     var headFD: Int32 = -1
+    /// The witness file (`audit.storage.witness`), written like `HEAD` after every append; -1 without one.
+    var witnessFD: Int32 = -1
     /// Where this writer left the chain; reused when the files show nobody else appended since.
     var cached: ChainState?
     var segmentFD: Int32 = -1
@@ -57,6 +59,10 @@ public final class AuditLog: @unchecked Sendable {
         let headPath = path(AuditHead.fileName)
         headFD = open(headPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if headFD < 0 { throw AuditError(code: .io, message: "\(headPath): cannot open: \(AuditFiles.errno())") }
+        if let witness = settings.witnessPath {
+            witnessFD = open(witness, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            if witnessFD < 0 { throw AuditError(code: .io, message: "\(witness): cannot open the audit witness: \(AuditFiles.errno())") }
+        }
     }
 
     deinit {
@@ -66,6 +72,7 @@ public final class AuditLog: @unchecked Sendable {
         }
         if lockFD >= 0 { close(lockFD) }
         if headFD >= 0 { close(headFD) }
+        if witnessFD >= 0 { close(witnessFD) }
     }
 
     func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
@@ -210,6 +217,15 @@ public final class AuditLog: @unchecked Sendable {
         if n != slot.count { throw AuditError(code: .io, message: "\(AuditHead.fileName): write failed: \(AuditFiles.errno())") }
         if always && fdatasync(headFD) != 0 {
             throw AuditError(code: .io, message: "\(AuditHead.fileName): sync failed: \(AuditFiles.errno())")
+        }
+        // The checkpoint in the second place: the same signed slot, so the witness never runs ahead of the head.
+        if witnessFD >= 0 {
+            let w = slot.withUnsafeBytes { pwrite(witnessFD, $0.baseAddress, $0.count, off_t(head.slotOffset)) }
+            let name = settings.witnessPath ?? "witness"
+            if w != slot.count { throw AuditError(code: .io, message: "\(name): witness write failed: \(AuditFiles.errno())") }
+            if always && fdatasync(witnessFD) != 0 {
+                throw AuditError(code: .io, message: "\(name): witness sync failed: \(AuditFiles.errno())")
+            }
         }
     }
 

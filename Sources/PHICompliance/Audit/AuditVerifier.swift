@@ -56,7 +56,10 @@ public struct AuditVerification: Sendable {
 public enum AuditVerifier {
     /// `key(version)` returns the audit subkey of a key version (nil when unavailable). With `requireSignatures`,
     /// an unsigned record is a problem (someone could strip a signature and recompute the hash).
-    public static func verify(directory: String, requireSignatures: Bool = true,
+    ///
+    /// `witness` is the checkpoint file `audit.storage.witness` names: the log must reach the checkpoint's sequence
+    /// number with the very record it signed, or records were cut off or an older log restored.
+    public static func verify(directory: String, requireSignatures: Bool = true, witness: String? = nil,
                               key: (Int) -> [UInt8]?) -> AuditVerification {
         var report = AuditVerification()
         func path(_ n: String) -> String { (directory as NSString).appendingPathComponent(n) }
@@ -182,7 +185,38 @@ public enum AuditVerifier {
         report.notes.append("segments made append-only by the file system: \(appendOnly.set) of \(appendOnly.set + appendOnly.unset)")
         checkHead(directory: path(AuditHead.fileName), lines: lines.map { (AuditFiles.segmentName($0.segment), $0.number) },
                   parsed: parsed, position: position, key: key, requireSignatures: requireSignatures, report: &report)
+        if let witness {
+            checkWitness(witness, lines: lines.map { (AuditFiles.segmentName($0.segment), $0.number) }, parsed: parsed,
+                         position: position, key: key, report: &report)
+        }
         return report
+    }
+
+    /// Compares the log with the signed checkpoint in the witness file.
+    static func checkWitness(_ witnessPath: String, lines: [(String, Int)], parsed: [AuditRecordFormat.Parsed?],
+                             position: [Int: Int], key: (Int) -> [UInt8]?, report: inout AuditVerification) {
+        func problem(_ kind: AuditProblem.Kind, _ message: String, seq: Int? = nil, segment: String = witnessPath) {
+            report.problems.append(AuditProblem(kind: kind, segment: segment, line: 0, seq: seq, message: message))
+        }
+        guard let bytes = AuditFiles.read(witnessPath), let (checkpoint, sig, _) = AuditHead.slots(bytes).first else {
+            problem(.head, "the witness checkpoint is missing or unreadable: a rollback or truncation cannot be ruled out")
+            return
+        }
+        guard let k = key(checkpoint.keyVersion), checkpoint.signatureValid(sig, key: k) else {
+            problem(.head, "the witness checkpoint's signature does not verify")
+            return
+        }
+        let last = report.lastSeq
+        if last < checkpoint.seq {
+            let at = lines.last.map { "\($0.0):\($0.1)" } ?? "the log"
+            problem(.truncated, "the witness checkpoint records seq \(checkpoint.seq) at \(checkpoint.timestamp), but the log ends at seq \(last) (\(at)): records were cut off or an older copy of the log was restored",
+                    seq: last + 1, segment: lines.last?.0 ?? witnessPath)
+        } else if let i = position[checkpoint.seq], let rec = parsed[i], rec.hash != checkpoint.hash {
+            problem(.changed, "the record at the witness checkpoint's seq \(checkpoint.seq) is not the one it signed (a different or rebuilt log)",
+                    seq: checkpoint.seq, segment: lines[i].0)
+        } else {
+            report.notes.append("the witness checkpoint (seq \(checkpoint.seq)) matches the log")
+        }
     }
 
     static func checkHead(directory headPath: String, lines: [(String, Int)], parsed: [AuditRecordFormat.Parsed?],
