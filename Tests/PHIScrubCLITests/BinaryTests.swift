@@ -234,4 +234,39 @@ struct BinaryTests {
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("phiscrub-tmp") } == [])
         }
     }
+
+    /// Issue 13: several writers failing on a full disk (here: a file size limit) left a head that named the torn
+    /// bytes as part of the log, so the next writer glued its record onto them and every later verify said
+    /// "changed". Now each failing writer leaves the head before the damage, and the next successful append seals it.
+    @Test func auditWritersFailingOnAFullDiskAreRepaired() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-audit-full-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("audit:\n  enabled: true\n  storage:\n    path: audit\n    os_append_only: false\n    sync: never\n".utf8)
+            .write(to: dir.appendingPathComponent("cfg.yaml"))
+        #expect(try Binary.run(["keys", "init", "--keyring", dir.appendingPathComponent("kr.json").path]).status == 0)
+        let script = """
+            cd "$1"; B="$0"
+            app() { "$B" audit append --config cfg.yaml --keyring kr.json --event tool_call --agent a --user u --resource r \\
+                --action call --detail "pad=$(head -c "$1" /dev/zero | tr '\\0' x)" >/dev/null 2>&1; echo "$?" >> status; }
+            for i in 1 2 3 4 5; do app 200; done
+            lim=$(( ($(stat -c %s audit/audit-000001.jsonl) + 1023) / 1024 ))
+            for k in 0 0 0 1 1 2; do ( ulimit -f $((lim + k)); trap '' XFSZ; app 1500 ); done
+            for i in 1 2 3; do app 200; done
+            "$B" audit verify --config cfg.yaml --keyring kr.json > verify.txt; echo "$?" > verify.status
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script, try #require(Binary.url).path, dir.path]
+        try process.run()
+        process.waitUntilExit()
+        let statuses = try String(contentsOf: dir.appendingPathComponent("status"), encoding: .utf8).split(separator: "\n")
+        #expect(statuses.count == 14)
+        #expect(statuses.prefix(5).allSatisfy { $0 == "0" } && statuses.suffix(3).allSatisfy { $0 == "0" }, "\(statuses)")
+        #expect(statuses.dropFirst(5).prefix(6).contains("2"), "some writers failed: \(statuses)")
+        let verify = try String(contentsOf: dir.appendingPathComponent("verify.txt"), encoding: .utf8)
+        let status = try String(contentsOf: dir.appendingPathComponent("verify.status"), encoding: .utf8)
+        #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(verify)")
+        #expect(verify.contains("sealed by the chain_recovery"), "\(verify)")
+    }
 }

@@ -102,7 +102,19 @@ public enum AuditVerifier {
 
         var expectedSeq = 1
         var lastHash = AuditRecordFormat.zeroHash
-        var unacknowledged: (line: Int, torn: ChainState.Torn)?
+        // Broken lines since the last record (a region several failing writers left), waiting for the
+        // chain_recovery record that acknowledges all of them at once.
+        var unacknowledged: [Int] = []
+        func region(_ pending: [Int]) -> ChainState.Torn {
+            var bytes: [UInt8] = []
+            for (k, i) in pending.enumerated() {
+                if k > 0 { bytes.append(0x0A) }
+                bytes += lines[i].bytes
+            }
+            let first = lines[pending[0]]
+            return ChainState.Torn(segment: first.segment, offset: first.offset, length: bytes.count,
+                                   sha256: Hex.encode(SHA256.hash(bytes)))
+        }
         var appendOnly = (set: 0, unset: 0)
         for (i, line) in lines.enumerated() {
             let segName = AuditFiles.segmentName(line.segment)
@@ -110,25 +122,27 @@ public enum AuditVerifier {
                 report.problems.append(AuditProblem(kind: kind, segment: segName, line: line.number, seq: seq, message: message))
             }
             guard let rec = parsed[i] else {
-                let torn = ChainState.Torn(segment: line.segment, offset: line.offset, length: line.bytes.count,
-                                           sha256: Hex.encode(SHA256.hash(line.bytes)))
                 if !line.terminated {
                     problem(.torn, expectedSeq, "the last record is incomplete (\(line.bytes.count) bytes, no newline): a writer stopped mid-append or the file was cut; records before it verify")
+                } else if let first = unacknowledged.first, lines[first].segment != line.segment {
+                    unacknowledged = [i]
                 } else {
-                    unacknowledged = (i, torn)
+                    unacknowledged.append(i)
                 }
                 continue
             }
             report.records += 1
-            if let pending = unacknowledged {
-                if rec.event == AuditEventType.chainRecovery.rawValue, recovery(rec) == pending.torn {
-                    report.notes.append("\(AuditFiles.segmentName(pending.torn.segment)):\(lines[pending.line].number): torn record (\(pending.torn.length) bytes) left by an interrupted writer, sealed by the chain_recovery record seq \(rec.seq)")
+            if !unacknowledged.isEmpty {
+                let torn = region(unacknowledged)
+                let l = lines[unacknowledged[0]]
+                if rec.event == AuditEventType.chainRecovery.rawValue, recovery(rec) == torn {
+                    let what = unacknowledged.count == 1 ? "torn record" : "\(unacknowledged.count) torn lines"
+                    report.notes.append("\(AuditFiles.segmentName(torn.segment)):\(l.number): \(what) (\(torn.length) bytes) left by an interrupted writer, sealed by the chain_recovery record seq \(rec.seq)")
                 } else {
-                    let l = lines[pending.line]
                     report.problems.append(AuditProblem(kind: .malformed, segment: AuditFiles.segmentName(l.segment), line: l.number,
                                                         seq: expectedSeq, message: "not a valid record (changed or cut)"))
                 }
-                unacknowledged = nil
+                unacknowledged = []
             }
             var seqProblem = false
             if rec.seq != expectedSeq {
@@ -176,8 +190,8 @@ public enum AuditVerifier {
             expectedSeq = rec.seq + 1
             lastHash = rec.hash
         }
-        if let pending = unacknowledged {
-            let l = lines[pending.line]
+        if let first = unacknowledged.first {
+            let l = lines[first]
             report.problems.append(AuditProblem(kind: .malformed, segment: AuditFiles.segmentName(l.segment), line: l.number,
                                                 seq: expectedSeq, message: "not a valid record (changed or cut)"))
         }
