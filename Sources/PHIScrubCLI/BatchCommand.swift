@@ -107,7 +107,10 @@ struct BatchCommand: ParsableCommand {
             options.observer = BatchAuditObserver(audit: log, role: nil)
         }
         if let reportPath { try OutputFiles.refuseInput(reportPath, inputs: inputs, what: "--report") }
-        let report = try reportPath.map { try OutputFiles.open($0) }
+        // Through a temporary and a rename, like -o: a run that cannot start or a failed write leaves no report
+        // that looks complete.
+        let reportTarget = try reportPath.map { try OutputTarget.open($0) }
+        let report = reportTarget?.output
         let sink = ReportSink(output: report)
         let summary: BatchSummary
         do {
@@ -116,8 +119,8 @@ struct BatchCommand: ParsableCommand {
             throw CLIError(error.message)
         }
         sink.write(summary.jsonLine())
-        if let report {
-            do { try report.flush() } catch { sink.failed = true }
+        if let reportTarget, !sink.failed {
+            do { try reportTarget.commit() } catch { sink.failed = true }
         }
         if !quiet {
             printError(summary.table())

@@ -37,7 +37,7 @@ extension PhiScrubCommand {
     /// Entry point for the executable.
     public static func runMain() -> Never {
         signal(SIGPIPE, SIG_IGN)
-        Interruption.install()
+        Interruption.allowed = true
         // The parallel filter allocates and frees megabyte blocks on several threads. glibc would serve each from a
         // fresh mmap (or trim the heap after each free) and fault every page in again: 57k page faults and 10 % of
         // the CPU time on 200 MB. Keep such blocks in the heap instead; in-flight blocks are bounded, so is RSS.

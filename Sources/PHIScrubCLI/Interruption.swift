@@ -12,8 +12,14 @@ enum Interruption {
     /// The signal received, or 0. Written only by the handler.
     nonisolated(unsafe) static var received: sig_atomic_t = 0
 
-    /// Installs the handlers (the executable only; in-process tests keep the default behaviour).
+    /// Set by the executable's entry point: only then do the filter and scan install handlers (in-process tests
+    /// keep the default behaviour, and every other command still dies on SIGINT/SIGTERM as before).
+    nonisolated(unsafe) static var allowed = false
+
+    /// Installs the handlers, for the filter and scan only (their read loops poll `received`); a no-op unless
+    /// `allowed`.
     static func install() {
+        guard allowed else { return }
         received = 0  // initialise the static before a handler can touch it
         for sig in [SIGINT, SIGTERM] {
             var action = sigaction()

@@ -69,6 +69,7 @@ struct RedactCommand: ParsableCommand {
     }
 
     func run() throws {
+        Interruption.install()
         let scrubber = try rules.makeScrubber()
         // Keys are resolved before any output exists: a missing or refused key writes nothing (fail closed).
         let compliance = try FilterCompliance.make(configPath: transform.configPath, role: role, keys: keys)

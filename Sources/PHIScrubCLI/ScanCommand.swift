@@ -85,6 +85,7 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
+        Interruption.install()
         let scrubber = try rules.makeScrubber()
         try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output", display: FieldRedactor(scrubber: scrubber).redact)
         let target = try OutputTarget.open(outputPath)

@@ -269,4 +269,40 @@ struct BinaryTests {
         #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(verify)")
         #expect(verify.contains("sealed by the chain_recovery"), "\(verify)")
     }
+
+    /// Only the filter and scan catch SIGTERM (to end at a whole line); other commands, reading standard input
+    /// like reveal, still stop at once.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func otherCommandsStillStopOnSIGTERM() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-sig2-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ring = dir.appendingPathComponent("kr.json").path
+        #expect(try Binary.run(["keys", "init", "--keyring", ring]).status == 0)
+        // The test runner hands its children a signal mask that blocks SIGTERM; a shell would not. Unblock it as
+        // a shell's child would have it, then exec the binary.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT]); os.execv(sys.argv[1], sys.argv[1:])",
+                             try #require(Binary.url).path, "reveal", "--role", "privacy_officer", "--keyring", ring]
+        var env = ProcessInfo.processInfo.environment
+        env["PHISCRUB_REVEAL_ROLES"] = "privacy_officer"
+        process.environment = env
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            Issue.record("reveal still running 20 s after SIGTERM")
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        #expect(process.terminationReason == .uncaughtSignal)
+    }
 }

@@ -122,6 +122,10 @@ struct FailClosedTests {
             #expect(result.stderr.contains("is the input directory"), "\(result.stderr)")
         }
         #expect(try scratch.text("D/sub/a.log") == "SSN 365-94-0475\n")
+        // A refused run leaves no report that looks complete (the report goes through a temporary and a rename).
+        #expect(CLI.run(["batch", d, "--out", d, "--quiet", "--report", scratch.path("r.jsonl")]).status == 2)
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("r.jsonl")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.contains("phiscrub-tmp") } == [])
     }
 
     /// A symbolic link inside --out used to lead the cleaned file (and its directory) outside the output directory.
