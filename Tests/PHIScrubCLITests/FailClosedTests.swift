@@ -147,6 +147,11 @@ struct FailClosedTests {
         #expect(try scratch.text("elsewhere/b.log") == "keep me\n")
         let report = try jsonLines(try scratch.text("report.jsonl"))
         #expect(report.filter { $0["reason"] as? String == "unsafe_output" }.count == 2, "\(report)")
+        // A link under the manifest's name: the run does not start, nothing is appended through it.
+        try FileManager.default.createDirectory(atPath: scratch.path("out2"), withIntermediateDirectories: true)
+        symlink(scratch.path("elsewhere/m.jsonl"), scratch.path("out2/.phiscrub-manifest.jsonl"))
+        #expect(CLI.run(["batch", scratch.path("in"), "--out", scratch.path("out2"), "--quiet"]).status == 2)
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("elsewhere/m.jsonl")))
     }
 
     /// Links inside an input directory that point outside it are skipped and reported unless --follow-links; the
