@@ -38,13 +38,28 @@ public final class BatchRunner: @unchecked Sendable {
         var walker = FileWalker(excluding: outDir, followLinks: options.followLinks)
         try BatchRunner.refuseOutputDirectoryAsInput(outDir, inputs: inputs)
         walker.walk(inputs)
-        try BatchRunner.refuseOutputsThatAreInputs(walker.files, outDir: outDir)
+        // File names can carry PHI (Jane_Roe_SSN_365-94-0475.log): each output, its manifest entry and every report
+        // use the relative path with PHI redacted (Jane_Roe_SSN_[SSN].log), extensions kept.
+        let names = FieldRedactor(scrubber: scrubber)
+        var planned: [PlannedFile] = []
+        var collisions: [BatchFileReport] = []
+        var outputs = Set<String>()
+        for var file in walker.files {
+            file.relative = BatchRunner.redactedRelative(file.relative, names)
+            guard outputs.insert(file.relative).inserted else {
+                var r = BatchFileReport(input: file.input, relative: file.relative, status: .failed)
+                r.reason = BatchError.Code.pathCollision.rawValue
+                r.message = "\(file.input): another input already writes \(file.relative) (the names differ only in redacted PHI)"
+                collisions.append(r)
+                continue
+            }
+            planned.append(file)
+        }
+        try BatchRunner.refuseOutputsThatAreInputs(planned, outDir: outDir)
         BatchRunner.removeStaleTemporaries(outDir)
         let manifest = try Manifest(directory: outDir)
-        // File names can carry PHI (Jane_Roe_SSN_365-94-0475.log): reports, messages and audit records show them
-        // redacted with the run's rules. (Output files and the manifest keep the input's relative path.)
-        let names = FieldRedactor(scrubber: scrubber)
-        let state = RunState(files: walker.files.sorted { $0.size > $1.size }, manifest: manifest, onFile: onFile,
+        // Reports, messages and audit records show input paths redacted too.
+        let state = RunState(files: planned.sorted { $0.size > $1.size }, manifest: manifest, onFile: onFile,
                              sync: options.sync, directoryFD: dirFD, present: { report in
                                  var r = report
                                  r.input = names.redact(r.input)
@@ -52,13 +67,13 @@ public final class BatchRunner: @unchecked Sendable {
                                  r.message = r.message.map(names.redact)
                                  return r
                              })
-        for r in walker.reports { state.record(r, planned: false) }
+        for r in walker.reports + collisions { state.record(r, planned: false) }
 
-        let progress = options.progress ? ProgressLine(totalFiles: walker.files.count,
-                                                       totalBytes: walker.files.reduce(0) { $0 + $1.size },
+        let progress = options.progress ? ProgressLine(totalFiles: planned.count,
+                                                       totalBytes: planned.reduce(0) { $0 + $1.size },
                                                        state: state) : nil
         progress?.start()
-        let jobs = max(1, min(options.jobs, walker.files.count, 256))
+        let jobs = max(1, min(options.jobs, planned.count, 256))
         let directory = outDir
         Threads.parallel(jobs) { [self] _ in work(state, outDir: directory) }
         progress?.stop()
@@ -149,6 +164,29 @@ public final class BatchRunner: @unchecked Sendable {
                 state.record(report)
             }
         }
+    }
+
+    /// `relative` with PHI in each path component redacted; the extensions batch mode reads the format from
+    /// (`.jsonl`, `.json.gz`, ...) are kept, and a component never turns into `/`, `.` or `..`.
+    static func redactedRelative(_ relative: String, _ names: FieldRedactor) -> String {
+        var parts = relative.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        for i in parts.indices {
+            var name = parts[i]
+            var suffix = ""
+            if i == parts.count - 1 {
+                let lower = name.lowercased()
+                for ext in [".jsonl.gz", ".ndjson.gz", ".json.gz", ".log.gz", ".txt.gz", ".jsonl", ".ndjson", ".json", ".log", ".txt"]
+                where lower.hasSuffix(ext) && lower.utf8.count > ext.utf8.count {
+                    suffix = String(name.suffix(ext.count))
+                    name = String(name.dropLast(ext.count))
+                    break
+                }
+            }
+            var shown = names.redact(name).replacingOccurrences(of: "/", with: "_")
+            if shown.isEmpty || shown == "." || shown == ".." { shown = "_" }
+            parts[i] = shown + suffix
+        }
+        return parts.joined(separator: "/")
     }
 
     /// `batch D --out D` (in any spelling, or through a link) would clean nothing ("0 files", exit 0) or, with a

@@ -370,6 +370,20 @@ struct FailClosedTests {
         #expect(try c.scratch.text("f.jsonl").contains("Jane_Roe_SSN_[SSN].log"))
         #expect(try c.scratch.text("r.jsonl").contains("Jane_Roe_SSN_[SSN].log"))
         #expect(missing.stderr.contains("Orla_SSN_[SSN].log"))
+        // The cleaned copy and the manifest carry the redacted name too.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: c.scratch.path("clean")).sorted()
+                == [".phiscrub-manifest.jsonl", "Jane_Roe_SSN_[SSN].log"])
+        let cleaned = try c.scratch.text("clean/Jane_Roe_SSN_[SSN].log")
+        #expect(cleaned.hasPrefix("phone ") && !cleaned.contains("555-0134"), "\(cleaned)")
+        #expect(!(try c.scratch.text("clean/.phiscrub-manifest.jsonl")).contains("365-94-0475"))
+        // Two inputs whose names differ only in PHI would write one output: the second fails, nothing is overwritten.
+        try FileManager.default.createDirectory(atPath: c.scratch.path("two"), withIntermediateDirectories: true)
+        try c.scratch.write("two/SSN_365-94-0475.txt", "a\n")
+        try c.scratch.write("two/SSN_029-36-7738.txt", "b\n")
+        let two = CLI.run(["batch", c.scratch.path("two"), "--out", c.scratch.path("clean2"), "--quiet"])
+        #expect(two.status == 2)
+        #expect(two.stderr.contains("differ only in redacted PHI") && !two.stderr.contains("029-36-7738"), "\(two.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: c.scratch.path("clean2")).filter { !$0.hasPrefix(".") } == ["SSN_[SSN].txt"])
     }
 
     /// `audit append --user/--resource/--detail` recorded whatever it was given.
