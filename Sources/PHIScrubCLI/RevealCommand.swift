@@ -83,6 +83,7 @@ struct RevealCommand: ParsableCommand {
                                           details: ["context": .string(dataContext.name)]))
         // Clear PHI never goes where others can read it: refused before anything is decrypted.
         try Self.refuseExposedOutput(outputPath)
+        try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output")
         var revealer = Revealer(keys: provider, context: dataContext)
         if let config {
             // Each value is shown as the filter with --role shows it (clear, masked, token or redacted).

@@ -329,6 +329,11 @@ struct FailClosedTests {
                 #expect(result.status == 2, "\(target)")
                 #expect(result.stderr.contains("group or others") || result.stderr.contains("symbolic link"), "\(result.stderr)")
             }
+            // Nor over its own input.
+            let before = try scratch.read("enc.txt")
+            let over = CLI.run(["reveal", "--role", "privacy_officer", "--keyring", ring, encrypted, "-o", encrypted])
+            #expect(over.status == 2 && over.stderr.contains("destroy the input"), "\(over.stderr)")
+            #expect(try scratch.read("enc.txt") == before)
             #expect(try scratch.text("shared.txt") == "old\n")
             #expect(try scratch.text("elsewhere.txt") == "old\n")
             // A new file is created 0600 and gets the value.
