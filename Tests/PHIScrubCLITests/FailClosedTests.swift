@@ -226,6 +226,21 @@ struct FailClosedTests {
         }
     }
 
+    /// The same for a rule pack or a configuration given as a FIFO: refused, never read.
+    @Test func aRulePackOrConfigurationThatIsNotARegularFileIsRefused() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let input = try scratch.write("in.txt", "SSN 365-94-0475\n")
+        let fifo = scratch.path("pack.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for arguments in [["--rules", fifo], ["--config", fifo], ["scan", "--rules", fifo], ["check-config", "--config", fifo]] {
+            let result = CLI.run(arguments + [input, "-o", scratch.path("out.txt")].filter { _ in arguments[0] != "check-config" })
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.contains("not a regular file"), "\(arguments): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("out.txt")))
+    }
+
     /// An all-zero `PHISCRUB_KEY` made every token guessable and was accepted.
     @Test func aDegenerateEnvironmentKeyIsRefused() throws {
         let scratch = try Scratch()

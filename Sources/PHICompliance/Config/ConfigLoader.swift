@@ -13,6 +13,12 @@ public enum ConfigLoader {
 
     /// Loads and validates the file at `path`.
     public static func load(path: String) throws(ConfigError) -> PHIScrubConfig {
+        // A FIFO or a device would block the read for ever or never end: only a regular file is a configuration.
+        var st = stat()
+        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+            throw ConfigError(code: .unreadable, diagnostics: [ConfigDiagnostic(
+                file: path, line: 0, path: "", message: "not a regular file")])
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(code: .unreadable, diagnostics: [ConfigDiagnostic(
                 file: path, line: 0, path: "", message: "cannot read the configuration file")])
