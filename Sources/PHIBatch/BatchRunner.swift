@@ -55,7 +55,7 @@ public final class BatchRunner: @unchecked Sendable {
             }
             planned.append(file)
         }
-        try BatchRunner.refuseOutputsThatAreInputs(planned, outDir: outDir)
+        try BatchRunner.refuseOutputsThatAreInputs(planned, outDir: outDir, otherOutputs: options.otherOutputs)
         BatchRunner.removeStaleTemporaries(outDir)
         let manifest = try Manifest(directory: outDir)
         // Reports, messages and audit records show input paths redacted too.
@@ -206,8 +206,16 @@ public final class BatchRunner: @unchecked Sendable {
 
     /// An output path that already resolves to an input file (same device and inode: the input itself, a hard
     /// link, a link to it) would be replaced by the rename: refused for the whole run, before anything is written.
-    static func refuseOutputsThatAreInputs(_ files: [PlannedFile], outDir: String) throws(BatchError) {
+    static func refuseOutputsThatAreInputs(_ files: [PlannedFile], outDir: String, otherOutputs: [String] = [])
+        throws(BatchError) {
         let inputs = Set(files.map(\.id))
+        for path in otherOutputs {
+            var st = stat()
+            if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG,
+               inputs.contains(FileWalker.FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))) {
+                throw BatchError(.outputIsInput, "\(path): is one of the input files; writing it would replace an input. Choose another path")
+            }
+        }
         for file in files {
             var st = stat()
             let output = outDir + "/" + file.relative

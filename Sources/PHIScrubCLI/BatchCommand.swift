@@ -95,6 +95,7 @@ struct BatchCommand: ParsableCommand {
         options.sync = SyncMode(rawValue: sync)!
         options.progress = !quiet && isatty(2) == 1
         options.followLinks = followLinks
+        options.otherOutputs = reportPath.map { [$0] } ?? []
         // The filter's operators and keys; keys are resolved before any output exists (fail closed).
         let policy = try transform.policy()
         try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)

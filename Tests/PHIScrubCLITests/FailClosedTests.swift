@@ -101,9 +101,13 @@ struct FailClosedTests {
         #expect(result.stderr.contains("is an input file"), "\(result.stderr)")
         #expect(try scratch.text("dir/f.log") == text)
         #expect(!FileManager.default.fileExists(atPath: scratch.path("dir/.phiscrub-manifest.jsonl")))
-        // --report naming an input.
+        // --report naming an input, or a file inside an input directory.
         let report = CLI.run(["batch", input, "--out", scratch.path("clean"), "--report", input, "--quiet"])
         #expect(report.status == 2)
+        #expect(try scratch.text("dir/f.log") == text)
+        let inside = CLI.run(["batch", scratch.path("dir"), "--out", scratch.path("clean2"), "--report", input, "--quiet"])
+        #expect(inside.status == 2)
+        #expect(inside.stderr.contains("is one of the input files"), "\(inside.stderr)")
         #expect(try scratch.text("dir/f.log") == text)
     }
 
