@@ -454,11 +454,11 @@ struct FailClosedTests {
     // MARK: Audit witness
 
     /// Deleting the last audit record and blanking the newer head slot verified with exit 0. With
-    /// `audit.storage.witness` configured, `audit verify` compares with the signed checkpoint and exits 3.
+    /// `audit.storage.witness` configured (as the example configuration does), `audit verify` compares with the
+    /// signed checkpoint and exits 3.
     @Test func theAuditWitnessCatchesATruncatedLog() throws {
-        let c = try ComplianceScratch {
-            $0.replacingOccurrences(of: "    os_append_only: false", with: "    os_append_only: false\n    witness: witness.bin")
-        }
+        // The example configuration keeps a witness next to the configuration file.
+        let c = try ComplianceScratch()
         defer { c.cleanup() }
         let append = CLI.run(["audit", "append", "--config", c.config, "--keyring", c.keyring, "--event", "tool_call",
                               "--agent", "a1", "--user", "u1", "--resource", "ehr_lookup", "--action", "call", "--count", "4"],
@@ -467,6 +467,7 @@ struct FailClosedTests {
         let ok = c.verify()
         #expect(ok.status == 0, "\(ok.stdout)")
         #expect(ok.stdout.contains("witness checkpoint"))
+        #expect(FileManager.default.fileExists(atPath: c.scratch.path("phiscrub-audit.witness")))
         // The attack: the last record (seq 5) removed, its head slot (offset 512) blanked.
         var lines = try String(contentsOfFile: c.segment(), encoding: .utf8).split(separator: "\n").map(String.init)
         lines.removeLast()

@@ -64,7 +64,8 @@ audit:
     sync: periodic                # always | periodic | never (fdatasync policy)
     sync_every: 64
     os_append_only: true          # try chattr +a on segments (needs CAP_LINUX_IMMUTABLE); recorded either way
-    # witness: /var/lib/phiscrub-witness/audit.witness   # signed head checkpoint kept elsewhere (audit verify uses it)
+    witness: phiscrub-audit.witness   # signed head checkpoint outside the log directory; audit verify compares
+                                      # (better on another disk or mount the log's editors cannot roll back)
 
 data_residency:
   mode: strict                    # strict: apply on_violation; permissive: log only
