@@ -31,7 +31,8 @@ final class AtomicOutput {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         tempPath = dir + "/." + name + AtomicOutput.tempSuffix
         try FileSystem.makeDirectories(dir)
-        let fd = open(tempPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        // O_NOFOLLOW: a link planted under the temporary name must not lead the write elsewhere.
+        let fd = open(tempPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         if fd < 0 { throw BatchError(.writeFailed, "\(path): cannot create: \(String(cString: strerror(errno)))") }
         fchmod(fd, mode)
         self.fd = fd
@@ -117,5 +118,21 @@ enum FileSystem {
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
             throw BatchError(.writeFailed, "\(path): cannot create directory: \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Why writing `relative` under `root` could land outside `root`: a component that is a symbolic link (or not
+    /// a directory), or a final name that is a link. Nil when every existing component is a plain directory.
+    static func linkInPath(under root: String, relative: String) -> String? {
+        let parts = relative.split(separator: "/").map(String.init)
+        var path = root
+        for (i, part) in parts.enumerated() {
+            path += "/" + part
+            var st = stat()
+            guard lstat(path, &st) == 0 else { return nil }  // not there yet: created as a directory by us
+            let type = st.st_mode & S_IFMT
+            if type == S_IFLNK { return "\(path) is a symbolic link" }
+            if i < parts.count - 1 && type != S_IFDIR { return "\(path) is not a directory" }
+        }
+        return nil
     }
 }

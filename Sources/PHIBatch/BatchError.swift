@@ -5,6 +5,11 @@ public struct BatchError: Error, Sendable, CustomStringConvertible {
         case unreadable, vanished, binary, invalidJSON = "invalid_json", tooLarge = "too_large"
         case corruptGzip = "corrupt_gzip", writeFailed = "write_failed", transformFailed = "transform_failed"
         case pathCollision = "path_collision", io
+        /// An output that is, or resolves to, an input (same device and inode), or the output directory is an input
+        /// directory: refused before anything is written.
+        case outputIsInput = "output_is_input"
+        /// The output path leads outside the output directory (a symbolic link under --out).
+        case unsafeOutput = "unsafe_output"
     }
     public var code: Code
     public var message: String

@@ -25,6 +25,12 @@ public struct BatchOptions: Sendable {
     public var sync: SyncMode = .grouped
     /// Print a progress line on standard error (only sensible when it is a terminal).
     public var progress = false
+    /// Follow symbolic links inside an input directory that lead outside it. Off by default: such links are
+    /// skipped and reported (`symlink_outside`), so a planted link cannot pull another tree into the run.
+    public var followLinks = false
+    /// Other files the run writes (the CLI's `--report`): one that is also an input file of the walk is refused,
+    /// like an output path that is.
+    public var otherOutputs: [String] = []
 
     public init(outputDirectory: String, jobs: Int = BatchOptions.defaultJobs) {
         self.outputDirectory = outputDirectory

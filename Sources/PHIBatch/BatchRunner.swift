@@ -34,20 +34,46 @@ public final class BatchRunner: @unchecked Sendable {
         guard flock(dirFD, LOCK_EX | LOCK_NB) == 0 else {
             throw BatchError(.io, "\(outDir): another batch run is writing to this directory")
         }
+        // Walk first and refuse outputs that would replace inputs before anything is written (not even a manifest).
+        var walker = FileWalker(excluding: outDir, followLinks: options.followLinks)
+        try BatchRunner.refuseOutputDirectoryAsInput(outDir, inputs: inputs)
+        walker.walk(inputs)
+        // File names can carry PHI (Jane_Roe_SSN_365-94-0475.log): each output, its manifest entry and every report
+        // use the relative path with PHI redacted (Jane_Roe_SSN_[SSN].log), extensions kept.
+        let names = FieldRedactor(scrubber: scrubber)
+        var planned: [PlannedFile] = []
+        var collisions: [BatchFileReport] = []
+        var outputs = Set<String>()
+        for var file in walker.files {
+            file.relative = BatchRunner.redactedRelative(file.relative, names)
+            guard outputs.insert(file.relative).inserted else {
+                var r = BatchFileReport(input: file.input, relative: file.relative, status: .failed)
+                r.reason = BatchError.Code.pathCollision.rawValue
+                r.message = "\(file.input): another input already writes \(file.relative) (the names differ only in redacted PHI)"
+                collisions.append(r)
+                continue
+            }
+            planned.append(file)
+        }
+        try BatchRunner.refuseOutputsThatAreInputs(planned, outDir: outDir, otherOutputs: options.otherOutputs)
         BatchRunner.removeStaleTemporaries(outDir)
         let manifest = try Manifest(directory: outDir)
+        // Reports, messages and audit records show input paths redacted too.
+        let state = RunState(files: planned.sorted { $0.size > $1.size }, manifest: manifest, onFile: onFile,
+                             sync: options.sync, directoryFD: dirFD, present: { report in
+                                 var r = report
+                                 r.input = names.redact(r.input)
+                                 r.relative = names.redact(r.relative)
+                                 r.message = r.message.map(names.redact)
+                                 return r
+                             })
+        for r in walker.reports + collisions { state.record(r, planned: false) }
 
-        var walker = FileWalker(excluding: outDir)
-        walker.walk(inputs)
-        let state = RunState(files: walker.files.sorted { $0.size > $1.size }, manifest: manifest, onFile: onFile,
-                             sync: options.sync, directoryFD: dirFD)
-        for r in walker.reports { state.record(r, planned: false) }
-
-        let progress = options.progress ? ProgressLine(totalFiles: walker.files.count,
-                                                       totalBytes: walker.files.reduce(0) { $0 + $1.size },
+        let progress = options.progress ? ProgressLine(totalFiles: planned.count,
+                                                       totalBytes: planned.reduce(0) { $0 + $1.size },
                                                        state: state) : nil
         progress?.start()
-        let jobs = max(1, min(options.jobs, walker.files.count, 256))
+        let jobs = max(1, min(options.jobs, planned.count, 256))
         let directory = outDir
         Threads.parallel(jobs) { [self] _ in work(state, outDir: directory) }
         progress?.stop()
@@ -97,6 +123,14 @@ public final class BatchRunner: @unchecked Sendable {
             var report = BatchFileReport(input: file.input, relative: file.relative, status: .cleaned)
             report.format = file.format.rawValue + (file.gzip ? "+gzip" : "")
             let output = outDir + "/" + file.relative
+            if let problem = FileSystem.linkInPath(under: outDir, relative: file.relative) {
+                report.status = .failed
+                report.reason = BatchError.Code.unsafeOutput.rawValue
+                report.message = "\(file.input): not written: \(problem) (a link under --out must not lead writes outside it)"
+                report.bytesIn = file.size
+                state.record(report)
+                continue
+            }
             if let done = state.alreadyDone(file, output: output) {
                 report.status = .skipped
                 report.reason = "already_done"
@@ -115,8 +149,11 @@ public final class BatchRunner: @unchecked Sendable {
                 report.sha256 = result.sha256
                 if result.scannedAsText { report.format = "text(invalid json)" + (file.gzip ? "+gzip" : "") }
                 report.seconds = monotonicSeconds() - t0
+                // A file with withheld lines is not done: it stays out of the manifest, so a re-run redoes it and
+                // exits 2 again instead of skipping it as finished.
                 state.finish(report, entry: Manifest.Entry(path: file.relative, size: result.bytesIn,
-                                                           sha256: result.sha256), observer: options.observer)
+                                                           sha256: result.sha256), observer: options.observer,
+                             record: result.counts.withheld == 0)
             } catch {
                 report.status = .failed
                 report.reason = error.code.rawValue
@@ -125,6 +162,67 @@ public final class BatchRunner: @unchecked Sendable {
                 report.seconds = monotonicSeconds() - t0
                 if error.code == .invalidJSON && options.onInvalid == .fail { state.stop() }
                 state.record(report)
+            }
+        }
+    }
+
+    /// `relative` with PHI in each path component redacted; the extensions batch mode reads the format from
+    /// (`.jsonl`, `.json.gz`, ...) are kept, and a component never turns into `/`, `.` or `..`.
+    static func redactedRelative(_ relative: String, _ names: FieldRedactor) -> String {
+        var parts = relative.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        for i in parts.indices {
+            var name = parts[i]
+            var suffix = ""
+            if i == parts.count - 1 {
+                let lower = name.lowercased()
+                for ext in [".jsonl.gz", ".ndjson.gz", ".json.gz", ".log.gz", ".txt.gz", ".jsonl", ".ndjson", ".json", ".log", ".txt"]
+                where lower.hasSuffix(ext) && lower.utf8.count > ext.utf8.count {
+                    suffix = String(name.suffix(ext.count))
+                    name = String(name.dropLast(ext.count))
+                    break
+                }
+            }
+            var shown = names.redact(name).replacingOccurrences(of: "/", with: "_")
+            if shown.isEmpty || shown == "." || shown == ".." { shown = "_" }
+            parts[i] = shown + suffix
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// `batch D --out D` (in any spelling, or through a link) would clean nothing ("0 files", exit 0) or, with a
+    /// file named in D, replace it: refused.
+    static func refuseOutputDirectoryAsInput(_ outDir: String, inputs: [String]) throws(BatchError) {
+        var out = stat()
+        guard stat(outDir, &out) == 0 else { return }
+        for input in inputs {
+            var st = stat()
+            guard stat(input, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { continue }
+            if st.st_dev == out.st_dev && st.st_ino == out.st_ino {
+                throw BatchError(.outputIsInput,
+                    "\(outDir): the output directory is the input directory \(input); choose another --out")
+            }
+        }
+    }
+
+    /// An output path that already resolves to an input file (same device and inode: the input itself, a hard
+    /// link, a link to it) would be replaced by the rename: refused for the whole run, before anything is written.
+    static func refuseOutputsThatAreInputs(_ files: [PlannedFile], outDir: String, otherOutputs: [String] = [])
+        throws(BatchError) {
+        let inputs = Set(files.map(\.id))
+        for path in otherOutputs {
+            var st = stat()
+            if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG,
+               inputs.contains(FileWalker.FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))) {
+                throw BatchError(.outputIsInput, "\(path): is one of the input files; writing it would replace an input. Choose another path")
+            }
+        }
+        for file in files {
+            var st = stat()
+            let output = outDir + "/" + file.relative
+            guard stat(output, &st) == 0 else { continue }
+            if inputs.contains(FileWalker.FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))) {
+                throw BatchError(.outputIsInput,
+                    "\(output): the output for \(file.input) is an input file; it would be replaced. Choose another --out")
             }
         }
     }
@@ -170,6 +268,8 @@ final class RunState: @unchecked Sendable {
 
     private let sync: SyncMode
     private let directoryFD: Int32
+    /// Turns a report into what reports, callbacks and the observer see (file names redacted).
+    private let present: @Sendable (BatchFileReport) -> BatchFileReport
     /// Grouped sync: entries of files renamed since the last flush, and whether a flush is running.
     private var pending: [Manifest.Entry] = []
     private var flushing = false
@@ -178,7 +278,8 @@ final class RunState: @unchecked Sendable {
     private(set) var manifestError: BatchError?
 
     init(files: [PlannedFile], manifest: Manifest, onFile: @escaping @Sendable (BatchFileReport) -> Void,
-         sync: SyncMode, directoryFD: Int32) {
+         sync: SyncMode, directoryFD: Int32, present: @escaping @Sendable (BatchFileReport) -> BatchFileReport = { $0 }) {
+        self.present = present
         self.files = files
         self.manifest = manifest
         self.onFile = onFile
@@ -245,7 +346,8 @@ final class RunState: @unchecked Sendable {
     }
 
     /// Adds a file's report; `planned` files count towards the progress line.
-    func record(_ report: BatchFileReport, planned: Bool = true) {
+    func record(_ report: BatchFileReport, planned: Bool = true, presented: Bool = false) {
+        let report = presented ? report : present(report)
         lock.withLock {
             reports.append(report)
             if planned {
@@ -257,12 +359,15 @@ final class RunState: @unchecked Sendable {
     }
 
     /// A cleaned file: audit (observer), then manifest, then report.
-    func finish(_ report: BatchFileReport, entry: Manifest.Entry, observer: (any BatchFileObserver)?) {
-        var report = report
+    func finish(_ report: BatchFileReport, entry: Manifest.Entry, observer: (any BatchFileObserver)?,
+                record inManifest: Bool = true) {
+        var report = present(report)
         lock.withLock {
             do {
                 try observer?.fileCleaned(report)
-                if sync == .grouped { pending.append(entry) } else { try manifest.append(entry) }
+                if inManifest {
+                    if sync == .grouped { pending.append(entry) } else { try manifest.append(entry) }
+                }
             } catch let error as BatchError {
                 report.status = .failed
                 report.reason = error.code.rawValue
@@ -273,7 +378,7 @@ final class RunState: @unchecked Sendable {
                 report.message = "\(report.input): the file observer (audit) failed: \(error)"
             }
         }
-        record(report)
+        record(report, presented: true)
         flushPending(force: false)
     }
 }

@@ -10,6 +10,8 @@ struct PlannedFile: Sendable {
     var size: Int
     var format: InputFormat
     var gzip: Bool
+    /// Device and inode of the input (an output resolving to it is refused).
+    var id: FileWalker.FileID
 }
 
 /// Walks the input arguments: files as given (output name: their base name) and directories recursively (output
@@ -23,12 +25,23 @@ struct FileWalker {
     private var relatives: Set<String> = []
     private var seenFiles: Set<FileID> = []
     private let exclude: FileID?
+    private let followLinks: Bool
+    /// The resolved path of the directory argument being walked (links inside must stay under it).
+    private var root = ""
 
-    struct FileID: Hashable { var dev: UInt64; var ino: UInt64 }
+    struct FileID: Hashable, Sendable { var dev: UInt64; var ino: UInt64 }
 
-    init(excluding output: String) {
+    init(excluding output: String, followLinks: Bool = false) {
         var st = stat()
         exclude = stat(output, &st) == 0 ? FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino)) : nil
+        self.followLinks = followLinks
+    }
+
+    /// `path` with every symbolic link resolved, or nil.
+    static func resolved(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
     }
 
     mutating func walk(_ inputs: [String]) {
@@ -43,6 +56,7 @@ struct FileWalker {
                 continue
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
+                root = FileWalker.resolved(input) ?? input
                 directory(input, relative: "", st, ancestors: [])
             } else {
                 file(input, relative: baseName(input), st)
@@ -81,9 +95,7 @@ struct FileWalker {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            if name == "." || name == ".." || name.hasSuffix(AtomicOutput.tempSuffix) || name == Manifest.fileName {
-                continue
-            }
+            if name == "." || name == ".." { continue }
             names.append(name)
         }
         closedir(dir)
@@ -92,6 +104,20 @@ struct FileWalker {
         for name in names.sorted() {
             let child = path == "/" ? "/" + name : path + "/" + name
             let rel = relative.isEmpty ? name : relative + "/" + name
+            if name.hasSuffix(AtomicOutput.tempSuffix) || name == Manifest.fileName {
+                // Names a batch output directory uses for itself: never cleaned, but never silently passed over.
+                fail(child, relative: rel, "reserved_name", "\(child): a batch temporary or manifest name, not cleaned",
+                     skip: true)
+                continue
+            }
+            var lst = stat()
+            if !followLinks, lstat(child, &lst) == 0, (lst.st_mode & S_IFMT) == S_IFLNK,
+               let target = FileWalker.resolved(child), target != root, !target.hasPrefix(root == "/" ? "/" : root + "/") {
+                fail(child, relative: rel, "symlink_outside",
+                     "\(child): symbolic link leads outside the input directory; not followed (--follow-links follows it)",
+                     skip: true)
+                continue
+            }
             var cst = stat()
             guard stat(child, &cst) == 0 else {
                 let e = errno
@@ -134,6 +160,7 @@ struct FileWalker {
             fail(path, relative: relative, "path_collision", "\(path): another input already writes \(relative)")
             return
         }
-        files.append(PlannedFile(input: path, relative: relative, size: Int(st.st_size), format: format, gzip: gzip))
+        files.append(PlannedFile(input: path, relative: relative, size: Int(st.st_size), format: format, gzip: gzip,
+                                 id: FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))))
     }
 }

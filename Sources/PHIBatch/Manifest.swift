@@ -33,7 +33,8 @@ final class Manifest {
                 if let e = Manifest.parse(Array(line)) { entries[e.path] = e }
             }
         }
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        // O_NOFOLLOW: a link planted under the manifest's name must not lead appends outside --out.
+        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
         if fd < 0 { throw BatchError(.writeFailed, "\(path): cannot open: \(String(cString: strerror(errno)))") }
         // A torn last line would glue onto the next record: start appending on a fresh line.
         var st = stat()
@@ -56,7 +57,7 @@ final class Manifest {
     func compact() throws(BatchError) {
         let text = entries.keys.sorted().map { entries[$0]!.jsonLine + "\n" }.joined()
         let tmp = path + AtomicOutput.tempSuffix
-        let out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
         if out < 0 { throw BatchError(.writeFailed, "\(tmp): cannot create: \(String(cString: strerror(errno)))") }
         defer { close(out) }
         let bytes = Array(text.utf8)

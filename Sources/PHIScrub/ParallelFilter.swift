@@ -44,19 +44,31 @@ public final class ParallelFilter {
     /// Reads `fd` to the end. `makeProcessor` is called once per worker thread (processors hold per-thread scanner
     /// state). `write` receives results in order on one thread at a time. `countLines` makes the line numbers
     /// passed to processors exact (needed only for reports that print line numbers).
+    ///
+    /// `interrupted` is polled after every read (and when a read returns EINTR): when it returns a signal number,
+    /// the whole lines read so far are processed and written, the unfinished last line is dropped, and
+    /// `FilterInterrupted` is thrown.
     public func run(fd: Int32, name: String, countLines: Bool,
+                    interrupted: @escaping () -> Int32 = { 0 },
+                    inspectFirst: (UnsafeBufferPointer<UInt8>) throws -> Void = { _ in },
                     makeProcessor: @escaping @Sendable () throws -> BlockProcessor,
                     longLine: (_ stream: (_ feed: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats,
                     write: @escaping @Sendable (BlockResult) throws -> Void) throws -> RedactionStats {
         let pipeline = Pipeline(jobs: jobs, write: write)
         var workers: [Thread] = []
         for _ in 0..<jobs {
-            let thread = Thread { pipeline.workerLoop(makeProcessor: makeProcessor) }
+            let thread = Thread {
+                blockStopSignals()
+                pipeline.workerLoop(makeProcessor: makeProcessor)
+            }
             thread.stackSize = 8 << 20
             workers.append(thread)
             thread.start()
         }
-        let writer = Thread { pipeline.writerLoop() }
+        let writer = Thread {
+            blockStopSignals()
+            pipeline.writerLoop()
+        }
         writer.start()
         defer { pipeline.shutdown() }
 
@@ -67,6 +79,7 @@ public final class ParallelFilter {
         var line = 1         // line number of pending[0]
         var totals = RedactionStats()
         var eof = false
+        var inspected = false
 
         func dispatch(_ count: Int) throws {
             let block = Array(pending[0..<count])
@@ -77,13 +90,26 @@ public final class ParallelFilter {
         }
 
         while !eof || !pending.isEmpty {
+            let signal = interrupted()
+            if signal != 0 {
+                if let cut = pending.withUnsafeBufferPointer({ lastNewline($0) }) { try dispatch(cut + 1) }
+                try pipeline.drain()
+                throw FilterInterrupted(signal: signal)
+            }
             if !eof {
                 let n = readBuffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, blockSize) }
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw ParallelFilterError(message: "\(name): read failed: \(String(cString: strerror(errno)))")
                 }
-                if n == 0 { eof = true } else { pending.append(contentsOf: readBuffer[0..<n]) }
+                if n == 0 { eof = true } else {
+                    if !inspected {
+                        // The caller may refuse the input from its first bytes (before anything is dispatched).
+                        inspected = true
+                        try readBuffer.withUnsafeBufferPointer { try inspectFirst(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+                    }
+                    pending.append(contentsOf: readBuffer[0..<n])
+                }
             }
             try pipeline.checkFailure()
             if eof {
@@ -115,7 +141,11 @@ public final class ParallelFilter {
                         carry.removeAll(keepingCapacity: true)
                         let n = readBuffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, blockSize) }
                         if n < 0 {
-                            if errno == EINTR { continue }
+                            if errno == EINTR {
+                                let signal = interrupted()
+                                if signal != 0 { throw FilterInterrupted(signal: signal) }
+                                continue
+                            }
                             throw ParallelFilterError(message: "\(name): read failed: \(String(cString: strerror(errno)))")
                         }
                         if n == 0 { eof = true; return }
@@ -145,6 +175,23 @@ public final class ParallelFilter {
         guard let base = b.baseAddress, b.count > 0, let p = memchr(base, byte, b.count) else { return nil }
         return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
     }
+}
+
+/// The run was stopped by a signal (SIGINT, SIGTERM): every whole line read so far was written, the unfinished
+/// last line was dropped unscanned.
+public struct FilterInterrupted: Error, CustomStringConvertible {
+    public var signal: Int32
+    public init(signal: Int32) { self.signal = signal }
+    public var description: String { "interrupted by signal \(signal)" }
+}
+
+/// Blocks SIGINT and SIGTERM on the calling thread, so the reading thread is the one a stop signal interrupts.
+func blockStopSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    sigaddset(&set, SIGTERM)
+    pthread_sigmask(SIG_BLOCK, &set, nil)
 }
 
 /// A failure of the parallel filter's own machinery (reading); worker and writer errors are rethrown as they are.

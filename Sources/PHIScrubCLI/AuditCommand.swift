@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import PHICompliance
+import PHIScan
+import PHIScrub
 
 /// `phiscrub audit`: verify the audit log, or append a record to it from a script.
 struct AuditCommand: ParsableCommand {
@@ -48,6 +50,11 @@ struct AuditCommand: ParsableCommand {
         @Flag(name: .customLong("alert"), help: "On failure, raise a breach alert (audit record and alert command).")
         var alert = false
 
+        @Option(name: .customLong("witness"), help: ArgumentHelp(
+            "Compare the log with the signed checkpoint in this file (default: audit.storage.witness of the configuration).",
+            valueName: "file"))
+        var witnessPath: String?
+
         func validate() throws {
             guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
         }
@@ -60,7 +67,8 @@ struct AuditCommand: ParsableCommand {
                 throw CLIError("\(dir): no audit log directory")
             }
             let provider = try ComplianceSupport.keys(location.keys, config: config)
-            let report = AuditVerifier.verify(directory: dir, requireSignatures: config.audit.hmacSigning) { version in
+            let witness = witnessPath ?? config.audit.witnessPath
+            let report = AuditVerifier.verify(directory: dir, requireSignatures: config.audit.hmacSigning, witness: witness) { version in
                 try? provider.subkey(.audit, version: version).bytes
             }
             if format == "json" {
@@ -103,7 +111,12 @@ struct AuditCommand: ParsableCommand {
     struct Append: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Append one record (for agent hosts and scripts without the Swift library).",
-            discussion: "Identifiers and details must not carry PHI: pass counts, names and fingerprints."
+            discussion: """
+                Identifiers and details must not carry PHI: pass counts, names and fingerprints. As a safety net, \
+                --agent, --user, --resource, --action and every --detail are scanned with the default rules and \
+                recorded redacted (Jane_Roe_SSN_365-94-0475.log becomes Jane_Roe_SSN_[SSN].log); the record then \
+                carries redacted_fields with how many were changed.
+                """
         )
 
         @OptionGroup var location: Location
@@ -137,11 +150,24 @@ struct AuditCommand: ParsableCommand {
             guard let log = try ComplianceSupport.openAudit(config, keys: provider) else {
                 throw CLIError("auditing is off in the configuration (audit.enabled: false)")
             }
+            // Free text never reaches the log with PHI in it: scanned with the default rules, recorded redacted.
+            let redactor: FieldRedactor
+            do { redactor = FieldRedactor(scrubber: Scrubber(ruleSet: try RuleSet.loadDefault())) } catch {
+                throw CLIError(error.description + "\nphiscrub: the audit fields cannot be checked for PHI without rules; nothing appended")
+            }
+            var changed = 0
+            func clean(_ text: String) -> String {
+                let out = redactor.redact(text)
+                if out != text { changed += 1 }
+                return out
+            }
             var map: [String: AuditValue] = [:]
             for d in details {
                 let parts = d.split(separator: "=", maxSplits: 1).map(String.init)
-                map[parts[0]] = Int(parts[1]).map(AuditValue.int) ?? .string(parts.count > 1 ? parts[1] : "")
+                map[clean(parts[0])] = Int(parts[1]).map(AuditValue.int) ?? .string(clean(parts.count > 1 ? parts[1] : ""))
             }
+            let (agent, user, resource, action) = (clean(self.agent), clean(self.user), clean(self.resource), clean(self.action))
+            if changed > 0 { map["redacted_fields"] = .int(changed) }
             let e = AuditEvent(type: AuditEventType(rawValue: event)!, agent: agent, user: user, role: role, resource: resource,
                                action: action, phi: phi, outcome: outcome, details: map)
             var last: AuditReceipt?

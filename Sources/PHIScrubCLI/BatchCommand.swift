@@ -60,6 +60,12 @@ struct BatchCommand: ParsableCommand {
         valueName: "grouped|file|none"))
     var sync: String = SyncMode.grouped.rawValue
 
+    @Flag(name: .customLong("follow-links"), help: """
+        Follow symbolic links inside an input directory that lead outside it (by default they are skipped and \
+        reported as symlink_outside).
+        """)
+    var followLinks = false
+
     @Flag(name: .customLong("quiet"), help: "Do not print the per-file table and the progress line.")
     var quiet = false
 
@@ -88,8 +94,11 @@ struct BatchCommand: ParsableCommand {
         options.lineCap = lineCap
         options.sync = SyncMode(rawValue: sync)!
         options.progress = !quiet && isatty(2) == 1
+        options.followLinks = followLinks
+        options.otherOutputs = reportPath.map { [$0] } ?? []
         // The filter's operators and keys; keys are resolved before any output exists (fail closed).
         let policy = try transform.policy()
+        try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
         // With a compliance configuration (--config), each cleaned file is audited; keys come from it too.
         let config = try transform.configPath.map { try ComplianceSupport.loadConfig($0) }
         let auditing = config?.audit.enabled == true
@@ -98,7 +107,11 @@ struct BatchCommand: ParsableCommand {
         if let config, auditing, let provider, let log = try ComplianceSupport.openAudit(config, keys: provider) {
             options.observer = BatchAuditObserver(audit: log, role: nil)
         }
-        let report = try reportPath.map { try OutputFiles.open($0) }
+        if let reportPath { try OutputFiles.refuseInput(reportPath, inputs: inputs, what: "--report") }
+        // Through a temporary and a rename, like -o: a run that cannot start or a failed write leaves no report
+        // that looks complete.
+        let reportTarget = try reportPath.map { try OutputTarget.open($0) }
+        let report = reportTarget?.output
         let sink = ReportSink(output: report)
         let summary: BatchSummary
         do {
@@ -107,8 +120,8 @@ struct BatchCommand: ParsableCommand {
             throw CLIError(error.message)
         }
         sink.write(summary.jsonLine())
-        if let report {
-            do { try report.flush() } catch { sink.failed = true }
+        if let reportTarget, !sink.failed {
+            do { try reportTarget.commit() } catch { sink.failed = true }
         }
         if !quiet {
             printError(summary.table())

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PHICompliance
 import PHIScan
 #if canImport(Glibc)
 import Glibc
@@ -36,6 +37,7 @@ extension PhiScrubCommand {
     /// Entry point for the executable.
     public static func runMain() -> Never {
         signal(SIGPIPE, SIG_IGN)
+        Interruption.allowed = true
         // The parallel filter allocates and frees megabyte blocks on several threads. glibc would serve each from a
         // fresh mmap (or trim the heap after each free) and fault every page in again: 57k page faults and 10 % of
         // the CPU time on 200 MB. Keep such blocks in the heap instead; in-flight blocks are bounded, so is RSS.
@@ -47,7 +49,11 @@ extension PhiScrubCommand {
 }
 
 func printError(_ message: String) {
-    var text = message
+    // Lines stay lines; every other control byte (escape sequences, carriage returns, NUL) is shown escaped, so
+    // nothing a caller passed in (a role or file name) can drive the terminal.
+    var text = message.contains(where: { $0.unicodeScalars.contains { s in (s.value < 0x20 && s.value != 0x0A && s.value != 0x09) || s.value == 0x7F } })
+        ? message.split(separator: "\n", omittingEmptySubsequences: false).map { escapedForDisplay(String($0)) }.joined(separator: "\n")
+        : message
     if !text.hasSuffix("\n") { text += "\n" }
     let bytes = Array(text.utf8)
     var offset = 0

@@ -74,7 +74,7 @@ struct EvalCommand: ParsableCommand {
             throw CLIError(error.message)
         }
 
-        let scrubber = predictionsPath == nil ? try rules.makeScrubber() : nil
+        let scrubber = predictionsPath == nil ? try rules.makeScrubber(requireIdentifiers: false) : nil
         var reports: [EvalReport] = []
         for (corpus, coarse) in loaded {
             var predicted: [LabelledSpan] = []

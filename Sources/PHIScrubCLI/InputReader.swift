@@ -8,30 +8,74 @@ import Glibc
 enum InputReader {
     static let chunkSize = 256 * 1024
 
-    /// Opens `path` (`-` = standard input) for reading.
-    static func open(_ path: String) throws -> Int32 {
+    /// Opens `path` (`-` = standard input) for reading; errors name it as `display` (its redacted form).
+    static func open(_ path: String, display: String? = nil) throws -> Int32 {
         if path == "-" { return 0 }
+        let shown = display ?? path
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw CLIError("\(path): \(String(cString: strerror(errno)))") }
+        if fd < 0 { throw CLIError("\(shown): \(String(cString: strerror(errno)))") }
         var st = stat()
         if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
-            throw CLIError("\(path): is a directory")
+            throw CLIError("\(shown): is a directory")
         }
         return fd
+    }
+
+    /// An input the filter and `scan` cannot read as text, recognised from its first bytes: it would otherwise pass
+    /// through unscanned (gzip) or with every ASCII character split by NUL bytes, so no rule matches (UTF-16).
+    struct Refused: Error {
+        var message: String
+    }
+
+    /// Throws `Refused` when `first` (the first bytes read from `name`) is gzip or UTF-16/UTF-32 text.
+    static func sniff(_ first: UnsafeBufferPointer<UInt8>, name: String) throws {
+        let shown = name == "-" ? "standard input" : name
+        if first.count >= 2 && first[0] == 0x1F && first[1] == 0x8B {
+            throw Refused(message: "\(shown): gzip-compressed input is not scanned by the filter; decompress it "
+                          + "(zcat FILE | phiscrub) or clean it with phiscrub batch, which reads and writes .gz")
+        }
+        let utf32 = first.count >= 4 && ((first[0] == 0xFF && first[1] == 0xFE && first[2] == 0 && first[3] == 0)
+                                          || (first[0] == 0 && first[1] == 0 && first[2] == 0xFE && first[3] == 0xFF))
+        let bom = first.count >= 2 && ((first[0] == 0xFF && first[1] == 0xFE) || (first[0] == 0xFE && first[1] == 0xFF))
+        if utf32 || bom || looksNULInterleaved(first) {
+            throw Refused(message: "\(shown): input is \(utf32 ? "UTF-32" : "UTF-16") text (\(bom || utf32 ? "byte order mark" : "every other byte NUL")), "
+                          + "which the rules cannot read; convert it first (iconv -f \(utf32 ? "UTF-32" : "UTF-16") -t UTF-8 FILE | phiscrub)")
+        }
+    }
+
+    /// UTF-16 without a byte order mark: in a sample of at least 16 bytes, 90 % of the bytes at one parity are NUL
+    /// and under 10 % at the other (ASCII in UTF-16LE or BE). Logs with a few NUL bytes do not come near it.
+    static func looksNULInterleaved(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = min(b.count, 4096) & ~1
+        guard n >= 16 else { return false }
+        var even = 0, odd = 0
+        for i in stride(from: 0, to: n, by: 2) {
+            if b[i] == 0 { even += 1 }
+            if b[i + 1] == 0 { odd += 1 }
+        }
+        let pairs = n / 2
+        return (odd * 10 >= pairs * 9 && even * 10 < pairs) || (even * 10 >= pairs * 9 && odd * 10 < pairs)
     }
 
     /// Feeds all of `fd` through `stream` into `sink`.
     static func pump<S: ScanSink>(fd: Int32, name: String, stream: StreamScanner, sink: inout S,
                                   buffer: inout [UInt8]) throws {
         if buffer.count < chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
+        var first = true
         while true {
+            // A stop signal: what was fed is written; the unfinished last line is dropped (never `finish`ed).
+            try Interruption.check()
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CLIError("\(name): read failed: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
+            if first {
+                first = false
+                try buffer.withUnsafeBufferPointer { try sniff(UnsafeBufferPointer(rebasing: $0[0..<n]), name: name) }
+            }
             try buffer.withUnsafeBufferPointer { b in
                 try stream.feed(UnsafeBufferPointer(rebasing: b[0..<n]), into: &sink)
             }

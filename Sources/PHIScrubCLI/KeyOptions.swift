@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PHICompliance
+import PHIScan
 import PHITransform
 
 /// Where keys come from and how old the newest may be; shared by every command that uses keys.
@@ -61,6 +62,29 @@ struct TransformOptions: ParsableArguments {
 
     @Option(name: .customLong("mask-keep"), help: ArgumentHelp("Characters `mask` keeps at the end (default 4).", valueName: "n"))
     var maskKeep: Int?
+
+    /// Refuses a policy that would quietly do something else than asked (fail closed):
+    /// - `shift` with no subject moves every person's dates by one offset, so one known date reveals all others:
+    ///   it needs `--subject` (or `transform.subject`);
+    /// - an operator for an entity no loaded rule reports (`--action FOO=mask`, a typo in `transform.entities`)
+    ///   would never apply: the error lists the entities there are.
+    static func check(_ policy: TransformPolicy, ruleSet: RuleSet) throws {
+        let shifts = policy.defaultAction == .shift || policy.entityActions.values.contains(.shift)
+        if shifts && policy.subject.isEmpty {
+            throw CLIError("""
+                the shift operator needs a subject (--subject ID, or subject: in the transform: section): without one \
+                every person's dates would move by the same offset
+                """)
+        }
+        let known = Set(ruleSet.entities)
+        let unknown = policy.entityActions.keys.filter { !known.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            throw CLIError("""
+                no loaded rule reports \(unknown.joined(separator: ", ")), so its operator would never apply; \
+                entities: \(ruleSet.entities.joined(separator: ", "))
+                """)
+        }
+    }
 
     /// The policy the flags and configuration describe.
     func policy() throws -> TransformPolicy {

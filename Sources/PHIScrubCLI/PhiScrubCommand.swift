@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PHIScan
 import PHIScrub
 
@@ -17,6 +18,7 @@ public struct PhiScrubCommand: ParsableCommand {
               --no-default-rules      Do not load the default rule packs.
               --min-confidence <x>    Ignore findings below this confidence (0...1).
               --names <file>          A roster of names to find exactly (repeatable).
+              --allow-partial-rules   Run even if the rules miss built-in identifiers.
               --findings <file>       Also write findings as JSON Lines to this file.
               --explain               With --findings: say why each finding was reported.
               -o, --output <file>     Write redacted text here instead of standard output.
@@ -77,6 +79,12 @@ public struct RuleOptions: ParsableArguments {
         valueName: "file"))
     public var rosterFiles: [String] = []
 
+    @Flag(name: .customLong("allow-partial-rules"), help: """
+        Run even when the rules cannot find every built-in identifier entity (SSN, PHONE, EMAIL, ...): \
+        without it such a run is refused, because everything those rules miss would pass through in clear.
+        """)
+    public var allowPartialRules = false
+
     public init() {}
 
     public func validate() throws {
@@ -86,8 +94,23 @@ public struct RuleOptions: ParsableArguments {
 
     /// Loads, compiles and checks the selected rules (a pack whose own examples fail is refused); throws every
     /// problem at once.
-    func makeScrubber() throws -> Scrubber {
+    /// With `requireIdentifiers` (every command that writes or judges text), a rule set lacking any built-in
+    /// identifier entity is refused unless `--allow-partial-rules` was given (fail closed: no rules, no output).
+    func makeScrubber(requireIdentifiers: Bool = true) throws -> Scrubber {
         let set = try RuleSet.load(paths: rulePaths, includeDefaults: !noDefaultRules, rosters: rosterFiles)
+        if requireIdentifiers && !allowPartialRules {
+            let missing = set.missingIdentifierEntities
+            if !missing.isEmpty {
+                let source = noDefaultRules ? "--no-default-rules with the --rules packs given"
+                    : ProcessInfo.processInfo.environment[RulePacks.environmentVariable].map { _ in
+                        "the rule packs of $\(RulePacks.environmentVariable)" } ?? "the rule packs loaded"
+                throw CLIError("""
+                    refusing to run: \(source) report no \(missing.joined(separator: ", ")) \
+                    (\(set.rules.count) rule(s) loaded), so that PHI would pass through in clear; \
+                    pass --allow-partial-rules to run with these rules anyway
+                    """)
+            }
+        }
         return Scrubber(ruleSet: set, minConfidence: minConfidence)
     }
 }

@@ -69,10 +69,12 @@ struct RedactCommand: ParsableCommand {
     }
 
     func run() throws {
+        Interruption.install()
         let scrubber = try rules.makeScrubber()
         // Keys are resolved before any output exists: a missing or refused key writes nothing (fail closed).
         let compliance = try FilterCompliance.make(configPath: transform.configPath, role: role, keys: keys)
         let policy = try compliance?.policy(base: try transform.policy(), ruleSet: scrubber.ruleSet) ?? transform.policy()
+        try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
         let provider = policy.needsKeys ? try keys.load() : nil
         let transformer: Transformer
         do { transformer = try Transformer(policy: policy, keys: provider) } catch {
@@ -83,50 +85,64 @@ struct RedactCommand: ParsableCommand {
             throw CLIError(error.message)
         }
         let replacement = ReplacementPolicy.using(transformer)
-        let output = try OutputFiles.open(outputPath)
-        let findings = try findingsPath.map { FindingsJSONLWriter(output: try OutputFiles.open($0), fingerprinter: try Fingerprinter.random()) }
+        let names = FieldRedactor(scrubber: scrubber)
+        try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output", display: names.redact)
+        if let findingsPath { try OutputFiles.refuseInput(findingsPath, inputs: files, what: "--findings", display: names.redact) }
+        try OutputFiles.refuseSame(outputPath, findingsPath, what: "--output and --findings")
+        // -o and --findings go to temporary names, renamed into place only when the run succeeds.
+        let target = try OutputTarget.open(outputPath)
+        let output = target.output
+        let findingsTarget = try findingsPath.map { try OutputTarget.open($0) }
+        let findings = try findingsTarget.map { FindingsJSONLWriter(output: $0.output, fingerprinter: try Fingerprinter.random()) }
         let inputs = files.isEmpty ? ["-"] : files
         var totals = RedactionStats()
         var buffer: [UInt8] = []
         var failures: [String] = []
         do {
-            for input in inputs {
+            for path in inputs {
+                // The name as every side channel shows it (findings, audit, errors): PHI in it redacted.
+                let input = path == "-" ? path : names.redact(path)
                 let fd: Int32
-                do { fd = try InputReader.open(input) } catch let error as CLIError {
+                do { fd = try InputReader.open(path, display: input) } catch let error as CLIError {
                     failures.append(error.message)
                     continue
                 }
                 defer { if fd != 0 { close(fd) } }
-                if jobs > 1 && !lineBuffered && !stats && !explain {
-                    let fingerprinter = findings?.fingerprinter
-                    totals.merge(try runParallel(fd: fd, name: input, scrubber: scrubber, policy: policy, keys: provider,
-                                                 output: output, findings: findings.map { ($0, fingerprinter!) },
-                                                 compliance: compliance))
-                    continue
-                }
-                let stream = scrubber.makeStreamScanner(lineCap: lineCap)
-                defer { if stats { printStats(stream.scanner, scrubber.ruleSet) } }
-                if let findings {
-                    findings.file = input
-                    var sink = RedactingSink(output: output, observer: findings, policy: replacement, lineBuffered: lineBuffered)
-                    let explainer = explain ? Explainer(ruleSet: scrubber.ruleSet) : nil
-                    findings.explanations = explainer?.buffer
-                    if let compliance {
-                        try compliance.pump(&sink, input: input) {
-                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: explainer)
+                do {
+                    if jobs > 1 && !lineBuffered && !stats && !explain {
+                        let fingerprinter = findings?.fingerprinter
+                        totals.merge(try runParallel(fd: fd, name: input, scrubber: scrubber, policy: policy, keys: provider,
+                                                     output: output, findings: findings.map { ($0, fingerprinter!) },
+                                                     compliance: compliance))
+                        continue
+                    }
+                    let stream = scrubber.makeStreamScanner(lineCap: lineCap)
+                    defer { if stats { printStats(stream.scanner, scrubber.ruleSet) } }
+                    if let findings {
+                        findings.file = input
+                        var sink = RedactingSink(output: output, observer: findings, policy: replacement, lineBuffered: lineBuffered)
+                        let explainer = explain ? Explainer(ruleSet: scrubber.ruleSet) : nil
+                        findings.explanations = explainer?.buffer
+                        if let compliance {
+                            try compliance.pump(&sink, input: input) {
+                                try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: explainer)
+                            }
+                        } else {
+                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
                         }
+                        totals.merge(sink.stats)
                     } else {
-                        try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
+                        var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement, lineBuffered: lineBuffered)
+                        if let compliance {
+                            try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer) }
+                        } else {
+                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+                        }
+                        totals.merge(sink.stats)
                     }
-                    totals.merge(sink.stats)
-                } else {
-                    var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement, lineBuffered: lineBuffered)
-                    if let compliance {
-                        try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer) }
-                    } else {
-                        try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
-                    }
-                    totals.merge(sink.stats)
+                } catch let refused as InputReader.Refused {
+                    // gzip or UTF-16: nothing of this input was written; the others still are, and the run exits 2.
+                    failures.append(refused.message)
                 }
             }
             try output.flush()
@@ -135,6 +151,14 @@ struct RedactCommand: ParsableCommand {
             throw ExitCode(ExitStatus.ok)
         } catch let error as OutputError {
             throw CLIError(error.message)
+        } catch let stop as FilterInterrupted {
+            // Whole lines scanned before the signal reach standard output; the unfinished line was dropped; a file
+            // output is never renamed into place.
+            try? output.flush()
+            try? findings?.output.flush()
+            var message = "interrupted by \(Interruption.name(stop.signal)): output ends after the last whole line read"
+            if !target.isDirect { message += "; \(outputPath!) was not written" }
+            throw CLIError(message)
         } catch let error as ParallelFilterError {
             throw CLIError(error.message)
         } catch let error as TransformError {
@@ -146,6 +170,10 @@ struct RedactCommand: ParsableCommand {
             }
             throw CLIError(error.message + "; output stops before the affected line")
         }
+        // Every input that could be opened was read to the end: put the files in place. Withheld lines are marked
+        // in the text, and an input that could not be opened is missing whole; both are reported and exit 2.
+        try target.commit()
+        try findingsTarget?.commit()
         if totals.withheld > 0 {
             failures.append("\(totals.withheld) line(s) withheld: a rule hit the PCRE2 match limit, so they were not written in clear")
         }
@@ -165,7 +193,8 @@ extension RedactCommand {
         let fingerprinter = findings?.1
         let filter = ParallelFilter(jobs: jobs, blockSize: blockSize)
         return try filter.run(
-            fd: fd, name: name, countLines: findings != nil,
+            fd: fd, name: name, countLines: findings != nil, interrupted: { Interruption.received },
+            inspectFirst: { try InputReader.sniff($0, name: name) },
             makeProcessor: {
                 let lineScanner = LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence)
                 let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))
@@ -227,6 +256,36 @@ func printStats(_ scanner: LineScanner, _ rules: RuleSet) {
 
 /// Opens output files (created 0600: findings and redacted text may still be sensitive).
 enum OutputFiles {
+    /// Refuses an output that is, or resolves to, one of `inputs` (same device and inode: the file itself, a
+    /// symbolic or hard link to it, or standard input redirected from it): opening it would truncate the input
+    /// before it is read. `nil` or `-` is standard output, checked the same way (`phiscrub f >> f`). Only regular
+    /// files are compared (`/dev/null` as input and output is fine).
+    static func refuseInput(_ path: String?, inputs: [String], what: String,
+                            display: (String) -> String = { $0 }) throws {
+        var out = stat()
+        let isStdout = path == nil || path == "-"
+        guard (isStdout ? fstat(1, &out) : stat(path!, &out)) == 0, (out.st_mode & S_IFMT) == S_IFREG else { return }
+        for input in inputs.isEmpty ? ["-"] : inputs {
+            var st = stat()
+            guard (input == "-" ? fstat(0, &st) : stat(input, &st)) == 0 else { continue }
+            if st.st_dev == out.st_dev && st.st_ino == out.st_ino {
+                let name = input == "-" ? "standard input" : display(input)
+                throw CLIError("\(isStdout ? "standard output" : what + " " + display(path!)): is the input \(name); "
+                               + "writing it would destroy the input. Choose another file")
+            }
+        }
+    }
+
+    /// Refuses two outputs that are the same file (each would overwrite the other).
+    static func refuseSame(_ a: String?, _ b: String?, what: String) throws {
+        guard let a, let b, a != "-", b != "-" else { return }
+        var sa = stat(), sb = stat()
+        if a == b || (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+                      && (sa.st_mode & S_IFMT) == S_IFREG) {
+            throw CLIError("\(what): \(a) and \(b) are the same file")
+        }
+    }
+
     static func open(_ path: String?) throws -> FileOutput {
         guard let path, path != "-" else { return FileOutput(fd: 1, name: "stdout") }
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import PHICompliance
+import PHIScan
+import PHIScrub
 import PHITransform
 #if canImport(Glibc)
 import Glibc
@@ -66,21 +68,29 @@ struct RevealCommand: ParsableCommand {
                 var problems: [String] = []
                 let alert = BreachAlerter(settings: config.compliance, audit: audit).raise(
                     BreachAlert(trigger: .unauthorizedPHIAccess, resource: "reveal",
-                                message: "role '\(role)' tried to reveal PHI without read_phi"),
+                                message: "role '\(escapedForDisplay(role))' tried to reveal PHI without read_phi"),
                     agent: "phiscrub-reveal", user: user, role: role, problems: &problems)
                 for p in problems { printError("phiscrub: " + p) }
-                printError("phiscrub: role '\(role)' may not reveal PHI: \(decision.message)")
+                printError("phiscrub: role '\(escapedForDisplay(role))' may not reveal PHI: \(decision.message)")
                 throw ExitCode(alert != nil ? ExitStatus.breach : ExitStatus.error)
             }
         } else if !Self.mayReveal(role: role, environment: ProcessInfo.processInfo.environment) {
-            throw CLIError("role '\(role)' may not reveal PHI")
+            throw CLIError("role '\(escapedForDisplay(role))' may not reveal PHI")
         }
         // Recorded before anything is decrypted: a reveal the log cannot hold does not happen.
         try appendAudit(audit, AuditEvent(type: .reveal, agent: "phiscrub-reveal", user: user, role: role, resource: resource,
                                           action: "reveal", phi: true, outcome: "started",
                                           details: ["context": .string(dataContext.name)]))
-        var output = try OutputFiles.open(outputPath)
+        // Clear PHI never goes where others can read it: refused before anything is decrypted.
+        try Self.refuseExposedOutput(outputPath)
+        try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output")
         var revealer = Revealer(keys: provider, context: dataContext)
+        if let config {
+            // Each value is shown as the filter with --role shows it (clear, masked, token or redacted).
+            revealer.presenter = try Self.roleView(config: config, role: role, context: dataContext, keys: provider)
+        }
+        let target = try OutputTarget.open(outputPath)
+        var output = target.output
         var buffer = [UInt8](repeating: 0, count: InputReader.chunkSize)
         do {
             for input in files.isEmpty ? ["-"] : files {
@@ -97,6 +107,7 @@ struct RevealCommand: ParsableCommand {
                 }
             }
             try revealer.finish(into: &output)
+            try target.commit()
         } catch let error as OutputError where error.code == .brokenPipe {
             throw ExitCode(ExitStatus.ok)
         } catch let error as OutputError {
@@ -104,14 +115,59 @@ struct RevealCommand: ParsableCommand {
         }
         var byEntity: [String: AuditValue] = [:]
         for (entity, n) in revealer.revealedByEntity { byEntity[entity] = .int(n) }
+        var withheldByEntity: [String: AuditValue] = [:]
+        for (entity, n) in revealer.withheldByEntity { withheldByEntity[entity] = .int(n) }
         try appendAudit(audit, AuditEvent(type: .reveal, agent: "phiscrub-reveal", user: user, role: role, resource: resource,
                                           action: "reveal", phi: revealer.revealed > 0,
                                           outcome: revealer.failures.isEmpty ? "ok" : "partial",
                                           details: ["context": .string(dataContext.name), "revealed": .int(revealer.revealed),
-                                                    "refused": .int(revealer.failures.count), "by_entity": .object(byEntity)]))
+                                                    "refused": .int(revealer.failures.count), "by_entity": .object(byEntity),
+                                                    "withheld": .int(revealer.withheld),
+                                                    "withheld_by_entity": .object(withheldByEntity)]))
         if !revealer.failures.isEmpty {
             let first = revealer.failures.prefix(3).map(\.message).joined(separator: "\nphiscrub: ")
             throw CLIError("\(revealer.failures.count) token(s) not revealed (left encrypted):\nphiscrub: \(first)")
+        }
+    }
+
+    /// The role's view of each entity, as `phiscrub --config C --role R` applies it: the configuration's roles
+    /// over the default rules' entities and categories, through the same transformer (so tokens and masks match
+    /// the filter's). An entity the rules do not know, or a value the view cannot be applied to, is redacted.
+    static func roleView(config: PHIScrubConfig, role: String, context: DataContext, keys: any KeyProvider) throws
+        -> (String, [UInt8]) -> [UInt8]? {
+        let ruleSet: RuleSet
+        do { ruleSet = try RuleSet.loadDefault() } catch { throw CLIError("\(error.description)") }
+        var base: TransformPolicy
+        do { base = config.file.hasPrefix("<") ? TransformPolicy() : try TransformPolicy.load(configPath: config.file) } catch {
+            throw CLIError(error.message)
+        }
+        base.context = context
+        let policy = RoleTransformPolicy.policy(base: base, role: role, access: AccessPolicy(config: config), ruleSet: ruleSet)
+        let transformer: Transformer
+        do { transformer = try Transformer(policy: policy, keys: keys) } catch { throw CLIError(error.message) }
+        return { entity, value in
+            let finding = Finding(start: 0, end: value.count, entity: entity, ruleID: "reveal", confidence: 1)
+            return try? value.withUnsafeBufferPointer { try transformer.replacement(for: finding, value: $0) }
+        }
+    }
+
+    /// Refuses to write revealed text through a symbolic link, or into an existing file (or standard output
+    /// redirected to one) that group or others can read; a new `-o` file is created 0600.
+    static func refuseExposedOutput(_ path: String?) throws {
+        var st = stat()
+        if let path, path != "-" {
+            if lstat(path, &st) == 0 {
+                if (st.st_mode & S_IFMT) == S_IFLNK {
+                    throw CLIError("\(path) is a symbolic link; reveal does not write clear PHI through one")
+                }
+                if (st.st_mode & S_IFMT) == S_IFREG && (st.st_mode & 0o077) != 0 {
+                    throw CLIError("\(path) can be read by group or others (mode \(String(st.st_mode & 0o777, radix: 8))); "
+                                   + "reveal does not write clear PHI there: remove it or chmod 600 it first")
+                }
+            }
+        } else if fstat(1, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && (st.st_mode & 0o077) != 0 {
+            throw CLIError("standard output is a file group or others can read (mode \(String(st.st_mode & 0o777, radix: 8))); "
+                           + "reveal does not write clear PHI there: use -o FILE (created 0600) or chmod 600 it first")
         }
     }
 

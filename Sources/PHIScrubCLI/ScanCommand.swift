@@ -51,10 +51,22 @@ struct ScanCommand: ParsableCommand {
     static func scanFile(_ input: String, scrubber: Scrubber, format: Format, jsonl: FindingsJSONLWriter,
                          sarif: FindingsCollector, explainer: Explainer?, buffer: inout [UInt8]) throws -> FileResult {
         let fd: Int32
-        do { fd = try InputReader.open(input) } catch let error as CLIError {
+        // The name as findings, SARIF and errors show it: PHI in it redacted.
+        let shown = input == "-" ? input : FieldRedactor(scrubber: scrubber).redact(input)
+        do { fd = try InputReader.open(input, display: shown) } catch let error as CLIError {
             return FileResult(failure: error.message)
         }
         defer { if fd != 0 { close(fd) } }
+        do {
+            return try scanOpened(fd: fd, input: shown, scrubber: scrubber, format: format, jsonl: jsonl, sarif: sarif,
+                                  explainer: explainer, buffer: &buffer)
+        } catch let refused as InputReader.Refused {
+            return FileResult(failure: refused.message)
+        }
+    }
+
+    private static func scanOpened(fd: Int32, input: String, scrubber: Scrubber, format: Format, jsonl: FindingsJSONLWriter,
+                                   sarif: FindingsCollector, explainer: Explainer?, buffer: inout [UInt8]) throws -> FileResult {
         let stream = scrubber.makeStreamScanner()
         let stats: RedactionStats
         switch format {
@@ -73,8 +85,11 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
+        Interruption.install()
         let scrubber = try rules.makeScrubber()
-        let output = try OutputFiles.open(outputPath)
+        try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output", display: FieldRedactor(scrubber: scrubber).redact)
+        let target = try OutputTarget.open(outputPath)
+        let output = target.output
         let fingerprinter = try Fingerprinter.random()
         let inputs = files.isEmpty ? ["-"] : files
         var buffer: [UInt8] = []
@@ -123,7 +138,12 @@ struct ScanCommand: ParsableCommand {
             throw ExitCode(ExitStatus.ok)
         } catch let error as OutputError {
             throw CLIError(error.message)
+        } catch let stop as FilterInterrupted {
+            try? output.flush()
+            throw CLIError("interrupted by \(Interruption.name(stop.signal)): the report is incomplete"
+                           + (target.isDirect ? "" : "; \(outputPath!) was not written"))
         }
+        try target.commit()
         if withheld > 0 { failures.append("\(withheld) line(s) could not be scanned completely (PCRE2 match limit)") }
         if !failures.isEmpty { throw CLIError(failures.joined(separator: "\nphiscrub: ")) }
         if found > 0 { throw ExitCode(ExitStatus.findings) }

@@ -28,6 +28,13 @@ public struct Revealer {
     public private(set) var failures: [RevealError] = []
     /// Revealed counts per entity.
     public private(set) var revealedByEntity: [String: Int] = [:]
+    /// How a decrypted value is shown (the caller's role view: clear, masked, token or redacted): the bytes to
+    /// write, or nil for `[ENTITY]`. Nil presenter: every value in clear. A value shown other than in clear counts
+    /// as withheld, not revealed.
+    public var presenter: ((_ entity: String, _ value: [UInt8]) -> [UInt8]?)?
+    /// Tokens decrypted but shown other than in clear (per the presenter), in total and per entity.
+    public private(set) var withheld = 0
+    public private(set) var withheldByEntity: [String: Int] = [:]
     private var carry: [UInt8] = []
     private static let marker = Array("[ENC:".utf8)
 
@@ -103,7 +110,17 @@ public struct Revealer {
                 failures.append(error)
                 plain = nil
             }
-            if let plain {
+            if let plain, let presenter {
+                let shown = presenter(parsed.entity, plain) ?? Array("[\(parsed.entity)]".utf8)
+                try output.write(shown)
+                if shown == plain {
+                    revealed += 1
+                    revealedByEntity[parsed.entity, default: 0] += 1
+                } else {
+                    withheld += 1
+                    withheldByEntity[parsed.entity, default: 0] += 1
+                }
+            } else if let plain {
                 try output.write(plain)
                 revealed += 1
                 revealedByEntity[parsed.entity, default: 0] += 1

@@ -71,6 +71,10 @@ public struct TransformPolicy: Sendable, Equatable {
     /// The `transform:` section of a configuration file; a file without one gives the default policy.
     public static func load(configPath path: String) throws(TransformError) -> TransformPolicy {
         let text: String
+        var st = stat()
+        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+            throw TransformError(code: .invalidPolicy, message: "configuration \(path) is not a regular file")
+        }
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw TransformError(code: .invalidPolicy, message: "cannot read configuration \(path)")
         }

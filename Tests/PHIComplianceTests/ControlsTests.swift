@@ -37,6 +37,21 @@ import Testing
         #expect(failed == [control])
         #expect(results.first { $0.id == control }?.reason.isEmpty == false)
     }
-}
 
-import Foundation
+    /// Issue 13: `transform.default: keep` (or a role that sees everything in clear) passed all 11 controls while
+    /// the filter printed PHI. `phi-log-redaction` now fails for each, naming the setting.
+    @Test(arguments: [
+        ("  default: redact                 #", "  default: keep                 #", "transform.default is keep"),
+        ("    SSN: token ", "    SSN: keep ", "keeps SSN"),
+        ("  support:\n    description: General support agent; sees no PHI\n",
+         "  support:\n    description: General support agent; sees no PHI\n    default_view: clear\n", "default_view clear"),
+    ])
+    func anEntityInClearByDefaultFailsLogRedaction(original: String, weakened: String, reason: String) throws {
+        #expect(ExampleConfig.text.components(separatedBy: original).count == 2, "the original text occurs once")
+        let text = ExampleConfig.text.replacingOccurrences(of: original, with: weakened)
+        let results = ComplianceControls.check(try ConfigLoader.parse(text, file: "x"))
+        let control = try #require(results.first { $0.id == "phi-log-redaction" })
+        #expect(!control.passed)
+        #expect(control.reason.contains(reason), "\(control.reason)")
+    }
+}

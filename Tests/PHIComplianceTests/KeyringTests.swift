@@ -120,4 +120,26 @@ final class WarningSink: @unchecked Sendable {
     private var stored: [String] = []
     func add(_ s: String) { lock.withLock { stored.append(s) } }
     var messages: [String] { lock.withLock { stored } }
+
+    /// Issue 13: an all-zero or otherwise degenerate `PHISCRUB_KEY` was accepted, so every token and encryption was
+    /// made under a key anyone can guess.
+    @Test func degenerateKeysAreRefused() throws {
+        let degenerate: [[UInt8]] = [
+            [UInt8](repeating: 0, count: 32), [UInt8](repeating: 0x41, count: 32), (0..<32).map { UInt8($0) },
+            (0..<32).map { UInt8(255 - $0 * 3) }, (0..<32).map { UInt8($0 % 8) },
+        ]
+        for key in degenerate {
+            let text = Data(key).base64EncodedString()
+            for env in [["PHISCRUB_KEY": text], ["PHISCRUB_KEYS": "1:\(try Data(SecureRandom.bytes(32)).base64EncodedString()),2:\(text)"]] {
+                let error = #expect(throws: KeyError.self) { try KeySource.load(keyringPath: nil, environment: env) }
+                #expect(error?.code == .corrupt)
+                #expect(error?.message.contains("entropy") == true)
+                #expect(error?.message.contains(text) == false)
+            }
+        }
+        for _ in 0..<1000 {
+            let key = try SecureRandom.bytes(32)
+            #expect(MasterKeys.degenerate(key) == nil)
+        }
+    }
 }

@@ -372,3 +372,46 @@ struct PatternAnalysisTests {
         }
     }
 }
+
+/// `RuleCoverage.identifierEntities` is what the CLI demands of a rule set: the default pack must report all of them,
+/// or the filter would refuse to run with its own defaults.
+@Test func theDefaultPackReportsEveryIdentifierEntity() throws {
+    let set = try RuleSet.loadDefault()
+    #expect(set.missingIdentifierEntities == [])
+    #expect(RuleCoverage.missingIdentifiers(in: []) == RuleCoverage.identifierEntities)
+}
+
+/// Issue 13: 2,000 aliases of a 1 MB string in a rule pack took gigabytes and minutes of example checking; a nest
+/// of aliases ("billion laughs") grows exponentially. Both are refused with one diagnostic; small aliases still load.
+@Test func yamlAliasAmplificationIsBounded() throws {
+    let head = """
+        pack: bomb
+        rules:
+          - id: bomb
+            entity: TOKEN
+            category: other_unique
+            pattern: 'ZQ[0-9]{4}'
+            max_length: 6
+
+        """
+    let big = String(repeating: "x", count: 1 << 20)
+    let wide = head + "    description: &big '\(big)'\n    examples:\n      match: ['ZQ1234']\n      nomatch:\n"
+        + String(repeating: "        - *big\n", count: 2000)
+    var nest = "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"
+    for i in 1...9 { nest += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+    let laughs = "pack: laughs\n" + nest.split(separator: "\n").map { "x_" + $0 }.joined(separator: "\n") + "\nrules: []\n"
+    for text in [wide, laughs] {
+        var diagnostics: [RuleDiagnostic] = []
+        let clock = ContinuousClock()
+        let took = clock.measure { _ = RuleLoader.parse(text, file: "bomb.yaml", diagnostics: &diagnostics) }
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.message.contains("aliases") == true, "\(diagnostics)")
+        #expect(took < .seconds(20))
+    }
+    let small = head + "    examples:\n      match: &m ['ZQ1234']\n      nomatch: ['ZQ12']\n"
+        + "  - id: again\n    entity: TOKEN\n    category: other_unique\n    pattern: 'ZR[0-9]{4}'\n    max_length: 6\n"
+        + "    examples:\n      match: ['ZR1234']\n      nomatch: *m\n"
+    var diagnostics: [RuleDiagnostic] = []
+    #expect(RuleLoader.parse(small, file: "small.yaml", diagnostics: &diagnostics).count == 2)
+    #expect(diagnostics.isEmpty, "\(diagnostics)")
+}

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // The built `phiscrub` executable, run as a separate process: stdin/stdout filtering, a closed output pipe, and
 // finding the default rules from another working directory with no flags.
@@ -129,9 +132,177 @@ struct BinaryTests {
                 examples: {match: ['⟦TK-1234⟧'], nomatch: ['TK-12']}
 
             """.utf8).write(to: dir.appendingPathComponent("default.yaml"))
-        let result = try Binary.run([], stdin: Array("TK-1234 SSN 365-94-0475\n".utf8),
+        let result = try Binary.run(["--allow-partial-rules"], stdin: Array("TK-1234 SSN 365-94-0475\n".utf8),
                                     environment: ["PHISCRUB_RULES_DIR": dir.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(String(decoding: result.stdout, as: UTF8.self) == "[TOKEN] SSN 365-94-0475\n")
+    }
+
+    /// Issue 13 "No rules, no output": an empty `PHISCRUB_RULES_DIR` used to pass every SSN through with exit 0.
+    @Test func anEmptyRulesDirectoryIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = Array("SSN 365-94-0475\n".utf8)
+        let inputFile = dir.appendingPathComponent("in.log")
+        try Data(input).write(to: inputFile)
+        for arguments in [[], ["scan"], ["batch", inputFile.path, "--out", dir.appendingPathComponent("out").path]] {
+            let result = try Binary.run(arguments, stdin: input, environment: ["PHISCRUB_RULES_DIR": dir.path])
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(arguments)")
+            #expect(result.stderr.contains("PHISCRUB_RULES_DIR") && result.stderr.contains("--allow-partial-rules"),
+                    "\(arguments): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/in.log").path))
+    }
+
+    /// Issue 13 "Partial output never looks complete": SIGTERM or SIGINT mid-stream used to kill the filter with
+    /// whatever the buffer held. Now the whole lines read so far are written, the unfinished line (which could hold
+    /// the first digits of an SSN) is dropped, the status is 2, and an `-o` file is not put in place.
+    @Test func aStopSignalFlushesWholeLinesAndExitsNonZero() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-sig-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (signal, jobs, toFile) in [(SIGTERM, "1", false), (SIGINT, "2", false), (SIGTERM, "2", true)] {
+            let process = Process()
+            process.executableURL = try #require(Binary.url)
+            let outPath = dir.appendingPathComponent("out-\(jobs)-\(signal).txt").path
+            process.arguments = ["--jobs", jobs] + (toFile ? ["-o", outPath] : [])
+            let input = Pipe()
+            let stdoutURL = dir.appendingPathComponent("stdout-\(jobs)-\(signal)")
+            let stderrURL = dir.appendingPathComponent("stderr-\(jobs)-\(signal)")
+            FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+            FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+            let out = try FileHandle(forWritingTo: stdoutURL), err = try FileHandle(forWritingTo: stderrURL)
+            defer { try? out.close(); try? err.close() }
+            process.standardInput = input
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            input.fileHandleForWriting.write(Data("SSN 365-94-0475\nline two\npartial SSN 365-9".utf8))
+            Thread.sleep(forTimeInterval: 1.0)  // the filter has read all of it and waits for more
+            kill(process.processIdentifier, signal)
+            let deadline = Date().addingTimeInterval(20)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning {
+                Issue.record("\(signal) jobs \(jobs): still running 20 s after the signal")
+                kill(process.processIdentifier, SIGKILL)
+            }
+            process.waitUntilExit()
+            try? input.fileHandleForWriting.close()
+            let stdout = try String(contentsOf: stdoutURL, encoding: .utf8)
+            let stderr = try String(contentsOf: stderrURL, encoding: .utf8)
+            #expect(process.terminationReason == .exit && process.terminationStatus == 2, "\(signal) jobs \(jobs): \(stderr)")
+            #expect(stderr.contains("interrupted"), "\(stderr)")
+            if toFile {
+                #expect(stdout == "")
+                #expect(!FileManager.default.fileExists(atPath: outPath))
+                #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("phiscrub-tmp") } == [])
+            } else {
+                #expect(stdout == "SSN [SSN]\nline two\n", "\(signal) jobs \(jobs)")
+            }
+        }
+    }
+
+    /// On a full disk (here: a file size limit), `-o` used to leave a truncated file under the final name. Now the
+    /// run fails with 2 and the final name is untouched (an older file there keeps its content).
+    @Test func aFullDiskLeavesNoPartialFileUnderTheOutputName() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-full-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var big = Data()
+        let line = Data("SSN 365-94-0475 and an ordinary log line with some padding text to make it longer\n".utf8)
+        while big.count < 2_000_000 { big.append(line) }
+        let bigFile = dir.appendingPathComponent("big.txt")
+        try big.write(to: bigFile)
+        for (name, old) in [("new.txt", nil), ("old.txt", "previous run\n")] as [(String, String?)] {
+            let outFile = dir.appendingPathComponent(name)
+            if let old { try Data(old.utf8).write(to: outFile) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            // 256 blocks of 512 bytes: the write past 128 KiB fails with EFBIG (SIGXFSZ ignored).
+            process.arguments = ["-c", "trap '' XFSZ; ulimit -f 256; exec \"$0\" --jobs 1 \"$1\" -o \"$2\" 2>/dev/null",
+                                 try #require(Binary.url).path, bigFile.path, outFile.path]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 2)
+            if let old {
+                #expect(try String(contentsOf: outFile, encoding: .utf8) == old)
+            } else {
+                #expect(!FileManager.default.fileExists(atPath: outFile.path))
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("phiscrub-tmp") } == [])
+        }
+    }
+
+    /// Issue 13: several writers failing on a full disk (here: a file size limit) left a head that named the torn
+    /// bytes as part of the log, so the next writer glued its record onto them and every later verify said
+    /// "changed". Now each failing writer leaves the head before the damage, and the next successful append seals it.
+    @Test func auditWritersFailingOnAFullDiskAreRepaired() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-audit-full-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("audit:\n  enabled: true\n  storage:\n    path: audit\n    os_append_only: false\n    sync: never\n".utf8)
+            .write(to: dir.appendingPathComponent("cfg.yaml"))
+        #expect(try Binary.run(["keys", "init", "--keyring", dir.appendingPathComponent("kr.json").path]).status == 0)
+        let script = """
+            cd "$1"; B="$0"
+            app() { "$B" audit append --config cfg.yaml --keyring kr.json --event tool_call --agent a --user u --resource r \\
+                --action call --detail "pad=$(head -c "$1" /dev/zero | tr '\\0' x)" >/dev/null 2>&1; echo "$?" >> status; }
+            for i in 1 2 3 4 5; do app 200; done
+            lim=$(( ($(stat -c %s audit/audit-000001.jsonl) + 1023) / 1024 ))
+            for k in 0 0 0 1 1 2; do ( ulimit -f $((lim + k)); trap '' XFSZ; app 1500 ); done
+            for i in 1 2 3; do app 200; done
+            "$B" audit verify --config cfg.yaml --keyring kr.json > verify.txt; echo "$?" > verify.status
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script, try #require(Binary.url).path, dir.path]
+        try process.run()
+        process.waitUntilExit()
+        let statuses = try String(contentsOf: dir.appendingPathComponent("status"), encoding: .utf8).split(separator: "\n")
+        #expect(statuses.count == 14)
+        #expect(statuses.prefix(5).allSatisfy { $0 == "0" } && statuses.suffix(3).allSatisfy { $0 == "0" }, "\(statuses)")
+        #expect(statuses.dropFirst(5).prefix(6).contains("2"), "some writers failed: \(statuses)")
+        let verify = try String(contentsOf: dir.appendingPathComponent("verify.txt"), encoding: .utf8)
+        let status = try String(contentsOf: dir.appendingPathComponent("verify.status"), encoding: .utf8)
+        #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(verify)")
+        #expect(verify.contains("sealed by the chain_recovery"), "\(verify)")
+    }
+
+    /// Only the filter and scan catch SIGTERM (to end at a whole line); other commands, reading standard input
+    /// like reveal, still stop at once.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func otherCommandsStillStopOnSIGTERM() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-sig2-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ring = dir.appendingPathComponent("kr.json").path
+        #expect(try Binary.run(["keys", "init", "--keyring", ring]).status == 0)
+        // The test runner hands its children a signal mask that blocks SIGTERM; a shell would not. Unblock it as
+        // a shell's child would have it, then exec the binary.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT]); os.execv(sys.argv[1], sys.argv[1:])",
+                             try #require(Binary.url).path, "reveal", "--role", "privacy_officer", "--keyring", ring]
+        var env = ProcessInfo.processInfo.environment
+        env["PHISCRUB_REVEAL_ROLES"] = "privacy_officer"
+        process.environment = env
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            Issue.record("reveal still running 20 s after SIGTERM")
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        #expect(process.terminationReason == .uncaughtSignal)
     }
 }

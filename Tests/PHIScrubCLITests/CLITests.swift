@@ -342,7 +342,10 @@ struct CLITests {
         let input = try scratch.write("in.txt", "TK-1234 and SSN 365-94-0475\n")
         #expect(CLI.run(["--rules", pack, input, "-o", scratch.path("both.txt")]).status == 0)
         #expect(try scratch.text("both.txt") == "[TOKEN] and SSN [SSN]\n")
-        #expect(CLI.run(["--no-default-rules", "--rules", pack, input, "-o", scratch.path("only.txt")]).status == 0)
+        // A pack without the built-in identifiers runs only when asked for (README "Fail closed").
+        #expect(CLI.run(["--no-default-rules", "--rules", pack, input, "-o", scratch.path("only.txt")]).status == 2)
+        #expect(CLI.run(["--no-default-rules", "--allow-partial-rules", "--rules", pack, input,
+                         "-o", scratch.path("only.txt")]).status == 0)
         #expect(try scratch.text("only.txt") == "[TOKEN] and SSN 365-94-0475\n")
         #expect(CLI.run(["--min-confidence", "0.9", input, "-o", scratch.path("conf.txt")]).status == 0)
     }

@@ -208,13 +208,23 @@ struct RevealAuditCLITests {
         let encrypted = c.scratch.path("enc.txt")
         #expect(CLI.run(["--action", "encrypt", "--context", "tool_output", "--keyring", c.keyring, input, "-o", encrypted]).status == 0)
 
-        // clinician holds read_phi: the text comes back and the log holds a started and a finished reveal.
+        // clinician holds read_phi: each value comes back exactly as the filter with --role clinician shows it
+        // (issue 13: reveal used to decrypt every token in clear, the SSN the role excludes too), and the log holds
+        // a started and a finished reveal that counts what was withheld.
         let ok = CLI.run(["reveal", "--config", c.config, "--keyring", c.keyring, "--role", "clinician",
                           "--context", "tool_output", encrypted, "-o", c.scratch.path("plain.txt")])
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(try c.scratch.read("plain.txt") == Fixtures.bytes("intake.txt"))
+        let view = CLI.run(["--config", c.config, "--keyring", c.keyring, "--role", "clinician", input,
+                            "-o", c.scratch.path("view.txt")])
+        #expect(view.status == 0, "\(view.stderr)")
+        let plain = try c.scratch.text("plain.txt")
+        #expect(plain == (try c.scratch.text("view.txt")))
+        #expect(!plain.contains("365-94-0475") && !plain.contains("(312) 555-0134") && plain.contains("Orla Vestergaard"))
         var reveals = try c.records().filter { $0["event"] as? String == "reveal" }
         #expect(reveals.map { $0["outcome"] as? String } == ["started", "ok"])
+        let details = try #require(reveals.last?["details"] as? [String: Any])
+        #expect((details["withheld"] as? Int ?? 0) > 0 && (details["revealed"] as? Int ?? 0) > 0, "\(details)")
+        #expect((details["withheld_by_entity"] as? [String: Any])?["SSN"] != nil, "\(details)")
 
         // billing lacks read_phi: nothing is revealed, the refusal and a breach alert are audited, exit 3.
         let denied = CLI.run(["reveal", "--config", c.config, "--keyring", c.keyring, "--role", "billing",

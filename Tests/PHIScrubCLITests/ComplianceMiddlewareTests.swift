@@ -18,7 +18,7 @@ struct MiddlewareHarness {
         c.audit.osAppendOnly = false
         edit(&c)
         config = c
-        keys = try KeySource.load(keyringPath: nil, environment: ["PHISCRUB_KEY": Data(repeating: 7, count: 32).base64EncodedString()])
+        keys = try KeySource.load(keyringPath: nil, environment: ["PHISCRUB_KEY": "UIsa9vFQUSmyecYazQevgNVcNQpjuGV3cs3+2JKyfms="])
         let key = try keys.subkey(.audit, version: nil)
         audit = try AuditLog(settings: c.audit, signingKey: key.bytes, keyVersion: key.version)
         host = ComplianceMiddleware(config: c, scrubber: try Scrubber.withDefaultRules(), audit: audit,

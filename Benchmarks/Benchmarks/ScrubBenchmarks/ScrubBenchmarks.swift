@@ -223,7 +223,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     } setup: {
         try TokenWorkload(scrubber: Scrubber.withDefaultRules(), bytes: makeMiBWorkload(),
-                          keys: EnvironmentKeys.load(from: ["PHISCRUB_KEY": String(repeating: "A", count: 43) + "="]))
+                          keys: EnvironmentKeys.load(from: ["PHISCRUB_KEY": "AxowzMEY6UEq2WEKFCsG8o2JonKFKan25h8LGd64/h4="]))
     }
 
     // Per-call latency for an agent host: one 2 KB prompt through redact(String).

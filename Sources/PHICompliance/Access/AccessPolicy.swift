@@ -20,7 +20,7 @@ public struct AccessPolicy: Sendable {
 
     func role(_ name: String) -> Lookup {
         if let r = roles[name] { return .success(r) }
-        return .failure(.denied(.unknownRole, "unknown role '\(name)'"))
+        return .failure(.denied(.unknownRole, "unknown role '\(escapedForDisplay(name))'"))
     }
 
     /// May `role` hold `permission`?
@@ -31,7 +31,7 @@ public struct AccessPolicy: Sendable {
             if r.permissions.contains(permission) {
                 return .allowed
             }
-            return .denied(.missingPermission, "role '\(name)' lacks permission '\(permission.rawValue)'")
+            return .denied(.missingPermission, "role '\(escapedForDisplay(name))' lacks permission '\(permission.rawValue)'")
         }
     }
 
@@ -41,10 +41,10 @@ public struct AccessPolicy: Sendable {
         case .failure(let d): return d
         case .success(let r):
             guard r.permissions.contains(.toolCall) else {
-                return .denied(.missingPermission, "role '\(name)' lacks permission 'tool_call'")
+                return .denied(.missingPermission, "role '\(escapedForDisplay(name))' lacks permission 'tool_call'")
             }
             guard r.allowedTools.contains(tool) || r.allowedTools.contains("*") else {
-                return .denied(.toolNotAllowed, "role '\(name)' may not call tool '\(tool)'")
+                return .denied(.toolNotAllowed, "role '\(escapedForDisplay(name))' may not call tool '\(escapedForDisplay(tool))'")
             }
             return .allowed
         }
@@ -57,14 +57,14 @@ public struct AccessPolicy: Sendable {
         case .failure(let d): return d
         case .success(let r):
             guard r.permissions.contains(.externalAPI) else {
-                return .denied(.missingPermission, "role '\(name)' lacks permission 'external_api'")
+                return .denied(.missingPermission, "role '\(escapedForDisplay(name))' lacks permission 'external_api'")
             }
             let host = Self.host(of: endpoint)
             let ok = r.allowedEndpoints.contains { allowed in
                 allowed == "*" || allowed == endpoint || (allowed.hasSuffix("/") && endpoint.hasPrefix(allowed))
                     || (!allowed.contains("/") && host == allowed)
             }
-            return ok ? .allowed : .denied(.endpointNotAllowed, "role '\(name)' may not reach endpoint '\(endpoint)'")
+            return ok ? .allowed : .denied(.endpointNotAllowed, "role '\(escapedForDisplay(name))' may not reach endpoint '\(escapedForDisplay(endpoint))'")
         }
     }
 

@@ -12,13 +12,13 @@ public struct SessionUsage: Sendable, Equatable {
     public func check(_ limits: SessionLimits, role: String, addingTokens newTokens: Int = 0, toolCall: Bool = false,
                       now: Date = Date()) -> AccessDecision {
         if let max = limits.maxTokens, tokens + newTokens > max {
-            return .denied(.sessionLimit, "role '\(role)' session token limit \(max) reached")
+            return .denied(.sessionLimit, "role '\(escapedForDisplay(role))' session token limit \(max) reached")
         }
         if toolCall, let max = limits.maxToolCalls, toolCalls + 1 > max {
-            return .denied(.sessionLimit, "role '\(role)' session tool-call limit \(max) reached")
+            return .denied(.sessionLimit, "role '\(escapedForDisplay(role))' session tool-call limit \(max) reached")
         }
         if let max = limits.maxMinutes, now.timeIntervalSince(started) > Double(max) * 60 {
-            return .denied(.sessionLimit, "role '\(role)' session time limit of \(max) minutes reached")
+            return .denied(.sessionLimit, "role '\(escapedForDisplay(role))' session time limit of \(max) minutes reached")
         }
         return .allowed
     }

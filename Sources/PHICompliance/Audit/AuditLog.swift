@@ -29,6 +29,8 @@ public final class AuditLog: @unchecked Sendable {
     let mutex = NSLock()
     var lockFD: Int32 = -1
     var headFD: Int32 = -1
+    /// The witness file (`audit.storage.witness`), written like `HEAD` after every append; -1 without one.
+    var witnessFD: Int32 = -1
     /// Where this writer left the chain; reused when the files show nobody else appended since.
     var cached: ChainState?
     var segmentFD: Int32 = -1
@@ -57,6 +59,10 @@ public final class AuditLog: @unchecked Sendable {
         let headPath = path(AuditHead.fileName)
         headFD = open(headPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if headFD < 0 { throw AuditError(code: .io, message: "\(headPath): cannot open: \(AuditFiles.errno())") }
+        if let witness = settings.witnessPath {
+            witnessFD = open(witness, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            if witnessFD < 0 { throw AuditError(code: .io, message: "\(witness): cannot open the audit witness: \(AuditFiles.errno())") }
+        }
     }
 
     deinit {
@@ -66,6 +72,7 @@ public final class AuditLog: @unchecked Sendable {
         }
         if lockFD >= 0 { close(lockFD) }
         if headFD >= 0 { close(headFD) }
+        if witnessFD >= 0 { close(witnessFD) }
     }
 
     func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
@@ -85,8 +92,12 @@ public final class AuditLog: @unchecked Sendable {
         cached = nil
         if fromFiles && state.seq > 0 {
             // After another writer or a crash, the head may trail the files: bring it to the last complete record
-            // first, so the two slots stay consecutive.
-            try writeHead(state, timestamp: state.lastTimestamp)
+            // first, so the two slots stay consecutive. Never past unsealed bytes: a head ending after them would let
+            // the next writer (if this one fails before sealing, e.g. on a full disk) take the files as clean and
+            // glue its record onto the torn one.
+            var caughtUp = state
+            if let torn = state.torn, torn.segment == state.segment { caughtUp.end = torn.offset }
+            try writeHead(caughtUp, timestamp: state.lastTimestamp)
         }
         let timestamp = UTCTimestamp.format(now)
         if let torn = state.torn {
@@ -211,6 +222,15 @@ public final class AuditLog: @unchecked Sendable {
         if always && fdatasync(headFD) != 0 {
             throw AuditError(code: .io, message: "\(AuditHead.fileName): sync failed: \(AuditFiles.errno())")
         }
+        // The checkpoint in the second place: the same signed slot, so the witness never runs ahead of the head.
+        if witnessFD >= 0 {
+            let w = slot.withUnsafeBytes { pwrite(witnessFD, $0.baseAddress, $0.count, off_t(head.slotOffset)) }
+            let name = settings.witnessPath ?? "witness"
+            if w != slot.count { throw AuditError(code: .io, message: "\(name): witness write failed: \(AuditFiles.errno())") }
+            if always && fdatasync(witnessFD) != 0 {
+                throw AuditError(code: .io, message: "\(name): witness sync failed: \(AuditFiles.errno())")
+            }
+        }
     }
 
     /// Starts the next segment and writes its `segment_open` record.
@@ -238,10 +258,16 @@ public final class AuditLog: @unchecked Sendable {
 
     /// Terminates a torn record with a newline and acknowledges it in a signed record, so the chain continues
     /// without hiding the damage.
+    ///
+    /// The torn region is everything after the last complete record: with several writers failing in turn (a full
+    /// disk), it can hold several broken lines (a partial record, a newline, a partial `chain_recovery`, ...). One
+    /// record acknowledges all of it, so the repair is the same for any number of failures.
     func seal(_ torn: ChainState.Torn, state: inout ChainState, timestamp: String) throws(AuditError) {
         let fd = try descriptor(for: torn.segment)
-        try AuditFiles.writeAll(fd, [0x0A], name: AuditFiles.segmentName(torn.segment))
-        state.end += 1
+        if !torn.terminated {
+            try AuditFiles.writeAll(fd, [0x0A], name: AuditFiles.segmentName(torn.segment))
+            state.end += 1
+        }
         state.torn = nil
         _ = try write(AuditEvent(type: .chainRecovery, agent: "phiscrub", resource: AuditFiles.segmentName(torn.segment),
                                  action: "seal_torn_record", outcome: "recovered",
@@ -255,11 +281,19 @@ public final class AuditLog: @unchecked Sendable {
 /// Where the chain ends: the last complete record's sequence number, hash and time, the segment and offset to
 /// append at, and a torn trailing record if one was found.
 struct ChainState {
+    /// Bytes after the last complete record of the newest segment: `length` bytes from `offset` (without a final
+    /// newline), possibly several lines.
     struct Torn: Equatable {
         var segment: Int
         var offset: Int
         var length: Int
         var sha256: String
+        /// The region already ends with a newline (a seal's newline reached the disk, its record did not).
+        var terminated = false
+
+        static func == (a: Torn, b: Torn) -> Bool {
+            a.segment == b.segment && a.offset == b.offset && a.length == b.length && a.sha256 == b.sha256
+        }
     }
 
     var segment = 0
@@ -300,15 +334,19 @@ struct ChainState {
             guard let bytes = AuditFiles.read(path(AuditFiles.segmentName(index)), from: start) else {
                 throw AuditError(code: .io, message: "\(AuditFiles.segmentName(index)): cannot read")
             }
+            let found = lastRecordWithEnd(in: bytes)
             if index == newest {
                 state.end = start + bytes.count
-                if let last = bytes.last, last != 0x0A {
-                    let cut = (bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
-                    state.torn = Torn(segment: index, offset: start + cut, length: bytes.count - cut,
-                                      sha256: Hex.encode(SHA256.hash(bytes[cut...])))
+                // Everything after the last complete record (or, with none here, after `start`) is unsealed damage.
+                let cut = found?.end ?? 0
+                if cut < bytes.count {
+                    let terminated = bytes.last == 0x0A
+                    let region = bytes[cut..<(terminated ? bytes.count - 1 : bytes.count)]
+                    state.torn = Torn(segment: index, offset: start + cut, length: region.count,
+                                      sha256: Hex.encode(SHA256.hash(region)), terminated: terminated)
                 }
             }
-            if let record = lastRecord(in: bytes) {
+            if let record = found?.record {
                 state.seq = record.seq
                 state.hash = record.hash
                 state.lastTimestamp = record.timestamp
@@ -326,12 +364,17 @@ struct ChainState {
 
     /// The last line of `bytes` that parses as a record.
     static func lastRecord(in bytes: [UInt8]) -> AuditRecordFormat.Parsed? {
+        lastRecordWithEnd(in: bytes)?.record
+    }
+
+    /// The last line of `bytes` that parses as a record, and the offset just past its newline.
+    static func lastRecordWithEnd(in bytes: [UInt8]) -> (record: AuditRecordFormat.Parsed, end: Int)? {
         var end = bytes.count
         if let last = bytes.last, last != 0x0A { end = (bytes.lastIndex(of: 0x0A) ?? -1) + 1 }
         while end > 0 {
             let lineEnd = end - 1  // at the newline
             let lineStart = (bytes[..<lineEnd].lastIndex(of: 0x0A) ?? -1) + 1
-            if let p = AuditRecordFormat.parse(bytes[lineStart..<lineEnd]) { return p }
+            if let p = AuditRecordFormat.parse(bytes[lineStart..<lineEnd]) { return (p, end) }
             end = lineStart
         }
         return nil

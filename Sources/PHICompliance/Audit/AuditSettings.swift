@@ -31,6 +31,12 @@ public struct AuditSettings: Sendable, Equatable {
     public var syncEvery = 64
     /// `audit.storage.os_append_only`: try to make segments append-only in the file system (chattr +a).
     public var osAppendOnly = true
+    /// `audit.storage.witness`: a file outside the log directory (another disk, a path only the writers may
+    /// append to, a mount the log's administrators cannot rewrite) that receives a signed checkpoint of the head
+    /// (sequence number and hash) after every append. `audit verify --witness` compares the log with it: records
+    /// cut off the end, or an older copy of the whole directory restored, end the log before the checkpoint and
+    /// fail. Nil: no witness (truncation is still caught by the head, but not a rollback of head and segments together).
+    public var witnessPath: String?
     /// `audit.retention_years`.
     public var retentionYears = 6
 

@@ -56,7 +56,10 @@ public struct AuditVerification: Sendable {
 public enum AuditVerifier {
     /// `key(version)` returns the audit subkey of a key version (nil when unavailable). With `requireSignatures`,
     /// an unsigned record is a problem (someone could strip a signature and recompute the hash).
-    public static func verify(directory: String, requireSignatures: Bool = true,
+    ///
+    /// `witness` is the checkpoint file `audit.storage.witness` names: the log must reach the checkpoint's sequence
+    /// number with the very record it signed, or records were cut off or an older log restored.
+    public static func verify(directory: String, requireSignatures: Bool = true, witness: String? = nil,
                               key: (Int) -> [UInt8]?) -> AuditVerification {
         var report = AuditVerification()
         func path(_ n: String) -> String { (directory as NSString).appendingPathComponent(n) }
@@ -99,7 +102,19 @@ public enum AuditVerifier {
 
         var expectedSeq = 1
         var lastHash = AuditRecordFormat.zeroHash
-        var unacknowledged: (line: Int, torn: ChainState.Torn)?
+        // Broken lines since the last record (a region several failing writers left), waiting for the
+        // chain_recovery record that acknowledges all of them at once.
+        var unacknowledged: [Int] = []
+        func region(_ pending: [Int]) -> ChainState.Torn {
+            var bytes: [UInt8] = []
+            for (k, i) in pending.enumerated() {
+                if k > 0 { bytes.append(0x0A) }
+                bytes += lines[i].bytes
+            }
+            let first = lines[pending[0]]
+            return ChainState.Torn(segment: first.segment, offset: first.offset, length: bytes.count,
+                                   sha256: Hex.encode(SHA256.hash(bytes)))
+        }
         var appendOnly = (set: 0, unset: 0)
         for (i, line) in lines.enumerated() {
             let segName = AuditFiles.segmentName(line.segment)
@@ -107,25 +122,27 @@ public enum AuditVerifier {
                 report.problems.append(AuditProblem(kind: kind, segment: segName, line: line.number, seq: seq, message: message))
             }
             guard let rec = parsed[i] else {
-                let torn = ChainState.Torn(segment: line.segment, offset: line.offset, length: line.bytes.count,
-                                           sha256: Hex.encode(SHA256.hash(line.bytes)))
                 if !line.terminated {
                     problem(.torn, expectedSeq, "the last record is incomplete (\(line.bytes.count) bytes, no newline): a writer stopped mid-append or the file was cut; records before it verify")
+                } else if let first = unacknowledged.first, lines[first].segment != line.segment {
+                    unacknowledged = [i]
                 } else {
-                    unacknowledged = (i, torn)
+                    unacknowledged.append(i)
                 }
                 continue
             }
             report.records += 1
-            if let pending = unacknowledged {
-                if rec.event == AuditEventType.chainRecovery.rawValue, recovery(rec) == pending.torn {
-                    report.notes.append("\(AuditFiles.segmentName(pending.torn.segment)):\(lines[pending.line].number): torn record (\(pending.torn.length) bytes) left by an interrupted writer, sealed by the chain_recovery record seq \(rec.seq)")
+            if !unacknowledged.isEmpty {
+                let torn = region(unacknowledged)
+                let l = lines[unacknowledged[0]]
+                if rec.event == AuditEventType.chainRecovery.rawValue, recovery(rec) == torn {
+                    let what = unacknowledged.count == 1 ? "torn record" : "\(unacknowledged.count) torn lines"
+                    report.notes.append("\(AuditFiles.segmentName(torn.segment)):\(l.number): \(what) (\(torn.length) bytes) left by an interrupted writer, sealed by the chain_recovery record seq \(rec.seq)")
                 } else {
-                    let l = lines[pending.line]
                     report.problems.append(AuditProblem(kind: .malformed, segment: AuditFiles.segmentName(l.segment), line: l.number,
                                                         seq: expectedSeq, message: "not a valid record (changed or cut)"))
                 }
-                unacknowledged = nil
+                unacknowledged = []
             }
             var seqProblem = false
             if rec.seq != expectedSeq {
@@ -173,8 +190,8 @@ public enum AuditVerifier {
             expectedSeq = rec.seq + 1
             lastHash = rec.hash
         }
-        if let pending = unacknowledged {
-            let l = lines[pending.line]
+        if let first = unacknowledged.first {
+            let l = lines[first]
             report.problems.append(AuditProblem(kind: .malformed, segment: AuditFiles.segmentName(l.segment), line: l.number,
                                                 seq: expectedSeq, message: "not a valid record (changed or cut)"))
         }
@@ -182,7 +199,38 @@ public enum AuditVerifier {
         report.notes.append("segments made append-only by the file system: \(appendOnly.set) of \(appendOnly.set + appendOnly.unset)")
         checkHead(directory: path(AuditHead.fileName), lines: lines.map { (AuditFiles.segmentName($0.segment), $0.number) },
                   parsed: parsed, position: position, key: key, requireSignatures: requireSignatures, report: &report)
+        if let witness {
+            checkWitness(witness, lines: lines.map { (AuditFiles.segmentName($0.segment), $0.number) }, parsed: parsed,
+                         position: position, key: key, report: &report)
+        }
         return report
+    }
+
+    /// Compares the log with the signed checkpoint in the witness file.
+    static func checkWitness(_ witnessPath: String, lines: [(String, Int)], parsed: [AuditRecordFormat.Parsed?],
+                             position: [Int: Int], key: (Int) -> [UInt8]?, report: inout AuditVerification) {
+        func problem(_ kind: AuditProblem.Kind, _ message: String, seq: Int? = nil, segment: String = witnessPath) {
+            report.problems.append(AuditProblem(kind: kind, segment: segment, line: 0, seq: seq, message: message))
+        }
+        guard let bytes = AuditFiles.read(witnessPath), let (checkpoint, sig, _) = AuditHead.slots(bytes).first else {
+            problem(.head, "the witness checkpoint is missing or unreadable: a rollback or truncation cannot be ruled out")
+            return
+        }
+        guard let k = key(checkpoint.keyVersion), checkpoint.signatureValid(sig, key: k) else {
+            problem(.head, "the witness checkpoint's signature does not verify")
+            return
+        }
+        let last = report.lastSeq
+        if last < checkpoint.seq {
+            let at = lines.last.map { "\($0.0):\($0.1)" } ?? "the log"
+            problem(.truncated, "the witness checkpoint records seq \(checkpoint.seq) at \(checkpoint.timestamp), but the log ends at seq \(last) (\(at)): records were cut off or an older copy of the log was restored",
+                    seq: last + 1, segment: lines.last?.0 ?? witnessPath)
+        } else if let i = position[checkpoint.seq], let rec = parsed[i], rec.hash != checkpoint.hash {
+            problem(.changed, "the record at the witness checkpoint's seq \(checkpoint.seq) is not the one it signed (a different or rebuilt log)",
+                    seq: checkpoint.seq, segment: lines[i].0)
+        } else {
+            report.notes.append("the witness checkpoint (seq \(checkpoint.seq)) matches the log")
+        }
     }
 
     static func checkHead(directory headPath: String, lines: [(String, Int)], parsed: [AuditRecordFormat.Parsed?],

@@ -13,6 +13,12 @@ public enum ConfigLoader {
 
     /// Loads and validates the file at `path`.
     public static func load(path: String) throws(ConfigError) -> PHIScrubConfig {
+        // A FIFO or a device would block the read for ever or never end: only a regular file is a configuration.
+        var st = stat()
+        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+            throw ConfigError(code: .unreadable, diagnostics: [ConfigDiagnostic(
+                file: path, line: 0, path: "", message: "not a regular file")])
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(code: .unreadable, diagnostics: [ConfigDiagnostic(
                 file: path, line: 0, path: "", message: "cannot read the configuration file")])
@@ -181,7 +187,7 @@ private struct ConfigReader {
         if let v = fields.bool(map, "chain_hashing", "audit") { a.chainHashing = v }
         if let v = fields.bool(map, "hmac_signing", "audit") { a.hmacSigning = v }
         if let v = fields.int(map, "retention_years", "audit", range: 0...100) { a.retentionYears = v }
-        if let n = map["storage"], let m = fields.mapping(n, "audit.storage", keys: ["path", "max_segment_bytes", "rotate_daily", "sync", "sync_every", "os_append_only"]) {
+        if let n = map["storage"], let m = fields.mapping(n, "audit.storage", keys: ["path", "max_segment_bytes", "rotate_daily", "sync", "sync_every", "os_append_only", "witness"]) {
             let p = "audit.storage"
             if let v = fields.string(m, "path", p) { a.directory = resolve(v) }
             if let v = fields.int(m, "max_segment_bytes", p, range: 4096...(1 << 40)) { a.maxSegmentBytes = v }
@@ -189,6 +195,7 @@ private struct ConfigReader {
             if let v = fields.string(m, "sync", p, oneOf: AuditSyncPolicy.allCases.map(\.rawValue)), let s = AuditSyncPolicy(rawValue: v) { a.sync = s }
             if let v = fields.int(m, "sync_every", p, range: 1...1_000_000) { a.syncEvery = v }
             if let v = fields.bool(m, "os_append_only", p) { a.osAppendOnly = v }
+            if let v = fields.string(m, "witness", p) { a.witnessPath = resolve(v) }
         } else if map["storage"] == nil {
             a.directory = resolve(a.directory)
         }

@@ -64,6 +64,8 @@ audit:
     sync: periodic                # always | periodic | never (fdatasync policy)
     sync_every: 64
     os_append_only: true          # try chattr +a on segments (needs CAP_LINUX_IMMUTABLE); recorded either way
+    witness: phiscrub-audit.witness   # signed head checkpoint outside the log directory; audit verify compares
+                                      # (better on another disk or mount the log's editors cannot roll back)
 
 data_residency:
   mode: strict                    # strict: apply on_violation; permissive: log only
@@ -99,7 +101,7 @@ transform:
   default: redact                 # redact | mask | token | encrypt | shift | generalize
   entities:
     SSN: token                    # keyed HMAC pseudonym
-    DATE: shift                   # per-subject date shift, intervals kept
+    DATE: generalize              # year only (shift keeps intervals but needs --subject, one per patient)
     ZIP: generalize               # first three digits (000 for restricted areas)
     PHONE: mask
   mask:

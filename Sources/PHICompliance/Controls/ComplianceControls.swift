@@ -1,3 +1,5 @@
+import Yams
+
 /// The result of one control of `check-config`.
 public struct ControlResult: Sendable, Equatable, Codable {
     /// Stable identifier, e.g. `encryption-at-rest`.
@@ -43,11 +45,14 @@ public enum ComplianceControls {
             "audit.chain_hashing and audit.hmac_signing are true",
             [a.chainHashing ? nil : "audit.chain_hashing is false", a.hmacSigning ? nil : "audit.hmac_signing is false"]
                 .compactMap { $0 }.joined(separator: "; "))
+        // The switches alone are not the truth: a transform that keeps values, or a role that sees everything in
+        // clear, prints PHI into the logs while both switches say true.
+        let clear = clearByDefault(c)
         add("phi-log-redaction", "PHI redacted from logs", "HIPAA 164.502(b) minimum necessary; SOC 2 C1.1",
-            s.phiDetection && s.redactPHIInLogs,
-            "security.phi.detection and security.phi.redact_in_logs are true",
-            [s.phiDetection ? nil : "security.phi.detection is false", s.redactPHIInLogs ? nil : "security.phi.redact_in_logs is false"]
-                .compactMap { $0 }.joined(separator: "; "))
+            s.phiDetection && s.redactPHIInLogs && clear.isEmpty,
+            "security.phi.detection and security.phi.redact_in_logs are true, and no entity reaches logs in clear by default",
+            ([s.phiDetection ? nil : "security.phi.detection is false", s.redactPHIInLogs ? nil : "security.phi.redact_in_logs is false"]
+                .compactMap { $0 } + clear).joined(separator: "; "))
         let r = c.residency
         let wildcard = r.categories.filter { $0.value.contains("*") }.map(\.key.rawValue).sorted()
         add("residency-strict", "Strict data residency, violations blocked", "SOC 2 C1.1; HIPAA 164.308(b)",
@@ -71,6 +76,28 @@ public enum ComplianceControls {
             c.compliance.breachTriggers == Set(BreachTrigger.allCases),
             "every breach trigger is on",
             "breach triggers off: \(Set(BreachTrigger.allCases).subtracting(c.compliance.breachTriggers).map(\.rawValue).sorted().joined(separator: ", "))")
+        return out
+    }
+
+    /// Settings that let PHI reach logs in clear by default: `transform.default: keep`, a `keep` operator in
+    /// `transform.entities`, a role whose default view is clear, or a role allowed every PHI category with no view
+    /// (allowed PHI without a view is shown in clear).
+    static func clearByDefault(_ c: PHIScrubConfig) -> [String] {
+        var out: [String] = []
+        if let transform = c.transformSection {
+            if transform["default"]?.string == "keep" { out.append("transform.default is keep: every entity is written in clear") }
+            if let entities = transform["entities"]?.mapping {
+                let kept = entities.compactMap { k, v in v.string == "keep" ? k.string : nil }.sorted()
+                if !kept.isEmpty { out.append("transform.entities keeps \(kept.joined(separator: ", ")) in clear") }
+            }
+        }
+        for role in c.roles {
+            if role.defaultView == .clear {
+                out.append("role \(role.name) has default_view clear: PHI it is not allowed is still shown in clear")
+            } else if role.phiAllowed.contains("*") && (role.views["*"] ?? .clear) == .clear {
+                out.append("role \(role.name) is allowed every PHI category with no view: everything is shown in clear")
+            }
+        }
         return out
     }
 

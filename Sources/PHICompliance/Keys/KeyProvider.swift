@@ -78,7 +78,21 @@ public final class MasterKeys: KeyProvider, @unchecked Sendable {
     /// Derived subkeys are cached per (purpose, version); HKDF is cheap but not free.
     private let cache = SubkeyCache()
 
-    /// Keys must be 32 bytes each; versions unique. Immutable after init.
+    /// Why `key` cannot be a secret, or nil: all bytes alike, fewer than 16 distinct byte values (a random 32-byte
+    /// key has about 30; 15 or fewer happens with probability below 10^-20), or a constant step (0, 1, 2, ...).
+    /// Never says anything about the bytes themselves.
+    public static func degenerate(_ key: [UInt8]) -> String? {
+        guard let first = key.first else { return "is empty" }
+        if key.allSatisfy({ $0 == first }) { return "has every byte the same" }
+        if Set(key).count < 16 { return "has fewer than 16 distinct byte values" }
+        if key.count > 2 {
+            let step = key[1] &- key[0]
+            if zip(key.dropFirst(), key).allSatisfy({ $0 &- $1 == step }) { return "is a counting sequence" }
+        }
+        return nil
+    }
+
+    /// Keys must be 32 bytes each, not degenerate; versions unique. Immutable after init.
     public init(source: String, keys: [(info: KeyInfo, bytes: [UInt8])], tokenKeyVersion: Int?,
                 agePolicy: KeyAgePolicy? = nil, warn: @escaping @Sendable (String) -> Void = { _ in }) throws(KeyError) {
         guard !keys.isEmpty else { throw KeyError(code: .missing, message: "\(source) holds no keys") }
@@ -86,6 +100,10 @@ public final class MasterKeys: KeyProvider, @unchecked Sendable {
         for k in keys {
             guard k.bytes.count == 32 else {
                 throw KeyError(code: .corrupt, message: "\(source): key version \(k.info.version) is not 32 bytes")
+            }
+            if let problem = MasterKeys.degenerate(k.bytes) {
+                throw KeyError(code: .corrupt, message: "\(source): key version \(k.info.version) \(problem); refusing a key "
+                    + "with no entropy. Make one with `phiscrub keys init` or `openssl rand -base64 32`")
             }
             guard material[k.info.version] == nil else {
                 throw KeyError(code: .corrupt, message: "\(source): key version \(k.info.version) appears twice")

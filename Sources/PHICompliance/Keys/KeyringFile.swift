@@ -134,7 +134,14 @@ public enum KeyringFile {
 
     /// Reads the file after checking that it is a regular file only its owner (this user) can read or write.
     static func readSecure(path: String) throws(KeyError) -> Data {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // A FIFO or a device under the keyring's name would block the open or the read for ever (a FIFO with no
+        // writer) or feed endless bytes: refuse anything but a regular file before opening it, and open without
+        // blocking in case it is swapped in between (the fstat below catches that).
+        var pre = stat()
+        if stat(path, &pre) == 0 && (pre.st_mode & S_IFMT) != S_IFREG {
+            throw KeyError(code: .io, message: "keyring \(path) is not a regular file")
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let err = errno
             if err == ENOENT {

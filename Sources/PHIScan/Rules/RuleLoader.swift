@@ -33,6 +33,10 @@ public enum RuleLoader {
                                               message: "invalid YAML"))
             return []
         }
+        if let root, let expanded = expansionExceeded(root, textBytes: text.utf8.count) {
+            diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file, line: 1), ruleID: nil, message: expanded))
+            return []
+        }
         guard let root, let top = root.mapping else {
             diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file, line: 1), ruleID: nil,
                                               message: "a rule pack is a mapping with 'pack' and 'rules'"))
@@ -66,6 +70,38 @@ public enum RuleLoader {
             diagnostics.append(contentsOf: ctx.problems)
         }
         return rules
+    }
+
+    /// The most a pack may expand to through YAML aliases (`*name` repeats an anchored node without copying it in
+    /// the text): 2,000 aliases of a 1 MB string are 2 GB of examples to check. Text without aliases never reaches it.
+    public static let maxExpandedBytes = 16 << 20
+    public static let maxExpandedNodes = 1_000_000
+
+    /// A message when `root`, with every alias expanded, holds more than `max(maxExpandedBytes, 2 × textBytes)`
+    /// bytes of scalars or more than `maxExpandedNodes` nodes; nil otherwise. Stops counting at the limit, so a
+    /// "billion laughs" nest costs no more than the limit to find.
+    static func expansionExceeded(_ root: Node, textBytes: Int) -> String? {
+        let byteLimit = max(maxExpandedBytes, 2 * textBytes)
+        var bytes = 0, nodes = 0
+        var stack: [Node] = [root]
+        while let node = stack.popLast() {
+            nodes += 1
+            switch node {
+            case .scalar(let s): bytes += s.string.utf8.count
+            case .sequence(let seq): stack.append(contentsOf: seq)
+            case .mapping(let map):
+                for (k, v) in map {
+                    stack.append(k)
+                    stack.append(v)
+                }
+            case .alias: break
+            }
+            if bytes > byteLimit || nodes > maxExpandedNodes {
+                return "YAML aliases expand this pack beyond \(byteLimit >> 20) MiB or \(maxExpandedNodes) nodes; "
+                    + "refusing it (repeat text instead of aliasing large values)"
+            }
+        }
+        return nil
     }
 
     static func loc(_ file: String, _ node: Node) -> SourceLocation {

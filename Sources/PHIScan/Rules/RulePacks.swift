@@ -98,6 +98,13 @@ public enum RulePacks {
         for file in files {
             // A later file may replace a rule by id; inside one file a repeated id is a mistake, not an override.
             var inThisFile: [String: Int] = [:]
+            var st = stat()
+            if stat(file.path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+                // A FIFO or a device would block the load for ever or never end.
+                diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
+                                                  message: "not a regular file"))
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: file.path) else {
                 diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
                                                   message: "cannot read file"))

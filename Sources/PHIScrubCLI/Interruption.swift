@@ -1,0 +1,51 @@
+import PHIScrub
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SIGINT and SIGTERM end a filter run cleanly instead of killing it mid-write: the handler only records the
+/// signal; the read loops see it (a blocked `read(2)` returns EINTR, as the handler is installed without
+/// `SA_RESTART`), stop feeding, drop the unfinished last line and throw `FilterInterrupted`. The command then
+/// flushes what was already scanned to standard output (whole lines only), never renames an `-o` temporary into
+/// place, and exits 2 (README "Partial output never looks complete").
+enum Interruption {
+    /// The signal received, or 0. Written only by the handler.
+    nonisolated(unsafe) static var received: sig_atomic_t = 0
+
+    /// Set by the executable's entry point: only then do the filter and scan install handlers (in-process tests
+    /// keep the default behaviour, and every other command still dies on SIGINT/SIGTERM as before).
+    nonisolated(unsafe) static var allowed = false
+
+    /// Installs the handlers, for the filter and scan only (their read loops poll `received`); a no-op unless
+    /// `allowed`.
+    static func install() {
+        guard allowed else { return }
+        received = 0  // initialise the static before a handler can touch it
+        for sig in [SIGINT, SIGTERM] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { Interruption.received = $0 }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0  // no SA_RESTART: a blocked read returns EINTR
+            sigaction(sig, &action, nil)
+        }
+        // A parent may hand down a mask that blocks them (a test runner's spawn does): this thread reads, so it
+        // must receive them. Worker threads block them again (`ParallelFilter`).
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    static var isSet: Bool { received != 0 }
+
+    /// Throws `FilterInterrupted` once a signal arrived.
+    static func check() throws {
+        if received != 0 { throw FilterInterrupted(signal: received) }
+    }
+
+    /// "SIGTERM" / "SIGINT".
+    static func name(_ signal: Int32) -> String {
+        signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
+    }
+}
