@@ -682,8 +682,10 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
         /* After a cue phrase. */
         if ((cf & PHS_NAME_CUE_END) && k + 1 < nt && t->sep != SEP_OTHER) {
             int32_t c = cue_ending_at(d, tok, k, slot);
-            /* Only an honorific may end with a dot ("Mr. Roe"); after any other cue a dot ends the sentence. */
+            /* Only an honorific may end with a dot ("Mr. Roe"); after any other cue a dot ends the sentence. An
+               honorific in capitals is more likely an abbreviation (the state MS, an MR scan) than a title. */
             if (c >= 0 && t->sep == SEP_DOT && d->phrases[c].kind != PHS_NAME_TITLE) c = -1;
+            if (c >= 0 && d->phrases[c].kind == PHS_NAME_TITLE && t->shape == SHAPE_UPPER) c = -1;
             if (c >= 0) {
                 int32_t kind = d->phrases[c].kind;
                 int32_t a = k + 1;
