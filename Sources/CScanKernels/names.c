@@ -284,7 +284,8 @@ void phs_names_note_cue_word(phs_names *d, const uint8_t *last_word, size_t len)
 }
 
 static int cue_strength(int32_t kind) {
-    return kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STRONG ? 3 : kind == PHS_NAME_CUE_WEAK ? 2 : 1;
+    return kind == PHS_NAME_CUE_STATED ? 4 : kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STRONG ? 3
+         : kind == PHS_NAME_CUE_WEAK ? 2 : 1;
 }
 
 int32_t phs_names_add_cue(phs_names *d, const uint64_t *words, int32_t n, int32_t kind) {
@@ -293,7 +294,8 @@ int32_t phs_names_add_cue(phs_names *d, const uint64_t *words, int32_t n, int32_
     int64_t s = table_slot(&d->cues, words[n - 1]);
     if (s < 0) return -1;
     d->cues.flags[s] |= PHS_NAME_CUE_END;
-    if (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE) d->cues.flags[s] |= PHS_NAME_STRONG_END;
+    if (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED)
+        d->cues.flags[s] |= PHS_NAME_STRONG_END;
     /* Longer phrases first, so "my name is" wins over "name is"; among phrases of one length the stronger kind
        first, so a phrase listed as a title and as a weak cue acts as a title. */
     int32_t *link = &d->cues.head[s];
@@ -689,11 +691,11 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
             if (c >= 0) {
                 int32_t kind = d->phrases[c].kind;
                 int32_t a = k + 1;
-                int strong = kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE;
+                int strong = kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED;
                 int32_t b = name_run(d, tok, nt, a, 4, strong);
                 int accepted = 0;
                 if (b > a) {
-                    if (kind == PHS_NAME_TITLE) {
+                    if (kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED) {
                         accepted = 1;
                     } else if (strong) {
                         /* Two or more capitalised words, or one that is a dictionary name and not a common word
@@ -719,7 +721,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                            Jenkins"). */
                         if (kind == PHS_NAME_CUE_GIVEN && words == 1 && !(first & PHS_NAME_GIVEN)) accepted = 0;
                     }
-                } else if (kind == PHS_NAME_CUE_STRONG) {
+                } else if (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED) {
                     /* Lower-case chat after a strong cue: "my name is maria gonzalez". */
                     while (b < nt && b - a < 3 && tok[b].shape == SHAPE_LOWER) {
                         uint16_t f = name_flags(d, p, n, &tok[b]);

@@ -160,6 +160,7 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 #define PHS_NAME_ROSTER 5        /* a roster name */
 #define PHS_NAME_CUE_GIVEN 6     /* after a plain preposition: one word must be a given name */
 #define PHS_NAME_SINGLE 7        /* a capitalised given name on its own that is no English word */
+#define PHS_NAME_CUE_STATED 8    /* after a phrase that states a name ("my name is"): any one capitalised word */
 
 #define PHS_NAME_MAX_PHRASE 6
 

@@ -120,11 +120,12 @@ final class PersonNameDetector: @unchecked Sendable {
                 pairRule = pairRule ?? r
             case .singleGiven:
                 singleRule = singleRule ?? r
-            case .cue, .givenCue, .strongCue, .title:
+            case .cue, .givenCue, .strongCue, .stated, .title:
                 let kind: Int32 = switch spec.mode {
                 case .cue: PHS_NAME_CUE_WEAK
                 case .givenCue: PHS_NAME_CUE_GIVEN
                 case .strongCue: PHS_NAME_CUE_STRONG
+                case .stated: PHS_NAME_CUE_STATED
                 default: PHS_NAME_TITLE
                 }
                 for cue in spec.cues {

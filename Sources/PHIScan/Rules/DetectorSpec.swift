@@ -21,6 +21,9 @@ public struct DetectorSpec: Sendable, Hashable {
         /// Capitalised words after a strong cue phrase (`my name is`), dictionary or not; lower-case dictionary
         /// names too.
         case strongCue = "strong_cue"
+        /// Capitalised words after a phrase that states a name (`my name is`, `last name`), even one word that is
+        /// in no dictionary (`my name is Rubija`).
+        case stated
         /// Capitalised words after an honorific (`Mr.`, `Dr.`).
         case title
         /// The names of a roster, matched exactly with case and diacritics folded.

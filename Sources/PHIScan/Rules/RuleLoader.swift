@@ -395,7 +395,7 @@ private struct RuleContext {
         spec.notNames = packDetectors.notNames
         spec.placeWords = packDetectors.placeWords
         switch mode {
-        case .cue, .givenCue, .strongCue, .title:
+        case .cue, .givenCue, .strongCue, .stated, .title:
             if spec.cues.isEmpty { problem("mode '\(modeText)' needs a non-empty 'cues' list", at: n) }
             for cue in spec.cues where PersonNameWords.words(of: cue).count > PersonNameWords.maxPhraseWords {
                 problem("cue '\(cue)' has more than \(PersonNameWords.maxPhraseWords) words", at: map["cues"])
