@@ -439,6 +439,18 @@ def parse_size(text: str) -> int:
     return int(t[:-1]) * mult[t[-1]] if t[-1] in mult else int(t)
 
 
+def write_corpus(doc: Doc, out: str, name: str) -> None:
+    """Writes `<name>.txt` and `<name>.gold.jsonl` (gold spans, then hard negatives) under `out`."""
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, f"{name}.txt"), "w", encoding="utf-8", newline="") as f:
+        f.write("".join(doc.parts))
+    with open(os.path.join(out, f"{name}.gold.jsonl"), "w", encoding="utf-8", newline="") as f:
+        for s, e, entity in doc.spans:
+            f.write(json.dumps({"start": s, "end": e, "entity": entity}) + "\n")
+        for s, e, kind in doc.negatives:
+            f.write(json.dumps({"start": s, "end": e, "negative": kind}) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=1)
@@ -455,13 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         doc = generate(templates, values, size)
         if args.only and args.only != name:
             continue
-        with open(os.path.join(args.out, f"{name}.txt"), "w", encoding="utf-8", newline="") as f:
-            f.write("".join(doc.parts))
-        with open(os.path.join(args.out, f"{name}.gold.jsonl"), "w", encoding="utf-8", newline="") as f:
-            for s, e, entity in doc.spans:
-                f.write(json.dumps({"start": s, "end": e, "entity": entity}) + "\n")
-            for s, e, kind in doc.negatives:
-                f.write(json.dumps({"start": s, "end": e, "negative": kind}) + "\n")
+        write_corpus(doc, args.out, name)
     return 0
 
 

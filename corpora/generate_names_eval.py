@@ -20,13 +20,12 @@ Every other value is invented as in generate_eval.py (555-01xx phones, SSNs gene
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from generate_eval import Doc, Values, parse_size  # noqa: E402
+from generate_eval import Doc, Values, parse_size, write_corpus  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DICTIONARY = os.path.join(HERE, "..", "rules", "names", "person-names.tsv")
@@ -124,14 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     size = parse_size(args.size)
     while doc.n < size:
         doc.render(values.pick(TEMPLATES))
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "names.txt"), "w", encoding="utf-8", newline="") as f:
-        f.write("".join(doc.parts))
-    with open(os.path.join(args.out, "names.gold.jsonl"), "w", encoding="utf-8", newline="") as f:
-        for s, e, entity in doc.spans:
-            f.write(json.dumps({"start": s, "end": e, "entity": entity}) + "\n")
-        for s, e, kind in doc.negatives:
-            f.write(json.dumps({"start": s, "end": e, "negative": kind}) + "\n")
+    write_corpus(doc, args.out, "names")
     return 0
 
 

@@ -28,7 +28,6 @@ their national shapes, SSNs random numbers with a valid structure. Only random.R
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -224,14 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     values = PlaceValues(random.Random(args.seed * 1000 + 7))
     doc = ge.generate(PLACES_TEMPLATES, values, ge.parse_size(args.size))
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "places.txt"), "w", encoding="utf-8", newline="") as f:
-        f.write("".join(doc.parts))
-    with open(os.path.join(args.out, "places.gold.jsonl"), "w", encoding="utf-8", newline="") as f:
-        for s, e, entity in doc.spans:
-            f.write(json.dumps({"start": s, "end": e, "entity": entity}) + "\n")
-        for s, e, kind in doc.negatives:
-            f.write(json.dumps({"start": s, "end": e, "negative": kind}) + "\n")
+    ge.write_corpus(doc, args.out, "places")
     return 0
 
 

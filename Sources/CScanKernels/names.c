@@ -15,6 +15,7 @@
 #include "names_fold.h"
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 
 #define MAX_WORD 48
 
@@ -896,6 +897,23 @@ static inline __attribute__((always_inline)) v32 range32(v32 v, int lo, int hi) 
     return (v >= (int8_t)lo) & (v <= (int8_t)hi);
 }
 
+/* The first bit of `m` (bytes i..i+31) that is a candidate for sure ("na" bits must spell "name"), or SIZE_MAX. */
+static inline size_t first_confirmed(const uint8_t *p, size_t n, size_t i, uint32_t m) {
+    while (m) {
+        size_t j = i + (size_t)__builtin_ctz(m);
+        if (p[j] >= 0x80 || ascii_upper(p[j]) || is_name_at(p, n, j)) return j;
+        m &= m - 1;
+    }
+    return SIZE_MAX;
+}
+
+/* The first candidate at or after i, byte by byte (the last 32 bytes of a block), or n. */
+static inline size_t scalar_candidate(const uint8_t *p, size_t n, size_t i) {
+    for (; i < n; i++)
+        if (is_candidate(p, n, i)) return i;
+    return n;
+}
+
 #if defined(__x86_64__) && defined(__linux__)
 #include <immintrin.h>
 /* The same search with AVX2 and one movemask per 32 bytes (chosen at run time when the CPU has AVX2). */
@@ -917,16 +935,11 @@ __attribute__((target("avx2"))) static size_t next_candidate_avx2(const uint8_t 
                                       _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')));
         #undef IN
         uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(cap, na), v));
-        while (m) {
-            size_t j = i + (size_t)__builtin_ctz(m);
-            if (p[j] >= 0x80 || ascii_upper(p[j]) || is_name_at(p, n, j)) return j;
-            m &= m - 1;
-        }
+        size_t j = first_confirmed(p, n, i, m);
+        if (j != SIZE_MAX) return j;
         i += 32;
     }
-    for (; i < n; i++)
-        if (is_candidate(p, n, i)) return i;
-    return n;
+    return scalar_candidate(p, n, i);
 }
 #endif
 
@@ -948,16 +961,11 @@ static inline __attribute__((always_inline)) size_t next_candidate(const uint8_t
         v32 cap = range32(v, 'A', 'Z') & range32(next, 'a', 'z') & ~prev_word;
         v32 na = ((v | (int8_t)0x20) == (int8_t)'n') & ((next | (int8_t)0x20) == (int8_t)'a');
         uint32_t m = lanes_mask(cap | na | (v < (int8_t)0));
-        while (m) {
-            size_t j = i + (size_t)__builtin_ctz(m);
-            if (p[j] >= 0x80 || ascii_upper(p[j]) || is_name_at(p, n, j)) return j;
-            m &= m - 1;
-        }
+        size_t j = first_confirmed(p, n, i, m);
+        if (j != SIZE_MAX) return j;
         i += 32;
     }
-    for (; i < n; i++)
-        if (is_candidate(p, n, i)) return i;
-    return n;
+    return scalar_candidate(p, n, i);
 }
 
 /* End of the ASCII word that starts at i (letters, with an apostrophe or hyphen between letters); sets *non_ascii when
