@@ -897,75 +897,39 @@ static inline __attribute__((always_inline)) v32 range32(v32 v, int lo, int hi) 
     return (v >= (int8_t)lo) & (v <= (int8_t)hi);
 }
 
-/* The first bit of `m` (bytes i..i+31) that is a candidate for sure ("na" bits must spell "name"), or SIZE_MAX. */
-static inline size_t first_confirmed(const uint8_t *p, size_t n, size_t i, uint32_t m) {
-    while (m) {
-        size_t j = i + (size_t)__builtin_ctz(m);
-        if (p[j] >= 0x80 || ascii_upper(p[j]) || is_name_at(p, n, j)) return j;
-        m &= m - 1;
-    }
-    return SIZE_MAX;
-}
-
-/* The first candidate at or after i, byte by byte (the last 32 bytes of a block), or n. */
-static inline size_t scalar_candidate(const uint8_t *p, size_t n, size_t i) {
-    for (; i < n; i++)
-        if (is_candidate(p, n, i)) return i;
-    return n;
-}
-
 #if defined(__x86_64__) && defined(__linux__)
 #include <immintrin.h>
-/* The same search with AVX2 and one movemask per 32 bytes (chosen at run time when the CPU has AVX2). */
-__attribute__((target("avx2"))) static size_t next_candidate_avx2(const uint8_t *p, size_t n, size_t i) {
+/* Candidate bits of the 32 bytes at p with AVX2 (p - 1 and p + 32 must be readable). */
+static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask_avx2(const uint8_t *p) {
     const __m256i bias = _mm256_set1_epi8((char)0x80);
-    while (i + 33 <= n) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
-        __m256i prev = _mm256_loadu_si256((const __m256i *)(p + i - 1));
-        __m256i next = _mm256_loadu_si256((const __m256i *)(p + i + 1));
-        /* Unsigned range checks as signed compares on bytes shifted by 0x80. */
-        #define IN(x, lo, hi) _mm256_and_si256(_mm256_cmpgt_epi8(_mm256_xor_si256(x, bias), _mm256_set1_epi8((char)((lo) - 1 - 128))), \
-                                               _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((hi) + 1 - 128)), _mm256_xor_si256(x, bias)))
-        __m256i prev_low = _mm256_or_si256(prev, _mm256_set1_epi8(0x20));
-        __m256i prev_word = _mm256_or_si256(_mm256_or_si256(IN(prev_low, 'a', 'z'), IN(prev, '0', '9')),
-                                            _mm256_or_si256(_mm256_cmpeq_epi8(prev, _mm256_set1_epi8('_')),
-                                                            _mm256_cmpgt_epi8(_mm256_setzero_si256(), prev)));
-        __m256i cap = _mm256_andnot_si256(prev_word, _mm256_and_si256(IN(v, 'A', 'Z'), IN(next, 'a', 'z')));
-        __m256i na = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('n')),
-                                      _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')));
-        #undef IN
-        uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(cap, na), v));
-        size_t j = first_confirmed(p, n, i, m);
-        if (j != SIZE_MAX) return j;
-        i += 32;
-    }
-    return scalar_candidate(p, n, i);
+    __m256i v = _mm256_loadu_si256((const __m256i *)p);
+    __m256i prev = _mm256_loadu_si256((const __m256i *)(p - 1));
+    __m256i next = _mm256_loadu_si256((const __m256i *)(p + 1));
+    /* Unsigned range checks as signed compares on bytes shifted by 0x80. */
+    #define IN(x, lo, hi) _mm256_and_si256(_mm256_cmpgt_epi8(_mm256_xor_si256(x, bias), _mm256_set1_epi8((char)((lo) - 1 - 128))), \
+                                           _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((hi) + 1 - 128)), _mm256_xor_si256(x, bias)))
+    __m256i prev_low = _mm256_or_si256(prev, _mm256_set1_epi8(0x20));
+    __m256i prev_word = _mm256_or_si256(_mm256_or_si256(IN(prev_low, 'a', 'z'), IN(prev, '0', '9')),
+                                        _mm256_or_si256(_mm256_cmpeq_epi8(prev, _mm256_set1_epi8('_')),
+                                                        _mm256_cmpgt_epi8(_mm256_setzero_si256(), prev)));
+    __m256i cap = _mm256_and_si256(IN(v, 'A', 'Z'), IN(next, 'a', 'z'));
+    __m256i na = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('n')),
+                                  _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')));
+    #undef IN
+    /* A capital or "na" counts only at the start of a word. */
+    __m256i starts = _mm256_andnot_si256(prev_word, _mm256_or_si256(cap, na));
+    return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(starts, v));
 }
 #endif
 
-/* Position of the first candidate at or after i, or n. */
-static inline __attribute__((always_inline)) size_t next_candidate(const uint8_t *p, size_t n, size_t i, int avx2) {
-    if (i == 0 && n > 0) {
-        if (is_candidate(p, n, 0)) return 0;
-        i = 1;
-    }
-#if defined(__x86_64__) && defined(__linux__)
-    if (avx2) return next_candidate_avx2(p, n, i);
-#else
-    (void)avx2;
-#endif
-    while (i + 33 <= n) {
-        v32 v = load32(p + i), prev = load32(p + i - 1), next = load32(p + i + 1);
-        v32 prev_low = prev | (int8_t)0x20;
-        v32 prev_word = range32(prev_low, 'a', 'z') | range32(prev, '0', '9') | (prev == (int8_t)'_') | (prev < (int8_t)0);
-        v32 cap = range32(v, 'A', 'Z') & range32(next, 'a', 'z') & ~prev_word;
-        v32 na = ((v | (int8_t)0x20) == (int8_t)'n') & ((next | (int8_t)0x20) == (int8_t)'a');
-        uint32_t m = lanes_mask(cap | na | (v < (int8_t)0));
-        size_t j = first_confirmed(p, n, i, m);
-        if (j != SIZE_MAX) return j;
-        i += 32;
-    }
-    return scalar_candidate(p, n, i);
+/* The same with the compiler's vector types (two SSE2 halves on the baseline). */
+static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const uint8_t *p) {
+    v32 v = load32(p), prev = load32(p - 1), next = load32(p + 1);
+    v32 prev_low = prev | (int8_t)0x20;
+    v32 prev_word = range32(prev_low, 'a', 'z') | range32(prev, '0', '9') | (prev == (int8_t)'_') | (prev < (int8_t)0);
+    v32 cap = range32(v, 'A', 'Z') & range32(next, 'a', 'z');
+    v32 na = ((v | (int8_t)0x20) == (int8_t)'n') & ((next | (int8_t)0x20) == (int8_t)'a');
+    return lanes_mask(((cap | na) & ~prev_word) | (v < (int8_t)0));
 }
 
 /* End of the ASCII word that starts at i (letters, with an apostrophe or hyphen between letters); sets *non_ascii when
@@ -1084,40 +1048,79 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     return 0;
 }
 
+/* Searches the whole line around candidate c word by word (from its start, at most 4 KiB back and not before `done`,
+   then from a word start, to its end); returns the line's end. */
+static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n, size_t c, size_t done,
+                                 phs_name_token *tok, int32_t tok_cap, phs_name_span *out, int32_t out_cap,
+                                 int32_t *count) {
+    size_t lo = c > 4096 ? c - 4096 : 0;
+    if (lo < done) lo = done;
+    const uint8_t *nl = lo < c ? phs_last_byte(p + lo, c - lo, '\n') : NULL;
+    size_t ls = nl ? (size_t)(nl - p) + 1 : lo;
+    while (ls < c && ls > 0 && word_byte(p[ls - 1]) && ls > lo) ls++;
+    const uint8_t *end = memchr(p + c, '\n', n - c);
+    size_t le = end ? (size_t)(end - p) : n;
+    int32_t before = *count;
+    *count = find_all(d, p + ls, le - ls, tok, tok_cap, out, out_cap, *count);
+    for (int32_t k = before; k < *count; k++) {
+        out[k].start += (int32_t)ls;
+        out[k].end += (int32_t)ls;
+    }
+    return le;
+}
+
+/* Whether the byte at j (a candidate bit) calls for its line to be searched. */
+static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t j) {
+    if (p[j] >= 0x80) return 1;
+    if (ascii_upper(p[j])) return cap_needs_line(d, p, n, j);
+    return is_name_at(p, n, j);
+}
+
+/* The scan over a block: 32-byte chunks classified once each (MASK32), every candidate bit judged in place, a line
+   searched word by word only when a candidate calls for it, then the scan goes on after that line. Written once and
+   compiled twice, for AVX2 and for the baseline. */
+#define NAMES_SCAN(MASK32)                                                                                        \
+    int32_t count = 0;                                                                                            \
+    size_t done = 0, pos = 1;                                                                                     \
+    if (is_candidate(p, n, 0) && candidate_needs_line(d, p, n, 0))                                                \
+        pos = done = search_line(d, p, n, 0, 0, tok, tok_cap, out, out_cap, &count) + 1;                          \
+    while (pos + 33 <= n && count < out_cap) {                                                                    \
+        uint32_t m = MASK32(p + pos);                                                                             \
+        size_t next = pos + 32;                                                                                   \
+        while (m) {                                                                                               \
+            size_t j = pos + (size_t)__builtin_ctz(m);                                                            \
+            m &= m - 1;                                                                                           \
+            if (!candidate_needs_line(d, p, n, j)) continue;                                                      \
+            next = done = search_line(d, p, n, j, done, tok, tok_cap, out, out_cap, &count) + 1;                 \
+            break;                                                                                                \
+        }                                                                                                         \
+        pos = next;                                                                                               \
+    }                                                                                                             \
+    for (; pos < n && count < out_cap; pos++) {                                                                   \
+        if (!is_candidate(p, n, pos) || !candidate_needs_line(d, p, n, pos)) continue;                            \
+        pos = done = search_line(d, p, n, pos, done, tok, tok_cap, out, out_cap, &count);                         \
+    }                                                                                                             \
+    return count;
+
+static int32_t scan_generic(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t tok_cap,
+                            phs_name_span *out, int32_t out_cap) {
+    NAMES_SCAN(chunk_mask_generic)
+}
+
+#if defined(__x86_64__) && defined(__linux__)
+__attribute__((target("avx2"))) static int32_t scan_avx2(const phs_names *d, const uint8_t *p, size_t n,
+                                                         phs_name_token *tok, int32_t tok_cap, phs_name_span *out,
+                                                         int32_t out_cap) {
+    NAMES_SCAN(chunk_mask_avx2)
+}
+#endif
+
 int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t tok_cap,
                        phs_name_span *out, int32_t out_cap) {
     if (!d || n == 0 || tok_cap < 4 * WINDOW_OVERLAP) return 0;
     if (d->roster_count > 0) return find_all(d, p, n, tok, tok_cap, out, out_cap, 0);
-    int32_t count = 0;
-    size_t i = 0, done = 0; /* done: where the last line searched ended */
 #if defined(__x86_64__) && defined(__linux__)
-    const int avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-#else
-    const int avx2 = 0;
+    if (__builtin_cpu_supports("avx2")) return scan_avx2(d, p, n, tok, tok_cap, out, out_cap);
 #endif
-    while (i < n && count < out_cap) {
-        size_t c = next_candidate(p, n, i, avx2);
-        if (c >= n) break;
-        int need = p[c] >= 0x80 || !ascii_upper(p[c]) || cap_needs_line(d, p, n, c);
-        if (!need) {
-            i = c + 1;
-            continue;
-        }
-        /* Search the whole line: from its start (at most 4 KiB back, then from a word start) to its end. */
-        size_t lo = c > 4096 ? c - 4096 : 0;
-        if (lo < done) lo = done;
-        const uint8_t *nl = lo < c ? phs_last_byte(p + lo, c - lo, '\n') : NULL;
-        size_t ls = nl ? (size_t)(nl - p) + 1 : lo;
-        while (ls < c && ls > 0 && word_byte(p[ls - 1]) && ls > lo) ls++;
-        const uint8_t *end = memchr(p + c, '\n', n - c);
-        size_t le = end ? (size_t)(end - p) : n;
-        int32_t before = count;
-        count = find_all(d, p + ls, le - ls, tok, tok_cap, out, out_cap, count);
-        for (int32_t k = before; k < count; k++) {
-            out[k].start += (int32_t)ls;
-            out[k].end += (int32_t)ls;
-        }
-        i = done = le + 1;
-    }
-    return count;
+    return scan_generic(d, p, n, tok, tok_cap, out, out_cap);
 }
