@@ -58,6 +58,34 @@ enum InputReader {
         return (odd * 10 >= pairs * 9 && even * 10 < pairs) || (even * 10 >= pairs * 9 && odd * 10 < pairs)
     }
 
+    /// Feeds all of `fd` through `router` (JSON lines to the rewriter, the rest to its stream) into `sink`.
+    static func pump<S: ScanSink>(fd: Int32, name: String, router: FormatRouter, sink: inout S,
+                                  buffer: inout [UInt8]) throws {
+        try readChunks(fd: fd, name: name, buffer: &buffer) { try router.feed($0, into: &sink) }
+        try router.finish(into: &sink)
+    }
+
+    /// Reads all of `fd` in chunks (the first sniffed), stopping at a stop signal.
+    private static func readChunks(fd: Int32, name: String, buffer: inout [UInt8],
+                             _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        if buffer.count < chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
+        var first = true
+        while true {
+            try Interruption.check()
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CLIError("\(name): read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            if first {
+                first = false
+                try buffer.withUnsafeBufferPointer { try sniff(UnsafeBufferPointer(rebasing: $0[0..<n]), name: name) }
+            }
+            try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+
     /// Feeds all of `fd` through `stream` into `sink`.
     static func pump<S: ScanSink>(fd: Int32, name: String, stream: StreamScanner, sink: inout S,
                                   buffer: inout [UInt8]) throws {

@@ -33,6 +33,11 @@ struct RedactCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write redacted text here instead of standard output.", valueName: "file"))
     var outputPath: String?
 
+    @Option(name: [.customLong("format"), .customLong("input-format")], help: ArgumentHelp(
+        "Input format: text (lines, the default), jsonl (every line a JSON value), json (one JSON document per input) or auto (per line: an object or array that parses is rewritten as JSON, anything else as text). JSON is rewritten as batch does: only string values change, scanned with their key as context.",
+        valueName: "format"))
+    var format: StreamFormat = .text
+
     @Flag(name: .customLong("line-buffered"), help: "Flush output after every line (for tail -f and other live streams).")
     var lineBuffered = false
 
@@ -109,7 +114,7 @@ struct RedactCommand: ParsableCommand {
                 }
                 defer { if fd != 0 { close(fd) } }
                 do {
-                    if jobs > 1 && !lineBuffered && !stats && !explain {
+                    if jobs > 1 && !lineBuffered && !stats && !explain && format == .text {
                         let fingerprinter = findings?.fingerprinter
                         totals.merge(try runParallel(fd: fd, name: input, scrubber: scrubber, policy: policy, keys: provider,
                                                      output: output, findings: findings.map { ($0, fingerprinter!) },
@@ -118,6 +123,9 @@ struct RedactCommand: ParsableCommand {
                     }
                     let stream = scrubber.makeStreamScanner(lineCap: lineCap)
                     defer { if stats { printStats(stream.scanner, scrubber.ruleSet) } }
+                    let router = format == .text ? nil : FormatRouter(
+                        format: format, stream: stream, scrubber: scrubber, replacer: TransformerReplacer(transformer), file: input)
+                    defer { if let router, router.notJSON > 0 { failures.append(router.notJSONMessage(input)) } }
                     if let findings {
                         findings.file = input
                         var sink = RedactingSink(output: output, observer: findings, policy: replacement, lineBuffered: lineBuffered)
@@ -125,18 +133,18 @@ struct RedactCommand: ParsableCommand {
                         findings.explanations = explainer?.buffer
                         if let compliance {
                             try compliance.pump(&sink, input: input) {
-                                try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: explainer)
+                                try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: explainer, router: router)
                             }
                         } else {
-                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
+                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer, router: router)
                         }
                         totals.merge(sink.stats)
                     } else {
                         var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement, lineBuffered: lineBuffered)
                         if let compliance {
-                            try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer) }
+                            try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: nil, router: router) }
                         } else {
-                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: nil, router: router)
                         }
                         totals.merge(sink.stats)
                     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PHICompliance
+import PHIBatch
 import PHIScan
 import PHIScrub
 import PHITransform
@@ -23,6 +24,11 @@ struct ScanCommand: ParsableCommand {
 
     @Option(name: .customLong("format"), help: "Report format: jsonl or sarif.")
     var format: Format = .jsonl
+
+    @Option(name: .customLong("input-format"), help: ArgumentHelp(
+        "Input format: text (the default), jsonl, json or auto, as the filter's --format: JSON string values are scanned with their key as context.",
+        valueName: "format"))
+    var inputFormat: StreamFormat = .text
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the report here instead of standard output.", valueName: "file"))
     var outputPath: String?
@@ -48,8 +54,9 @@ struct ScanCommand: ParsableCommand {
     }
 
     /// Scans one input, writing its findings to `jsonl` or `sarif` (per `format`).
-    static func scanFile(_ input: String, scrubber: Scrubber, format: Format, jsonl: FindingsJSONLWriter,
-                         sarif: FindingsCollector, explainer: Explainer?, buffer: inout [UInt8]) throws -> FileResult {
+    static func scanFile(_ input: String, scrubber: Scrubber, format: Format, inputFormat: StreamFormat = .text,
+                         jsonl: FindingsJSONLWriter, sarif: FindingsCollector, explainer: Explainer?,
+                         buffer: inout [UInt8]) throws -> FileResult {
         let fd: Int32
         // The name as findings, SARIF and errors show it: PHI in it redacted.
         let shown = input == "-" ? input : FieldRedactor(scrubber: scrubber).redact(input)
@@ -58,30 +65,34 @@ struct ScanCommand: ParsableCommand {
         }
         defer { if fd != 0 { close(fd) } }
         do {
-            return try scanOpened(fd: fd, input: shown, scrubber: scrubber, format: format, jsonl: jsonl, sarif: sarif,
-                                  explainer: explainer, buffer: &buffer)
+            return try scanOpened(fd: fd, input: shown, scrubber: scrubber, format: format, inputFormat: inputFormat,
+                                  jsonl: jsonl, sarif: sarif, explainer: explainer, buffer: &buffer)
         } catch let refused as InputReader.Refused {
             return FileResult(failure: refused.message)
         }
     }
 
-    private static func scanOpened(fd: Int32, input: String, scrubber: Scrubber, format: Format, jsonl: FindingsJSONLWriter,
-                                   sarif: FindingsCollector, explainer: Explainer?, buffer: inout [UInt8]) throws -> FileResult {
+    private static func scanOpened(fd: Int32, input: String, scrubber: Scrubber, format: Format, inputFormat: StreamFormat,
+                                   jsonl: FindingsJSONLWriter, sarif: FindingsCollector, explainer: Explainer?,
+                                   buffer: inout [UInt8]) throws -> FileResult {
         let stream = scrubber.makeStreamScanner()
+        let router = inputFormat == .text ? nil : FormatRouter(
+            format: inputFormat, stream: stream, scrubber: scrubber, replacer: TypedTokenReplacer(), file: input)
         let stats: RedactionStats
         switch format {
         case .jsonl:
             jsonl.file = input
             var sink = RedactingSink(output: NullOutput(), observer: jsonl)
-            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
+            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer, router: router)
             stats = sink.stats
         case .sarif:
             sarif.file = input
             var sink = RedactingSink(output: NullOutput(), observer: sarif)
-            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: nil, router: router)
             stats = sink.stats
         }
-        return FileResult(found: stats.findings, withheld: stats.withheld)
+        return FileResult(found: stats.findings, withheld: stats.withheld,
+                          failure: router.flatMap { $0.notJSON > 0 ? $0.notJSONMessage(input) : nil })
     }
 
     func run() throws {
@@ -110,12 +121,13 @@ struct ScanCommand: ParsableCommand {
                 // Files in parallel, reports in command-line order. Each worker writes its file's JSON Lines to an
                 // unlinked temporary file (not memory: a file may have millions of findings), copied out in order.
                 let format = self.format
+                let inputFormat = self.inputFormat
                 try OrderedParallelMap.run(count: inputs.count, jobs: jobs, work: { i in
                     let spool = try ReportSpool()
                     let jsonl = FindingsJSONLWriter(output: spool.output, fingerprinter: fingerprinter)
                     let collector = FindingsCollector(fingerprinter: fingerprinter)
                     var buffer: [UInt8] = []
-                    let result = try Self.scanFile(inputs[i], scrubber: scrubber, format: format, jsonl: jsonl,
+                    let result = try Self.scanFile(inputs[i], scrubber: scrubber, format: format, inputFormat: inputFormat, jsonl: jsonl,
                                                    sarif: collector, explainer: nil, buffer: &buffer)
                     return (result, spool, collector.entries)
                 }, consume: { _, done in
@@ -125,7 +137,7 @@ struct ScanCommand: ParsableCommand {
                 })
             } else {
                 for input in inputs {
-                    add(try Self.scanFile(input, scrubber: scrubber, format: format, jsonl: jsonl, sarif: sarif,
+                    add(try Self.scanFile(input, scrubber: scrubber, format: format, inputFormat: inputFormat, jsonl: jsonl, sarif: sarif,
                                           explainer: explainer, buffer: &buffer))
                 }
             }
