@@ -56,12 +56,13 @@ extension InputReader {
     /// `pump`, explaining every finding first when `explain` is set (the sink is wrapped for the run and unwrapped
     /// after it, so its statistics stay the caller's).
     static func pump<S: ScanSink>(fd: Int32, name: String, stream: StreamScanner, sink: inout S,
-                                  buffer: inout [UInt8], explain: Explainer?, router: FormatRouter? = nil) throws {
+                                  buffer: inout [UInt8], explain: Explainer?, router: FormatRouter? = nil,
+                                  idle: IdleFlush? = nil) throws {
         func run<T: ScanSink>(_ sink: inout T) throws {
             if let router {
-                try pump(fd: fd, name: name, router: router, sink: &sink, buffer: &buffer)
+                try pump(fd: fd, name: name, router: router, sink: &sink, buffer: &buffer, idle: idle)
             } else {
-                try pump(fd: fd, name: name, stream: stream, sink: &sink, buffer: &buffer)
+                try pump(fd: fd, name: name, stream: stream, sink: &sink, buffer: &buffer, idle: idle)
             }
         }
         guard let explain else {

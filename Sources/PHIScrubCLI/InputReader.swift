@@ -1,4 +1,6 @@
 import PHIScan
+import PHIScrub
+import PHITransform
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,20 +60,37 @@ enum InputReader {
         return (odd * 10 >= pairs * 9 && even * 10 < pairs) || (even * 10 >= pairs * 9 && odd * 10 < pairs)
     }
 
+    /// Flush-on-idle (`--flush-idle`): when no input arrived for `millis`, these outputs are flushed before the
+    /// next read blocks, so a line from `tail -F` shows within that time without `--line-buffered`.
+    struct IdleFlush {
+        var millis: Int32
+        var outputs: [FileOutput]
+
+        /// Flushes (after `millis` of quiet on `fd`) whatever is buffered; for pipes and terminals only.
+        func wait(_ fd: Int32, active: Bool) throws {
+            guard active, millis > 0, outputs.contains(where: \.hasPending), !IdleWait.readable(fd, millis: millis) else { return }
+            for o in outputs { try o.flush() }
+        }
+
+        func applies(to fd: Int32) -> Bool { millis > 0 && !IdleWait.isRegularFile(fd) }
+    }
+
     /// Feeds all of `fd` through `router` (JSON lines to the rewriter, the rest to its stream) into `sink`.
     static func pump<S: ScanSink>(fd: Int32, name: String, router: FormatRouter, sink: inout S,
-                                  buffer: inout [UInt8]) throws {
-        try readChunks(fd: fd, name: name, buffer: &buffer) { try router.feed($0, into: &sink) }
+                                  buffer: inout [UInt8], idle: IdleFlush? = nil) throws {
+        try readChunks(fd: fd, name: name, buffer: &buffer, idle: idle) { try router.feed($0, into: &sink) }
         try router.finish(into: &sink)
     }
 
     /// Reads all of `fd` in chunks (the first sniffed), stopping at a stop signal.
-    private static func readChunks(fd: Int32, name: String, buffer: inout [UInt8],
+    private static func readChunks(fd: Int32, name: String, buffer: inout [UInt8], idle: IdleFlush?,
                              _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         if buffer.count < chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
         var first = true
+        let idleActive = idle?.applies(to: fd) ?? false
         while true {
             try Interruption.check()
+            try idle?.wait(fd, active: idleActive)
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -88,12 +107,14 @@ enum InputReader {
 
     /// Feeds all of `fd` through `stream` into `sink`.
     static func pump<S: ScanSink>(fd: Int32, name: String, stream: StreamScanner, sink: inout S,
-                                  buffer: inout [UInt8]) throws {
+                                  buffer: inout [UInt8], idle: IdleFlush? = nil) throws {
         if buffer.count < chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
         var first = true
+        let idleActive = idle?.applies(to: fd) ?? false
         while true {
             // A stop signal: what was fed is written; the unfinished last line is dropped (never `finish`ed).
             try Interruption.check()
+            try idle?.wait(fd, active: idleActive)
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
             if n < 0 {
                 if errno == EINTR { continue }

@@ -27,10 +27,25 @@ final class OutputTarget {
         if fd > 2 { close(fd) }
     }
 
-    /// Opens `path` (nil or `-`: standard output).
-    static func open(_ path: String?) throws -> OutputTarget {
+    /// Opens `path` (nil or `-`: standard output). With `append` (`--append`: a log that several runs, or a
+    /// restarted child, keep writing) the file is opened in place with `O_APPEND` and never truncated: there is no
+    /// temporary, what was written stays, and the buffer is written in whole lines so concurrent appenders do not
+    /// cut into each other's lines.
+    static func open(_ path: String?, append: Bool = false) throws -> OutputTarget {
         guard let path, path != "-" else {
             return OutputTarget(output: FileOutput(fd: 1, name: "stdout"), fd: 1, tempPath: nil, finalPath: nil)
+        }
+        if append {
+            let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            if fd < 0 { throw CLIError("\(path): cannot open for appending: \(String(cString: strerror(errno)))") }
+            var st = stat()
+            if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw CLIError("\(path): is a directory")
+            }
+            let output = FileOutput(fd: fd, name: path)
+            output.lineAligned = true
+            return OutputTarget(output: output, fd: fd, tempPath: nil, finalPath: nil)
         }
         var st = stat()
         if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {

@@ -24,6 +24,8 @@ public struct PhiScrubCommand: ParsableCommand {
               -o, --output <file>     Write redacted text here instead of standard output.
               --format <f>            Input: text (default), jsonl, json or auto (JSON
                                       lines rewritten JSON-aware); also --input-format.
+              --append                Append to -o / --findings files (O_APPEND).
+              --flush-idle <ms>       Flush when a pipe input is quiet this long (100).
               --line-buffered         Flush output after every line (tail -f).
               --line-cap <bytes>      Scan longer lines in overlapping pieces.
               --stats                 Print prefilter and matching counters to stderr.

@@ -38,6 +38,14 @@ struct RedactCommand: ParsableCommand {
         valueName: "format"))
     var format: StreamFormat = .text
 
+    @Flag(name: .customLong("append"), help: ArgumentHelp(
+        "Append to the -o and --findings files (O_APPEND, created 0600 if missing, never truncated; written in place, whole lines per write)."))
+    var append = false
+
+    @Option(name: .customLong("flush-idle"), help: ArgumentHelp(
+        "When a pipe or terminal input has been quiet this long, flush buffered output (0: never).", valueName: "ms"))
+    var flushIdle: Int = 100
+
     @Flag(name: .customLong("line-buffered"), help: "Flush output after every line (for tail -f and other live streams).")
     var lineBuffered = false
 
@@ -71,6 +79,10 @@ struct RedactCommand: ParsableCommand {
     func validate() throws {
         guard lineCap >= 1024 else { throw ValidationError("--line-cap must be at least 1024") }
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1...256") }
+        guard (0...60_000).contains(flushIdle) else { throw ValidationError("--flush-idle must be 0...60000 milliseconds") }
+        if append && (outputPath == nil || outputPath == "-") && findingsPath == nil {
+            throw ValidationError("--append needs -o FILE or --findings FILE (standard output is appended to with >>)")
+        }
     }
 
     func run() throws {
@@ -95,11 +107,12 @@ struct RedactCommand: ParsableCommand {
         if let findingsPath { try OutputFiles.refuseInput(findingsPath, inputs: files, what: "--findings", display: names.redact) }
         try OutputFiles.refuseSame(outputPath, findingsPath, what: "--output and --findings")
         // -o and --findings go to temporary names, renamed into place only when the run succeeds.
-        let target = try OutputTarget.open(outputPath)
+        let target = try OutputTarget.open(outputPath, append: append)
         let output = target.output
-        let findingsTarget = try findingsPath.map { try OutputTarget.open($0) }
+        let findingsTarget = try findingsPath.map { try OutputTarget.open($0, append: append) }
         let findings = try findingsTarget.map { FindingsJSONLWriter(output: $0.output, fingerprinter: try Fingerprinter.random()) }
         let inputs = files.isEmpty ? ["-"] : files
+        let idle = InputReader.IdleFlush(millis: Int32(flushIdle), outputs: [output] + (findings.map { [$0.output] } ?? []))
         var totals = RedactionStats()
         var buffer: [UInt8] = []
         var failures: [String] = []
@@ -118,7 +131,7 @@ struct RedactCommand: ParsableCommand {
                         let fingerprinter = findings?.fingerprinter
                         totals.merge(try runParallel(fd: fd, name: input, scrubber: scrubber, policy: policy, keys: provider,
                                                      output: output, findings: findings.map { ($0, fingerprinter!) },
-                                                     compliance: compliance))
+                                                     compliance: compliance, idle: idle))
                         continue
                     }
                     let stream = scrubber.makeStreamScanner(lineCap: lineCap)
@@ -133,18 +146,18 @@ struct RedactCommand: ParsableCommand {
                         findings.explanations = explainer?.buffer
                         if let compliance {
                             try compliance.pump(&sink, input: input) {
-                                try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: explainer, router: router)
+                                try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: explainer, router: router, idle: idle)
                             }
                         } else {
-                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer, router: router)
+                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer, router: router, idle: idle)
                         }
                         totals.merge(sink.stats)
                     } else {
                         var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement, lineBuffered: lineBuffered)
                         if let compliance {
-                            try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: nil, router: router) }
+                            try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: nil, router: router, idle: idle) }
                         } else {
-                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: nil, router: router)
+                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: nil, router: router, idle: idle)
                         }
                         totals.merge(sink.stats)
                     }
@@ -193,7 +206,7 @@ extension RedactCommand {
     /// One input through `ParallelFilter`: line-aligned blocks scanned on `jobs` threads, written in order.
     func runParallel(fd: Int32, name: String, scrubber: Scrubber, policy: TransformPolicy, keys: (any KeyProvider)?,
                      output: FileOutput, findings: (FindingsJSONLWriter, Fingerprinter)?,
-                     compliance: FilterCompliance?) throws -> RedactionStats {
+                     compliance: FilterCompliance?, idle: InputReader.IdleFlush) throws -> RedactionStats {
         // With auditing on, each block (a batch of whole lines) gets one scan record, in output order.
         let batches = compliance.map { FilterCompliance.BatchCounter(compliance: $0, input: name) }
         let lineCap = self.lineCap
@@ -203,6 +216,7 @@ extension RedactCommand {
         return try filter.run(
             fd: fd, name: name, countLines: findings != nil, interrupted: { Interruption.received },
             inspectFirst: { try InputReader.sniff($0, name: name) },
+            idleMillis: idle.millis, onIdle: { for o in idle.outputs { try o.flush() } },
             makeProcessor: {
                 let lineScanner = LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence)
                 let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))
