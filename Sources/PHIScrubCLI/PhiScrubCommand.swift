@@ -21,6 +21,7 @@ public struct PhiScrubCommand: ParsableCommand {
               --allow-partial-rules   Run even if the rules miss built-in identifiers.
               --findings <file>       Also write findings as JSON Lines to this file.
               --explain               With --findings: say why each finding was reported.
+              --fingerprint-key <k>   random (per run) or keyring (stable fingerprints).
               -o, --output <file>     Write redacted text here instead of standard output.
               --format <f>            Input: text (default), jsonl, json or auto (JSON
                                       lines rewritten JSON-aware); also --input-format.

@@ -30,6 +30,11 @@ struct RedactCommand: ParsableCommand {
         valueName: "file"))
     var findingsPath: String?
 
+    @Option(name: .customLong("fingerprint-key"), help: ArgumentHelp(
+        "Key of the --findings fingerprints: random (default, per run) or keyring (stable across runs).",
+        valueName: "random|keyring"))
+    var fingerprintKey: FingerprintKey = .random
+
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write redacted text here instead of standard output.", valueName: "file"))
     var outputPath: String?
 
@@ -106,11 +111,12 @@ struct RedactCommand: ParsableCommand {
         try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output", display: names.redact)
         if let findingsPath { try OutputFiles.refuseInput(findingsPath, inputs: files, what: "--findings", display: names.redact) }
         try OutputFiles.refuseSame(outputPath, findingsPath, what: "--output and --findings")
+        let findingsFingerprinter = findingsPath == nil ? nil : try fingerprintKey.fingerprinter(keys)
         // -o and --findings go to temporary names, renamed into place only when the run succeeds.
         let target = try OutputTarget.open(outputPath, append: append)
         let output = target.output
         let findingsTarget = try findingsPath.map { try OutputTarget.open($0, append: append) }
-        let findings = try findingsTarget.map { FindingsJSONLWriter(output: $0.output, fingerprinter: try Fingerprinter.random()) }
+        let findings = findingsTarget.map { FindingsJSONLWriter(output: $0.output, fingerprinter: findingsFingerprinter!) }
         let inputs = files.isEmpty ? ["-"] : files
         let idle = InputReader.IdleFlush(millis: Int32(flushIdle), outputs: [output] + (findings.map { [$0.output] } ?? []))
         var totals = RedactionStats()

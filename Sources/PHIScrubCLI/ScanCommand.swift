@@ -30,6 +30,13 @@ struct ScanCommand: ParsableCommand {
         valueName: "format"))
     var inputFormat: StreamFormat = .text
 
+    @Option(name: .customLong("fingerprint-key"), help: ArgumentHelp(
+        "Key of the findings' HMAC fingerprints: random (default; comparable within one run) or keyring (its fingerprint subkey: the same finding in the same place has the same fingerprint in every run; needs keys, see phiscrub keys).",
+        valueName: "random|keyring"))
+    var fingerprintKey: FingerprintKey = .random
+
+    @OptionGroup var keys: KeyOptions
+
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the report here instead of standard output.", valueName: "file"))
     var outputPath: String?
 
@@ -99,9 +106,11 @@ struct ScanCommand: ParsableCommand {
         Interruption.install()
         let scrubber = try rules.makeScrubber()
         try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output", display: FieldRedactor(scrubber: scrubber).redact)
+        // Keys before any output exists: a missing or refused keyring writes nothing.
+        let fingerprinter = try fingerprintKey.fingerprinter(keys)
         let target = try OutputTarget.open(outputPath)
         let output = target.output
-        let fingerprinter = try Fingerprinter.random()
+        let stable = fingerprintKey == .keyring
         let inputs = files.isEmpty ? ["-"] : files
         var buffer: [UInt8] = []
         var failures: [String] = []
@@ -110,7 +119,7 @@ struct ScanCommand: ParsableCommand {
         let jsonl = FindingsJSONLWriter(output: output, fingerprinter: fingerprinter)
         let explainer = explain && format == .jsonl ? Explainer(ruleSet: scrubber.ruleSet) : nil
         jsonl.explanations = explainer?.buffer
-        let sarif = FindingsCollector(fingerprinter: fingerprinter)
+        let sarif = FindingsCollector(fingerprinter: fingerprinter, stable: stable)
         func add(_ result: FileResult) {
             if let failure = result.failure { failures.append(failure) }
             found += result.found
@@ -125,7 +134,7 @@ struct ScanCommand: ParsableCommand {
                 try OrderedParallelMap.run(count: inputs.count, jobs: jobs, work: { i in
                     let spool = try ReportSpool()
                     let jsonl = FindingsJSONLWriter(output: spool.output, fingerprinter: fingerprinter)
-                    let collector = FindingsCollector(fingerprinter: fingerprinter)
+                    let collector = FindingsCollector(fingerprinter: fingerprinter, stable: stable)
                     var buffer: [UInt8] = []
                     let result = try Self.scanFile(inputs[i], scrubber: scrubber, format: format, inputFormat: inputFormat, jsonl: jsonl,
                                                    sarif: collector, explainer: nil, buffer: &buffer)
@@ -224,7 +233,8 @@ enum SARIF {
                        artifactLocation: Artifact(uri: e.file == "-" ? "stdin" : e.file),
                        region: Region(startLine: e.line, startColumn: e.column, byteOffset: e.finding.start,
                                       byteLength: e.finding.length)))],
-                   partialFingerprints: ["valueHash/v1": e.fingerprint],
+                   partialFingerprints: e.findingHash.map { ["valueHash/v1": e.fingerprint, "findingHash/v1": $0] }
+                       ?? ["valueHash/v1": e.fingerprint],
                    properties: ["confidence": e.finding.confidence])
         }
         let log = Log(runs: [Run(tool: Tool(driver: Driver(rules: descriptors)), results: results)])
@@ -261,6 +271,27 @@ final class ReportSpool {
             guard n >= 0 else { throw CLIError("cannot read back a temporary report file") }
             if n == 0 { return }
             try chunk.withUnsafeBufferPointer { try destination.write(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+}
+
+/// Where findings' fingerprint key comes from (`--fingerprint-key`).
+enum FingerprintKey: String, ExpressibleByArgument, CaseIterable {
+    /// Fresh random key per run: fingerprints match within the run only.
+    case random
+    /// The keyring's `fingerprint` subkey (HKDF, pinned like token keys so rotation does not change it).
+    case keyring
+
+    func fingerprinter(_ keys: KeyOptions) throws -> Fingerprinter {
+        switch self {
+        case .random: return try Fingerprinter.random()
+        case .keyring:
+            let provider = try keys.load()
+            do {
+                return try Fingerprinter(key: try provider.subkey(.fingerprint, version: nil).bytes)
+            } catch {
+                throw CLIError("--fingerprint-key keyring: \((error as? KeyError)?.message ?? "\(error)")")
+            }
         }
     }
 }
