@@ -76,7 +76,7 @@ final class FormatRouter {
             return
         }
         pending.append(contentsOf: rest)
-        try pending.withUnsafeBufferPointer { p in
+        let routed = try pending.withUnsafeBufferPointer { p -> Int in
             var start = 0
             var textStart = 0  // start of the run of text lines not yet fed
             while start < p.count, let nl = memchr(p.baseAddress! + start, 0x0A, p.count - start) {
@@ -95,8 +95,9 @@ final class FormatRouter {
                 start = end
             }
             if textStart < start { try text(UnsafeBufferPointer(rebasing: p[textStart..<start]), into: &sink) }
-            pending.removeFirst(start)
+            return start
         }
+        pending.removeFirst(routed)
         if pending.count > limit {
             // No JSON line is this long: the text path takes it, in pieces, until its newline.
             if format == .jsonl { notJSON += 1 }
@@ -114,7 +115,7 @@ final class FormatRouter {
             let bytes = pending
             pending.removeAll()
             try bytes.withUnsafeBufferPointer { line in
-                if FormatRouter.mayBeJSON(line), try json(line, into: &sink) { return }
+                if FormatRouter.mayBeJSON(line, document: format == .json), try json(line, into: &sink) { return }
                 if format != .auto && !FormatRouter.isBlank(line) { notJSON += 1 }
                 try text(line, into: &sink)
             }
@@ -168,10 +169,11 @@ final class FormatRouter {
 
     /// Only objects and arrays are rewritten as JSON: a bare number or word on a line (which parses as JSON) is
     /// text, where a line of digits is still judged by the rules.
-    static func mayBeJSON(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func mayBeJSON(_ line: UnsafeBufferPointer<UInt8>, document: Bool = false) -> Bool {
         for b in line {
             switch b {
             case 0x20, 0x09, 0x0D: continue
+            case 0x0A where document: continue
             case UInt8(ascii: "{"), UInt8(ascii: "["): return true
             default: return false
             }

@@ -110,7 +110,7 @@ struct StreamFormatTests {
     @Test func jsonDocumentIsRewrittenWhole() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
-        let doc = "{\n  \"patient\": {\n    \"ssn\": \"402198877\",\n    \"dob\": \"1961-03-14\"\n  }\n}\n"
+        let doc = "\n{\n  \"patient\": {\n    \"ssn\": \"402198877\",\n    \"dob\": \"1961-03-14\"\n  }\n}\n"
         let input = try scratch.write("doc.json", doc)
         let r = CLI.run(["--format", "json", input, "-o", scratch.path("out.json")])
         #expect(r.status == 0, "\(r.stderr)")
