@@ -65,6 +65,12 @@ enum InputReader {
     struct IdleFlush {
         var millis: Int32
         var outputs: [FileOutput]
+        /// `--line-buffered`: flush after each read's lines are written, not only when the input is quiet.
+        var everyRead = false
+
+        func afterRead() throws {
+            if everyRead { for o in outputs { try o.flush() } }
+        }
 
         /// Flushes (after `millis` of quiet on `fd`) whatever is buffered; for pipes and terminals only.
         func wait(_ fd: Int32, active: Bool) throws {
@@ -102,6 +108,7 @@ enum InputReader {
                 try buffer.withUnsafeBufferPointer { try sniff(UnsafeBufferPointer(rebasing: $0[0..<n]), name: name) }
             }
             try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            try idle?.afterRead()
         }
     }
 
@@ -128,6 +135,7 @@ enum InputReader {
             try buffer.withUnsafeBufferPointer { b in
                 try stream.feed(UnsafeBufferPointer(rebasing: b[0..<n]), into: &sink)
             }
+            try idle?.afterRead()
         }
         try stream.finish(into: &sink)
     }

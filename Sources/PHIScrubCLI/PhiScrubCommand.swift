@@ -27,7 +27,7 @@ public struct PhiScrubCommand: ParsableCommand {
                                       lines rewritten JSON-aware); also --input-format.
               --append                Append to -o / --findings files (O_APPEND).
               --flush-idle <ms>       Flush when a pipe input is quiet this long (100).
-              --line-buffered         Flush output after every line (tail -f).
+              --line-buffered         Write each line read before reading on (tail -f).
               --line-cap <bytes>      Scan longer lines in overlapping pieces.
               --stats                 Print prefilter and matching counters to stderr.
               -j, --jobs <n>          Worker threads (default: all cores); same output.

@@ -51,7 +51,7 @@ struct RedactCommand: ParsableCommand {
         "When a pipe or terminal input has been quiet this long, flush buffered output (0: never).", valueName: "ms"))
     var flushIdle: Int = 100
 
-    @Flag(name: .customLong("line-buffered"), help: "Flush output after every line (for tail -f and other live streams).")
+    @Flag(name: .customLong("line-buffered"), help: "Write every whole line (and its findings) before reading on: lines that arrived together go out in one write (for tail -f and other live streams).")
     var lineBuffered = false
 
     @Option(name: .customLong("line-cap"), help: ArgumentHelp(
@@ -118,7 +118,11 @@ struct RedactCommand: ParsableCommand {
         let findingsTarget = try findingsPath.map { try OutputTarget.open($0, append: append) }
         let findings = findingsTarget.map { FindingsJSONLWriter(output: $0.output, fingerprinter: findingsFingerprinter!) }
         let inputs = files.isEmpty ? ["-"] : files
-        let idle = InputReader.IdleFlush(millis: Int32(flushIdle), outputs: [output] + (findings.map { [$0.output] } ?? []))
+        // --line-buffered: every whole line read is written (and its findings) before the next read, one write per
+        // read rather than one per line.
+        // Findings first: when a line shows, its findings are already written.
+        let idle = InputReader.IdleFlush(millis: Int32(flushIdle), outputs: (findings.map { [$0.output] } ?? []) + [output],
+                                         everyRead: lineBuffered)
         var totals = RedactionStats()
         var buffer: [UInt8] = []
         var failures: [String] = []
@@ -147,7 +151,7 @@ struct RedactCommand: ParsableCommand {
                     defer { if let router, router.notJSON > 0 { failures.append(router.notJSONMessage(input)) } }
                     if let findings {
                         findings.file = input
-                        var sink = RedactingSink(output: output, observer: findings, policy: replacement, lineBuffered: lineBuffered)
+                        var sink = RedactingSink(output: output, observer: findings, policy: replacement)
                         let explainer = explain ? Explainer(ruleSet: scrubber.ruleSet) : nil
                         findings.explanations = explainer?.buffer
                         if let compliance {
@@ -159,7 +163,7 @@ struct RedactCommand: ParsableCommand {
                         }
                         totals.merge(sink.stats)
                     } else {
-                        var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement, lineBuffered: lineBuffered)
+                        var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement)
                         if let compliance {
                             try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: nil, router: router, idle: idle) }
                         } else {

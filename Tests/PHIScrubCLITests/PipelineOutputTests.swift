@@ -77,6 +77,33 @@ struct PipelineOutputTests {
         p.waitUntilExit()
     }
 
+    /// `--line-buffered` (idle flush off): each line read, and its finding, is out before the next read blocks.
+    @Test(.enabled(if: Binary.url != nil, Binary.skipMessage))
+    func lineBufferedWritesLinesAndFindingsBeforeReadingOn() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let p = Process()
+        p.executableURL = Binary.url
+        p.arguments = ["--line-buffered", "--flush-idle", "0", "--findings", scratch.path("f.jsonl"), "--append"]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        try p.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            p.waitUntilExit()
+        }
+        let fd = output.fileHandleForReading.fileDescriptor
+        input.fileHandleForWriting.write(Data("one SSN 402-19-8877\n".utf8))
+        #expect(read(fd, until: "one SSN [SSN]\n", within: 60).1 != nil)
+        input.fileHandleForWriting.write(Data("two call 415-555-0142\n".utf8))
+        let latency = try #require(read(fd, until: "two call [PHONE]\n", within: 5).1)
+        #expect(latency < 0.5, "second line after \(latency) s")
+        // The findings file has both findings while the filter still runs (appended in place, not renamed at exit).
+        let findings = try jsonLines(try scratch.text("f.jsonl")).compactMap { $0["entity"] as? String }
+        #expect(findings == ["SSN", "PHONE"])
+    }
+
     @Test func appendNeverTruncates() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
