@@ -37,6 +37,13 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var keys: KeyOptions
 
+    @Flag(name: .customLong("line-buffered"), help: "JSON Lines report: write the findings of every line read before reading on (live streams).")
+    var lineBuffered = false
+
+    @Option(name: .customLong("flush-idle"), help: ArgumentHelp(
+        "JSON Lines report: when a pipe or terminal input has been quiet this long, write the findings so far (0: never).", valueName: "ms"))
+    var flushIdle: Int = 100
+
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the report here instead of standard output.", valueName: "file"))
     var outputPath: String?
 
@@ -51,6 +58,7 @@ struct ScanCommand: ParsableCommand {
     func validate() throws {
         if explain && format == .sarif { throw ValidationError("--explain needs --format jsonl") }
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1...256") }
+        guard (0...60_000).contains(flushIdle) else { throw ValidationError("--flush-idle must be 0...60000 milliseconds") }
     }
 
     /// What scanning one file produced: counts, or why it could not be read (the report went to its observers).
@@ -63,7 +71,7 @@ struct ScanCommand: ParsableCommand {
     /// Scans one input, writing its findings to `jsonl` or `sarif` (per `format`).
     static func scanFile(_ input: String, scrubber: Scrubber, format: Format, inputFormat: StreamFormat = .text,
                          jsonl: FindingsJSONLWriter, sarif: FindingsCollector, explainer: Explainer?,
-                         buffer: inout [UInt8]) throws -> FileResult {
+                         buffer: inout [UInt8], idle: InputReader.IdleFlush? = nil) throws -> FileResult {
         let fd: Int32
         // The name as findings, SARIF and errors show it: PHI in it redacted.
         let shown = input == "-" ? input : FieldRedactor(scrubber: scrubber).redact(input)
@@ -73,7 +81,7 @@ struct ScanCommand: ParsableCommand {
         defer { if fd != 0 { close(fd) } }
         do {
             return try scanOpened(fd: fd, input: shown, scrubber: scrubber, format: format, inputFormat: inputFormat,
-                                  jsonl: jsonl, sarif: sarif, explainer: explainer, buffer: &buffer)
+                                  jsonl: jsonl, sarif: sarif, explainer: explainer, buffer: &buffer, idle: idle)
         } catch let refused as InputReader.Refused {
             return FileResult(failure: refused.message)
         }
@@ -81,7 +89,7 @@ struct ScanCommand: ParsableCommand {
 
     private static func scanOpened(fd: Int32, input: String, scrubber: Scrubber, format: Format, inputFormat: StreamFormat,
                                    jsonl: FindingsJSONLWriter, sarif: FindingsCollector, explainer: Explainer?,
-                                   buffer: inout [UInt8]) throws -> FileResult {
+                                   buffer: inout [UInt8], idle: InputReader.IdleFlush?) throws -> FileResult {
         let stream = scrubber.makeStreamScanner()
         let router = inputFormat == .text ? nil : FormatRouter(
             format: inputFormat, stream: stream, scrubber: scrubber, replacer: TypedTokenReplacer(), file: input)
@@ -90,7 +98,8 @@ struct ScanCommand: ParsableCommand {
         case .jsonl:
             jsonl.file = input
             var sink = RedactingSink(output: NullOutput(), observer: jsonl)
-            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer, router: router)
+            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer, router: router,
+                                 idle: idle)
             stats = sink.stats
         case .sarif:
             sarif.file = input
@@ -120,6 +129,9 @@ struct ScanCommand: ParsableCommand {
         let explainer = explain && format == .jsonl ? Explainer(ruleSet: scrubber.ruleSet) : nil
         jsonl.explanations = explainer?.buffer
         let sarif = FindingsCollector(fingerprinter: fingerprinter, stable: stable)
+        // A SARIF report is one document written at the end; JSON Lines findings can go out as lines complete.
+        let idle = format == .jsonl
+            ? InputReader.IdleFlush(millis: Int32(flushIdle), outputs: [output], everyRead: lineBuffered) : nil
         func add(_ result: FileResult) {
             if let failure = result.failure { failures.append(failure) }
             found += result.found
@@ -147,7 +159,7 @@ struct ScanCommand: ParsableCommand {
             } else {
                 for input in inputs {
                     add(try Self.scanFile(input, scrubber: scrubber, format: format, inputFormat: inputFormat, jsonl: jsonl, sarif: sarif,
-                                          explainer: explainer, buffer: &buffer))
+                                          explainer: explainer, buffer: &buffer, idle: idle))
                 }
             }
             if format == .sarif {

@@ -57,6 +57,30 @@ struct PipelineOutputTests {
         #expect(latency < 0.6, "second line after \(latency) s")
     }
 
+    /// `scan` (JSON Lines report) on a live stream reports a line's finding within the idle window, not at the end.
+    @Test(.enabled(if: Binary.url != nil, Binary.skipMessage), arguments: [["--flush-idle", "100"], ["--line-buffered", "--flush-idle", "0"]])
+    func scanReportsFindingsOfALiveStream(extra: [String]) throws {
+        let p = Process()
+        p.executableURL = Binary.url
+        p.arguments = ["scan"] + extra
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        try p.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            p.waitUntilExit()
+        }
+        let fd = output.fileHandleForReading.fileDescriptor
+        input.fileHandleForWriting.write(Data("first SSN 402-19-8877\n".utf8))
+        #expect(read(fd, until: "\"SSN\"", within: 60).1 != nil)
+        input.fileHandleForWriting.write(Data("second call 415-555-0142\n".utf8))
+        let (got, at) = read(fd, until: "\"PHONE\"", within: 5)
+        let latency = try #require(at, "got \(got)")
+        #expect(latency < 0.6)
+        #expect(!got.contains("415-555-0142"))
+    }
+
     /// With flush-on-idle off, the same line waits in the buffer until the input ends: the flush is what shows it.
     @Test(.enabled(if: Binary.url != nil, Binary.skipMessage))
     func withoutIdleFlushTheLineWaitsForTheEnd() throws {
