@@ -52,6 +52,7 @@ public final class ParallelFilter {
                     interrupted: @escaping () -> Int32 = { 0 },
                     inspectFirst: (UnsafeBufferPointer<UInt8>) throws -> Void = { _ in },
                     idleMillis: Int32 = 0, onIdle: () throws -> Void = {},
+                    reopenRequested: () -> Bool = { false }, reopen: () throws -> Void = {},
                     makeProcessor: @escaping @Sendable () throws -> BlockProcessor,
                     longLine: (_ stream: (_ feed: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats,
                     write: @escaping @Sendable (BlockResult) throws -> Void) throws -> RedactionStats {
@@ -97,6 +98,11 @@ public final class ParallelFilter {
                 if let cut = pending.withUnsafeBufferPointer({ lastNewline($0) }) { try dispatch(cut + 1) }
                 try pipeline.drain()
                 throw FilterInterrupted(signal: signal)
+            }
+            if reopenRequested() {
+                // Outputs are reopened (SIGHUP after logrotate) once everything dispatched so far is written.
+                try pipeline.drain()
+                try reopen()
             }
             if !eof && idle && !IdleWait.readable(fd, millis: idleMillis) {
                 // Input went quiet (a live stream): what whole lines there are go out now, not when a block fills.

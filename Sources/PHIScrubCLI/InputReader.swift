@@ -67,6 +67,13 @@ enum InputReader {
         var outputs: [FileOutput]
         /// `--line-buffered`: flush after each read's lines are written, not only when the input is quiet.
         var everyRead = false
+        /// `--append`: on SIGHUP, reopen the output files by name (after logrotate moved them).
+        var reopen: (() throws -> Void)?
+
+        /// Reopens the outputs when a SIGHUP arrived (called between reads: every line written so far is whole).
+        func reopenIfAsked() throws {
+            if let reopen, Interruption.takeHangup() { try reopen() }
+        }
 
         func afterRead() throws {
             if everyRead { for o in outputs { try o.flush() } }
@@ -96,6 +103,7 @@ enum InputReader {
         let idleActive = idle?.applies(to: fd) ?? false
         while true {
             try Interruption.check()
+            try idle?.reopenIfAsked()
             try idle?.wait(fd, active: idleActive)
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }
             if n < 0 {
@@ -121,6 +129,7 @@ enum InputReader {
         while true {
             // A stop signal: what was fed is written; the unfinished last line is dropped (never `finish`ed).
             try Interruption.check()
+            try idle?.reopenIfAsked()
             try idle?.wait(fd, active: idleActive)
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
             if n < 0 {

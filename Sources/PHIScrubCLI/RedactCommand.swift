@@ -121,8 +121,16 @@ struct RedactCommand: ParsableCommand {
         // --line-buffered: every whole line read is written (and its findings) before the next read, one write per
         // read rather than one per line.
         // Findings first: when a line shows, its findings are already written.
-        let idle = InputReader.IdleFlush(millis: Int32(flushIdle), outputs: (findings.map { [$0.output] } ?? []) + [output],
+        var idle = InputReader.IdleFlush(millis: Int32(flushIdle), outputs: (findings.map { [$0.output] } ?? []) + [output],
                                          everyRead: lineBuffered)
+        if append {
+            // logrotate: move the file away, then SIGHUP; the next lines go to a new file under the name.
+            Interruption.installHangup()
+            idle.reopen = {
+                try findingsTarget?.reopen()
+                try target.reopen()
+            }
+        }
         var totals = RedactionStats()
         var buffer: [UInt8] = []
         var failures: [String] = []
@@ -227,6 +235,7 @@ extension RedactCommand {
             fd: fd, name: name, countLines: findings != nil, interrupted: { Interruption.received },
             inspectFirst: { try InputReader.sniff($0, name: name) },
             idleMillis: idle.millis, onIdle: { for o in idle.outputs { try o.flush() } },
+            reopenRequested: { idle.reopen != nil && Interruption.takeHangup() }, reopen: { try idle.reopen?() },
             makeProcessor: {
                 let lineScanner = LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence)
                 let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))

@@ -128,6 +128,42 @@ struct PipelineOutputTests {
         #expect(findings == ["SSN", "PHONE"])
     }
 
+    /// logrotate: the file is moved away and the filter gets SIGHUP; with `--append` it reopens the name, so the
+    /// lines before the signal are in the moved file, the lines after it in a new one, none lost or doubled.
+    @Test(.enabled(if: Binary.url != nil, Binary.skipMessage), arguments: ["1", "2"])
+    func sighupReopensAnAppendedFile(jobs: String) throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let out = scratch.path("clean.log")
+        let p = Process()
+        p.executableURL = Binary.url
+        p.arguments = ["-j", jobs, "-o", out, "--append", "--findings", scratch.path("f.jsonl")]
+        let input = Pipe()
+        p.standardInput = input
+        try p.run()
+        func waitFor(_ path: String, _ text: String) -> Bool {
+            for _ in 0..<600 {
+                if let s = try? String(contentsOfFile: path, encoding: .utf8), s.contains(text) { return true }
+                usleep(50_000)
+            }
+            return false
+        }
+        input.fileHandleForWriting.write(Data("one SSN 402-19-8877\n".utf8))
+        #expect(waitFor(out, "one SSN [SSN]\n"))
+        #expect(rename(out, out + ".1") == 0 && rename(scratch.path("f.jsonl"), scratch.path("f.jsonl.1")) == 0)
+        kill(p.processIdentifier, SIGHUP)
+        usleep(300_000)
+        input.fileHandleForWriting.write(Data("two call 415-555-0142\n".utf8))
+        #expect(waitFor(out, "two call [PHONE]\n"))
+        try input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(try scratch.text("clean.log.1") == "one SSN [SSN]\n")
+        #expect(try scratch.text("clean.log") == "two call [PHONE]\n")
+        #expect(try jsonLines(try scratch.text("f.jsonl.1")).map { $0["entity"] as? String } == ["SSN"])
+        #expect(try jsonLines(try scratch.text("f.jsonl")).map { $0["entity"] as? String } == ["PHONE"])
+    }
+
     @Test func appendNeverTruncates() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
