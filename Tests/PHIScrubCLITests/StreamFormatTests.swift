@@ -148,6 +148,37 @@ struct StreamFormatTests {
     }
 }
 
+extension StreamFormatTests {
+    /// A line longer than any JSON line (`FormatRouter.maxLine`) streams through the text path in pieces, in bounded
+    /// memory, and the JSON lines around it keep being rewritten with correct offsets.
+    @Test func anOverLongLineStreamsAsText() throws {
+        let scrubber = Scrubber(ruleSet: try RuleSet.load(paths: [], includeDefaults: true, rosters: []))
+        let stream = scrubber.makeStreamScanner()
+        let router = FormatRouter(format: .auto, stream: stream, scrubber: scrubber, replacer: TypedTokenReplacer(), file: "t")
+        var sink = RedactingSink(output: MemoryOutput(), observer: Starts())
+        let head = Array(#"{"ssn":"402198877"}"#.utf8) + [0x0A]
+        let long = Array("[x SSN 402-19-8877 ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: FormatRouter.maxLine + 4096)
+            + Array(" call 415-555-0142\n".utf8)
+        let tail = Array(#"{"dob":"03/14/1961"}"#.utf8) + [0x0A]
+        let input = head + long + tail
+        var from = 0
+        while from < input.count {
+            let to = min(input.count, from + 256 * 1024)
+            try input[from..<to].withUnsafeBufferPointer { try router.feed($0, into: &sink) }
+            from = to
+        }
+        try router.finish(into: &sink)
+        let out = sink.output.bytes
+        #expect(out.starts(with: Array(#"{"ssn":"[SSN]"}"#.utf8) + [0x0A]))
+        #expect(out.count == input.count - 9 + 5 - 11 + 5 - 12 + 7 - 10 + 6)
+        #expect(Array(out.suffix(17)) == Array(#"{"dob":"[DATE]"}"#.utf8) + [0x0A])
+        // Offsets stay absolute after the long line: the date is found where it is in the input.
+        let starts = sink.observer.box.starts
+        #expect(starts.count == 12)
+        #expect(starts[9] == input.count - 13 && starts[10] == 3 && starts[11] == 9)
+    }
+}
+
 /// Records each finding's offset, line and column.
 private struct Starts: FindingObserver {
     final class Box { var starts: [Int] = [] }
