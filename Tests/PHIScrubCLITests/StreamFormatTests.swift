@@ -149,6 +149,27 @@ struct StreamFormatTests {
 }
 
 extension StreamFormatTests {
+    /// JSON values go through the same operators as text: one SSN written three ways gets one token.
+    @Test func jsonValuesGetTheFiltersTokens() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let ring = scratch.path("keyring.json")
+        #expect(CLI.run(["keys", "init", "--keyring", ring], captureStdout: true).status == 0)
+        let input = try scratch.write("mixed.log", #"""
+            {"ssn":"402198877"}
+            {"note":"SSN 402-19-8877"}
+            text SSN 402-19-8877
+
+            """#)
+        let r = CLI.run(["--format", "auto", "--action", "token", "--keyring", ring, input, "-o", scratch.path("out")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = try scratch.text("out")
+        let tokens = try NSRegularExpression(pattern: #"\[SSN:tok:[0-9a-f]+\]"#)
+            .matches(in: out, range: NSRange(out.startIndex..., in: out)).map { String(out[Range($0.range, in: out)!]) }
+        #expect(tokens.count == 3 && Set(tokens).count == 1, "\(out)")
+        #expect(out.hasPrefix(#"{"ssn":"[SSN:tok:"#))
+    }
+
     /// A line longer than any JSON line (`FormatRouter.maxLine`) streams through the text path in pieces, in bounded
     /// memory, and the JSON lines around it keep being rewritten with correct offsets.
     @Test func anOverLongLineStreamsAsText() throws {
