@@ -22,6 +22,29 @@ public final class JSONCleaner {
         return (out, rewriter.counts)
     }
 
+    /// Appends the cleaned `json` (one JSON value) to `out`, reporting each finding with the bytes of `json` it
+    /// covers (widened to whole escapes; for JSON inside a string, that whole string) and its decoded value.
+    /// Throws `JSONSyntaxError` with nothing appended when `json` is not one JSON value.
+    public func clean(_ json: UnsafeBufferPointer<UInt8>, into out: inout [UInt8],
+                      onFinding: ((Finding, Range<Int>, UnsafeBufferPointer<UInt8>) -> Void)? = nil) throws -> CleanCounts {
+        rewriter.counts = CleanCounts()
+        rewriter.onFinding = onFinding
+        defer { rewriter.onFinding = nil }
+        let before = out.count
+        do {
+            try rewriter.rewrite(json, into: &out)
+        } catch {
+            out.removeSubrange(before...)
+            throw error
+        }
+        return rewriter.counts
+    }
+
+    public init(scrubber: Scrubber, replacer: any FindingReplacer, lineCap: Int, file: String) {
+        rewriter = JSONRewriter(values: ValueScanner(scrubber: scrubber, lineCap: lineCap), transform: replacer)
+        rewriter.file = file
+    }
+
     /// String convenience.
     public func clean(_ json: String) throws -> String {
         String(decoding: try clean(Array(json.utf8)).output, as: UTF8.self)

@@ -17,6 +17,12 @@ final class JSONRewriter {
     var file = ""
     /// Counts since creation (the caller resets them per file).
     var counts = CleanCounts()
+    /// When set, every finding is reported here with the bytes of the top-level text it was found in (a nested
+    /// JSON string's finding: that whole string) and its decoded value.
+    var onFinding: ((Finding, Range<Int>, UnsafeBufferPointer<UInt8>) -> Void)?
+    /// The top-level text being rewritten and the content range of its string being rewritten.
+    fileprivate var topBase: UnsafePointer<UInt8>?
+    fileprivate var topString: Range<Int> = 0..<0
     /// Contexts of the keys seen so far (keys repeat: every record has the same few).
     private var contextCache: [[UInt8]: KeyContext?] = [:]
 
@@ -39,6 +45,8 @@ final class JSONRewriter {
     /// Appends the rewritten `text` to `out`. Throws `JSONSyntaxError` (with nothing appended) when `text` is not
     /// one valid JSON value; rethrows a failing transform.
     func rewrite(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) throws {
+        topBase = text.baseAddress
+        defer { topBase = nil }
         _ = try rewrite(text, into: &out, depth: 0)
     }
 
@@ -82,6 +90,10 @@ final class JSONRewriter {
 
     private func rewriteDecoded(_ d: UnsafeBufferPointer<UInt8>, raw: UnsafeBufferPointer<UInt8>, units: [Int32]?,
                                 context: KeyContext?, depth: Int) throws -> [UInt8]? {
+        if depth == 0, let top = topBase, let base = raw.baseAddress {
+            let at = top.distance(to: base)
+            topString = at..<(at + raw.count)
+        }
         if depth < JSONRewriter.maxNesting, JSONRewriter.looksLikeJSON(d) {
             var inner: [UInt8] = []
             inner.reserveCapacity(d.count)
@@ -115,6 +127,14 @@ final class JSONRewriter {
                 for: f, value: UnsafeBufferPointer(rebasing: d[f.start..<f.end]), file: file)
             JSONString.encode(replacement, into: &out)
             counts.findingsByEntity[f.entity, default: 0] += 1
+            if let onFinding {
+                var where_ = topString
+                if depth == 0, let top = topBase, let base = raw.baseAddress {
+                    let at = top.distance(to: base)
+                    where_ = (at + rs)..<(at + re)
+                }
+                onFinding(f, where_, UnsafeBufferPointer(rebasing: d[f.start..<f.end]))
+            }
             cursor = re
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: raw[cursor...]))

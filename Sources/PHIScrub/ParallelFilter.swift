@@ -51,6 +51,8 @@ public final class ParallelFilter {
     public func run(fd: Int32, name: String, countLines: Bool,
                     interrupted: @escaping () -> Int32 = { 0 },
                     inspectFirst: (UnsafeBufferPointer<UInt8>) throws -> Void = { _ in },
+                    idleMillis: Int32 = 0, onIdle: () throws -> Void = {},
+                    reopenRequested: () -> Bool = { false }, reopen: () throws -> Void = {},
                     makeProcessor: @escaping @Sendable () throws -> BlockProcessor,
                     longLine: (_ stream: (_ feed: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats,
                     write: @escaping @Sendable (BlockResult) throws -> Void) throws -> RedactionStats {
@@ -80,6 +82,7 @@ public final class ParallelFilter {
         var totals = RedactionStats()
         var eof = false
         var inspected = false
+        let idle = idleMillis > 0 && !IdleWait.isRegularFile(fd)
 
         func dispatch(_ count: Int) throws {
             let block = Array(pending[0..<count])
@@ -95,6 +98,17 @@ public final class ParallelFilter {
                 if let cut = pending.withUnsafeBufferPointer({ lastNewline($0) }) { try dispatch(cut + 1) }
                 try pipeline.drain()
                 throw FilterInterrupted(signal: signal)
+            }
+            if reopenRequested() {
+                // Outputs are reopened (SIGHUP after logrotate) once everything dispatched so far is written.
+                try pipeline.drain()
+                try reopen()
+            }
+            if !eof && idle && !IdleWait.readable(fd, millis: idleMillis) {
+                // Input went quiet (a live stream): what whole lines there are go out now, not when a block fills.
+                if let cut = pending.withUnsafeBufferPointer({ lastNewline($0) }) { try dispatch(cut + 1) }
+                try pipeline.drain()
+                try onIdle()
             }
             if !eof {
                 let n = readBuffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, blockSize) }
@@ -347,5 +361,21 @@ extension RedactionStats {
         findings += other.findings
         withheld += other.withheld
         for (k, v) in other.findingsByEntity { findingsByEntity[k, default: 0] += v }
+    }
+}
+
+/// Waiting for input with a deadline, for flush-on-idle: a pipe or terminal that stays quiet for the idle time gets
+/// its buffered output written. Regular files are never idle (they are read to the end at once).
+public enum IdleWait {
+    public static func isRegularFile(_ fd: Int32) -> Bool {
+        var st = stat()
+        return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// False when nothing arrived on `fd` within `millis` (true when readable, at end of file, or on an error or
+    /// a signal: the read that follows reports those).
+    public static func readable(_ fd: Int32, millis: Int32) -> Bool {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, millis) != 0
     }
 }

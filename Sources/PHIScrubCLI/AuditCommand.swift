@@ -124,12 +124,18 @@ struct AuditCommand: ParsableCommand {
         @Option(name: .customLong("event"), help: ArgumentHelp("Event type (\(AuditEventType.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "type"))
         var event: String
 
-        @Option(name: .customLong("agent")) var agent = ""
-        @Option(name: .customLong("user")) var user = ""
-        @Option(name: .customLong("role")) var role: String?
-        @Option(name: .customLong("resource")) var resource = ""
-        @Option(name: .customLong("action")) var action = ""
-        @Option(name: .customLong("outcome")) var outcome = "ok"
+        @Option(name: .customLong("agent"), help: ArgumentHelp("The agent (or service) that acted.", valueName: "id"))
+        var agent = ""
+        @Option(name: .customLong("user"), help: ArgumentHelp("The user the agent acted for.", valueName: "id"))
+        var user = ""
+        @Option(name: .customLong("role"), help: ArgumentHelp("The user's role (as in the configuration's roles).", valueName: "name"))
+        var role: String?
+        @Option(name: .customLong("resource"), help: ArgumentHelp("What was acted on: a tool, endpoint, model or store.", valueName: "name"))
+        var resource = ""
+        @Option(name: .customLong("action"), help: ArgumentHelp("What was done (call, read, write, ...).", valueName: "verb"))
+        var action = ""
+        @Option(name: .customLong("outcome"), help: ArgumentHelp("How it ended: ok, denied, blocked, error, ...", valueName: "text"))
+        var outcome = "ok"
         @Flag(name: .customLong("phi"), help: "The action touched PHI.") var phi = false
 
         @Option(name: .customLong("detail"), help: ArgumentHelp("key=value detail (repeatable; integers stay numbers).", valueName: "kv"))

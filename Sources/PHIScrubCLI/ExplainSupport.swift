@@ -21,6 +21,13 @@ struct ExplainingSink<Inner: ScanSink>: ScanSink {
         }
         try inner.segment(bytes, offset: offset, findings: findings, incident: incident)
     }
+
+    /// A JSON line: its findings carry no explanation (the value was scanned out of its line).
+    mutating func rewrittenLine(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, inputCount: Int,
+                                findings: [RewrittenFinding], withheld: Int) throws {
+        buffer.byStart.removeAll(keepingCapacity: true)
+        try inner.rewrittenLine(bytes, offset: offset, inputCount: inputCount, findings: findings, withheld: withheld)
+    }
 }
 
 extension FindingExplanation {
@@ -49,13 +56,21 @@ extension InputReader {
     /// `pump`, explaining every finding first when `explain` is set (the sink is wrapped for the run and unwrapped
     /// after it, so its statistics stay the caller's).
     static func pump<S: ScanSink>(fd: Int32, name: String, stream: StreamScanner, sink: inout S,
-                                  buffer: inout [UInt8], explain: Explainer?) throws {
+                                  buffer: inout [UInt8], explain: Explainer?, router: FormatRouter? = nil,
+                                  idle: IdleFlush? = nil) throws {
+        func run<T: ScanSink>(_ sink: inout T) throws {
+            if let router {
+                try pump(fd: fd, name: name, router: router, sink: &sink, buffer: &buffer, idle: idle)
+            } else {
+                try pump(fd: fd, name: name, stream: stream, sink: &sink, buffer: &buffer, idle: idle)
+            }
+        }
         guard let explain else {
-            try pump(fd: fd, name: name, stream: stream, sink: &sink, buffer: &buffer)
+            try run(&sink)
             return
         }
         var wrapped = ExplainingSink(inner: sink, ruleSet: explain.ruleSet, buffer: explain.buffer)
         defer { sink = wrapped.inner }
-        try pump(fd: fd, name: name, stream: stream, sink: &wrapped, buffer: &buffer)
+        try run(&wrapped)
     }
 }

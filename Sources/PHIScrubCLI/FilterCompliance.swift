@@ -138,6 +138,15 @@ struct AuditingSink<Inner: StatsReportingSink>: ScanSink {
         }
     }
 
+    mutating func rewrittenLine(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, inputCount: Int,
+                                findings: [RewrittenFinding], withheld: Int) throws {
+        try inner.rewrittenLine(bytes, offset: offset, inputCount: inputCount, findings: findings, withheld: withheld)
+        batchBytes += inputCount
+        if batchBytes >= FilterCompliance.batchBytes && bytes.last == 0x0A {
+            try closeBatch()
+        }
+    }
+
     mutating func closeBatch() throws {
         batchBytes = 0
         let now = inner.stats

@@ -65,16 +65,36 @@ final class FindingsCollector: FindingObserver {
         var line: Int
         var column: Int
         var fingerprint: String
+        /// With a keyring fingerprint key: the finding's identity across runs (see `FindingsCollector.stable`).
+        var findingHash: String?
     }
     let fingerprinter: Fingerprinter
+    /// The fingerprint key is the keyring's (not random per run): each finding also gets `findingHash`, an HMAC of
+    /// its file, rule, value and which occurrence of that value in that file under that rule it is, so the same
+    /// finding in the same place gets the same hash in every run, and moving it to another line does not change it.
+    let stable: Bool
     var file = "-"
     var entries: [Entry] = []
+    private var occurrences: [[UInt8]: Int] = [:]
 
-    init(fingerprinter: Fingerprinter) { self.fingerprinter = fingerprinter }
+    init(fingerprinter: Fingerprinter, stable: Bool = false) {
+        self.fingerprinter = fingerprinter
+        self.stable = stable
+    }
 
     func observe(_ f: Finding, lineNumber: Int, column: Int, value: UnsafeBufferPointer<UInt8>) throws {
+        var findingHash: String?
+        if stable {
+            var identity = Array(file.utf8) + [0] + Array(f.ruleID.utf8) + [0]
+            identity += value
+            let key = fingerprinter.mac(UnsafeRawBufferPointer(UnsafeBufferPointer(start: identity, count: identity.count)))
+            let n = occurrences[key, default: 0]
+            occurrences[key] = n + 1
+            identity = key + Array(":\(n)".utf8)
+            findingHash = identity.withUnsafeBytes { fingerprinter.fingerprint($0) }
+        }
         entries.append(Entry(file: file, finding: f, line: lineNumber, column: column,
-                             fingerprint: fingerprinter.fingerprint(UnsafeRawBufferPointer(value))))
+                             fingerprint: fingerprinter.fingerprint(UnsafeRawBufferPointer(value)), findingHash: findingHash))
     }
 }
 

@@ -1,4 +1,6 @@
 import PHIScan
+import PHIScrub
+import PHITransform
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,14 +60,77 @@ enum InputReader {
         return (odd * 10 >= pairs * 9 && even * 10 < pairs) || (even * 10 >= pairs * 9 && odd * 10 < pairs)
     }
 
-    /// Feeds all of `fd` through `stream` into `sink`.
-    static func pump<S: ScanSink>(fd: Int32, name: String, stream: StreamScanner, sink: inout S,
-                                  buffer: inout [UInt8]) throws {
+    /// Flush-on-idle (`--flush-idle`): when no input arrived for `millis`, these outputs are flushed before the
+    /// next read blocks, so a line from `tail -F` shows within that time without `--line-buffered`.
+    struct IdleFlush {
+        var millis: Int32
+        var outputs: [FileOutput]
+        /// `--line-buffered`: flush after each read's lines are written, not only when the input is quiet.
+        var everyRead = false
+        /// `--append`: on SIGHUP, reopen the output files by name (after logrotate moved them).
+        var reopen: (() throws -> Void)?
+
+        /// Reopens the outputs when a SIGHUP arrived (called between reads: every line written so far is whole).
+        func reopenIfAsked() throws {
+            if let reopen, Interruption.takeHangup() { try reopen() }
+        }
+
+        func afterRead() throws {
+            if everyRead { for o in outputs { try o.flush() } }
+        }
+
+        /// Flushes (after `millis` of quiet on `fd`) whatever is buffered; for pipes and terminals only.
+        func wait(_ fd: Int32, active: Bool) throws {
+            guard active, millis > 0, outputs.contains(where: \.hasPending), !IdleWait.readable(fd, millis: millis) else { return }
+            for o in outputs { try o.flush() }
+        }
+
+        func applies(to fd: Int32) -> Bool { millis > 0 && !IdleWait.isRegularFile(fd) }
+    }
+
+    /// Feeds all of `fd` through `router` (JSON lines to the rewriter, the rest to its stream) into `sink`.
+    static func pump<S: ScanSink>(fd: Int32, name: String, router: FormatRouter, sink: inout S,
+                                  buffer: inout [UInt8], idle: IdleFlush? = nil) throws {
+        try readChunks(fd: fd, name: name, buffer: &buffer, idle: idle) { try router.feed($0, into: &sink) }
+        try router.finish(into: &sink)
+    }
+
+    /// Reads all of `fd` in chunks (the first sniffed), stopping at a stop signal.
+    private static func readChunks(fd: Int32, name: String, buffer: inout [UInt8], idle: IdleFlush?,
+                             _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         if buffer.count < chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
         var first = true
+        let idleActive = idle?.applies(to: fd) ?? false
+        while true {
+            try Interruption.check()
+            try idle?.reopenIfAsked()
+            try idle?.wait(fd, active: idleActive)
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CLIError("\(name): read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            if first {
+                first = false
+                try buffer.withUnsafeBufferPointer { try sniff(UnsafeBufferPointer(rebasing: $0[0..<n]), name: name) }
+            }
+            try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            try idle?.afterRead()
+        }
+    }
+
+    /// Feeds all of `fd` through `stream` into `sink`.
+    static func pump<S: ScanSink>(fd: Int32, name: String, stream: StreamScanner, sink: inout S,
+                                  buffer: inout [UInt8], idle: IdleFlush? = nil) throws {
+        if buffer.count < chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
+        var first = true
+        let idleActive = idle?.applies(to: fd) ?? false
         while true {
             // A stop signal: what was fed is written; the unfinished last line is dropped (never `finish`ed).
             try Interruption.check()
+            try idle?.reopenIfAsked()
+            try idle?.wait(fd, active: idleActive)
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -79,6 +144,7 @@ enum InputReader {
             try buffer.withUnsafeBufferPointer { b in
                 try stream.feed(UnsafeBufferPointer(rebasing: b[0..<n]), into: &sink)
             }
+            try idle?.afterRead()
         }
         try stream.finish(into: &sink)
     }

@@ -37,6 +37,33 @@ enum Interruption {
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
+    /// A SIGHUP arrived and the outputs should be reopened (`--append`: logrotate moved the file). Cleared by
+    /// `takeHangup`.
+    nonisolated(unsafe) static var hangup: sig_atomic_t = 0
+
+    /// With `--append`, SIGHUP reopens the output files instead of ending the run (logrotate's `postrotate`
+    /// `kill -HUP`): the handler only records it; the read loops reopen between whole lines.
+    static func installHangup() {
+        guard allowed else { return }
+        hangup = 0
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in Interruption.hangup = 1 }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGHUP, &action, nil)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGHUP)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// Whether a SIGHUP arrived since the last call.
+    static func takeHangup() -> Bool {
+        guard hangup != 0 else { return false }
+        hangup = 0
+        return true
+    }
+
     static var isSet: Bool { received != 0 }
 
     /// Throws `FilterInterrupted` once a signal arrived.

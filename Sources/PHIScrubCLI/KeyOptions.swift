@@ -16,7 +16,7 @@ struct KeyOptions: ParsableArguments {
     var maxAgeDays: Int = 90
 
     @Option(name: .customLong("on-expired-key"), help: ArgumentHelp(
-        "When the newest key is older than the maximum: warn (default) or refuse.", valueName: "warn|refuse"))
+        "When the newest key is older than the maximum: warn or refuse.", valueName: "warn|refuse"))
     var onExpired: String = "warn"
 
     func validate() throws {
@@ -41,6 +41,17 @@ struct KeyOptions: ParsableArguments {
     var managedKeyringPath: String {
         keyringPath ?? KeyringFile.defaultPath()
     }
+}
+
+/// Only the keyring location, for commands that create a keyring and use no key (`keys init`): the age options
+/// of `KeyOptions` do not apply there.
+struct KeyringPathOption: ParsableArguments {
+    @Option(name: .customLong("keyring"), help: ArgumentHelp(
+        "Keyring file to create (default: $PHISCRUB_KEYRING, then ~/.config/phiscrub/keyring.json).",
+        valueName: "path"))
+    var keyringPath: String?
+
+    var managedKeyringPath: String { keyringPath ?? KeyringFile.defaultPath() }
 }
 
 /// The operator policy of the filter: `--config`'s `transform:` section, then `--action` flags.

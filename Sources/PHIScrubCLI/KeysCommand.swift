@@ -12,7 +12,7 @@ struct KeysCommand: ParsableCommand {
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a keyring (mode 0600) with a fresh 256-bit key.")
-        @OptionGroup var keys: KeyOptions
+        @OptionGroup var keys: KeyringPathOption
 
         func run() throws {
             let path = keys.managedKeyringPath

@@ -14,6 +14,8 @@ final class OutputTarget {
     private let tempPath: String?
     private let finalPath: String?
     private var committed = false
+    /// The path of an `--append` file (reopened on SIGHUP).
+    private var appendPath: String?
 
     private init(output: FileOutput, fd: Int32, tempPath: String?, finalPath: String?) {
         self.output = output
@@ -27,10 +29,27 @@ final class OutputTarget {
         if fd > 2 { close(fd) }
     }
 
-    /// Opens `path` (nil or `-`: standard output).
-    static func open(_ path: String?) throws -> OutputTarget {
+    /// Opens `path` (nil or `-`: standard output). With `append` (`--append`: a log that several runs, or a
+    /// restarted child, keep writing) the file is opened in place with `O_APPEND` and never truncated: there is no
+    /// temporary, what was written stays, and the buffer is written in whole lines so concurrent appenders do not
+    /// cut into each other's lines.
+    static func open(_ path: String?, append: Bool = false) throws -> OutputTarget {
         guard let path, path != "-" else {
             return OutputTarget(output: FileOutput(fd: 1, name: "stdout"), fd: 1, tempPath: nil, finalPath: nil)
+        }
+        if append {
+            let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            if fd < 0 { throw CLIError("\(path): cannot open for appending: \(String(cString: strerror(errno)))") }
+            var st = stat()
+            if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw CLIError("\(path): is a directory")
+            }
+            let output = FileOutput(fd: fd, name: path)
+            output.lineAligned = true
+            let target = OutputTarget(output: output, fd: fd, tempPath: nil, finalPath: nil)
+            target.appendPath = path
+            return target
         }
         var st = stat()
         if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
@@ -56,6 +75,20 @@ final class OutputTarget {
         fchmod(fd, 0o600)
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         return OutputTarget(output: FileOutput(fd: fd, name: path), fd: fd, tempPath: temp, finalPath: target)
+    }
+
+    /// `--append` only: writes what is buffered to the file open now, then opens `path` again (a new file if
+    /// logrotate moved the old one away) on the same descriptor number, so writers holding it go on unchanged.
+    func reopen() throws {
+        guard let path = appendPath else { return }
+        do { try output.flush() } catch { throw CLIError(error.message) }
+        let fresh = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        if fresh < 0 { throw CLIError("\(path): cannot reopen for appending: \(String(cString: strerror(errno)))") }
+        defer { close(fresh) }
+        guard dup2(fresh, fd) >= 0 else {
+            throw CLIError("\(path): cannot reopen for appending: \(String(cString: strerror(errno)))")
+        }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     }
 
     /// Flushes; for a file, fsyncs and renames the temporary over the final name.

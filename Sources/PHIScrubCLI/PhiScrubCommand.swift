@@ -21,8 +21,13 @@ public struct PhiScrubCommand: ParsableCommand {
               --allow-partial-rules   Run even if the rules miss built-in identifiers.
               --findings <file>       Also write findings as JSON Lines to this file.
               --explain               With --findings: say why each finding was reported.
+              --fingerprint-key <k>   random (per run) or keyring (stable fingerprints).
               -o, --output <file>     Write redacted text here instead of standard output.
-              --line-buffered         Flush output after every line (tail -f).
+              --format <f>            Input: text (default), jsonl, json or auto (JSON
+                                      lines rewritten JSON-aware); also --input-format.
+              --append                Append to -o / --findings files (O_APPEND).
+              --flush-idle <ms>       Flush when a pipe input is quiet this long (100).
+              --line-buffered         Write each line read before reading on (tail -f).
               --line-cap <bytes>      Scan longer lines in overlapping pieces.
               --stats                 Print prefilter and matching counters to stderr.
               -j, --jobs <n>          Worker threads (default: all cores); same output.
@@ -30,7 +35,8 @@ public struct PhiScrubCommand: ParsableCommand {
                                       keep, for all entities or as ENTITY=OP (repeatable).
               --config <file>         phiscrub.yaml: operators (transform:), roles, and one
                                       audit record per line batch when audit is on.
-              --role <name>           Show each entity as this role may see it (needs --config).
+              --role <name>           Show each entity as this role may see it
+                                      (needs --config).
               --context <name>        Context encrypted tokens are bound to (default log).
               --subject <id>          Subject whose dates shift moves by one offset.
               --mask-keep <n>         Characters mask keeps at the end (default 4).

@@ -30,10 +30,28 @@ struct RedactCommand: ParsableCommand {
         valueName: "file"))
     var findingsPath: String?
 
+    @Option(name: .customLong("fingerprint-key"), help: ArgumentHelp(
+        "Key of the --findings fingerprints: random (default, per run) or keyring (stable across runs).",
+        valueName: "random|keyring"))
+    var fingerprintKey: FingerprintKey = .random
+
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write redacted text here instead of standard output.", valueName: "file"))
     var outputPath: String?
 
-    @Flag(name: .customLong("line-buffered"), help: "Flush output after every line (for tail -f and other live streams).")
+    @Option(name: [.customLong("format"), .customLong("input-format")], help: ArgumentHelp(
+        "Input format: text (lines, the default), jsonl (every line a JSON value), json (one JSON document per input) or auto (per line: an object or array that parses is rewritten as JSON, anything else as text). JSON is rewritten as batch does: only string values change, scanned with their key as context.",
+        valueName: "format"))
+    var format: StreamFormat = .text
+
+    @Flag(name: .customLong("append"), help: ArgumentHelp(
+        "Append to the -o and --findings files (O_APPEND, created 0600 if missing, never truncated; written in place, whole lines per write)."))
+    var append = false
+
+    @Option(name: .customLong("flush-idle"), help: ArgumentHelp(
+        "When a pipe or terminal input has been quiet this long, flush buffered output (0: never).", valueName: "ms"))
+    var flushIdle: Int = 100
+
+    @Flag(name: .customLong("line-buffered"), help: "Write every whole line (and its findings) before reading on: lines that arrived together go out in one write (for tail -f and other live streams).")
     var lineBuffered = false
 
     @Option(name: .customLong("line-cap"), help: ArgumentHelp(
@@ -66,6 +84,10 @@ struct RedactCommand: ParsableCommand {
     func validate() throws {
         guard lineCap >= 1024 else { throw ValidationError("--line-cap must be at least 1024") }
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1...256") }
+        guard (0...60_000).contains(flushIdle) else { throw ValidationError("--flush-idle must be 0...60000 milliseconds") }
+        if append && (outputPath == nil || outputPath == "-") && findingsPath == nil {
+            throw ValidationError("--append needs -o FILE or --findings FILE (standard output is appended to with >>)")
+        }
     }
 
     func run() throws {
@@ -89,12 +111,26 @@ struct RedactCommand: ParsableCommand {
         try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output", display: names.redact)
         if let findingsPath { try OutputFiles.refuseInput(findingsPath, inputs: files, what: "--findings", display: names.redact) }
         try OutputFiles.refuseSame(outputPath, findingsPath, what: "--output and --findings")
+        let findingsFingerprinter = findingsPath == nil ? nil : try fingerprintKey.fingerprinter(keys)
         // -o and --findings go to temporary names, renamed into place only when the run succeeds.
-        let target = try OutputTarget.open(outputPath)
+        let target = try OutputTarget.open(outputPath, append: append)
         let output = target.output
-        let findingsTarget = try findingsPath.map { try OutputTarget.open($0) }
-        let findings = try findingsTarget.map { FindingsJSONLWriter(output: $0.output, fingerprinter: try Fingerprinter.random()) }
+        let findingsTarget = try findingsPath.map { try OutputTarget.open($0, append: append) }
+        let findings = findingsTarget.map { FindingsJSONLWriter(output: $0.output, fingerprinter: findingsFingerprinter!) }
         let inputs = files.isEmpty ? ["-"] : files
+        // --line-buffered: every whole line read is written (and its findings) before the next read, one write per
+        // read rather than one per line.
+        // Findings first: when a line shows, its findings are already written.
+        var idle = InputReader.IdleFlush(millis: Int32(flushIdle), outputs: (findings.map { [$0.output] } ?? []) + [output],
+                                         everyRead: lineBuffered)
+        if append {
+            // logrotate: move the file away, then SIGHUP; the next lines go to a new file under the name.
+            Interruption.installHangup()
+            idle.reopen = {
+                try findingsTarget?.reopen()
+                try target.reopen()
+            }
+        }
         var totals = RedactionStats()
         var buffer: [UInt8] = []
         var failures: [String] = []
@@ -109,34 +145,37 @@ struct RedactCommand: ParsableCommand {
                 }
                 defer { if fd != 0 { close(fd) } }
                 do {
-                    if jobs > 1 && !lineBuffered && !stats && !explain {
+                    if jobs > 1 && !lineBuffered && !stats && !explain && format == .text {
                         let fingerprinter = findings?.fingerprinter
                         totals.merge(try runParallel(fd: fd, name: input, scrubber: scrubber, policy: policy, keys: provider,
                                                      output: output, findings: findings.map { ($0, fingerprinter!) },
-                                                     compliance: compliance))
+                                                     compliance: compliance, idle: idle))
                         continue
                     }
                     let stream = scrubber.makeStreamScanner(lineCap: lineCap)
                     defer { if stats { printStats(stream.scanner, scrubber.ruleSet) } }
+                    let router = format == .text ? nil : FormatRouter(
+                        format: format, stream: stream, scrubber: scrubber, replacer: TransformerReplacer(transformer), file: input)
+                    defer { if let router, router.notJSON > 0 { failures.append(router.notJSONMessage(input)) } }
                     if let findings {
                         findings.file = input
-                        var sink = RedactingSink(output: output, observer: findings, policy: replacement, lineBuffered: lineBuffered)
+                        var sink = RedactingSink(output: output, observer: findings, policy: replacement)
                         let explainer = explain ? Explainer(ruleSet: scrubber.ruleSet) : nil
                         findings.explanations = explainer?.buffer
                         if let compliance {
                             try compliance.pump(&sink, input: input) {
-                                try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: explainer)
+                                try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: explainer, router: router, idle: idle)
                             }
                         } else {
-                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
+                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer, router: router, idle: idle)
                         }
                         totals.merge(sink.stats)
                     } else {
-                        var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement, lineBuffered: lineBuffered)
+                        var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement)
                         if let compliance {
-                            try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer) }
+                            try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: nil, router: router, idle: idle) }
                         } else {
-                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: nil, router: router, idle: idle)
                         }
                         totals.merge(sink.stats)
                     }
@@ -185,7 +224,7 @@ extension RedactCommand {
     /// One input through `ParallelFilter`: line-aligned blocks scanned on `jobs` threads, written in order.
     func runParallel(fd: Int32, name: String, scrubber: Scrubber, policy: TransformPolicy, keys: (any KeyProvider)?,
                      output: FileOutput, findings: (FindingsJSONLWriter, Fingerprinter)?,
-                     compliance: FilterCompliance?) throws -> RedactionStats {
+                     compliance: FilterCompliance?, idle: InputReader.IdleFlush) throws -> RedactionStats {
         // With auditing on, each block (a batch of whole lines) gets one scan record, in output order.
         let batches = compliance.map { FilterCompliance.BatchCounter(compliance: $0, input: name) }
         let lineCap = self.lineCap
@@ -195,6 +234,8 @@ extension RedactCommand {
         return try filter.run(
             fd: fd, name: name, countLines: findings != nil, interrupted: { Interruption.received },
             inspectFirst: { try InputReader.sniff($0, name: name) },
+            idleMillis: idle.millis, onIdle: { for o in idle.outputs { try o.flush() } },
+            reopenRequested: { idle.reopen != nil && Interruption.takeHangup() }, reopen: { try idle.reopen?() },
             makeProcessor: {
                 let lineScanner = LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence)
                 let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))

@@ -30,7 +30,7 @@ struct RevealCommand: ParsableCommand {
     @Option(name: .customLong("role"), help: ArgumentHelp("The caller's role.", valueName: "role"))
     var role: String
 
-    @Option(name: .customLong("context"), help: ArgumentHelp("Context the tokens were made for (default: log).", valueName: "name"))
+    @Option(name: .customLong("context"), help: ArgumentHelp("Context the tokens were made for.", valueName: "name"))
     var context: String = "log"
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write here instead of standard output.", valueName: "file"))

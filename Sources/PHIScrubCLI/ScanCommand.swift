@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PHICompliance
+import PHIBatch
 import PHIScan
 import PHIScrub
 import PHITransform
@@ -24,6 +25,25 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("format"), help: "Report format: jsonl or sarif.")
     var format: Format = .jsonl
 
+    @Option(name: .customLong("input-format"), help: ArgumentHelp(
+        "Input format: text (the default), jsonl, json or auto, as the filter's --format: JSON string values are scanned with their key as context.",
+        valueName: "format"))
+    var inputFormat: StreamFormat = .text
+
+    @Option(name: .customLong("fingerprint-key"), help: ArgumentHelp(
+        "Key of the findings' HMAC fingerprints: random (default; comparable within one run) or keyring (its fingerprint subkey: the same finding in the same place has the same fingerprint in every run; needs keys, see phiscrub keys).",
+        valueName: "random|keyring"))
+    var fingerprintKey: FingerprintKey = .random
+
+    @OptionGroup var keys: KeyOptions
+
+    @Flag(name: .customLong("line-buffered"), help: "JSON Lines report: write the findings of every line read before reading on (live streams).")
+    var lineBuffered = false
+
+    @Option(name: .customLong("flush-idle"), help: ArgumentHelp(
+        "JSON Lines report: when a pipe or terminal input has been quiet this long, write the findings so far (0: never).", valueName: "ms"))
+    var flushIdle: Int = 100
+
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the report here instead of standard output.", valueName: "file"))
     var outputPath: String?
 
@@ -38,6 +58,7 @@ struct ScanCommand: ParsableCommand {
     func validate() throws {
         if explain && format == .sarif { throw ValidationError("--explain needs --format jsonl") }
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1...256") }
+        guard (0...60_000).contains(flushIdle) else { throw ValidationError("--flush-idle must be 0...60000 milliseconds") }
     }
 
     /// What scanning one file produced: counts, or why it could not be read (the report went to its observers).
@@ -48,8 +69,9 @@ struct ScanCommand: ParsableCommand {
     }
 
     /// Scans one input, writing its findings to `jsonl` or `sarif` (per `format`).
-    static func scanFile(_ input: String, scrubber: Scrubber, format: Format, jsonl: FindingsJSONLWriter,
-                         sarif: FindingsCollector, explainer: Explainer?, buffer: inout [UInt8]) throws -> FileResult {
+    static func scanFile(_ input: String, scrubber: Scrubber, format: Format, inputFormat: StreamFormat = .text,
+                         jsonl: FindingsJSONLWriter, sarif: FindingsCollector, explainer: Explainer?,
+                         buffer: inout [UInt8], idle: InputReader.IdleFlush? = nil) throws -> FileResult {
         let fd: Int32
         // The name as findings, SARIF and errors show it: PHI in it redacted.
         let shown = input == "-" ? input : FieldRedactor(scrubber: scrubber).redact(input)
@@ -58,39 +80,46 @@ struct ScanCommand: ParsableCommand {
         }
         defer { if fd != 0 { close(fd) } }
         do {
-            return try scanOpened(fd: fd, input: shown, scrubber: scrubber, format: format, jsonl: jsonl, sarif: sarif,
-                                  explainer: explainer, buffer: &buffer)
+            return try scanOpened(fd: fd, input: shown, scrubber: scrubber, format: format, inputFormat: inputFormat,
+                                  jsonl: jsonl, sarif: sarif, explainer: explainer, buffer: &buffer, idle: idle)
         } catch let refused as InputReader.Refused {
             return FileResult(failure: refused.message)
         }
     }
 
-    private static func scanOpened(fd: Int32, input: String, scrubber: Scrubber, format: Format, jsonl: FindingsJSONLWriter,
-                                   sarif: FindingsCollector, explainer: Explainer?, buffer: inout [UInt8]) throws -> FileResult {
+    private static func scanOpened(fd: Int32, input: String, scrubber: Scrubber, format: Format, inputFormat: StreamFormat,
+                                   jsonl: FindingsJSONLWriter, sarif: FindingsCollector, explainer: Explainer?,
+                                   buffer: inout [UInt8], idle: InputReader.IdleFlush?) throws -> FileResult {
         let stream = scrubber.makeStreamScanner()
+        let router = inputFormat == .text ? nil : FormatRouter(
+            format: inputFormat, stream: stream, scrubber: scrubber, replacer: TypedTokenReplacer(), file: input)
         let stats: RedactionStats
         switch format {
         case .jsonl:
             jsonl.file = input
             var sink = RedactingSink(output: NullOutput(), observer: jsonl)
-            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer)
+            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer, router: router,
+                                 idle: idle)
             stats = sink.stats
         case .sarif:
             sarif.file = input
             var sink = RedactingSink(output: NullOutput(), observer: sarif)
-            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer)
+            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: nil, router: router)
             stats = sink.stats
         }
-        return FileResult(found: stats.findings, withheld: stats.withheld)
+        return FileResult(found: stats.findings, withheld: stats.withheld,
+                          failure: router.flatMap { $0.notJSON > 0 ? $0.notJSONMessage(input) : nil })
     }
 
     func run() throws {
         Interruption.install()
         let scrubber = try rules.makeScrubber()
         try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output", display: FieldRedactor(scrubber: scrubber).redact)
+        // Keys before any output exists: a missing or refused keyring writes nothing.
+        let fingerprinter = try fingerprintKey.fingerprinter(keys)
         let target = try OutputTarget.open(outputPath)
         let output = target.output
-        let fingerprinter = try Fingerprinter.random()
+        let stable = fingerprintKey == .keyring
         let inputs = files.isEmpty ? ["-"] : files
         var buffer: [UInt8] = []
         var failures: [String] = []
@@ -99,7 +128,10 @@ struct ScanCommand: ParsableCommand {
         let jsonl = FindingsJSONLWriter(output: output, fingerprinter: fingerprinter)
         let explainer = explain && format == .jsonl ? Explainer(ruleSet: scrubber.ruleSet) : nil
         jsonl.explanations = explainer?.buffer
-        let sarif = FindingsCollector(fingerprinter: fingerprinter)
+        let sarif = FindingsCollector(fingerprinter: fingerprinter, stable: stable)
+        // A SARIF report is one document written at the end; JSON Lines findings can go out as lines complete.
+        let idle = format == .jsonl
+            ? InputReader.IdleFlush(millis: Int32(flushIdle), outputs: [output], everyRead: lineBuffered) : nil
         func add(_ result: FileResult) {
             if let failure = result.failure { failures.append(failure) }
             found += result.found
@@ -110,12 +142,13 @@ struct ScanCommand: ParsableCommand {
                 // Files in parallel, reports in command-line order. Each worker writes its file's JSON Lines to an
                 // unlinked temporary file (not memory: a file may have millions of findings), copied out in order.
                 let format = self.format
+                let inputFormat = self.inputFormat
                 try OrderedParallelMap.run(count: inputs.count, jobs: jobs, work: { i in
                     let spool = try ReportSpool()
                     let jsonl = FindingsJSONLWriter(output: spool.output, fingerprinter: fingerprinter)
-                    let collector = FindingsCollector(fingerprinter: fingerprinter)
+                    let collector = FindingsCollector(fingerprinter: fingerprinter, stable: stable)
                     var buffer: [UInt8] = []
-                    let result = try Self.scanFile(inputs[i], scrubber: scrubber, format: format, jsonl: jsonl,
+                    let result = try Self.scanFile(inputs[i], scrubber: scrubber, format: format, inputFormat: inputFormat, jsonl: jsonl,
                                                    sarif: collector, explainer: nil, buffer: &buffer)
                     return (result, spool, collector.entries)
                 }, consume: { _, done in
@@ -125,8 +158,8 @@ struct ScanCommand: ParsableCommand {
                 })
             } else {
                 for input in inputs {
-                    add(try Self.scanFile(input, scrubber: scrubber, format: format, jsonl: jsonl, sarif: sarif,
-                                          explainer: explainer, buffer: &buffer))
+                    add(try Self.scanFile(input, scrubber: scrubber, format: format, inputFormat: inputFormat, jsonl: jsonl, sarif: sarif,
+                                          explainer: explainer, buffer: &buffer, idle: idle))
                 }
             }
             if format == .sarif {
@@ -212,7 +245,8 @@ enum SARIF {
                        artifactLocation: Artifact(uri: e.file == "-" ? "stdin" : e.file),
                        region: Region(startLine: e.line, startColumn: e.column, byteOffset: e.finding.start,
                                       byteLength: e.finding.length)))],
-                   partialFingerprints: ["valueHash/v1": e.fingerprint],
+                   partialFingerprints: e.findingHash.map { ["valueHash/v1": e.fingerprint, "findingHash/v1": $0] }
+                       ?? ["valueHash/v1": e.fingerprint],
                    properties: ["confidence": e.finding.confidence])
         }
         let log = Log(runs: [Run(tool: Tool(driver: Driver(rules: descriptors)), results: results)])
@@ -249,6 +283,27 @@ final class ReportSpool {
             guard n >= 0 else { throw CLIError("cannot read back a temporary report file") }
             if n == 0 { return }
             try chunk.withUnsafeBufferPointer { try destination.write(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+}
+
+/// Where findings' fingerprint key comes from (`--fingerprint-key`).
+enum FingerprintKey: String, ExpressibleByArgument, CaseIterable {
+    /// Fresh random key per run: fingerprints match within the run only.
+    case random
+    /// The keyring's `fingerprint` subkey (HKDF, pinned like token keys so rotation does not change it).
+    case keyring
+
+    func fingerprinter(_ keys: KeyOptions) throws -> Fingerprinter {
+        switch self {
+        case .random: return try Fingerprinter.random()
+        case .keyring:
+            let provider = try keys.load()
+            do {
+                return try Fingerprinter(key: try provider.subkey(.fingerprint, version: nil).bytes)
+            } catch {
+                throw CLIError("--fingerprint-key keyring: \((error as? KeyError)?.message ?? "\(error)")")
+            }
         }
     }
 }

@@ -38,6 +38,13 @@ public final class FileOutput: ByteOutput {
     /// Name for error messages (a path or "stdout").
     public let name: String
 
+    /// Write only whole lines when the buffer fills (the rest stays buffered): several writers appending to one
+    /// file with `O_APPEND` then never cut into each other's lines (`--append`). `flush` still writes everything.
+    public var lineAligned = false
+
+    /// Whether bytes are buffered that `flush` would write.
+    public var hasPending: Bool { count > 0 }
+
     public init(fd: Int32, name: String, capacity: Int = 256 * 1024) {
         self.fd = fd
         self.name = name
@@ -49,6 +56,18 @@ public final class FileOutput: ByteOutput {
 
     public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {
         guard let source = bytes.baseAddress else { return }
+        if lineAligned && count + bytes.count > capacity {
+            var cut = count
+            while cut > 0 && buffer[cut - 1] != 0x0A { cut -= 1 }
+            if cut > 0 {
+                let rest = count - cut
+                defer {
+                    memmove(buffer, buffer + cut, rest)
+                    count = rest
+                }
+                try writeAll(UnsafeBufferPointer(start: buffer, count: cut))
+            }
+        }
         if count + bytes.count > capacity {
             try flushBuffer()
             if bytes.count >= capacity {

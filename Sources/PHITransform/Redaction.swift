@@ -156,6 +156,29 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
         }
     }
 
+    public mutating func rewrittenLine(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, inputCount: Int,
+                                       findings: [RewrittenFinding], withheld: Int) throws {
+        counts.bytesIn += inputCount
+        counts.withheld += withheld
+        for r in findings {
+            let f = r.finding
+            let entity = tally.index(f.entity)
+            tally.entries[entity].count += 1
+            counts.findings += 1
+            try r.value.withUnsafeBufferPointer {
+                try observer.observe(f, lineNumber: lineNumber, column: f.start - lineStart + 1, value: $0)
+            }
+        }
+        try output.write(bytes)
+        counts.bytesOut += bytes.count
+        if bytes.last == 0x0A {
+            lineNumber += 1
+            lineStart = offset + inputCount
+            counts.lines += 1
+            if lineBuffered { try output.flush() }
+        }
+    }
+
     /// Flushes the output.
     public mutating func finish() throws {
         try output.flush()

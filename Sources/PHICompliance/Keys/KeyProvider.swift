@@ -11,6 +11,8 @@ public enum KeyPurpose: String, Sendable, CaseIterable {
     case dateShift = "date-shift"
     /// HMAC-SHA256 signatures on audit records.
     case audit
+    /// HMAC-SHA256 fingerprints of findings that stay the same across runs (`--fingerprint-key keyring`).
+    case fingerprint
 }
 
 /// A 32-byte subkey for one purpose, derived from one master key version.
@@ -130,7 +132,7 @@ public final class MasterKeys: KeyProvider, @unchecked Sendable {
             chosen = version
         } else {
             switch purpose {
-            case .token, .dateShift: chosen = tokenKeyVersion
+            case .token, .dateShift, .fingerprint: chosen = tokenKeyVersion
             case .encrypt, .audit:
                 chosen = activeVersion
                 try checkAge()

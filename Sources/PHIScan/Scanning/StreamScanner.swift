@@ -12,6 +12,36 @@ public protocol ScanSink {
     /// absolute offsets. When `incident` is set the segment was not fully scanned and must be withheld.
     mutating func segment(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, findings: [Finding],
                           incident: ScanIncident?) throws
+
+    /// A whole line rewritten outside the scanner (a JSON line under `--format auto`): `output` replaces the
+    /// `inputCount` input bytes at absolute `offset`; `findings` are in input coordinates, each with its decoded
+    /// value (to fingerprint, never to store); `withheld` strings of it could not be scanned completely and were
+    /// replaced by `[WITHHELD]`. The default refuses, so a sink that does not handle it never drops text silently.
+    mutating func rewrittenLine(_ output: UnsafeBufferPointer<UInt8>, offset: Int, inputCount: Int,
+                                findings: [RewrittenFinding], withheld: Int) throws
+}
+
+extension ScanSink {
+    public mutating func rewrittenLine(_ output: UnsafeBufferPointer<UInt8>, offset: Int, inputCount: Int,
+                                       findings: [RewrittenFinding], withheld: Int) throws {
+        throw RewrittenLineUnsupported()
+    }
+}
+
+/// A sink was handed a rewritten line it cannot write.
+public struct RewrittenLineUnsupported: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "this output does not take rewritten (JSON) lines" }
+}
+
+/// A finding of a line rewritten outside the scanner, with its decoded value.
+public struct RewrittenFinding: Sendable {
+    public var finding: Finding
+    public var value: [UInt8]
+    public init(finding: Finding, value: [UInt8]) {
+        self.finding = finding
+        self.value = value
+    }
 }
 
 /// Line-mode streaming scanner: feed it chunks of any size; it cuts complete lines, scans them and pushes
@@ -67,6 +97,17 @@ public final class StreamScanner {
     public func feed<S: ScanSink>(_ chunk: [UInt8], into sink: inout S) throws {
         try chunk.withUnsafeBufferPointer { try feed($0, into: &sink) }
     }
+
+    /// Moves the stream's offsets past `n` input bytes handled elsewhere (a JSON line rewritten by the caller), so
+    /// later findings keep their absolute offsets. Only between whole lines: nothing may be pending.
+    public func skip(_ n: Int) {
+        precondition(pending.isEmpty && carried == 0 && !inLongLine, "skip inside a line")
+        pendingOffset += n
+        bytesIn += n
+    }
+
+    /// Whether no partial line is held (everything fed so far has been pushed to the sink).
+    public var isBetweenLines: Bool { pending.isEmpty && !inLongLine }
 
     /// Marks the end of input: scans what remains (a last line without a newline) and pushes it.
     public func finish<S: ScanSink>(into sink: inout S) throws {

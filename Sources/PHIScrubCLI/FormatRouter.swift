@@ -1,0 +1,197 @@
+import ArgumentParser
+import PHIBatch
+import PHIScan
+import PHIScrub
+import PHITransform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How the filter and `scan` read their input (`--format` / `--input-format`).
+enum StreamFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    /// Line mode, as always: the fast path, unchanged.
+    case text
+    /// Each input is one JSON document (up to `FormatRouter.maxDocument` bytes), rewritten as JSON.
+    case json
+    /// Every line is a JSON value; a line that is not is cleaned as text and reported (exit 2).
+    case jsonl
+    /// Per line: an object or array that parses is rewritten as JSON, anything else goes the text path.
+    case auto
+}
+
+/// Routes whole lines either through the JSON rewriter of batch mode (string values scanned after the label their
+/// key implies, so `{"ssn": "402198877"}` is judged as `SSN: 402198877` is; output parses to the same shape) or
+/// through the text stream scanner, byte-exact as ever. Lines are cut here, so how the input arrives in chunks
+/// does not matter; runs of text lines are fed to the scanner together. A line too long to hold as JSON
+/// (`maxLine`) streams through the text path, so memory stays bounded.
+final class FormatRouter {
+    static let maxLine = 8 << 20
+    static let maxDocument = 64 << 20
+
+    let format: StreamFormat
+    let stream: StreamScanner
+    let cleaner: JSONCleaner
+    /// Input bytes of the unfinished line (or, for `json`, of the document) not yet routed.
+    private var pending: [UInt8] = []
+    /// Absolute offset of `pending[0]`.
+    private var offset = 0
+    /// The current line was judged text (too long for JSON) and its remaining bytes go straight to the scanner.
+    private var streamingText = false
+    /// Lines (documents) declared JSON that did not parse, cleaned as text.
+    private(set) var notJSON = 0
+    private var out: [UInt8] = []
+    private var found: [RewrittenFinding] = []
+
+    init(format: StreamFormat, stream: StreamScanner, scrubber: Scrubber, replacer: any FindingReplacer, file: String) {
+        precondition(format != .text, "text needs no router")
+        self.format = format
+        self.stream = stream
+        cleaner = JSONCleaner(scrubber: scrubber, replacer: replacer, lineCap: stream.lineCap, file: file)
+    }
+
+    /// The error for inputs declared JSON that were not (their lines were still cleaned, as text).
+    func notJSONMessage(_ input: String) -> String {
+        let shown = input == "-" ? "standard input" : input
+        if format == .json { return "\(shown): not one JSON document (or over \(FormatRouter.maxDocument >> 20) MiB); cleaned as text" }
+        return "\(shown): \(notJSON) line(s) not JSON (--format jsonl); cleaned as text"
+    }
+
+    private var limit: Int { format == .json ? FormatRouter.maxDocument : FormatRouter.maxLine }
+
+    func feed<S: ScanSink>(_ chunk: UnsafeBufferPointer<UInt8>, into sink: inout S) throws {
+        var rest = chunk
+        if streamingText {
+            // The rest of an over-long text line, up to and including its newline.
+            guard let nl = format == .json ? nil : rest.firstIndex(of: 0x0A) else {
+                try text(rest, into: &sink)
+                return
+            }
+            try text(UnsafeBufferPointer(rebasing: rest[...nl]), into: &sink)
+            streamingText = false
+            rest = UnsafeBufferPointer(rebasing: rest[(nl + 1)...])
+        }
+        if format == .json {
+            pending.append(contentsOf: rest)
+            if pending.count > limit { try giveUpOnJSON(into: &sink) }
+            return
+        }
+        pending.append(contentsOf: rest)
+        let routed = try pending.withUnsafeBufferPointer { p -> Int in
+            var start = 0
+            var textStart = 0  // start of the run of text lines not yet fed
+            while start < p.count, let nl = memchr(p.baseAddress! + start, 0x0A, p.count - start) {
+                let end = p.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
+                let line = UnsafeBufferPointer(rebasing: p[start..<end])
+                if line.count <= limit + 1, FormatRouter.mayBeJSON(line) {
+                    if textStart < start { try text(UnsafeBufferPointer(rebasing: p[textStart..<start]), into: &sink) }
+                    if !(try json(line, into: &sink)) {
+                        if format == .jsonl { notJSON += 1 }
+                        try text(line, into: &sink)
+                    }
+                    textStart = end
+                } else if format == .jsonl && !FormatRouter.isBlank(line) {
+                    notJSON += 1
+                }
+                start = end
+            }
+            if textStart < start { try text(UnsafeBufferPointer(rebasing: p[textStart..<start]), into: &sink) }
+            return start
+        }
+        pending.removeFirst(routed)
+        if pending.count > limit {
+            // No JSON line is this long: the text path takes it, in pieces, until its newline.
+            if format == .jsonl { notJSON += 1 }
+            streamingText = true
+            let bytes = pending
+            pending.removeAll()
+            try bytes.withUnsafeBufferPointer { try text($0, into: &sink) }
+        }
+    }
+
+    /// The end of input: the last line (without a newline), or the JSON document.
+    func finish<S: ScanSink>(into sink: inout S) throws {
+        defer { pending.removeAll(); streamingText = false }
+        if !streamingText && !pending.isEmpty {
+            let bytes = pending
+            pending.removeAll()
+            try bytes.withUnsafeBufferPointer { line in
+                if FormatRouter.mayBeJSON(line, document: format == .json), try json(line, into: &sink) { return }
+                if format != .auto && !FormatRouter.isBlank(line) { notJSON += 1 }
+                try text(line, into: &sink)
+            }
+        }
+        try stream.finish(into: &sink)
+    }
+
+    /// `json` over the size limit: the document streams through the text path and is reported.
+    private func giveUpOnJSON<S: ScanSink>(into sink: inout S) throws {
+        notJSON += 1
+        streamingText = true
+        let bytes = pending
+        pending.removeAll()
+        try bytes.withUnsafeBufferPointer { try text($0, into: &sink) }
+    }
+
+    private func text<S: ScanSink>(_ bytes: UnsafeBufferPointer<UInt8>, into sink: inout S) throws {
+        guard !bytes.isEmpty else { return }
+        try stream.feed(bytes, into: &sink)
+        offset += bytes.count
+    }
+
+    /// Rewrites `line` (its line ending kept) as JSON; false when it is not one JSON value.
+    private func json<S: ScanSink>(_ line: UnsafeBufferPointer<UInt8>, into sink: inout S) throws -> Bool {
+        // The scanner holds only whole lines here (each run fed ends with a newline), so skipping is exact.
+        guard stream.isBetweenLines else { return false }
+        var body = line.count
+        if body > 0 && line[body - 1] == 0x0A { body -= 1 }
+        out.removeAll(keepingCapacity: true)
+        found.removeAll(keepingCapacity: true)
+        let base = offset
+        let counts: CleanCounts
+        do {
+            counts = try cleaner.clean(UnsafeBufferPointer(rebasing: line[..<body]), into: &out) { [self] f, at, value in
+                var g = f
+                g.start = base + at.lowerBound
+                g.end = base + at.upperBound
+                found.append(RewrittenFinding(finding: g, value: Array(value)))
+            }
+        } catch is JSONSyntaxError {
+            return false
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: line[body...]))
+        try out.withUnsafeBufferPointer {
+            try sink.rewrittenLine($0, offset: base, inputCount: line.count, findings: found, withheld: counts.withheld)
+        }
+        stream.skip(line.count)
+        offset += line.count
+        return true
+    }
+
+    /// Only objects and arrays are rewritten as JSON: a bare number or word on a line (which parses as JSON) is
+    /// text, where a line of digits is still judged by the rules.
+    static func mayBeJSON(_ line: UnsafeBufferPointer<UInt8>, document: Bool = false) -> Bool {
+        for b in line {
+            switch b {
+            case 0x20, 0x09, 0x0D: continue
+            case 0x0A where document: continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["): return true
+            default: return false
+            }
+        }
+        return false
+    }
+
+    static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+    }
+}
+
+/// The filter's `Transformer` as the JSON rewriter's replacer: JSON values get the same tokens as text.
+final class TransformerReplacer: FindingReplacer {
+    let transformer: Transformer
+    init(_ transformer: Transformer) { self.transformer = transformer }
+    func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>, file: String) throws -> [UInt8] {
+        if transformer.policy.isPlainRedaction { return Array("[\(finding.entity)]".utf8) }
+        return try transformer.replacement(for: finding, value: value)
+    }
+}
