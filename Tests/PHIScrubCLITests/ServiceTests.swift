@@ -248,6 +248,20 @@ struct JSONLinesServerTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(2))) func tightLimitsOnlySlowThingsDown() throws {
+        var limits = JSONLinesServer.Limits()
+        limits.maxInFlight = 2
+        limits.maxInFlightBytes = 1024
+        limits.maxPendingOutputBytes = 256
+        limits.workers = 3
+        var input: [UInt8] = []
+        for i in 0..<2000 { input += requestLine(i, "redact", "SSN 365-94-0475 #\(i) " + String(repeating: "w", count: i % 700)) }
+        let (out, summary) = try serve(input, limits: limits)
+        let all = try answers(out)
+        #expect(all.count == 2000 && summary.errors == 0)
+        #expect(Set(all.compactMap { $0["id"] as? Int }) == Set(0..<2000))
+    }
+
     @Test(.timeLimit(.minutes(2))) func aSeveralMegabyteRequestWrittenBeforeAnythingIsReadIsAnswered() throws {
         var text = ""
         for i in 0..<60_000 { text += "line \(i) SSN 365-94-0475 ok\n" }  // about 1.7 MB of text, 2 MB escaped

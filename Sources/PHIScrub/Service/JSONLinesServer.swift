@@ -5,17 +5,18 @@ import Glibc
 
 /// Runs a `PHIService` over a pair of file descriptors as JSON Lines (`phiscrub serve --stdio`).
 ///
-/// Three kinds of thread, so that no order of reads and writes by the host can deadlock it:
-/// - one reader reads the input on its own and never writes; it cuts lines (a request may be any size up to
-///   `maxRequestBytes`, and the last one needs no newline) and hands each to the workers once an in-flight slot is
-///   free (at most `maxInFlight` requests and `maxInFlightBytes` of request text at a time: back-pressure);
-/// - workers (one per core) decode, run and encode requests concurrently;
-/// - one writer writes answers as they complete, each as one line. Answers waiting for the host to read them are
-///   capped at `maxPendingOutputBytes`; beyond that the workers wait, then the reader, then the host's writes.
-///   A host that reads its answers concurrently (or writes one request and then reads) never blocks; only a host
-///   that writes more than about `maxPendingOutputBytes + maxInFlightBytes` without reading anything can stall.
+/// Threads are arranged so that no order of reads and writes by the host can deadlock it:
+/// - one reader reads the input and never writes; it cuts lines (a request may be any size up to
+///   `maxRequestBytes`, and the last one needs no newline) and queues each once an in-flight slot is free (at most
+///   `maxInFlight` requests and `maxInFlightBytes` of request text at a time: back-pressure);
+/// - workers (one per core) decode, run and encode requests concurrently, and write each answer as one line as
+///   soon as it is complete: one worker at a time owns the output and writes what the others leave for it.
+///   Answers waiting for the host to read are capped at `maxPendingOutputBytes`; beyond that the workers wait, then
+///   the reader, then the host's writes. A host that reads its answers concurrently (or writes one request and then
+///   reads) never blocks; only a host that writes more than about `maxPendingOutputBytes + maxInFlightBytes`
+///   without reading anything can stall.
 ///
-/// On end of input every accepted request is answered, then `run()` returns. `stop()` (from a signal handler
+/// On end of input every accepted request is answered, then `run()` returns. `stop()` (from a signal handling
 /// thread) stops reading at once: a partly read line is dropped unanswered (it was never accepted), every
 /// accepted request is still answered.
 public final class JSONLinesServer: @unchecked Sendable {
@@ -50,16 +51,33 @@ public final class JSONLinesServer: @unchecked Sendable {
     private let wakeRead: Int32
     private let wakeWrite: Int32
 
-    // Guarded by `lock`.
-    private let lock = NSCondition()
-    private var queue: [[UInt8]] = []
+    /// One mutex; a condition per kind of waiter, signalled only when someone waits, so a request costs one wake-up
+    /// (reader to worker) and no thread is woken for nothing.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let workReady = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let slotFree = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let outputSpace = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    /// A job: a request line to answer, or an answer the reader made itself (a line too large), which a worker
+    /// writes so that the reader never writes.
+    private enum Job {
+        case line([UInt8])
+        case answer([UInt8])
+    }
+
+    // Guarded by `mutex`.
+    private var queue: [Job] = []
     private var queueHead = 0
+    private var idleWorkers = 0
+    private var readerWaiting = false
+    private var outputWaiters = 0
     private var inputDone = false
     private var inFlight = 0
     private var inFlightBytes = 0
+    /// Answers waiting for the worker that is writing; `writing` is true while one worker owns the output.
     private var pending: [[UInt8]] = []
     private var pendingBytes = 0
-    private var workersLeft = 0
+    private var writing = false
     private var summary = Summary()
     private var stopping = false
 
@@ -79,50 +97,65 @@ public final class JSONLinesServer: @unchecked Sendable {
         }
         wakeRead = fds[0]
         wakeWrite = fds[1]
+        pthread_mutex_init(mutex, nil)
+        for c in [workReady, slotFree, outputSpace] { pthread_cond_init(c, nil) }
     }
 
     deinit {
         if wakeRead >= 0 { close(wakeRead) }
         if wakeWrite >= 0 { close(wakeWrite) }
+        for c in [workReady, slotFree, outputSpace] {
+            pthread_cond_destroy(c)
+            c.deallocate()
+        }
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
     }
+
+    @inline(__always) private func lock() { pthread_mutex_lock(mutex) }
+    @inline(__always) private func unlock() { pthread_mutex_unlock(mutex) }
 
     /// Stops reading; accepted requests are still answered. Safe from any thread, any number of times.
     public func stop() {
-        lock.lock()
+        lock()
         stopping = true
         if !inputDone { summary.stopped = true }
-        lock.broadcast()
-        lock.unlock()
+        unlock()
         var b: UInt8 = 1
         _ = write(wakeWrite, &b, 1)
     }
 
     /// Serves until end of input (or `stop()`), answers every accepted request, and returns what happened.
     public func run() -> Summary {
-        let done = DispatchGroup()
-        lock.lock()
-        workersLeft = limits.workers
-        lock.unlock()
-        spawn(done, name: "phiscrub-serve-reader") { self.readLoop() }
-        for i in 0..<limits.workers {
-            spawn(done, name: "phiscrub-serve-worker-\(i)") { self.workLoop() }
+        var threads: [pthread_t] = [spawn { self.readLoop() }]
+        for _ in 0..<limits.workers {
+            threads.append(spawn { self.workLoop() })
         }
-        spawn(done, name: "phiscrub-serve-writer") { self.writeLoop() }
-        done.wait()
-        lock.lock()
-        defer { lock.unlock() }
+        for t in threads { pthread_join(t, nil) }
+        lock()
+        defer { unlock() }
         return summary
     }
 
-    private func spawn(_ group: DispatchGroup, name: String, _ body: @escaping @Sendable () -> Void) {
-        group.enter()
-        let t = Thread {
-            body()
-            group.leave()
-        }
-        t.name = name
-        t.stackSize = 8 << 20
-        t.start()
+    private final class Body {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+
+    /// A POSIX thread with an 8 MiB stack (the scanner's recursion and PCRE2's JIT stack live on the heap).
+    private func spawn(_ body: @escaping @Sendable () -> Void) -> pthread_t {
+        var attr = pthread_attr_t()
+        pthread_attr_init(&attr)
+        pthread_attr_setstacksize(&attr, 8 << 20)
+        defer { pthread_attr_destroy(&attr) }
+        let box = Unmanaged.passRetained(Body(body)).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, &attr, { arg in
+            Unmanaged<Body>.fromOpaque(arg!).takeRetainedValue().run()
+            return nil
+        }, box)
+        precondition(rc == 0, "pthread_create failed: \(rc)")
+        return thread
     }
 
     // MARK: - reader
@@ -190,15 +223,15 @@ public final class JSONLinesServer: @unchecked Sendable {
                 }
             }
         }
-        lock.lock()
+        lock()
         inputDone = true
-        lock.broadcast()
-        lock.unlock()
+        pthread_cond_broadcast(workReady)
+        unlock()
     }
 
     private func isStopping() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
+        lock()
+        defer { unlock() }
         return stopping
     }
 
@@ -209,110 +242,148 @@ public final class JSONLinesServer: @unchecked Sendable {
         // Blank lines are separators, not requests.
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
         let bytes = line.count
-        lock.lock()
+        lock()
         while inFlight > 0 && (inFlight >= limits.maxInFlight || inFlightBytes + bytes > limits.maxInFlightBytes) {
-            lock.wait()
+            readerWaiting = true
+            pthread_cond_wait(slotFree, mutex)
         }
+        readerWaiting = false
         inFlight += 1
         inFlightBytes += bytes
         summary.requests += 1
-        queue.append(line)
-        lock.broadcast()
-        lock.unlock()
+        queue.append(.line(line))
+        if idleWorkers > 0 { pthread_cond_signal(workReady) }
+        unlock()
     }
 
-    /// An answer the reader makes itself (a line too large to accept): it goes straight to the writer.
+    /// An answer the reader makes itself (a line too large to accept): a worker writes it.
     private func submitError(_ code: ServiceError.Code) {
         let answer = ServiceCodec.encode(ServiceResponse(id: .none, error: ServiceError(code,
             "the request is larger than the \(limits.maxRequestBytes) bytes this service accepts (--max-request-bytes)")))
-        lock.lock()
+        lock()
+        while inFlight > 0 && inFlight >= limits.maxInFlight {
+            readerWaiting = true
+            pthread_cond_wait(slotFree, mutex)
+        }
+        readerWaiting = false
+        inFlight += 1
         summary.requests += 1
         summary.errors += 1
-        lock.unlock()
-        enqueueAnswer(answer)
+        queue.append(.answer(answer))
+        if idleWorkers > 0 { pthread_cond_signal(workReady) }
+        unlock()
     }
 
     // MARK: - workers
 
     private func workLoop() {
         while true {
-            lock.lock()
-            while queueHead == queue.count && !inputDone { lock.wait() }
+            lock()
+            while queueHead == queue.count && !inputDone {
+                idleWorkers += 1
+                pthread_cond_wait(workReady, mutex)
+                idleWorkers -= 1
+            }
             if queueHead == queue.count {
-                workersLeft -= 1
-                lock.broadcast()
-                lock.unlock()
+                unlock()
                 return
             }
-            let line = queue[queueHead]
-            queue[queueHead] = []
+            let job = queue[queueHead]
+            queue[queueHead] = .answer([])
             queueHead += 1
-            if queueHead > 1024 && queueHead * 2 > queue.count {
+            if queueHead == queue.count {
+                queue.removeAll(keepingCapacity: true)
+                queueHead = 0
+            } else if queueHead > 1024 && queueHead * 2 > queue.count {
                 queue.removeFirst(queueHead)
                 queueHead = 0
             }
-            lock.unlock()
-            let (answer, failed) = ServiceCodec.answer(line: line, service: service)
-            enqueueAnswer(answer)
-            lock.lock()
+            unlock()
+            let answer: [UInt8], failed: Bool, requestBytes: Int
+            switch job {
+            case .line(let line):
+                (answer, failed) = ServiceCodec.answer(line: line, service: service)
+                requestBytes = line.count
+            case .answer(let a):
+                (answer, failed, requestBytes) = (a, false, 0)
+            }
+            deliver(answer)
+            lock()
             inFlight -= 1
-            inFlightBytes -= line.count
+            inFlightBytes -= requestBytes
             if failed { summary.errors += 1 }
-            lock.broadcast()
-            lock.unlock()
+            if readerWaiting { pthread_cond_signal(slotFree) }
+            unlock()
         }
     }
 
-    // MARK: - writer
+    // MARK: - output
 
-    private func enqueueAnswer(_ answer: [UInt8]) {
-        lock.lock()
-        while pendingBytes > 0 && pendingBytes + answer.count > limits.maxPendingOutputBytes && !summary.outputFailed {
-            lock.wait()
+    /// Writes `answer`, or leaves it to the worker that is writing. Whoever owns the output writes until nothing is
+    /// pending, so an answer never waits for a writer that is not there. Only workers call this: the reader never
+    /// writes, so a host that does not read can block workers, never the reader.
+    private func deliver(_ answer: [UInt8]) {
+        lock()
+        if summary.outputFailed {
+            unlock()
+            return
         }
-        if !summary.outputFailed {
-            pending.append(answer)
-            pendingBytes += answer.count
-        }
-        lock.broadcast()
-        lock.unlock()
-    }
-
-    private func writeLoop() {
-        while true {
-            lock.lock()
-            while pending.isEmpty && !(inputDone && workersLeft == 0) { lock.wait() }
-            if pending.isEmpty {
-                lock.unlock()
+        if writing {
+            while writing && pendingBytes > 0 && pendingBytes + answer.count > limits.maxPendingOutputBytes && !summary.outputFailed {
+                outputWaiters += 1
+                pthread_cond_wait(outputSpace, mutex)
+                outputWaiters -= 1
+            }
+            if summary.outputFailed {
+                unlock()
                 return
             }
-            let batch = pending
-            pending = []
-            lock.unlock()
-            // Small answers go out in one write(2); large ones on their own.
-            var buffer: [UInt8] = []
-            var ok = true
-            var written = 0
-            for answer in batch where ok {
-                if answer.count >= 1 << 16 {
-                    if !buffer.isEmpty { ok = writeAll(buffer); buffer.removeAll(keepingCapacity: true) }
-                    if ok { ok = writeAll(answer) }
-                } else {
-                    buffer.append(contentsOf: answer)
-                    if buffer.count >= 1 << 16 { ok = writeAll(buffer); buffer.removeAll(keepingCapacity: true) }
-                }
-                written += answer.count
+            if writing {
+                pending.append(answer)
+                pendingBytes += answer.count
+                unlock()
+                return
             }
-            if ok && !buffer.isEmpty { ok = writeAll(buffer) }
-            lock.lock()
-            pendingBytes -= batch.reduce(0) { $0 + $1.count }
+        }
+        writing = true
+        unlock()
+        var batch = [answer]
+        while true {
+            var ok = true
+            if batch.count == 1 {
+                ok = writeAll(batch[0])
+            } else {
+                // Small answers go out in one write(2).
+                var buffer: [UInt8] = []
+                buffer.reserveCapacity(min(batch.reduce(0) { $0 + $1.count }, 1 << 20))
+                for a in batch where ok {
+                    if a.count >= 1 << 16 {
+                        if !buffer.isEmpty { ok = writeAll(buffer); buffer.removeAll(keepingCapacity: true) }
+                        if ok { ok = writeAll(a) }
+                    } else {
+                        buffer.append(contentsOf: a)
+                        if buffer.count >= 1 << 16 { ok = writeAll(buffer); buffer.removeAll(keepingCapacity: true) }
+                    }
+                }
+                if ok && !buffer.isEmpty { ok = writeAll(buffer) }
+            }
+            lock()
             if !ok {
                 summary.outputFailed = true
                 pending = []
                 pendingBytes = 0
             }
-            lock.broadcast()
-            lock.unlock()
+            if pending.isEmpty {
+                writing = false
+                if outputWaiters > 0 { pthread_cond_broadcast(outputSpace) }
+                unlock()
+                return
+            }
+            batch = pending
+            pending = []
+            pendingBytes = 0
+            if outputWaiters > 0 { pthread_cond_broadcast(outputSpace) }
+            unlock()
         }
     }
 
