@@ -312,7 +312,9 @@ public final class JSONLinesServer: @unchecked Sendable {
             inFlight -= 1
             inFlightBytes -= requestBytes
             if failed { summary.errors += 1 }
-            if readerWaiting { pthread_cond_signal(slotFree) }
+            // Wake a waiting reader once half the slots are free (or none is taken), not after every answer: it
+            // then queues a run of requests in one go instead of one per wake-up.
+            if readerWaiting && (inFlight <= limits.maxInFlight / 2 || inFlight == 0) { pthread_cond_signal(slotFree) }
             unlock()
         }
     }
