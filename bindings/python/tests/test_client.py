@@ -165,3 +165,9 @@ def test_the_agent_loop_example_runs_and_leaks_nothing(binary, clean_env):
     assert "model -> Summary: Visit [DATE] for [NAME], SSN [SSN], callback [PHONE], [EMAIL]" in p.stdout
     for value in ("365-94-0475", "555-0134", "jroe@example.com", "Jane Roe"):
         assert value not in p.stdout
+
+
+def test_text_that_cannot_be_encoded_raises_and_the_client_goes_on(client):
+    with pytest.raises(ValueError):
+        client.redact("lone surrogate \ud800")
+    assert client.redact(NOTE).text == "SSN [SSN], phone [PHONE]"

@@ -211,7 +211,12 @@ class Client:
             rid = next(self._ids)
             self._pending[rid] = future
         request["id"] = rid
-        line = json.dumps(request, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        try:
+            line = json.dumps(request, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        except (TypeError, ValueError):  # UnicodeEncodeError (a lone surrogate) is a ValueError
+            with self._lock:
+                self._pending.pop(rid, None)
+            raise
         try:
             with self._write_lock:
                 self._proc.stdin.write(line)
