@@ -52,7 +52,7 @@ struct ServeCommand: ParsableCommand {
         var limits = JSONLinesServer.Limits()
         limits.maxRequestBytes = maxRequestBytes
         limits.maxInFlight = maxInFlight
-        limits.maxInFlightBytes = max(256 << 20, maxRequestBytes)
+        limits.maxInFlightBytes = max(64 << 20, maxRequestBytes)
         limits.workers = jobs
         let server = JSONLinesServer(service: service, input: 0, output: 1, limits: limits)
         Self.handleSignals(server)

@@ -26,7 +26,7 @@ public final class JSONLinesServer: @unchecked Sendable {
         /// Requests accepted and not yet answered.
         public var maxInFlight = 64
         /// Bytes of request lines accepted and not yet answered (one request is always admitted).
-        public var maxInFlightBytes = 256 << 20
+        public var maxInFlightBytes = 64 << 20
         /// Bytes of answers written by workers and not yet taken by the host (one answer is always admitted).
         public var maxPendingOutputBytes = 64 << 20
         /// Worker threads (default: all cores).
