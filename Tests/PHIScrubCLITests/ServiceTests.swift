@@ -180,6 +180,24 @@ struct ServiceCoreTests {
     }
 }
 
+extension ServiceCoreTests {
+    @Test func withAConfigurationPlainOperationsAreAuditedWithoutValues() throws {
+        let h = try MiddlewareHarness()
+        defer { h.scratch.cleanup() }
+        let svc = PHIService(scrubber: h.host.scrubber, keys: h.keys, middleware: h.host)
+        var o = ServiceOptions()
+        o.agent = "care"
+        let r = svc.handle(ServiceRequest(id: .int(1), op: .redact, options: o, text: note))
+        #expect(r.string == "SSN [SSN], phone [PHONE]")
+        let rec = try #require(try h.records().last)
+        #expect(rec["event"] as? String == "scan" && rec["action"] as? String == "redact" && rec["agent"] as? String == "care")
+        #expect(((rec["details"] as? [String: Any])?["by_entity"] as? [String: Int]) == ["SSN": 1, "PHONE": 1])
+        let raw = try String(contentsOfFile: h.config.audit.directory + "/" + AuditFiles.segmentName(1), encoding: .utf8)
+        #expect(!raw.contains("365-94-0475") && !raw.contains("555-0134"))
+        #expect(h.verifies())
+    }
+}
+
 @Suite("Service codec")
 struct ServiceCodecTests {
     let service = PHIService(scrubber: sharedServiceScrubber)

@@ -43,21 +43,41 @@ public final class PHIService: Sendable {
     private func answer(_ request: ServiceRequest) throws(ServiceError) -> ServiceResponse {
         let options = request.options
         let scrubber = try scrubber(for: options)
+        let r: ServiceResponse
         switch request.op {
         case .scan:
             try refuseOperators(options, op: request.op)
             let report = scrubber.scanReport(request.text)
-            var r = ServiceResponse(id: request.id)
-            r.findings = report.findings
-            r.withheld = report.incidents.count
-            return r
+            var scan = ServiceResponse(id: request.id)
+            scan.findings = report.findings
+            scan.withheld = report.incidents.count
+            r = scan
         case .redact:
             try refuseOperators(options, op: request.op)
-            return try transform(request, scrubber: scrubber, policy: policy(options, forceRedact: true))
+            r = try transform(request, scrubber: scrubber, policy: policy(options, forceRedact: true))
         case .transform:
-            return try transform(request, scrubber: scrubber, policy: policy(options, forceRedact: false))
+            r = try transform(request, scrubber: scrubber, policy: policy(options, forceRedact: false))
         case .prompt, .toolCall, .toolOutput, .memoryWrite, .endSession:
             return try middlewareCall(request)
+        }
+        try audit(request, findings: r.findings ?? [])
+        return r
+    }
+
+    /// With a configuration whose audit log is on, `scan`, `redact` and `transform` each leave a `scan` record (counts
+    /// per entity and keyed fingerprints, never values), as the filter does per batch. Fail closed: when the record
+    /// cannot be written the answer is an error and carries no text.
+    private func audit(_ request: ServiceRequest, findings: [Finding]) throws(ServiceError) {
+        guard let middleware, let log = middleware.audit else { return }
+        let o = request.options
+        var details = middleware.counts(findings, bytes: request.text)
+        details["bytes"] = .int(request.text.count)
+        do {
+            _ = try log.append(AuditEvent(type: .scan, agent: o.agent ?? "phiscrub-serve", user: o.user ?? "", role: o.role,
+                                          resource: "serve", action: request.op.rawValue, phi: !findings.isEmpty,
+                                          outcome: "ok", details: details))
+        } catch {
+            throw ServiceError(.auditFailed, "the audit log cannot be written: \(error.message)")
         }
     }
 
@@ -311,6 +331,8 @@ public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible 
         case keys
         /// An operator failed; no text is returned (fail closed).
         case transformFailed = "transform_failed"
+        /// The configuration's audit log could not record the call; no text is returned (fail closed).
+        case auditFailed = "audit_failed"
         /// The operation needs a configuration the service was not started with.
         case notConfigured = "not_configured"
         /// The service is shutting down and did not run the request.
