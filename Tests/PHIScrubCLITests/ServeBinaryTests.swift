@@ -72,4 +72,16 @@ struct ServeBinaryTests {
         #expect(process.terminationStatus == 0)
         #expect(try answers(out).count == 20)
     }
+
+    @Test(.enabled(if: Binary.url != nil, Binary.skipMessage), .timeLimit(.minutes(1)))
+    func aHostThatGoesAwayWithRequestsInFlightEndsTheService() throws {
+        let (process, input, output) = try start()
+        var requests: [UInt8] = []
+        for i in 0..<2000 { requests += requestLine(i, "redact", String(repeating: "SSN 365-94-0475 ", count: 100)) }
+        try input.write(contentsOf: requests)
+        try output.close()  // never reads an answer
+        try input.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
 }
