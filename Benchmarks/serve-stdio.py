@@ -8,7 +8,8 @@ pass the SSA rules, example.com e-mail):
 - latency: one `redact` request at a time, round trip from Python, p50/p90/p99/max, through the `phiscrub.Client`
   (reader thread and a Future per request) and through a bare loop (write a line, read a line, same thread: the
   floor the protocol allows from Python);
-- throughput: `total` prompts with `in_flight` requests outstanding through the Client, prompts per second.
+- throughput: `total` prompts with `in_flight` requests outstanding through the Client, prompts per second;
+- the floor: the same line echoed by `cat` (no work at all), what any child-process protocol costs from Python.
 """
 
 import argparse
@@ -79,23 +80,26 @@ def main():
         assert all(r.text == expected.text for r in out)
         print(f"client throughput ({a.in_flight} in flight): {a.total / dt:.0f} prompts/s ({dt:.2f} s for {a.total})")
 
-    # The bare protocol: no reader thread, no Future; one request and its answer at a time.
-    p = subprocess.Popen([a.bin, "serve", "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    # The bare protocol: no reader thread, no Future; one request and its answer at a time. Then the same line
+    # through `cat`, which does no work at all: the floor of a pipe round trip to a child process from Python.
     line = (json.dumps({"id": 1, "op": "redact", "text": text}) + "\n").encode()
-    for _ in range(500):
-        p.stdin.write(line)
-        p.stdin.flush()
-        p.stdout.readline()
-    lat = []
-    for _ in range(a.n):
-        t0 = time.perf_counter()
-        p.stdin.write(line)
-        p.stdin.flush()
-        p.stdout.readline()
-        lat.append(time.perf_counter() - t0)
-    p.stdin.close()
-    p.wait()
-    summary("bare protocol latency (1 in flight)", lat)
+    for name, cmd in (("bare protocol latency (1 in flight)", [a.bin, "serve", "--stdio"]),
+                      ("floor: the same line echoed by `stdbuf -oL cat`", ["stdbuf", "-oL", "cat"])):
+        p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        for _ in range(500):
+            p.stdin.write(line)
+            p.stdin.flush()
+            p.stdout.readline()
+        lat = []
+        for _ in range(a.n):
+            t0 = time.perf_counter()
+            p.stdin.write(line)
+            p.stdin.flush()
+            p.stdout.readline()
+            lat.append(time.perf_counter() - t0)
+        p.stdin.close()
+        p.wait()
+        summary(name, lat)
 
 
 if __name__ == "__main__":
