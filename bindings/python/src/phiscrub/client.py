@@ -7,6 +7,7 @@ thread and this client reads the service's output on its own thread.
 
 from __future__ import annotations
 
+import _thread
 import collections
 import itertools
 import json
@@ -114,6 +115,36 @@ def find_binary() -> str:
     raise PhiscrubError("phiscrub executable not found: set PHISCRUB_BIN or put phiscrub on PATH")
 
 
+class _Waiter:
+    """What ``call`` waits on: a raw lock released by the reader thread, the cheapest hand-off between two threads
+    in CPython (a Future adds a Condition and callbacks). Same ``set_result``/``set_exception``/``result`` as a
+    Future."""
+
+    __slots__ = ("_lock", "_value", "_error")
+
+    def __init__(self) -> None:
+        self._lock = _thread.allocate_lock()
+        self._lock.acquire()
+        self._value: Any = None
+        self._error: Optional[BaseException] = None
+
+    def set_result(self, value: Any) -> None:
+        self._value = value
+        self._lock.release()
+
+    def set_exception(self, error: BaseException) -> None:
+        self._error = error
+        self._lock.release()
+
+    def result(self, timeout: Optional[float] = None) -> Any:
+        if not self._lock.acquire(timeout=-1 if timeout is None else timeout):
+            raise TimeoutError("no answer from the phiscrub service within the timeout")
+        self._lock.release()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 def _findings(answer: Mapping[str, Any]) -> List[Finding]:
     return [
         Finding(f["entity"], int(f["start"]), int(f["end"]), f["rule"], float(f["confidence"]))
@@ -139,7 +170,7 @@ class Client:
         self._binary = binary or find_binary()
         self._timeout = timeout
         self._ids = itertools.count(1)
-        self._pending: Dict[int, Future] = {}
+        self._pending: Dict[int, Any] = {}  # id -> Future or _Waiter
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._closed = False
@@ -198,7 +229,9 @@ class Client:
     def submit(self, op: str, text: Optional[str] = None, **options: Any) -> "Future[Dict[str, Any]]":
         """Sends one request and returns a Future of its raw answer (a dict). Options with value None are left out.
         Errors (typed answers, a closed service) are set on the Future as exceptions."""
-        future: Future = Future()
+        return self._send(Future(), op, text, options)
+
+    def _send(self, future: Any, op: str, text: Optional[str], options: Mapping[str, Any]) -> Any:
         request: Dict[str, Any] = {"op": op}
         if text is not None:
             request["text"] = text
@@ -229,7 +262,7 @@ class Client:
 
     def call(self, op: str, text: Optional[str] = None, **options: Any) -> Dict[str, Any]:
         """Sends one request and waits for its raw answer; raises ``ServiceError`` for an error answer."""
-        return self.submit(op, text, **options).result(timeout=self._timeout)
+        return self._send(_Waiter(), op, text, options).result(timeout=self._timeout)
 
     def scan(self, text: str, *, min_confidence: Optional[float] = None) -> ScanResult:
         """Findings in ``text``."""
@@ -270,7 +303,7 @@ class Client:
         results: List[TextResult] = []
         window: Deque[Future] = collections.deque()
         for t in texts:
-            window.append(self.submit(op, t, **options))
+            window.append(self._send(_Waiter(), op, t, options))
             if len(window) >= in_flight:
                 results.append(self._text(window.popleft().result(timeout=self._timeout)))
         while window:
