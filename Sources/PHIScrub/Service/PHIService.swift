@@ -20,6 +20,9 @@ public final class PHIService: Sendable {
     /// Operator parameters used when a request does not give its own (context, subject, mask length, operators).
     public let basePolicy: TransformPolicy
     private let entities: Set<String>
+    /// Per-thread scanner state (PCRE2 match data, feature buffers) kept between requests: making it costs more
+    /// than scanning a 2 KB prompt.
+    private let scanners: ScannerPool
 
     public init(scrubber: Scrubber, keys: (any KeyProvider)? = nil, middleware: ComplianceMiddleware? = nil,
                 basePolicy: TransformPolicy = TransformPolicy()) {
@@ -28,6 +31,7 @@ public final class PHIService: Sendable {
         self.middleware = middleware
         self.basePolicy = basePolicy
         self.entities = Set(scrubber.ruleSet.entities)
+        self.scanners = ScannerPool(ruleSet: scrubber.ruleSet)
     }
 
     /// Answers one request. Never throws and never traps on bad input: every failure is a `ServiceError` in the
@@ -42,21 +46,27 @@ public final class PHIService: Sendable {
 
     private func answer(_ request: ServiceRequest) throws(ServiceError) -> ServiceResponse {
         let options = request.options
-        let scrubber = try scrubber(for: options)
         let r: ServiceResponse
         switch request.op {
         case .scan:
             try refuseOperators(options, op: request.op)
-            let report = scrubber.scanReport(request.text)
+            let confidence = try minConfidence(options)
+            var sink = FindingCollector()
+            scanners.with(minConfidence: confidence) { line in
+                let stream = StreamScanner(scanner: line, lineCap: Self.lineCap(for: request.text))
+                // FindingCollector never throws.
+                try? stream.feed(request.text, into: &sink)
+                try? stream.finish(into: &sink)
+            }
             var scan = ServiceResponse(id: request.id)
-            scan.findings = report.findings
-            scan.withheld = report.incidents.count
+            scan.findings = sink.findings
+            scan.withheld = sink.incidents.count
             r = scan
         case .redact:
             try refuseOperators(options, op: request.op)
-            r = try transform(request, scrubber: scrubber, policy: policy(options, forceRedact: true))
+            r = try transform(request, minConfidence: try minConfidence(options), policy: policy(options, forceRedact: true))
         case .transform:
-            r = try transform(request, scrubber: scrubber, policy: policy(options, forceRedact: false))
+            r = try transform(request, minConfidence: try minConfidence(options), policy: policy(options, forceRedact: false))
         case .prompt, .toolCall, .toolOutput, .memoryWrite, .endSession:
             return try middlewareCall(request)
         }
@@ -81,12 +91,19 @@ public final class PHIService: Sendable {
         }
     }
 
-    private func scrubber(for options: ServiceOptions) throws(ServiceError) -> Scrubber {
-        guard let m = options.minConfidence else { return scrubber }
+    /// The request's confidence floor, never below the service's.
+    private func minConfidence(_ options: ServiceOptions) throws(ServiceError) -> Double {
+        guard let m = options.minConfidence else { return scrubber.minConfidence }
         guard m.isFinite, (0...1).contains(m) else {
             throw ServiceError(.invalidOption, "options.min_confidence must be a number in 0...1")
         }
-        return m <= scrubber.minConfidence ? scrubber : Scrubber(ruleSet: scrubber.ruleSet, minConfidence: m)
+        return max(m, scrubber.minConfidence)
+    }
+
+    /// A line cap no line of `text` can exceed when the text is small (so nothing is cut differently), without
+    /// reserving the default 1 MiB carry buffer for a 2 KB prompt.
+    static func lineCap(for text: [UInt8]) -> Int {
+        min(StreamScanner.defaultLineCap, max(text.count + 1, 4096))
     }
 
     private func refuseOperators(_ options: ServiceOptions, op: ServiceOperation) throws(ServiceError) {
@@ -138,7 +155,7 @@ public final class PHIService: Sendable {
 
     static let operatorNames = TransformAction.allCases.map(\.rawValue).joined(separator: ", ")
 
-    private func transform(_ request: ServiceRequest, scrubber: Scrubber, policy: TransformPolicy) throws(ServiceError) -> ServiceResponse {
+    private func transform(_ request: ServiceRequest, minConfidence: Double, policy: TransformPolicy) throws(ServiceError) -> ServiceResponse {
         let replacement: ReplacementPolicy
         if policy.isPlainRedaction {
             replacement = .typedToken
@@ -149,18 +166,22 @@ public final class PHIService: Sendable {
                 throw ServiceError(error.code == .keys ? .keys : .invalidOption, error.message)
             }
         }
-        let stream = scrubber.makeStreamScanner()
         var sink = RedactingSink(output: MemoryOutput(capacity: request.text.count + 64), observer: FindingList(),
                                  policy: replacement)
-        do {
-            try stream.feed(request.text, into: &sink)
-            try stream.finish(into: &sink)
-        } catch let error as TransformError {
-            // Fail closed: no text when an operator failed.
-            throw ServiceError(.transformFailed, error.message)
-        } catch {
-            throw ServiceError(.transformFailed, "the transform failed")
+        var failure: ServiceError?
+        scanners.with(minConfidence: minConfidence) { line in
+            let stream = StreamScanner(scanner: line, lineCap: Self.lineCap(for: request.text))
+            do {
+                try stream.feed(request.text, into: &sink)
+                try stream.finish(into: &sink)
+            } catch let error as TransformError {
+                // Fail closed: no text when an operator failed.
+                failure = ServiceError(.transformFailed, error.message)
+            } catch {
+                failure = ServiceError(.transformFailed, "the transform failed")
+            }
         }
+        if let failure { throw failure }
         var r = ServiceResponse(id: request.id)
         r.text = sink.output.bytes
         r.findings = sink.observer.findings
@@ -205,6 +226,30 @@ public final class PHIService: Sendable {
         r.counts = result.findings
         r.alerts = result.alerts.map(\.trigger.rawValue)
         return r
+    }
+}
+
+/// Line scanners kept for reuse, one taken per request. A scanner is not thread-safe, so each is used by one request
+/// at a time; at most `limit` are kept (as many as requests ever ran at once, in practice the worker count).
+final class ScannerPool: @unchecked Sendable {
+    let ruleSet: RuleSet
+    private let lock = NSLock()
+    private var free: [LineScanner] = []
+    private let limit = 64
+
+    init(ruleSet: RuleSet) { self.ruleSet = ruleSet }
+
+    func with<T>(minConfidence: Double, _ body: (LineScanner) throws -> T) rethrows -> T {
+        lock.lock()
+        let scanner = free.popLast() ?? LineScanner(ruleSet: ruleSet, minConfidence: minConfidence)
+        lock.unlock()
+        scanner.minConfidence = minConfidence
+        defer {
+            lock.lock()
+            if free.count < limit { free.append(scanner) }
+            lock.unlock()
+        }
+        return try body(scanner)
     }
 }
 
