@@ -9,7 +9,7 @@ import PHIScan
 /// "rule": "ssn-labelled", "confidence": 0.95}]}` or `{"id": 7, "ok": false, "error": {"code": "unknown_op",
 /// "message": "..."}}`.
 public enum ServiceCodec {
-    /// Decodes one line (without its newline). Throws a `ServiceError` that carries the id when it could be read.
+    /// Decodes one line (without its newline), or the error to answer it with and the id when it could be read.
     public static func decode(_ line: [UInt8]) -> Result<ServiceRequest, DecodeFailure> {
         let wire: WireRequest
         do {
@@ -219,8 +219,8 @@ struct WireRequest: Decodable {
             text = try? c.decode(String.self, forKey: Key(stringValue: "text"))
             if text == nil { note(ServiceError(.invalidRequest, "\"text\" must be a string")) }
         }
-        for k in c.allKeys where !Self.fields.contains(k.stringValue) {
-            _ = k
+        if c.allKeys.contains(where: { !Self.fields.contains($0.stringValue) }) {
+            // The field's name is caller text: name the known ones instead.
             note(ServiceError(.invalidRequest, "unknown field in the request; fields: id, op, text, options"))
         }
         let optionsKey = Key(stringValue: "options")
