@@ -1,0 +1,270 @@
+import Foundation
+import PHIScan
+
+/// The JSON Lines wire format of the service (docs/serve.md): one request object per line in, one answer object per
+/// line out. Shared by every front end that speaks JSON.
+///
+/// Request: `{"id": 7, "op": "redact", "text": "...", "options": {"min_confidence": 0.5}}`.
+/// Answer: `{"id": 7, "ok": true, "text": "...", "findings": [{"entity": "SSN", "start": 4, "end": 15,
+/// "rule": "ssn-labelled", "confidence": 0.95}]}` or `{"id": 7, "ok": false, "error": {"code": "unknown_op",
+/// "message": "..."}}`.
+public enum ServiceCodec {
+    /// Decodes one line (without its newline), or the error to answer it with and the id when it could be read.
+    public static func decode(_ line: [UInt8]) -> Result<ServiceRequest, DecodeFailure> {
+        let wire: WireRequest
+        do {
+            wire = try JSONDecoder().decode(WireRequest.self, from: Data(line))
+        } catch {
+            // Never echo the decoder's message: it can quote the text.
+            return .failure(DecodeFailure(id: .none, error: ServiceError(.invalidJSON,
+                "the line (\(line.count) bytes) is not a JSON object")))
+        }
+        let id = wire.id
+        if let problem = wire.problem { return .failure(DecodeFailure(id: id, error: problem)) }
+        guard let opName = wire.op else {
+            return .failure(DecodeFailure(id: id, error: ServiceError(.invalidRequest, "the request has no \"op\" string")))
+        }
+        guard let op = ServiceOperation(rawValue: opName) else {
+            // The op name is caller text: list the known ones instead of echoing it.
+            return .failure(DecodeFailure(id: id, error: ServiceError(.unknownOp,
+                "unknown op; expected one of \(ServiceOperation.allCases.map(\.rawValue).joined(separator: ", "))")))
+        }
+        let text = wire.text ?? ""
+        if wire.text == nil && op != .endSession {
+            return .failure(DecodeFailure(id: id, error: ServiceError(.invalidRequest, "the request has no \"text\" string")))
+        }
+        return .success(ServiceRequest(id: id, op: op, options: wire.options ?? ServiceOptions(), text: Array(text.utf8)))
+    }
+
+    /// A line that could not become a request: the id (when found) and the error to answer with.
+    public struct DecodeFailure: Error, Sendable {
+        public var id: ServiceID
+        public var error: ServiceError
+    }
+
+    /// Decodes, runs and encodes one line: the whole protocol for one request. The answer ends with a newline.
+    public static func handle(line: [UInt8], service: PHIService) -> [UInt8] {
+        answer(line: line, service: service).bytes
+    }
+
+    /// The answer line and whether it is an error answer.
+    static func answer(line: [UInt8], service: PHIService) -> (bytes: [UInt8], failed: Bool) {
+        switch decode(line) {
+        case .success(let request):
+            let r = service.handle(request)
+            return (encode(r), r.error != nil)
+        case .failure(let f):
+            return (encode(ServiceResponse(id: f.id, error: f.error)), true)
+        }
+    }
+
+    /// One answer as a JSON line (with its trailing newline).
+    public static func encode(_ r: ServiceResponse) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity((r.text?.count ?? 0) + 64 + (r.findings?.count ?? 0) * 80)
+        out.append(contentsOf: #"{"id":"#.utf8)
+        switch r.id {
+        case .string(let s): appendString(s.utf8, to: &out)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .none: out.append(contentsOf: "null".utf8)
+        }
+        if let e = r.error {
+            out.append(contentsOf: #","ok":false,"error":{"code":"#.utf8)
+            appendString(e.code.rawValue.utf8, to: &out)
+            out.append(contentsOf: #","message":"#.utf8)
+            appendString(e.message.utf8, to: &out)
+            out.append(contentsOf: "}}\n".utf8)
+            return out
+        }
+        out.append(contentsOf: #","ok":true"#.utf8)
+        if let allowed = r.allowed { out.append(contentsOf: (allowed ? #","allowed":true"# : #","allowed":false"#).utf8) }
+        if let reason = r.reason {
+            out.append(contentsOf: #","reason":"#.utf8)
+            appendString(reason.utf8, to: &out)
+        }
+        if let text = r.text {
+            out.append(contentsOf: #","text":"#.utf8)
+            // The text came from a JSON string, so it is valid UTF-8 unless an operator split a character; repair then.
+            if String(validating: text, as: UTF8.self) != nil {
+                appendString(text, to: &out)
+            } else {
+                appendString(String(decoding: text, as: UTF8.self).utf8, to: &out)
+            }
+        }
+        if let findings = r.findings {
+            out.append(contentsOf: #","findings":["#.utf8)
+            for (i, f) in findings.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                out.append(contentsOf: #"{"entity":"#.utf8)
+                appendString(f.entity.utf8, to: &out)
+                out.append(contentsOf: #","start":\#(f.start),"end":\#(f.end),"rule":"#.utf8)
+                appendString(f.ruleID.utf8, to: &out)
+                out.append(contentsOf: #","confidence":\#(confidence(f.confidence))}"#.utf8)
+            }
+            out.append(0x5D)
+        }
+        if let counts = r.counts {
+            out.append(contentsOf: #","counts":{"#.utf8)
+            for (i, (k, v)) in counts.sorted(by: { $0.key < $1.key }).enumerated() {
+                if i > 0 { out.append(0x2C) }
+                appendString(k.utf8, to: &out)
+                out.append(contentsOf: ":\(v)".utf8)
+            }
+            out.append(0x7D)
+        }
+        if let alerts = r.alerts {
+            out.append(contentsOf: #","alerts":["#.utf8)
+            for (i, a) in alerts.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                appendString(a.utf8, to: &out)
+            }
+            out.append(0x5D)
+        }
+        if r.withheld > 0 { out.append(contentsOf: #","withheld":\#(r.withheld)"#.utf8) }
+        out.append(contentsOf: "}\n".utf8)
+        return out
+    }
+
+    /// Confidence with at most 4 decimals (scores are computed to that precision anyway).
+    public static func confidence(_ c: Double) -> String {
+        let scaled = (c * 10_000).rounded()
+        guard scaled.isFinite else { return "0" }
+        let n = Int(scaled)
+        if n % 10_000 == 0 { return String(n / 10_000) }
+        var frac = String(n % 10_000)
+        while frac.count < 4 { frac = "0" + frac }
+        while frac.hasSuffix("0") { frac.removeLast() }
+        return "\(n / 10_000).\(frac)"
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    /// A JSON string literal: quotes, backslashes and control bytes escaped, everything else as it is. Runs of
+    /// bytes that need no escape are copied at once.
+    static func appendString<S: Sequence>(_ bytes: S, to out: inout [UInt8]) where S.Element == UInt8 {
+        out.append(0x22)
+        let done: Void? = bytes.withContiguousStorageIfAvailable { appendEscaped($0, to: &out) }
+        if done == nil { appendEscaped(Array(bytes), to: &out) }
+        out.append(0x22)
+    }
+
+    private static func appendEscaped(_ bytes: [UInt8], to out: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { appendEscaped($0, to: &out) }
+    }
+
+    private static func appendEscaped(_ buf: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var runStart = 0
+        var i = 0
+        let n = buf.count
+        while i < n {
+            let b = buf[i]
+            if b >= 0x20 && b != 0x22 && b != 0x5C {
+                i += 1
+                continue
+            }
+            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i])) }
+            switch b {
+            case 0x22: out.append(0x5C); out.append(0x22)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            default: out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            }
+            i += 1
+            runStart = i
+        }
+        if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<n])) }
+    }
+}
+
+/// The request as it is on the wire. Decoding never fails on a field's type: the first problem is kept so the answer
+/// can still carry the id.
+struct WireRequest: Decodable {
+    var id: ServiceID = .none
+    var op: String?
+    var text: String?
+    var options: ServiceOptions?
+    var problem: ServiceError?
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static let fields: Set<String> = ["id", "op", "text", "options"]
+    static let optionFields = ["operator", "operators", "min_confidence", "context", "subject", "mask_keep",
+                               "role", "agent", "user", "tool", "provider", "region"]
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        func note(_ e: ServiceError) { if problem == nil { problem = e } }
+        let idKey = Key(stringValue: "id")
+        if c.contains(idKey), !((try? c.decodeNil(forKey: idKey)) ?? false) {
+            if let i = try? c.decode(Int.self, forKey: idKey) {
+                id = .int(i)
+            } else if let s = try? c.decode(String.self, forKey: idKey) {
+                id = .string(s)
+            } else {
+                note(ServiceError(.invalidRequest, "\"id\" must be a string or an integer"))
+            }
+        }
+        if c.contains(Key(stringValue: "op")) {
+            op = try? c.decode(String.self, forKey: Key(stringValue: "op"))
+            if op == nil { note(ServiceError(.invalidRequest, "\"op\" must be a string")) }
+        }
+        if c.contains(Key(stringValue: "text")) {
+            text = try? c.decode(String.self, forKey: Key(stringValue: "text"))
+            if text == nil { note(ServiceError(.invalidRequest, "\"text\" must be a string")) }
+        }
+        if c.allKeys.contains(where: { !Self.fields.contains($0.stringValue) }) {
+            // The field's name is caller text: name the known ones instead.
+            note(ServiceError(.invalidRequest, "unknown field in the request; fields: id, op, text, options"))
+        }
+        let optionsKey = Key(stringValue: "options")
+        guard c.contains(optionsKey), !((try? c.decodeNil(forKey: optionsKey)) ?? false) else { return }
+        guard let o = try? c.nestedContainer(keyedBy: Key.self, forKey: optionsKey) else {
+            note(ServiceError(.invalidRequest, "\"options\" must be an object"))
+            return
+        }
+        var options = ServiceOptions()
+        for k in o.allKeys {
+            let name = k.stringValue
+            func string() -> String? {
+                guard let s = try? o.decode(String.self, forKey: k) else {
+                    note(ServiceError(.invalidOption, "options.\(name) must be a string"))
+                    return nil
+                }
+                return s
+            }
+            switch name {
+            case "operator": options.defaultOperator = string()
+            case "operators":
+                if let m = try? o.decode([String: String].self, forKey: k) { options.operators = m } else {
+                    note(ServiceError(.invalidOption, "options.operators must map entity names to operator names"))
+                }
+            case "min_confidence":
+                if let d = try? o.decode(Double.self, forKey: k) { options.minConfidence = d } else {
+                    note(ServiceError(.invalidOption, "options.min_confidence must be a number in 0...1"))
+                }
+            case "mask_keep":
+                if let n = try? o.decode(Int.self, forKey: k) { options.maskKeep = n } else {
+                    note(ServiceError(.invalidOption, "options.mask_keep must be an integer 0...64"))
+                }
+            case "context": options.context = string()
+            case "subject": options.subject = string()
+            case "role": options.role = string()
+            case "agent": options.agent = string()
+            case "user": options.user = string()
+            case "tool": options.tool = string()
+            case "provider": options.provider = string()
+            case "region": options.region = string()
+            default:
+                note(ServiceError(.invalidOption, "unknown option; options: \(Self.optionFields.joined(separator: ", "))"))
+            }
+        }
+        self.options = options
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import PHICompliance
+import PHIScan
+import PHIScrub
+import PHITransform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `phiscrub serve --stdio`: the service core (`PHIService`) as JSON Lines on standard input and output, for agent
+/// hosts in other languages (README "Serving agent hosts", docs/serve.md).
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Answer scan, redact and transform requests as JSON Lines on standard input and output.",
+        discussion: """
+            One JSON request per line in ({"id": 1, "op": "redact", "text": "..."}), one JSON answer per line out, \
+            in the order requests complete (match them by id). Requests run concurrently on all cores. A malformed \
+            request gets an error answer and the service goes on. On end of input or SIGTERM every accepted request \
+            is answered, then phiscrub exits 0. The schema is in docs/serve.md.
+            """)
+
+    @Flag(name: .customLong("stdio"), help: "Serve on standard input and output (the only transport so far).")
+    var stdio = false
+
+    @OptionGroup var rules: RuleOptions
+    @OptionGroup var keys: KeyOptions
+    @OptionGroup var transform: TransformOptions
+
+    @Option(name: .customLong("max-request-bytes"), help: ArgumentHelp(
+        "Largest request line; a longer one is answered with too_large (default 64 MiB).", valueName: "bytes"))
+    var maxRequestBytes: Int = 64 << 20
+
+    @Option(name: .customLong("max-in-flight"), help: ArgumentHelp(
+        "Requests read and not yet answered before reading pauses (default 64).", valueName: "n"))
+    var maxInFlight: Int = 64
+
+    @Option(name: [.customShort("j"), .customLong("jobs")], help: ArgumentHelp(
+        "Worker threads (default: all cores).", valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard stdio else { throw ValidationError("give --stdio (the only transport so far)") }
+        guard maxRequestBytes >= 1024 else { throw ValidationError("--max-request-bytes must be at least 1024") }
+        guard (1...4096).contains(maxInFlight) else { throw ValidationError("--max-in-flight must be 1...4096") }
+        guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1...256") }
+    }
+
+    func run() throws {
+        let service = try makeService()
+        var limits = JSONLinesServer.Limits()
+        limits.maxRequestBytes = maxRequestBytes
+        limits.maxInFlight = maxInFlight
+        limits.maxInFlightBytes = max(64 << 20, maxRequestBytes)
+        limits.workers = jobs
+        let server = JSONLinesServer(service: service, input: 0, output: 1, limits: limits)
+        Self.handleSignals(server)
+        let summary = server.run()
+        if summary.stopped { printError("phiscrub: serve: stopped by a signal; every accepted request was answered") }
+        // A host that closed our standard output is gone: like a closed pipe for the filter, exit quietly.
+    }
+
+    /// The service: rules, the operator policy of --config/--action as the default, keys when there are any, and
+    /// the compliance middleware when --config is given.
+    func makeService() throws -> PHIService {
+        let scrubber = try rules.makeScrubber()
+        let policy = try transform.policy()
+        try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
+        var provider: (any KeyProvider)?
+        do {
+            provider = try keys.load()
+        } catch let error as CLIError {
+            // Without keys the service still scans and redacts; token, encrypt and shift answer with this reason.
+            if keys.keyringPath != nil || policy.needsKeys { throw error }
+            provider = UnavailableKeys(reason: error.message)
+        }
+        var middleware: ComplianceMiddleware?
+        if let path = transform.configPath {
+            let config = try ComplianceSupport.loadConfig(path)
+            let audit = config.audit.enabled ? try ComplianceSupport.openAudit(config, keys: try ComplianceSupport.keys(keys, config: config)) : nil
+            middleware = ComplianceMiddleware(config: config, scrubber: scrubber, audit: audit,
+                                              transform: OperatorTransform(keys: provider), basePolicy: policy)
+        }
+        return PHIService(scrubber: scrubber, keys: provider, middleware: middleware, basePolicy: policy)
+    }
+
+    /// SIGTERM and SIGINT stop reading; the accepted requests are still answered. A second signal exits at once
+    /// with status 2. The signals are blocked in every thread and taken by one thread with sigwait.
+    static func handleSignals(_ server: JSONLinesServer) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        let waiter = Thread {
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, SIGINT)
+            sigaddset(&set, SIGTERM)
+            var signals = 0
+            while true {
+                var sig: Int32 = 0
+                guard sigwait(&set, &sig) == 0 else { continue }
+                signals += 1
+                if signals > 1 { _exit(ExitStatus.error) }
+                server.stop()
+            }
+        }
+        waiter.name = "phiscrub-serve-signals"
+        waiter.start()
+    }
+}
+
+/// Stands in for keys that could not be loaded: every operator that needs one fails with the reason (fail closed).
+struct UnavailableKeys: KeyProvider {
+    let reason: String
+    var sourceDescription: String { "no keys" }
+    var activeVersion: Int { 0 }
+    var tokenKeyVersion: Int { 0 }
+    var versions: [KeyInfo] { [] }
+    func subkey(_ purpose: KeyPurpose, version: Int?) throws(KeyError) -> DerivedKey {
+        throw KeyError(code: .missing, message: reason)
+    }
+}

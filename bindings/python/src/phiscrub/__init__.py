@@ -1,0 +1,38 @@
+"""Python client for ``phiscrub serve --stdio``.
+
+Start one service per process (or per worker) and call it from any thread::
+
+    from phiscrub import Client
+
+    with Client() as ph:
+        clean = ph.redact("SSN 365-94-0475, phone (312) 555-0134")
+        print(clean.text)      # SSN [SSN], phone [PHONE]
+        print(clean.findings)  # entity, byte offsets, rule, confidence; never the values
+
+The wire format is documented in the phiscrub repository's docs/serve.md.
+"""
+
+from .client import (
+    Client,
+    Finding,
+    MiddlewareResult,
+    PhiscrubError,
+    ScanResult,
+    ServiceClosedError,
+    ServiceError,
+    TextResult,
+    find_binary,
+)
+
+__all__ = [
+    "Client",
+    "Finding",
+    "MiddlewareResult",
+    "PhiscrubError",
+    "ScanResult",
+    "ServiceClosedError",
+    "ServiceError",
+    "TextResult",
+    "find_binary",
+]
+__version__ = "0.1.0"

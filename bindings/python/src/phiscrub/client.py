@@ -1,0 +1,394 @@
+"""A thin, typed client over ``phiscrub serve --stdio`` (JSON Lines on a child process's stdin/stdout).
+
+One background thread reads answers and hands each to the request waiting for its id, so requests can be sent
+from many threads at once, any size, without the pipes ever deadlocking: the service reads its input on its own
+thread and this client reads the service's output on its own thread.
+"""
+
+from __future__ import annotations
+
+import _thread
+import collections
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, Deque, Dict, Iterable, List, Mapping, Optional, Sequence
+
+__all__ = [
+    "Client",
+    "Finding",
+    "MiddlewareResult",
+    "PhiscrubError",
+    "ScanResult",
+    "ServiceClosedError",
+    "ServiceError",
+    "TextResult",
+    "find_binary",
+]
+
+
+class PhiscrubError(Exception):
+    """Base class of every error this client raises."""
+
+
+class ServiceError(PhiscrubError):
+    """The service answered a request with a typed error (``code`` as in docs/serve.md: ``invalid_option``,
+    ``keys``, ``unknown_op``, ...). The message never contains request text."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class ServiceClosedError(PhiscrubError):
+    """The service process is not running (closed, exited or failed to start); ``stderr`` holds its last words."""
+
+    def __init__(self, message: str, stderr: str = ""):
+        super().__init__(message + (f"\n{stderr.strip()}" if stderr.strip() else ""))
+        self.stderr = stderr
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One PHI span: entity type, UTF-8 byte offsets into the request text (end exclusive), rule id, confidence.
+    Never the value."""
+
+    entity: str
+    start: int
+    end: int
+    rule: str
+    confidence: float
+
+    def char_span(self, text: str) -> "tuple[int, int]":
+        """The span as ``str`` indices into ``text`` (the request text), for slicing in Python."""
+        data = text.encode("utf-8")
+        return len(data[: self.start].decode("utf-8", "replace")), len(data[: self.end].decode("utf-8", "replace"))
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What ``scan`` found."""
+
+    findings: List[Finding]
+    withheld: int = 0
+
+
+@dataclass(frozen=True)
+class TextResult:
+    """The output of ``redact`` / ``transform`` and what was replaced. ``withheld`` counts lines that could not be
+    scanned completely and were replaced by ``[WITHHELD]`` (fail closed)."""
+
+    text: str
+    findings: List[Finding]
+    withheld: int = 0
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class MiddlewareResult:
+    """A compliance middleware decision (``prompt``, ``tool_call``, ``tool_output``, ``memory_write``): whether the
+    call may go on, the text it may go on with (None when blocked), why not, findings per entity, alerts raised."""
+
+    allowed: bool
+    text: Optional[str]
+    reason: Optional[str] = None
+    counts: Dict[str, int] = field(default_factory=dict)
+    alerts: List[str] = field(default_factory=list)
+
+
+def find_binary() -> str:
+    """The ``phiscrub`` executable: ``$PHISCRUB_BIN``, else ``phiscrub`` on ``PATH``."""
+    env = os.environ.get("PHISCRUB_BIN")
+    if env:
+        return env
+    found = shutil.which("phiscrub")
+    if found:
+        return found
+    raise PhiscrubError("phiscrub executable not found: set PHISCRUB_BIN or put phiscrub on PATH")
+
+
+class _Waiter:
+    """What ``call`` waits on: a raw lock released by the reader thread, the cheapest hand-off between two threads
+    in CPython (a Future adds a Condition and callbacks). Same ``set_result``/``set_exception``/``result`` as a
+    Future."""
+
+    __slots__ = ("_lock", "_value", "_error")
+
+    def __init__(self) -> None:
+        self._lock = _thread.allocate_lock()
+        self._lock.acquire()
+        self._value: Any = None
+        self._error: Optional[BaseException] = None
+
+    def set_result(self, value: Any) -> None:
+        self._value = value
+        self._lock.release()
+
+    def set_exception(self, error: BaseException) -> None:
+        self._error = error
+        self._lock.release()
+
+    def result(self, timeout: Optional[float] = None) -> Any:
+        if not self._lock.acquire(timeout=-1 if timeout is None else timeout):
+            raise TimeoutError("no answer from the phiscrub service within the timeout")
+        self._lock.release()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def _findings(answer: Mapping[str, Any]) -> List[Finding]:
+    return [
+        Finding(f["entity"], int(f["start"]), int(f["end"]), f["rule"], float(f["confidence"]))
+        for f in answer.get("findings", ())
+    ]
+
+
+class Client:
+    """A running ``phiscrub serve --stdio``. Thread-safe; use as a context manager or call ``close()``.
+
+    ``args`` are extra command-line options of ``phiscrub serve`` (``["--config", "phiscrub.yaml"]``,
+    ``["--action", "SSN=token"]``, ``["--keyring", path]``); ``env`` replaces the child's environment.
+    ``timeout`` (seconds) bounds each blocking call; None waits as long as it takes.
+    """
+
+    def __init__(
+        self,
+        binary: Optional[str] = None,
+        args: Sequence[str] = (),
+        env: Optional[Mapping[str, str]] = None,
+        timeout: Optional[float] = None,
+    ):
+        self._binary = binary or find_binary()
+        self._timeout = timeout
+        self._ids = itertools.count(1)
+        self._pending: Dict[int, Any] = {}  # id -> Future or _Waiter
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._closed = False
+        self._stderr_tail: Deque[str] = collections.deque(maxlen=50)
+        try:
+            self._proc = subprocess.Popen(
+                [self._binary, "serve", "--stdio", *args],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=dict(env) if env is not None else None,
+                bufsize=1 << 16,
+            )
+        except OSError as e:
+            raise ServiceClosedError(f"cannot start {self._binary}: {e.strerror}") from None
+        self._reader = threading.Thread(target=self._read_answers, name="phiscrub-reader", daemon=True)
+        self._reader.start()
+        self._stderr_reader = threading.Thread(target=self._read_stderr, name="phiscrub-stderr", daemon=True)
+        self._stderr_reader.start()
+
+    # -- lifecycle ---------------------------------------------------------------------------------------------
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self, timeout: Optional[float] = 30) -> int:
+        """Ends the service: closes its input (it answers every request already sent), waits for it, and returns
+        its exit status."""
+        with self._lock:
+            already = self._closed
+            self._closed = True
+        if not already:
+            with self._write_lock:
+                try:
+                    self._proc.stdin.close()
+                except OSError:
+                    pass
+        try:
+            status = self._proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            status = self._proc.wait()
+        self._reader.join(timeout=5)
+        self._stderr_reader.join(timeout=5)
+        return status
+
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
+
+    # -- requests ----------------------------------------------------------------------------------------------
+
+    def submit(self, op: str, text: Optional[str] = None, **options: Any) -> "Future[Dict[str, Any]]":
+        """Sends one request and returns a Future of its raw answer (a dict). Options with value None are left out.
+        Errors (typed answers, a closed service) are set on the Future as exceptions."""
+        return self._send(Future(), op, text, options)
+
+    def _send(self, future: Any, op: str, text: Optional[str], options: Mapping[str, Any]) -> Any:
+        request: Dict[str, Any] = {"op": op}
+        if text is not None:
+            request["text"] = text
+        opts = {k: v for k, v in options.items() if v is not None}
+        if opts:
+            request["options"] = opts
+        with self._lock:
+            if self._closed:
+                raise ServiceClosedError("the client is closed")
+            rid = next(self._ids)
+            self._pending[rid] = future
+        request["id"] = rid
+        try:
+            line = json.dumps(request, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        except (TypeError, ValueError):  # UnicodeEncodeError (a lone surrogate) is a ValueError
+            with self._lock:
+                self._pending.pop(rid, None)
+            raise
+        try:
+            with self._write_lock:
+                self._proc.stdin.write(line)
+                self._proc.stdin.flush()
+        except (OSError, ValueError):
+            with self._lock:
+                self._pending.pop(rid, None)
+            raise self._closed_error("the phiscrub service is not running") from None
+        return future
+
+    def call(self, op: str, text: Optional[str] = None, **options: Any) -> Dict[str, Any]:
+        """Sends one request and waits for its raw answer; raises ``ServiceError`` for an error answer."""
+        return self._send(_Waiter(), op, text, options).result(timeout=self._timeout)
+
+    def scan(self, text: str, *, min_confidence: Optional[float] = None) -> ScanResult:
+        """Findings in ``text``."""
+        a = self.call("scan", text, min_confidence=min_confidence)
+        return ScanResult(_findings(a), int(a.get("withheld", 0)))
+
+    def redact(self, text: str, *, min_confidence: Optional[float] = None) -> TextResult:
+        """``text`` with every finding replaced by its typed token (``[SSN]``)."""
+        return self._text(self.call("redact", text, min_confidence=min_confidence))
+
+    def transform(
+        self,
+        text: str,
+        *,
+        operator: Optional[str] = None,
+        operators: Optional[Mapping[str, str]] = None,
+        min_confidence: Optional[float] = None,
+        context: Optional[str] = None,
+        subject: Optional[str] = None,
+        mask_keep: Optional[int] = None,
+    ) -> TextResult:
+        """``text`` with each finding replaced by an operator (redact, mask, token, encrypt, shift, generalize,
+        keep): ``operator`` for all entities, ``operators`` per entity (``{"SSN": "token"}``)."""
+        a = self.call(
+            "transform",
+            text,
+            operator=operator,
+            operators=dict(operators) if operators else None,
+            min_confidence=min_confidence,
+            context=context,
+            subject=subject,
+            mask_keep=mask_keep,
+        )
+        return self._text(a)
+
+    def redact_many(self, texts: Iterable[str], *, in_flight: int = 32, op: str = "redact", **options: Any) -> List[TextResult]:
+        """Redacts (or ``op``s) many texts with up to ``in_flight`` requests outstanding; results in input order."""
+        results: List[TextResult] = []
+        window: Deque[Future] = collections.deque()
+        for t in texts:
+            window.append(self._send(_Waiter(), op, t, options))
+            if len(window) >= in_flight:
+                results.append(self._text(window.popleft().result(timeout=self._timeout)))
+        while window:
+            results.append(self._text(window.popleft().result(timeout=self._timeout)))
+        return results
+
+    # Compliance middleware (the service must run with --config phiscrub.yaml).
+
+    def prompt(self, text: str, *, role: str, provider: str, agent: Optional[str] = None, user: Optional[str] = None) -> MiddlewareResult:
+        """A prompt on its way to ``provider``: checked and transformed for ``role``, audited."""
+        return self._middleware(self.call("prompt", text, role=role, provider=provider, agent=agent, user=user))
+
+    def tool_call(self, text: str, *, role: str, tool: str, region: Optional[str] = None,
+                  agent: Optional[str] = None, user: Optional[str] = None) -> MiddlewareResult:
+        """Before a tool runs: may ``role`` call ``tool`` with this input, and what of it may the tool see."""
+        return self._middleware(self.call("toolCall", text, role=role, tool=tool, region=region, agent=agent, user=user))
+
+    def tool_output(self, text: str, *, role: str, tool: str, agent: Optional[str] = None, user: Optional[str] = None) -> MiddlewareResult:
+        """A tool's output, transformed for ``role`` before the model sees it."""
+        return self._middleware(self.call("toolOutput", text, role=role, tool=tool, agent=agent, user=user))
+
+    def memory_write(self, text: str, *, role: str, region: str, agent: Optional[str] = None, user: Optional[str] = None) -> MiddlewareResult:
+        """Agent memory or history about to be stored in ``region``."""
+        return self._middleware(self.call("memoryWrite", text, role=role, region=region, agent=agent, user=user))
+
+    def end_session(self, *, role: str, agent: Optional[str] = None, user: Optional[str] = None) -> None:
+        """Forgets the session usage of (role, agent, user)."""
+        self.call("endSession", None, role=role, agent=agent, user=user)
+
+    # -- internals ---------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _text(a: Mapping[str, Any]) -> TextResult:
+        return TextResult(a.get("text", ""), _findings(a), int(a.get("withheld", 0)))
+
+    @staticmethod
+    def _middleware(a: Mapping[str, Any]) -> MiddlewareResult:
+        return MiddlewareResult(
+            allowed=bool(a.get("allowed")),
+            text=a.get("text"),
+            reason=a.get("reason"),
+            counts=dict(a.get("counts", {})),
+            alerts=list(a.get("alerts", [])),
+        )
+
+    def _closed_error(self, message: str) -> ServiceClosedError:
+        status = self._proc.poll()
+        if status is not None:
+            message += f" (exit status {status})"
+        return ServiceClosedError(message, "\n".join(self._stderr_tail))
+
+    def _read_answers(self) -> None:
+        stdout = self._proc.stdout
+        try:
+            for line in stdout:
+                try:
+                    answer = json.loads(line)
+                except ValueError:
+                    continue  # not an answer; the protocol never writes such lines
+                rid = answer.get("id")
+                with self._lock:
+                    future = self._pending.pop(rid, None) if isinstance(rid, int) else None
+                if future is None:
+                    continue  # an answer to a line the service could not read an id from; nothing waits for it
+                if answer.get("ok"):
+                    future.set_result(answer)
+                else:
+                    err = answer.get("error") or {}
+                    future.set_exception(ServiceError(str(err.get("code", "internal")), str(err.get("message", ""))))
+        except (OSError, ValueError):
+            pass
+        # End of output: the service exited. Fail whatever still waits.
+        self._proc.wait()
+        self._stderr_reader.join(timeout=5)
+        with self._lock:
+            self._closed = True
+            pending, self._pending = self._pending, {}
+        if pending:
+            error = self._closed_error("the phiscrub service ended before answering")
+            for future in pending.values():
+                future.set_exception(error)
+
+    def _read_stderr(self) -> None:
+        try:
+            for line in self._proc.stderr:
+                self._stderr_tail.append(line.decode("utf-8", "replace").rstrip("\n"))
+        except (OSError, ValueError):
+            pass
