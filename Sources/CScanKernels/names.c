@@ -1007,8 +1007,10 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
             apostrophes += p[ws] == '\'';
         }
         size_t letters = j - ws - apostrophes;
-        int shape_ok = d->cue_other || !ascii ||
-                       (letters <= 15 && (d->cue_shape[letters] >> ((p[ws] | 0x20) - 'a') & 1));
+        uint8_t first = (uint8_t)((p[ws] | 0x20) - 'a');
+        /* A cue word starts with a letter; the shape check needs an ASCII one. */
+        int shape_ok = (d->cue_other || !ascii || (letters <= 15 && first < 26 && (d->cue_shape[letters] >> first & 1)))
+                       && p[ws] != '\'';
         if (shape_ok && j - ws <= MAX_WORD) {
             int ok = 1;
             uint64_t h = ascii ? ascii_fold_hash_n(p, n, ws, j) : fold_hash(p, n, ws, j, &ok);
