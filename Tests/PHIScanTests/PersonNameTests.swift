@@ -66,6 +66,30 @@ struct PersonNameTests {
         #expect(outcome.findings.filter { $0.entity == "NAME" }.count == 600)
     }
 
+    /// Hostile input: random mixes of name words, cue words, broken UTF-8 and random bytes, fed whole and split,
+    /// never crash the detector and never give a span outside the line. (The C detector was also run on such lines
+    /// under AddressSanitizer and UndefinedBehaviorSanitizer; see the closing note of issue 12.)
+    @Test func randomLinesNeverBreakTheDetector() throws {
+        let words = ["Mrs.", "Dr", "my", "name", "is", "van", "der", "Åsa", "José", "O'Brien", "Hernández-Ruiz", "Smith,",
+                     "John", "\u{FFFD}", "Jan", "and", "to", "Dear", "Çağla", "  ", "X.", "名前", "-", "'", "123", "_a"]
+        var rng = SplitMix64(seed: 0x5EED_0012)
+        let scanner = LineScanner(ruleSet: TestRules.defaults)
+        for _ in 0..<400 {
+            var bytes: [UInt8] = []
+            let target = Int.random(in: 1...3000, using: &rng)
+            while bytes.count < target {
+                if Int.random(in: 0..<5, using: &rng) == 0 {
+                    bytes.append(UInt8.random(in: 0...255, using: &rng))
+                } else {
+                    bytes += Array(words[Int.random(in: 0..<words.count, using: &rng)].utf8)
+                    if Bool.random(using: &rng) { bytes.append(0x20) }
+                }
+            }
+            bytes.removeAll { $0 == 0x0A }
+            for f in scanner.scan(bytes) { #expect(f.start >= 0 && f.start < f.end && f.end <= bytes.count) }
+        }
+    }
+
     @Test func aRosterIsMatchedWithCaseAndDiacriticsFolded() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
