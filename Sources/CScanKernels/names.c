@@ -85,15 +85,18 @@ struct phs_names {
     int singles; /* look for single given names */
 };
 
-static int table_init(table *t, uint32_t capacity) {
+/* `links`: the table also keeps, per key, the first cue phrase and roster name ending or starting there (the cue
+   table); the name dictionary needs none, which saves 8 bytes a slot (2 MiB for the default dictionary). */
+static int table_init(table *t, uint32_t capacity, int links) {
     uint32_t cap = 64;
     while (cap < capacity * 2) cap <<= 1;
     t->keys = calloc(cap, sizeof(uint64_t));
     t->flags = calloc(cap, sizeof(uint16_t));
-    t->head = malloc(cap * sizeof(int32_t));
-    t->roster = malloc(cap * sizeof(int32_t));
-    if (!t->keys || !t->flags || !t->head || !t->roster) return -1;
-    for (uint32_t i = 0; i < cap; i++) t->head[i] = t->roster[i] = -1;
+    t->head = links ? malloc(cap * sizeof(int32_t)) : NULL;
+    t->roster = links ? malloc(cap * sizeof(int32_t)) : NULL;
+    if (!t->keys || !t->flags || (links && (!t->head || !t->roster))) return -1;
+    if (links)
+        for (uint32_t i = 0; i < cap; i++) t->head[i] = t->roster[i] = -1;
     t->mask = cap - 1;
     t->count = 0;
     return 0;
@@ -122,15 +125,18 @@ static int64_t table_slot(table *t, uint64_t key) {
 
 static int table_grow(table *t) {
     table bigger;
-    if (table_init(&bigger, (t->mask + 1)) != 0) return -1;
+    int links = t->head != NULL;
+    if (table_init(&bigger, (t->mask + 1), links) != 0) return -1;
     for (uint32_t i = 0; i <= t->mask; i++) {
         if (!t->keys[i]) continue;
         uint32_t j = (uint32_t)(t->keys[i] ^ (t->keys[i] >> 31)) & bigger.mask;
         while (bigger.keys[j]) j = (j + 1) & bigger.mask;
         bigger.keys[j] = t->keys[i];
         bigger.flags[j] = t->flags[i];
-        bigger.head[j] = t->head[i];
-        bigger.roster[j] = t->roster[i];
+        if (links) {
+            bigger.head[j] = t->head[i];
+            bigger.roster[j] = t->roster[i];
+        }
         bigger.count++;
     }
     table_free(t);
@@ -154,7 +160,7 @@ static inline uint32_t bloom_bit(uint64_t h) { return (uint32_t)(h >> 40) & (BLO
 phs_name_dict *phs_name_dict_new(int32_t expected_words) {
     phs_name_dict *d = calloc(1, sizeof(phs_name_dict));
     if (!d) return NULL;
-    if (table_init(&d->names, (uint32_t)(expected_words > 0 ? expected_words : 64)) != 0 ||
+    if (table_init(&d->names, (uint32_t)(expected_words > 0 ? expected_words : 64), 0) != 0 ||
         !(d->bloom = calloc(BLOOM_BITS / 64, sizeof(uint64_t)))) {
         phs_name_dict_free(d);
         return NULL;
@@ -223,7 +229,7 @@ phs_names *phs_names_new(const phs_name_dict *dict) {
     phs_names *d = calloc(1, sizeof(phs_names));
     if (!d) return NULL;
     d->dict = dict;
-    if (table_init(&d->cues, 256) != 0) {
+    if (table_init(&d->cues, 256, 1) != 0) {
         phs_names_free(d);
         return NULL;
     }

@@ -120,32 +120,11 @@ enum InputReader {
         }
     }
 
-    /// Feeds all of `fd` through `stream` into `sink`.
+    /// Feeds all of `fd` through `stream` into `sink`. A stop signal ends the read: what was fed is written and the
+    /// unfinished last line is dropped (`readChunks` throws before `finish`).
     static func pump<S: ScanSink>(fd: Int32, name: String, stream: StreamScanner, sink: inout S,
                                   buffer: inout [UInt8], idle: IdleFlush? = nil) throws {
-        if buffer.count < chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
-        var first = true
-        let idleActive = idle?.applies(to: fd) ?? false
-        while true {
-            // A stop signal: what was fed is written; the unfinished last line is dropped (never `finish`ed).
-            try Interruption.check()
-            try idle?.reopenIfAsked()
-            try idle?.wait(fd, active: idleActive)
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CLIError("\(name): read failed: \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { break }
-            if first {
-                first = false
-                try buffer.withUnsafeBufferPointer { try sniff(UnsafeBufferPointer(rebasing: $0[0..<n]), name: name) }
-            }
-            try buffer.withUnsafeBufferPointer { b in
-                try stream.feed(UnsafeBufferPointer(rebasing: b[0..<n]), into: &sink)
-            }
-            try idle?.afterRead()
-        }
+        try readChunks(fd: fd, name: name, buffer: &buffer, idle: idle) { try stream.feed($0, into: &sink) }
         try stream.finish(into: &sink)
     }
 }

@@ -90,9 +90,15 @@ struct PersonNameTests {
         }
     }
 
-    @Test func aRosterIsMatchedWithCaseAndDiacriticsFolded() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID().uuidString)")
+    /// A new empty folder under the temporary directory (the caller removes it).
+    static func scratchFolder(_ prefix: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func aRosterIsMatchedWithCaseAndDiacriticsFolded() throws {
+        let dir = try Self.scratchFolder("roster")
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("roster.txt")
         try "# site roster\nVesk Tarrow\nJOSE GARCIA\n".write(to: file, atomically: true, encoding: .utf8)
@@ -114,8 +120,7 @@ struct PersonNameTests {
     }
 
     @Test func aMalformedDictionaryNamesItsLine() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dict-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.scratchFolder("dict")
         defer { try? FileManager.default.removeItem(at: dir) }
         try "# test\nvesk\tg\ntarrow\tq\n".write(to: dir.appendingPathComponent("d.tsv"), atomically: true, encoding: .utf8)
         let pack = """

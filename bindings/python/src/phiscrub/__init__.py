@@ -12,27 +12,8 @@ Start one service per process (or per worker) and call it from any thread::
 The wire format is documented in the phiscrub repository's docs/serve.md.
 """
 
-from .client import (
-    Client,
-    Finding,
-    MiddlewareResult,
-    PhiscrubError,
-    ScanResult,
-    ServiceClosedError,
-    ServiceError,
-    TextResult,
-    find_binary,
-)
+from . import client as _client
+from .client import *  # noqa: F401,F403  (the names in client.__all__)
 
-__all__ = [
-    "Client",
-    "Finding",
-    "MiddlewareResult",
-    "PhiscrubError",
-    "ScanResult",
-    "ServiceClosedError",
-    "ServiceError",
-    "TextResult",
-    "find_binary",
-]
+__all__ = list(_client.__all__)
 __version__ = "0.1.0"
