@@ -136,15 +136,16 @@ struct EvalCommandTests {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let roster = try scratch.write("roster.txt", "Vesk Tarrow\n")
-        let input = try scratch.write("in.txt", "My name is Xochitl Quispe\nKwame Mensah phoned\npatient_ssn=402198877\nseen: vesk tarrow\n")
+        let input = try scratch.write("in.txt", "My name is Xochitl Quispe\nKwame Mensah phoned\npatient_ssn=402198877\nseen: vesk tarrow\njorvan.quorne.ssn=402198877\n")
         let result = CLI.run(["scan", "--explain", "--names", roster, input], captureStdout: true)
         #expect(result.status == 1)
-        for value in ["Xochitl", "Quispe", "Kwame", "Mensah", "402198877", "vesk", "tarrow"] {
+        for value in ["Xochitl", "Quispe", "Kwame", "Mensah", "402198877", "vesk", "tarrow", "jorvan", "quorne"] {
             #expect(!result.stdout.contains(value), "\(value) in the findings")
         }
         let explains = try jsonLines(result.stdout).compactMap { $0["explain"] as? [String: Any] }
         #expect(explains.map { $0["detector"] as? String ?? $0["field_key"] as? String ?? "-" } ==
-                ["cue: my name is", "dictionary: given name and surname", "patient_ssn", "roster name"])
+                ["cue: my name is", "dictionary: given name and surname", "ssn", "roster name", "ssn"])
+        // The key is reported as the pack spells it, never as written: a written key can carry a name.
     }
 
     @Test func siteAllowAndDenyLists() throws {

@@ -39,8 +39,10 @@ public struct Rule: Sendable, Hashable {
     public var isDenyList = false
     /// A built-in detector finds this rule's spans; its `pattern` is empty and never run.
     public var detector: DetectorSpec?
-    /// The rule was declared with `field:` (its pattern and trigger were derived from the keys).
-    public var isField = false
+    /// The keys of a rule declared with `field:` (its pattern and trigger were derived from them); empty otherwise.
+    public var fieldKeys: [String] = []
+    /// The rule was declared with `field:`.
+    public var isField: Bool { !fieldKeys.isEmpty }
     /// Confidence of a validated match without context.
     public var confidence: Double
     /// Tie-breaker when two findings have the same span length and confidence (higher wins).

@@ -272,7 +272,7 @@ private struct RuleContext {
             matchExamples: examples.match, nomatchExamples: examples.nomatch,
             source: RuleLoader.loc(file, node))
         rule.detector = detector
-        rule.isField = field != nil
+        rule.fieldKeys = field?.keys ?? []
         return rule
     }
 
@@ -281,7 +281,7 @@ private struct RuleContext {
     /// query strings and headers. The pattern is `(?i:<prefix>?<key>)<separator>(<value>)`, group 1; the trigger
     /// is every key in every spelling and every glued prefix+key (camelCase) as an anchored keyword, so a bare
     /// prefix or first word (`user`, `service`) costs nothing. See rules/README.md.
-    mutating func parseField(_ n: Node?) -> (pattern: String, trigger: Trigger)? {
+    mutating func parseField(_ n: Node?) -> (pattern: String, trigger: Trigger, keys: [String])? {
         guard let n else { return nil }
         guard let map = n.mapping else {
             problem("'field' must be a mapping with 'keys' and 'value'", at: n)
@@ -327,7 +327,7 @@ private struct RuleContext {
         }
         var trigger = Trigger(keywords: keywords.filter { $0.count < 32 }.sorted())
         trigger.anchored = true
-        return (pattern, trigger)
+        return (pattern, trigger, keys)
     }
 
     /// Resolves a path named in a pack against the pack file's folder.

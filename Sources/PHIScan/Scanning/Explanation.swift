@@ -23,7 +23,8 @@ public struct FindingExplanation: Sendable, Hashable, Codable {
     /// For a detector rule: what made the span a name (`cue: my name is`, `dictionary: given name and surname`,
     /// `roster name`). Absent for pattern rules.
     public var detector: String?
-    /// For a field rule: the key the value stood under (`patient_ssn`), as written. Absent for other rules.
+    /// For a field rule: which of the rule's keys the value stood under (`ssn` for `patient_ssn=`), as the pack
+    /// spells it, never text from the input (a key written in the input could hold a name). Absent for other rules.
     public var fieldKey: String?
 }
 
@@ -62,17 +63,20 @@ extension RuleSet {
                 // The line as the scanner saw it (escapes masked); the detector finds the same span again.
                 explanation.detector = names.reason(in: q, n, span: span) ?? "person-name detector"
             }
-            if rule.rule.isField { explanation.fieldKey = FieldKey.before(span.lowerBound, in: q) }
+            if rule.rule.isField {
+                explanation.fieldKey = FieldKey.matching(rule.rule.fieldKeys, before: span.lowerBound, in: q)
+            }
             return explanation
         }
     }
 }
 
-/// The key a field rule's value stood under, read back from the bytes before the value.
+/// Which key of a field rule a value stood under, read back from the bytes before the value.
 enum FieldKey {
-    /// Skips the separator (quotes, backslashes, spaces, `:` or `=`) before `start`, then takes the key's letters,
-    /// digits, `_`, `-` and `.`. Nil when there is none (at most 64 bytes).
-    static func before(_ start: Int, in p: UnsafePointer<UInt8>) -> String? {
+    /// Skips the separator (quotes, backslashes, spaces, `:` or `=`) before `start`, takes the written key (letters,
+    /// digits, `_`, `-`, `.`, at most 64 bytes), and returns the longest of `keys` whose letters and digits end it
+    /// (case-insensitively), as the pack spells it.
+    static func matching(_ keys: [String], before start: Int, in p: UnsafePointer<UInt8>) -> String? {
         var i = start
         var steps = 0
         while i > 0, steps < 12, [0x22, 0x27, 0x5C, 0x20, 0x09, 0x3A, 0x3D].contains(p[i - 1]) {
@@ -83,6 +87,15 @@ enum FieldKey {
         while i > 0, end - i < 64, ByteClass.isAlnum(p[i - 1]) || p[i - 1] == 0x5F || p[i - 1] == 0x2D || p[i - 1] == 0x2E {
             i -= 1
         }
-        return i < end ? String(decoding: UnsafeBufferPointer(start: p + i, count: end - i), as: UTF8.self) : nil
+        let written = folded(UnsafeBufferPointer(start: p + i, count: end - i))
+        return keys.filter { key in
+            let k = folded(Array(key.utf8))
+            return written.count >= k.count && written.suffix(k.count).elementsEqual(k)
+        }.max { $0.count < $1.count }
+    }
+
+    /// Letters and digits, lower case: `patient_SSN` and `patient ssn` both give `patientssn`.
+    private static func folded<C: Collection<UInt8>>(_ bytes: C) -> [UInt8] {
+        bytes.filter(ByteClass.isAlnum).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
     }
 }
