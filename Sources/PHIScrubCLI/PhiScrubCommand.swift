@@ -86,6 +86,13 @@ public struct RuleOptions: ParsableArguments {
         valueName: "file"))
     public var rosterFiles: [String] = []
 
+    @Flag(name: .customLong("candidates"), help: """
+        Also load the candidate tier (rules/candidates.yaml): bare nine-digit numbers, dates without a label, bare \
+        domain names and other shapes that are PHI only some of the time, found at confidence below 0.5. \
+        For recall-first sweeps and review queues; not for logs.
+        """)
+    public var candidates = false
+
     @Flag(name: .customLong("allow-partial-rules"), help: """
         Run even when the rules cannot find every built-in identifier entity (SSN, PHONE, EMAIL, ...): \
         without it such a run is refused, because everything those rules miss would pass through in clear.
@@ -104,7 +111,8 @@ public struct RuleOptions: ParsableArguments {
     /// With `requireIdentifiers` (every command that writes or judges text), a rule set lacking any built-in
     /// identifier entity is refused unless `--allow-partial-rules` was given (fail closed: no rules, no output).
     func makeScrubber(requireIdentifiers: Bool = true) throws -> Scrubber {
-        let set = try RuleSet.load(paths: rulePaths, includeDefaults: !noDefaultRules, rosters: rosterFiles)
+        let set = try RuleSet.load(paths: rulePaths, includeDefaults: !noDefaultRules, rosters: rosterFiles,
+                                   candidates: candidates)
         if requireIdentifiers && !allowPartialRules {
             let missing = set.missingIdentifierEntities
             if !missing.isEmpty {

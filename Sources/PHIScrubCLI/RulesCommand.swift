@@ -24,14 +24,16 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List loaded rules: id, entity, category, trigger, source.")
+        static let configuration = CommandConfiguration(abstract: "List loaded rules: id, entity, category, trigger, source, and 'candidate' for the candidate tier.")
 
         @OptionGroup var rules: RuleOptions
 
         func run() throws {
             let loaded = try RulePacks.load(paths: rules.rulePaths, includeDefaults: !rules.noDefaultRules)
             for r in loaded {
-                print("\(r.id)\t\(r.entity)\t\(r.category.rawValue)\t\(describe(r.trigger))\t\(r.source)")
+                // The tier is the last column, after the source, so earlier columns keep their places.
+                let tier = r.tier == .standard ? "" : "\t\(r.tier.rawValue)"
+                print("\(r.id)\t\(r.entity)\t\(r.category.rawValue)\t\(describe(r.trigger))\t\(r.source)\(tier)")
             }
         }
 

@@ -43,6 +43,8 @@ public struct Rule: Sendable, Hashable {
     public var fieldKeys: [String] = []
     /// The rule was declared with `field:`.
     public var isField: Bool { !fieldKeys.isEmpty }
+    /// Which runs load the rule: every run, or only those that ask for low-confidence candidates.
+    public var tier: RuleTier = .standard
     /// Confidence of a validated match without context.
     public var confidence: Double
     /// Tie-breaker when two findings have the same span length and confidence (higher wins).
@@ -166,4 +168,13 @@ public struct Trigger: Sendable, Hashable {
         digits == nil && dots == nil && keywords.isEmpty && bytes.isEmpty && alnumRun.isEmpty
             && dashedAlnum == nil && !hexColon
     }
+}
+
+/// When a rule is loaded (the rule pack key `tier`).
+public enum RuleTier: String, Sendable, Hashable, CaseIterable {
+    /// Every run (the default).
+    case standard = "default"
+    /// Only runs that ask for candidates (`--candidates`, `RuleSet.load(candidates: true)`): shapes that are PHI
+    /// only some of the time, such as a bare nine-digit number, reported at low confidence (rules/candidates.yaml).
+    case candidate
 }

@@ -9,7 +9,7 @@ public enum RuleLoader {
     static let ruleKeys: Set<String> = [
         "id", "entity", "category", "pattern", "group", "max_length", "validator", "trigger", "context",
         "context_window", "context_boost", "context_negative", "context_penalty", "allow", "deny", "confidence",
-        "priority", "examples", "description", "detector", "field",
+        "priority", "examples", "description", "detector", "field", "tier",
     ]
     static let fieldKeys: Set<String> = ["keys", "prefixes", "not_after", "value"]
     static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
@@ -247,6 +247,12 @@ private struct RuleContext {
             problem("context word '\(word)' must be ASCII and start with a letter or digit", at: map["context"])
         }
         let examples = parseExamples(map["examples"])
+        var tier = RuleTier.standard
+        if let t = map["tier"] {
+            if let s = string(t), let value = RuleTier(rawValue: s) { tier = value } else {
+                problem("unknown tier '\(string(t) ?? "?")' (one of: \(RuleTier.allCases.map(\.rawValue).joined(separator: ", ")))", at: t)
+            }
+        }
 
         if let pattern, !pattern.isEmpty, let maxLength {
             do {
@@ -273,6 +279,7 @@ private struct RuleContext {
             source: RuleLoader.loc(file, node))
         rule.detector = detector
         rule.fieldKeys = field?.keys ?? []
+        rule.tier = tier
         return rule
     }
 

@@ -151,11 +151,15 @@ extension RuleSet {
     /// Loads and compiles the default packs plus `paths`, checking every rule against its own examples; throws
     /// every problem of every kind at once (see `RulePacks.loadAndCheck`).
     /// `rosters` are files of names (one per line) found exactly, as rule `name-roster` (the CLI's `--names`).
+    /// Rules of the candidate tier (`tier: candidate`) are left out unless `candidates` is true; their examples
+    /// are then not checked either (`phiscrub rules test` checks every tier).
     public static func load(paths: [String] = [], includeDefaults: Bool = true,
-                            rosters: [String] = []) throws(RuleLoadError) -> RuleSet {
+                            rosters: [String] = [], candidates: Bool = false) throws(RuleLoadError) -> RuleSet {
         // One scope for the example check and the final set: each pattern is compiled and JIT-compiled once.
         let result: Result<RuleSet, RuleLoadError> = PatternCache.scope {
-            let (rules, diagnostics) = RulePacks.loadAndCheck(paths: paths, includeDefaults: includeDefaults)
+            let (parsed, loadProblems) = RulePacks.loadCollecting(paths: paths, includeDefaults: includeDefaults)
+            let rules = candidates ? parsed : parsed.filter { $0.tier != .candidate }
+            let diagnostics = loadProblems + RuleExamples.check(rules)
             if !diagnostics.isEmpty { return .failure(RuleLoadError(diagnostics: diagnostics)) }
             let all = rosters.isEmpty ? rules
                 : rules.filter { $0.id != RulePacks.rosterRuleID } + [RulePacks.rosterRule(files: rosters)]

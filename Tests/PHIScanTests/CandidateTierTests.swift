@@ -1,0 +1,59 @@
+import Testing
+@testable import PHIScan
+
+/// The candidate tier (rules/candidates.yaml): loaded only when asked for, always below confidence 0.5.
+@Suite("Candidate tier")
+struct CandidateTierTests {
+    static let standard = try! RuleSet.load()
+    static let withCandidates = try! RuleSet.load(candidates: true)
+
+    /// Shapes that are PHI only some of the time, as Presidio's recognizer tests write them (synthetic values).
+    static let bare: [(String, String)] = [
+        ("078051121", "SSN"), ("911-70-1234", "SSN"), ("121000358", "ACCOUNT"), ("A12803456", "LICENSE"),
+        ("H12234567", "LICENSE"), ("Today is 5-20-2021", "DATE"), ("Today is 21.5.21", "DATE"),
+        ("Today is 5-May-2021", "DATE"), ("Today is 5/21", "DATE"), ("my domains: example.com", "URL"),
+    ]
+
+    @Test(arguments: bare)
+    func theDefaultTierLeavesBareShapes(_ c: (String, String)) {
+        #expect(LineScanner(ruleSet: Self.standard).scan(Array(c.0.utf8)).isEmpty, "\(c.0)")
+    }
+
+    @Test(arguments: bare)
+    func candidatesFindThemBelowHalfConfidence(_ c: (String, String)) {
+        let found = LineScanner(ruleSet: Self.withCandidates).scan(Array(c.0.utf8))
+        #expect(found.contains { $0.entity == c.1 }, "\(c.0): \(found.map(\.ruleID))")
+        #expect(found.allSatisfy { $0.confidence < 0.5 }, "\(c.0): \(found.map(\.confidence))")
+        #expect(LineScanner(ruleSet: Self.withCandidates, minConfidence: 0.5).scan(Array(c.0.utf8)).isEmpty)
+    }
+
+    @Test func everyCandidateRuleIsTieredAndTheDefaultSetHasNone() {
+        let candidates = Self.withCandidates.rules.filter { $0.rule.tier == .candidate }
+        #expect(candidates.count >= 10)
+        #expect(candidates.allSatisfy { $0.rule.confidence < 0.5 })
+        #expect(!Self.standard.rules.contains { $0.rule.tier == .candidate })
+        #expect(Self.standard.rules.count + candidates.count == Self.withCandidates.rules.count)
+    }
+
+    @Test func labelledValuesKeepTheirStandardRule() {
+        let found = LineScanner(ruleSet: Self.withCandidates).scan(Array("SSN: 402-19-8877".utf8))
+        #expect(found.map(\.ruleID) == ["ssn-context"] || found.map(\.ruleID) == ["ssn-formatted"], "\(found.map(\.ruleID))")
+        #expect(found.allSatisfy { $0.confidence >= 0.5 })
+    }
+
+    @Test func anUnknownTierIsAProblem() {
+        var diagnostics: [RuleDiagnostic] = []
+        let rules = RuleLoader.parse("""
+            pack: t
+            rules:
+              - id: x
+                entity: SSN
+                category: ssn
+                tier: maybe
+                pattern: 'x'
+                max_length: 1
+            """, file: "t.yaml", diagnostics: &diagnostics)
+        #expect(rules.isEmpty)
+        #expect(diagnostics.contains { $0.message.contains("unknown tier 'maybe'") })
+    }
+}
