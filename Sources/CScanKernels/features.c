@@ -73,6 +73,69 @@ static inline void classify64(const uint8_t *p, uint64_t c[CLASSIFIED]) {
 }
 #endif
 
+/* Whether phs_compute_features may use classify_avx2 (on a CPU with AVX2); tests turn it off to check the
+   baseline path too. */
+static _Atomic int avx2_allowed = 1;
+void phs_features_allow_avx2(int on) { avx2_allowed = on; }
+
+#if defined(__x86_64__) && defined(__linux__)
+#include <immintrin.h>
+/* classify64 with AVX2: two 32-byte halves, one compare chain and one movemask per class each. */
+static inline __attribute__((target("avx2"), always_inline)) void classify64_avx2(const uint8_t *p,
+                                                                                   uint64_t c[CLASSIFIED]) {
+    const __m256i c0 = _mm256_set1_epi8('0' - 1), c9 = _mm256_set1_epi8('9' + 1);
+    const __m256i ca = _mm256_set1_epi8('a' - 1), cz = _mm256_set1_epi8('z' + 1), c20 = _mm256_set1_epi8(0x20);
+    const __m256i cA = _mm256_set1_epi8('A' - 1), cZ = _mm256_set1_epi8('Z' + 1), cf = _mm256_set1_epi8('f' + 1);
+    const __m256i cdot = _mm256_set1_epi8('.'), cdash = _mm256_set1_epi8('-'), cspace = _mm256_set1_epi8(' ');
+    const __m256i cslash = _mm256_set1_epi8('/'), copen = _mm256_set1_epi8('('), cclose = _mm256_set1_epi8(')');
+    const __m256i cplus = _mm256_set1_epi8('+'), ccolon = _mm256_set1_epi8(':');
+    for (int k = 0; k < CLASSIFIED; k++) c[k] = 0;
+    for (int k = 0; k < 2; k++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
+        __m256i dig = _mm256_and_si256(_mm256_cmpgt_epi8(v, c0), _mm256_cmpgt_epi8(c9, v));
+        __m256i low = _mm256_or_si256(v, c20);
+        __m256i alp = _mm256_and_si256(_mm256_cmpgt_epi8(low, ca), _mm256_cmpgt_epi8(cz, low));
+        __m256i up = _mm256_and_si256(_mm256_cmpgt_epi8(v, cA), _mm256_cmpgt_epi8(cZ, v));
+        __m256i isdot = _mm256_cmpeq_epi8(v, cdot), isdash = _mm256_cmpeq_epi8(v, cdash);
+        __m256i iscolon = _mm256_cmpeq_epi8(v, ccolon);
+        __m256i sep = _mm256_or_si256(_mm256_or_si256(isdot, isdash), _mm256_cmpeq_epi8(v, cspace));
+        sep = _mm256_or_si256(sep, _mm256_or_si256(_mm256_cmpeq_epi8(v, cslash), _mm256_cmpeq_epi8(v, cplus)));
+        sep = _mm256_or_si256(sep, _mm256_or_si256(_mm256_cmpeq_epi8(v, copen), _mm256_cmpeq_epi8(v, cclose)));
+        __m256i hexalpha = _mm256_and_si256(_mm256_cmpgt_epi8(low, ca), _mm256_cmpgt_epi8(cf, low));
+        int sh = 32 * k;
+#define PHS_MASK(x) ((uint64_t)(uint32_t)_mm256_movemask_epi8(x) << sh)
+        c[CLASS_ALNUM] |= PHS_MASK(_mm256_or_si256(dig, alp));
+        c[CLASS_DIGIT] |= PHS_MASK(dig);
+        c[CLASS_UPPER] |= PHS_MASK(up);
+        c[CLASS_NUMERIC] |= PHS_MASK(_mm256_or_si256(dig, sep));
+        c[CLASS_DOT] |= PHS_MASK(isdot);
+        c[CLASS_DASH] |= PHS_MASK(isdash);
+        c[CLASS_HEXCOLON] |= PHS_MASK(_mm256_or_si256(_mm256_or_si256(dig, hexalpha), iscolon));
+        c[CLASS_COLON] |= PHS_MASK(iscolon);
+#undef PHS_MASK
+    }
+}
+
+/* classify (below) with AVX2, for a whole window: one call per window, so the default clone of
+   phs_compute_features may call it too when the CPU has AVX2. */
+static __attribute__((target("avx2"), noinline)) void classify_avx2(const uint8_t *p, size_t n, uint64_t *m,
+                                                                    size_t words) {
+    uint64_t c[CLASSIFIED];
+    size_t full = n / 64;
+    for (size_t w = 0; w < full; w++) {
+        classify64_avx2(p + 64 * w, c);
+        for (int k = 0; k < CLASSIFIED; k++) m[k * words + w] = c[k];
+    }
+    if (full < words) {
+        uint8_t tmp[64];
+        memset(tmp, 0, sizeof tmp);
+        memcpy(tmp, p + 64 * full, n - 64 * full);
+        classify64_avx2(tmp, c);
+        for (int k = 0; k < CLASSIFIED; k++) m[k * words + full] = c[k];
+    }
+}
+#endif
+
 /* Fills the class bitmaps (each `words` long, laid out one after another in `m`) for p[0..n). Bits past n are 0. */
 static inline __attribute__((always_inline)) void classify(const uint8_t *p, size_t n, uint64_t *m, size_t words) {
     uint64_t c[CLASSIFIED];
@@ -176,9 +239,9 @@ static inline __attribute__((always_inline)) void alnum_candidate(const phs_need
 }
 
 /* Every token: keyword lookup of its first bytes, and the alnum-run test; also marks the tokens at least
-   min_dashed long for walk_dashed. The keyword filter bit of every token start of a word is computed without
-   branching, in a loop that keeps little else live; long tokens come from shifted ANDs over the word. Only the
-   tokens that pass are then looked at one by one. */
+   min_dashed long for walk_dashed. The keyword filter bit and the length tests of every token start of a word are
+   computed without branching, in a loop that keeps little else live; only the tokens that pass are then looked at
+   one by one. */
 static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *needs, const phs_keywords *kw,
                                                                const uint8_t *p, size_t n, uint64_t *m, size_t words,
                                                                phs_features *out) {
@@ -187,7 +250,7 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
     const uint64_t lengths = needs->alnum_lengths;
     /* Without keywords the filter never passes: kw_max is 0 and every token is longer. */
     const size_t kw_max = kw->count > 0 ? (size_t)kw->max_first_length : 0;
-    const uint64_t *filter = kw->token_filter;
+    const uint64_t *filter = kw->token_filter, *filter_lower = kw->token_filter_lower;
     const int min_len = lengths ? __builtin_ctzll(lengths) : 64;
     const int min_dashed = needs->min_dashed < 1 ? 1 : needs->min_dashed > 64 ? 64 : needs->min_dashed;
     uint64_t carry = 0;
@@ -212,14 +275,20 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
                 uint64_t v;
                 memcpy(&v, base + bit, 8);
                 uint32_t h = phs_token_filter_hash(fold_key(v, len), len);
-                cand |= ((filter[h >> 6] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
+                /* Letters and digits have bit 0x20 set unless they are capitals. */
+                uint64_t keep = ~(uint64_t)0 >> (64 - 8 * (len < 8 ? len : 8));
+                const uint64_t *f = (~v & 0x2020202020202020ULL & keep) ? filter : filter_lower;
+                cand |= ((f[h >> 6] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
             }
             while (slow) {
                 int bit = __builtin_ctzll(slow);
                 slow &= slow - 1;
                 size_t s = w * 64 + (size_t)bit, len = next_zero(alnum, words, s) - s;
                 uint32_t h = phs_token_filter_hash(token_key(p + s, len, n - s), len);
-                cand |= ((filter[h >> 6] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
+                int capital = 0;
+                for (size_t i = 0; i < len && i < 8; i++) capital |= (uint8_t)(p[s + i] - 'A') < 26;
+                const uint64_t *f = capital ? filter : filter_lower;
+                cand |= ((f[h >> 6] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
             }
         }
         while (cand) {
@@ -413,6 +482,9 @@ int phs_compute_features(const phs_needs *needs, const phs_keywords *kw, const u
     out->hit_count = 0;
     out->overflow = 0;
     const int want_numeric = needs->min_digits != INT32_MAX || needs->min_dots != INT32_MAX;
+#if defined(__x86_64__) && defined(__linux__)
+    const int has_avx2 = avx2_allowed && __builtin_cpu_supports("avx2");
+#endif
     size_t pos = 0;
     while (pos < n) {
         size_t end = n;
@@ -437,7 +509,11 @@ int phs_compute_features(const phs_needs *needs, const phs_keywords *kw, const u
         int32_t hits = out->hit_count, numeric = out->numeric.count, alnum_count = out->alnum.count;
         int32_t dashed = out->dashed.count, hexcolon = out->hexcolon.count;
         uint64_t *m = out->scratch;
-        classify(q, len, m, words);
+#if defined(__x86_64__) && defined(__linux__)
+        if (has_avx2) classify_avx2(q, len, m, words);
+        else
+#endif
+            classify(q, len, m, words);
         walk_tokens(needs, kw, q, len, m, words, out);
         if (needs->dashed_wants > 0) walk_dashed(needs, m, words, out);
         if (want_numeric)

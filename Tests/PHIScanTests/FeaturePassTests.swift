@@ -71,7 +71,12 @@ struct FeaturePassTests {
         return lines
     }
 
-    @Test func seededLinesAgree() throws {
+    /// Both byte classifiers: AVX2 (where the CPU has it) and the baseline one. Either way the output is the same,
+    /// so tests running meanwhile are not affected by the switch.
+    @Test(arguments: [true, false])
+    func seededLinesAgree(avx2: Bool) throws {
+        phs_features_allow_avx2(avx2 ? 1 : 0)
+        defer { phs_features_allow_avx2(1) }
         let ruleSet = try RuleSet.loadDefault()
         let fast = FeatureKernel(initialCapacity: 2), reference = FeatureKernel(initialCapacity: 2)
         var problems: [String] = []
@@ -85,7 +90,10 @@ struct FeaturePassTests {
 
     /// Whole blocks of many lines (as the stream scanner's batch mode passes them), including the sample log, and
     /// lengths around every multiple of 64 so tokens and runs end exactly on word boundaries.
-    @Test func blocksAndWordBoundariesAgree() throws {
+    @Test(arguments: [true, false])
+    func blocksAndWordBoundariesAgree(avx2: Bool) throws {
+        phs_features_allow_avx2(avx2 ? 1 : 0)
+        defer { phs_features_allow_avx2(1) }
         let ruleSet = try RuleSet.loadDefault()
         let fast = FeatureKernel(), reference = FeatureKernel()
         var blocks = [Array(Self.randomLines(300, seed: 7, ruleSet: ruleSet).joined(separator: [0x0A]))]

@@ -40,6 +40,10 @@ typedef struct phs_keywords {
     /* One bit per (key, length) of every first token, at phs_token_filter_hash: 65536 bits. A token whose bit is
        clear starts no keyword, so the table is probed only for about one token in a hundred that do not. */
     const uint64_t *token_filter;     /* 1024 entries */
+    /* The same for the first tokens a token without capitals in its first 8 bytes can start: those of
+       case-insensitive keywords and of case-sensitive ones without capitals there. Lower-case words ("in", "id",
+       "run") then skip the probes that only upper-case keywords (state codes, street suffixes) would need. */
+    const uint64_t *token_filter_lower; /* 1024 entries */
     /* Per slot, 256 bits (4 words): the bytes that can follow the first token of one of the slot's keywords (the
        keyword's next byte, or any non-alnum byte for a one-token keyword). A token followed by another byte starts
        none of them, so their verification is skipped. */
@@ -93,6 +97,10 @@ typedef struct phs_features {
 /* Fills `out` (counts reset first) for the line p[0..n). Bitmap-driven: byte classes are computed 64 bytes at a
    time with SIMD, and only tokens, digit runs and dashed runs that can satisfy some want are looked at one by one.
    Returns 0, or -1 when the scratch bitmaps could not be allocated (out is then empty and overflow is 0). */
+/* Lets phs_compute_features use its AVX2 byte classifier when the CPU has AVX2 (the default), or not (tests of the
+   baseline path). The output is the same either way. Not available off x86-64 Linux builds, where it does nothing. */
+void phs_features_allow_avx2(int on);
+
 int phs_compute_features(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
                          phs_features *out);
 

@@ -93,9 +93,16 @@ public final class KeywordIndex: @unchecked Sendable {
             bigrams[bg >> 6] |= 1 << UInt64(bg & 63)
         }
         var tokenFilter = [UInt64](repeating: 0, count: 1024)
+        var tokenFilterLower = [UInt64](repeating: 0, count: 1024)
         for t in firstTokens {
             let h = Int(phs_token_filter_hash(t.key, UInt64(t.len)))
             tokenFilter[h >> 6] |= 1 << UInt64(h & 63)
+            // A token with no capital in its first min(length, 8) bytes matches a case-sensitive keyword only if
+            // the keyword has none there either (its first token has the token's length and bytes).
+            let head = kws[t.kw].prefix(min(t.len, 8))
+            if !input[t.kw].caseSensitive || !head.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) {
+                tokenFilterLower[h >> 6] |= 1 << UInt64(h & 63)
+            }
         }
         let m = memory
         raw = m.single(phs_keywords(
@@ -106,7 +113,7 @@ public final class KeywordIndex: @unchecked Sendable {
             max_first_length: Int32(firstTokens.map(\.len).max() ?? 0),
             first_lengths: m.copy(firstLengths), bigrams: m.copy(bigrams),
             digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0, token_filter: m.copy(tokenFilter),
-            slot_next: m.copy(slotNext)))
+            token_filter_lower: m.copy(tokenFilterLower), slot_next: m.copy(slotNext)))
     }
 
 
