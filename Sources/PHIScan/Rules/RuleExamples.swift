@@ -37,15 +37,33 @@ public enum RuleExamples {
         return problems
     }
 
-    /// Removes `⟦`/`⟧` markers, returning the bytes and the marked byte ranges.
+    /// Removes `⟦`/`⟧` markers, returning the bytes and the marked byte ranges. Works on the UTF-8 bytes: every
+    /// start-up checks hundreds of examples, and a walk over Characters cost more than running them.
     public static func stripMarkers(_ marked: String) -> (bytes: [UInt8], spans: [Range<Int>]) {
+        // ⟦ is E2 9F A6 and ⟧ is E2 9F A7 in UTF-8; no other character has those three bytes in a row.
         var out: [UInt8] = []
         var spans: [Range<Int>] = []
         var openAt: Int?
-        for ch in marked {
-            if String(ch) == open { openAt = out.count; continue }
-            if String(ch) == close, let s = openAt { spans.append(s..<out.count); openAt = nil; continue }
-            out.append(contentsOf: String(ch).utf8)
+        let bytes = Array(marked.utf8)
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x9F {
+                if bytes[i + 2] == 0xA6 {
+                    openAt = out.count
+                    i += 3
+                    continue
+                }
+                // A closing marker without an opening one stays text.
+                if bytes[i + 2] == 0xA7, let s = openAt {
+                    spans.append(s..<out.count)
+                    openAt = nil
+                    i += 3
+                    continue
+                }
+            }
+            out.append(bytes[i])
+            i += 1
         }
         return (out, spans)
     }
