@@ -250,7 +250,7 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
     const uint64_t lengths = needs->alnum_lengths;
     /* Without keywords the filter never passes: kw_max is 0 and every token is longer. */
     const size_t kw_max = kw->count > 0 ? (size_t)kw->max_first_length : 0;
-    const uint64_t *filter = kw->token_filter, *filter_lower = kw->token_filter_lower;
+    const uint64_t *filter = kw->token_filter;
     const int min_len = lengths ? __builtin_ctzll(lengths) : 64;
     const int min_dashed = needs->min_dashed < 1 ? 1 : needs->min_dashed > 64 ? 64 : needs->min_dashed;
     uint64_t carry = 0;
@@ -275,20 +275,21 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
                 uint64_t v;
                 memcpy(&v, base + bit, 8);
                 uint32_t h = phs_token_filter_hash(fold_key(v, len), len);
-                /* Letters and digits have bit 0x20 set unless they are capitals. */
+                /* Letters and digits have bit 0x20 set unless they are capitals. The two filters are one array
+                   (token_filter_lower is its second half), indexed without a branch: capitals and lower-case
+                   words alternate unpredictably. */
                 uint64_t keep = ~(uint64_t)0 >> (64 - 8 * (len < 8 ? len : 8));
-                const uint64_t *f = (~v & 0x2020202020202020ULL & keep) ? filter : filter_lower;
-                cand |= ((f[h >> 6] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
+                uint64_t lower = (~v & 0x2020202020202020ULL & keep) == 0;
+                cand |= ((filter[(h >> 6) | (lower << 10)] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
             }
             while (slow) {
                 int bit = __builtin_ctzll(slow);
                 slow &= slow - 1;
                 size_t s = w * 64 + (size_t)bit, len = next_zero(alnum, words, s) - s;
                 uint32_t h = phs_token_filter_hash(token_key(p + s, len, n - s), len);
-                int capital = 0;
-                for (size_t i = 0; i < len && i < 8; i++) capital |= (uint8_t)(p[s + i] - 'A') < 26;
-                const uint64_t *f = capital ? filter : filter_lower;
-                cand |= ((f[h >> 6] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
+                uint64_t lower = 1;
+                for (size_t i = 0; i < len && i < 8; i++) lower &= (uint8_t)(p[s + i] - 'A') >= 26;
+                cand |= ((filter[(h >> 6) | (lower << 10)] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
             }
         }
         while (cand) {

@@ -39,10 +39,11 @@ typedef struct phs_keywords {
     int32_t digit_first;              /* some keyword starts with a digit */
     /* One bit per (key, length) of every first token, at phs_token_filter_hash: 65536 bits. A token whose bit is
        clear starts no keyword, so the table is probed only for about one token in a hundred that do not. */
-    const uint64_t *token_filter;     /* 1024 entries */
+    const uint64_t *token_filter;     /* 2048 entries: this filter, then token_filter_lower */
     /* The same for the first tokens a token without capitals in its first 8 bytes can start: those of
        case-insensitive keywords and of case-sensitive ones without capitals there. Lower-case words ("in", "id",
-       "run") then skip the probes that only upper-case keywords (state codes, street suffixes) would need. */
+       "run") then skip the probes that only upper-case keywords (state codes, street suffixes) would need.
+       Always token_filter + 1024, so the pass picks a filter by index, not by a branch. */
     const uint64_t *token_filter_lower; /* 1024 entries */
     /* Per slot, 256 bits (4 words): the bytes that can follow the first token of one of the slot's keywords (the
        keyword's next byte, or any non-alnum byte for a one-token keyword). A token followed by another byte starts

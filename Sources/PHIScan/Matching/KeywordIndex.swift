@@ -105,6 +105,8 @@ public final class KeywordIndex: @unchecked Sendable {
             }
         }
         let m = memory
+        // One array: the pass indexes the second half for tokens without capitals (see phiscrub_kernels.h).
+        let filters = m.copy(tokenFilter + tokenFilterLower)
         raw = m.single(phs_keywords(
             slot_keys: m.copy(slotKeys), slot_lengths: m.copy(slotLengths), slot_list_start: m.copy(slotListStart),
             slot_list_end: m.copy(slotListEnd), lists: m.copy(lists), mask: Int32(size - 1), kw_bytes: m.copy(bytes),
@@ -112,8 +114,8 @@ public final class KeywordIndex: @unchecked Sendable {
             kw_case_sensitive: m.copy(input.map { $0.caseSensitive ? UInt8(1) : 0 }), count: Int32(kws.count),
             max_first_length: Int32(firstTokens.map(\.len).max() ?? 0),
             first_lengths: m.copy(firstLengths), bigrams: m.copy(bigrams),
-            digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0, token_filter: m.copy(tokenFilter),
-            token_filter_lower: m.copy(tokenFilterLower), slot_next: m.copy(slotNext)))
+            digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0, token_filter: filters,
+            token_filter_lower: filters + 1024, slot_next: m.copy(slotNext)))
     }
 
 
