@@ -19,6 +19,7 @@ public struct PhiScrubCommand: ParsableCommand {
               --min-confidence <x>    Ignore findings below this confidence (0...1).
               --names <file>          A roster of names to find exactly (repeatable).
               --allow-partial-rules   Run even if the rules miss built-in identifiers.
+              --candidates            Also load the candidate tier (recall first).
               --findings <file>       Also write findings as JSON Lines to this file.
               --explain               With --findings: say why each finding was reported.
               --fingerprint-key <k>   random (per run) or keyring (stable fingerprints).
