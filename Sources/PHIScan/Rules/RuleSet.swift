@@ -134,6 +134,8 @@ public final class RuleSet: @unchecked Sendable {
     let digitRules: [ShapeRule]
     let dotRules: [ShapeRule]
     let alnumRules: [ShapeRule]
+    /// `alnumRules` by the run lengths they take: entry n holds the rules an alnum run of n bytes can trigger.
+    let alnumRulesByLength: [[ShapeRule]]
     let dashedRules: [ShapeRule]
     let hexColonRules: [ShapeRule]
     /// Overlap tie-breaker per rule index.
@@ -242,10 +244,15 @@ public final class RuleSet: @unchecked Sendable {
         self.keywordRules = keywordRules
         self.byteTriggers = byteRules.keys.sorted().map { ($0, byteRules[$0]!) }
         self.alwaysRules = always
-        self.digitRules = digitRules
+        // By threshold, so the per-region loops stop at the first rule the region is too short for (the order
+        // rules run in does not change the findings: overlap resolution orders them totally).
+        self.digitRules = digitRules.sorted { ($0.threshold, $0.rule) < ($1.threshold, $1.rule) }
         self.dotRules = dotRules
         self.alnumRules = alnumRules
-        self.dashedRules = dashedRules
+        var byLength = [[ShapeRule]](repeating: [], count: 64)
+        for sr in alnumRules { for len in 0..<64 where sr.lengths & (1 << UInt64(len)) != 0 { byLength[len].append(sr) } }
+        self.alnumRulesByLength = byLength
+        self.dashedRules = dashedRules.sorted { ($0.threshold, $0.rule) < ($1.threshold, $1.rule) }
         self.hexColonRules = hexColonRules
         self.priorities = compiled.map(\.rule.priority)
         self.ruleIndex = Dictionary(compiled.enumerated().map { ($1.rule.id, $0) }, uniquingKeysWith: { a, _ in a })

@@ -269,24 +269,28 @@ struct LineEngine {
 
         // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
         for region in f.numeric {
-            for sr in rs.digitRules where Int(region.count) >= sr.threshold && (sr.separators == 0 || Int(region.extra) & sr.separators != 0)
-                && firedStamp[sr.rule] != gen && (!sr.hasGroups || rs.rules[sr.rule].shapeMatches(region.shape)) {
+            // digitRules are sorted by threshold: the first one the region is too short for ends the loop.
+            for sr in rs.digitRules {
+                if Int(region.count) < sr.threshold { break }
+                guard sr.separators == 0 || Int(region.extra) & sr.separators != 0, firedStamp[sr.rule] != gen,
+                      !sr.hasGroups || rs.rules[sr.rule].shapeMatches(region.shape) else { continue }
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
             for sr in rs.dotRules where Int(region.dots) >= sr.threshold && firedStamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
-        for region in f.alnum {
-            for sr in rs.alnumRules where sr.lengths & (1 << UInt64(region.count)) != 0 && Int(region.extra) >= sr.letters
+        for region in f.alnum where region.count >= 0 && region.count < 64 {
+            for sr in rs.alnumRulesByLength[Int(region.count)] where Int(region.extra) >= sr.letters
                 && Int(region.digits) >= sr.digits && Int(region.upper) >= sr.upper && firedStamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
         for region in f.dashed {
-            for sr in rs.dashedRules where Int(region.count) >= sr.threshold && Int(region.count) <= sr.maxCount
-                && Int(region.extra) >= sr.letters && Int(region.digits) >= sr.digits && Int(region.upper) >= sr.upper
-                && firedStamp[sr.rule] != gen {
+            for sr in rs.dashedRules {
+                if Int(region.count) < sr.threshold { break }
+                guard Int(region.count) <= sr.maxCount, Int(region.extra) >= sr.letters, Int(region.digits) >= sr.digits,
+                      Int(region.upper) >= sr.upper, firedStamp[sr.rule] != gen else { continue }
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
