@@ -331,6 +331,8 @@ int32_t phs_names_add_roster(phs_names *d, const uint64_t *words, int32_t n) {
 
 enum { SHAPE_CAP = 1, SHAPE_LOWER = 2, SHAPE_UPPER = 4, SHAPE_ONE = 8, SHAPE_NOCASE = 16, SHAPE_BAD = 32 };
 enum { SEP_SPACE = 1, SEP_DOT = 2, SEP_COMMA = 3, SEP_COLON = 4, SEP_OTHER = 0 };
+/* Most spaces after a label's colon or a question mark that still join it to the next word. */
+enum { MAX_LABEL_PAD = 8 };
 
 /* Decodes the UTF-8 sequence at p[i] (lead byte >= 0xC0). Returns its length (0 when malformed) and the code point. */
 static inline int utf8_at(const uint8_t *p, size_t n, size_t i, uint32_t *cp) {
@@ -505,18 +507,21 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         t->sep = SEP_OTHER;
         t->flags = 0;
         t->looked = 0;
+        t->label = end < n && p[end] == ':';
         /* What separates this word from the next: spaces, or one of . , : and spaces. */
         size_t j = end;
         if (j < n && (p[j] == '\'' || p[j] == 0xE2) && j < i) j = i; /* skip a possessive */
         uint8_t punct = 0;
-        if (j < n && (p[j] == '.' || p[j] == ',' || p[j] == ':')) punct = p[j++];
+        if (j < n && (p[j] == '.' || p[j] == ',' || p[j] == ':' || p[j] == '?')) punct = p[j++];
         size_t spaces = 0;
         while (j < n && (p[j] == ' ' || p[j] == '\t' || (p[j] == 0xC2 && j + 1 < n && p[j + 1] == 0xA0))) {
             j += p[j] == 0xC2 ? 2 : 1;
             spaces++;
         }
-        if (spaces >= 1 && spaces <= 2) {
-            t->sep = punct == '.' ? SEP_DOT : punct == ',' ? SEP_COMMA : punct == ':' ? SEP_COLON : SEP_SPACE;
+        /* A label's colon may be followed by padding ("Name:    Anna Josefsen"); a question ends like a label
+           ("What's your last name? Magnusson"). */
+        if (spaces >= 1 && (spaces <= 2 || ((punct == ':' || punct == '?') && spaces <= MAX_LABEL_PAD))) {
+            t->sep = punct == '.' ? SEP_DOT : punct == ',' ? SEP_COMMA : punct == ':' || punct == '?' ? SEP_COLON : SEP_SPACE;
         } else if (spaces == 0 && punct == '.' && shape == SHAPE_ONE) {
             t->sep = SEP_DOT; /* J.R. */
         }
@@ -600,6 +605,9 @@ static int32_t name_run(const phs_names *d, phs_name_token *tok, int32_t nt, int
         phs_name_token *t = &tok[j];
         int ok = 0;
         int64_t slot;
+        /* A form's next label ("Anna Josefsen  Address: ..."): a word with a colon after two spaces, or a stop word
+           (label words are) with a colon, ends the name. */
+        if (j > k && t->label && ((t->start - tok[j - 1].end >= 2 && tok[j - 1].sep == SEP_SPACE) || is_stop(d, t))) break;
         if (is_cap(t) && (allow_stop || !is_stop(d, t)) && !(cue_flags(d, t, &slot) & PHS_NAME_PLACE)) ok = 1;
         else if (is_initial(t)) ok = 1;
         else if (j > k && is_particle(d, t)) {
@@ -999,7 +1007,8 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     int cue_before = 0;
     /* The word before: does a cue phrase end there? (Up to three separator bytes between.) */
     size_t j = c, seps = 0;
-    while (j > 0 && seps < 3 && (p[j - 1] == ' ' || p[j - 1] == '\t' || p[j - 1] == ',' || p[j - 1] == ':' || p[j - 1] == '.')) {
+    while (j > 0 && seps < MAX_LABEL_PAD + 1 && (p[j - 1] == ' ' || p[j - 1] == '\t' || p[j - 1] == ',' ||
+                                                 p[j - 1] == ':' || p[j - 1] == '.' || p[j - 1] == '?')) {
         j--;
         seps++;
     }

@@ -24,6 +24,9 @@ struct PersonNameTests {
         "the record for ⟦Orwen Grimsditch⟧ (born Sep 22, 1940)",
         "⟦Wrenna⟧ is a 96-year-old seen for I10",
         "\"member\": \"⟦Jordan Okafor⟧\"",
+        // A label padded with spaces, a question, and a form's next label that ends the name.
+        "Patient Name:    ⟦Anna Josefsen⟧  Ward: 4B",
+        "What's your last name? ⟦Magnusson⟧",
     ]
 
     static let clean: [String] = [
@@ -38,6 +41,8 @@ struct PersonNameTests {
         "Martinez Mall, Inna Loop and Miller Ltd",
         "McKinsey AppServer GetUserName",
         "April 2024 report: revenue up, churn down",
+        "What is your name? Yes, I told you already",
+        "Is that the name on file? No",
     ]
 
     @Test(arguments: found)

@@ -185,6 +185,7 @@ typedef struct {
     uint8_t sep;       /* what follows: spaces, '.', ',' or ':' and spaces, or anything else */
     uint8_t parts;     /* hyphen-separated parts */
     uint8_t looked;
+    uint8_t label;     /* a ':' follows the word directly (a form's label, a speaker) */
 } phs_name_token;
 
 /* A name found: byte range, kind (PHS_NAME_PAIR...) and detail (the cue phrase or roster entry index). */
