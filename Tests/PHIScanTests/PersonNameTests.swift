@@ -27,6 +27,8 @@ struct PersonNameTests {
         // A label padded with spaces, a question, and a form's next label that ends the name.
         "Patient Name:    ⟦Anna Josefsen⟧  Ward: 4B",
         "What's your last name? ⟦Magnusson⟧",
+        "⟦Tomomi Nishiyama⟧ lives at the end of the road",
+        "Yesterday ⟦Zoë Ångström⟧ was born in Oslo",
     ]
 
     static let clean: [String] = [
@@ -43,6 +45,7 @@ struct PersonNameTests {
         "April 2024 report: revenue up, churn down",
         "What is your name? Yes, I told you already",
         "Is that the name on file? No",
+        "The patient lives in a group home; She is from out of town",
     ]
 
     @Test(arguments: found)

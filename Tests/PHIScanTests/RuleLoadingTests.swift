@@ -334,6 +334,9 @@ struct PatternAnalysisTests {
         ("(?:(?:ab){1,2}c){1,3}", 15),
         ("a{3}", 3),
         ("ab|cdef|g", 4),
+        // UTF-8 lead and continuation bytes for letters outside ASCII: one byte each.
+        ("\\xC3[\\x80-\\x9E]", 2),
+        ("(?:[a-z]|[\\xC4\\xC5][\\x80-\\xBF]){1,3}", 6),
     ]
 
     @Test func maxWidth() throws {
@@ -354,6 +357,10 @@ struct PatternAnalysisTests {
         ("\\R", "newline"),
         ("[[:space:]]", "newline"),
         ("\\p{L}", "Unicode properties"),
+        ("\\x0A", "numeric"),
+        ("[\\x0A]", "0x80-0xFF"),
+        ("[\\t-\\xBF]", "other"),
+        ("[\\x80-z]", "other"),
         ("\\1(a)", "backreference"),
         ("(a", "missing ')'"),
         ("a)", "unbalanced"),

@@ -194,6 +194,15 @@ private struct Parser {
         return zeroWidth ? 0 : width
     }
 
+    /// The byte of a `\xHH` escape at `i` (two hex digits, 0x80 or above: UTF-8 lead and continuation bytes, which
+    /// can never be a newline), or nil when the escape is not of that form.
+    func highByteEscape(at i: Int) -> UInt8? {
+        guard i >= 0, i + 4 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "x"),
+              let v = UInt8(String(decoding: bytes[(i + 2)..<(i + 4)], as: UTF8.self), radix: 16), v >= 0x80
+        else { return nil }
+        return v
+    }
+
     mutating func parseClass() throws(PatternAnalysisError) -> Int {
         let open = pos
         pos += 1
@@ -228,7 +237,23 @@ private struct Parser {
                     if !negated {
                         throw fail("\\\(Character(UnicodeScalar(e))) in a class can match a newline; use an explicit class such as [ \\t]")
                     }
-                case UInt8(ascii: "x"), UInt8(ascii: "0"):
+                case UInt8(ascii: "x"):
+                    // \xHH of a byte 0x80 or above (UTF-8 lead and continuation bytes); a range between two such
+                    // bytes cannot hold a newline either.
+                    guard highByteEscape(at: pos) != nil else {
+                        throw fail("numeric escapes in classes must be \\xHH of a byte 0x80-0xFF; write other bytes literally")
+                    }
+                    // A range touching \xHH must have \xHH at both ends, so it holds no byte below 0x80.
+                    let rangeFromHere = pos + 4 < bytes.count && bytes[pos + 4] == UInt8(ascii: "-")
+                        && pos + 5 < bytes.count && bytes[pos + 5] != UInt8(ascii: "]")
+                    let rangeToHere = pos >= 1 && bytes[pos - 1] == UInt8(ascii: "-") && highByteEscape(at: pos - 5) == nil
+                        && pos - 1 > open + 1
+                    if (rangeFromHere && highByteEscape(at: pos + 5) == nil) || rangeToHere {
+                        throw fail("a range with \\xHH at one end needs \\xHH of a byte 0x80-0xFF at the other")
+                    }
+                    pos += rangeFromHere ? 9 : 4
+                    continue
+                case UInt8(ascii: "0"):
                     throw fail("numeric escapes in classes are not supported in rules; write the byte literally")
                 default: break
                 }
@@ -260,8 +285,12 @@ private struct Parser {
             throw fail("\\\(Character(UnicodeScalar(e))) can match a newline; rules match within one line (use [ \\t], [0-9], [^\\n...])", at: at)
         case UInt8(ascii: "p"), UInt8(ascii: "P"):
             throw fail("Unicode properties are not supported; rules use ASCII classes", at: at)
+        case UInt8(ascii: "x") where highByteEscape(at: at) != nil:
+            // \xHH of a byte 0x80-0xFF (a UTF-8 lead or continuation byte): one byte, never a newline.
+            pos = at + 4
+            return 1
         case UInt8(ascii: "x"), UInt8(ascii: "o"), UInt8(ascii: "c"):
-            throw fail("numeric and control escapes are not supported in rules; write the byte literally", at: at)
+            throw fail("numeric and control escapes are not supported in rules (except \\xHH of a byte 0x80-0xFF); write the byte literally", at: at)
         case UInt8(ascii: "Q"):
             // \Q...\E literal run.
             var n = 0
