@@ -83,6 +83,10 @@ struct phs_names {
     int cue_other;
     int pairs;   /* look for dictionary pairs and "Surname, Given" */
     int singles; /* look for single given names */
+    /* Surname endings (lower-case ASCII, 2-8 letters), for given-name pairs whose surname is not in the dictionary. */
+    uint8_t endings[64][8];
+    uint8_t ending_len[64];
+    int32_t ending_count;
 };
 
 /* `links`: the table also keeps, per key, the first cue phrase and roster name ending or starting there (the cue
@@ -237,6 +241,31 @@ phs_names *phs_names_new(const phs_name_dict *dict) {
 }
 
 void phs_names_enable_pairs(phs_names *d, int on) { d->pairs = on; }
+
+int phs_names_add_surname_ending(phs_names *d, const uint8_t *ending, size_t len) {
+    if (!d || len < 2 || len > 8 || d->ending_count >= 64) return -1;
+    for (size_t i = 0; i < len; i++)
+        if ((uint8_t)(ending[i] - 'a') >= 26) return -1;
+    memcpy(d->endings[d->ending_count], ending, len);
+    d->ending_len[d->ending_count++] = (uint8_t)len;
+    return 0;
+}
+
+/* Whether the word t looks like a surname the dictionary lacks: a letter outside ASCII (Szöllösy, Jílek), or one
+   of the pack's surname endings (Martinsen, Ibragimov, Zetticci), with at least three letters before it. */
+static int surname_shaped(const phs_names *d, const uint8_t *p, const phs_name_token *t) {
+    size_t a = (size_t)t->start, b = (size_t)t->end;
+    for (size_t i = a; i < b; i++)
+        if (p[i] >= 0x80) return 1;
+    for (int32_t e = 0; e < d->ending_count; e++) {
+        size_t len = d->ending_len[e];
+        if (b - a < len + 3) continue;
+        int same = 1;
+        for (size_t i = 0; i < len && same; i++) same = (p[b - len + i] | 0x20) == d->endings[e][i];
+        if (same) return 1;
+    }
+    return 0;
+}
 void phs_names_enable_singles(phs_names *d, int on) { d->singles = on; }
 
 uint64_t phs_name_word_hash(const uint8_t *p, size_t n) {
@@ -768,6 +797,24 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     }
                     if (b > k + 1 && !place_follows(d, tok, nt, b) && emit(out, out_cap, &count, tok, k, b, PHS_NAME_PAIR, 0)) {
                         k = b;
+                        continue;
+                    }
+                }
+                /* A given name and a word the dictionary lacks whose shape says surname ("Fiammetta Zetticci",
+                   "Maria Ibragimova"); the given name not a common English word, no capitalised word after (a firm,
+                   a place). A known surname after a given name is the dictionary pair below. */
+                if ((f & PHS_NAME_GIVEN) && !(f & PHS_NAME_COMMON) && d->ending_count > 0) {
+                    int32_t s2 = k + 1;
+                    if (is_initial(&tok[s2]) && s2 + 1 < nt) s2++;
+                    phs_name_token *sn = &tok[s2];
+                    int64_t sslot;
+                    if (is_cap(sn) && sn->parts == 1 && !is_stop(d, sn) && !(cue_flags(d, sn, &sslot) & PHS_NAME_PLACE) &&
+                        name_flags(d, p, n, sn) == 0 &&
+                        surname_shaped(d, p, sn) &&
+                        !(sn->sep == SEP_SPACE && s2 + 1 < nt && (is_cap(&tok[s2 + 1]) || tok[s2 + 1].shape == SHAPE_UPPER)) &&
+                        !place_follows(d, tok, nt, s2 + 1) &&
+                        emit(out, out_cap, &count, tok, k, s2 + 1, PHS_NAME_PAIR, 0)) {
+                        k = s2 + 1;
                         continue;
                     }
                 }

@@ -29,6 +29,9 @@ struct PersonNameTests {
         "What's your last name? ⟦Magnusson⟧",
         "⟦Tomomi Nishiyama⟧ lives at the end of the road",
         "Yesterday ⟦Zoë Ångström⟧ was born in Oslo",
+        // A dictionary given name and a surname the dictionary lacks, by its letters or its ending.
+        "seen with ⟦Anna Björgvinsdóttir⟧ today",
+        "then ⟦Maria Ibragimova⟧ joined the call",
     ]
 
     static let clean: [String] = [
@@ -46,6 +49,7 @@ struct PersonNameTests {
         "What is your name? Yes, I told you already",
         "Is that the name on file? No",
         "The patient lives in a group home; She is from out of town",
+        "Maria Database crashed; Julia Stein Group merged",
     ]
 
     @Test(arguments: found)
@@ -157,7 +161,7 @@ struct PersonNameTests {
         let text = """
             pack: t
             detectors:
-              person_names: {dictionary: d.tsv, colours: [red]}
+              person_names: {dictionary: d.tsv, colours: [red], surname_endings: [sson, o, "ov1"]}
             rules:
               - id: a
                 entity: NAME
@@ -183,6 +187,9 @@ struct PersonNameTests {
         _ = RuleLoader.parse(text, file: "t.yaml", diagnostics: &diagnostics)
         let messages = diagnostics.map(\.message)
         #expect(messages.contains { $0.contains("unknown key 'colours'") })
+        #expect(messages.contains { $0.contains("surname ending 'o' must be 2 to 8 ASCII letters") })
+        #expect(messages.contains { $0.contains("surname ending 'ov1' must be") })
+        #expect(!messages.contains { $0.contains("'sson'") })
         #expect(messages.contains { $0.contains("unknown detector kind 'faces'") })
         #expect(messages.contains { $0.contains("needs a non-empty 'cues' list") })
         #expect(messages.contains { $0.contains("a 'pattern' or a 'detector', not both") })

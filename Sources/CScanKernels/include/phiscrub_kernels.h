@@ -218,6 +218,10 @@ int phs_names_add_word(phs_names *d, uint64_t hash, uint16_t flags);
 int32_t phs_names_add_cue(phs_names *d, const uint64_t *words, int32_t n, int32_t kind);
 /* Notes the last word of a cue phrase as written (lower case), for the front end's cheap pre-check. */
 void phs_names_note_cue_word(phs_names *d, const uint8_t *last_word, size_t len);
+/* Adds a lower-case ASCII surname ending (2 to 8 letters; at most 64 endings): a capitalised word that ends with
+   one, or has a letter outside ASCII, is a surname after a dictionary given name ("Fiammetta Zetticci"). 0 on
+   success, -1 when the ending is malformed or the list is full. */
+int phs_names_add_surname_ending(phs_names *d, const uint8_t *ending, size_t len);
 /* Adds a roster name (word hashes in order); returns its index or -1. */
 int32_t phs_names_add_roster(phs_names *d, const uint64_t *words, int32_t n);
 /* Finds the names in one line; returns how many spans were written to out (at most out_cap). tok must hold

@@ -92,13 +92,14 @@ final class PersonNameDetector: @unchecked Sendable {
         let mine = rules.indices.filter { rules[$0].rule.detector?.kind == .personNames }
         if mine.isEmpty { return nil }
         var dictionaries: [String] = []
-        var particles = Set<String>(), notNames = Set<String>(), placeWords = Set<String>()
+        var particles = Set<String>(), notNames = Set<String>(), placeWords = Set<String>(), endings = Set<String>()
         for r in mine {
             let spec = rules[r].rule.detector!
             if let d = spec.dictionary, !dictionaries.contains(d) { dictionaries.append(d) }
             particles.formUnion(spec.particles)
             notNames.formUnion(spec.notNames)
             placeWords.formUnion(spec.placeWords)
+            endings.formUnion(spec.surnameEndings)
         }
         let dictionary = dictionaries.isEmpty ? nil : try DictionaryCache.shared.load(dictionaries)
         guard let table = phs_names_new(dictionary?.pointer) else {
@@ -110,6 +111,10 @@ final class PersonNameDetector: @unchecked Sendable {
         for w in particles { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_PARTICLE)) != 0 } }
         for w in placeWords { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_PLACE)) != 0 } }
         for w in notNames { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_STOP)) != 0 } }
+        for e in endings.sorted() {
+            var bytes = Array(e.utf8)
+            failed = failed || bytes.withUnsafeMutableBufferPointer { phs_names_add_surname_ending(table, $0.baseAddress!, $0.count) } != 0
+        }
 
         var pairRule: Int?, singleRule: Int?
         var cueRules: [Int] = [], cuePhrases: [String] = [], rosterRules: [Int] = []

@@ -46,6 +46,9 @@ public struct DetectorSpec: Sendable, Hashable {
     public var notNames: [String]
     /// Words that make the capitalised words before them a place or organisation (Street, Ltd, Apt).
     public var placeWords: [String] = []
+    /// Lower-case ASCII endings of surnames (`sson`, `ova`, `ski`): a capitalised word with one, after a dictionary
+    /// given name, is a surname even when the dictionary lacks it.
+    public var surnameEndings: [String] = []
 
     public init(kind: Kind, mode: NameMode, cues: [String] = [], names: [String] = [], nameFiles: [String] = [],
                 dictionary: String? = nil, particles: [String] = [], notNames: [String] = []) {
