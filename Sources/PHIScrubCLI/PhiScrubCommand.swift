@@ -55,7 +55,7 @@ public struct PhiScrubCommand: ParsableCommand {
         version: PhiScrubVersion.current,
         subcommands: [RedactCommand.self, ScanCommand.self, RulesCommand.self, KeysCommand.self, RevealCommand.self,
                       EvalCommand.self, BatchCommand.self, InitCommand.self, CheckConfigCommand.self, AuditCommand.self,
-                      ServeCommand.self],
+                      ServeCommand.self, MCPCommand.self],
         defaultSubcommand: RedactCommand.self
     )
 

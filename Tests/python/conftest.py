@@ -35,5 +35,7 @@ def clean_env(tmp_path):
 @pytest.fixture
 def keyed_env(clean_env):
     env = dict(clean_env)
+    del env["PHISCRUB_KEYRING"]
     env["PHISCRUB_KEY"] = TEST_KEY
+    env["HOME"] = "/nonexistent"
     return env
