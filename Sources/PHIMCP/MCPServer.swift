@@ -35,20 +35,14 @@ func toolText(_ text: String, isError: Bool = false, structured: JSON? = nil) ->
 /// tokens back to values, for a role that may read PHI, audited). Every call goes through `PHIService`, so with a
 /// configuration it is audited as `serve` requests are.
 public final class MCPServer: Sendable {
-    /// Reveals `[ENC:…]` tokens of a text in a data context for the server's role; built by the command line (it
-    /// needs the configuration, the keys and the role's view). Nil: `reveal` answers that it is not configured.
-    public typealias Reveal = @Sendable (_ text: String, _ context: String?) -> Result<String, ServiceError>
-
     let service: PHIService
     let role: String?
     let agent: String
-    let reveal: Reveal?
 
-    public init(service: PHIService, role: String? = nil, agent: String = "phiscrub-mcp", reveal: Reveal? = nil) {
+    public init(service: PHIService, role: String? = nil, agent: String = "phiscrub-mcp") {
         self.service = service
         self.role = role
         self.agent = agent
-        self.reveal = reveal
     }
 
     /// Serves until end of input.
@@ -119,20 +113,22 @@ public final class MCPServer: Sendable {
             let summary = JSON.object(["findings": findings]).bytes
             return toolText(String(decoding: summary, as: UTF8.self), structured: .object(["findings": findings]))
         case "redact":
-            options.defaultOperator = args["operator"]?.string
+            if let op = args["operator"]?.string {
+                // The operator for every entity, over the configuration's per-entity operators too.
+                options.defaultOperator = op
+                for e in service.scrubber.ruleSet.entities { options.operators[e] = op }
+            }
             options.context = args["context"]?.string
             options.subject = args["subject"]?.string
             let r = service.handle(ServiceRequest(id: .none, op: .transform, options: options, text: text))
             if let e = r.error { return toolText("\(e.code.rawValue): \(e.message)", isError: true) }
             return toolText(r.string ?? "")
         default:
-            guard let reveal else {
-                return toolText("not_configured: reveal needs phiscrub mcp --config phiscrub.yaml --role ROLE (a role with read_phi) and keys", isError: true)
-            }
-            switch reveal(text, args["context"]?.string) {
-            case .success(let s): return toolText(s)
-            case .failure(let e): return toolText("\(e.code.rawValue): \(e.message)", isError: true)
-            }
+            // The service's reveal: read_phi checked, audited, each value in the role's view.
+            options.context = args["context"]?.string
+            let r = service.handle(ServiceRequest(id: .none, op: .reveal, options: options, text: text))
+            if let e = r.error { return toolText("\(e.code.rawValue): \(e.message)", isError: true) }
+            return toolText(r.string ?? "")
         }
     }
 
@@ -153,7 +149,7 @@ public final class MCPServer: Sendable {
                      "inputSchema": schema(["text": text, "min_confidence": .object(["type": .string("number"), "minimum": .int(0), "maximum": .int(1)])]),
                      "annotations": .object(["readOnlyHint": .bool(true)])]),
             .object(["name": .string("redact"),
-                     "description": .string("Replace the PHI in a text by typed tokens ([SSN], [NAME], ...) or another operator (mask, token, encrypt, shift, generalize)."),
+                     "description": .string("Replace the PHI in a text by typed tokens ([SSN], [NAME], ...), or by another operator for every entity (mask, token, encrypt, shift, generalize); without one, the server's operators (--action, the configuration's transform section)."),
                      "inputSchema": schema(["text": text,
                                             "operator": .object(["type": .string("string"), "enum": .array(ops)]),
                                             "context": .object(["type": .string("string"), "description": .string("Data context encrypted tokens are bound to, e.g. tool_output.")]),

@@ -58,62 +58,6 @@ struct MCPCommand: ParsableCommand {
             if status != 0 { throw ExitCode(status) }
             return
         }
-        var reveal: MCPServer.Reveal?
-        if let path = transform.configPath, let role {
-            reveal = try makeReveal(config: try ComplianceSupport.loadConfig(path), role: role, service: service)
-        }
-        MCPServer(service: service, role: role, reveal: reveal).run()
-    }
-
-    /// `reveal` for the server's role: refused (and audited) without read_phi; otherwise recorded before anything
-    /// is decrypted, each value shown in the role's view, and recorded again with the counts.
-    func makeReveal(config: PHIScrubConfig, role: String, service: PHIService) throws -> MCPServer.Reveal {
-        let provider = try ComplianceSupport.keys(keys, config: config)
-        let audit = try ComplianceSupport.openAudit(config, keys: provider)
-        let allowed = AccessPolicy(config: config).check(role: role, permission: .readPHI)
-        let user = self.user
-        let record: @Sendable (AuditEvent) throws(ServiceError) -> Void = { event throws(ServiceError) in
-            guard let audit else { return }
-            do { _ = try audit.append(event) } catch {
-                throw ServiceError(.auditFailed, "the audit log cannot be written (fail closed)")
-            }
-        }
-        return { text, contextName in
-            do throws(ServiceError) {
-                guard allowed.isAllowed else {
-                    try record(AuditEvent(type: .accessDenied, agent: "phiscrub-mcp", user: user, role: role, resource: "mcp",
-                                          action: "reveal", outcome: "denied", details: ["reason": .string(allowed.denial?.rawValue ?? "denied")]))
-                    return .failure(ServiceError(.invalidOption, "the role may not reveal PHI (it needs read_phi)"))
-                }
-                let context: DataContext
-                do { context = try DataContext(contextName ?? "tool_output") } catch {
-                    return .failure(ServiceError(.invalidOption, "context must be lower-case letters, digits and _ (1-64 bytes)"))
-                }
-                try record(AuditEvent(type: .reveal, agent: "phiscrub-mcp", user: user, role: role, resource: "mcp",
-                                      action: "reveal", phi: true, outcome: "started", details: ["context": .string(context.name)]))
-                var revealer = Revealer(keys: provider, context: context)
-                do {
-                    revealer.presenter = try RevealCommand.roleView(config: config, role: role, context: context, keys: provider)
-                } catch {
-                    return .failure(ServiceError(.keys, "the role's view cannot be built"))
-                }
-                var out = MemoryOutput(capacity: text.utf8.count)
-                let bytes = Array(text.utf8)
-                do {
-                    try bytes.withUnsafeBufferPointer { try revealer.feed($0, into: &out) }
-                    try revealer.finish(into: &out)
-                } catch {
-                    return .failure(ServiceError(.internalError, "reveal failed"))
-                }
-                try record(AuditEvent(type: .reveal, agent: "phiscrub-mcp", user: user, role: role, resource: "mcp",
-                                      action: "reveal", phi: revealer.revealed > 0,
-                                      outcome: revealer.failures.isEmpty ? "ok" : "partial",
-                                      details: ["context": .string(context.name), "revealed": .int(revealer.revealed),
-                                                "refused": .int(revealer.failures.count), "withheld": .int(revealer.withheld)]))
-                return .success(String(decoding: out.bytes, as: UTF8.self))
-            } catch {
-                return .failure(error)
-            }
-        }
+        MCPServer(service: service, role: role).run()
     }
 }

@@ -226,6 +226,7 @@ public final class HTTPFrontEnd: Sendable {
         switch error.code {
         case .invalidJSON, .invalidRequest, .unknownOp, .invalidOption: return 400
         case .tooLarge: return 413
+        case .forbidden: return 403
         case .notConfigured: return 501
         case .auditFailed, .shuttingDown: return 503
         case .keys, .transformFailed, .internalError: return 500

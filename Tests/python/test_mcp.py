@@ -160,3 +160,26 @@ def test_proxy_reports_the_servers_exit_status(binary, clean_env):
 def test_mcp_arguments_are_checked(binary, clean_env):
     p = subprocess.run([binary, "mcp", "--proxy"], env=clean_env, capture_output=True, timeout=60)
     assert p.returncode != 0 and b"--proxy needs" in p.stderr
+
+
+def test_mcp_server_reveal_for_a_role(binary, keyed_env, tmp_path):
+    cfg = make_config(binary, tmp_path)
+    text = "Patient phone (312) 555-0134, SSN 365-94-0475"
+    h = Host([binary, "mcp", "--config", str(cfg), "--role", "clinician"], keyed_env)
+    h.initialize()
+    enc = h.request("tools/call", {"name": "redact", "arguments": {"text": text, "operator": "encrypt",
+                                                                  "context": "tool_output"}})["result"]
+    encrypted = enc["content"][0]["text"]
+    assert "[ENC:PHONE:" in encrypted and "555-0134" not in encrypted
+    r = h.request("tools/call", {"name": "reveal", "arguments": {"text": encrypted}})["result"]
+    shown = r["content"][0]["text"]
+    assert r["isError"] is False and "[ENC:" not in shown
+    assert "0134" in shown and "365-94-0475" not in shown  # the clinician's view: phone masked, SSN redacted
+    assert h.close()[0] == 0
+    billing = Host([binary, "mcp", "--config", str(cfg), "--role", "billing"], keyed_env)
+    billing.initialize()
+    r = billing.request("tools/call", {"name": "reveal", "arguments": {"text": encrypted}})["result"]
+    assert r["isError"] is True and "forbidden" in r["content"][0]["text"]
+    assert billing.close()[0] == 0
+    v = subprocess.run([binary, "audit", "verify", "--config", str(cfg)], env=keyed_env, capture_output=True, cwd=tmp_path)
+    assert v.returncode == 0, v.stdout.decode() + v.stderr.decode()

@@ -333,6 +333,14 @@ class Client:
         """Forgets the session usage of (role, agent, user)."""
         self.call("endSession", None, role=role, agent=agent, user=user)
 
+    def reveal(self, text: str, *, role: str, context: Optional[str] = None, agent: Optional[str] = None,
+               user: Optional[str] = None) -> MiddlewareResult:
+        """``[ENC:...]`` tokens made in ``context`` (default ``tool_output``) decrypted for ``role`` (needs read_phi;
+        audited), each value shown as the role may see it; ``counts`` holds the values revealed per entity. A role
+        that may not raises ``ServiceError`` with code ``forbidden``."""
+        a = self.call("reveal", text, role=role, context=context, agent=agent, user=user)
+        return MiddlewareResult(allowed=True, text=a.get("text", ""), counts=dict(a.get("counts", {})))
+
     # -- internals ---------------------------------------------------------------------------------------------
 
     @staticmethod
