@@ -4,7 +4,7 @@ import PHIScrub
 
 /// MCP protocol revisions this implementation speaks (newest first). An `initialize` asking for one of them gets it;
 /// any other gets the newest.
-public let mcpProtocolVersions = ["2025-06-18", "2025-03-26", "2024-11-05"]
+public let mcpProtocolVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
 
 /// JSON-RPC error codes MCP uses.
 enum RPCError {
