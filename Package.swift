@@ -17,7 +17,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         // HTTP front end only (PHIServeHTTP); the core library does not depend on it.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // System libraries (Debian: libpcre2-dev, libssl-dev, libicu-dev).
@@ -47,7 +46,6 @@ let package = Package(
         // `phiscrub serve --http`: the service core over HTTP (native API, Presidio-compatible /analyze and /anonymize).
         .target(name: "PHIServeHTTP", dependencies: [
             "PHIScrub", "PHICompliance", .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // `phiscrub mcp`: a Model Context Protocol server and proxy over stdio (JSON-RPC, no dependencies).
         .target(name: "PHIMCP", dependencies: ["PHIScrub", "PHICompliance"]),

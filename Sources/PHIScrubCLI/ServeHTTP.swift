@@ -33,9 +33,6 @@ extension ServeCommand {
         var limits = HTTPFrontEnd.Limits()
         limits.maxBodyBytes = maxRequestBytes
         let server = HTTPFrontEnd(service: service, tokens: tokens, limits: limits)
-        if ProcessInfo.processInfo.environment["PHISCRUB_HTTP_CONCURRENCY_POOL"] == nil {
-            HTTPFrontEnd.useEventLoopsAsGlobalExecutor()
-        }
         let scheme = unix != nil ? "unix:" : "http://"
         try server.runBlocking(address) { bound in
             printError("phiscrub: serve: listening on \(scheme)\(bound)")

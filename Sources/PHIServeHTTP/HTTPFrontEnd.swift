@@ -1,8 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import NIOCore
-import NIOPosix
 import PHICompliance
 import PHIScan
 import PHIScrub
@@ -260,15 +258,6 @@ public final class HTTPFrontEnd: Sendable {
             },
             logger: logger)
         try await app.runService()
-    }
-
-    /// Makes NIO's event loop threads Swift concurrency's global executor, so a request's handler runs on the
-    /// thread that read it instead of hopping to the concurrency pool and back (two thread wake-ups per request).
-    /// Process-wide: for `phiscrub serve --http`, which does nothing else; call it once, from the main thread,
-    /// before any task starts.
-    @discardableResult
-    public static func useEventLoopsAsGlobalExecutor() -> Bool {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
     /// `run` from synchronous code (the command line): blocks until the server stops.
