@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "PHIEvalTests", dependencies: ["PHIEval"]),
         .testTarget(name: "PHIBatchTests", dependencies: ["PHIBatch", "PHIScrub"]),
         .testTarget(name: "PHIServeHTTPTests", dependencies: ["PHIServeHTTP", "PHIScrub"]),
-        .testTarget(name: "PHIMCPTests", dependencies: ["PHIMCP", "PHIScrub"]),
+        .testTarget(name: "PHIMCPTests", dependencies: ["PHIMCP", "PHIScrub", "PHICompliance", "PHITransform"]),
         .testTarget(name: "PHIScrubCLITests", dependencies: ["PHIScrubCLI", "PHIScrub", "PHICompliance"], exclude: ["Fixtures"]),
     ]
 )

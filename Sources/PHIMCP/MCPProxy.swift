@@ -68,11 +68,9 @@ public final class MCPProxy: @unchecked Sendable {
         let hostThread = Thread {
             let reader = LineReader(fd: input)
             while let line = reader.next() {
-                if let answer = self.fromHost(line) {
-                    hostOut.send(answer)
-                } else {
-                    serverIn.send(bytes: line)
-                }
+                let (reply, forward) = self.fromHost(line)
+                if let reply { hostOut.send(reply) }
+                if let forward { serverIn.send(bytes: forward) }
                 if serverIn.broken { break }
             }
             try? toServer.fileHandleForWriting.close()
@@ -121,12 +119,33 @@ public final class MCPProxy: @unchecked Sendable {
 
     static func key(_ id: JSON) -> String { String(decoding: id.bytes, as: UTF8.self) }
 
-    /// A host message: remembered when it is a request; a `tools/call` the role may not make is answered here
-    /// (the returned message) and not forwarded.
-    func fromHost(_ line: [UInt8]) -> JSON? {
-        guard let message = JSON.parse(line), let method = message["method"]?.string, let id = message["id"] else { return nil }
+    /// A host message: what to answer the host directly (a `tools/call` the role may not make, never forwarded)
+    /// and what to forward to the server (the line unchanged when nothing was refused).
+    func fromHost(_ line: [UInt8]) -> (reply: JSON?, forward: [UInt8]?) {
+        guard let message = JSON.parse(line) else { return (nil, line) }
+        if case .array(let batch) = message {
+            // A JSON-RPC batch (MCP 2025-03-26): each request checked; refused ones answered here in a batch.
+            var replies: [JSON] = []
+            var passed: [JSON] = []
+            for m in batch {
+                if let r = check(m) { replies.append(r) } else { passed.append(m) }
+            }
+            if replies.isEmpty { return (nil, line) }
+            return (.array(replies), passed.isEmpty ? nil : JSON.array(passed).bytes)
+        }
+        if let r = check(message) { return (r, nil) }
+        return (nil, line)
+    }
+
+    private func remember(_ message: JSON) -> (method: String, id: JSON, tool: String?)? {
+        guard let method = message["method"]?.string, let id = message["id"] else { return nil }
         let tool = method == "tools/call" ? message["params"]?["name"]?.string : nil
         lock.withLock { pending[Self.key(id)] = (method, tool) }
+        return (method, id, tool)
+    }
+
+    private func check(_ message: JSON) -> JSON? {
+        guard let (method, id, tool) = remember(message) else { return nil }
         guard method == "tools/call", service.middleware != nil, let role = options.role else { return nil }
         var o = ServiceOptions()
         o.role = role
@@ -143,7 +162,19 @@ public final class MCPProxy: @unchecked Sendable {
 
     /// A server message, scrubbed; nil when it is dropped.
     func fromServer(_ line: [UInt8]) -> JSON? {
-        guard let message = JSON.parse(line), var o = message.object else {
+        guard let message = JSON.parse(line) else {
+            lock.withLock { dropped += 1 }
+            return nil
+        }
+        if case .array(let batch) = message {
+            let out = batch.compactMap { scrubMessage($0) }
+            return out.isEmpty ? nil : .array(out)
+        }
+        return scrubMessage(message)
+    }
+
+    private func scrubMessage(_ message: JSON) -> JSON? {
+        guard var o = message.object else {
             lock.withLock { dropped += 1 }
             return nil
         }

@@ -1,6 +1,8 @@
 import Foundation
+import PHICompliance
 @testable import PHIMCP
 import PHIScrub
+import PHITransform
 import Testing
 
 // The MCP server's answers and the proxy's scrubbing, in process (the proxy around a real child process is tested
@@ -75,9 +77,68 @@ func message(_ s: String) -> JSON { JSON.parse(Array(s.utf8))! }
         #expect(list["result"]?["tools"]?.array?.first?["description"] != .string("for Jane Roe"))
     }
 
+    @Test func batchesAreScrubbedMessageByMessage() throws {
+        let (reply, forward) = proxy.fromHost(Array(#"[{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"a"}},{"jsonrpc":"2.0","id":12,"method":"resources/read","params":{"uri":"x"}}]"#.utf8))
+        #expect(reply == nil && forward != nil)
+        let out = try #require(proxy.fromServer(Array(#"[{"jsonrpc":"2.0","id":11,"result":{"content":[{"type":"text","text":"SSN 365-94-0475"}]}},{"jsonrpc":"2.0","id":12,"result":{"contents":[{"uri":"x","text":"mail jane@example.com"}]}}]"#.utf8)))
+        let items = try #require(out.array)
+        #expect(items.count == 2)
+        #expect(items[0]["result"]?["content"]?.array?.first?["text"] == .string("SSN [SSN]"))
+        #expect(items[1]["result"]?["contents"]?.array?.first?["text"] == .string("mail [EMAIL]"))
+    }
+
     @Test func notJSONIsDroppedAndStringsWithTheSeparatorStillScrub() throws {
         #expect(proxy.fromServer(Array("SSN 365-94-0475".utf8)) == nil)
         let out = try #require(proxy.fromServer(Array(#"{"jsonrpc":"2.0","method":"notifications/message","params":{"data":"a\u001eb SSN 365-94-0475","level":"info"}}"#.utf8)))
         #expect(out["params"]?["data"] == .string("a\u{1E}b SSN [SSN]"))
+    }
+}
+
+@Suite struct MCPProxyRoleTests {
+    /// The example configuration without its audit log (no keys needed), the host as `clinician`.
+    func proxy() throws -> MCPProxy {
+        var config = try ConfigLoader.parse(ExampleConfig.text, file: "phiscrub.yaml")
+        config.audit.enabled = false
+        // A test key (random bytes made for these tests only): the clinician's view tokenises record numbers.
+        let keys = try KeySource.load(keyringPath: nil, environment: ["PHISCRUB_KEY": "UIsa9vFQUSmyecYazQevgNVcNQpjuGV3cs3+2JKyfms="])
+        let middleware = ComplianceMiddleware(config: config, scrubber: mcpScrubber, audit: nil,
+                                              transform: OperatorTransform(keys: keys))
+        var options = MCPProxy.Options()
+        options.role = "clinician"
+        return MCPProxy(service: PHIService(scrubber: mcpScrubber, middleware: middleware), options: options)
+    }
+
+    @Test func aToolTheRoleMayNotCallNeverReachesTheServerEvenInABatch() throws {
+        let p = try proxy()
+        let single = p.fromHost(Array(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"kb_search","arguments":{}}}"#.utf8))
+        #expect(single.forward == nil)
+        #expect(single.reply?["result"]?["isError"] == .bool(true))
+        let allowed = p.fromHost(Array(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"ehr_lookup","arguments":{}}}"#.utf8))
+        #expect(allowed.reply == nil && allowed.forward != nil)
+        let batch = p.fromHost(Array(#"[{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"kb_search","arguments":{}}},{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"ehr_lookup","arguments":{}}}]"#.utf8))
+        #expect(batch.reply?.array?.count == 1)
+        let forwarded = try #require(batch.forward.flatMap { JSON.parse($0) }?.array)
+        #expect(forwarded.count == 1 && forwarded[0]["id"] == .int(4))
+    }
+
+    @Test func resultsGoThroughTheRolesView() throws {
+        let p = try proxy()
+        _ = p.fromHost(Array(#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"ehr_lookup","arguments":{}}}"#.utf8))
+        let out = try #require(p.fromServer(Array(#"{"jsonrpc":"2.0","id":5,"result":{"content":[{"type":"text","text":"SSN 365-94-0475, phone (312) 555-0134"}]}}"#.utf8)))
+        let text = try #require(out["result"]?["content"]?.array?.first?["text"]?.string)
+        #expect(!text.contains("365-94-0475") && text.contains("0134"), "\(text)")   // SSN excluded, phone masked
+    }
+
+    @Test func withoutKeysForTheRolesViewTheResultIsWithheld() throws {
+        var config = try ConfigLoader.parse(ExampleConfig.text, file: "phiscrub.yaml")
+        config.audit.enabled = false
+        let middleware = ComplianceMiddleware(config: config, scrubber: mcpScrubber, audit: nil, transform: OperatorTransform(keys: nil))
+        var options = MCPProxy.Options()
+        options.role = "clinician"
+        let p = MCPProxy(service: PHIService(scrubber: mcpScrubber, middleware: middleware), options: options)
+        _ = p.fromHost(Array(#"{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"ehr_lookup","arguments":{}}}"#.utf8))
+        let out = try #require(p.fromServer(Array(#"{"jsonrpc":"2.0","id":6,"result":{"content":[{"type":"text","text":"SSN 365-94-0475"}]}}"#.utf8)))
+        #expect(out["result"]?["isError"] == .bool(true))
+        #expect(!String(decoding: out.bytes, as: UTF8.self).contains("365-94-0475"))
     }
 }
