@@ -32,6 +32,7 @@ extension ServeCommand {
         }
         var limits = HTTPFrontEnd.Limits()
         limits.maxBodyBytes = maxRequestBytes
+        limits.maxInFlight = maxInFlight
         let server = HTTPFrontEnd(service: service, tokens: tokens, limits: limits)
         let scheme = unix != nil ? "unix:" : "http://"
         try server.runBlocking(address) { bound in

@@ -19,6 +19,9 @@ public final class HTTPFrontEnd: Sendable {
     public struct Limits: Sendable {
         /// Largest request body; a larger one is answered 413 without being read further.
         public var maxBodyBytes = 64 << 20
+        /// Requests being answered at once (bodies read and held); beyond it a request gets 503 with Retry-After,
+        /// so memory stays bounded (about this many bodies of at most `maxBodyBytes`, times four to five).
+        public var maxInFlight = 64
         public init() {}
     }
 
@@ -151,7 +154,12 @@ public final class HTTPFrontEnd: Sendable {
     func timed(_ route: String, _ request: Request,
                _ handle: ([UInt8], String?) -> (Response, [String])) async -> Response {
         let start = DispatchTime.now().uptimeNanoseconds
-        metrics.begin()
+        guard metrics.begin(limit: limits.maxInFlight) else {
+            metrics.refused(route: route, status: 503)
+            var r = Self.response(503, JSONWriter.error("busy: \(limits.maxInFlight) requests are being answered (--max-in-flight); retry"))
+            r.headers[.retryAfter] = "1"
+            return r
+        }
         var status = 500
         var bytes = 0
         var entities: [String] = []

@@ -15,8 +15,20 @@ final class ServeMetrics: @unchecked Sendable {
     /// Latency bucket upper bounds in seconds.
     static let bounds: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1, 5]
 
-    func begin() {
-        lock.lock(); inFlight += 1; lock.unlock()
+    /// Counts a request in; false (and not counted) when `limit` are already being answered.
+    func begin(limit: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard inFlight < limit else { return false }
+        inFlight += 1
+        return true
+    }
+
+    /// A request refused before it was counted in (503 when busy).
+    func refused(route: String, status: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        requests["\(route)\u{0}\(status)", default: 0] += 1
     }
 
     func end(route: String, status: Int, seconds: Double, bytes: Int, entities: [String]) {

@@ -69,10 +69,11 @@ final class RawHTTP {
 }
 
 /// Starts a server on port 0, runs `body` with its port, then stops it.
-func withServer(tokens: [ServeSettings.Token] = [], maxBody: Int = 1 << 20, service: PHIService? = nil,
-                _ body: (Int) throws -> Void) async throws {
+func withServer(tokens: [ServeSettings.Token] = [], maxBody: Int = 1 << 20, maxInFlight: Int = 64,
+                service: PHIService? = nil, _ body: (Int) throws -> Void) async throws {
     var limits = HTTPFrontEnd.Limits()
     limits.maxBodyBytes = maxBody
+    limits.maxInFlight = maxInFlight
     let server = HTTPFrontEnd(service: service ?? PHIService(scrubber: sharedScrubber), tokens: tokens, limits: limits)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let task = Task {
@@ -120,6 +121,17 @@ func withServer(tokens: [ServeSettings.Token] = [], maxBody: Int = 1 << 20, serv
             #expect(c2.send("POST", "/analyze", body: big).status == 413)
             let c3 = try RawHTTP(port: port)
             #expect(c3.send("POST", "/v1", body: Array(#"{"id":1,"op":"scan","text":"ok"}"#.utf8)).status == 200)
+        }
+    }
+
+    @Test func beyondMaxInFlightRequestsGet503() async throws {
+        try await withServer(maxInFlight: 0) { port in
+            let c = try RawHTTP(port: port)
+            let r = c.send("POST", "/v1", body: Array(#"{"id":1,"op":"scan","text":"x"}"#.utf8))
+            #expect(r.status == 503)
+            #expect(r.headers.lowercased().contains("retry-after: 1"))
+            #expect(c.send("GET", "/health").status == 200)
+            #expect(String(decoding: c.send("GET", "/metrics").body, as: UTF8.self).contains(#"route="v1",status="503""#))
         }
     }
 
