@@ -14,12 +14,14 @@ import Glibc
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Answer scan, redact and transform requests as JSON Lines on standard input and output.",
+        abstract: "Answer scan, redact and transform requests as JSON Lines on standard input and output, or over HTTP.",
         discussion: """
-            One JSON request per line in ({"id": 1, "op": "redact", "text": "..."}), one JSON answer per line out, \
-            in the order requests complete (match them by id). Requests run concurrently on all cores. A malformed \
-            request gets an error answer and the service goes on. On end of input or SIGTERM every accepted request \
-            is answered, then phiscrub exits 0. The schema is in docs/serve.md.
+            --stdio: one JSON request per line in ({"id": 1, "op": "redact", "text": "..."}), one JSON answer per \
+            line out, in the order requests complete (match them by id). Requests run concurrently on all cores. A \
+            malformed request gets an error answer and the service goes on. On end of input or SIGTERM every \
+            accepted request is answered, then phiscrub exits 0. --http ADDR or --unix PATH: the same requests at \
+            POST /v1, Presidio's POST /analyze and /anonymize, GET /health and /metrics; bearer tokens and their \
+            roles in --config (serve.http.tokens). The schema is in docs/serve.md.
             """)
 
     @Flag(name: .customLong("stdio"), help: "Serve JSON Lines on standard input and output.")
