@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        // HTTP front end only (PHIServeHTTP); the core library does not depend on it.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // System libraries (Debian: libpcre2-dev, libssl-dev, libicu-dev).
@@ -41,9 +43,16 @@ let package = Package(
         .target(name: "PHIEval"),
         // Batch scanning of stored transcripts and logs: JSON-aware rewriting, walker, manifest, job pool.
         .target(name: "PHIBatch", dependencies: ["PHIScrub", "PHIScan", "PHITransform", "PHICompliance", "CZlib"]),
+        // `phiscrub serve --http`: the service core over HTTP (native API, Presidio-compatible /analyze and /anonymize).
+        .target(name: "PHIServeHTTP", dependencies: [
+            "PHIScrub", "PHICompliance", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        // `phiscrub mcp`: a Model Context Protocol server and proxy over stdio (JSON-RPC, no dependencies).
+        .target(name: "PHIMCP", dependencies: ["PHIScrub", "PHICompliance"]),
         // Commands as a library so tests run them in process.
         .target(name: "PHIScrubCLI", dependencies: [
-            "PHIScrub", "PHIEval", "PHIBatch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "PHIScrub", "PHIEval", "PHIBatch", "PHIServeHTTP", "PHIMCP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "phiscrub", dependencies: ["PHIScrubCLI"]),
         // A small agent host around the compliance middleware (swift run AgentHost).
@@ -54,6 +63,8 @@ let package = Package(
         .testTarget(name: "PHITransformTests", dependencies: ["PHITransform", "PHIScrub"]),
         .testTarget(name: "PHIEvalTests", dependencies: ["PHIEval"]),
         .testTarget(name: "PHIBatchTests", dependencies: ["PHIBatch", "PHIScrub"]),
+        .testTarget(name: "PHIServeHTTPTests", dependencies: ["PHIServeHTTP", "PHIScrub"]),
+        .testTarget(name: "PHIMCPTests", dependencies: ["PHIMCP", "PHIScrub", "PHICompliance", "PHITransform"]),
         .testTarget(name: "PHIScrubCLITests", dependencies: ["PHIScrubCLI", "PHIScrub", "PHICompliance"], exclude: ["Fixtures"]),
     ]
 )

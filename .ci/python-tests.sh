@@ -13,10 +13,19 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check ./bindings/python
 "$venv/bin/python" -c "import pytest" 2>/dev/null || "$venv/bin/python" -m pip install -q --disable-pip-version-check pytest
+# The official MCP SDK drives `phiscrub mcp --proxy` as a real host would (Tests/python/test_mcp_sdk.py, skipped
+# when it cannot be installed).
+"$venv/bin/python" -c "import mcp" 2>/dev/null || "$venv/bin/python" -m pip install -q --disable-pip-version-check mcp \
+  || echo "python-tests: the mcp package did not install; its test is skipped" >&2
 status=0
-PHISCRUB_BIN="$binary" "$venv/bin/python" -m pytest -q -p no:cacheprovider bindings/python/tests || status=$?
-if [ "$status" -eq 5 ]; then
-  echo "python-tests: pytest collected no tests" >&2
-  exit 1
-fi
-exit "$status"
+# The client's tests, then (a run of its own: each folder has its own conftest) the end-to-end tests of
+# serve --http (Presidio API) and phiscrub mcp in Tests/python.
+for suite in bindings/python/tests Tests/python; do
+  status=0
+  PHISCRUB_BIN="$binary" "$venv/bin/python" -m pytest -q -p no:cacheprovider "$suite" || status=$?
+  if [ "$status" -eq 5 ]; then
+    echo "python-tests: pytest collected no tests in $suite" >&2
+    exit 1
+  fi
+  [ "$status" -eq 0 ] || exit "$status"
+done

@@ -48,7 +48,8 @@ public struct PhiScrubCommand: ParsableCommand {
             Other commands: scan (findings as JSONL or SARIF), rules (test and list packs), batch (clean stored \
             transcripts and logs into a directory), keys (init, rotate, list), reveal (decrypt encrypt tokens for an \
             allowed role), init (example phiscrub.yaml), check-config (SOC 2 / HIPAA controls), audit (verify or \
-            append to the audit log), serve (scan, redact and transform requests as JSON Lines on stdin/stdout).
+            append to the audit log), serve (the service as JSON Lines on stdin/stdout, or over HTTP with \
+            Presidio's API), mcp (an MCP server, or a proxy scrubbing another one).
 
             Exit status: 0 ok; 1 findings (scan only); 2 error, or input withheld because it could not be scanned \
             completely; 3 a breach alert was raised (encryption failure, audit chain break). A closed output pipe ends the run quietly with status 0.
@@ -56,7 +57,7 @@ public struct PhiScrubCommand: ParsableCommand {
         version: PhiScrubVersion.current,
         subcommands: [RedactCommand.self, ScanCommand.self, RulesCommand.self, KeysCommand.self, RevealCommand.self,
                       EvalCommand.self, BatchCommand.self, InitCommand.self, CheckConfigCommand.self, AuditCommand.self,
-                      ServeCommand.self],
+                      ServeCommand.self, MCPCommand.self],
         defaultSubcommand: RedactCommand.self
     )
 

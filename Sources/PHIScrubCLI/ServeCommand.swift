@@ -3,6 +3,7 @@ import Foundation
 import PHICompliance
 import PHIScan
 import PHIScrub
+import PHIServeHTTP
 import PHITransform
 #if canImport(Glibc)
 import Glibc
@@ -13,16 +14,26 @@ import Glibc
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Answer scan, redact and transform requests as JSON Lines on standard input and output.",
+        abstract: "Answer scan, redact and transform requests as JSON Lines on standard input and output, or over HTTP.",
         discussion: """
-            One JSON request per line in ({"id": 1, "op": "redact", "text": "..."}), one JSON answer per line out, \
-            in the order requests complete (match them by id). Requests run concurrently on all cores. A malformed \
-            request gets an error answer and the service goes on. On end of input or SIGTERM every accepted request \
-            is answered, then phiscrub exits 0. The schema is in docs/serve.md.
+            --stdio: one JSON request per line in ({"id": 1, "op": "redact", "text": "..."}), one JSON answer per \
+            line out, in the order requests complete (match them by id). Requests run concurrently on all cores. A \
+            malformed request gets an error answer and the service goes on. On end of input or SIGTERM every \
+            accepted request is answered, then phiscrub exits 0. --http ADDR or --unix PATH: the same requests at \
+            POST /v1, Presidio's POST /analyze and /anonymize, GET /health and /metrics; bearer tokens and their \
+            roles in --config (serve.http.tokens). The schema is in docs/serve.md.
             """)
 
-    @Flag(name: .customLong("stdio"), help: "Serve on standard input and output (the only transport so far).")
+    @Flag(name: .customLong("stdio"), help: "Serve JSON Lines on standard input and output.")
     var stdio = false
+
+    @Option(name: .customLong("http"), help: ArgumentHelp(
+        "Serve HTTP on ADDR: PORT, :PORT or HOST:PORT (no host: 127.0.0.1). Native API at POST /v1, Presidio's POST /analyze and /anonymize, GET /health and /metrics (docs/serve.md).",
+        valueName: "addr"))
+    var http: String?
+
+    @Option(name: .customLong("unix"), help: ArgumentHelp("Serve HTTP on a Unix socket at PATH instead.", valueName: "path"))
+    var unix: String?
 
     @OptionGroup var rules: RuleOptions
     @OptionGroup var keys: KeyOptions
@@ -41,13 +52,18 @@ struct ServeCommand: ParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
-        guard stdio else { throw ValidationError("give --stdio (the only transport so far)") }
+        let transports = (stdio ? 1 : 0) + (http != nil ? 1 : 0) + (unix != nil ? 1 : 0)
+        guard transports == 1 else { throw ValidationError("give one of --stdio, --http ADDR or --unix PATH") }
+        if let http, HTTPFrontEnd.parseAddress(http) == nil {
+            throw ValidationError("--http takes PORT, :PORT, HOST:PORT or [IPv6]:PORT")
+        }
         guard maxRequestBytes >= 1024 else { throw ValidationError("--max-request-bytes must be at least 1024") }
         guard (1...4096).contains(maxInFlight) else { throw ValidationError("--max-in-flight must be 1...4096") }
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1...256") }
     }
 
     func run() throws {
+        if http != nil || unix != nil { return try runHTTP() }
         let service = try makeService()
         var limits = JSONLinesServer.Limits()
         limits.maxRequestBytes = maxRequestBytes
@@ -64,6 +80,11 @@ struct ServeCommand: ParsableCommand {
     /// The service: rules, the operator policy of --config/--action as the default, keys when there are any, and
     /// the compliance middleware when --config is given.
     func makeService() throws -> PHIService {
+        try Self.makeService(rules: rules, keys: keys, transform: transform)
+    }
+
+    /// The service of `serve` and `mcp`, from their shared options.
+    static func makeService(rules: RuleOptions, keys: KeyOptions, transform: TransformOptions) throws -> PHIService {
         let scrubber = try rules.makeScrubber()
         let policy = try transform.policy()
         try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)

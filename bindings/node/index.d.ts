@@ -23,5 +23,6 @@ export declare class Client {
   toolOutput(text: string, options: Who & { tool: string }): Promise<MiddlewareResult>;
   memoryWrite(text: string, options: Who & { region: string }): Promise<MiddlewareResult>;
   endSession(options: Who): Promise<void>;
+  reveal(text: string, options: Who & { context?: string }): Promise<MiddlewareResult>;
   close(): Promise<number>;
 }

@@ -136,6 +136,13 @@ class Client {
     await this.call('endSession', null, { role, agent, user });
   }
 
+  /** [ENC:...] tokens made in `context` (default tool_output) decrypted for `role` (needs read_phi; audited), each
+   * value in the role's view; `counts` holds the values revealed per entity. */
+  async reveal(text, { role, context, agent, user }) {
+    const a = await this.call('reveal', text, { role, context, agent, user });
+    return { allowed: true, text: a.text ?? '', reason: null, counts: a.counts ?? {}, alerts: [] };
+  }
+
   /** Closes the service's input (it answers every request already sent) and resolves with its exit status. */
   close() {
     if (!this._closedInput) {

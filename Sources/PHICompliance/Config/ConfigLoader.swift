@@ -4,7 +4,7 @@ import Yams
 /// Reads `phiscrub.yaml`. Unknown keys, wrong types, out-of-range values and dangling references are errors
 /// with file and line, all reported in one pass.
 public enum ConfigLoader {
-    static let topKeys: Set<String> = ["version", "security", "roles", "audit", "data_residency", "compliance", "transform"]
+    static let topKeys: Set<String> = ["version", "security", "roles", "audit", "data_residency", "compliance", "transform", "serve"]
     /// Safe Harbor category names (as the rule packs spell them) that role PHI lists may use besides entities.
     public static let safeHarborCategories: Set<String> = [
         "names", "geographic", "dates", "telephone", "fax", "email", "ssn", "medical_record", "health_plan",
@@ -90,6 +90,36 @@ private struct ConfigReader {
         if let n = top["data_residency"] { readResidency(n, &config.residency) }
         if let n = top["compliance"] { readCompliance(n, &config.compliance) }
         config.transformSection = top["transform"]
+        if let n = top["serve"] { readServe(n, roles: config.roles, &config.serve) }
+    }
+
+    /// `serve.http.tokens`: SHA-256 digests of bearer tokens (64 hex digits) and the role each calls as.
+    mutating func readServe(_ node: Node, roles: [Role], _ s: inout ServeSettings) {
+        guard let map = fields.mapping(node, "serve", keys: ["http"]) else { return }
+        guard let n = map["http"], let http = fields.mapping(n, "serve.http", keys: ["tokens"]) else { return }
+        guard let list = http["tokens"] else { return }
+        guard case .sequence(let seq) = list else {
+            fields.problem("serve.http.tokens", list, "must be a list of {role, sha256}")
+            return
+        }
+        for (i, item) in seq.enumerated() {
+            let p = "serve.http.tokens[\(i)]"
+            guard let m = fields.mapping(item, p, keys: ["role", "sha256"]) else { continue }
+            guard let role = fields.string(m, "role", p), let digest = fields.string(m, "sha256", p) else {
+                fields.problem(p, item, "needs role and sha256")
+                continue
+            }
+            let hex = digest.lowercased()
+            if hex.count != 64 || !hex.allSatisfy({ $0.isHexDigit }) {
+                fields.problem("\(p).sha256", m["sha256"], "must be the SHA-256 of the token as 64 hex digits (printf %s \"$TOKEN\" | sha256sum), never the token")
+                continue
+            }
+            if !roles.contains(where: { $0.name == role }) {
+                fields.problem("\(p).role", m["role"], "names no role of the roles section")
+                continue
+            }
+            s.httpTokens.append(.init(sha256: hex, role: role, line: item.mark?.line ?? 0))
+        }
     }
 
     mutating func readSecurity(_ node: Node, _ s: inout SecuritySettings) {

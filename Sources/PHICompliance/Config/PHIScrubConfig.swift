@@ -13,6 +13,8 @@ public struct PHIScrubConfig: @unchecked Sendable {
     public var audit = AuditSettings()
     public var residency = ResidencySettings()
     public var compliance = ComplianceSettings()
+    /// Who may call `phiscrub serve --http` (bearer tokens and their roles).
+    public var serve = ServeSettings()
     /// The top-level `transform:` node, unvalidated; PHITransform reads it (lines are relative to `file`).
     public var transformSection: Node?
 

@@ -47,7 +47,10 @@ public final class PHIService: Sendable {
     private func answer(_ request: ServiceRequest) throws(ServiceError) -> ServiceResponse {
         let options = request.options
         let r: ServiceResponse
+        if request.op == .scan || request.op == .redact || request.op == .transform { try gate(request) }
         switch request.op {
+        case .reveal:
+            return try reveal(request)
         case .scan:
             try refuseOperators(options, op: request.op)
             let confidence = try minConfidence(options)
@@ -216,7 +219,7 @@ public final class PHIService: Sendable {
             var r = ServiceResponse(id: request.id)
             r.allowed = true
             return r
-        case .scan, .redact, .transform:
+        case .scan, .redact, .transform, .reveal:
             throw ServiceError(.internalError, "not a middleware operation")
         }
         var r = ServiceResponse(id: request.id)
@@ -279,6 +282,8 @@ public enum ServiceOperation: String, Sendable, CaseIterable {
     case memoryWrite
     /// ComplianceMiddleware.endSession: forget the session usage of (role, agent, user).
     case endSession
+    /// `[ENC:…]` tokens back to their values for `options.role` (needs read_phi; audited), in the role's view.
+    case reveal
 }
 
 /// The id a request carries and its answer echoes: a JSON string or integer, or null when the request had none
@@ -382,6 +387,8 @@ public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible 
         case notConfigured = "not_configured"
         /// The service is shutting down and did not run the request.
         case shuttingDown = "shutting_down"
+        /// The role may not do this (unknown role, or reveal without read_phi); the refusal is audited.
+        case forbidden
         /// A bug; the service goes on.
         case internalError = "internal"
     }

@@ -153,6 +153,19 @@ def test_prompt_and_tool_output_through_the_middleware(binary, keyed_env, config
     assert "model_invocation" in audit and "365-94-0475" not in audit
 
 
+def test_reveal_for_a_role_with_read_phi(binary, keyed_env, config):
+    with Client(binary, args=["--config", str(config)], env=keyed_env, timeout=60) as c:
+        enc = c.transform(NOTE, operators={"SSN": "encrypt", "PHONE": "encrypt"}, context="tool_output").text
+        assert "[ENC:SSN:" in enc and "365-94-0475" not in enc
+        shown = c.reveal(enc, role="clinician")
+        assert "[ENC:" not in shown.text and "365-94-0475" not in shown.text and "0134" in shown.text
+        with pytest.raises(ServiceError) as e:
+            c.reveal(enc, role="billing")
+        assert e.value.code == "forbidden"
+    audit = "".join(f.read_text() for f in sorted((config.parent / "phiscrub-audit").glob("*")) if f.is_file())
+    assert '"event":"reveal"' in audit and "access_denied" in audit and "365-94-0475" not in audit
+
+
 def test_the_agent_loop_example_runs_and_leaks_nothing(binary, clean_env):
     import pathlib
     import subprocess

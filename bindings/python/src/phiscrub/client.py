@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import threading
 from concurrent.futures import Future
+from json.encoder import encode_basestring as _json_string  # the C encoder of one string (json.dumps' own)
 from dataclasses import dataclass, field
 from typing import Any, Deque, Dict, Iterable, List, Mapping, Optional, Sequence
 
@@ -232,20 +233,22 @@ class Client:
         return self._send(Future(), op, text, options)
 
     def _send(self, future: Any, op: str, text: Optional[str], options: Mapping[str, Any]) -> Any:
-        request: Dict[str, Any] = {"op": op}
-        if text is not None:
-            request["text"] = text
         opts = {k: v for k, v in options.items() if v is not None}
-        if opts:
-            request["options"] = opts
         with self._lock:
             if self._closed:
                 raise ServiceClosedError("the client is closed")
             rid = next(self._ids)
             self._pending[rid] = future
-        request["id"] = rid
         try:
-            line = json.dumps(request, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+            # The line is assembled from its parts: the text goes through json's C string encoder alone, about
+            # half the time json.dumps takes for the whole request (a 2 KB prompt: 5 against 9-10 us).
+            parts = [b'{"id":', str(rid).encode(), b',"op":', _json_string(op).encode("utf-8")]
+            if text is not None:
+                parts += [b',"text":', _json_string(text).encode("utf-8")]
+            if opts:
+                parts += [b',"options":', json.dumps(opts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")]
+            parts.append(b"}\n")
+            line = b"".join(parts)
         except (TypeError, ValueError):  # UnicodeEncodeError (a lone surrogate) is a ValueError
             with self._lock:
                 self._pending.pop(rid, None)
@@ -332,6 +335,14 @@ class Client:
     def end_session(self, *, role: str, agent: Optional[str] = None, user: Optional[str] = None) -> None:
         """Forgets the session usage of (role, agent, user)."""
         self.call("endSession", None, role=role, agent=agent, user=user)
+
+    def reveal(self, text: str, *, role: str, context: Optional[str] = None, agent: Optional[str] = None,
+               user: Optional[str] = None) -> MiddlewareResult:
+        """``[ENC:...]`` tokens made in ``context`` (default ``tool_output``) decrypted for ``role`` (needs read_phi;
+        audited), each value shown as the role may see it; ``counts`` holds the values revealed per entity. A role
+        that may not raises ``ServiceError`` with code ``forbidden``."""
+        a = self.call("reveal", text, role=role, context=context, agent=agent, user=user)
+        return MiddlewareResult(allowed=True, text=a.get("text", ""), counts=dict(a.get("counts", {})))
 
     # -- internals ---------------------------------------------------------------------------------------------
 
