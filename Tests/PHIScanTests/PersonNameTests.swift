@@ -32,6 +32,7 @@ struct PersonNameTests {
         // A dictionary given name and a surname the dictionary lacks, by its letters or its ending.
         "seen with ⟦Anna Björgvinsdóttir⟧ today",
         "then ⟦Maria Ibragimova⟧ joined the call",
+        "\"We are ready,\" says ⟦Jana Pátková⟧ in the note",
     ]
 
     static let clean: [String] = [
@@ -50,6 +51,7 @@ struct PersonNameTests {
         "Is that the name on file? No",
         "The patient lives in a group home; She is from out of town",
         "Maria Database crashed; Julia Stein Group merged",
+        "the health check says OK; \"done,\" says The Times",
     ]
 
     @Test(arguments: found)

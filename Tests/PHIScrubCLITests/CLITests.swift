@@ -28,9 +28,12 @@ enum Fixtures {
     /// The values a leak check can look for without false alarms: long enough not to occur by chance in offsets.
     static var leakValues: [String] { intakeValues.filter { $0.utf8.count >= 5 } }
 
-    /// `text` without keyed fingerprints (random hex that may contain any short digit string by chance).
+    /// `text` without keyed fingerprints, audit hashes and signatures, token MACs and ciphertexts: long runs of
+    /// hex or base64 that may hold any short digit string (a ZIP, an MRN) by chance.
     static func withoutFingerprints(_ text: String) -> String {
         text.replacingOccurrences(of: "hmac-sha256:[0-9a-f]+", with: "hmac-sha256:x", options: .regularExpression)
+            .replacingOccurrences(of: "[0-9a-f]{16,}", with: "h", options: .regularExpression)
+            .replacingOccurrences(of: "[A-Za-z0-9+/_=-]{24,}", with: "b", options: .regularExpression)
     }
 }
 
