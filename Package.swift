@@ -17,11 +17,12 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
-        // System libraries (Debian: libpcre2-dev, libssl-dev, libicu-dev).
+        // System libraries (Debian: libpcre2-dev, libssl-dev, libicu-dev, zlib1g-dev, libzstd-dev).
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc")]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // The prefilter's per-line feature pass (plain C, no dependencies).
         .target(name: "CScanKernels"),
 
@@ -40,7 +41,7 @@ let package = Package(
         // Accuracy evaluation: gold corpora readers and precision/recall scoring (no scanning of its own).
         .target(name: "PHIEval"),
         // Batch scanning of stored transcripts and logs: JSON-aware rewriting, walker, manifest, job pool.
-        .target(name: "PHIBatch", dependencies: ["PHIScrub", "PHIScan", "PHITransform", "PHICompliance", "CZlib"]),
+        .target(name: "PHIBatch", dependencies: ["PHIScrub", "PHIScan", "PHITransform", "PHICompliance", "CZlib", "CZstd"]),
         // Commands as a library so tests run them in process.
         .target(name: "PHIScrubCLI", dependencies: [
             "PHIScrub", "PHIEval", "PHIBatch", .product(name: "ArgumentParser", package: "swift-argument-parser"),

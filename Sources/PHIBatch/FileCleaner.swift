@@ -4,7 +4,7 @@ import PHIScrub
 import Glibc
 #endif
 
-/// How a file is read: by its name, `.gz` stripped first.
+/// How a file is read: by its name, `.gz` or `.zst` stripped first.
 public enum InputFormat: String, Sendable {
     /// One JSON document (`.json`).
     case json
@@ -13,19 +13,25 @@ public enum InputFormat: String, Sendable {
     /// Line mode (`.log`, `.txt`), as the filter.
     case text
 
-    /// The format and whether the file is gzipped, or nil for a name batch mode does not handle.
-    public static func of(name: String) -> (InputFormat, gzip: Bool)? {
+    /// The format and compression of a file name, or nil for a name batch mode does not handle. With `asText`
+    /// (`--as-text`) any other name (`app.log.1`, `app.log.2.gz`, `syslog`, `messages`) is read in line mode.
+    public static func of(name: String, asText: Bool = false) -> (InputFormat, Compression)? {
         var lower = name.lowercased()
-        var gzip = false
-        if lower.hasSuffix(".gz") {
-            gzip = true
-            lower.removeLast(3)
-        }
-        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return (.jsonl, gzip) }
-        if lower.hasSuffix(".json") { return (.json, gzip) }
-        if lower.hasSuffix(".log") || lower.hasSuffix(".txt") { return (.text, gzip) }
-        return nil
+        let compression = Compression.of(lowercased: lower)
+        lower.removeLast(compression.suffix.count)
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return (.jsonl, compression) }
+        if lower.hasSuffix(".json") { return (.json, compression) }
+        if lower.hasSuffix(".log") || lower.hasSuffix(".txt") { return (.text, compression) }
+        return asText ? (.text, compression) : nil
     }
+
+    /// The extensions kept as they are when a file name is redacted (longest first).
+    static let knownExtensions: [String] = {
+        var base = [".jsonl", ".ndjson", ".json", ".log", ".txt"]
+        base = base.flatMap { [$0 + ".gz", $0 + ".zst"] } + base
+        // Then a bare compression suffix (`app.log.2.gz` read with --as-text keeps its `.gz`).
+        return base.sorted { $0.count > $1.count } + [".zst", ".gz"]
+    }()
 }
 
 /// What to do with a `.json` file (or a JSON Lines record) that does not parse.
@@ -70,10 +76,11 @@ final class FileCleaner {
     }
 
     /// Cleans `input` into `output` (written atomically). Throws with nothing left under `output`'s name.
-    func clean(input: String, output: String, format: InputFormat, gzip: Bool,
-               sizeHint: Int = ByteSource.maxChunk) throws(BatchError) -> CleanedFile {
+    func clean(input: String, output: String, format: InputFormat, compression: Compression = .none,
+               sizeHint: Int = ByteSource.maxChunk, counter: ByteCounter? = nil) throws(BatchError) -> CleanedFile {
         do {
-            return try cleanFile(input: input, output: output, format: format, gzip: gzip, sizeHint: sizeHint)
+            return try cleanFile(input: input, output: output, format: format, compression: compression,
+                                 sizeHint: sizeHint, counter: counter)
         } catch {
             // A failure mid-stream leaves the line scanner holding part of this file: start the next one afresh.
             textStream = scrubber.makeStreamScanner(lineCap: options.lineCap)
@@ -82,10 +89,12 @@ final class FileCleaner {
         }
     }
 
-    private func cleanFile(input: String, output: String, format: InputFormat, gzip: Bool,
-                           sizeHint: Int) throws(BatchError) -> CleanedFile {
-        let src = try ByteSource(path: input, gzip: gzip, sizeHint: sizeHint)
-        let dst = try AtomicOutput(path: output, mode: options.fileMode, gzip: gzip, sync: options.sync == .file)
+    private func cleanFile(input: String, output: String, format: InputFormat, compression: Compression,
+                           sizeHint: Int, counter: ByteCounter?) throws(BatchError) -> CleanedFile {
+        let src = try ByteSource(path: input, compression: compression, sizeHint: sizeHint)
+        src.counter = counter
+        let dst = try AtomicOutput(path: output, mode: options.fileMode, compression: compression,
+                                   sync: options.sync == .file)
         rewriter.counts = CleanCounts()
         rewriter.file = input
         out.removeAll(keepingCapacity: true)
