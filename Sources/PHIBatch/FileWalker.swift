@@ -162,7 +162,7 @@ struct FileWalker {
         }
         guard let (format, compression) = InputFormat.of(name: relative, asText: asText) else {
             fail(path, relative: relative, "unsupported_type",
-                 "\(path): not .json, .jsonl, .ndjson, .log or .txt (optionally .gz or .zst); not cleaned "
+                 "\(path): not .json, .jsonl, .ndjson, .csv, .log or .txt (optionally .gz or .zst); not cleaned "
                  + "(--as-text cleans it line by line, --exclude leaves it out)", skip: true)
             return
         }

@@ -14,7 +14,8 @@ struct BatchCommand: ParsableCommand {
         discussion: """
             Each file is written to the same relative path under --out (a directory argument's files relative to \
             it, a file argument under its base name), through a temporary name and a rename, mode 0600. JSON \
-            (.json, .jsonl, .ndjson) is rewritten string by string, keys and shape unchanged; .log and .txt are \
+            (.json, .jsonl, .ndjson) is rewritten string by string, keys and shape unchanged; CSV (.csv, with a header \
+            row) field by field with the column names as context, quoting kept; .log and .txt are \
             cleaned line by line as the filter does; .gz and .zst versions of all are read and written compressed \
             the same way. Other names (rotated app.log.1, syslog, messages) are skipped and reported unless \
             --as-text cleans them line by line; --include and --exclude choose files inside directories by glob. \
