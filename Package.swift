@@ -45,7 +45,9 @@ let package = Package(
         // Commands as a library so tests run them in process.
         .target(name: "PHIScrubCLI", dependencies: [
             "PHIScrub", "PHIEval", "PHIBatch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], plugins: ["BuildInfo"]),
+        // Writes BuildInfo.swift (the git commit for --version) before each build: scripts/build-info.sh.
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         .executableTarget(name: "phiscrub", dependencies: ["PHIScrubCLI"]),
         // A small agent host around the compliance middleware (swift run AgentHost).
         .executableTarget(name: "AgentHost", dependencies: ["PHIScrub", "PHICompliance", "PHITransform"], path: "Examples/AgentHost"),
