@@ -261,8 +261,14 @@ public final class BatchRunner: @unchecked Sendable {
 /// What the workers share: the queue, the manifest, the reports. Every access holds the lock.
 final class RunState: @unchecked Sendable {
     private let lock = Lock()
+    /// Largest first (the longest files start early, so the workers finish together); `nextIndex..<endIndex` is
+    /// what is left.
     private let files: [PlannedFile]
     private var nextIndex = 0
+    private var endIndex: Int
+    /// In a run of many files, the first few picks are the smallest files: the progress line's ETA then knows the
+    /// per-file cost before the large files are done (they alone show only the byte rate).
+    private var smallFirst: Int
     private var stopped = false
     private let manifest: Manifest
     private let onFile: @Sendable (BatchFileReport) -> Void
@@ -285,6 +291,8 @@ final class RunState: @unchecked Sendable {
          sync: SyncMode, directoryFD: Int32, present: @escaping @Sendable (BatchFileReport) -> BatchFileReport = { $0 }) {
         self.present = present
         self.files = files
+        endIndex = files.count
+        smallFirst = files.count >= 32 ? 4 : 0
         self.manifest = manifest
         self.onFile = onFile
         self.sync = sync
@@ -324,7 +332,12 @@ final class RunState: @unchecked Sendable {
 
     func next() -> PlannedFile? {
         lock.withLock {
-            guard !stopped, nextIndex < files.count else { return nil }
+            guard !stopped, nextIndex < endIndex else { return nil }
+            if smallFirst > 0 {
+                smallFirst -= 1
+                endIndex -= 1
+                return files[endIndex]
+            }
             defer { nextIndex += 1 }
             return files[nextIndex]
         }
@@ -345,8 +358,9 @@ final class RunState: @unchecked Sendable {
 
     func snapshot() -> ProgressSnapshot {
         lock.withLock {
-            ProgressSnapshot(filesDone: filesDone, bytesDone: bytesDone,
-                             bytesInFlight: counters.reduce(0) { $0 + $1.value }, fit: fit)
+            let samples = counters.compactMap(\.sample)
+            return ProgressSnapshot(filesDone: filesDone, bytesDone: bytesDone,
+                                    bytesInFlight: samples.reduce(0) { $0 + $1.bytes }, fit: fit, inFlight: samples)
         }
     }
 
@@ -362,7 +376,7 @@ final class RunState: @unchecked Sendable {
 
     /// Files left in the queue (after a stop).
     func notStarted() -> [PlannedFile] {
-        lock.withLock { Array(files[min(nextIndex, files.count)...]) }
+        lock.withLock { Array(files[min(nextIndex, endIndex)..<endIndex]) }
     }
 
     /// Adds a file's report; `planned` files count towards the progress line.

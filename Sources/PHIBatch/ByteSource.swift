@@ -154,7 +154,17 @@ final class Inflater {
 final class ByteCounter: @unchecked Sendable {
     private let lock = Lock()
     private var total = 0
-    func add(_ n: Int) { lock.withLock { total += n } }
-    func reset() { lock.withLock { total = 0 } }
+    private var started: Double?
+    func add(_ n: Int) {
+        lock.withLock {
+            if started == nil { started = monotonicSeconds() }
+            total += n
+        }
+    }
+    func reset() { lock.withLock { total = 0; started = nil } }
     var value: Int { lock.withLock { total } }
+    /// Bytes read of the current file and seconds since its first read, or nil before one.
+    var sample: (bytes: Int, seconds: Double)? {
+        lock.withLock { started.map { (total, monotonicSeconds() - $0) } }
+    }
 }

@@ -10,8 +10,9 @@ import Glibc
 /// Bytes count as they are read, so a large file in progress moves the line. The ETA comes from files and bytes
 /// together: each cleaned file's time is fitted as `a + b * bytes` (a per-file cost and a per-byte cost, least
 /// squares over the files cleaned so far), and the remaining work is `a * files left + b * bytes left`, shared by
-/// the workers. A tree with many small files after a few large ones (the queue takes the largest first) is not
-/// estimated from the large files' byte rate alone.
+/// the workers; the files being cleaned count as samples too (bytes read so far against seconds so far), so the
+/// per-byte cost is known before the first large file ends. A tree with many small files after a few large ones (the queue takes the largest first, after four
+/// of the smallest in a run of 32 files or more) is not estimated from the large files' byte rate alone.
 final class ProgressLine: @unchecked Sendable {
     let totalFiles: Int
     let totalBytes: Int
@@ -74,9 +75,12 @@ final class ProgressLine: @unchecked Sendable {
 
     /// Seconds left, or nil before any file has been cleaned.
     func eta(_ s: ProgressSnapshot, bytesLeft: Int) -> Double? {
-        guard let (a, b) = s.fit.coefficients() else { return nil }
         let filesLeft = totalFiles - s.filesDone
-        let work = a * Double(filesLeft) + b * Double(max(0, bytesLeft))
+        var fit = s.fit
+        for sample in s.inFlight where sample.bytes > 0 && sample.seconds > 0.05 {
+            fit.add(bytes: sample.bytes, seconds: sample.seconds)
+        }
+        guard let work = fit.work(files: filesLeft, bytes: max(0, bytesLeft)) else { return nil }
         return work / Double(max(1, min(jobs, filesLeft)))
     }
 
@@ -103,6 +107,9 @@ struct ProgressSnapshot: Sendable {
     /// Bytes read so far of the files being cleaned now.
     var bytesInFlight = 0
     var fit = TimeFit()
+    /// Per file being cleaned: bytes read and seconds since it started (a partial file is a sample of the same
+    /// line: its start-up cost plus its bytes so far).
+    var inFlight: [(bytes: Int, seconds: Double)] = []
 }
 
 /// Least squares of per-file time against size: `seconds = a + b * bytes`.
@@ -114,18 +121,25 @@ struct TimeFit: Sendable, Equatable {
         n += 1; sx += x; sy += seconds; sxx += x * x; sxy += x * seconds
     }
 
-    /// (seconds per file, seconds per byte), both at least 0; nil with no sample.
+    /// (seconds per file, seconds per byte), both at least 0, when the files so far differ enough in size (a
+    /// coefficient of variation of 0.5 or more) to tell the two costs apart; nil otherwise.
     func coefficients() -> (Double, Double)? {
-        guard n > 0 else { return nil }
         let det = n * sxx - sx * sx
-        if n >= 2 && det > 1e-9 * max(1, n * sxx) {
-            let b = (n * sxy - sx * sy) / det
-            let a = (sy - b * sx) / n
-            if a >= 0 && b >= 0 { return (a, b) }
-            if b < 0 { return (sy / n, 0) }
-        }
-        // One size seen (or a negative per-file cost): all of the time is put on the bytes, or on the files when
-        // they were empty.
-        return sx > 0 ? (0, sy / sx) : (sy / n, 0)
+        guard n >= 2, sx > 0, det >= 0.25 * sx * sx else { return nil }
+        let b = (n * sxy - sx * sy) / det
+        let a = (sy - b * sx) / n
+        if a >= 0 && b >= 0 { return (a, b) }
+        return b < 0 ? (sy / n, 0) : (0, sy / sx)
+    }
+
+    /// Worker-seconds for `files` more files holding `bytes` bytes; nil with no sample. With files of about one size
+    /// so far the split is unknown: the estimate is the geometric mean of "all of it per file" and "all of it per
+    /// byte" (the first small files of a run say little about the large ones, and the reverse).
+    func work(files: Int, bytes: Int) -> Double? {
+        guard n > 0 else { return nil }
+        if let (a, b) = coefficients() { return a * Double(files) + b * Double(bytes) }
+        let perFile = sy / n * Double(files)
+        guard sx > 0 else { return perFile }
+        return (perFile * (sy / sx * Double(bytes))).squareRoot()
     }
 }

@@ -46,7 +46,7 @@ struct BatchCommand: ParsableCommand {
 
     @Option(name: [.customShort("j"), .customLong("jobs")],
             help: ArgumentHelp("Files cleaned in parallel (default: all cores).", valueName: "n"))
-    var jobs: Int = BatchOptions.defaultJobs
+    var jobs: Int?
 
     @Option(name: .customLong("include"), help: ArgumentHelp(
         "Inside directories, clean only files whose path relative to the directory argument (or, for a pattern without /, whose base name) matches this fnmatch glob (repeatable; files named on the command line are always cleaned).",
@@ -108,7 +108,7 @@ struct BatchCommand: ParsableCommand {
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one file or directory to clean") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard (jobs ?? 1) >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard InvalidJSONPolicy(rawValue: onInvalid) != nil else {
             throw ValidationError("--on-invalid must be skip, text or fail")
         }
@@ -121,7 +121,7 @@ struct BatchCommand: ParsableCommand {
 
     func run() throws {
         let scrubber = try rules.makeScrubber()
-        var options = BatchOptions(outputDirectory: outputDirectory, jobs: jobs)
+        var options = BatchOptions(outputDirectory: outputDirectory, jobs: jobs ?? BatchOptions.defaultJobs)
         options.onInvalid = InvalidJSONPolicy(rawValue: onInvalid)!
         options.maxJSONBytes = maxJSONBytes
         options.lineCap = lineCap

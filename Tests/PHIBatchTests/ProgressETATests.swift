@@ -17,10 +17,13 @@ import Testing
     /// Halfway through the bytes, with only small files left: a byte rate alone says almost nothing is left.
     @Test func manySmallFilesLeftKeepTheETAAboveZero() throws {
         var s = ProgressSnapshot()
-        for (bytes, seconds) in [(50_000_000, 25.5), (40_000_000, 20.5)] { s.fit.add(bytes: bytes, seconds: seconds) }
-        s.filesDone = 2
-        s.bytesDone = 90_000_000
-        let line = ProgressLine(totalFiles: 1002, totalBytes: 100_000_000, state: nil, mode: .lines, interval: 10,
+        // Two large files and one of the small ones taken first: 0.5 s per file plus 0.5 s per MB.
+        for (bytes, seconds) in [(10_000, 0.505), (50_000_000, 25.5), (10_000_000, 5.5)] {
+            s.fit.add(bytes: bytes, seconds: seconds)
+        }
+        s.filesDone = 3
+        s.bytesDone = 60_010_000
+        let line = ProgressLine(totalFiles: 1003, totalBytes: 70_010_000, state: nil, mode: .lines, interval: 10,
                                 jobs: 2)
         // 1000 files of 10 kB left: (0.5 s each + 10 MB at 2 MB/s) / 2 workers.
         let eta = try #require(line.eta(s, bytesLeft: 10_000_000))
@@ -28,13 +31,16 @@ import Testing
         #expect(line.text(s, elapsed: 46).hasSuffix("ETA 4:13"))
     }
 
-    @Test func oneSizeOnlyFallsBackToTheByteRate() throws {
+    /// Files of one size so far: between all per file and all per byte (their geometric mean).
+    @Test func oneSizeOnlySplitsTheDifference() throws {
         var fit = TimeFit()
         fit.add(bytes: 1000, seconds: 2)
-        fit.add(bytes: 1000, seconds: 2)
-        let (a, b) = try #require(fit.coefficients())
-        #expect(a == 0 && b == 0.002)
-        #expect(TimeFit().coefficients() == nil)
+        fit.add(bytes: 1100, seconds: 2.2)
+        #expect(fit.coefficients() == nil)
+        // 100 files of 10 bytes: 100 x 2.1 s per file, or 1000 bytes x 2 ms per byte.
+        let work = try #require(fit.work(files: 100, bytes: 1000))
+        #expect(abs(work - (210.0 * 2.0).squareRoot()) < 1e-9)
+        #expect(TimeFit().work(files: 1, bytes: 1) == nil)
         #expect(ProgressLine.clock(3725) == "1:02:05" && ProgressLine.clock(65) == "1:05")
     }
 
