@@ -8,7 +8,10 @@ pkg=$1
 out=$2
 mkdir -p "$out"
 commit=${PHISCRUB_COMMIT:-}
-if [ -z "$commit" ] && command -v git >/dev/null 2>&1; then
+# Only when the package is the top of its own checkout (a source tarball unpacked inside another repository must
+# not report that repository's commit).
+if [ -z "$commit" ] && command -v git >/dev/null 2>&1 \
+   && [ "$(git -C "$pkg" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$pkg" && pwd -P)" ]; then
   commit=$(git -C "$pkg" rev-parse HEAD 2>/dev/null || true)
 fi
 if [ -z "$commit" ] && [ -f "$pkg/COMMIT" ]; then
