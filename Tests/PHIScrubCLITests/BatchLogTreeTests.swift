@@ -132,6 +132,17 @@ let zstdAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/zstd"
         #expect(CLI.run(["batch", s.path("in"), "--out", s.path("o"), "--quiet"]).status == 2)
     }
 
+    /// The filter reads text only: zstd input is refused (it would pass through unscanned), as gzip is.
+    @Test(.enabled(if: zstdAvailable)) func theFilterRefusesZstdInputAndPointsAtBatch() throws {
+        let s = try Scratch()
+        defer { s.cleanup() }
+        let path = try s.put("a.log.zst", try zstdTool(["-q", "-c"], Array(Self.line.utf8)))
+        let r = CLI.run([path, "-o", s.path("out.log")])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("zstd-compressed input is not scanned by the filter"), "\(r.stderr)")
+        #expect(try s.read("out.log").isEmpty, "nothing of it is written")
+    }
+
     /// Standard error is a file here (not a terminal): plain progress lines, at the start, every interval and at
     /// the end; `--report -` writes the records to standard output as files finish.
     @Test func progressLinesWithoutATerminalAndALiveReportOnStdout() throws {
