@@ -106,7 +106,18 @@ enum InputReader {
         var first = true
         let idleActive = idle?.applies(to: fd) ?? false
         while true {
-            try Interruption.check()
+            if Interruption.isSet {
+                // What a pipe's writer already handed over (rsyslog counts it sent) is cleaned before stopping;
+                // the unfinished last line is still dropped (the caller's finish never runs).
+                let rest = StopDrain.take(fd)
+                if !rest.isEmpty {
+                    try rest.withUnsafeBufferPointer { r in
+                        if first { try sniff(r, name: name) }
+                        try body(r)
+                    }
+                }
+                try Interruption.check()
+            }
             try idle?.reopenIfAsked()
             try idle?.wait(fd, active: idleActive)
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }

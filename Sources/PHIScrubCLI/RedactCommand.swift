@@ -91,7 +91,7 @@ struct RedactCommand: ParsableCommand {
     }
 
     func run() throws {
-        Interruption.install()
+        Interruption.install(holdHangup: append)
         let scrubber = try rules.makeScrubber()
         // Keys are resolved before any output exists: a missing or refused key writes nothing (fail closed).
         let compliance = try FilterCompliance.make(configPath: transform.configPath, role: role, keys: keys)
