@@ -19,11 +19,12 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
-        // System libraries (Debian: libpcre2-dev, libssl-dev, libicu-dev).
+        // System libraries (Debian: libpcre2-dev, libssl-dev, libicu-dev, zlib1g-dev, libzstd-dev).
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc")]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // The prefilter's per-line feature pass (plain C, no dependencies).
         .target(name: "CScanKernels"),
 
@@ -42,7 +43,7 @@ let package = Package(
         // Accuracy evaluation: gold corpora readers and precision/recall scoring (no scanning of its own).
         .target(name: "PHIEval"),
         // Batch scanning of stored transcripts and logs: JSON-aware rewriting, walker, manifest, job pool.
-        .target(name: "PHIBatch", dependencies: ["PHIScrub", "PHIScan", "PHITransform", "PHICompliance", "CZlib"]),
+        .target(name: "PHIBatch", dependencies: ["PHIScrub", "PHIScan", "PHITransform", "PHICompliance", "CZlib", "CZstd"]),
         // `phiscrub serve --http`: the service core over HTTP (native API, Presidio-compatible /analyze and /anonymize).
         .target(name: "PHIServeHTTP", dependencies: [
             "PHIScrub", "PHICompliance", .product(name: "Hummingbird", package: "hummingbird"),
@@ -53,7 +54,9 @@ let package = Package(
         .target(name: "PHIScrubCLI", dependencies: [
             "PHIScrub", "PHIEval", "PHIBatch", "PHIServeHTTP", "PHIMCP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], plugins: ["BuildInfo"]),
+        // Writes BuildInfo.swift (the git commit for --version) before each build: scripts/build-info.sh.
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         .executableTarget(name: "phiscrub", dependencies: ["PHIScrubCLI"]),
         // A small agent host around the compliance middleware (swift run AgentHost).
         .executableTarget(name: "AgentHost", dependencies: ["PHIScrub", "PHICompliance", "PHITransform"], path: "Examples/AgentHost"),

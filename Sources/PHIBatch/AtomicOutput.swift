@@ -12,9 +12,9 @@ final class AtomicOutput {
     let tempPath: String
     private let fd: Int32
     private var file: FileOutput
-    private var deflater: Deflater?
+    private var deflater: (any StreamEncoder)?
     private var committed = false
-    /// Bytes written (compressed size for `.gz`).
+    /// Bytes written (compressed size for `.gz` and `.zst`).
     private(set) var bytesWritten = 0
 
     /// Suffix of temporary files; a new run removes stale ones left by a killed run.
@@ -23,7 +23,7 @@ final class AtomicOutput {
     /// Whether `commit` fsyncs the data before the rename (durable against a power loss, not only a killed run).
     private let sync: Bool
 
-    init(path: String, mode: mode_t, gzip: Bool, sync: Bool = true) throws(BatchError) {
+    init(path: String, mode: mode_t, compression: Compression = .none, sync: Bool = true) throws(BatchError) {
         self.path = path
         self.sync = sync
         let slash = path.lastIndex(of: "/")
@@ -37,7 +37,7 @@ final class AtomicOutput {
         fchmod(fd, mode)
         self.fd = fd
         file = FileOutput(fd: fd, name: path)
-        if gzip { deflater = try Deflater() }
+        deflater = try compression.makeEncoder()
     }
 
     deinit {
@@ -46,13 +46,11 @@ final class AtomicOutput {
     }
 
     func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(BatchError) {
-        do {
-            if let deflater {
-                try deflater.deflate(bytes, finish: false, into: file)
-            } else {
-                try file.write(bytes)
-            }
-        } catch { throw BatchError(.writeFailed, error.message) }
+        if let deflater {
+            try deflater.encode(bytes, finish: false, into: file)
+            return
+        }
+        do { try file.write(bytes) } catch { throw BatchError(.writeFailed, error.message) }
     }
 
     func write(_ bytes: [UInt8]) throws(BatchError) {
@@ -61,10 +59,8 @@ final class AtomicOutput {
 
     /// Flushes, fsyncs (unless told not to) and renames the file into place.
     func commit() throws(BatchError) {
-        do {
-            if let deflater { try deflater.deflate(UnsafeBufferPointer(start: nil, count: 0), finish: true, into: file) }
-            try file.flush()
-        } catch { throw BatchError(.writeFailed, error.message) }
+        if let deflater { try deflater.encode(UnsafeBufferPointer(start: nil, count: 0), finish: true, into: file) }
+        do { try file.flush() } catch { throw BatchError(.writeFailed, error.message) }
         var st = stat()
         if fstat(fd, &st) == 0 { bytesWritten = Int(st.st_size) }
         guard !sync || fsync(fd) == 0 else { throw BatchError(.writeFailed, "\(path): fsync failed: \(String(cString: strerror(errno)))") }

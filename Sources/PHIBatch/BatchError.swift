@@ -3,7 +3,7 @@ public struct BatchError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure, for the report's `reason` and for the exit status.
     public enum Code: String, Sendable {
         case unreadable, vanished, binary, invalidJSON = "invalid_json", tooLarge = "too_large"
-        case corruptGzip = "corrupt_gzip", writeFailed = "write_failed", transformFailed = "transform_failed"
+        case corruptGzip = "corrupt_gzip", corruptZstd = "corrupt_zstd", writeFailed = "write_failed", transformFailed = "transform_failed"
         case pathCollision = "path_collision", io
         /// An output that is, or resolves to, an input (same device and inode), or the output directory is an input
         /// directory: refused before anything is written.

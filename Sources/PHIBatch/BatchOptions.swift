@@ -23,8 +23,13 @@ public struct BatchOptions: Sendable {
     /// When cleaned files reach the disk. A killed run never leaves a partial file under an output name in any
     /// mode (the rename is atomic); the modes differ on a power loss.
     public var sync: SyncMode = .grouped
-    /// Print a progress line on standard error (only sensible when it is a terminal).
-    public var progress = false
+    /// Print a progress line on standard error: redrawn in place twice a second (`.terminal`), or one line every
+    /// `progressInterval` seconds (`.lines`, for a log or a pipe).
+    public var progress: ProgressMode = .none
+    /// Seconds between progress lines in `.lines` mode.
+    public var progressInterval = 10.0
+    /// Which files of input directories are cleaned, and how unknown names are read.
+    public var filter = PathFilter()
     /// Follow symbolic links inside an input directory that lead outside it. Off by default: such links are
     /// skipped and reported (`symlink_outside`), so a planted link cannot pull another tree into the run.
     public var followLinks = false
@@ -39,6 +44,15 @@ public struct BatchOptions: Sendable {
 
     /// All online cores.
     public static var defaultJobs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+/// How progress is shown on standard error.
+public enum ProgressMode: Sendable {
+    case none
+    /// One line redrawn in place (standard error is a terminal).
+    case terminal
+    /// A plain line every `progressInterval` seconds (standard error is a file or a pipe).
+    case lines
 }
 
 /// When cleaned files reach the disk.

@@ -67,14 +67,25 @@ public struct BatchSummary: Sendable {
         for f in files { c.merge(f.counts) }
         return c
     }
+    /// Reasons a file was skipped that leave data uncleaned without being asked to: a name batch mode does not
+    /// know (`--as-text` cleans it, `--exclude` leaves it out on purpose) and a link leading out of the input tree
+    /// (`--follow-links`). They make the run's exit status 2. Files left out by `--include`/`--exclude`
+    /// (`excluded`), already done, or with nothing to read (loops, dangling links, duplicates) do not.
+    public static let uncleanedReasons: Set<String> = ["unsupported_type", "symlink_outside"]
+
+    /// Files skipped for one of `uncleanedReasons`.
+    public var uncleaned: Int {
+        files.count { $0.status == .skipped && BatchSummary.uncleanedReasons.contains($0.reason ?? "") }
+    }
+
     /// Whether every file that should have been cleaned was, and nothing was withheld.
-    public var ok: Bool { failed == 0 && counts.withheld == 0 }
+    public var ok: Bool { failed == 0 && counts.withheld == 0 && uncleaned == 0 }
 
     /// The closing JSON Lines record.
     public func jsonLine() -> String {
         var fields: [(String, String)] = [
             ("type", JSONText.quote("total")), ("files", "\(files.count)"), ("cleaned", "\(cleaned)"),
-            ("skipped", "\(skipped)"), ("failed", "\(failed)"), ("bytes_in", "\(bytesIn)"),
+            ("skipped", "\(skipped)"), ("failed", "\(failed)"), ("uncleaned", "\(uncleaned)"), ("bytes_in", "\(bytesIn)"),
             ("bytes_out", "\(bytesOut)"), ("seconds", JSONText.seconds(seconds)),
         ]
         var reasons: [String: Int] = [:]
@@ -105,6 +116,11 @@ public struct BatchSummary: Sendable {
         text += "\(bytesIn) bytes in \(JSONText.seconds(seconds)) s (\(JSONText.seconds(rate)) MB/s); "
         text += "findings: \(counts.summary())"
         if counts.withheld > 0 { text += "; withheld: \(counts.withheld)" }
+        if uncleaned > 0 {
+            text += "\nnot cleaned: \(uncleaned) file(s) skipped without being excluded (unsupported_type: a name batch "
+            text += "mode does not know, --as-text cleans it as text; symlink_outside: --follow-links); "
+            text += "--exclude leaves files out on purpose. Exit status 2"
+        }
         if counts.numbersKept > 0 {
             text += "\nwarning: \(counts.numbersKept) JSON number(s) under PHI keys look like PHI and were kept (only strings change)"
         }

@@ -35,7 +35,7 @@ public final class BatchRunner: @unchecked Sendable {
             throw BatchError(.io, "\(outDir): another batch run is writing to this directory")
         }
         // Walk first and refuse outputs that would replace inputs before anything is written (not even a manifest).
-        var walker = FileWalker(excluding: outDir, followLinks: options.followLinks)
+        var walker = FileWalker(excluding: outDir, followLinks: options.followLinks, filter: options.filter)
         try BatchRunner.refuseOutputDirectoryAsInput(outDir, inputs: inputs)
         walker.walk(inputs)
         // File names can carry PHI (Jane_Roe_SSN_365-94-0475.log): each output, its manifest entry and every report
@@ -69,11 +69,11 @@ public final class BatchRunner: @unchecked Sendable {
                              })
         for r in walker.reports + collisions { state.record(r, planned: false) }
 
-        let progress = options.progress ? ProgressLine(totalFiles: planned.count,
-                                                       totalBytes: planned.reduce(0) { $0 + $1.size },
-                                                       state: state) : nil
-        progress?.start()
         let jobs = max(1, min(options.jobs, planned.count, 256))
+        let progress = options.progress == .none || planned.isEmpty ? nil
+            : ProgressLine(totalFiles: planned.count, totalBytes: planned.reduce(0) { $0 + $1.size }, state: state,
+                           mode: options.progress, interval: options.progressInterval, jobs: jobs)
+        progress?.start()
         let directory = outDir
         Threads.parallel(jobs) { [self] _ in work(state, outDir: directory) }
         progress?.stop()
@@ -82,7 +82,7 @@ public final class BatchRunner: @unchecked Sendable {
             var r = BatchFileReport(input: file.input, relative: file.relative, status: .skipped)
             r.reason = "run_stopped"
             r.message = "\(file.input): not cleaned: the run stopped at an invalid JSON file"
-            r.format = file.format.rawValue + (file.gzip ? "+gzip" : "")
+            r.format = file.format.rawValue + file.compression.reportSuffix
             state.record(r, planned: false)
         }
 
@@ -107,6 +107,7 @@ public final class BatchRunner: @unchecked Sendable {
 
     /// One worker: takes files off the shared queue until it is empty or the run is stopped.
     private func work(_ state: RunState, outDir: String) {
+        let counter = state.makeCounter()
         let cleaner: FileCleaner
         do { cleaner = try FileCleaner(scrubber: scrubber, options: options) } catch {
             // Checked once before the run started; a later failure (a key removed meanwhile) fails the files.
@@ -121,7 +122,7 @@ public final class BatchRunner: @unchecked Sendable {
         while let file = state.next() {
             let t0 = monotonicSeconds()
             var report = BatchFileReport(input: file.input, relative: file.relative, status: .cleaned)
-            report.format = file.format.rawValue + (file.gzip ? "+gzip" : "")
+            report.format = file.format.rawValue + file.compression.reportSuffix
             let output = outDir + "/" + file.relative
             if let problem = FileSystem.linkInPath(under: outDir, relative: file.relative) {
                 report.status = .failed
@@ -141,14 +142,16 @@ public final class BatchRunner: @unchecked Sendable {
                 continue
             }
             do {
-                let result = try cleaner.clean(input: file.input, output: output, format: file.format, gzip: file.gzip,
-                                               sizeHint: file.size)
+                let result = try cleaner.clean(input: file.input, output: output, format: file.format,
+                                               compression: file.compression, sizeHint: file.size,
+                                               counter: counter)
                 report.counts = result.counts
                 report.bytesIn = result.bytesIn
                 report.bytesOut = result.bytesOut
                 report.sha256 = result.sha256
-                if result.scannedAsText { report.format = "text(invalid json)" + (file.gzip ? "+gzip" : "") }
+                if result.scannedAsText { report.format = "text(invalid json)" + file.compression.reportSuffix }
                 report.seconds = monotonicSeconds() - t0
+                counter.reset()
                 // A file with withheld lines is not done: it stays out of the manifest, so a re-run redoes it and
                 // exits 2 again instead of skipping it as finished.
                 state.finish(report, entry: Manifest.Entry(path: file.relative, size: result.bytesIn,
@@ -160,6 +163,7 @@ public final class BatchRunner: @unchecked Sendable {
                 report.message = error.message
                 report.bytesIn = file.size
                 report.seconds = monotonicSeconds() - t0
+                counter.reset()
                 if error.code == .invalidJSON && options.onInvalid == .fail { state.stop() }
                 state.record(report)
             }
@@ -175,7 +179,7 @@ public final class BatchRunner: @unchecked Sendable {
             var suffix = ""
             if i == parts.count - 1 {
                 let lower = name.lowercased()
-                for ext in [".jsonl.gz", ".ndjson.gz", ".json.gz", ".log.gz", ".txt.gz", ".jsonl", ".ndjson", ".json", ".log", ".txt"]
+                for ext in InputFormat.knownExtensions
                 where lower.hasSuffix(ext) && lower.utf8.count > ext.utf8.count {
                     suffix = String(name.suffix(ext.count))
                     name = String(name.dropLast(ext.count))
@@ -257,8 +261,14 @@ public final class BatchRunner: @unchecked Sendable {
 /// What the workers share: the queue, the manifest, the reports. Every access holds the lock.
 final class RunState: @unchecked Sendable {
     private let lock = Lock()
+    /// Largest first (the longest files start early, so the workers finish together); `nextIndex..<endIndex` is
+    /// what is left.
     private let files: [PlannedFile]
     private var nextIndex = 0
+    private var endIndex: Int
+    /// In a run of many files, the first few picks are the smallest files: the progress line's ETA then knows the
+    /// per-file cost before the large files are done (they alone show only the byte rate).
+    private var smallFirst: Int
     private var stopped = false
     private let manifest: Manifest
     private let onFile: @Sendable (BatchFileReport) -> Void
@@ -281,6 +291,8 @@ final class RunState: @unchecked Sendable {
          sync: SyncMode, directoryFD: Int32, present: @escaping @Sendable (BatchFileReport) -> BatchFileReport = { $0 }) {
         self.present = present
         self.files = files
+        endIndex = files.count
+        smallFirst = files.count >= 32 ? 4 : 0
         self.manifest = manifest
         self.onFile = onFile
         self.sync = sync
@@ -320,7 +332,12 @@ final class RunState: @unchecked Sendable {
 
     func next() -> PlannedFile? {
         lock.withLock {
-            guard !stopped, nextIndex < files.count else { return nil }
+            guard !stopped, nextIndex < endIndex else { return nil }
+            if smallFirst > 0 {
+                smallFirst -= 1
+                endIndex -= 1
+                return files[endIndex]
+            }
             defer { nextIndex += 1 }
             return files[nextIndex]
         }
@@ -328,7 +345,24 @@ final class RunState: @unchecked Sendable {
 
     func stop() { lock.withLock { stopped = true } }
 
-    var progress: (files: Int, bytes: Int) { lock.withLock { (filesDone, bytesDone) } }
+    /// The workers' counters of bytes read in the file each is cleaning.
+    private var counters: [ByteCounter] = []
+    /// Per-file time against size, over the files cleaned so far (the ETA).
+    private var fit = TimeFit()
+
+    func makeCounter() -> ByteCounter {
+        let c = ByteCounter()
+        lock.withLock { counters.append(c) }
+        return c
+    }
+
+    func snapshot() -> ProgressSnapshot {
+        lock.withLock {
+            let samples = counters.compactMap(\.sample)
+            return ProgressSnapshot(filesDone: filesDone, bytesDone: bytesDone,
+                                    bytesInFlight: samples.reduce(0) { $0 + $1.bytes }, fit: fit, inFlight: samples)
+        }
+    }
 
     /// The recorded hash when the manifest says `file` is finished, its size and hash still match and its output
     /// exists; nil otherwise.
@@ -342,7 +376,7 @@ final class RunState: @unchecked Sendable {
 
     /// Files left in the queue (after a stop).
     func notStarted() -> [PlannedFile] {
-        lock.withLock { Array(files[min(nextIndex, files.count)...]) }
+        lock.withLock { Array(files[min(nextIndex, endIndex)..<endIndex]) }
     }
 
     /// Adds a file's report; `planned` files count towards the progress line.
@@ -353,6 +387,7 @@ final class RunState: @unchecked Sendable {
             if planned {
                 filesDone += 1
                 bytesDone += report.bytesIn
+                if report.status == .cleaned { fit.add(bytes: report.bytesIn, seconds: report.seconds) }
             }
             onFile(report)
         }

@@ -4,22 +4,24 @@ import PHICompliance
 import Glibc
 #endif
 
-/// Reads an input file in chunks, gunzipping `.gz` files, and hashes the bytes as stored (the manifest's content
+/// Reads an input file in chunks, decompressing `.gz` and `.zst` files, and hashes the bytes as stored (the manifest's content
 /// hash) on the way.
 final class ByteSource {
     let fd: Int32
     let path: String
-    /// Bytes read from the file (compressed size for `.gz`).
+    /// Bytes read from the file (compressed size for `.gz` and `.zst`).
     private(set) var rawBytes = 0
     private var digest: SHA256
-    private var inflater: Inflater?
+    private var inflater: (any StreamDecoder)?
+    /// Counts the bytes read as they are read (the progress line); nil for none.
+    var counter: ByteCounter?
     private var raw: [UInt8]
     private let chunk: Int
     static let maxChunk = 256 * 1024
 
     /// Opens `path`; a file that is gone is `vanished`, any other failure `unreadable`. `sizeHint` (the size the
     /// walk saw) keeps the read buffer small for small files.
-    init(path: String, gzip: Bool, sizeHint: Int = ByteSource.maxChunk) throws(BatchError) {
+    init(path: String, compression: Compression = .none, sizeHint: Int = ByteSource.maxChunk) throws(BatchError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let e = errno
@@ -30,11 +32,9 @@ final class ByteSource {
         digest = SHA256()
         chunk = min(ByteSource.maxChunk, max(4096, (sizeHint + 4096) & ~4095))
         raw = [UInt8](repeating: 0, count: chunk)
-        if gzip {
-            do { inflater = try Inflater() } catch {
-                close(fd)
-                throw error
-            }
+        do { inflater = try compression.makeDecoder() } catch {
+            close(fd)
+            throw error
         }
     }
 
@@ -57,6 +57,7 @@ final class ByteSource {
                 return false
             }
             rawBytes += n
+            counter?.add(n)
             raw.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             if let inflater {
                 inflater.feed(raw, count: n)
@@ -77,7 +78,7 @@ final class ByteSource {
 
     /// Hex SHA-256 and size of a whole file, without decompressing.
     static func hashFile(_ path: String) throws(BatchError) -> (size: Int, sha256: String) {
-        let src = try ByteSource(path: path, gzip: false)
+        let src = try ByteSource(path: path)
         var sink: [UInt8] = []
         while try src.read(into: &sink) { sink.removeAll(keepingCapacity: true) }
         return (src.rawBytes, src.finishDigest())
@@ -146,5 +147,24 @@ final class Inflater {
         if !streamEnded {
             throw BatchError(.corruptGzip, sawData ? "\(path): gzip stream is truncated" : "\(path): empty gzip file")
         }
+    }
+}
+
+/// Bytes read by the workers so far, for the progress line (files in progress count as they are read).
+final class ByteCounter: @unchecked Sendable {
+    private let lock = Lock()
+    private var total = 0
+    private var started: Double?
+    func add(_ n: Int) {
+        lock.withLock {
+            if started == nil { started = monotonicSeconds() }
+            total += n
+        }
+    }
+    func reset() { lock.withLock { total = 0; started = nil } }
+    var value: Int { lock.withLock { total } }
+    /// Bytes read of the current file and seconds since its first read, or nil before one.
+    var sample: (bytes: Int, seconds: Double)? {
+        lock.withLock { started.map { (total, monotonicSeconds() - $0) } }
     }
 }

@@ -4,7 +4,7 @@ import PHIScrub
 import Glibc
 #endif
 
-/// How a file is read: by its name, `.gz` stripped first.
+/// How a file is read: by its name, `.gz` or `.zst` stripped first.
 public enum InputFormat: String, Sendable {
     /// One JSON document (`.json`).
     case json
@@ -12,20 +12,29 @@ public enum InputFormat: String, Sendable {
     case jsonl
     /// Line mode (`.log`, `.txt`), as the filter.
     case text
+    /// CSV with a header row (`.csv`): each field scanned with its column's name as context (RFC 4180 quoting).
+    case csv
 
-    /// The format and whether the file is gzipped, or nil for a name batch mode does not handle.
-    public static func of(name: String) -> (InputFormat, gzip: Bool)? {
+    /// The format and compression of a file name, or nil for a name batch mode does not handle. With `asText`
+    /// (`--as-text`) any other name (`app.log.1`, `app.log.2.gz`, `syslog`, `messages`) is read in line mode.
+    public static func of(name: String, asText: Bool = false) -> (InputFormat, Compression)? {
         var lower = name.lowercased()
-        var gzip = false
-        if lower.hasSuffix(".gz") {
-            gzip = true
-            lower.removeLast(3)
-        }
-        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return (.jsonl, gzip) }
-        if lower.hasSuffix(".json") { return (.json, gzip) }
-        if lower.hasSuffix(".log") || lower.hasSuffix(".txt") { return (.text, gzip) }
-        return nil
+        let compression = Compression.of(lowercased: lower)
+        lower.removeLast(compression.suffix.count)
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return (.jsonl, compression) }
+        if lower.hasSuffix(".json") { return (.json, compression) }
+        if lower.hasSuffix(".log") || lower.hasSuffix(".txt") { return (.text, compression) }
+        if lower.hasSuffix(".csv") { return (.csv, compression) }
+        return asText ? (.text, compression) : nil
     }
+
+    /// The extensions kept as they are when a file name is redacted (longest first).
+    static let knownExtensions: [String] = {
+        var base = [".jsonl", ".ndjson", ".json", ".log", ".txt", ".csv"]
+        base = base.flatMap { [$0 + ".gz", $0 + ".zst"] } + base
+        // Then a bare compression suffix (`app.log.2.gz` read with --as-text keeps its `.gz`).
+        return base.sorted { $0.count > $1.count } + [".zst", ".gz"]
+    }()
 }
 
 /// What to do with a `.json` file (or a JSON Lines record) that does not parse.
@@ -52,6 +61,7 @@ struct CleanedFile {
 final class FileCleaner {
     let values: ValueScanner
     let rewriter: JSONRewriter
+    let csv: CSVRewriter
     private(set) var textStream: StreamScanner
     let scrubber: Scrubber
     let options: BatchOptions
@@ -66,14 +76,16 @@ final class FileCleaner {
         replacer = try options.transform.makeReplacer()
         values = ValueScanner(scrubber: scrubber, lineCap: options.lineCap)
         rewriter = JSONRewriter(values: values, transform: replacer)
+        csv = CSVRewriter(values: values, transform: replacer)
         textStream = scrubber.makeStreamScanner(lineCap: options.lineCap)
     }
 
     /// Cleans `input` into `output` (written atomically). Throws with nothing left under `output`'s name.
-    func clean(input: String, output: String, format: InputFormat, gzip: Bool,
-               sizeHint: Int = ByteSource.maxChunk) throws(BatchError) -> CleanedFile {
+    func clean(input: String, output: String, format: InputFormat, compression: Compression = .none,
+               sizeHint: Int = ByteSource.maxChunk, counter: ByteCounter? = nil) throws(BatchError) -> CleanedFile {
         do {
-            return try cleanFile(input: input, output: output, format: format, gzip: gzip, sizeHint: sizeHint)
+            return try cleanFile(input: input, output: output, format: format, compression: compression,
+                                 sizeHint: sizeHint, counter: counter)
         } catch {
             // A failure mid-stream leaves the line scanner holding part of this file: start the next one afresh.
             textStream = scrubber.makeStreamScanner(lineCap: options.lineCap)
@@ -82,10 +94,12 @@ final class FileCleaner {
         }
     }
 
-    private func cleanFile(input: String, output: String, format: InputFormat, gzip: Bool,
-                           sizeHint: Int) throws(BatchError) -> CleanedFile {
-        let src = try ByteSource(path: input, gzip: gzip, sizeHint: sizeHint)
-        let dst = try AtomicOutput(path: output, mode: options.fileMode, gzip: gzip, sync: options.sync == .file)
+    private func cleanFile(input: String, output: String, format: InputFormat, compression: Compression,
+                           sizeHint: Int, counter: ByteCounter?) throws(BatchError) -> CleanedFile {
+        let src = try ByteSource(path: input, compression: compression, sizeHint: sizeHint)
+        src.counter = counter
+        let dst = try AtomicOutput(path: output, mode: options.fileMode, compression: compression,
+                                   sync: options.sync == .file)
         rewriter.counts = CleanCounts()
         rewriter.file = input
         out.removeAll(keepingCapacity: true)
@@ -93,6 +107,7 @@ final class FileCleaner {
         switch format {
         case .jsonl: try cleanJSONLines(src, dst, input, &result)
         case .json: try cleanJSON(src, dst, input, &result)
+        case .csv: try cleanCSV(src, dst, input, &result)
         case .text:
             var first: [UInt8] = []
             let more = try src.read(into: &first)
@@ -149,6 +164,60 @@ final class FileCleaner {
             }
         }
         result.counts.merge(rewriter.counts)
+    }
+
+    /// CSV: record by record (a record may span lines inside quotes), the first one the header.
+    private func cleanCSV(_ src: ByteSource, _ dst: AtomicOutput, _ input: String,
+                          _ result: inout CleanedFile) throws(BatchError) {
+        csv.reset()
+        csv.counts = CleanCounts()
+        csv.file = input
+        var splitter = CSVSplitter()
+        var pending: [UInt8] = []
+        var scanned = 0  // bytes of `pending` the splitter has seen
+        var eof = false
+        var first = true
+        var recordNumber = 0
+        while !eof {
+            eof = try !src.read(into: &pending)
+            if first {
+                first = false
+                if BinaryCheck.looksBinary(pending) { throw BatchError(.binary, "\(input): binary file (NUL byte)") }
+            }
+            var start = 0
+            while start < pending.count {
+                let end: Int? = pending.withUnsafeBufferPointer { p in
+                    splitter.end(in: p, from: max(start, scanned)).map { e in scanned = e; return e }
+                }
+                guard let end = end ?? (eof ? pending.count : nil) else {
+                    scanned = pending.count
+                    break
+                }
+                recordNumber += 1
+                if end - start > options.maxJSONBytes {
+                    throw BatchError(.tooLarge, "\(input): record \(recordNumber): CSV record over the size limit of \(options.maxJSONBytes) bytes")
+                }
+                do {
+                    try pending.withUnsafeBufferPointer { p in
+                        try csv.rewrite(UnsafeBufferPointer(rebasing: p[start..<end]), into: &out)
+                    }
+                } catch let error as BatchError {
+                    throw error
+                } catch {
+                    throw BatchError(.transformFailed, "\(input): record \(recordNumber): transform failed: \(error)")
+                }
+                start = end
+                try drain(dst)
+            }
+            if start > 0 {
+                pending.removeFirst(start)
+                scanned = max(0, scanned - start)
+            }
+            if pending.count > options.maxJSONBytes {
+                throw BatchError(.tooLarge, "\(input): record \(recordNumber + 1): CSV record over the size limit of \(options.maxJSONBytes) bytes (a quote never closed?)")
+            }
+        }
+        result.counts.merge(csv.counts)
     }
 
     /// One JSON Lines record (without its newline).

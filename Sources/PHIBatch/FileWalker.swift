@@ -9,7 +9,7 @@ struct PlannedFile: Sendable {
     var relative: String
     var size: Int
     var format: InputFormat
-    var gzip: Bool
+    var compression: Compression
     /// Device and inode of the input (an output resolving to it is refused).
     var id: FileWalker.FileID
 }
@@ -26,16 +26,20 @@ struct FileWalker {
     private var seenFiles: Set<FileID> = []
     private let exclude: FileID?
     private let followLinks: Bool
+    private let filter: PathFilter
     /// The resolved path of the directory argument being walked (links inside must stay under it).
     private var root = ""
 
     struct FileID: Hashable, Sendable { var dev: UInt64; var ino: UInt64 }
 
-    init(excluding output: String, followLinks: Bool = false) {
+    init(excluding output: String, followLinks: Bool = false, filter: PathFilter = PathFilter()) {
         var st = stat()
         exclude = stat(output, &st) == 0 ? FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino)) : nil
         self.followLinks = followLinks
+        self.filter = filter
     }
+
+    private var asText: Bool { filter.asText }
 
     /// `path` with every symbolic link resolved, or nil.
     static func resolved(_ path: String) -> String? {
@@ -59,7 +63,8 @@ struct FileWalker {
                 root = FileWalker.resolved(input) ?? input
                 directory(input, relative: "", st, ancestors: [])
             } else {
-                file(input, relative: baseName(input), st)
+                // A file named on the command line is cleaned whatever --include and --exclude say.
+                file(input, relative: baseName(input), st, named: true)
             }
         }
     }
@@ -135,6 +140,10 @@ struct FileWalker {
                 continue
             }
             if (cst.st_mode & S_IFMT) == S_IFDIR {
+                if filter.excludes(directory: rel) {
+                    fail(child, relative: rel, "excluded", "\(child): directory excluded by --exclude", skip: true)
+                    continue
+                }
                 directory(child, relative: rel, cst, ancestors: inner)
             } else {
                 file(child, relative: rel, cst)
@@ -142,14 +151,19 @@ struct FileWalker {
         }
     }
 
-    private mutating func file(_ path: String, relative: String, _ st: stat) {
+    private mutating func file(_ path: String, relative: String, _ st: stat, named: Bool = false) {
+        if !named && !filter.selects(file: relative) {
+            fail(path, relative: relative, "excluded", "\(path): excluded by --include/--exclude", skip: true)
+            return
+        }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             fail(path, relative: relative, "not_regular_file", "\(path): not a regular file", skip: true)
             return
         }
-        guard let (format, gzip) = InputFormat.of(name: relative) else {
+        guard let (format, compression) = InputFormat.of(name: relative, asText: asText) else {
             fail(path, relative: relative, "unsupported_type",
-                 "\(path): not .json, .jsonl, .ndjson, .log or .txt (optionally .gz)", skip: true)
+                 "\(path): not .json, .jsonl, .ndjson, .csv, .log or .txt (optionally .gz or .zst); not cleaned "
+                 + "(--as-text cleans it line by line, --exclude leaves it out)", skip: true)
             return
         }
         if !seenFiles.insert(FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))).inserted && relatives.contains(relative) {
@@ -160,7 +174,45 @@ struct FileWalker {
             fail(path, relative: relative, "path_collision", "\(path): another input already writes \(relative)")
             return
         }
-        files.append(PlannedFile(input: path, relative: relative, size: Int(st.st_size), format: format, gzip: gzip,
+        files.append(PlannedFile(input: path, relative: relative, size: Int(st.st_size), format: format,
+                                 compression: compression,
                                  id: FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))))
+    }
+}
+
+/// Which files of an input directory a run cleans (`--include`, `--exclude`) and how it reads names it does not
+/// know (`--as-text`). Patterns are `fnmatch(3)` globs without flags (`*` and `?` also match `/`, `[...]` classes)
+/// matched against the path relative to the directory argument (`sub/app.log.1`); a pattern without a `/` is also
+/// matched against the base name, so `*.log.[0-9]*` and `syslog*` find rotated logs at any depth.
+public struct PathFilter: Sendable, Equatable {
+    /// When not empty, a file must match one of these.
+    public var include: [String] = []
+    /// A file or directory matching one of these is left out (a directory with everything under it).
+    public var exclude: [String] = []
+    /// Names batch mode does not know are cleaned line by line instead of being skipped.
+    public var asText = false
+
+    public init(include: [String] = [], exclude: [String] = [], asText: Bool = false) {
+        self.include = include
+        self.exclude = exclude
+        self.asText = asText
+    }
+
+    /// Whether the file at `relative` (inside a directory argument) is cleaned.
+    public func selects(file relative: String) -> Bool {
+        if !include.isEmpty && !include.contains(where: { PathFilter.matches($0, relative) }) { return false }
+        return !exclude.contains { PathFilter.matches($0, relative) }
+    }
+
+    /// Whether the directory at `relative` is left out with all it holds.
+    public func excludes(directory relative: String) -> Bool {
+        exclude.contains { PathFilter.matches($0, relative) }
+    }
+
+    /// `pattern` against the relative path, and (for a pattern without `/`) against its base name.
+    public static func matches(_ pattern: String, _ relative: String) -> Bool {
+        if fnmatch(pattern, relative, 0) == 0 { return true }
+        guard !pattern.contains("/"), let slash = relative.lastIndex(of: "/") else { return false }
+        return fnmatch(pattern, String(relative[relative.index(after: slash)...]), 0) == 0
     }
 }

@@ -46,8 +46,8 @@ public final class ParallelFilter {
     /// passed to processors exact (needed only for reports that print line numbers).
     ///
     /// `interrupted` is polled after every read (and when a read returns EINTR): when it returns a signal number,
-    /// the whole lines read so far are processed and written, the unfinished last line is dropped, and
-    /// `FilterInterrupted` is thrown.
+    /// what a pipe or socket input already holds is read without waiting (`StopDrain`), the whole lines read so far
+    /// are processed and written, the unfinished last line is dropped, and `FilterInterrupted` is thrown.
     public func run(fd: Int32, name: String, countLines: Bool,
                     interrupted: @escaping () -> Int32 = { 0 },
                     inspectFirst: (UnsafeBufferPointer<UInt8>) throws -> Void = { _ in },
@@ -95,6 +95,8 @@ public final class ParallelFilter {
         while !eof || !pending.isEmpty {
             let signal = interrupted()
             if signal != 0 {
+                // What a pipe's writer already handed over is cleaned too (StopDrain), then whole lines go out.
+                if !eof { pending.append(contentsOf: StopDrain.take(fd)) }
                 if let cut = pending.withUnsafeBufferPointer({ lastNewline($0) }) { try dispatch(cut + 1) }
                 try pipeline.drain()
                 throw FilterInterrupted(signal: signal)

@@ -11,6 +11,8 @@ extension PhiScrubCommand {
     public static func run(arguments: [String]) -> Int32 {
         do {
             var command = try parseAsRoot(arguments)
+            // Only the filter and scan handle the stop signals held since the start (Interruption.hold).
+            if !(command is RedactCommand || command is ScanCommand) { Interruption.releaseHeld() }
             try command.run()
             return ExitStatus.ok
         } catch let exit as ExitCode {
@@ -38,6 +40,7 @@ extension PhiScrubCommand {
     public static func runMain() -> Never {
         signal(SIGPIPE, SIG_IGN)
         Interruption.allowed = true
+        Interruption.hold()
         // The parallel filter allocates and frees megabyte blocks on several threads. glibc would serve each from a
         // fresh mmap (or trim the heap after each free) and fault every page in again: 57k page faults and 10 % of
         // the CPU time on 200 MB. Keep such blocks in the heap instead; in-flight blocks are bounded, so is RSS.

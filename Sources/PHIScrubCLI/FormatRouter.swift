@@ -17,6 +17,9 @@ enum StreamFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case jsonl
     /// Per line: an object or array that parses is rewritten as JSON, anything else goes the text path.
     case auto
+    /// CSV with a header row: each record (a quoted field may hold newlines) rewritten field by field, each field
+    /// scanned with its column's header name as context, as batch does for `.csv`.
+    case csv
 }
 
 /// Routes whole lines either through the JSON rewriter of batch mode (string values scanned after the label their
@@ -31,6 +34,10 @@ final class FormatRouter {
     let format: StreamFormat
     let stream: StreamScanner
     let cleaner: JSONCleaner
+    /// `csv`: the record rewriter, where records end, and how far into `pending` the splitter has looked.
+    private let csvCleaner: CSVCleaner?
+    private var splitter = CSVSplitter()
+    private var splitScanned = 0
     /// Input bytes of the unfinished line (or, for `json`, of the document) not yet routed.
     private var pending: [UInt8] = []
     /// Absolute offset of `pending[0]`.
@@ -47,6 +54,7 @@ final class FormatRouter {
         self.format = format
         self.stream = stream
         cleaner = JSONCleaner(scrubber: scrubber, replacer: replacer, lineCap: stream.lineCap, file: file)
+        csvCleaner = format == .csv ? CSVCleaner(scrubber: scrubber, replacer: replacer, lineCap: stream.lineCap, file: file) : nil
     }
 
     /// The error for inputs declared JSON that were not (their lines were still cleaned, as text).
@@ -73,6 +81,11 @@ final class FormatRouter {
         if format == .json {
             pending.append(contentsOf: rest)
             if pending.count > limit { try giveUpOnJSON(into: &sink) }
+            return
+        }
+        if format == .csv {
+            pending.append(contentsOf: rest)
+            try csvRecords(eof: false, into: &sink)
             return
         }
         pending.append(contentsOf: rest)
@@ -110,7 +123,12 @@ final class FormatRouter {
 
     /// The end of input: the last line (without a newline), or the JSON document.
     func finish<S: ScanSink>(into sink: inout S) throws {
-        defer { pending.removeAll(); streamingText = false }
+        defer { pending.removeAll(); streamingText = false; splitter.reset(); splitScanned = 0 }
+        if format == .csv {
+            if !streamingText { try csvRecords(eof: true, into: &sink) }
+            try stream.finish(into: &sink)
+            return
+        }
         if !streamingText && !pending.isEmpty {
             let bytes = pending
             pending.removeAll()
@@ -121,6 +139,62 @@ final class FormatRouter {
             }
         }
         try stream.finish(into: &sink)
+    }
+
+    /// `csv`: rewrites every complete record in `pending` (at the end of input, the last one without a newline too).
+    /// A record over `maxLine` (a quote never closed, or a huge field) streams through the text path up to the next
+    /// newline, and record splitting starts afresh after it.
+    private func csvRecords<S: ScanSink>(eof: Bool, into sink: inout S) throws {
+        guard let csvCleaner else { return }
+        var start = 0
+        while start < pending.count {
+            let found: Int? = pending.withUnsafeBufferPointer { p in
+                splitter.end(in: p, from: max(start, splitScanned)).map { e in splitScanned = e; return e }
+            }
+            guard let end = found ?? (eof ? pending.count : nil) else {
+                splitScanned = pending.count
+                break
+            }
+            try pending.withUnsafeBufferPointer { p in
+                try csvRecord(UnsafeBufferPointer(rebasing: p[start..<end]), csvCleaner, into: &sink)
+            }
+            start = end
+        }
+        if start > 0 {
+            pending.removeFirst(start)
+            splitScanned = max(0, splitScanned - start)
+        }
+        if pending.count > limit {
+            streamingText = true
+            splitter.reset()
+            splitScanned = 0
+            let bytes = pending
+            pending.removeAll()
+            try bytes.withUnsafeBufferPointer { try text($0, into: &sink) }
+        }
+    }
+
+    /// One CSV record, rewritten and handed to the sink as one rewritten line.
+    private func csvRecord<S: ScanSink>(_ record: UnsafeBufferPointer<UInt8>, _ csvCleaner: CSVCleaner,
+                                        into sink: inout S) throws {
+        guard stream.isBetweenLines else {
+            try text(record, into: &sink)
+            return
+        }
+        out.removeAll(keepingCapacity: true)
+        found.removeAll(keepingCapacity: true)
+        let base = offset
+        let counts = try csvCleaner.clean(record, into: &out) { [self] f, at, value in
+            var g = f
+            g.start = base + at.lowerBound
+            g.end = base + at.upperBound
+            found.append(RewrittenFinding(finding: g, value: Array(value)))
+        }
+        try out.withUnsafeBufferPointer {
+            try sink.rewrittenLine($0, offset: base, inputCount: record.count, findings: found, withheld: counts.withheld)
+        }
+        stream.skip(record.count)
+        offset += record.count
     }
 
     /// `json` over the size limit: the document streams through the text path and is reported.

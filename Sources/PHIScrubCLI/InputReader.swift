@@ -30,12 +30,16 @@ enum InputReader {
         var message: String
     }
 
-    /// Throws `Refused` when `first` (the first bytes read from `name`) is gzip or UTF-16/UTF-32 text.
+    /// Throws `Refused` when `first` (the first bytes read from `name`) is gzip, zstd or UTF-16/UTF-32 text.
     static func sniff(_ first: UnsafeBufferPointer<UInt8>, name: String) throws {
         let shown = name == "-" ? "standard input" : name
         if first.count >= 2 && first[0] == 0x1F && first[1] == 0x8B {
             throw Refused(message: "\(shown): gzip-compressed input is not scanned by the filter; decompress it "
                           + "(zcat FILE | phiscrub) or clean it with phiscrub batch, which reads and writes .gz")
+        }
+        if first.count >= 4 && first[0] == 0x28 && first[1] == 0xB5 && first[2] == 0x2F && first[3] == 0xFD {
+            throw Refused(message: "\(shown): zstd-compressed input is not scanned by the filter; decompress it "
+                          + "(zstdcat FILE | phiscrub) or clean it with phiscrub batch, which reads and writes .zst")
         }
         let utf32 = first.count >= 4 && ((first[0] == 0xFF && first[1] == 0xFE && first[2] == 0 && first[3] == 0)
                                           || (first[0] == 0 && first[1] == 0 && first[2] == 0xFE && first[3] == 0xFF))
@@ -102,7 +106,18 @@ enum InputReader {
         var first = true
         let idleActive = idle?.applies(to: fd) ?? false
         while true {
-            try Interruption.check()
+            if Interruption.isSet {
+                // What a pipe's writer already handed over (rsyslog counts it sent) is cleaned before stopping;
+                // the unfinished last line is still dropped (the caller's finish never runs).
+                let rest = StopDrain.take(fd)
+                if !rest.isEmpty {
+                    try rest.withUnsafeBufferPointer { r in
+                        if first { try sniff(r, name: name) }
+                        try body(r)
+                    }
+                }
+                try Interruption.check()
+            }
             try idle?.reopenIfAsked()
             try idle?.wait(fd, active: idleActive)
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }

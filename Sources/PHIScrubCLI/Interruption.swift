@@ -16,9 +16,35 @@ enum Interruption {
     /// keep the default behaviour, and every other command still dies on SIGINT/SIGTERM as before).
     nonisolated(unsafe) static var allowed = false
 
+    /// SIGINT, SIGTERM and SIGHUP, held (blocked) from the start of the process until the command is known. A stop
+    /// signal that arrives while a filter is still starting (rsyslog stopping a child it has just spawned, with
+    /// messages already in its pipe) then waits for the filter's handler, which cleans what the pipe holds before
+    /// exiting, instead of killing the process with the messages. Every other command gets them back with their
+    /// default action before it runs (`releaseHeld`).
+    static let held: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+
+    /// Blocks the `held` signals (the executable's entry point, before parsing); a no-op unless `allowed`.
+    static func hold() {
+        guard allowed else { return }
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in held { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    /// Unblocks the `held` signals with their default actions (a command that installs no handlers).
+    static func releaseHeld() {
+        guard allowed else { return }
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in held { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
     /// Installs the handlers, for the filter and scan only (their read loops poll `received`); a no-op unless
-    /// `allowed`.
-    static func install() {
+    /// `allowed`. SIGHUP is unblocked with its default action too, unless `holdHangup` (`--append`:
+    /// `installHangup` installs its handler once the outputs are open, and a SIGHUP before that waits for it).
+    static func install(holdHangup: Bool = false) {
         guard allowed else { return }
         received = 0  // initialise the static before a handler can touch it
         for sig in [SIGINT, SIGTERM] {
@@ -34,6 +60,7 @@ enum Interruption {
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
+        if !holdHangup { sigaddset(&set, SIGHUP) }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 

@@ -64,9 +64,12 @@ public struct PhiScrubCommand: ParsableCommand {
     public init() {}
 }
 
-/// The version string printed by `--version`.
+/// The version string printed by `--version`: the release and the git commit it was built from (`unknown` when the
+/// build had neither git nor a `COMMIT` file; see scripts/build-info.sh).
 public enum PhiScrubVersion {
-    public static let current = "0.1.0"
+    public static let number = "0.1.0"
+    public static let commit = BuildInfo.commit
+    public static let current = "phiscrub \(number) (commit \(commit))"
 }
 
 /// Options shared by every command that loads rules.

@@ -39,7 +39,7 @@ struct RedactCommand: ParsableCommand {
     var outputPath: String?
 
     @Option(name: [.customLong("format"), .customLong("input-format")], help: ArgumentHelp(
-        "Input format: text (lines, the default), jsonl (every line a JSON value), json (one JSON document per input) or auto (per line: an object or array that parses is rewritten as JSON, anything else as text). JSON is rewritten as batch does: only string values change, scanned with their key as context.",
+        "Input format: text (lines, the default), jsonl (every line a JSON value), json (one JSON document per input), auto (per line: an object or array that parses is rewritten as JSON, anything else as text) or csv (a header row, then records; each field scanned with its column name as context). JSON is rewritten as batch does: only string values change, scanned with their key as context.",
         valueName: "format"))
     var format: StreamFormat = .text
 
@@ -91,7 +91,7 @@ struct RedactCommand: ParsableCommand {
     }
 
     func run() throws {
-        Interruption.install()
+        Interruption.install(holdHangup: append)
         let scrubber = try rules.makeScrubber()
         // Keys are resolved before any output exists: a missing or refused key writes nothing (fail closed).
         let compliance = try FilterCompliance.make(configPath: transform.configPath, role: role, keys: keys)

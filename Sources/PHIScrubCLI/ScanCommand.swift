@@ -26,7 +26,7 @@ struct ScanCommand: ParsableCommand {
     var format: Format = .jsonl
 
     @Option(name: .customLong("input-format"), help: ArgumentHelp(
-        "Input format: text (the default), jsonl, json or auto, as the filter's --format: JSON string values are scanned with their key as context.",
+        "Input format: text (the default), jsonl, json, auto or csv, as the filter's --format: JSON string values are scanned with their key as context, CSV fields with their column name.",
         valueName: "format"))
     var inputFormat: StreamFormat = .text
 

@@ -172,9 +172,12 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
         try output.write(bytes)
         counts.bytesOut += bytes.count
         if bytes.last == 0x0A {
-            lineNumber += 1
+            // A CSV record may span lines (newlines inside quotes; replacements never hold one, so the output has
+            // the input's newlines). Its findings are reported at the record's first line.
+            let lines = countNewlines(bytes)
+            lineNumber += lines
             lineStart = offset + inputCount
-            counts.lines += 1
+            counts.lines += lines
             if lineBuffered { try output.flush() }
         }
     }

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The release tarball (scripts/release.sh) installs into an empty prefix and runs there without the Swift
+# toolchain: no libswift*/Foundation in ldd, no toolchain path in RUNPATH, and every check below runs under
+# env -i with PATH=/usr/bin:/bin and an empty LD_LIBRARY_PATH, from an empty directory, with the rule packs found
+# in <prefix>/share/phiscrub/rules (a pack added there must show up). Also: --version names this commit, the man
+# pages and completions are in the tarball.
+# The static release build is the slow part (about 10 min on 2 cores from nothing; seconds when .build/release-static
+# is current). PHISCRUB_RELEASE_TEST=0 skips this test; TARBALL=path tests a given tarball without building.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+if [ "${PHISCRUB_RELEASE_TEST:-1}" = 0 ]; then echo "skip: release tarball test (PHISCRUB_RELEASE_TEST=0)"; exit 0; fi
+tarball=${TARBALL:-}
+if [ -z "$tarball" ]; then
+  start=$(date +%s)
+  tarball=$(bash scripts/release.sh 2> /tmp/phiscrub-release-build.log | tail -1) \
+    || { tail -40 /tmp/phiscrub-release-build.log >&2; echo "FAIL: scripts/release.sh" >&2; exit 1; }
+  echo "built $tarball in $(( $(date +%s) - start )) s"
+fi
+work=$(mktemp -d /tmp/phiscrub-release-test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL (release): $*" >&2; exit 1; }
+mkdir -p "$work/prefix" "$work/empty" "$work/home"
+tar -xzf "$tarball" -C "$work/prefix" --strip-components=1
+exe=$work/prefix/bin/phiscrub
+[ -x "$exe" ] || fail "no bin/phiscrub in $tarball"
+
+# Linked libraries: only the system's, nothing of the toolchain.
+ldd "$exe" > "$work/ldd.txt" || fail "ldd failed"
+if grep -E 'libswift|libFoundation|libdispatch|libBlocksRuntime|/opt/swift|not found' "$work/ldd.txt"; then
+  fail "the binary needs the Swift toolchain's libraries"
+fi
+if readelf -d "$exe" | grep -E 'RPATH|RUNPATH' | grep -E 'swift|/opt'; then fail "RUNPATH points into the toolchain"; fi
+needed=$(readelf -d "$exe" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort | tr '\n' ' ')
+
+# Every run from here: no toolchain on PATH, no library path, an empty working directory, a scratch HOME.
+run() { (cd "$work/empty" && env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH= HOME="$work/home" "$@"); }
+
+version=$(run "$exe" --version) || fail "--version failed"
+# Built here: this commit. A given TARBALL: any commit hash.
+commit=$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo unknown)
+if [ -n "${TARBALL:-}" ]; then
+  [[ $version =~ ^phiscrub\ [0-9.]+\ \(commit\ [0-9a-f]{40}\)$ ]] || fail "--version says '$version'"
+else
+  [[ $version == "phiscrub "*" (commit $commit)" ]] || fail "--version says '$version', want commit $commit"
+fi
+run "$exe" rules test > /dev/null || fail "rules test failed in the prefix"
+out=$(printf 'Patient Jane Roe, SSN 402-19-8877, call (617) 555-0142\n' | run "$exe") || fail "the filter failed"
+[ "$out" = "Patient [NAME], SSN [SSN], call [PHONE]" ] || fail "filter output: $out"
+printf '{"ssn":"402198877","n":1}\n' | run "$exe" --format auto | grep -qx '{"ssn":"\[SSN\]","n":1}' || fail "--format auto"
+# Batch with gzip and zstd (the C libraries from Debian at run time).
+mkdir -p "$work/in"
+printf 'SSN 402-19-8877\n' | gzip -c > "$work/in/a.log.gz"
+if command -v zstd >/dev/null; then printf 'SSN 402-19-8877\n' | zstd -q -c > "$work/in/b.log.zst"; fi
+run "$exe" batch "$work/in" --out "$work/out" --quiet || fail "batch failed"
+[ "$(gzip -dc "$work/out/a.log.gz")" = "SSN [SSN]" ] || fail "batch .gz output"
+# The rule packs come from <prefix>/share/phiscrub/rules: a pack added there is loaded.
+cat > "$work/prefix/share/phiscrub/rules/zz-release-test.yaml" <<'YAML'
+pack: release-test
+rules:
+  - id: release-test-ticket
+    entity: TICKET
+    category: other_unique
+    pattern: 'TICKET-[0-9]{6}'
+    max_length: 13
+    confidence: 0.9
+    examples:
+      match: ['ref ⟦TICKET-123456⟧']
+      nomatch: ['TICKET-12']
+YAML
+run "$exe" rules list | grep -q release-test-ticket || fail "rules are not read from <prefix>/share/phiscrub/rules"
+rm "$work/prefix/share/phiscrub/rules/zz-release-test.yaml"
+# Man pages and completions.
+[ -s "$work/prefix/share/man/man1/phiscrub.1.gz" ] || fail "no man page"
+gzip -dc "$work/prefix/share/man/man1/phiscrub.1.gz" | grep -q '^\.Sh' || fail "phiscrub.1 is not an mdoc page"
+ls "$work/prefix/share/man/man1/" | grep -q 'phiscrub.batch.1.gz' || fail "no page for phiscrub batch"
+if command -v man >/dev/null; then
+  MANWIDTH=80 man -l "$work/prefix/share/man/man1/phiscrub.batch.1.gz" 2>/dev/null | grep -q -- '--as-text' \
+    || fail "man cannot render phiscrub.batch.1"
+fi
+bash -n "$work/prefix/share/bash-completion/completions/phiscrub" || fail "bash completion does not parse"
+grep -q batch "$work/prefix/share/bash-completion/completions/phiscrub" || fail "bash completion lacks batch"
+[ -s "$work/prefix/share/zsh/site-functions/_phiscrub" ] && [ -s "$work/prefix/share/fish/vendor_completions.d/phiscrub.fish" ] \
+  || fail "zsh or fish completion missing"
+echo "ok: release tarball $(basename "$tarball") ($(du -h "$tarball" | cut -f1)): $version; runs from an empty prefix without the toolchain; needs $needed"
