@@ -56,6 +56,20 @@ public final class ParallelFilter {
                     makeProcessor: @escaping @Sendable () throws -> BlockProcessor,
                     longLine: (_ stream: (_ feed: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats,
                     write: @escaping @Sendable (BlockResult) throws -> Void) throws -> RedactionStats {
+        try run(input: FileDescriptorInput(fd: fd), name: name, countLines: countLines, interrupted: interrupted,
+                inspectFirst: inspectFirst, idleMillis: idleMillis, onIdle: onIdle, reopenRequested: reopenRequested,
+                reopen: reopen, makeProcessor: makeProcessor, longLine: longLine, write: write)
+    }
+
+    /// `run(fd:…)` over any input.
+    public func run<Input: FilterInput>(input: Input, name: String, countLines: Bool,
+                    interrupted: @escaping () -> Int32 = { 0 },
+                    inspectFirst: (UnsafeBufferPointer<UInt8>) throws -> Void = { _ in },
+                    idleMillis: Int32 = 0, onIdle: () throws -> Void = {},
+                    reopenRequested: () -> Bool = { false }, reopen: () throws -> Void = {},
+                    makeProcessor: @escaping @Sendable () throws -> BlockProcessor,
+                    longLine: (_ stream: (_ feed: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats,
+                    write: @escaping @Sendable (BlockResult) throws -> Void) throws -> RedactionStats {
         let pipeline = Pipeline(jobs: jobs, write: write)
         var workers: [Thread] = []
         for _ in 0..<jobs {
@@ -82,7 +96,7 @@ public final class ParallelFilter {
         var totals = RedactionStats()
         var eof = false
         var inspected = false
-        let idle = idleMillis > 0 && !IdleWait.isRegularFile(fd)
+        let idle = idleMillis > 0 && input.canIdle
 
         func dispatch(_ count: Int) throws {
             let block = Array(pending[0..<count])
@@ -104,17 +118,17 @@ public final class ParallelFilter {
                 try pipeline.drain()
                 try reopen()
             }
-            if !eof && idle && !IdleWait.readable(fd, millis: idleMillis) {
+            if !eof && idle && !input.waitReadable(millis: idleMillis) {
                 // Input went quiet (a live stream): what whole lines there are go out now, not when a block fills.
                 if let cut = pending.withUnsafeBufferPointer({ lastNewline($0) }) { try dispatch(cut + 1) }
                 try pipeline.drain()
                 try onIdle()
             }
             if !eof {
-                let n = readBuffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, blockSize) }
+                let n = readBuffer.withUnsafeMutableBytes { input.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<blockSize])) }
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw ParallelFilterError(message: "\(name): read failed: \(String(cString: strerror(errno)))")
+                    throw FilterError(.read, "\(name): read failed: \(String(cString: strerror(errno)))")
                 }
                 if n == 0 { eof = true } else {
                     if !inspected {
@@ -153,14 +167,14 @@ public final class ParallelFilter {
                         try carry.withUnsafeBufferPointer { try feed($0) }
                         consumedTotal += carry.count
                         carry.removeAll(keepingCapacity: true)
-                        let n = readBuffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, blockSize) }
+                        let n = readBuffer.withUnsafeMutableBytes { input.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<blockSize])) }
                         if n < 0 {
                             if errno == EINTR {
                                 let signal = interrupted()
                                 if signal != 0 { throw FilterInterrupted(signal: signal) }
                                 continue
                             }
-                            throw ParallelFilterError(message: "\(name): read failed: \(String(cString: strerror(errno)))")
+                            throw FilterError(.read, "\(name): read failed: \(String(cString: strerror(errno)))")
                         }
                         if n == 0 { eof = true; return }
                         carry.append(contentsOf: readBuffer[0..<n])
@@ -206,12 +220,6 @@ func blockStopSignals() {
     sigaddset(&set, SIGINT)
     sigaddset(&set, SIGTERM)
     pthread_sigmask(SIG_BLOCK, &set, nil)
-}
-
-/// A failure of the parallel filter's own machinery (reading); worker and writer errors are rethrown as they are.
-public struct ParallelFilterError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
 }
 
 /// The shared state of one parallel run: a queue of blocks for workers, finished results by sequence number,

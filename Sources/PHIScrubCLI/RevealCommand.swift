@@ -91,13 +91,14 @@ struct RevealCommand: ParsableCommand {
         }
         let target = try OutputTarget.open(outputPath)
         var output = target.output
-        var buffer = [UInt8](repeating: 0, count: InputReader.chunkSize)
+        var buffer = [UInt8](repeating: 0, count: FilterPipeline.chunkSize)
         do {
             for input in files.isEmpty ? ["-"] : files {
-                let fd = try InputReader.open(input)
-                defer { if fd != 0 { close(fd) } }
+                let source = try FileDescriptorInput.open(input)
+                defer { source.close() }
+                let fd = source.fd
                 while true {
-                    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, InputReader.chunkSize) }
+                    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, FilterPipeline.chunkSize) }
                     if n < 0 {
                         if errno == EINTR { continue }
                         throw CLIError("\(input): read failed: \(String(cString: strerror(errno)))")

@@ -71,44 +71,33 @@ struct ScanCommand: ParsableCommand {
     /// Scans one input, writing its findings to `jsonl` or `sarif` (per `format`).
     static func scanFile(_ input: String, scrubber: Scrubber, format: Format, inputFormat: StreamFormat = .text,
                          jsonl: FindingsJSONLWriter, sarif: FindingsCollector, explainer: Explainer?,
-                         buffer: inout [UInt8], idle: InputReader.IdleFlush? = nil) throws -> FileResult {
-        let fd: Int32
+                         pacing: ReadPacing) throws -> FileResult {
         // The name as findings, SARIF and errors show it: PHI in it redacted.
         let shown = input == "-" ? input : FieldRedactor(scrubber: scrubber).redact(input)
-        do { fd = try InputReader.open(input, display: shown) } catch let error as CLIError {
+        let source: FileDescriptorInput
+        do { source = try FileDescriptorInput.open(input, display: shown) } catch {
             return FileResult(failure: error.message)
         }
-        defer { if fd != 0 { close(fd) } }
+        defer { source.close() }
         do {
-            return try scanOpened(fd: fd, input: shown, scrubber: scrubber, format: format, inputFormat: inputFormat,
-                                  jsonl: jsonl, sarif: sarif, explainer: explainer, buffer: &buffer, idle: idle)
-        } catch let refused as InputReader.Refused {
+            let stream = scrubber.makeStreamScanner()
+            let router = inputFormat == .text ? nil : FormatRouter(
+                format: inputFormat, stream: stream, scrubber: scrubber, replacer: TypedTokenReplacer(), file: shown)
+            let stats: RedactionStats
+            switch format {
+            case .jsonl:
+                jsonl.file = shown
+                stats = try FilterPipeline.scan(source, name: shown, stream: stream, observer: jsonl, router: router,
+                                                explain: explainer, pacing: pacing).stats
+            case .sarif:
+                sarif.file = shown
+                stats = try FilterPipeline.scan(source, name: shown, stream: stream, observer: sarif, router: router,
+                                                explain: nil, pacing: pacing).stats
+            }
+            return FileResult(found: stats.findings, withheld: stats.withheld, failure: router?.problem(input: shown))
+        } catch let refused as FilterError where refused.code == .refused {
             return FileResult(failure: refused.message)
         }
-    }
-
-    private static func scanOpened(fd: Int32, input: String, scrubber: Scrubber, format: Format, inputFormat: StreamFormat,
-                                   jsonl: FindingsJSONLWriter, sarif: FindingsCollector, explainer: Explainer?,
-                                   buffer: inout [UInt8], idle: InputReader.IdleFlush?) throws -> FileResult {
-        let stream = scrubber.makeStreamScanner()
-        let router = inputFormat == .text ? nil : FormatRouter(
-            format: inputFormat, stream: stream, scrubber: scrubber, replacer: TypedTokenReplacer(), file: input)
-        let stats: RedactionStats
-        switch format {
-        case .jsonl:
-            jsonl.file = input
-            var sink = RedactingSink(output: NullOutput(), observer: jsonl)
-            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer, router: router,
-                                 idle: idle)
-            stats = sink.stats
-        case .sarif:
-            sarif.file = input
-            var sink = RedactingSink(output: NullOutput(), observer: sarif)
-            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: nil, router: router)
-            stats = sink.stats
-        }
-        return FileResult(found: stats.findings, withheld: stats.withheld,
-                          failure: router.flatMap { $0.notJSON > 0 ? $0.notJSONMessage(input) : nil })
     }
 
     func run() throws {
@@ -121,7 +110,6 @@ struct ScanCommand: ParsableCommand {
         let output = target.output
         let stable = fingerprintKey == .keyring
         let inputs = files.isEmpty ? ["-"] : files
-        var buffer: [UInt8] = []
         var failures: [String] = []
         var found = 0
         var withheld = 0
@@ -130,8 +118,9 @@ struct ScanCommand: ParsableCommand {
         jsonl.explanations = explainer?.buffer
         let sarif = FindingsCollector(fingerprinter: fingerprinter, stable: stable)
         // A SARIF report is one document written at the end; JSON Lines findings can go out as lines complete.
-        let idle = format == .jsonl
-            ? InputReader.IdleFlush(millis: Int32(flushIdle), outputs: [output], everyRead: lineBuffered) : nil
+        let pacing = format == .jsonl
+            ? ReadPacing(millis: Int32(flushIdle), outputs: [output], everyRead: lineBuffered, interrupted: { Interruption.received })
+            : ReadPacing(millis: 0, outputs: [], interrupted: { Interruption.received })
         func add(_ result: FileResult) {
             if let failure = result.failure { failures.append(failure) }
             found += result.found
@@ -147,9 +136,9 @@ struct ScanCommand: ParsableCommand {
                     let spool = try ReportSpool()
                     let jsonl = FindingsJSONLWriter(output: spool.output, fingerprinter: fingerprinter)
                     let collector = FindingsCollector(fingerprinter: fingerprinter, stable: stable)
-                    var buffer: [UInt8] = []
                     let result = try Self.scanFile(inputs[i], scrubber: scrubber, format: format, inputFormat: inputFormat, jsonl: jsonl,
-                                                   sarif: collector, explainer: nil, buffer: &buffer)
+                                                   sarif: collector, explainer: nil,
+                                                   pacing: ReadPacing(millis: 0, outputs: [], interrupted: { Interruption.received }))
                     return (result, spool, collector.entries)
                 }, consume: { _, done in
                     try done.1.copy(to: output)
@@ -159,7 +148,7 @@ struct ScanCommand: ParsableCommand {
             } else {
                 for input in inputs {
                     add(try Self.scanFile(input, scrubber: scrubber, format: format, inputFormat: inputFormat, jsonl: jsonl, sarif: sarif,
-                                          explainer: explainer, buffer: &buffer, idle: idle))
+                                          explainer: explainer, pacing: pacing))
                 }
             }
             if format == .sarif {
@@ -181,12 +170,6 @@ struct ScanCommand: ParsableCommand {
         if !failures.isEmpty { throw CLIError(failures.joined(separator: "\nphiscrub: ")) }
         if found > 0 { throw ExitCode(ExitStatus.findings) }
     }
-}
-
-/// Discards output (scan-only runs).
-struct NullOutput: ByteOutput {
-    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {}
-    mutating func flush() throws(OutputError) {}
 }
 
 /// SARIF 2.1.0 report: one run, one reportingDescriptor per rule, one result per finding (no values).
