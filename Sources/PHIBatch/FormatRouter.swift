@@ -187,13 +187,3 @@ public final class FormatRouter: InputRouter {
         line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
     }
 }
-
-/// The filter's `Transformer` as the JSON rewriter's replacer: JSON values get the same tokens as text.
-public final class TransformerReplacer: FindingReplacer {
-    public let transformer: Transformer
-    public init(_ transformer: Transformer) { self.transformer = transformer }
-    public func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>, file: String) throws -> [UInt8] {
-        if transformer.policy.isPlainRedaction { return Array("[\(finding.entity)]".utf8) }
-        return try transformer.replacement(for: finding, value: value)
-    }
-}

@@ -18,11 +18,14 @@ public final class ParallelFilter {
         public var output: [UInt8]
         /// Extra bytes for a side report (e.g. findings JSON Lines), written in order after `output`'s block.
         public var report: [UInt8]
+        /// Findings kept for a report printed at the end (a document format such as SARIF), in order.
+        public var records: [FindingRecord]
         public var stats: RedactionStats
 
-        public init(output: [UInt8], report: [UInt8], stats: RedactionStats) {
+        public init(output: [UInt8], report: [UInt8], records: [FindingRecord] = [], stats: RedactionStats) {
             self.output = output
             self.report = report
+            self.records = records
             self.stats = stats
         }
     }

@@ -103,7 +103,7 @@ struct BatchCommand: ParsableCommand {
         let config = try transform.configPath.map { try ComplianceSupport.loadConfig($0) }
         let auditing = config?.audit.enabled == true
         let provider = policy.needsKeys || auditing ? try ComplianceSupport.keys(keys, config: config) : nil
-        options.transform = OperatorTransform(policy: policy, keys: policy.needsKeys ? provider : nil)
+        options.transform = Operators(policy: policy, keys: policy.needsKeys ? provider : nil)
         if let config, auditing, let provider, let log = try ComplianceSupport.openAudit(config, keys: provider) {
             options.observer = BatchAuditObserver(audit: log, role: nil)
         }

@@ -109,7 +109,9 @@ struct RedactCommand: ParsableCommand {
         let target = try OutputTarget.open(outputPath, append: append)
         let output = target.output
         let findingsTarget = try findingsPath.map { try OutputTarget.open($0, append: append) }
-        let findings = findingsTarget.map { FindingsJSONLWriter(output: $0.output, fingerprinter: findingsFingerprinter!) }
+        let findings = findingsTarget.map {
+            FindingsReporter(format: JSONLinesFormat(), output: $0.output, fingerprinter: findingsFingerprinter!)
+        }
         let inputs = files.isEmpty ? ["-"] : files
         var options = FilterOptions()
         options.jobs = jobs
@@ -121,13 +123,13 @@ struct RedactCommand: ParsableCommand {
         options.collectStats = stats
         let pipeline: FilterPipeline
         do {
-            pipeline = try FilterPipeline(scrubber: scrubber, policy: policy, keys: provider, options: options,
-                                          output: output, findings: findings, audit: compliance)
-        } catch { throw CLIError(error.message) }
+            pipeline = try FilterPipeline(scrubber: scrubber, operators: Operators(policy: policy, keys: provider),
+                                          options: options, output: output, findings: findings, audit: compliance)
+        } catch let error as TransformError { throw CLIError(error.message) }
         if format != .text {
             let format = self.format
-            pipeline.makeRouter = { stream, transformer, file in
-                FormatRouter(format: format, stream: stream, scrubber: scrubber, replacer: TransformerReplacer(transformer), file: file)
+            pipeline.makeRouter = { stream, replacer, file in
+                FormatRouter(format: format, stream: stream, scrubber: scrubber, replacer: replacer, file: file)
             }
         }
         pipeline.hooks.interrupted = { Interruption.received }
@@ -162,7 +164,7 @@ struct RedactCommand: ParsableCommand {
                     failures.append(refused.message)
                 }
             }
-            try pipeline.flush()
+            try pipeline.finish()
         } catch let error as OutputError where error.code == .brokenPipe {
             throw ExitCode(ExitStatus.ok)
         } catch let error as OutputError {
@@ -171,7 +173,7 @@ struct RedactCommand: ParsableCommand {
             // Whole lines scanned before the signal reach standard output; the unfinished line was dropped; a file
             // output is never renamed into place.
             try? output.flush()
-            try? findings?.output.flush()
+            try? findings?.output?.flush()
             var message = "interrupted by \(Interruption.name(stop.signal)): output ends after the last whole line read"
             if !target.isDirect { message += "; \(outputPath!) was not written" }
             throw CLIError(message)

@@ -68,10 +68,9 @@ struct ScanCommand: ParsableCommand {
         var failure: String?
     }
 
-    /// Scans one input, writing its findings to `jsonl` or `sarif` (per `format`).
-    static func scanFile(_ input: String, scrubber: Scrubber, format: Format, inputFormat: StreamFormat = .text,
-                         jsonl: FindingsJSONLWriter, sarif: FindingsCollector, explainer: Explainer?,
-                         pacing: ReadPacing) throws -> FileResult {
+    /// Scans one input into `reporter`.
+    static func scanFile(_ input: String, scrubber: Scrubber, inputFormat: StreamFormat = .text,
+                         reporter: FindingsReporter, explainer: Explainer?, pacing: ReadPacing) throws -> FileResult {
         // The name as findings, SARIF and errors show it: PHI in it redacted.
         let shown = input == "-" ? input : FieldRedactor(scrubber: scrubber).redact(input)
         let source: FileDescriptorInput
@@ -83,17 +82,9 @@ struct ScanCommand: ParsableCommand {
             let stream = scrubber.makeStreamScanner()
             let router = inputFormat == .text ? nil : FormatRouter(
                 format: inputFormat, stream: stream, scrubber: scrubber, replacer: TypedTokenReplacer(), file: shown)
-            let stats: RedactionStats
-            switch format {
-            case .jsonl:
-                jsonl.file = shown
-                stats = try FilterPipeline.scan(source, name: shown, stream: stream, observer: jsonl, router: router,
+            reporter.file = shown
+            let stats = try FilterPipeline.scan(source, name: shown, stream: stream, observer: reporter, router: router,
                                                 explain: explainer, pacing: pacing).stats
-            case .sarif:
-                sarif.file = shown
-                stats = try FilterPipeline.scan(source, name: shown, stream: stream, observer: sarif, router: router,
-                                                explain: nil, pacing: pacing).stats
-            }
             return FileResult(found: stats.findings, withheld: stats.withheld, failure: router?.problem(input: shown))
         } catch let refused as FilterError where refused.code == .refused {
             return FileResult(failure: refused.message)
@@ -108,15 +99,17 @@ struct ScanCommand: ParsableCommand {
         let fingerprinter = try fingerprintKey.fingerprinter(keys)
         let target = try OutputTarget.open(outputPath)
         let output = target.output
-        let stable = fingerprintKey == .keyring
         let inputs = files.isEmpty ? ["-"] : files
         var failures: [String] = []
         var found = 0
         var withheld = 0
-        let jsonl = FindingsJSONLWriter(output: output, fingerprinter: fingerprinter)
+        let reportFormat: any FindingsFormat = format == .sarif
+            ? SARIFFormat(rules: scrubber.ruleSet, toolVersion: PhiScrubVersion.current) : JSONLinesFormat()
+        // Stable finding hashes are printed in SARIF only.
+        let stable = fingerprintKey == .keyring && format == .sarif
+        let reporter = FindingsReporter(format: reportFormat, output: output, fingerprinter: fingerprinter, stable: stable)
         let explainer = explain && format == .jsonl ? Explainer(ruleSet: scrubber.ruleSet) : nil
-        jsonl.explanations = explainer?.buffer
-        let sarif = FindingsCollector(fingerprinter: fingerprinter, stable: stable)
+        reporter.explanations = explainer?.buffer
         // A SARIF report is one document written at the end; JSON Lines findings can go out as lines complete.
         let pacing = format == .jsonl
             ? ReadPacing(millis: Int32(flushIdle), outputs: [output], everyRead: lineBuffered, interrupted: { Interruption.received })
@@ -129,32 +122,29 @@ struct ScanCommand: ParsableCommand {
         do {
             if jobs > 1 && inputs.count > 1 && !explain && !inputs.contains("-") {
                 // Files in parallel, reports in command-line order. Each worker writes its file's JSON Lines to an
-                // unlinked temporary file (not memory: a file may have millions of findings), copied out in order.
-                let format = self.format
+                // unlinked temporary file (not memory: a file may have millions of findings), copied out in order;
+                // a document format's records are kept and handed over in the same order.
                 let inputFormat = self.inputFormat
                 try OrderedParallelMap.run(count: inputs.count, jobs: jobs, work: { i in
                     let spool = try ReportSpool()
-                    let jsonl = FindingsJSONLWriter(output: spool.output, fingerprinter: fingerprinter)
-                    let collector = FindingsCollector(fingerprinter: fingerprinter, stable: stable)
-                    let result = try Self.scanFile(inputs[i], scrubber: scrubber, format: format, inputFormat: inputFormat, jsonl: jsonl,
-                                                   sarif: collector, explainer: nil,
+                    let fileReporter = FindingsReporter(format: reportFormat, output: spool.output, fingerprinter: fingerprinter,
+                                                        stable: stable)
+                    let result = try Self.scanFile(inputs[i], scrubber: scrubber, inputFormat: inputFormat, reporter: fileReporter,
+                                                   explainer: nil,
                                                    pacing: ReadPacing(millis: 0, outputs: [], interrupted: { Interruption.received }))
-                    return (result, spool, collector.entries)
+                    return (result, spool, fileReporter.records)
                 }, consume: { _, done in
                     try done.1.copy(to: output)
-                    sarif.entries += done.2
+                    try reporter.take(bytes: [], records: done.2)
                     add(done.0)
                 })
             } else {
                 for input in inputs {
-                    add(try Self.scanFile(input, scrubber: scrubber, format: format, inputFormat: inputFormat, jsonl: jsonl, sarif: sarif,
+                    add(try Self.scanFile(input, scrubber: scrubber, inputFormat: inputFormat, reporter: reporter,
                                           explainer: explainer, pacing: pacing))
                 }
             }
-            if format == .sarif {
-                try output.write(Array(try SARIF.report(sarif.entries, rules: scrubber.ruleSet)))
-                try output.write([0x0A])
-            }
+            try reporter.finish()
             try output.flush()
         } catch let error as OutputError where error.code == .brokenPipe {
             throw ExitCode(ExitStatus.ok)
@@ -169,73 +159,6 @@ struct ScanCommand: ParsableCommand {
         if withheld > 0 { failures.append("\(withheld) line(s) could not be scanned completely (PCRE2 match limit)") }
         if !failures.isEmpty { throw CLIError(failures.joined(separator: "\nphiscrub: ")) }
         if found > 0 { throw ExitCode(ExitStatus.findings) }
-    }
-}
-
-/// SARIF 2.1.0 report: one run, one reportingDescriptor per rule, one result per finding (no values).
-enum SARIF {
-    struct Log: Encodable {
-        var version = "2.1.0"
-        var schema = "https://json.schemastore.org/sarif-2.1.0.json"
-        var runs: [Run]
-        enum CodingKeys: String, CodingKey { case version, schema = "$schema", runs }
-    }
-    struct Run: Encodable { var tool: Tool; var results: [Result] }
-    struct Tool: Encodable { var driver: Driver }
-    struct Driver: Encodable {
-        var name = "phiscrub"
-        var version = PhiScrubVersion.current
-        var informationUri = "https://example.org/phiscrub"
-        var rules: [Descriptor]
-    }
-    struct Descriptor: Encodable {
-        var id: String
-        var name: String
-        var shortDescription: Text
-        var properties: [String: String]
-    }
-    struct Text: Encodable { var text: String }
-    struct Result: Encodable {
-        var ruleId: String
-        var ruleIndex: Int
-        var level = "warning"
-        var message: Text
-        var locations: [Location]
-        var partialFingerprints: [String: String]
-        var properties: [String: Double]
-    }
-    struct Location: Encodable { var physicalLocation: Physical }
-    struct Physical: Encodable { var artifactLocation: Artifact; var region: Region }
-    struct Artifact: Encodable { var uri: String }
-    struct Region: Encodable {
-        var startLine: Int
-        var startColumn: Int
-        var byteOffset: Int
-        var byteLength: Int
-    }
-
-    static func report(_ entries: [FindingsCollector.Entry], rules: RuleSet) throws -> Data {
-        let ids = rules.rules.map(\.rule.id)
-        let index = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let descriptors = rules.rules.map {
-            Descriptor(id: $0.rule.id, name: $0.rule.entity, shortDescription: Text(text: "\($0.rule.entity) (\($0.rule.category.rawValue))"),
-                       properties: ["category": $0.rule.category.rawValue])
-        }
-        let results = entries.map { e in
-            Result(ruleId: e.finding.ruleID, ruleIndex: index[e.finding.ruleID] ?? 0,
-                   message: Text(text: "\(e.finding.entity) found"),
-                   locations: [Location(physicalLocation: Physical(
-                       artifactLocation: Artifact(uri: e.file == "-" ? "stdin" : e.file),
-                       region: Region(startLine: e.line, startColumn: e.column, byteOffset: e.finding.start,
-                                      byteLength: e.finding.length)))],
-                   partialFingerprints: e.findingHash.map { ["valueHash/v1": e.fingerprint, "findingHash/v1": $0] }
-                       ?? ["valueHash/v1": e.fingerprint],
-                   properties: ["confidence": e.finding.confidence])
-        }
-        let log = Log(runs: [Run(tool: Tool(driver: Driver(rules: descriptors)), results: results)])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(log)
     }
 }
 

@@ -50,10 +50,11 @@ struct FilterPipelineTests {
         options.blockSize = 4096
         let fingerprinter = try Fingerprinter(key: [UInt8](repeating: 7, count: 32))
         let pipeline = try FilterPipeline(
-            scrubber: scrubber, policy: policy, keys: keys, options: options, output: out,
-            findings: findings ? FindingsJSONLWriter(output: report, fingerprinter: fingerprinter) : nil, audit: audit)
+            scrubber: scrubber, operators: Operators(policy: policy, keys: keys), options: options, output: out,
+            findings: findings ? FindingsReporter(format: JSONLinesFormat(), output: report, fingerprinter: fingerprinter) : nil,
+            audit: audit)
         let result = try pipeline.run(MemoryInput(input, chunk: chunk), name: "t.log")
-        try pipeline.flush()
+        try pipeline.finish()
         return Run(output: try scratch.read("out"), findings: try scratch.read("findings"), stats: result.stats)
     }
 
@@ -161,7 +162,8 @@ struct FilterPipelineTests {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let report = try scratch.output("scan")
-        let writer = FindingsJSONLWriter(output: report, fingerprinter: try Fingerprinter(key: [UInt8](repeating: 7, count: 32)))
+        let writer = FindingsReporter(format: JSONLinesFormat(), output: report,
+                                      fingerprinter: try Fingerprinter(key: [UInt8](repeating: 7, count: 32)))
         writer.file = "t.log"
         let (stats, _) = try FilterPipeline.scan(MemoryInput(input), name: "t.log", stream: scrubber.makeStreamScanner(),
                                                  observer: writer, router: nil, explain: nil, pacing: nil)

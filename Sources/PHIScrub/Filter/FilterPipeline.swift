@@ -56,35 +56,34 @@ public final class FilterPipeline {
     }
 
     public let scrubber: Scrubber
-    public let policy: TransformPolicy
-    public let keys: (any KeyProvider)?
+    /// What replaces each finding: one replacer per thread.
+    public let operators: any ReplacementFactory
     public let options: FilterOptions
     /// The redacted text.
     public let output: FileOutput
-    /// The findings report (JSON Lines), if any.
-    public let findings: FindingsJSONLWriter?
+    /// The findings report, if any (its format decides JSON Lines, SARIF, ...).
+    public let findings: FindingsReporter?
     /// Roles and audit records, if a configuration is in force.
     public let audit: FilterAudit?
-    /// Makes the router of one input (`nil`: plain text, the fast path): its stream scanner, the transformer JSON
+    /// Makes the router of one input (`nil`: plain text, the fast path): its stream scanner, the replacer JSON
     /// values are replaced with, and the input's displayed name.
-    public var makeRouter: ((StreamScanner, Transformer, String) -> any InputRouter)?
+    public var makeRouter: ((StreamScanner, any FindingReplacer, String) -> any InputRouter)?
     public var hooks = Hooks()
-    /// The transformer of the sequential path (its keys were resolved when the pipeline was made).
-    let transformer: Transformer
+    /// The replacer of the sequential path (its keys were resolved when the pipeline was made).
+    let replacer: any FindingReplacer
     private var buffer: [UInt8] = []
 
-    /// Resolves the keys `policy` needs (throws `TransformError` before anything is written when they are missing
-    /// or refused: fail closed).
-    public init(scrubber: Scrubber, policy: TransformPolicy, keys: (any KeyProvider)?, options: FilterOptions,
-                output: FileOutput, findings: FindingsJSONLWriter? = nil, audit: FilterAudit? = nil) throws(TransformError) {
+    /// Makes the sequential path's replacer now, so keys are resolved before anything is written (a missing or
+    /// refused key throws `TransformError`: fail closed).
+    public init(scrubber: Scrubber, operators: any ReplacementFactory, options: FilterOptions,
+                output: FileOutput, findings: FindingsReporter? = nil, audit: FilterAudit? = nil) throws {
         self.scrubber = scrubber
-        self.policy = policy
-        self.keys = keys
+        self.operators = operators
         self.options = options
         self.output = output
         self.findings = findings
         self.audit = audit
-        self.transformer = try Transformer(policy: policy, keys: keys)
+        self.replacer = try operators.makeReplacer()
     }
 
     /// What one input produced.
@@ -95,10 +94,11 @@ public final class FilterPipeline {
     }
 
     /// The outputs flushed on idle and per read, findings first: when a line shows, its findings are written.
-    var flushOutputs: [FileOutput] { (findings.map { [$0.output] } ?? []) + [output] }
+    var flushOutputs: [FileOutput] { (findings?.output.map { [$0] } ?? []) + [output] }
 
     var runsParallel: Bool {
         options.jobs > 1 && !options.lineBuffered && !options.collectStats && !options.explain && makeRouter == nil
+            && findings?.stable != true  // stable hashes count occurrences per input, not per block
     }
 
     /// Filters all of `input` (shown as `name` in findings, audit records and errors: pass the redacted name).
@@ -110,8 +110,8 @@ public final class FilterPipeline {
         }
         let stream = scrubber.makeStreamScanner(lineCap: options.lineCap)
         defer { if options.collectStats { hooks.stats(stream.scanner, scrubber.ruleSet) } }
-        let router = makeRouter?(stream, transformer, name)
-        let replacement = ReplacementPolicy.using(transformer)
+        let router = makeRouter?(stream, replacer, name)
+        let replacement = ReplacementPolicy.using(replacer)
         let stats: RedactionStats
         if let findings {
             findings.file = name
@@ -128,10 +128,11 @@ public final class FilterPipeline {
         return Result(stats: stats, problem: router?.problem(input: name))
     }
 
-    /// Flushes both outputs.
-    public func flush() throws {
+    /// Ends the findings report (a document format prints it now) and flushes both outputs.
+    public func finish() throws {
+        try findings?.finish()
         try output.flush()
-        try findings?.output.flush()
+        try findings?.output?.flush()
     }
 
     /// Feeds all of `input` through `router` or `stream` into `sink`, audited per batch when a log is open.
@@ -212,9 +213,10 @@ public final class FilterPipeline {
         // With auditing on, each block (a batch of whole lines) gets one scan record, in output order.
         let batches = audit.map { FilterAudit.BatchCounter(audit: $0, input: name) }
         let lineCap = options.lineCap
-        let (scrubber, policy, keys) = (self.scrubber, self.policy, self.keys)
+        let (scrubber, operators) = (self.scrubber, self.operators)
         let shared = UncheckedBox((output: output, findings: findings))
         let fingerprinter = findings?.fingerprinter
+        let format = findings?.format
         let filter = ParallelFilter(jobs: options.jobs, blockSize: options.blockSize)
         let outputs = flushOutputs
         let reopen = hooks.reopen
@@ -225,14 +227,23 @@ public final class FilterPipeline {
             reopenRequested: { reopen != nil && self.hooks.reopenRequested() }, reopen: { try reopen?() },
             makeProcessor: {
                 let lineScanner = LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence)
-                let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))
+                let replacement = ReplacementPolicy.using(try operators.makeReplacer())
                 return { block, offset, line in
                     let stream = StreamScanner(scanner: lineScanner, lineCap: lineCap)
-                    let report = FindingsJSONLBuffer(file: name, fingerprinter: fingerprinter, baseOffset: offset, baseLine: line)
+                    guard let fingerprinter, let format else {
+                        var sink = RedactingSink(output: MemoryOutput(capacity: block.count + 4096), observer: NoFindingObserver(),
+                                                 policy: replacement)
+                        try stream.feed(block, into: &sink)
+                        try stream.finish(into: &sink)
+                        return .init(output: sink.output.bytes, report: [], stats: sink.stats)
+                    }
+                    // The block's findings, printed here on the worker with absolute positions.
+                    let report = FindingsReporter(format: format, output: nil, fingerprinter: fingerprinter)
+                    (report.file, report.baseOffset, report.baseLine) = (name, offset, line)
                     var sink = RedactingSink(output: MemoryOutput(capacity: block.count + 4096), observer: report, policy: replacement)
                     try stream.feed(block, into: &sink)
                     try stream.finish(into: &sink)
-                    return .init(output: sink.output.bytes, report: sink.observer.bytes, stats: sink.stats)
+                    return .init(output: sink.output.bytes, report: report.bytes, records: report.records, stats: sink.stats)
                 }
             },
             longLine: { feedAll, offset, line in
@@ -242,7 +253,9 @@ public final class FilterPipeline {
             },
             write: { result in
                 try shared.value.output.write(result.output)
-                if !result.report.isEmpty { try shared.value.findings?.output.write(result.report) }
+                if !result.report.isEmpty || !result.records.isEmpty {
+                    try shared.value.findings?.take(bytes: result.report, records: result.records)
+                }
                 try batches?.record(result.stats)
             })
 
@@ -251,7 +264,7 @@ public final class FilterPipeline {
             // Runs on this thread after the pipeline has drained: the writer is idle.
             let stream = StreamScanner(scanner: LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence),
                                        lineCap: lineCap)
-            let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))
+            let replacement = ReplacementPolicy.using(try operators.makeReplacer())
             func run<Observer: FindingObserver>(_ observer: Observer) throws -> RedactionStats {
                 var sink = RedactingSink(output: shared.value.output, observer: observer, policy: replacement)
                 try feedAll { try stream.feed($0, into: &sink) }
