@@ -104,7 +104,7 @@ public final class RevealAccess {
         let ruleSet: RuleSet
         do { ruleSet = try RuleSet.loadDefault() } catch { throw Refused(message: "\(error.description)") }
         var base: TransformPolicy
-        do { base = config.file.hasPrefix("<") ? TransformPolicy() : try TransformPolicy.load(configPath: config.file) } catch {
+        do { base = try TransformPolicy(config: config) } catch {
             throw Refused(message: error.message)
         }
         base.context = context

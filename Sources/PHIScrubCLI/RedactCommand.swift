@@ -95,8 +95,11 @@ struct RedactCommand: ParsableCommand {
         Interruption.install()
         let scrubber = try rules.makeScrubber()
         // Keys are resolved before any output exists: a missing or refused key writes nothing (fail closed).
-        let compliance = try FilterAudit.make(configPath: transform.configPath, role: role, keys: keys)
-        let policy = try compliance?.policy(base: try transform.policy(), ruleSet: scrubber.ruleSet) ?? transform.policy()
+        // phiscrub.yaml is read once: roles, audit and the transform: section.
+        let config = try transform.configPath.map { try ComplianceSupport.loadConfig($0) }
+        let compliance = try FilterAudit.make(config: config, role: role, keys: keys)
+        let base = try transform.policy(config: config)
+        let policy = try compliance?.policy(base: base, ruleSet: scrubber.ruleSet) ?? base
         try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
         let provider = policy.needsKeys ? try keys.load() : nil
         try Transformer.checkKeys(policy: policy, keys: provider, compliance: compliance)
@@ -202,12 +205,11 @@ struct RedactCommand: ParsableCommand {
 extension FilterAudit {
     /// Loads the configuration and, when auditing is on, its log (keys from `--keyring`, the configuration or the
     /// environment). Nil without `--config`.
-    static func make(configPath: String?, role: String?, keys: KeyOptions) throws -> FilterAudit? {
-        guard let configPath else {
+    static func make(config: PHIScrubConfig?, role: String?, keys: KeyOptions) throws -> FilterAudit? {
+        guard let config else {
             if role != nil { throw CLIError("--role needs --config (the roles live in phiscrub.yaml)") }
             return nil
         }
-        let config = try ComplianceSupport.loadConfig(configPath)
         var log: AuditLog?
         if config.audit.enabled {
             let provider = try ComplianceSupport.keys(keys, config: config)
