@@ -43,7 +43,7 @@ public final class FindingsReporter: FindingObserver {
         if stable {
             var identity = Array(file.utf8) + [0] + Array(f.ruleID.utf8) + [0]
             identity += value
-            let key = fingerprinter.mac(UnsafeRawBufferPointer(UnsafeBufferPointer(start: identity, count: identity.count)))
+            let key = identity.withUnsafeBytes { fingerprinter.mac($0) }
             let n = occurrences[key, default: 0]
             occurrences[key] = n + 1
             identity = key + Array(":\(n)".utf8)
