@@ -117,6 +117,12 @@ public final class RevealAccess {
         }
     }
 
+    /// Feeds all of `input` (shown as `name` in errors) through `revealer` into `output`.
+    public static func feed<Output: ByteOutput>(_ input: some FilterInput, name: String, revealer: inout Revealer,
+                                                output: inout Output, buffer: inout [UInt8]) throws {
+        try FilterPipeline.readLoop(input, name: name, buffer: &buffer) { try revealer.feed($0, into: &output) }
+    }
+
     private func record(_ event: AuditEvent) throws(Refused) {
         guard let audit else { return }
         do { try audit.append(event) } catch { throw Refused(message: "audit log: \(error.message) (fail closed)") }

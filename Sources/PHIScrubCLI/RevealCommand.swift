@@ -64,21 +64,12 @@ struct RevealCommand: ParsableCommand {
         do { revealer = try access.makeRevealer(keys: provider) } catch { throw CLIError(error.message) }
         let target = try OutputTarget.open(outputPath)
         var output = target.output
-        var buffer = [UInt8](repeating: 0, count: FilterPipeline.chunkSize)
+        var buffer: [UInt8] = []
         do {
             for input in files.isEmpty ? ["-"] : files {
                 let source = try FileDescriptorInput.open(input)
                 defer { source.close() }
-                let fd = source.fd
-                while true {
-                    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, FilterPipeline.chunkSize) }
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw CLIError("\(input): read failed: \(String(cString: strerror(errno)))")
-                    }
-                    if n == 0 { break }
-                    try buffer.withUnsafeBufferPointer { try revealer.feed(UnsafeBufferPointer(rebasing: $0[0..<n]), into: &output) }
-                }
+                try RevealAccess.feed(source, name: input, revealer: &revealer, output: &output, buffer: &buffer)
             }
             try revealer.finish(into: &output)
             try target.commit()

@@ -89,6 +89,8 @@ public struct FilterError: Error, Sendable, CustomStringConvertible {
         case read
         /// The audit log could not record a batch (fail closed: the run stops).
         case audit
+        /// A findings report's temporary file could not be written or read back.
+        case report
     }
     public var code: Code
     public var message: String

@@ -205,6 +205,21 @@ public final class FilterPipeline {
         }
     }
 
+    /// Reads all of `input` in chunks into `body`: no sniffing, no signals (`reveal`, which reads its own tokens).
+    public static func readLoop(_ input: some FilterInput, name: String, buffer: inout [UInt8],
+                                _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        if buffer.count < chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
+        while true {
+            let n = buffer.withUnsafeMutableBytes { input.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<chunkSize])) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FilterError(.read, "\(name): read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return }
+            try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+
     /// Bytes per read on the sequential path.
     public static let chunkSize = 256 * 1024
 
