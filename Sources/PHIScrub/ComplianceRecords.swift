@@ -21,4 +21,27 @@ public enum ComplianceRecords {
                           action: "batch_clean", phi: findings > 0, outcome: withheld > 0 ? "withheld" : "ok",
                           details: details)
     }
+
+    /// A record a host or script asks for (`phiscrub audit append`). Free text never reaches the log with PHI in
+    /// it: `agent`, `user`, `resource`, `action` and every detail key and text value are scanned by `redactor` and
+    /// recorded redacted, and `redacted_fields` counts the fields that changed. A detail value that is an integer
+    /// stays a number.
+    public static func requested(type: AuditEventType, agent: String, user: String, role: String?, resource: String,
+                                 action: String, phi: Bool, outcome: String, details: [(key: String, value: String)],
+                                 redactor: FieldRedactor) -> AuditEvent {
+        var changed = 0
+        func clean(_ text: String) -> String {
+            let out = redactor.redact(text)
+            if out != text { changed += 1 }
+            return out
+        }
+        var map: [String: AuditValue] = [:]
+        for (key, value) in details {
+            map[clean(key)] = Int(value).map(AuditValue.int) ?? .string(clean(value))
+        }
+        let (agent, user, resource, action) = (clean(agent), clean(user), clean(resource), clean(action))
+        if changed > 0 { map["redacted_fields"] = .int(changed) }
+        return AuditEvent(type: type, agent: agent, user: user, role: role, resource: resource, action: action, phi: phi,
+                          outcome: outcome, details: map)
+    }
 }

@@ -86,4 +86,17 @@ struct RevealAccessTests {
         #expect(event.details["by_entity"] == .object(["SSN": .int(2)]))
         #expect(event.details["sha256"] == .string("ab12"))
     }
+
+    @Test func aRequestedRecordCarriesItsFieldsRedactedAndCountsThem() throws {
+        let redactor = FieldRedactor(scrubber: try Scrubber.withDefaultRules())
+        let event = ComplianceRecords.requested(
+            type: .toolCall, agent: "care-bot", user: "Jane_Roe_SSN_365-94-0475", role: "clinician", resource: "ehr_lookup",
+            action: "call", phi: true, outcome: "ok",
+            details: [("rows", "3"), ("note", "callback 312-555-0142"), ("empty", "")], redactor: redactor)
+        #expect(event.user == "[NAME]_SSN_[SSN]")
+        #expect(event.details["rows"] == .int(3))
+        #expect(event.details["note"] == .string("callback [PHONE]"))
+        #expect(event.details["empty"] == .string(""))
+        #expect(event.details["redacted_fields"] == .int(2))
+    }
 }
