@@ -74,22 +74,21 @@ public final class ParallelFilter {
                     longLine: (_ stream: (_ feed: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats,
                     write: @escaping @Sendable (BlockResult) throws -> Void) throws -> RedactionStats {
         let pipeline = Pipeline(jobs: jobs, write: write)
-        var workers: [Thread] = []
+        var threads: [pthread_t] = []
         for _ in 0..<jobs {
-            let thread = Thread {
+            threads.append(Threads.start {
                 blockStopSignals()
                 pipeline.workerLoop(makeProcessor: makeProcessor)
-            }
-            thread.stackSize = 8 << 20
-            workers.append(thread)
-            thread.start()
+            })
         }
-        let writer = Thread {
+        threads.append(Threads.start {
             blockStopSignals()
             pipeline.writerLoop()
+        })
+        defer {
+            pipeline.shutdown()
+            threads.forEach(Threads.join)
         }
-        writer.start()
-        defer { pipeline.shutdown() }
 
         var pending: [UInt8] = []
         pending.reserveCapacity(maximumBlock + blockSize)
