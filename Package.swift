@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "PHIComplianceTests", dependencies: ["PHICompliance"], exclude: ["Wycheproof"]),
         .testTarget(name: "PHITransformTests", dependencies: ["PHITransform", "PHIScrub"]),
         .testTarget(name: "PHIEvalTests", dependencies: ["PHIEval"]),
+        .testTarget(name: "PHIScrubTests", dependencies: ["PHIScrub", "PHIScan", "PHITransform", "PHICompliance"]),
         .testTarget(name: "PHIBatchTests", dependencies: ["PHIBatch", "PHIScrub"]),
         .testTarget(name: "PHIServeHTTPTests", dependencies: ["PHIServeHTTP", "PHIScrub"]),
         .testTarget(name: "PHIMCPTests", dependencies: ["PHIMCP", "PHIScrub", "PHICompliance", "PHITransform"]),

@@ -1,5 +1,6 @@
 import CZlib
 import PHICompliance
+import PHIScrub
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -193,7 +193,7 @@ final class CSVRewriter {
             if field.quoted != nil && record[end - 1] == 0x22 { end += 1 }  // the second quote of a doubled pair
             if let last = pieces.last, start < last.0.upperBound { continue }
             let replacement = try decoded.withUnsafeBufferPointer { d in
-                try transform.replacement(for: f, value: UnsafeBufferPointer(rebasing: d[f.start..<f.end]), file: file)
+                try transform.replacement(for: f, value: UnsafeBufferPointer(rebasing: d[f.start..<f.end]))
             }
             counts.findingsByEntity[f.entity, default: 0] += 1
             if let onFinding {

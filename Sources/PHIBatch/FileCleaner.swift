@@ -1,4 +1,5 @@
 import PHIScan
+import PHITransform
 import PHIScrub
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import PHIScan
+import PHITransform
 import PHIScrub
 
 /// JSON-aware cleaning of one JSON text in memory (a document, a JSON Lines record, a tool call's arguments):

@@ -124,7 +124,7 @@ final class JSONRewriter {
             if rs < cursor { continue }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: raw[cursor..<rs]))
             let replacement = try transform.replacement(
-                for: f, value: UnsafeBufferPointer(rebasing: d[f.start..<f.end]), file: file)
+                for: f, value: UnsafeBufferPointer(rebasing: d[f.start..<f.end]))
             JSONString.encode(replacement, into: &out)
             counts.findingsByEntity[f.entity, default: 0] += 1
             if let onFinding {

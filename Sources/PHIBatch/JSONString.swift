@@ -1,3 +1,5 @@
+import PHIScrub
+
 /// Decoding and encoding of JSON string contents (the bytes between the quotes).
 enum JSONString {
     @inline(__always)
@@ -88,23 +90,9 @@ enum JSONString {
         }
     }
 
-    /// Appends `text` escaped as JSON string content: `"` and `\` escaped, control characters as `\n`, `\t`, ...
-    /// or `\u00XX`; every other byte (UTF-8 or not) as it is.
+    /// Appends `text` escaped as JSON string content (the one writer, `JSONWriter`: `"`, `\` and control
+    /// characters escaped; every other byte, UTF-8 or not, as it is).
     static func encode<C: Collection>(_ text: C, into out: inout [UInt8]) where C.Element == UInt8 {
-        let hex = Array("0123456789abcdef".utf8)
-        for b in text {
-            switch b {
-            case UInt8(ascii: "\""): out.append(0x5C); out.append(b)
-            case UInt8(ascii: "\\"): out.append(0x5C); out.append(b)
-            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-            case 0x08: out.append(0x5C); out.append(UInt8(ascii: "b"))
-            case 0x0C: out.append(0x5C); out.append(UInt8(ascii: "f"))
-            case 0..<0x20:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: out.append(b)
-            }
-        }
+        JSONWriter.appendEscaped(text, to: &out)
     }
 }

@@ -1,3 +1,4 @@
+import PHIScrub
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -15,25 +15,14 @@ struct TextSink: ScanSink {
         if bytes.last == 0x0A { counts.records += findings.isEmpty && incident == nil ? countNewlines(bytes) : 1 }
         if incident != nil {
             counts.withheld += 1
-            out.append(contentsOf: withheldMarker)
-            if bytes.last == 0x0A {
-                if bytes.count >= 2 && bytes[bytes.count - 2] == 0x0D { out.append(0x0D) }
-                out.append(0x0A)
-            }
+            _ = Splice.withheld(bytes) { out.append(contentsOf: $0) }
             return
         }
-        var cursor = 0
-        for f in findings {
-            let s = f.start - offset, e = f.end - offset
-            precondition(s >= 0 && s <= e && e <= bytes.count, "finding outside its segment")
-            if s < cursor { continue }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<s]))
-            out.append(contentsOf: try transform.replacement(
-                for: f, value: UnsafeBufferPointer(rebasing: bytes[s..<e]), file: file))
+        _ = try Splice.segment(bytes, offset: offset, findings: findings, replace: { f, value in
+            let token = try transform.replacement(for: f, value: value)
             counts.findingsByEntity[f.entity, default: 0] += 1
-            cursor = e
-        }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor...]))
+            return token
+        }, write: { out.append(contentsOf: $0) })
     }
 }
 

@@ -33,13 +33,24 @@ public struct MiddlewareResult: Sendable {
 }
 
 /// Operators for the transform step: given the text, its findings and the policy for the caller's role, the
-/// replacement text. The default uses PHITransform's `Transformer` (redact, mask, token, encrypt, shift,
-/// generalize, keep); hosts may plug in their own.
+/// replacement text. The default uses PHITransform's operators (redact, mask, token, encrypt, shift, generalize,
+/// keep); hosts may plug in their own.
 public protocol MiddlewareTransform: Sendable {
+    /// Transforms `bytes`, scanning them itself (the middleware calls this when its scan could not complete a
+    /// line, so that line is withheld as the filter withholds it).
     func apply(_ bytes: [UInt8], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8]
+    /// Transforms `bytes` whose complete scan found `findings` (sorted, no incidents), without scanning again.
+    func apply(_ bytes: [UInt8], findings: [Finding], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8]
 }
 
-/// The PHITransform operators, with keys from a key provider.
+extension MiddlewareTransform {
+    /// A transform that only knows how to scan for itself.
+    public func apply(_ bytes: [UInt8], findings: [Finding], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8] {
+        try apply(bytes, policy: policy, scrubber: scrubber)
+    }
+}
+
+/// The PHITransform operators (`Operators`), with keys from a key provider.
 public struct OperatorTransform: MiddlewareTransform {
     public let keys: (any KeyProvider)?
     public init(keys: (any KeyProvider)?) { self.keys = keys }
@@ -47,6 +58,19 @@ public struct OperatorTransform: MiddlewareTransform {
     public func apply(_ bytes: [UInt8], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8] {
         let transformer = try Transformer(policy: policy, keys: policy.needsKeys ? keys : nil)
         return try scrubber.transform(bytes, with: transformer).output
+    }
+
+    /// The findings the middleware already has, replaced through the same splice as the filter's.
+    public func apply(_ bytes: [UInt8], findings: [Finding], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8] {
+        let replacer = try Operators(policy: policy, keys: policy.needsKeys ? keys : nil).makeReplacer()
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        _ = try bytes.withUnsafeBufferPointer { b in
+            try Splice.segment(b, offset: 0, findings: findings,
+                               replace: { f, value in try replacer.replacement(for: f, value: value) },
+                               write: { out.append(contentsOf: $0) })
+        }
+        return out
     }
 }
 
@@ -244,12 +268,13 @@ public final class ComplianceMiddleware: @unchecked Sendable {
     func run(_ ctx: CallContext, event: AuditEventType, resource: String, action: String, text: String,
              gate: (MiddlewareStep, () -> [Finding], inout CallTrace) -> Gate?) -> MiddlewareResult {
         let bytes = Array(text.utf8)
-        var findings: [Finding]?
+        // One scan per call: the gates, the transform and the audit record share its findings.
+        var report: (findings: [Finding], incidents: [ScanIncident])?
         let scan = { () -> [Finding] in
-            if let f = findings { return f }
-            let f = self.scrubber.scan(bytes)
-            findings = f
-            return f
+            if let r = report { return r.findings }
+            let r = self.scrubber.scanReport(bytes)
+            report = r
+            return r.findings
         }
         var trace = CallTrace()
         var output: [UInt8]?
@@ -272,7 +297,12 @@ public final class ComplianceMiddleware: @unchecked Sendable {
                 if scan().isEmpty {
                     output = bytes
                 } else {
-                    do { output = try transform.apply(bytes, policy: policy, scrubber: scrubber) } catch {
+                    do {
+                        // A line the scan could not complete is withheld by the transform's own scan.
+                        output = report?.incidents.isEmpty == true
+                            ? try transform.apply(bytes, findings: scan(), policy: policy, scrubber: scrubber)
+                            : try transform.apply(bytes, policy: policy, scrubber: scrubber)
+                    } catch {
                         let message = (error as? TransformError)?.message ?? "the transform step failed"
                         transformFailure = message
                         trace.alerts.append(BreachAlert(trigger: .encryptionFailure, resource: resource, message: message))

@@ -1,3 +1,5 @@
+import PHITransform
+
 /// Redacts PHI in short free-text fields that are not part of the data stream but end up in side channels: file
 /// names (findings, SARIF, audit records, batch reports, error messages) and the identifiers and details of an
 /// audit record. A name like `Jane_Roe_SSN_365-94-0475.log` becomes `Jane_Roe_SSN_[SSN].log`.
@@ -18,14 +20,14 @@ public struct FieldRedactor: Sendable {
         guard !bytes.isEmpty else { return text }
         let scanned = bytes.map { $0 == UInt8(ascii: "_") || $0 == 0x0A || $0 == 0x0D ? UInt8(ascii: " ") : $0 }
         let report = scrubber.scanReport(scanned)
-        if !report.incidents.isEmpty { return "[WITHHELD]" }
+        if !report.incidents.isEmpty { return String(decoding: withheldMarker, as: UTF8.self) }
         if report.findings.isEmpty { return text }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var at = 0
         for finding in report.findings.sorted(by: { $0.start < $1.start }) where finding.start >= at {
             out += bytes[at..<finding.start]
-            out += Array("[\(finding.entity)]".utf8)
+            out += TypedToken.bytes(finding.entity)
             at = min(finding.end, bytes.count)
         }
         out += bytes[at...]

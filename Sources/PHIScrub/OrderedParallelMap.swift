@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs `work(i)` for `i` in `0..<count` on `jobs` threads and hands each result to `consume` on the calling thread
 /// in index order, so output built from it is identical to a sequential run. At most `2 × jobs` results wait to be
@@ -12,18 +15,19 @@ public enum OrderedParallelMap {
             return
         }
         let state = State<R>(window: 2 * jobs)
-        var threads: [Thread] = []
+        var threads: [pthread_t] = []
         for _ in 0..<min(jobs, count) {
-            let thread = Thread {
+            threads.append(Threads.start {
                 while let i = state.claim(count: count) {
                     do { state.finish(i, .success(try work(i))) } catch { state.finish(i, .failure(error)) }
                 }
                 state.exit()
-            }
-            threads.append(thread)
-            thread.start()
+            })
         }
-        defer { state.stopAndWait(threads: threads.count) }
+        defer {
+            state.stopAndWait(threads: threads.count)
+            threads.forEach(Threads.join)
+        }
         for i in 0..<count {
             switch state.take(i) {
             case .success(let value): try consume(i, value)

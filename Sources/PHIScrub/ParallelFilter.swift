@@ -18,11 +18,14 @@ public final class ParallelFilter {
         public var output: [UInt8]
         /// Extra bytes for a side report (e.g. findings JSON Lines), written in order after `output`'s block.
         public var report: [UInt8]
+        /// Findings kept for a report printed at the end (a document format such as SARIF), in order.
+        public var records: [FindingRecord]
         public var stats: RedactionStats
 
-        public init(output: [UInt8], report: [UInt8], stats: RedactionStats) {
+        public init(output: [UInt8], report: [UInt8], records: [FindingRecord] = [], stats: RedactionStats) {
             self.output = output
             self.report = report
+            self.records = records
             self.stats = stats
         }
     }
@@ -56,23 +59,36 @@ public final class ParallelFilter {
                     makeProcessor: @escaping @Sendable () throws -> BlockProcessor,
                     longLine: (_ stream: (_ feed: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats,
                     write: @escaping @Sendable (BlockResult) throws -> Void) throws -> RedactionStats {
+        try run(input: FileDescriptorInput(fd: fd), name: name, countLines: countLines, interrupted: interrupted,
+                inspectFirst: inspectFirst, idleMillis: idleMillis, onIdle: onIdle, reopenRequested: reopenRequested,
+                reopen: reopen, makeProcessor: makeProcessor, longLine: longLine, write: write)
+    }
+
+    /// `run(fd:…)` over any input.
+    public func run<Input: FilterInput>(input: Input, name: String, countLines: Bool,
+                    interrupted: @escaping () -> Int32 = { 0 },
+                    inspectFirst: (UnsafeBufferPointer<UInt8>) throws -> Void = { _ in },
+                    idleMillis: Int32 = 0, onIdle: () throws -> Void = {},
+                    reopenRequested: () -> Bool = { false }, reopen: () throws -> Void = {},
+                    makeProcessor: @escaping @Sendable () throws -> BlockProcessor,
+                    longLine: (_ stream: (_ feed: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats,
+                    write: @escaping @Sendable (BlockResult) throws -> Void) throws -> RedactionStats {
         let pipeline = Pipeline(jobs: jobs, write: write)
-        var workers: [Thread] = []
+        var threads: [pthread_t] = []
         for _ in 0..<jobs {
-            let thread = Thread {
+            threads.append(Threads.start {
                 blockStopSignals()
                 pipeline.workerLoop(makeProcessor: makeProcessor)
-            }
-            thread.stackSize = 8 << 20
-            workers.append(thread)
-            thread.start()
+            })
         }
-        let writer = Thread {
+        threads.append(Threads.start {
             blockStopSignals()
             pipeline.writerLoop()
+        })
+        defer {
+            pipeline.shutdown()
+            threads.forEach(Threads.join)
         }
-        writer.start()
-        defer { pipeline.shutdown() }
 
         var pending: [UInt8] = []
         pending.reserveCapacity(maximumBlock + blockSize)
@@ -82,7 +98,7 @@ public final class ParallelFilter {
         var totals = RedactionStats()
         var eof = false
         var inspected = false
-        let idle = idleMillis > 0 && !IdleWait.isRegularFile(fd)
+        let idle = idleMillis > 0 && input.canIdle
 
         func dispatch(_ count: Int) throws {
             let block = Array(pending[0..<count])
@@ -95,8 +111,8 @@ public final class ParallelFilter {
         while !eof || !pending.isEmpty {
             let signal = interrupted()
             if signal != 0 {
-                // What a pipe's writer already handed over is cleaned too (StopDrain), then whole lines go out.
-                if !eof { pending.append(contentsOf: StopDrain.take(fd)) }
+                // What a pipe's writer already handed over is cleaned too (`FilterInput.drainOnStop`), then whole lines go out.
+                if !eof { pending.append(contentsOf: input.drainOnStop()) }
                 if let cut = pending.withUnsafeBufferPointer({ lastNewline($0) }) { try dispatch(cut + 1) }
                 try pipeline.drain()
                 throw FilterInterrupted(signal: signal)
@@ -106,17 +122,17 @@ public final class ParallelFilter {
                 try pipeline.drain()
                 try reopen()
             }
-            if !eof && idle && !IdleWait.readable(fd, millis: idleMillis) {
+            if !eof && idle && !input.waitReadable(millis: idleMillis) {
                 // Input went quiet (a live stream): what whole lines there are go out now, not when a block fills.
                 if let cut = pending.withUnsafeBufferPointer({ lastNewline($0) }) { try dispatch(cut + 1) }
                 try pipeline.drain()
                 try onIdle()
             }
             if !eof {
-                let n = readBuffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, blockSize) }
+                let n = readBuffer.withUnsafeMutableBytes { input.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<blockSize])) }
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw ParallelFilterError(message: "\(name): read failed: \(String(cString: strerror(errno)))")
+                    throw FilterError(.read, "\(name): read failed: \(String(cString: strerror(errno)))")
                 }
                 if n == 0 { eof = true } else {
                     if !inspected {
@@ -155,14 +171,14 @@ public final class ParallelFilter {
                         try carry.withUnsafeBufferPointer { try feed($0) }
                         consumedTotal += carry.count
                         carry.removeAll(keepingCapacity: true)
-                        let n = readBuffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, blockSize) }
+                        let n = readBuffer.withUnsafeMutableBytes { input.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<blockSize])) }
                         if n < 0 {
                             if errno == EINTR {
                                 let signal = interrupted()
                                 if signal != 0 { throw FilterInterrupted(signal: signal) }
                                 continue
                             }
-                            throw ParallelFilterError(message: "\(name): read failed: \(String(cString: strerror(errno)))")
+                            throw FilterError(.read, "\(name): read failed: \(String(cString: strerror(errno)))")
                         }
                         if n == 0 { eof = true; return }
                         carry.append(contentsOf: readBuffer[0..<n])
@@ -208,12 +224,6 @@ func blockStopSignals() {
     sigaddset(&set, SIGINT)
     sigaddset(&set, SIGTERM)
     pthread_sigmask(SIG_BLOCK, &set, nil)
-}
-
-/// A failure of the parallel filter's own machinery (reading); worker and writer errors are rethrown as they are.
-public struct ParallelFilterError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
 }
 
 /// The shared state of one parallel run: a queue of blocks for workers, finished results by sequence number,

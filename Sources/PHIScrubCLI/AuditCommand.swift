@@ -161,21 +161,14 @@ struct AuditCommand: ParsableCommand {
             do { redactor = FieldRedactor(scrubber: Scrubber(ruleSet: try RuleSet.loadDefault())) } catch {
                 throw CLIError(error.description + "\nphiscrub: the audit fields cannot be checked for PHI without rules; nothing appended")
             }
-            var changed = 0
-            func clean(_ text: String) -> String {
-                let out = redactor.redact(text)
-                if out != text { changed += 1 }
-                return out
-            }
-            var map: [String: AuditValue] = [:]
-            for d in details {
-                let parts = d.split(separator: "=", maxSplits: 1).map(String.init)
-                map[clean(parts[0])] = Int(parts[1]).map(AuditValue.int) ?? .string(clean(parts.count > 1 ? parts[1] : ""))
-            }
-            let (agent, user, resource, action) = (clean(self.agent), clean(self.user), clean(self.resource), clean(self.action))
-            if changed > 0 { map["redacted_fields"] = .int(changed) }
-            let e = AuditEvent(type: AuditEventType(rawValue: event)!, agent: agent, user: user, role: role, resource: resource,
-                               action: action, phi: phi, outcome: outcome, details: map)
+            let e = ComplianceRecords.requested(
+                type: AuditEventType(rawValue: event)!, agent: agent, user: user, role: role, resource: resource, action: action,
+                phi: phi, outcome: outcome,
+                details: details.map { d in
+                    let parts = d.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                    return (parts[0], parts.count > 1 ? parts[1] : "")
+                },
+                redactor: redactor)
             var last: AuditReceipt?
             do {
                 for _ in 0..<count { last = try log.append(e) ?? last }

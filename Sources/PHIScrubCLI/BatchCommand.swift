@@ -132,13 +132,13 @@ struct BatchCommand: ParsableCommand {
         options.followLinks = followLinks
         options.otherOutputs = reportPath.map { [$0] } ?? []
         // The filter's operators and keys; keys are resolved before any output exists (fail closed).
-        let policy = try transform.policy()
-        try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
-        // With a compliance configuration (--config), each cleaned file is audited; keys come from it too.
+        // With a compliance configuration (--config, read once), each cleaned file is audited; keys come from it too.
         let config = try transform.configPath.map { try ComplianceSupport.loadConfig($0) }
+        let policy = try transform.policy(config: config)
+        try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
         let auditing = config?.audit.enabled == true
         let provider = policy.needsKeys || auditing ? try ComplianceSupport.keys(keys, config: config) : nil
-        options.transform = OperatorTransform(policy: policy, keys: policy.needsKeys ? provider : nil)
+        options.transform = Operators(policy: policy, keys: policy.needsKeys ? provider : nil)
         if let config, auditing, let provider, let log = try ComplianceSupport.openAudit(config, keys: provider) {
             options.observer = BatchAuditObserver(audit: log, role: nil)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PHICompliance
 import PHIScan
+import PHIScrub
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,6 +22,9 @@ extension PhiScrubCommand {
             printError("phiscrub: " + error.description)
             return ExitStatus.error
         } catch let error as CLIError {
+            printError("phiscrub: " + error.message)
+            return ExitStatus.error
+        } catch let error as FilterError {
             printError("phiscrub: " + error.message)
             return ExitStatus.error
         } catch {

@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import PHICompliance
+import PHITransform
 
 /// Loading `phiscrub.yaml` and opening its audit log for CLI commands.
 enum ComplianceSupport {
-    /// The configuration at `path`, or every problem as one CLI error (exit 2).
+    /// The configuration at `path` (every section, `transform:` included, read once), or every problem as one CLI
+    /// error (exit 2).
     static func loadConfig(_ path: String) throws -> PHIScrubConfig {
-        do { return try ConfigLoader.load(path: path) } catch {
+        do { return try ConfigFile.load(path: path) } catch {
             throw CLIError(error.description.split(separator: "\n").joined(separator: "\nphiscrub: "))
         }
     }

@@ -97,10 +97,16 @@ struct TransformOptions: ParsableArguments {
         }
     }
 
-    /// The policy the flags and configuration describe.
-    func policy() throws -> TransformPolicy {
+    /// The policy the flags and configuration describe: `config` when the command loaded `--config` already (its
+    /// `transform:` section was parsed with it), else the file's `transform:` section.
+    func policy(config: PHIScrubConfig? = nil) throws -> TransformPolicy {
         do {
-            var policy = try configPath.map { path throws(TransformError) in try TransformPolicy.load(configPath: path) } ?? TransformPolicy()
+            var policy: TransformPolicy
+            if let config {
+                policy = try TransformPolicy(config: config)
+            } else {
+                policy = try configPath.map { path throws(TransformError) in try TransformPolicy.load(configPath: path) } ?? TransformPolicy()
+            }
             try policy.apply(actionArguments: actions)
             if let context { policy.context = try DataContext(context) }
             if let subject { policy.subject = subject }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PHIScan
+import PHIBatch
 import PHIScrub
 
 /// The `phiscrub` command tree. The executable only calls `PhiScrubCommand.runMain()`; tests call commands in
@@ -148,3 +149,5 @@ public enum ExitStatus {
     public static let findings: Int32 = 1
     public static let error: Int32 = 2
 }
+
+extension StreamFormat: ExpressibleByArgument {}

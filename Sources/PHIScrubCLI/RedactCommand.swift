@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PHICompliance
+import PHIBatch
 import PHIScan
 import PHIScrub
 import PHITransform
@@ -94,19 +95,14 @@ struct RedactCommand: ParsableCommand {
         Interruption.install(holdHangup: append)
         let scrubber = try rules.makeScrubber()
         // Keys are resolved before any output exists: a missing or refused key writes nothing (fail closed).
-        let compliance = try FilterCompliance.make(configPath: transform.configPath, role: role, keys: keys)
-        let policy = try compliance?.policy(base: try transform.policy(), ruleSet: scrubber.ruleSet) ?? transform.policy()
+        // phiscrub.yaml is read once: roles, audit and the transform: section.
+        let config = try transform.configPath.map { try ComplianceSupport.loadConfig($0) }
+        let compliance = try FilterAudit.make(config: config, role: role, keys: keys)
+        let base = try transform.policy(config: config)
+        let policy = try compliance?.policy(base: base, ruleSet: scrubber.ruleSet) ?? base
         try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
         let provider = policy.needsKeys ? try keys.load() : nil
-        let transformer: Transformer
-        do { transformer = try Transformer(policy: policy, keys: provider) } catch {
-            if compliance?.encryptionFailed(error.message) == true {
-                printError("phiscrub: " + error.message)
-                throw ExitCode(ExitStatus.breach)
-            }
-            throw CLIError(error.message)
-        }
-        let replacement = ReplacementPolicy.using(transformer)
+        try Transformer.checkKeys(policy: policy, keys: provider, compliance: compliance)
         let names = FieldRedactor(scrubber: scrubber)
         try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output", display: names.redact)
         if let findingsPath { try OutputFiles.refuseInput(findingsPath, inputs: files, what: "--findings", display: names.redact) }
@@ -116,76 +112,62 @@ struct RedactCommand: ParsableCommand {
         let target = try OutputTarget.open(outputPath, append: append)
         let output = target.output
         let findingsTarget = try findingsPath.map { try OutputTarget.open($0, append: append) }
-        let findings = findingsTarget.map { FindingsJSONLWriter(output: $0.output, fingerprinter: findingsFingerprinter!) }
+        let findings = findingsTarget.map {
+            FindingsReporter(format: JSONLinesFormat(), output: $0.output, fingerprinter: findingsFingerprinter!)
+        }
         let inputs = files.isEmpty ? ["-"] : files
-        // --line-buffered: every whole line read is written (and its findings) before the next read, one write per
-        // read rather than one per line.
-        // Findings first: when a line shows, its findings are already written.
-        var idle = InputReader.IdleFlush(millis: Int32(flushIdle), outputs: (findings.map { [$0.output] } ?? []) + [output],
-                                         everyRead: lineBuffered)
+        var options = FilterOptions()
+        options.jobs = jobs
+        options.blockSize = blockSize
+        options.lineCap = lineCap
+        options.lineBuffered = lineBuffered
+        options.idleMillis = Int32(flushIdle)
+        options.explain = explain
+        options.collectStats = stats
+        let pipeline: FilterPipeline
+        do {
+            pipeline = try FilterPipeline(scrubber: scrubber, operators: Operators(policy: policy, keys: provider),
+                                          options: options, output: output, findings: findings, audit: compliance)
+        } catch let error as TransformError { throw CLIError(error.message) }
+        if format != .text {
+            let format = self.format
+            pipeline.makeRouter = { stream, replacer, file in
+                FormatRouter(format: format, stream: stream, scrubber: scrubber, replacer: replacer, file: file)
+            }
+        }
+        pipeline.hooks.interrupted = { Interruption.received }
+        pipeline.hooks.stats = printStats
         if append {
             // logrotate: move the file away, then SIGHUP; the next lines go to a new file under the name.
             Interruption.installHangup()
-            idle.reopen = {
+            pipeline.hooks.reopenRequested = Interruption.takeHangup
+            pipeline.hooks.reopen = {
                 try findingsTarget?.reopen()
                 try target.reopen()
             }
         }
         var totals = RedactionStats()
-        var buffer: [UInt8] = []
         var failures: [String] = []
         do {
             for path in inputs {
                 // The name as every side channel shows it (findings, audit, errors): PHI in it redacted.
                 let input = path == "-" ? path : names.redact(path)
-                let fd: Int32
-                do { fd = try InputReader.open(path, display: input) } catch let error as CLIError {
+                let source: FileDescriptorInput
+                do { source = try FileDescriptorInput.open(path, display: input) } catch {
                     failures.append(error.message)
                     continue
                 }
-                defer { if fd != 0 { close(fd) } }
+                defer { source.close() }
                 do {
-                    if jobs > 1 && !lineBuffered && !stats && !explain && format == .text {
-                        let fingerprinter = findings?.fingerprinter
-                        totals.merge(try runParallel(fd: fd, name: input, scrubber: scrubber, policy: policy, keys: provider,
-                                                     output: output, findings: findings.map { ($0, fingerprinter!) },
-                                                     compliance: compliance, idle: idle))
-                        continue
-                    }
-                    let stream = scrubber.makeStreamScanner(lineCap: lineCap)
-                    defer { if stats { printStats(stream.scanner, scrubber.ruleSet) } }
-                    let router = format == .text ? nil : FormatRouter(
-                        format: format, stream: stream, scrubber: scrubber, replacer: TransformerReplacer(transformer), file: input)
-                    defer { if let router, router.notJSON > 0 { failures.append(router.notJSONMessage(input)) } }
-                    if let findings {
-                        findings.file = input
-                        var sink = RedactingSink(output: output, observer: findings, policy: replacement)
-                        let explainer = explain ? Explainer(ruleSet: scrubber.ruleSet) : nil
-                        findings.explanations = explainer?.buffer
-                        if let compliance {
-                            try compliance.pump(&sink, input: input) {
-                                try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: explainer, router: router, idle: idle)
-                            }
-                        } else {
-                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer, router: router, idle: idle)
-                        }
-                        totals.merge(sink.stats)
-                    } else {
-                        var sink = RedactingSink(output: output, observer: NoFindingObserver(), policy: replacement)
-                        if let compliance {
-                            try compliance.pump(&sink, input: input) { try InputReader.pump(fd: fd, name: input, stream: stream, sink: &$0, buffer: &buffer, explain: nil, router: router, idle: idle) }
-                        } else {
-                            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: nil, router: router, idle: idle)
-                        }
-                        totals.merge(sink.stats)
-                    }
-                } catch let refused as InputReader.Refused {
+                    let result = try pipeline.run(source, name: input)
+                    totals.merge(result.stats)
+                    if let problem = result.problem { failures.append(problem) }
+                } catch let refused as FilterError where refused.code == .refused {
                     // gzip or UTF-16: nothing of this input was written; the others still are, and the run exits 2.
                     failures.append(refused.message)
                 }
             }
-            try output.flush()
-            try findings?.output.flush()
+            try pipeline.finish()
         } catch let error as OutputError where error.code == .brokenPipe {
             throw ExitCode(ExitStatus.ok)
         } catch let error as OutputError {
@@ -194,16 +176,16 @@ struct RedactCommand: ParsableCommand {
             // Whole lines scanned before the signal reach standard output; the unfinished line was dropped; a file
             // output is never renamed into place.
             try? output.flush()
-            try? findings?.output.flush()
+            try? findings?.output?.flush()
             var message = "interrupted by \(Interruption.name(stop.signal)): output ends after the last whole line read"
             if !target.isDirect { message += "; \(outputPath!) was not written" }
             throw CLIError(message)
-        } catch let error as ParallelFilterError {
+        } catch let error as FilterError {
             throw CLIError(error.message)
         } catch let error as TransformError {
             // Encryption failed mid-stream: the segment holding the finding was not written (fail closed).
             try? output.flush()
-            if compliance?.encryptionFailed(error.message) == true {
+            if compliance?.reportEncryptionFailure(error.message) == true {
                 printError("phiscrub: " + error.message + "; output stops before the affected line")
                 throw ExitCode(ExitStatus.breach)
             }
@@ -220,70 +202,42 @@ struct RedactCommand: ParsableCommand {
     }
 }
 
-extension RedactCommand {
-    /// One input through `ParallelFilter`: line-aligned blocks scanned on `jobs` threads, written in order.
-    func runParallel(fd: Int32, name: String, scrubber: Scrubber, policy: TransformPolicy, keys: (any KeyProvider)?,
-                     output: FileOutput, findings: (FindingsJSONLWriter, Fingerprinter)?,
-                     compliance: FilterCompliance?, idle: InputReader.IdleFlush) throws -> RedactionStats {
-        // With auditing on, each block (a batch of whole lines) gets one scan record, in output order.
-        let batches = compliance.map { FilterCompliance.BatchCounter(compliance: $0, input: name) }
-        let lineCap = self.lineCap
-        let shared = UncheckedBox((output: output, findings: findings?.0))
-        let fingerprinter = findings?.1
-        let filter = ParallelFilter(jobs: jobs, blockSize: blockSize)
-        return try filter.run(
-            fd: fd, name: name, countLines: findings != nil, interrupted: { Interruption.received },
-            inspectFirst: { try InputReader.sniff($0, name: name) },
-            idleMillis: idle.millis, onIdle: { for o in idle.outputs { try o.flush() } },
-            reopenRequested: { idle.reopen != nil && Interruption.takeHangup() }, reopen: { try idle.reopen?() },
-            makeProcessor: {
-                let lineScanner = LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence)
-                let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))
-                return { block, offset, line in
-                    let stream = StreamScanner(scanner: lineScanner, lineCap: lineCap)
-                    let report = FindingsJSONLBuffer(file: name, fingerprinter: fingerprinter, baseOffset: offset, baseLine: line)
-                    var sink = RedactingSink(output: MemoryOutput(capacity: block.count + 4096), observer: report, policy: replacement)
-                    try stream.feed(block, into: &sink)
-                    try stream.finish(into: &sink)
-                    return .init(output: sink.output.bytes, report: sink.observer.bytes, stats: sink.stats)
-                }
-            },
-            longLine: { feedAll, offset, line in
-                let stats = try longLine(feedAll, offset, line)
-                try batches?.record(stats)
-                return stats
-            },
-            write: { result in
-                try shared.value.output.write(result.output)
-                if !result.report.isEmpty { try shared.value.findings?.output.write(result.report) }
-                try batches?.record(result.stats)
-            })
-
-        /// A line longer than the block cap, streamed through one scanner.
-        func longLine(_ feedAll: ((UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats {
-            // Runs on this thread after the pipeline has drained: the writer is idle.
-            let stream = StreamScanner(scanner: LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence),
-                                       lineCap: lineCap)
-            let replacement = ReplacementPolicy.using(try Transformer(policy: policy, keys: keys))
-            func run<Observer: FindingObserver>(_ observer: Observer) throws -> RedactionStats {
-                var sink = RedactingSink(output: shared.value.output, observer: observer, policy: replacement)
-                try feedAll { try stream.feed($0, into: &sink) }
-                try stream.finish(into: &sink)
-                return sink.stats
-            }
-            // Findings go straight to the report (a long line may hold very many), with absolute positions.
-            guard let writer = shared.value.findings else { return try run(NoFindingObserver()) }
-            (writer.file, writer.baseOffset, writer.baseLine) = (name, offset, line)
-            defer { (writer.baseOffset, writer.baseLine) = (0, 1) }
-            return try run(writer)
+extension FilterAudit {
+    /// Loads the configuration and, when auditing is on, its log (keys from `--keyring`, the configuration or the
+    /// environment). Nil without `--config`.
+    static func make(config: PHIScrubConfig?, role: String?, keys: KeyOptions) throws -> FilterAudit? {
+        guard let config else {
+            if role != nil { throw CLIError("--role needs --config (the roles live in phiscrub.yaml)") }
+            return nil
         }
+        var log: AuditLog?
+        if config.audit.enabled {
+            let provider = try ComplianceSupport.keys(keys, config: config)
+            log = try ComplianceSupport.openAudit(config, keys: provider)
+        }
+        return FilterAudit(config: config, audit: log, role: role)
+    }
+
+    /// Raises an encryption-failure alert and prints what went wrong raising it; true when one was raised.
+    func reportEncryptionFailure(_ message: String) -> Bool {
+        let (raised, problems) = encryptionFailed(message)
+        for p in problems { printError("phiscrub: " + p) }
+        return raised
     }
 }
 
-/// Hands a non-Sendable reference to threads that the caller serialises itself.
-final class UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+extension Transformer {
+    /// Resolves the keys `policy` needs before any output exists; a failure is an encryption failure alert (exit 3)
+    /// when a configuration raises one, else an error (exit 2).
+    static func checkKeys(policy: TransformPolicy, keys: (any KeyProvider)?, compliance: FilterAudit?) throws {
+        do { _ = try Transformer(policy: policy, keys: keys) } catch {
+            if compliance?.reportEncryptionFailure(error.message) == true {
+                printError("phiscrub: " + error.message)
+                throw ExitCode(ExitStatus.breach)
+            }
+            throw CLIError(error.message)
+        }
+    }
 }
 
 func printStats(_ scanner: LineScanner, _ rules: RuleSet) {

@@ -43,68 +43,33 @@ struct RevealCommand: ParsableCommand {
         valueName: "file"))
     var configPath: String?
 
-    /// The interim reveal permission: a role list from the environment (the RBAC policy replaces it).
-    static func mayReveal(role: String, environment: [String: String]) -> Bool {
-        let allowed = (environment["PHISCRUB_REVEAL_ROLES"] ?? "privacy_officer,admin")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        return allowed.contains(role)
-    }
-
     func run() throws {
         let dataContext: DataContext
         do { dataContext = try DataContext(context) } catch { throw CLIError(error.message) }
         let config = try ComplianceSupport.loadConfigIfAny(configPath)
         let provider = try ComplianceSupport.keys(keys, config: config)
         let audit = try config.flatMap { try ComplianceSupport.openAudit($0, keys: provider) }
-        let user = ProcessInfo.processInfo.environment["USER"] ?? ""
-        let resource = files.isEmpty ? "-" : files.joined(separator: ",")
-        if let config {
-            let decision = AccessPolicy(config: config).check(role: role, permission: .readPHI)
-            if !decision.isAllowed {
-                try appendAudit(audit, AuditEvent(type: .accessDenied, agent: "phiscrub-reveal", user: user, role: role,
-                                                  resource: resource, action: "reveal", outcome: "denied",
-                                                  details: ["reason": .string(decision.denial?.rawValue ?? "denied"),
-                                                            "context": .string(dataContext.name)]))
-                var problems: [String] = []
-                let alert = BreachAlerter(settings: config.compliance, audit: audit).raise(
-                    BreachAlert(trigger: .unauthorizedPHIAccess, resource: "reveal",
-                                message: "role '\(escapedForDisplay(role))' tried to reveal PHI without read_phi"),
-                    agent: "phiscrub-reveal", user: user, role: role, problems: &problems)
-                for p in problems { printError("phiscrub: " + p) }
-                printError("phiscrub: role '\(escapedForDisplay(role))' may not reveal PHI: \(decision.message)")
-                throw ExitCode(alert != nil ? ExitStatus.breach : ExitStatus.error)
-            }
-        } else if !Self.mayReveal(role: role, environment: ProcessInfo.processInfo.environment) {
-            throw CLIError("role '\(escapedForDisplay(role))' may not reveal PHI")
+        let access = RevealAccess(config: config, audit: audit, role: role, context: dataContext,
+                                  resource: files.isEmpty ? "-" : files.joined(separator: ","))
+        do { try access.authorize() } catch {
+            for p in error.problems { printError("phiscrub: " + p) }
+            guard error.breach else { throw CLIError(error.message) }
+            printError("phiscrub: " + error.message)
+            throw ExitCode(ExitStatus.breach)
         }
-        // Recorded before anything is decrypted: a reveal the log cannot hold does not happen.
-        try appendAudit(audit, AuditEvent(type: .reveal, agent: "phiscrub-reveal", user: user, role: role, resource: resource,
-                                          action: "reveal", phi: true, outcome: "started",
-                                          details: ["context": .string(dataContext.name)]))
         // Clear PHI never goes where others can read it: refused before anything is decrypted.
         try Self.refuseExposedOutput(outputPath)
         try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output")
-        var revealer = Revealer(keys: provider, context: dataContext)
-        if let config {
-            // Each value is shown as the filter with --role shows it (clear, masked, token or redacted).
-            revealer.presenter = try Self.roleView(config: config, role: role, context: dataContext, keys: provider)
-        }
+        var revealer: Revealer
+        do { revealer = try access.makeRevealer(keys: provider) } catch { throw CLIError(error.message) }
         let target = try OutputTarget.open(outputPath)
         var output = target.output
-        var buffer = [UInt8](repeating: 0, count: InputReader.chunkSize)
+        var buffer: [UInt8] = []
         do {
             for input in files.isEmpty ? ["-"] : files {
-                let fd = try InputReader.open(input)
-                defer { if fd != 0 { close(fd) } }
-                while true {
-                    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, InputReader.chunkSize) }
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw CLIError("\(input): read failed: \(String(cString: strerror(errno)))")
-                    }
-                    if n == 0 { break }
-                    try buffer.withUnsafeBufferPointer { try revealer.feed(UnsafeBufferPointer(rebasing: $0[0..<n]), into: &output) }
-                }
+                let source = try FileDescriptorInput.open(input)
+                defer { source.close() }
+                try RevealAccess.feed(source, name: input, revealer: &revealer, output: &output, buffer: &buffer)
             }
             try revealer.finish(into: &output)
             try target.commit()
@@ -113,41 +78,10 @@ struct RevealCommand: ParsableCommand {
         } catch let error as OutputError {
             throw CLIError(error.message)
         }
-        var byEntity: [String: AuditValue] = [:]
-        for (entity, n) in revealer.revealedByEntity { byEntity[entity] = .int(n) }
-        var withheldByEntity: [String: AuditValue] = [:]
-        for (entity, n) in revealer.withheldByEntity { withheldByEntity[entity] = .int(n) }
-        try appendAudit(audit, AuditEvent(type: .reveal, agent: "phiscrub-reveal", user: user, role: role, resource: resource,
-                                          action: "reveal", phi: revealer.revealed > 0,
-                                          outcome: revealer.failures.isEmpty ? "ok" : "partial",
-                                          details: ["context": .string(dataContext.name), "revealed": .int(revealer.revealed),
-                                                    "refused": .int(revealer.failures.count), "by_entity": .object(byEntity),
-                                                    "withheld": .int(revealer.withheld),
-                                                    "withheld_by_entity": .object(withheldByEntity)]))
+        do { try access.finished(revealer) } catch { throw CLIError(error.message) }
         if !revealer.failures.isEmpty {
             let first = revealer.failures.prefix(3).map(\.message).joined(separator: "\nphiscrub: ")
             throw CLIError("\(revealer.failures.count) token(s) not revealed (left encrypted):\nphiscrub: \(first)")
-        }
-    }
-
-    /// The role's view of each entity, as `phiscrub --config C --role R` applies it: the configuration's roles
-    /// over the default rules' entities and categories, through the same transformer (so tokens and masks match
-    /// the filter's). An entity the rules do not know, or a value the view cannot be applied to, is redacted.
-    static func roleView(config: PHIScrubConfig, role: String, context: DataContext, keys: any KeyProvider) throws
-        -> (String, [UInt8]) -> [UInt8]? {
-        let ruleSet: RuleSet
-        do { ruleSet = try RuleSet.loadDefault() } catch { throw CLIError("\(error.description)") }
-        var base: TransformPolicy
-        do { base = config.file.hasPrefix("<") ? TransformPolicy() : try TransformPolicy.load(configPath: config.file) } catch {
-            throw CLIError(error.message)
-        }
-        base.context = context
-        let policy = RoleTransformPolicy.policy(base: base, role: role, access: AccessPolicy(config: config), ruleSet: ruleSet)
-        let transformer: Transformer
-        do { transformer = try Transformer(policy: policy, keys: keys) } catch { throw CLIError(error.message) }
-        return { entity, value in
-            let finding = Finding(start: 0, end: value.count, entity: entity, ruleID: "reveal", confidence: 1)
-            return try? value.withUnsafeBufferPointer { try transformer.replacement(for: finding, value: $0) }
         }
     }
 
@@ -169,10 +103,5 @@ struct RevealCommand: ParsableCommand {
             throw CLIError("standard output is a file group or others can read (mode \(String(st.st_mode & 0o777, radix: 8))); "
                            + "reveal does not write clear PHI there: use -o FILE (created 0600) or chmod 600 it first")
         }
-    }
-
-    private func appendAudit(_ audit: AuditLog?, _ event: AuditEvent) throws {
-        guard let audit else { return }
-        do { try audit.append(event) } catch { throw CLIError("audit log: \(error.message) (fail closed)") }
     }
 }

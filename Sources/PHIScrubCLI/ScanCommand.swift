@@ -61,56 +61,6 @@ struct ScanCommand: ParsableCommand {
         guard (0...60_000).contains(flushIdle) else { throw ValidationError("--flush-idle must be 0...60000 milliseconds") }
     }
 
-    /// What scanning one file produced: counts, or why it could not be read (the report went to its observers).
-    struct FileResult {
-        var found = 0
-        var withheld = 0
-        var failure: String?
-    }
-
-    /// Scans one input, writing its findings to `jsonl` or `sarif` (per `format`).
-    static func scanFile(_ input: String, scrubber: Scrubber, format: Format, inputFormat: StreamFormat = .text,
-                         jsonl: FindingsJSONLWriter, sarif: FindingsCollector, explainer: Explainer?,
-                         buffer: inout [UInt8], idle: InputReader.IdleFlush? = nil) throws -> FileResult {
-        let fd: Int32
-        // The name as findings, SARIF and errors show it: PHI in it redacted.
-        let shown = input == "-" ? input : FieldRedactor(scrubber: scrubber).redact(input)
-        do { fd = try InputReader.open(input, display: shown) } catch let error as CLIError {
-            return FileResult(failure: error.message)
-        }
-        defer { if fd != 0 { close(fd) } }
-        do {
-            return try scanOpened(fd: fd, input: shown, scrubber: scrubber, format: format, inputFormat: inputFormat,
-                                  jsonl: jsonl, sarif: sarif, explainer: explainer, buffer: &buffer, idle: idle)
-        } catch let refused as InputReader.Refused {
-            return FileResult(failure: refused.message)
-        }
-    }
-
-    private static func scanOpened(fd: Int32, input: String, scrubber: Scrubber, format: Format, inputFormat: StreamFormat,
-                                   jsonl: FindingsJSONLWriter, sarif: FindingsCollector, explainer: Explainer?,
-                                   buffer: inout [UInt8], idle: InputReader.IdleFlush?) throws -> FileResult {
-        let stream = scrubber.makeStreamScanner()
-        let router = inputFormat == .text ? nil : FormatRouter(
-            format: inputFormat, stream: stream, scrubber: scrubber, replacer: TypedTokenReplacer(), file: input)
-        let stats: RedactionStats
-        switch format {
-        case .jsonl:
-            jsonl.file = input
-            var sink = RedactingSink(output: NullOutput(), observer: jsonl)
-            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: explainer, router: router,
-                                 idle: idle)
-            stats = sink.stats
-        case .sarif:
-            sarif.file = input
-            var sink = RedactingSink(output: NullOutput(), observer: sarif)
-            try InputReader.pump(fd: fd, name: input, stream: stream, sink: &sink, buffer: &buffer, explain: nil, router: router)
-            stats = sink.stats
-        }
-        return FileResult(found: stats.findings, withheld: stats.withheld,
-                          failure: router.flatMap { $0.notJSON > 0 ? $0.notJSONMessage(input) : nil })
-    }
-
     func run() throws {
         Interruption.install()
         let scrubber = try rules.makeScrubber()
@@ -119,53 +69,30 @@ struct ScanCommand: ParsableCommand {
         let fingerprinter = try fingerprintKey.fingerprinter(keys)
         let target = try OutputTarget.open(outputPath)
         let output = target.output
-        let stable = fingerprintKey == .keyring
         let inputs = files.isEmpty ? ["-"] : files
-        var buffer: [UInt8] = []
-        var failures: [String] = []
-        var found = 0
-        var withheld = 0
-        let jsonl = FindingsJSONLWriter(output: output, fingerprinter: fingerprinter)
-        let explainer = explain && format == .jsonl ? Explainer(ruleSet: scrubber.ruleSet) : nil
-        jsonl.explanations = explainer?.buffer
-        let sarif = FindingsCollector(fingerprinter: fingerprinter, stable: stable)
+        let reportFormat: any FindingsFormat = format == .sarif
+            ? SARIFFormat(rules: scrubber.ruleSet, toolVersion: PhiScrubVersion.current) : JSONLinesFormat()
+        // Stable finding hashes are printed in SARIF only.
+        let stable = fingerprintKey == .keyring && format == .sarif
+        let scan = FindingsScan(scrubber: scrubber,
+                                reporter: FindingsReporter(format: reportFormat, output: output, fingerprinter: fingerprinter, stable: stable))
+        scan.jobs = jobs
+        scan.explain = explain && format == .jsonl
+        scan.interrupted = { Interruption.received }
         // A SARIF report is one document written at the end; JSON Lines findings can go out as lines complete.
-        let idle = format == .jsonl
-            ? InputReader.IdleFlush(millis: Int32(flushIdle), outputs: [output], everyRead: lineBuffered) : nil
-        func add(_ result: FileResult) {
-            if let failure = result.failure { failures.append(failure) }
-            found += result.found
-            withheld += result.withheld
+        if format == .jsonl {
+            scan.pacing = ReadPacing(millis: Int32(flushIdle), outputs: [output], everyRead: lineBuffered,
+                                     interrupted: { Interruption.received })
         }
+        if inputFormat != .text {
+            let inputFormat = self.inputFormat
+            scan.makeRouter = { stream, file in
+                FormatRouter(format: inputFormat, stream: stream, scrubber: scrubber, replacer: TypedTokenReplacer(), file: file)
+            }
+        }
+        let result: FindingsScan.Result
         do {
-            if jobs > 1 && inputs.count > 1 && !explain && !inputs.contains("-") {
-                // Files in parallel, reports in command-line order. Each worker writes its file's JSON Lines to an
-                // unlinked temporary file (not memory: a file may have millions of findings), copied out in order.
-                let format = self.format
-                let inputFormat = self.inputFormat
-                try OrderedParallelMap.run(count: inputs.count, jobs: jobs, work: { i in
-                    let spool = try ReportSpool()
-                    let jsonl = FindingsJSONLWriter(output: spool.output, fingerprinter: fingerprinter)
-                    let collector = FindingsCollector(fingerprinter: fingerprinter, stable: stable)
-                    var buffer: [UInt8] = []
-                    let result = try Self.scanFile(inputs[i], scrubber: scrubber, format: format, inputFormat: inputFormat, jsonl: jsonl,
-                                                   sarif: collector, explainer: nil, buffer: &buffer)
-                    return (result, spool, collector.entries)
-                }, consume: { _, done in
-                    try done.1.copy(to: output)
-                    sarif.entries += done.2
-                    add(done.0)
-                })
-            } else {
-                for input in inputs {
-                    add(try Self.scanFile(input, scrubber: scrubber, format: format, inputFormat: inputFormat, jsonl: jsonl, sarif: sarif,
-                                          explainer: explainer, buffer: &buffer, idle: idle))
-                }
-            }
-            if format == .sarif {
-                try output.write(Array(try SARIF.report(sarif.entries, rules: scrubber.ruleSet)))
-                try output.write([0x0A])
-            }
+            result = try scan.run(paths: inputs)
             try output.flush()
         } catch let error as OutputError where error.code == .brokenPipe {
             throw ExitCode(ExitStatus.ok)
@@ -177,113 +104,10 @@ struct ScanCommand: ParsableCommand {
                            + (target.isDirect ? "" : "; \(outputPath!) was not written"))
         }
         try target.commit()
-        if withheld > 0 { failures.append("\(withheld) line(s) could not be scanned completely (PCRE2 match limit)") }
+        var failures = result.failures
+        if result.withheld > 0 { failures.append("\(result.withheld) line(s) could not be scanned completely (PCRE2 match limit)") }
         if !failures.isEmpty { throw CLIError(failures.joined(separator: "\nphiscrub: ")) }
-        if found > 0 { throw ExitCode(ExitStatus.findings) }
-    }
-}
-
-/// Discards output (scan-only runs).
-struct NullOutput: ByteOutput {
-    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {}
-    mutating func flush() throws(OutputError) {}
-}
-
-/// SARIF 2.1.0 report: one run, one reportingDescriptor per rule, one result per finding (no values).
-enum SARIF {
-    struct Log: Encodable {
-        var version = "2.1.0"
-        var schema = "https://json.schemastore.org/sarif-2.1.0.json"
-        var runs: [Run]
-        enum CodingKeys: String, CodingKey { case version, schema = "$schema", runs }
-    }
-    struct Run: Encodable { var tool: Tool; var results: [Result] }
-    struct Tool: Encodable { var driver: Driver }
-    struct Driver: Encodable {
-        var name = "phiscrub"
-        var version = PhiScrubVersion.current
-        var informationUri = "https://example.org/phiscrub"
-        var rules: [Descriptor]
-    }
-    struct Descriptor: Encodable {
-        var id: String
-        var name: String
-        var shortDescription: Text
-        var properties: [String: String]
-    }
-    struct Text: Encodable { var text: String }
-    struct Result: Encodable {
-        var ruleId: String
-        var ruleIndex: Int
-        var level = "warning"
-        var message: Text
-        var locations: [Location]
-        var partialFingerprints: [String: String]
-        var properties: [String: Double]
-    }
-    struct Location: Encodable { var physicalLocation: Physical }
-    struct Physical: Encodable { var artifactLocation: Artifact; var region: Region }
-    struct Artifact: Encodable { var uri: String }
-    struct Region: Encodable {
-        var startLine: Int
-        var startColumn: Int
-        var byteOffset: Int
-        var byteLength: Int
-    }
-
-    static func report(_ entries: [FindingsCollector.Entry], rules: RuleSet) throws -> Data {
-        let ids = rules.rules.map(\.rule.id)
-        let index = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let descriptors = rules.rules.map {
-            Descriptor(id: $0.rule.id, name: $0.rule.entity, shortDescription: Text(text: "\($0.rule.entity) (\($0.rule.category.rawValue))"),
-                       properties: ["category": $0.rule.category.rawValue])
-        }
-        let results = entries.map { e in
-            Result(ruleId: e.finding.ruleID, ruleIndex: index[e.finding.ruleID] ?? 0,
-                   message: Text(text: "\(e.finding.entity) found"),
-                   locations: [Location(physicalLocation: Physical(
-                       artifactLocation: Artifact(uri: e.file == "-" ? "stdin" : e.file),
-                       region: Region(startLine: e.line, startColumn: e.column, byteOffset: e.finding.start,
-                                      byteLength: e.finding.length)))],
-                   partialFingerprints: e.findingHash.map { ["valueHash/v1": e.fingerprint, "findingHash/v1": $0] }
-                       ?? ["valueHash/v1": e.fingerprint],
-                   properties: ["confidence": e.finding.confidence])
-        }
-        let log = Log(runs: [Run(tool: Tool(driver: Driver(rules: descriptors)), results: results)])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(log)
-    }
-}
-
-/// One file's findings report, written by a worker to an unlinked temporary file (mode 0600; it holds positions
-/// and fingerprints, never values) and copied into the real output in order.
-final class ReportSpool {
-    let output: FileOutput
-    private let fd: Int32
-
-    init() throws {
-        var template = Array((NSTemporaryDirectory() + "/phiscrub-report-XXXXXX").utf8CString)
-        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw CLIError("cannot create a temporary report file: \(String(cString: strerror(errno)))") }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        output = FileOutput(fd: fd, name: "temporary report")
-    }
-
-    deinit { close(fd) }
-
-    /// Appends everything written so far to `destination`.
-    func copy(to destination: FileOutput) throws {
-        try output.flush()
-        guard lseek(fd, 0, SEEK_SET) == 0 else { throw CLIError("cannot read back a temporary report file") }
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw CLIError("cannot read back a temporary report file") }
-            if n == 0 { return }
-            try chunk.withUnsafeBufferPointer { try destination.write(UnsafeBufferPointer(rebasing: $0[0..<n])) }
-        }
+        if result.found > 0 { throw ExitCode(ExitStatus.findings) }
     }
 }
 

@@ -1,30 +1,37 @@
 import PHIScan
 
-/// What replaces a finding in the output: the plain typed token (`[SSN]`, no state, the fast path) or the
-/// operators a `Transformer` applies per entity.
+/// What replaces a finding in the output: the plain typed token (`[SSN]`, no state, the fast path) or a
+/// `FindingReplacer` (the operators a `Transformer` applies per entity, or a host's own).
 public enum ReplacementPolicy {
     /// `[ENTITY]`, e.g. `[SSN]`.
     case typedToken
-    /// Per-entity operators (mask, token, encrypt, shift, generalize, keep).
-    case operators(Transformer)
+    /// A replacer (mask, token, encrypt, shift, generalize, keep, ...).
+    case operators(any FindingReplacer)
 
     /// A policy for `transformer`, or the fast path when it only redacts.
     public static func using(_ transformer: Transformer) -> ReplacementPolicy {
         transformer.policy.isPlainRedaction ? .typedToken : .operators(transformer)
     }
 
+    /// A policy for `replacer`, or the fast path when it only writes typed tokens.
+    public static func using(_ replacer: any FindingReplacer) -> ReplacementPolicy {
+        if replacer is TypedTokenReplacer { return .typedToken }
+        if let transformer = replacer as? Transformer { return using(transformer) }
+        return .operators(replacer)
+    }
+
     /// The replacement bytes for one finding.
     @inline(__always)
     func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>,
-                     cache: inout [String: [UInt8]]) throws(TransformError) -> [UInt8] {
+                     cache: inout [String: [UInt8]]) throws -> [UInt8] {
         switch self {
         case .typedToken:
             if let hit = cache[finding.entity] { return hit }
-            let token = Array("[\(finding.entity)]".utf8)
+            let token = TypedToken.bytes(finding.entity)
             cache[finding.entity] = token
             return token
-        case .operators(let transformer):
-            return try transformer.replacement(for: finding, value: value)
+        case .operators(let replacer):
+            return try replacer.replacement(for: finding, value: value)
         }
     }
 }
@@ -58,7 +65,7 @@ struct EntityTally {
     /// Index of `entity`, added on first sight.
     mutating func index(_ entity: String) -> Int {
         for i in entries.indices where entries[i].entity == entity { return i }
-        entries.append(Entry(entity: entity, count: 0, token: Array("[\(entity)]".utf8)))
+        entries.append(Entry(entity: entity, count: 0, token: TypedToken.bytes(entity)))
         return entries.count - 1
     }
 }
@@ -110,42 +117,24 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
         if incident != nil {
             // Fail closed: nothing of this segment is written in clear; its line terminator is kept.
             counts.withheld += 1
-            try output.write(withheldMarker)
-            counts.bytesOut += withheldMarker.count
-            if endsLine {
-                let crlf = bytes.count >= 2 && bytes[bytes.count - 2] == 0x0D
-                let terminator: [UInt8] = crlf ? [0x0D, 0x0A] : [0x0A]
-                try output.write(terminator)
-                counts.bytesOut += terminator.count
-            }
+            counts.bytesOut += try Splice.withheld(bytes) { try output.write($0) }
         } else if findings.isEmpty {
             try output.write(bytes)
             counts.bytesOut += bytes.count
         } else {
-            var cursor = 0
-            for f in findings {
-                let s = f.start - offset, e = f.end - offset
-                // A finding outside its segment is an engine bug: stop rather than write out of bounds.
-                precondition(s >= 0 && s <= e && e <= bytes.count, "finding outside its segment")
-                if s < cursor { continue }  // overlapping leftovers are already covered
-                try output.write(UnsafeBufferPointer(rebasing: bytes[cursor..<s]))
+            counts.bytesOut += try Splice.segment(bytes, offset: offset, findings: findings, replace: { f, value in
                 let entity = tally.index(f.entity)
                 let token: [UInt8]
                 if case .typedToken = policy {
                     token = tally.entries[entity].token
                 } else {
-                    token = try policy.replacement(for: f, value: UnsafeBufferPointer(rebasing: bytes[s..<e]), cache: &tokenCache)
+                    token = try policy.replacement(for: f, value: value, cache: &tokenCache)
                 }
-                try output.write(token)
-                counts.bytesOut += (s - cursor) + token.count
                 counts.findings += 1
                 tally.entries[entity].count += 1
-                try observer.observe(f, lineNumber: lineNumber, column: f.start - lineStart + 1,
-                                     value: UnsafeBufferPointer(rebasing: bytes[s..<e]))
-                cursor = e
-            }
-            try output.write(UnsafeBufferPointer(rebasing: bytes[cursor...]))
-            counts.bytesOut += bytes.count - cursor
+                try observer.observe(f, lineNumber: lineNumber, column: f.start - lineStart + 1, value: value)
+                return token
+            }, write: { try output.write($0) })
         }
         if endsLine {
             let lines = findings.isEmpty && incident == nil ? countNewlines(bytes) : 1

@@ -111,7 +111,7 @@ public struct Revealer {
                 plain = nil
             }
             if let plain, let presenter {
-                let shown = presenter(parsed.entity, plain) ?? Array("[\(parsed.entity)]".utf8)
+                let shown = presenter(parsed.entity, plain) ?? TypedToken.bytes(parsed.entity)
                 try output.write(shown)
                 if shown == plain {
                     revealed += 1

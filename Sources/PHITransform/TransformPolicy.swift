@@ -1,4 +1,5 @@
 import Foundation
+import PHICompliance
 import Yams
 
 /// Which operator applies to which entity, and the operators' parameters.
@@ -90,46 +91,67 @@ public struct TransformPolicy: Sendable, Equatable {
         return try parse(section: section, file: path)
     }
 
-    /// Parses a `transform:` node; unknown keys and wrong types are errors naming file and line.
+    /// Parses a `transform:` node; unknown keys and wrong types are errors naming file and line (the first one;
+    /// `read(section:file:)` gives them all).
     public static func parse(section: Node, file: String) throws(TransformError) -> TransformPolicy {
-        func fail(_ node: Node, _ what: String) -> TransformError {
-            TransformError(code: .invalidPolicy, message: "\(file):\((node.mark?.line ?? 0)): transform: \(what)")
+        let (policy, problems) = read(section: section, file: file)
+        if let first = problems.first { throw TransformError(code: .invalidPolicy, message: first.description) }
+        return policy
+    }
+
+    /// Reads a `transform:` node into a policy and every problem in it, with file, line and key path.
+    public static func read(section: Node, file: String) -> (policy: TransformPolicy, problems: [ConfigDiagnostic]) {
+        var problems: [ConfigDiagnostic] = []
+        func fail(_ node: Node, _ path: String, _ what: String) {
+            problems.append(ConfigDiagnostic(file: file, line: node.mark?.line ?? 0, path: path, message: what))
         }
-        guard let mapping = section.mapping else { throw fail(section, "must be a mapping") }
         var policy = TransformPolicy()
+        guard let mapping = section.mapping else {
+            fail(section, "transform", "must be a mapping")
+            return (policy, problems)
+        }
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             switch key {
             case "default":
-                guard let s = value.string else { throw fail(value, "default must be an operator name") }
-                do { policy.defaultAction = try action(s, from: "default") } catch { throw fail(value, error.message) }
+                guard let s = value.string else { fail(value, "transform", "default must be an operator name"); continue }
+                do { policy.defaultAction = try action(s, from: "default") } catch { fail(value, "transform", error.message) }
             case "entities":
-                guard let entities = value.mapping else { throw fail(value, "entities must map entity types to operators") }
+                guard let entities = value.mapping else {
+                    fail(value, "transform", "entities must map entity types to operators")
+                    continue
+                }
                 for (entityNode, actionNode) in entities {
                     guard let entity = entityNode.string, isEntityName(entity) else {
-                        throw fail(entityNode, "'\(entityNode.string ?? "")' is not an entity name (upper case, e.g. SSN)")
+                        fail(entityNode, "transform.entities", "'\(entityNode.string ?? "")' is not an entity name (upper case, e.g. SSN)")
+                        continue
                     }
-                    guard let s = actionNode.string else { throw fail(actionNode, "\(entity) must name an operator") }
-                    do { policy.entityActions[entity] = try action(s, from: entity) } catch { throw fail(actionNode, error.message) }
+                    guard let s = actionNode.string else { fail(actionNode, "transform.entities", "\(entity) must name an operator"); continue }
+                    do { policy.entityActions[entity] = try action(s, from: entity) } catch {
+                        fail(actionNode, "transform.entities", error.message)
+                    }
                 }
             case "mask":
-                guard let m = value.mapping else { throw fail(value, "mask must be a mapping with keep_last") }
+                guard let m = value.mapping else { fail(value, "transform", "mask must be a mapping with keep_last"); continue }
                 for (k, v) in m {
-                    guard k.string == "keep_last" else { throw fail(k, "unknown key mask.\(k.string ?? "")") }
-                    guard let n = v.int, (0...64).contains(n) else { throw fail(v, "mask.keep_last must be an integer 0...64") }
+                    guard k.string == "keep_last" else { fail(k, "transform.mask", "unknown key mask.\(k.string ?? "")"); continue }
+                    guard let n = v.int, (0...64).contains(n) else {
+                        fail(v, "transform.mask", "mask.keep_last must be an integer 0...64")
+                        continue
+                    }
                     policy.maskKeepLast = n
                 }
             case "context":
-                guard let s = value.string else { throw fail(value, "context must be a name") }
-                do { policy.context = try DataContext(s) } catch { throw fail(value, error.message) }
+                guard let s = value.string else { fail(value, "transform", "context must be a name"); continue }
+                do { policy.context = try DataContext(s) } catch { fail(value, "transform", error.message) }
             case "subject":
-                guard let s = value.string else { throw fail(value, "subject must be a string") }
+                guard let s = value.string else { fail(value, "transform", "subject must be a string"); continue }
                 policy.subject = s
             default:
-                throw fail(keyNode, "unknown key '\(key)' (expected default, entities, mask, context, subject)")
+                fail(keyNode, "transform", "unknown key '\(key)' (expected default, entities, mask, context, subject)")
             }
         }
-        return policy
+        return (policy, problems)
     }
 
     static func action(_ name: String, from source: String) throws(TransformError) -> TransformAction {
@@ -147,5 +169,35 @@ public struct TransformPolicy: Sendable, Equatable {
     private static func describe(_ error: Error) -> String {
         if let y = error as? YamlError { return "\(y)".split(separator: "\n").first.map(String.init) ?? "parse error" }
         return "parse error"
+    }
+}
+
+extension TransformPolicy {
+    /// The `transform:` section of a configuration loaded by `ConfigFile.load` (the node parsed with the rest of
+    /// the file: nothing is read twice); the default policy when there is none.
+    public init(config: PHIScrubConfig) throws(TransformError) {
+        guard let section = config.transformSection else {
+            self.init()
+            return
+        }
+        self = try Self.parse(section: section, file: config.file)
+    }
+
+    /// Every problem of the configuration's `transform:` section.
+    public static func diagnostics(in config: PHIScrubConfig) -> [ConfigDiagnostic] {
+        guard let section = config.transformSection else { return [] }
+        return read(section: section, file: config.file).problems
+    }
+}
+
+/// `phiscrub.yaml` read once: every section, `transform:` included, checked in one pass into one list of problems
+/// (file, line, key path).
+public enum ConfigFile {
+    public static func load(path: String) throws(ConfigError) -> PHIScrubConfig {
+        try ConfigLoader.load(path: path, check: TransformPolicy.diagnostics(in:))
+    }
+
+    public static func parse(_ text: String, file: String, baseDirectory: String = ".") throws(ConfigError) -> PHIScrubConfig {
+        try ConfigLoader.parse(text, file: file, baseDirectory: baseDirectory, check: TransformPolicy.diagnostics(in:))
     }
 }

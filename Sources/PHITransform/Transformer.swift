@@ -70,7 +70,7 @@ public final class Transformer {
 
     private func typed(_ entity: String) -> [UInt8] {
         if let hit = typedTokens[entity] { return hit }
-        let token = Array("[\(entity)]".utf8)
+        let token = TypedToken.bytes(entity)
         typedTokens[entity] = token
         return token
     }

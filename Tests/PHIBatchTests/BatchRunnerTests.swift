@@ -1,6 +1,7 @@
 import Foundation
 import PHIBatch
 import PHIScan
+import PHITransform
 import PHIScrub
 import Testing
 
@@ -26,7 +27,7 @@ struct LengthTransform: BatchTransform {
 }
 
 final class LengthReplacer: FindingReplacer {
-    func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>, file: String) -> [UInt8] {
+    func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         Array("<\(finding.entity):\(value.count)>".utf8)
     }
 }

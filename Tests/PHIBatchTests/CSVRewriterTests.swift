@@ -1,6 +1,7 @@
 @testable import PHIBatch
 import PHIScan
 import PHIScrub
+import PHITransform
 import Testing
 
 // CSV with a header row: RFC 4180 quoting, header names as field context (KeyContext, then field rules), byte-exact
@@ -10,7 +11,7 @@ import Testing
 final class FixedReplacer: FindingReplacer {
     let text: [UInt8]
     init(_ text: String) { self.text = Array(text.utf8) }
-    func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>, file: String) -> [UInt8] { text }
+    func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>) -> [UInt8] { text }
 }
 
 /// A small deterministic generator (SplitMix64), so the generated table is the same on every run.

@@ -263,7 +263,7 @@ struct CLITests {
         #expect(bad.stderr.contains("\(pack):3: rule 'failing': nomatch example 1 is matched"))
     }
 
-    /// DESIGN.md, contract 6: a malformed rule file lists every problem in one run. Today the loader's problems stop
+    /// Contract 6 of the design (bad input gets a clear error): a malformed rule file lists every problem in one run. Today the loader's problems stop
     /// the run before patterns are compiled and examples checked, so a PCRE2 compile error or a failing example in
     /// the same pack only shows up after the first batch is fixed.
     @Test func everyKindOfRuleProblemInOneRun() throws {
@@ -306,7 +306,7 @@ struct CLITests {
         }
     }
 
-    /// DESIGN.md: rule examples are checked "by the loader and the tests"; today only `rules test` checks them, so
+    /// The design: rule examples are checked "by the loader and the tests"; today only `rules test` checks them, so
     /// redact and scan load a pack whose own examples fail.
     @Test func redactRefusesAPackWhoseExamplesFail() throws {
         let scratch = try Scratch()
@@ -422,7 +422,7 @@ struct CLITests {
         }
     }
 
-    /// DESIGN.md, contract 4: nothing the program writes besides the redacted output holds a matched value.
+    /// Contract 4 of the design (no PHI sideways): nothing the program writes besides the redacted output holds a matched value.
     @Test func phiNeverLeaksSideways() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }

@@ -83,6 +83,24 @@ struct ComplianceCLITests {
         #expect(r.stderr.contains("bad.yaml:5: audit.retention: unknown key 'retention'"))
     }
 
+    /// `transform:` is read with the rest of the file: check-config reports its problems in the same list, and the
+    /// filter refuses the file before any output.
+    @Test func aBrokenTransformSectionIsReportedWithTheRest() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let path = try scratch.write("bad.yaml", "security:\n  encryption:\n    algorithm: ROT13\ntransform:\n  default: scramble\n  entities:\n    ssn: token\n")
+        let r = CLI.run(["check-config", "--config", path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("bad.yaml:3: security.encryption.algorithm: must be one of"))
+        #expect(r.stderr.contains("bad.yaml:5: transform: default: unknown operator 'scramble'"), "\(r.stderr)")
+        #expect(r.stderr.contains("bad.yaml:7: transform.entities: 'ssn' is not an entity name"))
+        let input = try scratch.write("in.txt", "SSN 365-94-0475\n")
+        let filter = CLI.run(["--config", path, "-o", scratch.path("out.txt"), input])
+        #expect(filter.status == 2)
+        #expect(filter.stderr.contains("bad.yaml:5: transform: default: unknown operator 'scramble'"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("out.txt")))
+    }
+
     @Test func theFilterAuditsEachBatchWithCountsAndNeverValues() throws {
         let s = try ComplianceScratch()
         defer { s.cleanup() }

@@ -11,8 +11,10 @@ public enum ConfigLoader {
         "account", "license", "vehicle", "device", "url", "ip_address", "biometric", "photo", "other_unique",
     ]
 
-    /// Loads and validates the file at `path`.
-    public static func load(path: String) throws(ConfigError) -> PHIScrubConfig {
+    /// Loads and validates the file at `path`. `check` validates what this module keeps opaque (the
+    /// `transform:` section, which PHITransform reads: `ConfigFile.load`); its problems join the one list.
+    public static func load(path: String,
+                            check: (PHIScrubConfig) -> [ConfigDiagnostic] = { _ in [] }) throws(ConfigError) -> PHIScrubConfig {
         // A FIFO or a device would block the read for ever or never end: only a regular file is a configuration.
         var st = stat()
         if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
@@ -28,11 +30,12 @@ public enum ConfigLoader {
                 file: path, line: 0, path: "", message: "the configuration is not valid UTF-8")])
         }
         let base = (path as NSString).deletingLastPathComponent
-        return try parse(text, file: path, baseDirectory: base.isEmpty ? "." : base)
+        return try parse(text, file: path, baseDirectory: base.isEmpty ? "." : base, check: check)
     }
 
     /// Parses configuration text. Relative paths in it (audit directory, keyring) are taken from `baseDirectory`.
-    public static func parse(_ text: String, file: String, baseDirectory: String = ".") throws(ConfigError) -> PHIScrubConfig {
+    public static func parse(_ text: String, file: String, baseDirectory: String = ".",
+                             check: (PHIScrubConfig) -> [ConfigDiagnostic] = { _ in [] }) throws(ConfigError) -> PHIScrubConfig {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -47,8 +50,11 @@ public enum ConfigLoader {
         if let root {
             reader.read(root, into: &config)
         }
-        if !reader.fields.problems.isEmpty {
-            throw ConfigError(code: .invalid, diagnostics: reader.fields.problems)
+        // Every section's problems in one list, in file order.
+        let problems = (reader.fields.problems + check(config)).enumerated()
+            .sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+        if !problems.isEmpty {
+            throw ConfigError(code: .invalid, diagnostics: problems)
         }
         return config
     }

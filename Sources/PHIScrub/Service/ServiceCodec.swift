@@ -137,44 +137,9 @@ public enum ServiceCodec {
         return "\(n / 10_000).\(frac)"
     }
 
-    private static let hex = Array("0123456789abcdef".utf8)
-
-    /// A JSON string literal: quotes, backslashes and control bytes escaped, everything else as it is. Runs of
-    /// bytes that need no escape are copied at once.
+    /// A JSON string literal (the one writer, `JSONWriter`).
     static func appendString<S: Sequence>(_ bytes: S, to out: inout [UInt8]) where S.Element == UInt8 {
-        out.append(0x22)
-        let done: Void? = bytes.withContiguousStorageIfAvailable { appendEscaped($0, to: &out) }
-        if done == nil { appendEscaped(Array(bytes), to: &out) }
-        out.append(0x22)
-    }
-
-    private static func appendEscaped(_ bytes: [UInt8], to out: inout [UInt8]) {
-        bytes.withUnsafeBufferPointer { appendEscaped($0, to: &out) }
-    }
-
-    private static func appendEscaped(_ buf: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var runStart = 0
-        var i = 0
-        let n = buf.count
-        while i < n {
-            let b = buf[i]
-            if b >= 0x20 && b != 0x22 && b != 0x5C {
-                i += 1
-                continue
-            }
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i])) }
-            switch b {
-            case 0x22: out.append(0x5C); out.append(0x22)
-            case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0x0A: out.append(0x5C); out.append(0x6E)
-            case 0x0D: out.append(0x5C); out.append(0x72)
-            case 0x09: out.append(0x5C); out.append(0x74)
-            default: out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-            }
-            i += 1
-            runStart = i
-        }
-        if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<n])) }
+        JSONWriter.appendString(bytes, to: &out)
     }
 }
 

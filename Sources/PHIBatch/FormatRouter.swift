@@ -1,5 +1,3 @@
-import ArgumentParser
-import PHIBatch
 import PHIScan
 import PHIScrub
 import PHITransform
@@ -8,7 +6,7 @@ import Glibc
 #endif
 
 /// How the filter and `scan` read their input (`--format` / `--input-format`).
-enum StreamFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+public enum StreamFormat: String, CaseIterable, Sendable {
     /// Line mode, as always: the fast path, unchanged.
     case text
     /// Each input is one JSON document (up to `FormatRouter.maxDocument` bytes), rewritten as JSON.
@@ -27,12 +25,12 @@ enum StreamFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
 /// through the text stream scanner, byte-exact as ever. Lines are cut here, so how the input arrives in chunks
 /// does not matter; runs of text lines are fed to the scanner together. A line too long to hold as JSON
 /// (`maxLine`) streams through the text path, so memory stays bounded.
-final class FormatRouter {
-    static let maxLine = 8 << 20
-    static let maxDocument = 64 << 20
+public final class FormatRouter: InputRouter {
+    public static let maxLine = 8 << 20
+    public static let maxDocument = 64 << 20
 
-    let format: StreamFormat
-    let stream: StreamScanner
+    public let format: StreamFormat
+    public let stream: StreamScanner
     let cleaner: JSONCleaner
     /// `csv`: the record rewriter, where records end, and how far into `pending` the splitter has looked.
     private let csvCleaner: CSVCleaner?
@@ -45,11 +43,11 @@ final class FormatRouter {
     /// The current line was judged text (too long for JSON) and its remaining bytes go straight to the scanner.
     private var streamingText = false
     /// Lines (documents) declared JSON that did not parse, cleaned as text.
-    private(set) var notJSON = 0
+    public private(set) var notJSON = 0
     private var out: [UInt8] = []
     private var found: [RewrittenFinding] = []
 
-    init(format: StreamFormat, stream: StreamScanner, scrubber: Scrubber, replacer: any FindingReplacer, file: String) {
+    public init(format: StreamFormat, stream: StreamScanner, scrubber: Scrubber, replacer: any FindingReplacer, file: String) {
         precondition(format != .text, "text needs no router")
         self.format = format
         self.stream = stream
@@ -58,15 +56,19 @@ final class FormatRouter {
     }
 
     /// The error for inputs declared JSON that were not (their lines were still cleaned, as text).
-    func notJSONMessage(_ input: String) -> String {
+    public func notJSONMessage(_ input: String) -> String {
         let shown = input == "-" ? "standard input" : input
         if format == .json { return "\(shown): not one JSON document (or over \(FormatRouter.maxDocument >> 20) MiB); cleaned as text" }
         return "\(shown): \(notJSON) line(s) not JSON (--format jsonl); cleaned as text"
     }
 
+    public func problem(input: String) -> String? {
+        notJSON > 0 ? notJSONMessage(input) : nil
+    }
+
     private var limit: Int { format == .json ? FormatRouter.maxDocument : FormatRouter.maxLine }
 
-    func feed<S: ScanSink>(_ chunk: UnsafeBufferPointer<UInt8>, into sink: inout S) throws {
+    public func feed<S: ScanSink>(_ chunk: UnsafeBufferPointer<UInt8>, into sink: inout S) throws {
         var rest = chunk
         if streamingText {
             // The rest of an over-long text line, up to and including its newline.
@@ -122,7 +124,7 @@ final class FormatRouter {
     }
 
     /// The end of input: the last line (without a newline), or the JSON document.
-    func finish<S: ScanSink>(into sink: inout S) throws {
+    public func finish<S: ScanSink>(into sink: inout S) throws {
         defer { pending.removeAll(); streamingText = false; splitter.reset(); splitScanned = 0 }
         if format == .csv {
             if !streamingText { try csvRecords(eof: true, into: &sink) }
@@ -243,7 +245,7 @@ final class FormatRouter {
 
     /// Only objects and arrays are rewritten as JSON: a bare number or word on a line (which parses as JSON) is
     /// text, where a line of digits is still judged by the rules.
-    static func mayBeJSON(_ line: UnsafeBufferPointer<UInt8>, document: Bool = false) -> Bool {
+    public static func mayBeJSON(_ line: UnsafeBufferPointer<UInt8>, document: Bool = false) -> Bool {
         for b in line {
             switch b {
             case 0x20, 0x09, 0x0D: continue
@@ -255,17 +257,7 @@ final class FormatRouter {
         return false
     }
 
-    static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
-    }
-}
-
-/// The filter's `Transformer` as the JSON rewriter's replacer: JSON values get the same tokens as text.
-final class TransformerReplacer: FindingReplacer {
-    let transformer: Transformer
-    init(_ transformer: Transformer) { self.transformer = transformer }
-    func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>, file: String) throws -> [UInt8] {
-        if transformer.policy.isPlainRedaction { return Array("[\(finding.entity)]".utf8) }
-        return try transformer.replacement(for: finding, value: value)
     }
 }

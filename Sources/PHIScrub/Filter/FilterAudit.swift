@@ -1,46 +1,31 @@
 import Foundation
 import PHICompliance
 import PHIScan
-import PHIScrub
 import PHITransform
 
-/// The compliance side of the filter when `--config` is given: the role's view of each entity (`--role`), one
-/// `scan` audit record per line batch with counts per entity, audited denials and breach alerts.
-final class FilterCompliance {
-    let config: PHIScrubConfig
-    let audit: AuditLog?
+/// The compliance side of the filter when a configuration is given: the role's view of each entity, one `scan`
+/// audit record per line batch with counts per entity (never values), audited denials and breach alerts.
+public final class FilterAudit {
+    public let config: PHIScrubConfig
+    public let audit: AuditLog?
     let alerter: BreachAlerter
-    let role: String?
+    public let role: String?
     let user: String
     /// Bytes of input per `scan` record (records close at the first line end past this many bytes).
-    static let batchBytes = 256 * 1024
+    public static let batchBytes = 256 * 1024
 
-    init(config: PHIScrubConfig, audit: AuditLog?, role: String?) {
+    /// `audit` nil: roles apply, nothing is recorded. `user` is the acting user as records name it.
+    public init(config: PHIScrubConfig, audit: AuditLog?, role: String?,
+                user: String = ProcessInfo.processInfo.environment["USER"] ?? "") {
         self.config = config
         self.audit = audit
         self.alerter = BreachAlerter(settings: config.compliance, audit: audit)
         self.role = role
-        self.user = ProcessInfo.processInfo.environment["USER"] ?? ""
-    }
-
-    /// Loads the configuration and, when auditing is on, its log (keys from `--keyring`, the configuration or the
-    /// environment). Nil without `--config`.
-    static func make(configPath: String?, role: String?, keys: KeyOptions) throws -> FilterCompliance? {
-        guard let configPath else {
-            if role != nil { throw CLIError("--role needs --config (the roles live in phiscrub.yaml)") }
-            return nil
-        }
-        let config = try ComplianceSupport.loadConfig(configPath)
-        var log: AuditLog?
-        if config.audit.enabled {
-            let provider = try ComplianceSupport.keys(keys, config: config)
-            log = try ComplianceSupport.openAudit(config, keys: provider)
-        }
-        return FilterCompliance(config: config, audit: log, role: role)
+        self.user = user
     }
 
     /// `base` narrowed to what the role may see. An unknown role sees everything redacted, and the denial is audited.
-    func policy(base: TransformPolicy, ruleSet: RuleSet) throws -> TransformPolicy {
+    public func policy(base: TransformPolicy, ruleSet: RuleSet) throws(FilterError) -> TransformPolicy {
         guard let role else { return base }
         let access = AccessPolicy(config: config)
         if config.role(named: role) == nil {
@@ -50,39 +35,45 @@ final class FilterCompliance {
         return RoleTransformPolicy.policy(base: base, role: role, access: access, ruleSet: ruleSet)
     }
 
-    func record(_ event: AuditEvent) throws {
+    /// Appends `event`; a log that cannot take it stops the run (fail closed).
+    public func record(_ event: AuditEvent) throws(FilterError) {
         guard let audit else { return }
-        do { try audit.append(event) } catch { throw CLIError("audit log: \(error.message); stopping (fail closed)") }
+        do { try audit.append(event) } catch { throw FilterError(.audit, "audit log: \(error.message); stopping (fail closed)") }
     }
 
-    /// Raises an encryption-failure alert; returns true when one was raised (the run then exits with the breach status).
-    func encryptionFailed(_ message: String) -> Bool {
+    /// Raises an encryption-failure alert. `raised`: an alert was raised (the run then exits with the breach
+    /// status); `problems`: what went wrong raising it, to be reported.
+    public func encryptionFailed(_ message: String) -> (raised: Bool, problems: [String]) {
         var problems: [String] = []
         let raised = alerter.raise(BreachAlert(trigger: .encryptionFailure, resource: "filter", message: message),
                                    agent: "phiscrub-filter", user: user, role: role, problems: &problems)
-        for p in problems { printError("phiscrub: " + p) }
-        return raised != nil
+        return (raised != nil, problems)
     }
 
-    /// Appends the `scan` record of one batch whose counts are `stats`.
-    func recordBatch(_ stats: RedactionStats, batch: Int, input: String) throws {
+    /// The `scan` record of one batch whose counts are `stats`.
+    public func batchEvent(_ stats: RedactionStats, batch: Int, input: String) -> AuditEvent {
         var byEntity: [String: AuditValue] = [:]
         for (entity, n) in stats.findingsByEntity where n > 0 { byEntity[entity] = .int(n) }
-        try record(AuditEvent(
+        return AuditEvent(
             type: .scan, agent: "phiscrub-filter", user: user, role: role, resource: input,
             action: "redact", phi: stats.findings > 0, outcome: stats.withheld > 0 ? "withheld" : "ok",
             details: ["batch": .int(batch), "bytes": .int(stats.bytesIn), "lines": .int(stats.lines),
-                      "findings": .int(stats.findings), "by_entity": .object(byEntity), "withheld": .int(stats.withheld)]))
+                      "findings": .int(stats.findings), "by_entity": .object(byEntity), "withheld": .int(stats.withheld)])
+    }
+
+    /// Appends the `scan` record of one batch whose counts are `stats`.
+    public func recordBatch(_ stats: RedactionStats, batch: Int, input: String) throws(FilterError) {
+        try record(batchEvent(stats, batch: batch, input: input))
     }
 
     /// Numbers the batches of one input for the parallel filter, whose blocks arrive in order with their counts.
     final class BatchCounter: @unchecked Sendable {
-        let compliance: FilterCompliance
+        let audit: FilterAudit
         let input: String
         var batch = 0
 
-        init(compliance: FilterCompliance, input: String) {
-            self.compliance = compliance
+        init(audit: FilterAudit, input: String) {
+            self.audit = audit
             self.input = input
         }
 
@@ -90,13 +81,13 @@ final class FilterCompliance {
         func record(_ stats: RedactionStats) throws {
             guard stats.bytesIn > 0 else { return }
             batch += 1
-            try compliance.recordBatch(stats, batch: batch, input: input)
+            try audit.recordBatch(stats, batch: batch, input: input)
         }
     }
 
     /// Runs `body` over `sink`, wrapped so each line batch is audited when a log is open.
     func pump<S: StatsReportingSink>(_ sink: inout S, input: String, body: (inout AuditingSink<S>) throws -> Void) throws {
-        var wrapped = AuditingSink(inner: sink, compliance: self, input: input)
+        var wrapped = AuditingSink(inner: sink, audit: self, input: input)
         defer { sink = wrapped.inner }
         try body(&wrapped)
         try wrapped.closeBatch()
@@ -104,7 +95,7 @@ final class FilterCompliance {
 }
 
 /// A sink that keeps running counts of what it wrote.
-protocol StatsReportingSink: ScanSink {
+public protocol StatsReportingSink: ScanSink {
     var stats: RedactionStats { get }
 }
 
@@ -115,7 +106,7 @@ extension RedactingSink: StatsReportingSink {}
 /// sink's running counts, so the per-segment cost is an addition and a comparison. Never values.
 struct AuditingSink<Inner: StatsReportingSink>: ScanSink {
     var inner: Inner
-    let compliance: FilterCompliance
+    let audit: FilterAudit
     let input: String
     var batch = 0
     /// The inner sink's counts when the current batch began.
@@ -123,9 +114,9 @@ struct AuditingSink<Inner: StatsReportingSink>: ScanSink {
     /// Bytes of the current batch (counted here: reading the inner sink's stats per segment would copy them).
     var batchBytes = 0
 
-    init(inner: Inner, compliance: FilterCompliance, input: String) {
+    init(inner: Inner, audit: FilterAudit, input: String) {
         self.inner = inner
-        self.compliance = compliance
+        self.audit = audit
         self.input = input
         self.mark = inner.stats
     }
@@ -133,7 +124,7 @@ struct AuditingSink<Inner: StatsReportingSink>: ScanSink {
     mutating func segment(_ segment: UnsafeBufferPointer<UInt8>, offset: Int, findings: [Finding], incident: ScanIncident?) throws {
         try inner.segment(segment, offset: offset, findings: findings, incident: incident)
         batchBytes += segment.count
-        if batchBytes >= FilterCompliance.batchBytes && segment.last == 0x0A {
+        if batchBytes >= FilterAudit.batchBytes && segment.last == 0x0A {
             try closeBatch()
         }
     }
@@ -142,7 +133,7 @@ struct AuditingSink<Inner: StatsReportingSink>: ScanSink {
                                 findings: [RewrittenFinding], withheld: Int) throws {
         try inner.rewrittenLine(bytes, offset: offset, inputCount: inputCount, findings: findings, withheld: withheld)
         batchBytes += inputCount
-        if batchBytes >= FilterCompliance.batchBytes && bytes.last == 0x0A {
+        if batchBytes >= FilterAudit.batchBytes && bytes.last == 0x0A {
             try closeBatch()
         }
     }
@@ -158,7 +149,7 @@ struct AuditingSink<Inner: StatsReportingSink>: ScanSink {
         delta.findings = now.findings - mark.findings
         delta.withheld = now.withheld - mark.withheld
         for (entity, n) in now.findingsByEntity { delta.findingsByEntity[entity] = n - mark.findingsByEntity[entity, default: 0] }
-        try compliance.recordBatch(delta, batch: batch, input: input)
+        try audit.recordBatch(delta, batch: batch, input: input)
         mark = now
     }
 }

@@ -1,0 +1,61 @@
+import PHIScan
+import PHITransform
+
+/// Explanations of the findings of the segment being written, by finding start offset. Filled by `ExplainingSink`
+/// just before the segment reaches the redacting sink, read by the findings printer as each finding is observed.
+public final class ExplanationBuffer {
+    public var byStart: [Int: FindingExplanation] = [:]
+    public init() {}
+}
+
+/// Passes segments on to `inner` after explaining each finding from the segment's bytes (`--explain`).
+public struct ExplainingSink<Inner: ScanSink>: ScanSink {
+    public var inner: Inner
+    let ruleSet: RuleSet
+    let buffer: ExplanationBuffer
+
+    public init(inner: Inner, ruleSet: RuleSet, buffer: ExplanationBuffer) {
+        self.inner = inner
+        self.ruleSet = ruleSet
+        self.buffer = buffer
+    }
+
+    public mutating func segment(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, findings: [Finding],
+                                 incident: ScanIncident?) throws {
+        buffer.byStart.removeAll(keepingCapacity: true)
+        for f in findings {
+            buffer.byStart[f.start] = ruleSet.explain(f, line: bytes, lineOffset: offset)
+        }
+        try inner.segment(bytes, offset: offset, findings: findings, incident: incident)
+    }
+
+    /// A JSON line: its findings carry no explanation (the value was scanned out of its line).
+    public mutating func rewrittenLine(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, inputCount: Int,
+                                       findings: [RewrittenFinding], withheld: Int) throws {
+        buffer.byStart.removeAll(keepingCapacity: true)
+        try inner.rewrittenLine(bytes, offset: offset, inputCount: inputCount, findings: findings, withheld: withheld)
+    }
+}
+
+extension FindingExplanation {
+    /// The explanation as a JSON object (rule parts and numbers only).
+    public var json: String {
+        var s = "{\"rule\":\(JSONWriter.quote(rule)),\"validator\":\(validator.map(JSONWriter.quote) ?? "null"),"
+        s += "\"validator_result\":\(JSONWriter.quote(validatorResult)),\"base_confidence\":\(JSONWriter.number(baseConfidence)),"
+        s += "\"context_words\":[\(contextWords.map(JSONWriter.quote).joined(separator: ","))],"
+        s += "\"context_boost\":\(JSONWriter.number(contextBoost)),"
+        s += "\"negative_context_words\":[\(negativeContextWords.map(JSONWriter.quote).joined(separator: ","))],"
+        s += "\"context_penalty\":\(JSONWriter.number(contextPenalty)),\"deny_list\":\(denyList),"
+        if let detector { s += "\"detector\":\(JSONWriter.quote(detector))," }
+        if let fieldKey { s += "\"field_key\":\(JSONWriter.quote(fieldKey))," }
+        s += "\"confidence\":\(JSONWriter.number(confidence))}"
+        return s
+    }
+}
+
+/// What `--explain` needs: the rules to explain with and the buffer the findings printer reads.
+public struct Explainer {
+    public let ruleSet: RuleSet
+    public let buffer = ExplanationBuffer()
+    public init(ruleSet: RuleSet) { self.ruleSet = ruleSet }
+}
