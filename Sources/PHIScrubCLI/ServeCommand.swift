@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PHIBatch
 import PHICompliance
 import PHIScan
 import PHIScrub
@@ -82,7 +83,8 @@ struct ServeCommand: ParsableCommand {
             middleware = ComplianceMiddleware(config: config, scrubber: scrubber, audit: audit,
                                               transform: OperatorTransform(keys: provider), basePolicy: policy)
         }
-        return PHIService(scrubber: scrubber, keys: provider, middleware: middleware, basePolicy: policy)
+        return PHIService(scrubber: scrubber, keys: provider, middleware: middleware, basePolicy: policy,
+                          json: BatchJSONSupport())
     }
 
     /// SIGTERM and SIGINT stop reading; the accepted requests are still answered. A second signal exits at once
