@@ -41,6 +41,10 @@ struct ServeCommand: ParsableCommand {
         "Worker threads (default: all cores).", valueName: "n"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(name: .customLong("no-audit"), help: ArgumentHelp(
+        "With --config, do not open its audit log: the service writes no audit records (for a pipeline whose driver records its own, as the PySpark job does per partition)."))
+    var noAudit = false
+
     func validate() throws {
         guard stdio else { throw ValidationError("give --stdio (the only transport so far)") }
         guard maxRequestBytes >= 1024 else { throw ValidationError("--max-request-bytes must be at least 1024") }
@@ -79,7 +83,7 @@ struct ServeCommand: ParsableCommand {
         var middleware: ComplianceMiddleware?
         if let path = transform.configPath {
             let config = try ComplianceSupport.loadConfig(path)
-            let audit = config.audit.enabled ? try ComplianceSupport.openAudit(config, keys: try ComplianceSupport.keys(keys, config: config)) : nil
+            let audit = config.audit.enabled && !noAudit ? try ComplianceSupport.openAudit(config, keys: try ComplianceSupport.keys(keys, config: config)) : nil
             middleware = ComplianceMiddleware(config: config, scrubber: scrubber, audit: audit,
                                               transform: OperatorTransform(keys: provider), basePolicy: policy)
         }
