@@ -447,7 +447,7 @@ def _list_files(spark, root: str) -> List[str]:
     it = fs.listFiles(p, True)
     while it.hasNext():
         s = it.next().getPath().toString()
-        rel = s[len(base):].lstrip("/")
+        rel = s[len(base):].lstrip("/") or s.rsplit("/", 1)[-1]  # the input itself is a file
         if any(part.startswith(("_", ".")) for part in rel.split("/")):
             continue
         out.append(rel)
@@ -567,7 +567,23 @@ def run_job(spark, args, fault: Optional[Callable[[int, int], None]] = None) -> 
         raise JobError(f"no {fmt} files under {args.input}")
     partition_cols = _partition_columns(data_files)
     gzip = fmt != "parquet" and all(f.endswith(".gz") for f in data_files)
-    df = _read(spark, args, fmt, data_files, partition_cols)
+    # Several partitions per core, so the last ones do not leave cores idle (a split never cuts a record; a
+    # gzipped file is one partition).
+    min_partitions = args.min_partitions or 4 * spark.sparkContext.defaultParallelism
+    previous = spark.conf.get("spark.sql.files.minPartitionNum", None)
+    spark.conf.set("spark.sql.files.minPartitionNum", str(min_partitions))
+    try:
+        df = _read(spark, args, fmt, data_files, partition_cols)
+        num_partitions = df.rdd.getNumPartitions()
+        return _clean_and_report(spark, args, df, fmt, partition_cols, gzip, num_partitions, started, fault)
+    finally:
+        if previous is None:
+            spark.conf.unset("spark.sql.files.minPartitionNum")
+        else:
+            spark.conf.set("spark.sql.files.minPartitionNum", previous)
+
+
+def _clean_and_report(spark, args, df, fmt, partition_cols, gzip, num_partitions, started, fault):
     eng = EngineOptions(binary=args.binary, rules=tuple(args.rules), no_default_rules=args.no_default_rules,
                         min_confidence=args.min_confidence, config=args.config, keyring=args.keyring,
                         actions=tuple(args.action), context=args.context, subject=args.subject,
@@ -584,7 +600,6 @@ def run_job(spark, args, fault: Optional[Callable[[int, int], None]] = None) -> 
     on_invalid = {"skip": "skip", "text": "text", "fail": "fail"}[args.on_invalid]
     clean = scrub(df, cols, json_columns=json_cols, text_columns=text_cols, role=args.role, engine=eng,
                   findings_column=None, on_invalid=on_invalid, stats=stats, _fault=fault)
-    num_partitions = df.rdd.getNumPartitions()
     _write(clean, args, fmt, partition_cols, gzip)
     parts = dict(stats.value)
     missing = [p for p in range(num_partitions) if p not in parts]
@@ -656,6 +671,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--keyring", help="path of a keyring file mounted on every node")
     p.add_argument("--binary", help="phiscrub on every node (default $PHISCRUB_BIN or PATH)")
     p.add_argument("--engine-jobs", type=int, default=1, help="threads of each worker's engine (spark.task.cpus)")
+    p.add_argument("--min-partitions", type=int, help="split the input into at least this many partitions "
+                   "(default: 4 per core of the application)")
     p.add_argument("--master", help="Spark master when not run by spark-submit (e.g. local[2])")
     return p
 
