@@ -288,3 +288,14 @@ def test_keys_never_reach_arguments_or_the_report(spark, corpus, tmp_path):
     text = (tmp_path / "out" / ps.REPORT_NAME).read_text()
     assert TEST_KEY not in text and summary["records"] > 0
     assert any("[SSN:tok:" in r for r in records(tmp_path / "out", (".txt", ".txt.gz")))
+
+
+def test_an_out_folder_with_other_files_is_refused(spark, corpus, tmp_path):
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "Jane_Roe_365-94-0475.txt").write_text("keep me")
+    with pytest.raises(ps.JobError) as e:
+        ps.run_job(spark, job_args(corpus, out))
+    assert "*.txt" in str(e.value) and "365" not in str(e.value) and (out / "Jane_Roe_365-94-0475.txt").exists()
+    with pytest.raises(ps.JobError):
+        ps.run_job(spark, job_args(corpus, corpus / "day-00"))

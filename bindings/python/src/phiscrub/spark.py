@@ -518,6 +518,20 @@ def _check_paths(spark, args) -> None:
         done = fs_out.exists(spark.sparkContext._jvm.org.apache.hadoop.fs.Path(p_out, REPORT_NAME))
         if done and not args.overwrite:
             raise JobError(f"{args.out}: a finished run's output is there ({REPORT_NAME}); give --overwrite to clean again")
+        # The output folder is replaced: refuse one that holds anything but what a Spark job writes (part files,
+        # key=value partition folders, _SUCCESS, _temporary, our report), so a mistyped --out deletes nothing else.
+        if fs_out.getFileStatus(p_out).isFile():
+            raise JobError(f"{args.out}: is a file")
+        foreign = [st.getPath().getName() for st in fs_out.listStatus(p_out)
+                   if not st.getPath().getName().startswith(("_", ".", "part-")) and "=" not in st.getPath().getName()]
+        if foreign:
+            raise JobError(f"{args.out}: holds files that are not a Spark job's output ({len(foreign)}, e.g. "
+                           f"{_shown(foreign[0])}); choose an empty or new folder")
+
+
+def _shown(name: str) -> str:
+    """A file name as it may be shown: its extension only, since names can hold PHI."""
+    return "*" + name[name.rfind("."):] if "." in name else "a file without extension"
 
 
 def _write_text_file(spark, path: str, text: str) -> None:
@@ -590,9 +604,13 @@ def _clean_and_report(spark, args, df, fmt, partition_cols, gzip, num_partitions
                         mask_keep=args.mask_keep, jobs=args.engine_jobs)
     stats = stats_accumulator(spark)
     if fmt == "parquet":
+        from pyspark.sql.types import StringType
+
         json_cols = list(args.json_column)
         text_cols: List[str] = []
-        cols = [c for c in args.column] or None
+        # Partition values are kept as they are (they name the output folders).
+        cols = list(args.column) or [f.name for f in df.schema.fields if isinstance(f.dataType, StringType)
+                                     and f.name not in partition_cols and f.name not in json_cols]
     elif fmt == "jsonl":
         json_cols, text_cols, cols = ["value"], [], []
     else:
@@ -636,7 +654,10 @@ def _clean_and_report(spark, args, df, fmt, partition_cols, gzip, num_partitions
                "partition_columns": list(partition_cols), "partitions": num_partitions,
                "seconds": round(time.time() - started, 3), **total.as_dict()}
     report = "".join(json.dumps(r, sort_keys=True) + "\n" for r in records) + json.dumps(summary, sort_keys=True) + "\n"
-    _write_text_file(spark, args.report or args.out.rstrip("/") + "/" + REPORT_NAME, report)
+    # The report in the output folder marks a finished run; --report writes a copy elsewhere too.
+    _write_text_file(spark, args.out.rstrip("/") + "/" + REPORT_NAME, report)
+    if args.report:
+        _write_text_file(spark, args.report, report)
     if audit_note:
         summary["audit"] = audit_note
     return summary
@@ -653,7 +674,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="input folder (or table path); partitions key=value are kept")
     p.add_argument("--out", required=True, help="output folder (written through Spark's output commit)")
     p.add_argument("--format", default="auto", choices=["auto", "jsonl", "parquet", "text"])
-    p.add_argument("--report", help=f"report path (JSON Lines; default OUT/{REPORT_NAME})")
+    p.add_argument("--report", help=f"also write the report here (it is always written to OUT/{REPORT_NAME})")
     p.add_argument("--overwrite", action="store_true", help="clean again over a finished run's output")
     p.add_argument("--on-invalid", default="skip", choices=["skip", "text", "fail"],
                    help="a JSON Lines record that is not JSON: drop it (reported), clean it as text, or fail the job")
