@@ -299,3 +299,18 @@ def test_an_out_folder_with_other_files_is_refused(spark, corpus, tmp_path):
     assert "*.txt" in str(e.value) and "365" not in str(e.value) and (out / "Jane_Roe_365-94-0475.txt").exists()
     with pytest.raises(ps.JobError):
         ps.run_job(spark, job_args(corpus, corpus / "day-00"))
+
+
+def test_spark_submit_of_the_module_file(spark, binary, corpus, tmp_path):
+    """The job as a cluster runs it: spark-submit of the installed module file (its own JVM, local[2])."""
+    submit = pathlib.Path(sys.executable).parent / "spark-submit"
+    if not submit.exists():
+        pytest.skip("no spark-submit next to this Python (PySpark from pip has one)")
+    env = _env(PHISCRUB_BIN=binary, PYSPARK_PYTHON=sys.executable)
+    r = subprocess.run([str(submit), "--master", "local[2]", "--conf", "spark.ui.enabled=false", ps.__file__,
+                        str(corpus), "--out", str(tmp_path / "out")], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-3000:]
+    # spark-submit merges the Python driver's standard error into its standard output.
+    assert "phiscrub.spark:" in r.stdout + r.stderr and TEST_KEY not in r.stderr + r.stdout
+    batch(binary, corpus, tmp_path / "batch")
+    assert records(tmp_path / "out", (".txt", ".txt.gz")) == records(tmp_path / "batch", (".jsonl", ".jsonl.gz"))
