@@ -1,6 +1,6 @@
 """phiscrub on Apache Spark: scrub DataFrames, and a job that cleans a folder or table like ``phiscrub batch``.
 
-Library (PySpark 3.4+, pyarrow)::
+Library (PySpark 3.5+, pyarrow)::
 
     from phiscrub.spark import scrub, findings_table, EngineOptions
 
@@ -47,7 +47,8 @@ if __package__ in (None, ""):
 
 from .client import Client, ServiceError, find_binary  # noqa: E402
 
-__all__ = ["EngineOptions", "ScrubStats", "scrub", "findings_table", "engine", "run_job", "main", "FINDING_FIELDS"]
+__all__ = ["EngineOptions", "ScrubStats", "scrub", "findings_table", "stats_accumulator", "engine", "run_job", "main",
+           "JobError", "FINDING_FIELDS", "REPORT_NAME"]
 
 #: Fields of each element of the findings column (never the value).
 FINDING_FIELDS = ("column", "entity", "rule", "start", "end", "confidence", "fingerprint")
@@ -355,8 +356,7 @@ def scrub(
       into the cleaned column's original value (for JSON, into the JSON text), confidence and a keyed fingerprint
       (the keys' fingerprint subkey, the same value gives the same fingerprint on every executor; null when the
       executors have no keys, ``fingerprints=True`` makes that an error). Never a value.
-    - ``stats``: a Spark accumulator (``spark.sparkContext.accumulator({}, StatsAccumulator())``) that receives
-      ``{partition index: counts}`` per partition.
+    - ``stats``: an accumulator from ``stats_accumulator(spark)``, which receives ``{partition index: counts}``.
 
     Lazy, like any transformation: compute it once (``.cache()``) when both the data and the findings are used.
     """
