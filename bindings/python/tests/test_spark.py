@@ -314,3 +314,15 @@ def test_spark_submit_of_the_module_file(spark, binary, corpus, tmp_path):
     assert "phiscrub.spark:" in r.stdout + r.stderr and TEST_KEY not in r.stderr + r.stdout
     batch(binary, corpus, tmp_path / "batch")
     assert records(tmp_path / "out", (".txt", ".txt.gz")) == records(tmp_path / "batch", (".jsonl", ".jsonl.gz"))
+
+
+def test_a_roles_view_is_the_filters_view(spark, binary, config):
+    """role= shows each entity as the configuration's role may see it, exactly as `phiscrub --config --role`."""
+    lines = ["Patient Jane Roe, SSN 365-94-0475, call (312) 555-0134", "MRN: 20458812 seen 03/14/2026"]
+    df = spark.createDataFrame([(i, t) for i, t in enumerate(lines)], "id long, note string")
+    clean = ps.scrub(df, text_columns=["note"], role="clinician", findings_column=None,
+                     engine=ps.EngineOptions(config=str(config)))
+    ours = [r["note"] for r in clean.orderBy("id").collect()]
+    cli = subprocess.run([binary, "--config", str(config), "--role", "clinician"], input="\n".join(lines) + "\n",
+                         env=_env(), capture_output=True, text=True, check=True).stdout.splitlines()
+    assert ours == cli and ours[0] != lines[0] and "Jane Roe" in ours[0] and "365-94-0475" not in ours[0]
