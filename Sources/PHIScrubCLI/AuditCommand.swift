@@ -9,7 +9,7 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Verify the hash-chained, signed audit log, or append a record to it.",
-        subcommands: [Verify.self, Append.self]
+        subcommands: [Verify.self, Append.self, AppendRecords.self]
     )
 
     /// Where the log is: `--dir`, else the configuration's `audit.storage.path`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PHIBatch
 import PHICompliance
 import PHIScan
 import PHIScrub
@@ -51,6 +52,10 @@ struct ServeCommand: ParsableCommand {
         "Worker threads (default: all cores).", valueName: "n"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(name: .customLong("no-audit"), help: ArgumentHelp(
+        "With --config, do not open its audit log: the service writes no audit records (for a pipeline whose driver records its own, as the PySpark job does per partition)."))
+    var noAudit = false
+
     func validate() throws {
         let transports = (stdio ? 1 : 0) + (http != nil ? 1 : 0) + (unix != nil ? 1 : 0)
         guard transports == 1 else { throw ValidationError("give one of --stdio, --http ADDR or --unix PATH") }
@@ -99,11 +104,12 @@ struct ServeCommand: ParsableCommand {
         var middleware: ComplianceMiddleware?
         if let path = transform.configPath {
             let config = try ComplianceSupport.loadConfig(path)
-            let audit = config.audit.enabled ? try ComplianceSupport.openAudit(config, keys: try ComplianceSupport.keys(keys, config: config)) : nil
+            let audit = config.audit.enabled && !noAudit ? try ComplianceSupport.openAudit(config, keys: try ComplianceSupport.keys(keys, config: config)) : nil
             middleware = ComplianceMiddleware(config: config, scrubber: scrubber, audit: audit,
                                               transform: OperatorTransform(keys: provider), basePolicy: policy)
         }
-        return PHIService(scrubber: scrubber, keys: provider, middleware: middleware, basePolicy: policy)
+        return PHIService(scrubber: scrubber, keys: provider, middleware: middleware, basePolicy: policy,
+                          json: BatchJSONSupport())
     }
 
     /// SIGTERM and SIGINT stop reading; the accepted requests are still answered. A second signal exits at once

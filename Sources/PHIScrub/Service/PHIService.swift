@@ -23,13 +23,20 @@ public final class PHIService: Sendable {
     /// Per-thread scanner state (PCRE2 match data, feature buffers) kept between requests: making it costs more
     /// than scanning a 2 KB prompt.
     private let scanners: ScannerPool
+    /// JSON-aware cleaning for `options.json` and `options.key` (batch's rewriter, linked in by the front end; nil:
+    /// those options answer `invalid_option`). See `ServiceRecords.swift`.
+    public let json: (any ServiceJSONSupport)?
+    /// The keys' `fingerprint` subkey for `options.fingerprints` (nil without usable keys).
+    let fingerprinter: Fingerprinter?
 
     public init(scrubber: Scrubber, keys: (any KeyProvider)? = nil, middleware: ComplianceMiddleware? = nil,
-                basePolicy: TransformPolicy = TransformPolicy()) {
+                basePolicy: TransformPolicy = TransformPolicy(), json: (any ServiceJSONSupport)? = nil) {
         self.scrubber = scrubber
         self.keys = keys
         self.middleware = middleware
         self.basePolicy = basePolicy
+        self.json = json
+        self.fingerprinter = keys.flatMap { k in (try? k.subkey(.fingerprint, version: nil)).flatMap { try? Fingerprinter(key: $0.bytes) } }
         self.entities = Set(scrubber.ruleSet.entities)
         self.scanners = ScannerPool(ruleSet: scrubber.ruleSet)
     }
@@ -48,6 +55,9 @@ public final class PHIService: Sendable {
         let options = request.options
         let r: ServiceResponse
         if request.op == .scan || request.op == .redact || request.op == .transform { try gate(request) }
+        if request.texts != nil || options.usesRecords {
+            r = try records(request)
+        } else {
         switch request.op {
         case .reveal:
             return try reveal(request)
@@ -73,6 +83,7 @@ public final class PHIService: Sendable {
         case .prompt, .toolCall, .toolOutput, .memoryWrite, .endSession:
             return try middlewareCall(request)
         }
+        }
         try audit(request, findings: r.findings ?? [])
         return r
     }
@@ -83,8 +94,11 @@ public final class PHIService: Sendable {
     private func audit(_ request: ServiceRequest, findings: [Finding]) throws(ServiceError) {
         guard let middleware, let log = middleware.audit else { return }
         let o = request.options
-        var details = middleware.counts(findings, bytes: request.text)
-        details["bytes"] = .int(request.text.count)
+        // Several texts (or JSON offsets): counts only, no fingerprints from offsets into request.text.
+        let plain = request.texts == nil && !o.usesRecords
+        var details = middleware.counts(findings, bytes: plain ? request.text : nil)
+        details["bytes"] = .int(request.texts.map { $0.reduce(0) { $0 + $1.count } } ?? request.text.count)
+        if let texts = request.texts { details["records"] = .int(texts.count) }
         do {
             _ = try log.append(AuditEvent(type: .scan, agent: o.agent ?? "phiscrub-serve", user: o.user ?? "", role: o.role,
                                           resource: "serve", action: request.op.rawValue, phi: !findings.isEmpty,
@@ -95,7 +109,7 @@ public final class PHIService: Sendable {
     }
 
     /// The request's confidence floor, never below the service's.
-    private func minConfidence(_ options: ServiceOptions) throws(ServiceError) -> Double {
+    func minConfidence(_ options: ServiceOptions) throws(ServiceError) -> Double {
         guard let m = options.minConfidence else { return scrubber.minConfidence }
         guard m.isFinite, (0...1).contains(m) else {
             throw ServiceError(.invalidOption, "options.min_confidence must be a number in 0...1")
@@ -109,7 +123,7 @@ public final class PHIService: Sendable {
         min(StreamScanner.defaultLineCap, max(text.count + 1, 4096))
     }
 
-    private func refuseOperators(_ options: ServiceOptions, op: ServiceOperation) throws(ServiceError) {
+    func refuseOperators(_ options: ServiceOptions, op: ServiceOperation) throws(ServiceError) {
         if options.defaultOperator != nil || !options.operators.isEmpty {
             throw ServiceError(.invalidOption, "options.operator and options.operators apply to op transform, not \(op.rawValue)")
         }
@@ -118,6 +132,14 @@ public final class PHIService: Sendable {
     /// The operator policy of one request: the service's base policy with the request's options over it.
     func policy(_ options: ServiceOptions, forceRedact: Bool) throws(ServiceError) -> TransformPolicy {
         var policy = basePolicy
+        if let role = options.viewRole {
+            // What the role may see of each entity (clear, token, masked, redacted), as the filter's --role.
+            guard let middleware else {
+                throw ServiceError(.notConfigured, "options.view_role needs the compliance configuration: start the service with --config phiscrub.yaml")
+            }
+            guard !forceRedact else { throw ServiceError(.invalidOption, "options.view_role applies to op transform") }
+            policy = RoleTransformPolicy.policy(base: policy, role: role, access: middleware.access, ruleSet: scrubber.ruleSet)
+        }
         if forceRedact {
             policy.defaultAction = .redact
             policy.entityActions = [:]
@@ -158,7 +180,7 @@ public final class PHIService: Sendable {
 
     static let operatorNames = TransformAction.allCases.map(\.rawValue).joined(separator: ", ")
 
-    private func transform(_ request: ServiceRequest, minConfidence: Double, policy: TransformPolicy) throws(ServiceError) -> ServiceResponse {
+    func transform(_ request: ServiceRequest, minConfidence: Double, policy: TransformPolicy) throws(ServiceError) -> ServiceResponse {
         let replacement: ReplacementPolicy
         if policy.isPlainRedaction {
             replacement = .typedToken
@@ -315,6 +337,20 @@ public struct ServiceOptions: Sendable, Equatable {
     public var tool: String?
     public var provider: String?
     public var region: String?
+    /// The text (each of `texts`) is one JSON text, cleaned as `phiscrub batch` cleans a JSON Lines record: only
+    /// string values change, each scanned with its key as context (`ServiceRecords.swift`).
+    public var json: Bool?
+    /// The text (each of `texts`) is one string value under this JSON key, cleaned as batch cleans such a value.
+    public var key: String?
+    /// Whether answers list findings (default true); false gives `counts` per entity instead.
+    public var findings: Bool?
+    /// Whether findings carry a keyed fingerprint of their value (the keys' fingerprint subkey).
+    public var fingerprints: Bool?
+    /// `transform`: operators as this role of the configuration may see each entity (the filter's `--role`).
+    public var viewRole: String?
+
+    /// Whether the request takes the records path (`PHIService.records`).
+    var usesRecords: Bool { json != nil || key != nil || findings != nil || fingerprints != nil }
 
     public init() {}
 }
@@ -326,6 +362,8 @@ public struct ServiceRequest: Sendable {
     public var options: ServiceOptions
     /// The text, as UTF-8 bytes; offsets in findings index these bytes.
     public var text: [UInt8]
+    /// Several texts in one request (the wire's `texts`), each cleaned on its own; `text` is then empty.
+    public var texts: [[UInt8]]?
 
     public init(id: ServiceID, op: ServiceOperation, options: ServiceOptions = ServiceOptions(), text: [UInt8]) {
         self.id = id
@@ -354,6 +392,14 @@ public struct ServiceResponse: Sendable {
     public var counts: [String: Int]?
     public var alerts: [String]?
     public var error: ServiceError?
+    /// Requests with `texts`: the output texts, in order.
+    public var texts: [[UInt8]]?
+    /// Parallel to `findings` when set: the index in `texts` each finding belongs to.
+    public var findingRecords: [Int]?
+    /// Parallel to `findings` when set: each finding's keyed fingerprint (`hmac-sha256:` and 16 hex digits).
+    public var fingerprints: [String]?
+    /// `options.json`: indices of the texts that were not JSON and were cleaned as text instead.
+    public var invalid: [Int]?
 
     public init(id: ServiceID, error: ServiceError? = nil) {
         self.id = id

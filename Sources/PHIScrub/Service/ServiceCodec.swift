@@ -30,10 +30,15 @@ public enum ServiceCodec {
                 "unknown op; expected one of \(ServiceOperation.allCases.map(\.rawValue).joined(separator: ", "))")))
         }
         let text = wire.text ?? ""
-        if wire.text == nil && op != .endSession {
+        if wire.text == nil && wire.texts == nil && op != .endSession {
             return .failure(DecodeFailure(id: id, error: ServiceError(.invalidRequest, "the request has no \"text\" string")))
         }
-        return .success(ServiceRequest(id: id, op: op, options: wire.options ?? ServiceOptions(), text: Array(text.utf8)))
+        if wire.text != nil && wire.texts != nil {
+            return .failure(DecodeFailure(id: id, error: ServiceError(.invalidRequest, "give \"text\" or \"texts\", not both")))
+        }
+        var request = ServiceRequest(id: id, op: op, options: wire.options ?? ServiceOptions(), text: Array(text.utf8))
+        request.texts = wire.texts.map { $0.map { Array($0.utf8) } }
+        return .success(request)
     }
 
     /// A line that could not become a request: the id (when found) and the error to answer with.
@@ -84,23 +89,39 @@ public enum ServiceCodec {
         }
         if let text = r.text {
             out.append(contentsOf: #","text":"#.utf8)
-            // The text came from a JSON string, so it is valid UTF-8 unless an operator split a character; repair then.
-            if String(validating: text, as: UTF8.self) != nil {
-                appendString(text, to: &out)
-            } else {
-                appendString(String(decoding: text, as: UTF8.self).utf8, to: &out)
-            }
+            appendText(text, to: &out)
         }
-        if let findings = r.findings {
+        if let texts = r.texts {
+            out.append(contentsOf: #","texts":["#.utf8)
+            for (i, text) in texts.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                appendText(text, to: &out)
+            }
+            out.append(0x5D)
+        }
+        // `counts` instead of findings when the request asked for counts only (options.findings false).
+        if let findings = r.findings, r.counts == nil {
             out.append(contentsOf: #","findings":["#.utf8)
             for (i, f) in findings.enumerated() {
                 if i > 0 { out.append(0x2C) }
-                out.append(contentsOf: #"{"entity":"#.utf8)
+                out.append(contentsOf: #"{"#.utf8)
+                if let records = r.findingRecords, i < records.count { out.append(contentsOf: #""record":\#(records[i]),"#.utf8) }
+                out.append(contentsOf: #""entity":"#.utf8)
                 appendString(f.entity.utf8, to: &out)
                 out.append(contentsOf: #","start":\#(f.start),"end":\#(f.end),"rule":"#.utf8)
                 appendString(f.ruleID.utf8, to: &out)
-                out.append(contentsOf: #","confidence":\#(confidence(f.confidence))}"#.utf8)
+                out.append(contentsOf: #","confidence":\#(confidence(f.confidence))"#.utf8)
+                if let prints = r.fingerprints, i < prints.count {
+                    out.append(contentsOf: #","fingerprint":"#.utf8)
+                    appendString(prints[i].utf8, to: &out)
+                }
+                out.append(0x7D)
             }
+            out.append(0x5D)
+        }
+        if let invalid = r.invalid, !invalid.isEmpty {
+            out.append(contentsOf: #","invalid":["#.utf8)
+            out.append(contentsOf: invalid.map(String.init).joined(separator: ",").utf8)
             out.append(0x5D)
         }
         if let counts = r.counts {
@@ -123,6 +144,16 @@ public enum ServiceCodec {
         if r.withheld > 0 { out.append(contentsOf: #","withheld":\#(r.withheld)"#.utf8) }
         out.append(contentsOf: "}\n".utf8)
         return out
+    }
+
+    /// An output text as a JSON string. It came from a JSON string, so it is valid UTF-8 unless an operator split a
+    /// character; repaired then.
+    static func appendText(_ text: [UInt8], to out: inout [UInt8]) {
+        if String(validating: text, as: UTF8.self) != nil {
+            appendString(text, to: &out)
+        } else {
+            appendString(String(decoding: text, as: UTF8.self).utf8, to: &out)
+        }
     }
 
     /// Confidence with at most 4 decimals (scores are computed to that precision anyway).
@@ -149,6 +180,7 @@ struct WireRequest: Decodable {
     var id: ServiceID = .none
     var op: String?
     var text: String?
+    var texts: [String]?
     var options: ServiceOptions?
     var problem: ServiceError?
 
@@ -159,9 +191,10 @@ struct WireRequest: Decodable {
         init?(intValue: Int) { nil }
     }
 
-    static let fields: Set<String> = ["id", "op", "text", "options"]
+    static let fields: Set<String> = ["id", "op", "text", "texts", "options"]
     static let optionFields = ["operator", "operators", "min_confidence", "context", "subject", "mask_keep",
-                               "role", "agent", "user", "tool", "provider", "region"]
+                               "role", "agent", "user", "tool", "provider", "region", "json", "key", "findings",
+                               "fingerprints", "view_role"]
 
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
@@ -184,9 +217,13 @@ struct WireRequest: Decodable {
             text = try? c.decode(String.self, forKey: Key(stringValue: "text"))
             if text == nil { note(ServiceError(.invalidRequest, "\"text\" must be a string")) }
         }
+        if c.contains(Key(stringValue: "texts")) {
+            texts = try? c.decode([String].self, forKey: Key(stringValue: "texts"))
+            if texts == nil { note(ServiceError(.invalidRequest, "\"texts\" must be an array of strings")) }
+        }
         if c.allKeys.contains(where: { !Self.fields.contains($0.stringValue) }) {
             // The field's name is caller text: name the known ones instead.
-            note(ServiceError(.invalidRequest, "unknown field in the request; fields: id, op, text, options"))
+            note(ServiceError(.invalidRequest, "unknown field in the request; fields: id, op, text, texts, options"))
         }
         let optionsKey = Key(stringValue: "options")
         guard c.contains(optionsKey), !((try? c.decodeNil(forKey: optionsKey)) ?? false) else { return }
@@ -226,6 +263,14 @@ struct WireRequest: Decodable {
             case "tool": options.tool = string()
             case "provider": options.provider = string()
             case "region": options.region = string()
+            case "key": options.key = string()
+            case "view_role": options.viewRole = string()
+            case "json", "findings", "fingerprints":
+                guard let b = try? o.decode(Bool.self, forKey: k) else {
+                    note(ServiceError(.invalidOption, "options.\(name) must be true or false"))
+                    continue
+                }
+                if name == "json" { options.json = b } else if name == "findings" { options.findings = b } else { options.fingerprints = b }
             default:
                 note(ServiceError(.invalidOption, "unknown option; options: \(Self.optionFields.joined(separator: ", "))"))
             }

@@ -25,6 +25,8 @@ __all__ = [
     "Finding",
     "MiddlewareResult",
     "PhiscrubError",
+    "RecordFinding",
+    "RecordsResult",
     "ScanResult",
     "ServiceClosedError",
     "ServiceError",
@@ -103,6 +105,34 @@ class MiddlewareResult:
     reason: Optional[str] = None
     counts: Dict[str, int] = field(default_factory=dict)
     alerts: List[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RecordFinding:
+    """A finding of a request with several texts: which text (``record``, its index), entity, UTF-8 byte offsets into
+    that text (end exclusive), rule id, confidence and, when asked for, a keyed fingerprint of the value (never the
+    value)."""
+
+    record: int
+    entity: str
+    start: int
+    end: int
+    rule: str
+    confidence: float
+    fingerprint: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class RecordsResult:
+    """The answer to ``clean_texts``: the output texts in order (empty for ``scan``), the findings (or, with
+    ``findings=False``, only ``counts`` per entity), the indices of texts that were not JSON (``json=True``: they
+    were cleaned as text) and how many strings or lines were withheld."""
+
+    texts: List[str]
+    findings: List[RecordFinding]
+    counts: Dict[str, int]
+    invalid: List[int]
+    withheld: int = 0
 
 
 def find_binary() -> str:
@@ -232,7 +262,8 @@ class Client:
         Errors (typed answers, a closed service) are set on the Future as exceptions."""
         return self._send(Future(), op, text, options)
 
-    def _send(self, future: Any, op: str, text: Optional[str], options: Mapping[str, Any]) -> Any:
+    def _send(self, future: Any, op: str, text: Optional[str], options: Mapping[str, Any],
+              texts: Optional[Sequence[str]] = None) -> Any:
         opts = {k: v for k, v in options.items() if v is not None}
         with self._lock:
             if self._closed:
@@ -245,6 +276,9 @@ class Client:
             parts = [b'{"id":', str(rid).encode(), b',"op":', _json_string(op).encode("utf-8")]
             if text is not None:
                 parts += [b',"text":', _json_string(text).encode("utf-8")]
+            if texts is not None:
+                parts += [b',"texts":', json.dumps(texts if isinstance(texts, list) else list(texts),
+                                                    ensure_ascii=False, separators=(",", ":")).encode("utf-8")]
             if opts:
                 parts += [b',"options":', json.dumps(opts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")]
             parts.append(b"}\n")
@@ -300,6 +334,40 @@ class Client:
             mask_keep=mask_keep,
         )
         return self._text(a)
+
+    def submit_texts(self, op: str, texts: Sequence[str], **options: Any) -> "Future[Dict[str, Any]]":
+        """Sends one request with several texts (the wire's ``texts``) and returns a Future of its raw answer."""
+        return self._send(Future(), op, None, options, texts=texts)
+
+    def clean_texts(
+        self,
+        texts: Sequence[str],
+        *,
+        op: str = "transform",
+        json: Optional[bool] = None,
+        key: Optional[str] = None,
+        findings: bool = True,
+        fingerprints: Optional[bool] = None,
+        **options: Any,
+    ) -> RecordsResult:
+        """Cleans many texts in one request, each on its own, as ``phiscrub batch`` would: ``json=True`` for JSON
+        texts (a JSON Lines record: only string values change, each scanned with its key as context), ``key="ssn"``
+        for string values under that JSON key, neither for plain text. Other options as for ``transform``
+        (``operator``, ``operators``, ``view_role``, ``context``, ...)."""
+        a = self._send(_Waiter(), op, None, dict(options, json=json, key=key,
+                                                   findings=None if findings else False, fingerprints=fingerprints),
+                       texts=texts).result(timeout=self._timeout)
+        return RecordsResult(
+            texts=list(a.get("texts", ())),
+            findings=[
+                RecordFinding(int(f.get("record", 0)), f["entity"], int(f["start"]), int(f["end"]), f["rule"],
+                              float(f["confidence"]), f.get("fingerprint"))
+                for f in a.get("findings", ())
+            ],
+            counts=dict(a.get("counts", {})),
+            invalid=list(a.get("invalid", ())),
+            withheld=int(a.get("withheld", 0)),
+        )
 
     def redact_many(self, texts: Iterable[str], *, in_flight: int = 32, op: str = "redact", **options: Any) -> List[TextResult]:
         """Redacts (or ``op``s) many texts with up to ``in_flight`` requests outstanding; results in input order."""
