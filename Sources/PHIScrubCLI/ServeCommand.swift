@@ -85,11 +85,13 @@ struct ServeCommand: ParsableCommand {
     /// The service: rules, the operator policy of --config/--action as the default, keys when there are any, and
     /// the compliance middleware when --config is given.
     func makeService() throws -> PHIService {
-        try Self.makeService(rules: rules, keys: keys, transform: transform)
+        try Self.makeService(rules: rules, keys: keys, transform: transform, noAudit: noAudit)
     }
 
-    /// The service of `serve` and `mcp`, from their shared options.
-    static func makeService(rules: RuleOptions, keys: KeyOptions, transform: TransformOptions) throws -> PHIService {
+    /// The service of `serve` and `mcp`, from their shared options; `noAudit` keeps the configuration's audit log
+    /// closed (`serve --no-audit`).
+    static func makeService(rules: RuleOptions, keys: KeyOptions, transform: TransformOptions,
+                            noAudit: Bool = false) throws -> PHIService {
         let scrubber = try rules.makeScrubber()
         let policy = try transform.policy()
         try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
