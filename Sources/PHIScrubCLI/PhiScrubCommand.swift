@@ -30,6 +30,7 @@ public struct PhiScrubCommand: ParsableCommand {
               --append                Append to -o / --findings files (O_APPEND).
               --flush-idle <ms>       Flush when a pipe input is quiet this long (100).
               --line-buffered         Write each line read before reading on (tail -f).
+              --confirm-messages      OK per line on stdout (rsyslog confirmMessages).
               --line-cap <bytes>      Scan longer lines in overlapping pieces.
               --stats                 Print prefilter and matching counters to stderr.
               -j, --jobs <n>          Worker threads (default: all cores); same output.

@@ -55,6 +55,13 @@ struct RedactCommand: ParsableCommand {
     @Flag(name: .customLong("line-buffered"), help: "Write every whole line (and its findings) before reading on: lines that arrived together go out in one write (for tail -f and other live streams).")
     var lineBuffered = false
 
+    @Flag(name: .customLong("confirm-messages"), help: """
+        For rsyslog's omprog with confirmMessages="on": write OK to standard output once at start and once per line \
+        after it is written to the file, and stop between lines on SIGTERM, so no message is lost or written twice \
+        across restarts. Needs --append -o FILE; implies --line-buffered.
+        """)
+    var confirmMessages = false
+
     @Option(name: .customLong("line-cap"), help: ArgumentHelp(
         "Scan lines longer than this many bytes in overlapping pieces (bounds memory).", valueName: "bytes"))
     var lineCap: Int = StreamScanner.defaultLineCap
@@ -86,6 +93,11 @@ struct RedactCommand: ParsableCommand {
         guard lineCap >= 1024 else { throw ValidationError("--line-cap must be at least 1024") }
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1...256") }
         guard (0...60_000).contains(flushIdle) else { throw ValidationError("--flush-idle must be 0...60000 milliseconds") }
+        if confirmMessages && (outputPath == nil || outputPath == "-" || !append) {
+            // Standard output carries the confirmations, and a confirmed line must already be in the file itself
+            // (-o alone writes a temporary renamed at the end).
+            throw ValidationError("--confirm-messages needs --append -o FILE")
+        }
         if append && (outputPath == nil || outputPath == "-") && findingsPath == nil {
             throw ValidationError("--append needs -o FILE or --findings FILE (standard output is appended to with >>)")
         }
@@ -120,7 +132,8 @@ struct RedactCommand: ParsableCommand {
         options.jobs = jobs
         options.blockSize = blockSize
         options.lineCap = lineCap
-        options.lineBuffered = lineBuffered
+        options.lineBuffered = lineBuffered || confirmMessages
+        options.confirmLines = confirmMessages
         options.idleMillis = Int32(flushIdle)
         options.explain = explain
         options.collectStats = stats

@@ -100,6 +100,8 @@ public struct FilterError: Error, Sendable, CustomStringConvertible {
         case audit
         /// A findings report's temporary file could not be written or read back.
         case report
+        /// A confirmation (`FilterOptions.confirmLines`) could not be written to standard output.
+        case confirm
     }
     public var code: Code
     public var message: String

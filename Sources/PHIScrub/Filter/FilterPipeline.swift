@@ -24,6 +24,12 @@ public struct FilterOptions: Sendable {
     public var lineCap = StreamScanner.defaultLineCap
     /// Flush the outputs after every read's lines (one thread).
     public var lineBuffered = false
+    /// rsyslog `omprog` with `confirmMessages="on"`: `OK` on standard output once at start, then, after each read's
+    /// lines are written and flushed, one `OK` per line; a stop signal ends the run between lines without taking what
+    /// the pipe holds (rsyslog sends the next message only after its confirmation and sends an unconfirmed one
+    /// again), so every message is written exactly once across restarts. Needs `lineBuffered` and an output other
+    /// than standard output.
+    public var confirmLines = false
     /// When a pipe or terminal input has been quiet this long, flush the outputs (0: never).
     public var idleMillis: Int32 = 0
     /// Explain every finding in the findings report (one thread).
@@ -97,7 +103,8 @@ public final class FilterPipeline {
     var flushOutputs: [FileOutput] { (findings?.output.map { [$0] } ?? []) + [output] }
 
     var runsParallel: Bool {
-        options.jobs > 1 && !options.lineBuffered && !options.collectStats && !options.explain && makeRouter == nil
+        options.jobs > 1 && !options.lineBuffered && !options.confirmLines && !options.collectStats && !options.explain
+            && makeRouter == nil
             && findings?.stable != true  // stable hashes count occurrences per input, not per block
     }
 
@@ -186,8 +193,13 @@ public final class FilterPipeline {
         if buffer.count < chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
         var first = true
         let idleActive = (idle?.millis ?? 0) > 0 && input.canIdle
+        let confirm = idle?.confirm ?? false
+        // rsyslog's confirmMessages: ready to consume.
+        if confirm { try ReadPacing.writeConfirmations(1) }
         while true {
             if let signal = idle?.interrupted(), signal != 0 {
+                // Confirmed lines stop between lines: what the pipe holds is unconfirmed and is sent again.
+                if confirm { throw FilterInterrupted(signal: signal) }
                 // What a pipe's writer already handed over (rsyslog counts it sent) is cleaned before stopping; the
                 // unfinished last line is still dropped (the caller's finish never runs).
                 let rest = input.drainOnStop()
@@ -212,7 +224,8 @@ public final class FilterPipeline {
                 try buffer.withUnsafeBufferPointer { try InputCheck.sniff(UnsafeBufferPointer(rebasing: $0[0..<n]), name: name) }
             }
             try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
-            try idle?.afterRead()
+            let newlines = confirm ? buffer.withUnsafeBufferPointer { b in b[0..<n].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } } : 0
+            try idle?.afterRead(newlines: newlines)
         }
     }
 
@@ -313,6 +326,8 @@ public struct ReadPacing {
     public var outputs: [FileOutput]
     /// Flush after each read's lines are written, not only when the input is quiet.
     public var everyRead: Bool
+    /// Confirm each line on standard output after it is flushed (`FilterOptions.confirmLines`).
+    public var confirm = false
     public var interrupted: () -> Int32
     public var reopenRequested: () -> Bool
     public var reopen: (() throws -> Void)?
@@ -328,8 +343,10 @@ public struct ReadPacing {
     }
 
     init(pipeline p: FilterPipeline) {
-        self.init(millis: p.options.idleMillis, outputs: p.flushOutputs, everyRead: p.options.lineBuffered,
+        self.init(millis: p.options.idleMillis, outputs: p.flushOutputs,
+                  everyRead: p.options.lineBuffered || p.options.confirmLines,
                   interrupted: p.hooks.interrupted, reopenRequested: p.hooks.reopenRequested, reopen: p.hooks.reopen)
+        self.confirm = p.options.confirmLines
     }
 
     /// Reopens the outputs when asked (called between reads: every line written so far is whole).
@@ -337,8 +354,26 @@ public struct ReadPacing {
         if let reopen, reopenRequested() { try reopen() }
     }
 
-    func afterRead() throws {
+    /// After a read's lines went through: flush them (`everyRead`), then confirm the `newlines` lines it ended.
+    func afterRead(newlines: Int) throws {
         if everyRead { for o in outputs { try o.flush() } }
+        if confirm && newlines > 0 { try Self.writeConfirmations(newlines) }
+    }
+
+    /// Writes `count` lines `OK` to standard output, unbuffered (rsyslog waits for each).
+    static func writeConfirmations(_ count: Int) throws(FilterError) {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(3 * count)
+        for _ in 0..<count { bytes += [0x4F, 0x4B, 0x0A] }
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FilterError(.confirm, "standard output: cannot write the confirmation: \(String(cString: strerror(errno)))")
+            }
+            done += n
+        }
     }
 
     /// Flushes (after `millis` of quiet on `input`) whatever is buffered; for pipes and terminals only.
