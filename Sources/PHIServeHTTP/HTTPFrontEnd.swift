@@ -89,9 +89,9 @@ public final class HTTPFrontEnd: Sendable {
                     let (json, findings) = try self.analyzer.analyze(body: body, role: role)
                     return (Self.response(200, json), findings.map(\.entity))
                 } catch let error as PresidioAnalyzer.Failure {
-                    return (Self.response(error.status, JSONWriter.error(error.message)), [])
+                    return (Self.response(error.status, JSONBuilder.error(error.message)), [])
                 } catch {
-                    return (Self.response(500, JSONWriter.error("Internal server error")), [])
+                    return (Self.response(500, JSONBuilder.error("Internal server error")), [])
                 }
             }
         }
@@ -100,16 +100,16 @@ public final class HTTPFrontEnd: Sendable {
                 do {
                     return (Self.response(200, try PresidioAnonymizer().anonymize(body: body)), [])
                 } catch let error as PresidioAnonymizer.Failure {
-                    return (Self.response(error.status, JSONWriter.error(error.message)), [])
+                    return (Self.response(error.status, JSONBuilder.error(error.message)), [])
                 } catch {
-                    return (Self.response(500, JSONWriter.error("Internal server error")), [])
+                    return (Self.response(500, JSONBuilder.error("Internal server error")), [])
                 }
             }
         }
         router.get("/supportedentities") { request, _ in
             if let denied = self.authorize(request).denied { return denied }
             let names = Set(self.service.scrubber.ruleSet.entities.map(PresidioEntities.presidioName)).sorted()
-            var w = JSONWriter()
+            var w = JSONBuilder()
             w.raw("[")
             for (i, n) in names.enumerated() { if i > 0 { w.raw(", ") }; w.string(n) }
             w.raw("]")
@@ -121,7 +121,7 @@ public final class HTTPFrontEnd: Sendable {
         }
         router.get("/anonymizers") { request, _ in
             if let denied = self.authorize(request).denied { return denied }
-            var w = JSONWriter()
+            var w = JSONBuilder()
             w.raw("[")
             for (i, n) in PresidioAnonymizer.operatorNames.enumerated() { if i > 0 { w.raw(", ") }; w.string(n) }
             w.raw("]")
@@ -145,7 +145,7 @@ public final class HTTPFrontEnd: Sendable {
             let token = header.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
             if let role = tokens[Hex.encode(SHA256.hash(token.utf8))] { return (role, nil) }
         }
-        var r = Self.response(401, JSONWriter.error("a bearer token of the configuration's serve.http.tokens is required"))
+        var r = Self.response(401, JSONBuilder.error("a bearer token of the configuration's serve.http.tokens is required"))
         r.headers[.wwwAuthenticate] = "Bearer"
         return (nil, r)
     }
@@ -156,7 +156,7 @@ public final class HTTPFrontEnd: Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         guard metrics.begin(limit: limits.maxInFlight) else {
             metrics.refused(route: route, status: 503)
-            var r = Self.response(503, JSONWriter.error("busy: \(limits.maxInFlight) requests are being answered (--max-in-flight); retry"))
+            var r = Self.response(503, JSONBuilder.error("busy: \(limits.maxInFlight) requests are being answered (--max-in-flight); retry"))
             r.headers[.retryAfter] = "1"
             return r
         }
@@ -196,7 +196,7 @@ public final class HTTPFrontEnd: Sendable {
         if route == "v1" {
             return response(413, ServiceCodec.encode(ServiceResponse(id: .none, error: ServiceError(.tooLarge, message))).dropLast().map { $0 })
         }
-        return response(413, JSONWriter.error(message))
+        return response(413, JSONBuilder.error(message))
     }
 
     /// `POST /v1`: one stdio-protocol request in, its answer out (without the newline). The HTTP status follows
@@ -209,7 +209,7 @@ public final class HTTPFrontEnd: Sendable {
         case .success(var request):
             if let role {
                 if let asked = request.options.role, asked != role {
-                    var w = JSONWriter()
+                    var w = JSONBuilder()
                     w.raw(#"{"id":"#)
                     switch request.id {
                     case .int(let i): w.int(i)

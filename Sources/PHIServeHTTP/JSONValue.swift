@@ -1,4 +1,5 @@
 import Foundation
+import PHIScrub
 
 /// Any JSON value, for request bodies whose fields have more than one shape (Presidio's `text` is a string or an
 /// array of strings; operator parameters are strings, numbers or booleans).
@@ -41,8 +42,9 @@ enum JSONValue: Decodable, Sendable, Equatable {
     var isNull: Bool { self == .null }
 }
 
-/// Writes JSON into a byte array: the answers are built by hand, in the key order Presidio's services write them.
-struct JSONWriter {
+/// Builds a JSON answer in a byte array, by hand, in the key order Presidio's services write them; strings go
+/// through the library's one JSON string writer (`PHIScrub.JSONWriter`).
+struct JSONBuilder {
     var bytes: [UInt8] = []
 
     init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
@@ -51,23 +53,7 @@ struct JSONWriter {
 
     mutating func string(_ s: String) { string(utf8: Array(s.utf8)) }
 
-    private static let hex = Array("0123456789abcdef".utf8)
-
-    mutating func string(utf8 s: [UInt8]) {
-        bytes.append(0x22)
-        for b in s {
-            switch b {
-            case 0x22: bytes.append(0x5C); bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-            case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
-            case 0x0D: bytes.append(0x5C); bytes.append(0x72)
-            case 0x09: bytes.append(0x5C); bytes.append(0x74)
-            case 0..<0x20: bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, Self.hex[Int(b >> 4)], Self.hex[Int(b & 0xF)]])
-            default: bytes.append(b)
-            }
-        }
-        bytes.append(0x22)
-    }
+    mutating func string(utf8 s: [UInt8]) { JSONWriter.appendString(s, to: &bytes) }
 
     mutating func int(_ n: Int) { raw(String(n)) }
 
@@ -81,7 +67,7 @@ struct JSONWriter {
 
     /// `{"error": message}`, the error body of Presidio's services.
     static func error(_ message: String) -> [UInt8] {
-        var w = JSONWriter()
+        var w = JSONBuilder()
         w.raw(#"{"error":"#)
         w.string(message)
         w.raw("}")

@@ -71,7 +71,7 @@ struct PresidioAnalyzer {
         let adHoc = try AdHocRecognizer.parse(obj["ad_hoc_recognizers"])
         let allow = try allowList(obj)
 
-        var out = JSONWriter(capacity: 256)
+        var out = JSONBuilder(capacity: 256)
         var all: [Finding] = []
         if batch { out.raw("[") }
         for (n, text) in texts.enumerated() {
@@ -144,7 +144,7 @@ struct PresidioAnalyzer {
         }
     }
 
-    static func write(_ results: [Result], explain: Bool, to out: inout JSONWriter) {
+    static func write(_ results: [Result], explain: Bool, to out: inout JSONBuilder) {
         out.raw("[")
         for (i, r) in results.enumerated() {
             if i > 0 { out.raw(", ") }

@@ -210,7 +210,7 @@ struct PresidioAnonymizer {
             pos = s.end
         }
         output.append(contentsOf: scalars[pos...])
-        var w = JSONWriter(capacity: scalars.count + 64 * items.count)
+        var w = JSONBuilder(capacity: scalars.count + 64 * items.count)
         w.raw(#"{"text": "#)
         w.string(String(output))
         w.raw(#", "items": ["#)
