@@ -224,7 +224,7 @@ public final class FilterPipeline {
                 try buffer.withUnsafeBufferPointer { try InputCheck.sniff(UnsafeBufferPointer(rebasing: $0[0..<n]), name: name) }
             }
             try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
-            let newlines = confirm ? buffer.withUnsafeBufferPointer { b in b[0..<n].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } } : 0
+            let newlines = confirm ? buffer.withUnsafeBufferPointer { countNewlines(UnsafeBufferPointer(rebasing: $0[0..<n])) } : 0
             try idle?.afterRead(newlines: newlines)
         }
     }
