@@ -150,7 +150,7 @@ private struct RuleContext {
         return s.string
     }
 
-    mutating func requireString(_ map: Node.Mapping, _ key: String) -> String? {
+    mutating func requireString(_ map: Fields, _ key: String) -> String? {
         guard let v = map[key] else {
             problem("missing '\(key)'")
             return nil
@@ -162,7 +162,7 @@ private struct RuleContext {
         return s
     }
 
-    mutating func int(_ map: Node.Mapping, _ key: String, range: ClosedRange<Int>) -> Int? {
+    mutating func int(_ map: Fields, _ key: String, range: ClosedRange<Int>) -> Int? {
         guard let v = map[key] else { return nil }
         guard let s = string(v), let i = Int(s), range.contains(i) else {
             problem("'\(key)' must be an integer in \(range.lowerBound)...\(range.upperBound)", at: v)
@@ -171,7 +171,7 @@ private struct RuleContext {
         return i
     }
 
-    mutating func double(_ map: Node.Mapping, _ key: String) -> Double? {
+    mutating func double(_ map: Fields, _ key: String) -> Double? {
         guard let v = map[key] else { return nil }
         guard let s = string(v), let d = Double(s), (0...1).contains(d) else {
             problem("'\(key)' must be a number in 0...1", at: v)
@@ -194,7 +194,7 @@ private struct RuleContext {
     }
 
     mutating func build() -> Rule? {
-        guard let map = node.mapping else {
+        guard let map = node.mapping.map(Fields.init) else {
             problem("a rule is a mapping")
             return nil
         }
@@ -290,7 +290,7 @@ private struct RuleContext {
     /// prefix or first word (`user`, `service`) costs nothing. See rules/README.md.
     mutating func parseField(_ n: Node?) -> (pattern: String, trigger: Trigger, keys: [String])? {
         guard let n else { return nil }
-        guard let map = n.mapping else {
+        guard let map = n.mapping.map(Fields.init) else {
             problem("'field' must be a mapping with 'keys' and 'value'", at: n)
             return nil
         }
@@ -347,7 +347,7 @@ private struct RuleContext {
     mutating func parsePackDetectors(_ n: Node?) -> PackDetectors {
         var out = PackDetectors()
         guard let n else { return out }
-        guard let map = n.mapping else {
+        guard let map = n.mapping.map(Fields.init) else {
             problem("'detectors' must be a mapping", at: n)
             return out
         }
@@ -356,7 +356,7 @@ private struct RuleContext {
                 problem("unknown detector '\(k.string ?? "?")' (one of: \(DetectorSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")))", at: k)
                 continue
             }
-            guard let m = v.mapping else {
+            guard let m = v.mapping.map(Fields.init) else {
                 problem("'detectors.person_names' must be a mapping", at: v)
                 continue
             }
@@ -380,7 +380,7 @@ private struct RuleContext {
     /// A rule's `detector:` mapping.
     mutating func parseDetector(_ n: Node?) -> DetectorSpec? {
         guard let n else { return nil }
-        guard let map = n.mapping else {
+        guard let map = n.mapping.map(Fields.init) else {
             problem("'detector' must be a mapping with 'kind' and 'mode'", at: n)
             return nil
         }
@@ -422,7 +422,7 @@ private struct RuleContext {
 
     mutating func parseTrigger(_ n: Node?) -> Trigger {
         guard let n else { return .always }
-        guard let map = n.mapping else {
+        guard let map = n.mapping.map(Fields.init) else {
             problem("'trigger' must be a mapping", at: n)
             return .always
         }
@@ -519,7 +519,7 @@ private struct RuleContext {
             problem("missing 'examples' (match and nomatch lists)")
             return ([], [])
         }
-        guard let map = n.mapping else {
+        guard let map = n.mapping.map(Fields.init) else {
             problem("'examples' must be a mapping with 'match' and 'nomatch'", at: n)
             return ([], [])
         }
@@ -531,6 +531,27 @@ private struct RuleContext {
         if match.isEmpty { problem("examples.match needs at least one example", at: n) }
         return (match, nomatch)
     }
+}
+
+/// A YAML mapping's values by key, indexed once. Yams' `Node.Mapping[String]` builds a `Node` for the key and
+/// compares it with every pair on each lookup, which made reading the packs' rules cost more than parsing them.
+/// Like Yams, the last of duplicate keys wins; iteration still yields every pair in file order.
+struct Fields: Sequence {
+    let mapping: Node.Mapping
+    private let index: [String: Node]
+
+    init(_ mapping: Node.Mapping) {
+        self.mapping = mapping
+        var index: [String: Node] = [:]
+        for (key, value) in mapping {
+            if let k = key.string { index[k] = value }
+        }
+        self.index = index
+    }
+
+    subscript(key: String) -> Node? { index[key] }
+
+    func makeIterator() -> Node.Mapping.Iterator { mapping.makeIterator() }
 }
 
 /// A pack's `detectors:` settings.
