@@ -1,13 +1,26 @@
 import CPCRE2
 import Synchronization
 
-/// A PCRE2 pattern compiled once and JIT-compiled, shared read-only across threads.
+/// A PCRE2 pattern compiled once, shared read-only across threads, and JIT-compiled when a scan first uses it.
 ///
-/// `OpaquePointer` is not `Sendable`; the code is immutable after `init` and PCRE2 documents compiled code as
-/// safe to use from several threads at once, so the wrapper is `@unchecked Sendable`. Match data is per worker
+/// Start-up used to JIT-compile every pattern of every pack (and its anchored twin), and the JIT was the largest
+/// part of it, although a run on a short input uses few of them. Now the first match call of a scan JIT-compiles a
+/// copy and publishes it with release ordering; calls on other threads meanwhile use PCRE2's interpreter, which
+/// finds the same matches (PCRE2 documents the two as equivalent). The examples every rule is checked against at
+/// load run on the interpreter (`MatchScratch(interpretOnly:)`) and never JIT-compile: interpreting a few dozen
+/// short texts costs less than compiling, while in a scan the interpreter costs several times the JIT per call.
+/// Either one reports a hit match or depth limit as `limitExceeded`, which the scanner handles fail-closed.
+///
+/// `OpaquePointer` is not `Sendable`; the compiled code is immutable and PCRE2 documents compiled code as safe to
+/// use from several threads at once, so the wrapper is `@unchecked Sendable`. Match data is per worker
 /// (`MatchScratch`).
 public final class CompiledPattern: @unchecked Sendable {
+    /// The compiled pattern (interpreted); never changes.
     let code: OpaquePointer
+    /// Bits of the JIT-compiled copy of `code`, or 0 until the pattern is hot.
+    private let jitBits = Atomic<UInt>(0)
+    /// Set by the one caller that JIT-compiles.
+    private let jitClaimed = Atomic<Bool>(false)
     /// Number of capturing groups in the pattern.
     public let captureCount: Int
 
@@ -16,9 +29,9 @@ public final class CompiledPattern: @unchecked Sendable {
     static let compileOptions: UInt32 = UInt32(PCRE2_NEVER_UTF) | UInt32(PCRE2_NEVER_UCP)
         | UInt32(PCRE2_NEVER_BACKSLASH_C)
 
-    /// Compiles and JIT-compiles `pattern`; `anchored` compiles it to match only at the start offset.
-    /// Throws `PatternError` with PCRE2's message and offset.
-    public init(_ pattern: String, anchored: Bool = false) throws(PatternError) {
+    /// Compiles `pattern`; `anchored` compiles it to match only at the start offset. `jitNow` JIT-compiles it at
+    /// once (for patterns that run on every line). Throws `PatternError` with PCRE2's message and offset.
+    public init(_ pattern: String, anchored: Bool = false, jitNow: Bool = false) throws(PatternError) {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let compiled: OpaquePointer? = pattern.utf8CString.withUnsafeBufferPointer { buf in
@@ -30,18 +43,46 @@ public final class CompiledPattern: @unchecked Sendable {
         guard let compiled else {
             throw PatternError(message: Self.message(for: errorCode), offset: errorOffset)
         }
-        let jit = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE))
-        if jit != 0 {
-            pcre2_code_free_8(compiled)
-            throw PatternError(message: "JIT compilation failed: " + Self.message(for: jit), offset: nil)
-        }
         var captures: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
         self.code = compiled
         self.captureCount = Int(captures)
+        if jitNow { compileJIT() }
     }
 
-    deinit { pcre2_code_free_8(code) }
+    deinit {
+        pcre2_code_free_8(code)
+        if let jit = OpaquePointer(bitPattern: jitBits.load(ordering: .acquiring)) { pcre2_code_free_8(jit) }
+    }
+
+    /// Whether the JIT-compiled copy is in use (tests and `--stats`).
+    public var isJITCompiled: Bool { jitBits.load(ordering: .acquiring) != 0 }
+
+    /// The code to match with: the JIT copy once published; nil (use the interpreter) while another thread
+    /// compiles it, or when the JIT is unavailable. The first caller compiles it.
+    @inline(__always)
+    func jitCode() -> OpaquePointer? {
+        if let jit = OpaquePointer(bitPattern: jitBits.load(ordering: .acquiring)) { return jit }
+        return claimJIT()
+    }
+
+    @inline(never)
+    private func claimJIT() -> OpaquePointer? {
+        guard jitClaimed.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return nil }
+        compileJIT()
+        return OpaquePointer(bitPattern: jitBits.load(ordering: .acquiring))
+    }
+
+    /// JIT-compiles a copy of `code` and publishes it. Only one caller gets here per pattern (`claimJIT`, or
+    /// `init`). When the JIT is unavailable the pattern stays interpreted: same matches.
+    private func compileJIT() {
+        guard let copy = pcre2_code_copy_8(code) else { return }
+        if pcre2_jit_compile_8(copy, UInt32(PCRE2_JIT_COMPLETE)) != 0 {
+            pcre2_code_free_8(copy)
+            return
+        }
+        jitBits.store(UInt(bitPattern: copy), ordering: .releasing)
+    }
 
     /// PCRE2's text for an error code.
     static func message(for code: Int32) -> String {
@@ -78,7 +119,15 @@ public final class MatchScratch {
     /// Default limit on backtracking steps per match attempt; a pattern that needs more fails closed.
     public static let defaultMatchLimit: UInt32 = 200_000
 
-    public init(maxCaptures: Int = 16, matchLimit: UInt32 = MatchScratch.defaultMatchLimit) {
+    /// Matches with PCRE2's interpreter only, never JIT-compiling a pattern (the load-time example check).
+    let interpretOnly: Bool
+
+    public convenience init(maxCaptures: Int = 16, matchLimit: UInt32 = MatchScratch.defaultMatchLimit) {
+        self.init(maxCaptures: maxCaptures, matchLimit: matchLimit, interpretOnly: false)
+    }
+
+    init(maxCaptures: Int, matchLimit: UInt32 = MatchScratch.defaultMatchLimit, interpretOnly: Bool) {
+        self.interpretOnly = interpretOnly
         matchData = pcre2_match_data_create_8(UInt32(maxCaptures + 1), nil)!
         context = pcre2_match_context_create_8(nil)!
         pcre2_set_match_limit_8(context, matchLimit)
@@ -96,7 +145,12 @@ public final class MatchScratch {
     public func match(
         _ pattern: CompiledPattern, subject: UnsafePointer<UInt8>, length: Int, startOffset: Int, group: Int
     ) -> MatchOutcome {
-        let rc = pcre2_jit_match_8(pattern.code, subject, length, startOffset, 0, matchData, context)
+        let rc: Int32
+        if !interpretOnly, let jit = pattern.jitCode() {
+            rc = pcre2_jit_match_8(jit, subject, length, startOffset, 0, matchData, context)
+        } else {
+            rc = pcre2_match_8(pattern.code, subject, length, startOffset, 0, matchData, context)
+        }
         if rc >= 0 {
             let ov = pcre2_get_ovector_pointer_8(matchData)!
             let whole = ov[0]..<ov[1]

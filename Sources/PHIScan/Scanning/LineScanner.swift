@@ -23,6 +23,13 @@ public final class LineScanner {
         self.engine = LineEngine(ruleSet: ruleSet, minConfidence: minConfidence)
     }
 
+    /// A scanner whose patterns run on PCRE2's interpreter and are never JIT-compiled by it (see
+    /// `CompiledPattern`): for the few texts of the load-time example check.
+    init(interpreting ruleSet: RuleSet) {
+        self.ruleSet = ruleSet
+        self.engine = LineEngine(ruleSet: ruleSet, minConfidence: 0, interpretOnly: true)
+    }
+
     /// Findings below this confidence are not reported.
     public var minConfidence: Double {
         get { engine.minConfidence }
@@ -71,10 +78,10 @@ struct LineEngine {
     let batchNameScratch: PersonNameScratch?
     var batchNameCount = 0
 
-    init(ruleSet: RuleSet, minConfidence: Double) {
+    init(ruleSet: RuleSet, minConfidence: Double, interpretOnly: Bool = false) {
         self.ruleSet = ruleSet
         self.minConfidence = minConfidence
-        self.scratch = MatchScratch(maxCaptures: ruleSet.maxCaptures)
+        self.scratch = MatchScratch(maxCaptures: ruleSet.maxCaptures, interpretOnly: interpretOnly)
         self.firedStamp = [UInt32](repeating: 0, count: ruleSet.rules.count)
         self.counters.runsByRule = [Int](repeating: 0, count: ruleSet.rules.count)
         self.nameScratch = ruleSet.personNames == nil ? nil : PersonNameScratch()
