@@ -251,7 +251,6 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
     /* Without keywords the filter never passes: kw_max is 0 and every token is longer. */
     const size_t kw_max = kw->count > 0 ? (size_t)kw->max_first_length : 0;
     const uint64_t *filter = kw->token_filter;
-    const int min_len = lengths ? __builtin_ctzll(lengths) : 64;
     const int min_dashed = needs->min_dashed < 1 ? 1 : needs->min_dashed > 64 ? 64 : needs->min_dashed;
     uint64_t carry = 0;
     for (size_t w = 0; w < words; w++) {
@@ -260,37 +259,42 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
         carry = a >> 63;
         long_token_starts[w] = 0;
         if (!starts) continue;
-        uint64_t cand = 0;
-        if (kw_max > 0) {
-            const uint8_t *base = p + w * 64;
-            /* A token running past the word (at most the last one) and any token near the end of the window take
-               the general path; the rest end inside the word and can read 8 bytes from their start. */
-            uint64_t slow = (a >> 63) ? (uint64_t)1 << (63 - __builtin_clzll(starts)) : 0;
-            if (w * 64 + 64 + 8 > n) slow = starts;
-            uint64_t todo = starts & ~slow;
-            while (todo) {
-                int bit = __builtin_ctzll(todo);
-                todo &= todo - 1;
-                size_t len = (size_t)__builtin_ctzll(~a >> bit);
-                uint64_t v;
-                memcpy(&v, base + bit, 8);
-                uint32_t h = phs_token_filter_hash(fold_key(v, len), len);
-                /* Letters and digits have bit 0x20 set unless they are capitals. The two filters are one array
-                   (token_filter_lower is its second half), indexed without a branch: capitals and lower-case
-                   words alternate unpredictably. */
-                uint64_t keep = ~(uint64_t)0 >> (64 - 8 * (len < 8 ? len : 8));
-                uint64_t lower = (~v & 0x2020202020202020ULL & keep) == 0;
-                cand |= ((filter[(h >> 6) | (lower << 10)] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
-            }
-            while (slow) {
-                int bit = __builtin_ctzll(slow);
-                slow &= slow - 1;
-                size_t s = w * 64 + (size_t)bit, len = next_zero(alnum, words, s) - s;
-                uint32_t h = phs_token_filter_hash(token_key(p + s, len, n - s), len);
-                uint64_t lower = 1;
-                for (size_t i = 0; i < len && i < 8; i++) lower &= (uint8_t)(p[s + i] - 'A') >= 26;
-                cand |= ((filter[(h >> 6) | (lower << 10)] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
-            }
+        /* One look at every token start: its length gives the keyword filter bit, whether an alnum want names
+           that length, and whether it is long enough to start a dashed run. */
+        uint64_t cand = 0, wanted = 0, long_tokens = 0;
+        const uint8_t *base = p + w * 64;
+        /* A token running past the word (at most the last one) and any token near the end of the window take the
+           general path; the rest end inside the word and can read 8 bytes from their start. */
+        uint64_t slow = (a >> 63) ? (uint64_t)1 << (63 - __builtin_clzll(starts)) : 0;
+        if (w * 64 + 64 + 8 > n) slow = starts;
+        uint64_t todo = starts & ~slow;
+        while (todo) {
+            int bit = __builtin_ctzll(todo);
+            todo &= todo - 1;
+            size_t len = (size_t)__builtin_ctzll(~a >> bit);
+            wanted |= ((lengths >> len) & 1) << bit;
+            long_tokens |= (uint64_t)(len >= (size_t)min_dashed) << bit;
+            uint64_t v;
+            memcpy(&v, base + bit, 8);
+            uint32_t h = phs_token_filter_hash(fold_key(v, len), len);
+            /* Letters and digits have bit 0x20 set unless they are capitals. The two filters are one array
+               (token_filter_lower is its second half), indexed without a branch: capitals and lower-case words
+               alternate unpredictably. Without keywords kw_max is 0 and no token passes. */
+            uint64_t keep = ~(uint64_t)0 >> (64 - 8 * (len < 8 ? len : 8));
+            uint64_t lower = (~v & 0x2020202020202020ULL & keep) == 0;
+            cand |= ((filter[(h >> 6) | (lower << 10)] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
+        }
+        while (slow) {
+            int bit = __builtin_ctzll(slow);
+            slow &= slow - 1;
+            size_t s = w * 64 + (size_t)bit, len = next_zero(alnum, words, s) - s;
+            if (len < 64) wanted |= ((lengths >> len) & 1) << bit;
+            long_tokens |= (uint64_t)(len >= (size_t)min_dashed) << bit;
+            if (kw_max == 0) continue;
+            uint32_t h = phs_token_filter_hash(token_key(p + s, len, n - s), len);
+            uint64_t lower = 1;
+            for (size_t i = 0; i < len && i < 8; i++) lower &= (uint8_t)(p[s + i] - 'A') >= 26;
+            cand |= ((filter[(h >> 6) | (lower << 10)] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
         }
         while (cand) {
             int bit = __builtin_ctzll(cand);
@@ -298,17 +302,13 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
             size_t s = w * 64 + (size_t)bit;
             probe_token(kw, p, n, s, next_zero(alnum, words, s), out);
         }
-        uint64_t next = w + 1 < words ? alnum[w + 1] : 0;
-        if (min_len < 64) {
-            uint64_t runs = starts & runs_at_least(a, next, min_len);
-            while (runs) {
-                int bit = __builtin_ctzll(runs);
-                runs &= runs - 1;
-                size_t s = w * 64 + (size_t)bit, e = next_zero(alnum, words, s);
-                if (e - s < 64 && ((lengths >> (e - s)) & 1)) alnum_candidate(needs, m, words, s, e, out);
-            }
+        while (wanted) {
+            int bit = __builtin_ctzll(wanted);
+            wanted &= wanted - 1;
+            size_t s = w * 64 + (size_t)bit;
+            alnum_candidate(needs, m, words, s, next_zero(alnum, words, s), out);
         }
-        if (needs->dashed_wants > 0) long_token_starts[w] = starts & runs_at_least(a, next, min_dashed);
+        if (needs->dashed_wants > 0) long_token_starts[w] = long_tokens;
     }
 }
 
@@ -395,18 +395,21 @@ static inline __attribute__((always_inline)) void walk_numeric(const phs_needs *
             }
             /* A stretch ends at a ':' that follows a time-of-day group (digits, ':', digit); the group logic does
                not count that group's digits, so neither does the filter. */
-            if (stretch_end + 1 < n && p[stretch_end] == ':' && is_digit(p[stretch_end + 1])
-                && stretch_end > stretch_start && is_digit(p[stretch_end - 1]))
+            /* One branch for the four conditions (`&`, not `&&`): they come out differently from stretch to stretch
+               in timestamps, and each was a mispredicted branch. stretch_end > stretch_start always holds. */
+            if (stretch_end + 1 < n
+                && ((p[stretch_end] == ':') & is_digit(p[stretch_end + 1]) & is_digit(p[stretch_end - 1])))
                 digits -= stretch_end - run_start(digit, stretch_end);
             if (digits < min_digits && dots < min_dots) continue;
             if (dots < min_dots) {
-                /* Enough digits for some want: does the stretch also hold a separator that want asks for? */
-                int32_t seps = 0;
-                for (size_t k = stretch_start; k < stretch_end; k++) seps |= sep_bit(p[k]);
-                int want = 0;
-                for (int32_t i = 0; !want && i < needs->digit_wants; i++)
-                    want = digits >= (size_t)needs->digit_min[i] && (needs->digit_seps[i] == 0 || (seps & needs->digit_seps[i]));
-                if (!want) continue;
+                /* Enough digits for some want: does the stretch also hold a separator that want asks for? One
+                   lookup (see phs_needs.digit_seps_from); the separators are collected only when it depends on them. */
+                int32_t acc = needs->digit_seps_from[digits < 64 ? digits : 64];
+                if (!(acc & PHS_ANY_SEPARATOR)) {
+                    int32_t seps = 0;
+                    for (size_t k = stretch_start; k < stretch_end; k++) seps |= sep_bit(p[k]);
+                    if (!(acc & seps)) continue;
+                }
             }
             size_t g = s;
             while (g < stretch_end) {

@@ -38,18 +38,30 @@ void phs_needs_init(phs_needs *needs) {
     needs->min_dashed = INT32_MAX;
 }
 
+/* Rebuilds digit_seps_from from the digit wants. */
+static void index_digit_wants(phs_needs *needs) {
+    for (int32_t d = 0; d <= 64; d++) {
+        int32_t acc = 0;
+        for (int32_t i = 0; i < needs->digit_wants; i++)
+            if (needs->digit_min[i] <= d) acc |= needs->digit_seps[i] ? needs->digit_seps[i] : PHS_ANY_SEPARATOR;
+        needs->digit_seps_from[d] = acc;
+    }
+}
+
 int phs_needs_add_digit_want(phs_needs *needs, int32_t min_digits, int32_t separator_bits) {
     if (needs->digit_wants >= PHS_MAX_WANTS) {
         /* Out of slots: fold into the loosest want so nothing a rule needs is dropped. */
         int32_t i = PHS_MAX_WANTS - 1;
         if (min_digits < needs->digit_min[i]) needs->digit_min[i] = min_digits;
         needs->digit_seps[i] = 0;
+        index_digit_wants(needs);
         return 0;
     }
     needs->digit_min[needs->digit_wants] = min_digits;
     needs->digit_seps[needs->digit_wants] = separator_bits;
     needs->digit_wants++;
     if (min_digits < needs->min_digits) needs->min_digits = min_digits;
+    index_digit_wants(needs);
     return 1;
 }
 

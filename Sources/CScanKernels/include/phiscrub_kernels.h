@@ -75,7 +75,13 @@ typedef struct phs_needs {
     int32_t alnum_wants;
     uint64_t alnum_want_lengths[PHS_MAX_WANTS];
     int32_t alnum_letters[PHS_MAX_WANTS], alnum_digits[PHS_MAX_WANTS], alnum_upper[PHS_MAX_WANTS];
+    /* The digit wants as one lookup (kept by phs_needs_add_digit_want): entry d is the OR, over the wants with
+       digit_min <= d, of their separator bits, or PHS_ANY_SEPARATOR for a want that needs none (d capped at 64). A
+       stretch of d digits holding separators `seps` meets some want iff entry d & (seps | PHS_ANY_SEPARATOR). */
+    int32_t digit_seps_from[65];
 } phs_needs;
+
+#define PHS_ANY_SEPARATOR (1 << 30)
 
 typedef struct phs_list {
     phs_region *items;
