@@ -291,9 +291,14 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
             if (len < 64) wanted |= ((lengths >> len) & 1) << bit;
             long_tokens |= (uint64_t)(len >= (size_t)min_dashed) << bit;
             if (kw_max == 0) continue;
-            uint32_t h = phs_token_filter_hash(token_key(p + s, len, n - s), len);
-            uint64_t lower = 1;
-            for (size_t i = 0; i < len && i < 8; i++) lower &= (uint8_t)(p[s + i] - 'A') >= 26;
+            /* The token's first 8 bytes (fewer at the end of the window), read once for the key and the case. */
+            uint64_t v = 0;
+            if (n - s >= 8) memcpy(&v, p + s, 8);
+            else
+                for (size_t i = 0; i < len && i < 8; i++) v |= ((uint64_t)p[s + i]) << (i * 8);
+            uint32_t h = phs_token_filter_hash(fold_key(v, len), len);
+            uint64_t keep = ~(uint64_t)0 >> (64 - 8 * (len < 8 ? len : 8));
+            uint64_t lower = (~v & 0x2020202020202020ULL & keep) == 0;
             cand |= ((filter[(h >> 6) | (lower << 10)] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
         }
         while (cand) {
@@ -393,14 +398,16 @@ static inline __attribute__((always_inline)) void walk_numeric(const phs_needs *
                 digits = count_range(digit, stretch_start, stretch_end);
                 dots = count_range(dot, stretch_start, stretch_end);
             }
-            /* A stretch ends at a ':' that follows a time-of-day group (digits, ':', digit); the group logic does
-               not count that group's digits, so neither does the filter. */
-            /* One branch for the four conditions (`&`, not `&&`): they come out differently from stretch to stretch
-               in timestamps, and each was a mispredicted branch. stretch_end > stretch_start always holds. */
-            if (stretch_end + 1 < n
-                && ((p[stretch_end] == ':') & is_digit(p[stretch_end + 1]) & is_digit(p[stretch_end - 1])))
-                digits -= stretch_end - run_start(digit, stretch_end);
             if (digits < min_digits && dots < min_dots) continue;
+            /* A stretch ends at a ':' that follows a time-of-day group (digits, ':', digit); the group logic does
+               not count that group's digits, so neither does the filter. Tested only on the stretches that pass
+               the count above (which the subtraction can only lower): on every stretch, timestamps made this the
+               pass's most mispredicted branch. `&`, not `&&`: one branch; stretch_end > stretch_start. */
+            if (stretch_end + 1 < n
+                && ((p[stretch_end] == ':') & is_digit(p[stretch_end + 1]) & is_digit(p[stretch_end - 1]))) {
+                digits -= stretch_end - run_start(digit, stretch_end);
+                if (digits < min_digits && dots < min_dots) continue;
+            }
             if (dots < min_dots) {
                 /* Enough digits for some want: does the stretch also hold a separator that want asks for? One
                    lookup (see phs_needs.digit_seps_from); the separators are collected only when it depends on them. */
