@@ -15,6 +15,7 @@ public enum RuleExamples {
                 problems.append(contentsOf: error.diagnostics)
                 continue
             }
+            problems.append(contentsOf: set.rules.flatMap(TriggerCheck.problems))
             let scanner = LineScanner(interpreting: set)
             for (i, example) in rule.matchExamples.enumerated() {
                 let (text, spans) = stripMarkers(example)
