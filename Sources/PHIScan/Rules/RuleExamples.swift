@@ -7,7 +7,9 @@ public enum RuleExamples {
     public static let open = "⟦", close = "⟧"
 
     /// Returns a diagnostic per failing example (never containing the example text beyond what the pack shows).
-    public static func check(_ rules: [Rule]) -> [RuleDiagnostic] {
+    /// `checkTriggers` picks the rules whose anchored keyword triggers are checked against their patterns
+    /// (`TriggerCheck`); by default all.
+    public static func check(_ rules: [Rule], checkTriggers: (Rule) -> Bool = { _ in true }) -> [RuleDiagnostic] {
         var problems: [RuleDiagnostic] = []
         for rule in rules {
             let set: RuleSet
@@ -15,7 +17,7 @@ public enum RuleExamples {
                 problems.append(contentsOf: error.diagnostics)
                 continue
             }
-            problems.append(contentsOf: set.rules.flatMap(TriggerCheck.problems))
+            if checkTriggers(rule) { problems.append(contentsOf: set.rules.flatMap(TriggerCheck.problems)) }
             let scanner = LineScanner(interpreting: set)
             for (i, example) in rule.matchExamples.enumerated() {
                 let (text, spans) = stripMarkers(example)
