@@ -30,7 +30,7 @@ public struct FindingRecord: Sendable {
 
 /// A findings report format. Line formats print each record as it comes (on any thread: a parallel run prints a
 /// block's records on its worker); document formats keep the records and print them at the end. To add a format:
-/// a type here and a case where the command picks it.
+/// a type in `Findings/` and a case of `FindingsFormatName`.
 public protocol FindingsFormat: Sendable {
     /// Line formats: appends one record. Document formats do nothing here (they print in `end`).
     func append(_ record: FindingRecord, to out: inout [UInt8])
@@ -38,17 +38,42 @@ public protocol FindingsFormat: Sendable {
     var keepsRecords: Bool { get }
     /// The bytes after the last record: the whole document for document formats, nothing for line formats.
     func end(_ records: [FindingRecord]) throws -> [UInt8]
+    /// Whether records carry and print explanations (`--explain`); default false.
+    var explains: Bool { get }
+    /// Whether records carry the finding's identity across runs (`FindingRecord.findingHash`, with a keyring
+    /// fingerprint key); default false.
+    var showsFindingHash: Bool { get }
 }
 
 extension FindingsFormat {
     public var keepsRecords: Bool { false }
     public func end(_ records: [FindingRecord]) throws -> [UInt8] { [] }
+    public var explains: Bool { false }
+    public var showsFindingHash: Bool { false }
+}
+
+/// The findings formats by the name `scan --format` takes, and the format each name makes. Adding a format is its
+/// type and a case here.
+public enum FindingsFormatName: String, Sendable, CaseIterable {
+    /// `JSONLinesFormat`.
+    case jsonl
+    /// `SARIFFormat`.
+    case sarif
+
+    /// The format, for findings of `rules` reported by `toolVersion`.
+    public func make(rules: RuleSet, toolVersion: String) -> any FindingsFormat {
+        switch self {
+        case .jsonl: JSONLinesFormat()
+        case .sarif: SARIFFormat(rules: rules, toolVersion: toolVersion)
+        }
+    }
 }
 
 /// JSON Lines, one object per finding: file, line, column, offset, length, entity, rule, confidence, fingerprint
 /// and, with `--explain`, `"explain": {...}` (`FindingExplanation.json`).
 public struct JSONLinesFormat: FindingsFormat {
     public init() {}
+    public var explains: Bool { true }
 
     public func append(_ r: FindingRecord, to out: inout [UInt8]) {
         let f = r.finding
@@ -80,6 +105,7 @@ public struct SARIFFormat: FindingsFormat {
 
     public func append(_ record: FindingRecord, to out: inout [UInt8]) {}
     public var keepsRecords: Bool { true }
+    public var showsFindingHash: Bool { true }
 
     public func end(_ records: [FindingRecord]) throws -> [UInt8] {
         report(records) + [0x0A]
