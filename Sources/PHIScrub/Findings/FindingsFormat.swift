@@ -59,12 +59,15 @@ public enum FindingsFormatName: String, Sendable, CaseIterable {
     case jsonl
     /// `SARIFFormat`.
     case sarif
+    /// `GitHubAnnotationsFormat`: GitHub Actions workflow commands, one annotation per finding.
+    case github
 
     /// The format, for findings of `rules` reported by `toolVersion`.
     public func make(rules: RuleSet, toolVersion: String) -> any FindingsFormat {
         switch self {
         case .jsonl: JSONLinesFormat()
         case .sarif: SARIFFormat(rules: rules, toolVersion: toolVersion)
+        case .github: GitHubAnnotationsFormat()
         }
     }
 }
