@@ -77,4 +77,17 @@ struct FindingsFormatTests {
         #expect(line.hasPrefix("::warning file=a%2Ctitle=x%3A%3Ay%25%0Az.log,line=3,"))
         #expect(line.filter { $0 == "\n" }.count == 1, "one finding, one line")
     }
+
+    @Test func sarifIsWhatSortedKeyEncodingOfTheSameDocumentGives() throws {
+        // The document is written by hand through JSONWriter; Foundation, asked to write the same document with
+        // sorted keys, gives the same bytes (as its encoder did before).
+        let rules = try RuleSet.loadDefault()
+        var hashed = record()
+        hashed.findingHash = "feedc0de"
+        hashed.finding.confidence = 1
+        let bytes = try SARIFFormat(rules: rules, toolVersion: "9.9").end([record(), hashed])
+        let doc = try JSONSerialization.jsonObject(with: Data(bytes))
+        let again = try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .withoutEscapingSlashes])
+        #expect(Array(again) + [0x0A] == bytes)
+    }
 }
