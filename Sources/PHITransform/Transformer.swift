@@ -79,6 +79,9 @@ public final class Transformer {
         if !memo.isEmpty { memo.removeAll(keepingCapacity: true) }
     }
 
+    /// How many values the transformer remembers (tests).
+    var rememberedValues: Int { memo.count }
+
     private func typed(_ entity: String) -> [UInt8] {
         if let hit = typedTokens[entity] { return hit }
         let token = TypedToken.bytes(entity)
