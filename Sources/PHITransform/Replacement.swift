@@ -109,6 +109,8 @@ public final class ReplacerPool: @unchecked Sendable {
 
     /// A replacer for `policy`: a free one, or a new one.
     public func take(_ policy: TransformPolicy) throws(TransformError) -> any FindingReplacer {
+        // Plain redaction has no operator state worth keeping: no lock, no hashing of the policy.
+        if policy.isPlainRedaction { return TypedTokenReplacer() }
         lock.lock()
         let kept = free[policy]?.popLast()
         lock.unlock()
@@ -118,6 +120,7 @@ public final class ReplacerPool: @unchecked Sendable {
 
     /// Hands back a replacer `take(policy)` gave, its remembered values forgotten.
     public func put(_ replacer: any FindingReplacer, for policy: TransformPolicy) {
+        if replacer is TypedTokenReplacer { return }
         (replacer as? Transformer)?.forgetValues()
         lock.lock()
         defer { lock.unlock() }
