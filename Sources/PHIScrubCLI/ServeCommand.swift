@@ -105,14 +105,12 @@ struct ServeCommand: ParsableCommand {
             if keys.keyringPath != nil || policy.needsKeys { throw error }
             provider = UnavailableKeys(reason: error.message)
         }
-        var middleware: ComplianceMiddleware?
-        if let config {
-            let audit = config.audit.enabled && !noAudit ? try ComplianceSupport.openAudit(config, keys: try ComplianceSupport.keys(keys, config: config)) : nil
-            middleware = ComplianceMiddleware(config: config, scrubber: scrubber, audit: audit,
-                                              transform: OperatorTransform(keys: provider), basePolicy: policy)
+        guard let config else {
+            return PHIService(scrubber: scrubber, keys: provider, basePolicy: policy, json: BatchJSONSupport())
         }
-        return PHIService(scrubber: scrubber, keys: provider, middleware: middleware, basePolicy: policy,
-                          json: BatchJSONSupport())
+        let audit = config.audit.enabled && !noAudit ? try ComplianceSupport.openAudit(config, keys: try ComplianceSupport.keys(keys, config: config)) : nil
+        return try PHIService(scrubber: scrubber, keys: provider, config: config, audit: audit, basePolicy: policy,
+                              json: BatchJSONSupport())
     }
 
     /// SIGTERM and SIGINT stop reading; the accepted requests are still answered. A second signal exits at once
