@@ -17,7 +17,7 @@ public struct BatchJSONSupport: ServiceJSONSupport {
                             minConfidence: Double) throws(ServiceError) -> any ServiceJSONCleaner {
         let replacer: any FindingReplacer
         do {
-            replacer = try Operators(policy: policy, keys: policy.needsKeys ? keys : nil).makeReplacer()
+            replacer = try scrubber.operators(policy: policy, keys: policy.needsKeys ? keys : nil).makeReplacer()
         } catch let error as TransformError {
             throw ServiceError(error.code == .keys ? .keys : .invalidOption, error.message)
         } catch {

@@ -142,14 +142,15 @@ public final class MCPServer: Sendable {
             .object(["type": .string("object"), "properties": .object(props), "required": .array(required.map { .string($0) })])
         }
         let text = JSON.object(["type": .string("string"), "description": .string("The text (any size).")])
-        let ops = ["redact", "mask", "token", "encrypt", "shift", "generalize", "keep"].map { JSON.string($0) }
+        let ops = PHIService.operators.map { JSON.string($0) }
+        let others = PHIService.operators.filter { $0 != "redact" }.joined(separator: ", ")
         return [
             .object(["name": .string("scan"),
                      "description": .string("Find PHI in a text: entity, UTF-8 byte offsets, rule and confidence of each finding; never the values."),
                      "inputSchema": schema(["text": text, "min_confidence": .object(["type": .string("number"), "minimum": .int(0), "maximum": .int(1)])]),
                      "annotations": .object(["readOnlyHint": .bool(true)])]),
             .object(["name": .string("redact"),
-                     "description": .string("Replace the PHI in a text by typed tokens ([SSN], [NAME], ...), or by another operator for every entity (mask, token, encrypt, shift, generalize); without one, the server's operators (--action, the configuration's transform section)."),
+                     "description": .string("Replace the PHI in a text by typed tokens ([SSN], [NAME], ...), or by another operator for every entity (\(others)); without one, the server's operators (--action, the configuration's transform section)."),
                      "inputSchema": schema(["text": text,
                                             "operator": .object(["type": .string("string"), "enum": .array(ops)]),
                                             "context": .object(["type": .string("string"), "description": .string("Data context encrypted tokens are bound to, e.g. tool_output.")]),

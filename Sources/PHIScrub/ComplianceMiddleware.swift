@@ -33,8 +33,7 @@ public struct MiddlewareResult: Sendable {
 }
 
 /// Operators for the transform step: given the text, its findings and the policy for the caller's role, the
-/// replacement text. The default uses PHITransform's operators (redact, mask, token, encrypt, shift, generalize,
-/// keep); hosts may plug in their own.
+/// replacement text. The default uses PHITransform's operators (`TransformAction`); hosts may plug in their own.
 public protocol MiddlewareTransform: Sendable {
     /// Transforms `bytes`, scanning them itself (the middleware calls this when its scan could not complete a
     /// line, so that line is withheld as the filter withholds it).
@@ -50,27 +49,52 @@ extension MiddlewareTransform {
     }
 }
 
-/// The PHITransform operators (`Operators`), with keys from a key provider.
+/// The PHITransform operators (`Operators`), with keys from a key provider. The replacers (a `Transformer` per
+/// policy, its keys set up) are kept between calls in a `ReplacerPool`, so a call builds none the calls before it
+/// already built.
 public struct OperatorTransform: MiddlewareTransform {
     public let keys: (any KeyProvider)?
-    public init(keys: (any KeyProvider)?) { self.keys = keys }
+    let pools: PoolPerRuleSet
+    public init(keys: (any KeyProvider)?) {
+        self.keys = keys
+        self.pools = PoolPerRuleSet(keys: keys)
+    }
 
     public func apply(_ bytes: [UInt8], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8] {
-        let transformer = try Transformer(policy: policy, keys: policy.needsKeys ? keys : nil)
-        return try scrubber.transform(bytes, with: transformer).output
+        try pools.pool(for: scrubber.ruleSet).with(policy) { replacer in try scrubber.transform(bytes, replacer: replacer).output }
     }
 
     /// The findings the middleware already has, replaced through the same splice as the filter's.
     public func apply(_ bytes: [UInt8], findings: [Finding], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8] {
-        let replacer = try Operators(policy: policy, keys: policy.needsKeys ? keys : nil).makeReplacer()
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 64)
-        _ = try bytes.withUnsafeBufferPointer { b in
-            try Splice.segment(b, offset: 0, findings: findings,
-                               replace: { f, value in try replacer.replacement(for: f, value: value) },
-                               write: { out.append(contentsOf: $0) })
+        try pools.pool(for: scrubber.ruleSet).with(policy) { replacer in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 64)
+            _ = try bytes.withUnsafeBufferPointer { b in
+                try Splice.segment(b, offset: 0, findings: findings,
+                                   replace: { f, value in try replacer.replacement(for: f, value: value) },
+                                   write: { out.append(contentsOf: $0) })
+            }
+            return out
         }
-        return out
+    }
+}
+
+/// The replacer pool of the rule set a middleware scans with (its entity traits are the operators'): made on the
+/// first call, and again only if a call brings another rule set.
+final class PoolPerRuleSet: @unchecked Sendable {
+    let keys: (any KeyProvider)?
+    private let lock = NSLock()
+    private var current: (ruleSet: ObjectIdentifier, pool: ReplacerPool)?
+
+    init(keys: (any KeyProvider)?) { self.keys = keys }
+
+    func pool(for ruleSet: RuleSet) -> ReplacerPool {
+        lock.lock()
+        defer { lock.unlock() }
+        if let current, current.ruleSet == ObjectIdentifier(ruleSet) { return current.pool }
+        let pool = ReplacerPool(keys: keys, traits: ruleSet.traits)
+        current = (ObjectIdentifier(ruleSet), pool)
+        return pool
     }
 }
 

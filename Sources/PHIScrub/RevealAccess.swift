@@ -110,7 +110,7 @@ public final class RevealAccess {
         base.context = context
         let policy = RoleTransformPolicy.policy(base: base, role: role, access: AccessPolicy(config: config), ruleSet: ruleSet)
         let transformer: Transformer
-        do { transformer = try Transformer(policy: policy, keys: keys) } catch { throw Refused(message: error.message) }
+        do { transformer = try Transformer(policy: policy, keys: keys, traits: ruleSet.traits) } catch { throw Refused(message: error.message) }
         return { entity, value in
             let finding = Finding(start: 0, end: value.count, entity: entity, ruleID: "reveal", confidence: 1)
             return try? value.withUnsafeBufferPointer { try transformer.replacement(for: finding, value: $0) }

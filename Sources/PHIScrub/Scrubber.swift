@@ -1,3 +1,4 @@
+import PHICompliance
 import PHIScan
 import PHITransform
 
@@ -64,13 +65,20 @@ public final class Scrubber: Sendable {
         String(decoding: redact(Array(text.utf8)), as: UTF8.self)
     }
 
-    /// `bytes` with each finding replaced by the operator `transformer`'s policy picks for its entity (mask, token,
-    /// encrypt, shift, generalize, redact, keep). Throws, and returns nothing, if an operator fails (fail closed).
+    /// `bytes` with each finding replaced by the operator `transformer`'s policy picks for its entity (a
+    /// `TransformAction`). Throws, and returns nothing, if an operator fails (fail closed).
     public func transform(_ bytes: [UInt8], with transformer: Transformer) throws(TransformError)
+        -> (output: [UInt8], stats: RedactionStats) {
+        try transform(bytes, replacer: transformer)
+    }
+
+    /// `bytes` with each finding replaced by `replacer` (any replacement seam: the policy operators `Operators`
+    /// makes, or a host's own). Throws, and returns nothing, if a replacement fails (fail closed).
+    public func transform(_ bytes: [UInt8], replacer: any FindingReplacer) throws(TransformError)
         -> (output: [UInt8], stats: RedactionStats) {
         let stream = makeStreamScanner()
         var sink = RedactingSink(output: MemoryOutput(capacity: bytes.count + 64), observer: NoFindingObserver(),
-                                 policy: .using(transformer))
+                                 policy: .using(replacer))
         do {
             try stream.feed(bytes, into: &sink)
             try stream.finish(into: &sink)
@@ -81,6 +89,17 @@ public final class Scrubber: Sendable {
             throw TransformError(code: .encryption, message: "transform failed")
         }
         return (sink.output.bytes, sink.stats)
+    }
+
+    /// The operators of `policy` for this scrubber's findings: the replacement seam's usual factory, reading the
+    /// entity traits of the scrubber's rules.
+    public func operators(policy: TransformPolicy, keys: (any KeyProvider)?) -> Operators {
+        Operators(policy: policy, keys: keys, traits: ruleSet.traits)
+    }
+
+    /// A `Transformer` for `policy` over this scrubber's findings (keys resolved now: throws `.keys` when missing).
+    public func transformer(policy: TransformPolicy, keys: (any KeyProvider)?) throws(TransformError) -> Transformer {
+        try Transformer(policy: policy, keys: keys, traits: ruleSet.traits)
     }
 
     /// A transformed copy of `text` (see `transform(_:with:)`).

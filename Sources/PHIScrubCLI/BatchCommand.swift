@@ -138,7 +138,7 @@ struct BatchCommand: ParsableCommand {
         try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
         let auditing = config?.audit.enabled == true
         let provider = policy.needsKeys || auditing ? try ComplianceSupport.keys(keys, config: config) : nil
-        options.transform = Operators(policy: policy, keys: policy.needsKeys ? provider : nil)
+        options.transform = scrubber.operators(policy: policy, keys: policy.needsKeys ? provider : nil)
         if let config, auditing, let provider, let log = try ComplianceSupport.openAudit(config, keys: provider) {
             options.observer = BatchAuditObserver(audit: log, role: nil)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PHICompliance
+import PHITransform
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         if output == "-" {
-            print(ExampleConfig.text, terminator: "")
+            print(ConfigFile.exampleText, terminator: "")
             return
         }
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL)
@@ -31,7 +32,7 @@ struct InitCommand: ParsableCommand {
             throw CLIError("\(output): cannot create: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        let bytes = Array(ExampleConfig.text.utf8)
+        let bytes = Array(ConfigFile.exampleText.utf8)
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         if n != bytes.count { throw CLIError("\(output): write failed") }
         print("wrote \(output); check it with: phiscrub check-config --config \(output)")

@@ -57,7 +57,7 @@ struct KeyringPathOption: ParsableArguments {
 /// The operator policy of the filter: `--config`'s `transform:` section, then `--action` flags.
 struct TransformOptions: ParsableArguments {
     @Option(name: .customLong("action"), help: ArgumentHelp(
-        "Operator for all entities (redact, mask, token, encrypt, shift, generalize, keep) or ENTITY=OPERATOR for one (repeatable).",
+        "Operator for all entities (\(TransformAction.listed())) or ENTITY=OPERATOR for one (repeatable).",
         valueName: "op"))
     var actions: [String] = []
 

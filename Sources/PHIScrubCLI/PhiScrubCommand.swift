@@ -3,10 +3,28 @@ import Foundation
 import PHIScan
 import PHIBatch
 import PHIScrub
+import PHITransform
 
 /// The `phiscrub` command tree. The executable only calls `PhiScrubCommand.runMain()`; tests call commands in
 /// process.
 public struct PhiScrubCommand: ParsableCommand {
+    /// The `--action` entry of the overview: the operators from `TransformAction`, wrapped under the column the
+    /// other entries use (80 columns in all).
+    static var actionHelp: String {
+        let text = TransformAction.listed(lastJoiner: " or ") + ", for all entities or as ENTITY=OP (repeatable)."
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > 53 {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n" + String(repeating: " ", count: 26))
+    }
+
     public static let configuration = CommandConfiguration(
         commandName: "phiscrub",
         abstract: "Find and redact protected health information (PHI) in text streams.",
@@ -34,8 +52,7 @@ public struct PhiScrubCommand: ParsableCommand {
               --line-cap <bytes>      Scan longer lines in overlapping pieces.
               --stats                 Print prefilter and matching counters to stderr.
               -j, --jobs <n>          Worker threads (default: all cores); same output.
-              --action <op>           redact, mask, token, encrypt, shift, generalize or
-                                      keep, for all entities or as ENTITY=OP (repeatable).
+              --action <op>           \(actionHelp)
               --config <file>         phiscrub.yaml: operators (transform:), roles, and one
                                       audit record per line batch when audit is on.
               --role <name>           Show each entity as this role may see it

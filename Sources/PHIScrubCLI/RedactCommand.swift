@@ -139,7 +139,7 @@ struct RedactCommand: ParsableCommand {
         options.collectStats = stats
         let pipeline: FilterPipeline
         do {
-            pipeline = try FilterPipeline(scrubber: scrubber, operators: Operators(policy: policy, keys: provider),
+            pipeline = try FilterPipeline(scrubber: scrubber, operators: scrubber.operators(policy: policy, keys: provider),
                                           options: options, output: output, findings: findings, audit: compliance)
         } catch let error as TransformError { throw CLIError(error.message) }
         if format != .text {
@@ -243,7 +243,8 @@ extension Transformer {
     /// Resolves the keys `policy` needs before any output exists; a failure is an encryption failure alert (exit 3)
     /// when a configuration raises one, else an error (exit 2).
     static func checkKeys(policy: TransformPolicy, keys: (any KeyProvider)?, compliance: FilterAudit?) throws {
-        do { _ = try Transformer(policy: policy, keys: keys) } catch {
+        // Only the keys are checked here: no finding is replaced, so no entity traits are needed.
+        do { _ = try Transformer(policy: policy, keys: keys, traits: EntityTraitTable()) } catch {
             if compliance?.reportEncryptionFailure(error.message) == true {
                 printError("phiscrub: " + error.message)
                 throw ExitCode(ExitStatus.breach)

@@ -10,19 +10,18 @@ import PHITransform
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Report PHI findings (JSON Lines or SARIF 2.1.0) without writing redacted text. Exit 1 when anything is found."
+        abstract: "Report PHI findings (\(FindingsFormatName.allCases.map(\.rawValue).joined(separator: ", "))) without writing redacted text. Exit 1 when anything is found."
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case jsonl, sarif
-    }
+    /// The report formats are the library's (`FindingsFormatName`): a new one needs no change here.
+    typealias Format = FindingsFormatName
 
     @Argument(help: ArgumentHelp("Files to scan; '-' reads standard input.", valueName: "file"))
     var files: [String] = []
 
     @OptionGroup var rules: RuleOptions
 
-    @Option(name: .customLong("format"), help: "Report format: jsonl or sarif.")
+    @Option(name: .customLong("format"), help: "Report format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: Format = .jsonl
 
     @Option(name: .customLong("input-format"), help: ArgumentHelp(
@@ -56,7 +55,6 @@ struct ScanCommand: ParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
-        if explain && format == .sarif { throw ValidationError("--explain needs --format jsonl") }
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1...256") }
         guard (0...60_000).contains(flushIdle) else { throw ValidationError("--flush-idle must be 0...60000 milliseconds") }
     }
@@ -64,23 +62,23 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         Interruption.install()
         let scrubber = try rules.makeScrubber()
+        let reportFormat = format.make(rules: scrubber.ruleSet, toolVersion: PhiScrubVersion.current)
+        if explain && !reportFormat.explains { throw ValidationError("--explain needs --format jsonl") }
         try OutputFiles.refuseInput(outputPath, inputs: files, what: "--output", display: FieldRedactor(scrubber: scrubber).redact)
         // Keys before any output exists: a missing or refused keyring writes nothing.
         let fingerprinter = try fingerprintKey.fingerprinter(keys)
         let target = try OutputTarget.open(outputPath)
         let output = target.output
         let inputs = files.isEmpty ? ["-"] : files
-        let reportFormat: any FindingsFormat = format == .sarif
-            ? SARIFFormat(rules: scrubber.ruleSet, toolVersion: PhiScrubVersion.current) : JSONLinesFormat()
-        // Stable finding hashes are printed in SARIF only.
-        let stable = fingerprintKey == .keyring && format == .sarif
+        // Stable finding hashes are printed by the formats that show them (SARIF).
+        let stable = fingerprintKey == .keyring && reportFormat.showsFindingHash
         let scan = FindingsScan(scrubber: scrubber,
                                 reporter: FindingsReporter(format: reportFormat, output: output, fingerprinter: fingerprinter, stable: stable))
         scan.jobs = jobs
-        scan.explain = explain && format == .jsonl
+        scan.explain = explain && reportFormat.explains
         scan.interrupted = { Interruption.received }
-        // A SARIF report is one document written at the end; JSON Lines findings can go out as lines complete.
-        if format == .jsonl {
+        // A document format (SARIF) is written at the end; line formats can go out as lines complete.
+        if !reportFormat.keepsRecords {
             scan.pacing = ReadPacing(millis: Int32(flushIdle), outputs: [output], everyRead: lineBuffered,
                                      interrupted: { Interruption.received })
         }
@@ -131,3 +129,4 @@ enum FingerprintKey: String, ExpressibleByArgument, CaseIterable {
         }
     }
 }
+extension FindingsFormatName: ExpressibleByArgument {}

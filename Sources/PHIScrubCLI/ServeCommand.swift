@@ -93,7 +93,9 @@ struct ServeCommand: ParsableCommand {
     static func makeService(rules: RuleOptions, keys: KeyOptions, transform: TransformOptions,
                             noAudit: Bool = false) throws -> PHIService {
         let scrubber = try rules.makeScrubber()
-        let policy = try transform.policy()
+        // phiscrub.yaml is read once: every section, transform: included, with all its problems in one list.
+        let config = try transform.configPath.map { try ComplianceSupport.loadConfig($0) }
+        let policy = try transform.policy(config: config)
         try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
         var provider: (any KeyProvider)?
         do {
@@ -103,15 +105,12 @@ struct ServeCommand: ParsableCommand {
             if keys.keyringPath != nil || policy.needsKeys { throw error }
             provider = UnavailableKeys(reason: error.message)
         }
-        var middleware: ComplianceMiddleware?
-        if let path = transform.configPath {
-            let config = try ComplianceSupport.loadConfig(path)
-            let audit = config.audit.enabled && !noAudit ? try ComplianceSupport.openAudit(config, keys: try ComplianceSupport.keys(keys, config: config)) : nil
-            middleware = ComplianceMiddleware(config: config, scrubber: scrubber, audit: audit,
-                                              transform: OperatorTransform(keys: provider), basePolicy: policy)
+        guard let config else {
+            return PHIService(scrubber: scrubber, keys: provider, basePolicy: policy, json: BatchJSONSupport())
         }
-        return PHIService(scrubber: scrubber, keys: provider, middleware: middleware, basePolicy: policy,
-                          json: BatchJSONSupport())
+        let audit = config.audit.enabled && !noAudit ? try ComplianceSupport.openAudit(config, keys: try ComplianceSupport.keys(keys, config: config)) : nil
+        return try PHIService(scrubber: scrubber, keys: provider, config: config, audit: audit, basePolicy: policy,
+                              json: BatchJSONSupport())
     }
 
     /// SIGTERM and SIGINT stop reading; the accepted requests are still answered. A second signal exits at once

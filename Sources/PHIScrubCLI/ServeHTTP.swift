@@ -11,8 +11,8 @@ extension ServeCommand {
     /// needs bearer tokens in --config (`serve.http.tokens`): PHI must not be one unauthenticated request away.
     func runHTTP() throws {
         let service = try makeService()
-        var tokens: [ServeSettings.Token] = []
-        if let path = transform.configPath { tokens = try ComplianceSupport.loadConfig(path).serve.httpTokens }
+        // The configuration the service was made with (read once), when --config was given.
+        let tokens = service.middleware?.config.serve.httpTokens ?? []
         let address: HTTPFrontEnd.Address
         if let unix {
             // The socket is created 0600 (owner only); a stale socket from an earlier run is replaced.

@@ -5,7 +5,7 @@ import PHIScan
 public enum ReplacementPolicy {
     /// `[ENTITY]`, e.g. `[SSN]`.
     case typedToken
-    /// A replacer (mask, token, encrypt, shift, generalize, keep, ...).
+    /// A replacer (the policy operators of `TransformAction`, or a host's own).
     case operators(any FindingReplacer)
 
     /// A policy for `transformer`, or the fast path when it only redacts.

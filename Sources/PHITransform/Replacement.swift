@@ -1,3 +1,4 @@
+import Foundation
 import PHICompliance
 import PHIScan
 
@@ -48,19 +49,82 @@ extension Transformer: FindingReplacer {}
 public struct Operators: ReplacementFactory {
     public let policy: TransformPolicy
     public let keys: (any KeyProvider)?
+    /// The entity traits of the rule set whose findings are replaced (`RuleSet.traits`).
+    public let traits: EntityTraitTable
 
-    public init(policy: TransformPolicy, keys: (any KeyProvider)?) {
+    public init(policy: TransformPolicy, keys: (any KeyProvider)?, traits: EntityTraitTable) {
         self.policy = policy
         self.keys = keys
+        self.traits = traits
     }
 
     public func makeReplacer() throws -> any FindingReplacer {
+        try makePolicyReplacer()
+    }
+
+    /// `makeReplacer` with its one failure typed: `.keys` when a key is missing or refused.
+    public func makePolicyReplacer() throws(TransformError) -> any FindingReplacer {
         if policy.isPlainRedaction { return TypedTokenReplacer() }
-        return try Transformer(policy: policy, keys: keys)
+        return try Transformer(policy: policy, keys: keys, traits: traits)
     }
 
     /// A `Transformer` for one thread (keys resolved now: throws `.keys` when missing or refused).
     public func makeTransformer() throws(TransformError) -> Transformer {
-        try Transformer(policy: policy, keys: keys)
+        try Transformer(policy: policy, keys: keys, traits: traits)
+    }
+}
+
+/// Policy replacers kept between calls by a long-lived host (the service, the compliance middleware), so a call
+/// does not build a `Transformer` again (its keys looked up, its HMAC and AES contexts set up) for a policy an
+/// earlier call already used.
+///
+/// A replacer is lent to one call at a time (`with`) and handed back with the values it remembered forgotten, so
+/// nothing of one call's text outlives it. At most `perPolicy` replacers are kept per policy (as many as calls ever
+/// ran at once) and at most `policies` policies (requests may each bring their own subject or context): past that
+/// the pool starts again empty.
+public final class ReplacerPool: @unchecked Sendable {
+    /// The keys every replacer of the pool is made with.
+    public let keys: (any KeyProvider)?
+    /// The entity traits every replacer of the pool reads (`RuleSet.traits`).
+    public let traits: EntityTraitTable
+    private let lock = NSLock()
+    private var free: [TransformPolicy: [any FindingReplacer]] = [:]
+    private let perPolicy: Int
+    private let policies: Int
+
+    public init(keys: (any KeyProvider)?, traits: EntityTraitTable, perPolicy: Int = 64, policies: Int = 64) {
+        self.keys = keys
+        self.traits = traits
+        self.perPolicy = perPolicy
+        self.policies = policies
+    }
+
+    /// Runs `body` with a replacer for `policy` (made by `Operators(policy:keys:)` when none is free). Making one
+    /// throws `.keys` before `body` runs; what `body` throws is passed on as it is.
+    public func with<T>(_ policy: TransformPolicy, _ body: (any FindingReplacer) throws -> T) throws -> T {
+        let replacer = try take(policy)
+        defer { put(replacer, for: policy) }
+        return try body(replacer)
+    }
+
+    /// A replacer for `policy`: a free one, or a new one.
+    public func take(_ policy: TransformPolicy) throws(TransformError) -> any FindingReplacer {
+        // Plain redaction has no operator state worth keeping: no lock, no hashing of the policy.
+        if policy.isPlainRedaction { return TypedTokenReplacer() }
+        lock.lock()
+        let kept = free[policy]?.popLast()
+        lock.unlock()
+        if let kept { return kept }
+        return try Operators(policy: policy, keys: keys, traits: traits).makePolicyReplacer()
+    }
+
+    /// Hands back a replacer `take(policy)` gave, its remembered values forgotten.
+    public func put(_ replacer: any FindingReplacer, for policy: TransformPolicy) {
+        if replacer is TypedTokenReplacer { return }
+        (replacer as? Transformer)?.forgetValues()
+        lock.lock()
+        defer { lock.unlock() }
+        if free[policy] == nil && free.count >= policies { free.removeAll() }
+        if free[policy, default: []].count < perPolicy { free[policy, default: []].append(replacer) }
     }
 }

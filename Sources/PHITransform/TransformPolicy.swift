@@ -7,7 +7,7 @@ import Yams
 /// Built from the `transform:` section of `phiscrub.yaml` and from `--action` flags (flags win):
 /// ```yaml
 /// transform:
-///   default: redact          # redact | mask | token | encrypt | shift | generalize | keep
+///   default: redact          # an operator: `TransformAction.names`
 ///   entities:                # per entity type, overriding the default
 ///     SSN: token
 ///     DATE: shift
@@ -16,7 +16,7 @@ import Yams
 ///   context: log             # the data context encrypted tokens are bound to
 ///   subject: patient-0042    # whose dates `shift` moves (one offset per subject)
 /// ```
-public struct TransformPolicy: Sendable, Equatable {
+public struct TransformPolicy: Sendable, Hashable {
     public var defaultAction: TransformAction
     public var entityActions: [String: TransformAction]
     /// Letters and digits `mask` keeps at the end of a value.
@@ -157,7 +157,7 @@ public struct TransformPolicy: Sendable, Equatable {
     static func action(_ name: String, from source: String) throws(TransformError) -> TransformAction {
         guard let a = TransformAction(rawValue: name) else {
             throw TransformError(code: .invalidPolicy, message: "\(source): unknown operator '\(name)' "
-                + "(expected \(TransformAction.allCases.map(\.rawValue).joined(separator: ", ")))")
+                + "(expected \(TransformAction.listed()))")
         }
         return a
     }
@@ -193,6 +193,12 @@ extension TransformPolicy {
 /// `phiscrub.yaml` read once: every section, `transform:` included, checked in one pass into one list of problems
 /// (file, line, key path).
 public enum ConfigFile {
+    /// The example configuration `phiscrub init` writes, with the operators listed from `TransformAction`.
+    public static var exampleText: String {
+        ExampleConfig.text.replacingOccurrences(of: "# " + ExampleConfig.operatorsComment,
+                                                with: "# " + TransformAction.names.joined(separator: " | "))
+    }
+
     public static func load(path: String) throws(ConfigError) -> PHIScrubConfig {
         try ConfigLoader.load(path: path, check: TransformPolicy.diagnostics(in:))
     }

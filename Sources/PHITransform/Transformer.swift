@@ -7,6 +7,9 @@ import PHIScan
 /// so a missing, corrupt or expired key stops the run before any output is written (fail closed).
 public final class Transformer {
     public let policy: TransformPolicy
+    /// What each entity is (identifier, date, how it generalises), as the rule packs declare it: the operators read
+    /// a finding's traits here, never its entity name.
+    public let traits: EntityTraitTable
     let tokenizer: PseudonymTokenizer?
     let shifter: DateShifter?
     let sealer: EncryptedTokenSealer?
@@ -21,9 +24,11 @@ public final class Transformer {
         var value: [UInt8]
     }
 
-    /// Resolves the keys `policy` needs from `keys`; throws `.keys` when they are missing or refused.
-    public init(policy: TransformPolicy, keys: (any KeyProvider)?) throws(TransformError) {
+    /// Resolves the keys `policy` needs from `keys`; throws `.keys` when they are missing or refused. `traits` are
+    /// those of the rule set whose findings it replaces (`RuleSet.traits`).
+    public init(policy: TransformPolicy, keys: (any KeyProvider)?, traits: EntityTraitTable) throws(TransformError) {
         self.policy = policy
+        self.traits = traits
         let actions = Set([policy.defaultAction] + policy.entityActions.values)
         func need(_ purpose: KeyPurpose, for action: TransformAction) throws(TransformError) -> DerivedKey? {
             guard actions.contains(action) else { return nil }
@@ -58,15 +63,24 @@ public final class Transformer {
             let out: [UInt8]
             switch action {
             case .mask: out = MaskOperator.mask(value, keepLast: policy.maskKeepLast)
-            case .token: out = tokenizer!.token(entity: entity, value: value)
-            case .shift: out = (entity == "DATE" ? shifter!.shift(value, subject: policy.subject) : nil) ?? typed(entity)
-            default: out = Generalizer.generalize(entity: entity, value: value) ?? typed(entity)
+            case .token: out = tokenizer!.token(entity: entity, value: value, identifier: traits[entity].identifier)
+            case .shift: out = (traits[entity].date ? shifter!.shift(value, subject: policy.subject) : nil) ?? typed(entity)
+            default: out = Generalizer.generalize(value, as: traits[entity].generalization) ?? typed(entity)
             }
             if memo.count >= Self.memoLimit { memo.removeAll(keepingCapacity: true) }
             memo[key] = out
             return out
         }
     }
+
+    /// Drops the values remembered for deterministic replacements, so a transformer kept between calls
+    /// (`ReplacerPool`) holds no value of an earlier call; keys, typed tokens and per-entity prefixes stay.
+    func forgetValues() {
+        if !memo.isEmpty { memo.removeAll(keepingCapacity: true) }
+    }
+
+    /// How many values the transformer remembers (tests).
+    var rememberedValues: Int { memo.count }
 
     private func typed(_ entity: String) -> [UInt8] {
         if let hit = typedTokens[entity] { return hit }

@@ -5,6 +5,11 @@ import Testing
 import Glibc
 #endif
 
+/// Purposes as a caller declares them (PHITransform declares its operators' purposes the same way): key handling
+/// derives by label and follows the version rule, knowing nothing of what the key is for.
+let pinnedPurpose = KeyPurpose(label: "test-pinned", versioning: .pinned)
+let newestPurpose = KeyPurpose(label: "test-newest", versioning: .newest)
+
 /// A fresh private directory per test.
 func temporaryDirectory() -> String {
     let path = NSTemporaryDirectory() + "phiscrub-keys-\(UUID().uuidString)"
@@ -20,19 +25,19 @@ func temporaryDirectory() -> String {
         #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
         let first = try KeyringFile.load(path: path)
         #expect(first.activeVersion == 1 && first.tokenKeyVersion == 1)
-        let token1 = try first.subkey(.token, version: nil).bytes
-        let encrypt1 = try first.subkey(.encrypt, version: nil).bytes
+        let token1 = try first.subkey(pinnedPurpose, version: nil).bytes
+        let encrypt1 = try first.subkey(newestPurpose, version: nil).bytes
 
         try KeyringFile.rotate(path: path)
         let second = try KeyringFile.load(path: path)
         #expect(second.versions.map(\.version) == [1, 2])
         #expect(second.activeVersion == 2)
-        #expect(try second.subkey(.token, version: nil).bytes == token1, "tokens stay stable across rotation")
-        #expect(try second.subkey(.encrypt, version: 1).bytes == encrypt1, "old versions still decrypt")
-        #expect(try second.subkey(.encrypt, version: nil).bytes != encrypt1)
+        #expect(try second.subkey(pinnedPurpose, version: nil).bytes == token1, "tokens stay stable across rotation")
+        #expect(try second.subkey(newestPurpose, version: 1).bytes == encrypt1, "old versions still decrypt")
+        #expect(try second.subkey(newestPurpose, version: nil).bytes != encrypt1)
 
         try KeyringFile.rotate(path: path, rekeyTokens: true)
-        #expect(try KeyringFile.load(path: path).subkey(.token, version: nil).bytes != token1)
+        #expect(try KeyringFile.load(path: path).subkey(pinnedPurpose, version: nil).bytes != token1)
         #expect(throws: KeyError.self) { try KeyringFile.create(path: path) }
     }
 
@@ -40,9 +45,25 @@ func temporaryDirectory() -> String {
         let path = temporaryDirectory() + "/k.json"
         try KeyringFile.create(path: path)
         let keys = try KeyringFile.load(path: path)
-        let all = try KeyPurpose.allCases.map { try keys.subkey($0, version: nil).bytes }
-        #expect(Set(all).count == KeyPurpose.allCases.count)
+        let purposes: [KeyPurpose] = [.audit, .fingerprint, pinnedPurpose, newestPurpose,
+                                      KeyPurpose(label: "token", versioning: .pinned)]
+        let all = try purposes.map { try keys.subkey($0, version: nil).bytes }
+        #expect(Set(all).count == purposes.count)
         #expect(all.allSatisfy { $0.count == 32 })
+        // The label alone decides the key: the same label gives the same key whatever else the caller says.
+        #expect(try keys.subkey(KeyPurpose(label: "test-pinned", versioning: .newest), version: 1).bytes
+                == keys.subkey(pinnedPurpose, version: 1).bytes)
+    }
+
+    @Test func derivationIsHKDFOverTheLabel() throws {
+        // A known answer: master key bytes 0...31 shuffled (not degenerate), label "token", version 1. Tokens,
+        // shifts and ciphertexts made before purposes became labels keep their keys.
+        let master: [UInt8] = (0..<32).map { UInt8(($0 * 7 + 3) % 32) * 5 }
+        let keys = try EnvironmentKeys.load(from: ["PHISCRUB_KEY": "DzJVeJseQWSHCi1Qc5YZPF+CBShLbpEUN1p9ACNGaYw="])
+        #expect(Data(base64Encoded: "DzJVeJseQWSHCi1Qc5YZPF+CBShLbpEUN1p9ACNGaYw=").map { Array($0) } == master)
+        let expected = try HKDFSHA256.derive(ikm: master, salt: Array("phiscrub-subkey-v1".utf8),
+                                             info: Array("phiscrub/token/v1".utf8), length: 32)
+        #expect(try keys.subkey(KeyPurpose(label: "token", versioning: .pinned), version: nil).bytes == expected)
     }
 
     @Test func refusesKeyringsOthersCanRead() throws {
@@ -86,7 +107,7 @@ func temporaryDirectory() -> String {
         #expect(keys.activeVersion == 2 && keys.tokenKeyVersion == 1)
         #expect(keys.versions.allSatisfy { $0.created == nil })
         let single = try KeySource.load(keyringPath: nil, environment: ["PHISCRUB_KEY": a])
-        #expect(try single.subkey(.token, version: nil).bytes == keys.subkey(.token, version: nil).bytes)
+        #expect(try single.subkey(pinnedPurpose, version: nil).bytes == keys.subkey(pinnedPurpose, version: nil).bytes)
         for bad in ["1:notbase64", "x:\(a)", "1:\(a),1:\(b)", "1:" + Data([1, 2, 3]).base64EncodedString()] {
             let error = #expect(throws: KeyError.self) { try KeySource.load(keyringPath: nil, environment: ["PHISCRUB_KEYS": bad]) }
             #expect(error?.message.contains(a) == false, "errors never echo key text")
@@ -97,20 +118,20 @@ func temporaryDirectory() -> String {
         let path = temporaryDirectory() + "/k.json"
         try KeyringFile.create(path: path, now: Date().addingTimeInterval(-100 * 86_400))
         let refusing = try KeyringFile.load(path: path, agePolicy: KeyAgePolicy(maxAgeDays: 90, onExpired: .refuse))
-        let error = #expect(throws: KeyError.self) { try refusing.subkey(.encrypt, version: nil) }
+        let error = #expect(throws: KeyError.self) { try refusing.subkey(newestPurpose, version: nil) }
         #expect(error?.code == .expired)
         // Explicit old versions (decryption) are always allowed.
-        #expect(throws: Never.self) { try refusing.subkey(.encrypt, version: 1) }
+        #expect(throws: Never.self) { try refusing.subkey(newestPurpose, version: 1) }
         let warnings = WarningSink()
         let warning = try KeyringFile.load(path: path, agePolicy: KeyAgePolicy(maxAgeDays: 90, onExpired: .warn),
                                            warn: { warnings.add($0) })
-        _ = try warning.subkey(.encrypt, version: nil)
+        _ = try warning.subkey(newestPurpose, version: nil)
         _ = try warning.subkey(.audit, version: nil)
         #expect(warnings.messages.count == 1)
         #expect(warnings.messages.first?.contains("100 days old") == true)
         try KeyringFile.rotate(path: path)
         #expect(throws: Never.self) {
-            try KeyringFile.load(path: path, agePolicy: KeyAgePolicy(maxAgeDays: 90, onExpired: .refuse)).subkey(.encrypt, version: nil)
+            try KeyringFile.load(path: path, agePolicy: KeyAgePolicy(maxAgeDays: 90, onExpired: .refuse)).subkey(newestPurpose, version: nil)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PHICompliance
 import PHIScrubCLI
+import PHITransform
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -46,7 +47,9 @@ struct ComplianceCLITests {
         let path = scratch.path("phiscrub.yaml")
         let first = CLI.run(["init", "--output", path], captureStdout: true)
         #expect(first.status == 0)
-        #expect(try scratch.text("phiscrub.yaml") == ExampleConfig.text)
+        // The example with the transform layer's operator list written over its placeholder comment.
+        #expect(try scratch.text("phiscrub.yaml") == ConfigFile.exampleText)
+        #expect(ConfigFile.exampleText != ExampleConfig.text)
         var st = stat()
         #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
         let again = CLI.run(["init", "--output", path])

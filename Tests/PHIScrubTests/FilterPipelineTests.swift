@@ -50,7 +50,7 @@ struct FilterPipelineTests {
         options.blockSize = 4096
         let fingerprinter = try Fingerprinter(key: [UInt8](repeating: 7, count: 32))
         let pipeline = try FilterPipeline(
-            scrubber: scrubber, operators: Operators(policy: policy, keys: keys), options: options, output: out,
+            scrubber: scrubber, operators: scrubber.operators(policy: policy, keys: keys), options: options, output: out,
             findings: findings ? FindingsReporter(format: JSONLinesFormat(), output: report, fingerprinter: fingerprinter) : nil,
             audit: audit)
         let result = try pipeline.run(MemoryInput(input, chunk: chunk), name: "t.log")

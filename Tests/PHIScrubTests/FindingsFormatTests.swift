@@ -59,4 +59,35 @@ struct FindingsFormatTests {
         let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
         #expect(driver["version"] as? String == "9.9")
     }
+
+    @Test func aGitHubAnnotationNamesFileLineColumnAndRuleAndNoValue() {
+        var out: [UInt8] = []
+        GitHubAnnotationsFormat().append(record(), to: &out)
+        #expect(String(decoding: out, as: UTF8.self)
+                == "::warning file=logs/a\"b.log,line=3,col=5,title=PHI%3A SSN::SSN found by rule ssn-dashed (confidence 0.85, 11 bytes, fingerprint 0123abcd)\n")
+        #expect(FindingsFormatName(rawValue: "github") != nil, "scan --format github picks it")
+    }
+
+    @Test func aFileNameCannotEndTheCommandOrAddAProperty() {
+        var r = record()
+        r.file = "a,title=x::y%\nz.log"
+        var out: [UInt8] = []
+        GitHubAnnotationsFormat().append(r, to: &out)
+        let line = String(decoding: out, as: UTF8.self)
+        #expect(line.hasPrefix("::warning file=a%2Ctitle=x%3A%3Ay%25%0Az.log,line=3,"))
+        #expect(line.filter { $0 == "\n" }.count == 1, "one finding, one line")
+    }
+
+    @Test func sarifIsWhatSortedKeyEncodingOfTheSameDocumentGives() throws {
+        // The document is written by hand through JSONWriter; Foundation, asked to write the same document with
+        // sorted keys, gives the same bytes (as its encoder did before).
+        let rules = try RuleSet.loadDefault()
+        var hashed = record()
+        hashed.findingHash = "feedc0de"
+        hashed.finding.confidence = 1
+        let bytes = try SARIFFormat(rules: rules, toolVersion: "9.9").end([record(), hashed])
+        let doc = try JSONSerialization.jsonObject(with: Data(bytes))
+        let again = try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .withoutEscapingSlashes])
+        #expect(Array(again) + [0x0A] == bytes)
+    }
 }

@@ -45,7 +45,7 @@ struct RevealAccessTests {
         var policy = TransformPolicy()
         policy.defaultAction = .encrypt
         policy.context = context
-        let sealed = try Scrubber.withDefaultRules().transform("SSN 365-94-0475", with: try Transformer(policy: policy, keys: keys))
+        let sealed = try Scrubber.withDefaultRules().transform("SSN 365-94-0475", with: try Scrubber.withDefaultRules().transformer(policy: policy, keys: keys))
         let access = RevealAccess(config: config, audit: log, role: "clinician", context: context, resource: "notes.enc",
                                   environment: ["USER": "tester"])
         try access.authorize()

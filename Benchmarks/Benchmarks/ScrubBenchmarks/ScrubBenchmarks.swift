@@ -218,7 +218,8 @@ let benchmarks: @Sendable () -> Void = {
         configuration: guardConfiguration
     ) { benchmark, workload in
         try timed(benchmark, bytes: workload.bytes.count) {
-            let transformer = try Transformer(policy: TransformPolicy(defaultAction: .token), keys: workload.keys)
+            let transformer = try Transformer(policy: TransformPolicy(defaultAction: .token), keys: workload.keys,
+                                              traits: workload.scrubber.ruleSet.traits)
             return try workload.scrubber.transform(workload.bytes, with: transformer).output
         }
     } setup: {

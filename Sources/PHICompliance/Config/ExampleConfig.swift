@@ -1,5 +1,8 @@
 /// The commented example configuration `phiscrub init` writes. It passes every control of `check-config`.
 public enum ExampleConfig {
+    /// The comment on `transform.default`: this module knows nothing of operators, so the transform layer writes
+    /// their names over it (`ConfigFile.exampleText`, what `phiscrub init` prints).
+    public static let operatorsComment = "an operator of the transform layer"
     public static let text = #"""
 # phiscrub.yaml: compliance configuration for phiscrub (SOC 2 Type II, HIPAA).
 # Unknown keys and wrong types are errors. Check it with: phiscrub check-config --config phiscrub.yaml
@@ -98,7 +101,7 @@ compliance:
 
 # Per-entity operators (read by the transform layer).
 transform:
-  default: redact                 # redact | mask | token | encrypt | shift | generalize
+  default: redact                 # \#(operatorsComment)
   entities:
     SSN: token                    # keyed HMAC pseudonym
     DATE: generalize              # year only (shift keeps intervals but needs --subject, one per patient)

@@ -1,18 +1,45 @@
 import Foundation
 
-/// What a derived key is for. Each purpose gets its own HKDF subkey, so a key used to sign audit records can
-/// never decrypt a token and vice versa.
-public enum KeyPurpose: String, Sendable, CaseIterable {
-    /// AES-256-GCM for the `encrypt` operator and `reveal`.
-    case encrypt
-    /// HMAC-SHA256 for deterministic `token` pseudonyms.
-    case token
-    /// The keyed hash behind per-subject date shifts.
-    case dateShift = "date-shift"
+/// What a derived key is for: a label the caller supplies and which master key version it follows. Each label
+/// gets its own HKDF subkey (info `phiscrub/<label>/v<version>`), so a key used to sign audit records can never
+/// decrypt a token and vice versa. This module defines the purposes it uses itself (`audit`, `fingerprint`); the
+/// operators define theirs where they live (PHITransform: `token`, `date-shift`, `encrypt`), so key handling knows
+/// nothing of operators.
+public struct KeyPurpose: Sendable, Hashable, CustomStringConvertible {
+    /// Which master key version a purpose uses when the caller names none.
+    public enum Versioning: Sendable, Hashable {
+        /// The pinned version (`KeyProvider.tokenKeyVersion`): the key stays the same across rotation, so what it
+        /// derives (pseudonyms, fingerprints, date offsets) joins across runs.
+        case pinned
+        /// The newest version (`KeyProvider.activeVersion`), checked against the key age policy: new ciphertexts
+        /// and signatures use it, older versions stay available by number.
+        case newest
+    }
+
+    /// The HKDF label: lower-case letters, digits and `-`, 1-32 bytes.
+    public let label: String
+    public let versioning: Versioning
+
+    /// A purpose. The label is part of the derivation: changing it changes every key derived for it.
+    public init(label: String, versioning: Versioning) {
+        precondition(Self.isValid(label), "a key purpose label is 1-32 lower-case letters, digits and '-'")
+        self.label = label
+        self.versioning = versioning
+    }
+
+    static func isValid(_ label: String) -> Bool {
+        (1...32).contains(label.utf8.count)
+            && label.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+    }
+
+    /// The label, as messages name the purpose.
+    public var rawValue: String { label }
+    public var description: String { label }
+
     /// HMAC-SHA256 signatures on audit records.
-    case audit
+    public static let audit = KeyPurpose(label: "audit", versioning: .newest)
     /// HMAC-SHA256 fingerprints of findings that stay the same across runs (`--fingerprint-key keyring`).
-    case fingerprint
+    public static let fingerprint = KeyPurpose(label: "fingerprint", versioning: .pinned)
 }
 
 /// A 32-byte subkey for one purpose, derived from one master key version.
@@ -131,9 +158,9 @@ public final class MasterKeys: KeyProvider, @unchecked Sendable {
         if let version {
             chosen = version
         } else {
-            switch purpose {
-            case .token, .dateShift, .fingerprint: chosen = tokenKeyVersion
-            case .encrypt, .audit:
+            switch purpose.versioning {
+            case .pinned: chosen = tokenKeyVersion
+            case .newest:
                 chosen = activeVersion
                 try checkAge()
             }
@@ -145,9 +172,9 @@ public final class MasterKeys: KeyProvider, @unchecked Sendable {
         let bytes: [UInt8]
         do {
             bytes = try HKDFSHA256.derive(ikm: master, salt: Array("phiscrub-subkey-v1".utf8),
-                                          info: Array("phiscrub/\(purpose.rawValue)/v\(chosen)".utf8), length: 32)
+                                          info: Array("phiscrub/\(purpose.label)/v\(chosen)".utf8), length: 32)
         } catch {
-            throw KeyError(code: .crypto, message: "could not derive the \(purpose.rawValue) key: \(error.message)")
+            throw KeyError(code: .crypto, message: "could not derive the \(purpose.label) key: \(error.message)")
         }
         cache.put(purpose, chosen, bytes)
         return DerivedKey(purpose: purpose, version: chosen, bytes: bytes)
@@ -167,8 +194,8 @@ public final class MasterKeys: KeyProvider, @unchecked Sendable {
 private final class SubkeyCache: @unchecked Sendable {
     private let lock = NSLock()
     private var keys: [String: [UInt8]] = [:]
-    func get(_ p: KeyPurpose, _ v: Int) -> [UInt8]? { lock.withLock { keys["\(p.rawValue)/\(v)"] } }
-    func put(_ p: KeyPurpose, _ v: Int, _ bytes: [UInt8]) { lock.withLock { keys["\(p.rawValue)/\(v)"] = bytes } }
+    func get(_ p: KeyPurpose, _ v: Int) -> [UInt8]? { lock.withLock { keys["\(p.label)/\(v)"] } }
+    func put(_ p: KeyPurpose, _ v: Int, _ bytes: [UInt8]) { lock.withLock { keys["\(p.label)/\(v)"] = bytes } }
 }
 
 private final class WarnOnce: @unchecked Sendable {

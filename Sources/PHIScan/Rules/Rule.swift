@@ -45,6 +45,9 @@ public struct Rule: Sendable, Hashable {
     public var isField: Bool { !fieldKeys.isEmpty }
     /// Which runs load the rule: every run, or only those that ask for low-confidence candidates.
     public var tier: RuleTier = .standard
+    /// What operators need to know about the rule's entity (the pack key `traits`); nil when this rule declares
+    /// none (another rule of its entity may). See `EntityTraits`.
+    public var traits: EntityTraits?
     /// Confidence of a validated match without context.
     public var confidence: Double
     /// Tie-breaker when two findings have the same span length and confidence (higher wins).

@@ -9,7 +9,7 @@ public enum RuleLoader {
     static let ruleKeys: Set<String> = [
         "id", "entity", "category", "pattern", "group", "max_length", "validator", "trigger", "context",
         "context_window", "context_boost", "context_negative", "context_penalty", "allow", "deny", "confidence",
-        "priority", "examples", "description", "detector", "field", "tier",
+        "priority", "examples", "description", "detector", "field", "tier", "traits",
     ]
     static let fieldKeys: Set<String> = ["keys", "prefixes", "not_after", "value"]
     static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
@@ -247,6 +247,7 @@ private struct RuleContext {
             problem("context word '\(word)' must be ASCII and start with a letter or digit", at: map["context"])
         }
         let examples = parseExamples(map["examples"])
+        let traits = parseTraits(map["traits"])
         var tier = RuleTier.standard
         if let t = map["tier"] {
             if let s = string(t), let value = RuleTier(rawValue: s) { tier = value } else {
@@ -280,7 +281,38 @@ private struct RuleContext {
         rule.detector = detector
         rule.fieldKeys = field?.keys ?? []
         rule.tier = tier
+        rule.traits = traits
         return rule
+    }
+
+    /// A rule's `traits:` mapping (`identifier`, `date`: true or false; `generalize`: year, zip3 or age_90_plus):
+    /// what operators need to know about its entity (see `EntityTraits`).
+    mutating func parseTraits(_ node: Node?) -> EntityTraits? {
+        guard let node else { return nil }
+        guard let map = node.mapping else {
+            problem("'traits' is a mapping with identifier, date and generalize", at: node)
+            return nil
+        }
+        var traits = EntityTraits()
+        for (k, v) in map {
+            switch k.string ?? "" {
+            case "identifier", "date":
+                guard let s = string(v), let b = Bool(s) else {
+                    problem("'traits.\(k.string ?? "")' must be true or false", at: v)
+                    continue
+                }
+                if k.string == "identifier" { traits.identifier = b } else { traits.date = b }
+            case "generalize":
+                guard let s = string(v), let g = EntityTraits.Generalization(rawValue: s) else {
+                    problem("unknown generalization '\(string(v) ?? "?")' (one of: \(EntityTraits.Generalization.allCases.map(\.rawValue).joined(separator: ", ")))", at: v)
+                    continue
+                }
+                traits.generalization = g
+            default:
+                problem("unknown key 'traits.\(k.string ?? "?")' (expected \(EntityTraits.keys.sorted().joined(separator: ", ")))", at: k)
+            }
+        }
+        return traits
     }
 
     /// A rule's `field:` mapping: the value under any of `keys` (snake, camel, kebab or spaced; after any of

@@ -128,7 +128,7 @@ public enum RulePacks {
                 }
             }
         }
-        return (rules, diagnostics)
+        return (rules, diagnostics + EntityTraitTable.conflicts(in: rules))
     }
 }
 

@@ -275,4 +275,7 @@ public final class RuleSet: @unchecked Sendable {
 
     /// Rule ids in load order.
     public var ruleIDs: [String] { rules.map(\.rule.id) }
+
+    /// What operators need to know about each entity, as the rules declare it (`traits:` in the packs).
+    public var traits: EntityTraitTable { EntityTraitTable(rules: rules.map(\.rule)) }
 }

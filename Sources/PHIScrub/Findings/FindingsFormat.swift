@@ -1,4 +1,3 @@
-import Foundation
 import PHIScan
 
 /// One finding as a report shows it: where it is (absolute offset, 1-based line and byte column), what it is, and
@@ -31,7 +30,7 @@ public struct FindingRecord: Sendable {
 
 /// A findings report format. Line formats print each record as it comes (on any thread: a parallel run prints a
 /// block's records on its worker); document formats keep the records and print them at the end. To add a format:
-/// a type here and a case where the command picks it.
+/// a type in `Findings/` and a case of `FindingsFormatName`.
 public protocol FindingsFormat: Sendable {
     /// Line formats: appends one record. Document formats do nothing here (they print in `end`).
     func append(_ record: FindingRecord, to out: inout [UInt8])
@@ -39,17 +38,45 @@ public protocol FindingsFormat: Sendable {
     var keepsRecords: Bool { get }
     /// The bytes after the last record: the whole document for document formats, nothing for line formats.
     func end(_ records: [FindingRecord]) throws -> [UInt8]
+    /// Whether records carry and print explanations (`--explain`); default false.
+    var explains: Bool { get }
+    /// Whether records carry the finding's identity across runs (`FindingRecord.findingHash`, with a keyring
+    /// fingerprint key); default false.
+    var showsFindingHash: Bool { get }
 }
 
 extension FindingsFormat {
     public var keepsRecords: Bool { false }
     public func end(_ records: [FindingRecord]) throws -> [UInt8] { [] }
+    public var explains: Bool { false }
+    public var showsFindingHash: Bool { false }
+}
+
+/// The findings formats by the name `scan --format` takes, and the format each name makes. Adding a format is its
+/// type and a case here.
+public enum FindingsFormatName: String, Sendable, CaseIterable {
+    /// `JSONLinesFormat`.
+    case jsonl
+    /// `SARIFFormat`.
+    case sarif
+    /// `GitHubAnnotationsFormat`: GitHub Actions workflow commands, one annotation per finding.
+    case github
+
+    /// The format, for findings of `rules` reported by `toolVersion`.
+    public func make(rules: RuleSet, toolVersion: String) -> any FindingsFormat {
+        switch self {
+        case .jsonl: JSONLinesFormat()
+        case .sarif: SARIFFormat(rules: rules, toolVersion: toolVersion)
+        case .github: GitHubAnnotationsFormat()
+        }
+    }
 }
 
 /// JSON Lines, one object per finding: file, line, column, offset, length, entity, rule, confidence, fingerprint
 /// and, with `--explain`, `"explain": {...}` (`FindingExplanation.json`).
 public struct JSONLinesFormat: FindingsFormat {
     public init() {}
+    public var explains: Bool { true }
 
     public func append(_ r: FindingRecord, to out: inout [UInt8]) {
         let f = r.finding
@@ -81,73 +108,110 @@ public struct SARIFFormat: FindingsFormat {
 
     public func append(_ record: FindingRecord, to out: inout [UInt8]) {}
     public var keepsRecords: Bool { true }
+    public var showsFindingHash: Bool { true }
 
     public func end(_ records: [FindingRecord]) throws -> [UInt8] {
-        Array(try report(records)) + [0x0A]
+        report(records) + [0x0A]
     }
 
-    struct Log: Encodable {
-        var version = "2.1.0"
-        var schema = "https://json.schemastore.org/sarif-2.1.0.json"
-        var runs: [Run]
-        enum CodingKeys: String, CodingKey { case version, schema = "$schema", runs }
-    }
-    struct Run: Encodable { var tool: Tool; var results: [Result] }
-    struct Tool: Encodable { var driver: Driver }
-    struct Driver: Encodable {
-        var name = "phiscrub"
-        var version: String
-        var informationUri = "https://example.org/phiscrub"
-        var rules: [Descriptor]
-    }
-    struct Descriptor: Encodable {
-        var id: String
-        var name: String
-        var shortDescription: Text
-        var properties: [String: String]
-    }
-    struct Text: Encodable { var text: String }
-    struct Result: Encodable {
-        var ruleId: String
-        var ruleIndex: Int
-        var level = "warning"
-        var message: Text
-        var locations: [Location]
-        var partialFingerprints: [String: String]
-        var properties: [String: Double]
-    }
-    struct Location: Encodable { var physicalLocation: Physical }
-    struct Physical: Encodable { var artifactLocation: Artifact; var region: Region }
-    struct Artifact: Encodable { var uri: String }
-    struct Region: Encodable {
-        var startLine: Int
-        var startColumn: Int
-        var byteOffset: Int
-        var byteLength: Int
-    }
-
-    /// The document (Foundation's encoder, sorted keys: SARIF consumers read it as a whole, not in a hot loop).
-    func report(_ records: [FindingRecord]) throws -> Data {
+    /// The document, written through `JSONWriter` with its keys in sorted order (the order SARIF consumers and the
+    /// tests have always seen): one run, the rules as reporting descriptors, one result per record.
+    func report(_ records: [FindingRecord]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024 + records.count * 400)
+        func key(_ k: String) {
+            JSONWriter.appendString(k.utf8, to: &out)
+            out.append(0x3A)
+        }
+        func string(_ k: String, _ v: String) {
+            key(k)
+            JSONWriter.appendString(v.utf8, to: &out)
+        }
+        func raw(_ s: String) { out.append(contentsOf: s.utf8) }
         let ids = rules.rules.map(\.rule.id)
         let index = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let descriptors = rules.rules.map {
-            Descriptor(id: $0.rule.id, name: $0.rule.entity, shortDescription: Text(text: "\($0.rule.entity) (\($0.rule.category.rawValue))"),
-                       properties: ["category": $0.rule.category.rawValue])
+        raw("{")
+        string("$schema", "https://json.schemastore.org/sarif-2.1.0.json")
+        raw(",")
+        key("runs")
+        raw("[{")
+        key("results")
+        raw("[")
+        for (i, e) in records.enumerated() {
+            if i > 0 { raw(",") }
+            raw("{")
+            string("level", "warning")
+            raw(",")
+            key("locations")
+            raw("[{")
+            key("physicalLocation")
+            raw("{")
+            key("artifactLocation")
+            raw("{")
+            string("uri", e.file == "-" ? "stdin" : e.file)
+            raw("},")
+            key("region")
+            raw("{\"byteLength\":\(e.finding.length),\"byteOffset\":\(e.offset),\"startColumn\":\(e.column),\"startLine\":\(e.line)}")
+            raw("}}],")
+            key("message")
+            raw("{")
+            string("text", "\(e.finding.entity) found")
+            raw("},")
+            key("partialFingerprints")
+            raw("{")
+            if let hash = e.findingHash {
+                string("findingHash/v1", hash)
+                raw(",")
+            }
+            string("valueHash/v1", e.fingerprint)
+            raw("},")
+            key("properties")
+            raw("{")
+            key("confidence")
+            raw(Self.number(e.finding.confidence))
+            raw("},")
+            string("ruleId", e.finding.ruleID)
+            raw(",\"ruleIndex\":\(index[e.finding.ruleID] ?? 0)}")
         }
-        let results = records.map { e in
-            Result(ruleId: e.finding.ruleID, ruleIndex: index[e.finding.ruleID] ?? 0,
-                   message: Text(text: "\(e.finding.entity) found"),
-                   locations: [Location(physicalLocation: Physical(
-                       artifactLocation: Artifact(uri: e.file == "-" ? "stdin" : e.file),
-                       region: Region(startLine: e.line, startColumn: e.column, byteOffset: e.offset,
-                                      byteLength: e.finding.length)))],
-                   partialFingerprints: e.findingHash.map { ["valueHash/v1": e.fingerprint, "findingHash/v1": $0] }
-                       ?? ["valueHash/v1": e.fingerprint],
-                   properties: ["confidence": e.finding.confidence])
+        raw("],")
+        key("tool")
+        raw("{")
+        key("driver")
+        raw("{")
+        string("informationUri", "https://example.org/phiscrub")
+        raw(",")
+        string("name", "phiscrub")
+        raw(",")
+        key("rules")
+        raw("[")
+        for (i, r) in rules.rules.enumerated() {
+            if i > 0 { raw(",") }
+            raw("{")
+            string("id", r.rule.id)
+            raw(",")
+            string("name", r.rule.entity)
+            raw(",")
+            key("properties")
+            raw("{")
+            string("category", r.rule.category.rawValue)
+            raw("},")
+            key("shortDescription")
+            raw("{")
+            string("text", "\(r.rule.entity) (\(r.rule.category.rawValue))")
+            raw("}}")
         }
-        let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: descriptors)), results: results)])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(log)
+        raw("],")
+        string("version", toolVersion)
+        raw("}}}],")
+        string("version", "2.1.0")
+        raw("}")
+        return out
+    }
+
+    /// A confidence as JSON numbers have always shown it here: the shortest form that reads back as the same
+    /// double, integral values without a fraction (`1`, not `1.0`).
+    static func number(_ d: Double) -> String {
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
+        return "\(d)"
     }
 }

@@ -23,6 +23,8 @@ public final class PHIService: Sendable {
     /// Per-thread scanner state (PCRE2 match data, feature buffers) kept between requests: making it costs more
     /// than scanning a 2 KB prompt.
     private let scanners: ScannerPool
+    /// The operators' replacers (`Transformer`s with their keys set up) kept between requests, per policy.
+    private let replacers: ReplacerPool
     /// JSON-aware cleaning for `options.json` and `options.key` (batch's rewriter, linked in by the front end; nil:
     /// those options answer `invalid_option`). See `ServiceRecords.swift`.
     public let json: (any ServiceJSONSupport)?
@@ -39,6 +41,7 @@ public final class PHIService: Sendable {
         self.fingerprinter = keys.flatMap { k in (try? k.subkey(.fingerprint, version: nil)).flatMap { try? Fingerprinter(key: $0.bytes) } }
         self.entities = Set(scrubber.ruleSet.entities)
         self.scanners = ScannerPool(ruleSet: scrubber.ruleSet)
+        self.replacers = ReplacerPool(keys: keys, traits: scrubber.ruleSet.traits)
     }
 
     /// Answers one request. Never throws and never traps on bad input: every failure is a `ServiceError` in the
@@ -178,21 +181,20 @@ public final class PHIService: Sendable {
         return policy
     }
 
-    static let operatorNames = TransformAction.allCases.map(\.rawValue).joined(separator: ", ")
+    static let operatorNames = TransformAction.listed()
+
+    /// The operator names requests may give (`TransformAction.names`), for front ends' schemas and help.
+    public static let operators: [String] = TransformAction.names
 
     func transform(_ request: ServiceRequest, minConfidence: Double, policy: TransformPolicy) throws(ServiceError) -> ServiceResponse {
-        let replacement: ReplacementPolicy
-        if policy.isPlainRedaction {
-            replacement = .typedToken
-        } else {
-            do {
-                replacement = .using(try Transformer(policy: policy, keys: policy.needsKeys ? keys : nil))
-            } catch {
-                throw ServiceError(error.code == .keys ? .keys : .invalidOption, error.message)
-            }
+        // The replacement seam: the policy's operators (`Operators(policy:keys:)`), kept between requests.
+        let replacer: any FindingReplacer
+        do { replacer = try replacers.take(policy) } catch {
+            throw ServiceError(error.code == .keys ? .keys : .invalidOption, error.message)
         }
+        defer { replacers.put(replacer, for: policy) }
         var sink = RedactingSink(output: MemoryOutput(capacity: request.text.count + 64), observer: FindingList(),
-                                 policy: replacement)
+                                 policy: .using(replacer))
         var failure: ServiceError?
         scanners.with(minConfidence: minConfidence) { line in
             let stream = StreamScanner(scanner: line, lineCap: Self.lineCap(for: request.text))
@@ -318,7 +320,7 @@ public enum ServiceID: Sendable, Hashable {
 
 /// Per-request options; every field is optional.
 public struct ServiceOptions: Sendable, Equatable {
-    /// `transform`: the operator for every entity (redact, mask, token, encrypt, shift, generalize, keep).
+    /// `transform`: the operator for every entity (one of `PHIService.operators`).
     public var defaultOperator: String?
     /// `transform`: operators per entity, e.g. `["SSN": "mask"]`.
     public var operators: [String: String] = [:]

@@ -52,7 +52,7 @@ extension PHIService {
         base.context = context
         let policy = RoleTransformPolicy.policy(base: base, role: role, access: middleware.access, ruleSet: scrubber.ruleSet)
         let transformer: Transformer
-        do { transformer = try Transformer(policy: policy, keys: keys) } catch {
+        do { transformer = try Transformer(policy: policy, keys: keys, traits: scrubber.ruleSet.traits) } catch {
             throw ServiceError(.keys, error.message)
         }
         let log = middleware.audit

@@ -1,4 +1,5 @@
 import PHICompliance
+import PHIScan
 
 /// The `shift` operator: moves a date by a per-subject offset of 1-365 days either way, keeping its format.
 ///
@@ -43,19 +44,20 @@ public enum Generalizer {
         "890", "893",
     ]
 
-    /// The generalised value, or nil when this entity has no generalisation (the caller redacts).
-    public static func generalize(entity: String, value: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        switch entity {
-        case "DATE":
+    /// The value generalised by `rule` (the entity's `EntityTraits.generalization`), or nil when there is no rule
+    /// or the value does not have the shape the rule reads (the caller redacts).
+    public static func generalize(_ value: UnsafeBufferPointer<UInt8>, as rule: EntityTraits.Generalization?) -> [UInt8]? {
+        switch rule {
+        case .year?:
             return WrittenDate.parse(value).map { Array(String($0.year).utf8) }
-        case "ZIP":
+        case .zip3?:
             let digits = value.prefix { $0 >= 0x30 && $0 <= 0x39 }
             guard digits.count >= 5 else { return nil }
             let zip3 = String(decoding: digits.prefix(3), as: UTF8.self)
             return Array((restrictedZIP3.contains(zip3) ? "000" : zip3).utf8)
-        case "AGE":
+        case .age90?:
             return Array("90+".utf8)
-        default:
+        case nil:
             return nil
         }
     }

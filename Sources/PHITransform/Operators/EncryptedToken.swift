@@ -100,7 +100,7 @@ public final class EncryptedTokenSealer {
 }
 
 /// The data context an encrypted token is bound to.
-public struct DataContext: Sendable, Equatable, CustomStringConvertible {
+public struct DataContext: Sendable, Hashable, CustomStringConvertible {
     public let name: String
     /// The contexts the design names; others are allowed if they are lower-case words.
     public static let known = ["prompt", "tool_output", "tool_call", "agent_memory", "log", "conversation_history", "audit"]

@@ -1,8 +1,9 @@
 import PHICompliance
 
 /// The `token` operator: `[SSN:tok:<20 hex>]`, the first 80 bits of HMAC-SHA256 under the token subkey over the
-/// entity and a normalised value. Normalising (separators dropped for identifier numbers, case folded for
-/// e-mail, URLs and names) makes `402-19-8877` and `402198877` one patient. The token subkey is pinned across key
+/// entity and a normalised value. Normalising (separators dropped and case folded up for identifiers, the entities
+/// whose rules declare `traits: {identifier: true}`; spaces and case folded for e-mail, URLs and names) makes
+/// `402-19-8877` and `402198877` one patient. The token subkey is pinned across key
 /// rotation, so tokens from different runs, files and processes join.
 public final class PseudonymTokenizer {
     let mac: KeyedHMACSHA256
@@ -16,15 +17,11 @@ public final class PseudonymTokenizer {
         }
     }
 
-    /// Entities whose values are identifiers where separators and case carry no meaning.
-    static let identifierEntities: Set<String> = [
-        "SSN", "PHONE", "FAX", "NPI", "DEA", "CREDIT_CARD", "MBI", "ACCOUNT", "HEALTH_PLAN", "MRN", "LICENSE", "VIN",
-        "DEVICE_ID", "ZIP", "MAC_ADDRESS",
-    ]
-
-    /// Appends the normalised form that is hashed to `out`.
-    static func normalise(entity: String, value: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        if identifierEntities.contains(entity) {
+    /// Appends the normalised form that is hashed to `out`: for an `identifier`, where separators and case carry
+    /// no meaning, its letters and digits upper-cased; otherwise the value with runs of spaces and tabs as one
+    /// space and ASCII letters lower-cased.
+    static func normalise(value: UnsafeBufferPointer<UInt8>, identifier: Bool, into out: inout [UInt8]) {
+        if identifier {
             for b in value {
                 switch b {
                 case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(b)
@@ -47,14 +44,14 @@ public final class PseudonymTokenizer {
         }
     }
 
-    /// The token for one value.
-    public func token(entity: String, value: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    /// The token for one value of `entity`; `identifier` is the entity's trait (`EntityTraits.identifier`).
+    public func token(entity: String, value: UnsafeBufferPointer<UInt8>, identifier: Bool) -> [UInt8] {
         message.removeAll(keepingCapacity: true)
         message.append(contentsOf: "phiscrub-token-1".utf8)
         message.append(0)
         message.append(contentsOf: entity.utf8)
         message.append(0)
-        Self.normalise(entity: entity, value: value, into: &message)
+        Self.normalise(value: value, identifier: identifier, into: &message)
         message.withUnsafeBytes { m in digest.withUnsafeMutableBufferPointer { mac.mac(m, into: $0.baseAddress!) } }
         var out: [UInt8] = [UInt8(ascii: "[")]
         out.reserveCapacity(entity.utf8.count + 27)

@@ -16,6 +16,15 @@ public enum TransformAction: String, Sendable, CaseIterable {
     /// The value passes through unchanged (a role that may see it in clear). Still counted and audited.
     case keep
 
+    /// Every operator name, in declaration order: the one list help text, schemas, messages and the example
+    /// configuration are made from (`docs/` and README.md are checked against it by a test).
+    public static let names: [String] = allCases.map(\.rawValue)
+
+    /// The names joined for prose: `redact, mask, ..., generalize, keep`, or with `or` before the last one.
+    public static func listed(lastJoiner: String = ", ") -> String {
+        names.dropLast().joined(separator: ", ") + lastJoiner + names[names.count - 1]
+    }
+
     /// True for the actions that need key material.
     public var needsKeys: Bool {
         switch self {
