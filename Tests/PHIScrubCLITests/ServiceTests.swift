@@ -242,6 +242,24 @@ struct ServiceCodecTests {
         #expect(ServiceCodec.confidence(1) == "1")
         #expect(ServiceCodec.confidence(0.05) == "0.05")
         #expect(ServiceCodec.confidence(0.12345) == "0.1235")
+        #expect(ServiceCodec.confidence(0.0001) == "0.0001")
+        #expect(ServiceCodec.confidence(0.1) == "0.1")
+        #expect(ServiceCodec.confidence(0.999949) == "0.9999")
+        #expect(ServiceCodec.confidence(0.99995) == "1")
+        #expect(ServiceCodec.confidence(0) == "0")
+        #expect(ServiceCodec.confidence(2.5) == "2.5")
+        #expect(ServiceCodec.confidence(.nan) == "0")
+    }
+
+    @Test func idsAndOffsetsAreWrittenAsDecimalIntegers() throws {
+        for id in [0, 7, -42, 1_000_000, Int.max, Int.min] {
+            let line = Array(#"{"id": \#(id), "op": "scan", "text": "SSN 365-94-0475"}"#.utf8)
+            let text = String(decoding: ServiceCodec.handle(line: line, service: service), as: UTF8.self)
+            #expect(text.hasPrefix(#"{"id":\#(id),"ok":true"#), "\(text)")
+        }
+        let a = try answer(#"{"id": 1, "op": "scan", "text": "SSN 365-94-0475"}"#)
+        let f = try #require((a["findings"] as? [[String: Any]])?.first)
+        #expect(f["start"] as? Int == 4 && f["end"] as? Int == 15)
     }
 }
 
