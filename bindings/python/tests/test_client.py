@@ -232,3 +232,19 @@ def test_a_service_killed_while_the_caller_reads_fails_the_call(binary, clean_en
         killer.join()
         with pytest.raises(ServiceClosedError):
             c.redact(NOTE)
+
+
+def test_redact_many_in_groups_keeps_order_options_and_large_texts(client):
+    texts = [f'#{k} "q" SSN 365-94-0475\t' if k % 3 else f"#{k} plain (312) 555-0134" for k in range(203)]
+    texts[100] = "y" * 1_500_000 + " SSN 365-94-0475"  # more than a group's byte budget on its own
+    out = client.redact_many(texts, in_flight=64)
+    assert len(out) == len(texts)
+    for k, r in enumerate(out):
+        if k == 100:
+            assert r.text.endswith(" SSN [SSN]") and len(r.findings) == 1
+        elif k % 3:
+            assert r.text == f'#{k} "q" SSN [SSN]\t'
+        else:
+            assert r.text == f"#{k} plain [PHONE]"
+    masked = client.redact_many(["SSN 365-94-0475"] * 5, in_flight=2, op="transform", operator="mask")
+    assert all("0475" in r.text and "365-94" not in r.text for r in masked)
