@@ -242,6 +242,24 @@ struct ServiceCodecTests {
         #expect(ServiceCodec.confidence(1) == "1")
         #expect(ServiceCodec.confidence(0.05) == "0.05")
         #expect(ServiceCodec.confidence(0.12345) == "0.1235")
+        #expect(ServiceCodec.confidence(0.0001) == "0.0001")
+        #expect(ServiceCodec.confidence(0.1) == "0.1")
+        #expect(ServiceCodec.confidence(0.999949) == "0.9999")
+        #expect(ServiceCodec.confidence(0.99995) == "1")
+        #expect(ServiceCodec.confidence(0) == "0")
+        #expect(ServiceCodec.confidence(2.5) == "2.5")
+        #expect(ServiceCodec.confidence(.nan) == "0")
+    }
+
+    @Test func idsAndOffsetsAreWrittenAsDecimalIntegers() throws {
+        for id in [0, 7, -42, 1_000_000, Int.max, Int.min] {
+            let line = Array(#"{"id": \#(id), "op": "scan", "text": "SSN 365-94-0475"}"#.utf8)
+            let text = String(decoding: ServiceCodec.handle(line: line, service: service), as: UTF8.self)
+            #expect(text.hasPrefix(#"{"id":\#(id),"ok":true"#), "\(text)")
+        }
+        let a = try answer(#"{"id": 1, "op": "scan", "text": "SSN 365-94-0475"}"#)
+        let f = try #require((a["findings"] as? [[String: Any]])?.first)
+        #expect(f["start"] as? Int == 4 && f["end"] as? Int == 15)
     }
 }
 
@@ -311,6 +329,35 @@ struct JSONLinesServerTests {
         #expect(byID[3]?["text"] as? String == "SSN [SSN]")
         #expect(byID[5]?["text"] as? String == "SSN [SSN]")
         #expect(all.filter { $0["id"] is NSNull }.count == 2)
+    }
+
+    @Test(.timeLimit(.minutes(1))) func hostileLinesGetTypedErrorsAndTheServiceGoesOn() throws {
+        var input: [UInt8] = []
+        let depth = 100_000
+        // Deep nesting, in a field the schema does not have and unclosed; invalid UTF-8 and a lone surrogate in
+        // the text (answered with the id); a field given twice; a 5 MB text full of escapes.
+        input += Array(#"{"id": 1, "op": "redact", "text": "x", "extra": \#(String(repeating: "[", count: depth))\#(String(repeating: "]", count: depth))}"#.utf8) + [0x0A]
+        input += Array(String(repeating: "{\"a\":", count: depth).utf8) + [0x0A]
+        input += Array(#"{"id": 3, "op": "redact", "text": "a"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8) + [0x0A]
+        input += Array(#"{"id": 4, "op": "redact", "text": "SSN \ud800 365-94-0475"}"#.utf8) + [0x0A]
+        input += Array(#"{"id": 5, "op": "redact", "text": "a", "text": "SSN 365-94-0475"}"#.utf8) + [0x0A]
+        input += Array(#"{"id": 6, "op": "redact", "text": ""#.utf8) + Array(String(repeating: #"\"q\" \n"#, count: 1_000_000).utf8)
+            + Array(#"SSN 365-94-0475"}"#.utf8) + [0x0A]
+        input += requestLine(7, "redact", "SSN 365-94-0475")
+        let (out, summary) = try serve(input)
+        let all = try answers(out)
+        #expect(all.count == 7 && summary.errors == 5)
+        let byID = Dictionary(all.compactMap { a in (a["id"] as? Int).map { ($0, a) } }, uniquingKeysWith: { a, _ in a })
+        func code(_ id: Int) -> String? { (byID[id]?["error"] as? [String: Any])?["code"] as? String }
+        #expect(code(1) == "invalid_request" && code(3) == "invalid_request" && code(4) == "invalid_request" && code(5) == "invalid_request")
+        #expect(all.filter { $0["id"] is NSNull }.count == 1)
+        let big = try #require(byID[6]?["text"] as? String)
+        #expect(big.hasPrefix("\"q\" \n") && big.hasSuffix("SSN [SSN]") && big.utf8.count == 5_000_000 + 9)
+        #expect(byID[7]?["text"] as? String == "SSN [SSN]")
+        for a in all {
+            let message = (a["error"] as? [String: Any])?["message"] as? String ?? ""
+            #expect(!message.contains("365"))
+        }
     }
 
     @Test(.timeLimit(.minutes(1))) func theLastRequestNeedsNoNewline() throws {

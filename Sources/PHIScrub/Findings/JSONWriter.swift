@@ -21,12 +21,25 @@ public enum JSONWriter {
         if done == nil { Array(bytes).withUnsafeBufferPointer { appendEscaped(buffer: $0, to: &out) } }
     }
 
-    /// Runs of bytes that need no escape are copied at once.
+    /// Whether any of eight bytes needs an escape (a quote, a backslash or a control character).
+    @inline(__always) private static func needsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = w ^ (ones &* 0x22)
+        let slash = w ^ (ones &* 0x5C)
+        // A byte below 0x20 borrows into its own high bit; `& ~w` drops bytes from 0x80 up (never escaped).
+        let control = (w &- ones &* 0x20) & ~w
+        return (control | ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash)) & (ones &* 0x80) != 0
+    }
+
+    /// Runs of bytes that need no escape are copied at once; they are found eight bytes at a time.
     private static func appendEscaped(buffer buf: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var runStart = 0
         var i = 0
         let n = buf.count
+        guard let base = buf.baseAddress else { return }
         while i < n {
+            while n - i >= 8 && !needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+            guard i < n else { break }
             let b = buf[i]
             if b >= 0x20 && b != 0x22 && b != 0x5C {
                 i += 1

@@ -19,9 +19,11 @@ from phiscrub import (
 NOTE = "SSN 365-94-0475, phone (312) 555-0134"
 
 
-@pytest.fixture
-def client(binary, clean_env):
-    with Client(binary, env=clean_env, timeout=60) as c:
+@pytest.fixture(params=[60, None], ids=["background-reader", "caller-reads"])
+def client(binary, clean_env, request):
+    # With a timeout every answer comes through the background reader; without one, a call that is the only
+    # request outstanding reads its own answer on the calling thread. Every test using this fixture runs both ways.
+    with Client(binary, env=clean_env, timeout=request.param) as c:
         yield c
 
 
@@ -184,3 +186,65 @@ def test_text_that_cannot_be_encoded_raises_and_the_client_goes_on(client):
     with pytest.raises(ValueError):
         client.redact("lone surrogate \ud800")
     assert client.redact(NOTE).text == "SSN [SSN], phone [PHONE]"
+
+
+def test_texts_with_quotes_controls_and_non_ascii_round_trip(client):
+    for text in ['say "hi"', "back\\slash", "tab\tnew\nline\r", "\x00\x1f\x7f", "é 中 😀", "", "plain"]:
+        assert client.redact(text).text == text
+    assert client.redact('"SSN" 365-94-0475\n').text == '"SSN" [SSN]\n'
+
+
+def test_calls_futures_and_threads_mixed_without_a_timeout(binary, clean_env):
+    # Calls that read their own answers, futures the background reader answers, and calls that find someone
+    # else reading, all at once on one client: every answer reaches its request.
+    with Client(binary, env=clean_env) as c:
+        futures = [c.submit("redact", f"call (312) 555-01{k:02d} #{k}") for k in range(20)]
+        errors = []
+
+        def work(k):
+            try:
+                for i in range(40):
+                    assert c.redact(f"SSN 365-94-0475 t{k} i{i}").text == f"SSN [SSN] t{k} i{i}"
+                    if i % 10 == 0:
+                        assert c.submit("scan", "phone (312) 555-0134").result(timeout=60)["findings"]
+            except Exception as e:  # pragma: no cover - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert not errors and not any(t.is_alive() for t in threads)
+        for k, f in enumerate(futures):
+            assert f.result(timeout=60)["text"] == f"call [PHONE] #{k}"
+        big = "x" * 3_000_000 + " SSN 365-94-0475"
+        assert c.redact(big).text.endswith(" SSN [SSN]")
+
+
+def test_a_service_killed_while_the_caller_reads_fails_the_call(binary, clean_env):
+    with Client(binary, env=clean_env) as c:
+        assert c.redact(NOTE).text == "SSN [SSN], phone [PHONE]"
+        killer = threading.Timer(0.3, c._proc.kill)
+        killer.start()
+        with pytest.raises(ServiceClosedError):
+            c.redact("SSN 365-94-0475 " * 2_000_000)  # 32 MB: still being written or scanned when it is killed
+        killer.join()
+        with pytest.raises(ServiceClosedError):
+            c.redact(NOTE)
+
+
+def test_redact_many_in_groups_keeps_order_options_and_large_texts(client):
+    texts = [f'#{k} "q" SSN 365-94-0475\t' if k % 3 else f"#{k} plain (312) 555-0134" for k in range(203)]
+    texts[100] = "y" * 1_500_000 + " SSN 365-94-0475"  # more than a group's byte budget on its own
+    out = client.redact_many(texts, in_flight=64)
+    assert len(out) == len(texts)
+    for k, r in enumerate(out):
+        if k == 100:
+            assert r.text.endswith(" SSN [SSN]") and len(r.findings) == 1
+        elif k % 3:
+            assert r.text == f'#{k} "q" SSN [SSN]\t'
+        else:
+            assert r.text == f"#{k} plain [PHONE]"
+    masked = client.redact_many(["SSN 365-94-0475"] * 5, in_flight=2, op="transform", operator="mask")
+    assert all("0475" in r.text and "365-94" not in r.text for r in masked)
