@@ -9,7 +9,8 @@
  * The prompt is the one of Benchmarks/serve-stdio.py: log-like text with a 555-01xx phone, an SSN generated to
  * pass the SSA rules and an example.com address, padded to 2048 bytes. Latency: one call at a time, timed from
  * phiscrub_call to phiscrub_result_free (the output text borrowed and checked), p50/p90/p99/max. Throughput:
- * TOTAL prompts over THREADS threads sharing one engine.
+ * TOTAL prompts over 1..THREADS threads sharing one engine, with the CPU time they took (on a shared machine the
+ * wall-clock rate depends on how much of the cores the process gets; CPU per prompt does not).
  */
 #include "phiscrub.h"
 
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static char prompt[2049];
@@ -26,6 +28,14 @@ static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* CPU time of the process (user + system), seconds. */
+static double cpu(void) {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec * 1e-6 + (double)u.ru_stime.tv_sec +
+           (double)u.ru_stime.tv_usec * 1e-6;
 }
 
 static int cmp(const void *a, const void *b) {
@@ -95,15 +105,16 @@ int main(int argc, char **argv) {
     for (int t = 1; t <= threads; t++) {
         pthread_t *ts = malloc(sizeof(pthread_t) * (size_t)t);
         struct job *jobs = malloc(sizeof(struct job) * (size_t)t);
-        double a = now();
+        double a = now(), c = cpu();
         for (int i = 0; i < t; i++) {
             jobs[i] = (struct job){e, total / t};
             pthread_create(&ts[i], NULL, run, &jobs[i]);
         }
         for (int i = 0; i < t; i++) pthread_join(ts[i], NULL);
-        double dt = now() - a;
-        printf("C ABI throughput, %d thread(s): %d prompts in %.2f s = %.0f prompts/s\n", t, (total / t) * t, dt,
-               (total / t) * t / dt);
+        double dt = now() - a, dc = cpu() - c;
+        int done = (total / t) * t;
+        printf("C ABI throughput, %d thread(s): %d prompts in %.2f s = %.0f prompts/s; %.1f us CPU per prompt, "
+               "%.2f cores busy\n", t, done, dt, done / dt, dc / done * 1e6, dc / dt);
         free(ts);
         free(jobs);
     }

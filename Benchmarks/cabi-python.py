@@ -63,13 +63,14 @@ def throughput(name, call, total, threads):
         for _ in range(per):
             call()
     ts = [threading.Thread(target=work) for _ in range(threads)]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for t in ts:
         t.start()
     for t in ts:
         t.join()
-    dt = time.perf_counter() - t0
-    print(f"{name}, {threads} thread(s): {per * threads} prompts in {dt:.2f} s = {per * threads / dt:.0f} prompts/s")
+    dt, dc = time.perf_counter() - t0, time.process_time() - c0
+    print(f"{name}, {threads} thread(s): {per * threads} prompts in {dt:.2f} s = {per * threads / dt:.0f} prompts/s; "
+          f"{dc / (per * threads) * 1e6:.1f} us CPU per prompt, {dc / dt:.2f} cores busy")
 
 
 def main():
