@@ -207,7 +207,7 @@ const char *phiscrub_status_name(int status);
  * PHISCRUB_E_KEYS, PHISCRUB_E_INVALID_UTF8 or PHISCRUB_E_INVALID_ARGUMENT (engine_out NULL).
  * Loading and compiling the rules takes tens of milliseconds: create one engine and share it. Keys come from the
  * environment as for the command; a warning that the newest key is older than key_max_age_days goes to standard
- * error, as the command writes it (the only output the library writes).
+ * error, as the command writes it.
  */
 phiscrub_status phiscrub_engine_new(const char *options_json, phiscrub_engine **engine_out, char *err,
                                     size_t err_cap);
