@@ -133,31 +133,49 @@ def _load(path: str) -> ctypes.CDLL:
         return lib
 
 
+class _Scratch:
+    """The ctypes objects one thread reuses for every call (made once per thread: building them costs more than a
+    ctypes call)."""
+
+    __slots__ = ("err", "result", "result_ref", "data", "data_ref", "size", "size_ref")
+
+    def __init__(self) -> None:
+        self.err = ctypes.create_string_buffer(_ERR_CAP)
+        self.result = ctypes.c_void_p()
+        self.result_ref = ctypes.byref(self.result)
+        self.data = ctypes.c_void_p()
+        self.data_ref = ctypes.byref(self.data)
+        self.size = ctypes.c_size_t()
+        self.size_ref = ctypes.byref(self.size)
+
+
 class _Answer:
     """One result handle: its parts read on demand, freed by ``close`` (always called, in a finally)."""
 
-    __slots__ = ("_lib", "_handle")
+    __slots__ = ("_lib", "_handle", "_scratch")
 
-    def __init__(self, lib: ctypes.CDLL, handle: ctypes.c_void_p):
+    def __init__(self, lib: ctypes.CDLL, handle: Optional[int], scratch: _Scratch):
         self._lib = lib
         self._handle = handle
+        self._scratch = scratch
 
     def part(self, which: int) -> Optional[bytes]:
-        data = ctypes.c_void_p()
-        size = ctypes.c_size_t()
-        status = self._lib.phiscrub_result_get(self._handle, which, ctypes.byref(data), ctypes.byref(size))
+        s = self._scratch
+        status = self._lib.phiscrub_result_get(self._handle, which, s.data_ref, s.size_ref)
         if status == _NO_VALUE:
             return None
         if status != _OK:
             raise ServiceError("internal", f"phiscrub_result_get failed ({status})")
-        return ctypes.string_at(data.value, size.value) if size.value else b""
+        size = s.size.value
+        return ctypes.string_at(s.data.value, size) if size else b""
 
     def findings(self) -> List[Finding]:
-        if self._lib.phiscrub_result_finding_count(self._handle) == 0:
+        raw = self.part(_PART_FINDINGS)
+        if not raw or raw == b"[]":
             return []
         return [
-            Finding(f["entity"], int(f["start"]), int(f["end"]), f["rule"], float(f["confidence"]))
-            for f in json.loads(self.part(_PART_FINDINGS) or b"[]")
+            Finding(f["entity"], f["start"], f["end"], f["rule"], float(f["confidence"]))
+            for f in json.loads(raw)
         ]
 
     def withheld(self) -> int:
@@ -201,7 +219,7 @@ class Engine:
         if status != _OK:
             raise self._error(status, err)
         self._handle: Optional[int] = handle.value
-        self._lock = threading.Condition()
+        self._lock = threading.Condition(threading.Lock())
         self._calls = 0  # calls running; close() waits for them before it frees the engine
         self._local = threading.local()
 
@@ -235,11 +253,12 @@ class Engine:
         name = (self._lib.phiscrub_status_name(status) or b"unknown").decode("ascii", "replace")
         return ServiceError(name, err.value.decode("utf-8", "replace"))
 
-    def _err_buffer(self) -> Any:
-        buf = getattr(self._local, "err", None)
-        if buf is None:
-            buf = self._local.err = ctypes.create_string_buffer(_ERR_CAP)
-        return buf
+    def _scratch(self) -> _Scratch:
+        try:
+            return self._local.scratch
+        except AttributeError:
+            scratch = self._local.scratch = _Scratch()
+            return scratch
 
     def _enter(self) -> int:
         with self._lock:
@@ -261,16 +280,16 @@ class Engine:
         data = b"" if text is None else (text if isinstance(text, bytes) else text.encode("utf-8"))
         opts = {k: v for k, v in options.items() if v is not None}
         encoded = json.dumps(opts, ensure_ascii=False, separators=(",", ":")).encode("utf-8") if opts else None
-        result = ctypes.c_void_p()
-        err = self._err_buffer()
+        scratch = self._scratch()
         handle = self._enter()
         try:
-            status = self._lib.phiscrub_call(handle, code, data, len(data), encoded, ctypes.byref(result), err, _ERR_CAP)
+            status = self._lib.phiscrub_call(handle, code, data, len(data), encoded, scratch.result_ref, scratch.err,
+                                             _ERR_CAP)
         finally:
             self._leave()
         if status != _OK:
-            raise self._error(status, err)
-        return _Answer(self._lib, result)
+            raise self._error(status, scratch.err)
+        return _Answer(self._lib, scratch.result.value, scratch)
 
     @staticmethod
     def _decode(raw: Optional[bytes], text: Optional[Text]) -> Optional[str]:
@@ -349,16 +368,15 @@ class Engine:
         if opts:
             request["options"] = opts
         line = _json_dumps(request)
-        result = ctypes.c_void_p()
-        err = self._err_buffer()
+        scratch = self._scratch()
         handle = self._enter()
         try:
-            status = self._lib.phiscrub_call_json(handle, line, len(line), ctypes.byref(result), err, _ERR_CAP)
+            status = self._lib.phiscrub_call_json(handle, line, len(line), scratch.result_ref, scratch.err, _ERR_CAP)
         finally:
             self._leave()
         if status != _OK:
-            raise self._error(status, err)
-        ans = _Answer(self._lib, result)
+            raise self._error(status, scratch.err)
+        ans = _Answer(self._lib, scratch.result.value, scratch)
         try:
             a = ans.answer()
         finally:
