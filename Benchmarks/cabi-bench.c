@@ -60,6 +60,16 @@ static void redact_once(phiscrub_engine *e) {
     phiscrub_result_free(r);
 }
 
+/* A busy loop for one second: what share of the cores the machine gives this process (a shared VM gives less than
+ * its core count; the throughput rows are bounded by it). */
+static void *spin(void *arg) {
+    (void)arg;
+    volatile unsigned long x = 0;
+    double end = now() + 1.0;
+    while (now() < end) x++;
+    return NULL;
+}
+
 struct job { phiscrub_engine *e; int n; };
 
 static void *run(void *arg) {
@@ -102,6 +112,14 @@ int main(int argc, char **argv) {
            lat[n / 2] * 1e6, lat[(int)(n * 0.9)] * 1e6, lat[(int)(n * 0.99)] * 1e6, lat[n - 1] * 1e6, sum / n * 1e6);
     free(lat);
 
+    {
+        pthread_t ts[64];
+        int k = threads < 64 ? threads : 64;
+        double a = now(), c = cpu();
+        for (int i = 0; i < k; i++) pthread_create(&ts[i], NULL, spin, NULL);
+        for (int i = 0; i < k; i++) pthread_join(ts[i], NULL);
+        printf("machine check: %d thread(s) spinning for 1 s got %.2f cores\n", k, (cpu() - c) / (now() - a));
+    }
     for (int t = 1; t <= threads; t++) {
         pthread_t *ts = malloc(sizeof(pthread_t) * (size_t)t);
         struct job *jobs = malloc(sizeof(struct job) * (size_t)t);
