@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "PHIScan", targets: ["PHIScan"]),
         .library(name: "PHITransform", targets: ["PHITransform"]),
         .library(name: "PHICompliance", targets: ["PHICompliance"]),
+        // The C ABI: libPHIScrubC.so and Sources/PHIScrubC/include/phiscrub.h (README "Calling phiscrub from C").
+        .library(name: "PHIScrubC", type: .dynamic, targets: ["PHIScrubC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -50,6 +52,9 @@ let package = Package(
         ]),
         // `phiscrub mcp`: a Model Context Protocol server and proxy over stdio (JSON-RPC, no dependencies).
         .target(name: "PHIMCP", dependencies: ["PHIScrub", "PHICompliance"]),
+        // The C ABI over the service core (`@_cdecl` exports of include/phiscrub.h; tested by .ci/cabi-tests.sh).
+        .target(name: "PHIScrubC", dependencies: ["PHIScrub", "PHIBatch", "PHIScan", "PHITransform", "PHICompliance"],
+                exclude: ["include"]),
         // Commands as a library so tests run them in process.
         .target(name: "PHIScrubCLI", dependencies: [
             "PHIScrub", "PHIEval", "PHIBatch", "PHIServeHTTP", "PHIMCP",

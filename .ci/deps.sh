@@ -2,10 +2,10 @@
 # Installs the system libraries phiscrub links (Debian/Ubuntu): PCRE2, OpenSSL 3, ICU, zlib, zstd, pkg-config; the
 # zstd tool (batch tests write .zst inputs with it); python3 with venv and nodejs for the Python and Node clients'
 # tests (.ci/python-tests.sh, .ci/node-tests.sh); and a Java runtime (17+) for the PySpark tests when no `java` is
-# on PATH.
+# on PATH; gcc (its libasan) for the C ABI tests under AddressSanitizer (.ci/cabi-tests.sh, the Python binding's ASan run).
 # Does nothing when they are already installed. Needs root or sudo only when something is missing.
 set -euo pipefail
-packages=(libpcre2-dev libssl-dev libicu-dev zlib1g-dev libzstd-dev zstd pkg-config python3 python3-venv nodejs)
+packages=(libpcre2-dev libssl-dev libicu-dev zlib1g-dev libzstd-dev zstd pkg-config python3 python3-venv nodejs gcc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -63,6 +63,21 @@ public enum ServiceCodec {
         return .success(request)
     }
 
+    /// Decodes the wire's `options` object alone (every option and check as in a request line, by the same one-pass
+    /// parser), for front ends that carry the text outside JSON (the C ABI, `PHIScrubC`). The error never quotes
+    /// the JSON.
+    public static func decodeOptions(_ json: [UInt8]) -> Result<ServiceOptions, ServiceError> {
+        let notObject = ServiceError(.invalidOption, "the options (\(json.count) bytes) are not one JSON object")
+        guard json.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == 0x7B else { return .failure(notObject) }
+        guard let wire = ServiceRequestParser.parse(Array(#"{"options":"#.utf8) + json + [0x7D]) else {
+            return .failure(notObject)
+        }
+        if let problem = wire.problem { return .failure(problem) }
+        // Anything but `options` decoded: the bytes were more than one object (`{},"op":...`).
+        if wire.op != nil || wire.text != nil || wire.texts != nil || wire.id != .none { return .failure(notObject) }
+        return .success(wire.options ?? ServiceOptions())
+    }
+
     /// A line that could not become a request: the id (when found) and the error to answer with.
     public struct DecodeFailure: Error, Sendable {
         public var id: ServiceID

@@ -10,6 +10,9 @@ Start one service per process (or per worker) and call it from any thread::
         print(clean.findings)  # entity, byte offsets, rule, confidence; never the values
 
 The wire format is documented in the phiscrub repository's docs/serve.md.
+
+In process, without a child process: ``phiscrub.native.Engine`` (the same operations over phiscrub's C ABI,
+``libPHIScrubC.so``, through ctypes).
 """
 
 from . import client as _client
