@@ -159,6 +159,36 @@ struct BinaryTests {
     /// Issue 13 "Partial output never looks complete": SIGTERM or SIGINT mid-stream used to kill the filter with
     /// whatever the buffer held. Now the whole lines read so far are written, the unfinished line (which could hold
     /// the first digits of an SSN) is dropped, the status is 2, and an `-o` file is not put in place.
+    /// A stop signal that arrives while the filter waits for its input to go quiet (flush on idle) ended that
+    /// poll, and the read after it then blocked until more input came: a quiet writer left the filter running. A
+    /// long `--flush-idle` keeps the filter in that wait when the signal comes.
+    @Test func aStopSignalDuringTheIdleWaitEndsTheRun() throws {
+        for jobs in ["1", "2"] {
+            let process = Process()
+            process.executableURL = try #require(Binary.url)
+            process.arguments = ["--jobs", jobs, "--flush-idle", "30000"]
+            let input = Pipe(), output = Pipe(), errors = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            input.fileHandleForWriting.write(Data("SSN 365-94-0475\nline two\npartial SSN 365-9".utf8))
+            Thread.sleep(forTimeInterval: 1.5)  // read, scanned, now waiting up to 30 s for the input to go quiet
+            kill(process.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(20)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning {
+                Issue.record("jobs \(jobs): still running 20 s after SIGTERM")
+                kill(process.processIdentifier, SIGKILL)
+            }
+            process.waitUntilExit()
+            try? input.fileHandleForWriting.close()
+            let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationReason == .exit && process.terminationStatus == 2, "jobs \(jobs)")
+            #expect(stdout == "SSN [SSN]\nline two\n", "jobs \(jobs)")
+        }
+    }
+
     @Test func aStopSignalFlushesWholeLinesAndExitsNonZero() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-sig-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
