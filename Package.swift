@@ -4,6 +4,11 @@ import PackageDescription
 
 // This directory, for the linker script of the C ABI below (linker flags are not relative to the package).
 let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
+// PHISCRUB_STATIC_LIBRARY=1 (scripts/release.sh, with --static-swift-stdlib): the Swift runtime and Foundation are
+// linked into the C ABI's shared library itself (swiftc -static-stdlib on its link), so the release tarball's
+// lib/libphiscrub.so.1 needs no toolchain library, as bin/phiscrub does not. Other builds link it against the
+// toolchain's shared runtime.
+let staticLibrary = Context.environment["PHISCRUB_STATIC_LIBRARY"] == "1"
 
 let package = Package(
     name: "phiscrub",
@@ -64,7 +69,7 @@ let package = Package(
                 linkerSettings: [.unsafeFlags([
                     "-Xlinker", "-soname=libphiscrub.so.1",
                     "-Xlinker", "--version-script=\(packageDirectory)/Sources/PHIScrubC/exports.map",
-                ])]),
+                ] + (staticLibrary ? ["-static-stdlib"] : []))]),
         // Commands as a library so tests run them in process.
         .target(name: "PHIScrubCLI", dependencies: [
             "PHIScrub", "PHIEval", "PHIBatch", "PHIServeHTTP", "PHIMCP",
