@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The C ABI (Sources/PHIScrubC/include/phiscrub.h, libPHIScrubC.so from `swift build`): the header compiles as C99
-# and C++ with every warning an error, every function it declares is exported, and Tests/cabi/test_phiscrub.c
+# and C++ with every warning an error, the library exports exactly the functions it declares (at PHISCRUB_1) under
+# the SONAME libphiscrub.so.1, installed in a scratch prefix it reads the default packs of PREFIX/share/phiscrub/rules
+# (found next to itself with dladdr), and Tests/cabi/test_phiscrub.c, linked with -lphiscrub against that prefix,
 # (every function, error paths, threads sharing one engine) passes under AddressSanitizer (with leak detection)
 # and UndefinedBehaviorSanitizer, twice: without keys or configuration, then with a configuration from
 # `phiscrub init` (RBAC, middleware, reveal, audit) and a test key.
