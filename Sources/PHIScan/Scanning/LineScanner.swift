@@ -118,7 +118,7 @@ struct LineEngine {
 
     private mutating func scanUnescaped(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
         let p = line.baseAddress!
-        if phiscrub_is_ascii(p, line.count) != 0 {
+        if phs_icu_is_ascii(p, line.count) != 0 {
             return scanASCII(line, base: base, into: &out)
         }
         let normalized: NormalizedLine
