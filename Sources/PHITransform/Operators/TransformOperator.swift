@@ -28,6 +28,7 @@ public enum TransformOperators {
     /// Every operator, in the order help, docs and messages list them.
     public static let all: [any TransformOperator.Type] = [
         RedactOperator.self,
+        RedactLengthOperator.self,
         MaskOperator.self,
         TokenOperator.self,
         EncryptOperator.self,
