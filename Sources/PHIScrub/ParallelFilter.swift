@@ -74,14 +74,13 @@ public final class ParallelFilter {
                     makeProcessor: @escaping @Sendable () throws -> BlockProcessor,
                     longLine: (_ stream: (_ feed: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats,
                     write: @escaping @Sendable (BlockResult) throws -> Void) throws -> RedactionStats {
-        // Blocks go through the shared worker pool: `jobs` workers, results written in input order by whichever
-        // worker finished the block due next (one at a time), at most `2 × jobs + 1` blocks in flight.
+        // Blocks go through the shared worker pool: `jobs` workers and a writer thread that writes results in
+        // input order, at most `2 × jobs + 1` blocks in flight.
         let totalsBox = StatsBox()
         let pipeline = WorkerPool<Job, BlockResult>(workers: jobs, capacity: 2 * jobs + 1, ordered: true, deliver: { result in
             try write(result)
             totalsBox.add(result.stats)
-        }, makeWorker: {
-            blockStopSignals()
+        }, writerThread: true, threadStart: blockStopSignals, makeWorker: {
             let process = try makeProcessor()
             return { job in try job.block.withUnsafeBufferPointer { try process($0, job.offset, job.line) } }
         })

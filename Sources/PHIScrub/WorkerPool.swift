@@ -12,7 +12,9 @@ import Glibc
 /// - **Order**: with `ordered: true` results are handed out in submission order (output built from them is
 ///   byte-identical to a sequential run); otherwise in completion order.
 /// - **Hand-out**: pulled by the caller with `next()`, or, when `deliver` is given, pushed to it one result at a
-///   time (never two at once), by the worker that finished the result due next.
+///   time (never two at once): by the worker that finished the result due next, or, with `writerThread`, by one
+///   extra thread that does nothing else (the filter's writer: writing then overlaps scanning, and on a busy
+///   machine the pool keeps the scheduler share of a separate writer thread).
 /// - **Errors**: the first error thrown by `makeWorker`, a work item or `deliver` stops the pool: queued items are
 ///   dropped, workers exit, and `submit`, `next`, `drain` and `finish` rethrow it.
 /// - **Shutdown**: `finish()` waits for every submitted item to be handed out (and, with `deliver`, delivered),
@@ -29,7 +31,6 @@ public final class WorkerPool<Input, Output>: @unchecked Sendable {
     private let lock = Lock()
     private let deliverResult: (@Sendable (Output) throws -> Void)?
     private var queue: [(sequence: Int, input: Input)] = []
-    private var queueHead = 0
     private var results: [Int: Output] = [:]
     /// Counts: submitted so far, handed out so far (taken by `next`, or returned from `deliver`).
     private var submitted = 0
@@ -42,17 +43,31 @@ public final class WorkerPool<Input, Output>: @unchecked Sendable {
     private var failure: Error?
     private var threads: [pthread_t] = []
     private var joined = false
+    private let writerThread: Bool
 
-    /// Starts `workers` threads (at least one). `capacity` defaults to `2 × workers`.
+    /// Starts `workers` threads (at least one), and with `deliver` and `writerThread` one more that delivers.
+    /// `capacity` defaults to `2 × workers`. `threadStart` runs first on every thread the pool starts (the filter
+    /// blocks stop signals there, so the reading thread is the one they interrupt).
     public init(workers: Int, capacity: Int? = nil, ordered: Bool = true,
-                deliver: (@Sendable (Output) throws -> Void)? = nil,
+                deliver: (@Sendable (Output) throws -> Void)? = nil, writerThread: Bool = false,
+                threadStart: (@Sendable () -> Void)? = nil,
                 makeWorker: @escaping MakeWorker) {
         self.workers = max(1, workers)
         self.capacity = max(1, capacity ?? 2 * max(1, workers))
         self.ordered = ordered
         self.deliverResult = deliver
+        self.writerThread = deliver != nil && writerThread
         for _ in 0..<self.workers {
-            threads.append(Threads.start { [self] in workerLoop(makeWorker) })
+            threads.append(Threads.start { [self] in
+                threadStart?()
+                workerLoop(makeWorker)
+            })
+        }
+        if self.writerThread {
+            threads.append(Threads.start { [self] in
+                threadStart?()
+                writerLoop()
+            })
         }
     }
 
@@ -123,7 +138,6 @@ public final class WorkerPool<Input, Output>: @unchecked Sendable {
         let toJoin: [pthread_t] = lock.withLock {
             closed = true
             queue.removeAll()
-            queueHead = 0
             lock.broadcast()
             if joined { return [] }
             joined = true
@@ -147,7 +161,6 @@ public final class WorkerPool<Input, Output>: @unchecked Sendable {
     private func fail(_ error: Error) {
         if failure == nil { failure = error }
         queue.removeAll()
-        queueHead = 0
         lock.broadcast()
     }
 
@@ -161,15 +174,11 @@ public final class WorkerPool<Input, Output>: @unchecked Sendable {
         }
         while true {
             let job: (sequence: Int, input: Input)? = lock.withLock {
-                while queueHead == queue.count && !closed && failure == nil { lock.wait() }
-                guard failure == nil, queueHead < queue.count else { return nil }
-                let job = queue[queueHead]
-                queueHead += 1
-                if queueHead > 64 && queueHead * 2 > queue.count {
-                    queue.removeFirst(queueHead)
-                    queueHead = 0
-                }
-                return job
+                while queue.isEmpty && !closed && failure == nil { lock.wait() }
+                guard failure == nil, !queue.isEmpty else { return nil }
+                // The queue holds at most `capacity` items, so taking from the front is cheap, and a taken item's
+                // memory (a filter block is megabytes) is released at once rather than kept in a consumed slot.
+                return queue.removeFirst()
             }
             guard let job else { return }
             let output: Output
@@ -182,7 +191,28 @@ public final class WorkerPool<Input, Output>: @unchecked Sendable {
                 if !ordered { completed.append(job.sequence) }
                 lock.broadcast()
             }
-            if deliverResult != nil { deliverReady() }
+            if deliverResult != nil && !writerThread { deliverReady() }
+        }
+    }
+
+    /// The writer thread: delivers each result as it becomes ready, until shutdown or the first failure.
+    private func writerLoop() {
+        guard let deliver = deliverResult else { return }
+        while true {
+            let output: Output? = lock.withLock {
+                while readySequence() == nil && !closed && failure == nil { lock.wait() }
+                guard failure == nil, !closed, let sequence = readySequence() else { return nil }
+                return take(sequence)
+            }
+            guard let output else { return }
+            do { try deliver(output) } catch {
+                lock.withLock { fail(error) }
+                return
+            }
+            lock.withLock {
+                handedOut += 1
+                lock.broadcast()
+            }
         }
     }
 

@@ -62,20 +62,28 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test("deliver gets results in order, never two at once")
-    func orderedDeliver() throws {
+    /// What `deliver` was given, in order.
+    final class Delivered: @unchecked Sendable {
+        private let lock = Lock()
+        private var items: [Int] = []
+        func add(_ i: Int) { lock.withLock { items.append(i) } }
+        var all: [Int] { lock.withLock { items } }
+    }
+
+    @Test("deliver gets results in order, never two at once, from workers or from a writer thread",
+          arguments: [false, true])
+    func orderedDeliver(writerThread: Bool) throws {
         let inside = Counter()
-        let order = Lock()
-        nonisolated(unsafe) var delivered: [Int] = []
+        let delivered = Delivered()
         let pool = WorkerPool<Int, Int>(workers: 3, ordered: true, deliver: { r in
             inside.enter()
             usleep(50)
-            order.withLock { delivered.append(r) }
+            delivered.add(r)
             inside.leave()
-        }, makeWorker: { { i in usleep(useconds_t(i % 4) * 150); return i } })
+        }, writerThread: writerThread, makeWorker: { { i in usleep(useconds_t(i % 4) * 150); return i } })
         for i in 0..<300 { try pool.submit(i) }
         try pool.finish()
-        #expect(order.withLock { delivered } == Array(0..<300))
+        #expect(delivered.all == Array(0..<300))
         #expect(inside.maximum == 1)
     }
 
@@ -146,14 +154,16 @@ struct WorkerPoolTests {
         }
         noWorker.shutdown()
 
-        let badDeliver = WorkerPool<Int, Int>(workers: 2, ordered: true, deliver: { r in
-            if r == 3 { throw Boom(item: r) }
-        }, makeWorker: { { $0 } })
-        #expect(throws: Boom(item: 3)) {
-            for i in 0..<100 { try badDeliver.submit(i) }
-            try badDeliver.finish()
+        for writerThread in [false, true] {
+            let badDeliver = WorkerPool<Int, Int>(workers: 2, ordered: true, deliver: { r in
+                if r == 3 { throw Boom(item: r) }
+            }, writerThread: writerThread, makeWorker: { { $0 } })
+            #expect(throws: Boom(item: 3)) {
+                for i in 0..<100 { try badDeliver.submit(i) }
+                try badDeliver.finish()
+            }
+            badDeliver.shutdown()
         }
-        badDeliver.shutdown()
     }
 
     @Test("unordered mode hands every result out exactly once")
