@@ -9,6 +9,7 @@ import Glibc
 public final class Lock: @unchecked Sendable {
     private let m: UnsafeMutablePointer<pthread_mutex_t>
     private let c: UnsafeMutablePointer<pthread_cond_t>
+    /// An unlocked mutex and its condition.
     public init() {
         m = .allocate(capacity: 1)
         pthread_mutex_init(m, nil)

@@ -24,8 +24,11 @@ public final class WorkerPool<Input, Output>: @unchecked Sendable {
     /// Makes one worker thread's function; called on that thread, once.
     public typealias MakeWorker = @Sendable () throws -> (Input) throws -> Output
 
+    /// Worker threads (the writer thread, if any, not counted).
     public let workers: Int
+    /// Most items in flight before `submit` blocks.
     public let capacity: Int
+    /// Results handed out in submission order (else in completion order).
     public let ordered: Bool
 
     private let lock = Lock()
