@@ -2,6 +2,14 @@
 // phiscrub: streaming PHI detection and redaction. See README.md for the layer map.
 import PackageDescription
 
+// This directory, for the linker script of the C ABI below (linker flags are not relative to the package).
+let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
+// PHISCRUB_STATIC_LIBRARY=1 (scripts/release.sh, with --static-swift-stdlib): the Swift runtime and Foundation are
+// linked into the C ABI's shared library itself (swiftc -static-stdlib on its link), so the release tarball's
+// lib/libphiscrub.so.1 needs no toolchain library, as bin/phiscrub does not. Other builds link it against the
+// toolchain's shared runtime.
+let staticLibrary = Context.environment["PHISCRUB_STATIC_LIBRARY"] == "1"
+
 let package = Package(
     name: "phiscrub",
     platforms: [.macOS(.v13)],
@@ -11,7 +19,8 @@ let package = Package(
         .library(name: "PHIScan", targets: ["PHIScan"]),
         .library(name: "PHITransform", targets: ["PHITransform"]),
         .library(name: "PHICompliance", targets: ["PHICompliance"]),
-        // The C ABI: libPHIScrubC.so and Sources/PHIScrubC/include/phiscrub.h (README "Calling phiscrub from C").
+        // The C ABI: libPHIScrubC.so (SONAME libphiscrub.so.1, exporting only phiscrub_*) and
+        // Sources/PHIScrubC/include/phiscrub.h (README "Calling phiscrub in process from C and Python").
         .library(name: "PHIScrubC", type: .dynamic, targets: ["PHIScrubC"]),
     ],
     dependencies: [
@@ -53,8 +62,14 @@ let package = Package(
         // `phiscrub mcp`: a Model Context Protocol server and proxy over stdio (JSON-RPC, no dependencies).
         .target(name: "PHIMCP", dependencies: ["PHIScrub", "PHICompliance"]),
         // The C ABI over the service core (`@_cdecl` exports of include/phiscrub.h; tested by .ci/cabi-tests.sh).
+        // Linked as libphiscrub.so.1 (its SONAME; installed under that name) with only the phiscrub_* functions of
+        // the header exported (exports.map).
         .target(name: "PHIScrubC", dependencies: ["PHIScrub", "PHIBatch", "PHIScan", "PHITransform", "PHICompliance"],
-                exclude: ["include"]),
+                exclude: ["include", "exports.map"],
+                linkerSettings: [.unsafeFlags([
+                    "-Xlinker", "-soname=libphiscrub.so.1",
+                    "-Xlinker", "--version-script=\(packageDirectory)/Sources/PHIScrubC/exports.map",
+                ] + (staticLibrary ? ["-static-stdlib"] : []))]),
         // Commands as a library so tests run them in process.
         .target(name: "PHIScrubCLI", dependencies: [
             "PHIScrub", "PHIEval", "PHIBatch", "PHIServeHTTP", "PHIMCP",

@@ -3,7 +3,9 @@
 # toolchain: no libswift*/Foundation in ldd, no toolchain path in RUNPATH, and every check below runs under
 # env -i with PATH=/usr/bin:/bin and an empty LD_LIBRARY_PATH, from an empty directory, with the rule packs found
 # in <prefix>/share/phiscrub/rules (a pack added there must show up). Also: --version names this commit, the man
-# pages and completions are in the tarball.
+# pages and completions are in the tarball. The C ABI: lib/libphiscrub.so.1 (SONAME, only phiscrub_* exported, no
+# toolchain library in ldd) and include/phiscrub.h; a C program built against them runs under the same conditions
+# and finds the rule packs next to the library.
 # The static release build is the slow part (about 10 min on 2 cores from nothing; seconds when .build/release-static
 # is current). PHISCRUB_RELEASE_TEST=0 skips this test; TARBALL=path tests a given tarball without building.
 set -euo pipefail
@@ -70,6 +72,59 @@ rules:
 YAML
 run "$exe" rules list | grep -q release-test-ticket || fail "rules are not read from <prefix>/share/phiscrub/rules"
 rm "$work/prefix/share/phiscrub/rules/zz-release-test.yaml"
+# The C ABI: the library and header, its SONAME and symbols, no toolchain library; a C program linked against the
+# prefix redacts, and the library reads its rule packs from <prefix>/share/phiscrub/rules (next to ../lib).
+clib=$work/prefix/lib/libphiscrub.so.1
+[ -f "$clib" ] && [ -L "$work/prefix/lib/libphiscrub.so" ] && [ -s "$work/prefix/include/phiscrub.h" ] \
+  || fail "no lib/libphiscrub.so.1, lib/libphiscrub.so or include/phiscrub.h"
+ldd "$clib" > "$work/ldd-lib.txt" || fail "ldd of the library failed"
+if grep -E 'libswift|libFoundation|libdispatch|libBlocksRuntime|/opt/swift|not found' "$work/ldd-lib.txt"; then
+  fail "the library needs the Swift toolchain's libraries"
+fi
+if readelf -d "$clib" | grep -E 'RPATH|RUNPATH' | grep -E 'swift|/opt'; then fail "the library's RUNPATH points into the toolchain"; fi
+readelf -d "$clib" | grep -q 'SONAME.*\[libphiscrub.so.1\]' || fail "the library's SONAME is not libphiscrub.so.1"
+extra=$(nm -D --defined-only "$clib" | awk '$2 ~ /^[TWVDBRGSi]$/ {print $3}' | grep -v '^phiscrub_' || true)
+[ -z "$extra" ] || fail "the library exports more than phiscrub_*: $(echo $extra | head -c 500)"
+cat > "$work/capp.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+#include "phiscrub.h"
+int main(int argc, char **argv) {
+    char err[1024];
+    phiscrub_engine *e;
+    if (phiscrub_abi_version() != PHISCRUB_ABI_VERSION) return 3;
+    if (phiscrub_engine_new(argc > 1 ? argv[1] : NULL, &e, err, sizeof err) != PHISCRUB_OK) { fprintf(stderr, "%s\n", err); return 1; }
+    const char *note = "Patient SSN 402-19-8877, call (617) 555-0142";
+    phiscrub_result *r;
+    if (phiscrub_call(e, PHISCRUB_OP_REDACT, note, strlen(note), NULL, &r, err, sizeof err) != PHISCRUB_OK) { fprintf(stderr, "%s\n", err); return 1; }
+    const char *text; size_t len;
+    phiscrub_result_get(r, PHISCRUB_PART_TEXT, &text, &len);
+    printf("%.*s\n", (int)len, text);
+    phiscrub_result_free(r);
+    phiscrub_engine_free(e);
+    return 0;
+}
+C
+cc -std=c11 -Wall -Werror -I "$work/prefix/include" "$work/capp.c" -o "$work/capp" -L "$work/prefix/lib" -lphiscrub \
+  -Wl,-rpath,'$ORIGIN/prefix/lib' || fail "a C program does not build against include/ and lib/"
+out=$(run "$work/capp") || fail "the C program failed"
+[ "$out" = "Patient SSN [SSN], call [PHONE]" ] || fail "C program output: $out"
+cat > "$work/prefix/share/phiscrub/rules/zz-release-test.yaml" <<'YAML'
+pack: release-test
+rules:
+  - id: release-test-ticket
+    entity: TICKET
+    category: other_unique
+    pattern: 'TICKET-[0-9]{6}'
+    max_length: 13
+    confidence: 0.9
+    examples:
+      match: ['ref ⟦TICKET-123456⟧']
+      nomatch: ['TICKET-12']
+YAML
+run "$work/capp" '{"action": "TICKET=mask"}' > /dev/null || fail "the library does not read <prefix>/share/phiscrub/rules"
+rm "$work/prefix/share/phiscrub/rules/zz-release-test.yaml"
+libsize=$(du -h "$clib" | cut -f1)
 # Man pages and completions.
 [ -s "$work/prefix/share/man/man1/phiscrub.1.gz" ] || fail "no man page"
 gzip -dc "$work/prefix/share/man/man1/phiscrub.1.gz" | grep -q '^\.Sh' || fail "phiscrub.1 is not an mdoc page"
@@ -82,4 +137,4 @@ bash -n "$work/prefix/share/bash-completion/completions/phiscrub" || fail "bash 
 grep -q batch "$work/prefix/share/bash-completion/completions/phiscrub" || fail "bash completion lacks batch"
 [ -s "$work/prefix/share/zsh/site-functions/_phiscrub" ] && [ -s "$work/prefix/share/fish/vendor_completions.d/phiscrub.fish" ] \
   || fail "zsh or fish completion missing"
-echo "ok: release tarball $(basename "$tarball") ($(du -h "$tarball" | cut -f1)): $version; runs from an empty prefix without the toolchain; needs $needed"
+echo "ok: release tarball $(basename "$tarball") ($(du -h "$tarball" | cut -f1)): $version; runs from an empty prefix without the toolchain; needs $needed; lib/libphiscrub.so.1 $libsize, C program ok"

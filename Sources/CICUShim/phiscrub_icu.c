@@ -19,7 +19,7 @@ static inline uint64_t load64(const uint8_t *p) {
     return w;
 }
 
-int phiscrub_is_ascii(const uint8_t *p, size_t n) {
+int phs_icu_is_ascii(const uint8_t *p, size_t n) {
     size_t i = 0;
     // Four words per step so the compiler can keep the loop branch-light; bail out early on a hit.
     for (; i + 32 <= n; i += 32) {
@@ -111,7 +111,7 @@ static int32_t nfkc_code_point(const UNormalizer2 *nfkc, UChar32 c, int fast, UC
     return norm_len;
 }
 
-int phiscrub_normalize_line(const uint8_t *in, size_t n,
+int phs_icu_normalize_line(const uint8_t *in, size_t n,
                             uint8_t *out, uint32_t *src_start, uint32_t *src_end, size_t out_cap,
                             uint32_t flags, size_t *out_len) {
     *out_len = 0;

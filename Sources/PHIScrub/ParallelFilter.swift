@@ -124,6 +124,9 @@ public final class ParallelFilter {
                 try pipeline.drain()
                 try onIdle()
             }
+            // A stop signal that arrived during the wait ended the poll, not a read: the read below would block
+            // until more input came (forever, from a quiet writer). Back to the top, which handles it.
+            if !eof && idle && interrupted() != 0 { continue }
             if !eof {
                 let n = readBuffer.withUnsafeMutableBytes { input.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<blockSize])) }
                 if n < 0 {

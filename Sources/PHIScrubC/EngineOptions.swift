@@ -1,4 +1,7 @@
 import Foundation
+import PHIBatch
+import PHICompliance
+import PHIScrub
 
 /// The options of `phiscrub_engine_new`: `phiscrub serve`'s command-line options as one JSON object (the flag's long
 /// name with `_` for `-`), plus `role`, the role of requests that name none. See `phiscrub.h` for the list.
@@ -46,6 +49,30 @@ struct EngineOptions: Decodable {
         if let problem = options.problem { return .failure(ABIError(.engineOptions, problem)) }
         if let problem = options.check() { return .failure(ABIError(.engineOptions, problem)) }
         return .success(options)
+    }
+
+    /// The library's setup of these options (the service `phiscrub serve` would make from the same flags).
+    var setup: ServiceSetup {
+        var s = ServiceSetup()
+        s.rulePaths = rules
+        s.noDefaultRules = noDefaultRules
+        s.rosterFiles = names
+        s.candidates = candidates
+        s.allowPartialRules = allowPartialRules
+        s.minConfidence = minConfidence
+        s.configPath = config
+        s.actions = actions
+        s.context = context
+        s.subject = subject
+        s.maskKeep = maskKeep
+        s.keyringPath = keyring
+        s.keyMaxAgeDays = keyMaxAgeDays
+        s.onExpiredKey = KeyAgePolicy.Action(rawValue: onExpiredKey) ?? .warn
+        s.noAudit = noAudit
+        s.role = role
+        s.json = BatchJSONSupport()
+        s.spelling = .json
+        return s
     }
 
     /// Range checks, as `phiscrub serve` validates its flags.

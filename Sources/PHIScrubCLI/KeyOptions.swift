@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PHICompliance
 import PHIScan
+import PHIScrub
 import PHITransform
 
 /// Where keys come from and how old the newest may be; shared by every command that uses keys.
@@ -80,21 +81,7 @@ struct TransformOptions: ParsableArguments {
     /// - an operator for an entity no loaded rule reports (`--action FOO=mask`, a typo in `transform.entities`)
     ///   would never apply: the error lists the entities there are.
     static func check(_ policy: TransformPolicy, ruleSet: RuleSet) throws {
-        let shifts = policy.defaultAction == .shift || policy.entityActions.values.contains(.shift)
-        if shifts && policy.subject.isEmpty {
-            throw CLIError("""
-                the shift operator needs a subject (--subject ID, or subject: in the transform: section): without one \
-                every person's dates would move by the same offset
-                """)
-        }
-        let known = Set(ruleSet.entities)
-        let unknown = policy.entityActions.keys.filter { !known.contains($0) }.sorted()
-        if !unknown.isEmpty {
-            throw CLIError("""
-                no loaded rule reports \(unknown.joined(separator: ", ")), so its operator would never apply; \
-                entities: \(ruleSet.entities.joined(separator: ", "))
-                """)
-        }
+        do { try ServiceSetup.check(policy, ruleSet: ruleSet, spelling: .commandLine) } catch { throw CLIError(error.message) }
     }
 
     /// The policy the flags and configuration describe: `config` when the command loaded `--config` already (its

@@ -135,22 +135,15 @@ public struct RuleOptions: ParsableArguments {
     /// With `requireIdentifiers` (every command that writes or judges text), a rule set lacking any built-in
     /// identifier entity is refused unless `--allow-partial-rules` was given (fail closed: no rules, no output).
     func makeScrubber(requireIdentifiers: Bool = true) throws -> Scrubber {
-        let set = try RuleSet.load(paths: rulePaths, includeDefaults: !noDefaultRules, rosters: rosterFiles,
-                                   candidates: candidates)
-        if requireIdentifiers && !allowPartialRules {
-            let missing = set.missingIdentifierEntities
-            if !missing.isEmpty {
-                let source = noDefaultRules ? "--no-default-rules with the --rules packs given"
-                    : ProcessInfo.processInfo.environment[RulePacks.environmentVariable].map { _ in
-                        "the rule packs of $\(RulePacks.environmentVariable)" } ?? "the rule packs loaded"
-                throw CLIError("""
-                    refusing to run: \(source) report no \(missing.joined(separator: ", ")) \
-                    (\(set.rules.count) rule(s) loaded), so that PHI would pass through in clear; \
-                    pass --allow-partial-rules to run with these rules anyway
-                    """)
-            }
-        }
-        return Scrubber(ruleSet: set, minConfidence: minConfidence)
+        // The library's ServiceSetup does it, so every command refuses the same rule sets `serve` and the C ABI do.
+        var setup = ServiceSetup()
+        setup.rulePaths = rulePaths
+        setup.noDefaultRules = noDefaultRules
+        setup.rosterFiles = rosterFiles
+        setup.candidates = candidates
+        setup.allowPartialRules = allowPartialRules
+        setup.minConfidence = minConfidence
+        do { return try setup.makeScrubber(requireIdentifiers: requireIdentifiers) } catch { throw CLIError(error.message) }
     }
 }
 

@@ -88,29 +88,14 @@ struct ServeCommand: ParsableCommand {
         try Self.makeService(rules: rules, keys: keys, transform: transform, noAudit: noAudit)
     }
 
-    /// The service of `serve` and `mcp`, from their shared options; `noAudit` keeps the configuration's audit log
-    /// closed (`serve --no-audit`).
+    /// The service of `serve` and `mcp`, from their shared options, built by the library's `ServiceSetup` (as the
+    /// C ABI builds its engine); `noAudit` keeps the configuration's audit log closed (`serve --no-audit`).
     static func makeService(rules: RuleOptions, keys: KeyOptions, transform: TransformOptions,
                             noAudit: Bool = false) throws -> PHIService {
-        let scrubber = try rules.makeScrubber()
-        // phiscrub.yaml is read once: every section, transform: included, with all its problems in one list.
-        let config = try transform.configPath.map { try ComplianceSupport.loadConfig($0) }
-        let policy = try transform.policy(config: config)
-        try TransformOptions.check(policy, ruleSet: scrubber.ruleSet)
-        var provider: (any KeyProvider)?
-        do {
-            provider = try keys.load()
-        } catch let error as CLIError {
-            // Without keys the service still scans and redacts; token, encrypt and shift answer with this reason.
-            if keys.keyringPath != nil || policy.needsKeys { throw error }
-            provider = UnavailableKeys(reason: error.message)
-        }
-        guard let config else {
-            return PHIService(scrubber: scrubber, keys: provider, basePolicy: policy, json: BatchJSONSupport())
-        }
-        let audit = config.audit.enabled && !noAudit ? try ComplianceSupport.openAudit(config, keys: try ComplianceSupport.keys(keys, config: config)) : nil
-        return try PHIService(scrubber: scrubber, keys: provider, config: config, audit: audit, basePolicy: policy,
-                              json: BatchJSONSupport())
+        var setup = ServiceSetup(rules: rules, keys: keys, transform: transform)
+        setup.noAudit = noAudit
+        setup.json = BatchJSONSupport()
+        return try setup.makeServiceForCLI()
     }
 
     /// SIGTERM and SIGINT stop reading; the accepted requests are still answered. A second signal exits at once
@@ -140,14 +125,37 @@ struct ServeCommand: ParsableCommand {
     }
 }
 
-/// Stands in for keys that could not be loaded: every operator that needs one fails with the reason (fail closed).
-struct UnavailableKeys: KeyProvider {
-    let reason: String
-    var sourceDescription: String { "no keys" }
-    var activeVersion: Int { 0 }
-    var tokenKeyVersion: Int { 0 }
-    var versions: [KeyInfo] { [] }
-    func subkey(_ purpose: KeyPurpose, version: Int?) throws(KeyError) -> DerivedKey {
-        throw KeyError(code: .missing, message: reason)
+extension ServiceSetup {
+    /// The setup of the options `serve` and `mcp` share (`--rules`, `--names`, `--keyring`, `--config`,
+    /// `--action`, ...), with errors spelled for the command line and key warnings on standard error.
+    init(rules: RuleOptions, keys: KeyOptions, transform: TransformOptions) {
+        self.init()
+        rulePaths = rules.rulePaths
+        noDefaultRules = rules.noDefaultRules
+        rosterFiles = rules.rosterFiles
+        candidates = rules.candidates
+        allowPartialRules = rules.allowPartialRules
+        minConfidence = rules.minConfidence
+        configPath = transform.configPath
+        actions = transform.actions
+        context = transform.context
+        subject = transform.subject
+        maskKeep = transform.maskKeep
+        keyringPath = keys.keyringPath
+        keyMaxAgeDays = keys.maxAgeDays
+        onExpiredKey = KeyAgePolicy.Action(rawValue: keys.onExpired) ?? .warn
+        warn = { printError("phiscrub: warning: " + $0) }
+        spelling = .commandLine
+    }
+
+    /// `makeService()` with its error as the CLI reports it (exit 2; a configuration's problems one a line, each
+    /// prefixed like the first).
+    func makeServiceForCLI() throws -> PHIService {
+        do {
+            return try makeService()
+        } catch {
+            throw CLIError(error.code == .config ? error.message.split(separator: "\n").joined(separator: "\nphiscrub: ")
+                                                 : error.message)
+        }
     }
 }

@@ -8,6 +8,20 @@ import Glibc
 // finding the default rules from another working directory with no flags.
 
 enum Binary {
+    /// Sends `signal` to `process` and waits up to 20 s for it to exit; records an issue and kills it when it does not
+    /// (a filter that ignores a stop signal must fail the test, not hang it).
+    static func signalAndWait(_ process: Process, _ signal: Int32, label: String,
+                              sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        kill(process.processIdentifier, signal)
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            Issue.record("\(label): still running 20 s after the signal", sourceLocation: sourceLocation)
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+    }
+
     /// The `phiscrub` executable next to the test bundle, or under `.build/debug` above this file; nil if not built.
     static let url: URL? = {
         let fm = FileManager.default
@@ -159,6 +173,29 @@ struct BinaryTests {
     /// Issue 13 "Partial output never looks complete": SIGTERM or SIGINT mid-stream used to kill the filter with
     /// whatever the buffer held. Now the whole lines read so far are written, the unfinished line (which could hold
     /// the first digits of an SSN) is dropped, the status is 2, and an `-o` file is not put in place.
+    /// A stop signal that arrives while the filter waits for its input to go quiet (flush on idle) ended that
+    /// poll, and the read after it then blocked until more input came: a quiet writer left the filter running. A
+    /// long `--flush-idle` keeps the filter in that wait when the signal comes.
+    @Test func aStopSignalDuringTheIdleWaitEndsTheRun() throws {
+        for jobs in ["1", "2"] {
+            let process = Process()
+            process.executableURL = try #require(Binary.url)
+            process.arguments = ["--jobs", jobs, "--flush-idle", "30000"]
+            let input = Pipe(), output = Pipe(), errors = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            input.fileHandleForWriting.write(Data("SSN 365-94-0475\nline two\npartial SSN 365-9".utf8))
+            Thread.sleep(forTimeInterval: 1.5)  // read, scanned, now waiting up to 30 s for the input to go quiet
+            Binary.signalAndWait(process, SIGTERM, label: "jobs \(jobs)")
+            try? input.fileHandleForWriting.close()
+            let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationReason == .exit && process.terminationStatus == 2, "jobs \(jobs)")
+            #expect(stdout == "SSN [SSN]\nline two\n", "jobs \(jobs)")
+        }
+    }
+
     @Test func aStopSignalFlushesWholeLinesAndExitsNonZero() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-sig-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -181,14 +218,7 @@ struct BinaryTests {
             try process.run()
             input.fileHandleForWriting.write(Data("SSN 365-94-0475\nline two\npartial SSN 365-9".utf8))
             Thread.sleep(forTimeInterval: 1.0)  // the filter has read all of it and waits for more
-            kill(process.processIdentifier, signal)
-            let deadline = Date().addingTimeInterval(20)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            if process.isRunning {
-                Issue.record("\(signal) jobs \(jobs): still running 20 s after the signal")
-                kill(process.processIdentifier, SIGKILL)
-            }
-            process.waitUntilExit()
+            Binary.signalAndWait(process, signal, label: "\(signal) jobs \(jobs)")
             try? input.fileHandleForWriting.close()
             let stdout = try String(contentsOf: stdoutURL, encoding: .utf8)
             let stderr = try String(contentsOf: stderrURL, encoding: .utf8)

@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-// Status codes of phiscrub_normalize_line.
+// Status codes of phs_icu_normalize_line.
 #define PHISCRUB_NORM_OK 0
 // out_cap was too small; *out_len holds the exact number of bytes needed. Nothing useful was written.
 #define PHISCRUB_NORM_BUFFER_TOO_SMALL 1
@@ -22,7 +22,7 @@ extern "C" {
 // n > UINT32_MAX: offsets would not fit the uint32_t maps.
 #define PHISCRUB_NORM_INPUT_TOO_LARGE 3
 
-// Flags of phiscrub_normalize_line.
+// Flags of phs_icu_normalize_line.
 #define PHISCRUB_NORM_KEEP_IGNORABLES 0u
 // Drop Default_Ignorable_Code_Point characters (U+200B zero width space, U+00AD soft hyphen, U+2060 word
 // joiner, U+FEFF, variation selectors, ...) from the output, as NFKC_Casefold does, so that they cannot
@@ -40,7 +40,7 @@ extern "C" {
 #define PHISCRUB_NORM_MAX_EXPANSION 11
 
 // Returns 1 if all n bytes are < 0x80 (NUL counts as ASCII), else 0. p may be NULL when n == 0.
-int phiscrub_is_ascii(const uint8_t *p, size_t n);
+int phs_icu_is_ascii(const uint8_t *p, size_t n);
 
 // Normalises the n bytes at `in` for matching ASCII patterns, one code point at a time:
 //   - ASCII bytes (including NUL) are copied unchanged.
@@ -68,7 +68,7 @@ int phiscrub_is_ascii(const uint8_t *p, size_t n);
 // which makes a pure size query). On PHISCRUB_NORM_OK, *out_len is the number of bytes written. On
 // PHISCRUB_NORM_BUFFER_TOO_SMALL, *out_len is the exact number needed; retry with at least that much.
 // Reentrant and thread-safe: it keeps no state between calls.
-int phiscrub_normalize_line(const uint8_t *in, size_t n,
+int phs_icu_normalize_line(const uint8_t *in, size_t n,
                             uint8_t *out, uint32_t *src_start, uint32_t *src_end, size_t out_cap,
                             uint32_t flags, size_t *out_len);
 

@@ -75,7 +75,7 @@ public final class LineNormalizer {
     /// must outlive that. The view does not refer to `line`.
     public func normalize(_ line: UnsafeBufferPointer<UInt8>) throws(LineNormalizationError) -> NormalizedLine? {
         let count = line.count
-        if phiscrub_is_ascii(line.baseAddress, count) != 0 {
+        if phs_icu_is_ascii(line.baseAddress, count) != 0 {
             return nil
         }
         guard count <= Int(UInt32.max) else {
@@ -109,7 +109,7 @@ public final class LineNormalizer {
         var flags = removesDefaultIgnorables ? PHISCRUB_NORM_DROP_IGNORABLES : PHISCRUB_NORM_KEEP_IGNORABLES
         if !usesFastPaths { flags |= PHISCRUB_NORM_NO_FAST_PATHS }
         var length = 0
-        let status = phiscrub_normalize_line(
+        let status = phs_icu_normalize_line(
             line.baseAddress, line.count, output, sourceStarts, sourceEnds, capacity, flags, &length
         )
         produced = length

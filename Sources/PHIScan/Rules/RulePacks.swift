@@ -1,3 +1,4 @@
+import CICUShim
 import Foundation
 
 /// Finds and loads rule packs: the default packs shipped in `rules/` and any the user adds.
@@ -6,8 +7,10 @@ public enum RulePacks {
     public static let environmentVariable = "PHISCRUB_RULES_DIR"
 
     /// The directory holding the default packs: `$PHISCRUB_RULES_DIR`, else `share/phiscrub/rules` or `rules`
-    /// next to or above the executable (an installed prefix or the build tree), else the source checkout this
-    /// library was built from. Nil when none exists.
+    /// next to or above the shared library this code is linked into (the C ABI's `libphiscrub.so.1` installed in
+    /// `PREFIX/lib` finds `PREFIX/share/phiscrub/rules`, whatever program loaded it), else next to or above the
+    /// executable (an installed prefix or the build tree), else the source checkout this library was built from.
+    /// Nil when none exists.
     public static func defaultDirectory() -> URL? {
         let fm = FileManager.default
         func isPackDir(_ url: URL) -> Bool {
@@ -18,8 +21,18 @@ public enum RulePacks {
             return URL(fileURLWithPath: env)
         }
         var candidates: [URL] = []
+        var anchors: [URL] = []
+        if let library = sharedLibraryPath() {
+            let url = URL(fileURLWithPath: library)
+            anchors.append(url.deletingLastPathComponent())
+            let resolved = url.resolvingSymlinksInPath().deletingLastPathComponent()
+            if resolved.path != anchors[0].path { anchors.append(resolved) }
+        }
         if let exe = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+            anchors.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
+        }
+        for anchor in anchors {
+            var dir = anchor
             for _ in 0..<6 {
                 candidates.append(dir.appendingPathComponent("share/phiscrub/rules"))
                 candidates.append(dir.appendingPathComponent("rules"))
@@ -31,6 +44,18 @@ public enum RulePacks {
         candidates.append(source.deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("rules"))
         return candidates.first(where: isPackDir)
+    }
+
+    /// The path of the shared library (`*.so`, `*.so.N`) this code was loaded from, as the dynamic loader names it
+    /// (`dladdr`); nil when it is linked into the executable, whose location `/proc/self/exe` gives.
+    static func sharedLibraryPath() -> String? {
+        let anchor: @convention(c) () -> Void = {}
+        guard let name = phs_image_path(unsafeBitCast(anchor, to: UnsafeRawPointer.self)) else { return nil }
+        let path = String(cString: name)
+        // For the executable itself glibc gives argv[0], which may be a bare name or relative to another directory.
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        guard path.contains("/"), file.hasSuffix(".so") || file.contains(".so.") else { return nil }
+        return path
     }
 
     /// YAML files directly in `directory`, sorted by name.

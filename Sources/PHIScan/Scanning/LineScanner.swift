@@ -30,6 +30,13 @@ public final class LineScanner {
         self.engine = LineEngine(ruleSet: ruleSet, minConfidence: 0, interpretOnly: true)
     }
 
+    /// A scanner whose prefilter is the reference feature pass (`features_reference.c`, the specification of the
+    /// fast one) instead of the bitmap pass: the differential tests scan with both and expect the same findings.
+    init(referencePrefilter ruleSet: RuleSet) {
+        self.ruleSet = ruleSet
+        self.engine = LineEngine(ruleSet: ruleSet, minConfidence: 0, referencePrefilter: true)
+    }
+
     /// Findings below this confidence are not reported.
     public var minConfidence: Double {
         get { engine.minConfidence }
@@ -78,9 +85,13 @@ struct LineEngine {
     let batchNameScratch: PersonNameScratch?
     var batchNameCount = 0
 
-    init(ruleSet: RuleSet, minConfidence: Double, interpretOnly: Bool = false) {
+    /// Run the reference feature pass instead of the fast one (differential tests only).
+    let referencePrefilter: Bool
+
+    init(ruleSet: RuleSet, minConfidence: Double, interpretOnly: Bool = false, referencePrefilter: Bool = false) {
         self.ruleSet = ruleSet
         self.minConfidence = minConfidence
+        self.referencePrefilter = referencePrefilter
         self.scratch = MatchScratch(maxCaptures: ruleSet.maxCaptures, interpretOnly: interpretOnly)
         self.firedStamp = [UInt32](repeating: 0, count: ruleSet.rules.count)
         self.counters.runsByRule = [Int](repeating: 0, count: ruleSet.rules.count)
@@ -107,7 +118,7 @@ struct LineEngine {
 
     private mutating func scanUnescaped(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
         let p = line.baseAddress!
-        if phiscrub_is_ascii(p, line.count) != 0 {
+        if phs_icu_is_ascii(p, line.count) != 0 {
             return scanASCII(line, base: base, into: &out)
         }
         let normalized: NormalizedLine
@@ -144,7 +155,7 @@ struct LineEngine {
 
     private mutating func scanASCII(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding],
                                     detectors: Bool = true) -> ScanIncident? {
-        kernel.compute(line, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords)
+        kernel.compute(line, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords, reference: referencePrefilter)
         return dispatch(line, FeatureView(kernel.out, shift: 0), base: base, into: &out, detectors: detectors)
     }
 
@@ -172,7 +183,7 @@ struct LineEngine {
 
     /// Runs the feature pass over a block of whole lines at once (batch mode, see `StreamScanner`).
     mutating func computeBatch(_ block: UnsafeBufferPointer<UInt8>) {
-        batchKernel.compute(block, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords)
+        batchKernel.compute(block, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords, reference: referencePrefilter)
         // No name crosses a newline, so the detector runs once over the block; its spans are items like the rest.
         if let names = ruleSet.personNames, let scratch = batchNameScratch, let p = block.baseAddress {
             batchNameCount = names.find(p, block.count, scratch)

@@ -213,6 +213,9 @@ public final class FilterPipeline {
             }
             try idle?.reopenIfAsked()
             try idle?.wait(input, active: idleActive)
+            // A stop signal that arrived during the idle wait ended its poll, not a read: the read below would block
+            // until more input came (forever, from a quiet writer). Back to the top, which handles it.
+            if idleActive, let signal = idle?.interrupted(), signal != 0 { continue }
             let n = buffer.withUnsafeMutableBytes { input.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<chunkSize])) }
             if n < 0 {
                 if errno == EINTR { continue }

@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from phiscrub import Client, Finding, MiddlewareResult, PhiscrubError, ScanResult, ServiceClosedError, ServiceError, TextResult
-from phiscrub.native import LIBRARY_NAME, Engine, find_library
+from phiscrub.native import LIBRARY_NAME, SONAME, Engine, find_library
 
 from conftest import TEST_KEY
 
@@ -180,6 +180,22 @@ def test_find_library(library, monkeypatch, tmp_path):
     with pytest.raises(PhiscrubError) as e:
         find_library()
     assert "PHISCRUB_LIB" in str(e.value)
+
+
+def test_find_library_installed_prefix(library, monkeypatch, tmp_path):
+    """The release tarball's layout: bin/phiscrub and lib/libphiscrub.so.1 (the SONAME) in one prefix."""
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "lib").mkdir()
+    exe = tmp_path / "bin" / "phiscrub"
+    exe.write_text("#!/bin/sh\nexit 2\n")
+    exe.chmod(0o755)
+    installed = tmp_path / "lib" / SONAME
+    os.symlink(library, installed)
+    monkeypatch.delenv("PHISCRUB_LIB", raising=False)
+    monkeypatch.setenv("PHISCRUB_BIN", str(exe))
+    assert find_library() == str(installed)
+    with Engine(find_library()) as ph:
+        assert ph.redact("SSN " + SSN).text == "SSN [SSN]"
 
 
 def test_middleware_reveal_and_roles(library, keyed, config):

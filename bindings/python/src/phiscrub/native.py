@@ -13,9 +13,10 @@ requests run in parallel on all cores::
         print(clean.text)      # SSN [SSN], phone [PHONE]
         print(clean.findings)  # entity, byte offsets, rule, confidence; never the values
 
-The library is found by :func:`find_library`: ``$PHISCRUB_LIB``, else ``libPHIScrubC.so`` next to the ``phiscrub``
-executable (``$PHISCRUB_BIN`` or ``PATH``; ``swift build`` puts both in ``.build/<config>/``) or in ``../lib`` of
-its directory (an installed prefix).
+The library is found by :func:`find_library`: ``$PHISCRUB_LIB``, else ``libPHIScrubC.so`` (``swift build`` puts it
+and ``phiscrub`` in ``.build/<config>/``) or ``libphiscrub.so.1`` (its SONAME, as the release tarball installs it)
+next to the ``phiscrub`` executable (``$PHISCRUB_BIN`` or ``PATH``) or in ``../lib`` of its directory (an installed
+prefix), else ``libphiscrub.so.1`` where the dynamic loader finds it (``ldconfig``).
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ from .client import (
     TextResult,
 )
 
-__all__ = ["ABI_VERSION", "Engine", "LIBRARY_NAME", "find_library"]
+__all__ = ["ABI_VERSION", "Engine", "LIBRARY_NAME", "SONAME", "find_library"]
 
 #: The ``PHISCRUB_ABI_VERSION`` of the header this module was written against; the loaded library must match.
 ABI_VERSION = 1
 #: The file name SwiftPM gives the ``PHIScrubC`` dynamic library product.
 LIBRARY_NAME = "libPHIScrubC.so"
+#: The library's SONAME: the name it is installed under (``lib/libphiscrub.so.1`` in the release tarball).
+SONAME = "libphiscrub.so.1"
 
 # phiscrub_op values (phiscrub.h), by the wire's op names.
 _OPS = {
@@ -66,8 +69,10 @@ Text = Union[str, bytes]
 
 
 def find_library(path: Optional[str] = None) -> str:
-    """The path of ``libPHIScrubC.so``: ``path`` when given, else ``$PHISCRUB_LIB``, else next to the ``phiscrub``
-    executable (``$PHISCRUB_BIN``, else ``phiscrub`` on ``PATH``) or in ``../lib`` of its directory."""
+    """The path of the C ABI's library: ``path`` when given, else ``$PHISCRUB_LIB``, else ``libPHIScrubC.so`` or
+    ``libphiscrub.so.1`` next to the ``phiscrub`` executable (``$PHISCRUB_BIN``, else ``phiscrub`` on ``PATH``) or in
+    ``../lib`` of its directory, else ``libphiscrub.so.1`` when the dynamic loader knows it (then that name, which
+    ``ctypes.CDLL`` resolves as the loader does)."""
     if path:
         return path
     env = os.environ.get("PHISCRUB_LIB")
@@ -77,12 +82,23 @@ def find_library(path: Optional[str] = None) -> str:
     binary = os.environ.get("PHISCRUB_BIN") or shutil.which("phiscrub")
     if binary:
         here = os.path.dirname(os.path.realpath(binary))
-        for candidate in (os.path.join(here, LIBRARY_NAME), os.path.join(here, os.pardir, "lib", LIBRARY_NAME)):
+        lib = os.path.join(here, os.pardir, "lib")
+        for candidate in (
+            os.path.join(here, LIBRARY_NAME),
+            os.path.join(here, SONAME),
+            os.path.join(lib, SONAME),
+            os.path.join(lib, LIBRARY_NAME),
+        ):
             tried.append(candidate)
             if os.path.isfile(candidate):
                 return os.path.normpath(candidate)
+    import ctypes.util
+
+    if ctypes.util.find_library("phiscrub"):
+        return SONAME
     raise PhiscrubError(
-        f"{LIBRARY_NAME} not found: set PHISCRUB_LIB to its path, or PHISCRUB_BIN to a phiscrub built next to it"
+        f"{LIBRARY_NAME} (or {SONAME}) not found: set PHISCRUB_LIB to its path, or PHISCRUB_BIN to a phiscrub built "
+        "next to it"
         + (f" (looked at {', '.join(tried)})" if tried else "")
     )
 
