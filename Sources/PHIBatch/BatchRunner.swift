@@ -75,7 +75,22 @@ public final class BatchRunner: @unchecked Sendable {
                            mode: options.progress, interval: options.progressInterval, jobs: jobs)
         progress?.start()
         let directory = outDir
-        Threads.parallel(jobs) { [self] _ in work(state, outDir: directory) }
+        // Files go through the shared worker pool, unordered: a file is taken off the run's queue only when a
+        // worker is free (capacity = workers), so the largest-first order and a stop after an invalid file behave
+        // as if the workers pulled from the queue themselves.
+        let pool = WorkerPool<PlannedFile, Void>(workers: jobs, capacity: jobs, ordered: false, deliver: { _ in },
+                                                 makeWorker: { [self] in worker(state, outDir: directory) })
+        do {
+            while true {
+                try pool.waitForRoom()
+                guard let file = state.next() else { break }
+                try pool.submit(file)
+            }
+            try pool.finish()
+        } catch {
+            // Workers record every problem in their file's report and never throw; this is unreachable.
+            pool.shutdown()
+        }
         progress?.stop()
         // After --on-invalid fail stopped the run: the files never started are reported too.
         for file in state.notStarted() {
@@ -105,68 +120,70 @@ public final class BatchRunner: @unchecked Sendable {
         return summary
     }
 
-    /// One worker: takes files off the shared queue until it is empty or the run is stopped.
-    private func work(_ state: RunState, outDir: String) {
+    /// One pool worker's function: cleans the files it is given, with its own cleaner and progress counter.
+    private func worker(_ state: RunState, outDir: String) -> (PlannedFile) -> Void {
         let counter = state.makeCounter()
         let cleaner: FileCleaner
         do { cleaner = try FileCleaner(scrubber: scrubber, options: options) } catch {
             // Checked once before the run started; a later failure (a key removed meanwhile) fails the files.
-            while let file = state.next() {
+            return { file in
                 var report = BatchFileReport(input: file.input, relative: file.relative, status: .failed)
                 report.reason = BatchError.Code.transformFailed.rawValue
                 report.message = "\(file.input): cannot start the transformation: \(error)"
                 state.record(report)
             }
+        }
+        return { [self] file in clean(file, cleaner: cleaner, counter: counter, state: state, outDir: outDir) }
+    }
+
+    /// Cleans one file and records its report.
+    private func clean(_ file: PlannedFile, cleaner: FileCleaner, counter: ByteCounter, state: RunState, outDir: String) {
+        let t0 = monotonicSeconds()
+        var report = BatchFileReport(input: file.input, relative: file.relative, status: .cleaned)
+        report.format = file.format.rawValue + file.compression.reportSuffix
+        let output = outDir + "/" + file.relative
+        if let problem = FileSystem.linkInPath(under: outDir, relative: file.relative) {
+            report.status = .failed
+            report.reason = BatchError.Code.unsafeOutput.rawValue
+            report.message = "\(file.input): not written: \(problem) (a link under --out must not lead writes outside it)"
+            report.bytesIn = file.size
+            state.record(report)
             return
         }
-        while let file = state.next() {
-            let t0 = monotonicSeconds()
-            var report = BatchFileReport(input: file.input, relative: file.relative, status: .cleaned)
-            report.format = file.format.rawValue + file.compression.reportSuffix
-            let output = outDir + "/" + file.relative
-            if let problem = FileSystem.linkInPath(under: outDir, relative: file.relative) {
-                report.status = .failed
-                report.reason = BatchError.Code.unsafeOutput.rawValue
-                report.message = "\(file.input): not written: \(problem) (a link under --out must not lead writes outside it)"
-                report.bytesIn = file.size
-                state.record(report)
-                continue
-            }
-            if let done = state.alreadyDone(file, output: output) {
-                report.status = .skipped
-                report.reason = "already_done"
-                report.sha256 = done
-                report.bytesIn = file.size
-                report.seconds = monotonicSeconds() - t0
-                state.record(report)
-                continue
-            }
-            do {
-                let result = try cleaner.clean(input: file.input, output: output, format: file.format,
-                                               compression: file.compression, sizeHint: file.size,
-                                               counter: counter)
-                report.counts = result.counts
-                report.bytesIn = result.bytesIn
-                report.bytesOut = result.bytesOut
-                report.sha256 = result.sha256
-                if result.scannedAsText { report.format = "text(invalid json)" + file.compression.reportSuffix }
-                report.seconds = monotonicSeconds() - t0
-                counter.reset()
-                // A file with withheld lines is not done: it stays out of the manifest, so a re-run redoes it and
-                // exits 2 again instead of skipping it as finished.
-                state.finish(report, entry: Manifest.Entry(path: file.relative, size: result.bytesIn,
-                                                           sha256: result.sha256), observer: options.observer,
-                             record: result.counts.withheld == 0)
-            } catch {
-                report.status = .failed
-                report.reason = error.code.rawValue
-                report.message = error.message
-                report.bytesIn = file.size
-                report.seconds = monotonicSeconds() - t0
-                counter.reset()
-                if error.code == .invalidJSON && options.onInvalid == .fail { state.stop() }
-                state.record(report)
-            }
+        if let done = state.alreadyDone(file, output: output) {
+            report.status = .skipped
+            report.reason = "already_done"
+            report.sha256 = done
+            report.bytesIn = file.size
+            report.seconds = monotonicSeconds() - t0
+            state.record(report)
+            return
+        }
+        do {
+            let result = try cleaner.clean(input: file.input, output: output, format: file.format,
+                                           compression: file.compression, sizeHint: file.size,
+                                           counter: counter)
+            report.counts = result.counts
+            report.bytesIn = result.bytesIn
+            report.bytesOut = result.bytesOut
+            report.sha256 = result.sha256
+            if result.scannedAsText { report.format = "text(invalid json)" + file.compression.reportSuffix }
+            report.seconds = monotonicSeconds() - t0
+            counter.reset()
+            // A file with withheld lines is not done: it stays out of the manifest, so a re-run redoes it and
+            // exits 2 again instead of skipping it as finished.
+            state.finish(report, entry: Manifest.Entry(path: file.relative, size: result.bytesIn,
+                                                       sha256: result.sha256), observer: options.observer,
+                         record: result.counts.withheld == 0)
+        } catch {
+            report.status = .failed
+            report.reason = error.code.rawValue
+            report.message = error.message
+            report.bytesIn = file.size
+            report.seconds = monotonicSeconds() - t0
+            counter.reset()
+            if error.code == .invalidJSON && options.onInvalid == .fail { state.stop() }
+            state.record(report)
         }
     }
 

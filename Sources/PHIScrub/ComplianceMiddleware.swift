@@ -83,18 +83,18 @@ public struct OperatorTransform: MiddlewareTransform {
 /// first call, and again only if a call brings another rule set.
 final class PoolPerRuleSet: @unchecked Sendable {
     let keys: (any KeyProvider)?
-    private let lock = NSLock()
+    private let lock = Lock()
     private var current: (ruleSet: ObjectIdentifier, pool: ReplacerPool)?
 
     init(keys: (any KeyProvider)?) { self.keys = keys }
 
     func pool(for ruleSet: RuleSet) -> ReplacerPool {
-        lock.lock()
-        defer { lock.unlock() }
-        if let current, current.ruleSet == ObjectIdentifier(ruleSet) { return current.pool }
-        let pool = ReplacerPool(keys: keys, traits: ruleSet.traits)
-        current = (ObjectIdentifier(ruleSet), pool)
-        return pool
+        lock.withLock {
+            if let current, current.ruleSet == ObjectIdentifier(ruleSet) { return current.pool }
+            let pool = ReplacerPool(keys: keys, traits: ruleSet.traits)
+            current = (ObjectIdentifier(ruleSet), pool)
+            return pool
+        }
     }
 }
 
@@ -115,7 +115,7 @@ public final class ComplianceMiddleware: @unchecked Sendable {
     let basePolicy: TransformPolicy
     let fingerprinter: Fingerprinter?
     let categories: [String: String]
-    let mutex = NSLock()
+    let mutex = Lock()
     /// Usage per session (role, agent, user), checked against the role's `session_limits`. A host ends a session
     /// with `endSession(_:)`; until then its usage is kept, so memory grows with the number of open sessions.
     var sessions: [CallContext: SessionUsage] = [:]
@@ -225,16 +225,12 @@ public final class ComplianceMiddleware: @unchecked Sendable {
     /// Ends a session: its usage is forgotten, and the next call with this context starts a new session with fresh
     /// limits. Agent hosts call this when a conversation ends, which keeps the session table bounded.
     public func endSession(_ ctx: CallContext) {
-        mutex.lock()
-        sessions.removeValue(forKey: ctx)
-        mutex.unlock()
+        mutex.withLock { _ = sessions.removeValue(forKey: ctx) }
     }
 
     /// Sessions with recorded usage.
     public var openSessions: Int {
-        mutex.lock()
-        defer { mutex.unlock() }
-        return sessions.count
+        mutex.withLock { sessions.count }
     }
 
     /// Audit records and alerts one call produces, collected while its steps run.
@@ -247,15 +243,16 @@ public final class ComplianceMiddleware: @unchecked Sendable {
               scan: () -> [Finding], trace: inout CallTrace) -> Gate? {
         var decision = decision
         if decision.isAllowed, let role = access.roles[ctx.role] {
-            mutex.lock()
-            var usage = sessions[ctx] ?? SessionUsage()
-            decision = usage.check(role.limits, role: ctx.role, addingTokens: tokens, toolCall: toolCall)
-            if decision.isAllowed {
-                usage.tokens += tokens
-                if toolCall { usage.toolCalls += 1 }
-                sessions[ctx] = usage
+            decision = mutex.withLock {
+                var usage = sessions[ctx] ?? SessionUsage()
+                let decision = usage.check(role.limits, role: ctx.role, addingTokens: tokens, toolCall: toolCall)
+                if decision.isAllowed {
+                    usage.tokens += tokens
+                    if toolCall { usage.toolCalls += 1 }
+                    sessions[ctx] = usage
+                }
+                return decision
             }
-            mutex.unlock()
         }
         guard let denial = decision.denial else { return nil }
         let findings = scan()

@@ -4,6 +4,8 @@
 // - `Filter/`: `FilterPipeline` runs the filter from a `FilterInput` to a `FileOutput`, sequential or on several
 //   cores (`ParallelFilter`) with the same bytes out, with the operators (a `ReplacementFactory`), a findings
 //   report and the audit of a configuration (`FilterAudit`) plugged in.
+// - `WorkerPool`: the one worker pool (the filter's blocks, `scan`'s files, batch's files), on threads from
+//   `Threads`; `Lock` is the one lock type.
 // - `Findings/`: `FindingsReporter` and the report formats (`JSONLinesFormat`, `SARIFFormat`), explanations, and
 //   `JSONWriter`, the one JSON string writer.
 // - Compliance around agent calls: `ComplianceMiddleware` (RBAC, residency, scan, transform, audit),

@@ -9,7 +9,8 @@ import Glibc
 /// by one of `jobs` worker threads, and the results are written strictly in input order, so the output is
 /// byte-identical to a single-threaded run.
 ///
-/// Memory stays bounded: at most `2 × jobs + 1` blocks (input plus output) are in flight. A line longer than
+/// The blocks run on a `WorkerPool` in ordered mode. Memory stays bounded: at most `2 × jobs + 1` blocks (input
+/// plus output) are in flight. A line longer than
 /// `maximumBlock` cannot be split between workers; the filter drains the pipeline and streams that line through
 /// one scanner with the usual line cap, then goes back to parallel blocks.
 public final class ParallelFilter {
@@ -73,22 +74,17 @@ public final class ParallelFilter {
                     makeProcessor: @escaping @Sendable () throws -> BlockProcessor,
                     longLine: (_ stream: (_ feed: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, _ offset: Int, _ line: Int) throws -> RedactionStats,
                     write: @escaping @Sendable (BlockResult) throws -> Void) throws -> RedactionStats {
-        let pipeline = Pipeline(jobs: jobs, write: write)
-        var threads: [pthread_t] = []
-        for _ in 0..<jobs {
-            threads.append(Threads.start {
-                blockStopSignals()
-                pipeline.workerLoop(makeProcessor: makeProcessor)
-            })
-        }
-        threads.append(Threads.start {
-            blockStopSignals()
-            pipeline.writerLoop()
+        // Blocks go through the shared worker pool: `jobs` workers and a writer thread that writes results in
+        // input order, at most `2 × jobs + 1` blocks in flight.
+        let totalsBox = StatsBox()
+        let pipeline = WorkerPool<Job, BlockResult>(workers: jobs, capacity: 2 * jobs + 1, ordered: true, deliver: { result in
+            try write(result)
+            totalsBox.add(result.stats)
+        }, writerThread: true, threadStart: blockStopSignals, makeWorker: {
+            let process = try makeProcessor()
+            return { job in try job.block.withUnsafeBufferPointer { try process($0, job.offset, job.line) } }
         })
-        defer {
-            pipeline.shutdown()
-            threads.forEach(Threads.join)
-        }
+        defer { pipeline.shutdown() }
 
         var pending: [UInt8] = []
         pending.reserveCapacity(maximumBlock + blockSize)
@@ -102,7 +98,7 @@ public final class ParallelFilter {
 
         func dispatch(_ count: Int) throws {
             let block = Array(pending[0..<count])
-            try pipeline.submit(block: block, offset: offset, line: line)
+            try pipeline.submit(Job(block: block, offset: offset, line: line))
             if countLines { line += block.withUnsafeBufferPointer { countNewlines($0) } }
             offset += count
             pending.removeFirst(count)
@@ -192,8 +188,8 @@ public final class ParallelFilter {
                 if sawNewline { line += 1 }
             }
         }
-        try pipeline.drain()
-        totals.merge(pipeline.stats)
+        try pipeline.finish()
+        totals.merge(totalsBox.stats)
         return totals
     }
 
@@ -229,142 +225,19 @@ func blockStopSignals() {
     pthread_sigmask(SIG_BLOCK, &set, nil)
 }
 
-/// The shared state of one parallel run: a queue of blocks for workers, finished results by sequence number,
-/// and a writer that emits them in order. One lock and condition keep it simple; blocks are megabytes, so the
-/// lock is taken a few hundred times per second.
-private final class Pipeline: @unchecked Sendable {
-    struct Job { var sequence: Int; var block: [UInt8]; var offset: Int; var line: Int }
+/// One block for a filter worker: its bytes, absolute offset and first line number.
+private struct Job: @unchecked Sendable {
+    var block: [UInt8]
+    var offset: Int
+    var line: Int
+}
 
-    let condition = NSCondition()
-    let limit: Int
-    let write: @Sendable (ParallelFilter.BlockResult) throws -> Void
-    var queue: [Job] = []
-    var queueHead = 0
-    var results: [Int: ParallelFilter.BlockResult] = [:]
-    var nextSequence = 0
-    var nextToWrite = 0
-    var closed = false
-    var failure: Error?
-    var stats = RedactionStats()
-    var activeWorkers = 0
-    var writerDone = false
-
-    init(jobs: Int, write: @escaping @Sendable (ParallelFilter.BlockResult) throws -> Void) {
-        self.limit = 2 * jobs + 1
-        self.write = write
-    }
-
-    /// Queues a block; blocks while too many are in flight.
-    func submit(block: [UInt8], offset: Int, line: Int) throws {
-        condition.lock()
-        defer { condition.unlock() }
-        while nextSequence - nextToWrite >= limit && failure == nil { condition.wait() }
-        if let failure { throw failure }
-        queue.append(Job(sequence: nextSequence, block: block, offset: offset, line: line))
-        nextSequence += 1
-        condition.broadcast()
-    }
-
-    /// Waits until everything submitted has been written.
-    func drain() throws {
-        condition.lock()
-        defer { condition.unlock() }
-        while nextToWrite < nextSequence && failure == nil { condition.wait() }
-        if let failure { throw failure }
-    }
-
-    func checkFailure() throws {
-        condition.lock()
-        defer { condition.unlock() }
-        if let failure { throw failure }
-    }
-
-    func fail(_ error: Error) {
-        condition.lock()
-        if failure == nil { failure = error }
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func shutdown() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        while activeWorkers > 0 || !writerDone { condition.wait() }
-        condition.unlock()
-    }
-
-    func workerLoop(makeProcessor: () throws -> ParallelFilter.BlockProcessor) {
-        condition.lock()
-        activeWorkers += 1
-        condition.unlock()
-        defer {
-            condition.lock()
-            activeWorkers -= 1
-            condition.broadcast()
-            condition.unlock()
-        }
-        let process: ParallelFilter.BlockProcessor
-        do { process = try makeProcessor() } catch {
-            fail(error)
-            return
-        }
-        while true {
-            condition.lock()
-            while queueHead == queue.count && !closed && failure == nil { condition.wait() }
-            if queueHead == queue.count || failure != nil {
-                condition.unlock()
-                return
-            }
-            let job = queue[queueHead]
-            queue[queueHead].block = []
-            queueHead += 1
-            if queueHead > 64 && queueHead * 2 > queue.count {
-                queue.removeFirst(queueHead)
-                queueHead = 0
-            }
-            condition.unlock()
-            do {
-                let result = try job.block.withUnsafeBufferPointer { try process($0, job.offset, job.line) }
-                condition.lock()
-                results[job.sequence] = result
-                condition.broadcast()
-                condition.unlock()
-            } catch {
-                fail(error)
-                return
-            }
-        }
-    }
-
-    func writerLoop() {
-        defer {
-            condition.lock()
-            writerDone = true
-            condition.broadcast()
-            condition.unlock()
-        }
-        while true {
-            condition.lock()
-            while results[nextToWrite] == nil && !(closed && nextToWrite >= nextSequence) && failure == nil { condition.wait() }
-            guard failure == nil, let result = results.removeValue(forKey: nextToWrite) else {
-                condition.unlock()
-                return
-            }
-            condition.unlock()
-            do {
-                try write(result)
-            } catch {
-                fail(error)
-                return
-            }
-            condition.lock()
-            stats.merge(result.stats)
-            nextToWrite += 1
-            condition.broadcast()
-            condition.unlock()
-        }
-    }
+/// The written blocks' counts, added up as they are written.
+private final class StatsBox: @unchecked Sendable {
+    private let lock = Lock()
+    private var total = RedactionStats()
+    func add(_ stats: RedactionStats) { lock.withLock { total.merge(stats) } }
+    var stats: RedactionStats { lock.withLock { total } }
 }
 
 extension RedactionStats {

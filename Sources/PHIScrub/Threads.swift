@@ -2,27 +2,46 @@
 import Glibc
 #endif
 
-/// A pthread mutex (heap-allocated so its address is stable).
+/// The project's one lock type: a pthread mutex with a condition variable on it (both heap-allocated so their
+/// addresses are stable). `withLock` is the mutex; `wait` and `broadcast`, called while holding it, make it a
+/// monitor, which is what `WorkerPool` needs for its queue, so no second lock type (NSLock, NSCondition) is used
+/// by the threads phiscrub starts.
 public final class Lock: @unchecked Sendable {
     private let m: UnsafeMutablePointer<pthread_mutex_t>
+    private let c: UnsafeMutablePointer<pthread_cond_t>
+    /// An unlocked mutex and its condition.
     public init() {
         m = .allocate(capacity: 1)
         pthread_mutex_init(m, nil)
+        c = .allocate(capacity: 1)
+        pthread_cond_init(c, nil)
     }
     deinit {
+        pthread_cond_destroy(c)
+        c.deallocate()
         pthread_mutex_destroy(m)
         m.deallocate()
     }
+    /// Runs `body` holding the mutex.
     public func withLock<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(m)
         defer { pthread_mutex_unlock(m) }
         return try body()
     }
+    /// Releases the mutex until another thread calls `broadcast`, then takes it again. Only inside `withLock`;
+    /// wake-ups can be spurious, so callers wait in a loop on their condition.
+    public func wait() {
+        pthread_cond_wait(c, m)
+    }
+    /// Wakes every thread in `wait`. Inside `withLock`.
+    public func broadcast() {
+        pthread_cond_broadcast(c)
+    }
 }
 
-/// The one way phiscrub starts threads: the filter's workers and writer (`ParallelFilter`), `scan`'s and every
-/// ordered map's workers (`OrderedParallelMap`) and batch mode's workers all run on POSIX threads started here
-/// with 16 MiB stacks (deep PCRE2 JIT and JSON recursion need more than the default), and are joined.
+/// The one way phiscrub starts threads: `WorkerPool`'s workers (the filter's blocks, `scan`'s files, batch's
+/// files) run on POSIX threads started here with 16 MiB stacks (deep PCRE2 JIT and JSON recursion need more than
+/// the default), and are joined.
 public enum Threads {
     private final class Box {
         let body: @Sendable () -> Void
@@ -46,17 +65,8 @@ public enum Threads {
         return thread
     }
 
+    /// Waits for a thread started by `start` to end.
     public static func join(_ thread: pthread_t) {
         pthread_join(thread, nil)
-    }
-
-    /// Runs `count` copies of `body(index)` in parallel and waits for all.
-    public static func parallel(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        if count <= 1 {
-            body(0)
-            return
-        }
-        let threads = (0..<count).map { i in start { body(i) } }
-        threads.forEach(join)
     }
 }

@@ -10,12 +10,13 @@ public final class Transformer {
     /// What each entity is (identifier, date, how it generalises), as the rule packs declare it: the operators read
     /// a finding's traits here, never its entity name.
     public let traits: EntityTraitTable
-    let tokenizer: PseudonymTokenizer?
-    let shifter: DateShifter?
-    let sealer: EncryptedTokenSealer?
+    /// One instance per operator of `TransformOperators.all` the policy uses (nil for the others), by table index.
+    private let operators: [(any TransformOperator)?]
+    /// Whether each operator's outputs are remembered (`TransformOperator.cacheable`), by table index.
+    private let cacheable: [Bool]
     /// `[ENTITY]` bytes per entity.
     private var typedTokens: [String: [UInt8]] = [:]
-    /// Deterministic replacements (token, mask, shift, generalize) per entity and value; values repeat in logs.
+    /// Replacements of cacheable operators (token, mask, shift, generalize) per entity and value; values repeat in logs.
     private var memo: [MemoKey: [UInt8]] = [:]
     private static let memoLimit = 4096
 
@@ -30,47 +31,39 @@ public final class Transformer {
         self.policy = policy
         self.traits = traits
         let actions = Set([policy.defaultAction] + policy.entityActions.values)
-        func need(_ purpose: KeyPurpose, for action: TransformAction) throws(TransformError) -> DerivedKey? {
-            guard actions.contains(action) else { return nil }
-            guard let keys else {
-                throw TransformError(code: .keys, message: "the \(action.rawValue) operator needs a key: create a keyring with "
-                    + "`phiscrub keys init`, pass --keyring, or set PHISCRUB_KEYS")
+        var operators: [(any TransformOperator)?] = Array(repeating: nil, count: TransformOperators.all.count)
+        for (index, type) in TransformOperators.all.enumerated() where actions.contains(where: { $0.index == index }) {
+            var key: DerivedKey?
+            if let purpose = type.keyPurpose {
+                guard let keys else {
+                    throw TransformError(code: .keys, message: "the \(type.name) operator needs a key: create a keyring with "
+                        + "`phiscrub keys init`, pass --keyring, or set PHISCRUB_KEYS")
+                }
+                do { key = try keys.subkey(purpose, version: nil) } catch {
+                    throw TransformError(code: .keys, message: error.message)
+                }
             }
-            do { return try keys.subkey(purpose, version: nil) } catch {
-                throw TransformError(code: .keys, message: error.message)
-            }
+            operators[index] = try type.init(policy: policy, key: key)
         }
-        tokenizer = try need(.token, for: .token).map { (k) throws(TransformError) in try PseudonymTokenizer(key: k) }
-        shifter = try need(.dateShift, for: .shift).map(DateShifter.init)
-        let context = policy.context
-        sealer = try need(.encrypt, for: .encrypt).map { (k) throws(TransformError) in try EncryptedTokenSealer(key: k, context: context) }
+        self.operators = operators
+        cacheable = TransformOperators.all.map { $0.cacheable }
     }
 
     /// The bytes that replace `finding`, whose matched bytes are `value`.
     public func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>) throws(TransformError) -> [UInt8] {
         let entity = finding.entity
         let action = policy.action(for: entity)
-        switch action {
-        case .redact:
-            return typed(entity)
-        case .keep:
-            return Array(value)
-        case .encrypt:
-            return try sealer!.seal(value, entity: entity)
-        case .mask, .token, .shift, .generalize:
-            let key = MemoKey(entity: entity, value: Array(value))
-            if let hit = memo[key] { return hit }
-            let out: [UInt8]
-            switch action {
-            case .mask: out = MaskOperator.mask(value, keepLast: policy.maskKeepLast)
-            case .token: out = tokenizer!.token(entity: entity, value: value, identifier: traits[entity].identifier)
-            case .shift: out = (traits[entity].date ? shifter!.shift(value, subject: policy.subject) : nil) ?? typed(entity)
-            default: out = Generalizer.generalize(value, as: traits[entity].generalization) ?? typed(entity)
-            }
-            if memo.count >= Self.memoLimit { memo.removeAll(keepingCapacity: true) }
-            memo[key] = out
-            return out
+        if action == .redact { return typed(entity) }
+        guard let op = operators[action.index] else { return typed(entity) }
+        guard cacheable[action.index] else {
+            return try op.replacement(value, entity: entity, traits: traits[entity]) ?? typed(entity)
         }
+        let key = MemoKey(entity: entity, value: Array(value))
+        if let hit = memo[key] { return hit }
+        let out = try op.replacement(value, entity: entity, traits: traits[entity]) ?? typed(entity)
+        if memo.count >= Self.memoLimit { memo.removeAll(keepingCapacity: true) }
+        memo[key] = out
+        return out
     }
 
     /// Drops the values remembered for deterministic replacements, so a transformer kept between calls

@@ -77,7 +77,7 @@ public final class FilterAudit {
             self.input = input
         }
 
-        /// Called on the writer thread only, in output order.
+        /// Called on the pool's writer thread only, in output order.
         func record(_ stats: RedactionStats) throws {
             guard stats.bytesIn > 0 else { return }
             batch += 1

@@ -48,7 +48,7 @@ public final class FindingsScan {
             let (scrubber, format, fingerprinter, stable) = (self.scrubber, reporter.format, reporter.fingerprinter, reporter.stable)
             let (makeRouter, interrupted) = (self.makeRouter, self.interrupted)
             let reporter = self.reporter
-            try OrderedParallelMap.run(count: paths.count, jobs: jobs, work: { i in
+            try WorkerPool.orderedMap(count: paths.count, jobs: jobs, work: { i in
                 let spool = try ReportSpool()
                 let fileReporter = FindingsReporter(format: format, output: spool.output, fingerprinter: fingerprinter, stable: stable)
                 let file = try Self.scanFile(paths[i], scrubber: scrubber, reporter: fileReporter, explainer: nil,

@@ -62,3 +62,36 @@ public enum Generalizer {
         }
     }
 }
+
+/// The `shift` operator in the operator table: dates (entities whose packs declare `date: true`) moved by the
+/// policy subject's offset; other entities, and dates it cannot read, are redacted.
+public struct ShiftOperator: TransformOperator {
+    public static let name = "shift"
+    public static let keyPurpose: KeyPurpose? = .dateShift
+    public static let cacheable = true
+    let shifter: DateShifter
+    let subject: String
+
+    public init(policy: TransformPolicy, key: DerivedKey?) throws(TransformError) {
+        shifter = DateShifter(key: try key.required(by: Self.name))
+        subject = policy.subject
+    }
+
+    public func replacement(_ value: UnsafeBufferPointer<UInt8>, entity: String, traits: EntityTraits) -> [UInt8]? {
+        traits.date ? shifter.shift(value, subject: subject) : nil
+    }
+}
+
+/// The `generalize` operator in the operator table: `Generalizer` with the entity's declared generalisation rule;
+/// entities without one are redacted.
+public struct GeneralizeOperator: TransformOperator {
+    public static let name = "generalize"
+    public static let keyPurpose: KeyPurpose? = nil
+    public static let cacheable = true
+
+    public init(policy: TransformPolicy, key: DerivedKey?) {}
+
+    public func replacement(_ value: UnsafeBufferPointer<UInt8>, entity: String, traits: EntityTraits) -> [UInt8]? {
+        Generalizer.generalize(value, as: traits.generalization)
+    }
+}

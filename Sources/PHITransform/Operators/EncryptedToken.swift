@@ -1,4 +1,5 @@
 import PHICompliance
+import PHIScan
 
 /// The `encrypt` operator's token: `[ENC:<ENTITY>:k<version>:<base64url(nonce ‖ ciphertext ‖ tag)>]`.
 ///
@@ -198,5 +199,22 @@ enum Base64URL {
             out += [UInt8(v >> 16), UInt8(v >> 8 & 255)]
         }
         return out
+    }
+}
+
+/// The `encrypt` operator in the operator table: an `EncryptedTokenSealer` under the newest encrypt subkey, bound
+/// to the policy's data context. Never cached (each token has a fresh nonce).
+public struct EncryptOperator: TransformOperator {
+    public static let name = "encrypt"
+    public static let keyPurpose: KeyPurpose? = .encrypt
+    public static let cacheable = false
+    let sealer: EncryptedTokenSealer
+
+    public init(policy: TransformPolicy, key: DerivedKey?) throws(TransformError) {
+        sealer = try EncryptedTokenSealer(key: try key.required(by: Self.name), context: policy.context)
+    }
+
+    public func replacement(_ value: UnsafeBufferPointer<UInt8>, entity: String, traits: EntityTraits) throws(TransformError) -> [UInt8]? {
+        try sealer.seal(value, entity: entity)
     }
 }

@@ -1,6 +1,21 @@
+import PHICompliance
+import PHIScan
+
 /// The `mask` operator: every letter and digit except the last `keepLast` becomes `*`; separators and
 /// punctuation stay so the shape is still readable (`***-**-6789`). Non-ASCII characters count as letters.
-public enum MaskOperator {
+public struct MaskOperator: TransformOperator {
+    public static let name = "mask"
+    public static let keyPurpose: KeyPurpose? = nil
+    public static let cacheable = true
+    let keepLast: Int
+
+    public init(policy: TransformPolicy, key: DerivedKey?) { keepLast = policy.maskKeepLast }
+
+    public func replacement(_ value: UnsafeBufferPointer<UInt8>, entity: String, traits: EntityTraits) -> [UInt8]? {
+        Self.mask(value, keepLast: keepLast)
+    }
+
+    /// `value` masked, keeping the last `keepLast` letters and digits.
     public static func mask(_ value: UnsafeBufferPointer<UInt8>, keepLast: Int) -> [UInt8] {
         let scalars = Array(String(decoding: value, as: UTF8.self).unicodeScalars)
         let maskable = scalars.map { s in s.value >= 0x80 || (s.properties.isAlphabetic || ("0"..."9").contains(s)) }

@@ -1,4 +1,5 @@
 import PHICompliance
+import PHIScan
 
 /// The `token` operator: `[SSN:tok:<20 hex>]`, the first 80 bits of HMAC-SHA256 under the token subkey over the
 /// entity and a normalised value. Normalising (separators dropped and case folded up for identifiers, the entities
@@ -63,5 +64,21 @@ public final class PseudonymTokenizer {
         }
         out.append(UInt8(ascii: "]"))
         return out
+    }
+}
+
+/// The `token` operator in the operator table: a `PseudonymTokenizer` under the token subkey.
+public struct TokenOperator: TransformOperator {
+    public static let name = "token"
+    public static let keyPurpose: KeyPurpose? = .token
+    public static let cacheable = true
+    let tokenizer: PseudonymTokenizer
+
+    public init(policy: TransformPolicy, key: DerivedKey?) throws(TransformError) {
+        tokenizer = try PseudonymTokenizer(key: try key.required(by: Self.name))
+    }
+
+    public func replacement(_ value: UnsafeBufferPointer<UInt8>, entity: String, traits: EntityTraits) -> [UInt8]? {
+        tokenizer.token(entity: entity, value: value, identifier: traits.identifier)
     }
 }

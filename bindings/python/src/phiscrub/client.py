@@ -388,7 +388,7 @@ class Client:
         mask_keep: Optional[int] = None,
     ) -> TextResult:
         """``text`` with each finding replaced by an operator (redact, mask, token, encrypt, shift, generalize,
-        keep): ``operator`` for all entities, ``operators`` per entity (``{"SSN": "token"}``)."""
+        keep, redact-length): ``operator`` for all entities, ``operators`` per entity (``{"SSN": "token"}``)."""
         a = self.call(
             "transform",
             text,

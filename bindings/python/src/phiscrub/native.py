@@ -353,7 +353,7 @@ class Engine:
         view_role: Optional[str] = None,
     ) -> TextResult:
         """``text`` with each finding replaced by an operator (redact, mask, token, encrypt, shift, generalize,
-        keep): ``operator`` for all entities, ``operators`` per entity (``{"SSN": "token"}``), or as ``view_role``
+        keep, redact-length): ``operator`` for all entities, ``operators`` per entity (``{"SSN": "token"}``), or as ``view_role``
         of the configuration may see each entity."""
         return self._text("transform", text, {
             "operator": operator, "operators": dict(operators) if operators else None,
