@@ -56,8 +56,10 @@ printf 'SSN 402-19-8877\n' | gzip -c > "$work/in/a.log.gz"
 if command -v zstd >/dev/null; then printf 'SSN 402-19-8877\n' | zstd -q -c > "$work/in/b.log.zst"; fi
 run "$exe" batch "$work/in" --out "$work/out" --quiet || fail "batch failed"
 [ "$(gzip -dc "$work/out/a.log.gz")" = "SSN [SSN]" ] || fail "batch .gz output"
-# The rule packs come from <prefix>/share/phiscrub/rules: a pack added there is loaded.
-cat > "$work/prefix/share/phiscrub/rules/zz-release-test.yaml" <<'YAML'
+# The rule packs come from <prefix>/share/phiscrub/rules: a pack added there is loaded (by the binary here, by the
+# library below).
+add_test_pack() {
+  cat > "$work/prefix/share/phiscrub/rules/zz-release-test.yaml" <<'YAML'
 pack: release-test
 rules:
   - id: release-test-ticket
@@ -70,6 +72,8 @@ rules:
       match: ['ref ⟦TICKET-123456⟧']
       nomatch: ['TICKET-12']
 YAML
+}
+add_test_pack
 run "$exe" rules list | grep -q release-test-ticket || fail "rules are not read from <prefix>/share/phiscrub/rules"
 rm "$work/prefix/share/phiscrub/rules/zz-release-test.yaml"
 # The C ABI: the library and header, its SONAME and symbols, no toolchain library; a C program linked against the
@@ -109,19 +113,7 @@ cc -std=c11 -Wall -Werror -I "$work/prefix/include" "$work/capp.c" -o "$work/cap
   -Wl,-rpath,'$ORIGIN/prefix/lib' || fail "a C program does not build against include/ and lib/"
 out=$(run "$work/capp") || fail "the C program failed"
 [ "$out" = "Patient SSN [SSN], call [PHONE]" ] || fail "C program output: $out"
-cat > "$work/prefix/share/phiscrub/rules/zz-release-test.yaml" <<'YAML'
-pack: release-test
-rules:
-  - id: release-test-ticket
-    entity: TICKET
-    category: other_unique
-    pattern: 'TICKET-[0-9]{6}'
-    max_length: 13
-    confidence: 0.9
-    examples:
-      match: ['ref ⟦TICKET-123456⟧']
-      nomatch: ['TICKET-12']
-YAML
+add_test_pack
 run "$work/capp" '{"action": "TICKET=mask"}' > /dev/null || fail "the library does not read <prefix>/share/phiscrub/rules"
 rm "$work/prefix/share/phiscrub/rules/zz-release-test.yaml"
 libsize=$(du -h "$clib" | cut -f1)

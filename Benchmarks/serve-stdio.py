@@ -24,24 +24,7 @@ import time
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bindings" / "python" / "src"))
 from phiscrub import Client  # noqa: E402
-
-
-def prompt_2kb() -> str:
-    head = (
-        "User asks about the discharge summary. Patient phone (312) 555-0134, SSN 365-94-0475, "
-        "contact jroe@example.com. "
-    )
-    filler = "The assistant reviews the notes, the medication list and the follow-up plan before answering. "
-    text = head
-    while len(text.encode()) < 2048:
-        text += filler
-    return text.encode()[:2048].decode("ascii", "ignore")
-
-
-def pct(values, p):
-    values = sorted(values)
-    k = min(len(values) - 1, max(0, int(round(p / 100 * (len(values) - 1)))))
-    return values[k]
+from bench_common import pct, prompt_2kb  # noqa: E402
 
 
 def summary(name, lat):
