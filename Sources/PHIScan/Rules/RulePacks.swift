@@ -188,9 +188,12 @@ extension RuleSet {
             // brings; the default packs pass it in the test suite and in `phiscrub rules test`, and their examples
             // are still checked at every load.
             let defaults = RulePacks.defaultDirectory().map { $0.standardizedFileURL.path + "/" }
-            let diagnostics = loadProblems + RuleExamples.check(rules, checkTriggers: { rule in
-                defaults.map { !URL(fileURLWithPath: rule.source.file).standardizedFileURL.path.hasPrefix($0) } ?? true
-            })
+            // Decided once per pack file, not per rule.
+            var userPack: [String: Bool] = [:]
+            for file in Set(rules.map(\.source.file)) {
+                userPack[file] = defaults.map { !URL(fileURLWithPath: file).standardizedFileURL.path.hasPrefix($0) } ?? true
+            }
+            let diagnostics = loadProblems + RuleExamples.check(rules, checkTriggers: { userPack[$0.source.file] ?? true })
             if !diagnostics.isEmpty { return .failure(RuleLoadError(diagnostics: diagnostics)) }
             let all = rosters.isEmpty ? rules
                 : rules.filter { $0.id != RulePacks.rosterRuleID } + [RulePacks.rosterRule(files: rosters)]
