@@ -455,6 +455,14 @@ static uint64_t fold_hash(const uint8_t *p, size_t n, size_t a, size_t b, int *o
     return phs_name_hash(buf, m);
 }
 
+/* Is the letter at i the n, r or t of a backslash escape (an odd number of backslashes before it)? */
+static inline int escape_letter_at(const uint8_t *p, size_t i) {
+    if (i == 0 || p[i - 1] != '\\' || (p[i] != 'n' && p[i] != 'r' && p[i] != 't')) return 0;
+    size_t k = i, slashes = 0;
+    while (k > 0 && p[k - 1] == '\\') { slashes++; k--; }
+    return slashes & 1;
+}
+
 /* Cuts the line into words. A word is letters, with one apostrophe or hyphen between letters; a word glued to a digit
    or an underscore is marked bad (an identifier, not a name). */
 static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t cap) {
@@ -464,6 +472,8 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         uint32_t info;
         int len = letter_at(p, n, i, &info);
         if (!len) { i++; continue; }
+        /* The n of a JSON or C escape (\n, \r, \t) is no letter of the word after it ("regards,\nTamsin"). */
+        if (escape_letter_at(p, i)) { i++; continue; }
         size_t start = i;
         int upper_first = (info >> 16) & 1, any_lower = 0, any_upper_later = 0, letters = 0, nocase = 0;
         int camel = 0, parts = 1, prev_lower = 0;
@@ -542,11 +552,17 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         if (j < n && (p[j] == '\'' || p[j] == 0xE2) && j < i) j = i; /* skip a possessive */
         uint8_t punct = 0;
         if (j < n && (p[j] == '.' || p[j] == ',' || p[j] == ':' || p[j] == '?')) punct = p[j++];
-        size_t spaces = 0;
-        while (j < n && (p[j] == ' ' || p[j] == '\t' || (p[j] == 0xC2 && j + 1 < n && p[j + 1] == 0xA0))) {
-            j += p[j] == 0xC2 ? 2 : 1;
+        size_t spaces = 0, escaped = 0;
+        while (j < n) {
+            if (p[j] == ' ' || p[j] == '\t') j++;
+            else if (p[j] == 0xC2 && j + 1 < n && p[j + 1] == 0xA0) j += 2;
+            else if (p[j] == '\\' && j + 1 < n && (p[j + 1] == 'n' || p[j + 1] == 'r' || p[j + 1] == 't')) { j += 2; escaped++; }
+            else break;
             spaces++;
         }
+        /* An escaped line break inside a JSON string joins words only after a comma or colon (a sign-off, a label:
+           "Sincerely,\nTamsin", "Patient:\nAna"); elsewhere it ends the name. */
+        if (escaped && punct != ',' && punct != ':') spaces = 0;
         /* A label's colon may be followed by padding ("Name:    Anna Josefsen"); a question ends like a label
            ("What's your last name? Magnusson"). */
         if (spaces >= 1 && (spaces <= 2 || ((punct == ':' || punct == '?') && spaces <= MAX_LABEL_PAD))) {
@@ -639,6 +655,8 @@ static int32_t name_run(const phs_names *d, phs_name_token *tok, int32_t nt, int
         if (j > k && t->label && ((t->start - tok[j - 1].end >= 2 && tok[j - 1].sep == SEP_SPACE) || is_stop(d, t))) break;
         if (is_cap(t) && (allow_stop || !is_stop(d, t)) && !(cue_flags(d, t, &slot) & PHS_NAME_PLACE)) ok = 1;
         else if (is_initial(t)) ok = 1;
+        /* A middle initial without its dot ("Ruth R Montez"). */
+        else if (j > k && t->shape == SHAPE_ONE && t->sep == SEP_SPACE && j + 1 < nt && is_cap(&tok[j + 1])) ok = 1;
         else if (j > k && is_particle(d, t)) {
             /* van der Berg: particles count only when a capitalised word follows. */
             int32_t m = j;
@@ -697,6 +715,94 @@ static int32_t roster_at(const phs_names *d, const phs_name_token *tok, int32_t 
         if (ok) return r;
     }
     return -1;
+}
+
+/* Is the word a dictionary name that is no English word (given name or surname)? */
+static inline int plain_name(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
+    uint16_t f = name_flags(d, p, n, t);
+    return (f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !(f & (PHS_NAME_COMMON | PHS_NAME_WORD));
+}
+
+/* Can the capitalised word be one item of a list of names (not a stop word, place word or a common word that is
+   no frequent name)? */
+static inline int list_item(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
+    int64_t s;
+    if (!is_cap(t) || t->parts > 2 || is_stop(d, t) || (cue_flags(d, t, &s) & PHS_NAME_PLACE)) return 0;
+    return !(name_flags(d, p, n, t) & PHS_NAME_COMMON);
+}
+
+/* Words that make the list after them a list of places, not people ("offices in Boston, Austin and Denver"). */
+static inline int place_preposition(const phs_name_token *t) {
+    static uint64_t in, at, near, across, around, of;
+    if (!in) {
+        in = phs_name_hash((const uint8_t *)"in", 2);
+        at = phs_name_hash((const uint8_t *)"at", 2);
+        near = phs_name_hash((const uint8_t *)"near", 4);
+        across = phs_name_hash((const uint8_t *)"across", 6);
+        around = phs_name_hash((const uint8_t *)"around", 6);
+        of = phs_name_hash((const uint8_t *)"of", 2);
+    }
+    uint64_t h = t->hash;
+    return h == in || h == at || h == near || h == across || h == around || h == of;
+}
+
+/* A list of single capitalised words, "A, B and C" or "A, B, C, or D" (at least three), starting at word k, in which
+   at least two words are dictionary names that are no English words and every other word is a dictionary name or
+   shaped like a surname the dictionary lacks (a letter outside ASCII, a surname ending), but for one. Returns one past
+   its last word, or k. */
+static int32_t name_list(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k) {
+    static uint64_t and_hash, or_hash;
+    if (!and_hash) {
+        and_hash = phs_name_hash((const uint8_t *)"and", 3);
+        or_hash = phs_name_hash((const uint8_t *)"or", 2);
+    }
+    if (k > 0 && tok[k - 1].sep != SEP_OTHER && tok[k - 1].sep != SEP_COLON && place_preposition(&tok[k - 1])) return k;
+    int32_t m = k, items = 0, named = 0, unknown = 0, last = -1;
+    while (m < nt && items < 16) {
+        phs_name_token *t = &tok[m];
+        if (!list_item(d, p, n, t)) return k;
+        items++;
+        if (plain_name(d, p, n, t)) named++;
+        else if (!(name_flags(d, p, n, t) & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !surname_shaped(d, p, t)) unknown++;
+        if (m == last) break;
+        /* "A, " then another item, or "A, and B" / "A and B" to end the list. */
+        if (t->sep != SEP_COMMA && t->sep != SEP_SPACE) return k;
+        if (m + 1 >= nt) return k;
+        phs_name_token *u = &tok[m + 1];
+        if ((u->hash == and_hash || u->hash == or_hash) && u->shape == SHAPE_LOWER) {
+            if (u->sep != SEP_SPACE || m + 2 >= nt) return k;
+            last = m + 2;
+            m = last;
+            continue;
+        }
+        if (t->sep != SEP_COMMA) return k;
+        m++;
+    }
+    if (last < 0 || m != last || items < 3 || named < 2 || unknown > 1) return k;
+    /* The last word is not the start of something longer ("and Johnson Controls"). */
+    if (tok[last].sep == SEP_SPACE && last + 1 < nt && (is_cap(&tok[last + 1]) || tok[last + 1].shape == SHAPE_UPPER)) return k;
+    return last + 1;
+}
+
+/* A capitalised word, a middle initial (with or without its dot) and a capitalised surname, starting at word k, when
+   the first word is a dictionary given name or the last a dictionary surname or surname-shaped, neither an English
+   word. Returns one past the surname, or k. */
+static int32_t initial_name(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k) {
+    phs_name_token *first = &tok[k], *mid = &tok[k + 1], *last = &tok[k + 2];
+    if (mid->shape != SHAPE_ONE || (mid->sep != SEP_SPACE && mid->sep != SEP_DOT)) return k;
+    if (!is_cap(last) || is_stop(d, last) || first->parts > 2 || last->parts > 2) return k;
+    int64_t s;
+    if ((cue_flags(d, first, &s) & PHS_NAME_PLACE) || (cue_flags(d, last, &s) & PHS_NAME_PLACE)) return k;
+    uint16_t ff = name_flags(d, p, n, first), lf = name_flags(d, p, n, last);
+    if ((ff | lf) & PHS_NAME_WORD) return k;
+    if ((ff & PHS_NAME_COMMON) && (lf & PHS_NAME_COMMON)) return k;
+    int given = (ff & PHS_NAME_GIVEN) && !(ff & PHS_NAME_COMMON);
+    int surname = ((lf & PHS_NAME_SURNAME) && !(lf & PHS_NAME_COMMON)) || (!lf && surname_shaped(d, p, last));
+    if (!given && !surname) return k;
+    /* Without its dot the initial must sit between a given name and a surname ("Vitamin D Levels" is no name). */
+    if (mid->sep == SEP_SPACE && !((ff & PHS_NAME_GIVEN) && (surname || (lf & PHS_NAME_SURNAME)))) return k;
+    if (place_follows(d, tok, nt, k + 3)) return k;
+    return k + 3;
 }
 
 /* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt). */
@@ -780,6 +886,39 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     k = b;
                     continue;
                 }
+            }
+        }
+        /* A list of names ("founders: Kónya, Becker and Vasquez"): each word its own span. */
+        if (d->pairs && is_cap(t) && t->sep == SEP_COMMA && k + 2 < nt && (k == 0 || tok[k - 1].sep != SEP_COMMA)) {
+            int32_t b = name_list(d, p, n, tok, nt, k);
+            if (b > k) {
+                for (int32_t m = k; m < b; m++)
+                    if (is_cap(&tok[m])) emit(out, out_cap, &count, tok, m, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_LIST);
+                k = b;
+                continue;
+            }
+        }
+        /* A given name that is also a calendar word, before a surname ("Jan Jílek", "April Okafor"). */
+        if (d->pairs && is_cap(t) && t->sep == SEP_SPACE && k + 1 < nt && is_cap(&tok[k + 1]) && is_stop(d, t) &&
+            (name_flags(d, p, n, t) & PHS_NAME_GIVEN)) {
+            phs_name_token *sn = &tok[k + 1];
+            uint16_t sf = name_flags(d, p, n, sn);
+            int64_t sslot;
+            int surname = ((sf & PHS_NAME_SURNAME) && !(sf & (PHS_NAME_COMMON | PHS_NAME_WORD))) ||
+                          (!sf && surname_shaped(d, p, sn));
+            if (surname && !is_stop(d, sn) && !(cue_flags(d, sn, &sslot) & PHS_NAME_PLACE) &&
+                !(sn->sep == SEP_SPACE && k + 2 < nt && (is_cap(&tok[k + 2]) || tok[k + 2].shape == SHAPE_UPPER)) &&
+                emit(out, out_cap, &count, tok, k, k + 2, PHS_NAME_PAIR, PHS_NAME_DETAIL_PAIR)) {
+                k += 2;
+                continue;
+            }
+        }
+        /* A word, a middle initial and a surname ("Mohmad R. Vizirov", "Landerico B Hidalgo"). */
+        if (d->pairs && is_cap(t) && t->sep == SEP_SPACE && k + 2 < nt && !is_stop(d, t)) {
+            int32_t b = initial_name(d, p, n, tok, nt, k);
+            if (b > k && emit(out, out_cap, &count, tok, k, b, PHS_NAME_PAIR, PHS_NAME_DETAIL_INITIAL)) {
+                k = b;
+                continue;
             }
         }
         if (d->pairs && is_cap(t) && k + 1 < nt && !is_stop(d, t)) {
@@ -929,7 +1068,8 @@ static inline int is_name_at(const uint8_t *p, size_t n, size_t i) {
 static inline int is_candidate(const uint8_t *p, size_t n, size_t i) {
     uint8_t b = p[i];
     if (b >= 0x80) return 1;
-    if (ascii_upper(b)) return (i == 0 || !word_byte(p[i - 1])) && i + 1 < n && ascii_lower(p[i + 1]);
+    if (ascii_upper(b))
+        return (i == 0 || !word_byte(p[i - 1]) || (i >= 2 && p[i - 2] == '\\')) && i + 1 < n && ascii_lower(p[i + 1]);
     return is_name_at(p, n, i);
 }
 
@@ -960,7 +1100,7 @@ static inline __attribute__((always_inline)) v32 range32(v32 v, int lo, int hi) 
 
 #if defined(__x86_64__) && defined(__linux__)
 #include <immintrin.h>
-/* Candidate bits of the 32 bytes at p with AVX2 (p - 1 and p + 32 must be readable). */
+/* Candidate bits of the 32 bytes at p with AVX2 (p - 2 and p + 32 must be readable). */
 static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask_avx2(const uint8_t *p) {
     const __m256i bias = _mm256_set1_epi8((char)0x80);
     __m256i v = _mm256_loadu_si256((const __m256i *)p);
@@ -973,6 +1113,10 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     __m256i prev_word = _mm256_or_si256(_mm256_or_si256(IN(prev_low, 'a', 'z'), IN(prev, '0', '9')),
                                         _mm256_or_si256(_mm256_cmpeq_epi8(prev, _mm256_set1_epi8('_')),
                                                         _mm256_cmpgt_epi8(_mm256_setzero_si256(), prev)));
+    /* After an escape (\n, \r, \t in a JSON string) a word starts: two bytes after any backslash is a candidate
+       (the tokenizer tells a real escape from "\\n"). */
+    __m256i esc = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p - 2)), _mm256_set1_epi8('\\'));
+    prev_word = _mm256_andnot_si256(esc, prev_word);
     __m256i cap = _mm256_and_si256(IN(v, 'A', 'Z'), IN(next, 'a', 'z'));
     __m256i na = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('n')),
                                   _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')));
@@ -985,9 +1129,10 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
 
 /* The same with the compiler's vector types (two SSE2 halves on the baseline). */
 static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const uint8_t *p) {
-    v32 v = load32(p), prev = load32(p - 1), next = load32(p + 1);
+    v32 v = load32(p), prev = load32(p - 1), next = load32(p + 1), prev2 = load32(p - 2);
     v32 prev_low = prev | (int8_t)0x20;
     v32 prev_word = range32(prev_low, 'a', 'z') | range32(prev, '0', '9') | (prev == (int8_t)'_') | (prev < (int8_t)0);
+    prev_word &= ~(prev2 == (int8_t)'\\');
     v32 cap = range32(v, 'A', 'Z') & range32(next, 'a', 'z');
     v32 na = ((v | (int8_t)0x20) == (int8_t)'n') & ((next | (int8_t)0x20) == (int8_t)'a');
     return lanes_mask(((cap | na) & ~prev_word) | (v < (int8_t)0));
@@ -1054,9 +1199,10 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     int cue_before = 0;
     /* The word before: does a cue phrase end there? (Up to three separator bytes between.) */
     size_t j = c, seps = 0;
-    while (j > 0 && seps < MAX_LABEL_PAD + 1 && (p[j - 1] == ' ' || p[j - 1] == '\t' || p[j - 1] == ',' ||
-                                                 p[j - 1] == ':' || p[j - 1] == '.' || p[j - 1] == '?')) {
-        j--;
+    while (j > 0 && seps < MAX_LABEL_PAD + 1) {
+        if (p[j - 1] == ' ' || p[j - 1] == '\t' || p[j - 1] == ',' || p[j - 1] == ':' || p[j - 1] == '.' || p[j - 1] == '?') j--;
+        else if (j >= 2 && escape_letter_at(p, j - 1)) j -= 2; /* "regards,\nTamsin" */
+        else break;
         seps++;
     }
     if (seps > 0 && j > 0 && (is_ascii_letter(p[j - 1]) || p[j - 1] >= 0x80)) {
@@ -1103,7 +1249,15 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     }
     if (cue_before && sp > 0 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80)) return 1;
     if (!d->pairs && !d->singles && !cue_before) return 0;
-    uint16_t f = probe_names(d, ascii_fold_hash_n(p, n, c, e));
+    /* A middle initial and a capitalised word after it ("Mohmad R. Vizirov", "Jildau S Bouts"). */
+    if (d->pairs && sp == 1 && p[e] == ' ' && k + 3 < n && ascii_upper(p[k])) {
+        size_t q = k + 1 + (p[k + 1] == '.');
+        if (q < k + 3 && q + 1 < n && p[q] == ' ' && (ascii_upper(p[q + 1]) || p[q + 1] >= 0x80)) return 1;
+    }
+    /* A possessive 's is not part of the name (Franciska's). */
+    size_t ne = e;
+    if (ne - c > 3 && p[ne - 1] == 's' && p[ne - 2] == '\'') ne -= 2;
+    uint16_t f = probe_names(d, ascii_fold_hash_n(p, n, c, ne));
     if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))) return 0;
     if (cue_before) return 1;
     /* A pair starts with a given name, or with a surname that is no common word (Nguyen Van Minh). */
@@ -1145,9 +1299,13 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
    compiled twice, for AVX2 and for the baseline. */
 #define NAMES_SCAN(MASK32)                                                                                        \
     int32_t count = 0;                                                                                            \
-    size_t done = 0, pos = 1;                                                                                     \
-    if (is_candidate(p, n, 0) && candidate_needs_line(d, p, n, 0))                                                \
-        pos = done = search_line(d, p, n, 0, 0, tok, tok_cap, out, out_cap, &count) + 1;                          \
+    size_t done = 0, pos = 2;                                                                                     \
+    for (size_t i0 = 0; i0 < 2 && i0 < n; i0++)                                                                   \
+        if (is_candidate(p, n, i0) && candidate_needs_line(d, p, n, i0)) {                                        \
+            pos = done = search_line(d, p, n, i0, 0, tok, tok_cap, out, out_cap, &count) + 1;                     \
+            break;                                                                                                \
+        }                                                                                                         \
+    if (pos < 2) pos = 2;                                                                                         \
     while (pos + 33 <= n && count < out_cap) {                                                                    \
         uint32_t m = MASK32(p + pos);                                                                             \
         size_t next = pos + 32;                                                                                   \

@@ -33,6 +33,17 @@ struct PersonNameTests {
         "seen with ⟦Anna Björgvinsdóttir⟧ today",
         "then ⟦Maria Ibragimova⟧ joined the call",
         "\"We are ready,\" says ⟦Jana Pátková⟧ in the note",
+        // Lists of names, each name its own span; middle initials with and without a dot.
+        "our 3 founders: ⟦Kónya⟧, ⟦Becker⟧ and ⟦Vasquez⟧.",
+        "They had 4: ⟦Gaetane⟧, ⟦Hannah⟧, ⟦Anthony⟧, and ⟦Leo⟧.",
+        "⟦Mohmad R. Vizirov⟧ will be talking in room 2",
+        "My name is ⟦Ruth R Montez⟧.",
+        "⟦Julieta S Almeida⟧  Staff development",
+        // A given name that is also a calendar word, before a surname.
+        "Follow up with ⟦Jan Jílek⟧ in a couple of months",
+        // Line breaks escaped inside a JSON string: a sign-off or label on one line, the name on the next.
+        "{\"text\":\"Best regards,\\n⟦Tamsin Quillfeather⟧\"}",
+        "{\"text\":\"Patient:\\n⟦Oksana Petrenko⟧\\nDOB pending\"}",
     ]
 
     static let clean: [String] = [
@@ -52,6 +63,10 @@ struct PersonNameTests {
         "The patient lives in a group home; She is from out of town",
         "Maria Database crashed; Julia Stein Group merged",
         "the health check says OK; \"done,\" says The Times",
+        "Vitamin D Levels were low; Hepatitis B Vaccine given",
+        "Jan 5 report; May Day parade",
+        "We use Kafka, Docker and Jira",
+        "{\"msg\":\"done\\nRetry later\\tOK\"}",
     ]
 
     @Test(arguments: found)

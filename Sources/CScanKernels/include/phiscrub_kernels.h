@@ -177,6 +177,10 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 #define PHS_NAME_SINGLE 7        /* a capitalised given name on its own that is no English word */
 #define PHS_NAME_CUE_STATED 8    /* after a phrase that states a name ("my name is"): any one capitalised word */
 
+/* Details of a PHS_NAME_PAIR span (which dictionary shape made it a name). */
+#define PHS_NAME_DETAIL_PAIR 0    /* given name and surname */
+#define PHS_NAME_DETAIL_LIST 1    /* one word of a list of names ("Kónya, Becker and Vasquez") */
+#define PHS_NAME_DETAIL_INITIAL 2 /* word, middle initial, surname ("Mohmad R. Vizirov") */
 #define PHS_NAME_MAX_PHRASE 6
 
 typedef struct phs_names phs_names;

@@ -209,7 +209,12 @@ final class PersonNameDetector: @unchecked Sendable {
     /// What made a span a name, for explanations: the cue phrase, the roster, or the dictionary.
     func reason(of span: phs_name_span) -> String {
         switch span.kind {
-        case PHS_NAME_PAIR: return "dictionary: given name and surname"
+        case PHS_NAME_PAIR:
+            switch span.detail {
+            case PHS_NAME_DETAIL_LIST: return "dictionary: a list of names"
+            case PHS_NAME_DETAIL_INITIAL: return "dictionary: name with a middle initial"
+            default: return "dictionary: given name and surname"
+            }
         case PHS_NAME_LAST_FIRST: return "dictionary: surname, given name"
         case PHS_NAME_SINGLE: return "dictionary: given name that is no English word"
         case PHS_NAME_ROSTER: return "roster name"
