@@ -237,6 +237,24 @@ phs_names *phs_names_new(const phs_name_dict *dict) {
         phs_names_free(d);
         return NULL;
     }
+    /* Words the list and pair shapes look for (fixed English function words, not pack data). */
+    static const struct { const char *word; uint16_t flag; } fixed[] = {
+        {"and", PHS_NAME_LIST_JOIN}, {"or", PHS_NAME_LIST_JOIN},
+        {"in", PHS_NAME_PLACE_PREP}, {"at", PHS_NAME_PLACE_PREP}, {"near", PHS_NAME_PLACE_PREP},
+        {"across", PHS_NAME_PLACE_PREP}, {"around", PHS_NAME_PLACE_PREP}, {"of", PHS_NAME_PLACE_PREP},
+        {"jan", PHS_NAME_STOP_GIVEN}, {"april", PHS_NAME_STOP_GIVEN}, {"may", PHS_NAME_STOP_GIVEN},
+        {"june", PHS_NAME_STOP_GIVEN}, {"august", PHS_NAME_STOP_GIVEN}, {"georgia", PHS_NAME_STOP_GIVEN},
+        {"florida", PHS_NAME_STOP_GIVEN}, {"virginia", PHS_NAME_STOP_GIVEN}, {"carolina", PHS_NAME_STOP_GIVEN},
+        {"dakota", PHS_NAME_STOP_GIVEN}, {"indiana", PHS_NAME_STOP_GIVEN}, {"montana", PHS_NAME_STOP_GIVEN},
+        {"sydney", PHS_NAME_STOP_GIVEN}, {"paris", PHS_NAME_STOP_GIVEN}, {"india", PHS_NAME_STOP_GIVEN},
+        {"asia", PHS_NAME_STOP_GIVEN}, {"israel", PHS_NAME_STOP_GIVEN},
+    };
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        if (phs_names_add_word(d, phs_name_hash((const uint8_t *)fixed[i].word, strlen(fixed[i].word)), fixed[i].flag) != 0) {
+            phs_names_free(d);
+            return NULL;
+        }
+    }
     return d;
 }
 
@@ -251,12 +269,17 @@ int phs_names_add_surname_ending(phs_names *d, const uint8_t *ending, size_t len
     return 0;
 }
 
-/* Whether the word t looks like a surname the dictionary lacks: a letter outside ASCII (Szöllösy, Jílek), or one
-   of the pack's surname endings (Martinsen, Ibragimov, Zetticci), with at least three letters before it. */
+/* Whether the word t looks like a surname the dictionary lacks: a letter outside ASCII (Szöllösy, Jílek), a Gaelic
+   prefix (McConnan, O'Hara), or one of the pack's surname endings (Martinsen, Ibragimov, Zetticci), with at least
+   three letters before it. */
 static int surname_shaped(const phs_names *d, const uint8_t *p, const phs_name_token *t) {
     size_t a = (size_t)t->start, b = (size_t)t->end;
     for (size_t i = a; i < b; i++)
         if (p[i] >= 0x80) return 1;
+    /* McConnan, MacLeod, O'Hara: a Gaelic prefix before a capital. */
+    if (b - a >= 5 && p[a] == 'M' && p[a + 1] == 'c' && (uint8_t)(p[a + 2] - 'A') < 26) return 1;
+    if (b - a >= 6 && p[a] == 'M' && p[a + 1] == 'a' && p[a + 2] == 'c' && (uint8_t)(p[a + 3] - 'A') < 26) return 1;
+    if (b - a >= 4 && p[a] == 'O' && p[a + 1] == '\'' && (uint8_t)(p[a + 2] - 'A') < 26) return 1;
     for (int32_t e = 0; e < d->ending_count; e++) {
         size_t len = d->ending_len[e];
         if (b - a < len + 3) continue;
@@ -644,7 +667,8 @@ static inline int place_follows(const phs_names *d, const phs_name_token *tok, i
 
 /* The run of name-shaped words from k: capitalised words, initials, and particles followed by a capitalised word,
    joined by spaces (or the dot of an initial). Returns the index one past the last word taken (at most `max`). */
-static int32_t name_run(const phs_names *d, phs_name_token *tok, int32_t nt, int32_t k, int32_t max, int allow_stop) {
+static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
+                        int32_t max, int allow_stop) {
     int32_t j = k, taken = 0;
     while (j < nt && taken < max) {
         phs_name_token *t = &tok[j];
@@ -653,7 +677,9 @@ static int32_t name_run(const phs_names *d, phs_name_token *tok, int32_t nt, int
         /* A form's next label ("Anna Josefsen  Address: ..."): a word with a colon after two spaces, or a stop word
            (label words are) with a colon, ends the name. */
         if (j > k && t->label && ((t->start - tok[j - 1].end >= 2 && tok[j - 1].sep == SEP_SPACE) || is_stop(d, t))) break;
-        if (is_cap(t) && (allow_stop || !is_stop(d, t)) && !(cue_flags(d, t, &slot) & PHS_NAME_PLACE)) ok = 1;
+        /* A word that starts no name on its own (King, Marshall, Costa) may still end one as its surname. */
+        if (is_cap(t) && (allow_stop || !is_stop(d, t) || (j > k && (name_flags(d, p, n, t) & PHS_NAME_SURNAME))) &&
+            !(cue_flags(d, t, &slot) & PHS_NAME_PLACE)) ok = 1;
         else if (is_initial(t)) ok = 1;
         /* A middle initial without its dot ("Ruth R Montez"). */
         else if (j > k && t->shape == SHAPE_ONE && t->sep == SEP_SPACE && j + 1 < nt && is_cap(&tok[j + 1])) ok = 1;
@@ -717,6 +743,13 @@ static int32_t roster_at(const phs_names *d, const phs_name_token *tok, int32_t 
     return -1;
 }
 
+/* Is the word a month, state or place that is also a given name (Jan, April, Georgia, Sydney)? These never start a
+   name alone, but do before a surname. */
+static inline int calendar_given(const phs_names *d, const phs_name_token *t) {
+    int64_t s;
+    return (cue_flags(d, t, &s) & PHS_NAME_STOP_GIVEN) != 0;
+}
+
 /* Is the word a dictionary name that is no English word (given name or surname)? */
 static inline int plain_name(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
     uint16_t f = name_flags(d, p, n, t);
@@ -732,31 +765,18 @@ static inline int list_item(const phs_names *d, const uint8_t *p, size_t n, phs_
 }
 
 /* Words that make the list after them a list of places, not people ("offices in Boston, Austin and Denver"). */
-static inline int place_preposition(const phs_name_token *t) {
-    static uint64_t in, at, near, across, around, of;
-    if (!in) {
-        in = phs_name_hash((const uint8_t *)"in", 2);
-        at = phs_name_hash((const uint8_t *)"at", 2);
-        near = phs_name_hash((const uint8_t *)"near", 4);
-        across = phs_name_hash((const uint8_t *)"across", 6);
-        around = phs_name_hash((const uint8_t *)"around", 6);
-        of = phs_name_hash((const uint8_t *)"of", 2);
-    }
-    uint64_t h = t->hash;
-    return h == in || h == at || h == near || h == across || h == around || h == of;
+static inline int place_preposition(const phs_names *d, const phs_name_token *t) {
+    int64_t s;
+    return (cue_flags(d, t, &s) & PHS_NAME_PLACE_PREP) != 0;
 }
 
 /* A list of single capitalised words, "A, B and C" or "A, B, C, or D" (at least three), starting at word k, in which
    at least two words are dictionary names that are no English words and every other word is a dictionary name or
    shaped like a surname the dictionary lacks (a letter outside ASCII, a surname ending), but for one. Returns one past
    its last word, or k. */
-static int32_t name_list(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k) {
-    static uint64_t and_hash, or_hash;
-    if (!and_hash) {
-        and_hash = phs_name_hash((const uint8_t *)"and", 3);
-        or_hash = phs_name_hash((const uint8_t *)"or", 2);
-    }
-    if (k > 0 && tok[k - 1].sep != SEP_OTHER && tok[k - 1].sep != SEP_COLON && place_preposition(&tok[k - 1])) return k;
+static int32_t name_list(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
+                         int *places) {
+    *places = k > 0 && tok[k - 1].sep == SEP_SPACE && place_preposition(d, &tok[k - 1]);
     int32_t m = k, items = 0, named = 0, unknown = 0, last = -1;
     while (m < nt && items < 16) {
         phs_name_token *t = &tok[m];
@@ -769,7 +789,8 @@ static int32_t name_list(const phs_names *d, const uint8_t *p, size_t n, phs_nam
         if (t->sep != SEP_COMMA && t->sep != SEP_SPACE) return k;
         if (m + 1 >= nt) return k;
         phs_name_token *u = &tok[m + 1];
-        if ((u->hash == and_hash || u->hash == or_hash) && u->shape == SHAPE_LOWER) {
+        int64_t uslot;
+        if ((cue_flags(d, u, &uslot) & PHS_NAME_LIST_JOIN) && u->shape == SHAPE_LOWER) {
             if (u->sep != SEP_SPACE || m + 2 >= nt) return k;
             last = m + 2;
             m = last;
@@ -778,7 +799,10 @@ static int32_t name_list(const phs_names *d, const uint8_t *p, size_t n, phs_nam
         if (t->sep != SEP_COMMA) return k;
         m++;
     }
-    if (last < 0 || m != last || items < 3 || named < 2 || unknown > 1) return k;
+    if (last < 0 || m != last || items < 3) return k;
+    /* After "in", "at", "near" a list names places: it is passed over whole (no "Surname, Given" inside it). */
+    if (*places) return last + 1;
+    if (named < 2 || unknown > 1) return k;
     /* The last word is not the start of something longer ("and Johnson Controls"). */
     if (tok[last].sep == SEP_SPACE && last + 1 < nt && (is_cap(&tok[last + 1]) || tok[last + 1].shape == SHAPE_UPPER)) return k;
     return last + 1;
@@ -840,9 +864,17 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
             if (c >= 0 && d->phrases[c].kind == PHS_NAME_TITLE && t->shape == SHAPE_UPPER) c = -1;
             if (c >= 0) {
                 int32_t kind = d->phrases[c].kind;
+                /* A cue of several words all capitalised is a heading in title case ("My Wife Is Great"), not a
+                   sentence: what follows must be a dictionary name. */
+                if ((kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_CUE_STRONG) && d->phrases[c].count >= 2 &&
+                    t->sep != SEP_COLON) {
+                    int title = 1;
+                    for (int32_t w = k - d->phrases[c].count + 1; w <= k && title; w++) title = is_cap(&tok[w]);
+                    if (title) kind = PHS_NAME_CUE_WEAK;
+                }
                 int32_t a = k + 1;
                 int strong = kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED;
-                int32_t b = name_run(d, tok, nt, a, 4, strong);
+                int32_t b = name_run(d, p, n, tok, nt, a, 4, strong);
                 int accepted = 0;
                 if (b > a) {
                     if (kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED) {
@@ -867,6 +899,11 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                             }
                         }
                         accepted = dict && !all_common;
+                        /* Two or more capitalised words ending in a surname the dictionary lacks ("with Satsita
+                           Umkhayev"). */
+                        if (!accepted && words >= 2 && is_cap(&tok[b - 1]) && !name_flags(d, p, n, &tok[b - 1]) &&
+                            surname_shaped(d, p, &tok[b - 1]) && !is_stop(d, &tok[a]))
+                            accepted = 1;
                         /* After a plain preposition a single word must be a given name ("to Maria", not "for
                            Jenkins"). */
                         if (kind == PHS_NAME_CUE_GIVEN && words == 1 && !(first & PHS_NAME_GIVEN)) accepted = 0;
@@ -890,16 +927,17 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
         }
         /* A list of names ("founders: Kónya, Becker and Vasquez"): each word its own span. */
         if (d->pairs && is_cap(t) && t->sep == SEP_COMMA && k + 2 < nt && (k == 0 || tok[k - 1].sep != SEP_COMMA)) {
-            int32_t b = name_list(d, p, n, tok, nt, k);
+            int places;
+            int32_t b = name_list(d, p, n, tok, nt, k, &places);
             if (b > k) {
-                for (int32_t m = k; m < b; m++)
+                for (int32_t m = k; m < b && !places; m++)
                     if (is_cap(&tok[m])) emit(out, out_cap, &count, tok, m, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_LIST);
                 k = b;
                 continue;
             }
         }
         /* A given name that is also a calendar word, before a surname ("Jan Jílek", "April Okafor"). */
-        if (d->pairs && is_cap(t) && t->sep == SEP_SPACE && k + 1 < nt && is_cap(&tok[k + 1]) && is_stop(d, t) &&
+        if (d->pairs && is_cap(t) && t->sep == SEP_SPACE && k + 1 < nt && is_cap(&tok[k + 1]) && calendar_given(d, t) &&
             (name_flags(d, p, n, t) & PHS_NAME_GIVEN)) {
             phs_name_token *sn = &tok[k + 1];
             uint16_t sf = name_flags(d, p, n, sn);
@@ -927,7 +965,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                 uint16_t f = name_flags(d, p, n, t);
                 if (!(f & PHS_NAME_GIVEN) && (f & PHS_NAME_SURNAME) && !(f & PHS_NAME_COMMON)) {
                     /* Surname first (Nguyen Van Minh, Zhang Wei): ends with a given name; neither is a common word. */
-                    int32_t b = name_run(d, tok, nt, k, 4, 0);
+                    int32_t b = name_run(d, p, n, tok, nt, k, 4, 0);
                     while (b > k + 1) {
                         phs_name_token *last = &tok[b - 1];
                         uint16_t lf = is_cap(last) ? name_flags(d, p, n, last) : 0;
@@ -958,7 +996,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     }
                 }
                 if (f & PHS_NAME_GIVEN) {
-                    int32_t b = name_run(d, tok, nt, k, 5, 0);
+                    int32_t b = name_run(d, p, n, tok, nt, k, 5, 0);
                     /* The last capitalised word must be a surname; shorten the run until it is. */
                     while (b > k + 1) {
                         phs_name_token *last = &tok[b - 1];

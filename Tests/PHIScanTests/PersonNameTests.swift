@@ -41,6 +41,14 @@ struct PersonNameTests {
         "⟦Julieta S Almeida⟧  Staff development",
         // A given name that is also a calendar word, before a surname.
         "Follow up with ⟦Jan Jílek⟧ in a couple of months",
+        // Kinship nouns state a name; Gaelic prefixes and foreign endings make a surname; a word that starts no name
+        // alone (King, Marshall) still ends one; a state or month before a surname is a given name.
+        "I would like to remove my kid ⟦Tadzio⟧ from the will.",
+        "\"Planned obsolescence,\" says ⟦Hannah McConnan⟧ in an interview",
+        "My grandfather was called ⟦Theodore Marshall⟧, and my grandmother ⟦Erin⟧",
+        "please change it to ⟦Ivan King⟧",
+        "Follow up with ⟦Satsita Umkhayev⟧ in a couple of months",
+        "⟦Florida Whitlock⟧ asked whether the clinic opens in June.",
         // Line breaks escaped inside a JSON string: a sign-off or label on one line, the name on the next.
         "{\"text\":\"Best regards,\\n⟦Tamsin Quillfeather⟧\"}",
         "{\"text\":\"Patient:\\n⟦Oksana Petrenko⟧\\nDOB pending\"}",
@@ -66,6 +74,9 @@ struct PersonNameTests {
         "Vitamin D Levels were low; Hepatitis B Vaccine given",
         "Jan 5 report; May Day parade",
         "We use Kafka, Docker and Jira",
+        "offices in Boston, Austin and Denver",
+        "King Charles visited; the Marshall Islands; Georgia Power; Virginia Beach",
+        "my son is 4 and my wife and I are fine",
         "{\"msg\":\"done\\nRetry later\\tOK\"}",
     ]
 

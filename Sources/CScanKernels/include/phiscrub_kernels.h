@@ -164,6 +164,9 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 #define PHS_NAME_PLACE 128       /* makes the capitalised words before it a place or organisation (Street, Ltd) */
 #define PHS_NAME_WORD 256        /* in the name table: the name is also a lower-case English word (any rank) */
 #define PHS_NAME_STRONG_END 512  /* last word of a strong cue phrase or honorific */
+#define PHS_NAME_LIST_JOIN 1024  /* "and", "or": join the last item of a list of names */
+#define PHS_NAME_PLACE_PREP 2048 /* "in", "at", "near": a list after it names places */
+#define PHS_NAME_STOP_GIVEN 4096 /* a month, state or city that is a given name before a surname (Jan, Georgia) */
 #define PHS_NAME_CUE_FLAGS (PHS_NAME_PARTICLE | PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_ROSTER_START | PHS_NAME_PLACE)
 
 /* How a name was found (phs_name_span.kind); cue kinds are also what a cue phrase is. */
