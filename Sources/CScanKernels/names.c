@@ -951,6 +951,23 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                 continue;
             }
         }
+        /* Particles between two capitalised words ("Dyan van Gijn", "Maika van de Noort"), when the first is a
+           dictionary given name or the last a dictionary surname. */
+        if (d->pairs && is_cap(t) && t->sep == SEP_SPACE && k + 2 < nt && !is_stop(d, t) && is_particle(d, &tok[k + 1])) {
+            int32_t m = k + 1;
+            while (m < nt && m - k <= 3 && tok[m].sep == SEP_SPACE && is_particle(d, &tok[m])) m++;
+            if (m < nt && m > k + 1 && is_cap(&tok[m]) && !is_stop(d, &tok[m])) {
+                int64_t ls;
+                uint16_t ff = name_flags(d, p, n, t), lf = name_flags(d, p, n, &tok[m]);
+                int given = (ff & PHS_NAME_GIVEN) && !(ff & (PHS_NAME_COMMON | PHS_NAME_WORD));
+                int surname = (lf & PHS_NAME_SURNAME) && !(lf & (PHS_NAME_COMMON | PHS_NAME_WORD));
+                if ((given || surname) && !(cue_flags(d, &tok[m], &ls) & PHS_NAME_PLACE) && !place_follows(d, tok, nt, m + 1) &&
+                    emit(out, out_cap, &count, tok, k, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_PAIR)) {
+                    k = m + 1;
+                    continue;
+                }
+            }
+        }
         /* A word, a middle initial and a surname ("Mohmad R. Vizirov", "Landerico B Hidalgo"). */
         if (d->pairs && is_cap(t) && t->sep == SEP_SPACE && k + 2 < nt && !is_stop(d, t)) {
             int32_t b = initial_name(d, p, n, tok, nt, k);
@@ -978,8 +995,9 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     }
                 }
                 /* A given name and a word the dictionary lacks whose shape says surname ("Fiammetta Zetticci",
-                   "Maria Ibragimova"); the given name not a common English word, no capitalised word after (a firm,
-                   a place). A known surname after a given name is the dictionary pair below. */
+                   "Maria Ibragimova"); the given name not a common English word, no capitalised word right after (a
+                   firm, a place) unless two or more spaces (a column) part them. A known surname after a given name
+                   is the dictionary pair below. */
                 if ((f & PHS_NAME_GIVEN) && !(f & PHS_NAME_COMMON) && d->ending_count > 0) {
                     int32_t s2 = k + 1;
                     if (is_initial(&tok[s2]) && s2 + 1 < nt) s2++;
@@ -988,7 +1006,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     if (is_cap(sn) && sn->parts == 1 && !is_stop(d, sn) && !(cue_flags(d, sn, &sslot) & PHS_NAME_PLACE) &&
                         name_flags(d, p, n, sn) == 0 &&
                         surname_shaped(d, p, sn) &&
-                        !(sn->sep == SEP_SPACE && s2 + 1 < nt && (is_cap(&tok[s2 + 1]) || tok[s2 + 1].shape == SHAPE_UPPER)) &&
+                        !(sn->sep == SEP_SPACE && s2 + 1 < nt && tok[s2 + 1].start - sn->end < 2 &&
+                          (is_cap(&tok[s2 + 1]) || tok[s2 + 1].shape == SHAPE_UPPER)) &&
                         !place_follows(d, tok, nt, s2 + 1) &&
                         emit(out, out_cap, &count, tok, k, s2 + 1, PHS_NAME_PAIR, 0)) {
                         k = s2 + 1;

@@ -49,6 +49,10 @@ struct PersonNameTests {
         "please change it to ⟦Ivan King⟧",
         "Follow up with ⟦Satsita Umkhayev⟧ in a couple of months",
         "⟦Florida Whitlock⟧ asked whether the clinic opens in June.",
+        // Particles between a given name or a surname and another word; a column gap after a shaped surname.
+        "⟦Dyan van Gijn⟧  864 Piazzetta",
+        "⟦Maika van de Noort⟧ Employment manager",
+        "⟦Maria Ibragimova⟧  Ward 4",
         // Line breaks escaped inside a JSON string: a sign-off or label on one line, the name on the next.
         "{\"text\":\"Best regards,\\n⟦Tamsin Quillfeather⟧\"}",
         "{\"text\":\"Patient:\\n⟦Oksana Petrenko⟧\\nDOB pending\"}",
