@@ -286,13 +286,27 @@ struct LineEngine {
         }
 
         // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
+        let digitMasks = rs.digitRuleMasks
         for region in f.numeric {
-            // digitRules are sorted by threshold: the first one the region is too short for ends the loop.
-            for sr in rs.digitRules {
-                if Int(region.count) < sr.threshold { break }
-                guard sr.separators == 0 || Int(region.extra) & sr.separators != 0, firedStamp[sr.rule] != gen,
-                      !sr.hasGroups || rs.rules[sr.rule].shapeMatches(region.shape) else { continue }
-                if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
+            if !digitMasks.isEmpty {
+                // The rules this run's digit count and separators can trigger, as one bit set.
+                let count = max(0, min(Int(region.count), RuleSet.digitMaskCounts - 1))
+                var m = digitMasks[count &* 128 &+ (Int(region.extra) & 127)]
+                while m != 0 {
+                    let sr = rs.digitRules[m.trailingZeroBitCount]
+                    m &= m &- 1
+                    guard firedStamp[sr.rule] != gen, rs.shapeMatches(sr, region.shape)
+                    else { continue }
+                    if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
+                }
+            } else {
+                // digitRules are sorted by threshold: the first one the region is too short for ends the loop.
+                for sr in rs.digitRules {
+                    if Int(region.count) < sr.threshold { break }
+                    guard sr.separators == 0 || Int(region.extra) & sr.separators != 0, firedStamp[sr.rule] != gen,
+                          rs.shapeMatches(sr, region.shape) else { continue }
+                    if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
+                }
             }
             for sr in rs.dotRules where Int(region.dots) >= sr.threshold && firedStamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
