@@ -665,6 +665,14 @@ static inline int place_follows(const phs_names *d, const phs_name_token *tok, i
     return (cue_flags(d, &tok[b], &s) & PHS_NAME_PLACE) != 0;
 }
 
+/* Can the stop word at j (j > 0) end a name as its surname? */
+static int stop_surname(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t j) {
+    phs_name_token *t = &tok[j];
+    uint16_t f = name_flags(d, p, n, t);
+    if (!(f & PHS_NAME_SURNAME) || (f & PHS_NAME_COMMON) || t->start - tok[j - 1].end != 1) return 0;
+    return !(t->sep == SEP_SPACE && j + 1 < nt && (is_cap(&tok[j + 1]) || tok[j + 1].shape == SHAPE_UPPER));
+}
+
 /* The run of name-shaped words from k: capitalised words, initials, and particles followed by a capitalised word,
    joined by spaces (or the dot of an initial). Returns the index one past the last word taken (at most `max`). */
 static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
@@ -677,8 +685,9 @@ static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name
         /* A form's next label ("Anna Josefsen  Address: ..."): a word with a colon after two spaces, or a stop word
            (label words are) with a colon, ends the name. */
         if (j > k && t->label && ((t->start - tok[j - 1].end >= 2 && tok[j - 1].sep == SEP_SPACE) || is_stop(d, t))) break;
-        /* A word that starts no name on its own (King, Marshall, Costa) may still end one as its surname. */
-        if (is_cap(t) && (allow_stop || !is_stop(d, t) || (j > k && (name_flags(d, p, n, t) & PHS_NAME_SURNAME))) &&
+        /* A word that starts no name on its own (King, Marshall, Costa) may still end one as its surname: one space
+           after the word before, no capitalised word after ("Milford New Zealand" is a place). */
+        if (is_cap(t) && (allow_stop || !is_stop(d, t) || (j > k && stop_surname(d, p, n, tok, nt, j))) &&
             !(cue_flags(d, t, &slot) & PHS_NAME_PLACE)) ok = 1;
         else if (is_initial(t)) ok = 1;
         /* A middle initial without its dot ("Ruth R Montez"). */
@@ -951,17 +960,17 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                 continue;
             }
         }
-        /* Particles between two capitalised words ("Dyan van Gijn", "Maika van de Noort"), when the first is a
-           dictionary given name or the last a dictionary surname. */
+        /* Particles between a dictionary given name and a capitalised word ("Dyan van Gijn", "Mary de Vries"). */
         if (d->pairs && is_cap(t) && t->sep == SEP_SPACE && k + 2 < nt && !is_stop(d, t) && is_particle(d, &tok[k + 1])) {
             int32_t m = k + 1;
             while (m < nt && m - k <= 3 && tok[m].sep == SEP_SPACE && is_particle(d, &tok[m])) m++;
             if (m < nt && m > k + 1 && is_cap(&tok[m]) && !is_stop(d, &tok[m])) {
                 int64_t ls;
-                uint16_t ff = name_flags(d, p, n, t), lf = name_flags(d, p, n, &tok[m]);
+                uint16_t ff = name_flags(d, p, n, t);
+                /* The first word a given name: Romance particles join many place names too (Soto del Barco,
+                   Caxias do Sul), whose first word is a surname or no name. */
                 int given = (ff & PHS_NAME_GIVEN) && !(ff & (PHS_NAME_COMMON | PHS_NAME_WORD));
-                int surname = (lf & PHS_NAME_SURNAME) && !(lf & (PHS_NAME_COMMON | PHS_NAME_WORD));
-                if ((given || surname) && !(cue_flags(d, &tok[m], &ls) & PHS_NAME_PLACE) && !place_follows(d, tok, nt, m + 1) &&
+                if (given && !(cue_flags(d, &tok[m], &ls) & PHS_NAME_PLACE) && !place_follows(d, tok, nt, m + 1) &&
                     emit(out, out_cap, &count, tok, k, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_PAIR)) {
                     k = m + 1;
                     continue;

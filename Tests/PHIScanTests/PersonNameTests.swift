@@ -51,7 +51,7 @@ struct PersonNameTests {
         "⟦Florida Whitlock⟧ asked whether the clinic opens in June.",
         // Particles between a given name or a surname and another word; a column gap after a shaped surname.
         "⟦Dyan van Gijn⟧  864 Piazzetta",
-        "⟦Maika van de Noort⟧ Employment manager",
+        "⟦Mary de Vries⟧ Employment manager",
         "⟦Maria Ibragimova⟧  Ward 4",
         // Line breaks escaped inside a JSON string: a sign-off or label on one line, the name on the next.
         "{\"text\":\"Best regards,\\n⟦Tamsin Quillfeather⟧\"}",
@@ -80,6 +80,7 @@ struct PersonNameTests {
         "We use Kafka, Docker and Jira",
         "offices in Boston, Austin and Denver",
         "King Charles visited; the Marshall Islands; Georgia Power; Virginia Beach",
+        "Apt. 461  Soto del Barco   Spain; 2229 Wolmarans St Caxias do Sul, RS; Milford New Zealand",
         "my son is 4 and my wife and I are fine",
         "{\"msg\":\"done\\nRetry later\\tOK\"}",
     ]
