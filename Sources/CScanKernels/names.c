@@ -917,15 +917,16 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                            Jenkins"). */
                         if (kind == PHS_NAME_CUE_GIVEN && words == 1 && !(first & PHS_NAME_GIVEN)) accepted = 0;
                     }
-                } else if (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED) {
-                    /* Lower-case chat after a strong cue: "my name is maria gonzalez". */
+                } else if (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_TITLE) {
+                    /* Lower-case chat after a strong cue or title: "my name is maria gonzalez", "dr patel". */
                     while (b < nt && b - a < 3 && tok[b].shape == SHAPE_LOWER) {
                         uint16_t f = name_flags(d, p, n, &tok[b]);
                         if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) || (f & PHS_NAME_COMMON) || is_stop(d, &tok[b])) break;
                         b++;
                         if (tok[b - 1].sep != SEP_SPACE) break;
                     }
-                    accepted = b > a && (name_flags(d, p, n, &tok[a]) & PHS_NAME_GIVEN);
+                    accepted = b > a && (name_flags(d, p, n, &tok[a]) &
+                                         (kind == PHS_NAME_TITLE ? PHS_NAME_GIVEN | PHS_NAME_SURNAME : PHS_NAME_GIVEN));
                 }
                 if (accepted && kind != PHS_NAME_TITLE && place_follows(d, tok, nt, b)) accepted = 0;
                 if (accepted && emit(out, out_cap, &count, tok, a, b, kind, c)) {
@@ -1131,12 +1132,25 @@ static inline int is_name_at(const uint8_t *p, size_t n, size_t i) {
            (p[i + 4] == ' ' || p[i + 4] == ':' || p[i + 4] == '\'' || p[i + 4] == 0xE2);
 }
 
+/* The lower-case word starts that can begin a cue before a lower-case name in chat: "my" (my son ethan), "im" and
+   "i'" (i'm maria), "dr", "mr" (dr patel). Rare at word starts in logs, so cheap to check. */
+static inline int is_lower_cue_start(uint8_t a, uint8_t b) {
+    if (a == 'm') return b == 'y' || b == 'r';
+    if (a == 'i') return b == 'm' || b == '\'';
+    if (a == 'd') return b == 'r';
+    return 0;
+}
+
+static inline int is_lower_cue_at(const uint8_t *p, size_t n, size_t i) {
+    return i + 2 < n && (i == 0 || !word_byte(p[i - 1])) && is_lower_cue_start(p[i], p[i + 1]);
+}
+
 static inline int is_candidate(const uint8_t *p, size_t n, size_t i) {
     uint8_t b = p[i];
     if (b >= 0x80) return 1;
     if (ascii_upper(b))
         return (i == 0 || !word_byte(p[i - 1]) || (i >= 2 && p[i - 2] == '\\')) && i + 1 < n && ascii_lower(p[i + 1]);
-    return is_name_at(p, n, i);
+    return is_name_at(p, n, i) || is_lower_cue_at(p, n, i);
 }
 
 /* 32 bytes at a time with the compiler's vector types: AVX2 in the x86-64-v3 clone of phs_names_find, two SSE2
@@ -1186,9 +1200,17 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     __m256i cap = _mm256_and_si256(IN(v, 'A', 'Z'), IN(next, 'a', 'z'));
     __m256i na = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('n')),
                                   _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')));
+    /* Lower-case cue starts: "my", "mr", "dr", "im", "i'" (see is_lower_cue_at). */
+    __m256i m_ = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('m'));
+    __m256i md = _mm256_or_si256(m_, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('d')));
+    __m256i im = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('m')), _mm256_cmpeq_epi8(next, _mm256_set1_epi8('\'')));
+    __m256i lc = _mm256_or_si256(
+        _mm256_or_si256(_mm256_and_si256(m_, _mm256_cmpeq_epi8(next, _mm256_set1_epi8('y'))),
+                        _mm256_and_si256(md, _mm256_cmpeq_epi8(next, _mm256_set1_epi8('r')))),
+        _mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('i')), im));
     #undef IN
-    /* A capital or "na" counts only at the start of a word. */
-    __m256i starts = _mm256_andnot_si256(prev_word, _mm256_or_si256(cap, na));
+    /* A capital, "na" or a lower-case cue start counts only at the start of a word. */
+    __m256i starts = _mm256_andnot_si256(prev_word, _mm256_or_si256(_mm256_or_si256(cap, na), lc));
     return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(starts, v));
 }
 #endif
@@ -1201,7 +1223,10 @@ static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const u
     prev_word &= ~(prev2 == (int8_t)'\\');
     v32 cap = range32(v, 'A', 'Z') & range32(next, 'a', 'z');
     v32 na = ((v | (int8_t)0x20) == (int8_t)'n') & ((next | (int8_t)0x20) == (int8_t)'a');
-    return lanes_mask(((cap | na) & ~prev_word) | (v < (int8_t)0));
+    v32 m_ = v == (int8_t)'m';
+    v32 lc = (m_ & (next == (int8_t)'y')) | ((m_ | (v == (int8_t)'d')) & (next == (int8_t)'r')) |
+             ((v == (int8_t)'i') & ((next == (int8_t)'m') | (next == (int8_t)'\'')));
+    return lanes_mask(((cap | na | lc) & ~prev_word) | (v < (int8_t)0));
 }
 
 /* End of the ASCII word that starts at i (letters, with an apostrophe or hyphen between letters); sets *non_ascii when
@@ -1254,6 +1279,39 @@ static inline uint64_t ascii_fold_hash(const uint8_t *p, size_t a, size_t b) {
         buf[m++] = c | 0x20;
     }
     return phs_name_hash(buf, m);
+}
+
+/* The end of the ASCII word at i (letters and apostrophes) and its folded hash (0 when none). */
+static inline uint64_t word_at(const uint8_t *p, size_t n, size_t i, size_t *end) {
+    int non_ascii;
+    size_t e = ascii_word_end(p, n, i, &non_ascii);
+    *end = e;
+    return (non_ascii || e == i || e - i > MAX_WORD) ? 0 : ascii_fold_hash_n(p, n, i, e);
+}
+
+/* After the word at c, a strong cue or title (or "my" and one: "my son"), does a lower-case dictionary name follow
+   ("i'm maria", "my son ethan", "dr patel")? Lower-case words are not candidates of their own; this is how chat
+   typed without capitals gets its line searched. */
+static int lower_name_follows(const phs_names *d, const uint8_t *p, size_t n, size_t c) {
+    size_t e;
+    uint64_t h = word_at(p, n, c, &e);
+    for (int hop = 0; hop < 2 && h; hop++) {
+        int64_t slot = table_find(&d->cues, h);
+        uint16_t f = slot >= 0 ? d->cues.flags[slot] : 0;
+        size_t k = e;
+        if (k < n && p[k] == '.') k++;
+        if (k >= n || p[k] != ' ') return 0;
+        k++;
+        if (f & PHS_NAME_STRONG_END) {
+            if (k >= n || !ascii_lower(p[k])) return 0;
+            size_t e2;
+            uint16_t nf = probe_names(d, word_at(p, n, k, &e2));
+            return (nf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !(nf & PHS_NAME_COMMON);
+        }
+        /* "my" + a kinship noun: one more word. */
+        h = word_at(p, n, k, &e);
+    }
+    return 0;
 }
 
 /* Does the capitalised word at c call for its line to be searched? */
@@ -1314,6 +1372,9 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
         }
     }
     if (cue_before && sp > 0 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80)) return 1;
+    /* "My son ethan", "Dr patel", "I'm maria": a capitalised cue before a lower-case name. */
+    if (sp == 1 && k < n && ascii_lower(p[k]) && is_lower_cue_start(p[c] | 0x20, p[c + 1]) &&
+        lower_name_follows(d, p, n, c)) return 1;
     if (!d->pairs && !d->singles && !cue_before) return 0;
     /* A middle initial and a capitalised word after it ("Mohmad R. Vizirov", "Jildau S Bouts"). */
     if (d->pairs && sp == 1 && p[e] == ' ' && k + 3 < n && ascii_upper(p[k])) {
@@ -1357,7 +1418,7 @@ static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n,
 static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t j) {
     if (p[j] >= 0x80) return 1;
     if (ascii_upper(p[j])) return cap_needs_line(d, p, n, j);
-    return is_name_at(p, n, j);
+    return is_name_at(p, n, j) || (is_lower_cue_at(p, n, j) && lower_name_follows(d, p, n, j));
 }
 
 /* The scan over a block: 32-byte chunks classified once each (MASK32), every candidate bit judged in place, a line

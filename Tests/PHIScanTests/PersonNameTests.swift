@@ -53,6 +53,12 @@ struct PersonNameTests {
         "⟦Dyan van Gijn⟧  864 Piazzetta",
         "⟦Mary de Vries⟧ Employment manager",
         "⟦Maria Ibragimova⟧  Ward 4",
+        // Chat typed in lower case after a strong cue, a kinship noun or a title.
+        "my son ⟦ethan⟧ has a fever since tuesday",
+        "talked to dr ⟦patel⟧ yesterday",
+        "i'm ⟦john smith⟧ and need my records",
+        "pls remind mr ⟦okafor⟧ about his refill",
+        "My son ⟦ethan⟧ is sick",
         // Line breaks escaped inside a JSON string: a sign-off or label on one line, the name on the next.
         "{\"text\":\"Best regards,\\n⟦Tamsin Quillfeather⟧\"}",
         "{\"text\":\"Patient:\\n⟦Oksana Petrenko⟧\\nDOB pending\"}",
@@ -82,6 +88,7 @@ struct PersonNameTests {
         "King Charles visited; the Marshall Islands; Georgia Power; Virginia Beach",
         "Apt. 461  Soto del Barco   Spain; 2229 Wolmarans St Caxias do Sul, RS; Milford New Zealand",
         "my son is 4 and my wife and I are fine",
+        "i'm fine thanks; im sorry; took 12 ms total; dr. who; my dog ate it",
         "{\"msg\":\"done\\nRetry later\\tOK\"}",
     ]
 
