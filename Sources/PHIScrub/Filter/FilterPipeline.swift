@@ -19,7 +19,7 @@ public struct FilterOptions: Sendable {
     /// parallel path, whose output is byte-identical to one job's.
     public var jobs = 1
     /// Bytes per parallel block (cut at the last newline).
-    public var blockSize = 1 << 21
+    public var blockSize = ParallelFilter.defaultBlockSize
     /// Lines longer than this are scanned in pieces that overlap by the longest possible match.
     public var lineCap = StreamScanner.defaultLineCap
     /// Flush the outputs after every read's lines (one thread).
