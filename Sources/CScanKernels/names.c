@@ -710,7 +710,7 @@ static int emit(phs_name_span *out, int32_t cap, int32_t *count, const phs_name_
                 int32_t kind, int32_t detail) {
     /* Drop a trailing initial's dot? The span ends at the last word's letters. */
     while (b > a && !(is_cap(&tok[b - 1]) || tok[b - 1].shape == SHAPE_LOWER || tok[b - 1].shape == SHAPE_NOCASE ||
-                      tok[b - 1].shape == SHAPE_ONE)) b--;
+                      tok[b - 1].shape == SHAPE_ONE || tok[b - 1].shape == SHAPE_UPPER)) b--;
     if (b <= a || *count >= cap) return 0;
     out[*count].start = tok[a].start;
     out[*count].end = tok[b - 1].end;
@@ -870,7 +870,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
             /* Only an honorific may end with a dot ("Mr. Roe"); after any other cue a dot ends the sentence. An
                honorific in capitals is more likely an abbreviation (the state MS, an MR scan) than a title. */
             if (c >= 0 && t->sep == SEP_DOT && d->phrases[c].kind != PHS_NAME_TITLE) c = -1;
-            if (c >= 0 && d->phrases[c].kind == PHS_NAME_TITLE && t->shape == SHAPE_UPPER) c = -1;
+            if (c >= 0 && d->phrases[c].kind == PHS_NAME_TITLE && t->shape == SHAPE_UPPER &&
+                !(k + 1 < nt && tok[k + 1].shape == SHAPE_UPPER)) c = -1; /* but "DR. ANITA SORENSEN" is a title */
             if (c >= 0) {
                 int32_t kind = d->phrases[c].kind;
                 /* A cue of several words all capitalised is a heading in title case ("My Wife Is Great"), not a
@@ -918,13 +919,24 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                         if (kind == PHS_NAME_CUE_GIVEN && words == 1 && !(first & PHS_NAME_GIVEN)) accepted = 0;
                     }
                 } else if (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_TITLE) {
-                    /* Lower-case chat after a strong cue or title: "my name is maria gonzalez", "dr patel". */
-                    while (b < nt && b - a < 3 && tok[b].shape == SHAPE_LOWER) {
-                        uint16_t f = name_flags(d, p, n, &tok[b]);
-                        if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) || (f & PHS_NAME_COMMON) || is_stop(d, &tok[b])) break;
+                    /* Lower-case chat or a form in capitals after a strong cue or title: "my name is maria gonzalez",
+                       "dr patel", "NAME: MARIA GONZALEZ", "Attn: JOHN A SMITH". Every word a dictionary name (a
+                       middle initial aside). */
+                    uint16_t shape = tok[a].shape == SHAPE_UPPER ? SHAPE_UPPER : SHAPE_LOWER;
+                    while (b < nt && b - a < 4) {
+                        phs_name_token *w = &tok[b];
+                        int initial = shape == SHAPE_UPPER && w->shape == SHAPE_ONE && b > a && b + 1 < nt &&
+                                      tok[b + 1].shape == SHAPE_UPPER;
+                        if (!initial) {
+                            if (w->shape != shape) break;
+                            uint16_t f = name_flags(d, p, n, w);
+                            if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) || (f & PHS_NAME_COMMON) || is_stop(d, w)) break;
+                        }
                         b++;
-                        if (tok[b - 1].sep != SEP_SPACE) break;
+                        if (w->sep != SEP_SPACE && !(initial && w->sep == SEP_DOT)) break;
                     }
+                    /* A trailing initial is no part of the name. */
+                    while (b > a && tok[b - 1].shape == SHAPE_ONE) b--;
                     accepted = b > a && (name_flags(d, p, n, &tok[a]) &
                                          (kind == PHS_NAME_TITLE ? PHS_NAME_GIVEN | PHS_NAME_SURNAME : PHS_NAME_GIVEN));
                 }
@@ -1148,8 +1160,10 @@ static inline int is_lower_cue_at(const uint8_t *p, size_t n, size_t i) {
 static inline int is_candidate(const uint8_t *p, size_t n, size_t i) {
     uint8_t b = p[i];
     if (b >= 0x80) return 1;
-    if (ascii_upper(b))
-        return (i == 0 || !word_byte(p[i - 1]) || (i >= 2 && p[i - 2] == '\\')) && i + 1 < n && ascii_lower(p[i + 1]);
+    if (ascii_upper(b) && (i == 0 || !word_byte(p[i - 1]) || (i >= 2 && p[i - 2] == '\\')) && i + 1 < n &&
+        ascii_lower(p[i + 1]))
+        return 1;
+    /* "NAME:" in capitals is no capitalised word but still a cue (as in the vector masks). */
     return is_name_at(p, n, i) || is_lower_cue_at(p, n, i);
 }
 
@@ -1372,6 +1386,17 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
         }
     }
     if (cue_before && sp > 0 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80)) return 1;
+    /* "Attn: JOHN SMITH", "Provider: DR. ANITA SORENSEN": a capitalised cue before a name in capitals. */
+    {
+        size_t q = e;
+        if (q < n && (p[q] == ':' || p[q] == '.' || p[q] == ',')) q++;
+        size_t sp2 = 0;
+        while (q < n && sp2 < MAX_LABEL_PAD && (p[q] == ' ' || p[q] == '\t')) { q++; sp2++; }
+        if (sp2 > 0 && q + 1 < n && ascii_upper(p[q]) && ascii_upper(p[q + 1]) && e - c <= MAX_WORD) {
+            int64_t cs = table_find(&d->cues, ascii_fold_hash_n(p, n, c, e));
+            if (cs >= 0 && (d->cues.flags[cs] & PHS_NAME_CUE_END)) return 1;
+        }
+    }
     /* "My son ethan", "Dr patel", "I'm maria": a capitalised cue before a lower-case name. */
     if (sp == 1 && k < n && ascii_lower(p[k]) && is_lower_cue_start(p[c] | 0x20, p[c + 1]) &&
         lower_name_follows(d, p, n, c)) return 1;
@@ -1417,7 +1442,7 @@ static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n,
 /* Whether the byte at j (a candidate bit) calls for its line to be searched. */
 static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t j) {
     if (p[j] >= 0x80) return 1;
-    if (ascii_upper(p[j])) return cap_needs_line(d, p, n, j);
+    if (ascii_upper(p[j]) && j + 1 < n && ascii_lower(p[j + 1]) && cap_needs_line(d, p, n, j)) return 1;
     return is_name_at(p, n, j) || (is_lower_cue_at(p, n, j) && lower_name_follows(d, p, n, j));
 }
 

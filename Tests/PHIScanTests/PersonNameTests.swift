@@ -59,6 +59,11 @@ struct PersonNameTests {
         "i'm ⟦john smith⟧ and need my records",
         "pls remind mr ⟦okafor⟧ about his refill",
         "My son ⟦ethan⟧ is sick",
+        // Forms and headers in capitals after a label, a cue or a title.
+        "NAME: ⟦MARIA GONZALEZ⟧ DOB: pending",
+        "Attn: ⟦JOHN A SMITH⟧, MD",
+        "Provider: DR. ⟦ANITA SORENSEN⟧",
+        "Dear MR. ⟦PATEL⟧,",
         // Line breaks escaped inside a JSON string: a sign-off or label on one line, the name on the next.
         "{\"text\":\"Best regards,\\n⟦Tamsin Quillfeather⟧\"}",
         "{\"text\":\"Patient:\\n⟦Oksana Petrenko⟧\\nDOB pending\"}",
@@ -89,6 +94,7 @@ struct PersonNameTests {
         "Apt. 461  Soto del Barco   Spain; 2229 Wolmarans St Caxias do Sul, RS; Milford New Zealand",
         "my son is 4 and my wife and I are fine",
         "i'm fine thanks; im sorry; took 12 ms total; dr. who; my dog ate it",
+        "ERROR: CONNECTION REFUSED; Name: PENDING; Attn: BILLING DEPT; Contact: IT HELPDESK; MR SCAN done",
         "{\"msg\":\"done\\nRetry later\\tOK\"}",
     ]
 
