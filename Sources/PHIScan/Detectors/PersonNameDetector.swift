@@ -206,7 +206,8 @@ final class PersonNameDetector: @unchecked Sendable {
         }
     }
 
-    /// What made a span a name, for explanations: the cue phrase, the roster, or the dictionary.
+    /// What made a span a name, for explanations (recorded as the scanner takes the span): the cue phrase, the
+    /// roster, or the dictionary.
     func reason(of span: phs_name_span) -> String {
         switch span.kind {
         case PHS_NAME_PAIR: return "dictionary: given name and surname"
@@ -217,16 +218,6 @@ final class PersonNameDetector: @unchecked Sendable {
             let phrase = span.detail >= 0 && Int(span.detail) < cuePhrases.count ? cuePhrases[Int(span.detail)] : "?"
             return "cue: \(phrase)"
         }
-    }
-
-    /// What made `span` of the line a name, found again by running the detector on the line (for `--explain`).
-    func reason(in line: UnsafePointer<UInt8>, _ n: Int, span: Range<Int>) -> String? {
-        let scratch = PersonNameScratch()
-        let count = find(line, n, scratch)
-        for i in 0..<count where Int(scratch.spans[i].start) == span.lowerBound && Int(scratch.spans[i].end) == span.upperBound {
-            return reason(of: scratch.spans[i])
-        }
-        return nil
     }
 
     /// Finds the names in `line` into `scratch.spans[0..<count]`; returns count.
