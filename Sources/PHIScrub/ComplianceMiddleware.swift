@@ -2,6 +2,7 @@ import Foundation
 import PHICompliance
 import PHIScan
 import PHITransform
+import PHILock
 
 /// Who is acting: the role (from `roles:`), the agent and the user it acts for.
 public struct CallContext: Sendable, Hashable {

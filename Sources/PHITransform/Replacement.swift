@@ -1,6 +1,7 @@
 import Foundation
 import PHICompliance
 import PHIScan
+import PHILock
 
 /// What replaces one finding: the one operator seam of the filter, `scan`'s JSON router, batch mode and the
 /// service. A replacer keeps per-stream caches and is used on one thread; a `ReplacementFactory` (shared by a
@@ -93,7 +94,7 @@ public final class ReplacerPool: @unchecked Sendable {
     public let keys: (any KeyProvider)?
     /// The entity traits every replacer of the pool reads (`RuleSet.traits`).
     public let traits: EntityTraitTable
-    private let lock = NSLock()
+    private let lock = Lock()
     private var free: [TransformPolicy: [any FindingReplacer]] = [:]
     private let perPolicy: Int
     private let policies: Int
@@ -130,9 +131,7 @@ public final class ReplacerPool: @unchecked Sendable {
     public func take(_ policy: TransformPolicy) throws(TransformError) -> any FindingReplacer {
         // Plain redaction has no operator state worth keeping: no lock, no hashing of the policy.
         if policy.isPlainRedaction && operators == nil { return TypedTokenReplacer() }
-        lock.lock()
-        let kept = free[policy]?.popLast()
-        lock.unlock()
+        let kept = lock.withLock { free[policy]?.popLast() }
         if let kept { return kept }
         guard let operators else {
             return try Operators(policy: policy, keys: keys, traits: traits).makePolicyReplacer()
@@ -146,9 +145,9 @@ public final class ReplacerPool: @unchecked Sendable {
     public func put(_ replacer: any FindingReplacer, for policy: TransformPolicy) {
         if replacer is TypedTokenReplacer { return }
         (replacer as? Transformer)?.forgetValues()
-        lock.lock()
-        defer { lock.unlock() }
-        if free[policy] == nil && free.count >= policies { free.removeAll() }
-        if free[policy, default: []].count < perPolicy { free[policy, default: []].append(replacer) }
+        lock.withLock {
+            if free[policy] == nil && free.count >= policies { free.removeAll() }
+            if free[policy, default: []].count < perPolicy { free[policy, default: []].append(replacer) }
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PHICompliance
+import PHILock
 import PHIScan
 import PHIScrub
 import PHITransform
@@ -13,7 +14,7 @@ struct MiddlewareTransformTests {
     final class Spy: @unchecked Sendable {
         let keys: any KeyProvider
         let traits: EntityTraitTable
-        private let lock = NSLock()
+        private let lock = Lock()
         private var seen: [Finding] = []
         private(set) var made = 0
         init(keys: any KeyProvider, traits: EntityTraitTable) {

@@ -1,5 +1,6 @@
 import CScanKernels
 import Foundation
+import PHILock
 
 /// Words of cue phrases and roster names, hashed the way the detector hashes the words of a line.
 enum PersonNameWords {
@@ -61,16 +62,16 @@ final class NameDictionary: @unchecked Sendable {
 /// rule, and each would otherwise read and build the same dictionary again.
 private final class DictionaryCache: @unchecked Sendable {
     static let shared = DictionaryCache()
-    private let lock = NSLock()
+    private let lock = Lock()
     private var entries: [[String]: NameDictionary] = [:]
 
     func load(_ files: [String]) throws(PersonNameDictionaryError) -> NameDictionary {
-        lock.lock()
-        defer { lock.unlock() }
-        if let hit = entries[files] { return hit }
-        let built = try NameDictionary(files: files)
-        entries[files] = built
-        return built
+        try lock.withLock { () throws(PersonNameDictionaryError) -> NameDictionary in
+            if let hit = entries[files] { return hit }
+            let built = try NameDictionary(files: files)
+            entries[files] = built
+            return built
+        }
     }
 }
 
