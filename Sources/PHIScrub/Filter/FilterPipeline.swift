@@ -411,7 +411,8 @@ public struct ReadPacing {
 
 extension FilterPipeline {
     /// Findings only (`phiscrub scan`): all of `input` scanned into `observer`, nothing written. `router` routes
-    /// JSON (its replacements are thrown away); `explain` fills the explanation buffer the observer reads.
+    /// JSON (its replacements are thrown away); `explain` (made with `Explainer(scanner: stream.scanner)`, so the
+    /// scanner records why as it decides) fills the explanation buffer the observer reads.
     public static func scan<Observer: FindingObserver>(_ input: some FilterInput, name: String, stream: StreamScanner,
                                                        observer: Observer, router: (any InputRouter)?, explain: Explainer?,
                                                        pacing: ReadPacing?) throws -> (stats: RedactionStats, observer: Observer) {
