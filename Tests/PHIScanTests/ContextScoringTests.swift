@@ -43,6 +43,13 @@ struct ContextScoringTests {
     @Test func allowListedValuesAreNeverReported() throws {
         let r = Self.rule(allow: ["555010"])
         #expect(try Self.scan(r, "a 555010 b 555011").map(\.start) == [11])
+        // The explanation says the value was looked up in the allow list; a rule without one says nothing.
+        for (rule, checked) in [(r, true), (Self.rule(), false)] {
+            let scanner = LineScanner(ruleSet: try RuleSet(rules: [rule]))
+            scanner.explanations = ExplanationLog()
+            let f = try #require(scanner.scan(Array("b 555011".utf8)).first)
+            #expect(scanner.explanations?.byStart[f.start]?.allowListChecked == checked)
+        }
     }
 
     @Test func denyValuesBecomeAKeywordTriggeredRule() throws {

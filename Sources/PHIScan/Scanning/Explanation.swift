@@ -20,6 +20,8 @@ public struct FindingExplanation: Sendable, Hashable, Codable {
     public var confidence: Double
     /// The finding came from the rule's `deny` list (a site's known values), not from its pattern.
     public var denyList: Bool
+    /// The rule has an `allow` list and the value was looked up in it and not found (false: the rule has none).
+    public var allowListChecked = false
     /// For a detector rule: what made the span a name (`cue: my name is`, `dictionary: given name and surname`,
     /// `roster name`). Absent for pattern rules.
     public var detector: String?

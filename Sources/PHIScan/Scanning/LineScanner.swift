@@ -467,6 +467,7 @@ struct LineEngine {
             contextPenalty: negative.words.isEmpty ? 0 : rule.contextPenalty,
             confidence: confidence, denyList: rule.rule.isDenyList)
         why.contextDistance = found.distance ?? negative.distance
+        why.allowListChecked = !rule.allow.isEmpty
         if keyword >= 0, rule.rule.isField { why.fieldKey = ruleSet.fieldKeys[keyword * ruleSet.rules.count + r] }
         reasons.append(Reason(start: span.lowerBound, end: span.upperBound, rule: r, why: why))
     }

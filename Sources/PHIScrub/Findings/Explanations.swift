@@ -49,6 +49,7 @@ extension FindingExplanation {
         s += "\"context_penalty\":\(JSONWriter.number(contextPenalty)),"
         if let contextDistance { s += "\"context_distance\":\(contextDistance)," }
         s += "\"deny_list\":\(denyList),"
+        if allowListChecked { s += "\"allow_list_checked\":true," }
         if let detector { s += "\"detector\":\(JSONWriter.quote(detector))," }
         if let fieldKey { s += "\"field_key\":\(JSONWriter.quote(fieldKey))," }
         s += "\"confidence\":\(JSONWriter.number(confidence))}"
