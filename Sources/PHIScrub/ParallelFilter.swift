@@ -3,6 +3,7 @@ import PHIScan
 import PHITransform
 #if canImport(Glibc)
 import Glibc
+import PHILock
 #endif
 
 /// The filter on several cores: the input is cut into line-aligned blocks, each block is scanned and transformed

@@ -1,6 +1,7 @@
 import Foundation
 import PHIScan
 import PHIScrub
+import PHILock
 
 /// What a `phiscrub_result *` points at: one answer, with its parts laid out as C reads them. The text and the
 /// findings JSON are made when the answer arrives (every caller reads them); the whole-answer JSON and the C strings
@@ -11,7 +12,7 @@ final class CResult: @unchecked Sendable {
     let text: CBytes?
     /// The findings as a JSON array.
     let findingsJSON: CBytes
-    private let lock = NSLock()
+    private let lock = Lock()
     private var answerJSON: CBytes?
     /// Per finding: its entity and rule as C strings, freed in deinit.
     private var cStrings: [(entity: UnsafeMutablePointer<CChar>, rule: UnsafeMutablePointer<CChar>)]?
@@ -33,24 +34,24 @@ final class CResult: @unchecked Sendable {
 
     /// The answer as `serve --stdio` writes it, without the newline (made once, when first asked for).
     func answer() -> CBytes {
-        lock.lock()
-        defer { lock.unlock() }
-        if let answerJSON { return answerJSON }
-        var line = ServiceCodec.encode(response)
-        if line.last == 0x0A { line.removeLast() }
-        let bytes = CBytes(line)
-        answerJSON = bytes
-        return bytes
+        lock.withLock {
+            if let answerJSON { return answerJSON }
+            var line = ServiceCodec.encode(response)
+            if line.last == 0x0A { line.removeLast() }
+            let bytes = CBytes(line)
+            answerJSON = bytes
+            return bytes
+        }
     }
 
     /// The C strings of finding `i` (valid until the result is freed).
     func strings(at i: Int) -> (entity: UnsafeMutablePointer<CChar>, rule: UnsafeMutablePointer<CChar>) {
-        lock.lock()
-        defer { lock.unlock() }
-        if cStrings == nil {
-            cStrings = findings.map { (strdup($0.entity)!, strdup($0.ruleID)!) }
+        lock.withLock {
+            if cStrings == nil {
+                cStrings = findings.map { (strdup($0.entity)!, strdup($0.ruleID)!) }
+            }
+            return cStrings![i]
         }
-        return cStrings![i]
     }
 
     /// `[{"entity":..,"start":..,"end":..,"rule":..,"confidence":..}]`, with `record` for requests of several texts:

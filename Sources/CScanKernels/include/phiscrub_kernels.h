@@ -143,6 +143,18 @@ typedef struct phs_context_words {
 int32_t phs_context_first(const phs_context_words *cw, const uint8_t *p, size_t n, size_t lo, size_t hi,
                           size_t span_lo, size_t span_hi);
 
+/* Every context word found by the same walk (for explanations): found[k] set for word k (found holds one byte per
+   word), count of words found, and the fewest bytes between a found word and the span (-1 when none). */
+typedef struct phs_context_found {
+    uint8_t *found;
+    int32_t count;
+    int32_t distance;
+} phs_context_found;
+
+/* Fills `all` (see phs_context_found) for the window phs_context_first searches; returns all->count. */
+int32_t phs_context_all(const phs_context_words *cw, const uint8_t *p, size_t n, size_t lo, size_t hi,
+                        size_t span_lo, size_t span_hi, phs_context_found *all);
+
 /* Number of occurrences of `byte` in p[0..n). */
 size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte);
 

@@ -135,6 +135,8 @@ public final class RuleSet: @unchecked Sendable {
     let personNames: PersonNameDetector?
     /// Rule index by id.
     let ruleIndex: [String: Int]
+    /// For explanations: the pack key of a field rule (index r) that keyword k spells, at `k * rules.count + r`.
+    let fieldKeys: [Int: String]
     /// What the C feature pass must record, derived from the shape rules below.
     let rawNeeds: UnsafeMutablePointer<phs_needs>
     var hasShapeRules: Bool {
@@ -259,6 +261,13 @@ public final class RuleSet: @unchecked Sendable {
         self.hexColonRules = hexColonRules
         self.priorities = compiled.map(\.rule.priority)
         self.ruleIndex = Dictionary(compiled.enumerated().map { ($1.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var fieldKeys: [Int: String] = [:]
+        for (k, rules) in keywordRules.enumerated() {
+            for r in rules where compiled[r].rule.isField {
+                fieldKeys[k * compiled.count + r] = FieldKey.spelled(by: keywordList[k].text, keys: compiled[r].rule.fieldKeys)
+            }
+        }
+        self.fieldKeys = fieldKeys
         self.rawNeeds = .allocate(capacity: 1)
         phs_needs_init(rawNeeds)
         rawNeeds.pointee.min_dots = Int32(clamping: dotRules.map(\.threshold).min() ?? Int.max)
