@@ -184,6 +184,9 @@ struct LineEngine {
     /// (`found`, positions offset by `shift`), or else the detector's run on the line.
     private mutating func runDetectors(_ p: UnsafePointer<UInt8>, _ n: Int,
                                        found: UnsafeBufferPointer<phs_name_span>? = nil, shift: Int = 0) {
+        // Most lines of a batch have no name: return before touching the detector's objects (their retains and
+        // releases cost 2 % of a log run when done for every line).
+        if let found, found.isEmpty { return }
         guard let names = ruleSet.personNames, let scratch = nameScratch else { return }
         let spans: UnsafeBufferPointer<phs_name_span>
         if let found {
