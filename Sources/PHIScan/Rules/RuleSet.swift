@@ -131,6 +131,8 @@ public final class RuleSet: @unchecked Sendable {
     let hexColonRules: [ShapeRule]
     /// Overlap tie-breaker per rule index.
     let priorities: [Int]
+    /// The trigger tables above as flat memory, for the per-line dispatch.
+    let dispatchTables: DispatchTables
     /// The person-name detector of the `person_names` rules, if any.
     let personNames: PersonNameDetector?
     /// Rule index by id.
@@ -259,6 +261,10 @@ public final class RuleSet: @unchecked Sendable {
         self.alnumRulesByLength = byLength
         self.dashedRules = dashedRules.sorted { ($0.threshold, $0.rule) < ($1.threshold, $1.rule) }
         self.hexColonRules = hexColonRules
+        self.dispatchTables = DispatchTables(
+            keywordRules: keywordRules, anchored: compiled.map { $0.anchoredPattern != nil },
+            byteTriggers: self.byteTriggers, always: always, digit: sortedDigitRules, dot: dotRules,
+            alnumByLength: byLength, dashed: self.dashedRules, hexColon: hexColonRules)
         self.priorities = compiled.map(\.rule.priority)
         self.ruleIndex = Dictionary(compiled.enumerated().map { ($1.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
         var fieldKeys: [Int: String] = [:]

@@ -79,7 +79,11 @@ struct LineEngine {
     /// Feature output of the current batch; separate from `kernel` so a line scanned on its own inside a batch
     /// (non-ASCII, byte triggers) does not overwrite it.
     let batchKernel = FeatureKernel()
-    var firedStamp: [UInt32]
+    /// Generation stamp per rule: the rule already ran on the whole current line (`stamps` owns the memory; a
+    /// copied engine gets its own table on its next line, as an array would copy on write).
+    var stamps: StampTable
+    /// The rule set's trigger tables as flat memory (kept alive by `ruleSet`).
+    let tables: DispatchView
     var generation: UInt32 = 0
     var fired: [Int] = []
     var candidates: [Candidate] = []
@@ -105,7 +109,8 @@ struct LineEngine {
         self.minConfidence = minConfidence
         self.referencePrefilter = referencePrefilter
         self.scratch = MatchScratch(maxCaptures: ruleSet.maxCaptures, interpretOnly: interpretOnly)
-        self.firedStamp = [UInt32](repeating: 0, count: ruleSet.rules.count)
+        self.stamps = StampTable(count: ruleSet.rules.count)
+        self.tables = ruleSet.dispatchTables.view
         self.counters.runsByRule = [Int](repeating: 0, count: ruleSet.rules.count)
         self.nameScratch = ruleSet.personNames == nil ? nil : PersonNameScratch()
         self.batchNameScratch = ruleSet.personNames == nil ? nil : PersonNameScratch()
@@ -290,30 +295,42 @@ struct LineEngine {
         generation &+= 1
         let gen = generation
         fired.removeAll(keepingCapacity: true)
+        if !isKnownUniquelyReferenced(&stamps) { stamps = stamps.copy() }
+        let t = tables, stamp = stamps.pointer
         for hit in f.hits {
-            for r in rs.keywordRules[Int(hit.keyword)] where firedStamp[r] != gen {
-                let rule = rs.rules[r]
-                if let anchored = rule.anchoredPattern {
+            for i in t.keywordRange(Int(hit.keyword)) {
+                let r = Int(t.keywordRules[i])
+                if stamp[r] == gen { continue }
+                if t.anchored[r] {
                     // Tried once, anchored, where the keyword starts.
+                    let rule = rs.rules[r]
                     counters.anchoredRuns &+= 1
                     counters.runsByRule[r] &+= 1
-                    if let bad = runAnchored(rule, anchored, r, p, n, at: Int(hit.start) - shift,
+                    if let bad = runAnchored(rule, rule.anchoredPattern!, r, p, n, at: Int(hit.start) - shift,
                                              keyword: Int(hit.keyword)) { incident = bad }
                     continue
                 }
-                firedStamp[r] = gen
+                stamp[r] = gen
                 fired.append(r)
             }
         }
-        for (byte, rules) in rs.byteTriggers where byteTriggers && memchr(p, Int32(byte), n) != nil {
-            for r in rules where firedStamp[r] != gen {
-                firedStamp[r] = gen
-                fired.append(r)
+        if byteTriggers {
+            for b in 0..<t.byteCount where memchr(p, Int32(t.bytes[b]), n) != nil {
+                for i in t.byteRange(b) {
+                    let r = Int(t.byteRules[i])
+                    if stamp[r] != gen {
+                        stamp[r] = gen
+                        fired.append(r)
+                    }
+                }
             }
         }
-        for r in rs.alwaysRules where firedStamp[r] != gen {
-            firedStamp[r] = gen
-            fired.append(r)
+        for r32 in t.always {
+            let r = Int(r32)
+            if stamp[r] != gen {
+                stamp[r] = gen
+                fired.append(r)
+            }
         }
         counters.lines &+= 1
         counters.wholeLineRuns &+= fired.count
@@ -330,41 +347,43 @@ struct LineEngine {
                 let count = max(0, min(Int(region.count), RuleSet.digitMaskCounts - 1))
                 var m = digitMasks[count &* 128 &+ (Int(region.extra) & 127)]
                 while m != 0 {
-                    let sr = rs.digitRules[m.trailingZeroBitCount]
+                    let sr = t.digit[m.trailingZeroBitCount]
                     m &= m &- 1
-                    guard firedStamp[sr.rule] != gen, rs.shapeMatches(sr, region.shape)
+                    guard stamp[sr.rule] != gen, rs.shapeMatches(sr, region.shape)
                     else { continue }
                     if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
                 }
             } else {
                 // digitRules are sorted by threshold: the first one the region is too short for ends the loop.
-                for sr in rs.digitRules {
+                for sr in t.digit {
                     if Int(region.count) < sr.threshold { break }
-                    guard sr.separators == 0 || Int(region.extra) & sr.separators != 0, firedStamp[sr.rule] != gen,
+                    guard sr.separators == 0 || Int(region.extra) & sr.separators != 0, stamp[sr.rule] != gen,
                           rs.shapeMatches(sr, region.shape) else { continue }
                     if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
                 }
             }
-            for sr in rs.dotRules where Int(region.dots) >= sr.threshold && firedStamp[sr.rule] != gen {
+            for sr in t.dot where Int(region.dots) >= sr.threshold && stamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
         for region in f.alnum where region.count >= 0 && region.count < 64 {
-            for sr in rs.alnumRulesByLength[Int(region.count)] where Int(region.extra) >= sr.letters
-                && Int(region.digits) >= sr.digits && Int(region.upper) >= sr.upper && firedStamp[sr.rule] != gen {
+            for i in t.alnumRange(Int(region.count)) {
+                let sr = t.alnum[i]
+                guard Int(region.extra) >= sr.letters, Int(region.digits) >= sr.digits, Int(region.upper) >= sr.upper,
+                      stamp[sr.rule] != gen else { continue }
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
         for region in f.dashed {
-            for sr in rs.dashedRules {
+            for sr in t.dashed {
                 if Int(region.count) < sr.threshold { break }
                 guard Int(region.count) <= sr.maxCount, Int(region.extra) >= sr.letters, Int(region.digits) >= sr.digits,
-                      Int(region.upper) >= sr.upper, firedStamp[sr.rule] != gen else { continue }
+                      Int(region.upper) >= sr.upper, stamp[sr.rule] != gen else { continue }
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
         for region in f.hexcolon {
-            for sr in rs.hexColonRules where firedStamp[sr.rule] != gen {
+            for sr in t.hexColon where stamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
             }
         }
@@ -642,4 +661,22 @@ enum ASCIILower {
         }
         return out
     }
+}
+
+/// Per-rule generation stamps of one scanner (`LineEngine.stamps`): raw memory, so marking a rule as run on the
+/// current line is one store, with no array uniqueness check.
+final class StampTable {
+    let pointer: UnsafeMutablePointer<UInt32>
+    let count: Int
+    init(count: Int) {
+        self.count = max(1, count)
+        pointer = .allocate(capacity: self.count)
+        pointer.initialize(repeating: 0, count: self.count)
+    }
+    func copy() -> StampTable {
+        let c = StampTable(count: count)
+        c.pointer.update(from: pointer, count: count)
+        return c
+    }
+    deinit { pointer.deallocate() }
 }
