@@ -89,7 +89,7 @@ def tree_cpu_now(root_pid):
     return out[0]
 
 
-def warm(master, corpus, out):
+def warm(master, corpus, backend, out):
     """Runs the job twice in one SparkSession and prints the second run's time and CPU (JVM warm, Python workers
     and engines running): what a long job on a running cluster sees."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -102,7 +102,7 @@ def warm(master, corpus, out):
     for i in range(2):
         shutil.rmtree(out, ignore_errors=True)
         c0, t0 = tree_cpu_now(os.getpid()), time.time()
-        ps.run_job(spark, ps._parser().parse_args([corpus, "--out", out]))
+        ps.run_job(spark, ps._parser().parse_args([corpus, "--out", out, "--engine-backend", backend]))
         times.append((time.time() - t0, tree_cpu_now(os.getpid()) - c0))
     spark.stop()
     print(json.dumps({"first": times[0][0], "second": times[1][0], "cpu_second": times[1][1]}))
@@ -128,8 +128,10 @@ def main():
     ap.add_argument("--python", default=str(REPO / ".build/ci-python/bin/python"))
     ap.add_argument("--binary", default=str(REPO / ".build/release/phiscrub"))
     ap.add_argument("--modes", default="batch2,local2,local1",
-                    help="batch2, batch2nosync, local2, local1 (whole runs), warm2, warm1 (second job in one session)")
-    ap.add_argument("--warm", nargs=3, help=argparse.SUPPRESS)
+                    help="batch2, batch2nosync, local2, local1 (whole runs), warm2, warm1 (second job in one session); "
+                         "a Spark mode ending in 'serve' (warm2serve) runs the executors' engines as phiscrub serve "
+                         "--stdio instead of the in-process library")
+    ap.add_argument("--warm", nargs=4, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.warm:
         return warm(*a.warm)
@@ -140,17 +142,23 @@ def main():
     env.update({"PHISCRUB_BIN": a.binary, "PHISCRUB_KEYRING": "/nonexistent", "PYSPARK_PYTHON": a.python})
     size = sum(p.stat().st_size for p in pathlib.Path(a.corpus).rglob("*.jsonl"))
     print(f"corpus {a.corpus}: {size / 1e6:.0f} MB; load {open('/proc/loadavg').read().split()[:3]}", flush=True)
+    def backend(m):
+        return "serve" if m.endswith("serve") else "auto"
+
     cmds = {
         "batch2": lambda out: [a.binary, "batch", a.corpus, "--out", out, "--jobs", "2", "--quiet"],
         # batch's default syncs its outputs (one syncfs a second), which waits on other processes' writes on a
         # shared disk; Spark's text output is not synced.
         "batch2nosync": lambda out: [a.binary, "batch", a.corpus, "--out", out, "--jobs", "2", "--quiet", "--sync", "none"],
-        "local2": lambda out: [a.python, "-m", "phiscrub.spark", a.corpus, "--out", out, "--master", "local[2]"],
-        "local1": lambda out: [a.python, "-m", "phiscrub.spark", a.corpus, "--out", out, "--master", "local[1]"],
-        "warm2": lambda out: [a.python, __file__, "--warm", "local[2]", a.corpus, out],
-        "warm1": lambda out: [a.python, __file__, "--warm", "local[1]", a.corpus, out],
     }
     modes = a.modes.split(",")
+    for m in modes:
+        n = m[5] if m.startswith("local") else m[4] if m.startswith("warm") else None
+        if m.startswith("local"):
+            cmds[m] = lambda out, n=n, m=m: [a.python, "-m", "phiscrub.spark", a.corpus, "--out", out, "--master",
+                                             f"local[{n}]", "--engine-backend", backend(m)]
+        elif m.startswith("warm"):
+            cmds[m] = lambda out, n=n, m=m: [a.python, __file__, "--warm", f"local[{n}]", a.corpus, backend(m), out]
     results = {m: {"wall": [], "job": [], "cpu": []} for m in modes}
     for r in range(a.rounds):
         order = modes[r % len(modes):] + modes[:r % len(modes)]
@@ -172,23 +180,27 @@ def main():
     med = {m: {k: statistics.median(v) for k, v in results[m].items()} for m in modes}
     for m in modes:
         print(f"median {m:7s} wall {med[m]['wall']:6.2f} s  job {med[m]['job']:6.2f} s  cpu {med[m]['cpu']:6.2f} s")
-    if "batch2" in med and "warm2" in med:
-        print(f"warm local[2] vs batch --jobs 2: {100 * med['batch2']['wall'] / med['warm2']['wall']:.0f} %; "
-              f"CPU {med['warm2']['cpu'] / med['batch2']['cpu']:.2f}x batch's")
-    if "warm1" in med and "warm2" in med:
-        print(f"warm local[2] vs warm local[1]: {med['warm1']['wall'] / med['warm2']['wall']:.2f}x")
-    if "batch2" in med and "local2" in med:
-        b = med["batch2"]["wall"]
-        print(f"local[2] vs batch --jobs 2: {100 * b / med['local2']['wall']:.0f} % (whole run), "
-              f"{100 * b / med['local2']['job']:.0f} % (job without JVM start); "
-              f"CPU {med['local2']['cpu'] / med['batch2']['cpu']:.2f}x batch's")
-    if "local1" in med and "local2" in med:
-        print(f"local[2] vs local[1]: {med['local1']['wall'] / med['local2']['wall']:.2f}x (whole run), "
-              f"{med['local1']['job'] / med['local2']['job']:.2f}x (job)")
-    if "batch2" in modes and "local2" in modes:
-        same = digest("/tmp/phiscrub-spark-bench-out-batch2", (".jsonl",)) == \
-            digest("/tmp/phiscrub-spark-bench-out-local2", (".txt", ".txt.gz"))
-        print("Spark's records equal batch's:", same)
+    for tail in ("", "serve"):
+        w2, w1, l2, l1 = "warm2" + tail, "warm1" + tail, "local2" + tail, "local1" + tail
+        if "batch2" in med and w2 in med:
+            print(f"{w2}: warm local[2] vs batch --jobs 2: {100 * med['batch2']['wall'] / med[w2]['wall']:.0f} %; "
+                  f"CPU {med[w2]['cpu'] / med['batch2']['cpu']:.2f}x batch's")
+        if w1 in med and w2 in med:
+            print(f"{w2}: warm local[2] vs warm local[1]: {med[w1]['wall'] / med[w2]['wall']:.2f}x")
+        if "batch2" in med and l2 in med:
+            b = med["batch2"]["wall"]
+            print(f"{l2}: local[2] vs batch --jobs 2: {100 * b / med[l2]['wall']:.0f} % (whole run), "
+                  f"{100 * b / med[l2]['job']:.0f} % (job without JVM start); "
+                  f"CPU {med[l2]['cpu'] / med['batch2']['cpu']:.2f}x batch's")
+        if l1 in med and l2 in med:
+            print(f"{l2}: local[2] vs local[1]: {med[l1]['wall'] / med[l2]['wall']:.2f}x (whole run), "
+                  f"{med[l1]['job'] / med[l2]['job']:.2f}x (job)")
+    if "batch2" in modes:
+        theirs = digest("/tmp/phiscrub-spark-bench-out-batch2", (".jsonl",))
+        for m in modes:
+            if not m.startswith("batch"):
+                same = digest(f"/tmp/phiscrub-spark-bench-out-{m}", (".txt", ".txt.gz")) == theirs
+                print(f"{m}: Spark's records equal batch's: {same}")
 
 
 if __name__ == "__main__":
