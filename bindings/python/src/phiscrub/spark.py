@@ -15,10 +15,12 @@ Job (the same module)::
     python -m phiscrub.spark IN --out OUT [--format auto|jsonl|parquet|text] [--config phiscrub.yaml] ...
     spark-submit --master spark://host:7077 "$(python -c 'import phiscrub.spark as m; print(m.__file__)')" IN --out OUT
 
-Each Python worker process keeps one ``phiscrub serve --stdio`` (started on first use, reused by every partition the
-worker runs, closed when it exits) and sends it thousands of records per request, so the cost of a request is paid
-once per batch; records are cleaned exactly as ``phiscrub batch`` cleans them (``options.json``/``options.key`` of
-the service). Keys come from the executors' environment (``PHISCRUB_KEY``, ``PHISCRUB_KEYS``, ``PHISCRUB_KEYRING``)
+Each Python worker process keeps one phiscrub engine in process (``phiscrub.native.Engine`` over libphiscrub, found
+next to the ``phiscrub`` binary; made on first use, reused by every partition the worker runs) and hands it each
+column of an Arrow batch as its buffers in one call (``phiscrub_call_texts``): no Python object per value, no JSON
+coding of values. Without the library, the worker keeps one ``phiscrub serve --stdio`` instead and sends it
+thousands of records per request. Either way records are cleaned exactly as ``phiscrub batch`` cleans them
+(``options.json``/``options.key`` of the service). Keys come from the executors' environment (``PHISCRUB_KEY``, ``PHISCRUB_KEYS``, ``PHISCRUB_KEYRING``)
 or a keyring file mounted on every executor (``EngineOptions.keyring``, a path): never from arguments. See
 docs/spark.md in the phiscrub repository.
 """
@@ -57,7 +59,8 @@ FINDING_FIELDS = ("column", "entity", "rule", "start", "end", "confidence", "fin
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """How each worker starts its ``phiscrub serve --stdio``: the CLI's rule, key and operator options.
+    """How each worker makes its engine (the library in process, or ``phiscrub serve --stdio``): the CLI's rule, key
+    and operator options.
 
     Paths (binary, rules, config, keyring) must exist on every executor (installed or mounted). ``binary`` defaults
     to ``$PHISCRUB_BIN``, else ``phiscrub`` on the executor's ``PATH``. ``actions`` are ``--action`` values
