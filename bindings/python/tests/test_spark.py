@@ -307,10 +307,11 @@ def test_both_backends_treat_values_that_are_not_json_alike(spark, on_invalid):
             (5, '["call (312) 555-0134"]')]
     df = spark.createDataFrame(rows, "id long, payload string").repartition(2)
     out = {}
-    for backend in ("library", "serve"):
+    # The library with batches in flight on the worker's cleaning thread (window 2) and on the task's thread (0).
+    for backend, window in (("library", 2), ("library", 0), ("serve", 2)):
         stats = ps.stats_accumulator(spark)
         clean = ps.scrub(df, json_columns=["payload"], on_invalid=on_invalid, stats=stats, findings_column=None,
-                         engine=ps.EngineOptions(backend=backend))
+                         engine=ps.EngineOptions(backend=backend), window=window)
         if on_invalid == "fail":
             with pytest.raises(Exception) as e:
                 clean.collect()
@@ -318,11 +319,11 @@ def test_both_backends_treat_values_that_are_not_json_alike(spark, on_invalid):
             continue
         got = sorted((r["id"], r["payload"]) for r in clean.collect())
         counts = [dict(v) for v in stats.value.values()]
-        out[backend] = (got, sum(c["invalid"] for c in counts), sum(c["dropped"] for c in counts))
+        out[backend, window] = (got, sum(c["invalid"] for c in counts), sum(c["dropped"] for c in counts))
     if on_invalid == "fail":
         return
-    assert out["library"] == out["serve"]
-    got, invalid, dropped = out["library"]
+    assert out["library", 2] == out["library", 0] == out["serve", 2]
+    got, invalid, dropped = out["library", 2]
     assert invalid == 1 and dropped == (1 if on_invalid == "skip" else 0)
     assert "365-94-0475" not in str(got) and "555-0134" not in str(got)
     by_id = dict(got)

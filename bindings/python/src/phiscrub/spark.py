@@ -20,9 +20,9 @@ next to the ``phiscrub`` binary; made on first use, reused by every partition th
 column of an Arrow batch as its buffers in one call (``phiscrub_call_texts``): no Python object per value, no JSON
 coding of values. Without the library, the worker keeps one ``phiscrub serve --stdio`` instead and sends it
 thousands of records per request. Either way records are cleaned exactly as ``phiscrub batch`` cleans them
-(``options.json``/``options.key`` of the service). Keys come from the executors' environment (``PHISCRUB_KEY``, ``PHISCRUB_KEYS``, ``PHISCRUB_KEYRING``)
-or a keyring file mounted on every executor (``EngineOptions.keyring``, a path): never from arguments. See
-docs/spark.md in the phiscrub repository.
+(``options.json``/``options.key`` of the service). Keys come from the executors' environment (``PHISCRUB_KEY``,
+``PHISCRUB_KEYS``, ``PHISCRUB_KEYRING``) or a keyring file mounted on every executor (``EngineOptions.keyring``, a
+path): never from arguments. See docs/spark.md in the phiscrub repository.
 """
 
 from __future__ import annotations
@@ -50,8 +50,7 @@ if __package__ in (None, ""):
 from .client import Client, ServiceError, find_binary  # noqa: E402
 
 __all__ = ["EngineOptions", "ScrubStats", "scrub", "findings_table", "stats_accumulator", "engine", "library_engine",
-           "run_job", "main",
-           "JobError", "FINDING_FIELDS", "REPORT_NAME"]
+           "run_job", "main", "JobError", "FINDING_FIELDS", "REPORT_NAME"]
 
 #: Fields of each element of the findings column (never the value).
 FINDING_FIELDS = ("column", "entity", "rule", "start", "end", "confidence", "fingerprint")
@@ -190,6 +189,21 @@ def library_engine(options: EngineOptions = EngineOptions()):
         _NATIVE[options] = eng
         _FINGERPRINTS.pop(options, None)
         return eng
+
+
+_CLEANING_THREAD = None
+
+
+def _cleaning_thread():
+    """This worker's one thread that runs the in-process engine's calls (made on first use): a task hands it
+    batches and keeps reading and writing Arrow while it cleans."""
+    global _CLEANING_THREAD
+    from concurrent.futures import ThreadPoolExecutor
+
+    with _ENGINES_LOCK:
+        if _CLEANING_THREAD is None:
+            _CLEANING_THREAD = ThreadPoolExecutor(1, thread_name_prefix="phiscrub-clean")
+        return _CLEANING_THREAD
 
 
 def _has_fingerprint_keys(options: EngineOptions, client) -> bool:
@@ -447,9 +461,28 @@ def _scrub_partition(plan: _Plan):
             raise ServiceError("keys", "fingerprints were asked for and the engine has no keys")
         stats = ScrubStats()
         if not isinstance(client, Client):
-            # In process: one call per column of a batch, on this thread (each Python worker is one task's core).
-            for batch in batches:
-                yield _clean_in_process(client, plan, batch, fingerprints, stats)
+            window = plan.window
+            if window <= 0:
+                for batch in batches:
+                    yield _clean_in_process(client, plan, batch, fingerprints, stats)
+            else:
+                # The engine cleans on the worker's cleaning thread (ctypes releases the GIL) while this thread
+                # reads the next batches from the JVM and sends the cleaned ones back: up to `window` in flight.
+                cleaner = _cleaning_thread()
+                pending: Deque[Any] = collections.deque()
+                try:
+                    for batch in batches:
+                        pending.append(cleaner.submit(_clean_in_process, client, plan, batch, fingerprints, stats))
+                        while len(pending) > window:
+                            yield pending.popleft().result()
+                    while pending:
+                        yield pending.popleft().result()
+                finally:
+                    for f in pending:
+                        f.cancel()
+                    for f in pending:
+                        if not f.cancelled():
+                            f.exception()  # wait: the stats and the engine are this task's until it returns
             if plan.stats is not None:
                 plan.stats.add({pid: stats.as_dict()})
             return
@@ -508,6 +541,8 @@ def scrub(
       (the keys' fingerprint subkey, the same value gives the same fingerprint on every executor; null when the
       executors have no keys, ``fingerprints=True`` makes that an error). Never a value.
     - ``stats``: an accumulator from ``stats_accumulator(spark)``, which receives ``{partition index: counts}``.
+    - ``window``: Arrow batches in flight per task (the engine cleans one while the task reads and writes others);
+      0 cleans on the task's own thread. ``chunk_chars``: request size for ``serve --stdio``.
 
     Lazy, like any transformation: compute it once (``.cache()``) when both the data and the findings are used.
     """
