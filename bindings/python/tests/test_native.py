@@ -220,6 +220,9 @@ def test_find_library(library, monkeypatch, tmp_path):
     assert find_library() == library
     assert find_library("/explicit/path.so") == "/explicit/path.so"
     monkeypatch.delenv("PHISCRUB_LIB")
+    # Next to a given binary (phiscrub.spark's EngineOptions.binary), before $PHISCRUB_BIN and PATH.
+    monkeypatch.setenv("PHISCRUB_BIN", str(tmp_path / "bin" / "phiscrub"))
+    assert find_library(binary=os.path.join(os.path.dirname(library), "phiscrub")) == library
     monkeypatch.setenv("PHISCRUB_BIN", str(tmp_path / "bin" / "phiscrub"))
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(PhiscrubError) as e:

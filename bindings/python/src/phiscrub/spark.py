@@ -64,8 +64,9 @@ class EngineOptions:
     Paths (binary, rules, config, keyring) must exist on every executor (installed or mounted). ``binary`` defaults
     to ``$PHISCRUB_BIN``, else ``phiscrub`` on the executor's ``PATH``. ``actions`` are ``--action`` values
     (``"token"``, ``"DATE=shift"``); ``config`` gives the ``transform:`` operators and the roles (its audit log is
-    not opened by the workers: the job audits per partition through the driver). ``jobs`` is the engine's worker
-    threads (one per task core, ``spark.task.cpus``)."""
+    not opened by the workers: the job audits per partition through the driver). ``jobs`` is the worker threads of
+    a ``serve --stdio`` engine (one per task core, ``spark.task.cpus``); the library cleans on one thread per
+    worker."""
 
     binary: Optional[str] = None
     rules: Tuple[str, ...] = ()
@@ -878,7 +879,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--min-confidence", type=float)
     p.add_argument("--keyring", help="path of a keyring file mounted on every node")
     p.add_argument("--binary", help="phiscrub on every node (default $PHISCRUB_BIN or PATH)")
-    p.add_argument("--engine-jobs", type=int, default=1, help="threads of each worker's engine (spark.task.cpus)")
+    p.add_argument("--engine-jobs", type=int, default=1, help="threads of each worker's serve --stdio engine (spark.task.cpus)")
     p.add_argument("--engine-backend", default="auto", choices=["auto", "library", "serve"],
                    help="library: libphiscrub in each Python worker (found next to --binary or as $PHISCRUB_LIB); "
                         "serve: a phiscrub serve --stdio per worker; auto (default): the library when found")
