@@ -38,33 +38,35 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // The prefilter's per-line feature pass (plain C, no dependencies).
         .target(name: "CScanKernels"),
+        // The one lock type (a pthread mutex and condition), below every Swift module that needs one.
+        .target(name: "PHILock"),
 
         // Detection: rules, PCRE2 matcher, prefilter, validators, streaming scanner.
         .target(name: "PHIScan", dependencies: [
-            "CPCRE2", "CICUShim", "CScanKernels", .product(name: "Yams", package: "Yams"),
+            "CPCRE2", "CICUShim", "CScanKernels", "PHILock", .product(name: "Yams", package: "Yams"),
         ]),
         // Crypto, keys, configuration, access (RBAC), audit log, residency and the controls check. Knows nothing of scanning.
-        .target(name: "PHICompliance", dependencies: ["COpenSSL", .product(name: "Yams", package: "Yams")]),
+        .target(name: "PHICompliance", dependencies: ["COpenSSL", "PHILock", .product(name: "Yams", package: "Yams")]),
         // Operators and the writer that splices replacements into pass-through bytes.
         .target(name: "PHITransform", dependencies: [
-            "PHIScan", "PHICompliance", .product(name: "Yams", package: "Yams"),
+            "PHIScan", "PHICompliance", "PHILock", .product(name: "Yams", package: "Yams"),
         ]),
         // The facade agent hosts call.
-        .target(name: "PHIScrub", dependencies: ["PHIScan", "PHITransform", "PHICompliance"]),
+        .target(name: "PHIScrub", dependencies: ["PHIScan", "PHITransform", "PHICompliance", "PHILock"]),
         // Accuracy evaluation: gold corpora readers and precision/recall scoring (no scanning of its own).
         .target(name: "PHIEval"),
         // Batch scanning of stored transcripts and logs: JSON-aware rewriting, walker, manifest, job pool.
-        .target(name: "PHIBatch", dependencies: ["PHIScrub", "PHIScan", "PHITransform", "PHICompliance", "CZlib", "CZstd"]),
+        .target(name: "PHIBatch", dependencies: ["PHIScrub", "PHIScan", "PHITransform", "PHICompliance", "PHILock", "CZlib", "CZstd"]),
         // `phiscrub serve --http`: the service core over HTTP (native API, Presidio-compatible /analyze and /anonymize).
         .target(name: "PHIServeHTTP", dependencies: [
-            "PHIScrub", "PHICompliance", .product(name: "Hummingbird", package: "hummingbird"),
+            "PHIScrub", "PHICompliance", "PHILock", .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         // `phiscrub mcp`: a Model Context Protocol server and proxy over stdio (JSON-RPC, no dependencies).
-        .target(name: "PHIMCP", dependencies: ["PHIScrub", "PHICompliance"]),
+        .target(name: "PHIMCP", dependencies: ["PHIScrub", "PHICompliance", "PHILock"]),
         // The C ABI over the service core (`@_cdecl` exports of include/phiscrub.h; tested by .ci/cabi-tests.sh).
         // Linked as libphiscrub.so.1 (its SONAME; installed under that name) with only the phiscrub_* functions of
         // the header exported (exports.map).
-        .target(name: "PHIScrubC", dependencies: ["PHIScrub", "PHIBatch", "PHIScan", "PHITransform", "PHICompliance"],
+        .target(name: "PHIScrubC", dependencies: ["PHIScrub", "PHIBatch", "PHIScan", "PHITransform", "PHICompliance", "PHILock"],
                 exclude: ["include", "exports.map"],
                 linkerSettings: [.unsafeFlags([
                     "-Xlinker", "-soname=libphiscrub.so.1",
@@ -85,7 +87,7 @@ let package = Package(
         .testTarget(name: "PHIComplianceTests", dependencies: ["PHICompliance"], exclude: ["Wycheproof"]),
         .testTarget(name: "PHITransformTests", dependencies: ["PHITransform", "PHIScrub"]),
         .testTarget(name: "PHIEvalTests", dependencies: ["PHIEval"]),
-        .testTarget(name: "PHIScrubTests", dependencies: ["PHIScrub", "PHIScan", "PHITransform", "PHICompliance"]),
+        .testTarget(name: "PHIScrubTests", dependencies: ["PHIScrub", "PHIScan", "PHITransform", "PHICompliance", "PHILock"]),
         .testTarget(name: "PHIBatchTests", dependencies: ["PHIBatch", "PHIScrub"]),
         .testTarget(name: "PHIServeHTTPTests", dependencies: ["PHIServeHTTP", "PHIScrub"]),
         .testTarget(name: "PHIMCPTests", dependencies: ["PHIMCP", "PHIScrub", "PHICompliance", "PHITransform"]),

@@ -17,8 +17,7 @@ func makeService(_ config: PHIScrubConfig, keys: any KeyProvider) throws -> PHIS
     let auditKey = try keys.subkey(.audit, version: nil)
     let audit = try AuditLog(settings: config.audit, signingKey: auditKey.bytes, keyVersion: auditKey.version)
     let scrubber = try Scrubber.withDefaultRules()
-    let middleware = ComplianceMiddleware(config: config, scrubber: scrubber, audit: audit,
-                                          transform: OperatorTransform(keys: keys))
+    let middleware = ComplianceMiddleware(config: config, scrubber: scrubber, audit: audit, keys: keys)
     return PHIService(scrubber: scrubber, keys: keys, middleware: middleware)
 }
 

@@ -1,11 +1,14 @@
 /* Context-word search around a match: the hot part of scoring, in C so the window walk does no reference
-   counting and looks only at the words that can start with each word's first byte. */
+   counting and looks only at the words that can start with each word's first byte. One walk serves both the hot
+   path (`phs_context_first`: stop at the first word) and explanations (`phs_context_all`: every word, and how
+   near the nearest came), so what `--explain` reports is what the scorer saw. */
 #include "kernel_shared.h"
 
-/* Checks the context words that can start at word start i (the bucket of its first byte); returns the first
-   that matches as a whole word, or -1. */
-static inline int32_t words_at(const phs_context_words *cw, const uint8_t *p, size_t n, size_t i, size_t hi,
-                               size_t span_lo) {
+/* Checks the context words that can start at word start i (the bucket of its first byte). Without `all`, returns
+   the first that matches as a whole word, or -1. With `all`, marks every match in all->found, keeps the nearest
+   distance to the span, and returns -1 so the walk goes on. */
+static inline __attribute__((always_inline)) int32_t words_at(const phs_context_words *cw, const uint8_t *p, size_t n, size_t i, size_t hi,
+                                                              size_t span_lo, size_t span_hi, phs_context_found *all) {
     uint8_t b = p[i];
     uint8_t first = (uint8_t)(b - 'A') < 26 ? (uint8_t)(b | 0x20) : b;
     for (int32_t j = cw->bucket_start[first]; j < cw->bucket_start[first + 1]; j++) {
@@ -24,7 +27,13 @@ static inline int32_t words_at(const phs_context_words *cw, const uint8_t *p, si
         if (m < len) continue;
         /* Whole word: the word starts a token already; it must also end one when its last byte is alnum. */
         if (is_alnum(w[len - 1]) && i + len < n && is_alnum(p[i + len])) continue;
-        return k;
+        if (!all) return k;
+        if (!all->found[k]) {
+            all->found[k] = 1;
+            all->count++;
+        }
+        size_t d = i + len <= span_lo ? span_lo - (i + len) : i - span_hi;
+        if (all->distance < 0 || d < (size_t)all->distance) all->distance = (int32_t)d;
     }
     return -1;
 }
@@ -41,8 +50,9 @@ static inline uint32_t alnum16(const uint8_t *p) {
 }
 #endif
 
-int32_t phs_context_first(const phs_context_words *cw, const uint8_t *p, size_t n, size_t lo, size_t hi,
-                          size_t span_lo, size_t span_hi) {
+/* The window walk: word starts in p[lo..<hi] outside the span, each tried with words_at. */
+static inline __attribute__((always_inline)) int32_t walk(const phs_context_words *cw, const uint8_t *p, size_t n, size_t lo, size_t hi,
+                                                          size_t span_lo, size_t span_hi, phs_context_found *all) {
     if (cw->count == 0 || lo >= hi) return -1;
     size_t i = lo;
 #if defined(__SSE2__)
@@ -56,7 +66,7 @@ int32_t phs_context_first(const phs_context_words *cw, const uint8_t *p, size_t 
             size_t at = i + (size_t)__builtin_ctz(starts);
             starts &= starts - 1;
             if (at >= span_lo && at < span_hi) continue;
-            int32_t k = words_at(cw, p, n, at, hi, span_lo);
+            int32_t k = words_at(cw, p, n, at, hi, span_lo, span_hi, all);
             if (k >= 0) return k;
         }
     }
@@ -64,8 +74,22 @@ int32_t phs_context_first(const phs_context_words *cw, const uint8_t *p, size_t 
     for (; i < hi; i++) {
         if (!is_alnum(p[i]) || (i > 0 && is_alnum(p[i - 1]))) continue;
         if (i >= span_lo && i < span_hi) continue;
-        int32_t k = words_at(cw, p, n, i, hi, span_lo);
+        int32_t k = words_at(cw, p, n, i, hi, span_lo, span_hi, all);
         if (k >= 0) return k;
     }
     return -1;
+}
+
+int32_t phs_context_first(const phs_context_words *cw, const uint8_t *p, size_t n, size_t lo, size_t hi,
+                          size_t span_lo, size_t span_hi) {
+    return walk(cw, p, n, lo, hi, span_lo, span_hi, NULL);
+}
+
+int32_t phs_context_all(const phs_context_words *cw, const uint8_t *p, size_t n, size_t lo, size_t hi,
+                        size_t span_lo, size_t span_hi, phs_context_found *all) {
+    all->count = 0;
+    all->distance = -1;
+    for (int32_t k = 0; k < cw->count; k++) all->found[k] = 0;
+    walk(cw, p, n, lo, hi, span_lo, span_hi, all);
+    return all->count;
 }

@@ -237,6 +237,24 @@ phs_names *phs_names_new(const phs_name_dict *dict) {
         phs_names_free(d);
         return NULL;
     }
+    /* Words the list and pair shapes look for (fixed English function words, not pack data). */
+    static const struct { const char *word; uint16_t flag; } fixed[] = {
+        {"and", PHS_NAME_LIST_JOIN}, {"or", PHS_NAME_LIST_JOIN},
+        {"in", PHS_NAME_PLACE_PREP}, {"at", PHS_NAME_PLACE_PREP}, {"near", PHS_NAME_PLACE_PREP},
+        {"across", PHS_NAME_PLACE_PREP}, {"around", PHS_NAME_PLACE_PREP}, {"of", PHS_NAME_PLACE_PREP},
+        {"jan", PHS_NAME_STOP_GIVEN}, {"april", PHS_NAME_STOP_GIVEN}, {"may", PHS_NAME_STOP_GIVEN},
+        {"june", PHS_NAME_STOP_GIVEN}, {"august", PHS_NAME_STOP_GIVEN}, {"georgia", PHS_NAME_STOP_GIVEN},
+        {"florida", PHS_NAME_STOP_GIVEN}, {"virginia", PHS_NAME_STOP_GIVEN}, {"carolina", PHS_NAME_STOP_GIVEN},
+        {"dakota", PHS_NAME_STOP_GIVEN}, {"indiana", PHS_NAME_STOP_GIVEN}, {"montana", PHS_NAME_STOP_GIVEN},
+        {"sydney", PHS_NAME_STOP_GIVEN}, {"paris", PHS_NAME_STOP_GIVEN}, {"india", PHS_NAME_STOP_GIVEN},
+        {"asia", PHS_NAME_STOP_GIVEN}, {"israel", PHS_NAME_STOP_GIVEN},
+    };
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        if (phs_names_add_word(d, phs_name_hash((const uint8_t *)fixed[i].word, strlen(fixed[i].word)), fixed[i].flag) != 0) {
+            phs_names_free(d);
+            return NULL;
+        }
+    }
     return d;
 }
 
@@ -251,12 +269,17 @@ int phs_names_add_surname_ending(phs_names *d, const uint8_t *ending, size_t len
     return 0;
 }
 
-/* Whether the word t looks like a surname the dictionary lacks: a letter outside ASCII (Szöllösy, Jílek), or one
-   of the pack's surname endings (Martinsen, Ibragimov, Zetticci), with at least three letters before it. */
+/* Whether the word t looks like a surname the dictionary lacks: a letter outside ASCII (Szöllösy, Jílek), a Gaelic
+   prefix (McConnan, O'Hara), or one of the pack's surname endings (Martinsen, Ibragimov, Zetticci), with at least
+   three letters before it. */
 static int surname_shaped(const phs_names *d, const uint8_t *p, const phs_name_token *t) {
     size_t a = (size_t)t->start, b = (size_t)t->end;
     for (size_t i = a; i < b; i++)
         if (p[i] >= 0x80) return 1;
+    /* McConnan, MacLeod, O'Hara: a Gaelic prefix before a capital. */
+    if (b - a >= 5 && p[a] == 'M' && p[a + 1] == 'c' && (uint8_t)(p[a + 2] - 'A') < 26) return 1;
+    if (b - a >= 6 && p[a] == 'M' && p[a + 1] == 'a' && p[a + 2] == 'c' && (uint8_t)(p[a + 3] - 'A') < 26) return 1;
+    if (b - a >= 4 && p[a] == 'O' && p[a + 1] == '\'' && (uint8_t)(p[a + 2] - 'A') < 26) return 1;
     for (int32_t e = 0; e < d->ending_count; e++) {
         size_t len = d->ending_len[e];
         if (b - a < len + 3) continue;
@@ -455,6 +478,14 @@ static uint64_t fold_hash(const uint8_t *p, size_t n, size_t a, size_t b, int *o
     return phs_name_hash(buf, m);
 }
 
+/* Is the letter at i the n, r or t of a backslash escape (an odd number of backslashes before it)? */
+static inline int escape_letter_at(const uint8_t *p, size_t i) {
+    if (i == 0 || p[i - 1] != '\\' || (p[i] != 'n' && p[i] != 'r' && p[i] != 't')) return 0;
+    size_t k = i, slashes = 0;
+    while (k > 0 && p[k - 1] == '\\') { slashes++; k--; }
+    return slashes & 1;
+}
+
 /* Cuts the line into words. A word is letters, with one apostrophe or hyphen between letters; a word glued to a digit
    or an underscore is marked bad (an identifier, not a name). */
 static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t cap) {
@@ -464,6 +495,8 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         uint32_t info;
         int len = letter_at(p, n, i, &info);
         if (!len) { i++; continue; }
+        /* The n of a JSON or C escape (\n, \r, \t) is no letter of the word after it ("regards,\nTamsin"). */
+        if (escape_letter_at(p, i)) { i++; continue; }
         size_t start = i;
         int upper_first = (info >> 16) & 1, any_lower = 0, any_upper_later = 0, letters = 0, nocase = 0;
         int camel = 0, parts = 1, prev_lower = 0;
@@ -542,11 +575,17 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         if (j < n && (p[j] == '\'' || p[j] == 0xE2) && j < i) j = i; /* skip a possessive */
         uint8_t punct = 0;
         if (j < n && (p[j] == '.' || p[j] == ',' || p[j] == ':' || p[j] == '?')) punct = p[j++];
-        size_t spaces = 0;
-        while (j < n && (p[j] == ' ' || p[j] == '\t' || (p[j] == 0xC2 && j + 1 < n && p[j + 1] == 0xA0))) {
-            j += p[j] == 0xC2 ? 2 : 1;
+        size_t spaces = 0, escaped = 0;
+        while (j < n) {
+            if (p[j] == ' ' || p[j] == '\t') j++;
+            else if (p[j] == 0xC2 && j + 1 < n && p[j + 1] == 0xA0) j += 2;
+            else if (p[j] == '\\' && j + 1 < n && (p[j + 1] == 'n' || p[j + 1] == 'r' || p[j + 1] == 't')) { j += 2; escaped++; }
+            else break;
             spaces++;
         }
+        /* An escaped line break inside a JSON string joins words only after a comma or colon (a sign-off, a label:
+           "Sincerely,\nTamsin", "Patient:\nAna"); elsewhere it ends the name. */
+        if (escaped && punct != ',' && punct != ':') spaces = 0;
         /* A label's colon may be followed by padding ("Name:    Anna Josefsen"); a question ends like a label
            ("What's your last name? Magnusson"). */
         if (spaces >= 1 && (spaces <= 2 || ((punct == ':' || punct == '?') && spaces <= MAX_LABEL_PAD))) {
@@ -626,9 +665,18 @@ static inline int place_follows(const phs_names *d, const phs_name_token *tok, i
     return (cue_flags(d, &tok[b], &s) & PHS_NAME_PLACE) != 0;
 }
 
+/* Can the stop word at j (j > 0) end a name as its surname? */
+static int stop_surname(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t j) {
+    phs_name_token *t = &tok[j];
+    uint16_t f = name_flags(d, p, n, t);
+    if (!(f & PHS_NAME_SURNAME) || (f & PHS_NAME_COMMON) || t->start - tok[j - 1].end != 1) return 0;
+    return !(t->sep == SEP_SPACE && j + 1 < nt && (is_cap(&tok[j + 1]) || tok[j + 1].shape == SHAPE_UPPER));
+}
+
 /* The run of name-shaped words from k: capitalised words, initials, and particles followed by a capitalised word,
    joined by spaces (or the dot of an initial). Returns the index one past the last word taken (at most `max`). */
-static int32_t name_run(const phs_names *d, phs_name_token *tok, int32_t nt, int32_t k, int32_t max, int allow_stop) {
+static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
+                        int32_t max, int allow_stop) {
     int32_t j = k, taken = 0;
     while (j < nt && taken < max) {
         phs_name_token *t = &tok[j];
@@ -637,8 +685,13 @@ static int32_t name_run(const phs_names *d, phs_name_token *tok, int32_t nt, int
         /* A form's next label ("Anna Josefsen  Address: ..."): a word with a colon after two spaces, or a stop word
            (label words are) with a colon, ends the name. */
         if (j > k && t->label && ((t->start - tok[j - 1].end >= 2 && tok[j - 1].sep == SEP_SPACE) || is_stop(d, t))) break;
-        if (is_cap(t) && (allow_stop || !is_stop(d, t)) && !(cue_flags(d, t, &slot) & PHS_NAME_PLACE)) ok = 1;
+        /* A word that starts no name on its own (King, Marshall, Costa) may still end one as its surname: one space
+           after the word before, no capitalised word after ("Milford New Zealand" is a place). */
+        if (is_cap(t) && (allow_stop || !is_stop(d, t) || (j > k && stop_surname(d, p, n, tok, nt, j))) &&
+            !(cue_flags(d, t, &slot) & PHS_NAME_PLACE)) ok = 1;
         else if (is_initial(t)) ok = 1;
+        /* A middle initial without its dot ("Ruth R Montez"). */
+        else if (j > k && t->shape == SHAPE_ONE && t->sep == SEP_SPACE && j + 1 < nt && is_cap(&tok[j + 1])) ok = 1;
         else if (j > k && is_particle(d, t)) {
             /* van der Berg: particles count only when a capitalised word follows. */
             int32_t m = j;
@@ -657,7 +710,7 @@ static int emit(phs_name_span *out, int32_t cap, int32_t *count, const phs_name_
                 int32_t kind, int32_t detail) {
     /* Drop a trailing initial's dot? The span ends at the last word's letters. */
     while (b > a && !(is_cap(&tok[b - 1]) || tok[b - 1].shape == SHAPE_LOWER || tok[b - 1].shape == SHAPE_NOCASE ||
-                      tok[b - 1].shape == SHAPE_ONE)) b--;
+                      tok[b - 1].shape == SHAPE_ONE || tok[b - 1].shape == SHAPE_UPPER)) b--;
     if (b <= a || *count >= cap) return 0;
     out[*count].start = tok[a].start;
     out[*count].end = tok[b - 1].end;
@@ -699,6 +752,92 @@ static int32_t roster_at(const phs_names *d, const phs_name_token *tok, int32_t 
     return -1;
 }
 
+/* Is the word a month, state or place that is also a given name (Jan, April, Georgia, Sydney)? These never start a
+   name alone, but do before a surname. */
+static inline int calendar_given(const phs_names *d, const phs_name_token *t) {
+    int64_t s;
+    return (cue_flags(d, t, &s) & PHS_NAME_STOP_GIVEN) != 0;
+}
+
+/* Is the word a dictionary name that is no English word (given name or surname)? */
+static inline int plain_name(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
+    uint16_t f = name_flags(d, p, n, t);
+    return (f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !(f & (PHS_NAME_COMMON | PHS_NAME_WORD));
+}
+
+/* Can the capitalised word be one item of a list of names (not a stop word, place word or a common word that is
+   no frequent name)? */
+static inline int list_item(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
+    int64_t s;
+    if (!is_cap(t) || t->parts > 2 || is_stop(d, t) || (cue_flags(d, t, &s) & PHS_NAME_PLACE)) return 0;
+    return !(name_flags(d, p, n, t) & PHS_NAME_COMMON);
+}
+
+/* Words that make the list after them a list of places, not people ("offices in Boston, Austin and Denver"). */
+static inline int place_preposition(const phs_names *d, const phs_name_token *t) {
+    int64_t s;
+    return (cue_flags(d, t, &s) & PHS_NAME_PLACE_PREP) != 0;
+}
+
+/* A list of single capitalised words, "A, B and C" or "A, B, C, or D" (at least three), starting at word k, in which
+   at least two words are dictionary names that are no English words and every other word is a dictionary name or
+   shaped like a surname the dictionary lacks (a letter outside ASCII, a surname ending), but for one. Returns one past
+   its last word, or k. */
+static int32_t name_list(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
+                         int *places) {
+    *places = k > 0 && tok[k - 1].sep == SEP_SPACE && place_preposition(d, &tok[k - 1]);
+    int32_t m = k, items = 0, named = 0, unknown = 0, last = -1;
+    while (m < nt && items < 16) {
+        phs_name_token *t = &tok[m];
+        if (!list_item(d, p, n, t)) return k;
+        items++;
+        if (plain_name(d, p, n, t)) named++;
+        else if (!(name_flags(d, p, n, t) & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !surname_shaped(d, p, t)) unknown++;
+        if (m == last) break;
+        /* "A, " then another item, or "A, and B" / "A and B" to end the list. */
+        if (t->sep != SEP_COMMA && t->sep != SEP_SPACE) return k;
+        if (m + 1 >= nt) return k;
+        phs_name_token *u = &tok[m + 1];
+        int64_t uslot;
+        if ((cue_flags(d, u, &uslot) & PHS_NAME_LIST_JOIN) && u->shape == SHAPE_LOWER) {
+            if (u->sep != SEP_SPACE || m + 2 >= nt) return k;
+            last = m + 2;
+            m = last;
+            continue;
+        }
+        if (t->sep != SEP_COMMA) return k;
+        m++;
+    }
+    if (last < 0 || m != last || items < 3) return k;
+    /* After "in", "at", "near" a list names places: it is passed over whole (no "Surname, Given" inside it). */
+    if (*places) return last + 1;
+    if (named < 2 || unknown > 1) return k;
+    /* The last word is not the start of something longer ("and Johnson Controls"). */
+    if (tok[last].sep == SEP_SPACE && last + 1 < nt && (is_cap(&tok[last + 1]) || tok[last + 1].shape == SHAPE_UPPER)) return k;
+    return last + 1;
+}
+
+/* A capitalised word, a middle initial (with or without its dot) and a capitalised surname, starting at word k, when
+   the first word is a dictionary given name or the last a dictionary surname or surname-shaped, neither an English
+   word. Returns one past the surname, or k. */
+static int32_t initial_name(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k) {
+    phs_name_token *first = &tok[k], *mid = &tok[k + 1], *last = &tok[k + 2];
+    if (mid->shape != SHAPE_ONE || (mid->sep != SEP_SPACE && mid->sep != SEP_DOT)) return k;
+    if (!is_cap(last) || is_stop(d, last) || first->parts > 2 || last->parts > 2) return k;
+    int64_t s;
+    if ((cue_flags(d, first, &s) & PHS_NAME_PLACE) || (cue_flags(d, last, &s) & PHS_NAME_PLACE)) return k;
+    uint16_t ff = name_flags(d, p, n, first), lf = name_flags(d, p, n, last);
+    if ((ff | lf) & PHS_NAME_WORD) return k;
+    if ((ff & PHS_NAME_COMMON) && (lf & PHS_NAME_COMMON)) return k;
+    int given = (ff & PHS_NAME_GIVEN) && !(ff & PHS_NAME_COMMON);
+    int surname = ((lf & PHS_NAME_SURNAME) && !(lf & PHS_NAME_COMMON)) || (!lf && surname_shaped(d, p, last));
+    if (!given && !surname) return k;
+    /* Without its dot the initial must sit between a given name and a surname ("Vitamin D Levels" is no name). */
+    if (mid->sep == SEP_SPACE && !((ff & PHS_NAME_GIVEN) && (surname || (lf & PHS_NAME_SURNAME)))) return k;
+    if (place_follows(d, tok, nt, k + 3)) return k;
+    return k + 3;
+}
+
 /* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt). */
 static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
                            int32_t k0, int32_t k1, phs_name_span *out, int32_t out_cap, int32_t *countp) {
@@ -731,12 +870,21 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
             /* Only an honorific may end with a dot ("Mr. Roe"); after any other cue a dot ends the sentence. An
                honorific in capitals is more likely an abbreviation (the state MS, an MR scan) than a title. */
             if (c >= 0 && t->sep == SEP_DOT && d->phrases[c].kind != PHS_NAME_TITLE) c = -1;
-            if (c >= 0 && d->phrases[c].kind == PHS_NAME_TITLE && t->shape == SHAPE_UPPER) c = -1;
+            if (c >= 0 && d->phrases[c].kind == PHS_NAME_TITLE && t->shape == SHAPE_UPPER &&
+                !(k + 1 < nt && tok[k + 1].shape == SHAPE_UPPER)) c = -1; /* but "DR. ANITA SORENSEN" is a title */
             if (c >= 0) {
                 int32_t kind = d->phrases[c].kind;
+                /* A cue of several words all capitalised is a heading in title case ("My Wife Is Great"), not a
+                   sentence: what follows must be a dictionary name. */
+                if ((kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_CUE_STRONG) && d->phrases[c].count >= 2 &&
+                    t->sep != SEP_COLON) {
+                    int title = 1;
+                    for (int32_t w = k - d->phrases[c].count + 1; w <= k && title; w++) title = is_cap(&tok[w]);
+                    if (title) kind = PHS_NAME_CUE_WEAK;
+                }
                 int32_t a = k + 1;
                 int strong = kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED;
-                int32_t b = name_run(d, tok, nt, a, 4, strong);
+                int32_t b = name_run(d, p, n, tok, nt, a, 4, strong);
                 int accepted = 0;
                 if (b > a) {
                     if (kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED) {
@@ -761,19 +909,36 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                             }
                         }
                         accepted = dict && !all_common;
+                        /* Two or more capitalised words ending in a surname the dictionary lacks ("with Satsita
+                           Umkhayev"). */
+                        if (!accepted && words >= 2 && is_cap(&tok[b - 1]) && !name_flags(d, p, n, &tok[b - 1]) &&
+                            surname_shaped(d, p, &tok[b - 1]) && !is_stop(d, &tok[a]))
+                            accepted = 1;
                         /* After a plain preposition a single word must be a given name ("to Maria", not "for
                            Jenkins"). */
                         if (kind == PHS_NAME_CUE_GIVEN && words == 1 && !(first & PHS_NAME_GIVEN)) accepted = 0;
                     }
-                } else if (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED) {
-                    /* Lower-case chat after a strong cue: "my name is maria gonzalez". */
-                    while (b < nt && b - a < 3 && tok[b].shape == SHAPE_LOWER) {
-                        uint16_t f = name_flags(d, p, n, &tok[b]);
-                        if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) || (f & PHS_NAME_COMMON) || is_stop(d, &tok[b])) break;
+                } else if (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_TITLE) {
+                    /* Lower-case chat or a form in capitals after a strong cue or title: "my name is maria gonzalez",
+                       "dr patel", "NAME: MARIA GONZALEZ", "Attn: JOHN A SMITH". Every word a dictionary name (a
+                       middle initial aside). */
+                    uint16_t shape = tok[a].shape == SHAPE_UPPER ? SHAPE_UPPER : SHAPE_LOWER;
+                    while (b < nt && b - a < 4) {
+                        phs_name_token *w = &tok[b];
+                        int initial = shape == SHAPE_UPPER && w->shape == SHAPE_ONE && b > a && b + 1 < nt &&
+                                      tok[b + 1].shape == SHAPE_UPPER;
+                        if (!initial) {
+                            if (w->shape != shape) break;
+                            uint16_t f = name_flags(d, p, n, w);
+                            if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) || (f & PHS_NAME_COMMON) || is_stop(d, w)) break;
+                        }
                         b++;
-                        if (tok[b - 1].sep != SEP_SPACE) break;
+                        if (w->sep != SEP_SPACE && !(initial && w->sep == SEP_DOT)) break;
                     }
-                    accepted = b > a && (name_flags(d, p, n, &tok[a]) & PHS_NAME_GIVEN);
+                    /* A trailing initial is no part of the name. */
+                    while (b > a && tok[b - 1].shape == SHAPE_ONE) b--;
+                    accepted = b > a && (name_flags(d, p, n, &tok[a]) &
+                                         (kind == PHS_NAME_TITLE ? PHS_NAME_GIVEN | PHS_NAME_SURNAME : PHS_NAME_GIVEN));
                 }
                 if (accepted && kind != PHS_NAME_TITLE && place_follows(d, tok, nt, b)) accepted = 0;
                 if (accepted && emit(out, out_cap, &count, tok, a, b, kind, c)) {
@@ -782,13 +947,64 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                 }
             }
         }
+        /* A list of names ("founders: Kónya, Becker and Vasquez"): each word its own span. */
+        if (d->pairs && is_cap(t) && t->sep == SEP_COMMA && k + 2 < nt && (k == 0 || tok[k - 1].sep != SEP_COMMA)) {
+            int places;
+            int32_t b = name_list(d, p, n, tok, nt, k, &places);
+            if (b > k) {
+                for (int32_t m = k; m < b && !places; m++)
+                    if (is_cap(&tok[m])) emit(out, out_cap, &count, tok, m, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_LIST);
+                k = b;
+                continue;
+            }
+        }
+        /* A given name that is also a calendar word, before a surname ("Jan Jílek", "April Okafor"). */
+        if (d->pairs && is_cap(t) && t->sep == SEP_SPACE && k + 1 < nt && is_cap(&tok[k + 1]) && calendar_given(d, t) &&
+            (name_flags(d, p, n, t) & PHS_NAME_GIVEN)) {
+            phs_name_token *sn = &tok[k + 1];
+            uint16_t sf = name_flags(d, p, n, sn);
+            int64_t sslot;
+            int surname = ((sf & PHS_NAME_SURNAME) && !(sf & (PHS_NAME_COMMON | PHS_NAME_WORD))) ||
+                          (!sf && surname_shaped(d, p, sn));
+            if (surname && !is_stop(d, sn) && !(cue_flags(d, sn, &sslot) & PHS_NAME_PLACE) &&
+                !(sn->sep == SEP_SPACE && k + 2 < nt && (is_cap(&tok[k + 2]) || tok[k + 2].shape == SHAPE_UPPER)) &&
+                emit(out, out_cap, &count, tok, k, k + 2, PHS_NAME_PAIR, PHS_NAME_DETAIL_PAIR)) {
+                k += 2;
+                continue;
+            }
+        }
+        /* Particles between a dictionary given name and a capitalised word ("Dyan van Gijn", "Mary de Vries"). */
+        if (d->pairs && is_cap(t) && t->sep == SEP_SPACE && k + 2 < nt && !is_stop(d, t) && is_particle(d, &tok[k + 1])) {
+            int32_t m = k + 1;
+            while (m < nt && m - k <= 3 && tok[m].sep == SEP_SPACE && is_particle(d, &tok[m])) m++;
+            if (m < nt && m > k + 1 && is_cap(&tok[m]) && !is_stop(d, &tok[m])) {
+                int64_t ls;
+                uint16_t ff = name_flags(d, p, n, t);
+                /* The first word a given name: Romance particles join many place names too (Soto del Barco,
+                   Caxias do Sul), whose first word is a surname or no name. */
+                int given = (ff & PHS_NAME_GIVEN) && !(ff & (PHS_NAME_COMMON | PHS_NAME_WORD));
+                if (given && !(cue_flags(d, &tok[m], &ls) & PHS_NAME_PLACE) && !place_follows(d, tok, nt, m + 1) &&
+                    emit(out, out_cap, &count, tok, k, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_PAIR)) {
+                    k = m + 1;
+                    continue;
+                }
+            }
+        }
+        /* A word, a middle initial and a surname ("Mohmad R. Vizirov", "Landerico B Hidalgo"). */
+        if (d->pairs && is_cap(t) && t->sep == SEP_SPACE && k + 2 < nt && !is_stop(d, t)) {
+            int32_t b = initial_name(d, p, n, tok, nt, k);
+            if (b > k && emit(out, out_cap, &count, tok, k, b, PHS_NAME_PAIR, PHS_NAME_DETAIL_INITIAL)) {
+                k = b;
+                continue;
+            }
+        }
         if (d->pairs && is_cap(t) && k + 1 < nt && !is_stop(d, t)) {
             /* Given name and surname: "Jane Roe", "Faina D. Yefremova", "Mary Ann van der Berg". */
             if (t->sep == SEP_SPACE && (is_cap(&tok[k + 1]) || is_initial(&tok[k + 1]) || is_particle(d, &tok[k + 1]))) {
                 uint16_t f = name_flags(d, p, n, t);
                 if (!(f & PHS_NAME_GIVEN) && (f & PHS_NAME_SURNAME) && !(f & PHS_NAME_COMMON)) {
                     /* Surname first (Nguyen Van Minh, Zhang Wei): ends with a given name; neither is a common word. */
-                    int32_t b = name_run(d, tok, nt, k, 4, 0);
+                    int32_t b = name_run(d, p, n, tok, nt, k, 4, 0);
                     while (b > k + 1) {
                         phs_name_token *last = &tok[b - 1];
                         uint16_t lf = is_cap(last) ? name_flags(d, p, n, last) : 0;
@@ -801,8 +1017,9 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     }
                 }
                 /* A given name and a word the dictionary lacks whose shape says surname ("Fiammetta Zetticci",
-                   "Maria Ibragimova"); the given name not a common English word, no capitalised word after (a firm,
-                   a place). A known surname after a given name is the dictionary pair below. */
+                   "Maria Ibragimova"); the given name not a common English word, no capitalised word right after (a
+                   firm, a place) unless two or more spaces (a column) part them. A known surname after a given name
+                   is the dictionary pair below. */
                 if ((f & PHS_NAME_GIVEN) && !(f & PHS_NAME_COMMON) && d->ending_count > 0) {
                     int32_t s2 = k + 1;
                     if (is_initial(&tok[s2]) && s2 + 1 < nt) s2++;
@@ -811,7 +1028,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     if (is_cap(sn) && sn->parts == 1 && !is_stop(d, sn) && !(cue_flags(d, sn, &sslot) & PHS_NAME_PLACE) &&
                         name_flags(d, p, n, sn) == 0 &&
                         surname_shaped(d, p, sn) &&
-                        !(sn->sep == SEP_SPACE && s2 + 1 < nt && (is_cap(&tok[s2 + 1]) || tok[s2 + 1].shape == SHAPE_UPPER)) &&
+                        !(sn->sep == SEP_SPACE && s2 + 1 < nt && tok[s2 + 1].start - sn->end < 2 &&
+                          (is_cap(&tok[s2 + 1]) || tok[s2 + 1].shape == SHAPE_UPPER)) &&
                         !place_follows(d, tok, nt, s2 + 1) &&
                         emit(out, out_cap, &count, tok, k, s2 + 1, PHS_NAME_PAIR, 0)) {
                         k = s2 + 1;
@@ -819,7 +1037,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     }
                 }
                 if (f & PHS_NAME_GIVEN) {
-                    int32_t b = name_run(d, tok, nt, k, 5, 0);
+                    int32_t b = name_run(d, p, n, tok, nt, k, 5, 0);
                     /* The last capitalised word must be a surname; shorten the run until it is. */
                     while (b > k + 1) {
                         phs_name_token *last = &tok[b - 1];
@@ -926,11 +1144,27 @@ static inline int is_name_at(const uint8_t *p, size_t n, size_t i) {
            (p[i + 4] == ' ' || p[i + 4] == ':' || p[i + 4] == '\'' || p[i + 4] == 0xE2);
 }
 
+/* The lower-case word starts that can begin a cue before a lower-case name in chat: "my" (my son ethan), "im" and
+   "i'" (i'm maria), "dr", "mr" (dr patel). Rare at word starts in logs, so cheap to check. */
+static inline int is_lower_cue_start(uint8_t a, uint8_t b) {
+    if (a == 'm') return b == 'y' || b == 'r';
+    if (a == 'i') return b == 'm' || b == '\'';
+    if (a == 'd') return b == 'r';
+    return 0;
+}
+
+static inline int is_lower_cue_at(const uint8_t *p, size_t n, size_t i) {
+    return i + 2 < n && (i == 0 || !word_byte(p[i - 1])) && is_lower_cue_start(p[i], p[i + 1]);
+}
+
 static inline int is_candidate(const uint8_t *p, size_t n, size_t i) {
     uint8_t b = p[i];
     if (b >= 0x80) return 1;
-    if (ascii_upper(b)) return (i == 0 || !word_byte(p[i - 1])) && i + 1 < n && ascii_lower(p[i + 1]);
-    return is_name_at(p, n, i);
+    if (ascii_upper(b) && (i == 0 || !word_byte(p[i - 1]) || (i >= 2 && p[i - 2] == '\\')) && i + 1 < n &&
+        ascii_lower(p[i + 1]))
+        return 1;
+    /* "NAME:" in capitals is no capitalised word but still a cue (as in the vector masks). */
+    return is_name_at(p, n, i) || is_lower_cue_at(p, n, i);
 }
 
 /* 32 bytes at a time with the compiler's vector types: AVX2 in the x86-64-v3 clone of phs_names_find, two SSE2
@@ -960,7 +1194,7 @@ static inline __attribute__((always_inline)) v32 range32(v32 v, int lo, int hi) 
 
 #if defined(__x86_64__) && defined(__linux__)
 #include <immintrin.h>
-/* Candidate bits of the 32 bytes at p with AVX2 (p - 1 and p + 32 must be readable). */
+/* Candidate bits of the 32 bytes at p with AVX2 (p - 2 and p + 32 must be readable). */
 static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask_avx2(const uint8_t *p) {
     const __m256i bias = _mm256_set1_epi8((char)0x80);
     __m256i v = _mm256_loadu_si256((const __m256i *)p);
@@ -973,24 +1207,40 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     __m256i prev_word = _mm256_or_si256(_mm256_or_si256(IN(prev_low, 'a', 'z'), IN(prev, '0', '9')),
                                         _mm256_or_si256(_mm256_cmpeq_epi8(prev, _mm256_set1_epi8('_')),
                                                         _mm256_cmpgt_epi8(_mm256_setzero_si256(), prev)));
+    /* After an escape (\n, \r, \t in a JSON string) a word starts: two bytes after any backslash is a candidate
+       (the tokenizer tells a real escape from "\\n"). */
+    __m256i esc = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p - 2)), _mm256_set1_epi8('\\'));
+    prev_word = _mm256_andnot_si256(esc, prev_word);
     __m256i cap = _mm256_and_si256(IN(v, 'A', 'Z'), IN(next, 'a', 'z'));
     __m256i na = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('n')),
                                   _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')));
+    /* Lower-case cue starts: "my", "mr", "dr", "im", "i'" (see is_lower_cue_at). */
+    __m256i m_ = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('m'));
+    __m256i md = _mm256_or_si256(m_, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('d')));
+    __m256i im = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('m')), _mm256_cmpeq_epi8(next, _mm256_set1_epi8('\'')));
+    __m256i lc = _mm256_or_si256(
+        _mm256_or_si256(_mm256_and_si256(m_, _mm256_cmpeq_epi8(next, _mm256_set1_epi8('y'))),
+                        _mm256_and_si256(md, _mm256_cmpeq_epi8(next, _mm256_set1_epi8('r')))),
+        _mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('i')), im));
     #undef IN
-    /* A capital or "na" counts only at the start of a word. */
-    __m256i starts = _mm256_andnot_si256(prev_word, _mm256_or_si256(cap, na));
+    /* A capital, "na" or a lower-case cue start counts only at the start of a word. */
+    __m256i starts = _mm256_andnot_si256(prev_word, _mm256_or_si256(_mm256_or_si256(cap, na), lc));
     return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(starts, v));
 }
 #endif
 
 /* The same with the compiler's vector types (two SSE2 halves on the baseline). */
 static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const uint8_t *p) {
-    v32 v = load32(p), prev = load32(p - 1), next = load32(p + 1);
+    v32 v = load32(p), prev = load32(p - 1), next = load32(p + 1), prev2 = load32(p - 2);
     v32 prev_low = prev | (int8_t)0x20;
     v32 prev_word = range32(prev_low, 'a', 'z') | range32(prev, '0', '9') | (prev == (int8_t)'_') | (prev < (int8_t)0);
+    prev_word &= ~(prev2 == (int8_t)'\\');
     v32 cap = range32(v, 'A', 'Z') & range32(next, 'a', 'z');
     v32 na = ((v | (int8_t)0x20) == (int8_t)'n') & ((next | (int8_t)0x20) == (int8_t)'a');
-    return lanes_mask(((cap | na) & ~prev_word) | (v < (int8_t)0));
+    v32 m_ = v == (int8_t)'m';
+    v32 lc = (m_ & (next == (int8_t)'y')) | ((m_ | (v == (int8_t)'d')) & (next == (int8_t)'r')) |
+             ((v == (int8_t)'i') & ((next == (int8_t)'m') | (next == (int8_t)'\'')));
+    return lanes_mask(((cap | na | lc) & ~prev_word) | (v < (int8_t)0));
 }
 
 /* End of the ASCII word that starts at i (letters, with an apostrophe or hyphen between letters); sets *non_ascii when
@@ -1045,6 +1295,39 @@ static inline uint64_t ascii_fold_hash(const uint8_t *p, size_t a, size_t b) {
     return phs_name_hash(buf, m);
 }
 
+/* The end of the ASCII word at i (letters and apostrophes) and its folded hash (0 when none). */
+static inline uint64_t word_at(const uint8_t *p, size_t n, size_t i, size_t *end) {
+    int non_ascii;
+    size_t e = ascii_word_end(p, n, i, &non_ascii);
+    *end = e;
+    return (non_ascii || e == i || e - i > MAX_WORD) ? 0 : ascii_fold_hash_n(p, n, i, e);
+}
+
+/* After the word at c, a strong cue or title (or "my" and one: "my son"), does a lower-case dictionary name follow
+   ("i'm maria", "my son ethan", "dr patel")? Lower-case words are not candidates of their own; this is how chat
+   typed without capitals gets its line searched. */
+static int lower_name_follows(const phs_names *d, const uint8_t *p, size_t n, size_t c) {
+    size_t e;
+    uint64_t h = word_at(p, n, c, &e);
+    for (int hop = 0; hop < 2 && h; hop++) {
+        int64_t slot = table_find(&d->cues, h);
+        uint16_t f = slot >= 0 ? d->cues.flags[slot] : 0;
+        size_t k = e;
+        if (k < n && p[k] == '.') k++;
+        if (k >= n || p[k] != ' ') return 0;
+        k++;
+        if (f & PHS_NAME_STRONG_END) {
+            if (k >= n || !ascii_lower(p[k])) return 0;
+            size_t e2;
+            uint16_t nf = probe_names(d, word_at(p, n, k, &e2));
+            return (nf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !(nf & PHS_NAME_COMMON);
+        }
+        /* "my" + a kinship noun: one more word. */
+        h = word_at(p, n, k, &e);
+    }
+    return 0;
+}
+
 /* Does the capitalised word at c call for its line to be searched? */
 static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t c) {
     int non_ascii;
@@ -1054,9 +1337,10 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     int cue_before = 0;
     /* The word before: does a cue phrase end there? (Up to three separator bytes between.) */
     size_t j = c, seps = 0;
-    while (j > 0 && seps < MAX_LABEL_PAD + 1 && (p[j - 1] == ' ' || p[j - 1] == '\t' || p[j - 1] == ',' ||
-                                                 p[j - 1] == ':' || p[j - 1] == '.' || p[j - 1] == '?')) {
-        j--;
+    while (j > 0 && seps < MAX_LABEL_PAD + 1) {
+        if (p[j - 1] == ' ' || p[j - 1] == '\t' || p[j - 1] == ',' || p[j - 1] == ':' || p[j - 1] == '.' || p[j - 1] == '?') j--;
+        else if (j >= 2 && escape_letter_at(p, j - 1)) j -= 2; /* "regards,\nTamsin" */
+        else break;
         seps++;
     }
     if (seps > 0 && j > 0 && (is_ascii_letter(p[j - 1]) || p[j - 1] >= 0x80)) {
@@ -1102,8 +1386,30 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
         }
     }
     if (cue_before && sp > 0 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80)) return 1;
+    /* "Attn: JOHN SMITH", "Provider: DR. ANITA SORENSEN": a capitalised cue before a name in capitals. */
+    {
+        size_t q = e;
+        if (q < n && (p[q] == ':' || p[q] == '.' || p[q] == ',')) q++;
+        size_t sp2 = 0;
+        while (q < n && sp2 < MAX_LABEL_PAD && (p[q] == ' ' || p[q] == '\t')) { q++; sp2++; }
+        if (sp2 > 0 && q + 1 < n && ascii_upper(p[q]) && ascii_upper(p[q + 1]) && e - c <= MAX_WORD) {
+            int64_t cs = table_find(&d->cues, ascii_fold_hash_n(p, n, c, e));
+            if (cs >= 0 && (d->cues.flags[cs] & PHS_NAME_CUE_END)) return 1;
+        }
+    }
+    /* "My son ethan", "Dr patel", "I'm maria": a capitalised cue before a lower-case name. */
+    if (sp == 1 && k < n && ascii_lower(p[k]) && is_lower_cue_start(p[c] | 0x20, p[c + 1]) &&
+        lower_name_follows(d, p, n, c)) return 1;
     if (!d->pairs && !d->singles && !cue_before) return 0;
-    uint16_t f = probe_names(d, ascii_fold_hash_n(p, n, c, e));
+    /* A middle initial and a capitalised word after it ("Mohmad R. Vizirov", "Jildau S Bouts"). */
+    if (d->pairs && sp == 1 && p[e] == ' ' && k + 3 < n && ascii_upper(p[k])) {
+        size_t q = k + 1 + (p[k + 1] == '.');
+        if (q < k + 3 && q + 1 < n && p[q] == ' ' && (ascii_upper(p[q + 1]) || p[q + 1] >= 0x80)) return 1;
+    }
+    /* A possessive 's is not part of the name (Franciska's). */
+    size_t ne = e;
+    if (ne - c > 3 && p[ne - 1] == 's' && p[ne - 2] == '\'') ne -= 2;
+    uint16_t f = probe_names(d, ascii_fold_hash_n(p, n, c, ne));
     if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))) return 0;
     if (cue_before) return 1;
     /* A pair starts with a given name, or with a surname that is no common word (Nguyen Van Minh). */
@@ -1136,8 +1442,8 @@ static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n,
 /* Whether the byte at j (a candidate bit) calls for its line to be searched. */
 static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t j) {
     if (p[j] >= 0x80) return 1;
-    if (ascii_upper(p[j])) return cap_needs_line(d, p, n, j);
-    return is_name_at(p, n, j);
+    if (ascii_upper(p[j]) && j + 1 < n && ascii_lower(p[j + 1]) && cap_needs_line(d, p, n, j)) return 1;
+    return is_name_at(p, n, j) || (is_lower_cue_at(p, n, j) && lower_name_follows(d, p, n, j));
 }
 
 /* The scan over a block: 32-byte chunks classified once each (MASK32), every candidate bit judged in place, a line
@@ -1145,9 +1451,13 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
    compiled twice, for AVX2 and for the baseline. */
 #define NAMES_SCAN(MASK32)                                                                                        \
     int32_t count = 0;                                                                                            \
-    size_t done = 0, pos = 1;                                                                                     \
-    if (is_candidate(p, n, 0) && candidate_needs_line(d, p, n, 0))                                                \
-        pos = done = search_line(d, p, n, 0, 0, tok, tok_cap, out, out_cap, &count) + 1;                          \
+    size_t done = 0, pos = 2;                                                                                     \
+    for (size_t i0 = 0; i0 < 2 && i0 < n; i0++)                                                                   \
+        if (is_candidate(p, n, i0) && candidate_needs_line(d, p, n, i0)) {                                        \
+            pos = done = search_line(d, p, n, i0, 0, tok, tok_cap, out, out_cap, &count) + 1;                     \
+            break;                                                                                                \
+        }                                                                                                         \
+    if (pos < 2) pos = 2;                                                                                         \
     while (pos + 33 <= n && count < out_cap) {                                                                    \
         uint32_t m = MASK32(p + pos);                                                                             \
         size_t next = pos + 32;                                                                                   \

@@ -1,6 +1,7 @@
 import PHIScrub
 #if canImport(Glibc)
 import Glibc
+import PHILock
 #endif
 
 /// Runs a batch: walks the inputs, cleans every file into the output directory on `jobs` worker threads (each

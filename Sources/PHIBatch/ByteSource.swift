@@ -3,6 +3,7 @@ import PHICompliance
 import PHIScrub
 #if canImport(Glibc)
 import Glibc
+import PHILock
 #endif
 
 /// Reads an input file in chunks, decompressing `.gz` and `.zst` files, and hashes the bytes as stored (the manifest's content

@@ -1,6 +1,7 @@
 import PHIScrub
 #if canImport(Glibc)
 import Glibc
+import PHILock
 #endif
 
 /// The progress line on standard error: files, bytes, rate and ETA. On a terminal it is redrawn in place twice a

@@ -3,6 +3,7 @@ import PHICompliance
 import PHIScan
 import PHIScrub
 import PHITransform
+import PHILock
 
 /// Batch's JSON rewriting for the service (`options.json`, `options.key`; see `ServiceRecords.swift` in PHIScrub):
 /// the same `JSONRewriter`, key contexts and replacers as `phiscrub batch`, so a record cleaned through
@@ -31,20 +32,16 @@ public struct BatchJSONSupport: ServiceJSONSupport {
 
 /// Value scanners kept for reuse (at most 64, as many as requests ever ran at once).
 final class ValueScannerPool: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var free: [ValueScanner] = []
 
     func take(scrubber: Scrubber) -> ValueScanner {
-        lock.lock()
-        let v = free.popLast()
-        lock.unlock()
+        let v = lock.withLock { free.popLast() }
         return v ?? ValueScanner(scrubber: scrubber, lineCap: StreamScanner.defaultLineCap)
     }
 
     func put(_ v: ValueScanner) {
-        lock.lock()
-        if free.count < 64 { free.append(v) }
-        lock.unlock()
+        lock.withLock { if free.count < 64 { free.append(v) } }
     }
 }
 

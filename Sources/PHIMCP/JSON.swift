@@ -1,4 +1,5 @@
 import Foundation
+import PHILock
 
 /// A JSON value that keeps what an MCP message holds: integers stay integers (request ids), other numbers are
 /// kept as doubles, objects keep their keys (order is not significant in JSON-RPC).
@@ -135,7 +136,7 @@ final class LineReader {
 /// Writes whole messages to a file descriptor, one writer at a time.
 final class MessageWriter: @unchecked Sendable {
     private let fd: Int32
-    private let lock = NSLock()
+    private let lock = Lock()
     private(set) var broken = false
 
     init(fd: Int32) { self.fd = fd }
@@ -143,8 +144,11 @@ final class MessageWriter: @unchecked Sendable {
     func send(_ message: JSON) { send(bytes: message.bytes) }
 
     func send(bytes: [UInt8]) {
-        lock.lock()
-        defer { lock.unlock() }
+        lock.withLock { sendLocked(bytes) }
+    }
+
+    /// `send` with the lock held.
+    private func sendLocked(_ bytes: [UInt8]) {
         guard !broken else { return }
         let line = bytes + [0x0A]
         var sent = 0

@@ -2,6 +2,7 @@ import Foundation
 import PHIScrub
 #if canImport(Glibc)
 import Glibc
+import PHILock
 #endif
 
 /// `phiscrub mcp --proxy -- CMD ARGS`: starts another MCP server (stdio) and stands between it and the host.
@@ -32,7 +33,7 @@ public final class MCPProxy: @unchecked Sendable {
 
     let service: PHIService
     let options: Options
-    private let lock = NSLock()
+    private let lock = Lock()
     /// Requests from the host awaiting the server's answer: id (as JSON text) -> method and tool.
     private var pending: [String: (method: String, tool: String?)] = [:]
     private var dropped = 0

@@ -2,6 +2,7 @@ import Foundation
 import PHICompliance
 import PHIScan
 import PHITransform
+import PHILock
 
 /// Who is acting: the role (from `roles:`), the agent and the user it acts for.
 public struct CallContext: Sendable, Hashable {
@@ -32,70 +33,12 @@ public struct MiddlewareResult: Sendable {
     public var receipt: AuditReceipt?
 }
 
-/// Operators for the transform step: given the text, its findings and the policy for the caller's role, the
-/// replacement text. The default uses PHITransform's operators (`TransformAction`); hosts may plug in their own.
-public protocol MiddlewareTransform: Sendable {
-    /// Transforms `bytes`, scanning them itself (the middleware calls this when its scan could not complete a
-    /// line, so that line is withheld as the filter withholds it).
-    func apply(_ bytes: [UInt8], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8]
-    /// Transforms `bytes` whose complete scan found `findings` (sorted, no incidents), without scanning again.
-    func apply(_ bytes: [UInt8], findings: [Finding], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8]
-}
-
-extension MiddlewareTransform {
-    /// A transform that only knows how to scan for itself.
-    public func apply(_ bytes: [UInt8], findings: [Finding], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8] {
-        try apply(bytes, policy: policy, scrubber: scrubber)
-    }
-}
-
-/// The PHITransform operators (`Operators`), with keys from a key provider. The replacers (a `Transformer` per
-/// policy, its keys set up) are kept between calls in a `ReplacerPool`, so a call builds none the calls before it
-/// already built.
-public struct OperatorTransform: MiddlewareTransform {
+/// The transform step's operators before the one replacement seam; kept so hosts that made a middleware with
+/// `transform: OperatorTransform(keys:)` still build.
+@available(*, deprecated, message: "pass keys: to ComplianceMiddleware (or replacers: for a host's own replacement)")
+public struct OperatorTransform: Sendable {
     public let keys: (any KeyProvider)?
-    let pools: PoolPerRuleSet
-    public init(keys: (any KeyProvider)?) {
-        self.keys = keys
-        self.pools = PoolPerRuleSet(keys: keys)
-    }
-
-    public func apply(_ bytes: [UInt8], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8] {
-        try pools.pool(for: scrubber.ruleSet).with(policy) { replacer in try scrubber.transform(bytes, replacer: replacer).output }
-    }
-
-    /// The findings the middleware already has, replaced through the same splice as the filter's.
-    public func apply(_ bytes: [UInt8], findings: [Finding], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8] {
-        try pools.pool(for: scrubber.ruleSet).with(policy) { replacer in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + 64)
-            _ = try bytes.withUnsafeBufferPointer { b in
-                try Splice.segment(b, offset: 0, findings: findings,
-                                   replace: { f, value in try replacer.replacement(for: f, value: value) },
-                                   write: { out.append(contentsOf: $0) })
-            }
-            return out
-        }
-    }
-}
-
-/// The replacer pool of the rule set a middleware scans with (its entity traits are the operators'): made on the
-/// first call, and again only if a call brings another rule set.
-final class PoolPerRuleSet: @unchecked Sendable {
-    let keys: (any KeyProvider)?
-    private let lock = Lock()
-    private var current: (ruleSet: ObjectIdentifier, pool: ReplacerPool)?
-
-    init(keys: (any KeyProvider)?) { self.keys = keys }
-
-    func pool(for ruleSet: RuleSet) -> ReplacerPool {
-        lock.withLock {
-            if let current, current.ruleSet == ObjectIdentifier(ruleSet) { return current.pool }
-            let pool = ReplacerPool(keys: keys, traits: ruleSet.traits)
-            current = (ObjectIdentifier(ruleSet), pool)
-            return pool
-        }
-    }
+    public init(keys: (any KeyProvider)?) { self.keys = keys }
 }
 
 /// The one call agent hosts make around every tool call, tool output, model call and memory write: the steps of
@@ -111,7 +54,9 @@ public final class ComplianceMiddleware: @unchecked Sendable {
     public let residency: ResidencyPolicy
     let audit: AuditLog?
     let alerter: BreachAlerter
-    let transform: any MiddlewareTransform
+    /// The transform step's replacers (the one replacement seam: a `ReplacementFactory` per role policy, the
+    /// replacers lent to one call at a time and kept between calls).
+    let replacers: ReplacerPool
     let basePolicy: TransformPolicy
     let fingerprinter: Fingerprinter?
     let categories: [String: String]
@@ -124,8 +69,23 @@ public final class ComplianceMiddleware: @unchecked Sendable {
     public let controlFailures: [ControlResult]
 
     /// `basePolicy` holds the operator parameters (mask length, context, subject); the role decides each entity's
-    /// operator. `audit` nil turns auditing off (the controls check will say so).
-    public init(config: PHIScrubConfig, scrubber: Scrubber, audit: AuditLog?, transform: any MiddlewareTransform,
+    /// operator. `audit` nil turns auditing off (the controls check will say so). The operators are the policy
+    /// operators with `keys` (`Operators(policy:keys:traits:)` with the scrubber's traits).
+    public convenience init(config: PHIScrubConfig, scrubber: Scrubber, audit: AuditLog?, keys: (any KeyProvider)?,
+                            basePolicy: TransformPolicy = TransformPolicy()) {
+        self.init(config: config, scrubber: scrubber, audit: audit,
+                  replacers: ReplacerPool(keys: keys, traits: scrubber.ruleSet.traits), basePolicy: basePolicy)
+    }
+
+    @available(*, deprecated, message: "pass keys: (or replacers: for a host's own replacement)")
+    public convenience init(config: PHIScrubConfig, scrubber: Scrubber, audit: AuditLog?, transform: OperatorTransform,
+                            basePolicy: TransformPolicy = TransformPolicy()) {
+        self.init(config: config, scrubber: scrubber, audit: audit, keys: transform.keys, basePolicy: basePolicy)
+    }
+
+    /// As above, with the transform step's replacers given: `ReplacerPool(operators:)` plugs in a host's own
+    /// `ReplacementFactory` for each role policy.
+    public init(config: PHIScrubConfig, scrubber: Scrubber, audit: AuditLog?, replacers: ReplacerPool,
                 basePolicy: TransformPolicy = TransformPolicy()) {
         self.config = config
         self.scrubber = scrubber
@@ -133,7 +93,7 @@ public final class ComplianceMiddleware: @unchecked Sendable {
         self.residency = ResidencyPolicy(settings: config.residency)
         self.audit = audit
         self.alerter = BreachAlerter(settings: config.compliance, audit: audit)
-        self.transform = transform
+        self.replacers = replacers
         self.basePolicy = basePolicy
         self.fingerprinter = try? audit?.fingerprinter()
         var categories: [String: String] = [:]
@@ -319,10 +279,14 @@ public final class ComplianceMiddleware: @unchecked Sendable {
                     output = bytes
                 } else {
                     do {
-                        // A line the scan could not complete is withheld by the transform's own scan.
-                        output = report?.incidents.isEmpty == true
-                            ? try transform.apply(bytes, findings: scan(), policy: policy, scrubber: scrubber)
-                            : try transform.apply(bytes, policy: policy, scrubber: scrubber)
+                        output = try replacers.with(policy) { replacer in
+                            // The findings of the one scan, replaced through the filter's splice. A line the scan
+                            // could not complete is withheld by scanning again as the filter does.
+                            guard report?.incidents.isEmpty == true else {
+                                return try scrubber.transform(bytes, replacer: replacer).output
+                            }
+                            return try Self.splice(bytes, findings: scan(), replacer: replacer)
+                        }
                     } catch {
                         let message = (error as? TransformError)?.message ?? "the transform step failed"
                         transformFailure = message
@@ -364,6 +328,18 @@ public final class ComplianceMiddleware: @unchecked Sendable {
         return MiddlewareResult(allowed: allowed, text: allowed ? output.map { String(decoding: $0, as: UTF8.self) } : nil,
                                 reason: stopped, findings: found.reduce(into: [:]) { $0[$1.entity, default: 0] += 1 },
                                 alerts: alerts, receipt: receipt)
+    }
+
+    /// `bytes` with each of `findings` (sorted, complete) replaced by `replacer`, through `Splice`.
+    static func splice(_ bytes: [UInt8], findings: [Finding], replacer: any FindingReplacer) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        _ = try bytes.withUnsafeBufferPointer { b in
+            try Splice.segment(b, offset: 0, findings: findings,
+                               replace: { f, value in try replacer.replacement(for: f, value: value) },
+                               write: { out.append(contentsOf: $0) })
+        }
+        return out
     }
 
     /// Counts per entity and (with `bytes`) keyed fingerprints of the values, at most 64.

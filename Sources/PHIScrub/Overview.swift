@@ -5,7 +5,7 @@
 //   cores (`ParallelFilter`) with the same bytes out, with the operators (a `ReplacementFactory`), a findings
 //   report and the audit of a configuration (`FilterAudit`) plugged in.
 // - `WorkerPool`: the one worker pool (the filter's blocks, `scan`'s files, batch's files), on threads from
-//   `Threads`; `Lock` is the one lock type.
+//   `Threads`; `Lock` (module PHILock, below every other) is the one lock type.
 // - `Findings/`: `FindingsReporter` and the report formats (`JSONLinesFormat`, `SARIFFormat`), explanations, and
 //   `JSONWriter`, the one JSON string writer.
 // - Compliance around agent calls: `ComplianceMiddleware` (RBAC, residency, scan, transform, audit),

@@ -3,6 +3,7 @@ import PHIScan
 import PHITransform
 #if canImport(Glibc)
 import Glibc
+import PHILock
 #endif
 
 /// The filter on several cores: the input is cut into line-aligned blocks, each block is scanned and transformed
@@ -38,8 +39,13 @@ public final class ParallelFilter {
     public let blockSize: Int
     public let maximumBlock: Int
 
+    /// Default bytes per block: 512 KiB. Measured on the 200 MB log with `--jobs 2`: the same CPU time as 2 MiB
+    /// blocks (1.05-1.06 s user) at 54 MiB peak RSS instead of 88-100 MiB (up to `2 × jobs + 1` blocks are in
+    /// flight, each with its output and its worker's scanner buffers).
+    public static let defaultBlockSize = 1 << 19
+
     /// `jobs` workers; blocks of about `blockSize` bytes (cut at the last newline).
-    public init(jobs: Int, blockSize: Int = 1 << 21) {
+    public init(jobs: Int, blockSize: Int = ParallelFilter.defaultBlockSize) {
         self.jobs = max(1, jobs)
         self.blockSize = max(1024, blockSize)
         self.maximumBlock = self.blockSize * 4

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import PHILock
 #endif
 
 /// The one worker pool behind every parallel path: the filter's blocks (`ParallelFilter`), `scan`'s files

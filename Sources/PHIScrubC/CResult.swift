@@ -1,6 +1,7 @@
 import Foundation
 import PHIScan
 import PHIScrub
+import PHILock
 
 /// What a `phiscrub_result *` points at: one answer, with its parts laid out as C reads them. The text and the
 /// findings JSON are made when the answer arrives (every caller reads them); the whole-answer JSON and the C strings
@@ -14,7 +15,7 @@ final class CResult: @unchecked Sendable {
     /// Results of `phiscrub_call_texts`: the output texts are read with `phiscrub_result_texts`, so the whole-answer
     /// JSON leaves them out (it carries findings, counts, invalid and withheld only).
     let textsApart: Bool
-    private let lock = NSLock()
+    private let lock = Lock()
     private var answerJSON: CBytes?
     /// The output texts of a request with several texts, packed for `phiscrub_result_texts` (made when first asked
     /// for).
@@ -40,37 +41,37 @@ final class CResult: @unchecked Sendable {
 
     /// The answer as `serve --stdio` writes it, without the newline (made once, when first asked for).
     func answer() -> CBytes {
-        lock.lock()
-        defer { lock.unlock() }
-        if let answerJSON { return answerJSON }
-        var shown = response
-        if textsApart { shown.texts = nil }
-        var line = ServiceCodec.encode(shown)
-        if line.last == 0x0A { line.removeLast() }
-        let bytes = CBytes(line)
-        answerJSON = bytes
-        return bytes
+        lock.withLock {
+            if let answerJSON { return answerJSON }
+            var shown = response
+            if textsApart { shown.texts = nil }
+            var line = ServiceCodec.encode(shown)
+            if line.last == 0x0A { line.removeLast() }
+            let bytes = CBytes(line)
+            answerJSON = bytes
+            return bytes
+        }
     }
 
     /// The output texts packed end to end with their offsets, or nil when the answer has no `texts` (made once).
     func texts() -> PackedTexts? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let packed { return packed }
-        guard let texts = response.texts else { return nil }
-        let p = PackedTexts(texts)
-        packed = p
-        return p
+        lock.withLock {
+            if let packed { return packed }
+            guard let texts = response.texts else { return nil }
+            let p = PackedTexts(texts)
+            packed = p
+            return p
+        }
     }
 
     /// The C strings of finding `i` (valid until the result is freed).
     func strings(at i: Int) -> (entity: UnsafeMutablePointer<CChar>, rule: UnsafeMutablePointer<CChar>) {
-        lock.lock()
-        defer { lock.unlock() }
-        if cStrings == nil {
-            cStrings = findings.map { (strdup($0.entity)!, strdup($0.ruleID)!) }
+        lock.withLock {
+            if cStrings == nil {
+                cStrings = findings.map { (strdup($0.entity)!, strdup($0.ruleID)!) }
+            }
+            return cStrings![i]
         }
-        return cStrings![i]
     }
 
     /// `[{"entity":..,"start":..,"end":..,"rule":..,"confidence":..}]`, with `record` for requests of several texts:

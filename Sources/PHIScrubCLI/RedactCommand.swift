@@ -78,7 +78,7 @@ struct RedactCommand: ParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .customLong("block-size"), help: ArgumentHelp("Bytes per parallel block (tests).", visibility: .hidden))
-    var blockSize: Int = 1 << 21
+    var blockSize: Int = ParallelFilter.defaultBlockSize
 
     @OptionGroup var transform: TransformOptions
 

@@ -50,7 +50,7 @@ struct ScanCommand: ParsableCommand {
     var explain = false
 
     @Option(name: [.short, .customLong("jobs")], help: ArgumentHelp(
-        "Files scanned at once (default: the number of cores). The report is identical for any value; --explain uses one.",
+        "Files scanned at once (default: the number of cores). The report is identical for any value.",
         valueName: "n"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 

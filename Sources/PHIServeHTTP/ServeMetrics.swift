@@ -1,9 +1,10 @@
 import Foundation
+import PHILock
 
 /// Counters for `GET /metrics` in Prometheus' text format: requests by route and status, latency histograms by
 /// route, request bytes, findings per entity. Never values, never request text.
 final class ServeMetrics: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var requests: [String: Int] = [:]          // "route\u{0}status"
     private var bucketsByRoute: [String: [Int]] = [:]
     private var sumByRoute: [String: Double] = [:]
@@ -17,37 +18,38 @@ final class ServeMetrics: @unchecked Sendable {
 
     /// Counts a request in; false (and not counted) when `limit` are already being answered.
     func begin(limit: Int) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        guard inFlight < limit else { return false }
-        inFlight += 1
-        return true
+        lock.withLock {
+            guard inFlight < limit else { return false }
+            inFlight += 1
+            return true
+        }
     }
 
     /// A request refused before it was counted in (503 when busy).
     func refused(route: String, status: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        requests["\(route)\u{0}\(status)", default: 0] += 1
+        lock.withLock { requests["\(route)\u{0}\(status)", default: 0] += 1 }
     }
 
     func end(route: String, status: Int, seconds: Double, bytes: Int, entities: [String]) {
-        lock.lock()
-        defer { lock.unlock() }
-        inFlight -= 1
-        requests["\(route)\u{0}\(status)", default: 0] += 1
-        var b = bucketsByRoute[route] ?? [Int](repeating: 0, count: Self.bounds.count)
-        if let i = Self.bounds.firstIndex(where: { seconds <= $0 }) { b[i] += 1 }
-        bucketsByRoute[route] = b
-        sumByRoute[route, default: 0] += seconds
-        countByRoute[route, default: 0] += 1
-        bytesIn += bytes
-        for e in entities { findings[e, default: 0] += 1 }
+        lock.withLock {
+            inFlight -= 1
+            requests["\(route)\u{0}\(status)", default: 0] += 1
+            var b = bucketsByRoute[route] ?? [Int](repeating: 0, count: Self.bounds.count)
+            if let i = Self.bounds.firstIndex(where: { seconds <= $0 }) { b[i] += 1 }
+            bucketsByRoute[route] = b
+            sumByRoute[route, default: 0] += seconds
+            countByRoute[route, default: 0] += 1
+            bytesIn += bytes
+            for e in entities { findings[e, default: 0] += 1 }
+        }
     }
 
     func render() -> String {
-        lock.lock()
-        defer { lock.unlock() }
+        lock.withLock { renderLocked() }
+    }
+
+    /// `render` with the lock held.
+    private func renderLocked() -> String {
         var s = ""
         s += "# HELP phiscrub_http_requests_total HTTP requests answered, by route and status.\n"
         s += "# TYPE phiscrub_http_requests_total counter\n"

@@ -1,6 +1,7 @@
 import Foundation
 import PHICompliance
 import PHIScan
+import PHILock
 
 /// What replaces one finding: the one operator seam of the filter, `scan`'s JSON router, batch mode and the
 /// service. A replacer keeps per-stream caches and is used on one thread; a `ReplacementFactory` (shared by a
@@ -74,9 +75,15 @@ public struct Operators: ReplacementFactory {
     }
 }
 
+/// The replacement factory of one policy (a role's view, a request's options): how a long-lived host that decides
+/// the policy per call plugs its operators into the one seam. `Operators(policy:keys:traits:)` is the usual one; a
+/// host's own replacement returns its own `ReplacementFactory`.
+public typealias PolicyOperators = @Sendable (TransformPolicy) -> any ReplacementFactory
+
 /// Policy replacers kept between calls by a long-lived host (the service, the compliance middleware), so a call
 /// does not build a `Transformer` again (its keys looked up, its HMAC and AES contexts set up) for a policy an
-/// earlier call already used.
+/// earlier call already used. The replacers come from a `ReplacementFactory` per policy: `Operators` with the pool's
+/// keys and traits, or the host's own (`init(operators:)`).
 ///
 /// A replacer is lent to one call at a time (`with`) and handed back with the values it remembered forgotten, so
 /// nothing of one call's text outlives it. At most `perPolicy` replacers are kept per policy (as many as calls ever
@@ -87,19 +94,32 @@ public final class ReplacerPool: @unchecked Sendable {
     public let keys: (any KeyProvider)?
     /// The entity traits every replacer of the pool reads (`RuleSet.traits`).
     public let traits: EntityTraitTable
-    private let lock = NSLock()
+    private let lock = Lock()
     private var free: [TransformPolicy: [any FindingReplacer]] = [:]
     private let perPolicy: Int
     private let policies: Int
+    /// A host's own factories (nil: the policy operators).
+    private let operators: PolicyOperators?
 
     public init(keys: (any KeyProvider)?, traits: EntityTraitTable, perPolicy: Int = 64, policies: Int = 64) {
         self.keys = keys
         self.traits = traits
         self.perPolicy = perPolicy
         self.policies = policies
+        self.operators = nil
     }
 
-    /// Runs `body` with a replacer for `policy` (made by `Operators(policy:keys:)` when none is free). Making one
+    /// A pool of a host's own replacers: `operators` makes the factory of each policy (its keys and traits are the
+    /// host's business; `keys` is nil and `traits` empty here).
+    public init(operators: @escaping PolicyOperators, perPolicy: Int = 64, policies: Int = 64) {
+        self.keys = nil
+        self.traits = EntityTraitTable()
+        self.perPolicy = perPolicy
+        self.policies = policies
+        self.operators = operators
+    }
+
+    /// Runs `body` with a replacer for `policy` (made by the policy's factory when none is free). Making one
     /// throws `.keys` before `body` runs; what `body` throws is passed on as it is.
     public func with<T>(_ policy: TransformPolicy, _ body: (any FindingReplacer) throws -> T) throws -> T {
         let replacer = try take(policy)
@@ -110,21 +130,24 @@ public final class ReplacerPool: @unchecked Sendable {
     /// A replacer for `policy`: a free one, or a new one.
     public func take(_ policy: TransformPolicy) throws(TransformError) -> any FindingReplacer {
         // Plain redaction has no operator state worth keeping: no lock, no hashing of the policy.
-        if policy.isPlainRedaction { return TypedTokenReplacer() }
-        lock.lock()
-        let kept = free[policy]?.popLast()
-        lock.unlock()
+        if policy.isPlainRedaction && operators == nil { return TypedTokenReplacer() }
+        let kept = lock.withLock { free[policy]?.popLast() }
         if let kept { return kept }
-        return try Operators(policy: policy, keys: keys, traits: traits).makePolicyReplacer()
+        guard let operators else {
+            return try Operators(policy: policy, keys: keys, traits: traits).makePolicyReplacer()
+        }
+        do { return try operators(policy).makeReplacer() } catch let error as TransformError { throw error } catch {
+            throw TransformError(code: .keys, message: "the replacement could not be set up")
+        }
     }
 
     /// Hands back a replacer `take(policy)` gave, its remembered values forgotten.
     public func put(_ replacer: any FindingReplacer, for policy: TransformPolicy) {
         if replacer is TypedTokenReplacer { return }
         (replacer as? Transformer)?.forgetValues()
-        lock.lock()
-        defer { lock.unlock() }
-        if free[policy] == nil && free.count >= policies { free.removeAll() }
-        if free[policy, default: []].count < perPolicy { free[policy, default: []].append(replacer) }
+        lock.withLock {
+            if free[policy] == nil && free.count >= policies { free.removeAll() }
+            if free[policy, default: []].count < perPolicy { free[policy, default: []].append(replacer) }
+        }
     }
 }

@@ -101,8 +101,7 @@ func message(_ s: String) -> JSON { JSON.parse(Array(s.utf8))! }
         config.audit.enabled = false
         // A test key (random bytes made for these tests only): the clinician's view tokenises record numbers.
         let keys = try KeySource.load(keyringPath: nil, environment: ["PHISCRUB_KEY": "UIsa9vFQUSmyecYazQevgNVcNQpjuGV3cs3+2JKyfms="])
-        let middleware = ComplianceMiddleware(config: config, scrubber: mcpScrubber, audit: nil,
-                                              transform: OperatorTransform(keys: keys))
+        let middleware = ComplianceMiddleware(config: config, scrubber: mcpScrubber, audit: nil, keys: keys)
         var options = MCPProxy.Options()
         options.role = "clinician"
         return MCPProxy(service: PHIService(scrubber: mcpScrubber, middleware: middleware), options: options)
@@ -132,7 +131,7 @@ func message(_ s: String) -> JSON { JSON.parse(Array(s.utf8))! }
     @Test func withoutKeysForTheRolesViewTheResultIsWithheld() throws {
         var config = try ConfigLoader.parse(ExampleConfig.text, file: "phiscrub.yaml")
         config.audit.enabled = false
-        let middleware = ComplianceMiddleware(config: config, scrubber: mcpScrubber, audit: nil, transform: OperatorTransform(keys: nil))
+        let middleware = ComplianceMiddleware(config: config, scrubber: mcpScrubber, audit: nil, keys: nil)
         var options = MCPProxy.Options()
         options.role = "clinician"
         let p = MCPProxy(service: PHIService(scrubber: mcpScrubber, middleware: middleware), options: options)

@@ -122,28 +122,79 @@ struct FeaturePassTests {
         }
     }
 
-    /// The C context-word search (used on the hot path) agrees with the Swift one (used for explanations) on every
-    /// rule's context and negative-context words, around seeded spans of seeded lines.
+    /// The C context-word walk, both as the hot path asks it (`present`: any word?) and as explanations ask it
+    /// (`all`: which words, how near), agrees with a plain reading of the rule (every word, every position of the
+    /// window, whole words only) on every rule's context and negative-context words, around seeded spans of seeded
+    /// lines.
     @Test func contextWordSearchAgrees() throws {
         let ruleSet = try RuleSet.loadDefault()
         var rng = SplitMix64(seed: 0xC0_47E7)
         let lines = Self.randomLines(3_000, seed: 5, ruleSet: ruleSet)
         var problems: [String] = []
-        for line in lines where line.count > 2 {
-            let rule = ruleSet.rules[Int.random(in: 0..<ruleSet.rules.count, using: &rng)]
+        var found = 0
+        let withWords = ruleSet.rules.filter { !$0.context.isEmpty || !$0.negativeContext.isEmpty }
+        for var line in lines where line.count > 2 {
+            let rule = withWords[Int.random(in: 0..<withWords.count, using: &rng)]
+            // Most lines get one of the rule's words, in any case, glued to a neighbour or not, so the window holds
+            // words to find (and words that only start or end like one).
+            let words = rule.context.words + rule.negativeContext.words
+            if Int.random(in: 0..<4, using: &rng) > 0, let word = words.randomElement(using: &rng) {
+                let at = Int.random(in: 0...line.count, using: &rng)
+                let cased = word.map { Bool.random(using: &rng) && (0x61...0x7A).contains($0) ? $0 - 0x20 : $0 }
+                let before: [UInt8] = [[0x20], [0x3D], [0x61], []][Int.random(in: 0..<4, using: &rng)]
+                let after: [UInt8] = [[0x20], [0x3A], [0x37], []][Int.random(in: 0..<4, using: &rng)]
+                line.insert(contentsOf: before + cased + after, at: at)
+            }
             let a = Int.random(in: 0..<line.count, using: &rng), b = Int.random(in: a...line.count, using: &rng)
             let window = Int.random(in: 0...64, using: &rng)
             for (index, after) in [(rule.context, true), (rule.negativeContext, false)] {
+                let span = after ? a..<b : a..<a
+                let expected = Self.contextWords(index.words, in: line, around: span, window: window, after: after)
                 line.withUnsafeBufferPointer { buf in
-                    let span = after ? a..<b : a..<a
-                    let swift = ContextWords.first(index.words, in: buf.baseAddress!, buf.count, around: span,
-                                                   window: window, after: after) != nil
-                    let c = ContextWords.present(index, in: buf.baseAddress!, buf.count, around: span, window: window,
-                                                 after: after)
-                    if swift != c { problems.append("\(rule.rule.id) \(span) w\(window): swift \(swift) c \(c)") }
+                    let all = ContextWords.all(index, in: buf.baseAddress!, buf.count, around: span, window: window,
+                                               after: after)
+                    let present = ContextWords.present(index, in: buf.baseAddress!, buf.count, around: span,
+                                                       window: window, after: after)
+                    if all.words != expected.words || all.distance != expected.distance || present != !expected.words.isEmpty {
+                        problems.append("\(rule.rule.id) \(span) w\(window): expected \(expected) all \(all) present \(present)")
+                    }
                 }
+                found += expected.words.isEmpty ? 0 : 1
             }
         }
+        #expect(found > 100, "the seeded lines put context words near too few spans to compare: \(found)")
         #expect(problems.isEmpty, "\(problems.count) differ, e.g. \(problems.prefix(3))")
+    }
+}
+
+extension FeaturePassTests {
+    /// Context words near `span` read straight from the rule: word k counts when it occurs, compared
+    /// case-insensitively, starting a whole word in the window (`after`: up to `window` bytes past the span too),
+    /// not inside the span and not running into it, and ending a word when its last byte is a letter or digit.
+    /// Returns the words found (declaration order) and the fewest bytes between one of them and the span.
+    static func contextWords(_ words: [[UInt8]], in line: [UInt8], around span: Range<Int>, window: Int,
+                             after: Bool) -> (words: [Int], distance: Int?) {
+        func alnum(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+        let lo = max(0, span.lowerBound - window)
+        let hi = after ? min(line.count, span.upperBound + window) : span.lowerBound
+        var found: [Int] = []
+        var distance: Int?
+        for (k, w) in words.enumerated() where !w.isEmpty {
+            var any = false
+            var i = lo
+            while i + w.count <= hi {
+                defer { i += 1 }
+                if span.contains(i) || (i < span.lowerBound && i + w.count > span.lowerBound) { continue }
+                guard alnum(line[i]), i == 0 || !alnum(line[i - 1]) else { continue }
+                let lowered = line[i..<i + w.count].map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+                guard lowered.elementsEqual(w) else { continue }
+                if alnum(w[w.count - 1]), i + w.count < line.count, alnum(line[i + w.count]) { continue }
+                any = true
+                let d = i + w.count <= span.lowerBound ? span.lowerBound - (i + w.count) : i - span.upperBound
+                distance = min(distance ?? d, d)
+            }
+            if any { found.append(k) }
+        }
+        return (found, distance)
     }
 }

@@ -33,6 +33,40 @@ struct PersonNameTests {
         "seen with ⟦Anna Björgvinsdóttir⟧ today",
         "then ⟦Maria Ibragimova⟧ joined the call",
         "\"We are ready,\" says ⟦Jana Pátková⟧ in the note",
+        // Lists of names, each name its own span; middle initials with and without a dot.
+        "our 3 founders: ⟦Kónya⟧, ⟦Becker⟧ and ⟦Vasquez⟧.",
+        "They had 4: ⟦Gaetane⟧, ⟦Hannah⟧, ⟦Anthony⟧, and ⟦Leo⟧.",
+        "⟦Mohmad R. Vizirov⟧ will be talking in room 2",
+        "My name is ⟦Ruth R Montez⟧.",
+        "⟦Julieta S Almeida⟧  Staff development",
+        // A given name that is also a calendar word, before a surname.
+        "Follow up with ⟦Jan Jílek⟧ in a couple of months",
+        // Kinship nouns state a name; Gaelic prefixes and foreign endings make a surname; a word that starts no name
+        // alone (King, Marshall) still ends one; a state or month before a surname is a given name.
+        "I would like to remove my kid ⟦Tadzio⟧ from the will.",
+        "\"Planned obsolescence,\" says ⟦Hannah McConnan⟧ in an interview",
+        "My grandfather was called ⟦Theodore Marshall⟧, and my grandmother ⟦Erin⟧",
+        "please change it to ⟦Ivan King⟧",
+        "Follow up with ⟦Satsita Umkhayev⟧ in a couple of months",
+        "⟦Florida Whitlock⟧ asked whether the clinic opens in June.",
+        // Particles between a given name or a surname and another word; a column gap after a shaped surname.
+        "⟦Dyan van Gijn⟧  864 Piazzetta",
+        "⟦Mary de Vries⟧ Employment manager",
+        "⟦Maria Ibragimova⟧  Ward 4",
+        // Chat typed in lower case after a strong cue, a kinship noun or a title.
+        "my son ⟦ethan⟧ has a fever since tuesday",
+        "talked to dr ⟦patel⟧ yesterday",
+        "i'm ⟦john smith⟧ and need my records",
+        "pls remind mr ⟦okafor⟧ about his refill",
+        "My son ⟦ethan⟧ is sick",
+        // Forms and headers in capitals after a label, a cue or a title.
+        "NAME: ⟦MARIA GONZALEZ⟧ DOB: pending",
+        "Attn: ⟦JOHN A SMITH⟧, MD",
+        "Provider: DR. ⟦ANITA SORENSEN⟧",
+        "Dear MR. ⟦PATEL⟧,",
+        // Line breaks escaped inside a JSON string: a sign-off or label on one line, the name on the next.
+        "{\"text\":\"Best regards,\\n⟦Tamsin Quillfeather⟧\"}",
+        "{\"text\":\"Patient:\\n⟦Oksana Petrenko⟧\\nDOB pending\"}",
     ]
 
     static let clean: [String] = [
@@ -52,6 +86,16 @@ struct PersonNameTests {
         "The patient lives in a group home; She is from out of town",
         "Maria Database crashed; Julia Stein Group merged",
         "the health check says OK; \"done,\" says The Times",
+        "Vitamin D Levels were low; Hepatitis B Vaccine given",
+        "Jan 5 report; May Day parade",
+        "We use Kafka, Docker and Jira",
+        "offices in Boston, Austin and Denver",
+        "King Charles visited; the Marshall Islands; Georgia Power; Virginia Beach",
+        "Apt. 461  Soto del Barco   Spain; 2229 Wolmarans St Caxias do Sul, RS; Milford New Zealand",
+        "my son is 4 and my wife and I are fine",
+        "i'm fine thanks; im sorry; took 12 ms total; dr. who; my dog ate it",
+        "ERROR: CONNECTION REFUSED; Name: PENDING; Attn: BILLING DEPT; Contact: IT HELPDESK; MR SCAN done",
+        "{\"msg\":\"done\\nRetry later\\tOK\"}",
     ]
 
     @Test(arguments: found)

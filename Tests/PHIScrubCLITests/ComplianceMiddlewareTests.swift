@@ -1,5 +1,6 @@
 import Foundation
 import PHICompliance
+import PHIScan
 import PHIScrub
 import PHITransform
 import Testing
@@ -12,7 +13,7 @@ struct MiddlewareHarness {
     let audit: AuditLog
     let host: ComplianceMiddleware
 
-    init(transform: (any MiddlewareTransform)? = nil, _ edit: (inout PHIScrubConfig) -> Void = { _ in }) throws {
+    init(replacers: ReplacerPool? = nil, _ edit: (inout PHIScrubConfig) -> Void = { _ in }) throws {
         scratch = try Scratch()
         var c = try ConfigLoader.parse(ExampleConfig.text, file: "phiscrub.yaml", baseDirectory: scratch.url.path)
         c.audit.osAppendOnly = false
@@ -21,8 +22,12 @@ struct MiddlewareHarness {
         keys = try KeySource.load(keyringPath: nil, environment: ["PHISCRUB_KEY": "UIsa9vFQUSmyecYazQevgNVcNQpjuGV3cs3+2JKyfms="])
         let key = try keys.subkey(.audit, version: nil)
         audit = try AuditLog(settings: c.audit, signingKey: key.bytes, keyVersion: key.version)
-        host = ComplianceMiddleware(config: c, scrubber: try Scrubber.withDefaultRules(), audit: audit,
-                                    transform: transform ?? OperatorTransform(keys: keys))
+        let scrubber = try Scrubber.withDefaultRules()
+        if let replacers {
+            host = ComplianceMiddleware(config: c, scrubber: scrubber, audit: audit, replacers: replacers)
+        } else {
+            host = ComplianceMiddleware(config: c, scrubber: scrubber, audit: audit, keys: keys)
+        }
     }
 
     func records() throws -> [[String: Any]] {
@@ -36,10 +41,14 @@ struct MiddlewareHarness {
     }
 }
 
-struct FailingTransform: MiddlewareTransform {
-    func apply(_ bytes: [UInt8], policy: TransformPolicy, scrubber: Scrubber) throws -> [UInt8] {
-        throw TransformError(code: .encryption, message: "encryption failed (test)")
+/// Operators whose every replacement fails, as an encryption failure does.
+struct FailingOperators: ReplacementFactory {
+    final class Replacer: FindingReplacer {
+        func replacement(for finding: Finding, value: UnsafeBufferPointer<UInt8>) throws -> [UInt8] {
+            throw TransformError(code: .encryption, message: "encryption failed (test)")
+        }
     }
+    func makeReplacer() -> any FindingReplacer { Replacer() }
 }
 
 @Suite("Compliance middleware", .serialized)
@@ -131,7 +140,7 @@ struct ComplianceMiddlewareTests {
     }
 
     @Test func anOperatorFailureBlocksTheCallAndRaisesAnEncryptionAlert() throws {
-        let h = try MiddlewareHarness(transform: FailingTransform())
+        let h = try MiddlewareHarness(replacers: ReplacerPool(operators: { _ in FailingOperators() }))
         defer { h.scratch.cleanup() }
         let r = h.host.toolOutput(clinician, tool: "ehr_lookup", output: note)
         #expect(!r.allowed && r.text == nil)

@@ -196,6 +196,15 @@ struct ParallelFilterCLITests {
             sarif.append(try scratch.text("s\(jobs).sarif").replacingOccurrences(of: "hmac-sha256:[0-9a-f]+", with: "x", options: .regularExpression))
         }
         #expect(sarif[0] == sarif[1])
+        // --explain runs on every job too, with the same report; every finding explained.
+        var explained: [String] = []
+        for jobs in ["1", "3"] {
+            _ = CLI.run(["scan", "--explain", "--jobs", jobs] + files + ["-o", scratch.path("e\(jobs).jsonl")])
+            explained.append(Fixtures.withoutFingerprints(try scratch.text("e\(jobs).jsonl")))
+        }
+        #expect(explained[0] == explained[1])
+        let explainedRows = try jsonLines(explained[0])
+        #expect(explainedRows.count == rows.count && explainedRows.allSatisfy { $0["explain"] is [String: Any] })
     }
 
     @Test func intakeFixtureIsIdenticalWithTokensOnTwoJobs() throws {

@@ -40,7 +40,7 @@ struct FilterPipelineTests {
 
     /// Runs the pipeline over `input` with `jobs` workers and small blocks (so a few hundred KB make many blocks).
     func run(_ input: [UInt8], jobs: Int, policy: TransformPolicy = TransformPolicy(), keys: (any KeyProvider)? = nil,
-             findings: Bool = true, audit: FilterAudit? = nil, chunk: Int = 7_777) throws -> Run {
+             findings: Bool = true, audit: FilterAudit? = nil, chunk: Int = 7_777, explain: Bool = false) throws -> Run {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let out = try scratch.output("out")
@@ -48,6 +48,7 @@ struct FilterPipelineTests {
         var options = FilterOptions()
         options.jobs = jobs
         options.blockSize = 4096
+        options.explain = explain
         let fingerprinter = try Fingerprinter(key: [UInt8](repeating: 7, count: 32))
         let pipeline = try FilterPipeline(
             scrubber: scrubber, operators: scrubber.operators(policy: policy, keys: keys), options: options, output: out,
@@ -74,6 +75,29 @@ struct FilterPipelineTests {
         #expect(text.contains("call back on [PHONE], mail [EMAIL]\r\n"))
         #expect(!text.contains("365-94-0475"))
         #expect(text.hasSuffix("last line without newline, phone [PHONE]"))
+    }
+
+    /// --explain runs on every job: the scanners record why as they decide, so blocks, the long line and the lines
+    /// outside ASCII are explained on their own threads, with the same report as one job.
+    @Test func explainedRunsWriteTheSameBytesOnAnyNumberOfJobs() throws {
+        let input = Self.workload()
+        let one = try run(input, jobs: 1, explain: true)
+        let plain = try run(input, jobs: 1)
+        #expect(one.output == plain.output)
+        for jobs in [2, 3] {
+            let many = try run(input, jobs: jobs, chunk: 65_536, explain: true)
+            #expect(many.output == one.output, "output, \(jobs) jobs")
+            #expect(many.findings == one.findings, "findings, \(jobs) jobs")
+        }
+        let lines = String(decoding: one.findings, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == one.stats.findings && lines.count > 1000)
+        let unexplained = lines.filter { !$0.contains(#""explain":{"rule":"#) }
+        #expect(unexplained.isEmpty, "\(unexplained.count) findings without an explanation, e.g. \(unexplained.prefix(2))")
+        // Each explanation names the rule of its own finding.
+        for line in lines.prefix(200) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect((object["explain"] as? [String: Any])?["rule"] as? String == object["rule"] as? String)
+        }
     }
 
     @Test func theSameWithAnOperatorThatNeedsKeys() throws {

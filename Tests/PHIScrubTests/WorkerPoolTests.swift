@@ -1,6 +1,7 @@
 import Foundation
 import PHIScrub
 import Testing
+import PHILock
 
 /// The shared worker pool on its own: order, back-pressure, errors and shutdown. Every test ends (a hang is a
 /// failure of the shutdown path).

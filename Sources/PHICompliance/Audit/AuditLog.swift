@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import PHILock
 #endif
 
 /// What `append` returns: where the record landed in the chain.
@@ -26,7 +27,7 @@ public final class AuditLog: @unchecked Sendable {
     public let settings: AuditSettings
     let signingKey: [UInt8]
     public let keyVersion: Int
-    let mutex = NSLock()
+    let mutex = Lock()
     var lockFD: Int32 = -1
     var headFD: Int32 = -1
     /// The witness file (`audit.storage.witness`), written like `HEAD` after every append; -1 without one.
@@ -81,8 +82,11 @@ public final class AuditLog: @unchecked Sendable {
     @discardableResult
     public func append(_ event: AuditEvent, now: Date = Date()) throws(AuditError) -> AuditReceipt? {
         guard settings.records(event.type) else { return nil }
-        mutex.lock()
-        defer { mutex.unlock() }
+        return try mutex.withLock { () throws(AuditError) -> AuditReceipt? in try appendLocked(event, now: now) }
+    }
+
+    /// `append` with `mutex` held.
+    private func appendLocked(_ event: AuditEvent, now: Date) throws(AuditError) -> AuditReceipt? {
         while flock(lockFD, LOCK_EX) != 0 {
             if Glibc.errno != EINTR { throw AuditError(code: .io, message: "\(path(AuditFiles.lockName)): cannot lock: \(AuditFiles.errno())") }
         }
@@ -155,12 +159,12 @@ public final class AuditLog: @unchecked Sendable {
 
     /// Forces every appended record to stable storage.
     public func sync() throws(AuditError) {
-        mutex.lock()
-        defer { mutex.unlock() }
-        if segmentFD >= 0 && fdatasync(segmentFD) != 0 {
-            throw AuditError(code: .io, message: "\(AuditFiles.segmentName(segmentFDIndex)): sync failed: \(AuditFiles.errno())")
+        try mutex.withLock { () throws(AuditError) in
+            if segmentFD >= 0 && fdatasync(segmentFD) != 0 {
+                throw AuditError(code: .io, message: "\(AuditFiles.segmentName(segmentFDIndex)): sync failed: \(AuditFiles.errno())")
+            }
+            unsynced = 0
         }
-        unsynced = 0
     }
 
     func descriptor(for index: Int) throws(AuditError) -> Int32 {

@@ -1,4 +1,5 @@
 import Foundation
+import PHILock
 
 /// A breach alert: which trigger fired, on what, and the audit record that holds it. Carries names and counts,
 /// never PHI.
@@ -41,7 +42,7 @@ public struct BreachAlert: Sendable, Equatable {
 public final class BreachAlerter: @unchecked Sendable {
     public let settings: ComplianceSettings
     let audit: AuditLog?
-    let mutex = NSLock()
+    let mutex = Lock()
     var raised: [BreachAlert] = []
 
     public init(settings: ComplianceSettings, audit: AuditLog?) {
@@ -51,9 +52,7 @@ public final class BreachAlerter: @unchecked Sendable {
 
     /// Alerts raised so far (a CLI turns any into its breach exit status).
     public var alerts: [BreachAlert] {
-        mutex.lock()
-        defer { mutex.unlock() }
-        return raised
+        mutex.withLock { raised }
     }
 
     /// Records and announces `alert`. Returns the alert as recorded, or nil when its trigger is off. Failures of
@@ -79,9 +78,7 @@ public final class BreachAlerter: @unchecked Sendable {
         if let command = settings.alertCommand {
             if let failure = Self.run(command, input: a.json()) { problems.append(failure) }
         }
-        mutex.lock()
-        raised.append(a)
-        mutex.unlock()
+        mutex.withLock { raised.append(a) }
         return a
     }
 

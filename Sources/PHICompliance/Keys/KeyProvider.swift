@@ -1,4 +1,5 @@
 import Foundation
+import PHILock
 
 /// What a derived key is for: a label the caller supplies and which master key version it follows. Each label
 /// gets its own HKDF subkey (info `phiscrub/<label>/v<version>`), so a key used to sign audit records can never
@@ -192,14 +193,14 @@ public final class MasterKeys: KeyProvider, @unchecked Sendable {
 }
 
 private final class SubkeyCache: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var keys: [String: [UInt8]] = [:]
     func get(_ p: KeyPurpose, _ v: Int) -> [UInt8]? { lock.withLock { keys["\(p.label)/\(v)"] } }
     func put(_ p: KeyPurpose, _ v: Int, _ bytes: [UInt8]) { lock.withLock { keys["\(p.label)/\(v)"] = bytes } }
 }
 
 private final class WarnOnce: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var done = false
     func first() -> Bool { lock.withLock { defer { done = true }; return !done } }
 }

@@ -1,5 +1,6 @@
 import CScanKernels
 import Foundation
+import PHILock
 
 /// Words of cue phrases and roster names, hashed the way the detector hashes the words of a line.
 enum PersonNameWords {
@@ -61,16 +62,16 @@ final class NameDictionary: @unchecked Sendable {
 /// rule, and each would otherwise read and build the same dictionary again.
 private final class DictionaryCache: @unchecked Sendable {
     static let shared = DictionaryCache()
-    private let lock = NSLock()
+    private let lock = Lock()
     private var entries: [[String]: NameDictionary] = [:]
 
     func load(_ files: [String]) throws(PersonNameDictionaryError) -> NameDictionary {
-        lock.lock()
-        defer { lock.unlock() }
-        if let hit = entries[files] { return hit }
-        let built = try NameDictionary(files: files)
-        entries[files] = built
-        return built
+        try lock.withLock { () throws(PersonNameDictionaryError) -> NameDictionary in
+            if let hit = entries[files] { return hit }
+            let built = try NameDictionary(files: files)
+            entries[files] = built
+            return built
+        }
     }
 }
 
@@ -206,10 +207,16 @@ final class PersonNameDetector: @unchecked Sendable {
         }
     }
 
-    /// What made a span a name, for explanations: the cue phrase, the roster, or the dictionary.
+    /// What made a span a name, for explanations (recorded as the scanner takes the span): the cue phrase, the
+    /// roster, or the dictionary.
     func reason(of span: phs_name_span) -> String {
         switch span.kind {
-        case PHS_NAME_PAIR: return "dictionary: given name and surname"
+        case PHS_NAME_PAIR:
+            switch span.detail {
+            case PHS_NAME_DETAIL_LIST: return "dictionary: a list of names"
+            case PHS_NAME_DETAIL_INITIAL: return "dictionary: name with a middle initial"
+            default: return "dictionary: given name and surname"
+            }
         case PHS_NAME_LAST_FIRST: return "dictionary: surname, given name"
         case PHS_NAME_SINGLE: return "dictionary: given name that is no English word"
         case PHS_NAME_ROSTER: return "roster name"
@@ -217,16 +224,6 @@ final class PersonNameDetector: @unchecked Sendable {
             let phrase = span.detail >= 0 && Int(span.detail) < cuePhrases.count ? cuePhrases[Int(span.detail)] : "?"
             return "cue: \(phrase)"
         }
-    }
-
-    /// What made `span` of the line a name, found again by running the detector on the line (for `--explain`).
-    func reason(in line: UnsafePointer<UInt8>, _ n: Int, span: Range<Int>) -> String? {
-        let scratch = PersonNameScratch()
-        let count = find(line, n, scratch)
-        for i in 0..<count where Int(scratch.spans[i].start) == span.lowerBound && Int(scratch.spans[i].end) == span.upperBound {
-            return reason(of: scratch.spans[i])
-        }
-        return nil
     }
 
     /// Finds the names in `line` into `scratch.spans[0..<count]`; returns count.

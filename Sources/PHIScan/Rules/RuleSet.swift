@@ -24,26 +24,6 @@ public final class CompiledRule: Sendable {
     /// Lower-cased allowed values (never reported).
     let allow: Set<[UInt8]>
 
-    /// True when a numeric run's group shape (see `phs_region.shape`) holds one of the trigger's digit-group
-    /// length sequences consecutively (or the shape is unknown: more groups than it records).
-    func shapeMatches(_ shape: UInt64) -> Bool {
-        let groups = trigger.groups
-        if groups.isEmpty || shape >> 63 != 0 { return true }
-        for g in groups {
-            var s = shape
-            while s & 31 != 0 {
-                var t = s, ok = true
-                for len in g {
-                    if Int(t & 31) != len { ok = false; break }
-                    t >>= 5
-                }
-                if ok { return true }
-                s >>= 5
-            }
-        }
-        return false
-    }
-
     init(rule: Rule, pattern: CompiledPattern, anchoredPattern: CompiledPattern?) {
         self.rule = rule
         self.pattern = pattern
@@ -109,9 +89,12 @@ struct ShapeRule: Sendable {
     var upper: Int = 0
     /// Upper bound on a dashed run's letters and digits.
     var maxCount: Int = Int.max
-    /// The rule's trigger names digit-group length sequences (see `CompiledRule.shapeMatches`). A flag rather than
-    /// the sequences themselves, so the struct holds no reference and the per-region loops copy it for free.
-    var hasGroups: Bool = false
+    /// The rule's digit-group length sequences as `GroupShape` codes: `RuleSet.groupCodes[groupStart..<groupEnd]`.
+    /// Indices rather than the codes themselves, so the struct holds no reference and the per-region loops copy it
+    /// for free. Empty: the rule names no groups.
+    var groupStart: Int32 = 0
+    var groupEnd: Int32 = 0
+    var hasGroups: Bool { groupEnd > groupStart }
 }
 
 /// A loaded, compiled, immutable set of rules; share one across threads and tasks. (`@unchecked Sendable`: it
@@ -132,6 +115,14 @@ public final class RuleSet: @unchecked Sendable {
     let alwaysRules: [Int]
     /// Rules per shape trigger.
     let digitRules: [ShapeRule]
+    /// The `digitRules` a numeric run can trigger, by its digit count (capped at `digitMaskCounts - 1`) and its
+    /// separator bits: bit i of `digitRuleMasks[count * 128 + separators]` stands for `digitRules[i]`. One load per
+    /// run instead of a threshold and separator test per rule (those branches mispredicted on digit-heavy logs).
+    /// Empty when the masks cannot express the rules (more than 64 digit rules, or a threshold past the cap).
+    let digitRuleMasks: [UInt64]
+    static let digitMaskCounts = 32
+    /// The `GroupShape` codes of the digit rules' group sequences (see `ShapeRule.groupStart`); owned, freed in deinit.
+    let groupCodes: UnsafeMutableBufferPointer<UInt64>
     let dotRules: [ShapeRule]
     let alnumRules: [ShapeRule]
     /// `alnumRules` by the run lengths they take: entry n holds the rules an alnum run of n bytes can trigger.
@@ -144,6 +135,8 @@ public final class RuleSet: @unchecked Sendable {
     let personNames: PersonNameDetector?
     /// Rule index by id.
     let ruleIndex: [String: Int]
+    /// For explanations: the pack key of a field rule (index r) that keyword k spells, at `k * rules.count + r`.
+    let fieldKeys: [Int: String]
     /// What the C feature pass must record, derived from the shape rules below.
     let rawNeeds: UnsafeMutablePointer<phs_needs>
     var hasShapeRules: Bool {
@@ -193,6 +186,7 @@ public final class RuleSet: @unchecked Sendable {
         var always: [Int] = []
         var digitRules: [ShapeRule] = [], dotRules: [ShapeRule] = [], alnumRules: [ShapeRule] = []
         var dashedRules: [ShapeRule] = [], hexColonRules: [ShapeRule] = []
+        var groupCodes: [UInt64] = []
         for (i, c) in compiled.enumerated() {
             if c.rule.detector != nil { continue }
             let t = c.rule.trigger
@@ -210,8 +204,15 @@ public final class RuleSet: @unchecked Sendable {
             }
             for b in t.bytes { byteRules[b, default: []].append(i) }
             if let d = t.digits {
-                digitRules.append(ShapeRule(rule: i, threshold: d, lengths: 0, separators: SeparatorBits.mask(t.separators),
-                                            hasGroups: !t.groups.isEmpty))
+                var sr = ShapeRule(rule: i, threshold: d, lengths: 0, separators: SeparatorBits.mask(t.separators))
+                if !t.groups.isEmpty {
+                    sr.groupStart = Int32(groupCodes.count)
+                    // A sequence the codes cannot hold matches any run, as an unknown shape does.
+                    let codes = t.groups.map(GroupShape.code)
+                    groupCodes.append(contentsOf: codes.contains(nil) ? [] : codes.map { $0! })
+                    sr.groupEnd = Int32(groupCodes.count)
+                }
+                digitRules.append(sr)
             }
             if let d = t.dots {
                 dotRules.append(ShapeRule(rule: i, threshold: d, lengths: 0))
@@ -246,7 +247,11 @@ public final class RuleSet: @unchecked Sendable {
         self.alwaysRules = always
         // By threshold, so the per-region loops stop at the first rule the region is too short for (the order
         // rules run in does not change the findings: overlap resolution orders them totally).
-        self.digitRules = digitRules.sorted { ($0.threshold, $0.rule) < ($1.threshold, $1.rule) }
+        let sortedDigitRules = digitRules.sorted { ($0.threshold, $0.rule) < ($1.threshold, $1.rule) }
+        self.digitRules = sortedDigitRules
+        self.digitRuleMasks = RuleSet.digitMasks(sortedDigitRules)
+        self.groupCodes = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(1, groupCodes.count))
+        _ = self.groupCodes.initialize(from: groupCodes)
         self.dotRules = dotRules
         self.alnumRules = alnumRules
         var byLength = [[ShapeRule]](repeating: [], count: 64)
@@ -256,6 +261,13 @@ public final class RuleSet: @unchecked Sendable {
         self.hexColonRules = hexColonRules
         self.priorities = compiled.map(\.rule.priority)
         self.ruleIndex = Dictionary(compiled.enumerated().map { ($1.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var fieldKeys: [Int: String] = [:]
+        for (k, rules) in keywordRules.enumerated() {
+            for r in rules where compiled[r].rule.isField {
+                fieldKeys[k * compiled.count + r] = FieldKey.spelled(by: keywordList[k].text, keys: compiled[r].rule.fieldKeys)
+            }
+        }
+        self.fieldKeys = fieldKeys
         self.rawNeeds = .allocate(capacity: 1)
         phs_needs_init(rawNeeds)
         rawNeeds.pointee.min_dots = Int32(clamping: dotRules.map(\.threshold).min() ?? Int.max)
@@ -271,7 +283,36 @@ public final class RuleSet: @unchecked Sendable {
         }
     }
 
-    deinit { rawNeeds.deallocate() }
+    deinit {
+        rawNeeds.deallocate()
+        groupCodes.deallocate()
+    }
+
+    /// Whether a numeric run's group shape holds one of `rule`'s digit-group sequences (true when it names none).
+    @inline(__always)
+    func shapeMatches(_ rule: ShapeRule, _ shape: UInt64) -> Bool {
+        if !rule.hasGroups { return true }
+        let codes = UnsafeBufferPointer(rebasing: groupCodes[Int(rule.groupStart)..<Int(rule.groupEnd)])
+        return GroupShape.matches(shape, codes)
+    }
+
+    /// `digitRuleMasks` for `rules` (see there); empty when they do not fit.
+    private static func digitMasks(_ rules: [ShapeRule]) -> [UInt64] {
+        guard !rules.isEmpty, rules.count <= 64, rules.allSatisfy({ $0.threshold < digitMaskCounts && $0.separators < 128 })
+        else { return [] }
+        var masks = [UInt64](repeating: 0, count: digitMaskCounts * 128)
+        for count in 0..<digitMaskCounts {
+            for separators in 0..<128 {
+                var m: UInt64 = 0
+                for (i, sr) in rules.enumerated()
+                where count >= sr.threshold && (sr.separators == 0 || separators & sr.separators != 0) {
+                    m |= 1 << UInt64(i)
+                }
+                masks[count * 128 + separators] = m
+            }
+        }
+        return masks
+    }
 
     /// Rule ids in load order.
     public var ruleIDs: [String] { rules.map(\.rule.id) }

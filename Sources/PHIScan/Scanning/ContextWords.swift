@@ -33,7 +33,8 @@ final class ContextWordIndex: @unchecked Sendable {
     var isEmpty: Bool { words.isEmpty }
 }
 
-/// Whole-word, case-insensitive search for context words near a span.
+/// Whole-word, case-insensitive search for context words near a span: one C walk (`context.c`) for scoring and
+/// for explanations.
 enum ContextWords {
     /// Walks the word starts in the window (outside the span) and compares only the words whose first byte matches.
     @inline(__always)
@@ -44,48 +45,20 @@ enum ContextWords {
         return phs_context_first(index.raw, p, n, lo, hi, span.lowerBound, span.upperBound) >= 0
     }
 
-    /// Index in `words` of the first word found (nearest the window's start), or nil. `after: false` searches only
-    /// before the span.
-    static func first(_ words: [[UInt8]], in p: UnsafePointer<UInt8>, _ n: Int, around span: Range<Int>,
-                      window: Int, after: Bool = true) -> Int? {
+    /// Every word `present` would find in the same window (indices in declaration order), and the fewest bytes
+    /// between one of them and the span (nil when none). For explanations, recorded as the match is scored.
+    static func all(_ index: ContextWordIndex, in p: UnsafePointer<UInt8>, _ n: Int, around span: Range<Int>,
+                    window: Int, after: Bool = true) -> (words: [Int], distance: Int?) {
+        if index.isEmpty { return ([], nil) }
         let lo = max(0, span.lowerBound - window)
         let hi = after ? min(n, span.upperBound + window) : span.lowerBound
-        var i = lo
-        while i < hi {
-            let b = p[i]
-            guard ByteClass.isAlnum(b), i == 0 || !ByteClass.isAlnum(p[i - 1]) else {
-                i += 1
-                continue
-            }
-            if i < span.lowerBound || i >= span.upperBound {
-                let first = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-                for (k, w) in words.enumerated() where w[0] == first && i + w.count <= hi {
-                    if i < span.lowerBound && i + w.count > span.lowerBound { continue }
-                    if matches(w, p + i), WholeWord.check(p, n, i, i + w.count, w) { return k }
-                }
-            }
-            i += 1
-            while i < hi && ByteClass.isAlnum(p[i]) { i += 1 }
+        var flags = [UInt8](repeating: 0, count: index.words.count)
+        let (count, distance) = flags.withUnsafeMutableBufferPointer { buf -> (Int32, Int32) in
+            var found = phs_context_found(found: buf.baseAddress, count: 0, distance: -1)
+            let count = phs_context_all(index.raw, p, n, lo, hi, span.lowerBound, span.upperBound, &found)
+            return (count, found.distance)
         }
-        return nil
-    }
-
-    /// Indices in `words` of every word found in the window (for explanations; not on the hot path).
-    static func all(_ words: [[UInt8]], in p: UnsafePointer<UInt8>, _ n: Int, around span: Range<Int>,
-                    window: Int, after: Bool = true) -> [Int] {
-        var found: [Int] = []
-        for (k, w) in words.enumerated()
-        where first([w], in: p, n, around: span, window: window, after: after) != nil { found.append(k) }
-        return found
-    }
-
-    @inline(__always)
-    static func matches(_ w: [UInt8], _ q: UnsafePointer<UInt8>) -> Bool {
-        for k in 0..<w.count {
-            var b = q[k]
-            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-            if b != w[k] { return false }
-        }
-        return true
+        if count == 0 { return ([], nil) }
+        return (flags.indices.filter { flags[$0] != 0 }, Int(distance))
     }
 }

@@ -46,6 +46,13 @@ public final class LineScanner {
     /// Work counters, for profiling the prefilter (`phiscrub --stats`).
     public var counters: ScanCounters { engine.counters }
 
+    /// When set, each scan records why each of its findings was reported (`--explain`) into this log, as the
+    /// finding is decided; each scan replaces what the one before recorded. Nil (the default) records nothing.
+    public var explanations: ExplanationLog? {
+        get { engine.log }
+        set { engine.log = newValue }
+    }
+
     /// Scans one line (without its newline) and appends its findings, offsets moved by `base`, to `out`.
     /// Returns an incident when a rule could not finish; the caller must then withhold the line.
     @discardableResult
@@ -79,6 +86,11 @@ struct LineEngine {
     var kept: [Candidate] = []
     var escapeScratch: [UInt8] = []
     var counters = ScanCounters()
+    /// Where explanations go (`LineScanner.explanations`); nil: none are recorded, and the hot path pays one
+    /// test per accepted match.
+    var log: ExplanationLog?
+    /// Explanations of the current line's candidates, by span and rule, until overlap resolution keeps some.
+    var reasons: [Reason] = []
     /// Buffers of the person-name detector (nil when the rule set has none): for single lines, and for the spans
     /// found in the current batch block.
     let nameScratch: PersonNameScratch?
@@ -100,6 +112,7 @@ struct LineEngine {
     }
 
     mutating func scan(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
+        if let log { log.byStart.removeAll(keepingCapacity: true) }
         guard line.count > 0, let p = line.baseAddress else { return nil }
         if memchr(p, 0x1B, line.count) != nil {
             // Terminal escape sequences (colours) are masked with spaces in a copy, so `ESC[31m` neither glues to
@@ -131,21 +144,29 @@ struct LineEngine {
         }
         var local: [Finding] = []
         let incident = scanASCII(normalized.bytes, base: 0, into: &local, detectors: false)
+        // Explanations were recorded at the normalised line's offsets: they move with their findings.
+        var normalizedWhy: [Int: FindingExplanation] = [:]
+        if let log { swap(&normalizedWhy, &log.byStart) }
         guard ruleSet.personNames != nil else {
             for f in local {
                 let r = normalized.originalRange(of: f.start..<f.end)
                 out.append(Finding(start: r.lowerBound + base, end: r.upperBound + base, entity: f.entity,
                                    ruleID: f.ruleID, confidence: f.confidence))
+                if let log, let why = normalizedWhy[f.start] { log.byStart[r.lowerBound + base] = why }
             }
             return incident
         }
         // Detectors read the line as written (case and letters intact), so the pattern findings, mapped back to the
         // original bytes, and the detectors' are resolved together.
         candidates.removeAll(keepingCapacity: true)
+        reasons.removeAll(keepingCapacity: true)
         for f in local {
             let r = normalized.originalRange(of: f.start..<f.end)
             if let rule = ruleSet.ruleIndex[f.ruleID] {
                 candidates.append(Candidate(start: r.lowerBound, end: r.upperBound, rule: rule, confidence: f.confidence))
+                if log != nil, let why = normalizedWhy[f.start] {
+                    reasons.append(Reason(start: r.lowerBound, end: r.upperBound, rule: rule, why: why))
+                }
             }
         }
         runDetectors(line.baseAddress!, line.count)
@@ -163,6 +184,9 @@ struct LineEngine {
     /// (`found`, positions offset by `shift`), or else the detector's run on the line.
     private mutating func runDetectors(_ p: UnsafePointer<UInt8>, _ n: Int,
                                        found: UnsafeBufferPointer<phs_name_span>? = nil, shift: Int = 0) {
+        // Most lines of a batch have no name: return before touching the detector's objects (their retains and
+        // releases cost 2 % of a log run when done for every line).
+        if let found, found.isEmpty { return }
         guard let names = ruleSet.personNames, let scratch = nameScratch else { return }
         let spans: UnsafeBufferPointer<phs_name_span>
         if let found {
@@ -178,6 +202,16 @@ struct LineEngine {
             if confidence < minConfidence { continue }
             candidates.append(Candidate(start: Int(span.start) - shift, end: Int(span.end) - shift, rule: r,
                                         confidence: confidence))
+            if log != nil {
+                // The detector says what made the span a name: the cue phrase, the roster, or the dictionary.
+                let rule = ruleSet.rules[r]
+                var why = FindingExplanation(
+                    rule: rule.rule.id, entity: rule.rule.entity, validator: nil, validatorResult: "none",
+                    baseConfidence: rule.confidence, contextWords: [], contextBoost: 0, negativeContextWords: [],
+                    contextPenalty: 0, confidence: confidence, denyList: rule.rule.isDenyList)
+                why.detector = names.reason(of: span)
+                reasons.append(Reason(start: Int(span.start) - shift, end: Int(span.end) - shift, rule: r, why: why))
+            }
         }
     }
 
@@ -234,8 +268,9 @@ struct LineEngine {
     /// Scans one pure-ASCII line of a batch with the features the batch pass found for it.
     mutating func scanBatchLine(_ line: UnsafeBufferPointer<UInt8>, features: FeatureView, base: Int,
                                 into out: inout [Finding]) -> ScanIncident? {
+        if let log { log.byStart.removeAll(keepingCapacity: true) }
         // Lines holding a byte-trigger byte never come here (the batch walk sends them down the per-line path).
-        dispatch(line, features, base: base, into: &out, byteTriggers: false)
+        return dispatch(line, features, base: base, into: &out, byteTriggers: false)
     }
 
     /// Tries every rule whose trigger the line's features satisfy, then resolves overlaps.
@@ -247,6 +282,7 @@ struct LineEngine {
         let n = line.count
         let shift = f.shift
         candidates.removeAll(keepingCapacity: true)
+        if log != nil { reasons.removeAll(keepingCapacity: true) }
         var incident: ScanIncident?
 
         // Whole-line triggers: keywords, bytes, rules without a prefilter. A generation stamp marks the rules
@@ -261,7 +297,8 @@ struct LineEngine {
                     // Tried once, anchored, where the keyword starts.
                     counters.anchoredRuns &+= 1
                     counters.runsByRule[r] &+= 1
-                    if let bad = runAnchored(rule, anchored, r, p, n, at: Int(hit.start) - shift) { incident = bad }
+                    if let bad = runAnchored(rule, anchored, r, p, n, at: Int(hit.start) - shift,
+                                             keyword: Int(hit.keyword)) { incident = bad }
                     continue
                 }
                 firedStamp[r] = gen
@@ -286,13 +323,27 @@ struct LineEngine {
         }
 
         // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
+        let digitMasks = rs.digitRuleMasks
         for region in f.numeric {
-            // digitRules are sorted by threshold: the first one the region is too short for ends the loop.
-            for sr in rs.digitRules {
-                if Int(region.count) < sr.threshold { break }
-                guard sr.separators == 0 || Int(region.extra) & sr.separators != 0, firedStamp[sr.rule] != gen,
-                      !sr.hasGroups || rs.rules[sr.rule].shapeMatches(region.shape) else { continue }
-                if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
+            if !digitMasks.isEmpty {
+                // The rules this run's digit count and separators can trigger, as one bit set.
+                let count = max(0, min(Int(region.count), RuleSet.digitMaskCounts - 1))
+                var m = digitMasks[count &* 128 &+ (Int(region.extra) & 127)]
+                while m != 0 {
+                    let sr = rs.digitRules[m.trailingZeroBitCount]
+                    m &= m &- 1
+                    guard firedStamp[sr.rule] != gen, rs.shapeMatches(sr, region.shape)
+                    else { continue }
+                    if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
+                }
+            } else {
+                // digitRules are sorted by threshold: the first one the region is too short for ends the loop.
+                for sr in rs.digitRules {
+                    if Int(region.count) < sr.threshold { break }
+                    guard sr.separators == 0 || Int(region.extra) & sr.separators != 0, firedStamp[sr.rule] != gen,
+                          rs.shapeMatches(sr, region.shape) else { continue }
+                    if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
+                }
             }
             for sr in rs.dotRules where Int(region.dots) >= sr.threshold && firedStamp[sr.rule] != gen {
                 if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
@@ -334,7 +385,7 @@ struct LineEngine {
 
     /// Tries `rule` anchored at `start`, over at most its longest match (plus two bytes for lookahead).
     private mutating func runAnchored(_ rule: CompiledRule, _ pattern: CompiledPattern, _ r: Int,
-                                      _ p: UnsafePointer<UInt8>, _ n: Int, at start: Int) -> ScanIncident? {
+                                      _ p: UnsafePointer<UInt8>, _ n: Int, at start: Int, keyword: Int) -> ScanIncident? {
         let length = min(n, start + rule.rule.maxLength + 2)
         switch scratch.match(pattern, subject: p, length: length, startOffset: start, group: rule.group) {
         case .noMatch:
@@ -342,7 +393,7 @@ struct LineEngine {
         case .limitExceeded:
             return ScanIncident(ruleID: rule.rule.id)
         case let .match(span, _):
-            if !span.isEmpty { _ = accept(rule, r, p, n, span) }
+            if !span.isEmpty { _ = accept(rule, r, p, n, span, keyword: keyword) }
             return nil
         }
     }
@@ -385,8 +436,10 @@ struct LineEngine {
         return false
     }
 
-    /// Validates and scores one match; appends it to the candidates when it passes.
-    private mutating func accept(_ rule: CompiledRule, _ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>) -> Bool {
+    /// Validates and scores one match; appends it to the candidates when it passes. `keyword` is the keyword the
+    /// match was anchored at (-1: none), for explanations.
+    private mutating func accept(_ rule: CompiledRule, _ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>,
+                                 keyword: Int = -1) -> Bool {
         if let v = rule.validator,
            !v.validate(UnsafeBufferPointer(start: p + span.lowerBound, count: span.count)) {
             return false
@@ -408,7 +461,32 @@ struct LineEngine {
         }
         if confidence < minConfidence { return true }
         candidates.append(Candidate(start: span.lowerBound, end: span.upperBound, rule: r, confidence: confidence))
+        if log != nil { record(rule, r, p, n, span, confidence: confidence, supported: supported, keyword: keyword) }
         return true
+    }
+
+    /// Records why `accept` took a match, from what it decided: the validator passed (or there was none), the
+    /// value is not on the allow list, the context words that raised the confidence (or, with none, the negative
+    /// ones that lowered it) from the same C window walk, and for a field rule the key its keyword spells.
+    private mutating func record(_ rule: CompiledRule, _ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int,
+                                 _ span: Range<Int>, confidence: Double, supported: Bool, keyword: Int) {
+        let found = supported ? ContextWords.all(rule.context, in: p, n, around: span, window: rule.contextWindow)
+            : (words: [], distance: nil)
+        let negative = supported ? (words: [], distance: nil)
+            : ContextWords.all(rule.negativeContext, in: p, n, around: span.lowerBound..<span.lowerBound,
+                               window: rule.contextWindow, after: false)
+        var why = FindingExplanation(
+            rule: rule.rule.id, entity: rule.rule.entity, validator: rule.validator?.rawValue,
+            validatorResult: rule.validator == nil ? "none" : "passed", baseConfidence: rule.confidence,
+            contextWords: found.words.map { rule.rule.contextWords[$0] },
+            contextBoost: found.words.isEmpty ? 0 : min(1, rule.confidence + rule.contextBoost) - rule.confidence,
+            negativeContextWords: negative.words.map { rule.rule.negativeContext[$0] },
+            contextPenalty: negative.words.isEmpty ? 0 : rule.contextPenalty,
+            confidence: confidence, denyList: rule.rule.isDenyList)
+        why.contextDistance = found.distance ?? negative.distance
+        why.allowListChecked = !rule.allow.isEmpty
+        if keyword >= 0, rule.rule.isField { why.fieldKey = ruleSet.fieldKeys[keyword * ruleSet.rules.count + r] }
+        reasons.append(Reason(start: span.lowerBound, end: span.upperBound, rule: r, why: why))
     }
 
     /// Keeps the longest span among overlapping candidates, then the higher confidence, then rule priority.
@@ -442,6 +520,16 @@ struct LineEngine {
             let rule = ruleSet.rules[c.rule].rule
             out.append(Finding(start: c.start + base, end: c.end + base, entity: rule.entity, ruleID: rule.id,
                                confidence: c.confidence))
+        }
+        if let log {
+            // The first reason recorded for a kept span and rule (matches anchored at two keywords of one key
+            // give the same span: the first is the longer key).
+            for c in candidates {
+                if var why = reasons.first(where: { $0.start == c.start && $0.end == c.end && $0.rule == c.rule })?.why {
+                    why.confidence = c.confidence
+                    log.byStart[c.start + base] = why
+                }
+            }
         }
     }
 }
@@ -526,6 +614,14 @@ public struct ScanCounters: Sendable {
     public var anchoredRuns = 0
     /// PCRE2 runs per rule index.
     public var runsByRule: [Int] = []
+}
+
+/// Why a candidate was taken (`--explain`), by its span and rule index.
+struct Reason {
+    var start: Int
+    var end: Int
+    var rule: Int
+    var why: FindingExplanation
 }
 
 /// A finding before overlap resolution, by rule index.

@@ -15,11 +15,11 @@ public protocol InputRouter: AnyObject {
 
 /// How the filter runs; the defaults are those of the `phiscrub` filter with one job.
 public struct FilterOptions: Sendable {
-    /// Worker threads. More than one (and no `lineBuffered`, `explain`, `collectStats` or router) runs the
+    /// Worker threads. More than one (and no `lineBuffered`, `collectStats` or router) runs the
     /// parallel path, whose output is byte-identical to one job's.
     public var jobs = 1
     /// Bytes per parallel block (cut at the last newline).
-    public var blockSize = 1 << 21
+    public var blockSize = ParallelFilter.defaultBlockSize
     /// Lines longer than this are scanned in pieces that overlap by the longest possible match.
     public var lineCap = StreamScanner.defaultLineCap
     /// Flush the outputs after every read's lines (one thread).
@@ -32,7 +32,7 @@ public struct FilterOptions: Sendable {
     public var confirmLines = false
     /// When a pipe or terminal input has been quiet this long, flush the outputs (0: never).
     public var idleMillis: Int32 = 0
-    /// Explain every finding in the findings report (one thread).
+    /// Explain every finding in the findings report (each worker's scanner records why as it decides).
     public var explain = false
     /// Hand the scanner's counters to `Hooks.stats` at the end of each input (one thread).
     public var collectStats = false
@@ -103,7 +103,7 @@ public final class FilterPipeline {
     var flushOutputs: [FileOutput] { (findings?.output.map { [$0] } ?? []) + [output] }
 
     var runsParallel: Bool {
-        options.jobs > 1 && !options.lineBuffered && !options.confirmLines && !options.collectStats && !options.explain
+        options.jobs > 1 && !options.lineBuffered && !options.confirmLines && !options.collectStats
             && makeRouter == nil
             && findings?.stable != true  // stable hashes count occurrences per input, not per block
     }
@@ -123,7 +123,7 @@ public final class FilterPipeline {
         if let findings {
             findings.file = name
             var sink = RedactingSink(output: output, observer: findings, policy: replacement)
-            let explainer = options.explain ? Explainer(ruleSet: scrubber.ruleSet) : nil
+            let explainer = options.explain ? Explainer(scanner: stream.scanner) : nil
             findings.explanations = explainer?.buffer
             try pump(input, name: name, stream: stream, router: router, sink: &sink, explain: explainer)
             stats = sink.stats
@@ -162,7 +162,7 @@ public final class FilterPipeline {
             try feedAll(input, name: name, stream: stream, router: router, sink: &sink)
             return
         }
-        var wrapped = ExplainingSink(inner: sink, ruleSet: explain.ruleSet, buffer: explain.buffer)
+        var wrapped = ExplainingSink(inner: sink, explainer: explain)
         defer { sink = wrapped.inner }
         try feedAll(input, name: name, stream: stream, router: router, sink: &wrapped)
     }
@@ -259,6 +259,7 @@ public final class FilterPipeline {
         let shared = UncheckedBox((output: output, findings: findings))
         let fingerprinter = findings?.fingerprinter
         let format = findings?.format
+        let explain = options.explain && findings != nil
         let filter = ParallelFilter(jobs: options.jobs, blockSize: options.blockSize)
         let outputs = flushOutputs
         let reopen = hooks.reopen
@@ -270,6 +271,8 @@ public final class FilterPipeline {
             makeProcessor: {
                 let lineScanner = LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence)
                 let replacement = ReplacementPolicy.using(try operators.makeReplacer())
+                // With --explain this worker's scanner records why, and its block reports print it.
+                let explainer = explain ? Explainer(scanner: lineScanner) : nil
                 return { block, offset, line in
                     let stream = StreamScanner(scanner: lineScanner, lineCap: lineCap)
                     guard let fingerprinter, let format else {
@@ -282,10 +285,20 @@ public final class FilterPipeline {
                     // The block's findings, printed here on the worker with absolute positions.
                     let report = FindingsReporter(format: format, output: nil, fingerprinter: fingerprinter)
                     (report.file, report.baseOffset, report.baseLine) = (name, offset, line)
-                    var sink = RedactingSink(output: MemoryOutput(capacity: block.count + 4096), observer: report, policy: replacement)
+                    guard let explainer else {
+                        var sink = RedactingSink(output: MemoryOutput(capacity: block.count + 4096), observer: report, policy: replacement)
+                        try stream.feed(block, into: &sink)
+                        try stream.finish(into: &sink)
+                        return .init(output: sink.output.bytes, report: report.bytes, records: report.records, stats: sink.stats)
+                    }
+                    report.explanations = explainer.buffer
+                    var sink = ExplainingSink(inner: RedactingSink(output: MemoryOutput(capacity: block.count + 4096),
+                                                                   observer: report, policy: replacement),
+                                              explainer: explainer)
                     try stream.feed(block, into: &sink)
                     try stream.finish(into: &sink)
-                    return .init(output: sink.output.bytes, report: report.bytes, records: report.records, stats: sink.stats)
+                    return .init(output: sink.inner.output.bytes, report: report.bytes, records: report.records,
+                                 stats: sink.inner.stats)
                 }
             },
             longLine: { feedAll, offset, line in
@@ -307,16 +320,26 @@ public final class FilterPipeline {
             let stream = StreamScanner(scanner: LineScanner(ruleSet: scrubber.ruleSet, minConfidence: scrubber.minConfidence),
                                        lineCap: lineCap)
             let replacement = ReplacementPolicy.using(try operators.makeReplacer())
+            let explainer = explain ? Explainer(scanner: stream.scanner) : nil
             func run<Observer: FindingObserver>(_ observer: Observer) throws -> RedactionStats {
-                var sink = RedactingSink(output: shared.value.output, observer: observer, policy: replacement)
+                guard let explainer else {
+                    var sink = RedactingSink(output: shared.value.output, observer: observer, policy: replacement)
+                    try feedAll { try stream.feed($0, into: &sink) }
+                    try stream.finish(into: &sink)
+                    return sink.stats
+                }
+                var sink = ExplainingSink(inner: RedactingSink(output: shared.value.output, observer: observer,
+                                                               policy: replacement), explainer: explainer)
                 try feedAll { try stream.feed($0, into: &sink) }
                 try stream.finish(into: &sink)
-                return sink.stats
+                return sink.inner.stats
             }
             // Findings go straight to the report (a long line may hold very many), with absolute positions.
             guard let writer = shared.value.findings else { return try run(NoFindingObserver()) }
             (writer.file, writer.baseOffset, writer.baseLine) = (name, offset, line)
-            defer { (writer.baseOffset, writer.baseLine) = (0, 1) }
+            let explanations = writer.explanations
+            writer.explanations = explainer?.buffer
+            defer { (writer.baseOffset, writer.baseLine, writer.explanations) = (0, 1, explanations) }
             return try run(writer)
         }
     }
@@ -388,7 +411,8 @@ public struct ReadPacing {
 
 extension FilterPipeline {
     /// Findings only (`phiscrub scan`): all of `input` scanned into `observer`, nothing written. `router` routes
-    /// JSON (its replacements are thrown away); `explain` fills the explanation buffer the observer reads.
+    /// JSON (its replacements are thrown away); `explain` (made with `Explainer(scanner: stream.scanner)`, so the
+    /// scanner records why as it decides) fills the explanation buffer the observer reads.
     public static func scan<Observer: FindingObserver>(_ input: some FilterInput, name: String, stream: StreamScanner,
                                                        observer: Observer, router: (any InputRouter)?, explain: Explainer?,
                                                        pacing: ReadPacing?) throws -> (stats: RedactionStats, observer: Observer) {
@@ -404,7 +428,7 @@ extension FilterPipeline {
             }
         }
         if let explain {
-            var wrapped = ExplainingSink(inner: sink, ruleSet: explain.ruleSet, buffer: explain.buffer)
+            var wrapped = ExplainingSink(inner: sink, explainer: explain)
             defer { sink = wrapped.inner }
             try feedAll(&wrapped)
         } else {

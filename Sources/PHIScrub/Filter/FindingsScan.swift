@@ -20,9 +20,9 @@ public final class FindingsScan {
     public let scrubber: Scrubber
     /// The report: its output receives every file's findings.
     public let reporter: FindingsReporter
-    /// Files scanned at once; 1, `explain`, or standard input among the inputs: one after another on this thread.
+    /// Files scanned at once; 1, or standard input among the inputs: one after another on this thread.
     public var jobs = 1
-    /// Explain every finding (one thread).
+    /// Explain every finding (each file's scanner records why, on whichever thread scans it).
     public var explain = false
     /// Between reads on the one-thread path: stop signals and flushing of live input.
     public var pacing: ReadPacing?
@@ -44,14 +44,14 @@ public final class FindingsScan {
             result.found += file.found
             result.withheld += file.withheld
         }
-        if jobs > 1 && paths.count > 1 && !explain && !paths.contains("-"), let output = reporter.output {
+        if jobs > 1 && paths.count > 1 && !paths.contains("-"), let output = reporter.output {
             let (scrubber, format, fingerprinter, stable) = (self.scrubber, reporter.format, reporter.fingerprinter, reporter.stable)
-            let (makeRouter, interrupted) = (self.makeRouter, self.interrupted)
+            let (makeRouter, interrupted, explain) = (self.makeRouter, self.interrupted, self.explain)
             let reporter = self.reporter
             try WorkerPool.orderedMap(count: paths.count, jobs: jobs, work: { i in
                 let spool = try ReportSpool()
                 let fileReporter = FindingsReporter(format: format, output: spool.output, fingerprinter: fingerprinter, stable: stable)
-                let file = try Self.scanFile(paths[i], scrubber: scrubber, reporter: fileReporter, explainer: nil,
+                let file = try Self.scanFile(paths[i], scrubber: scrubber, reporter: fileReporter, explain: explain,
                                              pacing: ReadPacing(millis: 0, outputs: [], interrupted: interrupted),
                                              makeRouter: makeRouter)
                 return (file, spool, fileReporter.records)
@@ -61,10 +61,8 @@ public final class FindingsScan {
                 add(done.0)
             })
         } else {
-            let explainer = explain ? Explainer(ruleSet: scrubber.ruleSet) : nil
-            reporter.explanations = explainer?.buffer
             for path in paths {
-                add(try Self.scanFile(path, scrubber: scrubber, reporter: reporter, explainer: explainer,
+                add(try Self.scanFile(path, scrubber: scrubber, reporter: reporter, explain: explain,
                                       pacing: pacing ?? ReadPacing(millis: 0, outputs: [], interrupted: interrupted),
                                       makeRouter: makeRouter))
             }
@@ -81,7 +79,7 @@ public final class FindingsScan {
     }
 
     /// Scans one input into `reporter`.
-    static func scanFile(_ path: String, scrubber: Scrubber, reporter: FindingsReporter, explainer: Explainer?,
+    static func scanFile(_ path: String, scrubber: Scrubber, reporter: FindingsReporter, explain: Bool,
                          pacing: ReadPacing, makeRouter: ((StreamScanner, String) -> any InputRouter)?) throws -> FileResult {
         // The name as findings, SARIF and errors show it: PHI in it redacted.
         let shown = path == "-" ? path : FieldRedactor(scrubber: scrubber).redact(path)
@@ -94,6 +92,8 @@ public final class FindingsScan {
             let stream = scrubber.makeStreamScanner()
             let router = makeRouter?(stream, shown)
             reporter.file = shown
+            let explainer = explain ? Explainer(scanner: stream.scanner) : nil
+            reporter.explanations = explainer?.buffer
             let stats = try FilterPipeline.scan(source, name: shown, stream: stream, observer: reporter, router: router,
                                                 explain: explainer, pacing: pacing).stats
             return FileResult(found: stats.findings, withheld: stats.withheld, failure: router?.problem(input: shown))

@@ -8,23 +8,24 @@ public final class ExplanationBuffer {
     public init() {}
 }
 
-/// Passes segments on to `inner` after explaining each finding from the segment's bytes (`--explain`).
+/// Passes segments on to `inner` after taking each finding's explanation from what the scanner recorded as it
+/// decided the finding (`--explain`). Nothing is worked out again here.
 public struct ExplainingSink<Inner: ScanSink>: ScanSink {
     public var inner: Inner
-    let ruleSet: RuleSet
+    let log: ExplanationLog
     let buffer: ExplanationBuffer
 
-    public init(inner: Inner, ruleSet: RuleSet, buffer: ExplanationBuffer) {
+    public init(inner: Inner, explainer: Explainer) {
         self.inner = inner
-        self.ruleSet = ruleSet
-        self.buffer = buffer
+        self.log = explainer.log
+        self.buffer = explainer.buffer
     }
 
     public mutating func segment(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, findings: [Finding],
                                  incident: ScanIncident?) throws {
         buffer.byStart.removeAll(keepingCapacity: true)
         for f in findings {
-            buffer.byStart[f.start] = ruleSet.explain(f, line: bytes, lineOffset: offset)
+            buffer.byStart[f.start] = log.byStart[f.start]
         }
         try inner.segment(bytes, offset: offset, findings: findings, incident: incident)
     }
@@ -45,7 +46,10 @@ extension FindingExplanation {
         s += "\"context_words\":[\(contextWords.map(JSONWriter.quote).joined(separator: ","))],"
         s += "\"context_boost\":\(JSONWriter.number(contextBoost)),"
         s += "\"negative_context_words\":[\(negativeContextWords.map(JSONWriter.quote).joined(separator: ","))],"
-        s += "\"context_penalty\":\(JSONWriter.number(contextPenalty)),\"deny_list\":\(denyList),"
+        s += "\"context_penalty\":\(JSONWriter.number(contextPenalty)),"
+        if let contextDistance { s += "\"context_distance\":\(contextDistance)," }
+        s += "\"deny_list\":\(denyList),"
+        if allowListChecked { s += "\"allow_list_checked\":true," }
         if let detector { s += "\"detector\":\(JSONWriter.quote(detector))," }
         if let fieldKey { s += "\"field_key\":\(JSONWriter.quote(fieldKey))," }
         s += "\"confidence\":\(JSONWriter.number(confidence))}"
@@ -53,9 +57,16 @@ extension FindingExplanation {
     }
 }
 
-/// What `--explain` needs: the rules to explain with and the buffer the findings printer reads.
+/// What `--explain` needs on one thread: the log its scanner records explanations into, and the buffer the
+/// findings printer reads. Each worker of a parallel run has its own.
 public struct Explainer {
-    public let ruleSet: RuleSet
+    public let log: ExplanationLog
     public let buffer = ExplanationBuffer()
-    public init(ruleSet: RuleSet) { self.ruleSet = ruleSet }
+
+    /// Makes `scanner` record explanations from now on.
+    public init(scanner: LineScanner) {
+        let log = scanner.explanations ?? ExplanationLog()
+        scanner.explanations = log
+        self.log = log
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PHICompliance
 import PHIScan
 import PHITransform
+import PHILock
 
 /// The long-lived service core every front end (`phiscrub serve --stdio`, and later HTTP, MCP, a C ABI) calls: one
 /// request in, one answer out, concurrently from any thread.
@@ -260,21 +261,17 @@ public final class PHIService: Sendable {
 /// at a time; at most `limit` are kept (as many as requests ever ran at once, in practice the worker count).
 final class ScannerPool: @unchecked Sendable {
     let ruleSet: RuleSet
-    private let lock = NSLock()
+    private let lock = Lock()
     private var free: [LineScanner] = []
     private let limit = 64
 
     init(ruleSet: RuleSet) { self.ruleSet = ruleSet }
 
     func with<T>(minConfidence: Double, _ body: (LineScanner) throws -> T) rethrows -> T {
-        lock.lock()
-        let scanner = free.popLast() ?? LineScanner(ruleSet: ruleSet, minConfidence: minConfidence)
-        lock.unlock()
+        let scanner = lock.withLock { free.popLast() } ?? LineScanner(ruleSet: ruleSet, minConfidence: minConfidence)
         scanner.minConfidence = minConfidence
         defer {
-            lock.lock()
-            if free.count < limit { free.append(scanner) }
-            lock.unlock()
+            lock.withLock { if free.count < limit { free.append(scanner) } }
         }
         return try body(scanner)
     }

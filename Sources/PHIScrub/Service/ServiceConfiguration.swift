@@ -12,8 +12,8 @@ extension PHIService {
                             json: (any ServiceJSONSupport)? = nil) throws(TransformError) {
         let policy: TransformPolicy
         if let basePolicy { policy = basePolicy } else { policy = try TransformPolicy(config: config) }
-        let middleware = ComplianceMiddleware(config: config, scrubber: scrubber, audit: audit,
-                                              transform: OperatorTransform(keys: keys), basePolicy: policy)
+        let middleware = ComplianceMiddleware(config: config, scrubber: scrubber, audit: audit, keys: keys,
+                                              basePolicy: policy)
         self.init(scrubber: scrubber, keys: keys, middleware: middleware, basePolicy: policy, json: json)
     }
 }
