@@ -393,3 +393,35 @@ def test_a_roles_view_is_the_filters_view(spark, binary, config):
     cli = subprocess.run([binary, "--config", str(config), "--role", "clinician"], input="\n".join(lines) + "\n",
                          env=_env(), capture_output=True, text=True, check=True).stdout.splitlines()
     assert ours == cli and ours[0] != lines[0] and "Jane Roe" in ours[0] and "365-94-0475" not in ours[0]
+
+
+class _NoColumnLibraries(set):
+    """Stands in for phiscrub.native's set of libraries with phiscrub_call_texts: none has it (an older library)."""
+
+    def add(self, item):
+        pass
+
+
+def test_without_a_usable_library_auto_falls_back_to_serve_and_library_fails(monkeypatch, binary, tmp_path):
+    from phiscrub import PhiscrubError, native
+
+    monkeypatch.delenv("PHISCRUB_LIB", raising=False)
+    # No library next to the binary (nor one the dynamic loader knows): auto uses serve --stdio, library is an error.
+    lonely = tmp_path / "bin" / "phiscrub"  # only its place matters (find_library resolves links)
+    lonely.parent.mkdir()
+    lonely.write_text("#!/bin/sh\nexit 2\n")
+    lonely.chmod(0o755)
+    monkeypatch.setattr("ctypes.util.find_library", lambda name: None)
+    assert ps.library_engine(ps.EngineOptions(binary=str(lonely))) is None
+    with pytest.raises(PhiscrubError) as e:
+        ps.library_engine(ps.EngineOptions(binary=str(lonely), backend="library"))
+    assert "not found" in str(e.value)
+    # A library built before phiscrub_call_texts: the same.
+    monkeypatch.setattr(native, "_column_libraries", _NoColumnLibraries())
+    assert ps.library_engine(ps.EngineOptions(binary=binary, context="older")) is None
+    with pytest.raises(ps.ServiceError) as e:
+        ps.library_engine(ps.EngineOptions(binary=binary, backend="library", context="older"))
+    assert "phiscrub_call_texts" in str(e.value)
+    # The serve engine those options fall back to cleans.
+    r = ps.engine(ps.EngineOptions(binary=binary)).clean_texts(["SSN 365-94-0475"])
+    assert r.texts == ["SSN [SSN]"]
