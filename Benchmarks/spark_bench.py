@@ -57,7 +57,8 @@ def tree_cpu(root_pid, done, result):
     result.append(sum(seen.values()))
     by_name = {}
     for p, c in seen.items():
-        by_name[names.get(p, "?")] = by_name.get(names.get(p, "?"), 0) + c
+        name = "root" if p == root_pid else names.get(p, "?")  # the command run (for warm: the Spark driver)
+        by_name[name] = by_name.get(name, 0) + c
     result.append(by_name)
 
 
@@ -81,15 +82,15 @@ def timed(cmd, env):
 
 
 def tree_cpu_now(root_pid):
-    """CPU seconds so far of root_pid's live process tree (and what it reaped)."""
+    """CPU seconds so far of root_pid's live process tree (and what it reaped), and the same by process name."""
     done = threading.Event()
     done.set()
     out = []
     tree_cpu(root_pid, done, out)
-    return out[0]
+    return out[0], out[1]
 
 
-def warm(master, corpus, out):
+def warm(master, corpus, backend, out):
     """Runs the job twice in one SparkSession and prints the second run's time and CPU (JVM warm, Python workers
     and engines running): what a long job on a running cluster sees."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -101,11 +102,15 @@ def warm(master, corpus, out):
     times = []
     for i in range(2):
         shutil.rmtree(out, ignore_errors=True)
-        c0, t0 = tree_cpu_now(os.getpid()), time.time()
-        ps.run_job(spark, ps._parser().parse_args([corpus, "--out", out]))
-        times.append((time.time() - t0, tree_cpu_now(os.getpid()) - c0))
+        (c0, n0), t0 = tree_cpu_now(os.getpid()), time.time()
+        ps.run_job(spark, ps._parser().parse_args([corpus, "--out", out, "--engine-backend", backend]))
+        c1, n1 = tree_cpu_now(os.getpid())
+        # The driver is "python" too: name the pyspark workers (which, with serve, have "phiscrub" children).
+        by_name = {k: round(v - n0.get(k, 0), 2) for k, v in n1.items() if v - n0.get(k, 0) >= 0.05}
+        times.append((time.time() - t0, c1 - c0, by_name))
     spark.stop()
-    print(json.dumps({"first": times[0][0], "second": times[1][0], "cpu_second": times[1][1]}))
+    print(json.dumps({"first": times[0][0], "second": times[1][0], "cpu_second": times[1][1],
+                      "cpu_second_by_name": times[1][2]}))
 
 
 def digest(root, suffixes):
@@ -128,8 +133,10 @@ def main():
     ap.add_argument("--python", default=str(REPO / ".build/ci-python/bin/python"))
     ap.add_argument("--binary", default=str(REPO / ".build/release/phiscrub"))
     ap.add_argument("--modes", default="batch2,local2,local1",
-                    help="batch2, batch2nosync, local2, local1 (whole runs), warm2, warm1 (second job in one session)")
-    ap.add_argument("--warm", nargs=3, help=argparse.SUPPRESS)
+                    help="batch2, batch2nosync, local2, local1 (whole runs), warm2, warm1 (second job in one session); "
+                         "a Spark mode ending in 'serve' (warm2serve) runs the executors' engines as phiscrub serve "
+                         "--stdio instead of the in-process library")
+    ap.add_argument("--warm", nargs=4, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.warm:
         return warm(*a.warm)
@@ -140,17 +147,23 @@ def main():
     env.update({"PHISCRUB_BIN": a.binary, "PHISCRUB_KEYRING": "/nonexistent", "PYSPARK_PYTHON": a.python})
     size = sum(p.stat().st_size for p in pathlib.Path(a.corpus).rglob("*.jsonl"))
     print(f"corpus {a.corpus}: {size / 1e6:.0f} MB; load {open('/proc/loadavg').read().split()[:3]}", flush=True)
+    def backend(m):
+        return "serve" if m.endswith("serve") else "auto"
+
     cmds = {
         "batch2": lambda out: [a.binary, "batch", a.corpus, "--out", out, "--jobs", "2", "--quiet"],
         # batch's default syncs its outputs (one syncfs a second), which waits on other processes' writes on a
         # shared disk; Spark's text output is not synced.
         "batch2nosync": lambda out: [a.binary, "batch", a.corpus, "--out", out, "--jobs", "2", "--quiet", "--sync", "none"],
-        "local2": lambda out: [a.python, "-m", "phiscrub.spark", a.corpus, "--out", out, "--master", "local[2]"],
-        "local1": lambda out: [a.python, "-m", "phiscrub.spark", a.corpus, "--out", out, "--master", "local[1]"],
-        "warm2": lambda out: [a.python, __file__, "--warm", "local[2]", a.corpus, out],
-        "warm1": lambda out: [a.python, __file__, "--warm", "local[1]", a.corpus, out],
     }
     modes = a.modes.split(",")
+    for m in modes:
+        n = m[5] if m.startswith("local") else m[4] if m.startswith("warm") else None
+        if m.startswith("local"):
+            cmds[m] = lambda out, n=n, m=m: [a.python, "-m", "phiscrub.spark", a.corpus, "--out", out, "--master",
+                                             f"local[{n}]", "--engine-backend", backend(m)]
+        elif m.startswith("warm"):
+            cmds[m] = lambda out, n=n, m=m: [a.python, __file__, "--warm", f"local[{n}]", a.corpus, backend(m), out]
     results = {m: {"wall": [], "job": [], "cpu": []} for m in modes}
     for r in range(a.rounds):
         order = modes[r % len(modes):] + modes[:r % len(modes)]
@@ -162,6 +175,8 @@ def main():
             if m.startswith("warm"):
                 w = json.loads(pathlib.Path(out + ".json").read_text())
                 wall, job, cpu = w["second"], w["second"], w["cpu_second"]
+                if os.environ.get("BENCH_BY_PROCESS"):
+                    print("  second job's cpu by process:", w["cpu_second_by_name"], flush=True)
             elif not m.startswith("batch"):
                 job = json.loads(pathlib.Path(out, "_phiscrub_report.jsonl").read_text().splitlines()[-1])["seconds"]
             results[m]["wall"].append(wall)
@@ -172,23 +187,27 @@ def main():
     med = {m: {k: statistics.median(v) for k, v in results[m].items()} for m in modes}
     for m in modes:
         print(f"median {m:7s} wall {med[m]['wall']:6.2f} s  job {med[m]['job']:6.2f} s  cpu {med[m]['cpu']:6.2f} s")
-    if "batch2" in med and "warm2" in med:
-        print(f"warm local[2] vs batch --jobs 2: {100 * med['batch2']['wall'] / med['warm2']['wall']:.0f} %; "
-              f"CPU {med['warm2']['cpu'] / med['batch2']['cpu']:.2f}x batch's")
-    if "warm1" in med and "warm2" in med:
-        print(f"warm local[2] vs warm local[1]: {med['warm1']['wall'] / med['warm2']['wall']:.2f}x")
-    if "batch2" in med and "local2" in med:
-        b = med["batch2"]["wall"]
-        print(f"local[2] vs batch --jobs 2: {100 * b / med['local2']['wall']:.0f} % (whole run), "
-              f"{100 * b / med['local2']['job']:.0f} % (job without JVM start); "
-              f"CPU {med['local2']['cpu'] / med['batch2']['cpu']:.2f}x batch's")
-    if "local1" in med and "local2" in med:
-        print(f"local[2] vs local[1]: {med['local1']['wall'] / med['local2']['wall']:.2f}x (whole run), "
-              f"{med['local1']['job'] / med['local2']['job']:.2f}x (job)")
-    if "batch2" in modes and "local2" in modes:
-        same = digest("/tmp/phiscrub-spark-bench-out-batch2", (".jsonl",)) == \
-            digest("/tmp/phiscrub-spark-bench-out-local2", (".txt", ".txt.gz"))
-        print("Spark's records equal batch's:", same)
+    for tail in ("", "serve"):
+        w2, w1, l2, l1 = "warm2" + tail, "warm1" + tail, "local2" + tail, "local1" + tail
+        if "batch2" in med and w2 in med:
+            print(f"{w2}: warm local[2] vs batch --jobs 2: {100 * med['batch2']['wall'] / med[w2]['wall']:.0f} %; "
+                  f"CPU {med[w2]['cpu'] / med['batch2']['cpu']:.2f}x batch's")
+        if w1 in med and w2 in med:
+            print(f"{w2}: warm local[2] vs warm local[1]: {med[w1]['wall'] / med[w2]['wall']:.2f}x")
+        if "batch2" in med and l2 in med:
+            b = med["batch2"]["wall"]
+            print(f"{l2}: local[2] vs batch --jobs 2: {100 * b / med[l2]['wall']:.0f} % (whole run), "
+                  f"{100 * b / med[l2]['job']:.0f} % (job without JVM start); "
+                  f"CPU {med[l2]['cpu'] / med['batch2']['cpu']:.2f}x batch's")
+        if l1 in med and l2 in med:
+            print(f"{l2}: local[2] vs local[1]: {med[l1]['wall'] / med[l2]['wall']:.2f}x (whole run), "
+                  f"{med[l1]['job'] / med[l2]['job']:.2f}x (job)")
+    if "batch2" in modes:
+        theirs = digest("/tmp/phiscrub-spark-bench-out-batch2", (".jsonl",))
+        for m in modes:
+            if not m.startswith("batch"):
+                same = digest(f"/tmp/phiscrub-spark-bench-out-{m}", (".txt", ".txt.gz")) == theirs
+                print(f"{m}: Spark's records equal batch's: {same}")
 
 
 if __name__ == "__main__":

@@ -12,13 +12,20 @@ final class CResult: @unchecked Sendable {
     let text: CBytes?
     /// The findings as a JSON array.
     let findingsJSON: CBytes
+    /// Results of `phiscrub_call_texts`: the output texts are read with `phiscrub_result_texts`, so the whole-answer
+    /// JSON leaves them out (it carries findings, counts, invalid and withheld only).
+    let textsApart: Bool
     private let lock = Lock()
     private var answerJSON: CBytes?
+    /// The output texts of a request with several texts, packed for `phiscrub_result_texts` (made when first asked
+    /// for).
+    private var packed: PackedTexts?
     /// Per finding: its entity and rule as C strings, freed in deinit.
     private var cStrings: [(entity: UnsafeMutablePointer<CChar>, rule: UnsafeMutablePointer<CChar>)]?
 
-    init(_ response: ServiceResponse) {
+    init(_ response: ServiceResponse, textsApart: Bool = false) {
         self.response = response
+        self.textsApart = textsApart
         text = response.text.map(CBytes.init)
         findingsJSON = CBytes(Self.findingsJSON(response))
     }
@@ -36,11 +43,24 @@ final class CResult: @unchecked Sendable {
     func answer() -> CBytes {
         lock.withLock {
             if let answerJSON { return answerJSON }
-            var line = ServiceCodec.encode(response)
+            var shown = response
+            if textsApart { shown.texts = nil }
+            var line = ServiceCodec.encode(shown)
             if line.last == 0x0A { line.removeLast() }
             let bytes = CBytes(line)
             answerJSON = bytes
             return bytes
+        }
+    }
+
+    /// The output texts packed end to end with their offsets, or nil when the answer has no `texts` (made once).
+    func texts() -> PackedTexts? {
+        lock.withLock {
+            if let packed { return packed }
+            guard let texts = response.texts else { return nil }
+            let p = PackedTexts(texts)
+            packed = p
+            return p
         }
     }
 
@@ -96,4 +116,28 @@ final class CBytes: @unchecked Sendable {
 
     /// The bytes as C characters (NUL-terminated).
     var cString: UnsafePointer<CChar> { UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self) }
+}
+
+/// Several texts as one buffer of their bytes end to end (followed by a NUL, not counted) and `count + 1` offsets
+/// (text i is `bytes[offsets[i]..<offsets[i+1]]`): the layout of an Apache Arrow large string column, what
+/// `phiscrub_result_texts` lends to C. Freed with the result.
+final class PackedTexts: @unchecked Sendable {
+    let bytes: CBytes
+    let offsets: UnsafeMutablePointer<Int64>
+    let count: Int
+
+    init(_ texts: [[UInt8]]) {
+        count = texts.count
+        offsets = UnsafeMutablePointer<Int64>.allocate(capacity: texts.count + 1)
+        var all: [UInt8] = []
+        all.reserveCapacity(texts.reduce(0) { $0 + $1.count })
+        offsets[0] = 0
+        for (i, t) in texts.enumerated() {
+            all.append(contentsOf: t)
+            offsets[i + 1] = Int64(all.count)
+        }
+        bytes = CBytes(all)
+    }
+
+    deinit { offsets.deallocate() }
 }

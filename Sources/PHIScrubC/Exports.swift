@@ -85,12 +85,12 @@ let unicodeOperations: Set<ServiceOperation> = [.prompt, .toolCall, .toolOutput,
 
 /// Hands a successful answer to the caller as a retained `CResult`.
 func deliver(_ answer: Swift.Result<ServiceResponse, ABIError>, _ resultOut: UnsafeMutablePointer<OpaquePointer?>,
-             _ err: UnsafeMutablePointer<CChar>?, _ errCap: UInt) -> Int32 {
+             _ err: UnsafeMutablePointer<CChar>?, _ errCap: UInt, textsApart: Bool = false) -> Int32 {
     switch answer {
     case .failure(let e):
         return fail(e, err, errCap)
     case .success(let response):
-        resultOut.pointee = OpaquePointer(Unmanaged.passRetained(CResult(response)).toOpaque())
+        resultOut.pointee = OpaquePointer(Unmanaged.passRetained(CResult(response, textsApart: textsApart)).toOpaque())
         writeMessage("", err, errCap)
         return ABIStatus.ok.rawValue
     }
@@ -115,19 +115,77 @@ public func phiscrub_call(_ engine: OpaquePointer?, _ op: Int32, _ text: UnsafeR
     if unicodeOperations.contains(operation), String(validating: bytes, as: UTF8.self) == nil {
         return fail(ABIError(.invalidUTF8, "op \(operation.rawValue) needs UTF-8 text: the \(bytes.count) bytes given are not UTF-8, and nothing was changed"), err, errCap)
     }
-    var options = ServiceOptions()
-    if let json = cStringBytes(optionsJSON), json.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) {
-        guard String(validating: json, as: UTF8.self) != nil else {
-            return fail(ABIError(.invalidUTF8, "options_json is not UTF-8"), err, errCap)
-        }
-        switch ServiceCodec.decodeOptions(json) {
-        case .success(let o): options = o
-        case .failure(let e): return fail(ABIError(e), err, errCap)
-        }
+    let options: ServiceOptions
+    switch requestOptions(optionsJSON) {
+    case .success(let o): options = o
+    case .failure(let e): return fail(e, err, errCap)
     }
     let e = Unmanaged<Engine>.fromOpaque(UnsafeRawPointer(engine)).takeUnretainedValue()
     let request = ServiceRequest(id: .none, op: operation, options: options, text: bytes)
     return deliver(e.run(request), resultOut, err, errCap)
+}
+
+/// The request options of `options_json` (NULL, empty or only whitespace: none).
+func requestOptions(_ optionsJSON: UnsafePointer<CChar>?) -> Swift.Result<ServiceOptions, ABIError> {
+    guard let json = cStringBytes(optionsJSON), json.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else {
+        return .success(ServiceOptions())
+    }
+    guard String(validating: json, as: UTF8.self) != nil else {
+        return .failure(ABIError(.invalidUTF8, "options_json is not UTF-8"))
+    }
+    return ServiceCodec.decodeOptions(json).mapError { ABIError($0) }
+}
+
+/// `phiscrub_call_texts`: one request over many texts given as a buffer and offsets (an Arrow string column's
+/// layout), each text cleaned on its own as the wire's `texts` are; no JSON coding of the texts either way.
+@_cdecl("phiscrub_call_texts")
+public func phiscrub_call_texts(_ engine: OpaquePointer?, _ op: Int32, _ data: UnsafeRawPointer?, _ dataLen: UInt,
+                                _ offsets: UnsafePointer<Int64>?, _ count: UInt, _ optionsJSON: UnsafePointer<CChar>?,
+                                _ resultOut: UnsafeMutablePointer<OpaquePointer?>?,
+                                _ err: UnsafeMutablePointer<CChar>?, _ errCap: UInt) -> Int32 {
+    guard let resultOut else { return fail(ABIError(.invalidArgument, "result_out is NULL"), err, errCap) }
+    resultOut.pointee = nil
+    guard let engine else { return fail(ABIError(.invalidArgument, "engine is NULL"), err, errCap) }
+    guard let operation = operations[op], operation == .scan || operation == .redact || operation == .transform else {
+        return fail(ABIError(.invalidArgument, "op must be PHISCRUB_OP_SCAN, _REDACT or _TRANSFORM for several texts"), err, errCap)
+    }
+    guard dataLen <= UInt(Int.max), count < UInt(Int.max) else {
+        return fail(ABIError(.invalidArgument, "data_len or count is too large"), err, errCap)
+    }
+    guard let offsets else { return fail(ABIError(.invalidArgument, "offsets is NULL"), err, errCap) }
+    guard data != nil || dataLen == 0 else {
+        return fail(ABIError(.invalidArgument, "data is NULL and data_len is not 0"), err, errCap)
+    }
+    let n = Int(count)
+    // Offsets must run from 0...data_len without going back: checked before any byte is read.
+    var previous = offsets[0]
+    guard previous >= 0 else { return fail(ABIError(.invalidArgument, "offsets[0] is negative"), err, errCap) }
+    for i in 0..<n {
+        let next = offsets[i + 1]
+        guard next >= previous else {
+            return fail(ABIError(.invalidArgument, "offsets[\(i + 1)] is smaller than offsets[\(i)]"), err, errCap)
+        }
+        previous = next
+    }
+    guard UInt64(previous) <= UInt64(dataLen) else {
+        return fail(ABIError(.invalidArgument, "offsets[count] (\(previous)) is past data_len (\(dataLen))"), err, errCap)
+    }
+    let options: ServiceOptions
+    switch requestOptions(optionsJSON) {
+    case .success(let o): options = o
+    case .failure(let e): return fail(e, err, errCap)
+    }
+    var texts: [[UInt8]] = []
+    texts.reserveCapacity(n)
+    for i in 0..<n {
+        let start = Int(offsets[i])
+        let length = Int(offsets[i + 1]) - start
+        texts.append(length == 0 ? [] : Array(UnsafeRawBufferPointer(start: data! + start, count: length)))
+    }
+    var request = ServiceRequest(id: .none, op: operation, options: options, text: [])
+    request.texts = texts
+    let e = Unmanaged<Engine>.fromOpaque(UnsafeRawPointer(engine)).takeUnretainedValue()
+    return deliver(e.run(request), resultOut, err, errCap, textsApart: true)
 }
 
 /// `phiscrub_call_json`: one request as a `serve --stdio` request line.
@@ -212,6 +270,25 @@ public func phiscrub_result_copy(_ r: OpaquePointer?, _ which: Int32, _ buf: Uns
         UnsafeMutableRawPointer(buf).copyMemory(from: bytes.pointer, byteCount: bytes.count + 1)
         return ABIStatus.ok.rawValue
     }
+}
+
+/// `phiscrub_result_texts`: borrows the output texts of a request with several texts (packed, with offsets).
+@_cdecl("phiscrub_result_texts")
+public func phiscrub_result_texts(_ r: OpaquePointer?, _ data: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                                  _ dataLen: UnsafeMutablePointer<UInt>?,
+                                  _ offsets: UnsafeMutablePointer<UnsafePointer<Int64>?>?,
+                                  _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
+    data?.pointee = nil
+    dataLen?.pointee = 0
+    offsets?.pointee = nil
+    count?.pointee = 0
+    guard let r, let data, let dataLen, let offsets, let count else { return ABIStatus.invalidArgument.rawValue }
+    guard let packed = result(r).texts() else { return ABIStatus.noValue.rawValue }
+    data.pointee = packed.bytes.cString
+    dataLen.pointee = UInt(packed.bytes.count)
+    offsets.pointee = UnsafePointer(packed.offsets)
+    count.pointee = UInt(packed.count)
+    return ABIStatus.ok.rawValue
 }
 
 /// `phiscrub_result_finding_count`.

@@ -314,6 +314,96 @@ static void test_call_json(phiscrub_engine *e) {
     CHECK(phiscrub_call_json(e, "{}", 2, NULL, err, sizeof err) == PHISCRUB_E_INVALID_ARGUMENT, "NULL result_out");
 }
 
+/* Many texts as one buffer and offsets (an Arrow column's layout), out the same way, without JSON. */
+static void test_call_texts(phiscrub_engine *e) {
+    char err[512];
+    phiscrub_result *r = NULL;
+    /* Texts 0..3: a note (not JSON), an empty text (as it is, not invalid), a JSON record, a text that is not JSON;
+       taken from the middle of the buffer (offsets[0] > 0), as from a sliced column. */
+    const char buf[] = "xx" NOTE "{\"ssn\":\"365-94-0475\",\"n\":4}not json a@example.com";
+    int64_t off[5];
+    off[0] = 2;
+    off[1] = off[0] + (int64_t)strlen(NOTE);
+    off[2] = off[1];
+    off[3] = off[2] + (int64_t)strlen("{\"ssn\":\"365-94-0475\",\"n\":4}");
+    off[4] = off[3] + (int64_t)strlen("not json a@example.com");
+    CHECK(phiscrub_call_texts(e, PHISCRUB_OP_REDACT, buf, sizeof buf - 1, off, 4, "{\"json\":true}", &r, err,
+                              sizeof err) == PHISCRUB_OK, "call_texts: %s", err);
+    const char *data = NULL;
+    const int64_t *o = NULL;
+    size_t len = 0, n = 0;
+    CHECK(phiscrub_result_texts(r, &data, &len, &o, &n) == PHISCRUB_OK && n == 4 && o[0] == 0 && o[4] == (int64_t)len,
+          "texts: %zu texts, %zu bytes", n, len);
+    if (n == 4) {
+        const char *want[] = {"SSN [SSN], phone [PHONE]", "", "{\"ssn\":\"[SSN]\",\"n\":4}", "not json [EMAIL]"};
+        for (int i = 0; i < 4; i++) {
+            size_t l = (size_t)(o[i + 1] - o[i]);
+            CHECK(l == strlen(want[i]) && memcmp(data + o[i], want[i], l) == 0, "text %d: %.*s", i, (int)l, data + o[i]);
+        }
+        CHECK(data[len] == '\0', "NUL after the texts");
+    }
+    const char *answer = NULL;
+    CHECK(phiscrub_result_get(r, PHISCRUB_PART_ANSWER_JSON, &answer, &len) == PHISCRUB_OK &&
+              strstr(answer, "\"texts\"") == NULL && strstr(answer, "\"invalid\":[0,3]") != NULL &&
+              strstr(answer, "365-94") == NULL, "answer without texts: %s", answer);
+    CHECK(phiscrub_result_get(r, PHISCRUB_PART_FINDINGS_JSON, &answer, &len) == PHISCRUB_OK &&
+              strstr(answer, "{\"record\":3,\"entity\":\"EMAIL\"") != NULL, "record index: %s", answer);
+    CHECK(phiscrub_result_get(r, PHISCRUB_PART_TEXT, &answer, &len) == PHISCRUB_E_NO_VALUE, "no single text");
+    phiscrub_result_free(r);
+
+    /* Counts instead of findings; a key as context. */
+    CHECK(phiscrub_call_texts(e, PHISCRUB_OP_TRANSFORM, "402198877", 9, (const int64_t[]){0, 9}, 1,
+                              "{\"key\":\"ssn\",\"findings\":false}", &r, err, sizeof err) == PHISCRUB_OK, "%s", err);
+    CHECK(phiscrub_result_texts(r, &data, &len, &o, &n) == PHISCRUB_OK && n == 1 && len == 5 &&
+              memcmp(data, "[SSN]", 5) == 0, "key context: %.*s", (int)len, data);
+    CHECK(phiscrub_result_get(r, PHISCRUB_PART_ANSWER_JSON, &answer, &len) == PHISCRUB_OK &&
+              strstr(answer, "\"counts\":{\"SSN\":1}") != NULL, "counts: %s", answer);
+    phiscrub_result_free(r);
+
+    /* No texts at all; a scan has findings but no output texts. */
+    CHECK(phiscrub_call_texts(e, PHISCRUB_OP_REDACT, NULL, 0, (const int64_t[]){0}, 0, NULL, &r, err, sizeof err) ==
+              PHISCRUB_OK && phiscrub_result_texts(r, &data, &len, &o, &n) == PHISCRUB_OK && n == 0 && len == 0,
+          "no texts: %s", err);
+    phiscrub_result_free(r);
+    CHECK(phiscrub_call_texts(e, PHISCRUB_OP_SCAN, NOTE, strlen(NOTE), (const int64_t[]){0, (int64_t)strlen(NOTE)}, 1,
+                              NULL, &r, err, sizeof err) == PHISCRUB_OK &&
+              phiscrub_result_texts(r, &data, &len, &o, &n) == PHISCRUB_E_NO_VALUE && data == NULL && n == 0 &&
+              phiscrub_result_finding_count(r) == 2, "scan of texts: %s", err);
+    phiscrub_result_free(r);
+
+    /* phiscrub_call_json's texts are readable packed too. */
+    const char *req = "{\"op\": \"redact\", \"texts\": [\"" NOTE "\", \"mail a@example.com\"]}";
+    CHECK(phiscrub_call_json(e, req, strlen(req), &r, err, sizeof err) == PHISCRUB_OK &&
+              phiscrub_result_texts(r, &data, &len, &o, &n) == PHISCRUB_OK && n == 2 &&
+              memcmp(data + o[1], "mail [EMAIL]", 12) == 0, "call_json texts packed: %s", err);
+    phiscrub_result_free(r);
+
+    /* Errors: bad offsets (checked before reading), a middleware op, NULL pointers; no result on failure. */
+    struct { int64_t off[3]; size_t count; size_t len; } bad[] = {
+        {{-1, 2, 0}, 1, 4}, {{0, 3, 2}, 2, 4}, {{0, 5, 0}, 1, 4},
+    };
+    for (int i = 0; i < 3; i++) {
+        r = (phiscrub_result *)0x1;
+        phiscrub_status s = phiscrub_call_texts(e, PHISCRUB_OP_REDACT, "abcd", bad[i].len, bad[i].off, bad[i].count,
+                                                NULL, &r, err, sizeof err);
+        CHECK(s == PHISCRUB_E_INVALID_ARGUMENT && r == NULL && strstr(err, "offsets") != NULL, "bad offsets %d: %s (%s)",
+              i, phiscrub_status_name(s), err);
+    }
+    CHECK(phiscrub_call_texts(e, PHISCRUB_OP_PROMPT, "ab", 2, (const int64_t[]){0, 2}, 1, NULL, &r, err, sizeof err) ==
+              PHISCRUB_E_INVALID_ARGUMENT && r == NULL, "middleware op refused");
+    CHECK(phiscrub_call_texts(e, PHISCRUB_OP_REDACT, "ab", 2, NULL, 1, NULL, &r, err, sizeof err) ==
+              PHISCRUB_E_INVALID_ARGUMENT, "NULL offsets");
+    CHECK(phiscrub_call_texts(e, PHISCRUB_OP_REDACT, NULL, 2, (const int64_t[]){0, 2}, 1, NULL, &r, err, sizeof err) ==
+              PHISCRUB_E_INVALID_ARGUMENT, "NULL data");
+    CHECK(phiscrub_call_texts(NULL, PHISCRUB_OP_REDACT, "ab", 2, (const int64_t[]){0, 2}, 1, NULL, &r, err, sizeof err) ==
+              PHISCRUB_E_INVALID_ARGUMENT, "NULL engine");
+    CHECK(phiscrub_call_texts(e, PHISCRUB_OP_REDACT, "ab", 2, (const int64_t[]){0, 2}, 1, NULL, NULL, err, sizeof err) ==
+              PHISCRUB_E_INVALID_ARGUMENT, "NULL result_out");
+    CHECK(phiscrub_call_texts(e, PHISCRUB_OP_REDACT, "ab", 2, (const int64_t[]){0, 2}, 1, "{\"operator\":\"mask\"}", &r,
+                              err, sizeof err) == PHISCRUB_E_INVALID_OPTION && r == NULL, "redact with an operator: %s", err);
+    CHECK(phiscrub_result_texts(NULL, &data, &len, &o, &n) == PHISCRUB_E_INVALID_ARGUMENT, "NULL result");
+}
+
 /* Several threads redact and scan through one engine at once; every answer must be its own. */
 struct worker { phiscrub_engine *engine; int id; int failed; };
 
@@ -439,6 +529,7 @@ int main(int argc, char **argv) {
     test_scan_redact_transform(e);
     test_request_errors(e);
     test_call_json(e);
+    test_call_texts(e);
     test_threads(e);
     phiscrub_engine_free(e);
     /* An engine from options: candidates on, a default operator. */

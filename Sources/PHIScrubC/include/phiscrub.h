@@ -240,6 +240,28 @@ phiscrub_status phiscrub_call(phiscrub_engine *engine, phiscrub_op op, const voi
 phiscrub_status phiscrub_call_json(phiscrub_engine *engine, const char *request, size_t request_len,
                                    phiscrub_result **result_out, char *err, size_t err_cap);
 
+/**
+ * Runs one request over many texts, each cleaned on its own exactly as the texts of a phiscrub_call_json request
+ * with "texts" (the same options, answers and audit record), without coding them as JSON: the texts are given as
+ * one buffer and offsets, the layout of an Apache Arrow large string column, and come back the same way
+ * (phiscrub_result_texts). For data pipelines that clean a column at a time (the PySpark integration).
+ *
+ * op: PHISCRUB_OP_SCAN, PHISCRUB_OP_REDACT or PHISCRUB_OP_TRANSFORM. data, data_len: the texts' bytes (data may
+ * be NULL when data_len is 0). offsets: count + 1 offsets into data; text i is the bytes offsets[i] up to (not
+ * including) offsets[i + 1]. offsets[0] >= 0, never decreasing, offsets[count] <= data_len: checked before any
+ * text is read (PHISCRUB_E_INVALID_ARGUMENT). options_json: as for phiscrub_call, including "json" (each text is a
+ * JSON text, cleaned as `phiscrub batch` cleans a JSON Lines record), "key" (each text is a string value under
+ * that JSON key), "findings" (false: counts per entity instead of findings) and "fingerprints".
+ * The result: phiscrub_result_texts for the output texts (not for scan); PHISCRUB_PART_FINDINGS_JSON with "record"
+ * for each finding; PHISCRUB_PART_ANSWER_JSON as phiscrub_call_json's answer without "texts" (so it stays small):
+ * "findings" (with fingerprints when asked for), "counts", "invalid" (indices of the texts that were not JSON,
+ * with "json"), "withheld". No PHISCRUB_PART_TEXT. Errors as phiscrub_call.
+ * Added in version 1 of the ABI after its first release: look the symbol up (dlsym) to support older libraries.
+ */
+phiscrub_status phiscrub_call_texts(phiscrub_engine *engine, phiscrub_op op, const void *data, size_t data_len,
+                                    const int64_t *offsets, size_t count, const char *options_json,
+                                    phiscrub_result **result_out, char *err, size_t err_cap);
+
 /** Frees a result (NULL is ignored). Pointers borrowed from it become invalid. */
 void phiscrub_result_free(phiscrub_result *result);
 
@@ -260,6 +282,17 @@ phiscrub_status phiscrub_result_get(const phiscrub_result *result, phiscrub_part
  */
 phiscrub_status phiscrub_result_copy(const phiscrub_result *result, phiscrub_part part, char *buf, size_t cap,
                                      size_t *needed);
+
+/**
+ * Borrows the output texts of a request with several texts (phiscrub_call_texts, or phiscrub_call_json with
+ * "texts" and an op other than scan): *data their bytes end to end (followed by a NUL, not counted in *data_len),
+ * *offsets count + 1 offsets into them (text i is bytes (*offsets)[i] up to (*offsets)[i + 1]; (*offsets)[0] is 0)
+ * and *count the number of texts, in request order. Valid until phiscrub_result_free. Returns PHISCRUB_OK,
+ * PHISCRUB_E_NO_VALUE (no texts: a scan, a request with one text; outputs NULL and 0) or
+ * PHISCRUB_E_INVALID_ARGUMENT (a NULL argument). Added with phiscrub_call_texts.
+ */
+phiscrub_status phiscrub_result_texts(const phiscrub_result *result, const char **data, size_t *data_len,
+                                      const int64_t **offsets, size_t *count);
 
 /** The number of findings of a result (0 for NULL). */
 size_t phiscrub_result_finding_count(const phiscrub_result *result);

@@ -170,11 +170,59 @@ def test_clean_texts(engine):
     assert [(f.record, f.entity) for f in r.findings] == [(0, "SSN"), (1, "SSN")]
 
 
+def test_clean_column_equals_clean_texts(engine):
+    """A pyarrow column in one call (phiscrub_call_texts): the texts, findings, counts and invalid rows of
+    clean_texts on the same values, for JSON, key and text cleaning; nulls stay null and are never invalid; sliced
+    columns and both string types work."""
+    pa = pytest.importorskip("pyarrow")
+    values = ['{"ssn": "365-94-0475", "n": 4}', None, "a " + SSN, "", "é (312) 555-0134 mail a@example.com",
+              '["' + SSN + '"]', None]
+    column = pa.array(values)
+    plain = [v or "" for v in values]
+    valid = [v is not None for v in values]
+    assert engine.has_columns
+    for opts in ({"json": True}, {"key": "ssn"}, {}, {"json": True, "findings": False}, {"op": "redact"}):
+        got = engine.clean_column(column, **opts)
+        want = engine.clean_texts(plain, **opts)
+        assert got.column.type == pa.string()
+        assert got.column.to_pylist() == [t if ok else None for t, ok in zip(want.texts, valid)], opts
+        assert got.findings == want.findings and got.counts == want.counts and got.withheld == want.withheld
+        assert got.invalid == [i for i in want.invalid if valid[i]]
+    assert engine.clean_column(column, json=True).invalid == [2, 4]
+    # A slice (offsets not from 0) and a large_string column.
+    got = engine.clean_column(column.slice(2, 3).cast(pa.large_string()), key="ssn")
+    assert got.column.type == pa.large_string() and got.column.to_pylist() == ["a [SSN]", "", "é [PHONE] mail [EMAIL]"]
+    assert [f.record for f in got.findings] == [0, 2, 2]
+    # A scan has findings and no column; an empty column is fine.
+    scan = engine.clean_column(column, op="scan", key="ssn")
+    assert scan.column is None and {f.record for f in scan.findings} == {0, 2, 4, 5}
+    assert engine.clean_column(pa.array([], type=pa.string())).column.to_pylist() == []
+    assert SSN not in repr(scan) + repr(got)
+
+
+def test_clean_column_errors(engine):
+    pa = pytest.importorskip("pyarrow")
+    with pytest.raises(TypeError):
+        engine.clean_column(pa.array([1, 2]))
+    with pytest.raises(ServiceError) as e:
+        engine.clean_column(pa.array(["a"]), op="prompt")
+    assert e.value.code == "invalid_argument"
+    with pytest.raises(ServiceError) as e:
+        engine.clean_column(pa.array(["a " + SSN]), op="redact", operator="mask")
+    assert e.value.code == "invalid_option" and SSN not in str(e.value)
+    with pytest.raises(ServiceError) as e:
+        engine.clean_column(pa.array(["a " + SSN]), operator="token")  # no keys in this engine's environment
+    assert e.value.code == "keys"
+
+
 def test_find_library(library, monkeypatch, tmp_path):
     monkeypatch.setenv("PHISCRUB_LIB", library)
     assert find_library() == library
     assert find_library("/explicit/path.so") == "/explicit/path.so"
     monkeypatch.delenv("PHISCRUB_LIB")
+    # Next to a given binary (phiscrub.spark's EngineOptions.binary), before $PHISCRUB_BIN and PATH.
+    monkeypatch.setenv("PHISCRUB_BIN", str(tmp_path / "bin" / "phiscrub"))
+    assert find_library(binary=os.path.join(os.path.dirname(library), "phiscrub")) == library
     monkeypatch.setenv("PHISCRUB_BIN", str(tmp_path / "bin" / "phiscrub"))
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(PhiscrubError) as e:

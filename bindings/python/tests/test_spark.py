@@ -112,8 +112,10 @@ def job_args(src, out, *extra):
     return ps._parser().parse_args([str(src), "--out", str(out), *extra])
 
 
-def test_jsonl_job_output_is_batchs_output(spark, binary, corpus, tmp_path):
-    ps.run_job(spark, job_args(corpus, tmp_path / "spark"))
+@pytest.mark.parametrize("backend", ["library", "serve"])
+def test_jsonl_job_output_is_batchs_output(spark, binary, corpus, tmp_path, backend):
+    # library: libPHIScrubC.so in each Python worker (next to the binary); serve: phiscrub serve --stdio per worker.
+    ps.run_job(spark, job_args(corpus, tmp_path / "spark", "--engine-backend", backend))
     batch(binary, corpus, tmp_path / "batch")
     ours = records(tmp_path / "spark", (".txt", ".txt.gz"))
     theirs = records(tmp_path / "batch", (".jsonl", ".jsonl.gz"))
@@ -281,6 +283,71 @@ def test_one_engine_per_worker_process(spark):
     assert len(pids) == 8 and len({e for _, e in pids}) == len({w for w, _ in pids}) <= 3
 
 
+def _library_engine_of_this_worker(_):
+    e = ps.library_engine(ps.EngineOptions())
+    return [(os.getpid(), None if e is None else id(e), None if e is None else e.has_columns,
+             ps.library_engine(ps.EngineOptions(backend="serve")))]
+
+
+def test_workers_use_the_library_in_process_one_engine_each(spark):
+    """With the library next to the binary (as swift build and the release tarball put it), each Python worker
+    cleans in process, with one engine shared by the partitions it runs; backend="serve" never uses it."""
+    got = spark.sparkContext.parallelize(range(8), 8).mapPartitions(_library_engine_of_this_worker).collect()
+    assert len(got) == 8 and all(e is not None and cols for _, e, cols, _ in got)
+    assert all(serve is None for *_, serve in got)
+    by_worker = {}
+    for pid, e, _, _ in got:
+        by_worker.setdefault(pid, set()).add(e)
+    assert all(len(engines) == 1 for engines in by_worker.values())
+
+
+@pytest.mark.parametrize("on_invalid", ["skip", "null", "text", "fail"])
+def test_both_backends_treat_values_that_are_not_json_alike(spark, on_invalid):
+    rows = [(1, '{"ssn": "365-94-0475", "n": 4}'), (2, "SSN 365-94-0475 not json"), (3, None), (4, ""),
+            (5, '["call (312) 555-0134"]')]
+    df = spark.createDataFrame(rows, "id long, payload string").repartition(2)
+    out = {}
+    # The library with batches in flight on the worker's cleaning thread (window 2) and on the task's thread (0).
+    for backend, window in (("library", 2), ("library", 0), ("serve", 2)):
+        stats = ps.stats_accumulator(spark)
+        clean = ps.scrub(df, json_columns=["payload"], on_invalid=on_invalid, stats=stats, findings_column=None,
+                         engine=ps.EngineOptions(backend=backend), window=window)
+        if on_invalid == "fail":
+            with pytest.raises(Exception) as e:
+                clean.collect()
+            assert "not JSON" in str(e.value) and "365-94" not in str(e.value)
+            continue
+        got = sorted((r["id"], r["payload"]) for r in clean.collect())
+        counts = [dict(v) for v in stats.value.values()]
+        out[backend, window] = (got, sum(c["invalid"] for c in counts), sum(c["dropped"] for c in counts))
+    if on_invalid == "fail":
+        return
+    assert out["library", 2] == out["library", 0] == out["serve", 2]
+    got, invalid, dropped = out["library", 2]
+    assert invalid == 1 and dropped == (1 if on_invalid == "skip" else 0)
+    assert "365-94-0475" not in str(got) and "555-0134" not in str(got)
+    by_id = dict(got)
+    assert by_id.get(3, "absent") is None and json.loads(by_id[1]) == {"ssn": "[SSN]", "n": 4}
+    assert (2 not in by_id) if on_invalid == "skip" else \
+        (by_id[2] is None if on_invalid == "null" else by_id[2] == "SSN [SSN] not json")
+
+
+def test_an_engine_that_cannot_start_fails_the_job_and_writes_nothing(spark, corpus, tmp_path):
+    """Fail closed: the library is found but its engine cannot start (a rule pack missing on the executors), or
+    backend="library" and the library is not there: the tasks fail, nothing is written and no text passes
+    unscrubbed (never a silent fall back to serve or to the raw values)."""
+    out = tmp_path / "out"
+    with pytest.raises(Exception) as e:
+        ps.run_job(spark, job_args(corpus, out, "--rules", str(tmp_path / "missing-pack.yaml")))
+    assert "missing-pack.yaml" in str(e.value)
+    assert not out.exists() or not [p for p in out.rglob("part-*") if "_temporary" not in p.parts]
+    with pytest.raises(Exception) as e:
+        ps.run_job(spark, job_args(corpus, tmp_path / "out2", "--engine-backend", "library",
+                                   "--library", str(tmp_path / "libphiscrub.so.1")))
+    assert "libphiscrub.so.1" in str(e.value)
+    assert not (tmp_path / "out2" / ps.REPORT_NAME).exists()
+
+
 def test_keys_never_reach_arguments_or_the_report(spark, corpus, tmp_path):
     args = job_args(corpus, tmp_path / "out", "--action", "token")
     assert TEST_KEY not in " ".join(ps.EngineOptions(actions=("token",)).args())
@@ -326,3 +393,35 @@ def test_a_roles_view_is_the_filters_view(spark, binary, config):
     cli = subprocess.run([binary, "--config", str(config), "--role", "clinician"], input="\n".join(lines) + "\n",
                          env=_env(), capture_output=True, text=True, check=True).stdout.splitlines()
     assert ours == cli and ours[0] != lines[0] and "Jane Roe" in ours[0] and "365-94-0475" not in ours[0]
+
+
+class _NoColumnLibraries(set):
+    """Stands in for phiscrub.native's set of libraries with phiscrub_call_texts: none has it (an older library)."""
+
+    def add(self, item):
+        pass
+
+
+def test_without_a_usable_library_auto_falls_back_to_serve_and_library_fails(monkeypatch, binary, tmp_path):
+    from phiscrub import PhiscrubError, native
+
+    monkeypatch.delenv("PHISCRUB_LIB", raising=False)
+    # No library next to the binary (nor one the dynamic loader knows): auto uses serve --stdio, library is an error.
+    lonely = tmp_path / "bin" / "phiscrub"  # only its place matters (find_library resolves links)
+    lonely.parent.mkdir()
+    lonely.write_text("#!/bin/sh\nexit 2\n")
+    lonely.chmod(0o755)
+    monkeypatch.setattr("ctypes.util.find_library", lambda name: None)
+    assert ps.library_engine(ps.EngineOptions(binary=str(lonely))) is None
+    with pytest.raises(PhiscrubError) as e:
+        ps.library_engine(ps.EngineOptions(binary=str(lonely), backend="library"))
+    assert "not found" in str(e.value)
+    # A library built before phiscrub_call_texts: the same.
+    monkeypatch.setattr(native, "_column_libraries", _NoColumnLibraries())
+    assert ps.library_engine(ps.EngineOptions(binary=binary, context="older")) is None
+    with pytest.raises(ps.ServiceError) as e:
+        ps.library_engine(ps.EngineOptions(binary=binary, backend="library", context="older"))
+    assert "phiscrub_call_texts" in str(e.value)
+    # The serve engine those options fall back to cleans.
+    r = ps.engine(ps.EngineOptions(binary=binary)).clean_texts(["SSN 365-94-0475"])
+    assert r.texts == ["SSN [SSN]"]

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import ctypes
 import json
+import json as _json  # clean_column has a parameter named json
 import os
 import shutil
 import threading
+from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from .client import (
@@ -40,7 +42,7 @@ from .client import (
     TextResult,
 )
 
-__all__ = ["ABI_VERSION", "Engine", "LIBRARY_NAME", "SONAME", "find_library"]
+__all__ = ["ABI_VERSION", "ColumnResult", "Engine", "LIBRARY_NAME", "SONAME", "find_library"]
 
 #: The ``PHISCRUB_ABI_VERSION`` of the header this module was written against; the loaded library must match.
 ABI_VERSION = 1
@@ -68,18 +70,18 @@ _ERR_CAP = 1024
 Text = Union[str, bytes]
 
 
-def find_library(path: Optional[str] = None) -> str:
+def find_library(path: Optional[str] = None, binary: Optional[str] = None) -> str:
     """The path of the C ABI's library: ``path`` when given, else ``$PHISCRUB_LIB``, else ``libPHIScrubC.so`` or
-    ``libphiscrub.so.1`` next to the ``phiscrub`` executable (``$PHISCRUB_BIN``, else ``phiscrub`` on ``PATH``) or in
-    ``../lib`` of its directory, else ``libphiscrub.so.1`` when the dynamic loader knows it (then that name, which
-    ``ctypes.CDLL`` resolves as the loader does)."""
+    ``libphiscrub.so.1`` next to the ``phiscrub`` executable (``binary``, else ``$PHISCRUB_BIN``, else ``phiscrub`` on
+    ``PATH``) or in ``../lib`` of its directory, else ``libphiscrub.so.1`` when the dynamic loader knows it (then that
+    name, which ``ctypes.CDLL`` resolves as the loader does)."""
     if path:
         return path
     env = os.environ.get("PHISCRUB_LIB")
     if env:
         return env
     tried = []
-    binary = os.environ.get("PHISCRUB_BIN") or shutil.which("phiscrub")
+    binary = binary or os.environ.get("PHISCRUB_BIN") or shutil.which("phiscrub")
     if binary:
         here = os.path.dirname(os.path.realpath(binary))
         lib = os.path.join(here, os.pardir, "lib")
@@ -104,6 +106,7 @@ def find_library(path: Optional[str] = None) -> str:
 
 
 _libraries: Dict[str, ctypes.CDLL] = {}
+_column_libraries: set = set()  # paths of loaded libraries with phiscrub_call_texts
 _libraries_lock = threading.Lock()
 
 
@@ -142,6 +145,20 @@ def _load(path: str) -> ctypes.CDLL:
         lib.phiscrub_result_withheld.argtypes = [ctypes.c_void_p]
         lib.phiscrub_result_finding_count.restype = ctypes.c_size_t
         lib.phiscrub_result_finding_count.argtypes = [ctypes.c_void_p]
+        try:
+            # Added to ABI version 1 after its first release (phiscrub.h): optional, looked up by name.
+            call_texts, result_texts = lib.phiscrub_call_texts, lib.phiscrub_result_texts
+        except AttributeError:
+            pass
+        else:
+            call_texts.restype = ctypes.c_int
+            call_texts.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p,
+                                   ctypes.c_size_t, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.c_char_p,
+                                   ctypes.c_size_t]
+            result_texts.restype = ctypes.c_int
+            result_texts.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), c_size_p,
+                                     ctypes.POINTER(ctypes.c_void_p), c_size_p]
+            _column_libraries.add(path)
         version = lib.phiscrub_abi_version()
         if version != ABI_VERSION:
             raise PhiscrubError(f"{path} has ABI version {version}; this module needs {ABI_VERSION}")
@@ -226,7 +243,10 @@ class Engine:
     """
 
     def __init__(self, library: Optional[str] = None, **options: Any):
-        self._lib = _load(find_library(library))
+        path = find_library(library)
+        self._lib = _load(path)
+        #: Whether the library has ``phiscrub_call_texts`` (:meth:`clean_column`); libraries built before it lack it.
+        self.has_columns = path in _column_libraries
         opts = {k: v for k, v in options.items() if v is not None}
         encoded = json.dumps(opts).encode("utf-8") if opts else None
         handle = ctypes.c_void_p()
@@ -409,6 +429,93 @@ class Engine:
             withheld=int(a.get("withheld", 0)),
         )
 
+    def clean_column(
+        self,
+        column: Any,
+        *,
+        op: str = "transform",
+        json: Optional[bool] = None,  # noqa: A002 (the wire's option name)
+        key: Optional[str] = None,
+        findings: bool = True,
+        fingerprints: Optional[bool] = None,
+        **options: Any,
+    ) -> "ColumnResult":
+        """Cleans every value of a pyarrow string column (``pa.string()`` or ``pa.large_string()``, or a chunked
+        array of one chunk) in one call, as :meth:`clean_texts` cleans texts, without converting values to Python
+        objects or JSON: the column's buffers go to ``phiscrub_call_texts`` and the output comes back as a column of
+        the same type. Nulls stay null (they are cleaned as empty texts and never reported as invalid). Needs
+        pyarrow and a library with ``phiscrub_call_texts`` (:attr:`has_columns`)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not self.has_columns:
+            raise PhiscrubError("this libphiscrub has no phiscrub_call_texts (built before it was added): "
+                                "use clean_texts, or a newer library")
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        kind = column.type
+        if kind not in (pa.string(), pa.large_string()):
+            raise TypeError(f"clean_column needs a string column, not {kind}")
+        nulls = column.null_count
+        values = pc.fill_null(column, "") if nulls else column
+        if values.type != pa.large_string():
+            values = values.cast(pa.large_string())
+        n = len(values)
+        _, offsets_buf, data_buf = values.buffers()
+        offsets_address = offsets_buf.address + 8 * values.offset
+        data_address = data_buf.address if data_buf is not None else None
+        data_len = data_buf.size if data_buf is not None else 0
+        code = _OPS.get(op)
+        if code is None:
+            raise ServiceError("unknown_op", "unknown op; expected one of " + ", ".join(_OPS))
+        opts = {k: v for k, v in dict(options, json=json, key=key, findings=None if findings else False,
+                                       fingerprints=fingerprints).items() if v is not None}
+        encoded = _json_dumps(opts) if opts else None
+        scratch = self._scratch()
+        handle = self._enter()
+        try:
+            status = self._lib.phiscrub_call_texts(handle, code, data_address, data_len, offsets_address, n, encoded,
+                                                   scratch.result_ref, scratch.err, _ERR_CAP)
+        finally:
+            self._leave()
+        if status != _OK:
+            raise self._error(status, scratch.err)
+        result = scratch.result.value
+        try:
+            out = None
+            if op != "scan":
+                data = ctypes.c_void_p()
+                size = ctypes.c_size_t()
+                offs = ctypes.c_void_p()
+                count = ctypes.c_size_t()
+                status = self._lib.phiscrub_result_texts(result, ctypes.byref(data), ctypes.byref(size),
+                                                         ctypes.byref(offs), ctypes.byref(count))
+                if status != _OK or count.value != n:
+                    raise ServiceError("internal", f"phiscrub_result_texts failed ({status}, {count.value} of {n} texts)")
+                out_offsets = pa.py_buffer(ctypes.string_at(offs.value, 8 * (n + 1)))
+                out_data = pa.py_buffer(ctypes.string_at(data.value, size.value) if size.value else b"")
+                out = pa.LargeStringArray.from_buffers(n, out_offsets, out_data)
+                if kind != pa.large_string():
+                    out = out.cast(kind)
+                if nulls:
+                    out = pc.if_else(pc.is_valid(column), out, pa.scalar(None, kind))
+            raw = self._lib.phiscrub_result_get(result, _PART_ANSWER, scratch.data_ref, scratch.size_ref)
+            if raw != _OK:
+                raise ServiceError("internal", f"phiscrub_result_get failed ({raw})")
+            a = _json.loads(ctypes.string_at(scratch.data.value, scratch.size.value))
+        finally:
+            self._lib.phiscrub_result_free(result)
+        invalid = list(a.get("invalid", ()))
+        found = [
+            RecordFinding(int(f.get("record", 0)), f["entity"], int(f["start"]), int(f["end"]), f["rule"],
+                          float(f["confidence"]), f.get("fingerprint"))
+            for f in a.get("findings", ())
+        ]
+        if nulls:
+            valid = column.is_valid().to_pylist()
+            invalid = [i for i in invalid if valid[i]]
+        return ColumnResult(out, found, dict(a.get("counts", {})), invalid, int(a.get("withheld", 0)))
+
     # Compliance middleware (the engine needs config=).
 
     def _middleware(self, op: str, text: Optional[Text], options: Mapping[str, Any]) -> MiddlewareResult:
@@ -464,6 +571,20 @@ class Engine:
         finally:
             a.close()
         return MiddlewareResult(allowed=True, text=self._decode(raw, text) or "", counts=dict(answer.get("counts", {})))
+
+
+@dataclass
+class ColumnResult:
+    """The answer to :meth:`Engine.clean_column`: the cleaned column (a pyarrow array of the input's type, nulls
+    kept; None for ``scan``), the findings with ``record`` the row (or, with ``findings=False``, only ``counts`` per
+    entity), the rows that were not JSON (``json=True``: cleaned as text) and how many strings or lines were
+    withheld."""
+
+    column: Any
+    findings: List[RecordFinding]
+    counts: Dict[str, int]
+    invalid: List[int]
+    withheld: int = 0
 
 
 def _json_dumps(value: Any) -> bytes:

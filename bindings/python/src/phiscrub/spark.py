@@ -15,12 +15,14 @@ Job (the same module)::
     python -m phiscrub.spark IN --out OUT [--format auto|jsonl|parquet|text] [--config phiscrub.yaml] ...
     spark-submit --master spark://host:7077 "$(python -c 'import phiscrub.spark as m; print(m.__file__)')" IN --out OUT
 
-Each Python worker process keeps one ``phiscrub serve --stdio`` (started on first use, reused by every partition the
-worker runs, closed when it exits) and sends it thousands of records per request, so the cost of a request is paid
-once per batch; records are cleaned exactly as ``phiscrub batch`` cleans them (``options.json``/``options.key`` of
-the service). Keys come from the executors' environment (``PHISCRUB_KEY``, ``PHISCRUB_KEYS``, ``PHISCRUB_KEYRING``)
-or a keyring file mounted on every executor (``EngineOptions.keyring``, a path): never from arguments. See
-docs/spark.md in the phiscrub repository.
+Each Python worker process keeps one phiscrub engine in process (``phiscrub.native.Engine`` over libphiscrub, found
+next to the ``phiscrub`` binary; made on first use, reused by every partition the worker runs) and hands it each
+column of an Arrow batch as its buffers in one call (``phiscrub_call_texts``): no Python object per value, no JSON
+coding of values. Without the library, the worker keeps one ``phiscrub serve --stdio`` instead and sends it
+thousands of records per request. Either way records are cleaned exactly as ``phiscrub batch`` cleans them
+(``options.json``/``options.key`` of the service). Keys come from the executors' environment (``PHISCRUB_KEY``,
+``PHISCRUB_KEYS``, ``PHISCRUB_KEYRING``) or a keyring file mounted on every executor (``EngineOptions.keyring``, a
+path): never from arguments. See docs/spark.md in the phiscrub repository.
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ if __package__ in (None, ""):
 
 from .client import Client, ServiceError, find_binary  # noqa: E402
 
-__all__ = ["EngineOptions", "ScrubStats", "scrub", "findings_table", "stats_accumulator", "engine", "run_job", "main",
-           "JobError", "FINDING_FIELDS", "REPORT_NAME"]
+__all__ = ["EngineOptions", "ScrubStats", "scrub", "findings_table", "stats_accumulator", "engine", "library_engine",
+           "run_job", "main", "JobError", "FINDING_FIELDS", "REPORT_NAME"]
 
 #: Fields of each element of the findings column (never the value).
 FINDING_FIELDS = ("column", "entity", "rule", "start", "end", "confidence", "fingerprint")
@@ -56,13 +58,15 @@ FINDING_FIELDS = ("column", "entity", "rule", "start", "end", "confidence", "fin
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """How each worker starts its ``phiscrub serve --stdio``: the CLI's rule, key and operator options.
+    """How each worker makes its engine (the library in process, or ``phiscrub serve --stdio``): the CLI's rule, key
+    and operator options.
 
     Paths (binary, rules, config, keyring) must exist on every executor (installed or mounted). ``binary`` defaults
     to ``$PHISCRUB_BIN``, else ``phiscrub`` on the executor's ``PATH``. ``actions`` are ``--action`` values
     (``"token"``, ``"DATE=shift"``); ``config`` gives the ``transform:`` operators and the roles (its audit log is
-    not opened by the workers: the job audits per partition through the driver). ``jobs`` is the engine's worker
-    threads (one per task core, ``spark.task.cpus``)."""
+    not opened by the workers: the job audits per partition through the driver). ``jobs`` is the worker threads of
+    a ``serve --stdio`` engine (one per task core, ``spark.task.cpus``); the library cleans on one thread per
+    worker."""
 
     binary: Optional[str] = None
     rules: Tuple[str, ...] = ()
@@ -75,6 +79,35 @@ class EngineOptions:
     subject: Optional[str] = None
     mask_keep: Optional[int] = None
     jobs: int = 1
+    #: ``auto``: the library (``libphiscrub``, in process) when found next to ``binary`` (or ``$PHISCRUB_LIB``), else
+    #: ``phiscrub serve --stdio``; ``library``: the library or an error; ``serve``: always ``serve --stdio``.
+    backend: str = "auto"
+    #: The library's path on every executor (default: found as ``phiscrub.native.find_library`` finds it).
+    library: Optional[str] = None
+
+    def library_options(self) -> Dict[str, Any]:
+        """The options of ``phiscrub_engine_new`` (phiscrub.h) that give the engine ``args()`` gives the service."""
+        o: Dict[str, Any] = {}
+        if self.rules:
+            o["rules"] = list(self.rules)
+        if self.no_default_rules:
+            o["no_default_rules"] = True
+        if self.min_confidence is not None:
+            o["min_confidence"] = self.min_confidence
+        if self.config:
+            o["config"] = self.config
+            o["no_audit"] = True
+        if self.keyring:
+            o["keyring"] = self.keyring
+        if self.actions:
+            o["action"] = list(self.actions)
+        if self.context:
+            o["context"] = self.context
+        if self.subject:
+            o["subject"] = self.subject
+        if self.mask_keep is not None:
+            o["mask_keep"] = self.mask_keep
+        return o
 
     def args(self) -> List[str]:
         a: List[str] = ["-j", str(self.jobs)]
@@ -121,12 +154,70 @@ def engine(options: EngineOptions = EngineOptions()) -> Client:
         return c
 
 
-def _has_fingerprint_keys(options: EngineOptions, client: Client) -> bool:
+_NATIVE: Dict[EngineOptions, Any] = {}  # EngineOptions -> phiscrub.native.Engine, or None: not found, use serve
+
+
+def library_engine(options: EngineOptions = EngineOptions()):
+    """This process's in-process engine (``phiscrub.native.Engine`` over libphiscrub) for ``options``, made on first
+    use and shared by every partition the Python worker runs; None when ``options.backend`` is ``auto`` and no library
+    with ``phiscrub_call_texts`` is found (then the worker uses ``serve --stdio``). ``backend="library"`` makes a
+    missing library an error; an engine that cannot start (rules, configuration, keys) is always an error."""
+    if options.backend not in ("auto", "library", "serve"):
+        raise ValueError("EngineOptions.backend must be auto, library or serve")
+    if options.backend == "serve":
+        return None
+    with _ENGINES_LOCK:
+        if options in _NATIVE:
+            return _NATIVE[options]
+        from . import native
+        from .client import PhiscrubError
+
+        try:
+            path = native.find_library(options.library, binary=options.binary)
+        except PhiscrubError:
+            if options.backend == "library":
+                raise
+            _NATIVE[options] = None
+            return None
+        eng = native.Engine(path, **options.library_options())
+        if not eng.has_columns:
+            eng.close()
+            if options.backend == "library":
+                raise ServiceError("invalid_option", f"{path} has no phiscrub_call_texts (a library older than this "
+                                   "module): use backend='serve' or a newer library")
+            _NATIVE[options] = None
+            return None
+        _NATIVE[options] = eng
+        _FINGERPRINTS.pop(options, None)
+        return eng
+
+
+_CLEANING_THREAD = None
+
+
+def _cleaning_thread():
+    """This worker's one thread that runs the in-process engine's calls (made on first use): a task hands it
+    batches and keeps reading and writing Arrow while it cleans."""
+    global _CLEANING_THREAD
+    from concurrent.futures import ThreadPoolExecutor
+
+    with _ENGINES_LOCK:
+        if _CLEANING_THREAD is None:
+            _CLEANING_THREAD = ThreadPoolExecutor(1, thread_name_prefix="phiscrub-clean")
+        return _CLEANING_THREAD
+
+
+def _has_fingerprint_keys(options: EngineOptions, client) -> bool:
     with _ENGINES_LOCK:
         known = _FINGERPRINTS.get(options)
     if known is None:
         try:
-            client.submit_texts("scan", ["-"], fingerprints=True).result()
+            if isinstance(client, Client):
+                client.submit_texts("scan", ["-"], fingerprints=True).result()
+            else:
+                import pyarrow as pa
+
+                client.clean_column(pa.array(["-"]), op="scan", fingerprints=True)
             known = True
         except ServiceError as e:
             if e.code != "keys":
@@ -140,11 +231,12 @@ def _has_fingerprint_keys(options: EngineOptions, client: Client) -> bool:
 @atexit.register
 def _close_engines() -> None:
     with _ENGINES_LOCK:
-        engines = list(_ENGINES.values())
+        engines = list(_ENGINES.values()) + [e for e in _NATIVE.values() if e is not None]
         _ENGINES.clear()
+        _NATIVE.clear()
     for c in engines:
         try:
-            c.close(timeout=10)
+            c.close(timeout=10) if isinstance(c, Client) else c.close()
         except Exception:
             pass
 
@@ -289,6 +381,73 @@ def _collect(plan: _Plan, submitted, stats: ScrubStats):
     return result
 
 
+def _clean_in_process(eng, plan: _Plan, batch, fingerprints: bool, stats: ScrubStats):
+    """``batch`` cleaned by the in-process engine: each column's Arrow buffers in one ``phiscrub_call_texts`` call
+    (no Python object per value, no JSON coding of values), the same options and answers as ``_submit``."""
+    import pyarrow as pa
+
+    options = dict(plan.request)
+    options["findings"] = bool(plan.findings_column)  # else counts per entity only
+    if plan.findings_column and fingerprints:
+        options["fingerprints"] = True
+    n = batch.num_rows
+    columns = list(batch.columns)
+    per_row: Optional[List[Optional[list]]] = [None] * n if plan.findings_column else None
+    keep: Optional[List[bool]] = None
+    stats.records += n
+    for name, mode in plan.columns:
+        i = batch.schema.get_field_index(name)
+        mode_opts = dict(options)
+        if mode == "json":
+            mode_opts["json"] = True
+        elif mode == "key":
+            mode_opts["key"] = name
+        original = batch.column(i)
+        a = eng.clean_column(original, op="transform", **mode_opts)
+        out = a.column
+        if a.invalid:
+            stats.invalid += len(a.invalid)
+            if plan.on_invalid == "fail":
+                raise ValueError(f"column {name}: a value is not JSON (row {a.invalid[0]} of a batch); --on-invalid fail")
+            if plan.on_invalid == "skip":
+                if keep is None:
+                    keep = [True] * n
+                for row in a.invalid:
+                    keep[row] = False
+            elif plan.on_invalid == "null":
+                mask = [False] * n
+                for row in a.invalid:
+                    mask[row] = True
+                import pyarrow.compute as pc
+
+                out = pc.if_else(pa.array(mask), pa.scalar(None, out.type), out)
+        stats.withheld += a.withheld
+        for e, c in a.counts.items():
+            stats.findings[e] = stats.findings.get(e, 0) + int(c)
+        for f in a.findings:
+            stats.findings[f.entity] = stats.findings.get(f.entity, 0) + 1
+            if per_row is not None:
+                lst = per_row[f.record]
+                if lst is None:
+                    lst = per_row[f.record] = []
+                lst.append({"column": name, "entity": f.entity, "rule": f.rule, "start": f.start, "end": f.end,
+                            "confidence": f.confidence, "fingerprint": f.fingerprint})
+        stats.bytes_in += _byte_length(original)
+        stats.bytes_out += _byte_length(out)
+        columns[i] = out
+    names = list(batch.schema.names)
+    if per_row is not None:
+        columns.append(pa.array([r if r is not None else [] for r in per_row], type=_findings_type()))
+        names.append(plan.findings_column)
+    result = pa.RecordBatch.from_arrays(columns, names=names)
+    if keep is not None:
+        dropped = keep.count(False)
+        stats.dropped += dropped
+        stats.records -= dropped
+        result = result.filter(pa.array(keep))
+    return result
+
+
 def _scrub_partition(plan: _Plan):
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         from pyspark import TaskContext
@@ -297,11 +456,37 @@ def _scrub_partition(plan: _Plan):
         pid = ctx.partitionId() if ctx is not None else -1
         if plan.fault is not None:
             plan.fault(pid, ctx.attemptNumber() if ctx is not None else 0)
-        client = engine(plan.engine)
+        client = library_engine(plan.engine) or engine(plan.engine)
         fingerprints = bool(plan.findings_column) and plan.fingerprints is not False and _has_fingerprint_keys(plan.engine, client)
         if plan.fingerprints and not fingerprints:
             raise ServiceError("keys", "fingerprints were asked for and the engine has no keys")
         stats = ScrubStats()
+        if not isinstance(client, Client):
+            window = plan.window
+            if window <= 0:
+                for batch in batches:
+                    yield _clean_in_process(client, plan, batch, fingerprints, stats)
+            else:
+                # The engine cleans on the worker's cleaning thread (ctypes releases the GIL) while this thread
+                # reads the next batches from the JVM and sends the cleaned ones back: up to `window` in flight.
+                cleaner = _cleaning_thread()
+                pending: Deque[Any] = collections.deque()
+                try:
+                    for batch in batches:
+                        pending.append(cleaner.submit(_clean_in_process, client, plan, batch, fingerprints, stats))
+                        while len(pending) > window:
+                            yield pending.popleft().result()
+                    while pending:
+                        yield pending.popleft().result()
+                finally:
+                    for f in pending:
+                        f.cancel()
+                    for f in pending:
+                        if not f.cancelled():
+                            f.exception()  # wait: the stats and the engine are this task's until it returns
+            if plan.stats is not None:
+                plan.stats.add({pid: stats.as_dict()})
+            return
         pending: Deque[Any] = collections.deque()
         for batch in batches:
             pending.append(_submit(client, plan, batch, fingerprints))
@@ -357,6 +542,8 @@ def scrub(
       (the keys' fingerprint subkey, the same value gives the same fingerprint on every executor; null when the
       executors have no keys, ``fingerprints=True`` makes that an error). Never a value.
     - ``stats``: an accumulator from ``stats_accumulator(spark)``, which receives ``{partition index: counts}``.
+    - ``window``: Arrow batches in flight per task (the engine cleans one while the task reads and writes others);
+      0 cleans on the task's own thread. ``chunk_chars``: request size for ``serve --stdio``.
 
     Lazy, like any transformation: compute it once (``.cache()``) when both the data and the findings are used.
     """
@@ -601,7 +788,8 @@ def _clean_and_report(spark, args, df, fmt, partition_cols, gzip, num_partitions
     eng = EngineOptions(binary=args.binary, rules=tuple(args.rules), no_default_rules=args.no_default_rules,
                         min_confidence=args.min_confidence, config=args.config, keyring=args.keyring,
                         actions=tuple(args.action), context=args.context, subject=args.subject,
-                        mask_keep=args.mask_keep, jobs=args.engine_jobs)
+                        mask_keep=args.mask_keep, jobs=args.engine_jobs, backend=args.engine_backend,
+                        library=args.library)
     stats = stats_accumulator(spark)
     if fmt == "parquet":
         from pyspark.sql.types import StringType
@@ -691,7 +879,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--min-confidence", type=float)
     p.add_argument("--keyring", help="path of a keyring file mounted on every node")
     p.add_argument("--binary", help="phiscrub on every node (default $PHISCRUB_BIN or PATH)")
-    p.add_argument("--engine-jobs", type=int, default=1, help="threads of each worker's engine (spark.task.cpus)")
+    p.add_argument("--engine-jobs", type=int, default=1, help="threads of each worker's serve --stdio engine (spark.task.cpus)")
+    p.add_argument("--engine-backend", default="auto", choices=["auto", "library", "serve"],
+                   help="library: libphiscrub in each Python worker (found next to --binary or as $PHISCRUB_LIB); "
+                        "serve: a phiscrub serve --stdio per worker; auto (default): the library when found")
+    p.add_argument("--library", help="libphiscrub on every node (default $PHISCRUB_LIB, or next to the binary)")
     p.add_argument("--min-partitions", type=int, help="split the input into at least this many partitions "
                    "(default: 4 per core of the application)")
     p.add_argument("--master", help="Spark master when not run by spark-submit (e.g. local[2])")
