@@ -368,12 +368,20 @@ def _collect(plan: _Plan, submitted, stats: ScrubStats):
         new = pa.array(out, type=original.type)
         stats.bytes_out += _byte_length(new)
         columns[i] = new
+    return _assemble(batch, columns, per_row, keep if not all(keep) else None, plan, stats)
+
+
+def _assemble(batch, columns, per_row, keep, plan: _Plan, stats: ScrubStats):
+    """The cleaned batch: ``columns`` under the batch's names, the findings column when asked for, and only the rows
+    ``keep`` marks (None: every row), with ``stats`` counting the dropped ones."""
+    import pyarrow as pa
+
     names = list(batch.schema.names)
     if per_row is not None:
         columns.append(pa.array([r if r is not None else [] for r in per_row], type=_findings_type()))
         names.append(plan.findings_column)
     result = pa.RecordBatch.from_arrays(columns, names=names)
-    if not all(keep):
+    if keep is not None:
         dropped = keep.count(False)
         stats.dropped += dropped
         stats.records -= dropped
@@ -435,17 +443,7 @@ def _clean_in_process(eng, plan: _Plan, batch, fingerprints: bool, stats: ScrubS
         stats.bytes_in += _byte_length(original)
         stats.bytes_out += _byte_length(out)
         columns[i] = out
-    names = list(batch.schema.names)
-    if per_row is not None:
-        columns.append(pa.array([r if r is not None else [] for r in per_row], type=_findings_type()))
-        names.append(plan.findings_column)
-    result = pa.RecordBatch.from_arrays(columns, names=names)
-    if keep is not None:
-        dropped = keep.count(False)
-        stats.dropped += dropped
-        stats.records -= dropped
-        result = result.filter(pa.array(keep))
-    return result
+    return _assemble(batch, columns, per_row, keep, plan, stats)
 
 
 def _scrub_partition(plan: _Plan):
