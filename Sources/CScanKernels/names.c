@@ -658,11 +658,16 @@ static inline int is_stop(const phs_names *d, const phs_name_token *t) {
     return (cue_flags(d, t, &s) & PHS_NAME_STOP) != 0;
 }
 
+/* Is the word a place or organisation word (Street, Ltd, Apt)? */
+static inline int is_place(const phs_names *d, const phs_name_token *t) {
+    int64_t s;
+    return (cue_flags(d, t, &s) & PHS_NAME_PLACE) != 0;
+}
+
 /* Is the word after a run of capitalised words one that makes them a place or organisation (Street, Ltd, Apt)? */
 static inline int place_follows(const phs_names *d, const phs_name_token *tok, int32_t nt, int32_t b) {
     if (b >= nt || b == 0 || tok[b - 1].sep == SEP_OTHER || tok[b - 1].sep == SEP_DOT) return 0;
-    int64_t s;
-    return (cue_flags(d, &tok[b], &s) & PHS_NAME_PLACE) != 0;
+    return is_place(d, &tok[b]);
 }
 
 /* Can the stop word at j (j > 0) end a name as its surname? */
@@ -681,14 +686,13 @@ static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name
     while (j < nt && taken < max) {
         phs_name_token *t = &tok[j];
         int ok = 0;
-        int64_t slot;
         /* A form's next label ("Anna Josefsen  Address: ..."): a word with a colon after two spaces, or a stop word
            (label words are) with a colon, ends the name. */
         if (j > k && t->label && ((t->start - tok[j - 1].end >= 2 && tok[j - 1].sep == SEP_SPACE) || is_stop(d, t))) break;
         /* A word that starts no name on its own (King, Marshall, Costa) may still end one as its surname: one space
            after the word before, no capitalised word after ("Milford New Zealand" is a place). */
         if (is_cap(t) && (allow_stop || !is_stop(d, t) || (j > k && stop_surname(d, p, n, tok, nt, j))) &&
-            !(cue_flags(d, t, &slot) & PHS_NAME_PLACE)) ok = 1;
+            !is_place(d, t)) ok = 1;
         else if (is_initial(t)) ok = 1;
         /* A middle initial without its dot ("Ruth R Montez"). */
         else if (j > k && t->shape == SHAPE_ONE && t->sep == SEP_SPACE && j + 1 < nt && is_cap(&tok[j + 1])) ok = 1;
@@ -768,8 +772,7 @@ static inline int plain_name(const phs_names *d, const uint8_t *p, size_t n, phs
 /* Can the capitalised word be one item of a list of names (not a stop word, place word or a common word that is
    no frequent name)? */
 static inline int list_item(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
-    int64_t s;
-    if (!is_cap(t) || t->parts > 2 || is_stop(d, t) || (cue_flags(d, t, &s) & PHS_NAME_PLACE)) return 0;
+    if (!is_cap(t) || t->parts > 2 || is_stop(d, t) || is_place(d, t)) return 0;
     return !(name_flags(d, p, n, t) & PHS_NAME_COMMON);
 }
 
@@ -824,8 +827,7 @@ static int32_t initial_name(const phs_names *d, const uint8_t *p, size_t n, phs_
     phs_name_token *first = &tok[k], *mid = &tok[k + 1], *last = &tok[k + 2];
     if (mid->shape != SHAPE_ONE || (mid->sep != SEP_SPACE && mid->sep != SEP_DOT)) return k;
     if (!is_cap(last) || is_stop(d, last) || first->parts > 2 || last->parts > 2) return k;
-    int64_t s;
-    if ((cue_flags(d, first, &s) & PHS_NAME_PLACE) || (cue_flags(d, last, &s) & PHS_NAME_PLACE)) return k;
+    if (is_place(d, first) || is_place(d, last)) return k;
     uint16_t ff = name_flags(d, p, n, first), lf = name_flags(d, p, n, last);
     if ((ff | lf) & PHS_NAME_WORD) return k;
     if ((ff & PHS_NAME_COMMON) && (lf & PHS_NAME_COMMON)) return k;
@@ -963,10 +965,9 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
             (name_flags(d, p, n, t) & PHS_NAME_GIVEN)) {
             phs_name_token *sn = &tok[k + 1];
             uint16_t sf = name_flags(d, p, n, sn);
-            int64_t sslot;
             int surname = ((sf & PHS_NAME_SURNAME) && !(sf & (PHS_NAME_COMMON | PHS_NAME_WORD))) ||
                           (!sf && surname_shaped(d, p, sn));
-            if (surname && !is_stop(d, sn) && !(cue_flags(d, sn, &sslot) & PHS_NAME_PLACE) &&
+            if (surname && !is_stop(d, sn) && !is_place(d, sn) &&
                 !(sn->sep == SEP_SPACE && k + 2 < nt && (is_cap(&tok[k + 2]) || tok[k + 2].shape == SHAPE_UPPER)) &&
                 emit(out, out_cap, &count, tok, k, k + 2, PHS_NAME_PAIR, PHS_NAME_DETAIL_PAIR)) {
                 k += 2;
@@ -978,12 +979,11 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
             int32_t m = k + 1;
             while (m < nt && m - k <= 3 && tok[m].sep == SEP_SPACE && is_particle(d, &tok[m])) m++;
             if (m < nt && m > k + 1 && is_cap(&tok[m]) && !is_stop(d, &tok[m])) {
-                int64_t ls;
                 uint16_t ff = name_flags(d, p, n, t);
                 /* The first word a given name: Romance particles join many place names too (Soto del Barco,
                    Caxias do Sul), whose first word is a surname or no name. */
                 int given = (ff & PHS_NAME_GIVEN) && !(ff & (PHS_NAME_COMMON | PHS_NAME_WORD));
-                if (given && !(cue_flags(d, &tok[m], &ls) & PHS_NAME_PLACE) && !place_follows(d, tok, nt, m + 1) &&
+                if (given && !is_place(d, &tok[m]) && !place_follows(d, tok, nt, m + 1) &&
                     emit(out, out_cap, &count, tok, k, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_PAIR)) {
                     k = m + 1;
                     continue;
@@ -1024,8 +1024,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     int32_t s2 = k + 1;
                     if (is_initial(&tok[s2]) && s2 + 1 < nt) s2++;
                     phs_name_token *sn = &tok[s2];
-                    int64_t sslot;
-                    if (is_cap(sn) && sn->parts == 1 && !is_stop(d, sn) && !(cue_flags(d, sn, &sslot) & PHS_NAME_PLACE) &&
+                    if (is_cap(sn) && sn->parts == 1 && !is_stop(d, sn) && !is_place(d, sn) &&
                         name_flags(d, p, n, sn) == 0 &&
                         surname_shaped(d, p, sn) &&
                         !(sn->sep == SEP_SPACE && s2 + 1 < nt && tok[s2 + 1].start - sn->end < 2 &&

@@ -14,8 +14,18 @@ struct DispatchView {
     let byteRules: UnsafePointer<Int32>
     /// Rules without a prefilter.
     let always: UnsafeBufferPointer<Int32>
-    /// Shape rules (as in `RuleSet`); alnum rules by run length 0..<64.
+    /// Shape rules; digit and dashed rules by threshold (the per-region loops stop at the first rule a region is too
+    /// short for; the order rules run in does not change the findings: overlap resolution orders them totally);
+    /// alnum rules by run length 0..<64.
     let digit: UnsafeBufferPointer<ShapeRule>
+    /// The `digit` rules a numeric run can trigger, by its digit count (capped at `digitMaskCounts - 1`) and its
+    /// separator bits: bit i of `digitMasks[count * 128 + separators]` stands for `digit[i]`. One load per run
+    /// instead of a threshold and separator test per rule (those branches mispredicted on digit-heavy logs). Nil when
+    /// the masks cannot express the rules (more than 64 digit rules, or a threshold past the cap).
+    let digitMasks: UnsafePointer<UInt64>?
+    static let digitMaskCounts = 32
+    /// The `GroupShape` codes of the digit rules' group sequences (see `ShapeRule.groupStart`).
+    let groupCodes: UnsafePointer<UInt64>
     let dot: UnsafeBufferPointer<ShapeRule>
     let alnumStart: UnsafePointer<Int32>
     let alnum: UnsafePointer<ShapeRule>
@@ -28,16 +38,42 @@ struct DispatchView {
     func byteRange(_ i: Int) -> Range<Int> { Int(byteStart[i])..<Int(byteStart[i + 1]) }
     @inline(__always)
     func alnumRange(_ length: Int) -> Range<Int> { Int(alnumStart[length])..<Int(alnumStart[length + 1]) }
+
+    /// Whether a numeric run's group shape holds one of `rule`'s digit-group sequences (true when it names none).
+    @inline(__always)
+    func shapeMatches(_ rule: ShapeRule, _ shape: UInt64) -> Bool {
+        if !rule.hasGroups { return true }
+        return GroupShape.matches(shape, UnsafeBufferPointer(start: groupCodes + Int(rule.groupStart),
+                                                             count: Int(rule.groupEnd - rule.groupStart)))
+    }
+
+    /// `digitMasks` for `rules` (see there); nil when they do not fit.
+    static func digitMasks(_ rules: [ShapeRule]) -> [UInt64]? {
+        guard !rules.isEmpty, rules.count <= 64, rules.allSatisfy({ $0.threshold < digitMaskCounts && $0.separators < 128 })
+        else { return nil }
+        var masks = [UInt64](repeating: 0, count: digitMaskCounts * 128)
+        for count in 0..<digitMaskCounts {
+            for separators in 0..<128 {
+                var m: UInt64 = 0
+                for (i, sr) in rules.enumerated()
+                where count >= sr.threshold && (sr.separators == 0 || separators & sr.separators != 0) {
+                    m |= 1 << UInt64(i)
+                }
+                masks[count * 128 + separators] = m
+            }
+        }
+        return masks
+    }
 }
 
-/// Owns the memory behind a `DispatchView` (freed with the rule set).
+/// Owns the memory behind a `DispatchView` (freed with the rule set, which builds it once in `init`).
 final class DispatchTables: @unchecked Sendable {
     let view: DispatchView
     private var allocations: [UnsafeMutableRawPointer] = []
 
     init(keywordRules: [[Int]], anchored: [Bool], byteTriggers: [(byte: UInt8, rules: [Int])], always: [Int],
-         digit: [ShapeRule], dot: [ShapeRule], alnumByLength: [[ShapeRule]], dashed: [ShapeRule],
-         hexColon: [ShapeRule]) {
+         digit: [ShapeRule], groupCodes: [UInt64], dot: [ShapeRule], alnumByLength: [[ShapeRule]],
+         dashed: [ShapeRule], hexColon: [ShapeRule]) {
         var owned: [UnsafeMutableRawPointer] = []
         // Trivial element types only (integers, Bool, ShapeRule): freed without deinitialising.
         func copy<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
@@ -61,7 +97,8 @@ final class DispatchTables: @unchecked Sendable {
             keywordStart: keywords.start, keywordRules: keywords.list, anchored: UnsafePointer(copy(anchored)),
             byteCount: byteTriggers.count, bytes: UnsafePointer(copy(byteTriggers.map(\.byte))),
             byteStart: bytes.start, byteRules: bytes.list, always: buffer(always.map(Int32.init)),
-            digit: buffer(digit), dot: buffer(dot), alnumStart: alnum.start, alnum: alnum.list,
+            digit: buffer(digit), digitMasks: DispatchView.digitMasks(digit).map { UnsafePointer(copy($0)) },
+            groupCodes: UnsafePointer(copy(groupCodes)), dot: buffer(dot), alnumStart: alnum.start, alnum: alnum.list,
             dashed: buffer(dashed), hexColon: buffer(hexColon))
         allocations = owned
     }

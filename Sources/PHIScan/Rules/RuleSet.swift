@@ -89,7 +89,7 @@ struct ShapeRule: Sendable {
     var upper: Int = 0
     /// Upper bound on a dashed run's letters and digits.
     var maxCount: Int = Int.max
-    /// The rule's digit-group length sequences as `GroupShape` codes: `RuleSet.groupCodes[groupStart..<groupEnd]`.
+    /// The rule's digit-group length sequences as `GroupShape` codes: `DispatchView.groupCodes[groupStart..<groupEnd]`.
     /// Indices rather than the codes themselves, so the struct holds no reference and the per-region loops copy it
     /// for free. Empty: the rule names no groups.
     var groupStart: Int32 = 0
@@ -106,32 +106,15 @@ public final class RuleSet: @unchecked Sendable {
     public let maxMatchLength: Int
     /// Largest capture count of any rule, to size per-worker match data.
     let maxCaptures: Int
-    /// Keyword lookup for the keyword triggers; `keywordRules[k]` lists the rules keyword k fires.
+    /// Keyword lookup for the keyword triggers (the rules each keyword fires are in `dispatchTables`).
     let keywords: KeywordIndex
-    let keywordRules: [[Int]]
     /// Bytes named by byte triggers, with the rules each fires.
     let byteTriggers: [(byte: UInt8, rules: [Int])]
     /// Rules with no prefilter: tried on every line.
     let alwaysRules: [Int]
-    /// Rules per shape trigger.
-    let digitRules: [ShapeRule]
-    /// The `digitRules` a numeric run can trigger, by its digit count (capped at `digitMaskCounts - 1`) and its
-    /// separator bits: bit i of `digitRuleMasks[count * 128 + separators]` stands for `digitRules[i]`. One load per
-    /// run instead of a threshold and separator test per rule (those branches mispredicted on digit-heavy logs).
-    /// Empty when the masks cannot express the rules (more than 64 digit rules, or a threshold past the cap).
-    let digitRuleMasks: [UInt64]
-    static let digitMaskCounts = 32
-    /// The `GroupShape` codes of the digit rules' group sequences (see `ShapeRule.groupStart`); owned, freed in deinit.
-    let groupCodes: UnsafeMutableBufferPointer<UInt64>
-    let dotRules: [ShapeRule]
-    let alnumRules: [ShapeRule]
-    /// `alnumRules` by the run lengths they take: entry n holds the rules an alnum run of n bytes can trigger.
-    let alnumRulesByLength: [[ShapeRule]]
-    let dashedRules: [ShapeRule]
-    let hexColonRules: [ShapeRule]
     /// Overlap tie-breaker per rule index.
     let priorities: [Int]
-    /// The trigger tables above as flat memory, for the per-line dispatch.
+    /// The rules each trigger fires (keywords, bytes, shapes), as flat memory for the per-line dispatch.
     let dispatchTables: DispatchTables
     /// The person-name detector of the `person_names` rules, if any.
     let personNames: PersonNameDetector?
@@ -141,10 +124,6 @@ public final class RuleSet: @unchecked Sendable {
     let fieldKeys: [Int: String]
     /// What the C feature pass must record, derived from the shape rules below.
     let rawNeeds: UnsafeMutablePointer<phs_needs>
-    var hasShapeRules: Bool {
-        !(digitRules.isEmpty && dotRules.isEmpty && alnumRules.isEmpty && dashedRules.isEmpty && hexColonRules.isEmpty)
-    }
-
     /// Compiles `rules`. Throws `RuleSetError` listing every rule whose pattern does not compile.
     public init(rules: [Rule]) throws(RuleLoadError) {
         var compiled: [CompiledRule] = []
@@ -244,27 +223,18 @@ public final class RuleSet: @unchecked Sendable {
         self.maxMatchLength = compiled.map(\.rule.maxLength).max() ?? 0
         self.maxCaptures = max(1, compiled.map(\.pattern.captureCount).max() ?? 1)
         self.keywords = KeywordIndex(keywords: keywordList)
-        self.keywordRules = keywordRules
         self.byteTriggers = byteRules.keys.sorted().map { ($0, byteRules[$0]!) }
         self.alwaysRules = always
         // By threshold, so the per-region loops stop at the first rule the region is too short for (the order
         // rules run in does not change the findings: overlap resolution orders them totally).
-        let sortedDigitRules = digitRules.sorted { ($0.threshold, $0.rule) < ($1.threshold, $1.rule) }
-        self.digitRules = sortedDigitRules
-        self.digitRuleMasks = RuleSet.digitMasks(sortedDigitRules)
-        self.groupCodes = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(1, groupCodes.count))
-        _ = self.groupCodes.initialize(from: groupCodes)
-        self.dotRules = dotRules
-        self.alnumRules = alnumRules
+        digitRules.sort { ($0.threshold, $0.rule) < ($1.threshold, $1.rule) }
+        dashedRules.sort { ($0.threshold, $0.rule) < ($1.threshold, $1.rule) }
         var byLength = [[ShapeRule]](repeating: [], count: 64)
         for sr in alnumRules { for len in 0..<64 where sr.lengths & (1 << UInt64(len)) != 0 { byLength[len].append(sr) } }
-        self.alnumRulesByLength = byLength
-        self.dashedRules = dashedRules.sorted { ($0.threshold, $0.rule) < ($1.threshold, $1.rule) }
-        self.hexColonRules = hexColonRules
         self.dispatchTables = DispatchTables(
             keywordRules: keywordRules, anchored: compiled.map { $0.anchoredPattern != nil },
-            byteTriggers: self.byteTriggers, always: always, digit: sortedDigitRules, dot: dotRules,
-            alnumByLength: byLength, dashed: self.dashedRules, hexColon: hexColonRules)
+            byteTriggers: self.byteTriggers, always: always, digit: digitRules, groupCodes: groupCodes, dot: dotRules,
+            alnumByLength: byLength, dashed: dashedRules, hexColon: hexColonRules)
         self.priorities = compiled.map(\.rule.priority)
         self.ruleIndex = Dictionary(compiled.enumerated().map { ($1.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
         var fieldKeys: [Int: String] = [:]
@@ -289,36 +259,7 @@ public final class RuleSet: @unchecked Sendable {
         }
     }
 
-    deinit {
-        rawNeeds.deallocate()
-        groupCodes.deallocate()
-    }
-
-    /// Whether a numeric run's group shape holds one of `rule`'s digit-group sequences (true when it names none).
-    @inline(__always)
-    func shapeMatches(_ rule: ShapeRule, _ shape: UInt64) -> Bool {
-        if !rule.hasGroups { return true }
-        let codes = UnsafeBufferPointer(rebasing: groupCodes[Int(rule.groupStart)..<Int(rule.groupEnd)])
-        return GroupShape.matches(shape, codes)
-    }
-
-    /// `digitRuleMasks` for `rules` (see there); empty when they do not fit.
-    private static func digitMasks(_ rules: [ShapeRule]) -> [UInt64] {
-        guard !rules.isEmpty, rules.count <= 64, rules.allSatisfy({ $0.threshold < digitMaskCounts && $0.separators < 128 })
-        else { return [] }
-        var masks = [UInt64](repeating: 0, count: digitMaskCounts * 128)
-        for count in 0..<digitMaskCounts {
-            for separators in 0..<128 {
-                var m: UInt64 = 0
-                for (i, sr) in rules.enumerated()
-                where count >= sr.threshold && (sr.separators == 0 || separators & sr.separators != 0) {
-                    m |= 1 << UInt64(i)
-                }
-                masks[count * 128 + separators] = m
-            }
-        }
-        return masks
-    }
+    deinit { rawNeeds.deallocate() }
 
     /// Rule ids in load order.
     public var ruleIDs: [String] { rules.map(\.rule.id) }

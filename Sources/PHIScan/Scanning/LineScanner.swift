@@ -340,16 +340,15 @@ struct LineEngine {
         }
 
         // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
-        let digitMasks = rs.digitRuleMasks
         for region in f.numeric {
-            if !digitMasks.isEmpty {
+            if let digitMasks = t.digitMasks {
                 // The rules this run's digit count and separators can trigger, as one bit set.
-                let count = max(0, min(Int(region.count), RuleSet.digitMaskCounts - 1))
+                let count = max(0, min(Int(region.count), DispatchView.digitMaskCounts - 1))
                 var m = digitMasks[count &* 128 &+ (Int(region.extra) & 127)]
                 while m != 0 {
                     let sr = t.digit[m.trailingZeroBitCount]
                     m &= m &- 1
-                    guard stamp[sr.rule] != gen, rs.shapeMatches(sr, region.shape)
+                    guard stamp[sr.rule] != gen, t.shapeMatches(sr, region.shape)
                     else { continue }
                     if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
                 }
@@ -358,7 +357,7 @@ struct LineEngine {
                 for sr in t.digit {
                     if Int(region.count) < sr.threshold { break }
                     guard sr.separators == 0 || Int(region.extra) & sr.separators != 0, stamp[sr.rule] != gen,
-                          rs.shapeMatches(sr, region.shape) else { continue }
+                          t.shapeMatches(sr, region.shape) else { continue }
                     if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
                 }
             }
