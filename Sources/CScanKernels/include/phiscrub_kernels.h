@@ -179,6 +179,9 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 #define PHS_NAME_LIST_JOIN 1024  /* "and", "or": join the last item of a list of names */
 #define PHS_NAME_PLACE_PREP 2048 /* "in", "at", "near": a list after it names places */
 #define PHS_NAME_STOP_GIVEN 4096 /* a month, state or city that is a given name before a surname (Jan, Georgia) */
+#define PHS_NAME_SUFFIX 8192     /* Jr, II, MD: belongs to the name right before it */
+#define PHS_NAME_PLACE_NAME 16384 /* in the name table: a word of a country's or a large city's name */
+#define PHS_NAME_PROPER 32768    /* in the name table: a name that English dictionaries list capitalised (Greek, Pearson) */
 #define PHS_NAME_CUE_FLAGS (PHS_NAME_PARTICLE | PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_ROSTER_START | PHS_NAME_PLACE)
 
 /* How a name was found (phs_name_span.kind); cue kinds are also what a cue phrase is. */
@@ -196,6 +199,12 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n);
 #define PHS_NAME_DETAIL_PAIR 0    /* given name and surname */
 #define PHS_NAME_DETAIL_LIST 1    /* one word of a list of names ("Kónya, Becker and Vasquez") */
 #define PHS_NAME_DETAIL_INITIAL 2 /* word, middle initial, surname ("Mohmad R. Vizirov") */
+#define PHS_NAME_DETAIL_RECORD 3  /* the name heading a contact record ("Satu Elomo  45818 P.O. Box 242") */
+#define PHS_NAME_DETAIL_SPEAKER 4 /* a speaker of a dialogue ("Ubul: What a wife. Nicole: ...") */
+#define PHS_NAME_DETAIL_ADDRESSED 5 /* a person addressed ("Remember me, Mary?", "Warrane, can I ...") */
+#define PHS_NAME_DETAIL_FOREIGN 6 /* two capitalised words that are no English words, one marked as a name */
+#define PHS_NAME_DETAIL_MENTION 7 /* another mention, on the same line, of a word of a name found there */
+#define PHS_NAME_DETAIL_SURNAME 8 /* PHS_NAME_SINGLE: a surname alone (the default detail: a given name alone) */
 #define PHS_NAME_MAX_PHRASE 6
 
 typedef struct phs_names phs_names;
@@ -210,7 +219,7 @@ typedef struct {
     uint8_t sep;       /* what follows: spaces, '.', ',' or ':' and spaces, or anything else */
     uint8_t parts;     /* hyphen-separated parts */
     uint8_t looked;
-    uint8_t label;     /* a ':' follows the word directly (a form's label, a speaker) */
+    uint8_t label;     /* bits: a ':' follows the word directly (a label, a speaker); a possessive 's was cut */
 } phs_name_token;
 
 /* A name found: byte range, kind (PHS_NAME_PAIR...) and detail (the cue phrase or roster entry index). */

@@ -94,12 +94,14 @@ final class PersonNameDetector: @unchecked Sendable {
         if mine.isEmpty { return nil }
         var dictionaries: [String] = []
         var particles = Set<String>(), notNames = Set<String>(), placeWords = Set<String>(), endings = Set<String>()
+        var suffixes = Set<String>()
         for r in mine {
             let spec = rules[r].rule.detector!
             if let d = spec.dictionary, !dictionaries.contains(d) { dictionaries.append(d) }
             particles.formUnion(spec.particles)
             notNames.formUnion(spec.notNames)
             placeWords.formUnion(spec.placeWords)
+            suffixes.formUnion(spec.suffixes)
             endings.formUnion(spec.surnameEndings)
         }
         let dictionary = dictionaries.isEmpty ? nil : try DictionaryCache.shared.load(dictionaries)
@@ -111,6 +113,7 @@ final class PersonNameDetector: @unchecked Sendable {
         var failed = false
         for w in particles { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_PARTICLE)) != 0 } }
         for w in placeWords { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_PLACE)) != 0 } }
+        for w in suffixes { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_SUFFIX)) != 0 } }
         for w in notNames { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_STOP)) != 0 } }
         for e in endings.sorted() {
             var bytes = Array(e.utf8)
@@ -215,9 +218,15 @@ final class PersonNameDetector: @unchecked Sendable {
             switch span.detail {
             case PHS_NAME_DETAIL_LIST: return "dictionary: a list of names"
             case PHS_NAME_DETAIL_INITIAL: return "dictionary: name with a middle initial"
+            case PHS_NAME_DETAIL_RECORD: return "shape: name heading a contact record"
+            case PHS_NAME_DETAIL_SPEAKER: return "shape: speaker of a dialogue"
+            case PHS_NAME_DETAIL_ADDRESSED: return "shape: person addressed"
+            case PHS_NAME_DETAIL_FOREIGN: return "dictionary: two words that are no English words, one a surname"
+            case PHS_NAME_DETAIL_MENTION: return "shape: another mention of a name found on the line"
             default: return "dictionary: given name and surname"
             }
         case PHS_NAME_LAST_FIRST: return "dictionary: surname, given name"
+        case PHS_NAME_SINGLE where span.detail == PHS_NAME_DETAIL_SURNAME: return "dictionary: surname alone that is no English word or place"
         case PHS_NAME_SINGLE: return "dictionary: given name that is no English word"
         case PHS_NAME_ROSTER: return "roster name"
         default:

@@ -46,6 +46,8 @@ public struct DetectorSpec: Sendable, Hashable {
     public var notNames: [String]
     /// Words that make the capitalised words before them a place or organisation (Street, Ltd, Apt).
     public var placeWords: [String] = []
+    /// Words that belong to the name right before them (`Jr`, `II`, `MD`, `PhD`).
+    public var suffixes: [String] = []
     /// Lower-case ASCII endings of surnames (`sson`, `ova`, `ski`): a capitalised word with one, after a dictionary
     /// given name, is a surname even when the dictionary lacks it.
     public var surnameEndings: [String] = []

@@ -13,7 +13,7 @@ public enum RuleLoader {
     ]
     static let fieldKeys: Set<String> = ["keys", "prefixes", "not_after", "value"]
     static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
-    static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "place_words", "surname_endings"]
+    static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "place_words", "suffixes", "surname_endings"]
     static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored"]
     /// The largest `max_length` a rule may declare.
     public static let maxRuleLength = 4096
@@ -401,6 +401,7 @@ private struct RuleContext {
             out.particles = stringList(m["particles"], "particles").map { $0.lowercased() }
             out.notNames = stringList(m["not_names"], "not_names").map { $0.lowercased() }
             out.placeWords = stringList(m["place_words"], "place_words").map { $0.lowercased() }
+            out.suffixes = stringList(m["suffixes"], "suffixes").map { $0.lowercased() }
             out.surnameEndings = stringList(m["surname_endings"], "surname_endings").map { $0.lowercased() }
             for e in out.surnameEndings where e.utf8.count < 2 || e.utf8.count > 8 || !e.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) {
                 problem("surname ending '\(e)' must be 2 to 8 ASCII letters", at: m["surname_endings"])
@@ -437,6 +438,7 @@ private struct RuleContext {
         spec.particles = packDetectors.particles
         spec.notNames = packDetectors.notNames
         spec.placeWords = packDetectors.placeWords
+        spec.suffixes = packDetectors.suffixes
         spec.surnameEndings = packDetectors.surnameEndings
         switch mode {
         case .cue, .givenCue, .strongCue, .stated, .title:
@@ -592,6 +594,7 @@ struct PackDetectors {
     var particles: [String] = []
     var notNames: [String] = []
     var placeWords: [String] = []
+    var suffixes: [String] = []
     var surnameEndings: [String] = []
 }
 
