@@ -1258,13 +1258,15 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
             }
         }
         /* A person addressed: a given name between a comma and ? or ! ("Remember me, Mary?"), or a given name or a
-           word no dictionary knows before ", can ..." at the start of a sentence ("Warrane, can I speak to you"). */
+           word no dictionary knows written outside ASCII before ", can ..." at the start of a sentence ("Leif, can I
+           speak to you"; not a firm: "Teladoc, can you reschedule?"). */
         if (d->pairs && is_cap(t) && t->parts == 1 && !is_stop(d, t) && !is_place(d, t)) {
             uint16_t f = name_flags(d, p, n, t);
             int end_q = k > 0 && tok[k - 1].sep == SEP_COMMA && (size_t)t->end < n &&
                         (p[t->end] == '?' || p[t->end] == '!') && (f & PHS_NAME_GIVEN);
             int start_q = t->sep == SEP_COMMA && k + 1 < nt && addressed_follow(p, &tok[k + 1]) &&
-                          ((f & PHS_NAME_GIVEN) || !(f & (PHS_NAME_COMMON | PHS_NAME_WORD))) && sentence_start(p, tok, k);
+                          (((f & PHS_NAME_GIVEN) && !(f & PHS_NAME_PROPER)) || (f == 0 && has_non_ascii(p, t))) &&
+                          sentence_start(p, tok, k);
             if ((end_q || start_q) &&
                 emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_ADDRESSED, &next)) {
                 k = next;
@@ -1424,7 +1426,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
                     !number_beside(p, n, t->start, t->end) && !place_beside(d, p, n, tok, nt, k) && !in_code(p, n, t) &&
                     /* not beside an identifier (McKinsey AppServer), not after a particle (Soto del Barco) */
                     !(k + 1 < nt && t->sep == SEP_SPACE && tok[k + 1].shape == SHAPE_BAD) &&
-                    !(k > 0 && tok[k - 1].sep == SEP_SPACE && (tok[k - 1].shape == SHAPE_BAD || is_particle(d, &tok[k - 1]))) &&
+                    !(k > 0 && tok[k - 1].sep == SEP_SPACE &&
+                      ((tok[k - 1].shape == SHAPE_BAD && tok[k - 1].parts == 1) || is_particle(d, &tok[k - 1]))) &&
                     emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_SINGLE, PHS_NAME_DETAIL_SURNAME, &next)) {
                     k = next;
                     continue;

@@ -75,7 +75,7 @@ struct PersonNameTests {
         // Speakers of a dialogue, people addressed, a surname alone, two words no dictionary knows as English.
         "⟦Ubba⟧: What a day. ⟦Nicole⟧: Remember me?",
         "Remember me, ⟦Mary⟧? I never forgot.",
-        "⟦Warrane⟧, can I speak to your boss?",
+        "⟦Ásbjörn⟧, can I speak to your boss?",
         "Unlike the ⟦Christiansen⟧ novel, it is short",
         "⟦Weronika Martinsen⟧ will be talking",
         // Another mention of a name found on the line; suffixes; a possessive ends a name.
@@ -118,7 +118,7 @@ struct PersonNameTests {
         "Porto Alegre , RS  Brazil; 808 Kálmán Imre u. 12.; Pärna 33",
         "class Proto(Protocol): pass",
         "the Russian government said; Pearson's correlation",
-        "Hello, World! Thanks, can you check",
+        "Hello, World! Thanks, can you check; Teladoc, can you reschedule? Humana, please call back.",
         "Kafka: connected. Redis: ok. User: hello. Bot: hi there",
     ]
 
