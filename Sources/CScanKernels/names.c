@@ -944,18 +944,22 @@ static inline int sentence_start(const uint8_t *p, const phs_name_token *tok, in
     return 0;
 }
 
-/* What the rest of a line says about the words before `from`: a digit or an e-mail address (a contact record), and
+enum { CONTACT_REACH = 256 };
+
+/* What the rest of a line (up to CONTACT_REACH bytes) says about the words before `from`: a digit or an e-mail address (a contact record), and
    an e-mail address or a number before a capitalised word (a house number and its street: "3369 24 Clarke Avenue",
    "4844 Søndergade") (an address). */
 static void contact_evidence(const uint8_t *p, size_t n, size_t from, int *evidence, int *address) {
     *evidence = *address = 0;
-    for (size_t i = from; i < n && p[i] != '\n' && !*address; i++) {
+    /* A contact record's details follow its head closely; looking no further keeps a long line linear. */
+    size_t end = from + CONTACT_REACH < n ? from + CONTACT_REACH : n;
+    for (size_t i = from; i < end && p[i] != '\n' && !*address; i++) {
         if (p[i] == '@') {
             *evidence = *address = 1;
         } else if ((uint8_t)(p[i] - '0') < 10) {
             *evidence = 1;
             size_t e = i;
-            while (e < n && (uint8_t)(p[e] - '0') < 10) e++;
+            while (e < end && (uint8_t)(p[e] - '0') < 10) e++;
             *address = e - i >= 2 && e + 2 < n && p[e] == ' ' && ((uint8_t)(p[e + 1] - 'A') < 26 || p[e + 1] >= 0xC0) &&
                        ((uint8_t)(p[e + 2] - 'a') < 26 || p[e + 2] >= 0x80);
             i = e - 1;
@@ -1004,20 +1008,22 @@ static int32_t record_head(const phs_names *d, const uint8_t *p, size_t n, phs_n
         /* Words of the head are one space apart. */
         if (j >= nt || tok[j].start - (int32_t)end != 1 || p[end] != ' ') break;
     }
-    int evidence, address;
-    contact_evidence(p, n, (size_t)tok[j > k ? j - 1 : k].end, &evidence, &address);
-    if (!column) {
-        if (lower || !evidence || k + 2 >= nt || tok[k + 1].start - tok[k].end != 1) return k;
-        uint16_t f = name_flags(d, p, n, &tok[k]);
-        if (!(f & PHS_NAME_GIVEN) || (f & (PHS_NAME_COMMON | PHS_NAME_WORD)) || !is_cap(&tok[k + 1]) ||
-            is_stop(d, &tok[k + 1]) || is_place(d, &tok[k + 1]) || !name_marked(d, p, n, &tok[k + 1]) ||
-            tok[k + 1].sep != SEP_SPACE)
-            return k;
-        return k + 2;
-    }
-    if (j - k > 4 || words < 2 || tok[j - 1].end - tok[j - 1].start == 1) return k;
+    /* Every cheap test first: the evidence is read from the rest of the line, and every JSON string starts a record. */
     uint16_t first = name_flags(d, p, n, &tok[k]);
     int given_first = (first & PHS_NAME_GIVEN) && !(first & (PHS_NAME_COMMON | PHS_NAME_WORD));
+    int evidence, address;
+    if (!column) {
+        if (lower || !given_first || k + 2 >= nt || tok[k + 1].start - tok[k].end != 1 || !is_cap(&tok[k + 1]) ||
+            tok[k + 1].sep != SEP_SPACE || is_stop(d, &tok[k + 1]) || is_place(d, &tok[k + 1]) ||
+            !name_marked(d, p, n, &tok[k + 1]))
+            return k;
+        contact_evidence(p, n, (size_t)tok[k + 1].end, &evidence, &address);
+        return evidence ? k + 2 : k;
+    }
+    if (j - k > 4 || words < 2 || tok[j - 1].end - tok[j - 1].start == 1) return k;
+    if (marked >= 2 && !lower) return j;
+    if (marked == 0 && unknown != words) return k;
+    contact_evidence(p, n, (size_t)tok[j - 1].end, &evidence, &address);
     if (!(marked >= 2 || (marked >= 1 && (address || (given_first && evidence))) || (address && unknown == words)))
         return k;
     if (lower && !evidence) return k;
@@ -1118,12 +1124,17 @@ static inline int newline_between(const uint8_t *p, const phs_name_token *a, con
     return memchr(p + a->end, '\n', (size_t)(b->start - a->end)) != NULL;
 }
 
-/* Is another word of word k's line a named speaker? */
+/* How far (bytes) from a speaker another speaker of the same dialogue is looked for. */
+enum { DIALOGUE_REACH = 512 };
+
+/* Is another word of word k's line, within DIALOGUE_REACH bytes, a named speaker? */
 static int named_speaker_in_line(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
                                  int32_t k) {
-    for (int32_t m = k - 1; m >= 0 && !newline_between(p, &tok[m], &tok[m + 1]); m--)
+    for (int32_t m = k - 1; m >= 0 && tok[k].start - tok[m].start <= DIALOGUE_REACH &&
+                            !newline_between(p, &tok[m], &tok[m + 1]); m--)
         if (named_speaker(d, p, n, tok, nt, m)) return 1;
-    for (int32_t m = k + 1; m < nt && !newline_between(p, &tok[m - 1], &tok[m]); m++)
+    for (int32_t m = k + 1; m < nt && tok[m].start - tok[k].start <= DIALOGUE_REACH &&
+                            !newline_between(p, &tok[m - 1], &tok[m]); m++)
         if (named_speaker(d, p, n, tok, nt, m)) return 1;
     return 0;
 }
@@ -1260,7 +1271,11 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
         /* A person addressed: a given name between a comma and ? or ! ("Remember me, Mary?"), or a given name or a
            word no dictionary knows written outside ASCII before ", can ..." at the start of a sentence ("Leif, can I
            speak to you"; not a firm: "Teladoc, can you reschedule?"). */
-        if (d->pairs && is_cap(t) && t->parts == 1 && !is_stop(d, t) && !is_place(d, t)) {
+        if (d->pairs && is_cap(t) && t->parts == 1 &&
+            ((k > 0 && tok[k - 1].sep == SEP_COMMA && (size_t)t->end < n && (p[t->end] == '?' || p[t->end] == '!')) ||
+             (t->sep == SEP_COMMA && k + 1 < nt && addressed_follow(p, &tok[k + 1]))) &&
+            !is_stop(d, t) && !is_place(d, t)) {
+            /* (The shape is tested first: most words are no vocative, and the dictionary probe is a cache miss.) */
             uint16_t f = name_flags(d, p, n, t);
             int end_q = k > 0 && tok[k - 1].sep == SEP_COMMA && (size_t)t->end < n &&
                         (p[t->end] == '?' || p[t->end] == '!') && (f & PHS_NAME_GIVEN);
@@ -1448,7 +1463,7 @@ static inline int mention_word(const phs_names *d, const uint8_t *p, size_t n, p
 }
 
 /* How far from a name (bytes, on its line) another mention of one of its words is looked for. */
-enum { MENTION_REACH = 1024, MENTION_TOKENS = 16 };
+enum { MENTION_REACH = 512, MENTION_TOKENS = 16 };
 
 static int span_order(const void *x, const void *y) {
     const phs_name_span *a = x, *b = y;
@@ -1478,6 +1493,11 @@ static void same_line_mentions(const phs_names *d, const uint8_t *p, size_t n, p
                                int32_t first, int32_t *countp) {
     int32_t count = *countp, added = 0;
     phs_name_token tok[MENTION_TOKENS];
+    /* Per word (by its exact bytes), how far the text has been searched already: the names of a line are in order and
+       their regions overlap, so each byte is searched at most once per distinct word (a line of 10 MB that repeats
+       one name stays linear). */
+    struct { uint64_t key; size_t hi; } searched[64];
+    memset(searched, 0, sizeof(searched));
     for (int32_t s = first; s < count; s++) {
         if (out[s].detail == PHS_NAME_DETAIL_MENTION && out[s].kind == PHS_NAME_PAIR) continue;
         size_t ss = (size_t)out[s].start, se = (size_t)out[s].end;
@@ -1493,7 +1513,18 @@ static void same_line_mentions(const phs_names *d, const uint8_t *p, size_t n, p
             if (!mention_word(d, p + ss, se - ss, t)) continue;
             size_t len = (size_t)(t->end - t->start);
             const uint8_t *word = p + ss + t->start;
-            for (size_t i = lo; i + len <= hi;) {
+            uint64_t key = 1469598103934665603ULL ^ len;
+            for (size_t b = 0; b < len; b++) key = (key ^ word[b]) * 1099511628211ULL;
+            key |= 1;
+            size_t from = lo;
+            int slot = (int)(key & 63);
+            if (searched[slot].key == key && searched[slot].hi >= len && searched[slot].hi - len + 1 > from)
+                from = searched[slot].hi - len + 1;
+            if (hi > from || searched[slot].key != key) {
+                searched[slot].key = key;
+                searched[slot].hi = hi > from ? hi : from;
+            }
+            for (size_t i = from; i + len <= hi;) {
                 const uint8_t *hit = memmem(p + i, hi - i, word, len);
                 if (!hit) break;
                 size_t a = (size_t)(hit - p), b = a + len;

@@ -148,6 +148,23 @@ struct PersonNameTests {
         #expect(outcome.findings.filter { $0.entity == "NAME" }.count == 600)
     }
 
+    /// A line with thousands of names of two lengths (more candidates than sorted insertion handles) keeps every
+    /// name once, in order, as the same text cut into short lines does.
+    @Test func aLineWithThousandsOfNamesKeepsEachOnce() throws {
+        let piece = "Nicole: hi. Ubba: yo, Nicole. Kwame Mensah met Åsa Laine. "
+        let scanner = LineScanner(ruleSet: TestRules.defaults)
+        let short = scanner.scan(Array(piece.utf8)).filter { $0.entity == "NAME" }
+        let line = String(repeating: piece, count: 2000)
+        let names = scanner.scan(Array(line.utf8)).filter { $0.entity == "NAME" }
+        #expect(names.count == short.count * 2000)
+        let width = piece.utf8.count
+        for (i, f) in names.enumerated() {
+            let s = short[i % short.count]
+            #expect(f.start == s.start + (i / short.count) * width && f.end - f.start == s.end - s.start)
+            if f.start != s.start + (i / short.count) * width { break }
+        }
+    }
+
     /// Hostile input: random mixes of name words, cue words, broken UTF-8 and random bytes, fed whole and split,
     /// never crash the detector and never give a span outside the line. (The C detector was also run on such lines
     /// under AddressSanitizer and UndefinedBehaviorSanitizer; see the closing note of issue 12.)

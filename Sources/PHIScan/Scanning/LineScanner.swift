@@ -88,6 +88,8 @@ struct LineEngine {
     var fired: [Int] = []
     var candidates: [Candidate] = []
     var kept: [Candidate] = []
+    /// Bytes of the line already taken by a kept span, when a line has too many candidates for sorted insertion.
+    var taken: [Bool] = []
     var escapeScratch: [UInt8] = []
     var counters = ScanCounters()
     /// Where explanations go (`LineScanner.explanations`); nil: none are recorded, and the hot path pays one
@@ -508,6 +510,9 @@ struct LineEngine {
     }
 
     /// Keeps the longest span among overlapping candidates, then the higher confidence, then rule priority.
+    /// Above this many candidates on a line, overlaps are resolved with a byte map instead of sorted insertion.
+    static let sortedInsertLimit = 256
+
     private mutating func resolveOverlaps(base: Int, into out: inout [Finding]) {
         if candidates.isEmpty { return }
         if candidates.count > 1 {
@@ -519,18 +524,37 @@ struct LineEngine {
                 if a.start != b.start { return a.start < b.start }
                 return a.rule < b.rule
             }
-            // Kept spans are disjoint; keep them sorted by start so each candidate is checked against its two
-            // neighbours only (binary search), not against every kept span.
             kept.removeAll(keepingCapacity: true)
-            for c in candidates {
-                var lo = 0, hi = kept.count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if kept[mid].start < c.start { lo = mid + 1 } else { hi = mid }
+            if candidates.count <= Self.sortedInsertLimit {
+                // Kept spans are disjoint; keep them sorted by start so each candidate is checked against its two
+                // neighbours only (binary search), not against every kept span.
+                for c in candidates {
+                    var lo = 0, hi = kept.count
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if kept[mid].start < c.start { lo = mid + 1 } else { hi = mid }
+                    }
+                    if lo > 0 && kept[lo - 1].end > c.start { continue }
+                    if lo < kept.count && kept[lo].start < c.end { continue }
+                    kept.insert(c, at: lo)
                 }
-                if lo > 0 && kept[lo - 1].end > c.start { continue }
-                if lo < kept.count && kept[lo].start < c.end { continue }
-                kept.insert(c, at: lo)
+            } else {
+                // Many candidates on one line (a 10 MB line of names): inserting into the middle of a sorted array
+                // would move it for every span. Mark the bytes kept spans take instead, then sort once.
+                var low = Int.max, high = 0
+                for c in candidates { low = min(low, c.start); high = max(high, c.end) }
+                taken.removeAll(keepingCapacity: true)
+                taken.append(contentsOf: repeatElement(false, count: high - low))
+                taken.withUnsafeMutableBufferPointer { t in
+                    for c in candidates {
+                        var free = true
+                        for i in (c.start - low)..<(c.end - low) where t[i] { free = false; break }
+                        if !free { continue }
+                        for i in (c.start - low)..<(c.end - low) { t[i] = true }
+                        kept.append(c)
+                    }
+                }
+                kept.sort { $0.start < $1.start }
             }
             swap(&candidates, &kept)
         }
