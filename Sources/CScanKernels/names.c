@@ -944,7 +944,7 @@ static inline int sentence_start(const uint8_t *p, const phs_name_token *tok, in
     return 0;
 }
 
-enum { CONTACT_REACH = 256 };
+enum { CONTACT_REACH = 256, SIGNOFF_MAX = 40 };
 
 /* What the rest of a line (up to CONTACT_REACH bytes) says about the words before `from`: a digit or an e-mail address (a contact record), and
    an e-mail address or a number before a capitalised word (a house number and its street: "3369 24 Clarke Avenue",
@@ -1140,8 +1140,8 @@ static int named_speaker_in_line(const phs_names *d, const uint8_t *p, size_t n,
 }
 
 /* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt). */
-static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
-                           int32_t k0, int32_t k1, phs_name_span *out, int32_t out_cap, int32_t *countp) {
+static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
+                           int32_t nt, int32_t k0, int32_t k1, phs_name_span *out, int32_t out_cap, int32_t *countp) {
     int32_t count = *countp;
     int32_t k = k0, next = k0;
     while (k < k1) {
@@ -1162,6 +1162,26 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, phs_n
             if ((cue_flags(d, &tok[k + 1], &next_slot) & PHS_NAME_ROSTER_START) &&
                 roster_at(d, tok, nt, k + 1, next_slot) >= 0) {
                 k++;
+                continue;
+            }
+        }
+        /* The first words of a line after a sign-off line ("Sincerely," newline "Sabrel Yarnold"): capitalised words
+           that are no English words, two of them or one from the dictionary. */
+        if (signoff >= 0 && k == 0 && is_cap(t)) {
+            int at_start = 1;
+            for (int32_t i = 0; i < t->start && at_start; i++) at_start = p[i] == ' ' || p[i] == '\t';
+            int32_t b = at_start ? name_run(d, p, n, tok, nt, 0, 4, 0) : 0;
+            int words = 0, english = 0;
+            for (int32_t m = 0; m < b; m++) {
+                if (!is_cap(&tok[m])) continue;
+                words++;
+                english |= english_only(d, p, n, &tok[m]) || (name_flags(d, p, n, &tok[m]) & PHS_NAME_COMMON);
+            }
+            uint16_t f = b > 0 ? name_flags(d, p, n, &tok[0]) : 0;
+            if (b > 0 && !english && (words >= 2 || (f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))) &&
+                !place_follows(d, tok, nt, b) &&
+                emit(d, out, out_cap, &count, tok, nt, 0, b, PHS_NAME_CUE_STRONG, signoff, &next)) {
+                k = next;
                 continue;
             }
         }
@@ -1555,12 +1575,42 @@ static void same_line_mentions(const phs_names *d, const uint8_t *p, size_t n, p
     *countp = count + added;
 }
 
+/* Is p[ls..<le) (a whole line, newline excluded) a sign-off or a label standing alone: at most three words ending in a
+   strong cue or a phrase that states a name, then a comma or colon and nothing else ("Sincerely,", "Best regards,",
+   "Patient name:")? Returns the cue phrase's id, or -1. The name is then on the next line. */
+static int32_t signoff_line(const phs_names *d, const uint8_t *p, size_t ls, size_t le) {
+    while (le > ls && (p[le - 1] == ' ' || p[le - 1] == '\t' || p[le - 1] == '\r')) le--;
+    while (ls < le && (p[ls] == ' ' || p[ls] == '\t')) ls++;
+    if (le - ls < 4 || le - ls > SIGNOFF_MAX || (p[le - 1] != ',' && p[le - 1] != ':')) return -1;
+    phs_name_token tok[4];
+    int32_t nt = tokenize(p + ls, le - ls, tok, 4);
+    if (nt == 0 || nt > 3 || (size_t)tok[nt - 1].end != le - ls - 1) return -1;
+    int64_t slot;
+    if (!(cue_flags(d, &tok[nt - 1], &slot) & PHS_NAME_STRONG_END)) return -1;
+    int32_t c = cue_ending_at(d, tok, nt - 1, slot);
+    if (c < 0 || (d->phrases[c].kind != PHS_NAME_CUE_STRONG && d->phrases[c].kind != PHS_NAME_CUE_STATED)) return -1;
+    /* The phrase alone, or after one word ("Best regards,", "Kind regards,"). */
+    return nt - d->phrases[c].count <= 1 ? c : -1;
+}
+
+/* The sign-off cue (see signoff_line) of the line before the one that starts at ls (p[ls - 1] is its newline), or -1.
+   At ls == 0, `before` (what the caller knows of the text before p). */
+static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t ls, int32_t before) {
+    if (ls == 0) return before;
+    if (p[ls - 1] != '\n') return -1;
+    size_t le = ls - 1, lo = le > SIGNOFF_MAX + 8 ? le - (SIGNOFF_MAX + 8) : 0;
+    const uint8_t *nl = lo < le ? phs_last_byte(p + lo, le - lo, '\n') : NULL;
+    if (!nl && lo > 0) return -1; /* a longer line */
+    return signoff_line(d, p, nl ? (size_t)(nl - p) + 1 : 0, le);
+}
+
 /* Words a window keeps from the one before it (cue phrases end there) and leaves to the next one (lookahead). */
 #define WINDOW_OVERLAP 8
 
-/* Every name in p[0..n), searched word by word. */
-static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t tok_cap,
-                        phs_name_span *out, int32_t out_cap, int32_t count) {
+/* Every name in p[0..n) (one line, or the part of one that a search covers), searched word by word. `signoff`: the
+   cue phrase of a sign-off line right before p, when p starts a line (else -1). */
+static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
+                        int32_t tok_cap, phs_name_span *out, int32_t out_cap, int32_t count) {
     int32_t first = count;
     size_t off = 0;
     int32_t k0 = 0;
@@ -1571,7 +1621,7 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, phs_name
         /* Words inside a name the previous window found are not started from again. */
         while (count > first && k0 < k1 && (size_t)tok[k0].start + off < (size_t)out[count - 1].end) k0++;
         int32_t before = count;
-        find_in_window(d, p + off, n - off, tok, nt, k0, k1, out, out_cap, &count);
+        find_in_window(d, p + off, n - off, off == 0 ? signoff : -1, tok, nt, k0, k1, out, out_cap, &count);
         for (int32_t i = before; i < count; i++) {
             out[i].start += (int32_t)off;
             out[i].end += (int32_t)off;
@@ -1961,9 +2011,9 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
 
 /* Searches the whole line around candidate c word by word (from its start, at most 4 KiB back and not before `done`,
    then from a word start, to its end); returns the line's end. */
-static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n, size_t c, size_t done,
-                                 phs_name_token *tok, int32_t tok_cap, phs_name_span *out, int32_t out_cap,
-                                 int32_t *count) {
+static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, size_t c,
+                                 size_t done, phs_name_token *tok, int32_t tok_cap, phs_name_span *out,
+                                 int32_t out_cap, int32_t *count) {
     size_t lo = c > 4096 ? c - 4096 : 0;
     if (lo < done) lo = done;
     const uint8_t *nl = lo < c ? phs_last_byte(p + lo, c - lo, '\n') : NULL;
@@ -1972,7 +2022,8 @@ static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n,
     const uint8_t *end = memchr(p + c, '\n', n - c);
     size_t le = end ? (size_t)(end - p) : n;
     int32_t before = *count;
-    *count = find_all(d, p + ls, le - ls, tok, tok_cap, out, out_cap, *count);
+    int32_t before_line = (ls == 0 || p[ls - 1] == '\n') ? signoff_before(d, p, ls, signoff) : -1;
+    *count = find_all(d, p + ls, le - ls, before_line, tok, tok_cap, out, out_cap, *count);
     for (int32_t k = before; k < *count; k++) {
         out[k].start += (int32_t)ls;
         out[k].end += (int32_t)ls;
@@ -1981,8 +2032,14 @@ static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n,
 }
 
 /* Whether the byte at j (a candidate bit) calls for its line to be searched. */
-static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t j) {
+static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, size_t j) {
     if (p[j] >= 0x80) return 1;
+    /* The first word of a line after a sign-off line. */
+    if (ascii_upper(p[j]) && d->pairs) {
+        size_t i = j;
+        while (i > 0 && (p[i - 1] == ' ' || p[i - 1] == '\t')) i--;
+        if ((i == 0 || p[i - 1] == '\n') && signoff_before(d, p, i, signoff) >= 0) return 1;
+    }
     if (ascii_upper(p[j]) && j + 1 < n && ascii_lower(p[j + 1]) && cap_needs_line(d, p, n, j)) return 1;
     return is_name_at(p, n, j) || (is_lower_cue_at(p, n, j) && lower_name_follows(d, p, n, j));
 }
@@ -1994,8 +2051,8 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
     int32_t count = 0;                                                                                            \
     size_t done = 0, pos = 2;                                                                                     \
     for (size_t i0 = 0; i0 < 2 && i0 < n; i0++)                                                                   \
-        if (is_candidate(p, n, i0) && candidate_needs_line(d, p, n, i0)) {                                        \
-            pos = done = search_line(d, p, n, i0, 0, tok, tok_cap, out, out_cap, &count) + 1;                     \
+        if (is_candidate(p, n, i0) && candidate_needs_line(d, p, n, signoff, i0)) {                               \
+            pos = done = search_line(d, p, n, signoff, i0, 0, tok, tok_cap, out, out_cap, &count) + 1;            \
             break;                                                                                                \
         }                                                                                                         \
     if (pos < 2) pos = 2;                                                                                         \
@@ -2005,37 +2062,66 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
         while (m) {                                                                                               \
             size_t j = pos + (size_t)__builtin_ctz(m);                                                            \
             m &= m - 1;                                                                                           \
-            if (!candidate_needs_line(d, p, n, j)) continue;                                                      \
-            next = done = search_line(d, p, n, j, done, tok, tok_cap, out, out_cap, &count) + 1;                 \
+            if (!candidate_needs_line(d, p, n, signoff, j)) continue;                                             \
+            next = done = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1;        \
             break;                                                                                                \
         }                                                                                                         \
         pos = next;                                                                                               \
     }                                                                                                             \
     for (; pos < n && count < out_cap; pos++) {                                                                   \
-        if (!is_candidate(p, n, pos) || !candidate_needs_line(d, p, n, pos)) continue;                            \
-        pos = done = search_line(d, p, n, pos, done, tok, tok_cap, out, out_cap, &count);                         \
+        if (!is_candidate(p, n, pos) || !candidate_needs_line(d, p, n, signoff, pos)) continue;                   \
+        pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);                \
     }                                                                                                             \
     return count;
 
-static int32_t scan_generic(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t tok_cap,
-                            phs_name_span *out, int32_t out_cap) {
+static int32_t scan_generic(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
+                            int32_t tok_cap, phs_name_span *out, int32_t out_cap) {
     NAMES_SCAN(chunk_mask_generic)
 }
 
 #if defined(__x86_64__) && defined(__linux__)
 __attribute__((target("avx2"))) static int32_t scan_avx2(const phs_names *d, const uint8_t *p, size_t n,
-                                                         phs_name_token *tok, int32_t tok_cap, phs_name_span *out,
-                                                         int32_t out_cap) {
+                                                         int32_t signoff, phs_name_token *tok, int32_t tok_cap,
+                                                         phs_name_span *out, int32_t out_cap) {
     NAMES_SCAN(chunk_mask_avx2)
 }
 #endif
 
-int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t tok_cap,
-                       phs_name_span *out, int32_t out_cap) {
+int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
+                       int32_t tok_cap, phs_name_span *out, int32_t out_cap) {
     if (!d || n == 0 || tok_cap < 4 * WINDOW_OVERLAP) return 0;
-    if (d->roster_count > 0) return find_all(d, p, n, tok, tok_cap, out, out_cap, 0);
+    if (d->roster_count > 0) {
+        /* Every line searched (the front end is off), each as the front end would search it. */
+        int32_t count = 0;
+        for (size_t ls = 0; ls < n && count < out_cap;) {
+            const uint8_t *nl = memchr(p + ls, '\n', n - ls);
+            size_t le = nl ? (size_t)(nl - p) : n;
+            int32_t before = count;
+            count = find_all(d, p + ls, le - ls, signoff_before(d, p, ls, signoff), tok, tok_cap, out, out_cap, count);
+            for (int32_t k = before; k < count; k++) {
+                out[k].start += (int32_t)ls;
+                out[k].end += (int32_t)ls;
+            }
+            ls = le + 1;
+        }
+        return count;
+    }
 #if defined(__x86_64__) && defined(__linux__)
-    if (__builtin_cpu_supports("avx2")) return scan_avx2(d, p, n, tok, tok_cap, out, out_cap);
+    if (__builtin_cpu_supports("avx2")) return scan_avx2(d, p, n, signoff, tok, tok_cap, out, out_cap);
 #endif
-    return scan_generic(d, p, n, tok, tok_cap, out, out_cap);
+    return scan_generic(d, p, n, signoff, tok, tok_cap, out, out_cap);
+}
+
+int32_t phs_names_signoff_at_end(const phs_names *d, const uint8_t *p, size_t n) {
+    if (!d || n == 0) return -1;
+    size_t le = n;
+    if (p[le - 1] == '\n') le--;
+    /* Most lines end with no comma or colon: no work. */
+    size_t e = le;
+    while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t' || p[e - 1] == '\r')) e--;
+    if (e == 0 || (p[e - 1] != ',' && p[e - 1] != ':')) return -1;
+    size_t lo = le > SIGNOFF_MAX + 8 ? le - (SIGNOFF_MAX + 8) : 0;
+    const uint8_t *nl = lo < le ? phs_last_byte(p + lo, le - lo, '\n') : NULL;
+    if (!nl && lo > 0) return -1;
+    return signoff_line(d, p, nl ? (size_t)(nl - p) + 1 : 0, le);
 }

@@ -33,7 +33,13 @@ public final class ParallelFilter {
     }
 
     /// Turns one line-aligned block (starting at absolute `offset`, on 1-based line `line`) into output.
-    public typealias BlockProcessor = (_ block: UnsafeBufferPointer<UInt8>, _ offset: Int, _ line: Int) throws -> BlockResult
+    /// Scans one block. `lead`: the end of the input before the block (at most `leadBytes`), so a detector that
+    /// reads the line before a name (a sign-off, see `StreamScanner.lead`) sees it as one stream would.
+    public typealias BlockProcessor = (_ block: UnsafeBufferPointer<UInt8>, _ lead: UnsafeBufferPointer<UInt8>,
+                                       _ offset: Int, _ line: Int) throws -> BlockResult
+
+    /// How much of the input before a block its processor is given.
+    public static let leadBytes = 64
 
     public let jobs: Int
     public let blockSize: Int
@@ -88,7 +94,11 @@ public final class ParallelFilter {
             totalsBox.add(result.stats)
         }, writerThread: true, threadStart: blockStopSignals, makeWorker: {
             let process = try makeProcessor()
-            return { job in try job.block.withUnsafeBufferPointer { try process($0, job.offset, job.line) } }
+            return { job in
+                try job.block.withUnsafeBufferPointer { block in
+                    try job.lead.withUnsafeBufferPointer { try process(block, $0, job.offset, job.line) }
+                }
+            }
         })
         defer { pipeline.shutdown() }
 
@@ -102,9 +112,11 @@ public final class ParallelFilter {
         var inspected = false
         let idle = idleMillis > 0 && input.canIdle
 
+        var lead: [UInt8] = []
         func dispatch(_ count: Int) throws {
             let block = Array(pending[0..<count])
-            try pipeline.submit(Job(block: block, offset: offset, line: line))
+            try pipeline.submit(Job(block: block, lead: lead, offset: offset, line: line))
+            lead = Array(block.suffix(Self.leadBytes))
             if countLines { line += block.withUnsafeBufferPointer { countNewlines($0) } }
             offset += count
             pending.removeFirst(count)
@@ -190,6 +202,7 @@ public final class ParallelFilter {
                     }
                 }, offset, line)
                 totals.merge(stats)
+                lead = [] // a line this long is no sign-off (the long line itself starts without its lead)
                 offset += consumedTotal
                 if sawNewline { line += 1 }
             }
@@ -234,6 +247,7 @@ func blockStopSignals() {
 /// One block for a filter worker: its bytes, absolute offset and first line number.
 private struct Job: @unchecked Sendable {
     var block: [UInt8]
+    var lead: [UInt8]
     var offset: Int
     var line: Int
 }

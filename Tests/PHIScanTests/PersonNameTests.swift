@@ -83,6 +83,9 @@ struct PersonNameTests {
         "the letter from ⟦Kevin Veitonen II⟧ arrived",
         "based on ⟦Kent Beck⟧'s Smalltalk framework",
         "Dr. ⟦Lindqvist⟧ saw us; the Lindqvist Stripes played; ⟦Lindqvist⟧ left",
+        // The name on the line after a sign-off, however the text is cut.
+        "Thanks for the update.\n\nBest regards,\n⟦Sabrel Yarnold⟧\nCare coordinator",
+        "Sincerely,\r\n⟦Nerissa Grimsditch⟧, RN\r\n",
     ]
 
     static let clean: [String] = [
@@ -120,6 +123,7 @@ struct PersonNameTests {
         "the Russian government said; Pearson's correlation",
         "Hello, World! Thanks, can you check; Teladoc, can you reschedule? Humana, please call back.",
         "Kafka: connected. Redis: ok. User: hello. Bot: hi there",
+        "Kind regards,\nThe Billing Team\nRegards,\nClinic Staff\nyes,\nHello There",
     ]
 
     @Test(arguments: found)

@@ -22,6 +22,8 @@ struct FilterPipelineTests {
             case 1: text += Array("call back on (312) 555-01\(10 + i % 90), mail jane.roe\(i)@example.com\r\n".utf8)
             case 2: text += Array("GET /api/v1/items?id=\(i) 200 12ms\n".utf8)
             case 3: text += Array("note: Café José DOB: 03/14/1961 MRN: 400228\(10 + i % 90)\n".utf8)
+            // A sign-off, and the name on the next line (blocks end between the two).
+            case 4: text += Array("Sincerely,\nSabrel Yarnold\n".utf8)
             default: text += Array("worker \(i) heartbeat ok\n".utf8)
             }
             if i == lines / 2 {
@@ -75,6 +77,7 @@ struct FilterPipelineTests {
         #expect(text.contains("call back on [PHONE], mail [EMAIL]\r\n"))
         #expect(!text.contains("365-94-0475"))
         #expect(text.hasSuffix("last line without newline, phone [PHONE]"))
+        #expect(!text.contains("Sabrel") && text.contains("Sincerely,\n[NAME]\n"))
     }
 
     /// --explain runs on every job: the scanners record why as they decide, so blocks, the long line and the lines

@@ -258,9 +258,14 @@ void phs_names_note_cue_word(phs_names *d, const uint8_t *last_word, size_t len)
 int phs_names_add_surname_ending(phs_names *d, const uint8_t *ending, size_t len);
 /* Adds a roster name (word hashes in order); returns its index or -1. */
 int32_t phs_names_add_roster(phs_names *d, const uint64_t *words, int32_t n);
-/* Finds the names in one line; returns how many spans were written to out (at most out_cap). tok must hold
-   tok_cap words; a line with more words is searched in its first tok_cap words only, so pass (n / 2 + 1). */
-int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t tok_cap,
-                       phs_name_span *out, int32_t out_cap);
+/* Finds the names in p[0..n) (whole lines); returns how many spans were written to out (at most out_cap). `signoff`:
+   the cue phrase of a sign-off line right before p (phs_names_signoff_at_end of the text before), or -1. tok must
+   hold tok_cap words; a line with more words is searched window by window. */
+int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
+                       int32_t tok_cap, phs_name_span *out, int32_t out_cap);
+/* The cue phrase of a sign-off line ("Sincerely,", "Best regards,") that ends p[0..n) (a trailing newline allowed),
+   or -1: the caller passes it as `signoff` to phs_names_find for the text that follows, so a name on the next line is
+   found however the text is cut into calls. */
+int32_t phs_names_signoff_at_end(const phs_names *d, const uint8_t *p, size_t n);
 
 #endif

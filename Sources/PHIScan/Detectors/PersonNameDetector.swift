@@ -199,6 +199,11 @@ final class PersonNameDetector: @unchecked Sendable {
         return names
     }
 
+    /// The sign-off cue ("Sincerely,", "Best regards,") that ends `text` as its last line, or -1.
+    func signoffAtEnd(_ text: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+        phs_names_signoff_at_end(table, text, n)
+    }
+
     /// The rule a span of the C detector belongs to (nil when the rule set has none for its kind).
     @inline(__always)
     func rule(of span: phs_name_span) -> Int? {
@@ -235,10 +240,11 @@ final class PersonNameDetector: @unchecked Sendable {
         }
     }
 
-    /// Finds the names in `line` into `scratch.spans[0..<count]`; returns count.
-    func find(_ line: UnsafePointer<UInt8>, _ n: Int, _ scratch: PersonNameScratch) -> Int {
+    /// Finds the names in `line` into `scratch.spans[0..<count]`; returns count. `signoff`: the sign-off cue that
+    /// ends the text before `line` (`signoffAtEnd`), or -1: a name on the line after "Sincerely," is found.
+    func find(_ line: UnsafePointer<UInt8>, _ n: Int, _ scratch: PersonNameScratch, signoff: Int32 = -1) -> Int {
         while true {
-            let count = Int(phs_names_find(table, line, n, scratch.tokens, Int32(scratch.tokenCapacity),
+            let count = Int(phs_names_find(table, line, n, signoff, scratch.tokens, Int32(scratch.tokenCapacity),
                                            scratch.spans, Int32(scratch.spanCapacity)))
             // A full span buffer may have cut the search short: grow it and search again (never drop a name).
             if count < scratch.spanCapacity { return count }

@@ -88,6 +88,9 @@ struct LineEngine {
     var fired: [Int] = []
     var candidates: [Candidate] = []
     var kept: [Candidate] = []
+    /// The sign-off cue that ends the text before the next line or block scanned (set by `StreamScanner`, which
+    /// sees the lines in order), or -1: the name detector then finds a name on the line after "Sincerely,".
+    var signoff: Int32 = -1
     /// Bytes of the line already taken by a kept span, when a line has too many candidates for sorted insertion.
     var taken: [Bool] = []
     var escapeScratch: [UInt8] = []
@@ -200,7 +203,7 @@ struct LineEngine {
             spans = found
         } else {
             // `find` may grow the span buffer: read its address only afterwards.
-            let count = names.find(p, n, scratch)
+            let count = names.find(p, n, scratch, signoff: signoff)
             spans = UnsafeBufferPointer(start: scratch.spans, count: count)
         }
         for span in spans {
@@ -227,7 +230,7 @@ struct LineEngine {
         batchKernel.compute(block, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords, reference: referencePrefilter)
         // No name crosses a newline, so the detector runs once over the block; its spans are items like the rest.
         if let names = ruleSet.personNames, let scratch = batchNameScratch, let p = block.baseAddress {
-            batchNameCount = names.find(p, block.count, scratch)
+            batchNameCount = names.find(p, block.count, scratch, signoff: signoff)
         }
     }
 

@@ -68,6 +68,8 @@ public final class StreamScanner {
     var carriedIsLineStart = false
     /// An over-long line is being cut.
     var inLongLine = false
+    /// The sign-off cue ("Sincerely,") that ends the last whole line pushed, or -1 (see `lead`).
+    var lastSignoff: Int32 = -1
     /// Absolute offset before which (from the current position) no newline exists: saves re-searching a long
     /// line on every small feed.
     var noNewlineBefore = 0
@@ -104,6 +106,21 @@ public final class StreamScanner {
         precondition(pending.isEmpty && carried == 0 && !inLongLine, "skip inside a line")
         pendingOffset += n
         bytesIn += n
+        lastSignoff = -1
+    }
+
+    /// Gives the stream the end of the input before its first byte (when the input is cut into blocks scanned by
+    /// separate streams): a detector that reads the line before a name ("Sincerely," then the name) sees it, so a
+    /// block's first line is scanned as it would be in one stream.
+    public func lead(_ before: UnsafeBufferPointer<UInt8>) {
+        guard let p = before.baseAddress, before.count > 0 else { return }
+        lastSignoff = signoffAtEnd(p, before.count)
+    }
+
+    /// The sign-off cue ("Sincerely,") that ends `p[0..<n]` as its last line, or -1 (no name detector, or none).
+    private func signoffAtEnd(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+        guard let names = scanner.ruleSet.personNames, n > 0 else { return -1 }
+        return names.signoffAtEnd(p, n)
     }
 
     /// Whether no partial line is held (everything fed so far has been pushed to the sink).
@@ -112,6 +129,7 @@ public final class StreamScanner {
     /// Marks the end of input: scans what remains (a last line without a newline) and pushes it.
     public func finish<S: ScanSink>(into sink: inout S) throws {
         try drain(final: true, into: &sink)
+        lastSignoff = -1
     }
 
     private func drain<S: ScanSink>(final: Bool, into sink: inout S) throws {
@@ -150,21 +168,27 @@ public final class StreamScanner {
                 if from < limit, let nl = memchr(base + from, 0x0A, limit - from) {
                     let end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
                     let context = longStart.map { contextStart(base, pos, lineStart: $0, isReal: longStartIsReal) } ?? pos
-                    try emitLine(base, from: pos, context: context, lineEnd: end, segmentEnd: end + 1, into: &sink)
+                    try emitLine(base, from: pos, context: context, lineEnd: end, segmentEnd: end + 1,
+                                 signoff: longStart == nil ? lastSignoff : -1, into: &sink)
+                    lastSignoff = longStart == nil ? signoffAtEnd(base + pos, end - pos) : -1
                     pos = end + 1
                     searched = pos
                     longStart = nil
                 } else if count - pos > lineCap {
                     searched = max(searched, limit)
                     let context = longStart.map { contextStart(base, pos, lineStart: $0, isReal: longStartIsReal) } ?? pos
+                    let first = longStart == nil
                     if longStart == nil {
                         longStart = pos
                         longStartIsReal = true
                     }
-                    pos = try emitCut(base, from: pos, context: context, into: &sink)
+                    pos = try emitCut(base, from: pos, context: context, signoff: first ? lastSignoff : -1, into: &sink)
+                    lastSignoff = -1
                 } else if final {
                     let context = longStart.map { contextStart(base, pos, lineStart: $0, isReal: longStartIsReal) } ?? pos
-                    try emitLine(base, from: pos, context: context, lineEnd: count, segmentEnd: count, into: &sink)
+                    try emitLine(base, from: pos, context: context, lineEnd: count, segmentEnd: count,
+                                 signoff: longStart == nil ? lastSignoff : -1, into: &sink)
+                    lastSignoff = -1
                     pos = count
                     longStart = nil
                 } else {
@@ -200,7 +224,16 @@ public final class StreamScanner {
     /// non-ASCII bytes or bytes named by byte triggers, and lines over the cap, take the per-line path.
     private func emitBatch<S: ScanSink>(_ base: UnsafePointer<UInt8>, from: Int, to end: Int, into sink: inout S) throws {
         let block = UnsafeBufferPointer(start: base + from, count: end - from)
+        // The name detector reads the line before a block's first line (a sign-off) from the stream's state, and
+        // the lines inside the block from the block itself.
+        let signoffBefore = lastSignoff
+        scanner.engine.signoff = signoffBefore
         scanner.engine.computeBatch(block)
+        scanner.engine.signoff = -1
+        defer { lastSignoff = signoffAtEnd(base + from, end - from) }
+        func signoff(before line: Int) -> Int32 {
+            line == from ? signoffBefore : signoffAtEnd(base + from, line - from)
+        }
         var cursor = BatchCursor()
         // Byte-trigger bytes, and ESC: lines with terminal escape sequences take the per-line path, which masks them.
         let triggerBytes = scanner.ruleSet.byteTriggers.map(\.byte) + [0x1B]
@@ -248,13 +281,15 @@ public final class StreamScanner {
                 var p = hotStart
                 while lineEnd - p > lineCap {
                     let context = p == hotStart ? p : contextStart(base, p, lineStart: hotStart, isReal: true)
-                    p = try emitCut(base, from: p, context: context, into: &sink)
+                    p = try emitCut(base, from: p, context: context, signoff: p == hotStart ? signoff(before: hotStart) : -1,
+                                    into: &sink)
                 }
                 let context = contextStart(base, p, lineStart: hotStart, isReal: true)
-                try emitLine(base, from: p, context: context, lineEnd: lineEnd, segmentEnd: lineEnd + 1, into: &sink)
+                try emitLine(base, from: p, context: context, lineEnd: lineEnd, segmentEnd: lineEnd + 1, signoff: -1,
+                             into: &sink)
             } else if special < lineEnd {
                 try emitLine(base, from: hotStart, context: hotStart, lineEnd: lineEnd, segmentEnd: lineEnd + 1,
-                             into: &sink)
+                             signoff: signoff(before: hotStart), into: &sink)
             } else {
                 findings.removeAll(keepingCapacity: true)
                 let incident = scanner.engine.scanBatchLine(
@@ -270,10 +305,12 @@ public final class StreamScanner {
     /// Scans `base[context..<lineEnd]` and pushes `base[from..<segmentEnd]` with the findings that start at or
     /// after `from` (bytes before `from` were pushed already and serve as left context only).
     private func emitLine<S: ScanSink>(_ base: UnsafePointer<UInt8>, from: Int, context: Int, lineEnd: Int,
-                                       segmentEnd: Int, into sink: inout S) throws {
+                                       segmentEnd: Int, signoff: Int32, into sink: inout S) throws {
         findings.removeAll(keepingCapacity: true)
+        scanner.engine.signoff = signoff
         let incident = scanner.scan(UnsafeBufferPointer(start: base + context, count: lineEnd - context),
                                     base: pendingOffset + context, into: &findings)
+        scanner.engine.signoff = -1
         if context < from {
             let first = pendingOffset + from
             findings.removeAll { $0.start < first }
@@ -285,12 +322,14 @@ public final class StreamScanner {
     /// Scans `lineCap` bytes of an over-long line from `context` and pushes `base[from..<end]`, where `end` is the
     /// point no later piece can change: findings starting before `lineCap - overlap` are reported here, the rest by
     /// the next piece, which is scanned with up to `overlap` bytes of left context. Returns `end`.
-    private func emitCut<S: ScanSink>(_ base: UnsafePointer<UInt8>, from: Int, context: Int,
+    private func emitCut<S: ScanSink>(_ base: UnsafePointer<UInt8>, from: Int, context: Int, signoff: Int32,
                                       into sink: inout S) throws -> Int {
         findings.removeAll(keepingCapacity: true)
         let window = pendingOffset + context
+        scanner.engine.signoff = signoff
         let incident = scanner.scan(UnsafeBufferPointer(start: base + context, count: lineCap), base: window,
                                     into: &findings)
+        scanner.engine.signoff = -1
         let committed = context + lineCap - overlap
         let first = pendingOffset + from, last = pendingOffset + committed
         findings.removeAll { $0.start < first || $0.start >= last }

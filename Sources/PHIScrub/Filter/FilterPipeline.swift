@@ -273,8 +273,9 @@ public final class FilterPipeline {
                 let replacement = ReplacementPolicy.using(try operators.makeReplacer())
                 // With --explain this worker's scanner records why, and its block reports print it.
                 let explainer = explain ? Explainer(scanner: lineScanner) : nil
-                return { block, offset, line in
+                return { block, lead, offset, line in
                     let stream = StreamScanner(scanner: lineScanner, lineCap: lineCap)
+                    stream.lead(lead)
                     guard let fingerprinter, let format else {
                         var sink = RedactingSink(output: MemoryOutput(capacity: block.count + 4096), observer: NoFindingObserver(),
                                                  policy: replacement)
