@@ -303,14 +303,9 @@ int phs_names_add_surname_ending(phs_names *d, const uint8_t *ending, size_t len
     return 0;
 }
 
-/* Whether the word t looks like a surname the dictionary lacks: a letter outside ASCII (Szöllösy, Jílek), a Gaelic
-   prefix (McConnan, O'Hara), or one of the pack's surname endings (Martinsen, Ibragimov, Zetticci), with at least
-   three letters before it. */
-static int surname_shaped(const phs_names *d, const uint8_t *p, const phs_name_token *t) {
-    size_t a = (size_t)t->start, b = (size_t)t->end;
-    for (size_t i = a; i < b; i++)
-        if (p[i] >= 0x80) return 1;
-    /* McConnan, MacLeod, O'Hara: a Gaelic prefix before a capital. */
+/* Does the word p[a..<b) have a Gaelic prefix before a capital (McConnan, MacLeod, O'Hara) or one of the pack's
+   surname endings with at least three letters before it? */
+static int shaped_like_surname(const phs_names *d, const uint8_t *p, size_t a, size_t b) {
     if (b - a >= 5 && p[a] == 'M' && p[a + 1] == 'c' && (uint8_t)(p[a + 2] - 'A') < 26) return 1;
     if (b - a >= 6 && p[a] == 'M' && p[a + 1] == 'a' && p[a + 2] == 'c' && (uint8_t)(p[a + 3] - 'A') < 26) return 1;
     if (b - a >= 4 && p[a] == 'O' && p[a + 1] == '\'' && (uint8_t)(p[a + 2] - 'A') < 26) return 1;
@@ -322,6 +317,14 @@ static int surname_shaped(const phs_names *d, const uint8_t *p, const phs_name_t
         if (same) return 1;
     }
     return 0;
+}
+
+/* Whether the word t looks like a surname the dictionary lacks: a letter outside ASCII (Szöllösy, Jílek), a Gaelic
+   prefix (McConnan, O'Hara), or one of the pack's surname endings (Martinsen, Ibragimov, Zetticci). */
+static int surname_shaped(const phs_names *d, const uint8_t *p, const phs_name_token *t) {
+    for (int32_t i = t->start; i < t->end; i++)
+        if (p[i] >= 0x80) return 1;
+    return shaped_like_surname(d, p, (size_t)t->start, (size_t)t->end);
 }
 void phs_names_enable_singles(phs_names *d, int on) { d->singles = on; }
 
@@ -1871,21 +1874,6 @@ static inline int head_follows(const uint8_t *p, size_t n, size_t c) {
     return 0;
 }
 
-/* Does the ASCII word p[c..<e) end like a surname (see surname_shaped)? */
-static inline int ascii_surname_shaped(const phs_names *d, const uint8_t *p, size_t c, size_t e) {
-    if (e - c >= 5 && p[c] == 'M' && p[c + 1] == 'c' && ascii_upper(p[c + 2])) return 1;
-    if (e - c >= 6 && p[c] == 'M' && p[c + 1] == 'a' && p[c + 2] == 'c' && ascii_upper(p[c + 3])) return 1;
-    if (e - c >= 4 && p[c] == 'O' && p[c + 1] == '\'' && ascii_upper(p[c + 2])) return 1;
-    for (int32_t k = 0; k < d->ending_count; k++) {
-        size_t len = d->ending_len[k];
-        if (e - c < len + 3) continue;
-        int same = 1;
-        for (size_t i = 0; i < len && same; i++) same = (p[e - len + i] | 0x20) == d->endings[k][i];
-        if (same) return 1;
-    }
-    return 0;
-}
-
 /* Is the word before c (one space before it) capitalised or written outside ASCII? */
 static inline int cap_word_before(const uint8_t *p, size_t c) {
     if (c < 3 || p[c - 1] != ' ') return 0;
@@ -1989,7 +1977,7 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     if (ne - c > 3 && p[ne - 1] == 's' && p[ne - 2] == '\'') ne -= 2;
     uint16_t f = probe_names(d, ascii_fold_hash_n(p, n, c, ne));
     /* The second word of a pair that no dictionary holds as English words, shaped like a surname. */
-    if (d->pairs && f == 0 && cap_word_before(p, c) && ascii_surname_shaped(d, p, c, ne)) return 1;
+    if (d->pairs && f == 0 && cap_word_before(p, c) && shaped_like_surname(d, p, c, ne)) return 1;
     /* A surname alone that is no English word and no place's name. */
     if (d->singles && (f & PHS_NAME_SURNAME) &&
         !(f & (PHS_NAME_WORD | PHS_NAME_COMMON | PHS_NAME_PLACE_NAME | PHS_NAME_GIVEN | PHS_NAME_PROPER)))
