@@ -942,6 +942,7 @@ static inline int record_start(const uint8_t *p, const phs_name_token *tok, int3
 /* Does word k start a sentence: the start of a record, or after . ! ? or a closing quote? */
 static inline int sentence_start(const uint8_t *p, const phs_name_token *tok, int32_t k) {
     if (record_start(p, tok, k)) return 1;
+    if (k == 0) return 0; /* digits before the first word */
     for (int32_t i = tok[k - 1].end; i < tok[k].start; i++)
         if (p[i] == '.' || p[i] == '!' || p[i] == '?' || p[i] == '"') return 1;
     return 0;
