@@ -1,7 +1,7 @@
 /* The person-name detector (Sources/CScanKernels/names.c) on seeded random lines of name words, cue words, marks,
    broken UTF-8 and random bytes, under AddressSanitizer and UndefinedBehaviorSanitizer (.ci/kernel-sanitizers.sh):
    no read or write outside the line or the buffers, and every span inside the line, in order, not overlapping.
-   Usage: names_fuzz DICTIONARY.tsv [LINES]. All words are made up or common; no record of anyone. */
+   Usage: names_fuzz DICTIONARY.tsv [LINES] [SEED]. All words are made up or common; no record of anyone. */
 #include "phiscrub_kernels.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +12,9 @@ static void add_words(phs_names *d, const char **w, int n, uint16_t flag) {
     for (int i = 0; i < n; i++) phs_names_add_word(d, phs_name_hash((const uint8_t *)w[i], strlen(w[i])), flag);
 }
 int main(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: names_fuzz DICTIONARY.tsv [LINES]\n"); return 2; }
+    if (argc < 2) { fprintf(stderr, "usage: names_fuzz DICTIONARY.tsv [LINES] [SEED]\n"); return 2; }
     int lines = argc > 2 ? atoi(argv[2]) : 40000;
+    if (argc > 3) rng = strtoull(argv[3], NULL, 0) | 1;
     FILE *f = fopen(argv[1], "rb");
     if (!f) { perror(argv[1]); return 2; } fseek(f, 0, SEEK_END); long sz = ftell(f); fseek(f, 0, SEEK_SET);
     uint8_t *buf = malloc(sz); fread(buf, 1, sz, f); fclose(f);
