@@ -119,7 +119,7 @@ struct PersonNameTests {
         "Contact Us  Phone: 555-0100",
         "Grafana Loki  3.1.0 released",
         "Porto Alegre , RS  Brazil; 808 Kálmán Imre u. 12.; Pärna 33",
-        "class Proto(Protocol): pass",
+        "class Proto(Protocol): pass; traces exported to Jaeger and Zipkin; Flink job restarted",
         "the Russian government said; Pearson's correlation",
         "Hello, World! Thanks, can you check; Teladoc, can you reschedule? Humana, please call back.",
         "Kafka: connected. Redis: ok. User: hello. Bot: hi there",
