@@ -1295,21 +1295,22 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
         /* A person addressed: a given name between a comma and ? or ! ("Remember me, Mary?"), or a given name or a
            word no dictionary knows written outside ASCII before ", can ..." at the start of a sentence ("Leif, can I
            speak to you"; not a firm: "Teladoc, can you reschedule?"). */
-        if (d->pairs && is_cap(t) && t->parts == 1 &&
-            ((k > 0 && tok[k - 1].sep == SEP_COMMA && (size_t)t->end < n && (p[t->end] == '?' || p[t->end] == '!')) ||
-             (t->sep == SEP_COMMA && k + 1 < nt && addressed_follow(p, &tok[k + 1]))) &&
-            !is_stop(d, t) && !is_place(d, t)) {
-            /* (The shape is tested first: most words are no vocative, and the dictionary probe is a cache miss.) */
-            uint16_t f = name_flags(d, p, n, t);
-            int end_q = k > 0 && tok[k - 1].sep == SEP_COMMA && (size_t)t->end < n &&
-                        (p[t->end] == '?' || p[t->end] == '!') && (f & PHS_NAME_GIVEN);
-            int start_q = t->sep == SEP_COMMA && k + 1 < nt && addressed_follow(p, &tok[k + 1]) &&
-                          (((f & PHS_NAME_GIVEN) && !(f & PHS_NAME_PROPER)) || (f == 0 && has_non_ascii(p, t))) &&
-                          sentence_start(p, tok, k);
-            if ((end_q || start_q) &&
-                emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_ADDRESSED, &next)) {
-                k = next;
-                continue;
+        if (d->pairs && is_cap(t) && t->parts == 1) {
+            /* The shape first: most words are no vocative, and the dictionary probe is a cache miss. */
+            int end_shape = k > 0 && tok[k - 1].sep == SEP_COMMA && (size_t)t->end < n &&
+                            (p[t->end] == '?' || p[t->end] == '!');
+            int start_shape = t->sep == SEP_COMMA && k + 1 < nt && addressed_follow(p, &tok[k + 1]);
+            if ((end_shape || start_shape) && !is_stop(d, t) && !is_place(d, t)) {
+                uint16_t f = name_flags(d, p, n, t);
+                int end_q = end_shape && (f & PHS_NAME_GIVEN);
+                int start_q = start_shape &&
+                              (((f & PHS_NAME_GIVEN) && !(f & PHS_NAME_PROPER)) || (f == 0 && has_non_ascii(p, t))) &&
+                              sentence_start(p, tok, k);
+                if ((end_q || start_q) &&
+                    emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_ADDRESSED, &next)) {
+                    k = next;
+                    continue;
+                }
             }
         }
         /* A list of names ("founders: Kónya, Becker and Vasquez"): each word its own span. */
