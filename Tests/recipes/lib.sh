@@ -41,3 +41,14 @@ ensure_pkgs() {
 }
 # at_least FILE N: FILE has at least N lines.
 at_least() { [ "$(lines "$1")" -ge "$2" ]; }
+# grows_to FILE N STALL: waits until FILE has N lines; fails only when it stops growing for STALL seconds (a slow
+# host that is still writing is not a lost line; a stuck pipeline is caught as fast as a fixed deadline would).
+grows_to() {
+  local last=-1 now since
+  since=$(date +%s)
+  while now=$(lines "$1"); [ "$now" -lt "$2" ]; do
+    if [ "$now" != "$last" ]; then last=$now; since=$(date +%s)
+    elif [ $(( $(date +%s) - since )) -ge "$3" ]; then return 1; fi
+    sleep 0.05
+  done
+}
