@@ -714,7 +714,8 @@ static inline int place_follows(const phs_names *d, const phs_name_token *tok, i
 static int stop_surname(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t j) {
     phs_name_token *t = &tok[j];
     uint16_t f = name_flags(d, p, n, t);
-    if (!(f & PHS_NAME_SURNAME) || (f & PHS_NAME_COMMON) || t->start - tok[j - 1].end != 1) return 0;
+    int gap = t->start - tok[j - 1].end - (is_initial(&tok[j - 1]) ? 1 : 0); /* "Ryan P. Costa": the dot */
+    if (!(f & PHS_NAME_SURNAME) || (f & PHS_NAME_COMMON) || gap != 1) return 0;
     return !(t->sep == SEP_SPACE && j + 1 < nt && (is_cap(&tok[j + 1]) || tok[j + 1].shape == SHAPE_UPPER));
 }
 
@@ -841,13 +842,16 @@ static inline int place_preposition(const phs_names *d, const phs_name_token *t)
 static int32_t name_list(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
                          int *places) {
     *places = k > 0 && tok[k - 1].sep == SEP_SPACE && place_preposition(d, &tok[k - 1]);
-    int32_t m = k, items = 0, named = 0, unknown = 0, last = -1;
+    int32_t m = k, items = 0, named = 0, unknown = 0, unlisted = 0, surnames = 0, last = -1;
     while (m < nt && items < 16) {
         phs_name_token *t = &tok[m];
         if (!list_item(d, p, n, t)) return k;
         items++;
+        uint16_t f = name_flags(d, p, n, t);
         if (plain_name(d, p, n, t)) named++;
-        else if (!(name_flags(d, p, n, t) & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !surname_shaped(d, p, t)) unknown++;
+        else if (f & PHS_NAME_SURNAME) surnames++;
+        else if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !surname_shaped(d, p, t)) unknown++;
+        unlisted += f == 0;
         if (m == last) break;
         /* "A, " then another item, or "A, and B" / "A and B" to end the list. */
         if (t->sep != SEP_COMMA && t->sep != SEP_SPACE) return k;
@@ -866,7 +870,10 @@ static int32_t name_list(const phs_names *d, const uint8_t *p, size_t n, phs_nam
     if (last < 0 || m != last || items < 3) return k;
     /* After "in", "at", "near" a list names places: it is passed over whole (no "Surname, Given" inside it). */
     if (*places) return last + 1;
-    if (named < 2 || unknown > 1) return k;
+    /* Two plain names and at most one odd word; or every word a surname, at least one of them no English word or
+       no listed word at all ("Monjeau, Graves and Reed": the others are surnames that are also English words). */
+    int all_surnames = named + surnames + unlisted == items && named + unlisted >= 1 && unlisted <= 1;
+    if ((named < 2 || unknown > 1) && !all_surnames) return k;
     /* The last word is not the start of something longer ("and Johnson Controls"). */
     if (tok[last].sep == SEP_SPACE && last + 1 < nt && (is_cap(&tok[last + 1]) || tok[last + 1].shape == SHAPE_UPPER)) return k;
     return last + 1;
@@ -878,10 +885,14 @@ static int32_t name_list(const phs_names *d, const uint8_t *p, size_t n, phs_nam
 static int32_t initial_name(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k) {
     phs_name_token *first = &tok[k], *mid = &tok[k + 1], *last = &tok[k + 2];
     if (mid->shape != SHAPE_ONE || (mid->sep != SEP_SPACE && mid->sep != SEP_DOT)) return k;
-    if (!is_cap(last) || is_stop(d, last) || first->parts > 2 || last->parts > 2) return k;
+    if (!is_cap(last) || (is_stop(d, last) && !stop_surname(d, p, n, tok, nt, k + 2)) || first->parts > 2 ||
+        last->parts > 2) return k;
     if (is_place(d, first) || is_place(d, last)) return k;
     uint16_t ff = name_flags(d, p, n, first), lf = name_flags(d, p, n, last);
-    if ((ff | lf) & PHS_NAME_WORD) return k;
+    /* An English word that no list holds as a name ends it ("Vitamin D Levels"); a name that is also a rare word
+       does not (Maria, Mark, Lopez). */
+    if (((ff & PHS_NAME_WORD) && !(ff & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))) ||
+        ((lf & PHS_NAME_WORD) && !(lf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)))) return k;
     if ((ff & PHS_NAME_COMMON) && (lf & PHS_NAME_COMMON)) return k;
     int given = (ff & PHS_NAME_GIVEN) && !(ff & PHS_NAME_COMMON);
     int surname = ((lf & PHS_NAME_SURNAME) && !(lf & PHS_NAME_COMMON)) || (!lf && surname_shaped(d, p, last));
@@ -1248,22 +1259,37 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                        "dr patel", "NAME: MARIA GONZALEZ", "Attn: JOHN A SMITH". Every word a dictionary name (a
                        middle initial aside). */
                     uint16_t shape = tok[a].shape == SHAPE_UPPER ? SHAPE_UPPER : SHAPE_LOWER;
+                    int unknown = 0;
                     while (b < nt && b - a < 4) {
                         phs_name_token *w = &tok[b];
-                        int initial = shape == SHAPE_UPPER && w->shape == SHAPE_ONE && b > a && b + 1 < nt &&
-                                      tok[b + 1].shape == SHAPE_UPPER;
+                        /* A middle initial: "MARIA T GONZALEZ", "hyuuma t. maida". */
+                        int initial = b > a && b + 1 < nt && tok[b + 1].shape == shape && w->end - w->start == 1 &&
+                                      (shape == SHAPE_UPPER ? w->shape == SHAPE_ONE : w->shape == SHAPE_LOWER);
                         if (!initial) {
                             if (w->shape != shape) break;
                             uint16_t f = name_flags(d, p, n, w);
-                            if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) || (f & PHS_NAME_COMMON) || is_stop(d, w)) break;
+                            /* In lower case a word no list holds at all (not even as an English word) may be part of
+                               the name; what the run needs to be accepted is settled below. */
+                            int unlisted = shape == SHAPE_LOWER && kind != PHS_NAME_TITLE && f == 0 &&
+                                           w->end - w->start >= 3 && !is_stop(d, w) && !is_particle(d, w);
+                            if (!unlisted &&
+                                (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) || (f & PHS_NAME_COMMON) || is_stop(d, w))) break;
+                            unknown += unlisted;
                         }
                         b++;
                         if (w->sep != SEP_SPACE && !(initial && w->sep == SEP_DOT)) break;
                     }
                     /* A trailing initial is no part of the name. */
-                    while (b > a && tok[b - 1].shape == SHAPE_ONE) b--;
-                    accepted = b > a && (name_flags(d, p, n, &tok[a]) &
-                                         (kind == PHS_NAME_TITLE ? PHS_NAME_GIVEN | PHS_NAME_SURNAME : PHS_NAME_GIVEN));
+                    while (b > a && tok[b - 1].end - tok[b - 1].start == 1) b--;
+                    while (b > a && !name_flags(d, p, n, &tok[b - 1]) && b - a > 1 && kind != PHS_NAME_CUE_STATED) b--;
+                    if (b > a) {
+                        uint16_t ff = name_flags(d, p, n, &tok[a]), lf = name_flags(d, p, n, &tok[b - 1]);
+                        accepted = ff & (kind == PHS_NAME_TITLE ? PHS_NAME_GIVEN | PHS_NAME_SURNAME : PHS_NAME_GIVEN);
+                        /* A word no list holds before a dictionary surname ("name: hyuuma t. maida"); after a phrase
+                           that states a name, one or more such words ("people call me višeslav"). */
+                        if (!accepted && unknown && shape == SHAPE_LOWER)
+                            accepted = kind == PHS_NAME_CUE_STATED || (b - a >= 2 && (lf & PHS_NAME_SURNAME));
+                    }
                 }
                 if (accepted && kind != PHS_NAME_TITLE && place_follows(d, tok, nt, b)) accepted = 0;
                 if (accepted && emit(d, out, out_cap, &count, tok, nt, a, b, kind, c, &next)) {
@@ -1388,9 +1414,13 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                     int32_t s2 = k + 1;
                     if (is_initial(&tok[s2]) && s2 + 1 < nt) s2++;
                     phs_name_token *sn = &tok[s2];
+                    /* A given name that is no word of English or of a place's name makes any unlisted word after
+                       it a surname ("Jouni Hahli"). */
+                    int plain_given = !(f & (PHS_NAME_WORD | PHS_NAME_PROPER | PHS_NAME_PLACE_NAME)) &&
+                                      !is_particle(d, t) && !number_beside(p, n, t->start, tok[s2].end);
                     if (is_cap(sn) && sn->parts == 1 && !is_stop(d, sn) && !is_place(d, sn) &&
                         name_flags(d, p, n, sn) == 0 &&
-                        surname_shaped(d, p, sn) &&
+                        (surname_shaped(d, p, sn) || (plain_given && sn->end - sn->start >= 3)) &&
                         !(sn->sep == SEP_SPACE && s2 + 1 < nt && tok[s2 + 1].start - sn->end < 2 &&
                           (is_cap(&tok[s2 + 1]) || tok[s2 + 1].shape == SHAPE_UPPER)) &&
                         !place_follows(d, tok, nt, s2 + 1) &&
@@ -1673,7 +1703,10 @@ static inline int is_lower_cue_start(uint8_t a, uint8_t b) {
 }
 
 static inline int is_lower_cue_at(const uint8_t *p, size_t n, size_t i) {
-    return i + 2 < n && (i == 0 || !word_byte(p[i - 1])) && is_lower_cue_start(p[i], p[i + 1]);
+    if (i + 2 >= n || (i > 0 && word_byte(p[i - 1]))) return 0;
+    /* "me" as a word of its own ends "call me", "people call me" (not "message", "method"). */
+    if (p[i] == 'm' && p[i + 1] == 'e') return p[i + 2] == ' ';
+    return is_lower_cue_start(p[i], p[i + 1]);
 }
 
 static inline int is_candidate(const uint8_t *p, size_t n, size_t i) {
@@ -1733,12 +1766,13 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     __m256i cap = _mm256_and_si256(IN(v, 'A', 'Z'), IN(next, 'a', 'z'));
     __m256i na = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('n')),
                                   _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')));
-    /* Lower-case cue starts: "my", "mr", "dr", "im", "i'" (see is_lower_cue_at). */
+    /* Lower-case cue starts: "my", "me", "mr", "dr", "im", "i'" (see is_lower_cue_at). */
     __m256i m_ = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('m'));
     __m256i md = _mm256_or_si256(m_, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('d')));
     __m256i im = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('m')), _mm256_cmpeq_epi8(next, _mm256_set1_epi8('\'')));
+    __m256i my = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('y')), _mm256_cmpeq_epi8(next, _mm256_set1_epi8('e')));
     __m256i lc = _mm256_or_si256(
-        _mm256_or_si256(_mm256_and_si256(m_, _mm256_cmpeq_epi8(next, _mm256_set1_epi8('y'))),
+        _mm256_or_si256(_mm256_and_si256(m_, my),
                         _mm256_and_si256(md, _mm256_cmpeq_epi8(next, _mm256_set1_epi8('r')))),
         _mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('i')), im));
     #undef IN
@@ -1757,7 +1791,7 @@ static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const u
     v32 cap = range32(v, 'A', 'Z') & range32(next, 'a', 'z');
     v32 na = ((v | (int8_t)0x20) == (int8_t)'n') & ((next | (int8_t)0x20) == (int8_t)'a');
     v32 m_ = v == (int8_t)'m';
-    v32 lc = (m_ & (next == (int8_t)'y')) | ((m_ | (v == (int8_t)'d')) & (next == (int8_t)'r')) |
+    v32 lc = (m_ & ((next == (int8_t)'y') | (next == (int8_t)'e'))) | ((m_ | (v == (int8_t)'d')) & (next == (int8_t)'r')) |
              ((v == (int8_t)'i') & ((next == (int8_t)'m') | (next == (int8_t)'\'')));
     return lanes_mask(((cap | na | lc) & ~prev_word) | (v < (int8_t)0));
 }
@@ -1983,6 +2017,10 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     /* A surname alone that is no English word and no place's name. */
     if (d->singles && (f & PHS_NAME_SURNAME) &&
         !(f & (PHS_NAME_WORD | PHS_NAME_COMMON | PHS_NAME_PLACE_NAME | PHS_NAME_GIVEN | PHS_NAME_PROPER)))
+        return 1;
+    /* The first item of a list of surnames ("Monjeau, Graves and Reed"; see name_list). */
+    if (d->pairs && e < n && p[e] == ',' && sp == 1 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80) &&
+        (f == 0 || ((f & PHS_NAME_SURNAME) && !(f & PHS_NAME_COMMON))))
         return 1;
     if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))) return 0;
     if (cue_before) return 1;

@@ -86,6 +86,16 @@ struct PersonNameTests {
         // The name on the line after a sign-off, however the text is cut.
         "Thanks for the update.\n\nBest regards,\n⟦Sabrel Yarnold⟧\nCare coordinator",
         "Sincerely,\r\n⟦Nerissa Grimsditch⟧, RN\r\n",
+        // Middle initials between names that are also rare English words or that start no name alone (Maria, Costa);
+        // a given name before a word no list holds; surnames that are also English words in a list.
+        "we need to add ⟦Maria P Lopez⟧ as guardian; add ⟦Ryan P. Costa⟧ too",
+        "You can tell ⟦Jouni⟧ was a huge ⟦Jouni Hahli⟧ fan.",
+        "our 3 founders: ⟦Monjeau⟧, ⟦Graves⟧ and ⟦Reed⟧.",
+        // Lower case after a label or a phrase that states a name: initials, and words no list holds.
+        "name:    ⟦hyuuma t. maida⟧ address: unit 4526",
+        "name: ⟦maria t. gonzalez⟧",
+        "sometimes people call me ⟦maria⟧",
+        "sometimes people call me ⟦višeslav⟧",
     ]
 
     static let clean: [String] = [
@@ -124,6 +134,8 @@ struct PersonNameTests {
         "Hello, World! Thanks, can you check; Teladoc, can you reschedule? Humana, please call back.",
         "Kafka: connected. Redis: ok. User: hello. Bot: hi there",
         "Kind regards,\nThe Billing Team\nRegards,\nClinic Staff\nyes,\nHello There",
+        "Red, White and Blue; Shopify, Vercel and Stripe; call me back later; let me know; give me metrics",
+        "03751 Gerrit Achterberghove 137 Colorado Springs; Cite El Farik; Gemma Scope; Alma Linux",
     ]
 
     @Test(arguments: found)
