@@ -69,6 +69,9 @@ typedef struct {
 struct phs_name_dict {
     table names;
     uint64_t *bloom; /* one bit per key (hash bits 40..59): most capitalised words need no probe */
+    /* Two bits per given name that is no frequent English word (hash bits 8..25 and 26..43), 32 KiB: which lines
+       written without capitals are worth searching (see lower_line_worth_search). */
+    uint64_t *given_bloom;
 };
 
 struct phs_names {
@@ -161,12 +164,20 @@ static inline int64_t table_find(const table *t, uint64_t key) {
 
 #define BLOOM_BITS (1u << 20)
 static inline uint32_t bloom_bit(uint64_t h) { return (uint32_t)(h >> 40) & (BLOOM_BITS - 1); }
+#define GIVEN_BLOOM_BITS (1u << 18)
+static inline uint32_t given_bit_a(uint64_t h) { return (uint32_t)(h >> 8) & (GIVEN_BLOOM_BITS - 1); }
+static inline uint32_t given_bit_b(uint64_t h) { return (uint32_t)(h >> 26) & (GIVEN_BLOOM_BITS - 1); }
+static inline int given_bloom_has(const phs_name_dict *d, uint64_t h) {
+    uint32_t a = given_bit_a(h), b = given_bit_b(h);
+    return (d->given_bloom[a >> 6] >> (a & 63) & 1) && (d->given_bloom[b >> 6] >> (b & 63) & 1);
+}
 
 phs_name_dict *phs_name_dict_new(int32_t expected_words) {
     phs_name_dict *d = calloc(1, sizeof(phs_name_dict));
     if (!d) return NULL;
     if (table_init(&d->names, (uint32_t)(expected_words > 0 ? expected_words : 64), 0) != 0 ||
-        !(d->bloom = calloc(BLOOM_BITS / 64, sizeof(uint64_t)))) {
+        !(d->bloom = calloc(BLOOM_BITS / 64, sizeof(uint64_t))) ||
+        !(d->given_bloom = calloc(GIVEN_BLOOM_BITS / 64, sizeof(uint64_t)))) {
         phs_name_dict_free(d);
         return NULL;
     }
@@ -177,6 +188,7 @@ void phs_name_dict_free(phs_name_dict *d) {
     if (!d) return;
     table_free(&d->names);
     free(d->bloom);
+    free(d->given_bloom);
     free(d);
 }
 
@@ -186,6 +198,11 @@ int phs_name_dict_add(phs_name_dict *d, uint64_t hash, uint16_t flags) {
     d->names.flags[s] |= flags;
     uint32_t b = bloom_bit(hash);
     d->bloom[b >> 6] |= 1ULL << (b & 63);
+    if ((flags & PHS_NAME_GIVEN) && !(flags & PHS_NAME_COMMON)) {
+        uint32_t ga = given_bit_a(hash), gb = given_bit_b(hash);
+        d->given_bloom[ga >> 6] |= 1ULL << (ga & 63);
+        d->given_bloom[gb >> 6] |= 1ULL << (gb & 63);
+    }
     return 0;
 }
 
@@ -1155,8 +1172,79 @@ static int named_speaker_in_line(const phs_names *d, const uint8_t *p, size_t n,
 }
 
 /* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt). */
-static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
-                           int32_t nt, int32_t k0, int32_t k1, phs_name_span *out, int32_t out_cap, int32_t *countp) {
+/* Can the lower-case word be part of a name in a line written without capitals: a dictionary name that is no
+   frequent English word, no stop word, particle, cue or place word? Returns its flags, or 0. */
+static uint16_t lower_name_word(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
+    if (t->shape != SHAPE_LOWER || t->parts > 2 || t->end - t->start < 2) return 0;
+    int64_t s;
+    if (cue_flags(d, t, &s) & (PHS_NAME_STOP | PHS_NAME_PARTICLE | PHS_NAME_PLACE | PHS_NAME_CUE_END)) return 0;
+    uint16_t f = name_flags(d, p, n, t);
+    return (f & PHS_NAME_COMMON) ? 0 : f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME | PHS_NAME_WORD | PHS_NAME_PLACE_NAME);
+}
+
+/* In a line written without capitals (chat typed in lower case): a given name, an optional middle initial and a
+   surname, at most one of them also an English word ("follow up with patricia desrosiers", "benjamin a seiler";
+   not "mark down", "bill gates" stays as both are words). Returns one past the surname, or k. */
+static int32_t lower_pair(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k) {
+    phs_name_token *g = &tok[k];
+    if (g->sep != SEP_SPACE || k + 1 >= nt) return k;
+    uint16_t gf = lower_name_word(d, p, n, g);
+    if (!(gf & PHS_NAME_GIVEN)) return k;
+    int32_t s = k + 1;
+    if (tok[s].shape == SHAPE_LOWER && tok[s].end - tok[s].start == 1 && (tok[s].sep == SEP_SPACE || tok[s].sep == SEP_DOT) &&
+        s + 1 < nt)
+        s++;
+    phs_name_token *sn = &tok[s];
+    uint16_t sf = lower_name_word(d, p, n, sn);
+    /* Not the same word twice, not code ("capa capa()", "x=maria lopez"). */
+    if (!(sf & PHS_NAME_SURNAME) || sn->hash == g->hash || in_code(p, n, g) || in_code(p, n, sn)) return k;
+    /* Both also English words ("john smith", "brown rice"): only right after a cue that introduces a person
+       ("email john smith", "follow up with bill gates"), not after a plain preposition. */
+    if ((gf & PHS_NAME_WORD) && (sf & PHS_NAME_WORD)) {
+        int64_t slot;
+        int32_t c = k > 0 && tok[k - 1].sep == SEP_SPACE && (cue_flags(d, &tok[k - 1], &slot) & PHS_NAME_CUE_END)
+                        ? cue_ending_at(d, tok, k - 1, slot) : -1;
+        if (c < 0 || d->phrases[c].kind == PHS_NAME_CUE_GIVEN) return k;
+    }
+    /* No place word after it ("jackson heights"). */
+    if (place_follows(d, tok, nt, s + 1)) return k;
+    return s + 1;
+}
+
+/* In a line written without capitals, a list of three or more given names ("they had 6: silvana, adam, kristina and
+   caleb"), at least two of them no English word. Returns one past its last word, or k. */
+static int32_t lower_list(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k) {
+    if (tok[k].sep != SEP_COMMA || (k > 0 && tok[k - 1].sep == SEP_COMMA)) return k;
+    int32_t m = k, items = 0, plain = 0;
+    while (m < nt && items < 16) {
+        uint16_t f = lower_name_word(d, p, n, &tok[m]);
+        if (!(f & PHS_NAME_GIVEN)) return k;
+        items++;
+        plain += !(f & PHS_NAME_WORD);
+        phs_name_token *t = &tok[m];
+        if (t->sep == SEP_COMMA && m + 1 < nt) { m++; continue; }
+        if (t->sep == SEP_SPACE && m + 2 < nt && tok[m + 1].sep == SEP_SPACE) {
+            int64_t js;
+            if (cue_flags(d, &tok[m + 1], &js) & PHS_NAME_LIST_JOIN) {
+                uint16_t lf = lower_name_word(d, p, n, &tok[m + 2]);
+                if (!(lf & PHS_NAME_GIVEN)) return k;
+                items++;
+                plain += !(lf & PHS_NAME_WORD);
+                m += 2;
+                break;
+            }
+        }
+        return k;
+    }
+    if (items < 3 || plain < 2) return k;
+    /* "..., kristina, chad and caleb" must end there, not run on into more name words. */
+    if (tok[m].sep == SEP_SPACE && m + 1 < nt && lower_name_word(d, p, n, &tok[m + 1])) return k;
+    return m + 1;
+}
+
+static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, int lower_line,
+                           phs_name_token *tok, int32_t nt, int32_t k0, int32_t k1, phs_name_span *out,
+                           int32_t out_cap, int32_t *countp) {
     int32_t count = *countp;
     int32_t k = k0, next = k0;
     while (k < k1) {
@@ -1254,7 +1342,10 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                            Jenkins"). */
                         if (kind == PHS_NAME_CUE_GIVEN && words == 1 && !(first & PHS_NAME_GIVEN)) accepted = 0;
                     }
-                } else if (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_TITLE) {
+                } else if ((kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_TITLE) &&
+                           /* "cache miss key=...": a lower-case title that is a frequent English word is that word. */
+                           !(kind == PHS_NAME_TITLE && t->shape == SHAPE_LOWER &&
+                             (name_flags(d, p, n, t) & PHS_NAME_COMMON))) {
                     /* Lower-case chat or a form in capitals after a strong cue or title: "my name is maria gonzalez",
                        "dr patel", "NAME: MARIA GONZALEZ", "Attn: JOHN A SMITH". Every word a dictionary name (a
                        middle initial aside). */
@@ -1504,6 +1595,22 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 }
             }
         }
+        /* A line written without capitals: lower-case pairs and lists of given names. */
+        if (lower_line && d->pairs && t->shape == SHAPE_LOWER) {
+            int32_t b = lower_list(d, p, n, tok, nt, k);
+            if (b > k) {
+                for (int32_t m = k; m < b; m++)
+                    if (lower_name_word(d, p, n, &tok[m]) & PHS_NAME_GIVEN)
+                        emit(d, out, out_cap, &count, tok, nt, m, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_LOWER, &next);
+                k = b;
+                continue;
+            }
+            b = lower_pair(d, p, n, tok, nt, k);
+            if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_PAIR, PHS_NAME_DETAIL_LOWER, &next)) {
+                k = next;
+                continue;
+            }
+        }
         k++;
     }
     *countp = count;
@@ -1649,6 +1756,9 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
     int32_t first = count;
     size_t off = 0;
     int32_t k0 = 0;
+    /* Written without capitals (lower-case chat): the lower-case shapes apply. */
+    int lower_line = 1;
+    for (size_t i = 0; i < n && lower_line; i++) lower_line = (uint8_t)(p[i] - 'A') >= 26;
     for (;;) {
         int32_t nt = tokenize(p + off, n - off, tok, tok_cap);
         int full = nt == tok_cap;
@@ -1656,7 +1766,7 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
         /* Words inside a name the previous window found are not started from again. */
         while (count > first && k0 < k1 && (size_t)tok[k0].start + off < (size_t)out[count - 1].end) k0++;
         int32_t before = count;
-        find_in_window(d, p + off, n - off, off == 0 ? signoff : -1, tok, nt, k0, k1, out, out_cap, &count);
+        find_in_window(d, p + off, n - off, off == 0 ? signoff : -1, lower_line, tok, nt, k0, k1, out, out_cap, &count);
         for (int32_t i = before; i < count; i++) {
             out[i].start += (int32_t)off;
             out[i].end += (int32_t)off;
@@ -1694,9 +1804,9 @@ static inline int is_name_at(const uint8_t *p, size_t n, size_t i) {
 }
 
 /* The lower-case word starts that can begin a cue before a lower-case name in chat: "my" (my son ethan), "im" and
-   "i'" (i'm maria), "dr", "mr" (dr patel). Rare at word starts in logs, so cheap to check. */
+   "i'" (i'm maria), "dr", "mr", "ms" (dr patel, ms. varnum). Rare at word starts in logs, so cheap to check. */
 static inline int is_lower_cue_start(uint8_t a, uint8_t b) {
-    if (a == 'm') return b == 'y' || b == 'r';
+    if (a == 'm') return b == 'y' || b == 'r' || b == 's';
     if (a == 'i') return b == 'm' || b == '\'';
     if (a == 'd') return b == 'r';
     return 0;
@@ -1747,7 +1857,8 @@ static inline __attribute__((always_inline)) v32 range32(v32 v, int lo, int hi) 
 #if defined(__x86_64__) && defined(__linux__)
 #include <immintrin.h>
 /* Candidate bits of the 32 bytes at p with AVX2 (p - 2 and p + 32 must be readable). */
-static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask_avx2(const uint8_t *p) {
+static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask_avx2(const uint8_t *p, uint32_t *upper,
+                                                                                      uint32_t *nl) {
     const __m256i bias = _mm256_set1_epi8((char)0x80);
     __m256i v = _mm256_loadu_si256((const __m256i *)p);
     __m256i prev = _mm256_loadu_si256((const __m256i *)(p - 1));
@@ -1763,14 +1874,19 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
        (the tokenizer tells a real escape from "\\n"). */
     __m256i esc = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p - 2)), _mm256_set1_epi8('\\'));
     prev_word = _mm256_andnot_si256(esc, prev_word);
-    __m256i cap = _mm256_and_si256(IN(v, 'A', 'Z'), IN(next, 'a', 'z'));
+    __m256i up = IN(v, 'A', 'Z');
+    *upper = (uint32_t)_mm256_movemask_epi8(up);
+    *nl = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
+    __m256i cap = _mm256_and_si256(up, IN(next, 'a', 'z'));
     __m256i na = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('n')),
                                   _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')));
-    /* Lower-case cue starts: "my", "me", "mr", "dr", "im", "i'" (see is_lower_cue_at). */
+    /* Lower-case cue starts: "my", "me", "ms", "mr", "dr", "im", "i'" (see is_lower_cue_at). */
     __m256i m_ = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('m'));
     __m256i md = _mm256_or_si256(m_, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('d')));
     __m256i im = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('m')), _mm256_cmpeq_epi8(next, _mm256_set1_epi8('\'')));
-    __m256i my = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('y')), _mm256_cmpeq_epi8(next, _mm256_set1_epi8('e')));
+    __m256i my = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('y')),
+                                                 _mm256_cmpeq_epi8(next, _mm256_set1_epi8('e'))),
+                                 _mm256_cmpeq_epi8(next, _mm256_set1_epi8('s')));
     __m256i lc = _mm256_or_si256(
         _mm256_or_si256(_mm256_and_si256(m_, my),
                         _mm256_and_si256(md, _mm256_cmpeq_epi8(next, _mm256_set1_epi8('r')))),
@@ -1783,15 +1899,18 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
 #endif
 
 /* The same with the compiler's vector types (two SSE2 halves on the baseline). */
-static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const uint8_t *p) {
+static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const uint8_t *p, uint32_t *upper,
+                                                                          uint32_t *nl) {
     v32 v = load32(p), prev = load32(p - 1), next = load32(p + 1), prev2 = load32(p - 2);
+    *upper = lanes_mask(range32(v, 'A', 'Z'));
+    *nl = lanes_mask(v == (int8_t)'\n');
     v32 prev_low = prev | (int8_t)0x20;
     v32 prev_word = range32(prev_low, 'a', 'z') | range32(prev, '0', '9') | (prev == (int8_t)'_') | (prev < (int8_t)0);
     prev_word &= ~(prev2 == (int8_t)'\\');
     v32 cap = range32(v, 'A', 'Z') & range32(next, 'a', 'z');
     v32 na = ((v | (int8_t)0x20) == (int8_t)'n') & ((next | (int8_t)0x20) == (int8_t)'a');
     v32 m_ = v == (int8_t)'m';
-    v32 lc = (m_ & ((next == (int8_t)'y') | (next == (int8_t)'e'))) | ((m_ | (v == (int8_t)'d')) & (next == (int8_t)'r')) |
+    v32 lc = (m_ & ((next == (int8_t)'y') | (next == (int8_t)'e') | (next == (int8_t)'s'))) | ((m_ | (v == (int8_t)'d')) & (next == (int8_t)'r')) |
              ((v == (int8_t)'i') & ((next == (int8_t)'m') | (next == (int8_t)'\'')));
     return lanes_mask(((cap | na | lc) & ~prev_word) | (v < (int8_t)0));
 }
@@ -2072,34 +2191,115 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
     return is_name_at(p, n, j) || (is_lower_cue_at(p, n, j) && lower_name_follows(d, p, n, j));
 }
 
+/* Does the line p[a..<b), written without capitals, hold an ASCII word that may be a given name (the given-name
+   filter) followed by a space or a comma and another word, where lower_pair or lower_list could start? A word
+   written partly outside ASCII makes the line a candidate already. */
+static int lower_line_worth_search(const phs_names *d, const uint8_t *p, size_t a, size_t b) {
+    if (!d->dict || !d->pairs) return 0;
+    size_t i = a;
+    while (i < b) {
+        while (i < b && !ascii_lower(p[i])) i++;
+        size_t s = i;
+        while (i < b && ascii_lower(p[i])) i++;
+        if (i - s < 2 || i - s > MAX_WORD || (s > a && word_byte(p[s - 1])) || i + 2 > b) continue;
+        size_t j = i;
+        if (p[j] == ',' || p[j] == '.') j++;
+        /* Another word must follow, lower case (a surname, the next name of a list). */
+        if (j + 1 >= b || p[j] != ' ' || !(ascii_lower(p[j + 1]) || p[j + 1] >= 0x80) || word_byte(p[i])) continue;
+        uint64_t h = ascii_fold_hash_n(p, b, s, i);
+        if (given_bloom_has(d->dict, h) && (probe_names(d, h) & PHS_NAME_GIVEN)) return 1;
+    }
+    return 0;
+}
+
+/* A line written without capitals (lower-case chat) is searched whole when it is long enough to hold a name: the
+   lower-case shapes (lower_pair, lower_list) have no capital to start from. */
+#define LOWER_LINE_MIN 5
+
 /* The scan over a block: 32-byte chunks classified once each (MASK32), every candidate bit judged in place, a line
-   searched word by word only when a candidate calls for it, then the scan goes on after that line. Written once and
-   compiled twice, for AVX2 and for the baseline. */
+   searched word by word only when a candidate calls for it or when it has no capital letter, then the scan goes on
+   after that line. line_start and line_upper follow the line being scanned. Written once and compiled twice, for
+   AVX2 and for the baseline. */
 #define NAMES_SCAN(MASK32)                                                                                        \
     int32_t count = 0;                                                                                            \
-    size_t done = 0, pos = 2;                                                                                     \
+    size_t done = 0, pos = 2, line_start = 0;                                                                     \
+    int line_upper = 0;                                                                                           \
     for (size_t i0 = 0; i0 < 2 && i0 < n; i0++)                                                                   \
         if (is_candidate(p, n, i0) && candidate_needs_line(d, p, n, signoff, i0)) {                               \
-            pos = done = search_line(d, p, n, signoff, i0, 0, tok, tok_cap, out, out_cap, &count) + 1;            \
+            pos = done = line_start = search_line(d, p, n, signoff, i0, 0, tok, tok_cap, out, out_cap, &count) + 1; \
             break;                                                                                                \
+        }                                                                                                         \
+    if (done == 0)                                                                                                \
+        for (size_t i0 = 0; i0 < 2 && i0 < n; i0++) {                                                             \
+            if (p[i0] == '\n') { line_start = i0 + 1; line_upper = 0; }                                           \
+            else line_upper |= ascii_upper(p[i0]);                                                                \
         }                                                                                                         \
     if (pos < 2) pos = 2;                                                                                         \
     while (pos + 33 <= n && count < out_cap) {                                                                    \
-        uint32_t m = MASK32(p + pos);                                                                             \
+        uint32_t up, nl, m = MASK32(p + pos, &up, &nl);                                                                    \
         size_t next = pos + 32;                                                                                   \
-        while (m) {                                                                                               \
-            size_t j = pos + (size_t)__builtin_ctz(m);                                                            \
+        if (!nl) { /* most chunks: no line ends here */                                                         \
+            line_upper |= up != 0;                                                                                \
+            while (m) {                                                                                           \
+                size_t j = pos + (size_t)__builtin_ctz(m);                                                        \
+                m &= m - 1;                                                                                       \
+                if (!candidate_needs_line(d, p, n, signoff, j)) continue;                                         \
+                next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1; \
+                line_upper = 0;                                                                                   \
+                break;                                                                                            \
+            }                                                                                                     \
+            pos = next;                                                                                           \
+            continue;                                                                                             \
+        }                                                                                                         \
+        for (;;) {                                                                                                \
+            int jn = nl ? __builtin_ctz(nl) : 32, jm = m ? __builtin_ctz(m) : 32;                                 \
+            if (jn == 32 && jm == 32) {                                                                           \
+                line_upper |= up != 0;                                                                            \
+                break;                                                                                            \
+            }                                                                                                     \
+            if (jn < jm) {                                                                                        \
+                uint32_t through = jn == 31 ? 0xFFFFFFFFu : (2u << jn) - 1; /* bits 0..jn */                      \
+                size_t le = pos + (size_t)jn;                                                                     \
+                if (!line_upper && !(up & through) && le - line_start >= LOWER_LINE_MIN && line_start >= done && \
+                    lower_line_worth_search(d, p, line_start, le)) {                                             \
+                    search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count);         \
+                    done = le + 1;                                                                                \
+                }                                                                                                 \
+                line_start = le + 1;                                                                              \
+                line_upper = 0;                                                                                   \
+                up &= ~through;                                                                                   \
+                nl &= nl - 1;                                                                                     \
+                continue;                                                                                         \
+            }                                                                                                     \
+            size_t j = pos + (size_t)jm;                                                                          \
             m &= m - 1;                                                                                           \
             if (!candidate_needs_line(d, p, n, signoff, j)) continue;                                             \
-            next = done = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1;        \
+            next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1; \
+            line_upper = 0;                                                                                       \
             break;                                                                                                \
         }                                                                                                         \
         pos = next;                                                                                               \
     }                                                                                                             \
     for (; pos < n && count < out_cap; pos++) {                                                                   \
+        if (p[pos] == '\n') {                                                                                     \
+            if (!line_upper && pos - line_start >= LOWER_LINE_MIN && line_start >= done &&                        \
+                lower_line_worth_search(d, p, line_start, pos)) {                                                 \
+                search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count);             \
+                done = pos + 1;                                                                                   \
+            }                                                                                                     \
+            line_start = pos + 1;                                                                                 \
+            line_upper = 0;                                                                                       \
+            continue;                                                                                             \
+        }                                                                                                         \
+        line_upper |= ascii_upper(p[pos]);                                                                        \
         if (!is_candidate(p, n, pos) || !candidate_needs_line(d, p, n, signoff, pos)) continue;                   \
         pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);                \
+        line_start = pos + 1;                                                                                     \
+        line_upper = 0;                                                                                           \
     }                                                                                                             \
+    if (count < out_cap && !line_upper && line_start < n && n - line_start >= LOWER_LINE_MIN && line_start >= done && \
+        lower_line_worth_search(d, p, line_start, n))                                                             \
+        search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count);                     \
     return count;
 
 static int32_t scan_generic(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
@@ -2134,7 +2334,8 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t s
         }
         return count;
     }
-#if defined(__x86_64__) && defined(__linux__)
+#if defined(__x86_64__) && defined(__linux__) && !defined(PHS_NAMES_BASELINE_ONLY)
+    /* (PHS_NAMES_BASELINE_ONLY: .ci/kernel-sanitizers.sh checks the baseline scan against this one.) */
     if (__builtin_cpu_supports("avx2")) return scan_avx2(d, p, n, signoff, tok, tok_cap, out, out_cap);
 #endif
     return scan_generic(d, p, n, signoff, tok, tok_cap, out, out_cap);

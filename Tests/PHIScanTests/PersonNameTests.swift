@@ -96,6 +96,13 @@ struct PersonNameTests {
         "name: ⟦maria t. gonzalez⟧",
         "sometimes people call me ⟦maria⟧",
         "sometimes people call me ⟦višeslav⟧",
+        // A line written without capitals: given name and surname (both also English words only after a cue), a list
+        // of given names; the line is searched whatever the chunking.
+        "follow up with ⟦patricia desrosiers⟧ in a couple of months.",
+        "⟦benjamin a seiler⟧ called back",
+        "they had 3: ⟦silvana⟧, ⟦kristina⟧ and ⟦caleb⟧.",
+        "can you email ⟦john smith⟧ about the results",
+        "cache ok\nthanks, ms. ⟦varnum⟧\nall good",
     ]
 
     static let clean: [String] = [
@@ -136,6 +143,8 @@ struct PersonNameTests {
         "Kind regards,\nThe Billing Team\nRegards,\nClinic Staff\nyes,\nHello There",
         "Red, White and Blue; Shopify, Vercel and Stripe; call me back later; let me know; give me metrics",
         "03751 Gerrit Achterberghove 137 Colorado Springs; Cite El Farik; Gemma Scope; Alma Linux",
+        "mark down the price; will smith; grace period; rose garden; served with brown rice and sterling silver",
+        "2026-11-26 app.cache - cache miss key=inventory:sku-22634 ttl=363s\n    order = repo.get(order_id)\ncapa capa()",
     ]
 
     @Test(arguments: found)

@@ -1,6 +1,7 @@
 /* The person-name detector (Sources/CScanKernels/names.c) on seeded random lines of name words, cue words, marks,
    broken UTF-8 and random bytes, under AddressSanitizer and UndefinedBehaviorSanitizer (.ci/kernel-sanitizers.sh):
-   no read or write outside the line or the buffers, and every span inside the line, in order, not overlapping.
+   no read or write outside the line or the buffers, and every span inside the line, in order, not overlapping. The
+   checksum of all spans lets the script compare the AVX2 scan with the baseline one (-DPHS_NAMES_BASELINE_ONLY).
    Usage: names_fuzz DICTIONARY.tsv [LINES] [SEED]. All words are made up or common; no record of anyone. */
 #include "phiscrub_kernels.h"
 #include <stdio.h>
@@ -40,16 +41,26 @@ int main(int argc, char **argv) {
                            "name:", "Ásbjörn,", "ex-Zombie", "Proto(", "\xc3", "\xff", "-", "'", "\r", "\t", ".", "Jr.",
                            "Grafana", "Loki", "Porto", "Alegre", "Hungary", "the", "van", "de", "Berg"};
     int nw = sizeof(words) / sizeof(words[0]);
+    /* Every fourth line is written without capitals (the lower-case line shapes and their front end). */
+    const char *lower[] = {"maria", "john", "smith", "silvana", "kristina", "caleb", "and", ",", "ms.", "me", "call",
+                           "a", "\n", "email", "patricia", "desrosiers", "t.", "mark", "down", "name:", "my", "son",
+                           "people", "call", "me", "hyuuma", "maida", "x", "=", "(", "\xc3\xa5", "  "};
+    int nl = sizeof(lower) / sizeof(lower[0]);
     phs_name_token *tok = malloc(sizeof(phs_name_token) * 4096);
     phs_name_span *out = malloc(sizeof(phs_name_span) * 8192);
     long total = 0;
+    uint64_t sum = 0xcbf29ce484222325ULL; /* FNV-1a over every span, to compare two builds */
     for (int iter = 0; iter < lines; iter++) {
         size_t cap = 1 + next() % 3000;
         uint8_t *line = malloc(cap);
         size_t n = 0;
+        int lower_line = iter % 4 == 0;
         while (n < cap) {
-            if (next() % 6 == 0) { line[n++] = (uint8_t)next(); continue; }
-            const char *w = words[next() % nw];
+            if (next() % 6 == 0) {
+                line[n++] = lower_line ? (uint8_t)("abcdefghijklmnopqrstuvwxyz ,.\n"[next() % 30]) : (uint8_t)next();
+                continue;
+            }
+            const char *w = lower_line ? lower[next() % nl] : words[next() % nw];
             size_t l = strlen(w);
             for (size_t k = 0; k < l && n < cap; k++) line[n++] = (uint8_t)w[k];
             if (n < cap && next() % 2) line[n++] = ' ';
@@ -61,10 +72,13 @@ int main(int argc, char **argv) {
             if (i > 0 && out[i].start < out[i - 1].end) { printf("overlap/order at iter %d\n", iter); return 1; }
         }
         total += c;
+        for (int32_t i = 0; i < c; i++)
+            sum = (sum ^ (uint64_t)(out[i].start * 31 + out[i].end) ^ ((uint64_t)out[i].kind << 40) ^
+                   ((uint64_t)(uint32_t)out[i].detail << 48)) * 0x100000001B3ULL;
         (void)phs_names_signoff_at_end(d, line, n);
         free(line);
     }
-    printf("names_fuzz: %d lines, %ld spans, no error\n", lines, total);
+    printf("names_fuzz: %d lines, %ld spans (checksum %016llx), no error\n", lines, total, (unsigned long long)sum);
     free(tok);
     free(out);
     free(buf);
