@@ -1182,6 +1182,15 @@ static uint16_t lower_name_word(const phs_names *d, const uint8_t *p, size_t n, 
     return (f & PHS_NAME_COMMON) ? 0 : f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME | PHS_NAME_WORD | PHS_NAME_PLACE_NAME);
 }
 
+/* A lower-case word that no list holds at all (not even as an English word) and that is no cue, stop or place word:
+   in a line written without capitals it may be a name the dictionary lacks ("emidio p lombardo", "žilková"). */
+static int lower_unlisted(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
+    if (t->shape != SHAPE_LOWER || t->parts != 1 || t->end - t->start < 3) return 0;
+    int64_t s;
+    if (cue_flags(d, t, &s) & (PHS_NAME_STOP | PHS_NAME_PARTICLE | PHS_NAME_PLACE | PHS_NAME_CUE_END)) return 0;
+    return name_flags(d, p, n, t) == 0;
+}
+
 /* In a line written without capitals (chat typed in lower case): a given name, an optional middle initial and a
    surname, at most one of them also an English word ("follow up with patricia desrosiers", "benjamin a seiler";
    not "mark down", "bill gates" stays as both are words). Returns one past the surname, or k. */
@@ -1189,15 +1198,27 @@ static int32_t lower_pair(const phs_names *d, const uint8_t *p, size_t n, phs_na
     phs_name_token *g = &tok[k];
     if (g->sep != SEP_SPACE || k + 1 >= nt) return k;
     uint16_t gf = lower_name_word(d, p, n, g);
-    if (!(gf & PHS_NAME_GIVEN)) return k;
+    int given_unlisted = !(gf & PHS_NAME_GIVEN);
+    if (given_unlisted && !lower_unlisted(d, p, n, g)) return k;
     int32_t s = k + 1;
     if (tok[s].shape == SHAPE_LOWER && tok[s].end - tok[s].start == 1 && (tok[s].sep == SEP_SPACE || tok[s].sep == SEP_DOT) &&
         s + 1 < nt)
         s++;
     phs_name_token *sn = &tok[s];
     uint16_t sf = lower_name_word(d, p, n, sn);
+    /* A surname the dictionary lacks, shaped like one (written partly outside ASCII, a surname ending), after a
+       given name that is no English word ("monika žilková"); a given name the dictionary lacks only with a middle
+       initial before a surname that is no English word ("emidio p lombardo"). */
+    int surname_unlisted = !(sf & PHS_NAME_SURNAME) && lower_unlisted(d, p, n, sn) &&
+                           (surname_shaped(d, p, sn) || s > k + 1); /* "leidy t muris" */
+    if (!(sf & PHS_NAME_SURNAME) && !surname_unlisted) return k;
+    if (surname_unlisted && (given_unlisted || (gf & PHS_NAME_WORD))) return k;
+    /* (The initial not "a" or "i", which are words: "reindent a multi-line statement".) */
+    if (given_unlisted && (s == k + 1 || (sf & PHS_NAME_WORD) || sn->parts != 1 || p[tok[k + 1].start] == 'a' ||
+                           p[tok[k + 1].start] == 'i'))
+        return k;
     /* Not the same word twice, not code ("capa capa()", "x=maria lopez"). */
-    if (!(sf & PHS_NAME_SURNAME) || sn->hash == g->hash || in_code(p, n, g) || in_code(p, n, sn)) return k;
+    if (sn->hash == g->hash || in_code(p, n, g) || in_code(p, n, sn)) return k;
     /* Both also English words ("john smith", "brown rice"): only right after a cue that introduces a person
        ("email john smith", "follow up with bill gates"), not after a plain preposition. */
     if ((gf & PHS_NAME_WORD) && (sf & PHS_NAME_WORD)) {
@@ -1215,10 +1236,13 @@ static int32_t lower_pair(const phs_names *d, const uint8_t *p, size_t n, phs_na
    caleb"), at least two of them no English word. Returns one past its last word, or k. */
 static int32_t lower_list(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k) {
     if (tok[k].sep != SEP_COMMA || (k > 0 && tok[k - 1].sep == SEP_COMMA)) return k;
-    int32_t m = k, items = 0, plain = 0;
+    int32_t m = k, items = 0, plain = 0, unlisted = 0;
     while (m < nt && items < 16) {
         uint16_t f = lower_name_word(d, p, n, &tok[m]);
-        if (!(f & PHS_NAME_GIVEN)) return k;
+        /* One name no list holds among them ("leonti, terrence, pamela and brian"). */
+        if (!(f & PHS_NAME_GIVEN) &&
+            !(unlisted++ == 0 && (((f & PHS_NAME_SURNAME) && !(f & PHS_NAME_WORD)) || lower_unlisted(d, p, n, &tok[m]))))
+            return k;
         items++;
         plain += !(f & PHS_NAME_WORD);
         phs_name_token *t = &tok[m];
@@ -1236,7 +1260,7 @@ static int32_t lower_list(const phs_names *d, const uint8_t *p, size_t n, phs_na
         }
         return k;
     }
-    if (items < 3 || plain < 2) return k;
+    if (items < 3 || plain - unlisted < 2) return k;
     /* "..., kristina, chad and caleb" must end there, not run on into more name words. */
     if (tok[m].sep == SEP_SPACE && m + 1 < nt && lower_name_word(d, p, n, &tok[m + 1])) return k;
     return m + 1;
@@ -1599,9 +1623,11 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
         if (lower_line && d->pairs && t->shape == SHAPE_LOWER) {
             int32_t b = lower_list(d, p, n, tok, nt, k);
             if (b > k) {
-                for (int32_t m = k; m < b; m++)
-                    if (lower_name_word(d, p, n, &tok[m]) & PHS_NAME_GIVEN)
+                for (int32_t m = k; m < b; m++) { /* every word but the "and" */
+                    int64_t js;
+                    if (!(cue_flags(d, &tok[m], &js) & PHS_NAME_LIST_JOIN))
                         emit(d, out, out_cap, &count, tok, nt, m, m + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_LOWER, &next);
+                }
                 k = b;
                 continue;
             }
@@ -2208,6 +2234,17 @@ static int lower_line_worth_search(const phs_names *d, const uint8_t *p, size_t 
         if (j + 1 >= b || p[j] != ' ' || !(ascii_lower(p[j + 1]) || p[j + 1] >= 0x80) || word_byte(p[i])) continue;
         uint64_t h = ascii_fold_hash_n(p, b, s, i);
         if (given_bloom_has(d->dict, h) && (probe_names(d, h) & PHS_NAME_GIVEN)) return 1;
+        /* "emidio p lombardo": a middle initial, then a surname that is no English word. */
+        size_t q = j + 2;
+        if (q < b && p[q] == '.') q++;
+        if (q + 1 < b && p[q] == ' ' && ascii_lower(p[q + 1]) && p[j + 1] != 'a' && p[j + 1] != 'i' &&
+            (j + 2 == b || !word_byte(p[j + 2]) || p[j + 2] == '.')) {
+            size_t e = q + 1;
+            while (e < b && ascii_lower(p[e])) e++;
+            uint16_t f = e - (q + 1) >= 2 && e - (q + 1) <= MAX_WORD && (e == b || !word_byte(p[e]))
+                             ? probe_names(d, ascii_fold_hash_n(p, b, q + 1, e)) : 0;
+            if ((f & PHS_NAME_SURNAME) && !(f & (PHS_NAME_WORD | PHS_NAME_COMMON))) return 1;
+        }
     }
     return 0;
 }

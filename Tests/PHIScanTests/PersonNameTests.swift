@@ -103,6 +103,9 @@ struct PersonNameTests {
         "they had 3: ⟦silvana⟧, ⟦kristina⟧ and ⟦caleb⟧.",
         "can you email ⟦john smith⟧ about the results",
         "cache ok\nthanks, ms. ⟦varnum⟧\nall good",
+        "⟦emidio p lombardo⟧ called twice; ⟦leidy t muris⟧ labor relations",
+        "follow up with ⟦monika žilková⟧ soon",
+        "they had 4: ⟦leonti⟧, ⟦terrence⟧, ⟦pamela⟧ and ⟦brian⟧.",
     ]
 
     static let clean: [String] = [
@@ -145,6 +148,7 @@ struct PersonNameTests {
         "03751 Gerrit Achterberghove 137 Colorado Springs; Cite El Farik; Gemma Scope; Alma Linux",
         "mark down the price; will smith; grace period; rose garden; served with brown rice and sterling silver",
         "2026-11-26 app.cache - cache miss key=inventory:sku-22634 ttl=363s\n    order = repo.get(order_id)\ncapa capa()",
+        "helper to reindent a multi-line statement; use a, b and c; we use sed, awk and grep; sort by name, date and size",
     ]
 
     @Test(arguments: found)
