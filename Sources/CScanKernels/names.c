@@ -1341,8 +1341,11 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                         /* Two or more capitalised words, or one that is a dictionary name and not a common word
                            ("I'm Avelin Dunmorrow", "my name is Maribel"; not "I'm Fine"). */
                         int words = 0;
-                        for (int32_t m = a; m < b; m++) words += is_cap(&tok[m]);
-                        uint16_t f = words == 1 ? name_flags(d, p, n, &tok[a]) : 0;
+                        int32_t word = a;
+                        for (int32_t m = a; m < b; m++)
+                            if (is_cap(&tok[m]) && !words++) word = m;
+                        /* The one capitalised word, after any initials ("Signed: J. Smith"). */
+                        uint16_t f = words == 1 ? name_flags(d, p, n, &tok[word]) : 0;
                         accepted = words >= 2 || ((f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !(f & PHS_NAME_COMMON));
                     } else {
                         int dict = 0, all_common = 1, words = 0;
@@ -1366,7 +1369,10 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                            Jenkins"). */
                         if (kind == PHS_NAME_CUE_GIVEN && words == 1 && !(first & PHS_NAME_GIVEN)) accepted = 0;
                     }
-                } else if ((kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_TITLE) &&
+                } else if ((kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_TITLE ||
+                            /* a label in capitals before a name in capitals: "PATIENT: JOHN SMITH" */
+                            (kind == PHS_NAME_CUE_WEAK && t->sep == SEP_COLON && t->shape == SHAPE_UPPER &&
+                             tok[a].shape == SHAPE_UPPER)) &&
                            /* "cache miss key=...": a lower-case title that is a frequent English word is that word. */
                            !(kind == PHS_NAME_TITLE && t->shape == SHAPE_LOWER &&
                              (name_flags(d, p, n, t) & PHS_NAME_COMMON))) {
@@ -1851,7 +1857,9 @@ static inline int is_candidate(const uint8_t *p, size_t n, size_t i) {
     if (ascii_upper(b) && (i == 0 || !word_byte(p[i - 1]) || (i >= 2 && p[i - 2] == '\\')) && i + 1 < n &&
         ascii_lower(p[i + 1]))
         return 1;
-    /* "NAME:" in capitals is no capitalised word but still a cue (as in the vector masks). */
+    /* "NAME:" in capitals is no capitalised word but still a cue (as in the vector masks); so is a word in capitals
+       right after ": ". */
+    if (ascii_upper(b) && i >= 2 && p[i - 1] == ' ' && p[i - 2] == ':') return 1;
     return is_name_at(p, n, i) || is_lower_cue_at(p, n, i);
 }
 
@@ -1898,12 +1906,16 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
                                                         _mm256_cmpgt_epi8(_mm256_setzero_si256(), prev)));
     /* After an escape (\n, \r, \t in a JSON string) a word starts: two bytes after any backslash is a candidate
        (the tokenizer tells a real escape from "\\n"). */
-    __m256i esc = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p - 2)), _mm256_set1_epi8('\\'));
+    __m256i prev2 = _mm256_loadu_si256((const __m256i *)(p - 2));
+    __m256i esc = _mm256_cmpeq_epi8(prev2, _mm256_set1_epi8('\\'));
     prev_word = _mm256_andnot_si256(esc, prev_word);
     __m256i up = IN(v, 'A', 'Z');
     *upper = (uint32_t)_mm256_movemask_epi8(up);
     *nl = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
     __m256i cap = _mm256_and_si256(up, IN(next, 'a', 'z'));
+    /* A word in capitals right after ": " (a label: "PATIENT: JOHN SMITH"). */
+    __m256i label_caps = _mm256_and_si256(_mm256_and_si256(up, _mm256_cmpeq_epi8(prev, _mm256_set1_epi8(' '))),
+                                          _mm256_cmpeq_epi8(prev2, _mm256_set1_epi8(':')));
     __m256i na = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('n')),
                                   _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')));
     /* Lower-case cue starts: "my", "me", "ms", "mr", "dr", "im", "i'" (see is_lower_cue_at). */
@@ -1920,7 +1932,7 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     #undef IN
     /* A capital, "na" or a lower-case cue start counts only at the start of a word. */
     __m256i starts = _mm256_andnot_si256(prev_word, _mm256_or_si256(_mm256_or_si256(cap, na), lc));
-    return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(starts, v));
+    return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(starts, label_caps), v));
 }
 #endif
 
@@ -1938,7 +1950,8 @@ static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const u
     v32 m_ = v == (int8_t)'m';
     v32 lc = (m_ & ((next == (int8_t)'y') | (next == (int8_t)'e') | (next == (int8_t)'s'))) | ((m_ | (v == (int8_t)'d')) & (next == (int8_t)'r')) |
              ((v == (int8_t)'i') & ((next == (int8_t)'m') | (next == (int8_t)'\'')));
-    return lanes_mask(((cap | na | lc) & ~prev_word) | (v < (int8_t)0));
+    v32 label_caps = range32(v, 'A', 'Z') & (prev == (int8_t)' ') & (prev2 == (int8_t)':');
+    return lanes_mask(((cap | na | lc) & ~prev_word) | label_caps | (v < (int8_t)0));
 }
 
 /* End of the ASCII word that starts at i (letters, with an apostrophe or hyphen between letters); sets *non_ascii when
@@ -2214,6 +2227,15 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
         if ((i == 0 || p[i - 1] == '\n') && signoff_before(d, p, i, signoff) >= 0) return 1;
     }
     if (ascii_upper(p[j]) && j + 1 < n && ascii_lower(p[j + 1]) && cap_needs_line(d, p, n, j)) return 1;
+    /* "PATIENT: JOHN SMITH": a word in capitals after a label that is a cue. */
+    if (ascii_upper(p[j]) && j >= 3 && j + 1 < n && ascii_upper(p[j + 1]) && p[j - 1] == ' ' && p[j - 2] == ':') {
+        size_t ws = j - 2;
+        while (ws > 0 && is_ascii_letter(p[ws - 1]) && j - 2 - ws < MAX_WORD) ws--;
+        if (ws < j - 2 && (ws == 0 || !word_byte(p[ws - 1]))) {
+            int64_t slot = table_find(&d->cues, ascii_fold_hash_n(p, n, ws, j - 2));
+            if (slot >= 0 && (d->cues.flags[slot] & PHS_NAME_CUE_END)) return 1;
+        }
+    }
     return is_name_at(p, n, j) || (is_lower_cue_at(p, n, j) && lower_name_follows(d, p, n, j));
 }
 

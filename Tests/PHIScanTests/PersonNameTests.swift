@@ -106,6 +106,9 @@ struct PersonNameTests {
         "⟦emidio p lombardo⟧ called twice; ⟦leidy t muris⟧ labor relations",
         "follow up with ⟦monika žilková⟧ soon",
         "they had 4: ⟦leonti⟧, ⟦terrence⟧, ⟦pamela⟧ and ⟦brian⟧.",
+        // An initial before the one capitalised word after a strong cue; a form in capitals after a cue label.
+        "Signed: ⟦J. Smith⟧, MD",
+        "PATIENT: ⟦JOHN SMITH⟧  DOB: 03/14/1961",
     ]
 
     static let clean: [String] = [
@@ -149,6 +152,7 @@ struct PersonNameTests {
         "mark down the price; will smith; grace period; rose garden; served with brown rice and sterling silver",
         "2026-11-26 app.cache - cache miss key=inventory:sku-22634 ttl=363s\n    order = repo.get(order_id)\ncapa capa()",
         "helper to reindent a multi-line statement; use a, b and c; we use sed, awk and grep; sort by name, date and size",
+        "PATIENT: STABLE\nMEMBER: ACTIVE SINCE 2020\nCLIENT: ACME CORP\nERROR: CONNECTION REFUSED",
     ]
 
     @Test(arguments: found)
