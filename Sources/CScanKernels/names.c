@@ -1217,8 +1217,10 @@ static int32_t lower_pair(const phs_names *d, const uint8_t *p, size_t n, phs_na
     if (given_unlisted && (s == k + 1 || (sf & PHS_NAME_WORD) || sn->parts != 1 || p[tok[k + 1].start] == 'a' ||
                            p[tok[k + 1].start] == 'i'))
         return k;
-    /* Not the same word twice, not code ("capa capa()", "x=maria lopez"). */
-    if (sn->hash == g->hash || in_code(p, n, g) || in_code(p, n, sn)) return k;
+    /* Not the same word twice, not code ("capa capa()", "x=maria lopez"); no word of two letters (a long line cut
+       inside "brown fox" leaves "brown fo"). */
+    if (sn->hash == g->hash || in_code(p, n, g) || in_code(p, n, sn) || g->end - g->start < 3 ||
+        sn->end - sn->start < 3) return k;
     /* Both also English words ("john smith", "brown rice"): only right after a cue that introduces a person
        ("email john smith", "follow up with bill gates"), not after a plain preposition. */
     if ((gf & PHS_NAME_WORD) && (sf & PHS_NAME_WORD)) {

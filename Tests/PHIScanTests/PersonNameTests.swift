@@ -153,6 +153,7 @@ struct PersonNameTests {
         "2026-11-26 app.cache - cache miss key=inventory:sku-22634 ttl=363s\n    order = repo.get(order_id)\ncapa capa()",
         "helper to reindent a multi-line statement; use a, b and c; we use sed, awk and grep; sort by name, date and size",
         "PATIENT: STABLE\nMEMBER: ACTIVE SINCE 2020\nCLIENT: ACME CORP\nERROR: CONNECTION REFUSED",
+        "the quick brown fo\nthe quick brown fox jumps over a lazy dog",
     ]
 
     @Test(arguments: found)
