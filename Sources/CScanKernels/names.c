@@ -1172,6 +1172,30 @@ static int named_speaker_in_line(const phs_names *d, const uint8_t *p, size_t n,
 }
 
 /* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt). */
+/* The stretches of a line written without capitals: a line, or a quoted string inside it (a JSON string value),
+   with no upper-case ASCII letter. `lower_at` answers for a position, walking the line once from left to right. */
+typedef struct {
+    const uint8_t *p; /* the whole line */
+    size_t n;
+    size_t lo, hi;    /* the stretch last looked at: [lo, hi) */
+    int lower;        /* whether it has no capital */
+} lower_stretch;
+
+static inline int is_stretch_end(uint8_t b) { return b == '"' || b == '\n'; }
+
+static int lower_at(lower_stretch *ls, size_t pos) {
+    if (pos >= ls->lo && pos < ls->hi) return ls->lower;
+    size_t lo = pos, hi = pos;
+    while (lo > 0 && !is_stretch_end(ls->p[lo - 1])) lo--;
+    while (hi < ls->n && !is_stretch_end(ls->p[hi])) hi++;
+    int lower = 1;
+    for (size_t i = lo; i < hi && lower; i++) lower = (uint8_t)(ls->p[i] - 'A') >= 26;
+    ls->lo = lo;
+    ls->hi = hi;
+    ls->lower = lower;
+    return lower;
+}
+
 /* Can the lower-case word be part of a name in a line written without capitals: a dictionary name that is no
    frequent English word, no stop word, particle, cue or place word? Returns its flags, or 0. */
 static uint16_t lower_name_word(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
@@ -1268,7 +1292,8 @@ static int32_t lower_list(const phs_names *d, const uint8_t *p, size_t n, phs_na
     return m + 1;
 }
 
-static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, int lower_line,
+static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, lower_stretch *lower,
+                           size_t off,
                            phs_name_token *tok, int32_t nt, int32_t k0, int32_t k1, phs_name_span *out,
                            int32_t out_cap, int32_t *countp) {
     int32_t count = *countp;
@@ -1322,6 +1347,13 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             if (c >= 0 && t->sep == SEP_DOT && d->phrases[c].kind != PHS_NAME_TITLE) c = -1;
             if (c >= 0 && d->phrases[c].kind == PHS_NAME_TITLE && t->shape == SHAPE_UPPER &&
                 !(k + 1 < nt && tok[k + 1].shape == SHAPE_UPPER)) c = -1; /* but "DR. ANITA SORENSEN" is a title */
+            /* "848 ms. D.O.B.", "lag=389ms D.O.B.": a lower-case title after a number is a unit. */
+            if (c >= 0 && d->phrases[c].kind == PHS_NAME_TITLE && t->shape != SHAPE_CAP && t->shape != SHAPE_UPPER) {
+                int number = t->start >= 2 && p[t->start - 1] == ' ' && (uint8_t)(p[t->start - 2] - '0') < 10;
+                for (int32_t i = t->start > 0 ? t->start - 1 : 0; i < t->end && !number; i++)
+                    number = (uint8_t)(p[i] - '0') < 10;
+                if (number) c = -1;
+            }
             if (c >= 0) {
                 int32_t kind = d->phrases[c].kind;
                 /* A cue of several words all capitalised is a heading in title case ("My Wife Is Great"), not a
@@ -1628,7 +1660,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             }
         }
         /* A line written without capitals: lower-case pairs and lists of given names. */
-        if (lower_line && d->pairs && t->shape == SHAPE_LOWER) {
+        if (d->pairs && t->shape == SHAPE_LOWER && lower_at(lower, off + (size_t)t->start)) {
             int32_t b = lower_list(d, p, n, tok, nt, k);
             if (b > k) {
                 for (int32_t m = k; m < b; m++) { /* every word but the "and" */
@@ -1791,8 +1823,7 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
     size_t off = 0;
     int32_t k0 = 0;
     /* Written without capitals (lower-case chat): the lower-case shapes apply. */
-    int lower_line = 1;
-    for (size_t i = 0; i < n && lower_line; i++) lower_line = (uint8_t)(p[i] - 'A') >= 26;
+    lower_stretch lower = {.p = p, .n = n, .lo = 0, .hi = 0, .lower = 0};
     for (;;) {
         int32_t nt = tokenize(p + off, n - off, tok, tok_cap);
         int full = nt == tok_cap;
@@ -1800,7 +1831,8 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
         /* Words inside a name the previous window found are not started from again. */
         while (count > first && k0 < k1 && (size_t)tok[k0].start + off < (size_t)out[count - 1].end) k0++;
         int32_t before = count;
-        find_in_window(d, p + off, n - off, off == 0 ? signoff : -1, lower_line, tok, nt, k0, k1, out, out_cap, &count);
+        find_in_window(d, p + off, n - off, off == 0 ? signoff : -1, &lower, off, tok, nt, k0, k1, out, out_cap,
+                       &count);
         for (int32_t i = before; i < count; i++) {
             out[i].start += (int32_t)off;
             out[i].end += (int32_t)off;
@@ -1913,7 +1945,8 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     prev_word = _mm256_andnot_si256(esc, prev_word);
     __m256i up = IN(v, 'A', 'Z');
     *upper = (uint32_t)_mm256_movemask_epi8(up);
-    *nl = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
+    *nl = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')),
+                                                         _mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'))));
     __m256i cap = _mm256_and_si256(up, IN(next, 'a', 'z'));
     /* A word in capitals right after ": " (a label: "PATIENT: JOHN SMITH"). */
     __m256i label_caps = _mm256_and_si256(_mm256_and_si256(up, _mm256_cmpeq_epi8(prev, _mm256_set1_epi8(' '))),
@@ -1943,7 +1976,7 @@ static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const u
                                                                           uint32_t *nl) {
     v32 v = load32(p), prev = load32(p - 1), next = load32(p + 1), prev2 = load32(p - 2);
     *upper = lanes_mask(range32(v, 'A', 'Z'));
-    *nl = lanes_mask(v == (int8_t)'\n');
+    *nl = lanes_mask((v == (int8_t)'\n') | (v == (int8_t)'"'));
     v32 prev_low = prev | (int8_t)0x20;
     v32 prev_word = range32(prev_low, 'a', 'z') | range32(prev, '0', '9') | (prev == (int8_t)'_') | (prev < (int8_t)0);
     prev_word &= ~(prev2 == (int8_t)'\\');
@@ -2273,94 +2306,99 @@ static int lower_line_worth_search(const phs_names *d, const uint8_t *p, size_t 
     return 0;
 }
 
-/* A line written without capitals (lower-case chat) is searched whole when it is long enough to hold a name: the
-   lower-case shapes (lower_pair, lower_list) have no capital to start from. */
+/* A line, or a quoted string in it (a JSON string value), written without capitals (lower-case chat) has its line
+   searched when it is long enough to hold a name and may hold one: the lower-case shapes (lower_pair, lower_list)
+   have no capital to start from. */
 #define LOWER_LINE_MIN 5
 
 /* The scan over a block: 32-byte chunks classified once each (MASK32), every candidate bit judged in place, a line
-   searched word by word only when a candidate calls for it or when it has no capital letter, then the scan goes on
-   after that line. line_start and line_upper follow the line being scanned. Written once and compiled twice, for
-   AVX2 and for the baseline. */
+   searched word by word only when a candidate calls for it or when a stretch of it without capitals (the line, or a
+   quoted string in it) may hold a name, then the scan goes on after that line. seg_start and seg_upper follow the
+   stretch being scanned (it ends at a line feed or a double quote). Written once and compiled twice, for AVX2 and
+   for the baseline. */
 #define NAMES_SCAN(MASK32)                                                                                        \
     int32_t count = 0;                                                                                            \
-    size_t done = 0, pos = 2, line_start = 0;                                                                     \
-    int line_upper = 0;                                                                                           \
+    size_t done = 0, pos = 2, seg_start = 0;                                                                      \
+    int seg_upper = 0;                                                                                            \
     for (size_t i0 = 0; i0 < 2 && i0 < n; i0++)                                                                   \
         if (is_candidate(p, n, i0) && candidate_needs_line(d, p, n, signoff, i0)) {                               \
-            pos = done = line_start = search_line(d, p, n, signoff, i0, 0, tok, tok_cap, out, out_cap, &count) + 1; \
+            pos = done = seg_start = search_line(d, p, n, signoff, i0, 0, tok, tok_cap, out, out_cap, &count) + 1; \
             break;                                                                                                \
         }                                                                                                         \
     if (done == 0)                                                                                                \
         for (size_t i0 = 0; i0 < 2 && i0 < n; i0++) {                                                             \
-            if (p[i0] == '\n') { line_start = i0 + 1; line_upper = 0; }                                           \
-            else line_upper |= ascii_upper(p[i0]);                                                                \
+            if (is_stretch_end(p[i0])) { seg_start = i0 + 1; seg_upper = 0; }                                     \
+            else seg_upper |= ascii_upper(p[i0]);                                                                 \
         }                                                                                                         \
     if (pos < 2) pos = 2;                                                                                         \
     while (pos + 33 <= n && count < out_cap) {                                                                    \
-        uint32_t up, nl, m = MASK32(p + pos, &up, &nl);                                                                    \
+        uint32_t up, ends, m = MASK32(p + pos, &up, &ends);                                                       \
         size_t next = pos + 32;                                                                                   \
-        if (!nl) { /* most chunks: no line ends here */                                                         \
-            line_upper |= up != 0;                                                                                \
+        if (!ends) { /* most chunks: no line or quoted string ends here */                                      \
+            seg_upper |= up != 0;                                                                                 \
             while (m) {                                                                                           \
                 size_t j = pos + (size_t)__builtin_ctz(m);                                                        \
                 m &= m - 1;                                                                                       \
                 if (!candidate_needs_line(d, p, n, signoff, j)) continue;                                         \
-                next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1; \
-                line_upper = 0;                                                                                   \
+                next = done = seg_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1; \
+                seg_upper = 0;                                                                                    \
                 break;                                                                                            \
             }                                                                                                     \
             pos = next;                                                                                           \
             continue;                                                                                             \
         }                                                                                                         \
         for (;;) {                                                                                                \
-            int jn = nl ? __builtin_ctz(nl) : 32, jm = m ? __builtin_ctz(m) : 32;                                 \
-            if (jn == 32 && jm == 32) {                                                                           \
-                line_upper |= up != 0;                                                                            \
+            int je = ends ? __builtin_ctz(ends) : 32, jm = m ? __builtin_ctz(m) : 32;                             \
+            if (je == 32 && jm == 32) {                                                                           \
+                seg_upper |= up != 0;                                                                             \
                 break;                                                                                            \
             }                                                                                                     \
-            if (jn < jm) {                                                                                        \
-                uint32_t through = jn == 31 ? 0xFFFFFFFFu : (2u << jn) - 1; /* bits 0..jn */                      \
-                size_t le = pos + (size_t)jn;                                                                     \
-                if (!line_upper && !(up & through) && le - line_start >= LOWER_LINE_MIN && line_start >= done && \
-                    lower_line_worth_search(d, p, line_start, le)) {                                             \
-                    search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count);         \
-                    done = le + 1;                                                                                \
+            if (je < jm) {                                                                                        \
+                uint32_t through = je == 31 ? 0xFFFFFFFFu : (2u << je) - 1; /* bits 0..je */                      \
+                size_t se = pos + (size_t)je;                                                                     \
+                if (!seg_upper && !(up & through) && se - seg_start >= LOWER_LINE_MIN && seg_start >= done &&     \
+                    lower_line_worth_search(d, p, seg_start, se)) {                                              \
+                    next = done = seg_start = search_line(d, p, n, signoff, seg_start, done, tok, tok_cap, out, out_cap, &count) + 1; \
+                    seg_upper = 0;                                                                                \
+                    break;                                                                                        \
                 }                                                                                                 \
-                line_start = le + 1;                                                                              \
-                line_upper = 0;                                                                                   \
+                seg_start = se + 1;                                                                               \
+                seg_upper = 0;                                                                                    \
                 up &= ~through;                                                                                   \
-                nl &= nl - 1;                                                                                     \
+                ends &= ends - 1;                                                                                 \
                 continue;                                                                                         \
             }                                                                                                     \
             size_t j = pos + (size_t)jm;                                                                          \
             m &= m - 1;                                                                                           \
             if (!candidate_needs_line(d, p, n, signoff, j)) continue;                                             \
-            next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1; \
-            line_upper = 0;                                                                                       \
+            next = done = seg_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1; \
+            seg_upper = 0;                                                                                        \
             break;                                                                                                \
         }                                                                                                         \
         pos = next;                                                                                               \
     }                                                                                                             \
     for (; pos < n && count < out_cap; pos++) {                                                                   \
-        if (p[pos] == '\n') {                                                                                     \
-            if (!line_upper && pos - line_start >= LOWER_LINE_MIN && line_start >= done &&                        \
-                lower_line_worth_search(d, p, line_start, pos)) {                                                 \
-                search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count);             \
-                done = pos + 1;                                                                                   \
+        if (is_stretch_end(p[pos])) {                                                                             \
+            if (!seg_upper && pos - seg_start >= LOWER_LINE_MIN && seg_start >= done &&                           \
+                lower_line_worth_search(d, p, seg_start, pos)) {                                                  \
+                pos = done = search_line(d, p, n, signoff, seg_start, done, tok, tok_cap, out, out_cap, &count);  \
+                seg_start = pos + 1;                                                                              \
+                seg_upper = 0;                                                                                    \
+                continue;                                                                                         \
             }                                                                                                     \
-            line_start = pos + 1;                                                                                 \
-            line_upper = 0;                                                                                       \
+            seg_start = pos + 1;                                                                                  \
+            seg_upper = 0;                                                                                        \
             continue;                                                                                             \
         }                                                                                                         \
-        line_upper |= ascii_upper(p[pos]);                                                                        \
+        seg_upper |= ascii_upper(p[pos]);                                                                         \
         if (!is_candidate(p, n, pos) || !candidate_needs_line(d, p, n, signoff, pos)) continue;                   \
         pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);                \
-        line_start = pos + 1;                                                                                     \
-        line_upper = 0;                                                                                           \
+        seg_start = pos + 1;                                                                                      \
+        seg_upper = 0;                                                                                            \
     }                                                                                                             \
-    if (count < out_cap && !line_upper && line_start < n && n - line_start >= LOWER_LINE_MIN && line_start >= done && \
-        lower_line_worth_search(d, p, line_start, n))                                                             \
-        search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count);                     \
+    if (count < out_cap && !seg_upper && seg_start < n && n - seg_start >= LOWER_LINE_MIN && seg_start >= done && \
+        lower_line_worth_search(d, p, seg_start, n))                                                              \
+        search_line(d, p, n, signoff, seg_start, done, tok, tok_cap, out, out_cap, &count);                      \
     return count;
 
 static int32_t scan_generic(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,

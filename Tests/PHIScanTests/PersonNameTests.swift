@@ -109,6 +109,8 @@ struct PersonNameTests {
         // An initial before the one capitalised word after a strong cue; a form in capitals after a cue label.
         "Signed: ⟦J. Smith⟧, MD",
         "PATIENT: ⟦JOHN SMITH⟧  DOB: 03/14/1961",
+        // Lower case inside a JSON string of a line that has capitals elsewhere.
+        "{\"ID\": \"C1\", \"text\": \"follow up with ⟦patricia desrosiers⟧ soon\"}",
     ]
 
     static let clean: [String] = [
@@ -240,6 +242,21 @@ struct PersonNameTests {
         let text = Array("seen: vesk tarrow and José García today".utf8)
         let names = scanner.scan(text).filter { $0.ruleID == RulePacks.rosterRuleID }
         #expect(names.map { String(decoding: text[$0.start..<$0.end], as: UTF8.self) } == ["vesk tarrow", "José García"])
+    }
+
+    /// A roster turns the candidate front end off (every line is searched word by word), so the front end's
+    /// dismissals cannot hide a false positive of the word-by-word search: the clean cases stay clean with one.
+    @Test func theCleanCasesStayCleanWithARoster() throws {
+        let dir = try Self.scratchFolder("roster-clean")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("roster.txt")
+        try "Zzyzx Qwertyuiop\n".write(to: file, atomically: true, encoding: .utf8)
+        let scanner = LineScanner(ruleSet: try RuleSet.load(rosters: [file.path]))
+        let units = "done in 848 ms. D.O.B. 9/21/1969; lag=389ms D.O.B. 7/27/1974; backoff=598ms e-mail: x; cache miss key=a"
+        for text in Self.clean + [units] {
+            let names = scanner.scan(Array(text.utf8)).filter { $0.entity == "NAME" }
+            #expect(names.isEmpty, "\(text): \(names.map { ($0.ruleID, $0.start, $0.end) })")
+        }
     }
 
     @Test func aMissingRosterIsAClearError() throws {
