@@ -1172,29 +1172,10 @@ static int named_speaker_in_line(const phs_names *d, const uint8_t *p, size_t n,
 }
 
 /* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt). */
-/* The stretches of a line written without capitals: a line, or a quoted string inside it (a JSON string value),
-   with no upper-case ASCII letter. `lower_at` answers for a position, walking the line once from left to right. */
-typedef struct {
-    const uint8_t *p; /* the whole line */
-    size_t n;
-    size_t lo, hi;    /* the stretch last looked at: [lo, hi) */
-    int lower;        /* whether it has no capital */
-} lower_stretch;
-
-static inline int is_stretch_end(uint8_t b) { return b == '"' || b == '\n'; }
-
-static int lower_at(lower_stretch *ls, size_t pos) {
-    if (pos >= ls->lo && pos < ls->hi) return ls->lower;
-    size_t lo = pos, hi = pos;
-    while (lo > 0 && !is_stretch_end(ls->p[lo - 1])) lo--;
-    while (hi < ls->n && !is_stretch_end(ls->p[hi])) hi++;
-    int lower = 1;
-    for (size_t i = lo; i < hi && lower; i++) lower = (uint8_t)(ls->p[i] - 'A') >= 26;
-    ls->lo = lo;
-    ls->hi = hi;
-    ls->lower = lower;
-    return lower;
-}
+/* A line feed ends the stretch the front end follows for lines written without capitals. (Quoted strings inside a
+   line were tried as stretches too, for JSON Lines through the filter: a JSON log has a dozen quotes a line, and
+   following them cost +6 % of instructions on the seeded log; batch mode cleans JSON string by string already.) */
+static inline int is_stretch_end(uint8_t b) { return b == '\n'; }
 
 /* Can the lower-case word be part of a name in a line written without capitals: a dictionary name that is no
    frequent English word, no stop word, particle, cue or place word? Returns its flags, or 0. */
@@ -1292,8 +1273,7 @@ static int32_t lower_list(const phs_names *d, const uint8_t *p, size_t n, phs_na
     return m + 1;
 }
 
-static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, lower_stretch *lower,
-                           size_t off,
+static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, int lower_line,
                            phs_name_token *tok, int32_t nt, int32_t k0, int32_t k1, phs_name_span *out,
                            int32_t out_cap, int32_t *countp) {
     int32_t count = *countp;
@@ -1660,7 +1640,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             }
         }
         /* A line written without capitals: lower-case pairs and lists of given names. */
-        if (d->pairs && t->shape == SHAPE_LOWER && lower_at(lower, off + (size_t)t->start)) {
+        if (lower_line && d->pairs && t->shape == SHAPE_LOWER) {
             int32_t b = lower_list(d, p, n, tok, nt, k);
             if (b > k) {
                 for (int32_t m = k; m < b; m++) { /* every word but the "and" */
@@ -1823,7 +1803,9 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
     size_t off = 0;
     int32_t k0 = 0;
     /* Written without capitals (lower-case chat): the lower-case shapes apply. */
-    lower_stretch lower = {.p = p, .n = n, .lo = 0, .hi = 0, .lower = 0};
+    /* Written without capitals (lower-case chat): the lower-case shapes apply. */
+    int lower_line = 1;
+    for (size_t i = 0; i < n && lower_line; i++) lower_line = (uint8_t)(p[i] - 'A') >= 26;
     for (;;) {
         int32_t nt = tokenize(p + off, n - off, tok, tok_cap);
         int full = nt == tok_cap;
@@ -1831,8 +1813,7 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
         /* Words inside a name the previous window found are not started from again. */
         while (count > first && k0 < k1 && (size_t)tok[k0].start + off < (size_t)out[count - 1].end) k0++;
         int32_t before = count;
-        find_in_window(d, p + off, n - off, off == 0 ? signoff : -1, &lower, off, tok, nt, k0, k1, out, out_cap,
-                       &count);
+        find_in_window(d, p + off, n - off, off == 0 ? signoff : -1, lower_line, tok, nt, k0, k1, out, out_cap, &count);
         for (int32_t i = before; i < count; i++) {
             out[i].start += (int32_t)off;
             out[i].end += (int32_t)off;
@@ -1945,8 +1926,7 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     prev_word = _mm256_andnot_si256(esc, prev_word);
     __m256i up = IN(v, 'A', 'Z');
     *upper = (uint32_t)_mm256_movemask_epi8(up);
-    *nl = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')),
-                                                         _mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'))));
+    *nl = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
     __m256i cap = _mm256_and_si256(up, IN(next, 'a', 'z'));
     /* A word in capitals right after ": " (a label: "PATIENT: JOHN SMITH"). */
     __m256i label_caps = _mm256_and_si256(_mm256_and_si256(up, _mm256_cmpeq_epi8(prev, _mm256_set1_epi8(' '))),
@@ -1976,7 +1956,7 @@ static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const u
                                                                           uint32_t *nl) {
     v32 v = load32(p), prev = load32(p - 1), next = load32(p + 1), prev2 = load32(p - 2);
     *upper = lanes_mask(range32(v, 'A', 'Z'));
-    *nl = lanes_mask((v == (int8_t)'\n') | (v == (int8_t)'"'));
+    *nl = lanes_mask(v == (int8_t)'\n');
     v32 prev_low = prev | (int8_t)0x20;
     v32 prev_word = range32(prev_low, 'a', 'z') | range32(prev, '0', '9') | (prev == (int8_t)'_') | (prev < (int8_t)0);
     prev_word &= ~(prev2 == (int8_t)'\\');
@@ -2306,16 +2286,14 @@ static int lower_line_worth_search(const phs_names *d, const uint8_t *p, size_t 
     return 0;
 }
 
-/* A line, or a quoted string in it (a JSON string value), written without capitals (lower-case chat) has its line
-   searched when it is long enough to hold a name and may hold one: the lower-case shapes (lower_pair, lower_list)
-   have no capital to start from. */
+/* A line written without capitals (lower-case chat) is searched when it is long enough to hold a name and may hold
+   one: the lower-case shapes (lower_pair, lower_list) have no capital to start from. */
 #define LOWER_LINE_MIN 5
 
 /* The scan over a block: 32-byte chunks classified once each (MASK32), every candidate bit judged in place, a line
-   searched word by word only when a candidate calls for it or when a stretch of it without capitals (the line, or a
-   quoted string in it) may hold a name, then the scan goes on after that line. seg_start and seg_upper follow the
-   stretch being scanned (it ends at a line feed or a double quote). Written once and compiled twice, for AVX2 and
-   for the baseline. */
+   searched word by word only when a candidate calls for it or when it has no capital and may hold a name, then the
+   scan goes on after that line. seg_start and seg_upper follow the line being scanned. Written once and compiled
+   twice, for AVX2 and for the baseline. */
 #define NAMES_SCAN(MASK32)                                                                                        \
     int32_t count = 0;                                                                                            \
     size_t done = 0, pos = 2, seg_start = 0;                                                                      \
@@ -2334,7 +2312,7 @@ static int lower_line_worth_search(const phs_names *d, const uint8_t *p, size_t 
     while (pos + 33 <= n && count < out_cap) {                                                                    \
         uint32_t up, ends, m = MASK32(p + pos, &up, &ends);                                                       \
         size_t next = pos + 32;                                                                                   \
-        if (!ends) { /* most chunks: no line or quoted string ends here */                                      \
+        if (!ends) { /* most chunks: no line ends here */                                                        \
             seg_upper |= up != 0;                                                                                 \
             while (m) {                                                                                           \
                 size_t j = pos + (size_t)__builtin_ctz(m);                                                        \

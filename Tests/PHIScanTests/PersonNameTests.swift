@@ -109,8 +109,6 @@ struct PersonNameTests {
         // An initial before the one capitalised word after a strong cue; a form in capitals after a cue label.
         "Signed: ⟦J. Smith⟧, MD",
         "PATIENT: ⟦JOHN SMITH⟧  DOB: 03/14/1961",
-        // Lower case inside a JSON string of a line that has capitals elsewhere.
-        "{\"ID\": \"C1\", \"text\": \"follow up with ⟦patricia desrosiers⟧ soon\"}",
     ]
 
     static let clean: [String] = [
