@@ -91,6 +91,8 @@ struct phs_names {
     uint8_t endings[64][8];
     uint8_t ending_len[64];
     int32_t ending_count;
+    /* he, she, him, her, his, hers, them, their: after "tell X", "ask X" they say X is a person. */
+    uint64_t pronouns[8];
 };
 
 /* `links`: the table also keeps, per key, the first cue phrase and roster name ending or starting there (the cue
@@ -300,6 +302,8 @@ phs_names *phs_names_new(const phs_name_dict *dict) {
         {"sydney", PHS_NAME_STOP_GIVEN}, {"paris", PHS_NAME_STOP_GIVEN}, {"india", PHS_NAME_STOP_GIVEN},
         {"asia", PHS_NAME_STOP_GIVEN}, {"israel", PHS_NAME_STOP_GIVEN},
     };
+    static const char *pronouns[8] = {"he", "she", "him", "her", "his", "hers", "them", "their"};
+    for (int i = 0; i < 8; i++) d->pronouns[i] = phs_name_hash((const uint8_t *)pronouns[i], strlen(pronouns[i]));
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
         if (phs_names_add_word(d, phs_name_hash((const uint8_t *)fixed[i].word, strlen(fixed[i].word)), fixed[i].flag) != 0) {
             phs_names_free(d);
@@ -920,6 +924,13 @@ static int32_t initial_name(const phs_names *d, const uint8_t *p, size_t n, phs_
     return k + 3;
 }
 
+/* Is the word a personal pronoun (he, she, her, his, them, ...)? */
+static inline int is_pronoun(const phs_names *d, uint64_t h) {
+    for (int i = 0; i < 8; i++)
+        if (d->pronouns[i] == h) return 1;
+    return 0;
+}
+
 /* Is the word an English word that no name list holds (Contact, Service, Payment)? */
 static inline int english_only(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
     uint16_t f = name_flags(d, p, n, t);
@@ -1382,6 +1393,12 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                         /* After a plain preposition a single word must be a given name ("to Maria", not "for
                            Jenkins"). */
                         if (kind == PHS_NAME_CUE_GIVEN && words == 1 && !(first & PHS_NAME_GIVEN)) accepted = 0;
+                        /* One word no list holds, then a personal pronoun: "Tell Priyanka her labs look fine", "ask
+                           Rohan about his refill" (a firm is "it"). */
+                        if (!accepted && kind == PHS_NAME_CUE_WEAK && words == 1 && b == a + 1 && first == 0 &&
+                            is_cap(&tok[a]) && tok[a].parts == 1 && !is_stop(d, &tok[a]) && tok[a].sep == SEP_SPACE &&
+                            b < nt && tok[b].shape == SHAPE_LOWER && is_pronoun(d, tok[b].hash))
+                            accepted = 1;
                     }
                 } else if ((kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_TITLE ||
                             /* a label in capitals before a name in capitals: "PATIENT: JOHN SMITH" */
@@ -2195,6 +2212,12 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     if (d->pairs && e < n && p[e] == ',' && sp == 1 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80) &&
         (f == 0 || ((f & PHS_NAME_SURNAME) && !(f & PHS_NAME_COMMON))))
         return 1;
+    /* "Tell Priyanka her ...": a word no list holds after a cue, then a personal pronoun. */
+    if (cue_before && f == 0 && sp == 1 && k < n && ascii_lower(p[k])) {
+        size_t e2;
+        uint64_t h2 = word_at(p, n, k, &e2);
+        if (h2 && is_pronoun(d, h2)) return 1;
+    }
     if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))) return 0;
     if (cue_before) return 1;
     if (d->pairs) {

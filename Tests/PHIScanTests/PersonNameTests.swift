@@ -109,6 +109,8 @@ struct PersonNameTests {
         // An initial before the one capitalised word after a strong cue; a form in capitals after a cue label.
         "Signed: ⟦J. Smith⟧, MD",
         "PATIENT: ⟦JOHN SMITH⟧  DOB: 03/14/1961",
+        // A name no list holds after a person verb, then a personal pronoun.
+        "Tell ⟦Priyanka⟧ her labs look fine.",
     ]
 
     static let clean: [String] = [
@@ -154,6 +156,7 @@ struct PersonNameTests {
         "helper to reindent a multi-line statement; use a, b and c; we use sed, awk and grep; sort by name, date and size",
         "PATIENT: STABLE\nMEMBER: ACTIVE SINCE 2020\nCLIENT: ACME CORP\nERROR: CONNECTION REFUSED",
         "the quick brown fo\nthe quick brown fox jumps over a lazy dog",
+        "Tell Zendesk it is down; call Comcast about their outage",
     ]
 
     @Test(arguments: found)
