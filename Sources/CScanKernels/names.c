@@ -2335,19 +2335,6 @@ static int lower_line_worth_search(const phs_names *d, const uint8_t *p, size_t 
     while (pos + 33 <= n && count < out_cap) {                                                                    \
         uint32_t up, ends, m = MASK32(p + pos, &up, &ends);                                                       \
         size_t next = pos + 32;                                                                                   \
-        if (!ends) { /* most chunks: no line ends here */                                                        \
-            seg_upper |= up != 0;                                                                                 \
-            while (m) {                                                                                           \
-                size_t j = pos + (size_t)__builtin_ctz(m);                                                        \
-                m &= m - 1;                                                                                       \
-                if (!candidate_needs_line(d, p, n, signoff, j)) continue;                                         \
-                next = done = seg_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1; \
-                seg_upper = 0;                                                                                    \
-                break;                                                                                            \
-            }                                                                                                     \
-            pos = next;                                                                                           \
-            continue;                                                                                             \
-        }                                                                                                         \
         for (;;) {                                                                                                \
             int je = ends ? __builtin_ctz(ends) : 32, jm = m ? __builtin_ctz(m) : 32;                             \
             if (je == 32 && jm == 32) {                                                                           \
