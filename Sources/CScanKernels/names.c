@@ -2189,6 +2189,15 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     /* "My son ethan", "Dr patel", "I'm maria": a capitalised cue before a lower-case name. */
     if (sp == 1 && k < n && ascii_lower(p[k]) && is_lower_cue_start(p[c] | 0x20, p[c + 1]) &&
         lower_name_follows(d, p, n, c)) return 1;
+    /* A word that never starts a name (a month, weekday, log level or product: Nov, Tuesday, Linux), after no
+       strong cue and not starting "My son ethan": only a capitalised word before it could make it part of a name, and
+       that word is a candidate of its own. One probe of the small cue table; most capitalised words in logs are these. */
+    uint64_t word_hash = e - c <= MAX_WORD ? ascii_fold_hash_n(p, n, c, e) : 0;
+    if (word_hash) {
+        int64_t self = table_find(&d->cues, word_hash);
+        if (self >= 0 && (d->cues.flags[self] & (PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_STOP_GIVEN)) == PHS_NAME_STOP)
+            return 0;
+    }
     if (!d->pairs && !d->singles && !cue_before) return 0;
     /* A record's heading, or a person addressed ("Warrane, can I ..."), whether or not the dictionary knows them. */
     if (d->pairs && record_start_at(p, c) && head_follows(p, n, c)) return 1;
@@ -2201,7 +2210,7 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     /* A possessive 's is not part of the name (Franciska's). */
     size_t ne = e;
     if (ne - c > 3 && p[ne - 1] == 's' && p[ne - 2] == '\'') ne -= 2;
-    uint16_t f = probe_names(d, ascii_fold_hash_n(p, n, c, ne));
+    uint16_t f = probe_names(d, ne == e && word_hash ? word_hash : ascii_fold_hash_n(p, n, c, ne));
     /* The second word of a pair that no dictionary holds as English words, shaped like a surname. */
     if (d->pairs && f == 0 && cap_word_before(p, c) && shaped_like_surname(d, p, c, ne)) return 1;
     /* A surname alone that is no English word and no place's name. */
