@@ -1182,18 +1182,16 @@ static int named_speaker_in_line(const phs_names *d, const uint8_t *p, size_t n,
     return 0;
 }
 
-/* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt). */
-/* A line feed ends the stretch the front end follows for lines written without capitals. (Quoted strings inside a
-   line were tried as stretches too, for JSON Lines through the filter: a JSON log has a dozen quotes a line, and
-   following them cost +6 % of instructions on the seeded log; batch mode cleans JSON string by string already.) */
-static inline int is_stretch_end(uint8_t b) { return b == '\n'; }
+/* Is the lower-case word a stop word, particle, place word or the end of a cue (never part of a lower-case name)? */
+static inline int lower_function_word(const phs_names *d, const phs_name_token *t) {
+    int64_t s;
+    return (cue_flags(d, t, &s) & (PHS_NAME_STOP | PHS_NAME_PARTICLE | PHS_NAME_PLACE | PHS_NAME_CUE_END)) != 0;
+}
 
 /* Can the lower-case word be part of a name in a line written without capitals: a dictionary name that is no
    frequent English word, no stop word, particle, cue or place word? Returns its flags, or 0. */
 static uint16_t lower_name_word(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
-    if (t->shape != SHAPE_LOWER || t->parts > 2 || t->end - t->start < 2) return 0;
-    int64_t s;
-    if (cue_flags(d, t, &s) & (PHS_NAME_STOP | PHS_NAME_PARTICLE | PHS_NAME_PLACE | PHS_NAME_CUE_END)) return 0;
+    if (t->shape != SHAPE_LOWER || t->parts > 2 || t->end - t->start < 2 || lower_function_word(d, t)) return 0;
     uint16_t f = name_flags(d, p, n, t);
     return (f & PHS_NAME_COMMON) ? 0 : f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME | PHS_NAME_WORD | PHS_NAME_PLACE_NAME);
 }
@@ -1201,9 +1199,7 @@ static uint16_t lower_name_word(const phs_names *d, const uint8_t *p, size_t n, 
 /* A lower-case word that no list holds at all (not even as an English word) and that is no cue, stop or place word:
    in a line written without capitals it may be a name the dictionary lacks ("emidio p lombardo", "žilková"). */
 static int lower_unlisted(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
-    if (t->shape != SHAPE_LOWER || t->parts != 1 || t->end - t->start < 3) return 0;
-    int64_t s;
-    if (cue_flags(d, t, &s) & (PHS_NAME_STOP | PHS_NAME_PARTICLE | PHS_NAME_PLACE | PHS_NAME_CUE_END)) return 0;
+    if (t->shape != SHAPE_LOWER || t->parts != 1 || t->end - t->start < 3 || lower_function_word(d, t)) return 0;
     return name_flags(d, p, n, t) == 0;
 }
 
@@ -1284,6 +1280,8 @@ static int32_t lower_list(const phs_names *d, const uint8_t *p, size_t n, phs_na
     return m + 1;
 }
 
+/* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt); `lower_line`:
+   the line has no capital letter (the lower-case shapes apply). */
 static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, int lower_line,
                            phs_name_token *tok, int32_t nt, int32_t k0, int32_t k1, phs_name_span *out,
                            int32_t out_cap, int32_t *countp) {
@@ -1820,7 +1818,6 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
     size_t off = 0;
     int32_t k0 = 0;
     /* Written without capitals (lower-case chat): the lower-case shapes apply. */
-    /* Written without capitals (lower-case chat): the lower-case shapes apply. */
     int lower_line = 1;
     for (size_t i = 0; i < n && lower_line; i++) lower_line = (uint8_t)(p[i] - 'A') >= 26;
     for (;;) {
@@ -2319,83 +2316,84 @@ static int lower_line_worth_search(const phs_names *d, const uint8_t *p, size_t 
 }
 
 /* A line written without capitals (lower-case chat) is searched when it is long enough to hold a name and may hold
-   one: the lower-case shapes (lower_pair, lower_list) have no capital to start from. */
+   one: the lower-case shapes (lower_pair, lower_list) have no capital to start from. (Quoted strings inside a line
+   were tried as such stretches too, for JSON Lines through the filter: a JSON log has a dozen quotes a line, and
+   following them cost +6 % of instructions on the seeded log; batch mode cleans JSON string by string already.) */
 #define LOWER_LINE_MIN 5
+
+/* Is the line p[a..<b), with `upper` telling whether it holds a capital, a lower-case line to search (not searched
+   already: a >= done)? */
+static inline int lower_line_due(const phs_names *d, const uint8_t *p, size_t a, size_t b, int upper, size_t done) {
+    return !upper && b - a >= LOWER_LINE_MIN && a >= done && lower_line_worth_search(d, p, a, b);
+}
 
 /* The scan over a block: 32-byte chunks classified once each (MASK32), every candidate bit judged in place, a line
    searched word by word only when a candidate calls for it or when it has no capital and may hold a name, then the
-   scan goes on after that line. seg_start and seg_upper follow the line being scanned. Written once and compiled
+   scan goes on after that line. line_start and line_upper follow the line being scanned. Written once and compiled
    twice, for AVX2 and for the baseline. */
 #define NAMES_SCAN(MASK32)                                                                                        \
     int32_t count = 0;                                                                                            \
-    size_t done = 0, pos = 2, seg_start = 0;                                                                      \
-    int seg_upper = 0;                                                                                            \
+    size_t done = 0, pos = 2, line_start = 0;                                                                      \
+    int line_upper = 0;                                                                                            \
     for (size_t i0 = 0; i0 < 2 && i0 < n; i0++)                                                                   \
         if (is_candidate(p, n, i0) && candidate_needs_line(d, p, n, signoff, i0)) {                               \
-            pos = done = seg_start = search_line(d, p, n, signoff, i0, 0, tok, tok_cap, out, out_cap, &count) + 1; \
+            pos = done = line_start = search_line(d, p, n, signoff, i0, 0, tok, tok_cap, out, out_cap, &count) + 1; \
             break;                                                                                                \
         }                                                                                                         \
     if (done == 0)                                                                                                \
         for (size_t i0 = 0; i0 < 2 && i0 < n; i0++) {                                                             \
-            if (is_stretch_end(p[i0])) { seg_start = i0 + 1; seg_upper = 0; }                                     \
-            else seg_upper |= ascii_upper(p[i0]);                                                                 \
+            if (p[i0] == '\n') { line_start = i0 + 1; line_upper = 0; }                                          \
+            else line_upper |= ascii_upper(p[i0]);                                                                 \
         }                                                                                                         \
     if (pos < 2) pos = 2;                                                                                         \
     while (pos + 33 <= n && count < out_cap) {                                                                    \
-        uint32_t up, ends, m = MASK32(p + pos, &up, &ends);                                                       \
+        uint32_t up, nl, m = MASK32(p + pos, &up, &nl);                                                       \
         size_t next = pos + 32;                                                                                   \
         for (;;) {                                                                                                \
-            int je = ends ? __builtin_ctz(ends) : 32, jm = m ? __builtin_ctz(m) : 32;                             \
-            if (je == 32 && jm == 32) {                                                                           \
-                seg_upper |= up != 0;                                                                             \
+            int jn = nl ? __builtin_ctz(nl) : 32, jm = m ? __builtin_ctz(m) : 32;                             \
+            if (jn == 32 && jm == 32) {                                                                           \
+                line_upper |= up != 0;                                                                             \
                 break;                                                                                            \
             }                                                                                                     \
-            if (je < jm) {                                                                                        \
-                uint32_t through = je == 31 ? 0xFFFFFFFFu : (2u << je) - 1; /* bits 0..je */                      \
-                size_t se = pos + (size_t)je;                                                                     \
-                if (!seg_upper && !(up & through) && se - seg_start >= LOWER_LINE_MIN && seg_start >= done &&     \
-                    lower_line_worth_search(d, p, seg_start, se)) {                                              \
-                    next = done = seg_start = search_line(d, p, n, signoff, seg_start, done, tok, tok_cap, out, out_cap, &count) + 1; \
-                    seg_upper = 0;                                                                                \
+            if (jn < jm) {                                                                                        \
+                uint32_t through = jn == 31 ? 0xFFFFFFFFu : (2u << jn) - 1; /* bits 0..jn */                      \
+                size_t le = pos + (size_t)jn;                                                                     \
+                if (lower_line_due(d, p, line_start, le, line_upper || (up & through), done)) {                   \
+                    next = done = line_start = search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count) + 1; \
+                    line_upper = 0;                                                                                \
                     break;                                                                                        \
                 }                                                                                                 \
-                seg_start = se + 1;                                                                               \
-                seg_upper = 0;                                                                                    \
+                line_start = le + 1;                                                                               \
+                line_upper = 0;                                                                                    \
                 up &= ~through;                                                                                   \
-                ends &= ends - 1;                                                                                 \
+                nl &= nl - 1;                                                                                 \
                 continue;                                                                                         \
             }                                                                                                     \
             size_t j = pos + (size_t)jm;                                                                          \
             m &= m - 1;                                                                                           \
             if (!candidate_needs_line(d, p, n, signoff, j)) continue;                                             \
-            next = done = seg_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1; \
-            seg_upper = 0;                                                                                        \
+            next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1; \
+            line_upper = 0;                                                                                        \
             break;                                                                                                \
         }                                                                                                         \
         pos = next;                                                                                               \
     }                                                                                                             \
     for (; pos < n && count < out_cap; pos++) {                                                                   \
-        if (is_stretch_end(p[pos])) {                                                                             \
-            if (!seg_upper && pos - seg_start >= LOWER_LINE_MIN && seg_start >= done &&                           \
-                lower_line_worth_search(d, p, seg_start, pos)) {                                                  \
-                pos = done = search_line(d, p, n, signoff, seg_start, done, tok, tok_cap, out, out_cap, &count);  \
-                seg_start = pos + 1;                                                                              \
-                seg_upper = 0;                                                                                    \
-                continue;                                                                                         \
-            }                                                                                                     \
-            seg_start = pos + 1;                                                                                  \
-            seg_upper = 0;                                                                                        \
+        if (p[pos] == '\n') {                                                                                   \
+            if (lower_line_due(d, p, line_start, pos, line_upper, done))                                          \
+                pos = done = search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count);  \
+            line_start = pos + 1;                                                                                 \
+            line_upper = 0;                                                                                       \
             continue;                                                                                             \
         }                                                                                                         \
-        seg_upper |= ascii_upper(p[pos]);                                                                         \
+        line_upper |= ascii_upper(p[pos]);                                                                         \
         if (!is_candidate(p, n, pos) || !candidate_needs_line(d, p, n, signoff, pos)) continue;                   \
         pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);                \
-        seg_start = pos + 1;                                                                                      \
-        seg_upper = 0;                                                                                            \
+        line_start = pos + 1;                                                                                      \
+        line_upper = 0;                                                                                            \
     }                                                                                                             \
-    if (count < out_cap && !seg_upper && seg_start < n && n - seg_start >= LOWER_LINE_MIN && seg_start >= done && \
-        lower_line_worth_search(d, p, seg_start, n))                                                              \
-        search_line(d, p, n, signoff, seg_start, done, tok, tok_cap, out, out_cap, &count);                      \
+    if (count < out_cap && line_start < n && lower_line_due(d, p, line_start, n, line_upper, done))              \
+        search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count);                      \
     return count;
 
 static int32_t scan_generic(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
