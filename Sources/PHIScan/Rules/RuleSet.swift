@@ -238,9 +238,12 @@ public final class RuleSet: @unchecked Sendable {
         self.priorities = compiled.map(\.rule.priority)
         self.ruleIndex = Dictionary(compiled.enumerated().map { ($1.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
         var fieldKeys: [Int: String] = [:]
-        for (k, rules) in keywordRules.enumerated() {
+        var preparedKeys: [Int: FieldKey.Prepared] = [:]
+        for (k, rules) in keywordRules.enumerated() where rules.contains(where: { compiled[$0].rule.isField }) {
+            let written = FieldKey.folded(Array(keywordList[k].text.utf8))
             for r in rules where compiled[r].rule.isField {
-                fieldKeys[k * compiled.count + r] = FieldKey.spelled(by: keywordList[k].text, keys: compiled[r].rule.fieldKeys)
+                if preparedKeys[r] == nil { preparedKeys[r] = FieldKey.prepare(compiled[r].rule.fieldKeys) }
+                fieldKeys[k * compiled.count + r] = FieldKey.spelled(byFolded: written, keys: preparedKeys[r]!)
             }
         }
         self.fieldKeys = fieldKeys
