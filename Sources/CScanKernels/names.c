@@ -2286,7 +2286,7 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
 /* Does the line p[a..<b), written without capitals, hold an ASCII word that may be a given name (the given-name
    filter) followed by a space or a comma and another word, where lower_pair or lower_list could start? A word
    written partly outside ASCII makes the line a candidate already. */
-static int lower_line_worth_search(const phs_names *d, const uint8_t *p, size_t a, size_t b) {
+static __attribute__((noinline)) int lower_line_worth_search(const phs_names *d, const uint8_t *p, size_t a, size_t b) {
     if (!d->dict || !d->pairs) return 0;
     size_t i = a;
     while (i < b) {
@@ -2323,7 +2323,9 @@ static int lower_line_worth_search(const phs_names *d, const uint8_t *p, size_t 
 
 /* Is the line p[a..<b), with `upper` telling whether it holds a capital, a lower-case line to search (not searched
    already: a >= done)? */
-static inline int lower_line_due(const phs_names *d, const uint8_t *p, size_t a, size_t b, int upper, size_t done) {
+static inline __attribute__((always_inline)) int lower_line_due(const phs_names *d, const uint8_t *p, size_t a, size_t b,
+                                                                int upper, size_t done) {
+    /* Inlined (most lines hold a capital and end here); the search for a given name is not. */
     return !upper && b - a >= LOWER_LINE_MIN && a >= done && lower_line_worth_search(d, p, a, b);
 }
 
