@@ -90,29 +90,16 @@ public final class FormatRouter: InputRouter {
             try csvRecords(eof: false, into: &sink)
             return
         }
-        pending.append(contentsOf: rest)
-        let routed = try pending.withUnsafeBufferPointer { p -> Int in
-            var start = 0
-            var textStart = 0  // start of the run of text lines not yet fed
-            while start < p.count, let nl = memchr(p.baseAddress! + start, 0x0A, p.count - start) {
-                let end = p.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
-                let line = UnsafeBufferPointer(rebasing: p[start..<end])
-                if line.count <= limit + 1, FormatRouter.mayBeJSON(line) {
-                    if textStart < start { try text(UnsafeBufferPointer(rebasing: p[textStart..<start]), into: &sink) }
-                    if !(try json(line, into: &sink)) {
-                        if format == .jsonl { notJSON += 1 }
-                        try text(line, into: &sink)
-                    }
-                    textStart = end
-                } else if format == .jsonl && !FormatRouter.isBlank(line) {
-                    notJSON += 1
-                }
-                start = end
-            }
-            if textStart < start { try text(UnsafeBufferPointer(rebasing: p[textStart..<start]), into: &sink) }
-            return start
+        if pending.isEmpty {
+            // Nothing held from the last chunk: route this one's whole lines where they lie and keep only its
+            // partial last line (copying every chunk first was a second pass over the input).
+            let routed = try route(rest, into: &sink)
+            if routed < rest.count { pending.append(contentsOf: UnsafeBufferPointer(rebasing: rest[routed...])) }
+        } else {
+            pending.append(contentsOf: rest)
+            let routed = try pending.withUnsafeBufferPointer { try route($0, into: &sink) }
+            pending.removeFirst(routed)
         }
-        pending.removeFirst(routed)
         if pending.count > limit {
             // No JSON line is this long: the text path takes it, in pieces, until its newline.
             if format == .jsonl { notJSON += 1 }
@@ -121,6 +108,31 @@ public final class FormatRouter: InputRouter {
             pending.removeAll()
             try bytes.withUnsafeBufferPointer { try text($0, into: &sink) }
         }
+    }
+
+    /// Routes the whole lines of `p` (JSON lines to the JSON cleaner, runs of other lines to the text scanner);
+    /// returns how many bytes that was (up to and including the last newline).
+    private func route<S: ScanSink>(_ p: UnsafeBufferPointer<UInt8>, into sink: inout S) throws -> Int {
+        guard let base = p.baseAddress else { return 0 }
+        var start = 0
+        var textStart = 0  // start of the run of text lines not yet fed
+        while start < p.count, let nl = memchr(base + start, 0x0A, p.count - start) {
+            let end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
+            let line = UnsafeBufferPointer(rebasing: p[start..<end])
+            if line.count <= limit + 1, FormatRouter.mayBeJSON(line) {
+                if textStart < start { try text(UnsafeBufferPointer(rebasing: p[textStart..<start]), into: &sink) }
+                if !(try json(line, into: &sink)) {
+                    if format == .jsonl { notJSON += 1 }
+                    try text(line, into: &sink)
+                }
+                textStart = end
+            } else if format == .jsonl && !FormatRouter.isBlank(line) {
+                notJSON += 1
+            }
+            start = end
+        }
+        if textStart < start { try text(UnsafeBufferPointer(rebasing: p[textStart..<start]), into: &sink) }
+        return start
     }
 
     /// The end of input: the last line (without a newline), or the JSON document.

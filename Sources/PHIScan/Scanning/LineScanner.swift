@@ -168,7 +168,7 @@ struct LineEngine {
         }
         // Detectors read the line as written (case and letters intact), so the pattern findings, mapped back to the
         // original bytes, and the detectors' are resolved together.
-        candidates.removeAll(keepingCapacity: true)
+        candidates.clearKeepingCapacity()
         reasons.removeAll(keepingCapacity: true)
         for f in local {
             let r = normalized.originalRange(of: f.start..<f.end)
@@ -291,7 +291,7 @@ struct LineEngine {
         let p = line.baseAddress!
         let n = line.count
         let shift = f.shift
-        candidates.removeAll(keepingCapacity: true)
+        candidates.clearKeepingCapacity()
         if log != nil { reasons.removeAll(keepingCapacity: true) }
         var incident: ScanIncident?
 
@@ -299,7 +299,7 @@ struct LineEngine {
         // fired on this line without clearing an array per line.
         generation &+= 1
         let gen = generation
-        fired.removeAll(keepingCapacity: true)
+        fired.clearKeepingCapacity()
         if !isKnownUniquelyReferenced(&stamps) { stamps = stamps.copy() }
         let t = tables, stamp = stamps.pointer
         for hit in f.hits {
@@ -527,7 +527,7 @@ struct LineEngine {
                 if a.start != b.start { return a.start < b.start }
                 return a.rule < b.rule
             }
-            kept.removeAll(keepingCapacity: true)
+            kept.clearKeepingCapacity()
             if candidates.count <= Self.sortedInsertLimit {
                 // Kept spans are disjoint; keep them sorted by start so each candidate is checked against its two
                 // neighbours only (binary search), not against every kept span.
