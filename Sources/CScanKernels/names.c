@@ -1922,13 +1922,13 @@ static inline __attribute__((always_inline)) v32 range32(v32 v, int lo, int hi) 
 /* Candidate bits of the 32 bytes at p with AVX2 (p - 2 and p + 32 must be readable). */
 static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask_avx2(const uint8_t *p, uint32_t *upper,
                                                                                       uint32_t *nl) {
-    const __m256i bias = _mm256_set1_epi8((char)0x80);
     __m256i v = _mm256_loadu_si256((const __m256i *)p);
     __m256i prev = _mm256_loadu_si256((const __m256i *)(p - 1));
     __m256i next = _mm256_loadu_si256((const __m256i *)(p + 1));
-    /* Unsigned range checks as signed compares on bytes shifted by 0x80. */
-    #define IN(x, lo, hi) _mm256_and_si256(_mm256_cmpgt_epi8(_mm256_xor_si256(x, bias), _mm256_set1_epi8((char)((lo) - 1 - 128))), \
-                                           _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((hi) + 1 - 128)), _mm256_xor_si256(x, bias)))
+    /* Unsigned range checks as one signed compare: x - lo + 0x80 (wrapping) lies in [-128, hi - lo - 128] exactly
+       when x lies in [lo, hi]. */
+    #define IN(x, lo, hi) _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((hi) - (lo) - 127)), \
+                                            _mm256_add_epi8(x, _mm256_set1_epi8((char)(128 - (lo)))))
     __m256i prev_low = _mm256_or_si256(prev, _mm256_set1_epi8(0x20));
     __m256i prev_word = _mm256_or_si256(_mm256_or_si256(IN(prev_low, 'a', 'z'), IN(prev, '0', '9')),
                                         _mm256_or_si256(_mm256_cmpeq_epi8(prev, _mm256_set1_epi8('_')),
@@ -2160,6 +2160,17 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     if (k < n && p[k] == ',') k++;
     size_t sp = 0;
     while (k < n && sp < 3 && (p[k] == ' ' || p[k] == '\t')) { k++; sp++; }
+    if (cue_before && sp > 0 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80)) return 1;
+    /* A word that never starts a name (a month, weekday, log level or product: Nov, Tuesday, Linux), after no
+       strong cue, no weak cue before a capital, and not starting "My son ethan": only a capitalised word before it
+       could make it part of a name, and that word is a candidate of its own. One probe of the small cue table, before
+       the checks that follow, which a word that is no cue never passes; most capitalised words in logs are these. */
+    uint64_t word_hash = e - c <= MAX_WORD ? ascii_fold_hash_n(p, n, c, e) : 0;
+    int64_t self = word_hash ? table_find(&d->cues, word_hash) : -1;
+    int lower_cue_next = sp == 1 && k < n && ascii_lower(p[k]) && is_lower_cue_start(p[c] | 0x20, p[c + 1]);
+    if (self >= 0 && !lower_cue_next &&
+        (d->cues.flags[self] & (PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_STOP_GIVEN)) == PHS_NAME_STOP)
+        return 0;
     /* The next word can continue a name: a capital, a non-ASCII letter, or a short lower-case particle (van, de). */
     int next_word = sp > 0 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80);
     if (!next_word && sp > 0 && k < n && ascii_lower(p[k])) {
@@ -2171,7 +2182,6 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
             next_word = slot >= 0 && (d->cues.flags[slot] & PHS_NAME_PARTICLE);
         }
     }
-    if (cue_before && sp > 0 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80)) return 1;
     /* "Attn: JOHN SMITH", "Provider: DR. ANITA SORENSEN": a capitalised cue before a name in capitals. */
     {
         size_t q = e;
@@ -2179,22 +2189,11 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
         size_t sp2 = 0;
         while (q < n && sp2 < MAX_LABEL_PAD && (p[q] == ' ' || p[q] == '\t')) { q++; sp2++; }
         if (sp2 > 0 && q + 1 < n && ascii_upper(p[q]) && ascii_upper(p[q + 1]) && e - c <= MAX_WORD) {
-            int64_t cs = table_find(&d->cues, ascii_fold_hash_n(p, n, c, e));
-            if (cs >= 0 && (d->cues.flags[cs] & PHS_NAME_CUE_END)) return 1;
+            if (self >= 0 && (d->cues.flags[self] & PHS_NAME_CUE_END)) return 1;
         }
     }
     /* "My son ethan", "Dr patel", "I'm maria": a capitalised cue before a lower-case name. */
-    if (sp == 1 && k < n && ascii_lower(p[k]) && is_lower_cue_start(p[c] | 0x20, p[c + 1]) &&
-        lower_name_follows(d, p, n, c)) return 1;
-    /* A word that never starts a name (a month, weekday, log level or product: Nov, Tuesday, Linux), after no
-       strong cue and not starting "My son ethan": only a capitalised word before it could make it part of a name, and
-       that word is a candidate of its own. One probe of the small cue table; most capitalised words in logs are these. */
-    uint64_t word_hash = e - c <= MAX_WORD ? ascii_fold_hash_n(p, n, c, e) : 0;
-    if (word_hash) {
-        int64_t self = table_find(&d->cues, word_hash);
-        if (self >= 0 && (d->cues.flags[self] & (PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_STOP_GIVEN)) == PHS_NAME_STOP)
-            return 0;
-    }
+    if (lower_cue_next && lower_name_follows(d, p, n, c)) return 1;
     if (!d->pairs && !d->singles && !cue_before) return 0;
     /* A record's heading, or a person addressed ("Warrane, can I ..."), whether or not the dictionary knows them. */
     if (d->pairs && record_start_at(p, c) && head_follows(p, n, c)) return 1;
