@@ -230,6 +230,23 @@ static void flush_pending(phs_name_dict *d, const uint64_t *keys, const uint16_t
     *pending = 0;
 }
 
+/* phs_name_hash of p[a..<a + len) with 8-byte loads masked to the word where they stay inside p[0..n) (no copy and
+   no library call for the tail: the dictionary's 200,000 keys are hashed at every start-up). */
+static inline uint64_t name_hash_in(const uint8_t *p, size_t n, size_t a, size_t len) {
+    if (a + ((len + 7) & ~(size_t)7) > n) return phs_name_hash(p + a, len);
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)len;
+    for (size_t k = 0; k < len; k += 8) {
+        uint64_t c;
+        memcpy(&c, p + a + k, 8);
+        if (len - k < 8) c &= ((uint64_t)1 << (8 * (len - k))) - 1;
+        h = mix_chunk(h, c);
+    }
+    h ^= h >> 29;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 32;
+    return h ? h : 1;
+}
+
 int32_t phs_name_dict_load_tsv(phs_name_dict *d, const uint8_t *p, size_t n) {
     size_t i = 0;
     int32_t line = 0;
@@ -238,20 +255,45 @@ int32_t phs_name_dict_load_tsv(phs_name_dict *d, const uint8_t *p, size_t n) {
     int32_t pending = 0;
     while (i < n) {
         line++;
-        const uint8_t *nl = memchr(p + i, '\n', n - i);
-        size_t end = nl ? (size_t)(nl - p) : n;
-        size_t next = end + 1;
-        if (end > i && p[end - 1] == '\r') end--;
-        if (end == i || p[i] == '#') { i = next; continue; }
+        /* Comments and blank lines. */
+        if (p[i] == '#' || p[i] == '\n' || (p[i] == '\r' && (i + 1 == n || p[i + 1] == '\n'))) {
+            const uint8_t *nl = memchr(p + i, '\n', n - i);
+            i = nl ? (size_t)(nl - p) + 1 : n;
+            continue;
+        }
+        /* The key, up to its tab, in one pass (keys are short: no memchr per line). */
         size_t tab = i;
         int folded = 1;
-        while (tab < end && p[tab] != '\t') {
-            if ((uint8_t)(p[tab] - 'a') >= 26) folded = 0;
+        /* Eight bytes at a time: where the first tab or line feed is, and whether every byte before it is a-z. */
+        const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7F7F7F7F7F7F7F7FULL, high = 0x8080808080808080ULL;
+        while (tab + 8 <= n) {
+            uint64_t v, t, l;
+            memcpy(&v, p + tab, 8);
+            t = v ^ (ones * '\t');
+            l = v ^ (ones * '\n');
+            /* Exact zero-byte tests (no false positives above a zero byte). */
+            uint64_t stop = ~((((t & low7) + low7) | t | low7) & (((l & low7) + low7) | l | low7));
+            uint64_t ascii = v & low7;
+            uint64_t lower = ((ascii + ones * (0x80 - 'a')) & ~(ascii + ones * (0x80 - 'z' - 1)) & ~v) & high;
+            if (stop) {
+                size_t at = (size_t)__builtin_ctzll(stop) / 8;
+                uint64_t before = at ? (~0ULL >> (64 - 8 * at)) & high : 0;
+                folded &= (lower & before) == before;
+                tab += at;
+                break;
+            }
+            folded &= lower == high;
+            tab += 8;
+        }
+        while (tab < n && p[tab] != '\t' && p[tab] != '\n') {
+            folded &= (uint8_t)(p[tab] - 'a') < 26;
             tab++;
         }
-        if (tab == i || tab >= end) return line;
+        if (tab == i || tab >= n || p[tab] != '\t') return line;
+        /* The flags, up to the line's end ("\r\n" allowed). */
         uint16_t flags = 0;
-        for (size_t k = tab + 1; k < end; k++) {
+        size_t k = tab + 1;
+        for (; k < n && p[k] != '\n'; k++) {
             switch (p[k]) {
             case 'g': flags |= PHS_NAME_GIVEN; break;
             case 's': flags |= PHS_NAME_SURNAME; break;
@@ -259,12 +301,15 @@ int32_t phs_name_dict_load_tsv(phs_name_dict *d, const uint8_t *p, size_t n) {
             case 'x': flags |= PHS_NAME_WORD; break;
             case 'p': flags |= PHS_NAME_PLACE_NAME; break;
             case 'n': flags |= PHS_NAME_PROPER; break;
+            case '\r':
+                if (k + 1 == n || p[k + 1] == '\n') break;
+                return line;
             default: return line;
             }
         }
         /* Keys are folded already when they are lower-case ASCII letters, as the build script writes them. */
         uint64_t h;
-        if (folded) h = phs_name_hash(p + i, tab - i);
+        if (folded) h = name_hash_in(p, n, i, tab - i);
         else {
             int ok;
             h = fold_hash(p, n, i, tab, &ok);
@@ -276,7 +321,7 @@ int32_t phs_name_dict_load_tsv(phs_name_dict *d, const uint8_t *p, size_t n) {
             keys[pending] = h;
             key_flags[pending++] = flags;
         }
-        i = next;
+        i = k + 1;
     }
     flush_pending(d, keys, key_flags, &pending);
     return pending < 0 ? -1 : 0;
