@@ -79,9 +79,9 @@ struct LineEngine {
     /// Feature output of the current batch; separate from `kernel` so a line scanned on its own inside a batch
     /// (non-ASCII, byte triggers) does not overwrite it.
     let batchKernel = FeatureKernel()
-    /// Generation stamp per rule: the rule already ran on the whole current line (`stamps` owns the memory; a
-    /// copied engine gets its own table on its next line, as an array would copy on write).
-    var stamps: StampTable
+    /// Generation stamps per rule (the rule already ran on the whole current line) and the group-shape cache; a
+    /// copied engine gets its own on its next line, as an array would copy on write.
+    var dispatchScratch: DispatchScratch
     /// The rule set's trigger tables as flat memory (kept alive by `ruleSet`).
     let tables: DispatchView
     var generation: UInt32 = 0
@@ -114,7 +114,7 @@ struct LineEngine {
         self.minConfidence = minConfidence
         self.referencePrefilter = referencePrefilter
         self.scratch = MatchScratch(maxCaptures: ruleSet.maxCaptures, interpretOnly: interpretOnly)
-        self.stamps = StampTable(count: ruleSet.rules.count)
+        self.dispatchScratch = DispatchScratch(count: ruleSet.rules.count)
         self.tables = ruleSet.dispatchTables.view
         self.counters.runsByRule = [Int](repeating: 0, count: ruleSet.rules.count)
         self.nameScratch = ruleSet.personNames == nil ? nil : PersonNameScratch()
@@ -300,8 +300,8 @@ struct LineEngine {
         generation &+= 1
         let gen = generation
         fired.clearKeepingCapacity()
-        if !isKnownUniquelyReferenced(&stamps) { stamps = stamps.copy() }
-        let t = tables, stamp = stamps.pointer
+        if !isKnownUniquelyReferenced(&dispatchScratch) { dispatchScratch = dispatchScratch.copy() }
+        let t = tables, ds = dispatchScratch, stamp = ds.stamps
         for hit in f.hits {
             for i in t.keywordRange(Int(hit.keyword)) {
                 let r = Int(t.keywordRules[i])
@@ -349,12 +349,23 @@ struct LineEngine {
             if let digitMasks = t.digitMasks {
                 // The rules this run's digit count and separators can trigger, as one bit set.
                 let count = max(0, min(Int(region.count), DispatchView.digitMaskCounts - 1))
-                var m = digitMasks[count &* 128 &+ (Int(region.extra) & 127)]
+                let index = count &* 128 &+ (Int(region.extra) & 127)
+                var m = digitMasks[index]
+                if m != 0 {
+                    m = ds.shapeFiltered(index, m, region.shape) { all in
+                        var kept: UInt64 = 0, rest = all
+                        while rest != 0 {
+                            let bit = rest.trailingZeroBitCount
+                            rest &= rest &- 1
+                            if t.shapeMatches(t.digit[bit], region.shape) { kept |= 1 << UInt64(bit) }
+                        }
+                        return kept
+                    }
+                }
                 while m != 0 {
                     let sr = t.digit[m.trailingZeroBitCount]
                     m &= m &- 1
-                    guard stamp[sr.rule] != gen, t.shapeMatches(sr, region.shape)
-                    else { continue }
+                    guard stamp[sr.rule] != gen else { continue }
                     if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
                 }
             } else {
@@ -689,20 +700,55 @@ enum ASCIILower {
     }
 }
 
-/// Per-rule generation stamps of one scanner (`LineEngine.stamps`): raw memory, so marking a rule as run on the
-/// current line is one store, with no array uniqueness check.
-final class StampTable {
-    let pointer: UnsafeMutablePointer<UInt32>
+/// Per-engine memory of rule dispatch (`LineEngine.dispatchScratch`): raw memory, so marking a rule as run on the
+/// current line or looking a shape up is one store or load, with no array uniqueness or exclusivity checks.
+final class DispatchScratch {
+    /// Generation stamp per rule (see `LineEngine.generation`).
+    let stamps: UnsafeMutablePointer<UInt32>
     let count: Int
+    /// Which digit rules a numeric run's group shape lets through, by digit-mask index and shape: log lines repeat
+    /// the same timestamp and id shapes, and testing every rule's group sequences again on each was a quarter of
+    /// rule dispatch. Direct-mapped; an index of -1 marks an empty entry.
+    static let shapeEntries = 256
+    let shapeKeys: UnsafeMutablePointer<UInt64>
+    let shapeIndex: UnsafeMutablePointer<Int32>
+    let shapeMasks: UnsafeMutablePointer<UInt64>
+
     init(count: Int) {
         self.count = max(1, count)
-        pointer = .allocate(capacity: self.count)
-        pointer.initialize(repeating: 0, count: self.count)
+        stamps = .allocate(capacity: self.count)
+        stamps.initialize(repeating: 0, count: self.count)
+        shapeKeys = .allocate(capacity: Self.shapeEntries)
+        shapeKeys.initialize(repeating: 0, count: Self.shapeEntries)
+        shapeIndex = .allocate(capacity: Self.shapeEntries)
+        shapeIndex.initialize(repeating: -1, count: Self.shapeEntries)
+        shapeMasks = .allocate(capacity: Self.shapeEntries)
+        shapeMasks.initialize(repeating: 0, count: Self.shapeEntries)
     }
-    func copy() -> StampTable {
-        let c = StampTable(count: count)
-        c.pointer.update(from: pointer, count: count)
+
+    /// A copy for another engine: the stamps carried over, the shape cache started empty (it only saves work).
+    func copy() -> DispatchScratch {
+        let c = DispatchScratch(count: count)
+        c.stamps.update(from: stamps, count: count)
         return c
     }
-    deinit { pointer.deallocate() }
+
+    deinit {
+        stamps.deallocate()
+        shapeKeys.deallocate()
+        shapeIndex.deallocate()
+        shapeMasks.deallocate()
+    }
+
+    /// The rules of `mask` (digit-mask `index`) whose group sequences `shape` holds, computed by `filter` on a miss.
+    @inline(__always)
+    func shapeFiltered(_ index: Int, _ mask: UInt64, _ shape: UInt64, _ filter: (UInt64) -> UInt64) -> UInt64 {
+        let slot = Int(truncatingIfNeeded: ((shape &+ UInt64(index)) &* 0x9E37_79B9_7F4A_7C15) >> 56)
+        if shapeIndex[slot] == Int32(index) && shapeKeys[slot] == shape { return shapeMasks[slot] }
+        let m = filter(mask)
+        shapeIndex[slot] = Int32(index)
+        shapeKeys[slot] = shape
+        shapeMasks[slot] = m
+        return m
+    }
 }
