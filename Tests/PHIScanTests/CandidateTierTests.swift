@@ -7,12 +7,23 @@ struct CandidateTierTests {
     static let standard = try! RuleSet.load()
     static let withCandidates = try! RuleSet.load(candidates: true)
 
-    /// Shapes that are PHI only some of the time, as Presidio's recognizer tests write them (synthetic values).
+    /// Shapes that are PHI only some of the time, as Presidio's recognizer tests write them (synthetic values). The
+    /// dates carry no cue: "Today is 5/21" is found by the default rules (`date-today`, below).
     static let bare: [(String, String)] = [
         ("078051121", "SSN"), ("911-70-1234", "SSN"), ("121000358", "ACCOUNT"), ("A12803456", "LICENSE"),
-        ("H12234567", "LICENSE"), ("Today is 5-20-2021", "DATE"), ("Today is 21.5.21", "DATE"),
-        ("Today is 5-May-2021", "DATE"), ("Today is 5/21", "DATE"), ("my domains: example.com", "URL"),
+        ("H12234567", "LICENSE"), ("Done 5-20-2021", "DATE"), ("Done 21.5.21", "DATE"),
+        ("Done 5-May-2021", "DATE"), ("Done 5/21", "DATE"), ("my domains: example.com", "URL"),
     ]
+
+    /// A date stated as today's is PHI in a conversation (the day of the visit or call) and needs no candidate tier,
+    /// in every format Presidio's date tests use; a log timestamp without the cue stays.
+    @Test(arguments: ["Today is 5-20-2021", "Today is 21.5.21", "Today is 5-May-2021", "Today is 5/21",
+                      "today's date is 05/2021", "Today is 2024-03-15T14:30:00.123Z, or not?", "Today is May-21"])
+    func aDateStatedAsTodaysIsFoundByDefault(_ text: String) {
+        let found = LineScanner(ruleSet: Self.standard).scan(Array(text.utf8))
+        #expect(found.map(\.ruleID) == ["date-today"], "\(text): \(found.map(\.ruleID))")
+        #expect(LineScanner(ruleSet: Self.standard).scan(Array("2024-03-15T14:30:00.123Z INFO today is busy".utf8)).isEmpty)
+    }
 
     @Test(arguments: bare)
     func theDefaultTierLeavesBareShapes(_ c: (String, String)) {
