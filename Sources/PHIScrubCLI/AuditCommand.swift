@@ -32,6 +32,7 @@ struct AuditCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check every record's hash, signature, sequence and chain link and the signed head.",
             discussion: """
                 Names the first record that was changed, deleted, reordered or cut off, and a torn last record left by a \
@@ -110,6 +111,7 @@ struct AuditCommand: ParsableCommand {
 
     struct Append: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "append",
             abstract: "Append one record (for agent hosts and scripts without the Swift library).",
             discussion: """
                 Identifiers and details must not carry PHI: pass counts, names and fingerprints. As a safety net, \

@@ -11,7 +11,7 @@ struct KeysCommand: ParsableCommand {
     )
 
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a keyring (mode 0600) with a fresh 256-bit key.")
+        static let configuration = CommandConfiguration(commandName: "init", abstract: "Create a keyring (mode 0600) with a fresh 256-bit key.")
         @OptionGroup var keys: KeyringPathOption
 
         func run() throws {
@@ -27,6 +27,7 @@ struct KeysCommand: ParsableCommand {
 
     struct Rotate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rotate",
             abstract: "Add a new key version for new encryptions; old versions stay so old tokens still reveal.")
         @OptionGroup var keys: KeyOptions
         @Flag(name: .customLong("rekey-tokens"), help: "Also derive tokens and date shifts from the new key (existing pseudonyms stop matching).")
@@ -61,7 +62,7 @@ struct KeysCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List key versions with their ages and roles.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List key versions with their ages and roles.")
         @OptionGroup var keys: KeyOptions
         @Flag(name: .customLong("json"), help: "One JSON object per key version.")
         var json = false

@@ -11,6 +11,7 @@ struct RulesCommand: ParsableCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Load, compile and check every rule against its own examples; list every problem. Exit 2 on any.")
 
         @OptionGroup var rules: RuleOptions
@@ -24,7 +25,7 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List loaded rules: id, entity, category, trigger, source, and 'candidate' for the candidate tier.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List loaded rules: id, entity, category, trigger, source, and 'candidate' for the candidate tier.")
 
         @OptionGroup var rules: RuleOptions
 
