@@ -26,6 +26,14 @@ static inline uint64_t mix_chunk(uint64_t h, uint64_t c) {
     return h ^ (h >> 32);
 }
 
+/* The last mix of every word hash (never 0: 0 marks an empty table slot). */
+static inline uint64_t hash_finish(uint64_t h) {
+    h ^= h >> 29;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 32;
+    return h ? h : 1;
+}
+
 uint64_t phs_name_hash(const uint8_t *p, size_t n) {
     uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
     size_t i = 0;
@@ -39,10 +47,7 @@ uint64_t phs_name_hash(const uint8_t *p, size_t n) {
         memcpy(&c, p + i, n - i);
         h = mix_chunk(h, c);
     }
-    h ^= h >> 29;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 32;
-    return h ? h : 1;
+    return hash_finish(h);
 }
 
 static uint64_t fold_hash(const uint8_t *p, size_t n, size_t a, size_t b, int *ok);
@@ -241,10 +246,7 @@ static inline uint64_t name_hash_in(const uint8_t *p, size_t n, size_t a, size_t
         if (len - k < 8) c &= ((uint64_t)1 << (8 * (len - k))) - 1;
         h = mix_chunk(h, c);
     }
-    h ^= h >> 29;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 32;
-    return h ? h : 1;
+    return hash_finish(h);
 }
 
 int32_t phs_name_dict_load_tsv(phs_name_dict *d, const uint8_t *p, size_t n) {
@@ -2059,10 +2061,7 @@ static inline uint64_t ascii_fold_hash_n(const uint8_t *p, size_t n, size_t a, s
             c |= 0x2020202020202020ULL & keep;
             uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)len;
             h = mix_chunk(h, c);
-            h ^= h >> 29;
-            h *= 0xc4ceb9fe1a85ec53ULL;
-            h ^= h >> 32;
-            return h ? h : 1;
+            return hash_finish(h);
         }
     }
     return ascii_fold_hash(p, a, b);

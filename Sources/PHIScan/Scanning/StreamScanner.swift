@@ -88,6 +88,10 @@ public final class StreamScanner {
         pending.reserveCapacity(self.lineCap + 1)
     }
 
+    /// Whether whole lines can be scanned where the caller's chunk holds them: batch mode, and no over-long line
+    /// being cut (checked again after the held partial line is completed: it may have been one).
+    private var scansInPlace: Bool { carried == 0 && !inLongLine && batching }
+
     /// Adds bytes to the stream and pushes every segment that is now complete.
     public func feed<S: ScanSink>(_ chunk: UnsafeBufferPointer<UInt8>, into sink: inout S) throws {
         bytesIn += chunk.count
@@ -95,14 +99,14 @@ public final class StreamScanner {
         // The chunk's whole lines are scanned where they lie, and only the partial line at its end is copied
         // (copying every chunk into `pending` first was a second pass over the input). A partial line held from the
         // chunk before is completed first, with the bytes up to this chunk's first newline.
-        if !pending.isEmpty, carried == 0, !inLongLine, batching, let base = chunk.baseAddress,
+        if !pending.isEmpty, scansInPlace, let base = chunk.baseAddress,
            let nl = memchr(base, 0x0A, chunk.count) {
             let head = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
             pending.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[..<head]))
             try drain(final: false, into: &sink)
             chunk = UnsafeBufferPointer(rebasing: chunk[head...])
         }
-        if pending.isEmpty, carried == 0, !inLongLine, batching, let base = chunk.baseAddress,
+        if pending.isEmpty, scansInPlace, let base = chunk.baseAddress,
            let nl = phs_last_byte(base, chunk.count, 0x0A) {
             let end = base.distance(to: nl) + 1
             try emitBatches(base, from: 0, to: end, into: &sink)
