@@ -10,6 +10,7 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 #include <unicode/utypes.h>
+#include <unicode/uversion.h>
 
 #define HIGH_BITS 0x8080808080808080ULL
 
@@ -178,4 +179,14 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
 
     *out_len = o;
     return o > out_cap ? PHISCRUB_NORM_BUFFER_TOO_SMALL : PHISCRUB_NORM_OK;
+}
+
+void phs_icu_version(char *out, size_t cap) {
+    UVersionInfo v;
+    u_getVersion(v);
+    if (cap == 0) return;
+    char text[U_MAX_VERSION_STRING_LENGTH];
+    u_versionToString(v, text);
+    strncpy(out, text, cap - 1);
+    out[cap - 1] = 0;
 }

@@ -72,6 +72,9 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
                             uint8_t *out, uint32_t *src_start, uint32_t *src_end, size_t out_cap,
                             uint32_t flags, size_t *out_len);
 
+// The version of the ICU library loaded at run time ("72.1"), written to out (at most cap bytes, NUL-terminated).
+void phs_icu_version(char *out, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif

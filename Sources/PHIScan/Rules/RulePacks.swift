@@ -89,7 +89,16 @@ public enum RulePacks {
     public static func loadCollecting(paths: [String] = [], includeDefaults: Bool = true)
         -> (rules: [Rule], diagnostics: [RuleDiagnostic])
     {
+        let (rules, diagnostics, _) = collect(paths: paths, includeDefaults: includeDefaults)
+        return (rules, diagnostics)
+    }
+
+    /// `loadCollecting`, plus the files read whose bytes are a verified pack's (`VerifiedPacks`).
+    static func collect(paths: [String], includeDefaults: Bool)
+        -> (rules: [Rule], diagnostics: [RuleDiagnostic], verified: Set<String>)
+    {
         var diagnostics: [RuleDiagnostic] = []
+        var verified: Set<String> = []
         var files: [URL] = []
         if includeDefaults {
             if let dir = defaultDirectory() {
@@ -135,6 +144,7 @@ public enum RulePacks {
                                                   message: "cannot read file"))
                 continue
             }
+            if VerifiedPacks.isVerified(data) { verified.insert(file.path) }
             guard let text = String(data: data, encoding: .utf8) else {
                 diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
                                                   message: "not UTF-8 text"))
@@ -153,7 +163,7 @@ public enum RulePacks {
                 }
             }
         }
-        return (rules, diagnostics + EntityTraitTable.conflicts(in: rules))
+        return (rules, diagnostics + EntityTraitTable.conflicts(in: rules), verified)
     }
 }
 
@@ -182,18 +192,20 @@ extension RuleSet {
                             rosters: [String] = [], candidates: Bool = false) throws(RuleLoadError) -> RuleSet {
         // One scope for the example check and the final set: each pattern is compiled and JIT-compiled once.
         let result: Result<RuleSet, RuleLoadError> = PatternCache.scope {
-            let (parsed, loadProblems) = RulePacks.loadCollecting(paths: paths, includeDefaults: includeDefaults)
+            let (parsed, loadProblems, verified) = RulePacks.collect(paths: paths, includeDefaults: includeDefaults)
             let rules = candidates ? parsed : parsed.filter { $0.tier != .candidate }
-            // The trigger check (a few ms of partial matches on the large place patterns) is for the packs a user
-            // brings; the default packs pass it in the test suite and in `phiscrub rules test`, and their examples
-            // are still checked at every load.
+            // The examples of a verified pack's pattern rules passed in the test suite with these libraries
+            // (`VerifiedPacks`); the rest are checked here. The trigger check (a few ms of partial matches on the
+            // large place patterns) is for the packs a user brings; the default packs pass it in the test suite and
+            // in `phiscrub rules test`.
+            let unchecked = rules.filter { !(verified.contains($0.source.file) && $0.detector == nil) }
             let defaults = RulePacks.defaultDirectory().map { $0.standardizedFileURL.path + "/" }
             // Decided once per pack file, not per rule.
             var userPack: [String: Bool] = [:]
-            for file in Set(rules.map(\.source.file)) {
+            for file in Set(unchecked.map(\.source.file)) {
                 userPack[file] = defaults.map { !URL(fileURLWithPath: file).standardizedFileURL.path.hasPrefix($0) } ?? true
             }
-            let diagnostics = loadProblems + RuleExamples.check(rules, checkTriggers: { userPack[$0.source.file] ?? true })
+            let diagnostics = loadProblems + RuleExamples.check(unchecked, checkTriggers: { userPack[$0.source.file] ?? true })
             if !diagnostics.isEmpty { return .failure(RuleLoadError(diagnostics: diagnostics)) }
             let all = rosters.isEmpty ? rules
                 : rules.filter { $0.id != RulePacks.rosterRuleID } + [RulePacks.rosterRule(files: rosters)]

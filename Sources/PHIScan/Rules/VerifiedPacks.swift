@@ -1,0 +1,55 @@
+import CICUShim
+import CPCRE2
+import Foundation
+
+/// The shipped default packs whose examples the test suite checks, known by a digest of their bytes, so that a
+/// load need not run those examples again (`RuleSet.load`: it was a seventh of start-up).
+///
+/// A pack file is *verified* when its bytes hash to one of `digests` and the PCRE2 and ICU libraries loaded at run
+/// time are the ones named in `libraries` (a rule's matches depend on both). Only rules without a detector skip the
+/// example check: a detector rule reads data files (the name dictionary, rosters) that the digest does not cover,
+/// so its examples still run at every load. Any other file, a shipped pack edited in place, or other libraries get
+/// the full check; `phiscrub rules test` and `RulePacks.loadAndCheck` always check everything. The digest decides
+/// only whether a check whose examples the pack's author writes needs to run again, so a 64-bit FNV-1a of the bytes
+/// is enough (no key, nothing secret).
+///
+/// `DefaultPackTests` fails when a file in `rules/` changes without this list, and prints the list to put here.
+public enum VerifiedPacks {
+    /// FNV-1a (64-bit) of each verified pack file in `rules/`, as `phiscrub rules test` checked it.
+    static let digests: Set<UInt64> = [
+        0xa7c4923a460465a9, // candidates.yaml
+        0xf7c33ec7fa57bd86, // default.yaml
+        0xa70b16fa4b53938d, // fields.yaml
+        0x7262aa713da6e40f, // names.yaml
+        0x6284fa9449e53e17, // places.yaml
+    ]
+
+    /// The libraries the examples were checked with (`libraries()` on the machine that ran the tests).
+    static let libraries = "PCRE2 10.42 2022-12-11, ICU 72.1"
+
+    /// FNV-1a (64-bit) of `bytes`.
+    public static func digest(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return h
+    }
+
+    /// The PCRE2 and ICU libraries loaded now, in the form of `libraries`.
+    public static func loadedLibraries() -> String {
+        var pcre = [UInt8](repeating: 0, count: 64)
+        let n = pcre.withUnsafeMutableBytes { pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), $0.baseAddress) }
+        var icu = [CChar](repeating: 0, count: 32)
+        phs_icu_version(&icu, icu.count)
+        let pcreText = n > 1 ? String(decoding: pcre.prefix(Int(n) - 1), as: UTF8.self) : "?"
+        return "PCRE2 \(pcreText), ICU \(String(cString: icu))"
+    }
+
+    /// Whether a pack file with these bytes was verified, under the loaded libraries.
+    static func isVerified(_ data: Data) -> Bool {
+        guard librariesMatch else { return false }
+        return digests.contains(data.withUnsafeBytes(digest))
+    }
+
+    /// Whether the loaded libraries are the verified ones (asked once per process).
+    static let librariesMatch: Bool = loadedLibraries() == libraries
+}
