@@ -1825,6 +1825,8 @@ static void same_line_mentions(const phs_names *d, const uint8_t *p, size_t n, p
     *countp = count + added;
 }
 
+static inline uint64_t ascii_fold_hash_n(const uint8_t *p, size_t n, size_t a, size_t b);
+
 /* Is p[ls..<le) (a whole line, newline excluded) a sign-off or a label standing alone: at most three words ending in a
    strong cue or a phrase that states a name, then a comma or colon and nothing else ("Sincerely,", "Best regards,",
    "Patient name:")? Returns the cue phrase's id, or -1. The name is then on the next line. */
@@ -1832,6 +1834,20 @@ static int32_t signoff_line(const phs_names *d, const uint8_t *p, size_t ls, siz
     while (le > ls && (p[le - 1] == ' ' || p[le - 1] == '\t' || p[le - 1] == '\r')) le--;
     while (ls < le && (p[ls] == ' ' || p[ls] == '\t')) ls++;
     if (le - ls < 4 || le - ls > SIGNOFF_MAX || (p[le - 1] != ',' && p[le - 1] != ':')) return -1;
+    /* Two tests that need no cutting into words ("Traceback (most recent call last):" ends a line in every Python
+       log). At most three words: a space before an ASCII letter starts a word of its own, whatever tokenize makes of
+       the rest. The last word must end a strong cue ("regards,", "sincerely,"): when it is plainly ASCII letters
+       (nothing that tokenize would join to it before them), one probe of the cue table settles that. */
+    size_t words = is_ascii_letter(p[ls]);
+    for (size_t i = ls + 1; i < le; i++) words += p[i - 1] == ' ' && is_ascii_letter(p[i]);
+    if (words > 3) return -1;
+    size_t ws = le - 1;
+    while (ws > ls && is_ascii_letter(p[ws - 1])) ws--;
+    if (ws < le - 1 && le - 1 - ws <= MAX_WORD &&
+        (ws == ls || (p[ws - 1] < 0x80 && p[ws - 1] != '\'' && p[ws - 1] != '-' && p[ws - 1] != '\\'))) {
+        int64_t slot = table_find(&d->cues, ascii_fold_hash_n(p, le, ws, le - 1));
+        if (slot < 0 || !(d->cues.flags[slot] & PHS_NAME_STRONG_END)) return -1;
+    }
     phs_name_token tok[4];
     int32_t nt = tokenize(p + ls, le - ls, tok, 4);
     if (nt == 0 || nt > 3 || (size_t)tok[nt - 1].end != le - ls - 1) return -1;
@@ -1849,6 +1865,11 @@ static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t ls, i
     if (ls == 0) return before;
     if (p[ls - 1] != '\n') return -1;
     size_t le = ls - 1, lo = le > SIGNOFF_MAX + 8 ? le - (SIGNOFF_MAX + 8) : 0;
+    /* A sign-off line ends in ',' or ':' before its trailing blanks (signoff_line): most lines do not, and are
+       dismissed here without looking for their start (every capitalised word that starts a log line came here). */
+    size_t t = le;
+    while (t > lo && (p[t - 1] == ' ' || p[t - 1] == '\t' || p[t - 1] == '\r')) t--;
+    if (t == lo || (p[t - 1] != ',' && p[t - 1] != ':')) return -1;
     const uint8_t *nl = lo < le ? phs_last_byte(p + lo, le - lo, '\n') : NULL;
     if (!nl && lo > 0) return -1; /* a longer line */
     return signoff_line(d, p, nl ? (size_t)(nl - p) + 1 : 0, le);
@@ -2030,10 +2051,31 @@ static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const u
     return lanes_mask(((cap | na | lc) & ~prev_word) | label_caps | (v < (int8_t)0));
 }
 
+/* The top bit of each byte of v that is an ASCII letter (SWAR: a byte below 0x80, folded to lower case, is in a..z
+   when adding 0x80 - 'a' sets its top bit and adding 0x80 - ('z' + 1) does not; no sum carries out of its byte). */
+static inline uint64_t ascii_letter_bytes(uint64_t v) {
+    const uint64_t high = 0x8080808080808080ULL;
+    uint64_t x = (v | 0x2020202020202020ULL) & ~high;
+    return (x + 0x1F1F1F1F1F1F1F1FULL) & ~(x + 0x0505050505050505ULL) & ~v & high;
+}
+
 /* End of the ASCII word that starts at i (letters, with an apostrophe or hyphen between letters); sets *non_ascii when
    it runs into a byte outside ASCII. */
 static inline size_t ascii_word_end(const uint8_t *p, size_t n, size_t i, int *non_ascii) {
     *non_ascii = 0;
+    /* Eight bytes at a time to the first byte that is no ASCII letter (identifiers in logs run long:
+       ThreadPoolExecutor), then that byte decides as in the loop below. */
+    while (i + 8 <= n) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        uint64_t other = ~ascii_letter_bytes(v) & 0x8080808080808080ULL;
+        if (!other) { i += 8; continue; }
+        i += (size_t)__builtin_ctzll(other) / 8;
+        uint8_t b = p[i];
+        if (b >= 0x80) { *non_ascii = 1; return i; }
+        if ((b == '\'' || b == '-') && i + 1 < n && is_ascii_letter(p[i + 1])) { i++; continue; }
+        return i;
+    }
     while (i < n) {
         uint8_t b = p[i];
         if (is_ascii_letter(b)) { i++; continue; }
