@@ -239,19 +239,29 @@ static inline __attribute__((always_inline)) void alnum_candidate(const phs_need
 }
 
 /* Every token: keyword lookup of its first bytes, and the alnum-run test; also marks the tokens at least
-   min_dashed long for walk_dashed. The keyword filter bit and the length tests of every token start of a word are
-   computed without branching, in a loop that keeps little else live; only the tokens that pass are then looked at
-   one by one. */
+   min_dashed long for walk_dashed. Each test looks only at the tokens it can pass, picked with bitmap operations:
+   - lengths: the tokens at least as long as the shortest alnum want or dashed run (shifted ANDs), often one in ten;
+   - keywords: a token starting with a digit starts a keyword only if some keyword does, and a token of digits only
+     (four in ten in a log: timestamps, ids, counters) only if some keyword's first token is digits only. A token
+     that starts with digits holds a letter when the byte after its leading digits (where adding the token's first
+     bit to the digit bitmap carries to) is a letter.
+   The keyword filter bit is computed without branching, in a loop that keeps little else live; only the tokens that
+   pass are then looked at one by one. */
 static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *needs, const phs_keywords *kw,
                                                                const uint8_t *p, size_t n, uint64_t *m, size_t words,
                                                                phs_features *out) {
-    const uint64_t *alnum = m + CLASS_ALNUM * words;
+    const uint64_t *alnum = m + CLASS_ALNUM * words, *digit = m + CLASS_DIGIT * words;
     uint64_t *long_token_starts = m + LONG_TOKENS * words;
     const uint64_t lengths = needs->alnum_lengths;
     /* Without keywords the filter never passes: kw_max is 0 and every token is longer. */
     const size_t kw_max = kw->count > 0 ? (size_t)kw->max_first_length : 0;
     const uint64_t *filter = kw->token_filter;
     const int min_dashed = needs->min_dashed < 1 ? 1 : needs->min_dashed > 64 ? 64 : needs->min_dashed;
+    /* Shorter tokens are wanted by no alnum want and start no dashed run that walk_dashed needs marked. */
+    int shortest = lengths ? __builtin_ctzll(lengths) : 64;
+    if (needs->dashed_wants > 0 && min_dashed < shortest) shortest = min_dashed;
+    if (shortest < 1) shortest = 1;
+    const int digit_first = kw->digit_first != 0, digits_only_first = kw->digits_only_first != 0;
     uint64_t carry = 0;
     for (size_t w = 0; w < words; w++) {
         uint64_t a = alnum[w];
@@ -259,27 +269,48 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
         carry = a >> 63;
         long_token_starts[w] = 0;
         if (!starts) continue;
-        /* One look at every token start: its length gives the keyword filter bit, whether an alnum want names
-           that length, and whether it is long enough to start a dashed run. */
         uint64_t cand = 0, wanted = 0, long_tokens = 0;
         const uint8_t *base = p + w * 64;
         /* A token running past the word (at most the last one) and any token near the end of the window take the
            general path; the rest end inside the word and can read 8 bytes from their start. */
         uint64_t slow = (a >> 63) ? (uint64_t)1 << (63 - __builtin_clzll(starts)) : 0;
         if (w * 64 + 64 + 8 > n) slow = starts;
-        uint64_t todo = starts & ~slow;
-        while (todo) {
-            int bit = __builtin_ctzll(todo);
-            todo &= todo - 1;
+        uint64_t fast = starts & ~slow;
+        uint64_t measured = shortest <= 1 ? fast : fast & runs_at_least(a, a_or_zero(alnum, w + 1, words), shortest);
+        while (measured) {
+            int bit = __builtin_ctzll(measured);
+            measured &= measured - 1;
             size_t len = (size_t)__builtin_ctzll(~a >> bit);
             wanted |= ((lengths >> len) & 1) << bit;
             long_tokens |= (uint64_t)(len >= (size_t)min_dashed) << bit;
+        }
+        uint64_t keyed = kw_max ? fast : 0;
+        if (keyed && !digits_only_first) {
+            uint64_t d = digit[w];
+            keyed &= ~d;
+            if (digit_first) {
+                /* Tokens that start with digits and go on with a letter ("90yo"): the carry of each token's first
+                   bit through its leading digits lands on that letter; the token starts after the last non-digit
+                   below it. A fast token ends inside the word, so no carry leaves it. */
+                uint64_t landed = (d + (fast & d)) & ~d & a;
+                while (landed) {
+                    int q = __builtin_ctzll(landed);
+                    landed &= landed - 1;
+                    uint64_t below = ~d & ((((uint64_t)1) << q) - 1);
+                    keyed |= (uint64_t)1 << (below ? 64 - __builtin_clzll(below) : 0);
+                }
+            }
+        }
+        while (keyed) {
+            int bit = __builtin_ctzll(keyed);
+            keyed &= keyed - 1;
+            size_t len = (size_t)__builtin_ctzll(~a >> bit);
             uint64_t v;
             memcpy(&v, base + bit, 8);
             uint32_t h = phs_token_filter_hash(fold_key(v, len), len);
             /* Letters and digits have bit 0x20 set unless they are capitals. The two filters are one array
                (token_filter_lower is its second half), indexed without a branch: capitals and lower-case words
-               alternate unpredictably. Without keywords kw_max is 0 and no token passes. */
+               alternate unpredictably. */
             uint64_t keep = ~(uint64_t)0 >> (64 - 8 * (len < 8 ? len : 8));
             uint64_t lower = (~v & 0x2020202020202020ULL & keep) == 0;
             cand |= ((filter[(h >> 6) | (lower << 10)] >> (h & 63)) & (uint64_t)(len <= kw_max)) << bit;
@@ -291,6 +322,9 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
             if (len < 64) wanted |= ((lengths >> len) & 1) << bit;
             long_tokens |= (uint64_t)(len >= (size_t)min_dashed) << bit;
             if (kw_max == 0) continue;
+            /* The same choice as for the fast tokens, one token at a time. */
+            if (!digits_only_first && is_digit(p[s]) && (!digit_first || next_zero(digit, words, s) - s >= len))
+                continue;
             /* The token's first 8 bytes (fewer at the end of the window), read once for the key and the case. */
             uint64_t v = 0;
             if (n - s >= 8) memcpy(&v, p + s, 8);

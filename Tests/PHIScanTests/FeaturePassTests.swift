@@ -122,6 +122,40 @@ struct FeaturePassTests {
         }
     }
 
+    /// The token walk picks the tokens a keyword can start by their first bytes: none starting with a digit when no
+    /// keyword does, only those holding a letter ("90yo") when no keyword's first token is digits only, every one
+    /// when some is ("911"). Each kind of keyword set, on lines full of digit tokens glued to letters, agrees with
+    /// the reference pass.
+    @Test(arguments: [["mrn", "Dr"], ["90yo", "mrn"], ["911", "4B", "mrn"]])
+    func tokensStartingWithDigitsAgree(keywords: [String]) throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let pack = "pack: t\nrules:\n" + ruleYAML(id: "kw", extra: "    trigger: {keywords: [\(keywords.joined(separator: ", "))]}",
+                                                  examples: "{match: ['\(keywords[0]) TK1234'], nomatch: ['TK12']}")
+        let ruleSet = try RuleSet.load(paths: [try dir.write("pack.yaml", pack)], includeDefaults: false)
+        var rng = SplitMix64(seed: 0xD161_7500)
+        let pieces = ["911", "9110", "911x", "90yo", "90YO", "90yox", "4B", "4b", "44B", "2188MiB", "332ms", "7", "mrn",
+                      "MRN4", "4mrn", "Dr", "dr7", "x911", "0", "12345678901234567890", "1a", "a1", "99999999yo"]
+        let separators = [" ", "-", ".", ":", "_", "/", "\n", "", "  "]
+        for avx2 in [true, false] {
+            phs_features_allow_avx2(avx2 ? 1 : 0)
+            defer { phs_features_allow_avx2(1) }
+            let fast = FeatureKernel(), reference = FeatureKernel()
+            var problems: [String] = []
+            for _ in 0..<3_000 {
+                var line = String(repeating: " ", count: Int.random(in: 0...70, using: &rng))
+                for _ in 0..<Int.random(in: 1...30, using: &rng) {
+                    line += pieces[Int.random(in: 0..<pieces.count, using: &rng)]
+                    line += separators[Int.random(in: 0..<separators.count, using: &rng)]
+                }
+                if let d = Self.difference(ruleSet, Array(line.utf8), fast: fast, reference: reference) {
+                    problems.append("'\(line)': \(d)")
+                }
+            }
+            #expect(problems.isEmpty, "avx2 \(avx2): \(problems.count) lines differ, e.g. \(problems.prefix(2))")
+        }
+    }
+
     /// The C context-word walk, both as the hot path asks it (`present`: any word?) and as explanations ask it
     /// (`all`: which words, how near), agrees with a plain reading of the rule (every word, every position of the
     /// window, whole words only) on every rule's context and negative-context words, around seeded spans of seeded

@@ -37,6 +37,7 @@ typedef struct phs_keywords {
     const uint32_t *first_lengths;    /* 256 entries */
     const uint64_t *bigrams;          /* 1024 entries = 65536 bits */
     int32_t digit_first;              /* some keyword starts with a digit */
+    int32_t digits_only_first;        /* some keyword's first token is digits only ("911") */
     /* One bit per (key, length) of every first token, at phs_token_filter_hash: 65536 bits. A token whose bit is
        clear starts no keyword, so the table is probed only for about one token in a hundred that do not. */
     const uint64_t *token_filter;     /* 2048 entries: this filter, then token_filter_lower */

@@ -114,7 +114,9 @@ public final class KeywordIndex: @unchecked Sendable {
             kw_case_sensitive: m.copy(input.map { $0.caseSensitive ? UInt8(1) : 0 }), count: Int32(kws.count),
             max_first_length: Int32(firstTokens.map(\.len).max() ?? 0),
             first_lengths: m.copy(firstLengths), bigrams: m.copy(bigrams),
-            digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0, token_filter: filters,
+            digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0,
+            digits_only_first: firstTokens.contains { kws[$0.kw].prefix($0.len).allSatisfy(ByteClass.isDigit) } ? 1 : 0,
+            token_filter: filters,
             token_filter_lower: filters + 1024, slot_next: m.copy(slotNext)))
     }
 
