@@ -1950,7 +1950,7 @@ static inline int is_lower_cue_at(const uint8_t *p, size_t n, size_t i) {
 
 static inline int is_candidate(const uint8_t *p, size_t n, size_t i) {
     uint8_t b = p[i];
-    if (b >= 0x80) return 1;
+    if (b >= 0x80) return b >= 0xC0 || (i + 1 < n && is_ascii_letter(p[i + 1]));
     if (ascii_upper(b) && (i == 0 || !word_byte(p[i - 1]) || (i >= 2 && p[i - 2] == '\\')) && i + 1 < n &&
         ascii_lower(p[i + 1]))
         return 1;
@@ -2026,10 +2026,15 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
         _mm256_or_si256(_mm256_and_si256(m_, my),
                         _mm256_and_si256(md, _mm256_cmpeq_epi8(next, _mm256_set1_epi8('r')))),
         _mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('i')), im));
-    #undef IN
     /* A capital, "na" or a lower-case cue start counts only at the start of a word. */
     __m256i starts = _mm256_andnot_si256(prev_word, _mm256_or_si256(_mm256_or_si256(cap, na), lc));
-    return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(starts, label_caps), v));
+    /* Outside ASCII: a byte that starts a character (0xC0 and up), and the last byte of one glued to an ASCII letter
+       ("—Kevin", "“Kevin": the capital itself is no word start, its byte before counting as a word byte). */
+    __m256i lead = _mm256_and_si256(v, _mm256_cmpgt_epi8(v, _mm256_set1_epi8((char)0xBF)));
+    __m256i next_low = _mm256_or_si256(next, _mm256_set1_epi8(0x20));
+    __m256i glued = _mm256_and_si256(v, IN(next_low, 'a', 'z'));
+    #undef IN
+    return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(starts, label_caps), _mm256_or_si256(lead, glued)));
 }
 #endif
 
@@ -2048,7 +2053,8 @@ static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const u
     v32 lc = (m_ & ((next == (int8_t)'y') | (next == (int8_t)'e') | (next == (int8_t)'s'))) | ((m_ | (v == (int8_t)'d')) & (next == (int8_t)'r')) |
              ((v == (int8_t)'i') & ((next == (int8_t)'m') | (next == (int8_t)'\'')));
     v32 label_caps = range32(v, 'A', 'Z') & (prev == (int8_t)' ') & (prev2 == (int8_t)':');
-    return lanes_mask(((cap | na | lc) & ~prev_word) | label_caps | (v < (int8_t)0));
+    v32 outside = (v < (int8_t)0) & ((v > (int8_t)0xBF) | range32(next | (int8_t)0x20, 'a', 'z'));
+    return lanes_mask(((cap | na | lc) & ~prev_word) | label_caps | outside);
 }
 
 /* The top bit of each byte of v that is an ASCII letter (SWAR: a byte below 0x80, folded to lower case, is in a..z
@@ -2346,9 +2352,22 @@ static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n,
     return le;
 }
 
+/* Whether a byte outside ASCII at j (a candidate: a lead byte, or the last byte before an ASCII letter) calls for its
+   line to be searched: a letter (a name may start or run through it: Åsa, Željko, José), the two characters the word
+   rules read (U+2019 as an apostrophe, U+00A0 as a space), a character glued to the word after it ("—Kevin": the
+   front end cannot see that word start), or bytes that are not UTF-8 (Latin-1 text: its letters cannot be told).
+   Punctuation, symbols and emoji standing apart (an em dash, curly quotes, an arrow, in many log and chat lines) do
+   not: they made every such line be searched word by word, four times the cost of the whole scan on a log with one
+   per line. */
+static inline int nonascii_needs_line(const uint8_t *p, size_t n, size_t j) {
+    uint32_t cp;
+    if (p[j] < 0xC0 || !utf8_at(p, n, j, &cp)) return 1;
+    return (letter_info(cp) & (1u << 17)) || cp == 0x2019 || cp == 0x00A0;
+}
+
 /* Whether the byte at j (a candidate bit) calls for its line to be searched. */
 static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, size_t j) {
-    if (p[j] >= 0x80) return 1;
+    if (p[j] >= 0x80) return nonascii_needs_line(p, n, j);
     /* The first word of a line after a sign-off line. */
     if (ascii_upper(p[j]) && d->pairs) {
         size_t i = j;

@@ -111,6 +111,11 @@ struct PersonNameTests {
         "PATIENT: ⟦JOHN SMITH⟧  DOB: 03/14/1961",
         // A name no list holds after a person verb, then a personal pronoun.
         "Tell ⟦Priyanka⟧ her labs look fine.",
+        // Punctuation outside ASCII beside a name: glued to it (the front end cannot see that word start), or apart.
+        "OK “⟦Maria Lopez⟧” called back",
+        "OK —⟦Maria Lopez⟧ called back",
+        "OK — ⟦Maria Lopez⟧ called back …",
+        "Best regards,\n⟦Tamsin Oyelaran⟧ ✅",
     ]
 
     static let clean: [String] = [
@@ -157,6 +162,8 @@ struct PersonNameTests {
         "PATIENT: STABLE\nMEMBER: ACTIVE SINCE 2020\nCLIENT: ACME CORP\nERROR: CONNECTION REFUSED",
         "the quick brown fo\nthe quick brown fox jumps over a lazy dog",
         "Tell Zendesk it is down; call Comcast about their outage",
+        // Punctuation, symbols and emoji outside ASCII in a line are no names.
+        "build #42 passed ✅ — 12 tests → 0 failures … 25 °C “ok”",
     ]
 
     @Test(arguments: found)
