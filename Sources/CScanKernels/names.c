@@ -2149,10 +2149,14 @@ static int lower_name_follows(const phs_names *d, const uint8_t *p, size_t n, si
         if (k >= n || p[k] != ' ') return 0;
         k++;
         if (f & PHS_NAME_STRONG_END) {
-            if (k >= n || !ascii_lower(p[k])) return 0;
+            if (k >= n || !(ascii_lower(p[k]) || p[k] >= 0x80)) return 0;
+            /* The search takes a lower-case dictionary name here, and a word no list holds (rubija, višeslav: a word
+               written partly outside ASCII has no hash here, the search folds it). */
             size_t e2;
-            uint16_t nf = probe_names(d, word_at(p, n, k, &e2));
-            return (nf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !(nf & PHS_NAME_COMMON);
+            uint64_t h2 = word_at(p, n, k, &e2);
+            if (!h2) return e2 > k || p[k] >= 0x80;
+            uint16_t nf = probe_names(d, h2);
+            return nf == 0 || ((nf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !(nf & PHS_NAME_COMMON));
         }
         /* "my" + a kinship noun: one more word. */
         h = word_at(p, n, k, &e);

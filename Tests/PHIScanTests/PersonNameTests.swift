@@ -111,6 +111,8 @@ struct PersonNameTests {
         "PATIENT: ⟦JOHN SMITH⟧  DOB: 03/14/1961",
         // A name no list holds after a person verb, then a personal pronoun.
         "Tell ⟦Priyanka⟧ her labs look fine.",
+        // A word no list holds after a strong cue in a line without capitals, in ASCII as with diacritics.
+        "people call me ⟦rubija⟧, nice to meet you",
         // Punctuation outside ASCII beside a name: glued to it (the front end cannot see that word start), or apart.
         "OK “⟦Maria Lopez⟧” called back",
         "OK —⟦Maria Lopez⟧ called back",
