@@ -228,6 +228,18 @@ static inline uint64_t runs_at_least64(uint64_t x, int m) {
     return have < m ? x & (x >> (m - have)) : x;
 }
 
+/* Every bit of the runs of x that are at least m long (runs_at_least64 spread back over the m - 1 bits after each
+   run start it keeps); 1 <= m <= 64. */
+static inline uint64_t run_cover64(uint64_t x, int m) {
+    uint64_t c = runs_at_least64(x, m);
+    int have = 1;
+    while (have * 2 <= m) {
+        c |= c << have;
+        have *= 2;
+    }
+    return have < m ? c | (c << (m - have)) : c;
+}
+
 static inline uint64_t a_or_zero(const uint64_t *bits, size_t w, size_t words) { return w < words ? bits[w] : 0; }
 
 /* ---- step 2: walks ------------------------------------------------------------------------------------------- */
@@ -435,13 +447,7 @@ static inline __attribute__((always_inline)) void walk_numeric(const phs_needs *
         if (starts && shortest > 1 && ~nm) {
             /* Every byte of a stretch at least `shortest` long (runs of that length, spread back over their
                stretch), and the stretches at the word's two ends, whose length the word does not tell. */
-            uint64_t covered = runs_at_least64(nm, shortest);
-            int have = 1;
-            while (have * 2 <= shortest) {
-                covered |= covered << have;
-                have *= 2;
-            }
-            if (have < shortest) covered |= covered << (shortest - have);
+            uint64_t covered = run_cover64(nm, shortest);
             int first_gap = __builtin_ctzll(~nm), last_gap = 63 - __builtin_clzll(~nm);
             uint64_t head = (((uint64_t)1) << first_gap) - 1;
             uint64_t tail = last_gap == 63 ? 0 : ~(uint64_t)0 << (last_gap + 1);

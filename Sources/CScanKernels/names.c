@@ -2069,20 +2069,15 @@ static inline uint64_t ascii_letter_bytes(uint64_t v) {
    it runs into a byte outside ASCII. */
 static inline size_t ascii_word_end(const uint8_t *p, size_t n, size_t i, int *non_ascii) {
     *non_ascii = 0;
-    /* Eight bytes at a time to the first byte that is no ASCII letter (identifiers in logs run long:
-       ThreadPoolExecutor), then that byte decides as in the loop below. */
-    while (i + 8 <= n) {
-        uint64_t v;
-        memcpy(&v, p + i, 8);
-        uint64_t other = ~ascii_letter_bytes(v) & 0x8080808080808080ULL;
-        if (!other) { i += 8; continue; }
-        i += (size_t)__builtin_ctzll(other) / 8;
-        uint8_t b = p[i];
-        if (b >= 0x80) { *non_ascii = 1; return i; }
-        if ((b == '\'' || b == '-') && i + 1 < n && is_ascii_letter(p[i + 1])) { i++; continue; }
-        return i;
-    }
     while (i < n) {
+        /* Letters eight at a time where eight bytes are readable (identifiers in logs run long: ThreadPoolExecutor). */
+        if (i + 8 <= n) {
+            uint64_t v;
+            memcpy(&v, p + i, 8);
+            uint64_t other = ~ascii_letter_bytes(v) & 0x8080808080808080ULL;
+            if (!other) { i += 8; continue; }
+            i += (size_t)__builtin_ctzll(other) / 8;
+        }
         uint8_t b = p[i];
         if (is_ascii_letter(b)) { i++; continue; }
         if (b >= 0x80) { *non_ascii = 1; return i; }

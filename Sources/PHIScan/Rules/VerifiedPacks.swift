@@ -13,8 +13,8 @@ import Foundation
 /// only whether a check whose examples the pack's author writes needs to run again, so a 64-bit FNV-1a of the bytes
 /// is enough (no key, nothing secret).
 ///
-/// `DefaultPackTests` fails when a file in `rules/` changes without this list, and prints the list to put here.
-public enum VerifiedPacks {
+/// `VerifiedPacksTests` fails when a file in `rules/` changes without this list, and prints the list to put here.
+enum VerifiedPacks {
     /// FNV-1a (64-bit) of each verified pack file in `rules/`, as `phiscrub rules test` checked it.
     static let digests: Set<UInt64> = [
         0xa7c4923a460465a9, // candidates.yaml
@@ -28,14 +28,14 @@ public enum VerifiedPacks {
     static let libraries = "PCRE2 10.42 2022-12-11, ICU 72.1"
 
     /// FNV-1a (64-bit) of `bytes`.
-    public static func digest(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    static func digest(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
         return h
     }
 
     /// The PCRE2 and ICU libraries loaded now, in the form of `libraries`.
-    public static func loadedLibraries() -> String {
+    static func loadedLibraries() -> String {
         var pcre = [UInt8](repeating: 0, count: 64)
         let n = pcre.withUnsafeMutableBytes { pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), $0.baseAddress) }
         var icu = [CChar](repeating: 0, count: 32)
