@@ -92,6 +92,7 @@ struct phs_names {
     int cue_other;
     int pairs;   /* look for dictionary pairs and "Surname, Given" */
     int singles; /* look for single given names */
+    int every_line; /* search every line (the front end off; tests compare the two) */
     /* Surname endings (lower-case ASCII, 2-8 letters), for given-name pairs whose surname is not in the dictionary. */
     uint8_t endings[64][8];
     uint8_t ending_len[64];
@@ -395,6 +396,8 @@ static int surname_shaped(const phs_names *d, const uint8_t *p, const phs_name_t
     return shaped_like_surname(d, p, (size_t)t->start, (size_t)t->end);
 }
 void phs_names_enable_singles(phs_names *d, int on) { d->singles = on; }
+
+void phs_names_search_every_line(phs_names *d, int on) { d->every_line = on; }
 
 uint64_t phs_name_word_hash(const uint8_t *p, size_t n) {
     int ok;
@@ -1987,7 +1990,7 @@ static inline __attribute__((always_inline)) v32 range32(v32 v, int lo, int hi) 
 
 #if defined(__x86_64__) && defined(__linux__)
 #include <immintrin.h>
-/* Candidate bits of the 32 bytes at p with AVX2 (p - 2 and p + 32 must be readable). */
+/* Candidate bits of the 32 bytes at p with AVX2 (p - 2 and p + 33 must be readable). */
 static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask_avx2(const uint8_t *p, uint32_t *upper,
                                                                                       uint32_t *nl) {
     __m256i v = _mm256_loadu_si256((const __m256i *)p);
@@ -2013,14 +2016,18 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     /* A word in capitals right after ": " (a label: "PATIENT: JOHN SMITH"). */
     __m256i label_caps = _mm256_and_si256(_mm256_and_si256(up, _mm256_cmpeq_epi8(prev, _mm256_set1_epi8(' '))),
                                           _mm256_cmpeq_epi8(prev2, _mm256_set1_epi8(':')));
+    /* The third byte as the scalar tests read it: "nam" of "name" (is_name_at), "me " (is_lower_cue_at). Without it,
+       "metrics", "medication", "message" and "national" were a sixth of the candidates in application logs. */
+    __m256i next2 = _mm256_loadu_si256((const __m256i *)(p + 2));
     __m256i na = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('n')),
                                   _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')));
-    /* Lower-case cue starts: "my", "me", "ms", "mr", "dr", "im", "i'" (see is_lower_cue_at). */
+    na = _mm256_and_si256(na, _mm256_cmpeq_epi8(_mm256_or_si256(next2, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('m')));
+    /* Lower-case cue starts: "my", "me ", "ms", "mr", "dr", "im", "i'" (see is_lower_cue_at). */
     __m256i m_ = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('m'));
     __m256i md = _mm256_or_si256(m_, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('d')));
     __m256i im = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('m')), _mm256_cmpeq_epi8(next, _mm256_set1_epi8('\'')));
-    __m256i my = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('y')),
-                                                 _mm256_cmpeq_epi8(next, _mm256_set1_epi8('e'))),
+    __m256i me = _mm256_and_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('e')), _mm256_cmpeq_epi8(next2, _mm256_set1_epi8(' ')));
+    __m256i my = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('y')), me),
                                  _mm256_cmpeq_epi8(next, _mm256_set1_epi8('s')));
     __m256i lc = _mm256_or_si256(
         _mm256_or_si256(_mm256_and_si256(m_, my),
@@ -2041,16 +2048,17 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
 /* The same with the compiler's vector types (two SSE2 halves on the baseline). */
 static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const uint8_t *p, uint32_t *upper,
                                                                           uint32_t *nl) {
-    v32 v = load32(p), prev = load32(p - 1), next = load32(p + 1), prev2 = load32(p - 2);
+    v32 v = load32(p), prev = load32(p - 1), next = load32(p + 1), prev2 = load32(p - 2), next2 = load32(p + 2);
     *upper = lanes_mask(range32(v, 'A', 'Z'));
     *nl = lanes_mask(v == (int8_t)'\n');
     v32 prev_low = prev | (int8_t)0x20;
     v32 prev_word = range32(prev_low, 'a', 'z') | range32(prev, '0', '9') | (prev == (int8_t)'_') | (prev < (int8_t)0);
     prev_word &= ~(prev2 == (int8_t)'\\');
     v32 cap = range32(v, 'A', 'Z') & range32(next, 'a', 'z');
-    v32 na = ((v | (int8_t)0x20) == (int8_t)'n') & ((next | (int8_t)0x20) == (int8_t)'a');
+    v32 na = ((v | (int8_t)0x20) == (int8_t)'n') & ((next | (int8_t)0x20) == (int8_t)'a') & ((next2 | (int8_t)0x20) == (int8_t)'m');
     v32 m_ = v == (int8_t)'m';
-    v32 lc = (m_ & ((next == (int8_t)'y') | (next == (int8_t)'e') | (next == (int8_t)'s'))) | ((m_ | (v == (int8_t)'d')) & (next == (int8_t)'r')) |
+    v32 me = (next == (int8_t)'e') & (next2 == (int8_t)' ');
+    v32 lc = (m_ & ((next == (int8_t)'y') | me | (next == (int8_t)'s'))) | ((m_ | (v == (int8_t)'d')) & (next == (int8_t)'r')) |
              ((v == (int8_t)'i') & ((next == (int8_t)'m') | (next == (int8_t)'\'')));
     v32 label_caps = range32(v, 'A', 'Z') & (prev == (int8_t)' ') & (prev2 == (int8_t)':');
     v32 outside = (v < (int8_t)0) & ((v > (int8_t)0xBF) | range32(next | (int8_t)0x20, 'a', 'z'));
@@ -2089,23 +2097,25 @@ static inline size_t ascii_word_end(const uint8_t *p, size_t n, size_t i, int *n
 
 static inline uint64_t ascii_fold_hash(const uint8_t *p, size_t a, size_t b);
 
-/* fold_hash for a word of ASCII letters and apostrophes only. Words of up to 8 letters (most) are folded with one
-   load and a mask when 8 bytes are readable from their start. */
+/* fold_hash for a word of ASCII letters and apostrophes only. A word without an apostrophe whose 8-byte chunks are
+   readable from its start (most) is folded chunk by chunk in place, the last chunk masked to the word: the same
+   chunks phs_name_hash reads from the folded copy. Identifiers in logs run long (ThreadPoolExecutor), so words over
+   8 letters take this path too. */
 static inline uint64_t ascii_fold_hash_n(const uint8_t *p, size_t n, size_t a, size_t b) {
     size_t len = b - a;
-    if (len >= 1 && len <= 8 && a + 8 <= n) {
-        uint64_t c;
-        memcpy(&c, p + a, 8);
-        uint64_t keep = len == 8 ? ~0ULL : ((1ULL << (8 * len)) - 1);
-        c &= keep;
-        /* No apostrophe among the kept bytes (it would be dropped, and 0x27|0x20 is itself). */
-        uint64_t x = c ^ (0x2727272727272727ULL & keep);
-        if (!(((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) & keep)) {
-            c |= 0x2020202020202020ULL & keep;
-            uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)len;
-            h = mix_chunk(h, c);
-            return hash_finish(h);
+    if (len >= 1 && len <= MAX_WORD && a + ((len + 7) & ~(size_t)7) <= n) {
+        uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)len;
+        for (size_t k = 0; k < len; k += 8) {
+            uint64_t c;
+            memcpy(&c, p + a + k, 8);
+            uint64_t keep = len - k >= 8 ? ~0ULL : ((1ULL << (8 * (len - k))) - 1);
+            c &= keep;
+            /* No apostrophe among the kept bytes (it would be dropped, and 0x27|0x20 is itself). */
+            uint64_t x = c ^ (0x2727272727272727ULL & keep);
+            if (((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) & keep) return ascii_fold_hash(p, a, b);
+            h = mix_chunk(h, c | (0x2020202020202020ULL & keep));
         }
+        return hash_finish(h);
     }
     return ascii_fold_hash(p, a, b);
 }
@@ -2205,6 +2215,19 @@ static inline int addressed_after(const uint8_t *p, size_t n, size_t e) {
     return addressed_follow(p, &t);
 }
 
+/* Is the ASCII word p[c..<e) (a capital, then a lower-case letter) CamelCase as tokenize judges it: a capital after a
+   lower-case letter, no hyphen or apostrophe (those reset the test there), and no Gaelic prefix (Mc, Mac)? With
+   p[c + 1] lower case, any capital from c + 2 on follows a lower-case letter somewhere. */
+static inline int camel_case(const uint8_t *p, size_t c, size_t e) {
+    if (e - c < 3 || p[c + 1] == 'c' || (p[c + 1] == 'a' && p[c + 2] == 'c')) return 0;
+    int upper = 0;
+    for (size_t i = c + 2; i < e; i++) {
+        if (p[i] == '-' || p[i] == '\'') return 0;
+        upper |= ascii_upper(p[i]);
+    }
+    return upper;
+}
+
 /* Does the capitalised word at c call for its line to be searched? */
 static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t c) {
     int non_ascii;
@@ -2229,11 +2252,13 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
             ascii &= p[ws] < 0x80;
             apostrophes += p[ws] == '\'';
         }
+        /* A quote before the word is no part of it ('Attn: ...', 'Dear ...' in a quoted string), as in tokenize. */
+        while (ws < j && p[ws] == '\'') { ws++; apostrophes--; }
         size_t letters = j - ws - apostrophes;
         uint8_t first = (uint8_t)((p[ws] | 0x20) - 'a');
         /* A cue word starts with a letter; the shape check needs an ASCII one. */
         int shape_ok = (d->cue_other || !ascii || (letters <= 15 && first < 26 && (d->cue_shape[letters] >> first & 1)))
-                       && p[ws] != '\'';
+                       && ws < j;
         if (shape_ok && j - ws <= MAX_WORD) {
             int ok = 1;
             uint64_t h = ascii ? ascii_fold_hash_n(p, n, ws, j) : fold_hash(p, n, ws, j, &ok);
@@ -2262,6 +2287,11 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     if (self >= 0 && !lower_cue_next &&
         (d->cues.flags[self] & (PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_STOP_GIVEN)) == PHS_NAME_STOP)
         return 0;
+    /* A CamelCase identifier (ThreadPoolExecutor, NioEventLoop: a capital after a lower-case letter, not McDonald or
+       MacLeod, no hyphen or apostrophe) is never a word of a name (tokenize makes it SHAPE_BAD), so only its being a
+       cue could matter, and the cue checks above and the words after it look at that. A seventh of the candidates in
+       application logs; dismissed before the dictionary probe. */
+    if (!lower_cue_next && camel_case(p, c, e) && !(self >= 0 && (d->cues.flags[self] & PHS_NAME_CUE_END))) return 0;
     /* The next word can continue a name: a capital, a non-ASCII letter, or a short lower-case particle (van, de). */
     int next_word = sp > 0 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80);
     if (!next_word && sp > 0 && k < n && ascii_lower(p[k])) {
@@ -2282,6 +2312,10 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
         if (sp2 > 0 && q + 1 < n && ascii_upper(p[q]) && ascii_upper(p[q + 1]) && e - c <= MAX_WORD) {
             if (self >= 0 && (d->cues.flags[self] & PHS_NAME_CUE_END)) return 1;
         }
+        /* "Mr. ethan", "Provider: ethan": after a strong cue or title the search takes a lower-case name too. */
+        if (sp2 > 0 && q < n && (ascii_lower(p[q]) || p[q] >= 0x80) && self >= 0 &&
+            (d->cues.flags[self] & PHS_NAME_STRONG_END))
+            return 1;
     }
     /* "My son ethan", "Dr patel", "I'm maria": a capitalised cue before a lower-case name. */
     if (lower_cue_next && lower_name_follows(d, p, n, c)) return 1;
@@ -2451,35 +2485,46 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
             else line_upper |= ascii_upper(p[i0]);                                                                 \
         }                                                                                                         \
     if (pos < 2) pos = 2;                                                                                         \
-    while (pos + 33 <= n && count < out_cap) {                                                                    \
-        uint32_t up, nl, m = MASK32(p + pos, &up, &nl);                                                       \
+    while (pos + 34 <= n && count < out_cap) {                                                                    \
+        uint32_t up, nl, m = MASK32(p + pos, &up, &nl);                                                           \
         size_t next = pos + 32;                                                                                   \
-        for (;;) {                                                                                                \
-            int jn = nl ? __builtin_ctz(nl) : 32, jm = m ? __builtin_ctz(m) : 32;                             \
-            if (jn == 32 && jm == 32) {                                                                           \
-                line_upper |= up != 0;                                                                             \
-                break;                                                                                            \
+        /* The newlines that end a line with no capital (the only ones the scan has to stop at): those whose nearest\
+           capital-or-newline below is a newline, found at once for the chunk: each newline's bit, added one place up\
+           to the complement of x, carries through the bytes that are neither and lands on the next capital or    \
+           newline above it. The chunk's first capital-or-newline, when a newline, ends a clean line if the line held\
+           no capital before the chunk. */                                                                        \
+        uint32_t x = up | nl;                                                                                     \
+        uint32_t clean = (~x + (nl << 1)) & x & nl;                                                               \
+        uint32_t lowest = x & (0u - x);                                                                           \
+        if (!line_upper) clean |= lowest & nl;                                                                    \
+        uint32_t events = m | clean;                                                                              \
+        int stopped = 0;                                                                                          \
+        while (events) {                                                                                          \
+            int jb = __builtin_ctz(events);                                                                       \
+            uint32_t bit = 1u << jb;                                                                              \
+            events &= events - 1;                                                                                 \
+            size_t j = pos + (size_t)jb;                                                                          \
+            if (clean & bit) {                                                                                    \
+                uint32_t below = nl & (bit - 1);                                                                  \
+                size_t ls = below ? pos + (size_t)(32 - __builtin_clz(below)) : line_start;                       \
+                if (!lower_line_due(d, p, ls, j, 0, done)) continue;                                              \
+                next = done = line_start = search_line(d, p, n, signoff, ls, done, tok, tok_cap, out, out_cap, &count) + 1;\
+            } else {                                                                                              \
+                if (!candidate_needs_line(d, p, n, signoff, j)) continue;                                         \
+                next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1;\
             }                                                                                                     \
-            if (jn < jm) {                                                                                        \
-                uint32_t through = jn == 31 ? 0xFFFFFFFFu : (2u << jn) - 1; /* bits 0..jn */                      \
-                size_t le = pos + (size_t)jn;                                                                     \
-                if (lower_line_due(d, p, line_start, le, line_upper || (up & through), done)) {                   \
-                    next = done = line_start = search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count) + 1; \
-                    line_upper = 0;                                                                                \
-                    break;                                                                                        \
-                }                                                                                                 \
-                line_start = le + 1;                                                                               \
-                line_upper = 0;                                                                                    \
-                up &= ~through;                                                                                   \
-                nl &= nl - 1;                                                                                 \
-                continue;                                                                                         \
-            }                                                                                                     \
-            size_t j = pos + (size_t)jm;                                                                          \
-            m &= m - 1;                                                                                           \
-            if (!candidate_needs_line(d, p, n, signoff, j)) continue;                                             \
-            next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1; \
-            line_upper = 0;                                                                                        \
+            line_upper = 0;                                                                                       \
+            stopped = 1;                                                                                          \
             break;                                                                                                \
+        }                                                                                                         \
+        if (!stopped) {                                                                                           \
+            if (nl) {                                                                                             \
+                int last = 31 - __builtin_clz(nl);                                                                \
+                line_start = pos + (size_t)last + 1;                                                              \
+                line_upper = last < 31 && (up >> (last + 1)) != 0;                                                \
+            } else {                                                                                              \
+                line_upper |= up != 0;                                                                            \
+            }                                                                                                     \
         }                                                                                                         \
         pos = next;                                                                                               \
     }                                                                                                             \
@@ -2514,10 +2559,14 @@ __attribute__((target("avx2"))) static int32_t scan_avx2(const phs_names *d, con
 }
 #endif
 
+/* Whether phs_names_find may use scan_avx2 (on a CPU with AVX2); tests turn it off to check the baseline scan. */
+static _Atomic int names_avx2_allowed = 1;
+void phs_names_allow_avx2(int on) { names_avx2_allowed = on; }
+
 int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
                        int32_t tok_cap, phs_name_span *out, int32_t out_cap) {
     if (!d || n == 0 || tok_cap < 4 * WINDOW_OVERLAP) return 0;
-    if (d->roster_count > 0) {
+    if (d->roster_count > 0 || d->every_line) {
         /* Every line searched (the front end is off), each as the front end would search it. */
         int32_t count = 0;
         for (size_t ls = 0; ls < n && count < out_cap;) {
@@ -2533,9 +2582,8 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t s
         }
         return count;
     }
-#if defined(__x86_64__) && defined(__linux__) && !defined(PHS_NAMES_BASELINE_ONLY)
-    /* (PHS_NAMES_BASELINE_ONLY: .ci/kernel-sanitizers.sh checks the baseline scan against this one.) */
-    if (__builtin_cpu_supports("avx2")) return scan_avx2(d, p, n, signoff, tok, tok_cap, out, out_cap);
+#if defined(__x86_64__) && defined(__linux__)
+    if (names_avx2_allowed && __builtin_cpu_supports("avx2")) return scan_avx2(d, p, n, signoff, tok, tok_cap, out, out_cap);
 #endif
     return scan_generic(d, p, n, signoff, tok, tok_cap, out, out_cap);
 }

@@ -1,3 +1,4 @@
+import CScanKernels
 import Foundation
 import Testing
 @testable import PHIScan
@@ -118,6 +119,16 @@ struct PersonNameTests {
         "OK —⟦Maria Lopez⟧ called back",
         "OK — ⟦Maria Lopez⟧ called back …",
         "Best regards,\n⟦Tamsin Oyelaran⟧ ✅",
+        // A cue inside a quoted string (a log's message='...'): the quote is no part of the cue word.
+        "sent 'Attn: ⟦Zorblat Quennel⟧' ok",
+        "q='Attn ⟦Zorblat Qwerty⟧'",
+        // CamelCase identifiers around a name do not hide it (the front end dismisses the identifiers themselves).
+        "ThreadPoolExecutor: my name is ⟦Zorblat⟧, NioEventLoop",
+        // A line without capitals after long log lines: the scan stops at its end wherever the line falls in the
+        // 32-byte chunks (the newlines of lines with a capital are passed over without a stop).
+        "2026-11-26T15:20:46.475Z INFO [auth] GC pause 77.332ms heap=2188MiB\n2026-11-26T15:20:46.479Z DEBUG x\n"
+            + "follow up with ⟦patricia desrosiers⟧ in a couple of months.\nWARN done\nok\nthey had 3: ⟦silvana⟧, "
+            + "⟦kristina⟧ and ⟦caleb⟧.",
     ]
 
     static let clean: [String] = [
@@ -180,6 +191,36 @@ struct PersonNameTests {
         let result = try #require(StandardVerifier.standard.verify(marked: text, cutProbes: nil))
         #expect(result.outcome.findings.filter { $0.entity == "NAME" }.isEmpty,
                 "\(text): \(result.outcome.findings.map(\.brief))")
+    }
+
+    /// The baseline scan (two SSE2 halves) finds what the AVX2 one finds, on every case here and on seeded
+    /// multi-line text of log lines, chat in lower case, names and identifiers (the C fuzz in
+    /// .ci/kernel-sanitizers.sh does the same on hostile bytes).
+    @Test func theBaselineScanFindsWhatTheVectorScanFinds() throws {
+        let words = ["INFO", "Nov", "26", "ThreadPoolExecutor", "my", "name", "is", "Zorblat", "Kwame", "Mensah",
+                     "patricia", "desrosiers", "metrics", "me", "call", "Attn:", "'Attn:", "Åsa", "Laine", "—",
+                     "\n", "\n", ",", "and", "kristina", "Dear", "Maria", "Lopez", "img", "national", "x=1"]
+        var rng = SplitMix64(seed: 0x5EED_A2A2)
+        var texts = Self.found.map { $0.replacingOccurrences(of: "⟦", with: "").replacingOccurrences(of: "⟧", with: "") }
+        texts += Self.clean
+        for _ in 0..<60 {
+            var t = ""
+            for _ in 0..<Int.random(in: 20...400, using: &rng) {
+                t += words[Int.random(in: 0..<words.count, using: &rng)]
+                t += Bool.random(using: &rng) ? " " : ""
+            }
+            texts.append(t)
+        }
+        let scanner = LineScanner(ruleSet: TestRules.defaults)
+        defer { phs_names_allow_avx2(1) }
+        for text in texts {
+            let bytes = Array(text.utf8)
+            phs_names_allow_avx2(1)
+            let vector = scanner.scan(bytes).filter { $0.entity == "NAME" }.map { [$0.start, $0.end] }
+            phs_names_allow_avx2(0)
+            let baseline = scanner.scan(bytes).filter { $0.entity == "NAME" }.map { [$0.start, $0.end] }
+            #expect(vector == baseline, "\(text.prefix(80))")
+        }
     }
 
     /// A line with more words than one detector window (1,024) and more names than the first span buffer (64).

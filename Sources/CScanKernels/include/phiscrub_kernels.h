@@ -260,6 +260,12 @@ void phs_names_note_cue_word(phs_names *d, const uint8_t *last_word, size_t len)
 int phs_names_add_surname_ending(phs_names *d, const uint8_t *ending, size_t len);
 /* Adds a roster name (word hashes in order); returns its index or -1. */
 int32_t phs_names_add_roster(phs_names *d, const uint64_t *words, int32_t n);
+/* Turns the candidate front end off (on != 0): every line is searched word by word. The front end only picks the
+   lines to search and never changes what is found, so the spans are the same either way; tests check that. */
+void phs_names_search_every_line(phs_names *d, int on);
+/* Whether phs_names_find may use its AVX2 scan on a CPU that has it (the default); process-wide. The baseline scan
+   finds the same spans; tests turn AVX2 off to check that. */
+void phs_names_allow_avx2(int on);
 /* Finds the names in p[0..n) (whole lines); returns how many spans were written to out (at most out_cap). `signoff`:
    the cue phrase of a sign-off line right before p (phs_names_signoff_at_end of the text before), or -1. tok must
    hold tok_cap words; a line with more words is searched window by window. */
