@@ -1957,9 +1957,9 @@ static inline int is_candidate(const uint8_t *p, size_t n, size_t i) {
     if (ascii_upper(b) && (i == 0 || !word_byte(p[i - 1]) || (i >= 2 && p[i - 2] == '\\')) && i + 1 < n &&
         ascii_lower(p[i + 1]))
         return 1;
-    /* "NAME:" in capitals is no capitalised word but still a cue (as in the vector masks); so is a word in capitals
-       right after ": ". */
-    if (ascii_upper(b) && i >= 2 && p[i - 1] == ' ' && p[i - 2] == ':') return 1;
+    /* "NAME:" in capitals is no capitalised word but still a cue (as in the vector masks); so is a capital right
+       after ": ", ", " or ". ". */
+    if (ascii_upper(b) && i >= 2 && p[i - 1] == ' ' && (p[i - 2] == ':' || p[i - 2] == ',' || p[i - 2] == '.')) return 1;
     return is_name_at(p, n, i) || is_lower_cue_at(p, n, i);
 }
 
@@ -2013,9 +2013,12 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     *upper = (uint32_t)_mm256_movemask_epi8(up);
     *nl = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
     __m256i cap = _mm256_and_si256(up, IN(next, 'a', 'z'));
-    /* A word in capitals right after ": " (a label: "PATIENT: JOHN SMITH"). */
-    __m256i label_caps = _mm256_and_si256(_mm256_and_si256(up, _mm256_cmpeq_epi8(prev, _mm256_set1_epi8(' '))),
-                                          _mm256_cmpeq_epi8(prev2, _mm256_set1_epi8(':')));
+    /* A capital right after ": ", ", " or ". " (a label or a cue before a name in capitals or an initial:
+       "PATIENT: JOHN SMITH", "regards, JOHN", "DR. JOHN", "Mr. P."). */
+    __m256i punct2 = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(prev2, _mm256_set1_epi8(':')),
+                                                     _mm256_cmpeq_epi8(prev2, _mm256_set1_epi8(','))),
+                                     _mm256_cmpeq_epi8(prev2, _mm256_set1_epi8('.')));
+    __m256i label_caps = _mm256_and_si256(_mm256_and_si256(up, _mm256_cmpeq_epi8(prev, _mm256_set1_epi8(' '))), punct2);
     /* The third byte as the scalar tests read it: "nam" of "name" (is_name_at), "me " (is_lower_cue_at). Without it,
        "metrics", "medication", "message" and "national" were a sixth of the candidates in application logs. */
     __m256i next2 = _mm256_loadu_si256((const __m256i *)(p + 2));
@@ -2060,7 +2063,8 @@ static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const u
     v32 me = (next == (int8_t)'e') & (next2 == (int8_t)' ');
     v32 lc = (m_ & ((next == (int8_t)'y') | me | (next == (int8_t)'s'))) | ((m_ | (v == (int8_t)'d')) & (next == (int8_t)'r')) |
              ((v == (int8_t)'i') & ((next == (int8_t)'m') | (next == (int8_t)'\'')));
-    v32 label_caps = range32(v, 'A', 'Z') & (prev == (int8_t)' ') & (prev2 == (int8_t)':');
+    v32 label_caps = range32(v, 'A', 'Z') & (prev == (int8_t)' ') &
+                     ((prev2 == (int8_t)':') | (prev2 == (int8_t)',') | (prev2 == (int8_t)'.'));
     v32 outside = (v < (int8_t)0) & ((v > (int8_t)0xBF) | range32(next | (int8_t)0x20, 'a', 'z'));
     return lanes_mask(((cap | na | lc) & ~prev_word) | label_caps | outside);
 }
@@ -2203,6 +2207,7 @@ static inline int cap_word_before(const uint8_t *p, size_t c) {
     if (c < 3 || p[c - 1] != ' ') return 0;
     size_t i = c - 1;
     while (i > 0 && (is_ascii_letter(p[i - 1]) || p[i - 1] >= 0x80 || p[i - 1] == '\'' || p[i - 1] == '-')) i--;
+    while (i < c - 1 && p[i] == '\'') i++; /* a quote before the word ('Weronika Porto') is no part of it */
     return i < c - 1 && (ascii_upper(p[i]) || p[i] >= 0x80);
 }
 
@@ -2235,13 +2240,22 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     if (non_ascii) return 1;
     if (e < n && ((uint8_t)(p[e] - '0') < 10 || p[e] == '_')) return 0;
     int cue_before = 0;
-    /* The word before: does a cue phrase end there? (Up to three separator bytes between.) */
+    /* The word before: does a cue phrase end there? (Up to three separator bytes between; initials between are
+       passed over, as the search takes them into the name: "with P.O. Smith", "Patient J. Smith".) */
     size_t j = c, seps = 0;
-    while (j > 0 && seps < MAX_LABEL_PAD + 1) {
-        if (p[j - 1] == ' ' || p[j - 1] == '\t' || p[j - 1] == ',' || p[j - 1] == ':' || p[j - 1] == '.' || p[j - 1] == '?') j--;
-        else if (j >= 2 && escape_letter_at(p, j - 1)) j -= 2; /* "regards,\nTamsin" */
-        else break;
-        seps++;
+    for (int initials = 0;; initials++) {
+        seps = 0;
+        while (j > 0 && seps < MAX_LABEL_PAD + 1) {
+            if (p[j - 1] == ' ' || p[j - 1] == '\t' || p[j - 1] == ',' || p[j - 1] == ':' || p[j - 1] == '.' || p[j - 1] == '?') j--;
+            else if (j >= 2 && escape_letter_at(p, j - 1)) j -= 2; /* "regards,\nTamsin" */
+            else break;
+            seps++;
+        }
+        if (initials < 3 && seps > 0 && j >= 1 && ascii_upper(p[j - 1]) && p[j] == '.' &&
+            (j == 1 || !(is_ascii_letter(p[j - 2]) || p[j - 2] >= 0x80 || p[j - 2] == '\'')))
+            j--;
+        else
+            break;
     }
     if (seps > 0 && j > 0 && (is_ascii_letter(p[j - 1]) || p[j - 1] >= 0x80)) {
         size_t ws = j;
@@ -2312,8 +2326,9 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
         if (sp2 > 0 && q + 1 < n && ascii_upper(p[q]) && ascii_upper(p[q + 1]) && e - c <= MAX_WORD) {
             if (self >= 0 && (d->cues.flags[self] & PHS_NAME_CUE_END)) return 1;
         }
-        /* "Mr. ethan", "Provider: ethan": after a strong cue or title the search takes a lower-case name too. */
-        if (sp2 > 0 && q < n && (ascii_lower(p[q]) || p[q] >= 0x80) && self >= 0 &&
+        /* "Mr. ethan", "Provider: ethan", "Dr P. Okafor": after a strong cue or title the search takes a lower-case
+           name or an initial too. */
+        if (sp2 > 0 && q < n && (is_ascii_letter(p[q]) || p[q] >= 0x80) && self >= 0 &&
             (d->cues.flags[self] & PHS_NAME_STRONG_END))
             return 1;
     }
@@ -2332,6 +2347,18 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     size_t ne = e;
     if (ne - c > 3 && p[ne - 1] == 's' && p[ne - 2] == '\'') ne -= 2;
     uint16_t f = probe_names(d, ne == e && word_hash ? word_hash : ascii_fold_hash_n(p, n, c, ne));
+    /* A hyphenated word takes the kinds of its parts, as the search's name_flags gives them (Hernández-Ruiz). */
+    if (memchr(p + c, '-', ne - c)) {
+        uint16_t any = 0, all_common = PHS_NAME_COMMON;
+        for (size_t a = c, i = c; i <= ne; i++) {
+            if (i < ne && p[i] != '-') continue;
+            uint16_t pf = i - a <= MAX_WORD ? probe_names(d, ascii_fold_hash_n(p, n, a, i)) : 0;
+            any |= pf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME);
+            if (!(pf & PHS_NAME_COMMON)) all_common = 0;
+            a = i + 1;
+        }
+        f |= any | ((any && all_common) ? PHS_NAME_COMMON : 0);
+    }
     /* The second word of a pair that no dictionary holds as English words, shaped like a surname. */
     if (d->pairs && f == 0 && cap_word_before(p, c) && shaped_like_surname(d, p, c, ne)) return 1;
     /* A surname alone that is no English word and no place's name. */
@@ -2408,8 +2435,10 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
         if ((i == 0 || p[i - 1] == '\n') && signoff_before(d, p, i, signoff) >= 0) return 1;
     }
     if (ascii_upper(p[j]) && j + 1 < n && ascii_lower(p[j + 1]) && cap_needs_line(d, p, n, j)) return 1;
-    /* "PATIENT: JOHN SMITH": a word in capitals after a label that is a cue. */
-    if (ascii_upper(p[j]) && j >= 3 && j + 1 < n && ascii_upper(p[j + 1]) && p[j - 1] == ' ' && p[j - 2] == ':') {
+    /* "PATIENT: JOHN SMITH", "regards, JOHN", "DR. JOHN", "Mr. P.": a word in capitals or an initial after a cue
+       word and its colon, comma or dot. */
+    if (ascii_upper(p[j]) && j >= 3 && j + 1 < n && (ascii_upper(p[j + 1]) || p[j + 1] == '.') && p[j - 1] == ' ' &&
+        (p[j - 2] == ':' || p[j - 2] == ',' || p[j - 2] == '.')) {
         size_t ws = j - 2;
         while (ws > 0 && is_ascii_letter(p[ws - 1]) && j - 2 - ws < MAX_WORD) ws--;
         if (ws < j - 2 && (ws == 0 || !word_byte(p[ws - 1]))) {

@@ -122,6 +122,9 @@ struct PersonNameTests {
         // A cue inside a quoted string (a log's message='...'): the quote is no part of the cue word.
         "sent 'Attn: ⟦Zorblat Quennel⟧' ok",
         "q='Attn ⟦Zorblat Qwerty⟧'",
+        // A name in capitals after a sign-off and its comma; a hyphenated surname the dictionary holds in parts only.
+        "Best regards, ⟦JOHN SMITH⟧",
+        "met ⟦Zorblat Hernandez-Quennel⟧ today",
         // CamelCase identifiers around a name do not hide it (the front end dismisses the identifiers themselves).
         "ThreadPoolExecutor: my name is ⟦Zorblat⟧, NioEventLoop",
         // A line without capitals after long log lines: the scan stops at its end wherever the line falls in the

@@ -102,15 +102,24 @@ int main(int argc, char **argv) {
             if (same) continue;
             if (getenv("NAMES_FUZZ_DUMP")) {
                 fprintf(stderr, "line %d (%s):\n", iter, mode == 0 ? "baseline scan" : "every line searched");
-                for (int32_t i = 0; i < rc; i++) {
-                    int32_t a = ref[i].start > 30 ? ref[i].start - 30 : 0;
-                    int32_t b = ref[i].end + 30 < (int32_t)n ? ref[i].end + 30 : (int32_t)n;
-                    fprintf(stderr, "  they %d %d [%.*s] in [%.*s]\n", ref[i].start, ref[i].end,
-                            ref[i].end - ref[i].start, (const char *)line + ref[i].start, b - a, (const char *)line + a);
+                /* The spans only one side found, each with the text around it (line feeds shown as |). */
+                for (int side = 0; side < 2; side++) {
+                    const phs_name_span *a_spans = side == 0 ? ref : out, *b_spans = side == 0 ? out : ref;
+                    int32_t a_count = side == 0 ? rc : c, b_count = side == 0 ? c : rc;
+                    for (int32_t i = 0; i < a_count; i++) {
+                        int both = 0;
+                        for (int32_t k = 0; k < b_count && !both; k++)
+                            both = b_spans[k].start == a_spans[i].start && b_spans[k].end == a_spans[i].end;
+                        if (both) continue;
+                        int32_t lo = a_spans[i].start > 30 ? a_spans[i].start - 30 : 0;
+                        int32_t hi = a_spans[i].end + 30 < (int32_t)n ? a_spans[i].end + 30 : (int32_t)n;
+                        fprintf(stderr, "  only %s: [%.*s] in [", side == 0 ? (mode == 0 ? "baseline" : "every line")
+                                                                            : "front end",
+                                a_spans[i].end - a_spans[i].start, (const char *)line + a_spans[i].start);
+                        for (int32_t k = lo; k < hi; k++) fputc(line[k] == '\n' ? '|' : line[k], stderr);
+                        fprintf(stderr, "]\n");
+                    }
                 }
-                for (int32_t i = 0; i < c; i++)
-                    fprintf(stderr, "  front end %d %d [%.*s]\n", out[i].start, out[i].end, out[i].end - out[i].start,
-                            (const char *)line + out[i].start);
             }
             if (mode == 0) {
                 printf("FAIL: line %d: the baseline scan finds %d spans, the AVX2 scan %d\n", iter, rc, c);
