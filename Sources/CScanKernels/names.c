@@ -2347,17 +2347,24 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     size_t ne = e;
     if (ne - c > 3 && p[ne - 1] == 's' && p[ne - 2] == '\'') ne -= 2;
     uint16_t f = probe_names(d, ne == e && word_hash ? word_hash : ascii_fold_hash_n(p, n, c, ne));
-    /* A hyphenated word takes the kinds of its parts, as the search's name_flags gives them (Hernández-Ruiz). */
-    if (memchr(p + c, '-', ne - c)) {
-        uint16_t any = 0, all_common = PHS_NAME_COMMON;
-        for (size_t a = c, i = c; i <= ne; i++) {
-            if (i < ne && p[i] != '-') continue;
-            uint16_t pf = i - a <= MAX_WORD ? probe_names(d, ascii_fold_hash_n(p, n, a, i)) : 0;
-            any |= pf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME);
-            if (!(pf & PHS_NAME_COMMON)) all_common = 0;
-            a = i + 1;
+    /* In a pair, a hyphenated word takes the kinds of its parts, as the search's name_flags gives them
+       (Hernández-Ruiz): `fp`. Only beside another capitalised word: a lone hyphenated identifier (Go-http-client, a
+       few thousand a log) keeps the whole word's answer and is dismissed without a search. */
+    uint16_t fp = f;
+    if (d->pairs && (next_word || cap_word_before(p, c))) {
+        int hyphen = 0;
+        for (size_t i = c + 1; i < ne && !hyphen; i++) hyphen = p[i] == '-';
+        if (hyphen) {
+            uint16_t any = 0, all_common = PHS_NAME_COMMON;
+            for (size_t a = c, i = c; i <= ne; i++) {
+                if (i < ne && p[i] != '-') continue;
+                uint16_t pf = i - a <= MAX_WORD ? probe_names(d, ascii_fold_hash_n(p, n, a, i)) : 0;
+                any |= pf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME);
+                if (!(pf & PHS_NAME_COMMON)) all_common = 0;
+                a = i + 1;
+            }
+            fp |= any | ((any && all_common) ? PHS_NAME_COMMON : 0);
         }
-        f |= any | ((any && all_common) ? PHS_NAME_COMMON : 0);
     }
     /* The second word of a pair that no dictionary holds as English words, shaped like a surname. */
     if (d->pairs && f == 0 && cap_word_before(p, c) && shaped_like_surname(d, p, c, ne)) return 1;
@@ -2375,17 +2382,17 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
         uint64_t h2 = word_at(p, n, k, &e2);
         if (h2 && is_pronoun(d, h2)) return 1;
     }
-    if (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))) return 0;
+    if (!(fp & (PHS_NAME_GIVEN | PHS_NAME_SURNAME))) return 0;
     if (cue_before) return 1;
     if (d->pairs) {
         /* A surname after a capitalised word (the pair's first word may be one no list holds). */
-        if ((f & PHS_NAME_SURNAME) && !(f & PHS_NAME_COMMON) && cap_word_before(p, c)) return 1;
+        if ((fp & PHS_NAME_SURNAME) && !(fp & PHS_NAME_COMMON) && cap_word_before(p, c)) return 1;
         /* A speaker ("Nicole: ..."), a person addressed ("Remember me, Mary?"). */
         if ((f & PHS_NAME_GIVEN) && ne < n && (p[ne] == ':' || ((p[ne] == '?' || p[ne] == '!') && c >= 2 &&
                                                                  p[c - 1] == ' ' && p[c - 2] == ','))) return 1;
     }
     /* A pair starts with a given name, or with a surname that is no common word (Nguyen Van Minh). */
-    if (d->pairs && next_word && ((f & PHS_NAME_GIVEN) || !(f & PHS_NAME_COMMON))) return 1;
+    if (d->pairs && next_word && ((fp & PHS_NAME_GIVEN) || !(fp & PHS_NAME_COMMON))) return 1;
     if (d->singles && (f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_WORD | PHS_NAME_COMMON))) return 1;
     return 0;
 }
