@@ -10,7 +10,8 @@ for t in Tests/recipes/*.sh; do
   [ "$(basename "$t")" = lib.sh ] && continue
   start=$(date +%s)
   if out=$(timeout 120 bash "$t" 2>&1); then
-    echo "$out" | tail -1 | sed "s/\$/ [$(( $(date +%s) - start )) s]/"
+    # The test's verdict line (a child killed at cleanup may write its own line to stderr after it).
+    echo "$out" | grep -E '^(ok|skip): ' | tail -1 | sed "s/\$/ [$(( $(date +%s) - start )) s]/"
   else
     echo "$out" >&2
     echo "FAILED: $t" >&2
