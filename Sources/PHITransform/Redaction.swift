@@ -110,6 +110,10 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
         self.lineBuffered = lineBuffered
     }
 
+    // The filter's sinks (one job, and each worker's in-memory block): StreamScanner calls this through its generic
+    // sink, unspecialized, and the generic body looked the sink type's metadata up on every segment with findings.
+    @_specialize(where Output == FileOutput, Observer == NoFindingObserver)
+    @_specialize(where Output == MemoryOutput, Observer == NoFindingObserver)
     public mutating func segment(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, findings: [Finding],
                                  incident: ScanIncident?) throws {
         counts.bytesIn += bytes.count
