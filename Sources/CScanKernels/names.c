@@ -723,29 +723,30 @@ static inline uint16_t probe_names(const phs_names *d, uint64_t h) {
     return s >= 0 ? dict->names.flags[s] : 0;
 }
 
+/* What the parts of the hyphenated word p[a..<b) add to its flags (Hernández-Ruiz, Jean-Pierre): a name part of either
+   kind makes the word that kind; it is a common word only when every part is. Used by the search (name_flags) and by
+   the front end, which must agree with it. */
+static uint16_t part_flags(const phs_names *d, const uint8_t *p, size_t n, size_t a, size_t b) {
+    uint16_t any = 0, all_common = PHS_NAME_COMMON;
+    for (size_t i = a; i <= b; i++) {
+        if (i < b && p[i] != '-') continue;
+        int ok;
+        uint64_t h = fold_hash(p, n, a, i, &ok);
+        uint16_t pf = ok ? probe_names(d, h) : 0;
+        any |= pf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME);
+        if (!(pf & PHS_NAME_COMMON)) all_common = 0;
+        a = i + 1;
+    }
+    return any | ((any && all_common) ? PHS_NAME_COMMON : 0);
+}
+
 static uint16_t name_flags(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
     if (t->looked) return t->flags;
     t->looked = 1;
     uint16_t f = 0;
     if (!t->hash) return t->flags = 0;
     f = probe_names(d, t->hash);
-    if (t->parts > 1) {
-        /* Hernández-Ruiz, Jean-Pierre: a name part of either kind makes the word that kind; it is a common word
-           only when every part is. */
-        uint16_t any = 0, all_common = PHS_NAME_COMMON;
-        size_t a = (size_t)t->start;
-        for (size_t i = a; i <= (size_t)t->end; i++) {
-            if (i == (size_t)t->end || p[i] == '-') {
-                int ok;
-                uint64_t h = fold_hash(p, n, a, i, &ok);
-                uint16_t pf = ok ? probe_names(d, h) : 0;
-                any |= pf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME);
-                if (!(pf & PHS_NAME_COMMON)) all_common = 0;
-                a = i + 1;
-            }
-        }
-        f |= any | ((any && all_common) ? PHS_NAME_COMMON : 0);
-    }
+    if (t->parts > 1) f |= part_flags(d, p, n, (size_t)t->start, (size_t)t->end);
     return t->flags = f;
 }
 
@@ -1924,6 +1925,9 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
    end off. */
 
 static inline int ascii_upper(uint8_t b) { return (uint8_t)(b - 'A') < 26; }
+/* The marks after a cue word that a name in capitals or an initial may follow, one space on ("Name: ", "regards, ",
+   "DR. "): label_caps in the vector masks. */
+static inline int label_mark(uint8_t b) { return b == ':' || b == ',' || b == '.'; }
 static inline int ascii_lower(uint8_t b) { return (uint8_t)(b - 'a') < 26; }
 static inline int word_byte(uint8_t b) { return is_ascii_letter(b) || (uint8_t)(b - '0') < 10 || b == '_' || b >= 0x80; }
 
@@ -1959,7 +1963,7 @@ static inline int is_candidate(const uint8_t *p, size_t n, size_t i) {
         return 1;
     /* "NAME:" in capitals is no capitalised word but still a cue (as in the vector masks); so is a capital right
        after ": ", ", " or ". ". */
-    if (ascii_upper(b) && i >= 2 && p[i - 1] == ' ' && (p[i - 2] == ':' || p[i - 2] == ',' || p[i - 2] == '.')) return 1;
+    if (ascii_upper(b) && i >= 2 && p[i - 1] == ' ' && label_mark(p[i - 2])) return 1;
     return is_name_at(p, n, i) || is_lower_cue_at(p, n, i);
 }
 
@@ -2351,21 +2355,8 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
        (Hernández-Ruiz): `fp`. Only beside another capitalised word: a lone hyphenated identifier (Go-http-client, a
        few thousand a log) keeps the whole word's answer and is dismissed without a search. */
     uint16_t fp = f;
-    if (d->pairs && (next_word || cap_word_before(p, c))) {
-        int hyphen = 0;
-        for (size_t i = c + 1; i < ne && !hyphen; i++) hyphen = p[i] == '-';
-        if (hyphen) {
-            uint16_t any = 0, all_common = PHS_NAME_COMMON;
-            for (size_t a = c, i = c; i <= ne; i++) {
-                if (i < ne && p[i] != '-') continue;
-                uint16_t pf = i - a <= MAX_WORD ? probe_names(d, ascii_fold_hash_n(p, n, a, i)) : 0;
-                any |= pf & (PHS_NAME_GIVEN | PHS_NAME_SURNAME);
-                if (!(pf & PHS_NAME_COMMON)) all_common = 0;
-                a = i + 1;
-            }
-            fp |= any | ((any && all_common) ? PHS_NAME_COMMON : 0);
-        }
-    }
+    if (d->pairs && (next_word || cap_word_before(p, c)) && memchr(p + c, '-', ne - c))
+        fp |= part_flags(d, p, n, c, ne);
     /* The second word of a pair that no dictionary holds as English words, shaped like a surname. */
     if (d->pairs && f == 0 && cap_word_before(p, c) && shaped_like_surname(d, p, c, ne)) return 1;
     /* A surname alone that is no English word and no place's name. */
@@ -2445,7 +2436,7 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
     /* "PATIENT: JOHN SMITH", "regards, JOHN", "DR. JOHN", "Mr. P.": a word in capitals or an initial after a cue
        word and its colon, comma or dot. */
     if (ascii_upper(p[j]) && j >= 3 && j + 1 < n && (ascii_upper(p[j + 1]) || p[j + 1] == '.') && p[j - 1] == ' ' &&
-        (p[j - 2] == ':' || p[j - 2] == ',' || p[j - 2] == '.')) {
+        label_mark(p[j - 2])) {
         size_t ws = j - 2;
         while (ws > 0 && is_ascii_letter(p[ws - 1]) && j - 2 - ws < MAX_WORD) ws--;
         if (ws < j - 2 && (ws == 0 || !word_byte(p[ws - 1]))) {
