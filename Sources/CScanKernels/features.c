@@ -503,12 +503,26 @@ static inline __attribute__((always_inline)) void walk_numeric(const phs_needs *
 }
 
 /* IPv6-like runs: maximal runs of hex digits and colons holding a double colon or at least seven colons. Only
-   runs that hold a colon are looked at. */
+   runs that hold a colon are looked at, and of those only runs that can qualify: seven colons with no two together
+   take at least 13 bytes (":a:b:c:d:e:f:"), so a run that lies inside one word, is shorter and has no colon pair
+   is passed over with a few shifted ANDs (the times of day of a log, "10:22:33", two or three a line, each found
+   and measured one by one before). A run at either end of the word, or any run of a word with a colon pair, takes
+   the full check. */
+#define HEXCOLON_MIN_UNPAIRED 13
 static inline __attribute__((always_inline)) void walk_hexcolon(const uint64_t *hexcolon, const uint64_t *colon,
                                                                 size_t words, phs_features *out) {
     size_t skip = 0;
     for (size_t w = 0; w < words; w++) {
         uint64_t todo = colon[w];
+        if (!todo) continue;
+        uint64_t hc = hexcolon[w];
+        uint64_t pairs = todo & ((todo >> 1) | (w + 1 < words ? colon[w + 1] << 63 : 0));
+        if (!pairs && ~hc) {
+            int first_gap = __builtin_ctzll(~hc), last_gap = 63 - __builtin_clzll(~hc);
+            uint64_t head = (((uint64_t)1) << first_gap) - 1;
+            uint64_t tail = last_gap == 63 ? 0 : ~(uint64_t)0 << (last_gap + 1);
+            todo &= run_cover64(hc, HEXCOLON_MIN_UNPAIRED) | head | tail;
+        }
         if (skip > w * 64) todo &= skip >= w * 64 + 64 ? 0 : ~(uint64_t)0 << (skip & 63);
         while (todo) {
             size_t c = w * 64 + (size_t)__builtin_ctzll(todo);
