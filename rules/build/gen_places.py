@@ -365,6 +365,67 @@ rules:
          ["⟦P.O. Box 1123⟧, Springfield", "⟦PO Box 77⟧", "send to ⟦post office box 12⟧", "⟦PSC 2581, Box 0041⟧", "⟦PO. Box 5⟧", "⟦P O Box 6140⟧"],
          ["PO 12345 approved", "po box", "Unit 4 Box 12", "Box 12"])
 
+    # Military mail without a PSC: "Unit 2050 Box 4190" (Pub. 28 section 237), and a ship's name before FPO.
+    MIL = (r"(?<![0-9A-Za-z])(?:(?:Unit|UNIT)[ \t]{1,2}[0-9]{4},?[ \t]{1,2}(?:Box|BOX|box)[ \t]{1,2}[0-9]{1,5}"
+           r"|(?:USNS|USNV|USS|USCGC)[ \t]{1,2}[A-Za-z][A-Za-z'-]{1,24}(?:[ \t][A-Za-z][A-Za-z'-]{1,24}){0,2}"
+           r"(?=,?[ \t]{1,4}(?i:FPO)[ \t]))(?![0-9A-Za-z])")
+    rule("military-unit-box", "ADDRESS",
+         "Military mail without a PSC: Unit 2050 Box 4190 (the APO/FPO/DPO line after it is city-before-state's and "
+         "zip-after-state's), and a ship's name before FPO (USNS Comfort, FPO AE 09577).",
+         MIL, 0, 90,
+         "trigger:\n  case_sensitive: true\n  anchored: true\n  keywords: [Unit, UNIT, USNS, USNV, USS, USCGC]", 0.9,
+         ["⟦Unit 2050 Box 4190⟧", "⟦UNIT 8400, BOX 12⟧ APO AE 09050", "⟦USNS Comfort⟧, FPO AE 09577",
+          "⟦USCGC Harriet Lane⟧ fpo ap 96601"],
+         ["Unit 4 Box 12", "Unit 1234 tests", "USS Enterprise docked", "the unit 2020 box 3"])
+
+    # Unit designators standing alone on an address line ("Suite 501", "Apt. 595": a street line written over two
+    # lines, or a unit after a foreign street); after a street line they are street-address's already. Capitalised
+    # only, and "Suite" with two digits or more, after no test word ("Test Suite 3 passed").
+    UNIT_ALONE = (r"(?<![0-9A-Za-z#.-])(?<!(?i:test)[ \t])(?:(?:Apt|APT|Apartment|APARTMENT)\.?[ \t]{0,2}#?[ \t]?"
+                  r"[0-9]{1,5}[A-Za-z]?|(?:Suite|SUITE|Ste|STE)\.?[ \t]{0,2}#?[ \t]?[0-9]{2,5}[A-Za-z]?)(?![0-9A-Za-z]|\.[0-9])")
+    rule("unit-designator", "ADDRESS",
+         "An apartment or suite number on its own (a street line written over two lines, or after a street the other "
+         "rules do not know): Apt. 595, Apartment 12B, Suite 501, Ste 210. Not 'Test Suite 3', not a suite of one digit.",
+         UNIT_ALONE, 0, 30,
+         "trigger:\n  case_sensitive: true\n  anchored: true\n  keywords: [Apt, APT, Apartment, APARTMENT, Suite, SUITE, Ste, STE]",
+         0.8,
+         ["Schwarz ⟦Apt. 595⟧\nTown", "⟦Suite 501⟧\n Riisa", "ring ⟦Apartment 12B⟧", "⟦Ste 210⟧, Dover"],
+         ["Test Suite 12 passed", "Suite 3 of 5", "apt 12", "Apt", "Suite 1.25"])
+
+    # Street lines written type first, as in most of Europe and Latin America: "Via Franscini 71", "Rua do Arenque
+    # 1634", "ul. Słowicza 10", "C/ Señores Curas 88", "Rue de Piétrain 371", or number first in French style
+    # ("76 Boulevard de Normandie", "31 Rue Al Imam Al Bakri"). Name words are capitalised (letters outside ASCII
+    # as UTF-8 byte pairs, the pack matching bytes) with the particles between them; a house number must follow the
+    # name, or come first.
+    LETTER = r"(?:[A-Za-z'-]|[\xC3-\xC5][\x80-\xBF])"
+    CAP = r"(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])"
+    PARTICLE = (r"(?:de|del|della|delle|dei|degli|di|da|do|dos|das|du|des|la|le|les|los|las|el|al|von|van|der|"
+                r"San|Santa|Sant'|l'|d')")
+    LOWER = r"(?:[a-z]|[\xC3-\xC5][\x80-\xBF])"
+    NAME = CAP + LOWER + LETTER + r"{0,23}"
+    WORDS = (r"(?:" + PARTICLE + r"[ \t]{1,2}){0,2}" + NAME + r"(?:[ \t]{1,2}(?:" + PARTICLE + r"[ \t]{1,2}){0,2}"
+             + NAME + r"){0,3}")
+    TYPE_FIRST = (r"(?:Via|Viale|Vicolo|Piazza|Piazzale|Corso|Largo|Rue|rue|Calle|Avenida|Avda\.|Rua|Travessa|"
+                  r"Carrer|Passeig|Paseo|Chemin|Impasse|Quai|ul\.|al\.|C/|Strada|Aleja|"
+                  r"Ulica|Avenue|Boulevard|Bd\.?)")
+    NUMBER_FIRST_TYPES = r"(?:Rue|rue|Avenue|avenue|Boulevard|boulevard|Bd\.?|Chemin|Impasse|Quai)"
+    HOUSE = r"[1-9][0-9]{0,3}(?:[A-Za-z]|bis|ter)?"
+    INTL = (r"(?<![0-9A-Za-z\x80-\xFF])(?:" + HOUSE + r",?[ \t]{1,2}" + NUMBER_FIRST_TYPES + r"[ \t]{1,2}" + WORDS
+            + r"|" + TYPE_FIRST + r"[ \t]{1,2}" + WORDS + r",?[ \t]{1,2}" + HOUSE + r")(?![0-9A-Za-z\x80-\xFF])")
+    rule("street-type-first", "ADDRESS",
+         "A street line written type first, as in most of Europe and Latin America, with its house number after the "
+         "name (Via Franscini 71, Rua do Arenque 1634, ul. Słowicza 10, C/ Señores Curas 88, Rue de Piétrain 371), or "
+         "number first in French style (76 Boulevard de Normandie, 12 rue de la Paix).",
+         INTL, 0, 300,
+         "trigger:\n  case_sensitive: true\n  keywords: [Via, Viale, Vicolo, Piazza, Piazzale, Corso, Largo, Rue, rue, Calle, Avenida,\n"
+         "    Avda., Rua, Travessa, Carrer, Passeig, Paseo, Chemin, Impasse, Quai, ul., al., C/, Strada,\n"
+         "    Aleja, Ulica, Avenue, avenue, Boulevard, boulevard, Bd]", 0.85,
+         ["at ⟦Via Franscini 71⟧ Suite", "lives at ⟦Rua do Arenque 1634⟧, Goiânia", "⟦ul. Słowicza 10⟧",
+          "⟦C/ Señores Curas 88⟧", "⟦Rue de Piétrain 371⟧", "⟦76 Boulevard de Normandie⟧ and", "⟦12, rue de la Paix⟧",
+          "⟦Piazza San Marco 1⟧", "⟦31 Rue Al Imam Al Bakri⟧, Cite"],
+         ["sent via Email 3 times", "Via 3 routes", "Corso 2024", "the rue is 5", "Via API 2", "Via HTTP 2",
+          "Place 3 orders", "ul. 5"])
+
     ZIP_TAIL = r"(?<![A-Za-z0-9])" + STATE + r"[ \t]{0,2},?[ \t]{1,2}(" + ZIP + ")"
     # The word before the state: after a comma anything; without one a capitalised word of 2 to 24 letters (each
     # length its own fixed-width lookbehind branch), so "Boston MA 02115" counts and "status OK 20000" does not; and

@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0x25107dfe8dd2c202, // default.yaml
         0xa70b16fa4b53938d, // fields.yaml
         0x7262aa713da6e40f, // names.yaml
-        0x6284fa9449e53e17, // places.yaml
+        0xaface3816214d43c, // places.yaml
     ]
 
     /// The libraries the examples were checked with (`libraries()` on the machine that ran the tests).
