@@ -72,8 +72,16 @@ public final class LineScanner {
 /// exclusivity checks that class properties cost on every access.
 struct LineEngine {
     let ruleSet: RuleSet
-    var minConfidence: Double
-    let scratch: MatchScratch
+    /// The seam's three steps after the prefilter (ARCHITECTURE.md, "Scanning"): PCRE2 and claims, the verdict on
+    /// each match, and the choice among overlapping candidates.
+    let runner: RuleRunner
+    var scorer: FindingScorer
+    var resolver = OverlapResolver()
+    /// Findings below this confidence are not reported.
+    var minConfidence: Double {
+        get { scorer.minConfidence }
+        set { scorer.minConfidence = newValue }
+    }
     let normalizer = LineNormalizer()
     let kernel = FeatureKernel()
     /// Feature output of the current batch; separate from `kernel` so a line scanned on its own inside a batch
@@ -87,12 +95,9 @@ struct LineEngine {
     var generation: UInt32 = 0
     var fired: [Int] = []
     var candidates: [Candidate] = []
-    var kept: [Candidate] = []
     /// The sign-off cue that ends the text before the next line or block scanned (set by `StreamScanner`, which
     /// sees the lines in order), or -1: the name detector then finds a name on the line after "Sincerely,".
     var signoff: Int32 = -1
-    /// Bytes of the line already taken by a kept span, when a line has too many candidates for sorted insertion.
-    var taken: [Bool] = []
     var escapeScratch: [UInt8] = []
     var counters = ScanCounters()
     /// Where explanations go (`LineScanner.explanations`); nil: none are recorded, and the hot path pays one
@@ -111,9 +116,9 @@ struct LineEngine {
 
     init(ruleSet: RuleSet, minConfidence: Double, interpretOnly: Bool = false, referencePrefilter: Bool = false) {
         self.ruleSet = ruleSet
-        self.minConfidence = minConfidence
+        self.scorer = FindingScorer(minConfidence: minConfidence)
         self.referencePrefilter = referencePrefilter
-        self.scratch = MatchScratch(maxCaptures: ruleSet.maxCaptures, interpretOnly: interpretOnly)
+        self.runner = RuleRunner(scratch: MatchScratch(maxCaptures: ruleSet.maxCaptures, interpretOnly: interpretOnly))
         self.dispatchScratch = DispatchScratch(count: ruleSet.rules.count)
         self.tables = ruleSet.dispatchTables.view
         self.counters.runsByRule = [Int](repeating: 0, count: ruleSet.rules.count)
@@ -311,8 +316,11 @@ struct LineEngine {
                     let rule = rs.rules[r]
                     counters.anchoredRuns &+= 1
                     counters.runsByRule[r] &+= 1
-                    if let bad = runAnchored(rule, rule.anchoredPattern!, r, p, n, at: Int(hit.start) - shift,
-                                             keyword: Int(hit.keyword)) { incident = bad }
+                    let keyword = Int(hit.keyword)
+                    if let bad = runner.runAnchored(rule, rule.anchoredPattern!, p, n, at: Int(hit.start) - shift,
+                                                    accept: { span in _ = accept(rule, r, p, n, span, keyword: keyword) }) {
+                        incident = bad
+                    }
                     continue
                 }
                 stamp[r] = gen
@@ -341,7 +349,9 @@ struct LineEngine {
         counters.wholeLineRuns &+= fired.count
         for r in fired {
             counters.runsByRule[r] &+= 1
-            if let bad = run(rs.rules[r], r, p, n, from: 0, length: n, regionEnd: n, claims: false) { incident = bad }
+            let rule = rs.rules[r]
+            if let bad = runner.run(rule, p, n, from: 0, length: n, regionEnd: n, claims: false,
+                                    accept: { span in accept(rule, r, p, n, span) }) { incident = bad }
         }
 
         // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
@@ -413,90 +423,25 @@ struct LineEngine {
         counters.runsByRule[r] &+= 1
         // Two bytes past the region let lookaheads and \b see real text.
         let start = Int(region.start) - shift, end = Int(region.end) - shift
-        return run(ruleSet.rules[r], r, p, n, from: start, length: min(n, end + 2), regionEnd: end,
-            claims: true)
-    }
-
-    /// Tries `rule` anchored at `start`, over at most its longest match (plus two bytes for lookahead).
-    private mutating func runAnchored(_ rule: CompiledRule, _ pattern: CompiledPattern, _ r: Int,
-                                      _ p: UnsafePointer<UInt8>, _ n: Int, at start: Int, keyword: Int) -> ScanIncident? {
-        let length = min(n, start + rule.rule.maxLength + 2)
-        switch scratch.match(pattern, subject: p, length: length, startOffset: start, group: rule.group) {
-        case .noMatch:
-            return nil
-        case .limitExceeded:
-            return ScanIncident(ruleID: rule.rule.id)
-        case let .match(span, _):
-            if !span.isEmpty { _ = accept(rule, r, p, n, span, keyword: keyword) }
-            return nil
-        }
-    }
-
-    /// Finds every acceptable match of `rule` starting in `from..<regionEnd` of `p[0..<length]`.
-    private mutating func run(_ rule: CompiledRule, _ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int, from: Int, length: Int,
-                     regionEnd: Int, claims: Bool) -> ScanIncident? {
-        var start = from
-        while start < regionEnd {
-            switch scratch.match(rule.pattern, subject: p, length: length, startOffset: start, group: rule.group) {
-            case .noMatch:
-                return nil
-            case .limitExceeded:
-                return ScanIncident(ruleID: rule.rule.id)
-            case let .match(span, whole):
-                if whole.lowerBound >= regionEnd { return nil }
-                let accepted = !span.isEmpty && (!claims || claimHolds(rule, p, n, whole))
-                    && accept(rule, r, p, n, span)
-                // After a rejected match, try again one byte later: a valid match may overlap the rejected one.
-                start = accepted && whole.upperBound > whole.lowerBound ? whole.upperBound : whole.lowerBound + 1
-            }
-        }
-        return nil
-    }
-
-    private func claimHolds(_ rule: CompiledRule, _ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>) -> Bool {
-        let c = rule.claim
-        if c.numeric,
-           TriggerClaim.numeric(p, n, span, minDigits: c.minDigits, minDots: c.minDots, separators: c.separators),
-           !c.hasGroups || TriggerClaim.groups(p, n, span, rule.trigger.groups) { return true }
-        if c.alnumLengths != 0, span.count < 64, c.alnumLengths & (1 << UInt64(span.count)) != 0,
-           TriggerClaim.alnumRun(p, n, span, letters: c.letters, digits: c.digits),
-           TriggerClaim.upper(p, span) >= c.upper { return true }
-        if c.dashedMin > 0, TriggerClaim.dashed(p, span, min: c.dashedMin, letters: c.letters, digits: c.digits),
-           TriggerClaim.upper(p, span) >= c.upper,
-           c.dashedMax == Int.max || TriggerClaim.dashedRunCount(p, n, span) <= c.dashedMax {
-            return true
-        }
-        if c.hexColon, TriggerClaim.hexColon(p, span) { return true }
-        return false
+        let rule = ruleSet.rules[r]
+        return runner.run(rule, p, n, from: start, length: min(n, end + 2), regionEnd: end, claims: true,
+                          accept: { span in accept(rule, r, p, n, span) })
     }
 
     /// Validates and scores one match; appends it to the candidates when it passes. `keyword` is the keyword the
     /// match was anchored at (-1: none), for explanations.
     private mutating func accept(_ rule: CompiledRule, _ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>,
                                  keyword: Int = -1) -> Bool {
-        if let v = rule.validator,
-           !v.validate(UnsafeBufferPointer(start: p + span.lowerBound, count: span.count)) {
+        switch scorer.score(rule, p, n, span) {
+        case .rejected:
             return false
+        case .belowThreshold:
+            return true
+        case let .accepted(confidence, supported):
+            candidates.append(Candidate(start: span.lowerBound, end: span.upperBound, rule: r, confidence: confidence))
+            if log != nil { record(rule, r, p, n, span, confidence: confidence, supported: supported, keyword: keyword) }
+            return true
         }
-        if !rule.allow.isEmpty, rule.allow.contains(ASCIILower.bytes(p, span)) { return false }
-        var confidence = rule.confidence
-        var supported = false
-        if !rule.context.isEmpty,
-           ContextWords.present(rule.context, in: p, n, around: span, window: rule.contextWindow) {
-            confidence = min(1.0, confidence + rule.contextBoost)
-            supported = true
-        }
-        // Negative context counts only when no positive context word speaks for the match.
-        if !supported, !rule.negativeContext.isEmpty,
-           ContextWords.present(rule.negativeContext, in: p, n, around: span.lowerBound..<span.lowerBound,
-                                window: rule.contextWindow, after: false) {
-            confidence -= rule.contextPenalty
-            if confidence <= 0 { return false }
-        }
-        if confidence < minConfidence { return true }
-        candidates.append(Candidate(start: span.lowerBound, end: span.upperBound, rule: r, confidence: confidence))
-        if log != nil { record(rule, r, p, n, span, confidence: confidence, supported: supported, keyword: keyword) }
-        return true
     }
 
     /// Records why `accept` took a match, from what it decided: the validator passed (or there was none), the
@@ -523,55 +468,11 @@ struct LineEngine {
         reasons.append(Reason(start: span.lowerBound, end: span.upperBound, rule: r, why: why))
     }
 
-    /// Keeps the longest span among overlapping candidates, then the higher confidence, then rule priority.
-    /// Above this many candidates on a line, overlaps are resolved with a byte map instead of sorted insertion.
-    static let sortedInsertLimit = 256
-
+    /// Keeps disjoint candidates (`OverlapResolver`) and appends them to `out` as findings, offsets moved by `base`.
     private mutating func resolveOverlaps(base: Int, into out: inout [Finding]) {
         if candidates.isEmpty { return }
-        if candidates.count > 1 {
-            let priorities = ruleSet.priorities
-            candidates.sort { a, b in
-                if a.end - a.start != b.end - b.start { return a.end - a.start > b.end - b.start }
-                if a.confidence != b.confidence { return a.confidence > b.confidence }
-                if priorities[a.rule] != priorities[b.rule] { return priorities[a.rule] > priorities[b.rule] }
-                if a.start != b.start { return a.start < b.start }
-                return a.rule < b.rule
-            }
-            kept.clearKeepingCapacity()
-            if candidates.count <= Self.sortedInsertLimit {
-                // Kept spans are disjoint; keep them sorted by start so each candidate is checked against its two
-                // neighbours only (binary search), not against every kept span.
-                for c in candidates {
-                    var lo = 0, hi = kept.count
-                    while lo < hi {
-                        let mid = (lo + hi) / 2
-                        if kept[mid].start < c.start { lo = mid + 1 } else { hi = mid }
-                    }
-                    if lo > 0 && kept[lo - 1].end > c.start { continue }
-                    if lo < kept.count && kept[lo].start < c.end { continue }
-                    kept.insert(c, at: lo)
-                }
-            } else {
-                // Many candidates on one line (a 10 MB line of names): inserting into the middle of a sorted array
-                // would move it for every span. Mark the bytes kept spans take instead, then sort once.
-                var low = Int.max, high = 0
-                for c in candidates { low = min(low, c.start); high = max(high, c.end) }
-                taken.removeAll(keepingCapacity: true)
-                taken.append(contentsOf: repeatElement(false, count: high - low))
-                taken.withUnsafeMutableBufferPointer { t in
-                    for c in candidates {
-                        var free = true
-                        for i in (c.start - low)..<(c.end - low) where t[i] { free = false; break }
-                        if !free { continue }
-                        for i in (c.start - low)..<(c.end - low) { t[i] = true }
-                        kept.append(c)
-                    }
-                }
-                kept.sort { $0.start < $1.start }
-            }
-            swap(&candidates, &kept)
-        }
+        // One candidate (most lines that have any) needs no resolution, nor the priorities array's retain.
+        if candidates.count > 1 { resolver.resolve(&candidates, priorities: ruleSet.priorities) }
         for c in candidates {
             let rule = ruleSet.rules[c.rule].rule
             out.append(Finding(start: c.start + base, end: c.end + base, entity: rule.entity, ruleID: rule.id,
@@ -686,18 +587,6 @@ struct Candidate {
     var end: Int
     var rule: Int
     var confidence: Double
-}
-
-/// ASCII lower-casing of a span, for allow-list lookups.
-enum ASCIILower {
-    static func bytes(_ p: UnsafePointer<UInt8>, _ span: Range<Int>) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: span.count)
-        for k in 0..<span.count {
-            let b = p[span.lowerBound + k]
-            out[k] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-        }
-        return out
-    }
 }
 
 /// Per-engine memory of rule dispatch (`LineEngine.dispatchScratch`): raw memory, so marking a rule as run on the

@@ -1,0 +1,68 @@
+/// The matching step of the matcher seam (ARCHITECTURE.md, "Scanning"): runs one rule's compiled pattern over the
+/// part of a line the prefilter named (the whole line, a region the feature pass found, or anchored where a keyword
+/// starts) and checks that a match found in a region is one the region's trigger claims (`TriggerClaim`). Each
+/// match it finds is handed to `accept` (the scorer's verdict, applied by the caller), whose answer says where the
+/// next match may start. It holds the PCRE2 match data, so it belongs to one engine (one thread).
+struct RuleRunner {
+    let scratch: MatchScratch
+
+    /// Finds every acceptable match of `rule` starting in `from..<regionEnd` of `p[0..<length]`. With `claims`, a
+    /// match must also be one the trigger that sent the rule here claims. Returns an incident when PCRE2's match
+    /// limit stopped the rule (the line must then be withheld).
+    @inline(__always)
+    func run(_ rule: CompiledRule, _ p: UnsafePointer<UInt8>, _ n: Int, from: Int, length: Int, regionEnd: Int,
+             claims: Bool, accept: (Range<Int>) -> Bool) -> ScanIncident? {
+        var start = from
+        while start < regionEnd {
+            switch scratch.match(rule.pattern, subject: p, length: length, startOffset: start, group: rule.group) {
+            case .noMatch:
+                return nil
+            case .limitExceeded:
+                return ScanIncident(ruleID: rule.rule.id)
+            case let .match(span, whole):
+                if whole.lowerBound >= regionEnd { return nil }
+                let accepted = !span.isEmpty && (!claims || Self.claimHolds(rule, p, n, whole)) && accept(span)
+                // After a rejected match, try again one byte later: a valid match may overlap the rejected one.
+                start = accepted && whole.upperBound > whole.lowerBound ? whole.upperBound : whole.lowerBound + 1
+            }
+        }
+        return nil
+    }
+
+    /// Tries `rule` once, anchored at `start` (where one of its keywords starts), over at most its longest match
+    /// plus two bytes for lookahead.
+    @inline(__always)
+    func runAnchored(_ rule: CompiledRule, _ pattern: CompiledPattern, _ p: UnsafePointer<UInt8>, _ n: Int,
+                     at start: Int, accept: (Range<Int>) -> Void) -> ScanIncident? {
+        let length = min(n, start + rule.rule.maxLength + 2)
+        switch scratch.match(pattern, subject: p, length: length, startOffset: start, group: rule.group) {
+        case .noMatch:
+            return nil
+        case .limitExceeded:
+            return ScanIncident(ruleID: rule.rule.id)
+        case let .match(span, _):
+            if !span.isEmpty { accept(span) }
+            return nil
+        }
+    }
+
+    /// Whether a match found in a region is one its trigger claims: a numeric run with the digits, dots and
+    /// separators (and group shape) the trigger asks for, an alphanumeric or dashed run of the right make-up, or
+    /// an IPv6-like run. A match that merely overlaps the region is left to the rule's other triggers.
+    static func claimHolds(_ rule: CompiledRule, _ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>) -> Bool {
+        let c = rule.claim
+        if c.numeric,
+           TriggerClaim.numeric(p, n, span, minDigits: c.minDigits, minDots: c.minDots, separators: c.separators),
+           !c.hasGroups || TriggerClaim.groups(p, n, span, rule.trigger.groups) { return true }
+        if c.alnumLengths != 0, span.count < 64, c.alnumLengths & (1 << UInt64(span.count)) != 0,
+           TriggerClaim.alnumRun(p, n, span, letters: c.letters, digits: c.digits),
+           TriggerClaim.upper(p, span) >= c.upper { return true }
+        if c.dashedMin > 0, TriggerClaim.dashed(p, span, min: c.dashedMin, letters: c.letters, digits: c.digits),
+           TriggerClaim.upper(p, span) >= c.upper,
+           c.dashedMax == Int.max || TriggerClaim.dashedRunCount(p, n, span) <= c.dashedMax {
+            return true
+        }
+        if c.hexColon, TriggerClaim.hexColon(p, span) { return true }
+        return false
+    }
+}
