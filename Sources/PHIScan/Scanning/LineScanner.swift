@@ -113,6 +113,8 @@ struct LineEngine {
 
     /// Run the reference feature pass instead of the fast one (differential tests only).
     let referencePrefilter: Bool
+    /// The fewest dots any dot rule asks of a numeric run (Int.max: no dot rule).
+    let minDotThreshold: Int
 
     init(ruleSet: RuleSet, minConfidence: Double, interpretOnly: Bool = false, referencePrefilter: Bool = false) {
         self.ruleSet = ruleSet
@@ -121,6 +123,7 @@ struct LineEngine {
         self.runner = RuleRunner(scratch: MatchScratch(maxCaptures: ruleSet.maxCaptures, interpretOnly: interpretOnly))
         self.dispatchScratch = DispatchScratch(count: ruleSet.rules.count)
         self.tables = ruleSet.dispatchTables.view
+        self.minDotThreshold = self.tables.dot.map(\.threshold).min() ?? Int.max
         self.counters.runsByRule = [Int](repeating: 0, count: ruleSet.rules.count)
         self.nameScratch = ruleSet.personNames == nil ? nil : PersonNameScratch()
         self.batchNameScratch = ruleSet.personNames == nil ? nil : PersonNameScratch()
@@ -233,6 +236,7 @@ struct LineEngine {
     /// Runs the feature pass over a block of whole lines at once (batch mode, see `StreamScanner`).
     mutating func computeBatch(_ block: UnsafeBufferPointer<UInt8>) {
         batchKernel.compute(block, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords, reference: referencePrefilter)
+        dropIdleNumericRuns()
         // No name crosses a newline, so the detector runs once over the block; its spans are items like the rest.
         if let names = ruleSet.personNames, let scratch = batchNameScratch, let p = block.baseAddress {
             batchNameCount = names.find(p, block.count, scratch, signoff: signoff)
@@ -357,21 +361,7 @@ struct LineEngine {
         // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
         for region in f.numeric {
             if let digitMasks = t.digitMasks {
-                // The rules this run's digit count and separators can trigger, as one bit set.
-                let count = max(0, min(Int(region.count), DispatchView.digitMaskCounts - 1))
-                let index = count &* 128 &+ (Int(region.extra) & 127)
-                var m = digitMasks[index]
-                if m != 0 {
-                    m = ds.shapeFiltered(index, m, region.shape) { all in
-                        var kept: UInt64 = 0, rest = all
-                        while rest != 0 {
-                            let bit = rest.trailingZeroBitCount
-                            rest &= rest &- 1
-                            if t.shapeMatches(t.digit[bit], region.shape) { kept |= 1 << UInt64(bit) }
-                        }
-                        return kept
-                    }
-                }
+                var m = Self.digitRules(region, digitMasks, t, ds)
                 while m != 0 {
                     let sr = t.digit[m.trailingZeroBitCount]
                     m &= m &- 1
@@ -415,6 +405,50 @@ struct LineEngine {
         if detectors { runDetectors(p, n, found: f.names, shift: shift) }
         resolveOverlaps(base: base, into: &out)
         return incident
+    }
+
+    /// The digit rules (bits of `tables.digit`) a numeric run can trigger: by its digit count and separators (one
+    /// table lookup), then by its digit-group shape (cached per engine: log lines repeat their shapes).
+    @inline(__always)
+    private static func digitRules(_ region: Region, _ digitMasks: UnsafePointer<UInt64>, _ t: DispatchView,
+                                   _ ds: DispatchScratch) -> UInt64 {
+        let count = max(0, min(Int(region.count), DispatchView.digitMaskCounts - 1))
+        let index = count &* 128 &+ (Int(region.extra) & 127)
+        let m = digitMasks[index]
+        if m == 0 { return 0 }
+        return ds.shapeFiltered(index, m, region.shape) { all in
+            var kept: UInt64 = 0, rest = all
+            while rest != 0 {
+                let bit = rest.trailingZeroBitCount
+                rest &= rest &- 1
+                if t.shapeMatches(t.digit[bit], region.shape) { kept |= 1 << UInt64(bit) }
+            }
+            return kept
+        }
+    }
+
+    /// Drops the batch block's numeric runs that can trigger no rule (no digit rule their count, separators and
+    /// group shape let through, fewer dots than any dot rule asks for): `dispatch` would run nothing on them, so a
+    /// line whose only items they were is passed through with the clean lines around it instead of being walked
+    /// rule by rule (a log's timestamps, durations and counts: two thirds of the lines `dispatch` saw on the seeded
+    /// log found nothing). Exact: a run dropped here is one `dispatch` skips.
+    private mutating func dropIdleNumericRuns() {
+        let t = tables
+        guard let digitMasks = t.digitMasks, batchKernel.out.numeric.count > 0 else { return }
+        if !isKnownUniquelyReferenced(&dispatchScratch) { dispatchScratch = dispatchScratch.copy() }
+        let ds = dispatchScratch
+        let items = batchKernel.out.numeric.items!
+        let count = Int(batchKernel.out.numeric.count)
+        let minDots = minDotThreshold
+        var kept = 0
+        for i in 0..<count {
+            let region = items[i]
+            if Int(region.dots) >= minDots || Self.digitRules(region, digitMasks, t, ds) != 0 {
+                items[kept] = region
+                kept += 1
+            }
+        }
+        batchKernel.out.numeric.count = Int32(kept)
     }
 
     @inline(__always)
