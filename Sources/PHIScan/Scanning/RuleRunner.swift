@@ -12,6 +12,7 @@ struct RuleRunner {
     @inline(__always)
     func run(_ rule: CompiledRule, _ p: UnsafePointer<UInt8>, _ n: Int, from: Int, length: Int, regionEnd: Int,
              claims: Bool, accept: (Range<Int>) -> Bool) -> ScanIncident? {
+        if from >= regionEnd || !rule.pattern.couldMatch(p, length: length, from: from) { return nil }
         var start = from
         while start < regionEnd {
             switch scratch.match(rule.pattern, subject: p, length: length, startOffset: start, group: rule.group) {
@@ -35,6 +36,7 @@ struct RuleRunner {
     func runAnchored(_ rule: CompiledRule, _ pattern: CompiledPattern, _ p: UnsafePointer<UInt8>, _ n: Int,
                      at start: Int, accept: (Range<Int>) -> Void) -> ScanIncident? {
         let length = min(n, start + rule.rule.maxLength + 2)
+        if !pattern.couldMatch(p, length: length, from: start) { return nil }
         switch scratch.match(pattern, subject: p, length: length, startOffset: start, group: rule.group) {
         case .noMatch:
             return nil
