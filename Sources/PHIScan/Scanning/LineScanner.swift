@@ -237,6 +237,7 @@ struct LineEngine {
     mutating func computeBatch(_ block: UnsafeBufferPointer<UInt8>) {
         batchKernel.compute(block, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords, reference: referencePrefilter)
         dropIdleNumericRuns()
+        dropIdleHits(block)
         // No name crosses a newline, so the detector runs once over the block; its spans are items like the rest.
         if let names = ruleSet.personNames, let scratch = batchNameScratch, let p = block.baseAddress {
             batchNameCount = names.find(p, block.count, scratch, signoff: signoff)
@@ -449,6 +450,37 @@ struct LineEngine {
             }
         }
         batchKernel.out.numeric.count = Int32(kept)
+    }
+
+    /// Drops the batch block's keyword hits at which nothing can run: every rule of the keyword is anchored there
+    /// and no match can start at the hit within the line (`CompiledPattern.couldMatch`: too short a rest, or no
+    /// byte the pattern requires, the test `RuleRunner.runAnchored` makes first). A line whose only items they were
+    /// passes through with the clean lines ("Nov 26 15:20:46 host ..." of a syslog, tried by the written-date rule).
+    /// Exact: `dispatch` would have run nothing for these hits.
+    private mutating func dropIdleHits(_ block: UnsafeBufferPointer<UInt8>) {
+        let count = Int(batchKernel.out.hit_count)
+        guard count > 0, let p = block.baseAddress else { return }
+        let t = tables, rules = ruleSet.rules, n = block.count
+        let hits = batchKernel.out.hits!
+        var kept = 0
+        for i in 0..<count {
+            let hit = hits[i]
+            let start = Int(hit.start)
+            var live = false
+            for j in t.keywordRange(Int(hit.keyword)) {
+                let r = Int(t.keywordRules[j])
+                guard t.anchored[r], let pattern = rules[r].anchoredPattern else { live = true; break }
+                // The subject `runAnchored` would see: to the line's end, at most the longest match and two bytes.
+                let reach = min(n, start + rules[r].rule.maxLength + 2)
+                let lineEnd = memchr(p + start, 0x0A, reach - start).map { p.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? reach
+                if pattern.couldMatch(p, length: lineEnd, from: start) { live = true; break }
+            }
+            if live {
+                hits[kept] = hit
+                kept += 1
+            }
+        }
+        batchKernel.out.hit_count = Int32(kept)
     }
 
     @inline(__always)
