@@ -13,7 +13,46 @@
 #define PHS_CLONES
 #endif
 
-PHS_CLONES size_t phs_first_non_ascii(const uint8_t *p, size_t n) {
+#if defined(__x86_64__) && defined(__linux__)
+#include <immintrin.h>
+/* 64 bytes per step: one test of the OR of two 32-byte loads (the filter runs this over every block). */
+static __attribute__((target("avx2"))) size_t first_non_ascii_avx2(const uint8_t *p, size_t n) {
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(p + i)), b = _mm256_loadu_si256((const __m256i *)(p + i + 32));
+        if (_mm256_movemask_epi8(_mm256_or_si256(a, b))) break;
+    }
+    for (; i + 32 <= n; i += 32) {
+        int m = _mm256_movemask_epi8(_mm256_loadu_si256((const __m256i *)(p + i)));
+        if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+    for (; i < n; i++)
+        if (p[i] & 0x80) return i;
+    return n;
+}
+
+/* Matches of `byte` counted per 64 bytes into byte lanes (each step adds at most 2 to a lane: 127 steps before the
+   lanes are summed), instead of a popcount per 16 bytes. */
+static __attribute__((target("avx2"))) size_t count_byte_avx2(const uint8_t *p, size_t n, uint8_t byte) {
+    const __m256i b = _mm256_set1_epi8((char)byte), zero = _mm256_setzero_si256();
+    size_t count = 0, i = 0;
+    while (i + 64 <= n) {
+        __m256i acc = zero;
+        size_t stop = n - i >= 64 * 127 ? i + 64 * 127 : i + ((n - i) & ~(size_t)63);
+        for (; i < stop; i += 64) {
+            acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + i)), b));
+            acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + i + 32)), b));
+        }
+        __m256i sums = _mm256_sad_epu8(acc, zero);
+        count += (size_t)_mm256_extract_epi64(sums, 0) + (size_t)_mm256_extract_epi64(sums, 1)
+                 + (size_t)_mm256_extract_epi64(sums, 2) + (size_t)_mm256_extract_epi64(sums, 3);
+    }
+    for (; i < n; i++) count += p[i] == byte;
+    return count;
+}
+#endif
+
+static size_t first_non_ascii_baseline(const uint8_t *p, size_t n) {
     size_t i = 0;
 #if defined(__SSE2__)
     for (; i + 16 <= n; i += 16) {
@@ -29,6 +68,18 @@ PHS_CLONES size_t phs_first_non_ascii(const uint8_t *p, size_t n) {
     for (; i < n; i++)
         if (p[i] & 0x80) return i;
     return n;
+}
+
+/* Whether the two whole-block byte passes below may use AVX2 (on a CPU with it); tests turn it off to check the
+   baseline versions give the same answers. */
+static _Atomic int block_avx2_allowed = 1;
+void phs_block_passes_allow_avx2(int on) { block_avx2_allowed = on; }
+
+size_t phs_first_non_ascii(const uint8_t *p, size_t n) {
+#if defined(__x86_64__) && defined(__linux__)
+    if (block_avx2_allowed && __builtin_cpu_supports("avx2")) return first_non_ascii_avx2(p, n);
+#endif
+    return first_non_ascii_baseline(p, n);
 }
 
 void phs_needs_init(phs_needs *needs) {
@@ -91,7 +142,7 @@ const uint8_t *phs_last_byte(const uint8_t *p, size_t n, uint8_t byte) {
     return n ? memrchr(p, byte, n) : NULL;
 }
 
-PHS_CLONES size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte) {
+static PHS_CLONES size_t count_byte_baseline(const uint8_t *p, size_t n, uint8_t byte) {
     size_t count = 0, i = 0;
 #if defined(__SSE2__)
     const __m128i b = _mm_set1_epi8((char)byte);
@@ -109,6 +160,13 @@ PHS_CLONES size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte) {
     }
     for (; i < n; i++) count += p[i] == byte;
     return count;
+}
+
+size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte) {
+#if defined(__x86_64__) && defined(__linux__)
+    if (block_avx2_allowed && __builtin_cpu_supports("avx2")) return count_byte_avx2(p, n, byte);
+#endif
+    return count_byte_baseline(p, n, byte);
 }
 
 int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters, int32_t digits, int32_t upper) {

@@ -159,6 +159,9 @@ int32_t phs_context_all(const phs_context_words *cw, const uint8_t *p, size_t n,
 /* Number of occurrences of `byte` in p[0..n). */
 size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte);
 
+/* Lets phs_count_byte and phs_first_non_ascii use AVX2 (the default, on a CPU with it) or not (tests compare). */
+void phs_block_passes_allow_avx2(int on);
+
 int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters, int32_t digits, int32_t upper);
 
 /* Index of the first byte >= 0x80 in p[0..n), or n. */

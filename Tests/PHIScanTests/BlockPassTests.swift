@@ -1,0 +1,52 @@
+import CScanKernels
+import Testing
+
+@testable import PHIScan
+
+/// The two whole-block byte passes the stream scanner and the sink run over every byte (where the next line with a
+/// byte outside ASCII is; how many newlines a segment holds, which gives findings their line numbers): the AVX2
+/// versions must answer as the baseline ones and as a plain loop, at every length and offset around their 32- and
+/// 64-byte steps and past the 127 steps the newline count adds up in byte lanes.
+@Suite("Block passes: AVX2 equals baseline", .serialized)
+struct BlockPassTests {
+    static func buffers() -> [[UInt8]] {
+        var rng = SplitMix64(seed: 0xB10C)
+        var out: [[UInt8]] = []
+        for length in [0, 1, 15, 16, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200, 64 * 127 - 1, 64 * 127,
+                       64 * 127 + 1, 64 * 127 * 2 + 77, 20_000] {
+            // Newline-dense text (every lane near its limit), plain ASCII, and ASCII with one byte >= 0x80 placed
+            // at varying offsets.
+            out.append([UInt8](repeating: 0x0A, count: length))
+            var text = (0..<length).map { _ in UInt8.random(in: 0x20...0x7E, using: &rng) }
+            for i in stride(from: 0, to: length, by: 7) where Bool.random(using: &rng) { text[i] = 0x0A }
+            out.append(text)
+            for _ in 0..<3 where length > 0 {
+                var marked = text
+                marked[Int.random(in: 0..<length, using: &rng)] = UInt8.random(in: 0x80...0xFF, using: &rng)
+                out.append(marked)
+            }
+        }
+        return out
+    }
+
+    @Test func newlineCountsAndFirstNonASCIIAgree() {
+        defer { phs_block_passes_allow_avx2(1) }
+        for buffer in Self.buffers() {
+            for avx2 in [true, false] {
+                phs_block_passes_allow_avx2(avx2 ? 1 : 0)
+                buffer.withUnsafeBufferPointer { b in
+                    // Every start offset in the first 70 bytes, so the steps meet the buffer unaligned.
+                    for start in 0...min(70, b.count) {
+                        let rest = UnsafeBufferPointer(rebasing: b[start...])
+                        let count = rest.baseAddress.map { phs_count_byte($0, rest.count, 0x0A) } ?? 0
+                        let first = rest.baseAddress.map { phs_first_non_ascii($0, rest.count) } ?? 0
+                        #expect(count == buffer[start...].filter { $0 == 0x0A }.count,
+                                "newlines, length \(buffer.count) from \(start), avx2 \(avx2)")
+                        let want = (buffer[start...].firstIndex { $0 >= 0x80 } ?? buffer.count) - start
+                        #expect(first == want, "first non-ASCII, length \(buffer.count) from \(start), avx2 \(avx2)")
+                    }
+                }
+            }
+        }
+    }
+}
