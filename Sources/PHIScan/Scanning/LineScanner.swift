@@ -245,7 +245,9 @@ struct LineEngine {
     }
 
     /// Position (in the batch block) of the next feature item at or after the cursor, or nil.
-    func nextItem(_ c: BatchCursor) -> Int? {
+    /// (`mutating` although it changes nothing, like `take`: called through `LineScanner.engine`, a non-mutating
+    /// method gets a copy of the whole engine, with a retain of each of its references, on every line.)
+    mutating func nextItem(_ c: BatchCursor) -> Int? {
         let f = batchKernel.out
         var best = Int.max
         if c.hits < Int(f.hit_count) { best = min(best, Int(f.hits[c.hits].start)) }
@@ -258,7 +260,7 @@ struct LineEngine {
     }
 
     /// Moves the cursor past every item that starts before `end`, returning the view of those items.
-    func take(_ c: inout BatchCursor, before end: Int, shift: Int) -> FeatureView {
+    mutating func take(_ c: inout BatchCursor, before end: Int, shift: Int) -> FeatureView {
         let f = batchKernel.out
         func advance(_ i: inout Int, _ count: Int32, _ start: (Int) -> Int32) -> Range<Int> {
             let s = i
