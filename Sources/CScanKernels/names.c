@@ -492,7 +492,7 @@ int32_t phs_names_add_roster(phs_names *d, const uint64_t *words, int32_t n) {
 enum { SHAPE_CAP = 1, SHAPE_LOWER = 2, SHAPE_UPPER = 4, SHAPE_ONE = 8, SHAPE_NOCASE = 16, SHAPE_BAD = 32 };
 enum { SEP_SPACE = 1, SEP_DOT = 2, SEP_COMMA = 3, SEP_COLON = 4, SEP_OTHER = 0 };
 /* phs_name_token.label bits: a colon right after the word (a label, a speaker); a possessive 's stripped from it. */
-enum { TOK_COLON = 1, TOK_POSS = 2 };
+enum { TOK_COLON = 1, TOK_POSS = 2, TOK_URL_SPACE = 4 };
 /* Most spaces after a label's colon or a question mark that still join it to the next word. */
 enum { MAX_LABEL_PAD = 8 };
 
@@ -598,6 +598,33 @@ static inline int escape_letter_at(const uint8_t *p, size_t i) {
 
 /* Cuts the line into words. A word is letters, with one apostrophe or hyphen between letters; a word glued to a digit
    or an underscore is marked bad (an identifier, not a name). */
+/* Do the len bytes at p spell the lower-case ASCII word w in any case? */
+static inline int ascii_fold_equal(const uint8_t *p, const char *w, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if ((p[i] | 0x20) != (uint8_t)w[i]) return 0;
+    return 1;
+}
+
+/* Is the word at `start` right after a URL's encoded space ("name=Hugo%20Lindqvist": the 0 is no digit glued to it)? */
+static inline int url_space_before(const uint8_t *p, size_t start) {
+    return start >= 3 && p[start - 3] == '%' && p[start - 2] == '2' && p[start - 1] == '0';
+}
+
+/* Is p[a..<b) a surname written with a lower-case Arabic article or kinship word glued by a hyphen ("al-Mansouri",
+   "el-Sayed", "bin-Laden", "abu-Bakr"): the prefix, a hyphen, then a capital and lower-case letters? */
+static int arabic_prefix(const uint8_t *p, size_t a, size_t b, int parts) {
+    static const char *prefixes[] = {"al", "el", "ul", "ad", "ar", "as", "at", "an", "az", "ash", "bin", "ibn", "abu", "abd"};
+    if (parts != 2) return 0;
+    size_t h = a;
+    while (h < b && h - a < 4 && (uint8_t)(p[h] - 'a') < 26) h++;
+    if (h >= b || p[h] != '-' || h + 2 >= b || (uint8_t)(p[h + 1] - 'A') >= 26) return 0;
+    for (size_t i = h + 2; i < b; i++)
+        if ((uint8_t)(p[i] - 'A') < 26) return 0;
+    for (size_t w = 0; w < sizeof(prefixes) / sizeof(prefixes[0]); w++)
+        if (strlen(prefixes[w]) == h - a && memcmp(prefixes[w], p + a, h - a) == 0) return 1;
+    return 0;
+}
+
 static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t cap) {
     int32_t nt = 0;
     size_t i = 0;
@@ -651,7 +678,7 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         size_t end = last_letter_end;
         /* Glued to digits or underscores: an identifier. */
         int bad = (i < n && (p[i] == '_' || (uint8_t)(p[i] - '0') < 10)) ||
-                  (start > 0 && (p[start - 1] == '_' || (uint8_t)(p[start - 1] - '0') < 10));
+                  (start > 0 && (p[start - 1] == '_' || ((uint8_t)(p[start - 1] - '0') < 10 && !url_space_before(p, start))));
         /* A possessive 's is not part of the name, and ends it ("Kent Beck's Smalltalk"). */
         uint8_t poss = 0;
         if (end - start > 2 && (p[end - 1] == 's' || p[end - 1] == 'S')) {
@@ -667,6 +694,7 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
             int mc = (end - start > 3 && (p[start + 1] == 'c' || (p[start + 1] == 'a' && p[start + 2] == 'c')));
             shape = (camel && !mc && parts == 1) ? SHAPE_BAD : SHAPE_CAP;
         } else if (!upper_first && !any_upper_later) shape = SHAPE_LOWER;
+        else if (arabic_prefix(p, start, end, parts)) shape = SHAPE_CAP;
         else if (upper_first && !any_lower) shape = SHAPE_UPPER;
         else shape = SHAPE_BAD;
         int ok;
@@ -691,6 +719,7 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
             if (p[j] == ' ' || p[j] == '\t') j++;
             else if (p[j] == 0xC2 && j + 1 < n && p[j + 1] == 0xA0) j += 2;
             else if (p[j] == '\\' && j + 1 < n && (p[j + 1] == 'n' || p[j + 1] == 'r' || p[j + 1] == 't')) { j += 2; escaped++; }
+            else if (p[j] == '%' && j + 2 < n && p[j + 1] == '2' && p[j + 2] == '0') { j += 3; t->label |= TOK_URL_SPACE; }
             else break;
             spaces++;
         }
@@ -791,10 +820,41 @@ static int stop_surname(const phs_names *d, const uint8_t *p, size_t n, phs_name
     return !(t->sep == SEP_SPACE && j + 1 < nt && (is_cap(&tok[j + 1]) || tok[j + 1].shape == SHAPE_UPPER));
 }
 
+/* What name_run may take besides capitalised words, initials and particles: a stop word (after a strong cue), a
+   street word that is a surname (after a cue that is no preposition; see place_surname), particles before the first
+   capitalised word (after a title: "Dr. van der Berg", "Mr. de la Cruz"). */
+enum { RUN_STOP = 1, RUN_PLACE_SURNAME = 2, RUN_LEAD_PARTICLE = 4 };
+
+/* Is there a number right before p[a..<b) (spaces, dots and commas between) or right after it (spaces and commas)? A
+   house number beside capitalised words makes them a street or a town ("Pärna 33", "Jahu 80, Liiva"). */
+static inline int number_beside(const uint8_t *p, size_t n, int32_t a, int32_t b) {
+    size_t i = (size_t)a;
+    while (i > 0 && (p[i - 1] == ' ' || p[i - 1] == '.' || p[i - 1] == ',')) i--;
+    if (i > 0 && (uint8_t)(p[i - 1] - '0') < 10) return 1;
+    i = (size_t)b;
+    while (i < n && (p[i] == ' ' || p[i] == ',')) i++;
+    return i < n && (uint8_t)(p[i] - '0') < 10;
+}
+
+/* Can the street word at j (j > k; Hill, Lane, Ford, Dale: a surname the dictionary holds, no common word) end the
+   name that starts at k after a cue ("Dear Mary Hill,", "my name is Erin Dale")? Only after a given name that is no
+   English word ("Park Lane" stays a street), not when a house number is right before the name ("12 Oak Dale"), and
+   not when a capitalised word or a number follows ("Erin Dale Road", "Erin Dale 12"). */
+static int place_surname(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
+                         int32_t j) {
+    phs_name_token *t = &tok[j];
+    uint16_t f = name_flags(d, p, n, t);
+    if (!(f & PHS_NAME_SURNAME) || (f & PHS_NAME_COMMON) || t->start - tok[j - 1].end > 2) return 0;
+    uint16_t g = name_flags(d, p, n, &tok[k]);
+    if (!(g & PHS_NAME_GIVEN) || (g & (PHS_NAME_COMMON | PHS_NAME_WORD)) || !is_cap(&tok[k])) return 0;
+    if (t->sep == SEP_SPACE && j + 1 < nt && (is_cap(&tok[j + 1]) || tok[j + 1].shape == SHAPE_UPPER)) return 0;
+    return !number_beside(p, n, tok[k].start, t->end);
+}
+
 /* The run of name-shaped words from k: capitalised words, initials, and particles followed by a capitalised word,
    joined by spaces (or the dot of an initial). Returns the index one past the last word taken (at most `max`). */
 static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
-                        int32_t max, int allow_stop) {
+                        int32_t max, int mode) {
     int32_t j = k, taken = 0;
     while (j < nt && taken < max) {
         phs_name_token *t = &tok[j];
@@ -804,12 +864,13 @@ static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name
         if (j > k && (t->label & TOK_COLON) && ((t->start - tok[j - 1].end >= 2 && tok[j - 1].sep == SEP_SPACE) || is_stop(d, t))) break;
         /* A word that starts no name on its own (King, Marshall, Costa) may still end one as its surname: one space
            after the word before, no capitalised word after ("Milford New Zealand" is a place). */
-        if (is_cap(t) && (allow_stop || !is_stop(d, t) || (j > k && stop_surname(d, p, n, tok, nt, j))) &&
+        if (is_cap(t) && ((mode & RUN_STOP) || !is_stop(d, t) || (j > k && stop_surname(d, p, n, tok, nt, j))) &&
             !is_place(d, t)) ok = 1;
+        else if ((mode & RUN_PLACE_SURNAME) && j > k && is_cap(t) && place_surname(d, p, n, tok, nt, k, j)) ok = 1;
         else if (is_initial(t)) ok = 1;
         /* A middle initial without its dot ("Ruth R Montez"). */
         else if (j > k && t->shape == SHAPE_ONE && t->sep == SEP_SPACE && j + 1 < nt && is_cap(&tok[j + 1])) ok = 1;
-        else if (j > k && is_particle(d, t)) {
+        else if ((j > k || (mode & RUN_LEAD_PARTICLE)) && is_particle(d, t)) {
             /* van der Berg: particles count only when a capitalised word follows. */
             int32_t m = j;
             while (m < nt && m - j < 3 && tok[m].sep == SEP_SPACE && is_particle(d, &tok[m])) m++;
@@ -840,6 +901,8 @@ static int emit(const phs_names *d, phs_name_span *out, int32_t cap, int32_t *co
     for (int taken = 0; taken < 2 && b < nt && tok[b - 1].sep == SEP_SPACE && !(tok[b - 1].label & TOK_POSS) &&
                         tok[b].start - tok[b - 1].end == 1 && is_suffix(d, &tok[b]); taken++)
         b++;
+    /* A URL writes a name's spaces as %20 ("name=Duncan%20Bellweather"): capitalised words after it are the name's. */
+    while (b < nt && (tok[b - 1].label & TOK_URL_SPACE) && tok[b - 1].sep == SEP_SPACE && is_cap(&tok[b])) b++;
     out[*count].start = tok[a].start;
     out[*count].end = tok[b - 1].end;
     out[*count].kind = kind;
@@ -1002,6 +1065,12 @@ static inline int has_non_ascii(const uint8_t *p, const phs_name_token *t) {
     return 0;
 }
 
+/* Does the line end at i (nothing but blanks before its line feed or the end of the text)? */
+static inline int line_ends_at(const uint8_t *p, size_t n, size_t i) {
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) i++;
+    return i == n || p[i] == '\n';
+}
+
 /* Does a column break follow position i: two or more spaces, a tab, or a field mark (> | ?) after a space? */
 static inline int column_break_at(const uint8_t *p, size_t n, size_t i) {
     size_t sp = 0;
@@ -1061,6 +1130,12 @@ static void contact_evidence(const uint8_t *p, size_t n, size_t from, int *evide
     }
 }
 
+/* Is the word a given name that is no English word? */
+static inline int given_word(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
+    uint16_t f = name_flags(d, p, n, t);
+    return (f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_COMMON | PHS_NAME_WORD));
+}
+
 /* The name heading a contact record, at the start of a record: two to four capitalised words (initials and
    particles between them) one space apart and ended by a column break ("Satu Elomo  45818 P.O. Box 242",
    ">Esat Jeknić >Marshall ...", "Julieta S Almeida  Staff development"), none an English word that is no name; two
@@ -1092,6 +1167,11 @@ static int32_t record_head(const phs_names *d, const uint8_t *p, size_t n, phs_n
             words++;
             marked += name_marked(d, p, n, t);
             unknown += f == 0;
+        } else if (!lower && j >= k + 2 && tok[j - 1].end - tok[j - 1].start == 1 && is_cap(t) && !is_stop(d, t) &&
+                   !is_place(d, t) && t->parts <= 2 && given_word(d, p, n, &tok[k])) {
+            /* After a given name and a middle initial, an English word is the surname ("Lelah I Larkspur"). */
+            words++;
+            unknown++;
         } else {
             break;
         }
@@ -1103,9 +1183,27 @@ static int32_t record_head(const phs_names *d, const uint8_t *p, size_t n, phs_n
         if (j >= nt || tok[j].start - (int32_t)end != 1 || p[end] != ' ') break;
     }
     /* Every cheap test first: the evidence is read from the rest of the line, and every JSON string starts a record. */
-    uint16_t first = name_flags(d, p, n, &tok[k]);
-    int given_first = (first & PHS_NAME_GIVEN) && !(first & (PHS_NAME_COMMON | PHS_NAME_WORD));
+    int given_first = given_word(d, p, n, &tok[k]);
     int evidence, address;
+    /* The head alone on its line: a contact card's or a letter's first line ("Philippe Guernon", ">Stephan M Urner",
+       "Maika van de Noort"). Every word a name or a word no list holds, at least one a name, and the first a given
+       name, the last a name, or an initial between them. */
+    if (!column && !lower && j >= nt && j - k <= 4 && words >= 2 && tok[j - 1].end - tok[j - 1].start > 1 &&
+        line_ends_at(p, n, (size_t)tok[j - 1].end)) {
+        int initial = 0;
+        for (int32_t m = k + 1; m < j - 1 && !initial; m++) initial = tok[m].end - tok[m].start == 1;
+        /* A town ("Porto Alegre", "Mogyorósbánya Hungary"): every word a place's, or the last one a place's only. */
+        uint16_t last = name_flags(d, p, n, &tok[j - 1]), all = PHS_NAME_PLACE_NAME;
+        for (int32_t m = k; m < j; m++)
+            if (tok[m].end - tok[m].start > 1 && !is_particle(d, &tok[m])) all &= name_flags(d, p, n, &tok[m]);
+        if (all || ((last & PHS_NAME_PLACE_NAME) && !(last & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)))) return k;
+        if (marked >= 2 && marked + unknown == words) return j;
+        if (marked >= 1 && marked + unknown == words &&
+            (given_first || initial || ((name_flags(d, p, n, &tok[j - 1]) & PHS_NAME_SURNAME) &&
+                                        name_marked(d, p, n, &tok[j - 1]))))
+            return j;
+        return k;
+    }
     if (!column) {
         if (lower || !given_first || k + 2 >= nt || tok[k + 1].start - tok[k].end != 1 || !is_cap(&tok[k + 1]) ||
             tok[k + 1].sep != SEP_SPACE || is_stop(d, &tok[k + 1]) || is_place(d, &tok[k + 1]) ||
@@ -1122,17 +1220,6 @@ static int32_t record_head(const phs_names *d, const uint8_t *p, size_t n, phs_n
         return k;
     if (lower && !evidence) return k;
     return j;
-}
-
-/* Is there a number right before p[a..<b) (spaces, dots and commas between) or right after it (spaces and commas)? A
-   house number beside capitalised words makes them a street or a town ("Pärna 33", "Jahu 80, Liiva"). */
-static inline int number_beside(const uint8_t *p, size_t n, int32_t a, int32_t b) {
-    size_t i = (size_t)a;
-    while (i > 0 && (p[i - 1] == ' ' || p[i - 1] == '.' || p[i - 1] == ',')) i--;
-    if (i > 0 && (uint8_t)(p[i - 1] - '0') < 10) return 1;
-    i = (size_t)b;
-    while (i < n && (p[i] == ' ' || p[i] == ',')) i++;
-    return i < n && (uint8_t)(p[i] - '0') < 10;
 }
 
 /* Does the word stand in code: a call or a type ("Proto(", "x: Proto)", ".Proto", "= Proto")? */
@@ -1187,6 +1274,23 @@ static int32_t foreign_pair(const phs_names *d, const uint8_t *p, size_t n, phs_
     int second = name_marked(d, p, n, b);
     if (!second && !(has_non_ascii(p, a) && bf == 0)) return k;
     return k + 2;
+}
+
+/* Is word a, one word after the greeting at k (Dear, Hi, Hello, Hey), the person greeted: capitalised, no word any
+   list holds as English, a stop word or a place's name, then a comma, '!' or the line's end ("Dear Çağla,", "Hi
+   Zorblat!"; not "Dear Team," or "Hello World")? */
+static int salutation_name(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
+                           int32_t a) {
+    static const char *greetings[] = {"dear", "hi", "hello", "hey"};
+    const phs_name_token *g = &tok[k], *t = &tok[a];
+    size_t len = (size_t)(g->end - g->start);
+    int greeting = 0;
+    for (size_t w = 0; w < sizeof(greetings) / sizeof(greetings[0]) && !greeting; w++)
+        greeting = strlen(greetings[w]) == len && ascii_fold_equal(p + g->start, greetings[w], len);
+    if (!greeting || !is_cap(&tok[a]) || tok[a].parts > 2 || is_stop(d, &tok[a]) || is_place(d, &tok[a])) return 0;
+    if (name_flags(d, p, n, &tok[a]) != 0) return 0;
+    size_t e = (size_t)t->end;
+    return (e < n && (p[e] == ',' || p[e] == '!')) || (a + 1 == nt && line_ends_at(p, n, e));
 }
 
 /* Words after a name at the start of a sentence that make it the person addressed ("Warrane, can I ..."). */
@@ -1406,7 +1510,9 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 }
                 int32_t a = k + 1;
                 int strong = kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED;
-                int32_t b = name_run(d, p, n, tok, nt, a, 4, strong);
+                int32_t b = name_run(d, p, n, tok, nt, a, 4,
+                                     (strong ? RUN_STOP : 0) | (kind != PHS_NAME_CUE_GIVEN ? RUN_PLACE_SURNAME : 0) |
+                                         (kind == PHS_NAME_TITLE ? RUN_LEAD_PARTICLE : 0));
                 int accepted = 0;
                 if (b > a) {
                     if (kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED) {
@@ -1438,6 +1544,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                            Umkhayev"). */
                         if (!accepted && words >= 2 && is_cap(&tok[b - 1]) && !name_flags(d, p, n, &tok[b - 1]) &&
                             surname_shaped(d, p, &tok[b - 1]) && !is_stop(d, &tok[a]))
+                            accepted = 1;
+                        if (!accepted && words == 1 && b == a + 1 && salutation_name(d, p, n, tok, nt, k, a))
                             accepted = 1;
                         /* After a plain preposition a single word must be a given name ("to Maria", not "for
                            Jenkins"). */
@@ -2192,14 +2300,18 @@ static inline int record_start_at(const uint8_t *p, size_t c) {
     return 1;
 }
 
-/* Do up to five words from c, one space apart, end in a column break (see record_head)? */
+/* Do up to five words from c, one space apart, end in a column break, or, none a long word in lower case, end the line
+   (see record_head)? */
 static inline int head_follows(const uint8_t *p, size_t n, size_t c) {
     size_t i = c;
+    int lower = 0;
     for (int w = 0; w < 5; w++) {
         size_t s0 = i;
         while (i < n && (is_ascii_letter(p[i]) || p[i] >= 0x80 || p[i] == '\'' || p[i] == '-' || p[i] == '.')) i++;
         if (i == s0) return 0;
         if (column_break_at(p, n, i)) return 1;
+        lower |= ascii_lower(p[s0]) && i - s0 > 3;
+        if (w > 0 && !lower && line_ends_at(p, n, i)) return 1;
         if (i + 1 >= n || p[i] != ' ') return 0;
         i++;
     }
@@ -2368,6 +2480,8 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
         (f == 0 || ((f & PHS_NAME_SURNAME) && !(f & PHS_NAME_COMMON))))
         return 1;
     /* "Tell Priyanka her ...": a word no list holds after a cue, then a personal pronoun. */
+    /* "Dear Zorblat,", "Hi Quennel": a word no list holds after a greeting (see salutation_name). */
+    if (cue_before && f == 0 && (ne == n || p[ne] == ',' || p[ne] == '\n' || p[ne] == '\r' || p[ne] == '!')) return 1;
     if (cue_before && f == 0 && sp == 1 && k < n && ascii_lower(p[k])) {
         size_t e2;
         uint64_t h2 = word_at(p, n, k, &e2);

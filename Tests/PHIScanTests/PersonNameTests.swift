@@ -132,6 +132,26 @@ struct PersonNameTests {
         "2026-11-26T15:20:46.475Z INFO [auth] GC pause 77.332ms heap=2188MiB\n2026-11-26T15:20:46.479Z DEBUG x\n"
             + "follow up with ⟦patricia desrosiers⟧ in a couple of months.\nWARN done\nok\nthey had 3: ⟦silvana⟧, "
             + "⟦kristina⟧ and ⟦caleb⟧.",
+        // A contact card's or a letter's head alone on its line: a given name and a word no list holds, a middle
+        // initial, particles, a quoted e-mail's '>' mark.
+        "⟦Philippe Guernon⟧\n\n0104 Hafnarstraeti 5",
+        ">⟦Stephan M Urner⟧\n>Suite 179",
+        "⟦Maika van de Noort⟧\nEmployment manager",
+        "⟦Landerico B Hidalgo⟧",
+        // A surname that is also a street word (Hill, Lane, Dale) after a cue and a given name.
+        "Dear ⟦Mary Hill⟧,",
+        "My name is ⟦Erin Dale⟧.",
+        "a woman named ⟦Mary Lane⟧ called",
+        // Particles right after a title; an Arabic article glued by a hyphen; a URL's encoded space.
+        "seen by Dr. ⟦van der Berg⟧ today",
+        "Contact: ⟦Ahmed bin Rashid al-Mansouri⟧",
+        "GET /api/patients?name=⟦Hugo%20Lindqvist⟧&x=1",
+        // A possessive before a kinship noun.
+        "It was between him and ⟦Asya⟧'s kid.",
+        // A greeting before a word no list holds; a given name, an initial and an English word alone on a line.
+        "Dear ⟦Zorblat⟧,\nyour results are ready",
+        "Hi ⟦Quennel⟧! the refill is in",
+        "⟦Lelah I Larkspur⟧\nLaboratory animal technician",
     ]
 
     static let clean: [String] = [
@@ -180,6 +200,12 @@ struct PersonNameTests {
         "Tell Zendesk it is down; call Comcast about their outage",
         // Punctuation, symbols and emoji outside ASCII in a line are no names.
         "build #42 passed ✅ — 12 tests → 0 failures … 25 °C “ok”",
+        // Lines of two or three capitalised words that are no person: English words, a town, a street after its
+        // number, a street word after a word that is no given name, a possessive that is no one's name.
+        "Connection Reset\nVisual Studio\nHello World\nKind Regards\nJenkins Pipeline\nPorto Alegre\nSydney Australia",
+        "I live at 12 Erin Dale; call Park Lane; named Erin Dale Road",
+        "My mother's sister; The patient's wife called; Everyone's kids; use el-Select component",
+        "Dear Team,\nHi all,\nDear Valued Customer,\nHello World\nDear Hiring Manager,\nHi There,\nSection A Overview",
     ]
 
     @Test(arguments: found)
