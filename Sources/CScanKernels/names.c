@@ -2481,7 +2481,7 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
         return 1;
     /* "Tell Priyanka her ...": a word no list holds after a cue, then a personal pronoun. */
     /* "Dear Zorblat,", "Hi Quennel": a word no list holds after a greeting (see salutation_name). */
-    if (cue_before && f == 0 && (ne == n || p[ne] == ',' || p[ne] == '\n' || p[ne] == '\r' || p[ne] == '!')) return 1;
+    if (cue_before && f == 0 && ((ne < n && (p[ne] == ',' || p[ne] == '!')) || line_ends_at(p, n, ne))) return 1;
     if (cue_before && f == 0 && sp == 1 && k < n && ascii_lower(p[k])) {
         size_t e2;
         uint64_t h2 = word_at(p, n, k, &e2);
