@@ -24,7 +24,7 @@ struct DefaultRulePositiveTests {
         var counts: [String: Int] = [:]
         for c in ScanCorpus.positives where c.entities.count == 1 { counts[c.entities[0], default: 0] += 1 }
         let required = ["SSN", "PHONE", "FAX", "DATE", "MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "NPI", "DEA", "MBI",
-                        "CREDIT_CARD", "VIN", "EMAIL", "URL", "IP_ADDRESS", "MAC_ADDRESS", "DEVICE_ID", "ZIP",
+                        "CREDIT_CARD", "VIN", "VEHICLE_ID", "EMAIL", "URL", "IP_ADDRESS", "MAC_ADDRESS", "DEVICE_ID", "ZIP",
                         "ADDRESS", "AGE", "NAME", "IBAN", "CITY"]
         for entity in required {
             #expect(counts[entity, default: 0] >= 3, "\(entity) has \(counts[entity, default: 0]) positive sentences")

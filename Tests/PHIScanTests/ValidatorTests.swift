@@ -261,7 +261,7 @@ struct DateTests {
         "15.01.2020", "29.02.2024", "1.2.1999",
         "January 5, 2020", "Jan 5, 2020", "Jan. 5 2020", "jan 5 2020", "DECEMBER 25, 1999", "Sept 3rd, 2021",
         "Sep 30 2021", "May 1st, 2000", "5 January 2020", "1st Mar 2000", "15-Jan-2020", "22nd Feb, 2022",
-        "February 29, 2000",
+        "February 29, 2000", "19750303", "20000229",
     ])
     func valid(_ s: String) { #expect(ValidatorKind.date.validate(s)) }
 
@@ -271,7 +271,7 @@ struct DateTests {
         "2020-13-01", "2020-01-32", "01/15/2020x", " 01/15/2020", "123/1/2020",
         "March 2020", "Foo 5, 2020", "Jan 32, 2020", "Febr 3, 2020", "Ja 3, 2020", "February 30, 2020",
         "Jan 5th 20200", "Jan5 2020", "Jan 5xx 2020", "Jan     5 2020", "Septe 3, 2021", "5 Janu 2020",
-        "", "/", "0", "11:30",
+        "", "/", "0", "11:30", "19751303", "20190229", "18991231", "1975030", "197503031",
     ])
     func invalid(_ s: String) { #expect(!ValidatorKind.date.validate(s)) }
 

@@ -18,9 +18,9 @@ enum VerifiedPacks {
     /// FNV-1a (64-bit) of each verified pack file in `rules/`, as `phiscrub rules test` checked it.
     static let digests: Set<UInt64> = [
         0xa7c4923a460465a9, // candidates.yaml
-        0x25107dfe8dd2c202, // default.yaml
-        0xa70b16fa4b53938d, // fields.yaml
-        0x7262aa713da6e40f, // names.yaml
+        0x8bfc3276e1721a3e, // default.yaml
+        0x170c7a75292184ad, // fields.yaml
+        0x4ce93cdbb9074027, // names.yaml
         0xaface3816214d43c, // places.yaml
     ]
 

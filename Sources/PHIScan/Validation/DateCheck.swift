@@ -5,6 +5,7 @@
 /// - `MM/DD/YYYY`, `M/D/YY`, … with '/' or '-': valid if either month-first or day-first reading is valid;
 /// - `DD.MM.YYYY` / `D.M.YYYY`: day-first only, 4-digit year only;
 /// - `YYYY-MM-DD`, `YYYY/MM/DD` (1- or 2-digit month and day);
+/// - `YYYYMMDD` (eight digits; only a field rule's value is ever that shape);
 /// - `Month D, YYYY`, `Mon D YYYY`, `Mon. D YYYY`, `D Month YYYY`, `15-Jan-2020`, `Sept 3rd, 2021`:
 ///   full or 3-letter month names (plus "Sept"), any case, optional st/nd/rd/th on the day,
 ///   separated by 1–3 of ' ', ',', '-', '/', '.'. A day is required ("March 2020" is rejected).
@@ -15,7 +16,7 @@ enum DateCheck {
     static func date(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = bytes.first, bytes.count <= maxLength else { return false }
         if ValidationASCII.isDigit(first) {
-            return numericDate(bytes) || dayFirstNamedDate(bytes)
+            return numericDate(bytes) || dayFirstNamedDate(bytes) || compactDate(bytes)
         }
         return monthFirstNamedDate(bytes)
     }
@@ -42,6 +43,16 @@ enum DateCheck {
         }
         return isCalendarDate(year: last, month: a.value, day: b.value)
             || isCalendarDate(year: last, month: b.value, day: a.value)
+    }
+
+    /// `YYYYMMDD` (`19750303`): eight digits, no separator. Only field rules produce such spans (a value under a
+    /// date-named key: `dob=19750303`); in free text eight digits are more often an ID.
+    private static func compactDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == 8, bytes.allSatisfy(ValidationASCII.isDigit) else { return false }
+        func number(_ from: Int, _ count: Int) -> Int {
+            bytes[from..<(from + count)].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        }
+        return isCalendarDate(year: (number(0, 4), 4), month: number(4, 2), day: number(6, 2))
     }
 
     /// `Month D, YYYY`, `Mon. D YYYY`, `Sept 3rd 2021`, …

@@ -112,6 +112,11 @@ enum ScanCorpus {
         ScanCase("VIN: ⟦FL52UJ4U3Z1RKFMKR⟧", "VIN"),
         ScanCase("vehicle ⟦RA8MTVAK40XJ9D622⟧ towed", "VIN"),
         ScanCase("car ⟦G0BEP1KTX07HH8677⟧ parked in lot B", "VIN"),
+        ScanCase("the tow slip lists license plate ⟦8XYZ417⟧ for the van", "VEHICLE_ID"),
+        ScanCase("Plate no: ⟦WX19 KLM⟧ (visitor parking)", "VEHICLE_ID"),
+        ScanCase("registration number ⟦B-RT 4412⟧, silver sedan", "VEHICLE_ID"),
+        ScanCase("after hours the callback is ⟦555-0162⟧", "PHONE"),
+        ScanCase("Tel. ⟦555.0119⟧ (front desk)", "PHONE"),
 
         // EMAIL
         ScanCase("reply to ⟦m.quennel@example.com⟧", "EMAIL"),
