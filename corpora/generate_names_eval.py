@@ -25,7 +25,7 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from generate_eval import Doc, Values, parse_size, write_corpus  # noqa: E402
+from generate_eval import LAST_NAMES, Doc, Values, parse_size, write_corpus  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DICTIONARY = os.path.join(HERE, "..", "rules", "names", "person-names.tsv")
@@ -71,6 +71,23 @@ class NameValues(Values):
     def city(self) -> str: return self.pick(["Marblehead", "Fort Collins", "Bar Harbor", "Tromsø", "Salem", "Eau Claire"])
     def zip5(self) -> str: return f"{self.ri(1001, 99950):05d}"
     def month_word(self) -> str: return self.pick(["January", "March", "May", "June", "August", "Monday", "Friday"])
+    # Shapes with no cue word before the name, or with a word a street could end in.
+    def card_head(self) -> str:
+        # Alone on its line a given name and a surname that is also an English word (Larkspur) are no name without a
+        # cue or a middle initial (see ARCHITECTURE.md, "Detectors"): that pair is drawn only with an initial.
+        if self.ri(0, 1):
+            return f"{self.pick(self.given)} {self.pick([w for w in LAST_NAMES if w != 'Larkspur'])}"
+        return f"{self.pick(self.given)} {chr(65 + self.ri(0, 25))} {self.last()}"
+    def street_surname_name(self) -> str:
+        return f"{self.pick(self.given)} {self.pick(['Hill', 'Lane', 'Dale', 'Ford', 'Brooks', 'Wells', 'Mills'])}"
+    def particle_surname(self) -> str: return f"{self.pick(['van der', 'de la', 'van', 'ten', 'de'])} {self.last()}"
+    def article_name(self) -> str: return f"{self.pick(self.given)} {self.pick(['al', 'el'])}-{self.last()}"
+    def url_name(self) -> str: return f"{self.pick(self.given)}%20{self.last()}"
+    def phone7(self) -> str: return f"555-01{self.ri(0, 99):02d}"
+    def plate(self) -> str:
+        letters = "".join(chr(65 + self.ri(0, 25)) for _ in range(3))
+        return f"{self.ri(1, 9)}{letters}{self.ri(100, 999)}"
+    def dob_compact(self) -> str: return f"{self.ri(1930, 2010)}{self.ri(1, 12):02d}{self.ri(1, 28):02d}"
     def product(self) -> str: return self.pick(["OrderService", "Kafka", "Redis", "PostgreSQL", "Lisinopril", "Metformin",
                                                 "Parkinson Disease", "Mac OS X", "Google Chrome", "Jenkins"])
 
@@ -102,12 +119,27 @@ TEMPLATES = [
     "GET /api/v1/lookup?ssn={SSN:ssn_bare}&callback={PHONE:phone_bare} HTTP/1.1\n",
     "X-Patient-MRN: {MRN:mrn}\n",
     "ship_to city={CITY:city} zip={ZIP:zip5} state=MA\n",
+    # no cue: a contact card's head alone on its line, a possessive before a kinship noun
+    "{NAME:card_head}\nLaboratory animal technician\n\n",
+    ">{NAME:card_head}\n>Customer success manager\n",
+    "It was settled between him and {NAME:first}'s kid; nobody argued.\n",
+    # a street word as a surname after a cue; particles after a title; an Arabic article; a URL's encoded space
+    "Dear {NAME:street_surname_name},\nthank you for your note.\n",
+    "Seen today by Dr. {NAME:particle_surname} for the follow-up.\n",
+    "Contact: {NAME:article_name} (billing)\n",
+    "{ts} INFO [api] GET /v2/patients?name={NAME:url_name}&limit=5 200\n",
+    # numbers that need their label: a local number, a licence plate, a compact date under a date-named key
+    "{ts} INFO [dispatch] callback {PHONE:phone7} requested by the front desk\n",
+    "Visitor parking: license plate {VEHICLE_ID:plate}, bay {n}.\n",
+    "{ts} DEBUG [intake] patient dob={DATE:dob_compact} verified\n",
     # clean lines: capitalised words, months, drugs, services, no PHI
     "{ts} INFO [{svc}] {product} started in {ms}ms\n",
     "{ts} WARN [{svc}] retry {n}/5 for {product}; next on {month_word}\n",
     "Take {drug} {dose} daily and review in {month_word}.\n",
     "The Patient Portal is down for maintenance until Friday.\n",
     "Mark as read, then move it to the Archive folder.\n",
+    "Connection Reset\nVisual Studio\nKind Regards\n",
+    "{ts} INFO [rpc] call_id=call_{n} done in {ms}ms\n",
 ]
 
 
