@@ -1310,6 +1310,16 @@ static inline int speaker_label(const uint8_t *p, const phs_name_token *tok, int
     return is_cap(t) && (t->label & TOK_COLON) && t->parts == 1 && k + 1 < nt && sentence_start(p, tok, k);
 }
 
+/* Does the line starting at ls (up to le) start with a speaker's label: a capitalised word, then a colon right after it
+   ("Destiny: Remember me", "Ubul:")? Only the shape, no dictionary. */
+static inline int speaker_shape(const uint8_t *p, size_t ls, size_t le) {
+    while (ls < le && (p[ls] == ' ' || p[ls] == '\t')) ls++;
+    if (ls >= le || !((uint8_t)(p[ls] - 'A') < 26 || p[ls] >= 0xC0)) return 0;
+    size_t e = ls + 1;
+    while (e < le && e - ls <= MAX_WORD && (is_ascii_letter(p[e]) || p[e] >= 0x80 || p[e] == '\'' || p[e] == '-')) e++;
+    return e < le && p[e] == ':';
+}
+
 /* A speaker any reader takes for a person: a given name that is no English word. */
 static inline int named_speaker(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
                                 int32_t k) {
@@ -1621,7 +1631,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             uint16_t f = name_flags(d, p, n, t);
             int ok = named_speaker(d, p, n, tok, nt, k);
             if (!ok && ((f & PHS_NAME_GIVEN) || !(f & (PHS_NAME_COMMON | PHS_NAME_WORD))))
-                ok = named_speaker_in_line(d, p, n, tok, nt, k);
+                ok = (k == 0 && signoff == PHS_NAMES_SPEAKER_BEFORE && speaker_shape(p, 0, n)) ||
+                     named_speaker_in_line(d, p, n, tok, nt, k);
             if (ok && emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_SPEAKER, &next)) {
                 k = next;
                 continue;
@@ -1971,12 +1982,31 @@ static int32_t signoff_line(const phs_names *d, const uint8_t *p, size_t ls, siz
     return nt - d->phrases[c].count <= 1 ? c : -1;
 }
 
-/* The sign-off cue (see signoff_line) of the line before the one that starts at ls (p[ls - 1] is its newline), or -1.
-   At ls == 0, `before` (what the caller knows of the text before p). */
-static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t ls, int32_t before) {
-    if (ls == 0) return before;
-    if (p[ls - 1] != '\n') return -1;
-    size_t le = ls - 1, lo = le > SIGNOFF_MAX + 8 ? le - (SIGNOFF_MAX + 8) : 0;
+/* How far back (bytes) the start of the line before a speaker's line is looked for; a longer line is no dialogue's. */
+enum { SPEAKER_LINE_REACH = 4096 };
+
+/* Does the line p[ls..<le) start with a named speaker (see named_speaker: "Ella: What a wife.")? */
+static int speaker_line(const phs_names *d, const uint8_t *p, size_t ls, size_t le) {
+    while (ls < le && (p[ls] == ' ' || p[ls] == '\t')) ls++;
+    if (!speaker_shape(p, ls, le)) return 0;
+    size_t m = le - ls < 128 ? le - ls : 128;
+    phs_name_token tok[2];
+    int32_t nt = tokenize(p + ls, m, tok, 2);
+    return nt == 2 && named_speaker(d, p + ls, m, tok, nt, 0);
+}
+
+/* The start of the line that ends at le (p[le] is its newline or the end), or SIZE_MAX when it starts more than
+   SPEAKER_LINE_REACH bytes back (the same answer whether p holds the whole text or starts at a line). */
+static inline size_t line_start_within(const uint8_t *p, size_t le) {
+    size_t lo = le > SPEAKER_LINE_REACH ? le - SPEAKER_LINE_REACH : 0;
+    const uint8_t *nl = lo < le ? phs_last_byte(p + lo, le - lo, '\n') : NULL;
+    if (nl) return (size_t)(nl - p) + 1;
+    return lo == 0 ? 0 : SIZE_MAX;
+}
+
+/* The sign-off cue (see signoff_line) of the line that ends at le (p[le] is its newline or the end of p), or -1. */
+static int32_t signoff_ending(const phs_names *d, const uint8_t *p, size_t le) {
+    size_t lo = le > SIGNOFF_MAX + 8 ? le - (SIGNOFF_MAX + 8) : 0;
     /* A sign-off line ends in ',' or ':' before its trailing blanks (signoff_line): most lines do not, and are
        dismissed here without looking for their start (every capitalised word that starts a log line came here). */
     size_t t = le;
@@ -1985,6 +2015,20 @@ static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t ls, i
     const uint8_t *nl = lo < le ? phs_last_byte(p + lo, le - lo, '\n') : NULL;
     if (!nl && lo > 0) return -1; /* a longer line */
     return signoff_line(d, p, nl ? (size_t)(nl - p) + 1 : 0, le);
+}
+
+/* The sign-off cue of the line before the one that starts at ls (p[ls - 1] is its newline), or -1. At ls == 0,
+   `before` (what the caller knows of the text before p). When the line before is no sign-off:
+   PHS_NAMES_SPEAKER_BEFORE if the line at ls starts with a speaker's label and the line before with a named speaker
+   (a dialogue: "Ella: What a wife." then "Destiny: Remember me"). phs_names_signoff_at_end gives the speaker answer
+   without looking at the next line; the search uses it only on a line with a speaker's label, so both agree. */
+static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t n, size_t ls, int32_t before) {
+    if (ls == 0) return before;
+    if (p[ls - 1] != '\n') return -1;
+    int32_t c = signoff_ending(d, p, ls - 1);
+    if (c >= 0 || !speaker_shape(p, ls, n)) return c;
+    size_t start = line_start_within(p, ls - 1);
+    return start != SIZE_MAX && speaker_line(d, p, start, ls - 1) ? PHS_NAMES_SPEAKER_BEFORE : -1;
 }
 
 /* Words a window keeps from the one before it (cue phrases end there) and leaves to the next one (lookahead). */
@@ -2515,7 +2559,7 @@ static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n,
     const uint8_t *end = memchr(p + c, '\n', n - c);
     size_t le = end ? (size_t)(end - p) : n;
     int32_t before = *count;
-    int32_t before_line = (ls == 0 || p[ls - 1] == '\n') ? signoff_before(d, p, ls, signoff) : -1;
+    int32_t before_line = (ls == 0 || p[ls - 1] == '\n') ? signoff_before(d, p, n, ls, signoff) : -1;
     *count = find_all(d, p + ls, le - ls, before_line, tok, tok_cap, out, out_cap, *count);
     for (int32_t k = before; k < *count; k++) {
         out[k].start += (int32_t)ls;
@@ -2544,7 +2588,7 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
     if (ascii_upper(p[j]) && d->pairs) {
         size_t i = j;
         while (i > 0 && (p[i - 1] == ' ' || p[i - 1] == '\t')) i--;
-        if ((i == 0 || p[i - 1] == '\n') && signoff_before(d, p, i, signoff) >= 0) return 1;
+        if ((i == 0 || p[i - 1] == '\n') && signoff_before(d, p, n, i, signoff) != -1) return 1;
     }
     if (ascii_upper(p[j]) && j + 1 < n && ascii_lower(p[j + 1]) && cap_needs_line(d, p, n, j)) return 1;
     /* "PATIENT: JOHN SMITH", "regards, JOHN", "DR. JOHN", "Mr. P.": a word in capitals or an initial after a cue
@@ -2714,7 +2758,7 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t s
             const uint8_t *nl = memchr(p + ls, '\n', n - ls);
             size_t le = nl ? (size_t)(nl - p) : n;
             int32_t before = count;
-            count = find_all(d, p + ls, le - ls, signoff_before(d, p, ls, signoff), tok, tok_cap, out, out_cap, count);
+            count = find_all(d, p + ls, le - ls, signoff_before(d, p, n, ls, signoff), tok, tok_cap, out, out_cap, count);
             for (int32_t k = before; k < count; k++) {
                 out[k].start += (int32_t)ls;
                 out[k].end += (int32_t)ls;
@@ -2729,16 +2773,18 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t s
     return scan_generic(d, p, n, signoff, tok, tok_cap, out, out_cap);
 }
 
+int32_t phs_names_signoff_before_line(const phs_names *d, const uint8_t *p, size_t n, size_t ls) {
+    if (!d || ls == 0 || ls > n) return -1;
+    return signoff_before(d, p, n, ls, -1);
+}
+
 int32_t phs_names_signoff_at_end(const phs_names *d, const uint8_t *p, size_t n) {
     if (!d || n == 0) return -1;
     size_t le = n;
     if (p[le - 1] == '\n') le--;
-    /* Most lines end with no comma or colon: no work. */
-    size_t e = le;
-    while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t' || p[e - 1] == '\r')) e--;
-    if (e == 0 || (p[e - 1] != ',' && p[e - 1] != ':')) return -1;
-    size_t lo = le > SIGNOFF_MAX + 8 ? le - (SIGNOFF_MAX + 8) : 0;
-    const uint8_t *nl = lo < le ? phs_last_byte(p + lo, le - lo, '\n') : NULL;
-    if (!nl && lo > 0) return -1;
-    return signoff_line(d, p, nl ? (size_t)(nl - p) + 1 : 0, le);
+    int32_t c = signoff_ending(d, p, le);
+    if (c >= 0) return c;
+    /* A named speaker's line: the next line may be the dialogue's next speaker (see signoff_before). */
+    size_t start = line_start_within(p, le);
+    return start != SIZE_MAX && speaker_line(d, p, start, le) ? PHS_NAMES_SPEAKER_BEFORE : -1;
 }

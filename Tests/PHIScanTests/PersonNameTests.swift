@@ -152,6 +152,10 @@ struct PersonNameTests {
         "Dear ⟦Zorblat⟧,\nyour results are ready",
         "Hi ⟦Quennel⟧! the refill is in",
         "⟦Lelah I Larkspur⟧\nLaboratory animal technician",
+        // A dialogue's next speaker, on the line after a named speaker's line: a given name that is also a word, a
+        // word no list holds (the line before is read across any cut of the text).
+        "⟦Ella⟧: What a wife.\n⟦Destiny⟧: Remember me",
+        "⟦Nicole⟧: hi there\n⟦Ubul⟧: What a wife.",
     ]
 
     static let clean: [String] = [
@@ -205,6 +209,7 @@ struct PersonNameTests {
         "Connection Reset\nVisual Studio\nHello World\nKind Regards\nJenkins Pipeline\nPorto Alegre\nSydney Australia",
         "I live at 12 Erin Dale; call Park Lane; named Erin Dale Road",
         "My mother's sister; The patient's wife called; Everyone's kids; use el-Select component",
+        "Note: restart the pod\nError: disk full\nWarning: low memory\nCaused by: timeout",
         "Dear Team,\nHi all,\nDear Valued Customer,\nHello World\nDear Hiring Manager,\nHi There,\nSection A Overview",
     ]
 

@@ -275,8 +275,14 @@ void phs_names_allow_avx2(int on);
 int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
                        int32_t tok_cap, phs_name_span *out, int32_t out_cap);
 /* The cue phrase of a sign-off line ("Sincerely,", "Best regards,") that ends p[0..n) (a trailing newline allowed),
-   or -1: the caller passes it as `signoff` to phs_names_find for the text that follows, so a name on the next line is
-   found however the text is cut into calls. */
+   PHS_NAMES_SPEAKER_BEFORE when that line starts with a named speaker ("Ella: What a wife."), or -1: the caller
+   passes it as `signoff` to phs_names_find for the text that follows, so a name on the next line (after the sign-off,
+   or the dialogue's next speaker) is found however the text is cut into calls. */
+#define PHS_NAMES_SPEAKER_BEFORE (-2)
+/* What phs_names_signoff_at_end(d, p, ls) tells phs_names_find about the line that starts at p[ls] (0 < ls <= n,
+   p[ls - 1] a newline), reading that line too: cheaper, since the speaker case is looked for only when the line at ls
+   starts with a speaker's label. */
+int32_t phs_names_signoff_before_line(const phs_names *d, const uint8_t *p, size_t n, size_t ls);
 int32_t phs_names_signoff_at_end(const phs_names *d, const uint8_t *p, size_t n);
 
 #endif

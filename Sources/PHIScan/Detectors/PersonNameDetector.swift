@@ -199,9 +199,16 @@ final class PersonNameDetector: @unchecked Sendable {
         return names
     }
 
-    /// The sign-off cue ("Sincerely,", "Best regards,") that ends `text` as its last line, or -1.
+    /// The sign-off cue ("Sincerely,", "Best regards,") that ends `text` as its last line,
+    /// `PHS_NAMES_SPEAKER_BEFORE` when that line starts with a named speaker, or -1.
     func signoffAtEnd(_ text: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
         phs_names_signoff_at_end(table, text, n)
+    }
+
+    /// What `signoffAtEnd(text, line)` says for the line that starts at `text[line]` (`text[line - 1]` is a
+    /// newline), reading that line as well (`text[0..<n]`), which makes most answers cheaper.
+    func signoff(_ text: UnsafePointer<UInt8>, _ n: Int, beforeLine line: Int) -> Int32 {
+        phs_names_signoff_before_line(table, text, n, line)
     }
 
     /// The rule a span of the C detector belongs to (nil when the rule set has none for its kind).

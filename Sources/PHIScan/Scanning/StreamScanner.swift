@@ -274,8 +274,10 @@ public final class StreamScanner {
         scanner.engine.computeBatch(block)
         scanner.engine.signoff = -1
         defer { lastSignoff = signoffAtEnd(base + from, end - from) }
+        let names = scanner.ruleSet.personNames
         func signoff(before line: Int) -> Int32 {
-            line == from ? signoffBefore : signoffAtEnd(base + from, line - from)
+            if line == from { return signoffBefore }
+            return names?.signoff(base + from, end - from, beforeLine: line - from) ?? -1
         }
         var cursor = BatchCursor()
         // Byte-trigger bytes, and ESC: lines with terminal escape sequences take the per-line path, which masks them.
