@@ -148,6 +148,13 @@ struct MalformedPackTests {
             category: other_unique
             pattern: 'NE[0-9]{4}'
             max_length: 6
+          - id: before-alone
+            entity: TOKEN
+            category: other_unique
+            pattern: 'BA[0-9]{4}'
+            max_length: 6
+            trigger: {before: 10}
+            examples: {match: ['BA1234']}
 
         """
 
@@ -162,6 +169,7 @@ struct MalformedPackTests {
         (46, "bad-validator", "unknown validator 'crc32'"),
         (50, "bad-category", "unknown category 'favourite_colour'"),
         (54, "no-examples", "missing 'examples'"),
+        (64, "before-alone", "'before' needs 'bytes'"),
     ]
 
     @Test func everyProblemIsReportedInOneRunWithFileLineAndRule() throws {

@@ -128,6 +128,11 @@ public struct Trigger: Sendable, Hashable {
     public var anchored: Bool
     /// Bytes of which any one on the line fires the rule (e.g. `@`).
     public var bytes: [UInt8]
+    /// With `bytes`: every match holds one of the bytes at most this many bytes after the match's start (an
+    /// e-mail address's `@` comes after at most 64 bytes), so the rule runs only in windows ending at each such
+    /// byte, not over the whole line. A wrong value loses matches: the prefilter soundness tests check the
+    /// shipped rules.
+    public var bytesBefore: Int?
     /// A maximal run of ASCII letters and digits of exactly one of these lengths.
     public var alnumRun: [Int]
     /// A run of letters and digits joined by single dashes holding at least this many letters and digits.

@@ -14,7 +14,7 @@ public enum RuleLoader {
     static let fieldKeys: Set<String> = ["keys", "prefixes", "not_after", "value"]
     static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
     static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "place_words", "suffixes", "surname_endings"]
-    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored"]
+    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "before", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored"]
     /// The largest `max_length` a rule may declare.
     public static let maxRuleLength = 4096
 
@@ -514,6 +514,10 @@ private struct RuleContext {
                 continue
             }
             t.bytes.append(byte)
+        }
+        if map["before"] != nil {
+            t.bytesBefore = int(map, "before", range: 1...4096)
+            if t.bytes.isEmpty { problem("'before' needs 'bytes'", at: map["before"]) }
         }
         if let runs = map["alnum_run"] {
             for s in stringList(runs, "trigger.alnum_run") {

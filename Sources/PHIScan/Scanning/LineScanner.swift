@@ -287,12 +287,12 @@ struct LineEngine {
             names: names, shift: shift)
     }
 
-    /// Scans one pure-ASCII line of a batch with the features the batch pass found for it.
+    /// Scans one pure-ASCII line of a batch with the features the batch pass found for it. `byteTriggers`: the
+    /// line holds a byte-trigger byte (`@`), so the rules triggered by bytes run too.
     mutating func scanBatchLine(_ line: UnsafeBufferPointer<UInt8>, features: FeatureView, base: Int,
-                                into out: inout [Finding]) -> ScanIncident? {
+                                byteTriggers: Bool = false, into out: inout [Finding]) -> ScanIncident? {
         if let log { log.byStart.removeAll(keepingCapacity: true) }
-        // Lines holding a byte-trigger byte never come here (the batch walk sends them down the per-line path).
-        return dispatch(line, features, base: base, into: &out, byteTriggers: false)
+        return dispatch(line, features, base: base, into: &out, byteTriggers: byteTriggers)
     }
 
     /// Tries every rule whose trigger the line's features satisfy, then resolves overlaps.
@@ -340,7 +340,11 @@ struct LineEngine {
                     let r = Int(t.byteRules[i])
                     if stamp[r] != gen {
                         stamp[r] = gen
-                        fired.append(r)
+                        if let before = rs.rules[r].rule.trigger.bytesBefore {
+                            if let bad = runBeforeBytes(r, t.bytes[b], before, p, n) { incident = bad }
+                        } else {
+                            fired.append(r)
+                        }
                     }
                 }
             }
@@ -483,6 +487,32 @@ struct LineEngine {
             }
         }
         batchKernel.out.hit_count = Int32(kept)
+    }
+
+    /// Runs a rule whose matches hold its trigger byte at most `before` bytes after their start (`bytes` with
+    /// `before`): in one window per occurrence of the byte, the match starting at most `before` bytes ahead of it
+    /// and not inside the window or match before, over at most its longest match past the byte. On a 2 KB prompt
+    /// with one `@` the e-mail rule tries about 65 start positions instead of 2,048.
+    private mutating func runBeforeBytes(_ r: Int, _ byte: UInt8, _ before: Int, _ p: UnsafePointer<UInt8>,
+                                         _ n: Int) -> ScanIncident? {
+        let rule = ruleSet.rules[r]
+        counters.runsByRule[r] &+= 1
+        var from = 0, pos = 0
+        while pos < n, let hit = memchr(p + pos, Int32(byte), n - pos) {
+            let at = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            var end = from
+            if let bad = runner.run(rule, p, n, from: max(from, at - before), length: min(n, at + rule.rule.maxLength + 2),
+                                    regionEnd: at + 1, claims: false,
+                                    accept: { span in
+                                        let ok = accept(rule, r, p, n, span)
+                                        if ok { end = max(end, span.upperBound) }
+                                        return ok
+                                    }) { return bad }
+            counters.regionRuns &+= 1
+            from = max(at + 1, end)
+            pos = at + 1
+        }
+        return nil
     }
 
     @inline(__always)

@@ -280,7 +280,8 @@ public final class StreamScanner {
             return names?.signoff(base + from, end - from, beforeLine: line - from) ?? -1
         }
         var cursor = BatchCursor()
-        // Byte-trigger bytes, and ESC: lines with terminal escape sequences take the per-line path, which masks them.
+        // Byte-trigger bytes (their lines are walked even with no feature item, and run the byte rules), and ESC:
+        // lines with terminal escape sequences take the per-line path, which masks them.
         let triggerBytes = scanner.ruleSet.byteTriggers.map(\.byte) + [0x1B]
         // Next non-ASCII byte and next byte-trigger byte (absolute in `base`), each recomputed only once passed.
         var nonASCII = from + Int(phs_first_non_ascii(base + from, end - from))
@@ -338,7 +339,7 @@ public final class StreamScanner {
                 try emitLine(base, from: p, context: context, lineEnd: lineEnd, segmentEnd: lineEnd + 1, signoff: -1,
                              into: &sink)
                 clean = lineEnd + 1
-            } else if special < lineEnd {
+            } else if special < lineEnd && (nonASCII < lineEnd || memchr(base + hotStart, 0x1B, lineEnd - hotStart) != nil) {
                 try pushClean(to: hotStart)
                 try emitLine(base, from: hotStart, context: hotStart, lineEnd: lineEnd, segmentEnd: lineEnd + 1,
                              signoff: signoff(before: hotStart), into: &sink)
@@ -347,7 +348,7 @@ public final class StreamScanner {
                 findings.clearKeepingCapacity()
                 let incident = scanner.engine.scanBatchLine(
                     UnsafeBufferPointer(start: base + hotStart, count: lineEnd - hotStart), features: features,
-                    base: pendingOffset + hotStart, into: &findings)
+                    base: pendingOffset + hotStart, byteTriggers: special < lineEnd, into: &findings)
                 if !findings.isEmpty || incident != nil {
                     try pushClean(to: hotStart)
                     try sink.segment(UnsafeBufferPointer(start: base + hotStart, count: lineEnd + 1 - hotStart),

@@ -122,6 +122,10 @@ enum ScanCorpus {
         ScanCase("reply to ⟦m.quennel@example.com⟧", "EMAIL"),
         ScanCase("From: <⟦ola_nygaard+clinic@mail.example.net⟧>", "EMAIL"),
         ScanCase("contact ⟦T.Brandt@example.org⟧; thanks", "EMAIL"),
+        // The e-mail rule runs in a window ending at each '@' (its trigger's `before`): mentions and stray '@'
+        // before, between and after an address, and an address 64 bytes long before its '@'.
+        ScanCase("@oncall @team: " + String(repeating: "the notes and the plan ", count: 40) + "mail ⟦a.b@example.org⟧ or @x @", "EMAIL"),
+        ScanCase("@@ ⟦" + String(repeating: "k", count: 64) + "@example.com⟧ @", "EMAIL"),
 
         // URL
         ScanCase("portal ⟦https://records.example.com/pt/7712?tab=labs⟧ opened", "URL"),
