@@ -126,6 +126,13 @@ enum ScanCorpus {
         // before, between and after an address, and an address 64 bytes long before its '@'.
         ScanCase("@oncall @team: " + String(repeating: "the notes and the plan ", count: 40) + "mail ⟦a.b@example.org⟧ or @x @", "EMAIL"),
         ScanCase("@@ ⟦" + String(repeating: "k", count: 64) + "@example.com⟧ @", "EMAIL"),
+        // A local part with letters outside ASCII is never half masked; a dash glued before an address is no part
+        // of it. Lines with bytes outside ASCII that normalise to themselves (accents, dashes, emoji) are scanned
+        // on the batch path, others (a no-break space) on the per-line path: both find the same.
+        ScanCase("mail ⟦jürgen.müller@example.de⟧ — danke ✅", "EMAIL"),
+        ScanCase("—⟦jroe@example.com⟧ (work)", "EMAIL"),
+        ScanCase("“⟦Maria Lopez⟧” called from ⟦(312) 555-0134⟧ café", "NAME", "PHONE"),
+        ScanCase("tel\u{00A0}⟦(312) 555-0134⟧ — SSN\u{00A0}⟦365-94-0475⟧", "PHONE", "SSN"),
 
         // URL
         ScanCase("portal ⟦https://records.example.com/pt/7712?tab=labs⟧ opened", "URL"),
