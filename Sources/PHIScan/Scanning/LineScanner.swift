@@ -99,6 +99,10 @@ struct LineEngine {
     /// sees the lines in order), or -1: the name detector then finds a name on the line after "Sincerely,".
     var signoff: Int32 = -1
     var escapeScratch: [UInt8] = []
+    /// The normalised form `normalizesToItself` found different from its line, kept for the per-line scan of that
+    /// same line that follows (its bytes live in `normalizer` until the next normalisation), with the line's address
+    /// and length.
+    var pendingNormalized: (line: UnsafePointer<UInt8>, count: Int, form: NormalizedLine)?
     var counters = ScanCounters()
     /// Where explanations go (`LineScanner.explanations`); nil: none are recorded, and the hot path pays one
     /// test per accepted match.
@@ -153,9 +157,15 @@ struct LineEngine {
             return scanASCII(line, base: base, into: &out)
         }
         let normalized: NormalizedLine
+        let pending = pendingNormalized
+        pendingNormalized = nil
         do {
-            guard let n = try normalizer.normalize(line) else { return scanASCII(line, base: base, into: &out) }
-            normalized = n
+            if let pending, pending.line == p, pending.count == line.count {
+                normalized = pending.form
+            } else {
+                guard let n = try normalizer.normalize(line) else { return scanASCII(line, base: base, into: &out) }
+                normalized = n
+            }
         } catch {
             // Fail closed: a line that cannot be normalised is not scanned on its raw bytes and let out.
             return ScanIncident(ruleID: "normalization")
@@ -287,7 +297,24 @@ struct LineEngine {
             names: names, shift: shift)
     }
 
-    /// Scans one pure-ASCII line of a batch with the features the batch pass found for it. `byteTriggers`: the
+    /// Whether a line with bytes outside ASCII can be scanned on the batch path: what the per-line path would
+    /// scan, its normalised form (NFKC, default-ignorables dropped), is the line itself, byte for byte (accented
+    /// letters, dashes, curly quotes, emoji; not a no-break space, a ligature or full-width digits). A line that
+    /// cannot be normalised (invalid UTF-8) is not: the per-line path fails closed on it.
+    mutating func normalizesToItself(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        pendingNormalized = nil
+        let normalized: NormalizedLine?
+        do { normalized = try normalizer.normalize(line) } catch { return false }
+        guard let normalized else { return true }
+        if normalized.bytes.count == line.count && memcmp(normalized.bytes.baseAddress!, line.baseAddress!, line.count) == 0 {
+            return true
+        }
+        pendingNormalized = (line.baseAddress!, line.count, normalized)
+        return false
+    }
+
+    /// Scans one line of a batch (ASCII, or one that normalises to itself) with the features the batch pass found
+    /// for it. `byteTriggers`: the
     /// line holds a byte-trigger byte (`@`), so the rules triggered by bytes run too.
     mutating func scanBatchLine(_ line: UnsafeBufferPointer<UInt8>, features: FeatureView, base: Int,
                                 byteTriggers: Bool = false, into out: inout [Finding]) -> ScanIncident? {

@@ -339,7 +339,9 @@ public final class StreamScanner {
                 try emitLine(base, from: p, context: context, lineEnd: lineEnd, segmentEnd: lineEnd + 1, signoff: -1,
                              into: &sink)
                 clean = lineEnd + 1
-            } else if special < lineEnd && (nonASCII < lineEnd || memchr(base + hotStart, 0x1B, lineEnd - hotStart) != nil) {
+            } else if special < lineEnd && (memchr(base + hotStart, 0x1B, lineEnd - hotStart) != nil ||
+                                            (nonASCII < lineEnd && !scanner.engine.normalizesToItself(
+                                                UnsafeBufferPointer(start: base + hotStart, count: lineEnd - hotStart)))) {
                 try pushClean(to: hotStart)
                 try emitLine(base, from: hotStart, context: hotStart, lineEnd: lineEnd, segmentEnd: lineEnd + 1,
                              signoff: signoff(before: hotStart), into: &sink)
