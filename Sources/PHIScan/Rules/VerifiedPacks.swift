@@ -19,7 +19,7 @@ enum VerifiedPacks {
     static let digests: Set<UInt64> = [
         0xa7c4923a460465a9, // candidates.yaml
         0x727ffaf862569994, // default.yaml
-        0x81629fcc8ba2a61e, // fields.yaml
+        0xbb649d8d4e8e23b9, // fields.yaml
         0x4ce93cdbb9074027, // names.yaml
         0xaface3816214d43c, // places.yaml
     ]
