@@ -1199,8 +1199,7 @@ static int32_t record_head(const phs_names *d, const uint8_t *p, size_t n, phs_n
         if (all || ((last & PHS_NAME_PLACE_NAME) && !(last & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)))) return k;
         if (marked >= 2 && marked + unknown == words) return j;
         if (marked >= 1 && marked + unknown == words &&
-            (given_first || initial || ((name_flags(d, p, n, &tok[j - 1]) & PHS_NAME_SURNAME) &&
-                                        name_marked(d, p, n, &tok[j - 1]))))
+            (given_first || initial || ((last & PHS_NAME_SURNAME) && name_marked(d, p, n, &tok[j - 1]))))
             return j;
         return k;
     }
@@ -1287,7 +1286,7 @@ static int salutation_name(const phs_names *d, const uint8_t *p, size_t n, phs_n
     int greeting = 0;
     for (size_t w = 0; w < sizeof(greetings) / sizeof(greetings[0]) && !greeting; w++)
         greeting = strlen(greetings[w]) == len && ascii_fold_equal(p + g->start, greetings[w], len);
-    if (!greeting || !is_cap(&tok[a]) || tok[a].parts > 2 || is_stop(d, &tok[a]) || is_place(d, &tok[a])) return 0;
+    if (!greeting || !is_cap(t) || t->parts > 2 || is_stop(d, t) || is_place(d, t)) return 0;
     if (name_flags(d, p, n, &tok[a]) != 0) return 0;
     size_t e = (size_t)t->end;
     return (e < n && (p[e] == ',' || p[e] == '!')) || (a + 1 == nt && line_ends_at(p, n, e));
@@ -2523,9 +2522,9 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
     if (d->pairs && e < n && p[e] == ',' && sp == 1 && k < n && (ascii_upper(p[k]) || p[k] >= 0x80) &&
         (f == 0 || ((f & PHS_NAME_SURNAME) && !(f & PHS_NAME_COMMON))))
         return 1;
-    /* "Tell Priyanka her ...": a word no list holds after a cue, then a personal pronoun. */
     /* "Dear Zorblat,", "Hi Quennel": a word no list holds after a greeting (see salutation_name). */
     if (cue_before && f == 0 && ((ne < n && (p[ne] == ',' || p[ne] == '!')) || line_ends_at(p, n, ne))) return 1;
+    /* "Tell Priyanka her ...": a word no list holds after a cue, then a personal pronoun. */
     if (cue_before && f == 0 && sp == 1 && k < n && ascii_lower(p[k])) {
         size_t e2;
         uint64_t h2 = word_at(p, n, k, &e2);

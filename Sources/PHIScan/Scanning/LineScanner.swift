@@ -298,9 +298,10 @@ struct LineEngine {
     }
 
     /// Whether a line with bytes outside ASCII can be scanned on the batch path: what the per-line path would
-    /// scan, its normalised form (NFKC, default-ignorables dropped), is the line itself, byte for byte (accented
-    /// letters, dashes, curly quotes, emoji; not a no-break space, a ligature or full-width digits). A line that
-    /// cannot be normalised (invalid UTF-8) is not: the per-line path fails closed on it.
+    /// scan, its normalised form (NFKC, default-ignorables dropped, dashes, digits and spaces folded to ASCII), is the
+    /// line itself, byte for byte (accented letters, curly quotes, emoji; not a dash, a no-break space, a ligature or
+    /// full-width digits). A line that cannot be normalised (invalid UTF-8) is not: the per-line path fails closed
+    /// on it. A form that differs is kept for that per-line scan (`pendingNormalized`).
     mutating func normalizesToItself(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         pendingNormalized = nil
         let normalized: NormalizedLine?
@@ -314,8 +315,7 @@ struct LineEngine {
     }
 
     /// Scans one line of a batch (ASCII, or one that normalises to itself) with the features the batch pass found
-    /// for it. `byteTriggers`: the
-    /// line holds a byte-trigger byte (`@`), so the rules triggered by bytes run too.
+    /// for it. `byteTriggers`: the line holds a byte-trigger byte (`@`), so the rules triggered by bytes run too.
     mutating func scanBatchLine(_ line: UnsafeBufferPointer<UInt8>, features: FeatureView, base: Int,
                                 byteTriggers: Bool = false, into out: inout [Finding]) -> ScanIncident? {
         if let log { log.byStart.removeAll(keepingCapacity: true) }

@@ -306,6 +306,14 @@ public final class StreamScanner {
         // line with findings (or one scanned on its own) comes, or at the block's end: lines with feature items
         // but no finding (two thirds of those walked in a log) join the clean lines around them instead of costing
         // the sink a segment each.
+        // A line holding a special byte is scanned on its own when it holds a terminal escape (masked there) or bytes
+        // outside ASCII whose normalised form differs from them; a trigger byte alone, or accents and emoji that
+        // normalise to themselves, stay on the batch path.
+        func takesLinePath(_ start: Int, _ stop: Int) -> Bool {
+            if memchr(base + start, 0x1B, stop - start) != nil { return true }
+            return nonASCII < stop
+                && !scanner.engine.normalizesToItself(UnsafeBufferPointer(start: base + start, count: stop - start))
+        }
         var clean = from
         func pushClean(to stop: Int) throws {
             if stop > clean {
@@ -339,9 +347,7 @@ public final class StreamScanner {
                 try emitLine(base, from: p, context: context, lineEnd: lineEnd, segmentEnd: lineEnd + 1, signoff: -1,
                              into: &sink)
                 clean = lineEnd + 1
-            } else if special < lineEnd && (memchr(base + hotStart, 0x1B, lineEnd - hotStart) != nil ||
-                                            (nonASCII < lineEnd && !scanner.engine.normalizesToItself(
-                                                UnsafeBufferPointer(start: base + hotStart, count: lineEnd - hotStart)))) {
+            } else if special < lineEnd && takesLinePath(hotStart, lineEnd) {
                 try pushClean(to: hotStart)
                 try emitLine(base, from: hotStart, context: hotStart, lineEnd: lineEnd, segmentEnd: lineEnd + 1,
                              signoff: signoff(before: hotStart), into: &sink)
