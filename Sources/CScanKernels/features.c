@@ -14,8 +14,9 @@
 #include <stdlib.h>
 
 /* Bitmaps of a window, each `words` long: byte classes (filled by classify) and long token starts (walk_tokens). */
+/* CLASS_NEWLINE finds line-start numbers (phs_needs.line_number_keyword). */
 enum { CLASS_ALNUM, CLASS_DIGIT, CLASS_UPPER, CLASS_NUMERIC, CLASS_DOT, CLASS_DASH, CLASS_HEXCOLON, CLASS_COLON,
-       CLASSIFIED, LONG_TOKENS = CLASSIFIED, CLASS_COUNT };
+       CLASS_NEWLINE, CLASSIFIED, LONG_TOKENS = CLASSIFIED, CLASS_COUNT };
 
 /* ---- step 1: bitmaps ------------------------------------------------------------------------------------------ */
 
@@ -29,6 +30,7 @@ static inline void classify64(const uint8_t *p, uint64_t c[CLASSIFIED]) {
     const __m128i cdot = _mm_set1_epi8('.'), cdash = _mm_set1_epi8('-'), cspace = _mm_set1_epi8(' ');
     const __m128i cslash = _mm_set1_epi8('/'), copen = _mm_set1_epi8('('), cclose = _mm_set1_epi8(')');
     const __m128i cplus = _mm_set1_epi8('+'), ccolon = _mm_set1_epi8(':');
+    const __m128i cnl = _mm_set1_epi8('\n');
     for (int k = 0; k < CLASSIFIED; k++) c[k] = 0;
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
@@ -52,6 +54,7 @@ static inline void classify64(const uint8_t *p, uint64_t c[CLASSIFIED]) {
         c[CLASS_DASH] |= PHS_MASK(isdash);
         c[CLASS_HEXCOLON] |= PHS_MASK(_mm_or_si128(_mm_or_si128(dig, hexalpha), iscolon));
         c[CLASS_COLON] |= PHS_MASK(iscolon);
+        c[CLASS_NEWLINE] |= PHS_MASK(_mm_cmpeq_epi8(v, cnl));
 #undef PHS_MASK
     }
 }
@@ -69,9 +72,26 @@ static inline void classify64(const uint8_t *p, uint64_t c[CLASSIFIED]) {
         if (b == '-') c[CLASS_DASH] |= bit;
         if (is_digit(b) || is_hex_alpha(b) || b == ':') c[CLASS_HEXCOLON] |= bit;
         if (b == ':') c[CLASS_COLON] |= bit;
+        if (b == '\n') c[CLASS_NEWLINE] |= bit;
     }
 }
 #endif
+
+/* What may open a line before its first token (quote marks of mail and chat, indentation). */
+static inline int is_line_indent(uint8_t b) { return b == ' ' || b == '\t' || b == '>' || b == '?'; }
+
+/* Whether the digit at q is a line-start number: the first token of its line after at most PHS_LINE_INDENT_MAX
+   indent bytes, 1 to 6 digits followed by one space and a letter (ASCII, or a byte >= 0xC0). */
+static inline int line_number_at(const uint8_t *p, size_t n, size_t q) {
+    size_t k = q;
+    while (k > 0 && q - k < PHS_LINE_INDENT_MAX && is_line_indent(p[k - 1])) k--;
+    if (k > 0 && p[k - 1] != '\n') return 0;
+    size_t e = q;
+    while (e < n && e - q <= 6 && is_digit(p[e])) e++;
+    if (e - q > 6 || e + 1 >= n || p[e] != ' ') return 0;
+    uint8_t c = p[e + 1];
+    return (uint8_t)((c | 0x20) - 'a') < 26 || c >= 0xC0;
+}
 
 /* Whether phs_compute_features may use classify_avx2 (on a CPU with AVX2); tests turn it off to check the
    baseline path too. */
@@ -89,6 +109,7 @@ static inline __attribute__((target("avx2"), always_inline)) void classify64_avx
     const __m256i cdot = _mm256_set1_epi8('.'), cdash = _mm256_set1_epi8('-'), cspace = _mm256_set1_epi8(' ');
     const __m256i cslash = _mm256_set1_epi8('/'), copen = _mm256_set1_epi8('('), cclose = _mm256_set1_epi8(')');
     const __m256i cplus = _mm256_set1_epi8('+'), ccolon = _mm256_set1_epi8(':');
+    const __m256i cnl = _mm256_set1_epi8('\n');
     for (int k = 0; k < CLASSIFIED; k++) c[k] = 0;
     for (int k = 0; k < 2; k++) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
@@ -112,6 +133,7 @@ static inline __attribute__((target("avx2"), always_inline)) void classify64_avx
         c[CLASS_DASH] |= PHS_MASK(isdash);
         c[CLASS_HEXCOLON] |= PHS_MASK(_mm256_or_si256(_mm256_or_si256(dig, hexalpha), iscolon));
         c[CLASS_COLON] |= PHS_MASK(iscolon);
+        c[CLASS_NEWLINE] |= PHS_MASK(_mm256_cmpeq_epi8(v, cnl));
 #undef PHS_MASK
     }
 }
@@ -376,6 +398,77 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
     }
 }
 
+/* ---- line-start numbers ------------------------------------------------------------------------------------- */
+
+/* Merges `count` line-start number hits at `pos` (ascending, after every line hit merged before) into the window's
+   hits out->hits[first..hit_count), which are sorted: from the back, a line hit before a keyword hit at the same
+   byte (the reference pass reports it first). Linear in the hits moved; when the hits do not fit, only the count
+   grows (the caller grows the list to it and runs the pass again). */
+static void merge_line_hits(phs_features *out, int32_t first, int32_t keyword, const int32_t *pos, int32_t count) {
+    int32_t total = out->hit_count + count;
+    if (out->overflow || total > out->hit_capacity) {
+        out->overflow = 1;
+        out->hit_count = total;
+        return;
+    }
+    int32_t i = out->hit_count - 1, j = count - 1, k = total - 1;
+    while (j >= 0) {
+        if (i >= first && out->hits[i].start >= pos[j]) {
+            out->hits[k--] = out->hits[i--];
+        } else {
+            out->hits[k].keyword = keyword;
+            out->hits[k--].start = pos[j--];
+        }
+    }
+    out->hit_count = total;
+}
+
+/* Line-start numbers (phs_needs.line_number_keyword), with bitmaps first, so that a log's lines (a letter, a
+   timestamp, a brace, an indented stack frame first) cost a few bit operations per 64 bytes and no branch that
+   could mispredict:
+   - each line's first letter or digit: a line start's bit added to the bitmap of the bytes that are neither letters,
+     digits nor newlines carries through the run of them that opens the line, onto the first byte after it;
+   - of those that are digits, the ones whose run of digits (the same carry, through the digit bitmap) ends on a
+     separator other than a dot or dash, a space perhaps: a superset of the line-start numbers (a timestamp's
+     "2026-" and an address's "192." leave here), checked byte by byte by line_number_at. A run carried past the
+     word's end sends the word to the byte check too.
+   Their hits are merged into the window's keyword hits, from `first` on. (Measured: this as a pass of its own costs
+   a third of what the same bit operations cost inside classify, where they crowd the vector registers out.) */
+static void walk_line_numbers(int32_t keyword, const uint8_t *p, size_t n, const uint64_t *m, size_t words,
+                              int32_t first, phs_features *out) {
+    const uint64_t *alnum = m + CLASS_ALNUM * words, *digit = m + CLASS_DIGIT * words;
+    const uint64_t *numeric = m + CLASS_NUMERIC * words, *dot = m + CLASS_DOT * words, *dash = m + CLASS_DASH * words;
+    const uint64_t *newline = m + CLASS_NEWLINE * words;
+    int32_t pos[256], count = 0;
+    uint64_t nl_carry = 1; /* the window starts a line */
+    uint64_t open_carry = 0;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t nl = newline[w], d = digit[w];
+        uint64_t starts = (nl << 1) | nl_carry;
+        nl_carry = nl >> 63;
+        uint64_t opener = ~(alnum[w] | nl), sum, landed;
+        uint64_t o1 = __builtin_add_overflow(opener, starts, &sum);
+        uint64_t o2 = __builtin_add_overflow(sum, open_carry, &landed);
+        open_carry = o1 | o2;
+        uint64_t cand = landed & d, ends;
+        uint64_t spill = __builtin_add_overflow(d, cand, &ends);
+        uint64_t pass = (ends & ~d & numeric[w] & ~dot[w] & ~dash[w]) | spill;
+        if (__builtin_expect(pass != 0, 0)) {
+            while (cand) {
+                size_t q = w * 64 + (size_t)__builtin_ctzll(cand);
+                cand &= cand - 1;
+                if (!line_number_at(p, n, q)) continue;
+                pos[count++] = (int32_t)q;
+                if (count == 256) {
+                    merge_line_hits(out, first, keyword, pos, count);
+                    count = 0;
+                }
+            }
+        }
+    }
+    if (count) merge_line_hits(out, first, keyword, pos, count);
+}
+
 /* Dashed runs: maximal runs of tokens joined by single dashes. `j` holds the dash bitmap on entry and the joined
    bitmap (alnum, or a dash between two alnums) afterwards. */
 static inline __attribute__((always_inline)) void walk_dashed(const phs_needs *needs, uint64_t *m, size_t words,
@@ -562,6 +655,20 @@ static void shift_items(phs_features *out, int32_t hits, int32_t numeric, int32_
     }
 }
 
+/* ORs a window's newline bitmap (`words` long) into the block's at bit offset `pos`. */
+static void merge_newlines(uint64_t *block, const uint64_t *window, size_t words, size_t pos) {
+    size_t at = pos >> 6, shift = pos & 63;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t x = window[w];
+        if (!x) continue;
+        block[at + w] |= x << shift;
+        if (shift) {
+            uint64_t high = x >> (64 - shift);
+            if (high) block[at + w + 1] |= high;
+        }
+    }
+}
+
 /* Window size: the bitmaps of a window (7 bits per byte) stay in L1 while the walks read them. */
 enum { WINDOW = 16 * 1024 };
 
@@ -583,6 +690,7 @@ int phs_compute_features(const phs_needs *needs, const phs_keywords *kw, const u
 #if defined(__x86_64__) && defined(__linux__)
     const int has_avx2 = avx2_allowed && __builtin_cpu_supports("avx2");
 #endif
+    if (out->newlines) memset(out->newlines, 0, ((n + 63) / 64) * sizeof(uint64_t));
     size_t pos = 0;
     while (pos < n) {
         size_t end = n;
@@ -612,7 +720,10 @@ int phs_compute_features(const phs_needs *needs, const phs_keywords *kw, const u
         else
 #endif
             classify(q, len, m, words);
+        if (out->newlines) merge_newlines(out->newlines, m + CLASS_NEWLINE * words, words, pos);
         walk_tokens(needs, kw, q, len, m, words, out);
+        if (needs->line_number_keyword != PHS_NO_LINE_NUMBER)
+            walk_line_numbers(needs->line_number_keyword, q, len, m, words, hits, out);
         if (needs->dashed_wants > 0) walk_dashed(needs, m, words, out);
         if (want_numeric)
             walk_numeric(needs, kw, q, len, m + CLASS_DIGIT * words, m + CLASS_NUMERIC * words,

@@ -98,6 +98,21 @@ static __attribute__((noinline)) void close_dashed_slow(line_state *st) {
     st->d_start = -1;
 }
 
+/* Whether the token p[s..e) is a line-start number: the line's first token after at most PHS_LINE_INDENT_MAX
+   spaces, tabs, `>` and `?`, 1 to 6 digits, then one space and a letter (ASCII, or a byte >= 0xC0). Byte by byte
+   and backwards, on purpose: the fast pass finds the same tokens forwards from a newline bitmap. */
+static int is_line_number(const uint8_t *p, size_t n, size_t s, size_t e) {
+    size_t k = s;
+    while (k > 0 && s - k < PHS_LINE_INDENT_MAX
+           && (p[k - 1] == ' ' || p[k - 1] == '\t' || p[k - 1] == '>' || p[k - 1] == '?')) k--;
+    if (k > 0 && p[k - 1] != '\n') return 0;
+    if (e - s > 6 || e + 1 >= n || p[e] != ' ') return 0;
+    for (size_t i = s; i < e; i++)
+        if (p[i] < '0' || p[i] > '9') return 0;
+    uint8_t c = p[e + 1];
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c >= 0xC0;
+}
+
 /* A token (maximal alnum run) p[s..e). */
 static inline __attribute__((always_inline)) void on_token(line_state *st, size_t s, size_t e) {
     const phs_needs *needs = st->needs;
@@ -127,6 +142,16 @@ static inline __attribute__((always_inline)) void on_token(line_state *st, size_
             st->d_count = len;
         }
         st->last_tok_end = (int64_t)e;
+    }
+    if (needs->line_number_keyword != PHS_NO_LINE_NUMBER && is_line_number(st->p, st->n, s, e)) {
+        phs_features *out = st->out;
+        if (out->hit_count < out->hit_capacity) {
+            out->hits[out->hit_count].keyword = needs->line_number_keyword;
+            out->hits[out->hit_count].start = (int32_t)s;
+        } else {
+            out->overflow = 1;
+        }
+        out->hit_count++;
     }
     if (st->kw_count > 0 && len <= st->kw_max_first && (st->kw_digit_first || !is_digit(st->p[s])))
         lookup_token(st->kw, st->p, st->n, s, e, st->out);
@@ -181,6 +206,11 @@ void phs_compute_features_reference(const phs_needs *needs, const phs_keywords *
     out->numeric.count = out->alnum.count = out->dashed.count = out->hexcolon.count = 0;
     out->hit_count = 0;
     out->overflow = 0;
+    if (out->newlines) {
+        memset(out->newlines, 0, ((n + 63) / 64) * sizeof(uint64_t));
+        for (size_t i = 0; i < n; i++)
+            if (p[i] == '\n') out->newlines[i >> 6] |= (uint64_t)1 << (i & 63);
+    }
     if (n == 0) return;
     compute_tokens_and_numeric(needs, kw, p, n, out);
     if (needs->hex_colon) compute_hex_colon(p, n, out);

@@ -156,6 +156,63 @@ struct FeaturePassTests {
         }
     }
 
+    /// Line-start numbers (the `line_start_number` trigger) are found with bitmaps in the fast pass and byte by byte
+    /// in the reference: indents of every kind and length, numbers that are too long or glued to letters, letters
+    /// inside and outside ASCII after them, and lines that start anywhere in a 64-byte word, in blocks of many lines
+    /// and lines alone; with the default packs' keywords beside them.
+    @Test(arguments: [false, true])
+    func lineStartNumbersAgree(defaults: Bool) throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let pack = "pack: t\nrules:\n" + ruleYAML(id: "card", pattern: "(?<=^)[0-9]{1,6} [A-Z][a-z]{1,20}", maxLength: 30,
+                                                   extra: "    trigger: {line_start_number: true}",
+                                                   examples: "{match: ['⟦727 Gesterby⟧'], nomatch: ['x 727 Gesterby']}")
+        let ruleSet = try RuleSet.load(paths: [try dir.write("pack.yaml", pack)], includeDefaults: defaults)
+        let keyword = ruleSet.rawNeeds.pointee.line_number_keyword
+        #expect(keyword != PHS_NO_LINE_NUMBER)
+        var rng = SplitMix64(seed: 0x11E5_7A27)
+        let indents = ["", " ", "  ", "\t", ">", ">>", "> ", "??? ", "?", "      ", "x ", "- ", ". "]
+        let numbers = ["727", "7", "03220", "123456", "1234567", "12a", "4B", "0", "2024-01-15", "12,", "12.5"]
+        let after = [" Gesterbyntie 68", " ombù 9", " Ørsted 4", "  Main St", " 9 Main", " \u{00C9}cole 3", " é",
+                     "", " ", "\t Elm 4", " Πλατεία 204", " x", " Z"]
+        for avx2 in [true, false] {
+            phs_features_allow_avx2(avx2 ? 1 : 0)
+            defer { phs_features_allow_avx2(1) }
+            let fast = FeatureKernel(), reference = FeatureKernel()
+            var problems: [String] = []
+            var block = ""
+            for i in 0..<4_000 {
+                let line = String(repeating: "y", count: Int.random(in: 0...3, using: &rng) * Int.random(in: 0...40, using: &rng) % 70)
+                    + "\n" + indents[Int.random(in: 0..<indents.count, using: &rng)]
+                    + numbers[Int.random(in: 0..<numbers.count, using: &rng)] + after[Int.random(in: 0..<after.count, using: &rng)]
+                if let d = Self.difference(ruleSet, Array(line.utf8), fast: fast, reference: reference) {
+                    problems.append("'\(line)': \(d)")
+                }
+                block += line
+                if i % 50 == 49 {
+                    if let d = Self.difference(ruleSet, Array(block.utf8), fast: fast, reference: reference) {
+                        problems.append("block: \(d)")
+                    }
+                    block = ""
+                }
+            }
+            #expect(problems.isEmpty, "avx2 \(avx2): \(problems.count) differ, e.g. \(problems.prefix(2))")
+        }
+        // And where they are: the first digit of the line's first token, nowhere else.
+        let text = Array("727 Gesterbyntie 68\n>3654 Brixtonlaan 380\nx 12 Elm 4\n1234567 Long 3\n  ??? 9 Øster 2\n12a Oak 4".utf8)
+        let starts = text.withUnsafeBufferPointer { buf -> [Int32] in
+            fast(ruleSet, buf)
+        }
+        #expect(starts == [0, 21, 74])
+    }
+
+    private func fast(_ ruleSet: RuleSet, _ buf: UnsafeBufferPointer<UInt8>) -> [Int32] {
+        let kernel = FeatureKernel()
+        kernel.compute(buf, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords)
+        let keyword = ruleSet.rawNeeds.pointee.line_number_keyword
+        return (0..<Int(kernel.out.hit_count)).compactMap { kernel.out.hits[$0].keyword == keyword ? kernel.out.hits[$0].start : nil }
+    }
+
     /// The C context-word walk, both as the hot path asks it (`present`: any word?) and as explanations ask it
     /// (`all`: which words, how near), agrees with a plain reading of the rule (every word, every position of the
     /// window, whole words only) on every rule's context and negative-context words, around seeded spans of seeded

@@ -50,6 +50,37 @@ struct TriggerCheckTests {
         #expect(try RuleSet.load(paths: [path], includeDefaults: false).rules.count == 2)
     }
 
+    /// A `line_start_number` rule is tried only where a line's first number starts: a branch that starts with
+    /// anything else never runs, and keywords beside it must be anchored too.
+    @Test func aLineStartNumberRuleMustStartWithADigit() throws {
+        let found = try problems(ruleYAML(id: "letters-first", pattern: "(?:[0-9]{1,6}|Unit) TK[0-9]{2}", maxLength: 12,
+                                          extra: "    trigger: {line_start_number: true}",
+                                          examples: "{match: ['⟦12 TK12⟧'], nomatch: ['TK12']}"))
+        #expect(found.map(\.ruleID) == ["letters-first"])
+        #expect(found.first?.message.contains("must start with a digit") == true)
+        let unanchored = try problems(ruleYAML(id: "mixed", pattern: "[0-9]{1,6} TK[0-9]{2}", maxLength: 12,
+                                               extra: "    trigger: {line_start_number: true, keywords: [tk]}",
+                                               examples: "{match: ['⟦12 TK12⟧'], nomatch: ['TK12']}"))
+        #expect(unanchored.first?.message.contains("need 'anchored: true'") == true)
+    }
+
+    /// Run at line starts only: a line that opens with the number (after `>` or spaces) is found, the same text
+    /// later on a line is not, even though the pattern alone would match it there.
+    @Test func aLineStartNumberRuleRunsOnlyWhereALineOpensWithANumber() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let path = try dir.write("pack.yaml", "pack: t\nrules:\n" + ruleYAML(
+            id: "card", pattern: "(?:(?<=^)|(?<=^[ >]{1})|(?<=^[ >]{2}))[0-9]{1,6} Tk[0-9]{2}", maxLength: 16,
+            extra: "    trigger: {line_start_number: true}", examples: "{match: ['⟦12 Tk12⟧', '> ⟦7 Tk34⟧'], nomatch: ['x 12 Tk12']}"))
+        let rules = try RuleSet.load(paths: [path], includeDefaults: false)
+        var collector = FindingCollector()
+        let stream = StreamScanner(scanner: LineScanner(ruleSet: rules))
+        try stream.feed(Array("12 Tk12\nx 12 Tk12\n> 7 Tk34\n  123456 Tk56\n1234567 Tk78\n".utf8), into: &collector)
+        try stream.finish(into: &collector)
+        // The first line, "> 7" (byte 20) and "  123456" (byte 29); not "x 12", not seven digits.
+        #expect(collector.findings.map(\.start) == [0, 20, 29])
+    }
+
     @Test func theDefaultPacksAgree() throws {
         #expect(RulePacks.loadAndCheck(paths: [], includeDefaults: true).diagnostics == [])
     }

@@ -80,7 +80,15 @@ typedef struct phs_needs {
        digit_min <= d, of their separator bits, or PHS_ANY_SEPARATOR for a want that needs none (d capped at 64). A
        stretch of d digits holding separators `seps` meets some want iff entry d & (seps | PHS_ANY_SEPARATOR). */
     int32_t digit_seps_from[65];
+    /* The keyword index a line-start number reports as (PHS_NO_LINE_NUMBER: not wanted): a hit at the first byte of a
+       line's first token when, after at most PHS_LINE_INDENT_MAX spaces, tabs, `>` and `?` that open the line, that
+       token is 1 to 6 digits followed by one space and a letter (ASCII, or a lead byte of a character outside
+       ASCII). An address card's street line ("727 Gesterbyntie 68") has no keyword a rule could wait for. */
+    int32_t line_number_keyword;
 } phs_needs;
+
+#define PHS_NO_LINE_NUMBER (-1)
+#define PHS_LINE_INDENT_MAX 16
 
 #define PHS_ANY_SEPARATOR (1 << 30)
 
@@ -100,7 +108,17 @@ typedef struct phs_features {
        release with phs_features_release_scratch. */
     uint64_t *scratch;
     size_t scratch_words;
+    /* When not NULL: the newlines of the pass's input, one bit per byte (bit i % 64 of word i / 64), so that the
+       caller cuts lines with bit scans (phs_bit_prev, phs_bit_next) instead of searching the bytes again. Owned by
+       the caller, at least (n + 63) / 64 words. */
+    uint64_t *newlines;
 } phs_features;
+
+/* The highest set bit of `bits` in [from, to), or -1. */
+int64_t phs_bit_prev(const uint64_t *bits, size_t from, size_t to);
+
+/* The lowest set bit of `bits` in [from, to), or `to`. */
+size_t phs_bit_next(const uint64_t *bits, size_t from, size_t to);
 
 /* Fills `out` (counts reset first) for the line p[0..n). Bitmap-driven: byte classes are computed 64 bytes at a
    time with SIMD, and only tokens, digit runs and dashed runs that can satisfy some want are looked at one by one.

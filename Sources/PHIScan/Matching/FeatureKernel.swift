@@ -5,8 +5,16 @@ import CScanKernels
 /// worker allocates nothing per line once warm. Not thread-safe.
 final class FeatureKernel {
     @exclusivity(unchecked) var out = phs_features()
+    /// Words of `out.newlines` (0: the pass records no newlines).
+    private var newlineWords = 0
 
-    init(initialCapacity: Int = 64) {
+    /// `newlines`: also record where the input's newlines are (`newlineBits`), for a caller that cuts a block into
+    /// lines after the pass.
+    init(initialCapacity: Int = 64, newlines: Bool = false) {
+        if newlines {
+            newlineWords = 512
+            out.newlines = .allocate(capacity: newlineWords)
+        }
         out.numeric = Self.makeList(initialCapacity)
         out.alnum = Self.makeList(initialCapacity)
         out.dashed = Self.makeList(initialCapacity)
@@ -21,8 +29,12 @@ final class FeatureKernel {
         out.dashed.items.deallocate()
         out.hexcolon.items.deallocate()
         out.hits.deallocate()
+        out.newlines?.deallocate()
         phs_features_release_scratch(&out)
     }
+
+    /// The newlines of the last input (bit i: byte i is a newline); only for a kernel made with `newlines: true`.
+    var newlineBits: UnsafePointer<UInt64> { UnsafePointer(out.newlines!) }
 
     static func makeList(_ capacity: Int) -> phs_list {
         phs_list(items: .allocate(capacity: capacity), count: 0, capacity: Int32(capacity))
@@ -41,6 +53,11 @@ final class FeatureKernel {
     @inline(__always)
     func compute(_ line: UnsafeBufferPointer<UInt8>, needs: UnsafePointer<phs_needs>, keywords: KeywordIndex,
                  reference: Bool = false) {
+        if newlineWords > 0 && newlineWords < (line.count + 63) / 64 {
+            out.newlines?.deallocate()
+            newlineWords = (line.count + 63) / 64 + 64
+            out.newlines = .allocate(capacity: newlineWords)
+        }
         while true {
             if reference {
                 phs_compute_features_reference(needs, keywords.raw, line.baseAddress, line.count, &out)

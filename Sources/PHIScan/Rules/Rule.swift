@@ -147,6 +147,10 @@ public struct Trigger: Sendable, Hashable {
     public var runUpper: Int
     /// A run of hex digits and colons holding `::` or seven or more colons (IPv6).
     public var hexColon: Bool
+    /// A line that opens (after any spaces, tabs, `>` and `?`) with a number of 1 to 6 digits, one space and a
+    /// letter: the rule is tried anchored where that number starts (an address card's street line, `727
+    /// Gesterbyntie 68`, whose words no keyword list holds). Implies `anchored`.
+    public var lineStartNumber: Bool = false
 
     public init(digits: Int? = nil, dots: Int? = nil, separators: [UInt8] = [], keywords: [String] = [],
                 bytes: [UInt8] = [], alnumRun: [Int] = [], dashedAlnum: Int? = nil, runLetters: Int = 0,
@@ -174,7 +178,7 @@ public struct Trigger: Sendable, Hashable {
     /// True when no condition is set.
     public var isAlways: Bool {
         digits == nil && dots == nil && keywords.isEmpty && bytes.isEmpty && alnumRun.isEmpty
-            && dashedAlnum == nil && !hexColon
+            && dashedAlnum == nil && !hexColon && !lineStartNumber
     }
 }
 

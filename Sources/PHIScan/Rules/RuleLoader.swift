@@ -14,7 +14,7 @@ public enum RuleLoader {
     static let fieldKeys: Set<String> = ["keys", "prefixes", "not_after", "value"]
     static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
     static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "place_words", "suffixes", "surname_endings"]
-    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "before", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored"]
+    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "before", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored", "line_start_number"]
     /// The largest `max_length` a rule may declare.
     public static let maxRuleLength = 4096
 
@@ -548,6 +548,21 @@ private struct RuleContext {
                 return t
             }
             t.hexColon = b
+        }
+        if let l = map["line_start_number"] {
+            guard let s = string(l), let b = Bool(s) else {
+                problem("'line_start_number' must be true or false", at: l)
+                return t
+            }
+            if b && !t.keywords.isEmpty && !t.anchored {
+                problem("a 'line_start_number' rule is tried anchored at the number: its keywords need 'anchored: true'", at: l)
+            }
+            if b && (t.digits != nil || t.dots != nil || !t.bytes.isEmpty || !t.alnumRun.isEmpty || t.dashedAlnum != nil
+                     || t.hexColon) {
+                problem("'line_start_number' combines only with anchored 'keywords'", at: l)
+            }
+            t.lineStartNumber = b
+            if b { t.anchored = true }
         }
         return t
     }

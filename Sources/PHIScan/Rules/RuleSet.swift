@@ -168,6 +168,7 @@ public final class RuleSet: @unchecked Sendable {
         var digitRules: [ShapeRule] = [], dotRules: [ShapeRule] = [], alnumRules: [ShapeRule] = []
         var dashedRules: [ShapeRule] = [], hexColonRules: [ShapeRule] = []
         var groupCodes: [UInt64] = []
+        var lineNumberRules: [Int] = []
         for (i, c) in compiled.enumerated() {
             if c.rule.detector != nil { continue }
             let t = c.rule.trigger
@@ -183,6 +184,7 @@ public final class RuleSet: @unchecked Sendable {
                 }
                 keywordRules[k].append(i)
             }
+            if t.lineStartNumber { lineNumberRules.append(i) }
             for b in t.bytes { byteRules[b, default: []].append(i) }
             if let d = t.digits {
                 var sr = ShapeRule(rule: i, threshold: d, lengths: 0, separators: SeparatorBits.mask(t.separators))
@@ -223,6 +225,10 @@ public final class RuleSet: @unchecked Sendable {
         self.maxMatchLength = compiled.map(\.rule.maxLength).max() ?? 0
         self.maxCaptures = max(1, compiled.map(\.pattern.captureCount).max() ?? 1)
         self.keywords = KeywordIndex(keywords: keywordList)
+        // Line-start numbers are reported by the feature pass as one more keyword, after the real ones (it is in no
+        // keyword table: the pass finds it from the line's first bytes), so they dispatch as anchored keyword hits.
+        let lineNumberKeyword = lineNumberRules.isEmpty ? nil : keywordRules.count
+        if !lineNumberRules.isEmpty { keywordRules.append(lineNumberRules) }
         self.byteTriggers = byteRules.keys.sorted().map { ($0, byteRules[$0]!) }
         self.alwaysRules = always
         // By threshold, so the per-region loops stop at the first rule the region is too short for (the order
@@ -251,6 +257,7 @@ public final class RuleSet: @unchecked Sendable {
         phs_needs_init(rawNeeds)
         rawNeeds.pointee.min_dots = Int32(clamping: dotRules.map(\.threshold).min() ?? Int.max)
         rawNeeds.pointee.hex_colon = hexColonRules.isEmpty ? 0 : 1
+        rawNeeds.pointee.line_number_keyword = lineNumberKeyword.map(Int32.init) ?? PHS_NO_LINE_NUMBER
         for sr in alnumRules {
             phs_needs_add_alnum_want(rawNeeds, sr.lengths, Int32(clamping: sr.letters), Int32(clamping: sr.digits),
                                      Int32(clamping: sr.upper))

@@ -12,6 +12,15 @@ import CPCRE2
 enum TriggerCheck {
     static func problems(_ rule: CompiledRule) -> [RuleDiagnostic] {
         let t = rule.trigger
+        if t.lineStartNumber, t.keywords.isEmpty, let anchored = rule.anchoredPattern {
+            // Tried only where a line's first number starts: every branch of the pattern must start with a digit.
+            let digits = Set(UInt8(ascii: "0")...UInt8(ascii: "9"))
+            guard let first = firstBytes(anchored), first.isSubset(of: digits) else {
+                return [RuleDiagnostic(location: rule.rule.source, ruleID: rule.rule.id,
+                                       message: "a 'line_start_number' rule is tried only where a line's first number starts: its pattern must start with a digit")]
+            }
+            return []
+        }
         guard t.anchored, !t.keywords.isEmpty, let anchored = rule.anchoredPattern else { return [] }
         var out: [RuleDiagnostic] = []
         func problem(_ message: String) {

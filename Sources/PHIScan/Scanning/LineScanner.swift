@@ -86,7 +86,7 @@ struct LineEngine {
     let kernel = FeatureKernel()
     /// Feature output of the current batch; separate from `kernel` so a line scanned on its own inside a batch
     /// (non-ASCII, byte triggers) does not overwrite it.
-    let batchKernel = FeatureKernel()
+    let batchKernel = FeatureKernel(newlines: true)
     /// Generation stamps per rule (the rule already ran on the whole current line) and the group-shape cache; a
     /// copied engine gets its own on its next line, as an array would copy on write.
     var dispatchScratch: DispatchScratch
@@ -253,6 +253,9 @@ struct LineEngine {
             batchNameCount = names.find(p, block.count, scratch, signoff: signoff)
         }
     }
+
+    /// The newlines of the last batch block (bit i: byte i of the block), from its feature pass.
+    var batchNewlines: UnsafePointer<UInt64> { batchKernel.newlineBits }
 
     /// Position (in the batch block) of the next feature item at or after the cursor, or nil.
     /// (`mutating` although it changes nothing, like `take`: called through `LineScanner.engine`, a non-mutating

@@ -279,6 +279,7 @@ public final class StreamScanner {
             if line == from { return signoffBefore }
             return names?.signoff(base + from, end - from, beforeLine: line - from) ?? -1
         }
+        let newlines = scanner.engine.batchNewlines
         var cursor = BatchCursor()
         // Byte-trigger bytes (their lines are walked even with no feature item, and run the byte rules), and ESC:
         // lines with terminal escape sequences take the per-line path, which masks them.
@@ -328,12 +329,13 @@ public final class StreamScanner {
             let item = scanner.engine.nextItem(cursor).map { $0 + from } ?? end
             let hot = min(item, special)
             if hot >= end { break }
+            // The hot line's bounds from the feature pass's newline bitmap (a bit scan, not a byte search).
             var hotStart = lineStart
-            if hot > lineStart, let nl = phs_last_byte(base + lineStart, hot - lineStart, 0x0A) {
-                hotStart = base.distance(to: nl) + 1
+            if hot > lineStart {
+                let nl = phs_bit_prev(newlines, lineStart - from, hot - from)
+                if nl >= 0 { hotStart = from + Int(nl) + 1 }
             }
-            let nl = memchr(base + hot, 0x0A, end - hot)!
-            let lineEnd = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+            let lineEnd = from + phs_bit_next(newlines, hot - from, end - from)
             let features = scanner.engine.take(&cursor, before: lineEnd - from, shift: hotStart - from)
             if lineEnd - hotStart > lineCap {
                 try pushClean(to: hotStart)
