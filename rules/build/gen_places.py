@@ -482,17 +482,24 @@ rules:
                       r"|(?:drops?[ \t](?:you|me|them)[ \t]off|meet[ \t](?:me|us)|enter)[ \t](?:at|on)"
                       r"|(?:sent|send|taxi|deliver|delivered|ship|shipped|mail|mailed)(?:[ \t][a-z]{1,12}){0,3}?[ \t]to)"
                       r"[ \t]{1,8}")
+    # A sending verb starts a cue only with "to" or a word that leads to it next ("send the new card to"): as
+    # keywords alone, "mail" and "sent" would fire on every "e-mail:", "@mail.example.com" and "bytes sent" of a log,
+    # and each such line would be walked rule by rule (3,000 lines per 20 MB of the seeded log).
+    SEND_VERBS = ["send", "sent", "ship", "shipped", "mail", "mailed", "deliver", "delivered", "taxi"]
+    SEND_NEXT = ["to", "it", "them", "this", "that", "the", "a", "my", "her", "his", "their", "our", "your", "everything",
+                 "me", "us", "him"]
+    SEND_KEYWORDS = [f"{v} {w}" for v in SEND_VERBS for w in SEND_NEXT]
+    CUE_KEYWORDS = ["lives at", "lives on", "live at", "live on", "living at", "lived at", "resides at", "reside at",
+                    "residing at", "stays at", "stay at", "staying at", "located at", "arrived at", "office is at",
+                    "address", "drops you off", "drop you off", "drops me off", "drop me off", "drops them off",
+                    "drop them off", "meet me at", "meet me on", "meet us at", "meet us on", "enter at", "enter on"]
     rule("street-number-last-after-cue", "ADDRESS",
          "A street line written name first and house number last, in any language, right after an address cue "
          "(lives at Höfðagata 39, located at Rákóczi út 13. Suite 104, send it to 4596 Tylova 285): the name is in "
          "no list, so the cue is the evidence. A lower-case word after the number ends it as no street ('sent to "
          "John 3 times').",
          STREET_CUE_ANY + "(" + NUM_LAST + ")", 1, 440,
-         "trigger:\n  anchored: true\n  keywords: [lives at, lives on, live at, live on, living at, lived at, resides at, reside at,\n"
-         "    residing at, stays at, stay at, staying at, located at, arrived at, office is at, address,\n"
-         "    sent, send,\n"
-         "    taxi, deliver, delivered, ship, shipped, mail, mailed, drops you off, drop you off, drops me off,\n"
-         "    drop me off, drops them off, drop them off, meet me at, meet me on, meet us at, meet us on, enter at, enter on]", 0.85,
+         "trigger:\n  anchored: true\n  keywords: " + flow(CUE_KEYWORDS + SEND_KEYWORDS, 6), 0.85,
          ["lives at ⟦67952 Höfðagata 39⟧, Keflavík", "Sandra lives on ⟦Hansinegata 120⟧ street.",
           "located at ⟦376 Rákóczi út 13. Suite 104⟧ Veszprém", "send a new one to ⟦4596 Tylova 285⟧?",
           "my new address is ⟦Dašická 688⟧, Turkovice", "a taxi to ⟦180 Sahantie 72⟧\nAAPAJÄRVI",

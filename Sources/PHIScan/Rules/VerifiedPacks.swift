@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0xa8800981eb7174ec, // default.yaml
         0xbb649d8d4e8e23b9, // fields.yaml
         0x4ce93cdbb9074027, // names.yaml
-        0x1ba5453becfa9d4c, // places.yaml
+        0xab1fb7f3e5675838, // places.yaml
     ]
 
     /// The libraries the examples were checked with (`libraries()` on the machine that ran the tests).
