@@ -191,28 +191,3 @@ int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters
 }
 
 
-int64_t phs_bit_prev(const uint64_t *bits, size_t from, size_t to) {
-    if (to <= from) return -1;
-    size_t last = to - 1, w = last >> 6;
-    uint64_t x = bits[w] & (~(uint64_t)0 >> (63 - (last & 63)));
-    for (;;) {
-        if (w == from >> 6) x &= ~(uint64_t)0 << (from & 63);
-        if (x) return (int64_t)(w * 64 + 63 - (size_t)__builtin_clzll(x));
-        if (w == from >> 6) return -1;
-        x = bits[--w];
-    }
-}
-
-size_t phs_bit_next(const uint64_t *bits, size_t from, size_t to) {
-    if (to <= from) return to;
-    size_t w = from >> 6, last = (to - 1) >> 6;
-    uint64_t x = bits[w] & (~(uint64_t)0 << (from & 63));
-    for (;;) {
-        if (x) {
-            size_t i = w * 64 + (size_t)__builtin_ctzll(x);
-            return i < to ? i : to;
-        }
-        if (w == last) return to;
-        x = bits[++w];
-    }
-}
