@@ -13,8 +13,8 @@
 #include "kernel_shared.h"
 #include <stdlib.h>
 
-/* Bitmaps of a window, each `words` long: byte classes (filled by classify) and long token starts (walk_tokens). */
-/* CLASS_NEWLINE finds line-start numbers (phs_needs.line_number_keyword). */
+/* Bitmaps of a window, each `words` long: byte classes (filled by classify) and long token starts (walk_tokens).
+   CLASS_NEWLINE serves the line-start numbers (walk_line_numbers) and the caller's newline bitmap. */
 enum { CLASS_ALNUM, CLASS_DIGIT, CLASS_UPPER, CLASS_NUMERIC, CLASS_DOT, CLASS_DASH, CLASS_HEXCOLON, CLASS_COLON,
        CLASS_NEWLINE, CLASSIFIED, LONG_TOKENS = CLASSIFIED, CLASS_COUNT };
 
@@ -76,22 +76,6 @@ static inline void classify64(const uint8_t *p, uint64_t c[CLASSIFIED]) {
     }
 }
 #endif
-
-/* What may open a line before its first token (quote marks of mail and chat, indentation). */
-static inline int is_line_indent(uint8_t b) { return b == ' ' || b == '\t' || b == '>' || b == '?'; }
-
-/* Whether the digit at q is a line-start number: the first token of its line after at most PHS_LINE_INDENT_MAX
-   indent bytes, 1 to 6 digits followed by one space and a letter (ASCII, or a byte >= 0xC0). */
-static inline int line_number_at(const uint8_t *p, size_t n, size_t q) {
-    size_t k = q;
-    while (k > 0 && q - k < PHS_LINE_INDENT_MAX && is_line_indent(p[k - 1])) k--;
-    if (k > 0 && p[k - 1] != '\n') return 0;
-    size_t e = q;
-    while (e < n && e - q <= 6 && is_digit(p[e])) e++;
-    if (e - q > 6 || e + 1 >= n || p[e] != ' ') return 0;
-    uint8_t c = p[e + 1];
-    return (uint8_t)((c | 0x20) - 'a') < 26 || c >= 0xC0;
-}
 
 /* Whether phs_compute_features may use classify_avx2 (on a CPU with AVX2); tests turn it off to check the
    baseline path too. */
@@ -399,6 +383,22 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
 }
 
 /* ---- line-start numbers ------------------------------------------------------------------------------------- */
+
+/* What may open a line before its first token (quote marks of mail and chat, indentation). */
+static inline int is_line_indent(uint8_t b) { return b == ' ' || b == '\t' || b == '>' || b == '?'; }
+
+/* Whether the digit at q is a line-start number: the first token of its line after at most PHS_LINE_INDENT_MAX
+   indent bytes, 1 to 6 digits followed by one space and a letter (ASCII, or a byte >= 0xC0). */
+static inline int line_number_at(const uint8_t *p, size_t n, size_t q) {
+    size_t k = q;
+    while (k > 0 && q - k < PHS_LINE_INDENT_MAX && is_line_indent(p[k - 1])) k--;
+    if (k > 0 && p[k - 1] != '\n') return 0;
+    size_t e = q;
+    while (e < n && e - q <= 6 && is_digit(p[e])) e++;
+    if (e - q > 6 || e + 1 >= n || p[e] != ' ') return 0;
+    uint8_t c = p[e + 1];
+    return (uint8_t)((c | 0x20) - 'a') < 26 || c >= 0xC0;
+}
 
 /* Merges `count` line-start number hits at `pos` (ascending, after every line hit merged before) into the window's
    hits out->hits[first..hit_count), which are sorted: from the back, a line hit before a keyword hit at the same

@@ -143,16 +143,8 @@ static inline __attribute__((always_inline)) void on_token(line_state *st, size_
         }
         st->last_tok_end = (int64_t)e;
     }
-    if (needs->line_number_keyword != PHS_NO_LINE_NUMBER && is_line_number(st->p, st->n, s, e)) {
-        phs_features *out = st->out;
-        if (out->hit_count < out->hit_capacity) {
-            out->hits[out->hit_count].keyword = needs->line_number_keyword;
-            out->hits[out->hit_count].start = (int32_t)s;
-        } else {
-            out->overflow = 1;
-        }
-        out->hit_count++;
-    }
+    if (needs->line_number_keyword != PHS_NO_LINE_NUMBER && is_line_number(st->p, st->n, s, e))
+        push_hit(st->out, needs->line_number_keyword, s);
     if (st->kw_count > 0 && len <= st->kw_max_first && (st->kw_digit_first || !is_digit(st->p[s])))
         lookup_token(st->kw, st->p, st->n, s, e, st->out);
 }

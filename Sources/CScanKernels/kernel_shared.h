@@ -76,6 +76,17 @@ static inline int verify_keyword(const phs_keywords *kw, int32_t k, const uint8_
     return 1;
 }
 
+/* Appends a keyword hit; when the list is full, only counts it (the caller grows the list and runs again). */
+static inline void push_hit(phs_features *out, int32_t keyword, size_t start) {
+    if (out->hit_count < out->hit_capacity) {
+        out->hits[out->hit_count].keyword = keyword;
+        out->hits[out->hit_count].start = (int32_t)start;
+    } else {
+        out->overflow = 1;
+    }
+    out->hit_count++;
+}
+
 static inline __attribute__((noinline)) void probe_token(const phs_keywords *kw, const uint8_t *p, size_t n, size_t start,
                                                   size_t end, phs_features *out) {
     size_t length = end - start;
@@ -96,15 +107,7 @@ static inline __attribute__((noinline)) void probe_token(const phs_keywords *kw,
     }
     for (int32_t i = kw->slot_list_start[slot]; i < kw->slot_list_end[slot]; i++) {
         int32_t k = kw->lists[i];
-        if (verify_keyword(kw, k, p, n, start, verified)) {
-            if (out->hit_count < out->hit_capacity) {
-                out->hits[out->hit_count].keyword = k;
-                out->hits[out->hit_count].start = (int32_t)start;
-            } else {
-                out->overflow = 1;
-            }
-            out->hit_count++;
-        }
+        if (verify_keyword(kw, k, p, n, start, verified)) push_hit(out, k, start);
     }
 }
 

@@ -189,5 +189,3 @@ int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters
     needs->alnum_wants++;
     return 1;
 }
-
-

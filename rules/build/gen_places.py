@@ -474,8 +474,10 @@ rules:
     # Where a street line visibly ends: punctuation, the end of the line, a unit, a street word, a capitalised word
     # (the city: "Rákóczi út 13. Suite 104 Veszprém"); not a lower-case word ("Gate 12 closes").
     LINE_END = (r"(?=" + UNIT_AFTER + r"|[ \t]{0,2}(?:[,;:!?)]|\.(?![0-9])|$)|[ \t]{1,2}(?:St\b|street|Street|" + UCAP + "))")
-    NUM_LAST = (r"(?<![0-9A-Za-z\x80-\xFF.,/:#$%+-])(?:[1-9][0-9]{0,5}[ \t]{1,2})?" + UWORDS + r"[ \t]{1,2}"
-                + HOUSE_LAST + r"(?![0-9A-Za-z\x80-\xFF])" + LINE_END + UNIT_AFTER + "{0,2}")
+    # The street words and house number, a building number perhaps in front; each rule adds how the line ends.
+    NUM_LAST_BODY = (r"(?<![0-9A-Za-z\x80-\xFF.,/:#$%+-])" + BUILDING + UWORDS + r"[ \t]{1,2}" + HOUSE_LAST
+                     + r"(?![0-9A-Za-z\x80-\xFF])")
+    NUM_LAST = NUM_LAST_BODY + LINE_END + UNIT_AFTER + "{0,2}"
     # Cues that a street follows: where someone lives, is, or something is sent.
     STREET_CUE_ANY = (r"(?<![A-Za-z0-9])(?i:(?:lives?|living|lived|resides?|residing|stays?|staying|located|arrived|office[ \t]is)[ \t](?:at|on)"
                       r"|address(?:[ \t]is)?(?:[ \t]?:)?"
@@ -511,7 +513,7 @@ rules:
          "A street line written name first and house number last, in any language, with an apartment or suite "
          "number after it on the same line (6108 Friedhofstrasse 33 Suite 979, Gewerbepark 45 Apt. 815): the unit is "
          "the evidence.",
-         NUM_LAST.replace(LINE_END + UNIT_AFTER + "{0,2}", UNIT_AFTER + "{1,2}"), 0, 400,
+         NUM_LAST_BODY + UNIT_AFTER + "{1,2}", 0, 400,
          "trigger:\n  case_sensitive: true\n  keywords: [Apt, APT, Apartment, Suite, SUITE, Ste, STE, Unit, Flat]", 0.85,
          ["⟦6108 Friedhofstrasse 33 Suite 979⟧ BIBER", "at ⟦2035 Gewerbepark 45 Apt. 815 Suite 979⟧, Brú",
           "⟦1593 Pagari 18 Suite 932⟧", "⟦75956 Rákóczi út 66. Apt. 268⟧, Beder"],
@@ -531,7 +533,8 @@ rules:
                "katu", "kuja", "polku", "raitti", "braut", "gasse", "allee", "allé", "platz", "ring", "damm", "ufer",
                "steig", "stieg", "pfad", "markt", "torg", "torget", "torv", "stræde", "stien", "vegur", "stígur",
                "utca", "út", "útja", "tee", "põik", "tänav", "iela", "gatve", "ulica", "rue", "via", "calle"]
-    END_RE = "(?i:" + "|".join(re.escape(e).replace("\\ ", " ") for e in sorted(ENDINGS, key=len, reverse=True)) + ")"
+    # Longest first; letters outside ASCII as their UTF-8 bytes, as U2 matches them.
+    END_RE = "(?i:" + "|".join(re.escape(e) for e in sorted(ENDINGS, key=len, reverse=True)) + ")"
     END_RE = "".join(ch if ord(ch) < 128 else "".join("\\x%02X" % b for b in ch.encode()) for ch in END_RE)
     TYPED = ULETTER + r"{0,30}?" + END_RE + r"(?![A-Za-z'\x80-\xBF-])"
     CARD_LINE = (LINE_OPEN + r"[0-9]{1,6} " + UFIRST + r"(?:(?:" + UWORD1 + "|" + ULOW + r")[ \t]{1,2}" + USTOP + r"){0,3}"
