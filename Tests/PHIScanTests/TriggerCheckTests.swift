@@ -64,6 +64,17 @@ struct TriggerCheckTests {
         #expect(unanchored.first?.message.contains("need 'anchored: true'") == true)
     }
 
+    /// Beside anchored keywords, a `line_start_number` rule's digit branch counts as covered: the rule loads.
+    @Test func aLineStartNumberRuleWithAnchoredKeywordsLoads() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let path = try dir.write("pack.yaml", "pack: t\nrules:\n" + ruleYAML(
+            id: "both", pattern: "(?:(?<=^)[0-9]{1,6} |unit )TK[0-9]{2}", maxLength: 14,
+            extra: "    trigger: {line_start_number: true, keywords: [unit], anchored: true}",
+            examples: "{match: ['⟦12 TK12⟧', 'x ⟦unit TK34⟧'], nomatch: ['x 12 TK12']}"))
+        #expect(RulePacks.loadAndCheck(paths: [path], includeDefaults: false).diagnostics == [])
+    }
+
     /// Run at line starts only: a line that opens with the number (after `>` or spaces) is found, the same text
     /// later on a line is not, even though the pattern alone would match it there.
     @Test func aLineStartNumberRuleRunsOnlyWhereALineOpensWithANumber() throws {

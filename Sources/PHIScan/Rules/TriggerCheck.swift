@@ -46,6 +46,8 @@ enum TriggerCheck {
                 keywordFirst.insert(b)
                 if !t.caseSensitive { keywordFirst.formUnion([asciiLower(b), asciiUpper(b)]) }
             }
+            // With line_start_number beside its keywords the rule also runs where a line opens with a number.
+            if t.lineStartNumber { keywordFirst.formUnion(UInt8(ascii: "0")...UInt8(ascii: "9")) }
             let uncovered = firstBytes.filter { !keywordFirst.contains($0) }.sorted()
             if !uncovered.isEmpty {
                 let shown = uncovered.prefix(8).map { b in
