@@ -51,18 +51,20 @@ static inline uint64_t token_key(const uint8_t *p, size_t length, size_t availab
     return fold_key(v, length);
 }
 
+_Static_assert(sizeof(phs_keyword_slot) == 64, "a keyword slot fills one cache line");
+
 static inline int32_t token_slot(uint64_t key, size_t length, int32_t mask) {
     return (int32_t)(((key ^ (uint64_t)length) * 0x9E3779B97F4A7C15ULL) >> 40) & mask;
 }
 
-/* Whether keyword k occurs at p[start..]. `verified` leading bytes are already known to match case-insensitively
-   (the first token, when its key covered it); case-sensitive keywords are compared whole. */
-static inline int verify_keyword(const phs_keywords *kw, int32_t k, const uint8_t *p, size_t n, size_t start,
-                                 size_t verified) {
-    const uint8_t *w = kw->kw_bytes + kw->kw_offset[k];
-    size_t count = (size_t)kw->kw_length[k];
+/* Whether keyword k (a slot's entry) occurs at p[start..]. `verified` leading bytes are already known to match
+   case-insensitively (the first token, when its key covered it); case-sensitive keywords are compared whole. */
+static inline int verify_keyword(const phs_keywords *kw, const phs_keyword_entry *k, const uint8_t *p, size_t n,
+                                 size_t start, size_t verified) {
+    const uint8_t *w = kw->kw_bytes + k->offset;
+    size_t count = (size_t)k->length;
     if (start + count > n) return 0;
-    if (kw->kw_case_sensitive[k]) {
+    if (k->case_sensitive) {
         if (memcmp(p + start, w, count) != 0) return 0;
     } else {
         for (size_t j = verified; j < count; j++) {
@@ -92,10 +94,11 @@ static inline __attribute__((noinline)) void probe_token(const phs_keywords *kw,
     size_t length = end - start;
     uint64_t key = token_key(p + start, length, n - start);
     int32_t slot = token_slot(key, length, kw->mask);
+    const phs_keyword_slot *s;
     for (;;) {
-        uint64_t k = kw->slot_keys[slot];
-        if (k == 0) return;
-        if (k == key && (size_t)kw->slot_lengths[slot] == length) break;
+        s = kw->slots + slot;
+        if (s->key == 0) return;
+        if (s->key == key && (size_t)s->length == length) break;
         slot = (slot + 1) & kw->mask;
     }
     /* The token's key holds its first min(length, 8) bytes case-folded with | 0x20, which for letters and digits
@@ -103,11 +106,11 @@ static inline __attribute__((noinline)) void probe_token(const phs_keywords *kw,
     size_t verified = length <= 8 ? length : 0;
     if (end < n) {
         uint8_t next = p[end];
-        if (!((kw->slot_next[(size_t)slot * 4 + (next >> 6)] >> (next & 63)) & 1)) return;
+        if (!((s->next[next >> 6] >> (next & 63)) & 1)) return;
     }
-    for (int32_t i = kw->slot_list_start[slot]; i < kw->slot_list_end[slot]; i++) {
-        int32_t k = kw->lists[i];
-        if (verify_keyword(kw, k, p, n, start, verified)) push_hit(out, k, start);
+    for (int32_t i = s->list_start; i < s->list_end; i++) {
+        const phs_keyword_entry *k = kw->entries + i;
+        if (verify_keyword(kw, k, p, n, start, verified)) push_hit(out, k->keyword, start);
     }
 }
 

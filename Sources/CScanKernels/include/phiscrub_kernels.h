@@ -21,14 +21,34 @@ typedef struct phs_hit {
     int32_t keyword, start;
 } phs_hit;
 
+/* One slot of the keyword table: a first token and what a probe that finds it reads next, in one cache line (the
+   table is bigger than L1 and a probe's slot is a hash: spread over five arrays, a probe that found its token
+   missed the cache up to five times). */
+typedef struct phs_keyword_slot {
+    uint64_t key;                     /* the first token's key (KeywordIndex.key); 0: empty slot */
+    int32_t length;                   /* the first token's length */
+    int32_t list_start, list_end;     /* its keywords: entries[list_start ..< list_end] */
+    int32_t reserved;
+    /* 256 bits: the bytes that can follow the first token of one of the slot's keywords (the keyword's next byte,
+       or any non-alnum byte for a one-token keyword). A token followed by another byte starts none of them, so
+       their verification is skipped. */
+    uint64_t next[4];
+    uint64_t padding;
+} phs_keyword_slot;
+
+/* A keyword of a slot's list, with what verifying it reads (in the list, not in arrays indexed by keyword). */
+typedef struct phs_keyword_entry {
+    int32_t keyword;                  /* its index (phs_hit.keyword) */
+    int32_t offset, length;           /* its bytes: kw_bytes[offset ..< offset + length] */
+    int32_t case_sensitive;           /* 1: compare exactly; 0: ASCII case-insensitive */
+} phs_keyword_entry;
+
 /* Open-addressing table of keyword first tokens (see KeywordIndex.swift for the key and slot functions). */
 typedef struct phs_keywords {
-    const uint64_t *slot_keys;
-    const int32_t *slot_lengths, *slot_list_start, *slot_list_end, *lists;
+    const phs_keyword_slot *slots;    /* mask + 1 slots, 64-byte aligned */
+    const phs_keyword_entry *entries; /* each slot's keywords, one run per slot */
     int32_t mask;
     const uint8_t *kw_bytes;          /* all keywords, concatenated */
-    const int32_t *kw_offset, *kw_length;
-    const uint8_t *kw_case_sensitive; /* 1: compare exactly; 0: ASCII case-insensitive */
     int32_t count;
     int32_t max_first_length;         /* longest first token of any keyword */
     /* Cheap filters before hashing: bit L of first_lengths[c] is set when a keyword's first token starts with the
@@ -46,10 +66,6 @@ typedef struct phs_keywords {
        "run") then skip the probes that only upper-case keywords (state codes, street suffixes) would need.
        Always token_filter + 1024, so the pass picks a filter by index, not by a branch. */
     const uint64_t *token_filter_lower; /* 1024 entries */
-    /* Per slot, 256 bits (4 words): the bytes that can follow the first token of one of the slot's keywords (the
-       keyword's next byte, or any non-alnum byte for a one-token keyword). A token followed by another byte starts
-       none of them, so their verification is skipped. */
-    const uint64_t *slot_next;
 } phs_keywords;
 
 /* Bit index in `token_filter` of a first token with case-folded key `key` (see KeywordIndex.key) and `length`. */

@@ -40,12 +40,14 @@ public final class KeywordIndex: @unchecked Sendable {
         }
         var size = 64
         while size < firstTokens.count * 4 { size *= 2 }
-        var slotKeys = [UInt64](repeating: 0, count: size)
-        var slotLengths = [Int32](repeating: 0, count: size)
-        var slotListStart = [Int32](repeating: 0, count: size)
-        var slotListEnd = [Int32](repeating: 0, count: size)
-        var lists: [Int32] = []
-        var slotNext = [UInt64](repeating: 0, count: size * 4)
+        var bytes: [UInt8] = []
+        var offsets: [Int32] = []
+        for kw in kws {
+            offsets.append(Int32(bytes.count))
+            bytes.append(contentsOf: kw)
+        }
+        var slots = [phs_keyword_slot](repeating: phs_keyword_slot(), count: size)
+        var entries: [phs_keyword_entry] = []
         // Keywords grouped by first token, groups in order of first appearance (linear: packs carry thousands of
         // keywords, and a filter per group made this quadratic, most of start-up for the USPS suffix list).
         struct TokenKey: Hashable { let key: UInt64; let len: Int }
@@ -60,28 +62,26 @@ public final class KeywordIndex: @unchecked Sendable {
         }
         for (t, members) in groups {
             var slot = KeywordIndex.slot(t.key, t.len, size - 1)
-            while slotKeys[slot] != 0 { slot = (slot + 1) & (size - 1) }
-            slotKeys[slot] = t.key
-            slotLengths[slot] = Int32(t.len)
-            slotListStart[slot] = Int32(lists.count)
-            lists.append(contentsOf: members)
-            slotListEnd[slot] = Int32(lists.count)
+            while slots[slot].key != 0 { slot = (slot + 1) & (size - 1) }
+            var next = [UInt64](repeating: 0, count: 4)
             for k in members.map(Int.init) {
                 let kw = kws[k]
                 if kw.count == t.len {
                     // One token: whatever ends the token (a byte that is not a letter or digit) may follow.
-                    for w in 0..<4 { slotNext[slot * 4 + w] |= KeywordIndex.tokenEndMask[w] }
+                    for w in 0..<4 { next[w] |= KeywordIndex.tokenEndMask[w] }
                 } else {
                     let b = Int(kw[t.len])
-                    slotNext[slot * 4 + (b >> 6)] |= 1 << UInt64(b & 63)
+                    next[b >> 6] |= 1 << UInt64(b & 63)
                 }
             }
-        }
-        var bytes: [UInt8] = []
-        var offsets: [Int32] = []
-        for kw in kws {
-            offsets.append(Int32(bytes.count))
-            bytes.append(contentsOf: kw)
+            let start = Int32(entries.count)
+            for k in members.map(Int.init) {
+                entries.append(phs_keyword_entry(keyword: Int32(k), offset: offsets[k], length: Int32(kws[k].count),
+                                                 case_sensitive: input[k].caseSensitive ? 1 : 0))
+            }
+            slots[slot] = phs_keyword_slot(key: t.key, length: Int32(t.len), list_start: start,
+                                           list_end: Int32(entries.count), reserved: 0,
+                                           next: (next[0], next[1], next[2], next[3]), padding: 0)
         }
         var firstLengths = [UInt32](repeating: 0, count: 256)
         var bigrams = [UInt64](repeating: 0, count: 1024)
@@ -108,16 +108,14 @@ public final class KeywordIndex: @unchecked Sendable {
         // One array: the pass indexes the second half for tokens without capitals (see phiscrub_kernels.h).
         let filters = m.copy(tokenFilter + tokenFilterLower)
         raw = m.single(phs_keywords(
-            slot_keys: m.copy(slotKeys), slot_lengths: m.copy(slotLengths), slot_list_start: m.copy(slotListStart),
-            slot_list_end: m.copy(slotListEnd), lists: m.copy(lists), mask: Int32(size - 1), kw_bytes: m.copy(bytes),
-            kw_offset: m.copy(offsets), kw_length: m.copy(kws.map { Int32($0.count) }),
-            kw_case_sensitive: m.copy(input.map { $0.caseSensitive ? UInt8(1) : 0 }), count: Int32(kws.count),
+            slots: m.copy(slots, alignment: 64), entries: m.copy(entries), mask: Int32(size - 1), kw_bytes: m.copy(bytes),
+            count: Int32(kws.count),
             max_first_length: Int32(firstTokens.map(\.len).max() ?? 0),
             first_lengths: m.copy(firstLengths), bigrams: m.copy(bigrams),
             digit_first: kws.contains { ByteClass.isDigit($0[0]) } ? 1 : 0,
             digits_only_first: firstTokens.contains { kws[$0.kw].prefix($0.len).allSatisfy(ByteClass.isDigit) } ? 1 : 0,
             token_filter: filters,
-            token_filter_lower: filters + 1024, slot_next: m.copy(slotNext)))
+            token_filter_lower: filters + 1024))
     }
 
 
