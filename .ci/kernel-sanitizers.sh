@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 lines="${PHISCRUB_FUZZ_LINES:-40000}"
 ASAN_OPTIONS=detect_leaks=1 "$work/names_fuzz" rules/names/person-names.tsv "$lines"
 
-# The feature pass (features.c) the same way: seeded blocks, fast pass with and without AVX2 against the reference
+# The feature pass (features.c) the same way: seeded blocks, fast pass with AVX-512BW, AVX2 and neither against the reference
 # pass (Tests/kernels/features_fuzz.c).
 "$cc" -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -mavx2 \
   -I Sources/CScanKernels/include -I Sources/CScanKernels \

@@ -71,12 +71,12 @@ struct FeaturePassTests {
         return lines
     }
 
-    /// Both byte classifiers: AVX2 (where the CPU has it) and the baseline one. Either way the output is the same,
-    /// so tests running meanwhile are not affected by the switch.
-    @Test(arguments: [true, false])
-    func seededLinesAgree(avx2: Bool) throws {
-        phs_features_allow_avx2(avx2 ? 1 : 0)
-        defer { phs_features_allow_avx2(1) }
+    /// Every byte classifier: AVX-512BW and AVX2 (where the CPU has them; a narrower one runs where it has not) and the
+    /// baseline one. Either way the output is the same, so tests running meanwhile are not affected by the switch.
+    @Test(arguments: [64, 32, 0] as [Int32])
+    func seededLinesAgree(vectorWidth: Int32) throws {
+        phs_features_set_vector_width(vectorWidth)
+        defer { phs_features_set_vector_width(64) }
         let ruleSet = try RuleSet.loadDefault()
         let fast = FeatureKernel(initialCapacity: 2), reference = FeatureKernel(initialCapacity: 2)
         var problems: [String] = []
@@ -90,10 +90,10 @@ struct FeaturePassTests {
 
     /// Whole blocks of many lines (as the stream scanner's batch mode passes them), including the sample log, and
     /// lengths around every multiple of 64 so tokens and runs end exactly on word boundaries.
-    @Test(arguments: [true, false])
-    func blocksAndWordBoundariesAgree(avx2: Bool) throws {
-        phs_features_allow_avx2(avx2 ? 1 : 0)
-        defer { phs_features_allow_avx2(1) }
+    @Test(arguments: [64, 32, 0] as [Int32])
+    func blocksAndWordBoundariesAgree(vectorWidth: Int32) throws {
+        phs_features_set_vector_width(vectorWidth)
+        defer { phs_features_set_vector_width(64) }
         let ruleSet = try RuleSet.loadDefault()
         let fast = FeatureKernel(), reference = FeatureKernel()
         var blocks = [Array(Self.randomLines(300, seed: 7, ruleSet: ruleSet).joined(separator: [0x0A]))]
@@ -137,9 +137,9 @@ struct FeaturePassTests {
         let pieces = ["911", "9110", "911x", "90yo", "90YO", "90yox", "4B", "4b", "44B", "2188MiB", "332ms", "7", "mrn",
                       "MRN4", "4mrn", "Dr", "dr7", "x911", "0", "12345678901234567890", "1a", "a1", "99999999yo"]
         let separators = [" ", "-", ".", ":", "_", "/", "\n", "", "  "]
-        for avx2 in [true, false] {
-            phs_features_allow_avx2(avx2 ? 1 : 0)
-            defer { phs_features_allow_avx2(1) }
+        for vectorWidth: Int32 in [64, 32, 0] {
+            phs_features_set_vector_width(vectorWidth)
+            defer { phs_features_set_vector_width(64) }
             let fast = FeatureKernel(), reference = FeatureKernel()
             var problems: [String] = []
             for _ in 0..<3_000 {
@@ -152,7 +152,7 @@ struct FeaturePassTests {
                     problems.append("'\(line)': \(d)")
                 }
             }
-            #expect(problems.isEmpty, "avx2 \(avx2): \(problems.count) lines differ, e.g. \(problems.prefix(2))")
+            #expect(problems.isEmpty, "vector width \(vectorWidth): \(problems.count) lines differ, e.g. \(problems.prefix(2))")
         }
     }
 
@@ -175,9 +175,9 @@ struct FeaturePassTests {
         let numbers = ["727", "7", "03220", "123456", "1234567", "12a", "4B", "0", "2024-01-15", "12,", "12.5"]
         let after = [" Gesterbyntie 68", " ombù 9", " Ørsted 4", "  Main St", " 9 Main", " \u{00C9}cole 3", " é",
                      "", " ", "\t Elm 4", " Πλατεία 204", " x", " Z"]
-        for avx2 in [true, false] {
-            phs_features_allow_avx2(avx2 ? 1 : 0)
-            defer { phs_features_allow_avx2(1) }
+        for vectorWidth: Int32 in [64, 32, 0] {
+            phs_features_set_vector_width(vectorWidth)
+            defer { phs_features_set_vector_width(64) }
             let fast = FeatureKernel(), reference = FeatureKernel()
             var problems: [String] = []
             var block = ""
@@ -196,7 +196,7 @@ struct FeaturePassTests {
                     block = ""
                 }
             }
-            #expect(problems.isEmpty, "avx2 \(avx2): \(problems.count) differ, e.g. \(problems.prefix(2))")
+            #expect(problems.isEmpty, "vector width \(vectorWidth): \(problems.count) differ, e.g. \(problems.prefix(2))")
         }
         // And where they are: the first digit of the line's first token, nowhere else.
         let text = Array("727 Gesterbyntie 68\n>3654 Brixtonlaan 380\nx 12 Elm 4\n1234567 Long 3\n  ??? 9 Øster 2\n12a Oak 4".utf8)

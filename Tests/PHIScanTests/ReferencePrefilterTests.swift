@@ -4,7 +4,7 @@ import Testing
 @testable import PHIScan
 
 /// The whole scanner, not only the feature pass, against the reference prefilter: the same findings on the project's
-/// corpora and on random lines whether the fast bitmap pass (AVX2 or baseline) or `features_reference.c` decides
+/// corpora and on random lines whether the fast bitmap pass (AVX-512BW, AVX2 or baseline) or `features_reference.c` decides
 /// which rules run where. As ripgrep runs its tests against both regex engines, a prefilter optimisation that
 /// changes any finding fails here, however the rules use its items.
 @Suite("Scanner: fast prefilter equals reference prefilter")
@@ -39,10 +39,10 @@ struct ReferencePrefilterTests {
                 "eval/places.txt"].map { root.appendingPathComponent($0).path }
     }()
 
-    @Test(arguments: [true, false])
-    func corporaAndRandomLinesGiveTheSameFindings(avx2: Bool) throws {
-        phs_features_allow_avx2(avx2 ? 1 : 0)
-        defer { phs_features_allow_avx2(1) }
+    @Test(arguments: [64, 32, 0] as [Int32])
+    func corporaAndRandomLinesGiveTheSameFindings(vectorWidth: Int32) throws {
+        phs_features_set_vector_width(vectorWidth)
+        defer { phs_features_set_vector_width(64) }
         let set = TestRules.defaults
         var inputs: [(String, [UInt8])] = try Self.corpora.map { ($0, Array(try Data(contentsOf: URL(fileURLWithPath: $0)))) }
         inputs.append(("random lines", Array(FeaturePassTests.randomLines(3_000, seed: 0xD1FF, ruleSet: set)

@@ -44,7 +44,9 @@ int main(int argc, char **argv) {
     memset(&kw, 0, sizeof kw); /* no keywords: the line-start numbers are the only hits */
     static const char *pieces[] = {"727", "7", "03220", "123456", "1234567", "12a", " ", "  ", "\t", ">", "?", "\n",
                                    "\n\n", "Gesterbyntie", "ombù", "\xc3\xa9", "\xff\xfe", "\xc3", "-", ".", "2026-11-26",
-                                   "192.0.2.1", "Suite", "a", "Z", "::", "x1:2", "555-0100", "\xe2\x80\x94"};
+                                   "192.0.2.1", "Suite", "a", "Z", "::", "x1:2", "555-0100", "\xe2\x80\x94",
+                                   /* every numeric separator, hex letters and colons (the byte classes) */
+                                   "12/34", "(555) 0100", "+44", "ab:cd:ef", "7+", "F0"};
     const int npieces = (int)(sizeof pieces / sizeof *pieces);
     int failures = 0;
     long hits = 0, newlines = 0;
@@ -73,20 +75,25 @@ int main(int argc, char **argv) {
         memcpy(q, p, n);
         free(p);
         int32_t items = (int32_t)n + 8;
-        phs_features fast = make(items), slow = make(items), base = make(items);
+        phs_features wide = make(items), fast = make(items), slow = make(items), base = make(items);
         size_t words = (n + 63) / 64 + 1;
+        wide.newlines = calloc(words, 8);
         fast.newlines = calloc(words, 8);
         slow.newlines = calloc(words, 8);
         base.newlines = calloc(words, 8);
-        phs_features_allow_avx2(1);
+        phs_features_set_vector_width(64);
+        phs_compute_features(&needs, &kw, q, n, &wide);
+        phs_features_set_vector_width(32);
         phs_compute_features(&needs, &kw, q, n, &fast);
-        phs_features_allow_avx2(0);
+        phs_features_set_vector_width(0);
         phs_compute_features(&needs, &kw, q, n, &base);
+        phs_features_set_vector_width(64);
         phs_compute_features_reference(&needs, &kw, q, n, &slow);
         hits += slow.hit_count;
         for (size_t i = 0; i < n; i++) newlines += q[i] == '\n';
-        phs_features *all[] = {&fast, &base};
-        for (int k = 0; k < 2; k++) {
+        phs_features *all[] = {&wide, &fast, &base};
+        static const char *names[] = {"avx512", "avx2", "baseline"};
+        for (int k = 0; k < 3; k++) {
             phs_features *f = all[k];
             int ok = f->hit_count == slow.hit_count &&
                      memcmp(f->hits, slow.hits, sizeof(phs_hit) * (size_t)slow.hit_count) == 0 &&
@@ -94,11 +101,11 @@ int main(int argc, char **argv) {
                      same_list(&f->dashed, &slow.dashed) && same_list(&f->hexcolon, &slow.hexcolon) &&
                      memcmp(f->newlines, slow.newlines, ((n + 63) / 64) * 8) == 0 && !f->overflow && !slow.overflow;
             if (!ok && failures++ < 3)
-                printf("block %d (%zu bytes, %s): fast %d hits, reference %d\n", b, n, k ? "baseline" : "avx2",
+                printf("block %d (%zu bytes, %s): fast %d hits, reference %d\n", b, n, names[k],
                        f->hit_count, slow.hit_count);
         }
-        phs_features *fs[] = {&fast, &slow, &base};
-        for (int k = 0; k < 3; k++) {
+        phs_features *fs[] = {&wide, &fast, &slow, &base};
+        for (int k = 0; k < 4; k++) {
             free(fs[k]->numeric.items); free(fs[k]->alnum.items); free(fs[k]->dashed.items);
             free(fs[k]->hexcolon.items); free(fs[k]->hits); free(fs[k]->newlines);
             phs_features_release_scratch(fs[k]);

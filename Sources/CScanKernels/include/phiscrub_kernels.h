@@ -161,9 +161,12 @@ static inline size_t phs_bit_next(const uint64_t *bits, size_t from, size_t to) 
 /* Fills `out` (counts reset first) for the line p[0..n). Bitmap-driven: byte classes are computed 64 bytes at a
    time with SIMD, and only tokens, digit runs and dashed runs that can satisfy some want are looked at one by one.
    Returns 0, or -1 when the scratch bitmaps could not be allocated (out is then empty and overflow is 0). */
-/* Lets phs_compute_features use its AVX2 byte classifier when the CPU has AVX2 (the default), or not (tests of the
+/* Lets phs_compute_features use its vector byte classifiers when the CPU has them (the default), or not (tests of the
    baseline path). The output is the same either way. Not available off x86-64 Linux builds, where it does nothing. */
 void phs_features_allow_avx2(int on);
+/* The widest byte classifier phs_compute_features may use, in bytes per step: 64 (AVX-512BW, the default), 32 (AVX2)
+   or 0 (the baseline); process-wide. Every width gives the same output; tests compare each with the reference. */
+void phs_features_set_vector_width(int bytes);
 
 int phs_compute_features(const phs_needs *needs, const phs_keywords *kw, const uint8_t *p, size_t n,
                          phs_features *out);
