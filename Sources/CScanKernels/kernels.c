@@ -31,6 +31,42 @@ static __attribute__((target("avx2"))) size_t first_non_ascii_avx2(const uint8_t
     return n;
 }
 
+/* phs_first_special with AVX-512BW: 64 bytes a step, the top bits and each wanted byte one compare into the mask. */
+static __attribute__((target("avx512f,avx512bw"))) size_t first_special_avx512(const uint8_t *p, size_t n,
+                                                                              const uint8_t *bytes, int count) {
+    __m512i b[PHS_MAX_SPECIAL_BYTES];
+    for (int k = 0; k < count; k++) b[k] = _mm512_set1_epi8((char)bytes[k]);
+    size_t i = 0;
+    for (; i < n; i += 64) {
+        __mmask64 in = n - i >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (n - i)) - 1);
+        __m512i v = _mm512_maskz_loadu_epi8(in, (const void *)(p + i));
+        uint64_t m = (uint64_t)_mm512_movepi8_mask(v);
+        for (int k = 0; k < count; k++) m |= (uint64_t)_mm512_mask_cmpeq_epi8_mask(in, v, b[k]);
+        if (m) return i + (size_t)__builtin_ctzll(m);
+    }
+    return n;
+}
+
+/* phs_first_special with AVX2: 32 bytes a step. */
+static __attribute__((target("avx2"))) size_t first_special_avx2(const uint8_t *p, size_t n, const uint8_t *bytes,
+                                                                 int count) {
+    __m256i b[PHS_MAX_SPECIAL_BYTES];
+    for (int k = 0; k < count; k++) b[k] = _mm256_set1_epi8((char)bytes[k]);
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i)), hit = v;
+        for (int k = 0; k < count; k++) hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(v, b[k]));
+        int m = _mm256_movemask_epi8(hit);
+        if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+    for (; i < n; i++) {
+        if (p[i] & 0x80) return i;
+        for (int k = 0; k < count; k++)
+            if (p[i] == bytes[k]) return i;
+    }
+    return n;
+}
+
 /* Matches of `byte` counted per 64 bytes into byte lanes (each step adds at most 2 to a lane: 127 steps before the
    lanes are summed), instead of a popcount per 16 bytes. */
 static __attribute__((target("avx2"))) size_t count_byte_avx2(const uint8_t *p, size_t n, uint8_t byte) {
@@ -70,14 +106,44 @@ static size_t first_non_ascii_baseline(const uint8_t *p, size_t n) {
     return n;
 }
 
-/* Whether the two whole-block byte passes below may use AVX2 (on a CPU with it); tests turn it off to check the
-   baseline versions give the same answers. */
-static _Atomic int block_avx2_allowed = 1;
-void phs_block_passes_allow_avx2(int on) { block_avx2_allowed = on; }
+/* The widest vector the whole-block byte passes below may use (64: AVX-512BW, 32: AVX2, 0: the baseline), on a CPU
+   that has it; tests lower it to check the narrower versions give the same answers. */
+static _Atomic int block_vector_bytes = 64;
+void phs_block_passes_allow_avx2(int on) { block_vector_bytes = on ? 64 : 0; }
+void phs_block_passes_set_vector_width(int bytes) { block_vector_bytes = bytes; }
+
+static size_t first_special_baseline(const uint8_t *p, size_t n, const uint8_t *bytes, int count) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i)), hit = v;
+        for (int k = 0; k < count; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)bytes[k])));
+        int m = _mm_movemask_epi8(hit);
+        if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
+    for (; i < n; i++) {
+        if (p[i] & 0x80) return i;
+        for (int k = 0; k < count; k++)
+            if (p[i] == bytes[k]) return i;
+    }
+    return n;
+}
+
+size_t phs_first_special(const uint8_t *p, size_t n, const uint8_t *bytes, int count) {
+    if (count < 0) count = 0;
+#if defined(__x86_64__) && defined(__linux__)
+    /* More bytes than the vector versions keep in registers: the baseline, which takes any number. */
+    int width = count <= PHS_MAX_SPECIAL_BYTES ? block_vector_bytes : 0;
+    if (width >= 64 && __builtin_cpu_supports("avx512bw")) return first_special_avx512(p, n, bytes, count);
+    if (width >= 32 && __builtin_cpu_supports("avx2")) return first_special_avx2(p, n, bytes, count);
+#endif
+    return first_special_baseline(p, n, bytes, count);
+}
 
 size_t phs_first_non_ascii(const uint8_t *p, size_t n) {
 #if defined(__x86_64__) && defined(__linux__)
-    if (block_avx2_allowed && __builtin_cpu_supports("avx2")) return first_non_ascii_avx2(p, n);
+    if (block_vector_bytes >= 32 && __builtin_cpu_supports("avx2")) return first_non_ascii_avx2(p, n);
 #endif
     return first_non_ascii_baseline(p, n);
 }
@@ -165,7 +231,7 @@ static PHS_CLONES size_t count_byte_baseline(const uint8_t *p, size_t n, uint8_t
 
 size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte) {
 #if defined(__x86_64__) && defined(__linux__)
-    if (block_avx2_allowed && __builtin_cpu_supports("avx2")) return count_byte_avx2(p, n, byte);
+    if (block_vector_bytes >= 32 && __builtin_cpu_supports("avx2")) return count_byte_avx2(p, n, byte);
 #endif
     return count_byte_baseline(p, n, byte);
 }

@@ -24,6 +24,11 @@ struct TextSink: ScanSink {
             return token
         }, write: { out.append(contentsOf: $0) })
     }
+
+    mutating func cleanLines(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, newlines: Int) throws {
+        counts.records += newlines
+        out.append(contentsOf: bytes)
+    }
 }
 
 /// Binary detection, as git and ripgrep do it: a NUL byte in the first 8 KiB.

@@ -149,6 +149,18 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
         }
     }
 
+    @_specialize(where Output == FileOutput, Observer == NoFindingObserver)
+    @_specialize(where Output == MemoryOutput, Observer == NoFindingObserver)
+    public mutating func cleanLines(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, newlines: Int) throws {
+        counts.bytesIn += bytes.count
+        try output.write(bytes)
+        counts.bytesOut += bytes.count
+        lineNumber += newlines
+        lineStart = offset + bytes.count
+        counts.lines += newlines
+        if lineBuffered { try output.flush() }
+    }
+
     public mutating func rewrittenLine(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, inputCount: Int,
                                        findings: [RewrittenFinding], withheld: Int) throws {
         counts.bytesIn += inputCount

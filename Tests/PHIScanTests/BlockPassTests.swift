@@ -3,11 +3,11 @@ import Testing
 
 @testable import PHIScan
 
-/// The two whole-block byte passes the stream scanner and the sink run over every byte (where the next line with a
-/// byte outside ASCII is; how many newlines a segment holds, which gives findings their line numbers): the AVX2
-/// versions must answer as the baseline ones and as a plain loop, at every length and offset around their 32- and
+/// The whole-block byte passes the stream scanner and the sinks run over every byte (where the next line with a
+/// byte outside ASCII or a trigger byte is; how many newlines a segment holds, which gives findings their line
+/// numbers): the vector versions must answer as the baseline ones and as a plain loop, at every length and offset around their 32- and
 /// 64-byte steps and past the 127 steps the newline count adds up in byte lanes.
-@Suite("Block passes: AVX2 equals baseline", .serialized)
+@Suite("Block passes: the vector versions equal the baseline", .serialized)
 struct BlockPassTests {
     static func buffers() -> [[UInt8]] {
         var rng = SplitMix64(seed: 0xB10C)
@@ -44,6 +44,42 @@ struct BlockPassTests {
                                 "newlines, length \(buffer.count) from \(start), avx2 \(avx2)")
                         let want = (buffer[start...].firstIndex { $0 >= 0x80 } ?? buffer.count) - start
                         #expect(first == want, "first non-ASCII, length \(buffer.count) from \(start), avx2 \(avx2)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The batch walk's one pass for bytes outside ASCII, byte-trigger bytes and ESC: at every width (AVX-512BW,
+    /// AVX2, baseline), with no byte, the usual two, and more bytes than the vector versions keep in registers, it
+    /// answers as a plain loop.
+    @Test func firstSpecialAgreesAtEveryWidth() {
+        defer { phs_block_passes_set_vector_width(64) }
+        var rng = SplitMix64(seed: 0x5FEC)
+        let sets: [[UInt8]] = [[], [0x40, 0x1B], [0x40, 0x1B, 0x23, 0x25, 0x26, 0x2A, 0x3C, 0x3E, 0x7E, 0x21]]
+        var buffers = Self.buffers()
+        for length in [1, 40, 64, 65, 300, 5_000] {
+            // ASCII text with one trigger byte or ESC placed at varying offsets.
+            var text = (0..<length).map { _ in UInt8.random(in: 0x41...0x5A, using: &rng) }
+            buffers.append(text)
+            for byte: UInt8 in [0x40, 0x1B, 0x7E, 0x21] {
+                text[Int.random(in: 0..<length, using: &rng)] = byte
+                buffers.append(text)
+            }
+        }
+        for width: Int32 in [64, 32, 0] {
+            phs_block_passes_set_vector_width(width)
+            for buffer in buffers {
+                for bytes in sets {
+                    buffer.withUnsafeBufferPointer { b in
+                        for start in [0, 1, 7, 33, 64, 65].filter({ $0 <= b.count }) {
+                            let rest = UnsafeBufferPointer(rebasing: b[start...])
+                            let got = rest.baseAddress.map { p in
+                                bytes.withUnsafeBufferPointer { phs_first_special(p, rest.count, $0.baseAddress, Int32($0.count)) }
+                            } ?? 0
+                            let want = (buffer[start...].firstIndex { $0 >= 0x80 || bytes.contains($0) } ?? buffer.count) - start
+                            #expect(got == want, "width \(width), \(bytes.count) bytes, length \(buffer.count) from \(start)")
+                        }
                     }
                 }
             }

@@ -143,6 +143,18 @@ static inline int64_t phs_bit_prev(const uint64_t *bits, size_t from, size_t to)
     }
 }
 
+/* The number of set bits of `bits` in [from, to) (the newlines of a run of clean lines: the sink need not count them
+   again). */
+static inline size_t phs_bit_count(const uint64_t *bits, size_t from, size_t to) {
+    if (to <= from) return 0;
+    size_t ws = from >> 6, we = (to - 1) >> 6;
+    uint64_t first = ~(uint64_t)0 << (from & 63), last = ~(uint64_t)0 >> (63 - ((to - 1) & 63));
+    if (ws == we) return (size_t)__builtin_popcountll(bits[ws] & first & last);
+    size_t c = (size_t)__builtin_popcountll(bits[ws] & first) + (size_t)__builtin_popcountll(bits[we] & last);
+    for (size_t w = ws + 1; w < we; w++) c += (size_t)__builtin_popcountll(bits[w]);
+    return c;
+}
+
 /* The lowest set bit of `bits` in [from, to), or `to`. */
 static inline size_t phs_bit_next(const uint64_t *bits, size_t from, size_t to) {
     if (to <= from) return to;
@@ -218,13 +230,22 @@ int32_t phs_context_all(const phs_context_words *cw, const uint8_t *p, size_t n,
 /* Number of occurrences of `byte` in p[0..n). */
 size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte);
 
-/* Lets phs_count_byte and phs_first_non_ascii use AVX2 (the default, on a CPU with it) or not (tests compare). */
+/* Lets phs_count_byte, phs_first_non_ascii and phs_first_special use their vector versions (the default, on a CPU
+   with them) or not (tests compare). */
 void phs_block_passes_allow_avx2(int on);
+/* The widest vector those passes may use, in bytes per step: 64 (AVX-512BW, the default), 32 (AVX2) or 0. */
+void phs_block_passes_set_vector_width(int bytes);
 
 int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters, int32_t digits, int32_t upper);
 
 /* Index of the first byte >= 0x80 in p[0..n), or n. */
 size_t phs_first_non_ascii(const uint8_t *p, size_t n);
+
+/* Index of the first byte of p[0..n) that is >= 0x80 or one of bytes[0..count), or n: one pass where a scan of
+   each kind of byte was one pass each (the batch walk looks for bytes outside ASCII, byte-trigger bytes and ESC). Up
+   to PHS_MAX_SPECIAL_BYTES bytes are looked for with vectors, more byte by byte. */
+#define PHS_MAX_SPECIAL_BYTES 8
+size_t phs_first_special(const uint8_t *p, size_t n, const uint8_t *bytes, int count);
 
 /* ---- Person names (names.c) ------------------------------------------------------------------------------------ */
 

@@ -19,9 +19,19 @@ public protocol ScanSink {
     /// replaced by `[WITHHELD]`. The default refuses, so a sink that does not handle it never drops text silently.
     mutating func rewrittenLine(_ output: UnsafeBufferPointer<UInt8>, offset: Int, inputCount: Int,
                                 findings: [RewrittenFinding], withheld: Int) throws
+
+    /// A segment of whole lines with no finding (it ends with a newline), holding `newlines` of them: what
+    /// `segment` with no findings means, with the line count the scanner knows from its newline bitmap, so that a
+    /// sink that counts lines need not search the bytes again (a second pass over most of the input). The default
+    /// calls `segment`.
+    mutating func cleanLines(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, newlines: Int) throws
 }
 
 extension ScanSink {
+    public mutating func cleanLines(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, newlines: Int) throws {
+        try segment(bytes, offset: offset, findings: [], incident: nil)
+    }
+
     public mutating func rewrittenLine(_ output: UnsafeBufferPointer<UInt8>, offset: Int, inputCount: Int,
                                        findings: [RewrittenFinding], withheld: Int) throws {
         throw RewrittenLineUnsupported()
@@ -76,6 +86,11 @@ public final class StreamScanner {
 
     public static let defaultLineCap = 1 << 20
 
+    /// The bytes besides those outside ASCII that send a line of a batch block off the plain batch path: the byte
+    /// triggers (their lines are walked even with no feature item, and run the byte rules) and ESC (lines with
+    /// terminal escape sequences take the per-line path, which masks them).
+    let specialBytes: [UInt8]
+
     /// Scan whole lines in batches (one feature pass per block of lines). Off only when a rule has no prefilter,
     /// since such a rule must run on every line anyway.
     let batching: Bool
@@ -85,6 +100,7 @@ public final class StreamScanner {
         self.overlap = scanner.ruleSet.maxMatchLength + 8
         self.lineCap = max(lineCap, 4 * overlap, 64)
         self.batching = scanner.ruleSet.alwaysRules.isEmpty
+        self.specialBytes = scanner.ruleSet.byteTriggers.map(\.byte) + [0x1B]
         pending.reserveCapacity(self.lineCap + 1)
     }
 
@@ -281,28 +297,14 @@ public final class StreamScanner {
         }
         let newlines = scanner.engine.batchNewlines
         var cursor = BatchCursor()
-        // Byte-trigger bytes (their lines are walked even with no feature item, and run the byte rules), and ESC:
-        // lines with terminal escape sequences take the per-line path, which masks them.
-        let triggerBytes = scanner.ruleSet.byteTriggers.map(\.byte) + [0x1B]
-        // Next non-ASCII byte and next byte-trigger byte (absolute in `base`), each recomputed only once passed.
-        var nonASCII = from + Int(phs_first_non_ascii(base + from, end - from))
-        var triggerAt = end
-        func nextTrigger(from start: Int) -> Int {
-            var next = end
-            for b in triggerBytes {
-                if let hit = memchr(base + start, Int32(b), next - start) {
-                    next = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                }
-            }
-            return next
-        }
-        triggerAt = nextTrigger(from: from)
-        var special = min(nonASCII, triggerAt)
+        // The next byte outside ASCII, byte-trigger byte or ESC (absolute in `base`; `end` when none), one pass over
+        // the block for all of them (`specialBytes`), recomputed only once passed.
         func nextSpecial(from start: Int) -> Int {
-            if nonASCII < start { nonASCII = start + Int(phs_first_non_ascii(base + start, end - start)) }
-            if triggerAt < start { triggerAt = nextTrigger(from: start) }
-            return min(nonASCII, triggerAt)
+            start + specialBytes.withUnsafeBufferPointer {
+                phs_first_special(base + start, end - start, $0.baseAddress, Int32($0.count))
+            }
         }
+        var special = nextSpecial(from: from)
         // Bytes from `clean` up to the line being looked at hold no finding and are pushed as one segment when a
         // line with findings (or one scanned on its own) comes, or at the block's end: lines with feature items
         // but no finding (two thirds of those walked in a log) join the clean lines around them instead of costing
@@ -312,14 +314,17 @@ public final class StreamScanner {
         // normalise to themselves, stay on the batch path.
         func takesLinePath(_ start: Int, _ stop: Int) -> Bool {
             if memchr(base + start, 0x1B, stop - start) != nil { return true }
-            return nonASCII < stop
+            return phs_first_non_ascii(base + start, stop - start) < stop - start
                 && !scanner.engine.normalizesToItself(UnsafeBufferPointer(start: base + start, count: stop - start))
         }
         var clean = from
+        // Clean runs end where a line starts (or at the block's end), so they are whole lines; their count is a
+        // popcount of the newline bitmap.
         func pushClean(to stop: Int) throws {
             if stop > clean {
-                try sink.segment(UnsafeBufferPointer(start: base + clean, count: stop - clean),
-                                 offset: pendingOffset + clean, findings: [], incident: nil)
+                try sink.cleanLines(UnsafeBufferPointer(start: base + clean, count: stop - clean),
+                                    offset: pendingOffset + clean,
+                                    newlines: phs_bit_count(newlines, clean - from, stop - from))
             }
             clean = stop
         }

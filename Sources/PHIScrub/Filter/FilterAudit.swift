@@ -129,6 +129,14 @@ struct AuditingSink<Inner: StatsReportingSink>: ScanSink {
         }
     }
 
+    mutating func cleanLines(_ segment: UnsafeBufferPointer<UInt8>, offset: Int, newlines: Int) throws {
+        try inner.cleanLines(segment, offset: offset, newlines: newlines)
+        batchBytes += segment.count
+        if batchBytes >= FilterAudit.batchBytes {
+            try closeBatch()
+        }
+    }
+
     mutating func rewrittenLine(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, inputCount: Int,
                                 findings: [RewrittenFinding], withheld: Int) throws {
         try inner.rewrittenLine(bytes, offset: offset, inputCount: inputCount, findings: findings, withheld: withheld)

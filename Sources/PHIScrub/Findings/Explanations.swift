@@ -30,6 +30,12 @@ public struct ExplainingSink<Inner: ScanSink>: ScanSink {
         try inner.segment(bytes, offset: offset, findings: findings, incident: incident)
     }
 
+    /// Clean lines: no finding to explain.
+    public mutating func cleanLines(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, newlines: Int) throws {
+        buffer.byStart.removeAll(keepingCapacity: true)
+        try inner.cleanLines(bytes, offset: offset, newlines: newlines)
+    }
+
     /// A JSON line: its findings carry no explanation (the value was scanned out of its line).
     public mutating func rewrittenLine(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, inputCount: Int,
                                        findings: [RewrittenFinding], withheld: Int) throws {
