@@ -97,6 +97,8 @@ public struct RedactingSink<Output: ByteOutput, Observer: FindingObserver>: Scan
         return s
     }
     var counts = RedactionStats()
+    /// Segments withheld so far (what `stats.withheld` says, without building the per-entity counts).
+    public var withheldSegments: Int { counts.withheld }
     var tally = EntityTally()
     var tokenCache: [String: [UInt8]] = [:]
     /// 1-based number of the line the next segment starts on, and that line's absolute start offset.

@@ -110,6 +110,11 @@ public final class RuleSet: @unchecked Sendable {
     let keywords: KeywordIndex
     /// Bytes named by byte triggers, with the rules each fires.
     let byteTriggers: [(byte: UInt8, rules: [Int])]
+    /// The bytes besides those outside ASCII that send a line of a batch block off the plain batch path: the byte
+    /// triggers (their lines are walked even with no feature item, and run the byte rules) and ESC (lines with
+    /// terminal escape sequences take the per-line path, which masks them). Kept here: a stream scanner is made per
+    /// library call.
+    let batchSpecialBytes: [UInt8]
     /// Rules with no prefilter: tried on every line.
     let alwaysRules: [Int]
     /// Overlap tie-breaker per rule index.
@@ -230,6 +235,7 @@ public final class RuleSet: @unchecked Sendable {
         let lineNumberKeyword = lineNumberRules.isEmpty ? nil : keywordRules.count
         if !lineNumberRules.isEmpty { keywordRules.append(lineNumberRules) }
         self.byteTriggers = byteRules.keys.sorted().map { ($0, byteRules[$0]!) }
+        self.batchSpecialBytes = self.byteTriggers.map(\.byte) + [0x1B]
         self.alwaysRules = always
         // By threshold, so the per-region loops stop at the first rule the region is too short for (the order
         // rules run in does not change the findings: overlap resolution orders them totally).

@@ -86,11 +86,6 @@ public final class StreamScanner {
 
     public static let defaultLineCap = 1 << 20
 
-    /// The bytes besides those outside ASCII that send a line of a batch block off the plain batch path: the byte
-    /// triggers (their lines are walked even with no feature item, and run the byte rules) and ESC (lines with
-    /// terminal escape sequences take the per-line path, which masks them).
-    let specialBytes: [UInt8]
-
     /// Scan whole lines in batches (one feature pass per block of lines). Off only when a rule has no prefilter,
     /// since such a rule must run on every line anyway.
     let batching: Bool
@@ -100,7 +95,6 @@ public final class StreamScanner {
         self.overlap = scanner.ruleSet.maxMatchLength + 8
         self.lineCap = max(lineCap, 4 * overlap, 64)
         self.batching = scanner.ruleSet.alwaysRules.isEmpty
-        self.specialBytes = scanner.ruleSet.byteTriggers.map(\.byte) + [0x1B]
         pending.reserveCapacity(self.lineCap + 1)
     }
 
@@ -298,7 +292,8 @@ public final class StreamScanner {
         let newlines = scanner.engine.batchNewlines
         var cursor = BatchCursor()
         // The next byte outside ASCII, byte-trigger byte or ESC (absolute in `base`; `end` when none), one pass over
-        // the block for all of them (`specialBytes`), recomputed only once passed.
+        // the block for all of them (`RuleSet.batchSpecialBytes`), recomputed only once passed.
+        let specialBytes = scanner.ruleSet.batchSpecialBytes
         func nextSpecial(from start: Int) -> Int {
             start + specialBytes.withUnsafeBufferPointer {
                 phs_first_special(base + start, end - start, $0.baseAddress, Int32($0.count))

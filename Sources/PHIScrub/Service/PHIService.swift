@@ -213,7 +213,7 @@ public final class PHIService: Sendable {
         var r = ServiceResponse(id: request.id)
         r.text = sink.output.bytes
         r.findings = sink.observer.findings
-        r.withheld = sink.stats.withheld
+        r.withheld = sink.withheldSegments
         return r
     }
 

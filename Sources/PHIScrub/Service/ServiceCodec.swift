@@ -210,7 +210,7 @@ public enum ServiceCodec {
     }
 
     /// `confidence(c)` appended as bytes, without a String (a few hundred instructions less per finding).
-    static func appendConfidence(_ c: Double, to out: inout [UInt8]) {
+    public static func appendConfidence(_ c: Double, to out: inout [UInt8]) {
         let scaled = (c * 10_000).rounded()
         guard scaled.isFinite, abs(scaled) < 1e15 else { out.append(0x30); return }
         var n = Int(scaled)
@@ -236,7 +236,7 @@ public enum ServiceCodec {
     }
 
     /// A decimal integer appended as bytes.
-    static func appendInt(_ value: Int, to out: inout [UInt8]) {
+    public static func appendInt(_ value: Int, to out: inout [UInt8]) {
         if value < 0 { out.append(0x2D) }
         var m = value.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
