@@ -143,8 +143,13 @@ static void test_scan_redact_transform(phiscrub_engine *e) {
     CHECK(phiscrub_result_get(r, PHISCRUB_PART_FINDINGS_JSON, &data, &len) == PHISCRUB_OK, "findings json");
     CHECK(strlen(data) == len && strstr(data, "\"entity\":\"SSN\",\"start\":4,\"end\":15") != NULL &&
               strstr(data, SSN) == NULL, "findings: %s", data);
+    const char *findings_json = data;
+    size_t findings_len = len;
     CHECK(phiscrub_result_get(r, PHISCRUB_PART_ANSWER_JSON, &data, &len) == PHISCRUB_OK, "answer json");
     CHECK(strncmp(data, "{\"id\":null,\"ok\":true,\"findings\":[", 33) == 0 && strstr(data, SSN) == NULL, "answer: %s", data);
+    /* The findings part is the answer's findings array, byte for byte (the wire's objects, written twice). */
+    CHECK(len > 32 + findings_len && strncmp(data + 32, findings_json, findings_len) == 0,
+          "findings part %s in answer %s", findings_json, data);
     CHECK(phiscrub_result_get(r, (phiscrub_part)7, &data, &len) == PHISCRUB_E_INVALID_ARGUMENT, "unknown part");
     CHECK(phiscrub_result_get(r, PHISCRUB_PART_TEXT, NULL, &len) == PHISCRUB_E_INVALID_ARGUMENT, "NULL data");
     CHECK(phiscrub_result_allowed(r) == -1 && phiscrub_result_withheld(r) == 0, "no decision, nothing withheld");
