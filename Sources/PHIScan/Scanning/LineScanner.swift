@@ -498,6 +498,7 @@ struct LineEngine {
         guard count > 0, let p = block.baseAddress else { return }
         let t = tables, rules = ruleSet.rules, n = block.count
         let hits = batchKernel.out.hits!
+        let newlines = batchKernel.newlineBits
         var kept = 0
         for i in 0..<count {
             let hit = hits[i]
@@ -508,7 +509,8 @@ struct LineEngine {
                 guard t.anchored[r], let pattern = rules[r].anchoredPattern else { live = true; break }
                 // The subject `runAnchored` would see: to the line's end, at most the longest match and two bytes.
                 let reach = min(n, start + rules[r].rule.maxLength + 2)
-                let lineEnd = memchr(p + start, 0x0A, reach - start).map { p.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? reach
+                // The line's end from the feature pass's newline bitmap (a bit scan, not a byte search per hit).
+                let lineEnd = phs_bit_next(newlines, start, reach)
                 if pattern.couldMatch(p, length: lineEnd, from: start) { live = true; break }
             }
             if live {
