@@ -331,7 +331,9 @@ struct LineEngine {
                                    detectors: Bool = true) -> ScanIncident? {
         let rs = ruleSet
         let p = line.baseAddress!
-        let n = line.count
+        // A line of a CRLF file ends in "\r": the rules match it without, so that a pattern's `$` (which PCRE2 lets
+        // match before a final "\n" only) holds at the line's end as in an LF file. The "\r" is kept in the output.
+        let n = line.count > 0 && p[line.count - 1] == 0x0D ? line.count - 1 : line.count
         let shift = f.shift
         candidates.clearKeepingCapacity()
         if log != nil { reasons.removeAll(keepingCapacity: true) }
