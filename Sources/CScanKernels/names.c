@@ -123,18 +123,17 @@ struct phs_names {
     uint64_t pronouns[8];
 };
 
-/* `links`: the table also keeps, per key, the first cue phrase and roster name ending or starting there (the cue
-   table). The name dictionary has a table of its own (dict_table), one word a slot. */
-static int table_init(table *t, uint32_t capacity, int links) {
+/* The cue table: per key its flags and the first cue phrase and roster name ending or starting there. (The name
+   dictionary has a table of its own, dict_table, one word a slot.) */
+static int table_init(table *t, uint32_t capacity) {
     uint32_t cap = 64;
     while (cap < capacity * 2) cap <<= 1;
     t->keys = calloc(cap, sizeof(uint64_t));
     t->flags = calloc(cap, sizeof(uint16_t));
-    t->head = links ? malloc(cap * sizeof(int32_t)) : NULL;
-    t->roster = links ? malloc(cap * sizeof(int32_t)) : NULL;
-    if (!t->keys || !t->flags || (links && (!t->head || !t->roster))) return -1;
-    if (links)
-        for (uint32_t i = 0; i < cap; i++) t->head[i] = t->roster[i] = -1;
+    t->head = malloc(cap * sizeof(int32_t));
+    t->roster = malloc(cap * sizeof(int32_t));
+    if (!t->keys || !t->flags || !t->head || !t->roster) return -1;
+    for (uint32_t i = 0; i < cap; i++) t->head[i] = t->roster[i] = -1;
     t->mask = cap - 1;
     t->count = 0;
     return 0;
@@ -163,18 +162,15 @@ static int64_t table_slot(table *t, uint64_t key) {
 
 static int table_grow(table *t) {
     table bigger;
-    int links = t->head != NULL;
-    if (table_init(&bigger, (t->mask + 1), links) != 0) return -1;
+    if (table_init(&bigger, (t->mask + 1)) != 0) return -1;
     for (uint32_t i = 0; i <= t->mask; i++) {
         if (!t->keys[i]) continue;
         uint32_t j = (uint32_t)(t->keys[i] ^ (t->keys[i] >> 31)) & bigger.mask;
         while (bigger.keys[j]) j = (j + 1) & bigger.mask;
         bigger.keys[j] = t->keys[i];
         bigger.flags[j] = t->flags[i];
-        if (links) {
-            bigger.head[j] = t->head[i];
-            bigger.roster[j] = t->roster[i];
-        }
+        bigger.head[j] = t->head[i];
+        bigger.roster[j] = t->roster[i];
         bigger.count++;
     }
     table_free(t);
@@ -414,7 +410,7 @@ phs_names *phs_names_new(const phs_name_dict *dict) {
     phs_names *d = calloc(1, sizeof(phs_names));
     if (!d) return NULL;
     d->dict = dict;
-    if (table_init(&d->cues, 256, 1) != 0) {
+    if (table_init(&d->cues, 256) != 0) {
         phs_names_free(d);
         return NULL;
     }
