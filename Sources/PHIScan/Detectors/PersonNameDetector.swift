@@ -36,10 +36,10 @@ final class NameDictionary: @unchecked Sendable {
     init(files: [String]) throws(PersonNameDictionaryError) {
         var datas: [(String, [UInt8])] = []
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let bytes = PackFile.bytes(atPath: file) else {
                 throw PersonNameDictionaryError(file: file, line: 0, message: "cannot read the name dictionary")
             }
-            datas.append((file, [UInt8](data)))
+            datas.append((file, bytes))
         }
         guard let d = phs_name_dict_new(Int32(clamping: datas.reduce(0) { $0 + $1.1.count / 10 })) else {
             throw PersonNameDictionaryError(file: files.first ?? "", line: 0, message: "out of memory")

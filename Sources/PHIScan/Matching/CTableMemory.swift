@@ -18,15 +18,14 @@ final class CTableMemory {
         return UnsafePointer(p)
     }
 
-    /// Copies `array` into memory owned here aligned to `alignment` bytes (a power of two, at least `T`'s own), for
-    /// tables whose rows should each sit in one cache line.
-    func copy<T>(_ array: [T], alignment: Int) -> UnsafePointer<T> {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, array.count) * MemoryLayout<T>.stride,
-                                                   alignment: max(alignment, MemoryLayout<T>.alignment))
-        let p = raw.bindMemory(to: T.self, capacity: max(1, array.count))
-        p.initialize(from: array, count: array.count)
+    /// Allocates `count` zero-filled `T`s owned here, aligned to `alignment` bytes (a power of two), for a table
+    /// built in place. `T` must be a C struct whose all-zero bytes are a valid value.
+    func zeroed<T>(_ type: T.Type, count: Int, alignment: Int) -> UnsafeMutablePointer<T> {
+        let bytes = max(1, count) * MemoryLayout<T>.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: max(alignment, MemoryLayout<T>.alignment))
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
         allocations.append(raw)
-        return UnsafePointer(p)
+        return raw.bindMemory(to: T.self, capacity: max(1, count))
     }
 
     /// Allocates one `T` owned here, initialised to `value`.
