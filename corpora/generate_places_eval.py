@@ -228,14 +228,14 @@ PLACES_TEMPLATES = [
     "Date of service: {DATE:date_any}\n",
     "Seen in clinic on {DATE:date_any} for follow-up.\n\n",
     # international street lines: after an address cue, before a unit on their line, and alone on a contact card's
-    # line (building number first); the postcode after the country at the card's end. The card's city line is left
-    # out of the gold: phiscrub does not find it yet, and the corpus says what the rules claim.
+    # line (building number first); the city on the line after the unit (rule city-card-line); the postcode after
+    # the country at the card's end.
     "user: my mother lives at {ADDRESS:intl_street_house}, near the station\n",
     "user: please send the new card to {ADDRESS:intl_street}.\n",
     "Address: {ADDRESS:intl_street_house}\n",
     "user: the office is at {ADDRESS:intl_street_unit}\n",
     "{card_prefix}{ADDRESS:intl_street_house}\n{card_prefix}{ADDRESS:intl_unit}\n"
-    "{card_prefix}{intl_city}\n{card_prefix}{intl_country} {ZIP:postcode}\n\n",
+    "{card_prefix}{CITY:intl_city}\n{card_prefix}{intl_country} {ZIP:postcode}\n\n",
     # negatives: states and countries alone, weekdays, numbers in logs, technical suffix words
     "user: we moved from {country} to {state} years ago; I love {state}.\n",
     "assistant: Coverage differs between {state} and {state}; {st} requires a referral.\n",

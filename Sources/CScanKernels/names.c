@@ -116,6 +116,7 @@ struct phs_names {
     int pairs;   /* look for dictionary pairs and "Surname, Given" */
     int singles; /* look for single given names */
     int every_line; /* search every line (the front end off; tests compare the two) */
+    int card_cities; /* the city line of an address card (PHS_NAME_CARD_CITY) */
     /* Surname endings (lower-case ASCII, 2-8 letters), for given-name pairs whose surname is not in the dictionary. */
     uint8_t endings[64][8];
     uint8_t ending_len[64];
@@ -490,6 +491,8 @@ static int surname_shaped(const phs_names *d, const uint8_t *p, const phs_name_t
 void phs_names_enable_singles(phs_names *d, int on) { d->singles = on; }
 
 void phs_names_search_every_line(phs_names *d, int on) { d->every_line = on; }
+
+void phs_names_enable_card_cities(phs_names *d, int on) { d->card_cities = on; }
 
 uint64_t phs_name_word_hash(const uint8_t *p, size_t n) {
     int ok;
@@ -1982,7 +1985,8 @@ static void same_line_mentions(const phs_names *d, const uint8_t *p, size_t n, p
     struct { uint64_t key; size_t hi; } searched[64];
     memset(searched, 0, sizeof(searched));
     for (int32_t s = first; s < count; s++) {
-        if (out[s].detail == PHS_NAME_DETAIL_MENTION && out[s].kind == PHS_NAME_PAIR) continue;
+        if ((out[s].detail == PHS_NAME_DETAIL_MENTION && out[s].kind == PHS_NAME_PAIR) || out[s].kind == PHS_NAME_CARD_CITY)
+            continue;
         size_t ss = (size_t)out[s].start, se = (size_t)out[s].end;
         int32_t nt = tokenize(p + ss, se - ss, tok, MENTION_TOKENS);
         size_t lo = ss > MENTION_REACH ? ss - MENTION_REACH : 0, hi = se + MENTION_REACH < n ? se + MENTION_REACH : n;
@@ -2107,6 +2111,167 @@ static int32_t signoff_ending(const phs_names *d, const uint8_t *p, size_t le) {
     return signoff_line(d, p, nl ? (size_t)(nl - p) + 1 : 0, le);
 }
 
+/* ---- address cards ---------------------------------------------------------------------------------------------
+   A postal card puts the city on a line of its own after the unit line, where no cue or state code names it:
+       20789 Allika 46            28245 Puruntie 82 Apt. 595        >228 Ringvej 144
+        Suite 501                   LAPPEENRANTA                    >Apt. 902
+        Riisa                       SK                              >Qaqortoq
+   The line right after a unit line (a designator and its number alone, or ending a line that starts with a building
+   number) that holds nothing but a city's shape is a city (PHS_NAME_CARD_CITY): like a sign-off, a fact about the
+   line before (PHS_NAMES_CARD_BEFORE), so the answer does not depend on where the text is cut. */
+
+/* Designators a unit line starts its unit with, as written in cards (capitalised: the front end sees their capital;
+   "apt 4" in lower-case chat makes no card). */
+static const char *const unit_designators[] = {"Apt", "Apartment", "Suite", "Ste", "Unit", "Flat", "Room", "Rm"};
+
+static inline int is_card_indent(uint8_t b) { return b == ' ' || b == '\t' || b == '>'; }
+
+/* Is p[ws..we) a unit designator? */
+static int unit_designator(const uint8_t *p, size_t ws, size_t we) {
+    for (size_t k = 0; k < sizeof(unit_designators) / sizeof(unit_designators[0]); k++)
+        if (strlen(unit_designators[k]) == we - ws && memcmp(unit_designators[k], p + ws, we - ws) == 0) return 1;
+    return 0;
+}
+
+/* Where the unit designator starts when the line ending at le ends with a unit: a designator, a dot or spaces, an
+   optional '#', and a number of at most six letters, digits and dashes (one a digit); SIZE_MAX when it does not.
+   Reads at most 24 bytes back, not before lo. */
+static size_t unit_at_end(const uint8_t *p, size_t lo, size_t le) {
+    while (le > lo && (p[le - 1] == ' ' || p[le - 1] == '\t' || p[le - 1] == '\r')) le--;
+    size_t e = le;
+    int digits = 0;
+    while (e > lo && le - e < 6 && (is_ascii_letter(p[e - 1]) || (uint8_t)(p[e - 1] - '0') < 10 || p[e - 1] == '-')) {
+        digits += (uint8_t)(p[e - 1] - '0') < 10;
+        e--;
+    }
+    if (e == le || !digits || (e > lo && (is_ascii_letter(p[e - 1]) || (uint8_t)(p[e - 1] - '0') < 10))) return SIZE_MAX;
+    if (e > lo && p[e - 1] == '#') e--;
+    size_t gap = e;
+    while (e > lo && gap - e < 3 && (p[e - 1] == ' ' || p[e - 1] == '\t')) e--;
+    if (e > lo && p[e - 1] == '.') e--;
+    else if (e == gap) return SIZE_MAX;
+    size_t we = e;
+    while (e > lo && we - e < 10 && is_ascii_letter(p[e - 1])) e--;
+    return unit_designator(p, e, we) ? e : SIZE_MAX;
+}
+
+/* Does the line p[ls..<le) end with a unit (unit_at_end), with the indent alone before the designator or a line
+   that starts with a building number ("28245 Puruntie 82 Apt. 595")? */
+static int unit_line(const uint8_t *p, size_t ls, size_t le) {
+    size_t e = unit_at_end(p, ls, le);
+    if (e == SIZE_MAX) return 0;
+    size_t i = ls;
+    while (i < e && is_card_indent(p[i])) i++;
+    if (i == e) return 1;
+    return (p[e - 1] == ' ' || p[e - 1] == '\t') && (uint8_t)(p[i] - '0') < 10;
+}
+
+/* Does a unit designator start at j (a word of its own)? */
+static inline int unit_word_at(const uint8_t *p, size_t n, size_t j) {
+    size_t e = j;
+    while (e < n && e - j < 10 && is_ascii_letter(p[e])) e++;
+    return (j == 0 || !is_ascii_letter(p[j - 1])) && (e == n || !is_ascii_letter(p[e])) && unit_designator(p, j, e);
+}
+
+/* Lower-case words a city's name may hold between its capitalised ones (Soto del Barco, Ostrov nad Ohří). */
+static int city_particle(const uint8_t *p, size_t a, size_t b) {
+    static const char *const words[] = {"de", "del", "la", "las", "los", "da", "do", "dos", "das", "di", "du", "des",
+                                        "nad", "pod", "u", "am", "an", "der", "den", "van", "von", "y", "e", "en",
+                                        "sur", "sous", "le", "les", "aan", "op", "bei", "im", "upon", "on"};
+    for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+        if (strlen(words[k]) == b - a && memcmp(words[k], p + a, b - a) == 0) return 1;
+    return 0;
+}
+
+/* A word of letters from p[i] (inner hyphens, apostrophes and a final dot allowed: Saint-Denis, Port O'Connor,
+   St.); returns its end and whether its first letter is a capital, or i when no letter starts there. */
+static size_t card_word(const uint8_t *p, size_t n, size_t i, int *upper_first) {
+    uint32_t info;
+    int len = letter_at(p, n, i, &info);
+    if (!len) return i;
+    *upper_first = (info >> 16) & 1 || (info & 0xFFFF) == 0; /* a letter of a script without case counts */
+    size_t e = i + (size_t)len;
+    for (;;) {
+        int alen;
+        uint32_t next;
+        if (e < n && (len = letter_at(p, n, e, &info)) != 0) { e += (size_t)len; continue; }
+        if (e + 1 < n && p[e] == '-' && letter_at(p, n, e + 1, &next)) { e++; continue; }
+        if (e < n && is_apostrophe(p, n, e, &alen) && e + (size_t)alen < n && letter_at(p, n, e + (size_t)alen, &next)) {
+            e += (size_t)alen;
+            continue;
+        }
+        break;
+    }
+    if (e < n && p[e] == '.' && e - i <= 3) e++;
+    return e;
+}
+
+/* The city of a card's city line p[0..n) (see unit_line): after the indent, one to four words, each capitalised or
+   in capitals but for particles between them, then perhaps a bracketed name ("ΑΣΚΕΙΑ (ΑΣΣΕΙΑ)", "Cyprus (Greek)")
+   and a comma, and nothing else; at least one word no English word list holds alone (a log's "Running" or "Done"
+   after a "Room 4" line is none), none a month, weekday or log level. Sets [*s, *e) and returns 1, else 0. */
+static int card_city_span(const phs_names *d, const uint8_t *p, size_t n, size_t *s, size_t *e) {
+    size_t i = 0, end = n;
+    while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == '\t' || p[end - 1] == '\r')) end--;
+    if (end > 0 && p[end - 1] == ',') end--;
+    while (i < end && is_card_indent(p[i])) i++;
+    if (i == end || end - i > 64) return 0;
+    size_t first = i, last_end = i;
+    int words = 0, named = 0, bracket = 0;
+    while (i < end) {
+        if (p[i] == '(' && words > 0 && !bracket) {
+            bracket = 1;
+            i++;
+            continue;
+        }
+        int upper = 0;
+        size_t we = card_word(p, end, i, &upper);
+        if (we == i) return 0;
+        size_t le = we;
+        while (le > i && (p[le - 1] == '.')) le--;
+        if (!upper) {
+            /* A particle, between capitalised words only. */
+            if (words == 0 || bracket || !city_particle(p, i, le)) return 0;
+        } else {
+            if (++words > 4) return 0;
+            int ok;
+            uint64_t h = fold_hash(p, end, i, le, &ok);
+            if (!ok || !h) return 0;
+            int64_t slot = table_find(&d->cues, h);
+            if (slot >= 0 && (d->cues.flags[slot] & (PHS_NAME_STOP | PHS_NAME_STOP_GIVEN))) return 0;
+            uint16_t f = probe_names(d, h);
+            if (f == 0 || (f & (PHS_NAME_PLACE_NAME | PHS_NAME_PROPER)) ||
+                ((f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !(f & PHS_NAME_COMMON)))
+                named = 1;
+        }
+        i = we;
+        last_end = i;
+        if (bracket && i < end && p[i] == ')') {
+            last_end = ++i;
+            if (i != end) return 0;
+            break;
+        }
+        size_t sp = i;
+        while (i < end && (p[i] == ' ' || p[i] == '\t')) i++;
+        if (i < end && i - sp == 0 && p[i] != '(') return 0;
+        if (i - sp > 2) return 0;
+    }
+    if (!words || !named || (bracket && p[last_end - 1] != ')')) return 0;
+    *s = first;
+    *e = last_end;
+    return 1;
+}
+
+/* The line before the one that starts at ls is a unit line (the card-city fact), for a detector that looks for card
+   cities. */
+static inline int card_before(const phs_names *d, const uint8_t *p, size_t ls) {
+    if (!d->card_cities || ls == 0 || p[ls - 1] != '\n') return 0;
+    /* Most lines end with no unit: told from their last bytes before their start is looked for. */
+    if (unit_at_end(p, ls - 1 > 24 ? ls - 1 - 24 : 0, ls - 1) == SIZE_MAX) return 0;
+    size_t start = line_start_within(p, ls - 1);
+    return start != SIZE_MAX && unit_line(p, start, ls - 1);
+}
+
 /* The sign-off cue of the line before the one that starts at ls (p[ls - 1] is its newline), or -1. At ls == 0,
    `before` (what the caller knows of the text before p). When the line before is no sign-off:
    PHS_NAMES_SPEAKER_BEFORE if the line at ls starts with a speaker's label and the line before with a named speaker
@@ -2115,6 +2280,7 @@ static int32_t signoff_ending(const phs_names *d, const uint8_t *p, size_t le) {
 static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t n, size_t ls, int32_t before) {
     if (ls == 0) return before;
     if (p[ls - 1] != '\n') return -1;
+    if (card_before(d, p, ls)) return PHS_NAMES_CARD_BEFORE;
     int32_t c = signoff_ending(d, p, ls - 1);
     if (c >= 0 || !speaker_shape(p, ls, n)) return c;
     size_t start = line_start_within(p, ls - 1);
@@ -2129,6 +2295,13 @@ static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t n, si
 static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
                         int32_t tok_cap, phs_name_span *out, int32_t out_cap, int32_t count) {
     int32_t first = count;
+    /* The city line of an address card (card_city_span), reported whole; no name search starts inside it. */
+    if (signoff == PHS_NAMES_CARD_BEFORE) {
+        size_t cs, ce;
+        if (count < out_cap && card_city_span(d, p, n, &cs, &ce))
+            out[count++] = (phs_name_span){(int32_t)cs, (int32_t)ce, PHS_NAME_CARD_CITY, 0};
+        signoff = -1;
+    }
     size_t off = 0;
     int32_t k0 = 0;
     /* Written without capitals (lower-case chat): the lower-case shapes apply. */
@@ -2655,6 +2828,19 @@ static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n,
         out[k].start += (int32_t)ls;
         out[k].end += (int32_t)ls;
     }
+    /* A unit line ("Suite 501"): the card's city line after it is searched too, whatever its shape (the front end
+       sees no candidate in "OULU"). */
+    while (le < n && *count < out_cap && card_before(d, p, le + 1)) {
+        ls = le + 1;
+        end = memchr(p + ls, '\n', n - ls);
+        le = end ? (size_t)(end - p) : n;
+        before = *count;
+        *count = find_all(d, p + ls, le - ls, PHS_NAMES_CARD_BEFORE, tok, tok_cap, out, out_cap, *count);
+        for (int32_t k = before; k < *count; k++) {
+            out[k].start += (int32_t)ls;
+            out[k].end += (int32_t)ls;
+        }
+    }
     return le;
 }
 
@@ -2681,6 +2867,11 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
         if ((i == 0 || p[i - 1] == '\n') && signoff_before(d, p, n, i, signoff) != -1) return 1;
     }
     if (ascii_upper(p[j]) && j + 1 < n && ascii_lower(p[j + 1]) && cap_needs_line(d, p, n, j)) return 1;
+    /* A card's unit line: its city line follows (search_line goes on to it). */
+    if (d->card_cities && (p[j] == 'A' || p[j] == 'S' || p[j] == 'U' || p[j] == 'F' || p[j] == 'R') && unit_word_at(p, n, j)) {
+        const uint8_t *nl = memchr(p + j, '\n', n - j);
+        if (nl && card_before(d, p, (size_t)(nl - p) + 1)) return 1;
+    }
     /* "PATIENT: JOHN SMITH", "regards, JOHN", "DR. JOHN", "Mr. P.": a word in capitals or an initial after a cue
        word and its colon, comma or dot. */
     if (ascii_upper(p[j]) && j >= 3 && j + 1 < n && (ascii_upper(p[j + 1]) || p[j + 1] == '.') && p[j - 1] == ' ' &&
@@ -2749,6 +2940,10 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
     int32_t count = 0;                                                                                            \
     size_t done = 0, pos = 2, line_start = 0;                                                                      \
     int line_upper = 0;                                                                                            \
+    /* The city line of a card whose unit line ended the text before. */                                          \
+    if (signoff == PHS_NAMES_CARD_BEFORE)                                                                         \
+        pos = done = line_start = search_line(d, p, n, signoff, 0, 0, tok, tok_cap, out, out_cap, &count) + 1;   \
+    else                                                                                                          \
     for (size_t i0 = 0; i0 < 2 && i0 < n; i0++)                                                                   \
         if (is_candidate(p, n, i0) && candidate_needs_line(d, p, n, signoff, i0)) {                               \
             pos = done = line_start = search_line(d, p, n, signoff, i0, 0, tok, tok_cap, out, out_cap, &count) + 1; \
@@ -2872,6 +3067,10 @@ int32_t phs_names_signoff_at_end(const phs_names *d, const uint8_t *p, size_t n)
     if (!d || n == 0) return -1;
     size_t le = n;
     if (p[le - 1] == '\n') le--;
+    if (d->card_cities && unit_at_end(p, le > 24 ? le - 24 : 0, le) != SIZE_MAX) {
+        size_t start = line_start_within(p, le);
+        if (start != SIZE_MAX && unit_line(p, start, le)) return PHS_NAMES_CARD_BEFORE;
+    }
     int32_t c = signoff_ending(d, p, le);
     if (c >= 0) return c;
     /* A named speaker's line: the next line may be the dialogue's next speaker (see signoff_before). */

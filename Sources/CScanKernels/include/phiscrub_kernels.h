@@ -278,6 +278,7 @@ size_t phs_first_special(const uint8_t *p, size_t n, const uint8_t *bytes, int c
 #define PHS_NAME_CUE_GIVEN 6     /* after a plain preposition: one word must be a given name */
 #define PHS_NAME_SINGLE 7        /* a capitalised given name on its own that is no English word */
 #define PHS_NAME_CUE_STATED 8    /* after a phrase that states a name ("my name is"): any one capitalised word */
+#define PHS_NAME_CARD_CITY 9     /* not a name: the city line of an address card, after its unit line */
 
 /* Details of a PHS_NAME_PAIR span (which dictionary shape made it a name). */
 #define PHS_NAME_DETAIL_PAIR 0    /* given name and surname */
@@ -328,6 +329,8 @@ int32_t phs_name_dict_load_tsv(phs_name_dict *d, const uint8_t *p, size_t n);
 phs_names *phs_names_new(const phs_name_dict *dict);
 /* Turns the dictionary pair and "Surname, Given" search on or off (off by default). */
 void phs_names_enable_pairs(phs_names *d, int on);
+/* Turns the search for address cards' city lines (PHS_NAME_CARD_CITY) on or off (off by default). */
+void phs_names_enable_card_cities(phs_names *d, int on);
 /* Turns the search for single given names (PHS_NAME_SINGLE) on or off (off by default). */
 void phs_names_enable_singles(phs_names *d, int on);
 void phs_names_free(phs_names *d);
@@ -359,6 +362,9 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t s
    passes it as `signoff` to phs_names_find for the text that follows, so a name on the next line (after the sign-off,
    or the dialogue's next speaker) is found however the text is cut into calls. */
 #define PHS_NAMES_SPEAKER_BEFORE (-2)
+/* ... or PHS_NAMES_CARD_BEFORE when that line is an address card's unit line ("Suite 501"; see names.c, "address
+   cards"): the next line may be the card's city. */
+#define PHS_NAMES_CARD_BEFORE (-3)
 /* What phs_names_signoff_at_end(d, p, ls) tells phs_names_find about the line that starts at p[ls] (0 < ls <= n,
    p[ls - 1] a newline), reading that line too: cheaper, since the speaker case is looked for only when the line at ls
    starts with a speaker's label. */

@@ -84,6 +84,8 @@ final class PersonNameDetector: @unchecked Sendable {
     /// Rule index for dictionary pairs, and for each cue phrase and roster name by its C index.
     let pairRule: Int?
     let singleRule: Int?
+    /// Rule for the city lines of address cards (mode `card_city`).
+    let cardCityRule: Int?
     let cueRules: [Int]
     let cuePhrases: [String]
     let rosterRules: [Int]
@@ -120,7 +122,7 @@ final class PersonNameDetector: @unchecked Sendable {
             failed = failed || bytes.withUnsafeMutableBufferPointer { phs_names_add_surname_ending(table, $0.baseAddress!, $0.count) } != 0
         }
 
-        var pairRule: Int?, singleRule: Int?
+        var pairRule: Int?, singleRule: Int?, cardCityRule: Int?
         var cueRules: [Int] = [], cuePhrases: [String] = [], rosterRules: [Int] = []
         for r in mine {
             let spec = rules[r].rule.detector!
@@ -129,6 +131,8 @@ final class PersonNameDetector: @unchecked Sendable {
                 pairRule = pairRule ?? r
             case .singleGiven:
                 singleRule = singleRule ?? r
+            case .cardCity:
+                cardCityRule = cardCityRule ?? r
             case .cue, .givenCue, .strongCue, .stated, .title:
                 let kind: Int32 = switch spec.mode {
                 case .cue: PHS_NAME_CUE_WEAK
@@ -166,8 +170,10 @@ final class PersonNameDetector: @unchecked Sendable {
         }
         phs_names_enable_pairs(table, pairRule == nil ? 0 : 1)
         phs_names_enable_singles(table, singleRule == nil ? 0 : 1)
+        phs_names_enable_card_cities(table, cardCityRule == nil ? 0 : 1)
         self.pairRule = pairRule
         self.singleRule = singleRule
+        self.cardCityRule = cardCityRule
         self.cueRules = cueRules
         self.cuePhrases = cuePhrases
         self.rosterRules = rosterRules
@@ -200,7 +206,8 @@ final class PersonNameDetector: @unchecked Sendable {
     }
 
     /// The sign-off cue ("Sincerely,", "Best regards,") that ends `text` as its last line,
-    /// `PHS_NAMES_SPEAKER_BEFORE` when that line starts with a named speaker, or -1.
+    /// `PHS_NAMES_SPEAKER_BEFORE` when that line starts with a named speaker, `PHS_NAMES_CARD_BEFORE` when it is an
+    /// address card's unit line, or -1.
     func signoffAtEnd(_ text: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
         phs_names_signoff_at_end(table, text, n)
     }
@@ -217,6 +224,7 @@ final class PersonNameDetector: @unchecked Sendable {
         switch span.kind {
         case PHS_NAME_PAIR, PHS_NAME_LAST_FIRST: return pairRule
         case PHS_NAME_SINGLE: return singleRule
+        case PHS_NAME_CARD_CITY: return cardCityRule
         case PHS_NAME_ROSTER: return span.detail >= 0 && Int(span.detail) < rosterRules.count ? rosterRules[Int(span.detail)] : nil
         default: return span.detail >= 0 && Int(span.detail) < cueRules.count ? cueRules[Int(span.detail)] : nil
         }
@@ -242,6 +250,7 @@ final class PersonNameDetector: @unchecked Sendable {
         case PHS_NAME_SINGLE where span.detail == PHS_NAME_DETAIL_SURNAME: return "dictionary: surname alone that is no English word or place"
         case PHS_NAME_SINGLE: return "dictionary: given name that is no English word"
         case PHS_NAME_ROSTER: return "roster name"
+        case PHS_NAME_CARD_CITY: return "shape: the line after an address card's unit line"
         default:
             let phrase = span.detail >= 0 && Int(span.detail) < cuePhrases.count ? cuePhrases[Int(span.detail)] : "?"
             return "cue: \(phrase)"

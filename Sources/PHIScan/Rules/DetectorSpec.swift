@@ -28,6 +28,9 @@ public struct DetectorSpec: Sendable, Hashable {
         case title
         /// The names of a roster, matched exactly with case and diacritics folded.
         case roster
+        /// Not a person: the city line of an address card, the line right after its unit line (`Suite 501`, or a
+        /// street line ending with one) that holds only a place's words (see rules/README.md, "Detectors").
+        case cardCity = "card_city"
     }
 
     public var kind: Kind

@@ -20,7 +20,7 @@ enum VerifiedPacks {
         0xa7c4923a460465a9, // candidates.yaml
         0xa8800981eb7174ec, // default.yaml
         0xbb649d8d4e8e23b9, // fields.yaml
-        0x4ce93cdbb9074027, // names.yaml
+        0x585498c696275b7c, // names.yaml
         0xab1fb7f3e5675838, // places.yaml
     ]
 

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import PHIScan
+
+/// The city line of an address card (rule `city-card-line` in rules/names.yaml, "address cards" in
+/// Sources/CScanKernels/names.c): the line after a unit line, found as CITY however the text is cut (whole, byte by
+/// byte, at random and inside every city: StandardVerifier), since the unit line is carried as a fact like a sign-off.
+@Suite("Address cards")
+struct AddressCardTests {
+    static let found: [String] = [
+        "William Hughes\n\n20789 Allika 46\n Suite 501\n ⟦Riisa⟧\n\n Estonia 62488",
+        "Address: Sara Schwarz\n    28245 Puruntie 82 Apt. 595\n   ⟦LAPPEENRANTA⟧\n    SK\n    53650",
+        ">Ella H. Snider\n>228 Ringvej 144\n>Apt. 902\n>⟦Qaqortoq⟧\n>Greenlander 96817",
+        "85199 Avda. Rio Nalon 58\n Apt. 461\n ⟦Soto del Barco⟧\n Spain 61709",
+        "565 Πλατεία Συντάγματος 204\n Suite 279\n ⟦ΑΣΚΕΙΑ (ΑΣΣΕΙΑ)⟧\n Cyprus (Greek) 13429",
+        "45818 P.O. Box 242\r\n Suite 787\r\n ⟦Kangerlussuaq⟧,\r\n Greenlander 54005",
+        "0104 Hafnarstraeti 5\nUnit 4B\n⟦HYVINKÄÄ⟧",
+    ]
+
+    /// Lines after a unit line that are no city (English words, a month, a log level, more than a place's words),
+    /// and cities with no unit line right before them.
+    static let clean: [String] = [
+        "Suite 3\nRunning",
+        "3 tests passed in Room 4\nDone",
+        "Apt 5\nMonday",
+        "Unit 7\nERROR",
+        "suite 501\nRiisa",
+        "Suite 501 Riisa",
+        "Suite 501\nRiisa 12",
+        "Room 4\nRiisa said hello",
+        "Test Suite 501\nRiisa",
+        "Suite 501\n\nRiisa",
+        "2026-11-26T15:20:46.475Z INFO [auth] moved to Room 12\nKubernetes rollout done",
+    ]
+
+    @Test(arguments: found)
+    func theCityAfterAUnitLineIsFoundWhateverTheChunking(_ marked: String) throws {
+        let result = try #require(StandardVerifier.standard.verify(marked: marked))
+        let cities = result.outcome.findings.filter { $0.ruleID == "city-card-line" }
+        #expect(cities.map(\.range) == result.spans, "\(marked): \(result.outcome.findings.map(\.brief))")
+        #expect(cities.allSatisfy { $0.entity == "CITY" })
+    }
+
+    /// With a roster the detector searches every line (no front end): the line before each line tells it the card
+    /// city the same way, in one scan and line by line.
+    @Test func everyLineSearchedFindsTheSameCities() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("card-roster-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let roster = dir.appendingPathComponent("roster.txt")
+        try "Vesk Tarrow\n".write(to: roster, atomically: true, encoding: .utf8)
+        let withRoster = LineScanner(ruleSet: try RuleSet.load(rosters: [roster.path]))
+        let plain = LineScanner(ruleSet: TestRules.defaults)
+        for marked in Self.found {
+            let (bytes, spans) = RuleExamples.stripMarkers(marked)
+            for scanner in [withRoster, plain] {
+                let cities = scanner.scan(bytes).filter { $0.ruleID == "city-card-line" }
+                #expect(cities.map { $0.start..<$0.end } == spans, "\(marked)")
+            }
+        }
+    }
+
+    @Test(arguments: clean)
+    func noCityWithoutACard(_ text: String) throws {
+        let result = try #require(StandardVerifier.standard.verify(marked: text, cutProbes: nil))
+        #expect(result.outcome.findings.filter { $0.ruleID == "city-card-line" }.isEmpty,
+                "\(text): \(result.outcome.findings.map(\.brief))")
+    }
+}
