@@ -90,6 +90,7 @@ public enum PresidioReader {
         }
         var documents: [[UInt8]] = []
         var gold: [LabelledSpan] = []
+        var places: [LabelledSpan] = []
         for (i, record) in array.enumerated() {
             guard let text = record["full_text"] as? String, let spans = record["spans"] as? [[String: Any]] else {
                 throw EvalError(.malformed, "\(name): record \(i) needs 'full_text' and 'spans'")
@@ -119,12 +120,15 @@ public enum PresidioReader {
                         throw EvalError(.malformed, "\(name): record \(i) span \(j): the positions do not select the labelled value (are they code points?)")
                     }
                 }
+                if type == EntityNames.presidioPlace {
+                    places.append(LabelledSpan(doc: i, start: byteAt[s], end: byteAt[e], entity: type))
+                }
                 guard var entity = EntityNames.canonical(type) else { continue }
                 if entity == "PHONE", !NANP.shaped(scalars[s..<e]) { entity = EntityNames.internationalPhone }
                 gold.append(LabelledSpan(doc: i, start: byteAt[s], end: byteAt[e], entity: entity))
             }
             documents.append(Array(text.utf8))
         }
-        return EvalCorpus(name: name, documents: documents, gold: gold)
+        return EvalCorpus(name: name, documents: documents, gold: gold, unscoredPlaces: places)
     }
 }

@@ -50,12 +50,17 @@ public struct EvalCorpus: Sendable {
     public var documents: [[UInt8]]
     public var gold: [LabelledSpan]
     public var negatives: [HardNegative]
+    /// Places the corpus labels but does not score (Presidio's GPE: cities, states and countries alike). A CITY
+    /// finding on one is neither right nor wrong and is left out of scoring (`EvalReport.unscoredPlaces` counts them).
+    public var unscoredPlaces: [LabelledSpan]
 
-    public init(name: String, documents: [[UInt8]], gold: [LabelledSpan], negatives: [HardNegative] = []) {
+    public init(name: String, documents: [[UInt8]], gold: [LabelledSpan], negatives: [HardNegative] = [],
+                unscoredPlaces: [LabelledSpan] = []) {
         self.name = name
         self.documents = documents
         self.gold = gold
         self.negatives = negatives
+        self.unscoredPlaces = unscoredPlaces
     }
 }
 
@@ -73,6 +78,10 @@ public enum EntityNames {
     /// Presidio types deliberately not scored: phiscrub has no rule for them (they need a language model or are
     /// not identifiers).
     public static let presidioUnscored: Set<String> = ["GPE", "ORGANIZATION", "TITLE", "NRP", "NORP", "CRYPTO"]
+    /// The unscored Presidio type that labels places (`EvalCorpus.unscoredPlaces`).
+    public static let presidioPlace = "GPE"
+    /// The phiscrub entity that a place label excuses from scoring.
+    public static let placeFinding = "CITY"
 
     /// Types that phiscrub reports under a finer name than a general PII set uses: when scoring against such a set
     /// (`coarse: true`), FAX counts as PHONE.
@@ -81,10 +90,16 @@ public enum EntityNames {
     /// Gold label of a phone number outside the North American numbering plan (in general PII sets).
     public static let internationalPhone = "PHONE_INTL"
 
+    /// Finer place entities that a general PII set's address label covers: its ADDRESS spans hold the city and the
+    /// postcode with the street ("5586 Þórunnarstræti 31, Arnsdorf, Germany"), where phiscrub reports them apart.
+    public static let addressParts: Set<String> = ["CITY", "ZIP"]
+
     /// True when a finding of entity `predicted` is a correct answer for a gold span of entity `gold` (the same
-    /// name, or, in coarse scoring, a PHONE finding on an international number).
+    /// name, or, in coarse scoring, a PHONE finding on an international number, or a CITY or ZIP finding on an
+    /// ADDRESS span).
     public static func compatible(predicted: String, gold: String, coarse: Bool) -> Bool {
         predicted == gold || (coarse && predicted == "PHONE" && gold == internationalPhone)
+            || (coarse && gold == "ADDRESS" && addressParts.contains(predicted))
     }
 
     /// The phiscrub name for `name`: Presidio names are mapped, phiscrub names pass through; nil when the type is

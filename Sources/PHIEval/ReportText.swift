@@ -18,6 +18,9 @@ public enum ReportText {
             out += "hard negatives reported (false positives by kind): "
             out += r.negatives.map { "\($0.kind) \($0.reported)/\($0.total)" }.joined(separator: ", ") + "\n"
         }
+        if r.unscoredPlaces > 0 {
+            out += "\(r.unscoredPlaces) CITY finding(s) on places the corpus labels without scoring (GPE) left out\n"
+        }
         let predictedNames = Set(r.confusion.values.flatMap(\.keys)).subtracting([Scorer.missed]).sorted()
         let columns = predictedNames + [Scorer.missed]
         let goldNames = r.confusion.keys.filter { $0 != Scorer.none }.sorted() + (r.confusion[Scorer.none] == nil ? [] : [Scorer.none])

@@ -92,6 +92,9 @@ public struct EvalReport: Sendable, Codable {
     /// predictions that overlap no gold span; the column `(missed)` holds gold spans no prediction overlaps.
     public var confusion: [String: [String: Int]]
     public var negatives: [NegativeScore]
+    /// CITY findings left out of scoring: each overlaps a place the corpus labels without scoring
+    /// (`EvalCorpus.unscoredPlaces`) and no scored gold span.
+    public var unscoredPlaces: Int = 0
 
     public func scores(_ mode: MatchMode) -> ModeScores { mode == .exact ? exact : overlap }
 }
@@ -102,7 +105,8 @@ public enum Scorer {
     public static let missed = "(missed)"
 
     /// Scores `predicted` against `corpus.gold`. With `coarse`, finer phiscrub types are folded into the general
-    /// ones a PII set uses (`EntityNames.coarse`: FAX counts as PHONE) on both sides.
+    /// ones a PII set uses (`EntityNames.coarse`: FAX counts as PHONE) on both sides, and CITY and ZIP findings
+    /// count on ADDRESS spans (`EntityNames.compatible`).
     public static func score(_ corpus: EvalCorpus, predicted: [LabelledSpan], coarse: Bool = false) -> EvalReport {
         func fold(_ spans: [LabelledSpan]) -> [LabelledSpan] {
             guard coarse else { return spans }
@@ -113,8 +117,12 @@ public enum Scorer {
             }
         }
         let gold = fold(corpus.gold)
-        let pred = fold(predicted)
         let goldIndex = SpanIndex(gold)
+        // A CITY finding on a place the corpus labels but does not score is neither counted right nor wrong.
+        let placeIndex = SpanIndex(corpus.unscoredPlaces)
+        let pred = fold(predicted).filter { p in
+            p.entity != EntityNames.placeFinding || placeIndex.overlapping(p).isEmpty || !goldIndex.overlapping(p).isEmpty
+        }
         let predIndex = SpanIndex(pred)
         let goldSet = Set(gold)
         let predSet = Set(pred)
@@ -185,7 +193,8 @@ public enum Scorer {
         return EvalReport(corpus: corpus.name, documents: corpus.documents.count,
                           bytes: corpus.documents.reduce(0) { $0 + $1.count },
                           exact: finish(exact), overlap: finish(overlap), confusion: confusion,
-                          negatives: negatives.values.sorted { $0.kind < $1.kind })
+                          negatives: negatives.values.sorted { $0.kind < $1.kind },
+                          unscoredPlaces: predicted.count - pred.count)
     }
 }
 

@@ -14,7 +14,9 @@ struct EvalCommand: ParsableCommand {
             A text corpus FILE is scored against FILE's gold spans: by default the file next to it with .txt \
             replaced by .gold.jsonl (JSON Lines {"start","end","entity"}, UTF-8 byte offsets; hard negatives as \
             {"start","end","negative"}). --presidio reads a Presidio research-format JSON array (code point \
-            offsets, Presidio entity names mapped to phiscrub's; FAX counts as PHONE there).
+            offsets, Presidio entity names mapped to phiscrub's; FAX counts as PHONE there, a CITY or ZIP \
+            finding on an ADDRESS span counts as found, and a CITY finding on a GPE span, which Presidio uses for \
+            cities and countries alike, is left out and counted apart).
 
             Findings come from scanning with the selected rules, or from --predictions (JSON Lines in the gold \
             format, with "doc" for the record index of a Presidio corpus) to score another tool the same way.

@@ -65,6 +65,35 @@ struct ScoringTests {
         #expect(coarse.overlap["PHONE_INTL"]?.goldFound == 1)
     }
 
+    /// A general PII set's ADDRESS span holds the city and postcode that phiscrub reports apart: in coarse scoring a
+    /// CITY or ZIP finding on one is correct; in phiscrub's own corpora (fine scoring) it is not.
+    @Test func coarseScoringAcceptsCityAndZipFindingsOnAnAddress() {
+        let gold = [LabelledSpan(start: 0, end: 40, entity: "ADDRESS")]
+        let predicted = [LabelledSpan(start: 22, end: 30, entity: "CITY"), LabelledSpan(start: 35, end: 40, entity: "ZIP"),
+                         LabelledSpan(start: 60, end: 66, entity: "CITY")]
+        let coarse = Scorer.score(Self.corpus(gold), predicted: predicted, coarse: true)
+        #expect(coarse.overlap["ADDRESS"]?.goldFound == 1)
+        #expect(coarse.overlap["CITY"] == EntityScore(entity: "CITY", predicted: 2, predictedCorrect: 1))
+        #expect(coarse.overlap["ZIP"] == EntityScore(entity: "ZIP", predicted: 1, predictedCorrect: 1))
+        let fine = Scorer.score(Self.corpus(gold), predicted: predicted)
+        #expect(fine.overlap["ADDRESS"]?.goldFound == 0)
+        #expect(fine.overlap["CITY"]?.predictedCorrect == 0)
+    }
+
+    /// A CITY finding on a place the corpus labels without scoring (Presidio's GPE) is left out and counted apart;
+    /// another entity there, or a CITY finding that also touches scored gold, is scored as before.
+    @Test func cityFindingsOnUnscoredPlacesAreLeftOut() {
+        var corpus = Self.corpus([LabelledSpan(start: 50, end: 60, entity: "ADDRESS")])
+        corpus.unscoredPlaces = [LabelledSpan(start: 0, end: 10, entity: "GPE"), LabelledSpan(start: 55, end: 70, entity: "GPE")]
+        let predicted = [LabelledSpan(start: 0, end: 10, entity: "CITY"), LabelledSpan(start: 2, end: 8, entity: "NAME"),
+                         LabelledSpan(start: 58, end: 66, entity: "CITY")]
+        let r = Scorer.score(corpus, predicted: predicted, coarse: true)
+        #expect(r.unscoredPlaces == 1)
+        #expect(r.overlap["CITY"] == EntityScore(entity: "CITY", predicted: 1, predictedCorrect: 1))
+        #expect(r.overlap["NAME"] == EntityScore(entity: "NAME", predicted: 1, predictedCorrect: 0))
+        #expect(ReportText.render(r).contains("1 CITY finding(s) on places the corpus labels without scoring"))
+    }
+
     @Test func reportRoundTripsThroughJSONWithRates() throws {
         let r = Scorer.score(Self.corpus([LabelledSpan(start: 0, end: 4, entity: "ZIP")]),
                              predicted: [LabelledSpan(start: 0, end: 4, entity: "ZIP"), LabelledSpan(start: 9, end: 12, entity: "ZIP")])
@@ -130,6 +159,8 @@ struct CorpusReaderTests {
         #expect(corpus.gold.map(\.entity) == ["NAME", "CREDIT_CARD", "PHONE", "PHONE_INTL"])
         #expect(corpus.gold.map(text) == ["Krisztián", "4111111111111111", "212-555-0199", "+44 20 7946 0958"])
         #expect(corpus.gold[1].start == 21)  // one byte later than the code point index
+        // The GPE span is no gold but an unscored place, in bytes too.
+        #expect(corpus.unscoredPlaces.map(text) == ["Krisztián"])
     }
 
     @Test func presidioPositionsThatDoNotSelectTheValueAreRefused() throws {
