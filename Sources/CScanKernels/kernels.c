@@ -255,3 +255,37 @@ int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters
     needs->alnum_wants++;
     return 1;
 }
+
+/* Four lanes of 8 bytes, each multiplied and rotated, folded at the end: a few hundred microseconds for the 2 MB name
+   dictionary, where FNV-1a's multiply per byte took milliseconds. Not a cryptographic hash. */
+static inline uint64_t digest_lane(uint64_t h, uint64_t w) {
+    h ^= w * 0x9E3779B97F4A7C15ULL;
+    h = (h << 31) | (h >> 33);
+    return h * 0xC2B2AE3D27D4EB4FULL;
+}
+
+uint64_t phs_digest64(const uint8_t *p, size_t n) {
+    uint64_t a = 0x243F6A8885A308D3ULL ^ n, b = 0x13198A2E03707344ULL, c = 0xA4093822299F31D0ULL,
+             d = 0x082EFA98EC4E6C89ULL;
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        uint64_t w[4];
+        memcpy(w, p + i, 32);
+        a = digest_lane(a, w[0]);
+        b = digest_lane(b, w[1]);
+        c = digest_lane(c, w[2]);
+        d = digest_lane(d, w[3]);
+    }
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        a = digest_lane(a, w);
+    }
+    uint64_t tail = 0;
+    for (size_t k = 0; i + k < n; k++) tail |= (uint64_t)p[i + k] << (8 * k);
+    b = digest_lane(b, tail ^ ((uint64_t)(n - i) << 56));
+    uint64_t h = digest_lane(digest_lane(a, b), digest_lane(c, d));
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return h ^ (h >> 32);
+}

@@ -123,7 +123,31 @@ struct phs_names {
     int32_t ending_count;
     /* he, she, him, her, his, hers, them, their: after "tell X", "ask X" they say X is a person. */
     uint64_t pronouns[8];
+    /* The last two words of every residence cue (PHS_NAME_CUE_PLACE), as pair_key, open addressing, 0 empty: the
+       front end tells "lives in Remniku" from "connected to Redis" before searching the line. */
+    uint64_t place_pairs[128];
 };
+
+static inline uint64_t pair_key(uint64_t before, uint64_t last) {
+    uint64_t k = (before * 0x9E3779B97F4A7C15ULL) ^ last;
+    return k ? k : 1;
+}
+
+static int place_pair_add(phs_names *d, uint64_t key) {
+    for (uint32_t i = 0, h = (uint32_t)(key >> 57); i < 128; i++, h = (h + 1) & 127) {
+        if (d->place_pairs[h] == key) return 0;
+        if (!d->place_pairs[h]) { d->place_pairs[h] = key; return 0; }
+    }
+    return -1;
+}
+
+static inline int place_pair_has(const phs_names *d, uint64_t key) {
+    for (uint32_t i = 0, h = (uint32_t)(key >> 57); i < 128; i++, h = (h + 1) & 127) {
+        if (d->place_pairs[h] == key) return 1;
+        if (!d->place_pairs[h]) return 0;
+    }
+    return 0;
+}
 
 /* The cue table: per key its flags and the first cue phrase and roster name ending or starting there. (The name
    dictionary has a table of its own, dict_table, one word a slot.) */
@@ -551,11 +575,15 @@ static int cue_strength(int32_t kind) {
 }
 
 int32_t phs_names_add_cue(phs_names *d, const uint64_t *words, int32_t n, int32_t kind) {
+    if (kind == PHS_NAME_CUE_PLACE && (n < 2 || place_pair_add(d, pair_key(words[n - 2], words[n - 1])) != 0))
+        return -1;
     int32_t id = add_phrase(&d->phrases, &d->phrase_count, &d->phrase_cap, words, n, kind);
     if (id < 0) return -1;
     int64_t s = table_slot(&d->cues, words[n - 1]);
     if (s < 0) return -1;
-    d->cues.flags[s] |= PHS_NAME_CUE_END;
+    /* A residence cue's last word ("in", "of") ends no name cue: marked apart, so the name search and its front end
+       treat "in Kafka" as before. */
+    d->cues.flags[s] |= kind == PHS_NAME_CUE_PLACE ? PHS_NAME_PLACE_END : PHS_NAME_CUE_END;
     if (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED)
         d->cues.flags[s] |= PHS_NAME_STRONG_END;
     /* Longer phrases first, so "my name is" wins over "name is"; among phrases of one length the stronger kind
@@ -1540,6 +1568,34 @@ static int32_t lower_list(const phs_names *d, const uint8_t *p, size_t n, phs_na
 
 /* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt); `lower_line`:
    the line has no capital letter (the lower-case shapes apply). */
+/* After a residence cue ("lives in", "grew up in", "originally from"): one to three words, capitalised, in capitals
+   or of a script without case, with particles between them (Soto del Barco), joined by spaces. A city when one names
+   no place larger than a city (not_cities: Texas, New Zealand), never starts a name without a cue (a month, "New"),
+   is no place word (Street, County) and is no plain English word ("moved to Production", "lives in Assisted
+   Living"); else no city (a country or state stays). Returns the run's end, or a. */
+static int32_t place_run(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t a) {
+    int32_t b = a, words = 0, city = 0;
+    while (b < nt && words < 3) {
+        phs_name_token *t = &tok[b];
+        if (t->shape == SHAPE_CAP || t->shape == SHAPE_UPPER || t->shape == SHAPE_NOCASE) {
+            words++;
+            int64_t slot;
+            uint16_t cf = cue_flags(d, t, &slot);
+            uint16_t f = name_flags(d, p, n, t);
+            /* An English word, or a name that is one too (Living, Mill), even in a big city's name (Maple, Grove),
+               unless English dictionaries list it capitalised. */
+            int plain = (f & (PHS_NAME_WORD | PHS_NAME_COMMON)) && !(f & PHS_NAME_PROPER);
+            if (!(cf & (PHS_NAME_NOT_CITY | PHS_NAME_STOP | PHS_NAME_PLACE)) && !plain && t->hash) city = 1;
+        } else if (!(b > a && b + 1 < nt && t->shape == SHAPE_LOWER && is_particle(d, t) &&
+                     (tok[b + 1].shape == SHAPE_CAP || tok[b + 1].shape == SHAPE_UPPER))) {
+            break;
+        }
+        b++;
+        if (t->sep != SEP_SPACE) break;
+    }
+    return city ? b : a;
+}
+
 static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, int lower_line,
                            phs_name_token *tok, int32_t nt, int32_t k0, int32_t k1, phs_name_span *out,
                            int32_t out_cap, int32_t *countp) {
@@ -1587,7 +1643,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             }
         }
         /* After a cue phrase. */
-        if ((cf & PHS_NAME_CUE_END) && k + 1 < nt && t->sep != SEP_OTHER) {
+        if ((cf & (PHS_NAME_CUE_END | PHS_NAME_PLACE_END)) && k + 1 < nt && t->sep != SEP_OTHER) {
             int32_t c = cue_ending_at(d, tok, k, slot);
             /* Only an honorific may end with a dot ("Mr. Roe"); after any other cue a dot ends the sentence. An
                honorific in capitals is more likely an abbreviation (the state MS, an MR scan) than a title. */
@@ -1600,6 +1656,15 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 for (int32_t i = t->start > 0 ? t->start - 1 : 0; i < t->end && !number; i++)
                     number = (uint8_t)(p[i] - '0') < 10;
                 if (number) c = -1;
+            }
+            /* A residence cue: a city after it, or nothing (no name search starts after it). */
+            if (c >= 0 && d->phrases[c].kind == PHS_NAME_CUE_PLACE) {
+                int32_t a = k + 1, b = t->sep == SEP_SPACE ? place_run(d, p, n, tok, nt, a) : a;
+                if (b > a && emit(d, out, out_cap, &count, tok, nt, a, b, PHS_NAME_CUE_PLACE, c, &next)) {
+                    k = next;
+                    continue;
+                }
+                c = -1;
             }
             if (c >= 0) {
                 int32_t kind = d->phrases[c].kind;
@@ -2657,6 +2722,19 @@ static inline int camel_case(const uint8_t *p, size_t c, size_t e) {
 }
 
 /* Does the capitalised word at c call for its line to be searched? */
+/* Does a residence cue end with the word at ws (hash h), by the word before it (place_pairs)? */
+static int place_cue_ends(const phs_names *d, const uint8_t *p, size_t n, size_t ws, uint64_t h) {
+    size_t j = ws;
+    while (j > 0 && ws - j < 3 && (p[j - 1] == ' ' || p[j - 1] == '\t')) j--;
+    if (j == ws || j == 0) return 0;
+    size_t s = j;
+    while (s > 0 && j - s <= MAX_WORD && (is_ascii_letter(p[s - 1]) || p[s - 1] >= 0x80 || p[s - 1] == '\'')) s--;
+    if (s == j || j - s > MAX_WORD) return 0;
+    int ok = 1;
+    uint64_t before = fold_hash(p, n, s, j, &ok);
+    return ok && before && place_pair_has(d, pair_key(before, h));
+}
+
 static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t c) {
     int non_ascii;
     size_t e = ascii_word_end(p, n, c, &non_ascii);
@@ -2700,11 +2778,14 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
             int ok = 1;
             uint64_t h = ascii ? ascii_fold_hash_n(p, n, ws, j) : fold_hash(p, n, ws, j, &ok);
             int64_t slot = ok && h ? table_find(&d->cues, h) : -1;
-            if (slot >= 0 && (d->cues.flags[slot] & PHS_NAME_CUE_END)) {
+            if (slot >= 0 && (d->cues.flags[slot] & (PHS_NAME_CUE_END | PHS_NAME_PLACE_END))) {
                 /* After a strong cue or honorific any capitalised word may be a name; after a weak one only a
                    dictionary word or a word followed by another capitalised word can start one. */
                 if (d->cues.flags[slot] & PHS_NAME_STRONG_END) return 1;
-                cue_before = 1;
+                /* After a residence cue ("grew up in Remniku") the word may be a city: the word before the cue's
+                   last one tells "lives in" from "connected to". */
+                if ((d->cues.flags[slot] & PHS_NAME_PLACE_END) && place_cue_ends(d, p, n, ws, h)) return 1;
+                if (d->cues.flags[slot] & PHS_NAME_CUE_END) cue_before = 1;
             }
         }
     }

@@ -1,3 +1,4 @@
+import CScanKernels
 import Foundation
 import Testing
 
@@ -24,6 +25,38 @@ struct VerifiedPacksTests {
         #expect(Set(shipped.map(\.1)) == VerifiedPacks.digests,
                 "rules/ changed: once `phiscrub rules test` passes, set VerifiedPacks.digests to\n\(listing)")
         #expect(shipped.count == VerifiedPacks.digests.count)
+    }
+
+    /// The same for the detector data files under `rules/names/` (`VerifiedPacks.dataDigests`): an edited
+    /// dictionary or place list makes every detector rule's examples run at load again until the list is updated.
+    @Test func theVerifiedDataDigestsAreThoseOfTheShippedDataFiles() throws {
+        let dir = try #require(RulePacks.defaultDirectory()).appendingPathComponent("names")
+        var shipped: [(String, UInt64)] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        where name.hasSuffix(".tsv") || name.hasSuffix(".txt") {
+            let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent(name)))
+            shipped.append((name, bytes.withUnsafeBufferPointer { phs_digest64($0.baseAddress, $0.count) }))
+        }
+        let listing = shipped.map { String(format: "        0x%016llx, // %@", $0.1, $0.0) }.joined(separator: "\n")
+        #expect(Set(shipped.map(\.1)) == VerifiedPacks.dataDigests,
+                "rules/names changed: once `phiscrub rules test` passes, set VerifiedPacks.dataDigests to\n\(listing)")
+        #expect(shipped.count == 2)
+    }
+
+    /// A detector rule of a verified pack skips its examples only while its data files are the verified ones.
+    @Test func aDetectorRuleIsVerifiedOnlyWithTheShippedDataFiles() throws {
+        let set = try RuleSet.load()
+        let spec = try #require(set.rules.first { $0.rule.id == "city-after-residence-cue" }?.rule.detector)
+        #expect(PersonNameDetector.dataVerified(spec) == VerifiedPacks.librariesMatch)
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        var edited = spec
+        edited.notCities = try dir.write("not-cities.txt", "Texas\n")
+        #expect(!PersonNameDetector.dataVerified(edited))
+        var roster = spec
+        roster.mode = .roster
+        roster.names = ["Vesk Tarrow"]
+        #expect(!PersonNameDetector.dataVerified(roster))
     }
 
     @Test func theLoadedLibrariesAreNamedLikeTheVerifiedOnes() {

@@ -37,7 +37,9 @@ int main(int argc, char **argv) {
         {{"my", "name"}, PHS_NAME_CUE_STRONG}, {{"attn"}, PHS_NAME_CUE_STRONG}, {{"provider"}, PHS_NAME_CUE_STRONG},
         {{"lastname"}, PHS_NAME_CUE_STRONG}, {{"call", "me"}, PHS_NAME_CUE_STATED}, {{"dr"}, PHS_NAME_TITLE},
         {{"mr"}, PHS_NAME_TITLE}, {{"ms"}, PHS_NAME_TITLE}, {{"dear"}, PHS_NAME_CUE_WEAK},
-        {{"patient"}, PHS_NAME_CUE_WEAK}, {{"my", "son"}, PHS_NAME_CUE_STRONG}, {{"with"}, PHS_NAME_CUE_GIVEN}};
+        {{"patient"}, PHS_NAME_CUE_WEAK}, {{"my", "son"}, PHS_NAME_CUE_STRONG}, {{"with"}, PHS_NAME_CUE_GIVEN},
+        {{"lives", "in"}, PHS_NAME_CUE_PLACE}, {{"grew", "up", "in"}, PHS_NAME_CUE_PLACE},
+        {{"originally", "from"}, PHS_NAME_CUE_PLACE}};
     for (size_t i = 0; i < sizeof cues / sizeof cues[0]; i++) {
         uint64_t w[3]; int n = 0;
         for (int j = 0; j < 3 && cues[i].w[j]; j++) w[n++] = phs_name_hash((const uint8_t *)cues[i].w[j], strlen(cues[i].w[j]));
@@ -45,6 +47,7 @@ int main(int argc, char **argv) {
         phs_names_add_cue(d, w, n, cues[i].kind);
     }
     const char *months[] = {"nov", "tuesday", "linux", "mozilla"}; add_words(d, months, 4, PHS_NAME_STOP);
+    const char *larger[] = {"texas", "norway", "new", "zealand"}; add_words(d, larger, 4, PHS_NAME_NOT_CITY);
     const char *words[] = {"Sincerely,", "\n", "Best", "regards,", "Nicole:", "Ubba:", "Satu", "Elomo", "  ", ">", "|",
                            "\"", "45818", "P.O.", "Box", "Weronika", "Martinsen", "Christiansen", "Alvir", "D.", "Pušaver",
                            "Åsa", "Laine", "Mary?", ",", "can", "I", "Kevin", "II", "MD", "Beck's", "@", "x", "?", "\\n",
@@ -56,7 +59,9 @@ int main(int argc, char **argv) {
                            "Smith", "Maria", "Gonzalez", "O'Brien", "de-Vries", "NioEventLoop", "x_", "Go-http",
                            /* address cards: unit lines and the city lines after them */
                            "Suite", "Apt.", "Unit", "501", "#12", "4B", "\nSuite 501\n", "\n>Apt. 902\n",
-                           "28245 Puruntie 82 Apt. 595\n", "Riisa", "OULU", "Soto del Barco", "(Greek)", "ΑΣΚΕΙΑ"};
+                           "28245 Puruntie 82 Apt. 595\n", "Riisa", "OULU", "Soto del Barco", "(Greek)", "ΑΣΚΕΙΑ",
+                           /* residence cues and the places after them */
+                           "lives in", "grew up in", "originally from", "Texas", "New Zealand", "Remniku", "Eastbrook"};
     int nw = sizeof(words) / sizeof(words[0]);
     /* Every fourth line is written without capitals (the lower-case line shapes and their front end). */
     const char *lower[] = {"maria", "john", "smith", "silvana", "kristina", "caleb", "and", ",", "ms.", "me", "call",

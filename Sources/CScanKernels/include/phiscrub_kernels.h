@@ -266,6 +266,9 @@ size_t phs_first_special(const uint8_t *p, size_t n, const uint8_t *bytes, int c
 #define PHS_NAME_SUFFIX 8192     /* Jr, II, MD: belongs to the name right before it */
 #define PHS_NAME_PLACE_NAME 16384 /* in the name table: a word of a country's or a large city's name */
 #define PHS_NAME_PROPER 32768    /* in the name table: a name that English dictionaries list capitalised (Greek, Pearson) */
+/* Two more cue-table flags (the cue table and the name table are apart, so these share the last two values). */
+#define PHS_NAME_NOT_CITY 16384  /* in the cue table: a word of a place larger than a city (Texas, New Zealand) */
+#define PHS_NAME_PLACE_END 32768 /* in the cue table: last word of a residence cue (lives in, grew up in) */
 #define PHS_NAME_CUE_FLAGS (PHS_NAME_PARTICLE | PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_ROSTER_START | PHS_NAME_PLACE)
 
 /* How a name was found (phs_name_span.kind); cue kinds are also what a cue phrase is. */
@@ -279,6 +282,7 @@ size_t phs_first_special(const uint8_t *p, size_t n, const uint8_t *bytes, int c
 #define PHS_NAME_SINGLE 7        /* a capitalised given name on its own that is no English word */
 #define PHS_NAME_CUE_STATED 8    /* after a phrase that states a name ("my name is"): any one capitalised word */
 #define PHS_NAME_CARD_CITY 9     /* not a name: the city line of an address card, after its unit line */
+#define PHS_NAME_CUE_PLACE 10    /* not a name: a cue kind, and a city after it (lives in, grew up in) */
 
 /* Details of a PHS_NAME_PAIR span (which dictionary shape made it a name). */
 #define PHS_NAME_DETAIL_PAIR 0    /* given name and surname */
@@ -315,6 +319,9 @@ typedef struct {
 
 /* Hash of folded word bytes; the dictionary's keys are hashed with it too. */
 uint64_t phs_name_hash(const uint8_t *p, size_t n);
+/* A fast 64-bit digest of p[0..n) (not cryptographic): which detector data files are the verified ones
+   (VerifiedPacks). */
+uint64_t phs_digest64(const uint8_t *p, size_t n);
 /* Hash of a word as it stands in text (folded as the detector folds words); 0 when it cannot be a name. */
 uint64_t phs_name_word_hash(const uint8_t *p, size_t n);
 /* The name dictionary (given names, surnames): built once, shared read-only by any number of detectors. */
@@ -336,7 +343,8 @@ void phs_names_enable_singles(phs_names *d, int on);
 void phs_names_free(phs_names *d);
 /* Adds cue-table flags (PHS_NAME_PARTICLE, _STOP, _PLACE) to a word (by hash); -1 when out of memory. */
 int phs_names_add_word(phs_names *d, uint64_t hash, uint16_t flags);
-/* Adds a cue phrase (word hashes in order, at most PHS_NAME_MAX_PHRASE) of a kind; returns its index or -1. */
+/* Adds a cue phrase (word hashes in order, at most PHS_NAME_MAX_PHRASE) of a kind; returns its index or -1 (also
+   for a PHS_NAME_CUE_PLACE phrase of one word: a residence cue has two or more). */
 int32_t phs_names_add_cue(phs_names *d, const uint64_t *words, int32_t n, int32_t kind);
 /* Notes the last word of a cue phrase as written (lower case), for the front end's cheap pre-check. */
 void phs_names_note_cue_word(phs_names *d, const uint8_t *last_word, size_t len);

@@ -32,6 +32,8 @@ public struct PersonNameDictionaryError: Error, Sendable, CustomStringConvertibl
 /// files and shared, read-only, by every detector and thread that uses it.
 final class NameDictionary: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// `phs_digest64` of each file's bytes, in order (`VerifiedPacks.dataDigests`).
+    let digests: [UInt64]
 
     init(files: [String]) throws(PersonNameDictionaryError) {
         var datas: [(String, [UInt8])] = []
@@ -41,6 +43,7 @@ final class NameDictionary: @unchecked Sendable {
             }
             datas.append((file, bytes))
         }
+        digests = datas.map { d in d.1.withUnsafeBufferPointer { phs_digest64($0.baseAddress, $0.count) } }
         guard let d = phs_name_dict_new(Int32(clamping: datas.reduce(0) { $0 + $1.1.count / 10 })) else {
             throw PersonNameDictionaryError(file: files.first ?? "", line: 0, message: "out of memory")
         }
@@ -60,7 +63,7 @@ final class NameDictionary: @unchecked Sendable {
 
 /// The name dictionaries built so far in this process, by their files: the rule examples build one rule set per
 /// rule, and each would otherwise read and build the same dictionary again.
-private final class DictionaryCache: @unchecked Sendable {
+final class DictionaryCache: @unchecked Sendable {
     static let shared = DictionaryCache()
     private let lock = Lock()
     private var entries: [[String]: NameDictionary] = [:]
@@ -96,10 +99,11 @@ final class PersonNameDetector: @unchecked Sendable {
         if mine.isEmpty { return nil }
         var dictionaries: [String] = []
         var particles = Set<String>(), notNames = Set<String>(), placeWords = Set<String>(), endings = Set<String>()
-        var suffixes = Set<String>()
+        var suffixes = Set<String>(), notCityFiles: [String] = []
         for r in mine {
             let spec = rules[r].rule.detector!
             if let d = spec.dictionary, !dictionaries.contains(d) { dictionaries.append(d) }
+            if let f = spec.notCities, !notCityFiles.contains(f) { notCityFiles.append(f) }
             particles.formUnion(spec.particles)
             notNames.formUnion(spec.notNames)
             placeWords.formUnion(spec.placeWords)
@@ -117,6 +121,17 @@ final class PersonNameDetector: @unchecked Sendable {
         for w in placeWords { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_PLACE)) != 0 } }
         for w in suffixes { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_SUFFIX)) != 0 } }
         for w in notNames { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_STOP)) != 0 } }
+        for file in notCityFiles {
+            let words: [String]
+            do throws(PersonNameDictionaryError) { words = try Self.readNotCities(file) } catch {
+                phs_names_free(table)
+                throw error
+            }
+            for w in words {
+                let h = PersonNameWords.hash(w)
+                if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_NOT_CITY)) != 0 }
+            }
+        }
         for e in endings.sorted() {
             var bytes = Array(e.utf8)
             failed = failed || bytes.withUnsafeMutableBufferPointer { phs_names_add_surname_ending(table, $0.baseAddress!, $0.count) } != 0
@@ -133,9 +148,10 @@ final class PersonNameDetector: @unchecked Sendable {
                 singleRule = singleRule ?? r
             case .cardCity:
                 cardCityRule = cardCityRule ?? r
-            case .cue, .givenCue, .strongCue, .stated, .title:
+            case .cue, .givenCue, .strongCue, .stated, .title, .placeCue:
                 let kind: Int32 = switch spec.mode {
                 case .cue: PHS_NAME_CUE_WEAK
+                case .placeCue: PHS_NAME_CUE_PLACE
                 case .givenCue: PHS_NAME_CUE_GIVEN
                 case .strongCue: PHS_NAME_CUE_STRONG
                 case .stated: PHS_NAME_CUE_STATED
@@ -180,6 +196,44 @@ final class PersonNameDetector: @unchecked Sendable {
     }
 
     deinit { phs_names_free(table) }
+
+    /// Whether the data files a detector rule reads (the name dictionary, the list of places larger than a city)
+    /// are the ones the test suite checked its examples with (`VerifiedPacks.dataDigests`), so a load may skip them
+    /// as it skips a verified pack's pattern rules. A roster is never verified. The dictionary is built here (once per
+    /// process, `DictionaryCache`), as the rule set would build it next.
+    static func dataVerified(_ spec: DetectorSpec) -> Bool {
+        guard spec.mode != .roster, spec.names.isEmpty, spec.nameFiles.isEmpty, VerifiedPacks.librariesMatch else {
+            return false
+        }
+        if let d = spec.dictionary {
+            guard let dictionary = try? DictionaryCache.shared.load([d]),
+                  dictionary.digests.allSatisfy(VerifiedPacks.dataDigests.contains) else { return false }
+        }
+        if let f = spec.notCities {
+            guard let bytes = PackFile.bytes(atPath: f),
+                  VerifiedPacks.dataDigests.contains(bytes.withUnsafeBufferPointer { phs_digest64($0.baseAddress, $0.count) })
+            else { return false }
+        }
+        return true
+    }
+
+    /// The capitalised words of a list of places larger than a city (one per line; blank lines and lines starting
+    /// with `#` skipped): `Bosnia and Herzegovina` gives `Bosnia` and `Herzegovina`.
+    static func readNotCities(_ path: String) throws(PersonNameDictionaryError) -> [String] {
+        guard let bytes = PackFile.bytes(atPath: path) else {
+            throw PersonNameDictionaryError(file: path, line: 0, message: "cannot read the list of places larger than a city")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw PersonNameDictionaryError(file: path, line: 0, message: "the list of places is not UTF-8 text")
+        }
+        var words: [String] = []
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            for word in PersonNameWords.words(of: String(line)) where word.first?.isUppercase == true {
+                words.append(word)
+            }
+        }
+        return words
+    }
 
     /// Reads a roster file: one name per line; blank lines and lines starting with `#` are skipped.
     static func readRoster(_ path: String) throws(PersonNameDictionaryError) -> [String] {

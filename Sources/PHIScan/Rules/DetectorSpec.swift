@@ -31,6 +31,10 @@ public struct DetectorSpec: Sendable, Hashable {
         /// Not a person: the city line of an address card, the line right after its unit line (`Suite 501`, or a
         /// street line ending with one) that holds only a place's words (see rules/README.md, "Detectors").
         case cardCity = "card_city"
+        /// Not a person: a city after a residence cue (`lives in`, `grew up in`, `originally from`; two or more
+        /// words), one to three capitalised words of which one is no plain English word and no place larger than a
+        /// city.
+        case placeCue = "place_cue"
     }
 
     public var kind: Kind
@@ -51,6 +55,9 @@ public struct DetectorSpec: Sendable, Hashable {
     public var placeWords: [String] = []
     /// Words that belong to the name right before them (`Jr`, `II`, `MD`, `PhD`).
     public var suffixes: [String] = []
+    /// The pack's list of places larger than a city, one per line (rules/names/not-cities.txt): after a residence
+    /// cue they are no city.
+    public var notCities: String?
     /// Lower-case ASCII endings of surnames (`sson`, `ova`, `ski`): a capitalised word with one, after a dictionary
     /// given name, is a surname even when the dictionary lacks it.
     public var surnameEndings: [String] = []

@@ -13,7 +13,8 @@ public enum RuleLoader {
     ]
     static let fieldKeys: Set<String> = ["keys", "prefixes", "not_after", "value"]
     static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
-    static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "place_words", "suffixes", "surname_endings"]
+    static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "place_words", "suffixes",
+                                                   "surname_endings", "not_cities"]
     static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "before", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored", "line_start_number"]
     /// The largest `max_length` a rule may declare.
     public static let maxRuleLength = 4096
@@ -398,6 +399,9 @@ private struct RuleContext {
             if let d = m["dictionary"] {
                 if let s = string(d), !s.isEmpty { out.nameDictionary = resolve(s) } else { problem("'dictionary' must be a path", at: d) }
             }
+            if let d = m["not_cities"] {
+                if let s = string(d), !s.isEmpty { out.notCities = resolve(s) } else { problem("'not_cities' must be a path", at: d) }
+            }
             out.particles = stringList(m["particles"], "particles").map { $0.lowercased() }
             out.notNames = stringList(m["not_names"], "not_names").map { $0.lowercased() }
             out.placeWords = stringList(m["place_words"], "place_words").map { $0.lowercased() }
@@ -440,7 +444,16 @@ private struct RuleContext {
         spec.placeWords = packDetectors.placeWords
         spec.suffixes = packDetectors.suffixes
         spec.surnameEndings = packDetectors.surnameEndings
+        spec.notCities = packDetectors.notCities
         switch mode {
+        case .placeCue:
+            if spec.cues.isEmpty { problem("mode 'place_cue' needs a non-empty 'cues' list", at: n) }
+            for cue in spec.cues {
+                let count = PersonNameWords.words(of: cue).count
+                if count < 2 || count > PersonNameWords.maxPhraseWords {
+                    problem("residence cue '\(cue)' needs 2 to \(PersonNameWords.maxPhraseWords) words", at: map["cues"])
+                }
+            }
         case .cue, .givenCue, .strongCue, .stated, .title:
             if spec.cues.isEmpty { problem("mode '\(modeText)' needs a non-empty 'cues' list", at: n) }
             for cue in spec.cues where PersonNameWords.words(of: cue).count > PersonNameWords.maxPhraseWords {
@@ -615,6 +628,7 @@ struct PackDetectors {
     var placeWords: [String] = []
     var suffixes: [String] = []
     var surnameEndings: [String] = []
+    var notCities: String?
 }
 
 /// Builds the rule that finds a rule's `deny` values: an anchored alternation of the literals (case-insensitive,

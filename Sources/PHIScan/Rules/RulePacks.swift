@@ -198,7 +198,19 @@ extension RuleSet {
             // (`VerifiedPacks`); the rest are checked here. The trigger check (a few ms of partial matches on the
             // large place patterns) is for the packs a user brings; the default packs pass it in the test suite and
             // in `phiscrub rules test`.
-            let unchecked = rules.filter { !(verified.contains($0.source.file) && $0.detector == nil) }
+            // A detector rule's data files are verified apart (decided once per set of files).
+            var dataVerified: [String: Bool] = [:]
+            func skip(_ rule: Rule) -> Bool {
+                guard verified.contains(rule.source.file) else { return false }
+                guard let spec = rule.detector else { return true }
+                let key = [spec.dictionary ?? "", spec.notCities ?? "", spec.mode == .roster ? "roster" : ""]
+                    .joined(separator: "\u{0}")
+                if let known = dataVerified[key] { return known }
+                let answer = PersonNameDetector.dataVerified(spec)
+                dataVerified[key] = answer
+                return answer
+            }
+            let unchecked = rules.filter { !skip($0) }
             let defaults = RulePacks.defaultDirectory().map { $0.standardizedFileURL.path + "/" }
             // Decided once per pack file, not per rule.
             var userPack: [String: Bool] = [:]

@@ -6,9 +6,9 @@ import Foundation
 /// load need not run those examples again (`RuleSet.load`: it was a seventh of start-up).
 ///
 /// A pack file is *verified* when its bytes hash to one of `digests` and the PCRE2 and ICU libraries loaded at run
-/// time are the ones named in `libraries` (a rule's matches depend on both). Only rules without a detector skip the
-/// example check: a detector rule reads data files (the name dictionary, rosters) that the digest does not cover,
-/// so its examples still run at every load. Any other file, a shipped pack edited in place, or other libraries get
+/// time are the ones named in `libraries` (a rule's matches depend on both). A detector rule reads data files (the
+/// name dictionary, rosters) that the pack's digest does not cover: it skips the check only when those files are
+/// listed in `dataDigests` too (a roster never is). Any other file, a shipped pack edited in place, or other libraries get
 /// the full check; `phiscrub rules test` and `RulePacks.loadAndCheck` always check everything. The digest decides
 /// only whether a check whose examples the pack's author writes needs to run again, so a 64-bit FNV-1a of the bytes
 /// is enough (no key, nothing secret).
@@ -20,8 +20,16 @@ enum VerifiedPacks {
         0xa7c4923a460465a9, // candidates.yaml
         0xa8800981eb7174ec, // default.yaml
         0xbb649d8d4e8e23b9, // fields.yaml
-        0x585498c696275b7c, // names.yaml
+        0x5b4cd44925309369, // names.yaml
         0xab1fb7f3e5675838, // places.yaml
+    ]
+
+    /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and
+    /// the list of places larger than a city): when a verified pack's detector rule reads only these, its examples
+    /// are skipped at load too (`PersonNameDetector.dataVerified`).
+    static let dataDigests: Set<UInt64> = [
+        0x3327567011862090, // names/not-cities.txt
+        0xff6ee600a433e406, // names/person-names.tsv
     ]
 
     /// The libraries the examples were checked with (`libraries()` on the machine that ran the tests).
