@@ -2050,7 +2050,8 @@ static void same_line_mentions(const phs_names *d, const uint8_t *p, size_t n, p
     struct { uint64_t key; size_t hi; } searched[64];
     memset(searched, 0, sizeof(searched));
     for (int32_t s = first; s < count; s++) {
-        if ((out[s].detail == PHS_NAME_DETAIL_MENTION && out[s].kind == PHS_NAME_PAIR) || out[s].kind == PHS_NAME_CARD_CITY)
+        if ((out[s].detail == PHS_NAME_DETAIL_MENTION && out[s].kind == PHS_NAME_PAIR) || out[s].kind == PHS_NAME_CARD_CITY ||
+            out[s].kind == PHS_NAME_CARD_STREET)
             continue;
         size_t ss = (size_t)out[s].start, se = (size_t)out[s].end;
         int32_t nt = tokenize(p + ss, se - ss, tok, MENTION_TOKENS);
@@ -2161,6 +2162,12 @@ static inline size_t line_start_within(const uint8_t *p, size_t le) {
     const uint8_t *nl = lo < le ? phs_last_byte(p + lo, le - lo, '\n') : NULL;
     if (nl) return (size_t)(nl - p) + 1;
     return lo == 0 ? 0 : SIZE_MAX;
+}
+
+/* The end of the line that starts at ls (its newline, or n). */
+static inline size_t line_end(const uint8_t *p, size_t n, size_t ls) {
+    const uint8_t *nl = ls < n ? memchr(p + ls, '\n', n - ls) : NULL;
+    return nl ? (size_t)(nl - p) : n;
 }
 
 /* The sign-off cue (see signoff_line) of the line that ends at le (p[le] is its newline or the end of p), or -1. */
@@ -2337,6 +2344,96 @@ static inline int card_before(const phs_names *d, const uint8_t *p, size_t ls) {
     return start != SIZE_MAX && unit_line(p, start, ls - 1);
 }
 
+/* The street line of a card right after its head ("William Hughes", a blank line, "20789 Allika 46"): a street with no
+   street type, which alone on a line is no street ("2 Tablets Daily 3"). After the indent, a building number of one
+   to six digits, a space, one to four words (the first capitalised or of a script without case; any letters, a
+   short word's dot: "808 Kálmán Imre u. 12.") one space apart, a space and a house number (1-5 digits, a letter, a
+   dot), and nothing else. Sets [*s, *e) and returns 1, else 0. */
+static int card_street_span(const uint8_t *p, size_t n, size_t *s, size_t *e) {
+    size_t end = n;
+    while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == '\t' || p[end - 1] == '\r')) end--;
+    size_t i = 0;
+    while (i < end && is_card_indent(p[i])) i++;
+    size_t d = i;
+    while (d < end && d - i < 6 && is_digit(p[d])) d++;
+    if (d == i || d + 1 >= end || p[d] != ' ') return 0;
+    size_t he = end;
+    if (he > d && p[he - 1] == '.') he--;
+    if (he > d + 1 && is_ascii_letter(p[he - 1]) && is_digit(p[he - 2])) he--;
+    size_t hs = he;
+    while (hs > d && he - hs < 5 && is_digit(p[hs - 1])) hs--;
+    if (hs == he || hs <= d + 2 || p[hs - 1] != ' ' || is_digit(p[hs - 2]) || p[hs - 2] == ' ') return 0;
+    size_t w = d + 1, wend = hs - 1;
+    uint32_t info;
+    if (!letter_at(p, wend, w, &info) || !(((info >> 16) & 1) || (info & 0xFFFF) == 0)) return 0;
+    int words = 0;
+    for (;;) {
+        int upper;
+        size_t we = card_word(p, wend, w, &upper);
+        if (we == w || ++words > 4) return 0;
+        w = we;
+        if (w == wend) break;
+        if (p[w] != ' ') return 0;
+        w++;
+    }
+    *s = i;
+    *e = end;
+    return 1;
+}
+
+static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
+                        int32_t tok_cap, phs_name_span *out, int32_t out_cap, int32_t count);
+
+/* Is the line p[ls..<le) a contact card's head alone on its line ("William Hughes", ">Ella H. Snider"): two to five
+   words, no digit, the first a capital, and one name the search finds covering them all? */
+static int head_line(const phs_names *d, const uint8_t *p, size_t ls, size_t le) {
+    if (le <= ls || le - ls > 80) return 0;
+    size_t i = ls;
+    while (i < le && is_card_indent(p[i])) i++;
+    if (i == le || !((uint8_t)(p[i] - 'A') < 26 || p[i] >= 0xC0)) return 0;
+    for (size_t k = i; k < le; k++)
+        if (is_digit(p[k])) return 0;
+    phs_name_token tok[32]; /* a short line: one window of find_all */
+    int32_t nt = tokenize(p + ls, le - ls, tok, 8);
+    if (nt < 2 || nt > 5) return 0;
+    int32_t first = tok[0].start, last = tok[nt - 1].end;
+    phs_name_span out[4];
+    int32_t c = find_all(d, p + ls, le - ls, -1, tok, 32, out, 4, 0);
+    return c == 1 && out[0].kind != PHS_NAME_CARD_CITY && out[0].kind != PHS_NAME_CUE_PLACE && out[0].start == first &&
+           out[0].end == last;
+}
+
+/* Is the line p[ls..<le) blank (spaces, tabs, a carriage return, quote marks)? */
+static inline int blank_line(const uint8_t *p, size_t ls, size_t le) {
+    while (ls < le && (p[ls] == ' ' || p[ls] == '\t' || p[ls] == '\r' || p[ls] == '>')) ls++;
+    return ls == le;
+}
+
+/* The card-head fact for the line that starts at ls (0 < ls, p[ls - 1] a newline): PHS_NAMES_HEAD_BEFORE when the
+   line before is a card's head, PHS_NAMES_HEAD_GAP_BEFORE when the line before is blank and the one before that a
+   head (or, the blank line being p's first, `before` says the text before p ended with a head); else 0. */
+static int32_t head_fact(const phs_names *d, const uint8_t *p, size_t ls, int32_t before) {
+    if (!d->card_cities || !d->dict || ls == 0 || p[ls - 1] != '\n') return 0;
+    size_t le = ls - 1, start = line_start_within(p, le);
+    if (start == SIZE_MAX) return 0;
+    if (!blank_line(p, start, le)) return head_line(d, p, start, le) ? PHS_NAMES_HEAD_BEFORE : 0;
+    if (start == 0) return before == PHS_NAMES_HEAD_BEFORE ? PHS_NAMES_HEAD_GAP_BEFORE : 0;
+    size_t le2 = start - 1, start2 = line_start_within(p, le2);
+    if (start2 == SIZE_MAX || blank_line(p, start2, le2)) return 0;
+    return head_line(d, p, start2, le2) ? PHS_NAMES_HEAD_GAP_BEFORE : 0;
+}
+
+static inline int head_fact_value(int32_t f) { return f == PHS_NAMES_HEAD_BEFORE || f == PHS_NAMES_HEAD_GAP_BEFORE; }
+
+/* Is the line p[ls..<le) shaped like a card's street line (card_street_span), told from its first and last bytes? */
+static inline int card_street_shaped(const uint8_t *p, size_t ls, size_t le) {
+    size_t i = ls;
+    while (i < le && is_card_indent(p[i])) i++;
+    while (le > i && (p[le - 1] == ' ' || p[le - 1] == '\t' || p[le - 1] == '\r')) le--;
+    if (le > i && p[le - 1] == '.') le--;
+    return i < le && is_digit(p[i]) && le > i && (is_digit(p[le - 1]) || (le > i + 1 && is_digit(p[le - 2])));
+}
+
 /* The sign-off cue of the line before the one that starts at ls (p[ls - 1] is its newline), or -1. At ls == 0,
    `before` (what the caller knows of the text before p). When the line before is no sign-off:
    PHS_NAMES_SPEAKER_BEFORE if the line at ls starts with a speaker's label and the line before with a named speaker
@@ -2346,6 +2443,10 @@ static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t n, si
     if (ls == 0) return before;
     if (p[ls - 1] != '\n') return -1;
     if (card_before(d, p, ls)) return PHS_NAMES_CARD_BEFORE;
+    if (d->card_cities && card_street_shaped(p, ls, line_end(p, n, ls))) {
+        int32_t h = head_fact(d, p, ls, before);
+        if (h) return h;
+    }
     int32_t c = signoff_ending(d, p, ls - 1);
     if (c >= 0 || !speaker_shape(p, ls, n)) return c;
     size_t start = line_start_within(p, ls - 1);
@@ -2365,6 +2466,13 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
         size_t cs, ce;
         if (count < out_cap && card_city_span(d, p, n, &cs, &ce))
             out[count++] = (phs_name_span){(int32_t)cs, (int32_t)ce, PHS_NAME_CARD_CITY, 0};
+        signoff = -1;
+    }
+    /* The street line after a card's head (card_street_span). */
+    if (head_fact_value(signoff)) {
+        size_t cs, ce;
+        if (count < out_cap && card_street_span(p, n, &cs, &ce))
+            out[count++] = (phs_name_span){(int32_t)cs, (int32_t)ce, PHS_NAME_CARD_STREET, 0};
         signoff = -1;
     }
     size_t off = 0;
@@ -2948,6 +3056,15 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
         if ((i == 0 || p[i - 1] == '\n') && signoff_before(d, p, n, i, signoff) != -1) return 1;
     }
     if (ascii_upper(p[j]) && j + 1 < n && ascii_lower(p[j + 1]) && cap_needs_line(d, p, n, j)) return 1;
+    /* A card's street line after its head ("20789 Allika 46"): the first word after the line's building number. */
+    if (d->card_cities && j >= 2 && p[j - 1] == ' ' && is_digit(p[j - 2])) {
+        size_t ls = j - 1;
+        while (ls > 0 && is_digit(p[ls - 1]) && j - 1 - ls < 6) ls--;
+        while (ls > 0 && is_card_indent(p[ls - 1]) && j - ls < 16) ls--;
+        if ((ls == 0 || p[ls - 1] == '\n') && card_street_shaped(p, ls, line_end(p, n, ls)) &&
+            head_fact_value(signoff_before(d, p, n, ls, signoff)))
+            return 1;
+    }
     /* A card's unit line: its city line follows (search_line goes on to it). */
     if (d->card_cities && (p[j] == 'A' || p[j] == 'S' || p[j] == 'U' || p[j] == 'F' || p[j] == 'R') && unit_word_at(p, n, j)) {
         const uint8_t *nl = memchr(p + j, '\n', n - j);
@@ -3139,18 +3256,28 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t s
     return scan_generic(d, p, n, signoff, tok, tok_cap, out, out_cap);
 }
 
-int32_t phs_names_signoff_before_line(const phs_names *d, const uint8_t *p, size_t n, size_t ls) {
+int32_t phs_names_signoff_before_line(const phs_names *d, const uint8_t *p, size_t n, size_t ls, int32_t before) {
     if (!d || ls == 0 || ls > n) return -1;
-    return signoff_before(d, p, n, ls, -1);
+    return signoff_before(d, p, n, ls, before);
 }
 
-int32_t phs_names_signoff_at_end(const phs_names *d, const uint8_t *p, size_t n) {
+int32_t phs_names_signoff_at_end(const phs_names *d, const uint8_t *p, size_t n, int32_t before) {
     if (!d || n == 0) return -1;
     size_t le = n;
     if (p[le - 1] == '\n') le--;
     if (d->card_cities && unit_at_end(p, le > 24 ? le - 24 : 0, le) != SIZE_MAX) {
         size_t start = line_start_within(p, le);
         if (start != SIZE_MAX && unit_line(p, start, le)) return PHS_NAMES_CARD_BEFORE;
+    }
+    /* A card's head, perhaps a blank line after it: the next line may be its street. */
+    if (d->card_cities && d->dict) {
+        if (p[n - 1] == '\n') {
+            int32_t h = head_fact(d, p, n, before);
+            if (h) return h;
+        } else {
+            size_t start = line_start_within(p, n);
+            if (start != SIZE_MAX && head_line(d, p, start, n)) return PHS_NAMES_HEAD_BEFORE;
+        }
     }
     int32_t c = signoff_ending(d, p, le);
     if (c >= 0) return c;

@@ -38,8 +38,19 @@ public final class ParallelFilter {
     public typealias BlockProcessor = (_ block: UnsafeBufferPointer<UInt8>, _ lead: UnsafeBufferPointer<UInt8>,
                                        _ offset: Int, _ line: Int) throws -> BlockResult
 
-    /// How much of the input before a block its processor is given.
-    public static let leadBytes = 64
+    /// How much of the input before a block its processor is given, at most: whole lines only (`lead(of:)`), so a
+    /// detector's first line there is a line's start, as in one stream. The facts read there (a sign-off, a card's
+    /// unit line, a card's head and a blank line) fit in it.
+    public static let leadBytes = 256
+
+    /// The whole lines at the end of `block` that fit in `leadBytes` (all of it when it is that short).
+    static func lead(of block: [UInt8]) -> [UInt8] {
+        if block.count <= leadBytes { return block }
+        let tail = block.suffix(leadBytes)
+        // The part of the tail after its first newline (a newline that ends the block starts nothing).
+        guard let nl = tail.dropLast().firstIndex(of: 0x0A) else { return [] }
+        return Array(tail[(nl + 1)...])
+    }
 
     public let jobs: Int
     public let blockSize: Int
@@ -116,7 +127,7 @@ public final class ParallelFilter {
         func dispatch(_ count: Int) throws {
             let block = Array(pending[0..<count])
             try pipeline.submit(Job(block: block, lead: lead, offset: offset, line: line))
-            lead = Array(block.suffix(Self.leadBytes))
+            lead = Self.lead(of: block)
             if countLines { line += block.withUnsafeBufferPointer { countNewlines($0) } }
             offset += count
             pending.removeFirst(count)

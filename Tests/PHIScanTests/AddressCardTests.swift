@@ -3,8 +3,9 @@ import Testing
 @testable import PHIScan
 
 /// The city line of an address card (rule `city-card-line` in rules/names.yaml, "address cards" in
-/// Sources/CScanKernels/names.c): the line after a unit line, found as CITY however the text is cut (whole, byte by
-/// byte, at random and inside every city: StandardVerifier), since the unit line is carried as a fact like a sign-off.
+/// Sources/CScanKernels/names.c), the line after a unit line, and its street line with no street type
+/// (`street-card-line`), the line after the card's head: found however the text is cut (whole, byte by byte, at
+/// random and inside every span: StandardVerifier), since the lines before are carried as facts like a sign-off.
 @Suite("Address cards")
 struct AddressCardTests {
     static let found: [String] = [
@@ -33,6 +34,40 @@ struct AddressCardTests {
         "2026-11-26T15:20:46.475Z INFO [auth] moved to Room 12\nKubernetes rollout done",
     ]
 
+    /// Street lines with no street type right after the card's head (a name alone on its line).
+    static let streets: [String] = [
+        "William Hughes\n\n⟦20789 Allika 46⟧\n Suite 501\n Riisa",
+        "Leonard Arntsen\n\n⟦353 Buerlia 227⟧\n Apt. 391",
+        "Gregory Kudryashov\n\n⟦233 Erzsébet tér 19.⟧\n Suite 282",
+        ">Ella H. Snider\n>⟦228 Ringvej 144⟧\n>Apt. 902",
+        "Philippe Guernon\r\n\r\n⟦0104 Hafnarstraeti 5⟧\r\n",
+    ]
+
+    /// The same shapes with no card's head right before them: a test count, a blank line too many, a word between.
+    static let notStreets: [String] = [
+        "2 Tablets Daily 3",
+        "Running tests\n\n3 Tests Passed 2",
+        "William Hughes\n\n\n20789 Allika 46",
+        "William Hughes\nthen\n20789 Allika 46",
+        "William Hughes\n20789 Allika 46 was the year",
+        "Kind Regards\n404 Not Found 2",
+        "2026-11-26T15:20:46Z INFO Build Finished\n3 Warnings Left 2",
+    ]
+
+    @Test(arguments: streets)
+    func theStreetAfterACardsHeadIsFoundWhateverTheChunking(_ marked: String) throws {
+        let result = try #require(StandardVerifier.standard.verify(marked: marked))
+        let lines = result.outcome.findings.filter { $0.ruleID == "street-card-line" || $0.ruleID == "street-number-last-line" }
+        #expect(lines.map(\.range) == result.spans, "\(marked): \(result.outcome.findings.map(\.brief))")
+    }
+
+    @Test(arguments: notStreets)
+    func noStreetWithoutACardsHead(_ text: String) throws {
+        let result = try #require(StandardVerifier.standard.verify(marked: text, cutProbes: nil))
+        #expect(result.outcome.findings.filter { $0.ruleID == "street-card-line" }.isEmpty,
+                "\(text): \(result.outcome.findings.map(\.brief))")
+    }
+
     @Test(arguments: found)
     func theCityAfterAUnitLineIsFoundWhateverTheChunking(_ marked: String) throws {
         let result = try #require(StandardVerifier.standard.verify(marked: marked))
@@ -56,6 +91,13 @@ struct AddressCardTests {
             for scanner in [withRoster, plain] {
                 let cities = scanner.scan(bytes).filter { $0.ruleID == "city-card-line" }
                 #expect(cities.map { $0.start..<$0.end } == spans, "\(marked)")
+            }
+        }
+        for marked in Self.streets.prefix(3) {
+            let (bytes, spans) = RuleExamples.stripMarkers(marked)
+            for scanner in [withRoster, plain] {
+                let streets = scanner.scan(bytes).filter { $0.ruleID == "street-card-line" }
+                #expect(streets.map { $0.start..<$0.end } == spans, "\(marked)")
             }
         }
     }

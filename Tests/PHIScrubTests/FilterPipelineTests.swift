@@ -24,6 +24,9 @@ struct FilterPipelineTests {
             case 3: text += Array("note: Café José DOB: 03/14/1961 MRN: 400228\(10 + i % 90)\n".utf8)
             // A sign-off, and the name on the next line (blocks end between the two).
             case 4: text += Array("Sincerely,\nSabrel Yarnold\n".utf8)
+            // An address card: its head, a blank line, a street with no street type, a unit, the city (blocks end
+            // between any two).
+            case 5 where i % 3 == 0: text += Array("Leonard Arntsen\n\n353 Buerlia 227\n Apt. 391\n SANDEFJORD\n".utf8)
             default: text += Array("worker \(i) heartbeat ok\n".utf8)
             }
             if i == lines / 2 {
@@ -78,6 +81,7 @@ struct FilterPipelineTests {
         #expect(!text.contains("365-94-0475"))
         #expect(text.hasSuffix("last line without newline, phone [PHONE]"))
         #expect(!text.contains("Sabrel") && text.contains("Sincerely,\n[NAME]\n"))
+        #expect(!text.contains("Buerlia") && !text.contains("SANDEFJORD") && text.contains("[NAME]\n\n[ADDRESS]\n [ADDRESS]\n [CITY]\n"))
     }
 
     /// --explain runs on every job: the scanners record why as they decide, so blocks, the long line and the lines

@@ -61,7 +61,9 @@ int main(int argc, char **argv) {
                            "Suite", "Apt.", "Unit", "501", "#12", "4B", "\nSuite 501\n", "\n>Apt. 902\n",
                            "28245 Puruntie 82 Apt. 595\n", "Riisa", "OULU", "Soto del Barco", "(Greek)", "ΑΣΚΕΙΑ",
                            /* residence cues and the places after them */
-                           "lives in", "grew up in", "originally from", "Texas", "New Zealand", "Remniku", "Eastbrook"};
+                           "lives in", "grew up in", "originally from", "Texas", "New Zealand", "Remniku", "Eastbrook",
+                           /* cards' heads and the street lines after them */
+                           "\nWilliam Hughes\n\n", "\nLeonard Arntsen\n", "\n20789 Allika 46\n", "808 Kálmán Imre u. 12."};
     int nw = sizeof(words) / sizeof(words[0]);
     /* Every fourth line is written without capitals (the lower-case line shapes and their front end). */
     const char *lower[] = {"maria", "john", "smith", "silvana", "kristina", "caleb", "and", ",", "ms.", "me", "call",
@@ -94,8 +96,8 @@ int main(int argc, char **argv) {
             if (n < cap && (spaced || next() % 2)) line[n++] = ' ';
         }
         /* What the text before says: nothing, a sign-off cue, or an address card's unit line. */
-        static const int32_t befores[] = {-1, 0, 1, PHS_NAMES_CARD_BEFORE};
-        int32_t signoff = befores[next() % 4];
+        static const int32_t befores[] = {-1, 0, 1, PHS_NAMES_CARD_BEFORE, PHS_NAMES_HEAD_BEFORE, PHS_NAMES_HEAD_GAP_BEFORE};
+        int32_t signoff = befores[next() % 6];
         int32_t c = phs_names_find(d, line, n, signoff, tok, 4096, out, 8192);
         /* The baseline scan must find the same spans (only the speed may differ); a difference fails the run. On
            the spaced lines the search of every line is compared too, and its differences counted: those are lines
@@ -145,7 +147,7 @@ int main(int argc, char **argv) {
         for (int32_t i = 0; i < c; i++)
             sum = (sum ^ (uint64_t)(out[i].start * 31 + out[i].end) ^ ((uint64_t)out[i].kind << 40) ^
                    ((uint64_t)(uint32_t)out[i].detail << 48)) * 0x100000001B3ULL;
-        (void)phs_names_signoff_at_end(d, line, n);
+        (void)phs_names_signoff_at_end(d, line, n, signoff);
         free(line);
     }
     printf("names_fuzz: %d lines, %ld spans (checksum %016llx), no error; the baseline scan finds the same spans\n",

@@ -283,6 +283,7 @@ size_t phs_first_special(const uint8_t *p, size_t n, const uint8_t *bytes, int c
 #define PHS_NAME_CUE_STATED 8    /* after a phrase that states a name ("my name is"): any one capitalised word */
 #define PHS_NAME_CARD_CITY 9     /* not a name: the city line of an address card, after its unit line */
 #define PHS_NAME_CUE_PLACE 10    /* not a name: a cue kind, and a city after it (lives in, grew up in) */
+#define PHS_NAME_CARD_STREET 11  /* not a name: an address card's street line after its head, with no street type */
 
 /* Details of a PHS_NAME_PAIR span (which dictionary shape made it a name). */
 #define PHS_NAME_DETAIL_PAIR 0    /* given name and surname */
@@ -373,10 +374,15 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t s
 /* ... or PHS_NAMES_CARD_BEFORE when that line is an address card's unit line ("Suite 501"; see names.c, "address
    cards"): the next line may be the card's city. */
 #define PHS_NAMES_CARD_BEFORE (-3)
-/* What phs_names_signoff_at_end(d, p, ls) tells phs_names_find about the line that starts at p[ls] (0 < ls <= n,
-   p[ls - 1] a newline), reading that line too: cheaper, since the speaker case is looked for only when the line at ls
-   starts with a speaker's label. */
-int32_t phs_names_signoff_before_line(const phs_names *d, const uint8_t *p, size_t n, size_t ls);
-int32_t phs_names_signoff_at_end(const phs_names *d, const uint8_t *p, size_t n);
+/* ... or PHS_NAMES_HEAD_BEFORE when that line is a contact card's head ("William Hughes"), PHS_NAMES_HEAD_GAP_BEFORE
+   when it is blank and the line before it a head: the next line may be the card's street ("20789 Allika 46"). */
+#define PHS_NAMES_HEAD_BEFORE (-4)
+#define PHS_NAMES_HEAD_GAP_BEFORE (-5)
+/* What phs_names_signoff_at_end(d, p, ls, before) tells phs_names_find about the line that starts at p[ls] (0 < ls
+   <= n, p[ls - 1] a newline), reading that line too: cheaper, since the speaker case is looked for only when the line
+   at ls starts with a speaker's label, and a card's head only before a line shaped like its street. `before`: what
+   the text before p ended with (a blank line at p's start keeps a card's head in view). */
+int32_t phs_names_signoff_before_line(const phs_names *d, const uint8_t *p, size_t n, size_t ls, int32_t before);
+int32_t phs_names_signoff_at_end(const phs_names *d, const uint8_t *p, size_t n, int32_t before);
 
 #endif

@@ -87,8 +87,10 @@ final class PersonNameDetector: @unchecked Sendable {
     /// Rule index for dictionary pairs, and for each cue phrase and roster name by its C index.
     let pairRule: Int?
     let singleRule: Int?
-    /// Rule for the city lines of address cards (mode `card_city`).
+    /// Rules for the city lines and the street lines with no street type of address cards (modes `card_city`,
+    /// `card_street`).
     let cardCityRule: Int?
+    let cardStreetRule: Int?
     let cueRules: [Int]
     let cuePhrases: [String]
     let rosterRules: [Int]
@@ -137,7 +139,7 @@ final class PersonNameDetector: @unchecked Sendable {
             failed = failed || bytes.withUnsafeMutableBufferPointer { phs_names_add_surname_ending(table, $0.baseAddress!, $0.count) } != 0
         }
 
-        var pairRule: Int?, singleRule: Int?, cardCityRule: Int?
+        var pairRule: Int?, singleRule: Int?, cardCityRule: Int?, cardStreetRule: Int?
         var cueRules: [Int] = [], cuePhrases: [String] = [], rosterRules: [Int] = []
         for r in mine {
             let spec = rules[r].rule.detector!
@@ -148,6 +150,8 @@ final class PersonNameDetector: @unchecked Sendable {
                 singleRule = singleRule ?? r
             case .cardCity:
                 cardCityRule = cardCityRule ?? r
+            case .cardStreet:
+                cardStreetRule = cardStreetRule ?? r
             case .cue, .givenCue, .strongCue, .stated, .title, .placeCue:
                 let kind: Int32 = switch spec.mode {
                 case .cue: PHS_NAME_CUE_WEAK
@@ -184,12 +188,15 @@ final class PersonNameDetector: @unchecked Sendable {
             phs_names_free(table)
             throw PersonNameDictionaryError(file: dictionaries.first ?? "", line: 0, message: "out of memory")
         }
-        phs_names_enable_pairs(table, pairRule == nil ? 0 : 1)
+        // A card's street is told by the name heading the card: the pair search runs for it too (its own spans then
+        // belong to no rule and are dropped).
+        phs_names_enable_pairs(table, pairRule == nil && cardStreetRule == nil ? 0 : 1)
         phs_names_enable_singles(table, singleRule == nil ? 0 : 1)
-        phs_names_enable_card_cities(table, cardCityRule == nil ? 0 : 1)
+        phs_names_enable_card_cities(table, cardCityRule == nil && cardStreetRule == nil ? 0 : 1)
         self.pairRule = pairRule
         self.singleRule = singleRule
         self.cardCityRule = cardCityRule
+        self.cardStreetRule = cardStreetRule
         self.cueRules = cueRules
         self.cuePhrases = cuePhrases
         self.rosterRules = rosterRules
@@ -262,14 +269,16 @@ final class PersonNameDetector: @unchecked Sendable {
     /// The sign-off cue ("Sincerely,", "Best regards,") that ends `text` as its last line,
     /// `PHS_NAMES_SPEAKER_BEFORE` when that line starts with a named speaker, `PHS_NAMES_CARD_BEFORE` when it is an
     /// address card's unit line, or -1.
-    func signoffAtEnd(_ text: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
-        phs_names_signoff_at_end(table, text, n)
+    /// `before`: what the text before `text` ended with (this answer for it), -1 when unknown.
+    func signoffAtEnd(_ text: UnsafePointer<UInt8>, _ n: Int, before: Int32 = -1) -> Int32 {
+        phs_names_signoff_at_end(table, text, n, before)
     }
 
     /// What `signoffAtEnd(text, line)` says for the line that starts at `text[line]` (`text[line - 1]` is a
-    /// newline), reading that line as well (`text[0..<n]`), which makes most answers cheaper.
-    func signoff(_ text: UnsafePointer<UInt8>, _ n: Int, beforeLine line: Int) -> Int32 {
-        phs_names_signoff_before_line(table, text, n, line)
+    /// newline), reading that line as well (`text[0..<n]`), which makes most answers cheaper; `before` as for
+    /// `signoffAtEnd`.
+    func signoff(_ text: UnsafePointer<UInt8>, _ n: Int, beforeLine line: Int, before: Int32 = -1) -> Int32 {
+        phs_names_signoff_before_line(table, text, n, line, before)
     }
 
     /// The rule a span of the C detector belongs to (nil when the rule set has none for its kind).
@@ -279,6 +288,7 @@ final class PersonNameDetector: @unchecked Sendable {
         case PHS_NAME_PAIR, PHS_NAME_LAST_FIRST: return pairRule
         case PHS_NAME_SINGLE: return singleRule
         case PHS_NAME_CARD_CITY: return cardCityRule
+        case PHS_NAME_CARD_STREET: return cardStreetRule
         case PHS_NAME_ROSTER: return span.detail >= 0 && Int(span.detail) < rosterRules.count ? rosterRules[Int(span.detail)] : nil
         default: return span.detail >= 0 && Int(span.detail) < cueRules.count ? cueRules[Int(span.detail)] : nil
         }
@@ -305,6 +315,7 @@ final class PersonNameDetector: @unchecked Sendable {
         case PHS_NAME_SINGLE: return "dictionary: given name that is no English word"
         case PHS_NAME_ROSTER: return "roster name"
         case PHS_NAME_CARD_CITY: return "shape: the line after an address card's unit line"
+        case PHS_NAME_CARD_STREET: return "shape: the street line after an address card's head"
         default:
             let phrase = span.detail >= 0 && Int(span.detail) < cuePhrases.count ? cuePhrases[Int(span.detail)] : "?"
             return "cue: \(phrase)"

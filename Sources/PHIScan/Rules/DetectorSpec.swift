@@ -31,6 +31,9 @@ public struct DetectorSpec: Sendable, Hashable {
         /// Not a person: the city line of an address card, the line right after its unit line (`Suite 501`, or a
         /// street line ending with one) that holds only a place's words (see rules/README.md, "Detectors").
         case cardCity = "card_city"
+        /// Not a person: the street line of an address card with no street type (`20789 Allika 46`), right after the
+        /// card's head (a name alone on its line, perhaps a blank line between).
+        case cardStreet = "card_street"
         /// Not a person: a city after a residence cue (`lives in`, `grew up in`, `originally from`; two or more
         /// words), one to three capitalised words of which one is no plain English word and no place larger than a
         /// city.

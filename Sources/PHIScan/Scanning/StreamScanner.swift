@@ -153,9 +153,9 @@ public final class StreamScanner {
     }
 
     /// The sign-off cue ("Sincerely,") that ends `p[0..<n]` as its last line, or -1 (no name detector, or none).
-    private func signoffAtEnd(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+    private func signoffAtEnd(_ p: UnsafePointer<UInt8>, _ n: Int, before: Int32 = -1) -> Int32 {
         guard let names = scanner.ruleSet.personNames, n > 0 else { return -1 }
-        return names.signoffAtEnd(p, n)
+        return names.signoffAtEnd(p, n, before: before)
     }
 
     /// Whether no partial line is held (everything fed so far has been pushed to the sink).
@@ -205,7 +205,7 @@ public final class StreamScanner {
                     let context = longStart.map { contextStart(base, pos, lineStart: $0, isReal: longStartIsReal) } ?? pos
                     try emitLine(base, from: pos, context: context, lineEnd: end, segmentEnd: end + 1,
                                  signoff: longStart == nil ? lastSignoff : -1, into: &sink)
-                    lastSignoff = longStart == nil ? signoffAtEnd(base + pos, end - pos) : -1
+                    lastSignoff = longStart == nil ? signoffAtEnd(base + pos, end - pos, before: lastSignoff) : -1
                     pos = end + 1
                     searched = pos
                     longStart = nil
@@ -283,11 +283,11 @@ public final class StreamScanner {
         scanner.engine.signoff = signoffBefore
         scanner.engine.computeBatch(block)
         scanner.engine.signoff = -1
-        defer { lastSignoff = signoffAtEnd(base + from, end - from) }
+        defer { lastSignoff = signoffAtEnd(base + from, end - from, before: signoffBefore) }
         let names = scanner.ruleSet.personNames
         func signoff(before line: Int) -> Int32 {
             if line == from { return signoffBefore }
-            return names?.signoff(base + from, end - from, beforeLine: line - from) ?? -1
+            return names?.signoff(base + from, end - from, beforeLine: line - from, before: signoffBefore) ?? -1
         }
         let newlines = scanner.engine.batchNewlines
         var cursor = BatchCursor()
