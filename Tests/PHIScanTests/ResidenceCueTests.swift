@@ -29,18 +29,13 @@ struct ResidenceCueTests {
     ]
 
     @Test(arguments: found)
-    func aTownAfterAResidenceCueIsFoundWhateverTheChunking(_ marked: String) throws {
-        let result = try #require(StandardVerifier.standard.verify(marked: marked))
-        let cities = result.outcome.findings.filter { $0.ruleID == "city-after-residence-cue" }
-        #expect(cities.map(\.range) == result.spans, "\(marked): \(result.outcome.findings.map(\.brief))")
-        #expect(cities.allSatisfy { $0.entity == "CITY" })
+    func aTownAfterAResidenceCueIsFoundWhateverTheChunking(_ marked: String) {
+        StandardVerifier.standard.expectMarked(marked) { $0.ruleID == "city-after-residence-cue" && $0.entity == "CITY" }
     }
 
     @Test(arguments: clean)
-    func noTownWhereNoneIs(_ text: String) throws {
-        let result = try #require(StandardVerifier.standard.verify(marked: text, cutProbes: nil))
-        #expect(result.outcome.findings.filter { $0.ruleID == "city-after-residence-cue" }.isEmpty,
-                "\(text): \(result.outcome.findings.map(\.brief))")
+    func noTownWhereNoneIs(_ text: String) {
+        StandardVerifier.standard.expectNone(text) { $0.ruleID == "city-after-residence-cue" }
     }
 
     /// The pack's list of places larger than a city must be readable: a missing file is a load error that names it,

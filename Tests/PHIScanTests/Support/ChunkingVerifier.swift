@@ -274,6 +274,28 @@ struct ChunkingVerifier<Harness: RedactionHarness>: Sendable {
         return (outcome, spans)
     }
 
+    /// Verifies a marked text whatever the chunking and expects the findings that `pick` selects to be exactly the
+    /// marked spans (a detector's cases: names, card lines, towns).
+    func expectMarked(_ marked: String, _ pick: (Finding) -> Bool,
+                      sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        guard let result = verify(marked: marked, sourceLocation: sourceLocation) else {
+            Issue.record("\(marked): no outcome", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(result.outcome.findings.filter(pick).map(\.range) == result.spans,
+                "\(marked): \(result.outcome.findings.map(\.brief))", sourceLocation: sourceLocation)
+    }
+
+    /// Verifies a text whatever the chunking and expects no finding that `pick` selects.
+    func expectNone(_ text: String, _ pick: (Finding) -> Bool, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        guard let result = verify(marked: text, cutProbes: nil, sourceLocation: sourceLocation) else {
+            Issue.record("\(text): no outcome", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(result.outcome.findings.filter(pick).isEmpty, "\(text): \(result.outcome.findings.map(\.brief))",
+                sourceLocation: sourceLocation)
+    }
+
     /// The cut geometry of the small line cap: the effective cap and where the first piece's committed part ends.
     var cutGeometry: (lineCap: Int, overlap: Int, committed: Int) {
         let s = makeStream(lineCap: smallLineCap)
