@@ -2238,6 +2238,20 @@ static int unit_line(const uint8_t *p, size_t ls, size_t le) {
     return (p[e - 1] == ' ' || p[e - 1] == '\t') && (uint8_t)(p[i] - '0') < 10;
 }
 
+/* Can a unit designator start at j, by its first two letters (Ap, Su, St, Un, Fl, Ro, Rm)? Most capitalised words of
+   a log start otherwise, and are passed over without a look at the whole word. */
+static inline int unit_start(const uint8_t *p, size_t n, size_t j) {
+    /* Per first letter, the second letters as bits (a = bit 0): a lookup and a shift, no branch on the letter (every
+       capitalised candidate of a log comes here, in no order a branch could learn). */
+    static const uint32_t second[26] = {
+        ['A' - 'A'] = 1u << ('p' - 'a'), ['S' - 'A'] = 1u << ('u' - 'a') | 1u << ('t' - 'a'),
+        ['U' - 'A'] = 1u << ('n' - 'a'), ['F' - 'A'] = 1u << ('l' - 'a'),
+        ['R' - 'A'] = 1u << ('o' - 'a') | 1u << ('m' - 'a'),
+    };
+    uint8_t a = (uint8_t)(p[j] - 'A'), b = j + 1 < n ? (uint8_t)(p[j + 1] - 'a') : 31;
+    return a < 26 && b < 26 && (second[a] >> b & 1);
+}
+
 /* Does a unit designator start at j (a word of its own)? */
 static inline int unit_word_at(const uint8_t *p, size_t n, size_t j) {
     size_t e = j;
@@ -2334,6 +2348,13 @@ static int card_city_span(const phs_names *d, const uint8_t *p, size_t n, size_t
     return 1;
 }
 
+/* Does the line at ls start, after its indent, with what a card's city line starts with (a capital, or a byte
+   outside ASCII)? Log lines start with a digit or a bracket: the line before them is never read for a unit. */
+static inline int city_line_start(const uint8_t *p, size_t n, size_t ls) {
+    while (ls < n && is_card_indent(p[ls])) ls++;
+    return ls < n && ((uint8_t)(p[ls] - 'A') < 26 || p[ls] >= 0xC0);
+}
+
 /* The line before the one that starts at ls is a unit line (the card-city fact), for a detector that looks for card
    cities. */
 static inline int card_before(const phs_names *d, const uint8_t *p, size_t ls) {
@@ -2425,6 +2446,15 @@ static int32_t head_fact(const phs_names *d, const uint8_t *p, size_t ls, int32_
 
 static inline int head_fact_value(int32_t f) { return f == PHS_NAMES_HEAD_BEFORE || f == PHS_NAMES_HEAD_GAP_BEFORE; }
 
+/* Does the line at ls open like a card's street line: after the indent, one to six digits, a space and a letter? (A log
+   line's timestamp does not: its digits run into a dash or a colon.) Checked before the line's end is looked for. */
+static inline int street_line_start(const uint8_t *p, size_t n, size_t ls) {
+    while (ls < n && is_card_indent(p[ls])) ls++;
+    size_t d = ls;
+    while (d < n && d - ls < 6 && is_digit(p[d])) d++;
+    return d > ls && d + 1 < n && p[d] == ' ' && (is_ascii_letter(p[d + 1]) || p[d + 1] >= 0xC0);
+}
+
 /* Is the line p[ls..<le) shaped like a card's street line (card_street_span), told from its first and last bytes? */
 static inline int card_street_shaped(const uint8_t *p, size_t ls, size_t le) {
     size_t i = ls;
@@ -2442,8 +2472,8 @@ static inline int card_street_shaped(const uint8_t *p, size_t ls, size_t le) {
 static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t n, size_t ls, int32_t before) {
     if (ls == 0) return before;
     if (p[ls - 1] != '\n') return -1;
-    if (card_before(d, p, ls)) return PHS_NAMES_CARD_BEFORE;
-    if (d->card_cities && card_street_shaped(p, ls, line_end(p, n, ls))) {
+    if (city_line_start(p, n, ls) && card_before(d, p, ls)) return PHS_NAMES_CARD_BEFORE;
+    if (d->card_cities && street_line_start(p, n, ls) && card_street_shaped(p, ls, line_end(p, n, ls))) {
         int32_t h = head_fact(d, p, ls, before);
         if (h) return h;
     }
@@ -3019,7 +3049,7 @@ static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n,
     }
     /* A unit line ("Suite 501"): the card's city line after it is searched too, whatever its shape (the front end
        sees no candidate in "OULU"). */
-    while (le < n && *count < out_cap && card_before(d, p, le + 1)) {
+    while (le < n && *count < out_cap && city_line_start(p, n, le + 1) && card_before(d, p, le + 1)) {
         ls = le + 1;
         end = memchr(p + ls, '\n', n - ls);
         le = end ? (size_t)(end - p) : n;
@@ -3066,7 +3096,7 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
             return 1;
     }
     /* A card's unit line: its city line follows (search_line goes on to it). */
-    if (d->card_cities && (p[j] == 'A' || p[j] == 'S' || p[j] == 'U' || p[j] == 'F' || p[j] == 'R') && unit_word_at(p, n, j)) {
+    if (d->card_cities && unit_start(p, n, j) && unit_word_at(p, n, j)) {
         const uint8_t *nl = memchr(p + j, '\n', n - j);
         if (nl && card_before(d, p, (size_t)(nl - p) + 1)) return 1;
     }
