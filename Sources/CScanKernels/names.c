@@ -2050,8 +2050,9 @@ static void same_line_mentions(const phs_names *d, const uint8_t *p, size_t n, p
     struct { uint64_t key; size_t hi; } searched[64];
     memset(searched, 0, sizeof(searched));
     for (int32_t s = first; s < count; s++) {
+        /* Places are no names: their other mentions are no names either. */
         if ((out[s].detail == PHS_NAME_DETAIL_MENTION && out[s].kind == PHS_NAME_PAIR) || out[s].kind == PHS_NAME_CARD_CITY ||
-            out[s].kind == PHS_NAME_CARD_STREET)
+            out[s].kind == PHS_NAME_CARD_STREET || out[s].kind == PHS_NAME_CUE_PLACE)
             continue;
         size_t ss = (size_t)out[s].start, se = (size_t)out[s].end;
         int32_t nt = tokenize(p + ss, se - ss, tok, MENTION_TOKENS);

@@ -38,6 +38,11 @@ struct ResidenceCueTests {
         StandardVerifier.standard.expectNone(text) { $0.ruleID == "city-after-residence-cue" }
     }
 
+    /// A town is no name: its other mentions on the line are not taken for a person's (as a name's are).
+    @Test func aTownsOtherMentionIsNoName() {
+        StandardVerifier.standard.expectNone("she grew up in Remniku, and Remniku is small") { $0.entity == "NAME" }
+    }
+
     /// The pack's list of places larger than a city must be readable: a missing file is a load error that names it,
     /// not a detector that quietly takes every country for a city.
     @Test func aMissingListOfPlacesIsALoadError() throws {
