@@ -2470,6 +2470,16 @@ static inline int card_street_shaped(const uint8_t *p, size_t ls, size_t le) {
    PHS_NAMES_SPEAKER_BEFORE if the line at ls starts with a speaker's label and the line before with a named speaker
    (a dialogue: "Ella: What a wife." then "Destiny: Remember me"). phs_names_signoff_at_end gives the speaker answer
    without looking at the next line; the search uses it only on a line with a speaker's label, so both agree. */
+/* signoff_before's facts of the text alone, a sign-off or a speaker, for the line at ls (0 < ls, p[ls - 1] a
+   newline): what the front end asks of a line's first capitalised word (a card's city line needs no asking: the
+   search of its unit line goes on to it). */
+static int32_t text_fact_before(const phs_names *d, const uint8_t *p, size_t n, size_t ls) {
+    int32_t c = signoff_ending(d, p, ls - 1);
+    if (c >= 0 || !speaker_shape(p, ls, n)) return c;
+    size_t start = line_start_within(p, ls - 1);
+    return start != SIZE_MAX && speaker_line(d, p, start, ls - 1) ? PHS_NAMES_SPEAKER_BEFORE : -1;
+}
+
 static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t n, size_t ls, int32_t before) {
     if (ls == 0) return before;
     if (p[ls - 1] != '\n') return -1;
@@ -2478,10 +2488,7 @@ static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t n, si
         int32_t h = head_fact(d, p, ls, before);
         if (h) return h;
     }
-    int32_t c = signoff_ending(d, p, ls - 1);
-    if (c >= 0 || !speaker_shape(p, ls, n)) return c;
-    size_t start = line_start_within(p, ls - 1);
-    return start != SIZE_MAX && speaker_line(d, p, start, ls - 1) ? PHS_NAMES_SPEAKER_BEFORE : -1;
+    return text_fact_before(d, p, n, ls);
 }
 
 /* Words a window keeps from the one before it (cue phrases end there) and leaves to the next one (lookahead). */
@@ -3084,7 +3091,7 @@ static inline int candidate_needs_line(const phs_names *d, const uint8_t *p, siz
     if (ascii_upper(p[j]) && d->pairs) {
         size_t i = j;
         while (i > 0 && (p[i - 1] == ' ' || p[i - 1] == '\t')) i--;
-        if ((i == 0 || p[i - 1] == '\n') && signoff_before(d, p, n, i, signoff) != -1) return 1;
+        if (i == 0 ? signoff != -1 : p[i - 1] == '\n' && text_fact_before(d, p, n, i) != -1) return 1;
     }
     if (ascii_upper(p[j]) && j + 1 < n && ascii_lower(p[j + 1]) && cap_needs_line(d, p, n, j)) return 1;
     /* A card's street line after its head ("20789 Allika 46"): the first word after the line's building number. */
