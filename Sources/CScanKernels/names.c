@@ -2366,6 +2366,85 @@ static inline int card_before(const phs_names *d, const uint8_t *p, size_t ls) {
     return start != SIZE_MAX && unit_line(p, start, ls - 1);
 }
 
+/* The card's lines after its city (a state or region code, then the postcode), each alone on its line:
+       Apt. 595      (unit)        PHS_NAMES_CARD_BEFORE on the next line
+       LAPPEENRANTA  (city)        PHS_NAMES_CARD_CITY_BEFORE on the next line
+       SK            (state)       PHS_NAMES_CARD_STATE_BEFORE on the next line (the code stays: no PHI)
+       53650         (postcode)    a ZIP (PHS_NAME_CARD_ZIP)
+   The line is told from its own bytes first, so a log's lines (a timestamp first) cost a few compares. */
+
+/* Does the line p[ls..<le) hold, after its indent, a postcode alone: 3-6 digits, 12-345, 123 45, 1234-567, or A1A 1A1?
+   Sets [*s, *e) to it. */
+static int postcode_line(const uint8_t *p, size_t ls, size_t le, size_t *s, size_t *e) {
+    while (le > ls && (p[le - 1] == ' ' || p[le - 1] == '\t' || p[le - 1] == '\r')) le--;
+    size_t i = ls;
+    while (i < le && is_card_indent(p[i])) i++;
+    size_t len = le - i;
+    if (len < 3 || len > 8) return 0;
+    const uint8_t *q = p + i;
+    int ok = 0;
+    size_t digits = 0;
+    while (digits < len && is_digit(q[digits])) digits++;
+    if (digits == len) ok = len <= 6;
+    else if (len == 6 && digits == 2 && q[2] == '-') ok = is_digit(q[3]) && is_digit(q[4]) && is_digit(q[5]);
+    else if (len == 6 && digits == 3 && q[3] == ' ') ok = is_digit(q[4]) && is_digit(q[5]);
+    else if (len == 8 && digits == 4 && q[4] == '-') ok = is_digit(q[5]) && is_digit(q[6]) && is_digit(q[7]);
+    else if (len == 7 && digits == 0) {
+        /* A Canadian postcode: letter digit letter, space, digit letter digit. */
+        ok = (uint8_t)(q[0] - 'A') < 26 && is_digit(q[1]) && (uint8_t)(q[2] - 'A') < 26 && q[3] == ' ' &&
+             is_digit(q[4]) && (uint8_t)(q[5] - 'A') < 26 && is_digit(q[6]);
+    }
+    if (!ok) return 0;
+    *s = i;
+    *e = le;
+    return 1;
+}
+
+/* Does the line p[ls..<le) hold, after its indent, a state or region code alone (one to three capital letters)? */
+static int state_line(const uint8_t *p, size_t ls, size_t le) {
+    while (le > ls && (p[le - 1] == ' ' || p[le - 1] == '\t' || p[le - 1] == '\r')) le--;
+    size_t i = ls;
+    while (i < le && is_card_indent(p[i])) i++;
+    if (le - i < 1 || le - i > 3) return 0;
+    for (size_t k = i; k < le; k++)
+        if ((uint8_t)(p[k] - 'A') >= 26) return 0;
+    return 1;
+}
+
+/* Is the line before the one at ls (0 < ls, p[ls - 1] a newline) a card's city line after its unit line? `before`:
+   the fact before p, for a city line that starts p. */
+static int city_line_before(const phs_names *d, const uint8_t *p, size_t ls, int32_t before) {
+    if (ls == 0 || p[ls - 1] != '\n') return 0;
+    size_t le1 = ls - 1, s1 = line_start_within(p, le1), cs, ce;
+    if (s1 == SIZE_MAX || le1 - s1 > 80) return 0;
+    return city_line_start(p, le1, s1) && card_city_span(d, p + s1, le1 - s1, &cs, &ce) &&
+           (s1 == 0 ? before == PHS_NAMES_CARD_BEFORE : card_before(d, p, s1));
+}
+
+/* The card fact a line at ls (0 < ls, p[ls - 1] a newline) learns from the line before when it is a card's city line
+   (PHS_NAMES_CARD_CITY_BEFORE) or a state line right after one (PHS_NAMES_CARD_STATE_BEFORE); 0 else. `before`: the
+   fact before p, for a line before that starts p. Reads at most three lines back (never a chain: a run of short
+   capital lines costs each line the same). */
+static int32_t card_tail_fact(const phs_names *d, const uint8_t *p, size_t ls, int32_t before) {
+    if (!d->card_cities || ls == 0 || p[ls - 1] != '\n') return 0;
+    if (city_line_before(d, p, ls, before)) return PHS_NAMES_CARD_CITY_BEFORE;
+    size_t le1 = ls - 1, s1 = line_start_within(p, le1);
+    if (s1 == SIZE_MAX || !state_line(p, s1, le1)) return 0;
+    int city = s1 == 0 ? before == PHS_NAMES_CARD_CITY_BEFORE : city_line_before(d, p, s1, before);
+    return city ? PHS_NAMES_CARD_STATE_BEFORE : 0;
+}
+
+/* Does the line at ls open like a card's state or postcode line (after the indent, a capital or a digit, and the
+   line ends within nine bytes)? */
+static inline int tail_line_shaped(const uint8_t *p, size_t n, size_t ls) {
+    size_t i = ls;
+    while (i < n && is_card_indent(p[i])) i++;
+    if (i >= n || !((uint8_t)(p[i] - 'A') < 26 || is_digit(p[i]))) return 0;
+    size_t k = i;
+    while (k < n && k - i < 10 && p[k] != '\n') k++;
+    return k - i < 10;
+}
+
 /* The street line of a card right after its head ("William Hughes", a blank line, "20789 Allika 46"): a street with no
    street type, which alone on a line is no street ("2 Tablets Daily 3"). After the indent, a building number of one
    to six digits, a space, one to four words (the first capitalised or of a script without case; any letters, a
@@ -2484,6 +2563,10 @@ static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t n, si
     if (ls == 0) return before;
     if (p[ls - 1] != '\n') return -1;
     if (city_line_start(p, n, ls) && card_before(d, p, ls)) return PHS_NAMES_CARD_BEFORE;
+    if (d->card_cities && tail_line_shaped(p, n, ls)) {
+        int32_t t = card_tail_fact(d, p, ls, before);
+        if (t) return t;
+    }
     if (d->card_cities && street_line_start(p, n, ls) && card_street_shaped(p, ls, line_end(p, n, ls))) {
         int32_t h = head_fact(d, p, ls, before);
         if (h) return h;
@@ -2504,6 +2587,13 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
         size_t cs, ce;
         if (count < out_cap && card_city_span(d, p, n, &cs, &ce))
             out[count++] = (phs_name_span){(int32_t)cs, (int32_t)ce, PHS_NAME_CARD_CITY, 0};
+        signoff = -1;
+    }
+    /* The postcode line after a card's city, or after its state line. */
+    if (signoff == PHS_NAMES_CARD_CITY_BEFORE || signoff == PHS_NAMES_CARD_STATE_BEFORE) {
+        size_t zs, ze;
+        if (count < out_cap && postcode_line(p, 0, n, &zs, &ze))
+            out[count++] = (phs_name_span){(int32_t)zs, (int32_t)ze, PHS_NAME_CARD_ZIP, 0};
         signoff = -1;
     }
     /* The street line after a card's head (card_street_span). */
@@ -3057,12 +3147,15 @@ static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n,
     }
     /* A unit line ("Suite 501"): the card's city line after it is searched too, whatever its shape (the front end
        sees no candidate in "OULU"). */
-    while (le < n && *count < out_cap && city_line_start(p, n, le + 1) && card_before(d, p, le + 1)) {
+    while (le < n && *count < out_cap) {
+        int32_t fact = city_line_start(p, n, le + 1) && card_before(d, p, le + 1) ? PHS_NAMES_CARD_BEFORE
+                     : d->card_cities && tail_line_shaped(p, n, le + 1) ? card_tail_fact(d, p, le + 1, signoff) : 0;
+        if (!fact) break;
         ls = le + 1;
         end = memchr(p + ls, '\n', n - ls);
         le = end ? (size_t)(end - p) : n;
         before = *count;
-        *count = find_all(d, p + ls, le - ls, PHS_NAMES_CARD_BEFORE, tok, tok_cap, out, out_cap, *count);
+        *count = find_all(d, p + ls, le - ls, fact, tok, tok_cap, out, out_cap, *count);
         for (int32_t k = before; k < *count; k++) {
             out[k].start += (int32_t)ls;
             out[k].end += (int32_t)ls;
@@ -3177,7 +3270,8 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
     size_t done = 0, pos = 2, line_start = 0;                                                                      \
     int line_upper = 0;                                                                                            \
     /* The city line of a card whose unit line ended the text before. */                                          \
-    if (signoff == PHS_NAMES_CARD_BEFORE)                                                                         \
+    if (signoff == PHS_NAMES_CARD_BEFORE || signoff == PHS_NAMES_CARD_CITY_BEFORE ||                              \
+        signoff == PHS_NAMES_CARD_STATE_BEFORE)                                                                   \
         pos = done = line_start = search_line(d, p, n, signoff, 0, 0, tok, tok_cap, out, out_cap, &count) + 1;   \
     else                                                                                                          \
     for (size_t i0 = 0; i0 < 2 && i0 < n; i0++)                                                                   \
@@ -3306,6 +3400,11 @@ int32_t phs_names_signoff_at_end(const phs_names *d, const uint8_t *p, size_t n,
     if (d->card_cities && unit_at_end(p, le > 24 ? le - 24 : 0, le) != SIZE_MAX) {
         size_t start = line_start_within(p, le);
         if (start != SIZE_MAX && unit_line(p, start, le)) return PHS_NAMES_CARD_BEFORE;
+    }
+    /* A card's city line or its state line ends the text: the next line may be the postcode. */
+    if (d->card_cities && le < n && p[le] == '\n') {
+        int32_t t = card_tail_fact(d, p, le + 1, before);
+        if (t) return t;
     }
     /* A card's head, perhaps a blank line after it: the next line may be its street. */
     if (d->card_cities && d->dict) {

@@ -54,6 +54,30 @@ struct AddressCardTests {
         "2026-11-26T15:20:46Z INFO Build Finished\n3 Warnings Left 2",
     ]
 
+    /// Postcode lines after the card's city line, or after the state line that follows it (the state stays).
+    static let postcodes: [String] = [
+        "Address: Sara Schwarz\n    28245 Puruntie 82 Apt. 595\n   LAPPEENRANTA\n    SK\n    ⟦53650⟧",
+        "2437 Main St Suite 442\n   Mill Village\n    NS\n    ⟦B0J 2H0⟧\n",
+        " Suite 501\n Wrocław\n ⟦53-320⟧",
+    ]
+
+    /// Number-only lines that are no card's postcode: no city line before them, a city line with no unit line
+    /// before it, two code lines, a line with more than the postcode.
+    static let notPostcodes: [String] = [
+        "Suite 3\nRunning\n12345", "Riisa\n12345", "Apt. 4\nRiisa\nSK\nXY\n12345", "Suite 501\nRiisa\n12345 items",
+        "A\nB\nC\nD\n12345",
+    ]
+
+    @Test(arguments: postcodes)
+    func thePostcodeAfterACardsCityIsFoundWhateverTheChunking(_ marked: String) {
+        StandardVerifier.standard.expectMarked(marked) { $0.ruleID == "zip-card-line" && $0.entity == "ZIP" }
+    }
+
+    @Test(arguments: notPostcodes)
+    func noPostcodeWithoutACardsCity(_ text: String) {
+        StandardVerifier.standard.expectNone(text) { $0.ruleID == "zip-card-line" }
+    }
+
     @Test(arguments: streets)
     func theStreetAfterACardsHeadIsFoundWhateverTheChunking(_ marked: String) {
         // A street that has its type (Ringvej) is street-number-last-line's.

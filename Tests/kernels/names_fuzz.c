@@ -63,7 +63,9 @@ int main(int argc, char **argv) {
                            /* residence cues and the places after them */
                            "lives in", "grew up in", "originally from", "Texas", "New Zealand", "Remniku", "Eastbrook",
                            /* cards' heads and the street lines after them */
-                           "\nWilliam Hughes\n\n", "\nLeonard Arntsen\n", "\n20789 Allika 46\n", "808 Kálmán Imre u. 12."};
+                           "\nWilliam Hughes\n\n", "\nLeonard Arntsen\n", "\n20789 Allika 46\n", "808 Kálmán Imre u. 12.",
+                           /* cards' state and postcode lines */
+                           "\nSK\n", "\n53650\n", "\nB0J 2H0\n", "\n53-320\n", "\nLAPPEENRANTA\n"};
     int nw = sizeof(words) / sizeof(words[0]);
     /* Every fourth line is written without capitals (the lower-case line shapes and their front end). */
     const char *lower[] = {"maria", "john", "smith", "silvana", "kristina", "caleb", "and", ",", "ms.", "me", "call",
@@ -96,8 +98,9 @@ int main(int argc, char **argv) {
             if (n < cap && (spaced || next() % 2)) line[n++] = ' ';
         }
         /* What the text before says: nothing, a sign-off cue, or an address card's unit line. */
-        static const int32_t befores[] = {-1, 0, 1, PHS_NAMES_CARD_BEFORE, PHS_NAMES_HEAD_BEFORE, PHS_NAMES_HEAD_GAP_BEFORE};
-        int32_t signoff = befores[next() % 6];
+        static const int32_t befores[] = {-1, 0, 1, PHS_NAMES_CARD_BEFORE, PHS_NAMES_HEAD_BEFORE, PHS_NAMES_HEAD_GAP_BEFORE,
+                                          PHS_NAMES_CARD_CITY_BEFORE, PHS_NAMES_CARD_STATE_BEFORE};
+        int32_t signoff = befores[next() % 8];
         int32_t c = phs_names_find(d, line, n, signoff, tok, 4096, out, 8192);
         /* The baseline scan must find the same spans (only the speed may differ); a difference fails the run. On
            the spaced lines the search of every line is compared too, and its differences counted: those are lines

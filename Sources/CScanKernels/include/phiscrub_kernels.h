@@ -284,6 +284,7 @@ size_t phs_first_special(const uint8_t *p, size_t n, const uint8_t *bytes, int c
 #define PHS_NAME_CARD_CITY 9     /* not a name: the city line of an address card, after its unit line */
 #define PHS_NAME_CUE_PLACE 10    /* not a name: a cue kind, and a city after it (lives in, grew up in) */
 #define PHS_NAME_CARD_STREET 11  /* not a name: an address card's street line after its head, with no street type */
+#define PHS_NAME_CARD_ZIP 12     /* not a name: an address card's postcode line after its city or state line */
 
 /* Details of a PHS_NAME_PAIR span (which dictionary shape made it a name). */
 #define PHS_NAME_DETAIL_PAIR 0    /* given name and surname */
@@ -378,6 +379,10 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t s
    when it is blank and the line before it a head: the next line may be the card's street ("20789 Allika 46"). */
 #define PHS_NAMES_HEAD_BEFORE (-4)
 #define PHS_NAMES_HEAD_GAP_BEFORE (-5)
+/* ... or PHS_NAMES_CARD_CITY_BEFORE when that line is a card's city line (after its unit line), or
+   PHS_NAMES_CARD_STATE_BEFORE when it is a state code after such a city line: the next line may be the postcode. */
+#define PHS_NAMES_CARD_CITY_BEFORE (-6)
+#define PHS_NAMES_CARD_STATE_BEFORE (-7)
 /* What phs_names_signoff_at_end(d, p, ls, before) tells phs_names_find about the line that starts at p[ls] (0 < ls
    <= n, p[ls - 1] a newline), reading that line too: cheaper, since the speaker case is looked for only when the line
    at ls starts with a speaker's label, and a card's head only before a line shaped like its street. `before`: what

@@ -91,6 +91,8 @@ final class PersonNameDetector: @unchecked Sendable {
     /// `card_street`).
     let cardCityRule: Int?
     let cardStreetRule: Int?
+    /// Rule for the postcode lines of address cards (mode `card_zip`).
+    let cardZipRule: Int?
     let cueRules: [Int]
     let cuePhrases: [String]
     let rosterRules: [Int]
@@ -139,7 +141,7 @@ final class PersonNameDetector: @unchecked Sendable {
             failed = failed || bytes.withUnsafeMutableBufferPointer { phs_names_add_surname_ending(table, $0.baseAddress!, $0.count) } != 0
         }
 
-        var pairRule: Int?, singleRule: Int?, cardCityRule: Int?, cardStreetRule: Int?
+        var pairRule: Int?, singleRule: Int?, cardCityRule: Int?, cardStreetRule: Int?, cardZipRule: Int?
         var cueRules: [Int] = [], cuePhrases: [String] = [], rosterRules: [Int] = []
         for r in mine {
             let spec = rules[r].rule.detector!
@@ -152,6 +154,8 @@ final class PersonNameDetector: @unchecked Sendable {
                 cardCityRule = cardCityRule ?? r
             case .cardStreet:
                 cardStreetRule = cardStreetRule ?? r
+            case .cardZip:
+                cardZipRule = cardZipRule ?? r
             case .cue, .givenCue, .strongCue, .stated, .title, .placeCue:
                 let kind: Int32 = switch spec.mode {
                 case .cue: PHS_NAME_CUE_WEAK
@@ -192,11 +196,12 @@ final class PersonNameDetector: @unchecked Sendable {
         // belong to no rule and are dropped).
         phs_names_enable_pairs(table, pairRule == nil && cardStreetRule == nil ? 0 : 1)
         phs_names_enable_singles(table, singleRule == nil ? 0 : 1)
-        phs_names_enable_card_cities(table, cardCityRule == nil && cardStreetRule == nil ? 0 : 1)
+        phs_names_enable_card_cities(table, cardCityRule == nil && cardStreetRule == nil && cardZipRule == nil ? 0 : 1)
         self.pairRule = pairRule
         self.singleRule = singleRule
         self.cardCityRule = cardCityRule
         self.cardStreetRule = cardStreetRule
+        self.cardZipRule = cardZipRule
         self.cueRules = cueRules
         self.cuePhrases = cuePhrases
         self.rosterRules = rosterRules
@@ -289,6 +294,7 @@ final class PersonNameDetector: @unchecked Sendable {
         case PHS_NAME_SINGLE: return singleRule
         case PHS_NAME_CARD_CITY: return cardCityRule
         case PHS_NAME_CARD_STREET: return cardStreetRule
+        case PHS_NAME_CARD_ZIP: return cardZipRule
         case PHS_NAME_ROSTER: return span.detail >= 0 && Int(span.detail) < rosterRules.count ? rosterRules[Int(span.detail)] : nil
         default: return span.detail >= 0 && Int(span.detail) < cueRules.count ? cueRules[Int(span.detail)] : nil
         }
@@ -316,6 +322,7 @@ final class PersonNameDetector: @unchecked Sendable {
         case PHS_NAME_ROSTER: return "roster name"
         case PHS_NAME_CARD_CITY: return "shape: the line after an address card's unit line"
         case PHS_NAME_CARD_STREET: return "shape: the street line after an address card's head"
+        case PHS_NAME_CARD_ZIP: return "shape: the postcode line after an address card's city or state line"
         default:
             let phrase = span.detail >= 0 && Int(span.detail) < cuePhrases.count ? cuePhrases[Int(span.detail)] : "?"
             return "cue: \(phrase)"

@@ -34,6 +34,8 @@ public struct DetectorSpec: Sendable, Hashable {
         /// Not a person: the street line of an address card with no street type (`20789 Allika 46`), right after the
         /// card's head (a name alone on its line, perhaps a blank line between).
         case cardStreet = "card_street"
+        /// Not a person: the postcode line of an address card, after its city line or the state line after it.
+        case cardZip = "card_zip"
         /// Not a person: a city after a residence cue (`lives in`, `grew up in`, `originally from`; two or more
         /// words), one to three capitalised words of which one is no plain English word and no place larger than a
         /// city.

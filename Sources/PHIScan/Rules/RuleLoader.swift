@@ -461,7 +461,7 @@ private struct RuleContext {
             }
         case .roster:
             if spec.names.isEmpty && spec.nameFiles.isEmpty { problem("mode 'roster' needs 'names' or 'name_files'", at: n) }
-        case .dictionary, .singleGiven, .cardCity, .cardStreet:
+        case .dictionary, .singleGiven, .cardCity, .cardStreet, .cardZip:
             if spec.dictionary == nil { problem("mode 'dictionary' needs detectors.person_names.dictionary in the pack", at: n) }
         }
         return spec

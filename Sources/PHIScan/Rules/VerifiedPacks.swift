@@ -20,7 +20,7 @@ enum VerifiedPacks {
         0xa7c4923a460465a9, // candidates.yaml
         0xa8800981eb7174ec, // default.yaml
         0xbb649d8d4e8e23b9, // fields.yaml
-        0x42d2e79a7ccfb652, // names.yaml
+        0x631ed36bbeef51df, // names.yaml
         0xab1fb7f3e5675838, // places.yaml
     ]
 
