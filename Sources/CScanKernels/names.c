@@ -2199,6 +2199,18 @@ static const char *const unit_designators[] = {"Apt", "Apartment", "Suite", "Ste
 
 static inline int is_card_indent(uint8_t b) { return b == ' ' || b == '\t' || b == '>'; }
 
+/* Past a card line's indent (spaces, tabs, quote marks) from i, not beyond le. */
+static inline size_t past_indent(const uint8_t *p, size_t i, size_t le) {
+    while (i < le && is_card_indent(p[i])) i++;
+    return i;
+}
+
+/* The end of p[lo..<le) without its trailing blanks and carriage return. */
+static inline size_t trimmed_end(const uint8_t *p, size_t lo, size_t le) {
+    while (le > lo && (p[le - 1] == ' ' || p[le - 1] == '\t' || p[le - 1] == '\r')) le--;
+    return le;
+}
+
 /* Is p[ws..we) a unit designator? */
 static int unit_designator(const uint8_t *p, size_t ws, size_t we) {
     for (size_t k = 0; k < sizeof(unit_designators) / sizeof(unit_designators[0]); k++)
@@ -2210,7 +2222,7 @@ static int unit_designator(const uint8_t *p, size_t ws, size_t we) {
    optional '#', and a number of at most six letters, digits and dashes (one a digit); SIZE_MAX when it does not.
    Reads at most 24 bytes back, not before lo. */
 static size_t unit_at_end(const uint8_t *p, size_t lo, size_t le) {
-    while (le > lo && (p[le - 1] == ' ' || p[le - 1] == '\t' || p[le - 1] == '\r')) le--;
+    le = trimmed_end(p, lo, le);
     size_t e = le;
     int digits = 0;
     while (e > lo && le - e < 6 && (is_ascii_letter(p[e - 1]) || (uint8_t)(p[e - 1] - '0') < 10 || p[e - 1] == '-')) {
@@ -2234,7 +2246,7 @@ static int unit_line(const uint8_t *p, size_t ls, size_t le) {
     size_t e = unit_at_end(p, ls, le);
     if (e == SIZE_MAX) return 0;
     size_t i = ls;
-    while (i < e && is_card_indent(p[i])) i++;
+    i = past_indent(p, i, e);
     if (i == e) return 1;
     return (p[e - 1] == ' ' || p[e - 1] == '\t') && (uint8_t)(p[i] - '0') < 10;
 }
@@ -2299,9 +2311,9 @@ static size_t card_word(const uint8_t *p, size_t n, size_t i, int *upper_first) 
    after a "Room 4" line is none), none a month, weekday or log level. Sets [*s, *e) and returns 1, else 0. */
 static int card_city_span(const phs_names *d, const uint8_t *p, size_t n, size_t *s, size_t *e) {
     size_t i = 0, end = n;
-    while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == '\t' || p[end - 1] == '\r')) end--;
+    end = trimmed_end(p, 0, end);
     if (end > 0 && p[end - 1] == ',') end--;
-    while (i < end && is_card_indent(p[i])) i++;
+    i = past_indent(p, i, end);
     if (i == end || end - i > 64) return 0;
     size_t first = i, last_end = i;
     int words = 0, named = 0, bracket = 0;
@@ -2352,7 +2364,7 @@ static int card_city_span(const phs_names *d, const uint8_t *p, size_t n, size_t
 /* Does the line at ls start, after its indent, with what a card's city line starts with (a capital, or a byte
    outside ASCII)? Log lines start with a digit or a bracket: the line before them is never read for a unit. */
 static inline int city_line_start(const uint8_t *p, size_t n, size_t ls) {
-    while (ls < n && is_card_indent(p[ls])) ls++;
+    ls = past_indent(p, ls, n);
     return ls < n && ((uint8_t)(p[ls] - 'A') < 26 || p[ls] >= 0xC0);
 }
 
@@ -2376,9 +2388,9 @@ static inline int card_before(const phs_names *d, const uint8_t *p, size_t ls) {
 /* Does the line p[ls..<le) hold, after its indent, a postcode alone: 3-6 digits, 12-345, 123 45, 1234-567, or A1A 1A1?
    Sets [*s, *e) to it. */
 static int postcode_line(const uint8_t *p, size_t ls, size_t le, size_t *s, size_t *e) {
-    while (le > ls && (p[le - 1] == ' ' || p[le - 1] == '\t' || p[le - 1] == '\r')) le--;
+    le = trimmed_end(p, ls, le);
     size_t i = ls;
-    while (i < le && is_card_indent(p[i])) i++;
+    i = past_indent(p, i, le);
     size_t len = le - i;
     if (len < 3 || len > 8) return 0;
     const uint8_t *q = p + i;
@@ -2402,9 +2414,9 @@ static int postcode_line(const uint8_t *p, size_t ls, size_t le, size_t *s, size
 
 /* Does the line p[ls..<le) hold, after its indent, a state or region code alone (one to three capital letters)? */
 static int state_line(const uint8_t *p, size_t ls, size_t le) {
-    while (le > ls && (p[le - 1] == ' ' || p[le - 1] == '\t' || p[le - 1] == '\r')) le--;
+    le = trimmed_end(p, ls, le);
     size_t i = ls;
-    while (i < le && is_card_indent(p[i])) i++;
+    i = past_indent(p, i, le);
     if (le - i < 1 || le - i > 3) return 0;
     for (size_t k = i; k < le; k++)
         if ((uint8_t)(p[k] - 'A') >= 26) return 0;
@@ -2438,7 +2450,7 @@ static int32_t card_tail_fact(const phs_names *d, const uint8_t *p, size_t ls, i
    line ends within nine bytes)? */
 static inline int tail_line_shaped(const uint8_t *p, size_t n, size_t ls) {
     size_t i = ls;
-    while (i < n && is_card_indent(p[i])) i++;
+    i = past_indent(p, i, n);
     if (i >= n || !((uint8_t)(p[i] - 'A') < 26 || is_digit(p[i]))) return 0;
     size_t k = i;
     while (k < n && k - i < 10 && p[k] != '\n') k++;
@@ -2452,9 +2464,9 @@ static inline int tail_line_shaped(const uint8_t *p, size_t n, size_t ls) {
    dot), and nothing else. Sets [*s, *e) and returns 1, else 0. */
 static int card_street_span(const uint8_t *p, size_t n, size_t *s, size_t *e) {
     size_t end = n;
-    while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == '\t' || p[end - 1] == '\r')) end--;
+    end = trimmed_end(p, 0, end);
     size_t i = 0;
-    while (i < end && is_card_indent(p[i])) i++;
+    i = past_indent(p, i, end);
     size_t d = i;
     while (d < end && d - i < 6 && is_digit(p[d])) d++;
     if (d == i || d + 1 >= end || p[d] != ' ') return 0;
@@ -2490,7 +2502,7 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
 static int head_line(const phs_names *d, const uint8_t *p, size_t ls, size_t le) {
     if (le <= ls || le - ls > 80) return 0;
     size_t i = ls;
-    while (i < le && is_card_indent(p[i])) i++;
+    i = past_indent(p, i, le);
     if (i == le || !((uint8_t)(p[i] - 'A') < 26 || p[i] >= 0xC0)) return 0;
     for (size_t k = i; k < le; k++)
         if (is_digit(p[k])) return 0;
@@ -2529,7 +2541,7 @@ static inline int head_fact_value(int32_t f) { return f == PHS_NAMES_HEAD_BEFORE
 /* Does the line at ls open like a card's street line: after the indent, one to six digits, a space and a letter? (A log
    line's timestamp does not: its digits run into a dash or a colon.) Checked before the line's end is looked for. */
 static inline int street_line_start(const uint8_t *p, size_t n, size_t ls) {
-    while (ls < n && is_card_indent(p[ls])) ls++;
+    ls = past_indent(p, ls, n);
     size_t d = ls;
     while (d < n && d - ls < 6 && is_digit(p[d])) d++;
     return d > ls && d + 1 < n && p[d] == ' ' && (is_ascii_letter(p[d + 1]) || p[d + 1] >= 0xC0);
@@ -2538,8 +2550,8 @@ static inline int street_line_start(const uint8_t *p, size_t n, size_t ls) {
 /* Is the line p[ls..<le) shaped like a card's street line (card_street_span), told from its first and last bytes? */
 static inline int card_street_shaped(const uint8_t *p, size_t ls, size_t le) {
     size_t i = ls;
-    while (i < le && is_card_indent(p[i])) i++;
-    while (le > i && (p[le - 1] == ' ' || p[le - 1] == '\t' || p[le - 1] == '\r')) le--;
+    i = past_indent(p, i, le);
+    le = trimmed_end(p, i, le);
     if (le > i && p[le - 1] == '.') le--;
     return i < le && is_digit(p[i]) && le > i && (is_digit(p[le - 1]) || (le > i + 1 && is_digit(p[le - 2])));
 }
@@ -2549,6 +2561,19 @@ static inline int card_street_shaped(const uint8_t *p, size_t ls, size_t le) {
    PHS_NAMES_SPEAKER_BEFORE if the line at ls starts with a speaker's label and the line before with a named speaker
    (a dialogue: "Ella: What a wife." then "Destiny: Remember me"). phs_names_signoff_at_end gives the speaker answer
    without looking at the next line; the search uses it only on a line with a speaker's label, so both agree. */
+/* The span of an address card's line p[0..n) that the fact before it (PHS_NAMES_CARD_BEFORE and below) announces:
+   returns its kind (PHS_NAME_CARD_CITY, _ZIP, _STREET) and sets [*s, *e), or 0. */
+static int32_t card_line_span(const phs_names *d, const uint8_t *p, size_t n, int32_t fact, size_t *s, size_t *e) {
+    switch (fact) {
+    case PHS_NAMES_CARD_BEFORE: return card_city_span(d, p, n, s, e) ? PHS_NAME_CARD_CITY : 0;
+    case PHS_NAMES_CARD_CITY_BEFORE:
+    case PHS_NAMES_CARD_STATE_BEFORE: return postcode_line(p, 0, n, s, e) ? PHS_NAME_CARD_ZIP : 0;
+    case PHS_NAMES_HEAD_BEFORE:
+    case PHS_NAMES_HEAD_GAP_BEFORE: return card_street_span(p, n, s, e) ? PHS_NAME_CARD_STREET : 0;
+    default: return 0;
+    }
+}
+
 /* signoff_before's facts of the text alone, a sign-off or a speaker, for the line at ls (0 < ls, p[ls - 1] a
    newline): what the front end asks of a line's first capitalised word (a card's city line needs no asking: the
    search of its unit line goes on to it). */
@@ -2582,25 +2607,12 @@ static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t n, si
 static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
                         int32_t tok_cap, phs_name_span *out, int32_t out_cap, int32_t count) {
     int32_t first = count;
-    /* The city line of an address card (card_city_span), reported whole; no name search starts inside it. */
-    if (signoff == PHS_NAMES_CARD_BEFORE) {
+    /* An address card's line, by what the line before says: its city after the unit line, its postcode after the
+       city or state line, its street after the head; reported whole, and no name search starts inside it. */
+    if (signoff <= PHS_NAMES_CARD_BEFORE) {
         size_t cs, ce;
-        if (count < out_cap && card_city_span(d, p, n, &cs, &ce))
-            out[count++] = (phs_name_span){(int32_t)cs, (int32_t)ce, PHS_NAME_CARD_CITY, 0};
-        signoff = -1;
-    }
-    /* The postcode line after a card's city, or after its state line. */
-    if (signoff == PHS_NAMES_CARD_CITY_BEFORE || signoff == PHS_NAMES_CARD_STATE_BEFORE) {
-        size_t zs, ze;
-        if (count < out_cap && postcode_line(p, 0, n, &zs, &ze))
-            out[count++] = (phs_name_span){(int32_t)zs, (int32_t)ze, PHS_NAME_CARD_ZIP, 0};
-        signoff = -1;
-    }
-    /* The street line after a card's head (card_street_span). */
-    if (head_fact_value(signoff)) {
-        size_t cs, ce;
-        if (count < out_cap && card_street_span(p, n, &cs, &ce))
-            out[count++] = (phs_name_span){(int32_t)cs, (int32_t)ce, PHS_NAME_CARD_STREET, 0};
+        int32_t kind = card_line_span(d, p, n, signoff, &cs, &ce);
+        if (kind && count < out_cap) out[count++] = (phs_name_span){(int32_t)cs, (int32_t)ce, kind, 0};
         signoff = -1;
     }
     size_t off = 0;
@@ -3136,32 +3148,24 @@ static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n,
     const uint8_t *nl = lo < c ? phs_last_byte(p + lo, c - lo, '\n') : NULL;
     size_t ls = nl ? (size_t)(nl - p) + 1 : lo;
     while (ls < c && ls > 0 && word_byte(p[ls - 1]) && ls > lo) ls++;
-    const uint8_t *end = memchr(p + c, '\n', n - c);
-    size_t le = end ? (size_t)(end - p) : n;
-    int32_t before = *count;
-    int32_t before_line = (ls == 0 || p[ls - 1] == '\n') ? signoff_before(d, p, n, ls, signoff) : -1;
-    *count = find_all(d, p + ls, le - ls, before_line, tok, tok_cap, out, out_cap, *count);
-    for (int32_t k = before; k < *count; k++) {
-        out[k].start += (int32_t)ls;
-        out[k].end += (int32_t)ls;
-    }
-    /* A unit line ("Suite 501"): the card's city line after it is searched too, whatever its shape (the front end
-       sees no candidate in "OULU"). */
-    while (le < n && *count < out_cap) {
-        int32_t fact = city_line_start(p, n, le + 1) && card_before(d, p, le + 1) ? PHS_NAMES_CARD_BEFORE
-                     : d->card_cities && tail_line_shaped(p, n, le + 1) ? card_tail_fact(d, p, le + 1, signoff) : 0;
-        if (!fact) break;
-        ls = le + 1;
-        end = memchr(p + ls, '\n', n - ls);
-        le = end ? (size_t)(end - p) : n;
-        before = *count;
+    size_t le = line_end(p, n, c);
+    int32_t fact = (ls == 0 || p[ls - 1] == '\n') ? signoff_before(d, p, n, ls, signoff) : -1;
+    for (;;) {
+        int32_t before = *count;
         *count = find_all(d, p + ls, le - ls, fact, tok, tok_cap, out, out_cap, *count);
         for (int32_t k = before; k < *count; k++) {
             out[k].start += (int32_t)ls;
             out[k].end += (int32_t)ls;
         }
+        if (le >= n || *count >= out_cap) return le;
+        /* A card's unit line ("Suite 501"), city line or state line: the card's next line is searched too, whatever
+           its shape (the front end sees no candidate in "OULU", "SK" or "53650"). */
+        fact = city_line_start(p, n, le + 1) && card_before(d, p, le + 1) ? PHS_NAMES_CARD_BEFORE
+             : d->card_cities && tail_line_shaped(p, n, le + 1) ? card_tail_fact(d, p, le + 1, signoff) : 0;
+        if (!fact) return le;
+        ls = le + 1;
+        le = line_end(p, n, ls);
     }
-    return le;
 }
 
 /* Whether a byte outside ASCII at j (a candidate: a lead byte, or the last byte before an ASCII letter) calls for its

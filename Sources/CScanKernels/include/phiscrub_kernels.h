@@ -374,7 +374,7 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t s
 #define PHS_NAMES_SPEAKER_BEFORE (-2)
 /* ... or PHS_NAMES_CARD_BEFORE when that line is an address card's unit line ("Suite 501"; see names.c, "address
    cards"): the next line may be the card's city. */
-#define PHS_NAMES_CARD_BEFORE (-3)
+#define PHS_NAMES_CARD_BEFORE (-3) /* this and every value below it: a fact of an address card */
 /* ... or PHS_NAMES_HEAD_BEFORE when that line is a contact card's head ("William Hughes"), PHS_NAMES_HEAD_GAP_BEFORE
    when it is blank and the line before it a head: the next line may be the card's street ("20789 Allika 46"). */
 #define PHS_NAMES_HEAD_BEFORE (-4)
