@@ -31,6 +31,11 @@ struct DispatchView {
     let alnum: UnsafePointer<ShapeRule>
     let dashed: UnsafeBufferPointer<ShapeRule>
     let hexColon: UnsafeBufferPointer<ShapeRule>
+    /// The start conditions of shape rules (`MatchStart`, `ShapeRule.startFilter`): 256 bytes each, bit 0 of byte b
+    /// set when a match may start with b, bit 1 when none starts right after b.
+    let startFilters: UnsafePointer<UInt8>
+    /// The `digit` rules with a start condition (bit i: `digit[i]`).
+    let digitStartMask: UInt64
 
     @inline(__always)
     func keywordRange(_ k: Int) -> Range<Int> { Int(keywordStart[k])..<Int(keywordStart[k + 1]) }
@@ -45,6 +50,22 @@ struct DispatchView {
         if !rule.hasGroups { return true }
         return GroupShape.matches(shape, UnsafeBufferPointer(start: groupCodes + Int(rule.groupStart),
                                                              count: Int(rule.groupEnd - rule.groupStart)))
+    }
+
+    /// Whether a match of `rule` may start in `p[from..<to]` by its start condition (true when it has none): some
+    /// byte there may start one and does not follow a byte after which none starts. Before `p` and after a newline
+    /// the line starts: no byte comes before (`p` is a line, the piece of one a lookbehind sees, or a block of whole
+    /// lines).
+    @inline(__always)
+    func mayStart(_ rule: ShapeRule, _ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Bool {
+        if rule.startFilter < 0 { return true }
+        let f = startFilters + Int(rule.startFilter) &* 256
+        var i = from
+        while i < to {
+            if f[Int(p[i])] & 1 != 0 && (i == 0 || f[Int(p[i &- 1])] & 2 == 0 || p[i &- 1] == 0x0A) { return true }
+            i &+= 1
+        }
+        return false
     }
 
     /// `digitMasks` for `rules` (see there); nil when they do not fit.
@@ -73,7 +94,7 @@ final class DispatchTables: @unchecked Sendable {
 
     init(keywordRules: [[Int]], anchored: [Bool], byteTriggers: [(byte: UInt8, rules: [Int])], always: [Int],
          digit: [ShapeRule], groupCodes: [UInt64], dot: [ShapeRule], alnumByLength: [[ShapeRule]],
-         dashed: [ShapeRule], hexColon: [ShapeRule]) {
+         dashed: [ShapeRule], hexColon: [ShapeRule], startFilters: [UInt8]) {
         var owned: [UnsafeMutableRawPointer] = []
         // Trivial element types only (integers, Bool, ShapeRule): freed without deinitialising.
         func copy<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
@@ -99,7 +120,8 @@ final class DispatchTables: @unchecked Sendable {
             byteStart: bytes.start, byteRules: bytes.list, always: buffer(always.map(Int32.init)),
             digit: buffer(digit), digitMasks: DispatchView.digitMasks(digit).map { UnsafePointer(copy($0)) },
             groupCodes: UnsafePointer(copy(groupCodes)), dot: buffer(dot), alnumStart: alnum.start, alnum: alnum.list,
-            dashed: buffer(dashed), hexColon: buffer(hexColon))
+            dashed: buffer(dashed), hexColon: buffer(hexColon), startFilters: UnsafePointer(copy(startFilters)),
+            digitStartMask: digit.enumerated().reduce(0) { $1.element.startFilter >= 0 && $1.offset < 64 ? $0 | 1 << UInt64($1.offset) : $0 })
         allocations = owned
     }
 

@@ -95,6 +95,9 @@ struct ShapeRule: Sendable {
     var groupStart: Int32 = 0
     var groupEnd: Int32 = 0
     var hasGroups: Bool { groupEnd > groupStart }
+    /// Index of the rule's start condition in `DispatchView.startFilters`, or -1 (digit rules whose pattern keeps
+    /// some digit from starting a match; see `MatchStart`).
+    var startFilter: Int32 = -1
 }
 
 /// A loaded, compiled, immutable set of rules; share one across threads and tasks. (`@unchecked Sendable`: it
@@ -173,6 +176,7 @@ public final class RuleSet: @unchecked Sendable {
         var digitRules: [ShapeRule] = [], dotRules: [ShapeRule] = [], alnumRules: [ShapeRule] = []
         var dashedRules: [ShapeRule] = [], hexColonRules: [ShapeRule] = []
         var groupCodes: [UInt64] = []
+        var startFilters: [UInt8] = []
         var lineNumberRules: [Int] = []
         for (i, c) in compiled.enumerated() {
             if c.rule.detector != nil { continue }
@@ -199,6 +203,12 @@ public final class RuleSet: @unchecked Sendable {
                     let codes = t.groups.map(GroupShape.code)
                     groupCodes.append(contentsOf: codes.contains(nil) ? [] : codes.map { $0! })
                     sr.groupEnd = Int32(groupCodes.count)
+                }
+                if let start = MatchStart.derive(c.rule.pattern), start.excludesADigit {
+                    sr.startFilter = Int32(startFilters.count / 256)
+                    startFilters += (0..<256).map { b in
+                        (start.mayStart(with: UInt8(b)) ? 1 : 0) | (start.forbidsStart(after: UInt8(b)) ? 2 : 0)
+                    }
                 }
                 digitRules.append(sr)
             }
@@ -246,7 +256,7 @@ public final class RuleSet: @unchecked Sendable {
         self.dispatchTables = DispatchTables(
             keywordRules: keywordRules, anchored: compiled.map { $0.anchoredPattern != nil },
             byteTriggers: self.byteTriggers, always: always, digit: digitRules, groupCodes: groupCodes, dot: dotRules,
-            alnumByLength: byLength, dashed: dashedRules, hexColon: hexColonRules)
+            alnumByLength: byLength, dashed: dashedRules, hexColon: hexColonRules, startFilters: startFilters)
         self.priorities = compiled.map(\.rule.priority)
         self.ruleIndex = Dictionary(compiled.enumerated().map { ($1.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
         var fieldKeys: [Int: String] = [:]

@@ -115,8 +115,11 @@ struct LineEngine {
     let batchNameScratch: PersonNameScratch?
     var batchNameCount = 0
 
-    /// Run the reference feature pass instead of the fast one (differential tests only).
+    /// Run the reference feature pass instead of the fast one (differential tests only). It also leaves out the
+    /// rules' start conditions (`MatchStart`), so the differential tests check those as well.
     let referencePrefilter: Bool
+    /// The digit rules whose start condition is asked (`DispatchView.digitStartMask`; none with the reference pass).
+    let digitStartMask: UInt64
     /// The fewest dots any dot rule asks of a numeric run (Int.max: no dot rule).
     let minDotThreshold: Int
 
@@ -128,6 +131,7 @@ struct LineEngine {
         self.dispatchScratch = DispatchScratch(count: ruleSet.rules.count)
         self.tables = ruleSet.dispatchTables.view
         self.minDotThreshold = self.tables.dot.map(\.threshold).min() ?? Int.max
+        self.digitStartMask = referencePrefilter ? 0 : self.tables.digitStartMask
         self.counters.runsByRule = [Int](repeating: 0, count: ruleSet.rules.count)
         self.nameScratch = ruleSet.personNames == nil ? nil : PersonNameScratch()
         self.batchNameScratch = ruleSet.personNames == nil ? nil : PersonNameScratch()
@@ -246,7 +250,7 @@ struct LineEngine {
     /// Runs the feature pass over a block of whole lines at once (batch mode, see `StreamScanner`).
     mutating func computeBatch(_ block: UnsafeBufferPointer<UInt8>) {
         batchKernel.compute(block, needs: ruleSet.rawNeeds, keywords: ruleSet.keywords, reference: referencePrefilter)
-        dropIdleNumericRuns()
+        dropIdleNumericRuns(block)
         dropIdleHits(block)
         // No name crosses a newline, so the detector runs once over the block; its spans are items like the rest.
         if let names = ruleSet.personNames, let scratch = batchNameScratch, let p = block.baseAddress {
@@ -400,7 +404,7 @@ struct LineEngine {
         // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
         for region in f.numeric {
             if let digitMasks = t.digitMasks {
-                var m = Self.digitRules(region, digitMasks, t, ds)
+                var m = Self.digitRules(region, digitMasks, t, ds, p, shift: shift, startMask: digitStartMask)
                 while m != 0 {
                     let sr = t.digit[m.trailingZeroBitCount]
                     m &= m &- 1
@@ -412,7 +416,9 @@ struct LineEngine {
                 for sr in t.digit {
                     if Int(region.count) < sr.threshold { break }
                     guard sr.separators == 0 || Int(region.extra) & sr.separators != 0, stamp[sr.rule] != gen,
-                          t.shapeMatches(sr, region.shape) else { continue }
+                          t.shapeMatches(sr, region.shape),
+                          referencePrefilter || t.mayStart(sr, p, from: Int(region.start) - shift, to: Int(region.end) - shift)
+                    else { continue }
                     if let bad = runRegion(sr.rule, p, n, region, shift) { incident = bad }
                 }
             }
@@ -447,15 +453,18 @@ struct LineEngine {
     }
 
     /// The digit rules (bits of `tables.digit`) a numeric run can trigger: by its digit count and separators (one
-    /// table lookup), then by its digit-group shape (cached per engine: log lines repeat their shapes).
+    /// table lookup), then by its digit-group shape (cached per engine: log lines repeat their shapes), then, for
+    /// the rules in `startMask`, by whether a match may start among its bytes (`p`, at the run's offsets less
+    /// `shift`; see `MatchStart`).
     @inline(__always)
     private static func digitRules(_ region: Region, _ digitMasks: UnsafePointer<UInt64>, _ t: DispatchView,
-                                   _ ds: DispatchScratch) -> UInt64 {
+                                   _ ds: DispatchScratch, _ p: UnsafePointer<UInt8>, shift: Int,
+                                   startMask: UInt64) -> UInt64 {
         let count = max(0, min(Int(region.count), DispatchView.digitMaskCounts - 1))
         let index = count &* 128 &+ (Int(region.extra) & 127)
         let m = digitMasks[index]
         if m == 0 { return 0 }
-        return ds.shapeFiltered(index, m, region.shape) { all in
+        var kept = ds.shapeFiltered(index, m, region.shape) { all in
             var kept: UInt64 = 0, rest = all
             while rest != 0 {
                 let bit = rest.trailingZeroBitCount
@@ -464,6 +473,15 @@ struct LineEngine {
             }
             return kept
         }
+        var filtered = kept & startMask
+        while filtered != 0 {
+            let bit = filtered.trailingZeroBitCount
+            filtered &= filtered &- 1
+            if !t.mayStart(t.digit[bit], p, from: Int(region.start) &- shift, to: Int(region.end) &- shift) {
+                kept &= ~(1 << UInt64(bit))
+            }
+        }
+        return kept
     }
 
     /// Drops the batch block's numeric runs that can trigger no rule (no digit rule their count, separators and
@@ -471,9 +489,9 @@ struct LineEngine {
     /// line whose only items they were is passed through with the clean lines around it instead of being walked
     /// rule by rule (a log's timestamps, durations and counts: two thirds of the lines `dispatch` saw on the seeded
     /// log found nothing). Exact: a run dropped here is one `dispatch` skips.
-    private mutating func dropIdleNumericRuns() {
+    private mutating func dropIdleNumericRuns(_ block: UnsafeBufferPointer<UInt8>) {
         let t = tables
-        guard let digitMasks = t.digitMasks, batchKernel.out.numeric.count > 0 else { return }
+        guard let digitMasks = t.digitMasks, batchKernel.out.numeric.count > 0, let p = block.baseAddress else { return }
         if !isKnownUniquelyReferenced(&dispatchScratch) { dispatchScratch = dispatchScratch.copy() }
         let ds = dispatchScratch
         let items = batchKernel.out.numeric.items!
@@ -482,7 +500,8 @@ struct LineEngine {
         var kept = 0
         for i in 0..<count {
             let region = items[i]
-            if Int(region.dots) >= minDots || Self.digitRules(region, digitMasks, t, ds) != 0 {
+            if Int(region.dots) >= minDots
+                || Self.digitRules(region, digitMasks, t, ds, p, shift: 0, startMask: digitStartMask) != 0 {
                 items[kept] = region
                 kept += 1
             }

@@ -1,0 +1,172 @@
+import CPCRE2
+
+/// Where a rule's matches can start, read from the zero-width assertions its pattern opens with: `(?=X)` (the
+/// match's first byte is in X), `(?!X)` (it is not) and `(?<!X)` (the byte before it is not), X one character, escape
+/// or bracket class. The dispatch asks it before running a digit-triggered rule on a numeric run: a run in which no
+/// byte may start a match cannot produce one, so PCRE2 is not called and the run can be dropped before the batch
+/// walk (a log's 13-digit epoch milliseconds start with 1, which no card issuer uses; `credit-card` opens with
+/// `(?=[2-6])`, and each of those runs used to cost a PCRE2 call and a per-line dispatch of its line).
+///
+/// Exact by construction: the sets are what PCRE2 itself matches for X (each byte tried as a one-byte subject of
+/// `\A(?:X)\z`), only assertions that hold for every top-level alternative are read, and anything not understood
+/// leaves the set unconstrained. Longer assertions (`(?<![0-9][ ])`) are stepped over, never read.
+struct MatchStart: Sendable, Equatable {
+    /// Bit b: a match may start with byte b.
+    var first: [UInt64] = [UInt64](repeating: ~0, count: 4)
+    /// Bit b: no match starts right after byte b.
+    var notAfter: [UInt64] = [UInt64](repeating: 0, count: 4)
+
+    func mayStart(with b: UInt8) -> Bool { first[Int(b >> 6)] >> UInt64(b & 63) & 1 != 0 }
+    func forbidsStart(after b: UInt8) -> Bool { notAfter[Int(b >> 6)] >> UInt64(b & 63) & 1 != 0 }
+
+    /// Whether some digit cannot start a match (the only case in which a numeric run may be turned away).
+    var excludesADigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains { !mayStart(with: $0) } }
+
+    /// The start condition of `pattern` (compiled with `CompiledPattern.compileOptions`), or nil when its opening
+    /// assertions say nothing.
+    static func derive(_ pattern: String) -> MatchStart? {
+        let bytes = Array(pattern.utf8)
+        var start = MatchStart()
+        var said = false
+        var pos = 0
+        while pos < bytes.count, bytes[pos] == UInt8(ascii: "(") {
+            let kind: Kind
+            if hasPrefix(bytes, pos, "(?<!") { kind = .notAfter } else if hasPrefix(bytes, pos, "(?=") { kind = .firstIn }
+            else if hasPrefix(bytes, pos, "(?!") { kind = .firstNotIn } else if hasPrefix(bytes, pos, "(?<=") { kind = .other }
+            else { break }
+            guard let end = groupEnd(bytes, pos) else { return nil }
+            let body = kind == .notAfter ? pos + 4 : kind == .other ? pos + 4 : pos + 3
+            if kind != .other, let atomEnd = atomEnd(bytes, body), atomEnd == end,
+               let set = byteSet(String(decoding: bytes[body..<atomEnd], as: UTF8.self)) {
+                for b in 0..<256 where set[b >> 6] >> UInt64(b & 63) & 1 != 0 {
+                    switch kind {
+                    case .notAfter: start.notAfter[b >> 6] |= 1 << UInt64(b & 63)
+                    case .firstIn: break
+                    case .firstNotIn: start.first[b >> 6] &= ~(1 << UInt64(b & 63))
+                    case .other: break
+                    }
+                }
+                if kind == .firstIn { for w in 0..<4 { start.first[w] &= set[w] } }
+                said = true
+            }
+            pos = end + 1
+        }
+        // The opening assertions bind every match only when the pattern is no alternation at its top level.
+        guard said, !topLevelAlternation(bytes, from: pos) else { return nil }
+        return start
+    }
+
+    private enum Kind { case notAfter, firstIn, firstNotIn, other }
+
+    private static func hasPrefix(_ b: [UInt8], _ at: Int, _ s: String) -> Bool {
+        let p = Array(s.utf8)
+        return at + p.count <= b.count && Array(b[at..<at + p.count]) == p
+    }
+
+    /// Index of the `)` closing the group opened at `open`, stepping over escapes and bracket classes; nil when
+    /// unbalanced or when it holds something this reader does not step over safely (`\Q`, comments).
+    static func groupEnd(_ b: [UInt8], _ open: Int) -> Int? {
+        var depth = 0, i = open
+        while i < b.count {
+            switch b[i] {
+            case UInt8(ascii: "\\"):
+                guard i + 1 < b.count, b[i + 1] != UInt8(ascii: "Q") else { return nil }
+                i += 2
+                continue
+            case UInt8(ascii: "["):
+                guard let e = classEnd(b, i) else { return nil }
+                i = e + 1
+                continue
+            case UInt8(ascii: "("):
+                if hasPrefix(b, i, "(?#") { return nil }
+                depth += 1
+            case UInt8(ascii: ")"):
+                depth -= 1
+                if depth == 0 { return i }
+            default: break
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Index of the `]` closing the class opened at `open` (a leading `^` and a `]` first are literal; `[:name:]`
+    /// and escapes are stepped over).
+    static func classEnd(_ b: [UInt8], _ open: Int) -> Int? {
+        var i = open + 1
+        if i < b.count, b[i] == UInt8(ascii: "^") { i += 1 }
+        if i < b.count, b[i] == UInt8(ascii: "]") { i += 1 }
+        while i < b.count {
+            if b[i] == UInt8(ascii: "\\") {
+                guard i + 1 < b.count, b[i + 1] != UInt8(ascii: "Q") else { return nil }
+                i += 2
+                continue
+            }
+            if b[i] == UInt8(ascii: "["), i + 1 < b.count, b[i + 1] == UInt8(ascii: ":") {
+                guard let close = (i + 2..<b.count).first(where: { b[$0] == UInt8(ascii: "]") }) else { return nil }
+                i = close + 1
+                continue
+            }
+            if b[i] == UInt8(ascii: "]") { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// End (exclusive) of the single atom at `at`: a bracket class, an escape (`\d`, `\-`, `\xHH`, `\x{H}`) or one
+    /// literal byte; nil for anything else.
+    private static func atomEnd(_ b: [UInt8], _ at: Int) -> Int? {
+        guard at < b.count else { return nil }
+        switch b[at] {
+        case UInt8(ascii: "["):
+            return classEnd(b, at).map { $0 + 1 }
+        case UInt8(ascii: "\\"):
+            guard at + 1 < b.count else { return nil }
+            if b[at + 1] == UInt8(ascii: "x"), at + 2 < b.count, b[at + 2] == UInt8(ascii: "{") {
+                return (at + 3..<b.count).first(where: { b[$0] == UInt8(ascii: "}") }).map { $0 + 1 }
+            }
+            if b[at + 1] == UInt8(ascii: "x") { return at + 4 <= b.count ? at + 4 : nil }
+            return at + 2
+        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "|"), UInt8(ascii: "."), UInt8(ascii: "^"),
+             UInt8(ascii: "$"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "{"):
+            return nil
+        default:
+            return b[at] < 0x80 ? at + 1 : nil
+        }
+    }
+
+    /// The bytes `atom` matches as a whole one-byte subject, asked of PCRE2 (so classes, escapes and ranges mean
+    /// exactly what they mean in the rule); nil when it does not compile.
+    static func byteSet(_ atom: String) -> [UInt64]? {
+        guard let code = try? CompiledPattern("\\A(?:" + atom + ")\\z"),
+              let data = pcre2_match_data_create_from_pattern_8(code.code, nil) else { return nil }
+        defer { pcre2_match_data_free_8(data) }
+        var set = [UInt64](repeating: 0, count: 4)
+        for b in 0..<256 {
+            var byte = UInt8(b)
+            if pcre2_match_8(code.code, &byte, 1, 0, 0, data, nil) >= 0 { set[b >> 6] |= 1 << UInt64(b & 63) }
+        }
+        return set
+    }
+
+    /// Whether `|` occurs outside every group, class and escape from `from` on.
+    private static func topLevelAlternation(_ b: [UInt8], from: Int) -> Bool {
+        var i = from
+        while i < b.count {
+            switch b[i] {
+            case UInt8(ascii: "\\"): i += 2; continue
+            case UInt8(ascii: "["):
+                guard let e = classEnd(b, i) else { return true }
+                i = e + 1
+                continue
+            case UInt8(ascii: "("):
+                guard let e = groupEnd(b, i) else { return true }
+                i = e + 1
+                continue
+            case UInt8(ascii: "|"): return true
+            default: i += 1
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,102 @@
+import Testing
+@testable import PHIScan
+
+/// `MatchStart` (Sources/PHIScan/Rules/MatchStart.swift): what a pattern's opening assertions say about where its
+/// matches start, and the dispatch that skips numeric runs in which none can start. Skipping must never change a
+/// finding: the reference prefilter asks no start condition, so the two scanners are compared on seeded card-like
+/// numbers in every position a lookbehind distinguishes.
+@Suite("Match start conditions")
+struct MatchStartTests {
+    static func bytes(_ set: (UInt8) -> Bool) -> String {
+        String(decoding: (0...255).map { UInt8($0) }.filter { $0 >= 0x20 && $0 < 0x7F && set($0) }, as: UTF8.self)
+    }
+
+    @Test func theCardRuleStartsWithTwoToSixAfterNoDigitOrHyphen() throws {
+        let rule = try #require(TestRules.defaults.rules.first { $0.rule.id == "credit-card" })
+        let start = try #require(MatchStart.derive(rule.rule.pattern))
+        #expect(Self.bytes(start.mayStart(with:)) == "23456")
+        #expect(Self.bytes(start.forbidsStart(after:)) == "-0123456789")
+        #expect(start.excludesADigit)
+    }
+
+    @Test(arguments: [
+        // (pattern, bytes that may start a match, bytes after which none starts); nil: nothing derived.
+        ("(?<![0-9])(?=[0-9])(?![01])[0-9]{3}", "23456789" as String?, "0123456789" as String?),
+        ("(?=[\\x{35}-9])[0-9]+", "56789", ""),
+        ("(?=[]a])[]a]+", "]a", ""),
+        ("(?<=x)(?=\\d)(?:a|b)[0-9]", "0123456789", ""),
+        ("(?<![0-9][ ])(?<!-)[0-9]+", nil, "-"),
+        ("(?=[2-6])[0-9]+|x[0-9]", nil, nil),
+        ("(?i)(?=[2-6])[0-9]+", nil, nil),
+        ("(?<![0-9][ ])[0-9]+", nil, nil),
+        ("(?=\\b)[0-9]+", "", ""),
+    ])
+    func opening(_ pattern: String, _ first: String?, _ notAfter: String?) {
+        let start = MatchStart.derive(pattern)
+        if first == nil && notAfter == nil {
+            #expect(start == nil, "\(pattern)")
+            return
+        }
+        let s = try? #require(start, "\(pattern)")
+        guard let s else { return }
+        if let first {
+            // A set of all printable bytes reads as unconstrained; "" here means no byte may start a match.
+            #expect(Self.bytes(s.mayStart(with:)) == first, "\(pattern)")
+        } else {
+            #expect((0...255).allSatisfy { s.mayStart(with: UInt8($0)) }, "\(pattern)")
+        }
+        #expect(Self.bytes(s.forbidsStart(after:)) == (notAfter ?? ""), "\(pattern)")
+    }
+
+    /// A valid card number of `digits` digits starting with `prefix` (Luhn check digit appended).
+    static func card(_ prefix: String, _ digits: Int, _ rng: inout SplitMix64) -> String {
+        var d = prefix.map { Int(String($0))! }
+        while d.count < digits - 1 { d.append(Int.random(in: 0...9, using: &rng)) }
+        var sum = 0
+        for (i, x) in d.reversed().enumerated() { sum += i % 2 == 0 ? (x * 2 > 9 ? x * 2 - 9 : x * 2) : x }
+        d.append((10 - sum % 10) % 10)
+        return d.map(String.init).joined()
+    }
+
+    /// Cards of every issuer, epoch milliseconds, and numbers of any first digit, glued to each byte a lookbehind
+    /// reads, at line starts, after a hyphen, a digit and a space, in ASCII lines (batch walk) and lines with an
+    /// accented letter (per-line path): the fast scanner, which asks the card rule's start condition, finds exactly
+    /// what the reference finds, and skips most PCRE2 runs of the card rule.
+    @Test func skippingRunsChangesNoFinding() throws {
+        var rng = SplitMix64(seed: 0xCA4D)
+        let prefixes = ["4", "51", "2221", "34", "37", "6011", "65", "36", "3530", "62", "50", "1", "7", "8", "9", "0"]
+        let before = ["", " ", "-", "x", ":", "=", "9 ", "1-", "\t", "card ", "ts=", "é ", "(", "1790974429569 "]
+        var lines: [String] = []
+        for i in 0..<4_000 {
+            var line = ""
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let number = Int.random(in: 0..<3, using: &rng) == 0
+                    ? "17\(Int.random(in: 10_000_000_000...99_999_999_999, using: &rng))"
+                    : Self.card(prefixes[Int.random(in: 0..<prefixes.count, using: &rng)],
+                                [13, 15, 16, 19][Int.random(in: 0..<4, using: &rng)], &rng)
+                var grouped = number
+                if number.count == 16 && Bool.random(using: &rng) {
+                    let sep = Bool.random(using: &rng) ? " " : "-"
+                    grouped = stride(from: 0, to: 16, by: 4).map { o in
+                        String(number.dropFirst(o).prefix(4)) }.joined(separator: sep)
+                }
+                line += before[Int.random(in: 0..<before.count, using: &rng)] + grouped
+            }
+            lines.append(i % 7 == 0 ? line + " résumé" : line)
+        }
+        let bytes = Array(lines.joined(separator: "\n").utf8) + [0x0A]
+        let set = TestRules.defaults
+        let fastScanner = LineScanner(ruleSet: set), referenceScanner = LineScanner(referencePrefilter: set)
+        let fast = try ReferencePrefilterTests.scan(bytes, fastScanner)
+        let reference = try ReferencePrefilterTests.scan(bytes, referenceScanner)
+        // Compared as a Bool, with the first difference as the message (the arrays hold thousands of findings).
+        let firstDifference = zip(fast.findings, reference.findings).first { $0 != $1 }
+        let same = fast.findings == reference.findings
+        #expect(same, "\(fast.findings.count) vs \(reference.findings.count) findings, first differing: \(String(describing: firstDifference))")
+        let cards = fast.findings.filter { $0.entity == "CREDIT_CARD" }.count
+        #expect(cards > 1_000)
+        let rule = try #require(set.rules.firstIndex { $0.rule.id == "credit-card" })
+        let fastRuns = fastScanner.counters.runsByRule[rule], referenceRuns = referenceScanner.counters.runsByRule[rule]
+        #expect(fastRuns < referenceRuns * 3 / 4, "card rule runs: \(fastRuns) fast, \(referenceRuns) reference")
+    }
+}
