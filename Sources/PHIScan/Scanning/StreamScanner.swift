@@ -84,7 +84,9 @@ public final class StreamScanner {
     /// line on every small feed.
     var noNewlineBefore = 0
 
-    public static let defaultLineCap = 1 << 20
+    /// 256 KiB: a piece's candidates and findings are held at once, and a line dense with findings (10 MB of
+    /// `Mr. Mr. ...`, one name every 4 bytes) took 115 MiB at 1 MiB pieces, 58 MiB at 256 KiB (Benchmarks/README.md).
+    public static let defaultLineCap = 256 << 10
 
     /// Scan whole lines in batches (one feature pass per block of lines). Off only when a rule has no prefilter,
     /// since such a rule must run on every line anyway.

@@ -122,7 +122,7 @@ public final class PHIService: Sendable {
     }
 
     /// A line cap no line of `text` can exceed when the text is small (so nothing is cut differently), without
-    /// reserving the default 1 MiB carry buffer for a 2 KB prompt.
+    /// reserving the default 256 KiB carry buffer for a 2 KB prompt.
     static func lineCap(for text: [UInt8]) -> Int {
         min(StreamScanner.defaultLineCap, max(text.count + 1, 4096))
     }
