@@ -126,6 +126,12 @@ struct phs_names {
     /* The last two words of every residence cue (PHS_NAME_CUE_PLACE), as pair_key, open addressing, 0 empty: the
        front end tells "lives in Remniku" from "connected to Redis" before searching the line. */
     uint64_t place_pairs[128];
+    /* Field labels (phs_names_add_label): keys and ids, open addressing, key 0 empty; a label alone on its line
+       ("Phone:") makes the next line its value (PHS_NAME_LABEL_VALUE). */
+    uint64_t *label_keys;
+    int32_t *label_ids;
+    uint32_t label_mask;
+    int32_t label_count;
 };
 
 static inline uint64_t pair_key(uint64_t before, uint64_t last) {
@@ -527,9 +533,60 @@ uint64_t phs_name_word_hash(const uint8_t *p, size_t n) {
 void phs_names_free(phs_names *d) {
     if (!d) return;
     table_free(&d->cues);
+    free(d->label_keys);
+    free(d->label_ids);
     free(d->phrases);
     free(d->roster);
     free(d);
+}
+
+uint64_t phs_names_label_key(const uint8_t *p, size_t n) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    int letter = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t b = p[i];
+        if (b == ' ' || b == '_' || b == '-' || b == '.') continue;
+        if ((uint8_t)((b | 0x20) - 'a') < 26) { b |= 0x20; letter = 1; }
+        else if ((uint8_t)(b - '0') >= 10) return 0;
+        h = (h ^ b) * 0x100000001b3ULL;
+    }
+    return letter && h ? h : 0;
+}
+
+static int32_t label_find(const phs_names *d, uint64_t key) {
+    for (uint32_t i = (uint32_t)(key ^ (key >> 29)) & d->label_mask;; i = (i + 1) & d->label_mask) {
+        if (d->label_keys[i] == key) return d->label_ids[i];
+        if (!d->label_keys[i]) return -1;
+    }
+}
+
+int phs_names_add_label(phs_names *d, uint64_t key, int32_t id) {
+    if (!d || !key || id < 0) return -1;
+    if ((uint32_t)(d->label_count + 1) * 2 > (d->label_keys ? d->label_mask + 1 : 0)) {
+        uint32_t cap = d->label_keys ? (d->label_mask + 1) * 2 : 64;
+        uint64_t *keys = calloc(cap, sizeof(uint64_t));
+        int32_t *ids = calloc(cap, sizeof(int32_t));
+        if (!keys || !ids) { free(keys); free(ids); return -1; }
+        for (uint32_t i = 0; d->label_keys && i <= d->label_mask; i++) {
+            if (!d->label_keys[i]) continue;
+            uint32_t j = (uint32_t)(d->label_keys[i] ^ (d->label_keys[i] >> 29)) & (cap - 1);
+            while (keys[j]) j = (j + 1) & (cap - 1);
+            keys[j] = d->label_keys[i];
+            ids[j] = d->label_ids[i];
+        }
+        free(d->label_keys);
+        free(d->label_ids);
+        d->label_keys = keys;
+        d->label_ids = ids;
+        d->label_mask = cap - 1;
+    }
+    uint32_t i = (uint32_t)(key ^ (key >> 29)) & d->label_mask;
+    while (d->label_keys[i] && d->label_keys[i] != key) i = (i + 1) & d->label_mask;
+    if (d->label_keys[i]) return 0; /* the first id of a key stays */
+    d->label_keys[i] = key;
+    d->label_ids[i] = id;
+    d->label_count++;
+    return 0;
 }
 
 int phs_names_add_word(phs_names *d, uint64_t hash, uint16_t flags) {
@@ -2584,12 +2641,60 @@ static int32_t card_line_span(const phs_names *d, const uint8_t *p, size_t n, in
     }
 }
 
-/* signoff_before's facts of the text alone, a sign-off or a speaker, for the line at ls (0 < ls, p[ls - 1] a
-   newline): what the front end asks of a line's first capitalised word (a card's city line needs no asking: the
-   search of its unit line goes on to it). */
+/* ---- field labels alone on their line ----------------------------------------------------------------------------
+   A form or a contact card puts a field's label on a line of its own and the value on the next one:
+       Phone:               Address:
+       60-56-85-91          Brucker Bundesstrasse 31 Zezig Streets
+   A line that holds nothing but a field rule's key and a colon (phs_names_add_label) makes the next line that field's
+   value (PHS_NAME_LABEL_VALUE, the label's id as detail; the scanner checks it against the field's value shape): a
+   fact about the line before, as a sign-off is, so the answer does not depend on where the text is cut. */
+
+/* The longest label, and the longest value span reported (the field rule's value shape decides what of it counts). */
+enum { LABEL_MAX = 48, LABEL_INDENT_MAX = 16, LABEL_VALUE_MAX = 512 };
+
+/* The id of the field label that the line p[ls..<le) holds alone (le: its newline or the text's end), or -1: at most
+   LABEL_INDENT_MAX spaces and tabs, 1 to LABEL_MAX bytes of ASCII letters, digits, spaces, '_', '-' and '.', then a
+   colon right before the line's end (a carriage return allowed). */
+static int32_t label_line(const phs_names *d, const uint8_t *p, size_t ls, size_t le) {
+    if (!d->label_count) return -1;
+    size_t e = le;
+    if (e > ls && p[e - 1] == '\r') e--;
+    if (e <= ls || p[e - 1] != ':') return -1;
+    e--;
+    size_t s = ls;
+    while (s < e && s - ls < LABEL_INDENT_MAX && (p[s] == ' ' || p[s] == '\t')) s++;
+    if (s == e || e - s > LABEL_MAX) return -1;
+    uint64_t key = phs_names_label_key(p + s, e - s);
+    return key ? label_find(d, key) : -1;
+}
+
+/* The label fact for the line at ls (0 < ls, p[ls - 1] a newline), or -1: the line before is a label alone. */
+static int32_t label_before(const phs_names *d, const uint8_t *p, size_t ls) {
+    if (!d->label_count || ls < 2) return -1;
+    size_t le = ls - 1, c = le - (p[le - 1] == '\r');
+    if (c == 0 || p[c - 1] != ':') return -1;
+    size_t lo = le > LABEL_MAX + LABEL_INDENT_MAX + 2 ? le - (LABEL_MAX + LABEL_INDENT_MAX + 2) : 0;
+    const uint8_t *nl = phs_last_byte(p + lo, le - lo, '\n');
+    if (!nl && lo > 0) return -1; /* a longer line */
+    int32_t id = label_line(d, p, nl ? (size_t)(nl - p) + 1 : 0, le);
+    return id >= 0 ? PHS_NAMES_LABEL_BEFORE - id : -1;
+}
+
+/* Does a label alone end its line with the colon at j (the front end's colon-newline events)? */
+static inline int label_ends_at(const phs_names *d, const uint8_t *p, size_t n, size_t j) {
+    size_t le = j + 1 + (j + 1 < n && p[j + 1] == '\r');
+    return le < n && p[le] == '\n' && label_before(d, p, le + 1) != -1;
+}
+
+/* signoff_before's facts of the text alone, a sign-off, a field label or a speaker, for the line at ls (0 < ls,
+   p[ls - 1] a newline): what the front end asks of a line's first capitalised word (a card's city line needs no
+   asking: the search of its unit line goes on to it). */
 static int32_t text_fact_before(const phs_names *d, const uint8_t *p, size_t n, size_t ls) {
     int32_t c = signoff_ending(d, p, ls - 1);
-    if (c >= 0 || !speaker_shape(p, ls, n)) return c;
+    if (c >= 0) return c;
+    int32_t l = label_before(d, p, ls);
+    if (l != -1) return l;
+    if (!speaker_shape(p, ls, n)) return c;
     size_t start = line_start_within(p, ls - 1);
     return start != SIZE_MAX && speaker_line(d, p, start, ls - 1) ? PHS_NAMES_SPEAKER_BEFORE : -1;
 }
@@ -2617,6 +2722,22 @@ static int32_t signoff_before(const phs_names *d, const uint8_t *p, size_t n, si
 static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
                         int32_t tok_cap, phs_name_span *out, int32_t out_cap, int32_t count) {
     int32_t first = count;
+    /* The value line of a field label alone on the line before: reported whole (trimmed, at most LABEL_VALUE_MAX
+       bytes); the field's value shape decides in the scanner. No name search starts inside it. */
+    if (signoff <= PHS_NAMES_LABEL_BEFORE) {
+        size_t s = past_indent(p, 0, n), e = trimmed_end(p, s, n);
+        if (e - s > LABEL_VALUE_MAX) e = s + LABEL_VALUE_MAX;
+        /* A line that is itself a key and its value ("  street: 12 Main St" of a YAML mapping) is no value: its own
+           key is found by the field rules. */
+        size_t k = s;
+        while (k < e && k - s <= LABEL_MAX && (is_ascii_letter(p[k]) || (uint8_t)(p[k] - '0') < 10 || p[k] == '_' ||
+                                               p[k] == '-' || p[k] == ' ' || p[k] == '.'))
+            k++;
+        if (k > s && k < e && p[k] == ':' && (k + 1 == e || p[k + 1] == ' ' || p[k + 1] == '\t')) return count;
+        if (s < e && count < out_cap)
+            out[count++] = (phs_name_span){(int32_t)s, (int32_t)e, PHS_NAME_LABEL_VALUE, PHS_NAMES_LABEL_BEFORE - signoff};
+        return count;
+    }
     /* An address card's line, by what the line before says: its city after the unit line, its postcode after the
        city or state line, its street after the head; reported whole, and no name search starts inside it. */
     if (signoff <= PHS_NAMES_CARD_BEFORE) {
@@ -2734,7 +2855,7 @@ static inline __attribute__((always_inline)) v32 range32(v32 v, int lo, int hi) 
 #include <immintrin.h>
 /* Candidate bits of the 32 bytes at p with AVX2 (p - 2 and p + 33 must be readable). */
 static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask_avx2(const uint8_t *p, uint32_t *upper,
-                                                                                      uint32_t *nl) {
+                                                                                      uint32_t *nl, uint32_t *colon) {
     __m256i v = _mm256_loadu_si256((const __m256i *)p);
     __m256i prev = _mm256_loadu_si256((const __m256i *)(p - 1));
     __m256i next = _mm256_loadu_si256((const __m256i *)(p + 1));
@@ -2786,13 +2907,18 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     __m256i next_low = _mm256_or_si256(next, _mm256_set1_epi8(0x20));
     __m256i glued = _mm256_and_si256(v, IN(next_low, 'a', 'z'));
     #undef IN
+    /* A colon that ends its line (a newline next, or a carriage return and a newline): a field label alone there. */
+    __m256i line_end = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('\n')),
+                                       _mm256_and_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('\r')),
+                                                        _mm256_cmpeq_epi8(next2, _mm256_set1_epi8('\n'))));
+    *colon = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')), line_end));
     return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(starts, label_caps), _mm256_or_si256(lead, glued)));
 }
 #endif
 
 /* The same with the compiler's vector types (two SSE2 halves on the baseline). */
 static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const uint8_t *p, uint32_t *upper,
-                                                                          uint32_t *nl) {
+                                                                          uint32_t *nl, uint32_t *colon) {
     v32 v = load32(p), prev = load32(p - 1), next = load32(p + 1), prev2 = load32(p - 2), next2 = load32(p + 2);
     *upper = lanes_mask(range32(v, 'A', 'Z'));
     *nl = lanes_mask(v == (int8_t)'\n');
@@ -2808,6 +2934,7 @@ static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const u
     v32 label_caps = range32(v, 'A', 'Z') & (prev == (int8_t)' ') &
                      ((prev2 == (int8_t)':') | (prev2 == (int8_t)',') | (prev2 == (int8_t)'.'));
     v32 outside = (v < (int8_t)0) & ((v > (int8_t)0xBF) | range32(next | (int8_t)0x20, 'a', 'z'));
+    *colon = lanes_mask((v == (int8_t)':') & ((next == (int8_t)'\n') | ((next == (int8_t)'\r') & (next2 == (int8_t)'\n'))));
     return lanes_mask(((cap | na | lc) & ~prev_word) | label_caps | outside);
 }
 
@@ -3172,6 +3299,11 @@ static inline size_t search_line(const phs_names *d, const uint8_t *p, size_t n,
            its shape (the front end sees no candidate in "OULU", "SK" or "53650"). */
         fact = city_line_start(p, n, le + 1) && card_before(d, p, le + 1) ? PHS_NAMES_CARD_BEFORE
              : d->card_cities && tail_line_shaped(p, n, le + 1) ? card_tail_fact(d, p, le + 1, signoff) : 0;
+        /* A field label alone on its line: its value line is searched too (a number, no candidate of the front end). */
+        if (!fact) {
+            int32_t l = label_before(d, p, le + 1);
+            fact = l != -1 ? l : 0;
+        }
         if (!fact) return le;
         ls = le + 1;
         le = line_end(p, n, ls);
@@ -3285,11 +3417,12 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
     int line_upper = 0;                                                                                            \
     /* The city line of a card whose unit line ended the text before. */                                          \
     if (signoff == PHS_NAMES_CARD_BEFORE || signoff == PHS_NAMES_CARD_CITY_BEFORE ||                              \
-        signoff == PHS_NAMES_CARD_STATE_BEFORE)                                                                   \
+        signoff == PHS_NAMES_CARD_STATE_BEFORE || signoff <= PHS_NAMES_LABEL_BEFORE)                              \
         pos = done = line_start = search_line(d, p, n, signoff, 0, 0, tok, tok_cap, out, out_cap, &count) + 1;   \
     else                                                                                                          \
     for (size_t i0 = 0; i0 < 2 && i0 < n; i0++)                                                                   \
-        if (is_candidate(p, n, i0) && candidate_needs_line(d, p, n, signoff, i0)) {                               \
+        if ((is_candidate(p, n, i0) && candidate_needs_line(d, p, n, signoff, i0)) ||                             \
+            (p[i0] == ':' && label_ends_at(d, p, n, i0))) {                                                       \
             pos = done = line_start = search_line(d, p, n, signoff, i0, 0, tok, tok_cap, out, out_cap, &count) + 1; \
             break;                                                                                                \
         }                                                                                                         \
@@ -3300,7 +3433,7 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
         }                                                                                                         \
     if (pos < 2) pos = 2;                                                                                         \
     while (pos + 34 <= n && count < out_cap) {                                                                    \
-        uint32_t up, nl, m = MASK32(p + pos, &up, &nl);                                                           \
+        uint32_t up, nl, colon, m = MASK32(p + pos, &up, &nl, &colon);                                            \
         size_t next = pos + 32;                                                                                   \
         /* The newlines that end a line with no capital (the only ones the scan has to stop at): those whose nearest\
            capital-or-newline below is a newline, found at once for the chunk: each newline's bit, added one place up\
@@ -3311,7 +3444,7 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
         uint32_t clean = (~x + (nl << 1)) & x & nl;                                                               \
         uint32_t lowest = x & (0u - x);                                                                           \
         if (!line_upper) clean |= lowest & nl;                                                                    \
-        uint32_t events = m | clean;                                                                              \
+        uint32_t events = m | clean | colon;                                                                      \
         int stopped = 0;                                                                                          \
         while (events) {                                                                                          \
             int jb = __builtin_ctz(events);                                                                       \
@@ -3323,6 +3456,10 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
                 size_t ls = below ? pos + (size_t)(32 - __builtin_clz(below)) : line_start;                       \
                 if (!lower_line_due(d, p, ls, j, 0, done)) continue;                                              \
                 next = done = line_start = search_line(d, p, n, signoff, ls, done, tok, tok_cap, out, out_cap, &count) + 1;\
+            } else if ((colon & bit) && !(m & bit)) {                                                             \
+                /* A colon that ends its line: a field label alone there has its value line searched. */          \
+                if (!label_ends_at(d, p, n, j)) continue;                                                         \
+                next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1;\
             } else {                                                                                              \
                 if (!candidate_needs_line(d, p, n, signoff, j)) continue;                                         \
                 next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1;\
@@ -3351,6 +3488,12 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
             continue;                                                                                             \
         }                                                                                                         \
         line_upper |= ascii_upper(p[pos]);                                                                         \
+        if (p[pos] == ':' && label_ends_at(d, p, n, pos)) {                                                       \
+            pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);            \
+            line_start = pos + 1;                                                                                 \
+            line_upper = 0;                                                                                       \
+            continue;                                                                                             \
+        }                                                                                                         \
         if (!is_candidate(p, n, pos) || !candidate_needs_line(d, p, n, signoff, pos)) continue;                   \
         pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);                \
         line_start = pos + 1;                                                                                      \
@@ -3432,6 +3575,11 @@ int32_t phs_names_signoff_at_end(const phs_names *d, const uint8_t *p, size_t n,
     }
     int32_t c = signoff_ending(d, p, le);
     if (c >= 0) return c;
+    /* A field label alone on the text's last line: the next line is its value. */
+    if (p[n - 1] == '\n') {
+        int32_t l = label_before(d, p, n);
+        if (l != -1) return l;
+    }
     /* A named speaker's line: the next line may be the dialogue's next speaker (see signoff_before). */
     size_t start = line_start_within(p, le);
     return start != SIZE_MAX && speaker_line(d, p, start, le) ? PHS_NAMES_SPEAKER_BEFORE : -1;

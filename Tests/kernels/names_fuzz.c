@@ -48,6 +48,9 @@ int main(int argc, char **argv) {
     }
     const char *months[] = {"nov", "tuesday", "linux", "mozilla"}; add_words(d, months, 4, PHS_NAME_STOP);
     const char *larger[] = {"texas", "norway", "new", "zealand"}; add_words(d, larger, 4, PHS_NAME_NOT_CITY);
+    /* Field labels alone on their line make the next line a value (the scanner registers every field key). */
+    const char *labels[] = {"phone", "address", "home phone", "dob"};
+    for (int i = 0; i < 4; i++) phs_names_add_label(d, phs_names_label_key((const uint8_t *)labels[i], strlen(labels[i])), i);
     const char *words[] = {"Sincerely,", "\n", "Best", "regards,", "Nicole:", "Ubba:", "Satu", "Elomo", "  ", ">", "|",
                            "\"", "45818", "P.O.", "Box", "Weronika", "Martinsen", "Christiansen", "Alvir", "D.", "Pušaver",
                            "Åsa", "Laine", "Mary?", ",", "can", "I", "Kevin", "II", "MD", "Beck's", "@", "x", "?", "\\n",
@@ -65,10 +68,14 @@ int main(int argc, char **argv) {
                            /* cards' heads and the street lines after them */
                            "\nWilliam Hughes\n\n", "\nLeonard Arntsen\n", "\n20789 Allika 46\n", "808 Kálmán Imre u. 12.",
                            /* cards' state and postcode lines */
-                           "\nSK\n", "\n53650\n", "\nB0J 2H0\n", "\n53-320\n", "\nLAPPEENRANTA\n"};
+                           "\nSK\n", "\n53650\n", "\nB0J 2H0\n", "\n53-320\n", "\nLAPPEENRANTA\n",
+                           /* field labels alone on their line, and values */
+                           "\nPhone:\n", "\nphone:\r\n", "  Address:\n", "\nHome Phone:\n", "\nHOME_PHONE:\n", "Phone:",
+                           "\nDOB:\n", ":\n", "60-56-85-91", "Brucker Bundesstrasse 31"};
     int nw = sizeof(words) / sizeof(words[0]);
     /* Every fourth line is written without capitals (the lower-case line shapes and their front end). */
     const char *lower[] = {"maria", "john", "smith", "silvana", "kristina", "caleb", "and", ",", "ms.", "me", "call",
+                           "\nphone:\n", "address:", ":\n",
                            "a", "\n", "email", "patricia", "desrosiers", "t.", "mark", "down", "name:", "my", "son",
                            "people", "call", "me", "hyuuma", "maida", "x", "=", "(", "\xc3\xa5", "  "};
     int nl = sizeof(lower) / sizeof(lower[0]);
@@ -99,8 +106,9 @@ int main(int argc, char **argv) {
         }
         /* What the text before says: nothing, a sign-off cue, or an address card's unit line. */
         static const int32_t befores[] = {-1, 0, 1, PHS_NAMES_CARD_BEFORE, PHS_NAMES_HEAD_BEFORE, PHS_NAMES_HEAD_GAP_BEFORE,
-                                          PHS_NAMES_CARD_CITY_BEFORE, PHS_NAMES_CARD_STATE_BEFORE};
-        int32_t signoff = befores[next() % 8];
+                                          PHS_NAMES_CARD_CITY_BEFORE, PHS_NAMES_CARD_STATE_BEFORE,
+                                          PHS_NAMES_LABEL_BEFORE - 1};
+        int32_t signoff = befores[next() % 9];
         int32_t c = phs_names_find(d, line, n, signoff, tok, 4096, out, 8192);
         /* The baseline scan must find the same spans (only the speed may differ); a difference fails the run. On
            the spaced lines the search of every line is compared too, and its differences counted: those are lines

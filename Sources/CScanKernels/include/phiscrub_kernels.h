@@ -285,6 +285,7 @@ size_t phs_first_special(const uint8_t *p, size_t n, const uint8_t *bytes, int c
 #define PHS_NAME_CUE_PLACE 10    /* not a name: a cue kind, and a city after it (lives in, grew up in) */
 #define PHS_NAME_CARD_STREET 11  /* not a name: an address card's street line after its head, with no street type */
 #define PHS_NAME_CARD_ZIP 12     /* not a name: an address card's postcode line after its city or state line */
+#define PHS_NAME_LABEL_VALUE 13  /* not a name: the line after a field label alone on its line; detail: the label's id */
 
 /* Details of a PHS_NAME_PAIR span (which dictionary shape made it a name). */
 #define PHS_NAME_DETAIL_PAIR 0    /* given name and surname */
@@ -350,6 +351,12 @@ int phs_names_add_word(phs_names *d, uint64_t hash, uint16_t flags);
 int32_t phs_names_add_cue(phs_names *d, const uint64_t *words, int32_t n, int32_t kind);
 /* Notes the last word of a cue phrase as written (lower case), for the front end's cheap pre-check. */
 void phs_names_note_cue_word(phs_names *d, const uint8_t *last_word, size_t len);
+/* The key of a field label: its ASCII letters (lower-cased) and digits in order, spaces, '_', '-' and '.' dropped
+   ("Home Phone", "home_phone" and "homePhone" are one key); 0 when it holds another byte or no letter. */
+uint64_t phs_names_label_key(const uint8_t *p, size_t n);
+/* Registers a field label by its key with an id >= 0 (the first id of a key stays): a line holding that label alone
+   and a colon makes the next line a PHS_NAME_LABEL_VALUE span. Returns 0, or -1 (bad argument, out of memory). */
+int phs_names_add_label(phs_names *d, uint64_t key, int32_t id);
 /* Adds a lower-case ASCII surname ending (2 to 8 letters; at most 64 endings): a capitalised word that ends with
    one, or has a letter outside ASCII, is a surname after a dictionary given name ("Fiammetta Zetticci"). 0 on
    success, -1 when the ending is malformed or the list is full. */
@@ -383,6 +390,9 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t s
    PHS_NAMES_CARD_STATE_BEFORE when it is a state code after such a city line: the next line may be the postcode. */
 #define PHS_NAMES_CARD_CITY_BEFORE (-6)
 #define PHS_NAMES_CARD_STATE_BEFORE (-7)
+/* ... or PHS_NAMES_LABEL_BEFORE - id when that line holds a field label alone ("Phone:", "Home Address:"; see
+   phs_names_add_label): the next line is that field's value. This and every value below it: a label fact. */
+#define PHS_NAMES_LABEL_BEFORE (-1000)
 /* What phs_names_signoff_at_end(d, p, ls, before) tells phs_names_find about the line that starts at p[ls] (0 < ls
    <= n, p[ls - 1] a newline), reading that line too: cheaper, since the speaker case is looked for only when the line
    at ls starts with a speaker's label, and a card's head only before a line shaped like its street. `before`: what

@@ -93,6 +93,10 @@ final class PersonNameDetector: @unchecked Sendable {
     let cardStreetRule: Int?
     /// Rule for the postcode lines of address cards (mode `card_zip`).
     let cardZipRule: Int?
+    /// Field rules by label id (`phs_names_add_label`): a line holding one of a field rule's keys alone, with a
+    /// colon, makes the next line a value of that rule, if its value shape (`labelValues`, anchored) matches there.
+    let labelRules: [Int]
+    let labelValues: [CompiledPattern]
     let cueRules: [Int]
     let cuePhrases: [String]
     let rosterRules: [Int]
@@ -205,6 +209,27 @@ final class PersonNameDetector: @unchecked Sendable {
         self.cueRules = cueRules
         self.cuePhrases = cuePhrases
         self.rosterRules = rosterRules
+        // Field labels: every spelling of every key of every field rule ("Home Phone:", "home_phone:").
+        var labelRules: [Int] = [], labelValues: [CompiledPattern] = []
+        for (r, c) in rules.enumerated() where c.rule.isField && !c.rule.isDenyList {
+            guard let value = c.rule.fieldValue, let pattern = try? CompiledPattern("(" + value + ")", anchored: true) else {
+                continue
+            }
+            let id = Int32(labelRules.count)
+            for keyword in c.rule.trigger.keywords {
+                var bytes = Array(keyword.utf8)
+                let key = bytes.withUnsafeMutableBufferPointer { phs_names_label_key($0.baseAddress!, $0.count) }
+                if key != 0 && phs_names_add_label(table, key, id) != 0 { failed = true }
+            }
+            labelRules.append(r)
+            labelValues.append(pattern)
+        }
+        if failed {
+            phs_names_free(table)
+            throw PersonNameDictionaryError(file: dictionaries.first ?? "", line: 0, message: "out of memory")
+        }
+        self.labelRules = labelRules
+        self.labelValues = labelValues
     }
 
     deinit { phs_names_free(table) }
@@ -295,6 +320,7 @@ final class PersonNameDetector: @unchecked Sendable {
         case PHS_NAME_CARD_CITY: return cardCityRule
         case PHS_NAME_CARD_STREET: return cardStreetRule
         case PHS_NAME_CARD_ZIP: return cardZipRule
+        case PHS_NAME_LABEL_VALUE: return span.detail >= 0 && Int(span.detail) < labelRules.count ? labelRules[Int(span.detail)] : nil
         case PHS_NAME_ROSTER: return span.detail >= 0 && Int(span.detail) < rosterRules.count ? rosterRules[Int(span.detail)] : nil
         default: return span.detail >= 0 && Int(span.detail) < cueRules.count ? cueRules[Int(span.detail)] : nil
         }
@@ -323,10 +349,18 @@ final class PersonNameDetector: @unchecked Sendable {
         case PHS_NAME_CARD_CITY: return "shape: the line after an address card's unit line"
         case PHS_NAME_CARD_STREET: return "shape: the street line after an address card's head"
         case PHS_NAME_CARD_ZIP: return "shape: the postcode line after an address card's city or state line"
+        case PHS_NAME_LABEL_VALUE: return "field label alone on the line before"
         default:
             let phrase = span.detail >= 0 && Int(span.detail) < cuePhrases.count ? cuePhrases[Int(span.detail)] : "?"
             return "cue: \(phrase)"
         }
+    }
+
+    /// The value shape to check a label value span against (anchored at the span's start), or nil.
+    @inline(__always)
+    func labelValue(of span: phs_name_span) -> CompiledPattern? {
+        span.kind == PHS_NAME_LABEL_VALUE && span.detail >= 0 && Int(span.detail) < labelValues.count
+            ? labelValues[Int(span.detail)] : nil
     }
 
     /// Finds the names in `line` into `scratch.spans[0..<count]`; returns count. `signoff`: the sign-off cue that

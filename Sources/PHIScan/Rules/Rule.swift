@@ -41,6 +41,9 @@ public struct Rule: Sendable, Hashable {
     public var detector: DetectorSpec?
     /// The keys of a rule declared with `field:` (its pattern and trigger were derived from them); empty otherwise.
     public var fieldKeys: [String] = []
+    /// The value shape of a rule declared with `field:` (its pattern's group 1), nil otherwise: a field label alone on
+    /// its line ("Phone:") makes the next line a value of that shape (`PersonNameDetector`, label lines).
+    public var fieldValue: String?
     /// The rule was declared with `field:`.
     public var isField: Bool { !fieldKeys.isEmpty }
     /// Which runs load the rule: every run, or only those that ask for low-confidence candidates.

@@ -281,6 +281,7 @@ private struct RuleContext {
             source: RuleLoader.loc(file, node))
         rule.detector = detector
         rule.fieldKeys = field?.keys ?? []
+        rule.fieldValue = field?.value
         rule.tier = tier
         rule.traits = traits
         return rule
@@ -321,7 +322,7 @@ private struct RuleContext {
     /// query strings and headers. The pattern is `(?i:<prefix>?<key>)<separator>(<value>)`, group 1; the trigger
     /// is every key in every spelling and every glued prefix+key (camelCase) as an anchored keyword, so a bare
     /// prefix or first word (`user`, `service`) costs nothing. See rules/README.md.
-    mutating func parseField(_ n: Node?) -> (pattern: String, trigger: Trigger, keys: [String])? {
+    mutating func parseField(_ n: Node?) -> (pattern: String, trigger: Trigger, keys: [String], value: String)? {
         guard let n else { return nil }
         guard let map = n.mapping.map(Fields.init) else {
             problem("'field' must be a mapping with 'keys' and 'value'", at: n)
@@ -367,7 +368,7 @@ private struct RuleContext {
         }
         var trigger = Trigger(keywords: keywords.filter { $0.count < 32 }.sorted())
         trigger.anchored = true
-        return (pattern, trigger, keys)
+        return (pattern, trigger, keys, value)
     }
 
     /// Resolves a path named in a pack against the pack file's folder.

@@ -230,6 +230,10 @@ struct LineEngine {
         }
         for span in spans {
             guard let r = names.rule(of: span) else { continue }
+            if let value = names.labelValue(of: span) {
+                acceptLabelValue(value, r, p, n, Int(span.start) - shift, Int(span.end) - shift, why: names.reason(of: span))
+                continue
+            }
             let confidence = ruleSet.rules[r].confidence
             if confidence < minConfidence { continue }
             candidates.append(Candidate(start: Int(span.start) - shift, end: Int(span.end) - shift, rule: r,
@@ -245,6 +249,23 @@ struct LineEngine {
                 reasons.append(Reason(start: Int(span.start) - shift, end: Int(span.end) - shift, rule: r, why: why))
             }
         }
+    }
+
+    /// The value line after a field label alone on its line (`p[start..<end]`, trimmed): the field rule's value shape
+    /// from its start, then the rule's validator, allow list and threshold as for any match (`accept`). A match limit
+    /// fails closed: the whole line is the value.
+    private mutating func acceptLabelValue(_ value: CompiledPattern, _ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int,
+                                           _ start: Int, _ end: Int, why: String) {
+        let rule = ruleSet.rules[r]
+        let span: Range<Int>
+        switch runner.scratch.match(value, subject: p, length: end, startOffset: start, group: 1) {
+        case .match(let m, _) where !m.isEmpty: span = m
+        case .limitExceeded: span = start..<end
+        default: return
+        }
+        let before = candidates.count
+        _ = accept(rule, r, p, n, span)
+        if log != nil, candidates.count > before, let last = reasons.indices.last { reasons[last].why.detector = why }
     }
 
     /// Runs the feature pass over a block of whole lines at once (batch mode, see `StreamScanner`).
