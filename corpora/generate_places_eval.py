@@ -236,6 +236,11 @@ PLACES_TEMPLATES = [
     "user: the office is at {ADDRESS:intl_street_unit}\n",
     "{card_prefix}{ADDRESS:intl_street_house}\n{card_prefix}{ADDRESS:intl_unit}\n"
     "{card_prefix}{CITY:intl_city}\n{card_prefix}{intl_country} {ZIP:postcode}\n\n",
+    # a field's label alone on its line, the value on the next (forms, contact cards); negatives: a label with no
+    # value of its shape after it
+    "Personal Info:\nPhone:\n{PHONE:phone}\n\nAddress:\n{ADDRESS:street}\n\n",
+    "Emergency contact\r\nMobile:\r\n{PHONE:intl}\r\nSSN:\r\n{SSN:ssn_bare}\r\n\n",
+    "Phone:\npending\nStatus:\n{count}\n\n",
     # negatives: states and countries alone, weekdays, numbers in logs, technical suffix words
     "user: we moved from {country} to {state} years ago; I love {state}.\n",
     "assistant: Coverage differs between {state} and {state}; {st} requires a referral.\n",
