@@ -355,7 +355,7 @@ private struct RuleContext {
             head += "(?:(?:" + prefixes.sorted { $0.count > $1.count }.map(alternative).joined(separator: "|") + ")[ _.-]?)?"
         }
         let pattern = "(?i:" + head + "(?:" + keyAlt + ")(?![A-Za-z0-9_-]))"
-            + "\\\\?[\"']?[ \\t]{0,3}[:=][ \\t]{0,3}\\\\?[\"']?(" + value + ")"
+            + "\\\\?[\"']?[ \\t]{0,3}[:=][ \\t]{0,12}\\\\?[\"']?(" + value + ")"
         // Whole keys as keywords, in every spelling the pattern accepts (service_date, service-date, service.date,
         // "service date", servicedate), so the feature pass verifies the whole key before the pattern runs.
         var keywords = Set<String>()

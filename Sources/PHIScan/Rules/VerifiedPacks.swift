@@ -19,7 +19,7 @@ enum VerifiedPacks {
     static let digests: Set<UInt64> = [
         0xa7c4923a460465a9, // candidates.yaml
         0xdb59dcd35771eb73, // default.yaml
-        0xbb649d8d4e8e23b9, // fields.yaml
+        0xaa98393df82a3dec, // fields.yaml
         0x631ed36bbeef51df, // names.yaml
         0xab1fb7f3e5675838, // places.yaml
     ]
