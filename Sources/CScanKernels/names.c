@@ -2650,15 +2650,24 @@ static int32_t card_line_span(const phs_names *d, const uint8_t *p, size_t n, in
    fact about the line before, as a sign-off is, so the answer does not depend on where the text is cut. */
 
 /* The longest label, and the longest value span reported (the field rule's value shape decides what of it counts). */
-enum { LABEL_MAX = 48, LABEL_INDENT_MAX = 16, LABEL_VALUE_MAX = 512 };
+enum { LABEL_MAX = 48, LABEL_INDENT_MAX = 16, LABEL_TRAIL_MAX = 8, LABEL_VALUE_MAX = 512 };
+
+/* Where the colon of a label line ending at le would end (le less a carriage return and at most LABEL_TRAIL_MAX
+   spaces and tabs before it), not before lo. */
+static inline size_t label_colon_end(const uint8_t *p, size_t lo, size_t le) {
+    size_t e = le;
+    if (e > lo && p[e - 1] == '\r') e--;
+    size_t t = e;
+    while (e > lo && t - e < LABEL_TRAIL_MAX && (p[e - 1] == ' ' || p[e - 1] == '\t')) e--;
+    return e;
+}
 
 /* The id of the field label that the line p[ls..<le) holds alone (le: its newline or the text's end), or -1: at most
-   LABEL_INDENT_MAX spaces and tabs, 1 to LABEL_MAX bytes of ASCII letters, digits, spaces, '_', '-' and '.', then a
-   colon right before the line's end (a carriage return allowed). */
+   LABEL_INDENT_MAX spaces and tabs, 1 to LABEL_MAX bytes of ASCII letters, digits, spaces, '_', '-' and '.', a colon,
+   then at most LABEL_TRAIL_MAX spaces and tabs and a carriage return before the line's end. */
 static int32_t label_line(const phs_names *d, const uint8_t *p, size_t ls, size_t le) {
     if (!d->label_count) return -1;
-    size_t e = le;
-    if (e > ls && p[e - 1] == '\r') e--;
+    size_t e = label_colon_end(p, ls, le);
     if (e <= ls || p[e - 1] != ':') return -1;
     e--;
     size_t s = ls;
@@ -2671,16 +2680,21 @@ static int32_t label_line(const phs_names *d, const uint8_t *p, size_t ls, size_
 /* The label fact for the line at ls (0 < ls, p[ls - 1] a newline), or -1: the line before is a label alone. */
 static int32_t label_before(const phs_names *d, const uint8_t *p, size_t ls) {
     if (!d->label_count || ls < 2) return -1;
-    size_t le = ls - 1, c = le - (p[le - 1] == '\r');
+    size_t le = ls - 1, c = label_colon_end(p, 0, le);
     if (c == 0 || p[c - 1] != ':') return -1;
-    size_t lo = le > LABEL_MAX + LABEL_INDENT_MAX + 2 ? le - (LABEL_MAX + LABEL_INDENT_MAX + 2) : 0;
+    size_t reach = LABEL_MAX + LABEL_INDENT_MAX + LABEL_TRAIL_MAX + 2;
+    size_t lo = le > reach ? le - reach : 0;
     const uint8_t *nl = phs_last_byte(p + lo, le - lo, '\n');
     if (!nl && lo > 0) return -1; /* a longer line */
     int32_t id = label_line(d, p, nl ? (size_t)(nl - p) + 1 : 0, le);
     return id >= 0 ? PHS_NAMES_LABEL_BEFORE - id : -1;
 }
 
-/* Does a label alone end its line with the colon at j (the front end's colon-newline events)? */
+/* The bytes the front end stops at before a newline (or a carriage return and a newline): a label's colon, or a blank
+   after it. */
+static inline int label_event_byte(uint8_t b) { return b == ':' || b == ' ' || b == '\t'; }
+
+/* Does a label alone end the line whose newline follows j (a label_event_byte; the front end's events)? */
 static inline int label_ends_at(const phs_names *d, const uint8_t *p, size_t n, size_t j) {
     size_t le = j + 1 + (j + 1 < n && p[j + 1] == '\r');
     return le < n && p[le] == '\n' && label_before(d, p, le + 1) != -1;
@@ -2907,11 +2921,15 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     __m256i next_low = _mm256_or_si256(next, _mm256_set1_epi8(0x20));
     __m256i glued = _mm256_and_si256(v, IN(next_low, 'a', 'z'));
     #undef IN
-    /* A colon that ends its line (a newline next, or a carriage return and a newline): a field label alone there. */
+    /* A colon or a blank that ends its line (a newline next, or a carriage return and a newline): a field label
+       alone there, perhaps with blanks after its colon. */
     __m256i line_end = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('\n')),
                                        _mm256_and_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('\r')),
                                                         _mm256_cmpeq_epi8(next2, _mm256_set1_epi8('\n'))));
-    *colon = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')), line_end));
+    __m256i label_end = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')),
+                                        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(' ')),
+                                                        _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\t'))));
+    *colon = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(label_end, line_end));
     return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(starts, label_caps), _mm256_or_si256(lead, glued)));
 }
 #endif
@@ -2934,7 +2952,8 @@ static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const u
     v32 label_caps = range32(v, 'A', 'Z') & (prev == (int8_t)' ') &
                      ((prev2 == (int8_t)':') | (prev2 == (int8_t)',') | (prev2 == (int8_t)'.'));
     v32 outside = (v < (int8_t)0) & ((v > (int8_t)0xBF) | range32(next | (int8_t)0x20, 'a', 'z'));
-    *colon = lanes_mask((v == (int8_t)':') & ((next == (int8_t)'\n') | ((next == (int8_t)'\r') & (next2 == (int8_t)'\n'))));
+    *colon = lanes_mask(((v == (int8_t)':') | (v == (int8_t)' ') | (v == (int8_t)'\t')) &
+                        ((next == (int8_t)'\n') | ((next == (int8_t)'\r') & (next2 == (int8_t)'\n'))));
     return lanes_mask(((cap | na | lc) & ~prev_word) | label_caps | outside);
 }
 
@@ -3422,7 +3441,7 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
     else                                                                                                          \
     for (size_t i0 = 0; i0 < 2 && i0 < n; i0++)                                                                   \
         if ((is_candidate(p, n, i0) && candidate_needs_line(d, p, n, signoff, i0)) ||                             \
-            (p[i0] == ':' && label_ends_at(d, p, n, i0))) {                                                       \
+            (label_event_byte(p[i0]) && label_ends_at(d, p, n, i0))) {                                            \
             pos = done = line_start = search_line(d, p, n, signoff, i0, 0, tok, tok_cap, out, out_cap, &count) + 1; \
             break;                                                                                                \
         }                                                                                                         \
@@ -3457,7 +3476,7 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
                 if (!lower_line_due(d, p, ls, j, 0, done)) continue;                                              \
                 next = done = line_start = search_line(d, p, n, signoff, ls, done, tok, tok_cap, out, out_cap, &count) + 1;\
             } else if ((colon & bit) && !(m & bit)) {                                                             \
-                /* A colon that ends its line: a field label alone there has its value line searched. */          \
+                /* A colon or blank that ends its line: a field label alone there has its value line searched. */ \
                 if (!label_ends_at(d, p, n, j)) continue;                                                         \
                 next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1;\
             } else {                                                                                              \
@@ -3488,7 +3507,7 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
             continue;                                                                                             \
         }                                                                                                         \
         line_upper |= ascii_upper(p[pos]);                                                                         \
-        if (p[pos] == ':' && label_ends_at(d, p, n, pos)) {                                                       \
+        if (label_event_byte(p[pos]) && label_ends_at(d, p, n, pos)) {                                            \
             pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);            \
             line_start = pos + 1;                                                                                 \
             line_upper = 0;                                                                                       \

@@ -19,6 +19,8 @@ struct FieldLabelLineTests {
         ("Date of Birth:\n⟦03/14/1961⟧", "field-date"),
         ("Address:\n⟦Brucker Bundesstrasse 31 Zezig Streets⟧\n", "field-address"),
         ("fax:\n⟦617-555-0177⟧", "field-fax"),
+        ("Phone:  \n⟦6175550142⟧\n", "field-phone"),
+        ("Address:\t\r\n⟦12 Quarry Lock Rd, Salem⟧\r\n", "field-address"),
     ]
 
     /// A label line with no value of its shape after it, a value two lines on, a label with more on its line, keys

@@ -71,7 +71,8 @@ int main(int argc, char **argv) {
                            "\nSK\n", "\n53650\n", "\nB0J 2H0\n", "\n53-320\n", "\nLAPPEENRANTA\n",
                            /* field labels alone on their line, and values */
                            "\nPhone:\n", "\nphone:\r\n", "  Address:\n", "\nHome Phone:\n", "\nHOME_PHONE:\n", "Phone:",
-                           "\nDOB:\n", ":\n", "60-56-85-91", "Brucker Bundesstrasse 31"};
+                           "\nDOB:\n", ":\n", "60-56-85-91", "Brucker Bundesstrasse 31", "\nPhone:  \n", "\nAddress:\t\r\n",
+                           " \n"};
     int nw = sizeof(words) / sizeof(words[0]);
     /* Every fourth line is written without capitals (the lower-case line shapes and their front end). */
     const char *lower[] = {"maria", "john", "smith", "silvana", "kristina", "caleb", "and", ",", "ms.", "me", "call",
