@@ -29,7 +29,9 @@ struct MatchStartTests {
         ("(?=[2-6])[0-9]+|x[0-9]", nil, nil),
         ("(?i)(?=[2-6])[0-9]+", nil, nil),
         ("(?<![0-9][ ])[0-9]+", nil, nil),
-        ("(?=\\b)[0-9]+", "", ""),
+        ("(?=\\b)[0-9]+", nil, nil),
+        ("(?=\\p{Nd})[0-9]+", nil, nil),
+        ("(?=\\-)-[0-9]+", "-", ""),
     ])
     func opening(_ pattern: String, _ first: String?, _ notAfter: String?) {
         let start = MatchStart.derive(pattern)

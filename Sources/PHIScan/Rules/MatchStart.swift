@@ -113,8 +113,10 @@ struct MatchStart: Sendable, Equatable {
         return nil
     }
 
-    /// End (exclusive) of the single atom at `at`: a bracket class, an escape (`\d`, `\-`, `\xHH`, `\x{H}`) or one
-    /// literal byte; nil for anything else.
+    /// End (exclusive) of the single atom at `at`: a bracket class, an escape that stands for one character (`\d`,
+    /// `\-`, `\xHH`, `\x{H}`; not `\b`, `\p{..}`, a back reference or anything else that may match no byte or
+    /// several) or one literal byte; nil for anything else. (`(?=\b)` says nothing about the first byte: read as a
+    /// set, it would have kept every run from the rule.)
     private static func atomEnd(_ b: [UInt8], _ at: Int) -> Int? {
         guard at < b.count else { return nil }
         switch b[at] {
@@ -126,7 +128,8 @@ struct MatchStart: Sendable, Equatable {
                 return (at + 3..<b.count).first(where: { b[$0] == UInt8(ascii: "}") }).map { $0 + 1 }
             }
             if b[at + 1] == UInt8(ascii: "x") { return at + 4 <= b.count ? at + 4 : nil }
-            return at + 2
+            // One character: a class escape, a control character's name, or an escaped symbol.
+            return Self.oneCharacterEscapes.contains(b[at + 1]) || !ByteClass.isAlnum(b[at + 1]) ? at + 2 : nil
         case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "|"), UInt8(ascii: "."), UInt8(ascii: "^"),
              UInt8(ascii: "$"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "{"):
             return nil
@@ -134,6 +137,9 @@ struct MatchStart: Sendable, Equatable {
             return b[at] < 0x80 ? at + 1 : nil
         }
     }
+
+    /// Escape letters that stand for exactly one character: `\d \D \s \S \w \W \h \H \v \V \t \n \r \f \e \a`.
+    private static let oneCharacterEscapes = Set("dDsSwWhHvVtnrfea".utf8)
 
     /// The bytes `atom` matches as a whole one-byte subject, asked of PCRE2 (so classes, escapes and ranges mean
     /// exactly what they mean in the rule); nil when it does not compile.
