@@ -2017,7 +2017,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             int prev_cap = k > 0 && tok[k - 1].sep == SEP_SPACE && is_cap(&tok[k - 1]);
             if (!next_cap && !prev_cap && !is_stop(d, t)) {
                 uint16_t f = name_flags(d, p, n, t);
-                if ((f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_WORD | PHS_NAME_COMMON)) &&
+                /* (Not a word that is a given name before a surname only: Georgia, German, Danish.) */
+                if ((f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_WORD | PHS_NAME_COMMON)) && !calendar_given(d, t) &&
                     emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_SINGLE, 0, &next)) {
                     k = next;
                     continue;

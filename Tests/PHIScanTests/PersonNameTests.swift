@@ -156,6 +156,8 @@ struct PersonNameTests {
         // word no list holds (the line before is read across any cut of the text).
         "⟦Ella⟧: What a wife.\n⟦Destiny⟧: Remember me",
         "⟦Nicole⟧: hi there\n⟦Ubul⟧: What a wife.",
+        // A demonym that is a given name is still one before a surname or after a cue.
+        "⟦German Lopez⟧ called back; Dear ⟦German⟧, thanks",
     ]
 
     static let clean: [String] = [
@@ -211,6 +213,8 @@ struct PersonNameTests {
         "My mother's sister; The patient's wife called; Everyone's kids; use el-Select component",
         "Note: restart the pod\nError: disk full\nWarning: low memory\nCaused by: timeout",
         "Dear Team,\nHi all,\nDear Valued Customer,\nHello World\nDear Hiring Manager,\nHi There,\nSection A Overview",
+        // Demonyms that are given names too, alone (rules/names.yaml `given_not_alone`).
+        "There's this nice new German place downtown. It serves great Danish food; an Irish pub; Georgian wine",
     ]
 
     @Test(arguments: found)

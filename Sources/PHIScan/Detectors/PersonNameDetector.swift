@@ -107,6 +107,7 @@ final class PersonNameDetector: @unchecked Sendable {
         if mine.isEmpty { return nil }
         var dictionaries: [String] = []
         var particles = Set<String>(), notNames = Set<String>(), placeWords = Set<String>(), endings = Set<String>()
+        var givenNotAlone = Set<String>()
         var suffixes = Set<String>(), notCityFiles: [String] = []
         for r in mine {
             let spec = rules[r].rule.detector!
@@ -114,6 +115,7 @@ final class PersonNameDetector: @unchecked Sendable {
             if let f = spec.notCities, !notCityFiles.contains(f) { notCityFiles.append(f) }
             particles.formUnion(spec.particles)
             notNames.formUnion(spec.notNames)
+            givenNotAlone.formUnion(spec.givenNotAlone)
             placeWords.formUnion(spec.placeWords)
             suffixes.formUnion(spec.suffixes)
             endings.formUnion(spec.surnameEndings)
@@ -129,6 +131,7 @@ final class PersonNameDetector: @unchecked Sendable {
         for w in placeWords { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_PLACE)) != 0 } }
         for w in suffixes { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_SUFFIX)) != 0 } }
         for w in notNames { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_STOP)) != 0 } }
+        for w in givenNotAlone { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_STOP_GIVEN)) != 0 } }
         for file in notCityFiles {
             let words: [String]
             do throws(PersonNameDictionaryError) { words = try Self.readNotCities(file) } catch {

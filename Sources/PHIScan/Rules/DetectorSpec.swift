@@ -56,6 +56,9 @@ public struct DetectorSpec: Sendable, Hashable {
     public var particles: [String]
     /// Words that never start a name without a strong cue (months, weekdays, log levels).
     public var notNames: [String]
+    /// Given names that alone are other words (demonyms: `German place`, `Danish food`): a name before a surname
+    /// or after a cue, never on their own.
+    public var givenNotAlone: [String] = []
     /// Words that make the capitalised words before them a place or organisation (Street, Ltd, Apt).
     public var placeWords: [String] = []
     /// Words that belong to the name right before them (`Jr`, `II`, `MD`, `PhD`).

@@ -13,7 +13,7 @@ public enum RuleLoader {
     ]
     static let fieldKeys: Set<String> = ["keys", "prefixes", "not_after", "value"]
     static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
-    static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "place_words", "suffixes",
+    static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "given_not_alone", "place_words", "suffixes",
                                                    "surname_endings", "not_cities"]
     static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "before", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored", "line_start_number"]
     /// The largest `max_length` a rule may declare.
@@ -405,6 +405,7 @@ private struct RuleContext {
             }
             out.particles = stringList(m["particles"], "particles").map { $0.lowercased() }
             out.notNames = stringList(m["not_names"], "not_names").map { $0.lowercased() }
+            out.givenNotAlone = stringList(m["given_not_alone"], "given_not_alone").map { $0.lowercased() }
             out.placeWords = stringList(m["place_words"], "place_words").map { $0.lowercased() }
             out.suffixes = stringList(m["suffixes"], "suffixes").map { $0.lowercased() }
             out.surnameEndings = stringList(m["surname_endings"], "surname_endings").map { $0.lowercased() }
@@ -442,6 +443,7 @@ private struct RuleContext {
         spec.dictionary = packDetectors.nameDictionary
         spec.particles = packDetectors.particles
         spec.notNames = packDetectors.notNames
+        spec.givenNotAlone = packDetectors.givenNotAlone
         spec.placeWords = packDetectors.placeWords
         spec.suffixes = packDetectors.suffixes
         spec.surnameEndings = packDetectors.surnameEndings
@@ -626,6 +628,7 @@ struct PackDetectors {
     var nameDictionary: String?
     var particles: [String] = []
     var notNames: [String] = []
+    var givenNotAlone: [String] = []
     var placeWords: [String] = []
     var suffixes: [String] = []
     var surnameEndings: [String] = []

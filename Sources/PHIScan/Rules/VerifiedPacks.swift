@@ -20,7 +20,7 @@ enum VerifiedPacks {
         0xa7c4923a460465a9, // candidates.yaml
         0xdb59dcd35771eb73, // default.yaml
         0xaa98393df82a3dec, // fields.yaml
-        0x631ed36bbeef51df, // names.yaml
+        0x9cb0051a49ae50ff, // names.yaml
         0xab1fb7f3e5675838, // places.yaml
     ]
 
