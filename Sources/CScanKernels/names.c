@@ -2738,7 +2738,10 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
                         int32_t tok_cap, phs_name_span *out, int32_t out_cap, int32_t count) {
     int32_t first = count;
     /* The value line of a field label alone on the line before: reported whole (trimmed, at most LABEL_VALUE_MAX
-       bytes); the field's value shape decides in the scanner. No name search starts inside it. */
+       bytes; the field's value shape decides in the scanner), first among the line's spans, and the line is searched
+       for names as any other ("Phone:" then "John Smith": the phone's shape refuses the line, the name stays found).
+       The only span that other spans of its line may overlap. */
+    phs_name_span label = {0, 0, 0, -1};
     if (signoff <= PHS_NAMES_LABEL_BEFORE) {
         size_t s = past_indent(p, 0, n), e = trimmed_end(p, s, n);
         if (e - s > LABEL_VALUE_MAX) e = s + LABEL_VALUE_MAX;
@@ -2748,10 +2751,10 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
         while (k < e && k - s <= LABEL_MAX && (is_ascii_letter(p[k]) || (uint8_t)(p[k] - '0') < 10 || p[k] == '_' ||
                                                p[k] == '-' || p[k] == ' ' || p[k] == '.'))
             k++;
-        if (k > s && k < e && p[k] == ':' && (k + 1 == e || p[k + 1] == ' ' || p[k + 1] == '\t')) return count;
-        if (s < e && count < out_cap)
-            out[count++] = (phs_name_span){(int32_t)s, (int32_t)e, PHS_NAME_LABEL_VALUE, PHS_NAMES_LABEL_BEFORE - signoff};
-        return count;
+        int keyed = k > s && k < e && p[k] == ':' && (k + 1 == e || p[k + 1] == ' ' || p[k + 1] == '\t');
+        if (s < e && !keyed)
+            label = (phs_name_span){(int32_t)s, (int32_t)e, PHS_NAME_LABEL_VALUE, PHS_NAMES_LABEL_BEFORE - signoff};
+        signoff = -1;
     }
     /* An address card's line, by what the line before says: its city after the unit line, its postcode after the
        city or state line, its street after the head; reported whole, and no name search starts inside it. */
@@ -2785,6 +2788,11 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
         k0 = WINDOW_OVERLAP;
     }
     if (count < out_cap) same_line_mentions(d, p, n, out, out_cap, first, &count);
+    if (label.detail >= 0 && count < out_cap) {
+        memmove(out + first + 1, out + first, (size_t)(count - first) * sizeof(phs_name_span));
+        out[first] = label;
+        count++;
+    }
     return count;
 }
 

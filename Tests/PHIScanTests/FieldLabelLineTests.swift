@@ -47,6 +47,12 @@ struct FieldLabelLineTests {
         StandardVerifier.standard.expectNone(text) { $0.ruleID.hasPrefix("field-") }
     }
 
+    /// Names on a label's value line are still found, whether or not the line is the field's value.
+    @Test(arguments: ["Phone:\n⟦John Smith⟧ called back", "Phone:\n555-0100, ask for ⟦Maria Gonzalez⟧"])
+    func namesOnTheValueLineAreFound(_ marked: String) {
+        StandardVerifier.standard.expectMarked(marked) { $0.entity == "NAME" }
+    }
+
     /// A YAML mapping under an address key: its lines are keys with values of their own, not the label's value, and
     /// no key is redacted with its value.
     @Test func aNestedMappingIsNoLabelValue() throws {
