@@ -195,23 +195,6 @@ final class PersonNameDetector: @unchecked Sendable {
                 }
             }
         }
-        if failed {
-            phs_names_free(table)
-            throw PersonNameDictionaryError(file: dictionaries.first ?? "", line: 0, message: "out of memory")
-        }
-        // A card's street is told by the name heading the card: the pair search runs for it too (its own spans then
-        // belong to no rule and are dropped).
-        phs_names_enable_pairs(table, pairRule == nil && cardStreetRule == nil ? 0 : 1)
-        phs_names_enable_singles(table, singleRule == nil ? 0 : 1)
-        phs_names_enable_card_cities(table, cardCityRule == nil && cardStreetRule == nil && cardZipRule == nil ? 0 : 1)
-        self.pairRule = pairRule
-        self.singleRule = singleRule
-        self.cardCityRule = cardCityRule
-        self.cardStreetRule = cardStreetRule
-        self.cardZipRule = cardZipRule
-        self.cueRules = cueRules
-        self.cuePhrases = cuePhrases
-        self.rosterRules = rosterRules
         // Field labels: every spelling of every key of every field rule ("Home Phone:", "home_phone:").
         var labelRules: [Int] = [], labelValues: [CompiledPattern] = []
         for (r, c) in rules.enumerated() where c.rule.isField && !c.rule.isDenyList {
@@ -231,6 +214,19 @@ final class PersonNameDetector: @unchecked Sendable {
             phs_names_free(table)
             throw PersonNameDictionaryError(file: dictionaries.first ?? "", line: 0, message: "out of memory")
         }
+        // A card's street is told by the name heading the card: the pair search runs for it too (its own spans then
+        // belong to no rule and are dropped).
+        phs_names_enable_pairs(table, pairRule == nil && cardStreetRule == nil ? 0 : 1)
+        phs_names_enable_singles(table, singleRule == nil ? 0 : 1)
+        phs_names_enable_card_cities(table, cardCityRule == nil && cardStreetRule == nil && cardZipRule == nil ? 0 : 1)
+        self.pairRule = pairRule
+        self.singleRule = singleRule
+        self.cardCityRule = cardCityRule
+        self.cardStreetRule = cardStreetRule
+        self.cardZipRule = cardZipRule
+        self.cueRules = cueRules
+        self.cuePhrases = cuePhrases
+        self.rosterRules = rosterRules
         self.labelRules = labelRules
         self.labelValues = labelValues
     }
