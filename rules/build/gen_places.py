@@ -257,7 +257,10 @@ def main(argv=None) -> int:
     SUF_OTHER = CASED + "(?i:" + trie_regex(other) + ")"
     SUF_AMB = CASED + "(?i:" + trie_regex(ambiguous) + ")"
     SUF_ANY = CASED + "(?i:" + trie_regex(suffixes) + ")"
-    NUM = r"(?<![0-9A-Za-z.,/:#$%+-])[1-9][0-9]{0,5}(?:-?[A-Za-z](?![A-Za-z0-9'])|-[0-9]{1,5}(?![0-9]))?"
+    # A house number: 1-6 digits, a leading zero only with more digits after it ("0441 Delgado Knolls": generated
+    # test data, Faker's among them, writes them so, and the suffix after it is what makes the street).
+    NUM = (r"(?<![0-9A-Za-z.,/:#$%+-])(?:[1-9][0-9]{0,5}|0[0-9]{1,5})(?:-?[A-Za-z](?![A-Za-z0-9'])|-[0-9]{1,5}"
+           r"(?![0-9]))?")
     DIRS = r"(?:[NSEW]|NE|NW|SE|SW|North|South|East|West|NORTH|SOUTH|EAST|WEST)\.?[ \t]{1,2}"
     PREDIR = "(?:" + DIRS + ")?"
     WORD = r"(?:[A-Z][A-Za-z'-]{0,24}|[0-9]{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))"
@@ -590,7 +593,9 @@ rules:
     ZIPPART = r"[ \t]{0,2},?[ \t]{1,2}" + ZIP
     # Group 1 the city; the street line or PO box in front (street-address's and po-box's) only anchors the match. After a street line the state alone is enough
     # (1234 Elm Street, Springfield, IL); a city with no street before it needs the ZIP too (Springfield, IL 62704).
-    CITY_TAIL = ("(?:" + LINE_LOOSE + r",?[ \t]{1,2}|(?<![A-Za-z0-9'.-])(?=" + CITY + r",?[ \t]{1,2}" + STATE
+    # A city alone may also follow an escaped line break ("...Suite 744\\nDebrashire, PR 02018" in a JSON string
+    # read as text): the "n" of the escape is no letter of a word before it.
+    CITY_TAIL = ("(?:" + LINE_LOOSE + r",?[ \t]{1,2}|(?:(?<![A-Za-z0-9'.-])|(?<=\\[nrt]))(?=" + CITY + r",?[ \t]{1,2}" + STATE
                  + ZIPPART + "))(" + CITY + r"),?[ \t]{1,2}" + STATE)
     kw_state = "trigger:\n  case_sensitive: true\n  keywords: " + flow(state_keywords, 6)
     rule("city-before-state", "CITY",
@@ -602,7 +607,7 @@ rules:
           "⟦Winston-Salem⟧, NC, 27101", "to ⟦SPRINGFIELD⟧ IL 62704", "742 Evergreen Terrace ⟦Springfield⟧ IL 62704",
           "13673 E Thistledown Jct ⟦Springfield⟧ VA 86535", "2565 Larkmoor Orchard SE ⟦Mount Varrel⟧ NY 27580",
           "PO Box 12 ⟦Tulsa⟧ OK 74101", "1234 Elm Street, ⟦Springfield⟧, IL", "12 Oak Ave ⟦Dover⟧ DE",
-          "9 Quarry Keys, ⟦Dover⟧, Delaware", "Ship To ⟦Dover⟧ DE 19901"],
+          "9 Quarry Keys, ⟦Dover⟧, Delaware", "Ship To ⟦Dover⟧ DE 19901", "Suite 744\\n⟦Debrashire⟧, PR 02018"],
          ["Thanks, IL 62704", "Springfield, IL", "status OK 20000", "Springfield, XX 62704", "1234 Elm Street, Apt 4",
           "1234 Elm Street, Thanks, IL", "1234 Elm Street in Springfield"])
     CUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|resident|moved|relocated|relocating|born|raised|"
@@ -623,6 +628,29 @@ rules:
           "grew up in ⟦El Paso⟧, Texas"],
          ["from Monday", "moved to production", "lives in Texas", "from Google, Inc", "from the ER, OK",
           "request from Boise, ID"])
+
+    # "The clinic moved to 366 Miller Mission in Nicolechester.": a street line, "in" and capitalised words that end
+    # the clause are its city (no state needed: the street line is the evidence). Not a month, weekday, season or
+    # a room of the building ("12 Elm St in March", "in Room 4", "in Suite 2").
+    NOT_TIME = (r"(?!(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                r"Sunday|Spring|Summer|Fall|Autumn|Winter|Room|Rm|Building|Bldg|Floor|Unit|Apt|Suite|Ste|English|"
+                r"Spanish|French|German|Chinese|Person|Total|Advance|Time|Case|General|Front|Back|Between)(?![A-Za-z]))")
+    # The street: a strict street line (street-address's), or any suffix after a house number of three digits or
+    # more ("Rendered 12 Custom Views in Chrome" counts things; house numbers in generated and real data run longer).
+    NUM3 = r"(?<![0-9A-Za-z.,/:#$%+-])(?:[1-9][0-9]{2,5}|0[0-9]{2,5})(?:-?[A-Za-z](?![A-Za-z0-9'])|-[0-9]{1,5}(?![0-9]))?"
+    STREET_IN = "(?:" + STREET + "|" + NUM3 + SP + PREDIR + NAMES + SP + SUF_ANY + END + POSTDIR + UNIT + ")"
+    CITY_IN = (STREET_IN + r",?[ \t]{1,2}in[ \t]{1,2}(" + NOT_TIME + CITY
+               + r")(?=[ \t]{0,2}(?:[,.;:!?)\]\"]|$)|[ \t]{1,2}(?:[a-z]|[0-9]{5}(?![0-9])))")
+    rule("city-after-street", "CITY",
+         "A city after a street line and \"in\" (366 Miller Mission in Nicolechester.), ending its clause: "
+         "punctuation, the line's end or a lower-case word next. Only the city is reported; months, weekdays, "
+         "seasons and rooms are no city.",
+         CITY_IN, 1, 320, kw_suffix, 0.85,
+         ["The clinic moved to 366 Miller Mission in ⟦Nicolechester⟧.", "at 42 Elm Street in ⟦Dover⟧.", "at 1200 Lockhart Gateway in ⟦Lake Eric⟧, near",
+          "he lives at 12 Elm St, Apt 4 in ⟦South Alexanderside⟧ now", "1 Main Street in ⟦St. Paul⟧"],
+         ["12 Elm St in March.", "500 Main Street in Room 4", "12 Elm St in the city", "1234 Elm Street in Springfield 4",
+          "12 Oak Ave in Q3 of", "Rendered 12 Custom Views in Chrome.", "Found 2 Crossing Points in Region."])
 
     # Lower-case chat ("i live at 42 elm street apt 3"): any case, but only right after an address cue, where the
     # rule runs anchored; the suffix is any C1 spelling and the street words may be lower case.
