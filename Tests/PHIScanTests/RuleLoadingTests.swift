@@ -155,6 +155,13 @@ struct MalformedPackTests {
             max_length: 6
             trigger: {before: 10}
             examples: {match: ['BA1234']}
+          - id: after-alone
+            entity: TOKEN
+            category: other_unique
+            pattern: 'AA[0-9]{4}'
+            max_length: 6
+            trigger: {keywords: [AA], after: 4}
+            examples: {match: ['AA1234']}
 
         """
 
@@ -170,6 +177,7 @@ struct MalformedPackTests {
         (50, "bad-category", "unknown category 'favourite_colour'"),
         (54, "no-examples", "missing 'examples'"),
         (64, "before-alone", "'before' needs 'bytes'"),
+        (71, "after-alone", "'after' needs 'digits'"),
     ]
 
     @Test func everyProblemIsReportedInOneRunWithFileLineAndRule() throws {

@@ -121,6 +121,10 @@ public struct Trigger: Sendable, Hashable {
     /// With `digits`: the match's digit groups (the first and last taken whole, as they stand in the line) must
     /// be one of these length sequences, e.g. `[3, 2, 4]` for an SSN; the run must hold it consecutively.
     public var groups: [[Int]]
+    /// With `digits`: a match may run up to this many bytes past its numeric run, e.g. a phone number's extension
+    /// (`345-899-3560x4587`, `... ext. 562`). The claim is checked on the match up to its first byte after a digit
+    /// that is neither a digit nor a separator; 0 (the default) lets a match read two bytes past the run.
+    public var after: Int = 0
     /// Whole-word keywords (ASCII); any one on the line fires the rule. Case-insensitive unless
     /// `caseSensitive` is set (useful for titles such as `Ms` that collide with units like `12 ms`).
     public var keywords: [String]

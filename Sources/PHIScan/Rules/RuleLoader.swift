@@ -15,7 +15,7 @@ public enum RuleLoader {
     static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
     static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "given_not_alone", "place_words", "suffixes",
                                                    "surname_endings", "not_cities"]
-    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "before", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "anchored", "line_start_number"]
+    static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "before", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "after", "anchored", "line_start_number"]
     /// The largest `max_length` a rule may declare.
     public static let maxRuleLength = 4096
 
@@ -530,6 +530,10 @@ private struct RuleContext {
                 continue
             }
             t.bytes.append(byte)
+        }
+        if map["after"] != nil {
+            t.after = int(map, "after", range: 1...32) ?? 0
+            if t.digits == nil { problem("'after' needs 'digits'", at: map["after"]) }
         }
         if map["before"] != nil {
             t.bytesBefore = int(map, "before", range: 1...4096)

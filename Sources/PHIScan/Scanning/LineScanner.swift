@@ -593,10 +593,11 @@ struct LineEngine {
     private mutating func runRegion(_ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ region: Region, _ shift: Int) -> ScanIncident? {
         counters.regionRuns &+= 1
         counters.runsByRule[r] &+= 1
-        // Two bytes past the region let lookaheads and \b see real text.
+        // Two bytes past the region let lookaheads and \b see real text; a trigger's `after` lets the match go on.
         let start = Int(region.start) - shift, end = Int(region.end) - shift
         let rule = ruleSet.rules[r]
-        return runner.run(rule, p, n, from: start, length: min(n, end + 2), regionEnd: end, claims: true,
+        return runner.run(rule, p, n, from: start, length: min(n, end + 2 + rule.rule.trigger.after), regionEnd: end,
+                          claims: true,
                           accept: { span in accept(rule, r, p, n, span) })
     }
 

@@ -51,8 +51,21 @@ struct RuleRunner {
     /// Whether a match found in a region is one its trigger claims: a numeric run with the digits, dots and
     /// separators (and group shape) the trigger asks for, an alphanumeric or dashed run of the right make-up, or
     /// an IPv6-like run. A match that merely overlaps the region is left to the rule's other triggers.
-    static func claimHolds(_ rule: CompiledRule, _ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>) -> Bool {
+    static func claimHolds(_ rule: CompiledRule, _ p: UnsafePointer<UInt8>, _ n: Int, _ whole: Range<Int>) -> Bool {
         let c = rule.claim
+        // A match that may run past its numeric run (`after`) claims the run: the match up to its first byte after
+        // a digit that is neither a digit nor a separator (the "x" of an extension).
+        var span = whole
+        if c.numeric && rule.rule.trigger.after > 0 {
+            var k = whole.lowerBound, digit = false
+            while k < whole.upperBound {
+                let b = p[k]
+                if ByteClass.isDigit(b) { digit = true } else if digit && !ByteClass.isSeparator(b) { break }
+                k += 1
+            }
+            while k > whole.lowerBound && ByteClass.isSeparator(p[k - 1]) { k -= 1 }
+            span = whole.lowerBound..<k
+        }
         if c.numeric,
            TriggerClaim.numeric(p, n, span, minDigits: c.minDigits, minDots: c.minDots, separators: c.separators),
            !c.hasGroups || TriggerClaim.groups(p, n, span, rule.trigger.groups) { return true }

@@ -129,12 +129,20 @@ enum NumericChecks {
 
     // MARK: NANP telephone numbers
 
-    /// Every non-digit byte is ignored. 10 digits, or 11 with a leading '1'. NPA and NXX
-    /// must start with 2–9 and not be N11; ten identical digits are rejected.
+    /// Every non-digit byte is ignored, up to an extension: a letter after the first digit ends the number
+    /// (`345-899-3560x4587`, `... ext. 12`: the span keeps the extension, the check reads the number). 10 digits,
+    /// 11 with a leading '1' or 13 with a leading '001'. NPA and NXX must start with 2–9 and not be N11; ten identical digits are rejected.
     /// The fictional 555-0100…555-0199 block is deliberately valid.
     static func nanp(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let d = PackedDigits.scan(bytes, separators: .anyNonDigit) else { return false }
-        guard d.count == 10 || (d.count == 11 && d.prefix(1) == 1) else { return false }
+        var end = bytes.count, seenDigit = false
+        for (i, b) in bytes.enumerated() {
+            if b &- 0x30 < 10 { seenDigit = true } else if seenDigit && (b | 0x20) &- 0x61 < 26 { end = i; break }
+        }
+        guard let d = PackedDigits.scan(UnsafeBufferPointer(rebasing: bytes[..<end]), separators: .anyNonDigit)
+        else { return false }
+        // 1 or 001 before the area code: the country code as dialled at home or from abroad.
+        guard d.count == 10 || (d.count == 11 && d.prefix(1) == 1) || (d.count == 13 && d.prefix(3) == 1)
+        else { return false }
         let number = d.value % 10_000_000_000
         let npa = number / 10_000_000
         let nxx = (number / 10_000) % 1000
