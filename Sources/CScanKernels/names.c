@@ -1653,6 +1653,29 @@ static int32_t place_run(const phs_names *d, const uint8_t *p, size_t n, phs_nam
     return city ? b : a;
 }
 
+/* "Surname, Given" at word k (not inside a comma-separated list): the end of the name (after an initial that
+   follows the given name), or -1. The surname a dictionary surname that is no common word, the given name a
+   dictionary given name that is no common word and no stop word. With `stop_surname` the surname is a stop word
+   (a state or country word that is also a surname: Washington, Marshall), and the given name must be no English
+   word at all ("Washington, Eric"; not "Washington, State"). */
+static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
+                              int32_t k, int stop_surname) {
+    phs_name_token *t = &tok[k];
+    if (t->sep != SEP_COMMA || !is_cap(&tok[k + 1]) || is_stop(d, &tok[k + 1]) ||
+        (k > 0 && tok[k - 1].sep == SEP_COMMA))
+        return -1;
+    phs_name_token *g = &tok[k + 1];
+    if (g->sep == SEP_COMMA && k + 2 < nt && is_cap(&tok[k + 2])) return -1;
+    uint16_t sf = name_flags(d, p, n, t);
+    if (!(sf & PHS_NAME_SURNAME) || (sf & PHS_NAME_COMMON)) return -1;
+    uint16_t gf = name_flags(d, p, n, g);
+    uint16_t not_given = stop_surname ? (PHS_NAME_COMMON | PHS_NAME_WORD | PHS_NAME_PLACE_NAME) : PHS_NAME_COMMON;
+    if (!(gf & PHS_NAME_GIVEN) || (gf & not_given)) return -1;
+    int32_t b = k + 2;
+    if (g->sep == SEP_SPACE && b < nt && is_initial(&tok[b])) b++;
+    return b;
+}
+
 static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, int lower_line,
                            phs_name_token *tok, int32_t nt, int32_t k0, int32_t k1, phs_name_span *out,
                            int32_t out_cap, int32_t *countp) {
@@ -1738,6 +1761,11 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 int32_t b = name_run(d, p, n, tok, nt, a, 4,
                                      (strong ? RUN_STOP : 0) | (kind != PHS_NAME_CUE_GIVEN ? RUN_PLACE_SURNAME : 0) |
                                          (kind == PHS_NAME_TITLE ? RUN_LEAD_PARTICLE : 0));
+                /* "signed by Oneal, Heather", "contact Washington, Eric": a surname, a comma and a given name. */
+                if (b == a + 1 || (b == a && is_cap(&tok[a]) && is_stop(d, &tok[a]))) {
+                    int32_t e = last_first_end(d, p, n, tok, nt, a, is_stop(d, &tok[a]));
+                    if (e > a + 1) b = e;
+                }
                 int accepted = 0;
                 if (b > a) {
                     if (kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED) {
@@ -1983,22 +2011,19 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 }
             }
             /* Surname, Given: "Roe, Jane" (not inside a comma-separated list). */
-            if (t->sep == SEP_COMMA && is_cap(&tok[k + 1]) && !is_stop(d, &tok[k + 1]) &&
-                (k == 0 || tok[k - 1].sep != SEP_COMMA)) {
-                phs_name_token *g = &tok[k + 1];
-                int list_after = g->sep == SEP_COMMA && k + 2 < nt && is_cap(&tok[k + 2]);
-                uint16_t sf = name_flags(d, p, n, t);
-                if (!list_after && (sf & PHS_NAME_SURNAME) && !(sf & PHS_NAME_COMMON)) {
-                    uint16_t gf = name_flags(d, p, n, g);
-                    if ((gf & PHS_NAME_GIVEN) && !(gf & PHS_NAME_COMMON)) {
-                        int32_t b = k + 2;
-                        if (g->sep == SEP_SPACE && b < nt && is_initial(&tok[b])) b++;
-                        if (emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_LAST_FIRST, 0, &next)) {
-                            k = next;
-                            continue;
-                        }
-                    }
-                }
+            int32_t b = last_first_end(d, p, n, tok, nt, k, 0);
+            if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_LAST_FIRST, 0, &next)) {
+                k = next;
+                continue;
+            }
+        }
+        /* The same with a surname that is also a place's word, never a name alone (Washington, Marshall, Solomon):
+           the given name after the comma must be no English word. */
+        if (d->pairs && is_cap(t) && k + 1 < nt && is_stop(d, t)) {
+            int32_t b = last_first_end(d, p, n, tok, nt, k, 1);
+            if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_LAST_FIRST, 0, &next)) {
+                k = next;
+                continue;
             }
         }
         /* Two capitalised words that are no English words, one marked as a surname ("Weronika Martinsen"). */

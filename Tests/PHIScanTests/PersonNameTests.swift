@@ -158,6 +158,11 @@ struct PersonNameTests {
         "⟦Nicole⟧: hi there\n⟦Ubul⟧: What a wife.",
         // A demonym that is a given name is still one before a surname or after a cue.
         "⟦German Lopez⟧ called back; Dear ⟦German⟧, thanks",
+        // "Surname, Given" after a cue, and with a surname that is also a state's or country's word.
+        "The report was signed by ⟦Oneal, Heather⟧ today",
+        "cc: ⟦Dominguez, Holly⟧",
+        "Please contact ⟦Washington, Eric⟧ about it",
+        "⟦Marshall, Brittany⟧ (bed 4)",
     ]
 
     static let clean: [String] = [
@@ -215,6 +220,8 @@ struct PersonNameTests {
         "Dear Team,\nHi all,\nDear Valued Customer,\nHello World\nDear Hiring Manager,\nHi There,\nSection A Overview",
         // Demonyms that are given names too, alone (rules/names.yaml `given_not_alone`).
         "There's this nice new German place downtown. It serves great Danish food; an Irish pub; Georgian wine",
+        // A state's word before a comma and a word that is no given name, or a place after it.
+        "signed by Washington, State\nlives in Marshall, Texas\nWashington, Virginia",
     ]
 
     @Test(arguments: found)
