@@ -108,15 +108,30 @@ struct OverlapTests {
     }
 
     @Test func longerSpanWinsOverAnEarlierShorterOne() throws {
-        // The short match starts first; leftmost-first across rules would keep it. The longer span must win.
+        // The short match starts first; leftmost-first across rules would keep it. The longer span must win, and
+        // the short one keeps the part the long one leaves ("AB"), so none of its letters stays in clear.
         let set = try RuleSet(rules: [
             Self.rule("short", "SHORT", "[A-Z]{2}[0-9]{2}", confidence: 1.0, priority: 100),
             Self.rule("long", "LONG", "[0-9]{2}-[0-9]{4}-[0-9]{4}", confidence: 0.5),
         ])
         let verifier = StandardVerifier(ruleSet: set)
-        let result = try #require(verifier.verify(marked: "ref AB⟦12-3456-7890⟧ end"))
+        let result = try #require(verifier.verify(marked: "ref ⟦AB⟧⟦12-3456-7890⟧ end"))
         #expect(result.outcome.findings.map(\.range) == result.spans)
-        #expect(result.outcome.findings.map(\.entity) == ["LONG"])
+        #expect(result.outcome.findings.map(\.entity) == ["SHORT", "LONG"])
+    }
+
+    @Test func aPartlyCoveredSpanKeepsOnlyPartsWithLettersOrDigits() throws {
+        // "(Z)" left of the long span holds a letter: kept, trimmed to "Z". "--" right of it holds none: dropped.
+        // A span inside the long one leaves nothing.
+        let set = try RuleSet(rules: [
+            Self.rule("left", "LEFT", "\\(Z\\) [0-9]{2}"),
+            Self.rule("long", "LONG", "[0-9]{2}-[0-9]{4}-[0-9]{4}", confidence: 0.5),
+            Self.rule("right", "RIGHT", "[0-9]{4}--"),
+            Self.rule("inner", "INNER", "3456"),
+        ])
+        let result = try #require(StandardVerifier(ruleSet: set).verify(marked: "ref (⟦Z⟧) ⟦12-3456-7890⟧-- end"))
+        #expect(result.outcome.findings.map(\.range) == result.spans)
+        #expect(result.outcome.findings.map(\.entity) == ["LEFT", "LONG"])
     }
 
     @Test func longerSpanWinsWhateverTheRuleOrder() throws {

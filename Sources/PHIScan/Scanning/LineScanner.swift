@@ -202,7 +202,7 @@ struct LineEngine {
             }
         }
         runDetectors(line.baseAddress!, line.count)
-        resolveOverlaps(base: base, into: &out)
+        resolveOverlaps(line.baseAddress!, base: base, into: &out)
         return incident
     }
 
@@ -469,7 +469,7 @@ struct LineEngine {
             }
         }
         if detectors { runDetectors(p, n, found: f.names, shift: shift) }
-        resolveOverlaps(base: base, into: &out)
+        resolveOverlaps(p, base: base, into: &out)
         return incident
     }
 
@@ -642,10 +642,10 @@ struct LineEngine {
     }
 
     /// Keeps disjoint candidates (`OverlapResolver`) and appends them to `out` as findings, offsets moved by `base`.
-    private mutating func resolveOverlaps(base: Int, into out: inout [Finding]) {
+    private mutating func resolveOverlaps(_ text: UnsafePointer<UInt8>, base: Int, into out: inout [Finding]) {
         if candidates.isEmpty { return }
         // One candidate (most lines that have any) needs no resolution, nor the priorities array's retain.
-        if candidates.count > 1 { resolver.resolve(&candidates, priorities: ruleSet.priorities) }
+        if candidates.count > 1 { resolver.resolve(&candidates, priorities: ruleSet.priorities, text: text) }
         for c in candidates {
             let rule = ruleSet.rules[c.rule].rule
             out.append(Finding(start: c.start + base, end: c.end + base, entity: rule.entity, ruleID: rule.id,
@@ -655,7 +655,10 @@ struct LineEngine {
             // The first reason recorded for a kept span and rule (matches anchored at two keywords of one key
             // give the same span: the first is the longer key).
             for c in candidates {
-                if var why = reasons.first(where: { $0.start == c.start && $0.end == c.end && $0.rule == c.rule })?.why {
+                // A part of a candidate left by a longer one (OverlapResolver) takes the candidate's reason.
+                let reason = reasons.first(where: { $0.start == c.start && $0.end == c.end && $0.rule == c.rule })
+                    ?? reasons.first(where: { $0.start <= c.start && c.end <= $0.end && $0.rule == c.rule })
+                if var why = reason?.why {
                     why.confidence = c.confidence
                     log.byStart[c.start + base] = why
                 }
