@@ -58,6 +58,8 @@ struct ClaimSpec: Sendable {
     var dashedMin: Int
     var dashedMax: Int
     var hexColon: Bool
+    /// Bytes a match may run past its numeric run (`Trigger.after`).
+    var after: Int
 
     init(_ t: Trigger) {
         numeric = t.digits != nil || t.dots != nil
@@ -72,6 +74,7 @@ struct ClaimSpec: Sendable {
         dashedMin = t.dashedAlnum.map { max(1, $0) } ?? 0
         dashedMax = t.dashedAlnumMax ?? Int.max
         hexColon = t.hexColon
+        after = t.after
     }
 }
 

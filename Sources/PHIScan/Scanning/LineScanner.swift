@@ -596,7 +596,7 @@ struct LineEngine {
         // Two bytes past the region let lookaheads and \b see real text; a trigger's `after` lets the match go on.
         let start = Int(region.start) - shift, end = Int(region.end) - shift
         let rule = ruleSet.rules[r]
-        return runner.run(rule, p, n, from: start, length: min(n, end + 2 + rule.rule.trigger.after), regionEnd: end,
+        return runner.run(rule, p, n, from: start, length: min(n, end + 2 + rule.claim.after), regionEnd: end,
                           claims: true,
                           accept: { span in accept(rule, r, p, n, span) })
     }

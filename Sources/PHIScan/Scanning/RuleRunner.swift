@@ -56,7 +56,7 @@ struct RuleRunner {
         // A match that may run past its numeric run (`after`) claims the run: the match up to its first byte after
         // a digit that is neither a digit nor a separator (the "x" of an extension).
         var span = whole
-        if c.numeric && rule.rule.trigger.after > 0 {
+        if c.numeric && c.after > 0 {
             var k = whole.lowerBound, digit = false
             while k < whole.upperBound {
                 let b = p[k]
