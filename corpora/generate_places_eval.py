@@ -16,6 +16,9 @@ What it holds (issue 12 items 2 and 4):
   unit, and alone on a contact card's line with a building number first, with the postcode after the card's country
   (a card street whose name carries no street type, `Brandvoort 154`, is missed on purpose: without the type,
   `2 Tablets Daily 3` would be a street; seeds 2 and 3 draw some, seed 1 none);
+- a city after a street line and "in" (`moved to 1200 Lockhart Gateway in Dover.`), house numbers with a leading
+  zero (`0441 Cobble Ln`), a `City, ST ZIP` line after an escaped line break in a JSON string, NANP phones with an
+  extension or 001 in front (`617-555-0142x12`, `001-617-555-0142`; the extension is part of the value);
 - hard negatives: state names and codes and countries on their own (`state`, `country`), weekdays after `from`
   (`weekday`), log lines full of numbers (timestamps, durations, counts, ports, builds, versions, epoch ms),
   technical words that are also street suffixes after a number ("3 Cloud Run services", `tech`); state codes are `st`.
@@ -100,6 +103,16 @@ class PlaceValues(ge.Values):
         post = self.pick(["", "", "", "", " NW", " SE"])
         s = f"{self._num()} {pre}{name} {self.pick(SUFFIXES)}{post}"
         return s.upper() if self.ri(0, 19) == 0 else s
+
+    def street_zero(self) -> str:
+        """A house number written with a leading zero (as generated test data, Faker's among them, writes them)."""
+        return f"0{self.ri(1, 9999)} {self.pick(STREET_WORDS)} {self.pick(SUFFIXES)}"
+
+    def phone_ext(self) -> str:
+        """A NANP number with an extension, or with 001 in front (the extension is part of the value)."""
+        a, e, s = self._nanp()
+        return self.pick([f"{a}-{e}-{s}x{self.ri(1, 99999)}", f"({a}) {e}-{s} ext. {self.ri(1, 9999)}",
+                          f"{a}.{e}.{s}x{self.ri(10, 999)}", f"001-{a}-{e}-{s}", f"001-{a}-{e}-{s}x{self.ri(1, 9999)}"])
 
     def street_lower(self) -> str:
         return f"{self.ri(1, 9999)} {self.pick(STREET_WORDS).lower()} {self.pick(SUFFIXES).lower()}"
@@ -206,6 +219,14 @@ PLACES_TEMPLATES = [
     "{ts} INFO [intake-api] address verified zip={ZIP:zip} request={uuid}\n",
     "postal_code={ZIP:zip5}; country=US\n",
     "Mail checks to {ADDRESS:po_box}.\n",
+    # a city after a street line and "in"; a house number with a leading zero; a city after an escaped line break
+    "user: the clinic moved to {ADDRESS:street} in {CITY:city}.\n",
+    "assistant: Noted, the office at {ADDRESS:street_unit} in {CITY:city} is closed on {weekday}.\n",
+    "Ship to: {ADDRESS:street_zero}, {CITY:city}, {st} {ZIP:zip5}\n",
+    'tool[crm]: {{"mailing":"{ADDRESS:street}\\n{CITY:city}, {st} {ZIP:zip5}"}}\n',
+    # phones with an extension or 001 in front
+    "Desk: {PHONE:phone_ext}\n",
+    "user: you can reach the office at {PHONE:phone_ext} during the day\n",
     # phones that need context or an international shape
     "user: I can call {relative} at {PHONE:phone_bare} tomorrow\n",
     "user: text {PHONE:phone_bare} when the refill is ready\n",
@@ -252,6 +273,7 @@ PLACES_TEMPLATES = [
     "{ts} INFO [{svc}] processed {count} rows in {duration}, retry {n}, port {port}\n",
     "{ts_py} INFO app.jobs - batch {n} of {n} took {duration} (build {build}, version {version})\n",
     "{ts} INFO [deploy] rolled out {n} {tech} services in {duration}\n",
+    "{ts} INFO [ui] rendered {n} {tech} in Chrome; cache {n}\n",
     "{ts} DEBUG [{svc}] step {n} {tech} finished, epoch_ms={epoch}\n",
     "{ts_sys} {host} {prog}[{pid}]: session opened, tz {tz}, {count} bytes\n",
     "{ts} INFO [{svc}] listening on 0.0.0.0:{port} pid {pid} workers {n}\n",

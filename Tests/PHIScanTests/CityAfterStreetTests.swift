@@ -22,6 +22,7 @@ struct CityAfterStreetTests {
         "500 Main Street in Room 4",
         "12 Elm St in the city",
         "1234 Elm Street in Springfield 4",
+        "2026-11-03T01:42:54Z INFO [ui] rendered 318 Cloud Run in Chrome; cache 493",
     ]
 
     static let streets: [String] = [

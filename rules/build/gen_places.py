@@ -284,7 +284,8 @@ def main(argv=None) -> int:
     UNIT1 = (r"(?:,?[ \t]{1,2}(?:(?i:" + trie_regex(num_units) + r")\.?[ \t]{0,2}#?[ \t]?" + UNIT_ID
              + r"|#[ \t]?" + UNIT_ID + r"|(?i:" + trie_regex(bare_units) + r")(?![A-Za-z0-9])\.?))")
     UNIT = UNIT1 + "{0,2}"
-    VISIBLE = r"""[ \t]{0,2}(?:[,;:)\]"]|\.(?![A-Za-z0-9])|$)"""
+    # (An escaped line break ends the line too: "6041 Louis Gateway\\nMunozfort, OK" in a JSON string read as text.)
+    VISIBLE = r"""[ \t]{0,2}(?:[,;:)\]"]|\.(?![A-Za-z0-9])|$|\\[nr])"""
     SP = r"[ \t]{1,2}"
     # A suffix that is also an everyday word (Run, Key, Gateway, Port) needs more than a number and capitalised
     # words: a directional before or after the name, a unit, the street line visibly ending (punctuation, end of
@@ -385,6 +386,7 @@ rules:
          "that are everyday words (Run, Key, Gateway, Port, ...) only where the street line visibly ends.",
          STREET, 0, 260, kw_suffix, 0.85,
          ["lives at ⟦1234 Elm Street⟧ in", "⟦77 N. Maple Ave., Apt 4B⟧", "⟦500 5th Ave⟧", "⟦1200 Lockhart Gateway⟧, Springfield",
+          '{"a":"⟦6041 Louis Gateway⟧\\nMunozfort, OK"}', "ship to ⟦0441 Delgado Knolls⟧, Joshualand",
           "⟦88 Harbor Lock⟧, today", "⟦9 Quarry Keys⟧.", "⟦412 Old Mill Village⟧", "⟦31 Fenwick Crossing Suite 210⟧",
           "⟦7 Tanager Loop⟧,", "⟦15 Cobble Row Bldg 2 Rm 14⟧", "⟦2020 Larkin Walk⟧", "⟦4417 W Brandt Blvd NW # 3⟧ x",
           "⟦221B Baker ST⟧", "⟦1600 PENNSYLVANIA AVE NW⟧", "⟦45 Orchard Run⟧", "⟦83C Fernvale Point⟧ Port Ellery UT 25969",
@@ -643,7 +645,13 @@ rules:
     # The street: a strict street line (street-address's), or any suffix after a house number of three digits or
     # more ("Rendered 12 Custom Views in Chrome" counts things; house numbers in generated and real data run longer).
     NUM3 = r"(?<![0-9A-Za-z.,/:#$%+-])(?:[1-9][0-9]{2,5}|0[0-9]{2,5})(?:-?[A-Za-z](?![A-Za-z0-9'])|-[0-9]{1,5}(?![0-9]))?"
-    STREET_IN = "(?:" + STREET + "|" + NUM3 + SP + PREDIR + NAMES + SP + SUF_ANY + END + POSTDIR + UNIT + ")"
+    # That looser street must also stand where an address does: at the line's start, after a colon, comma, quote or
+    # bracket, or after at, to, is, on, of, near, from or in ("moved to 366 Miller Mission", "address: ...";
+    # not "rendered 318 Test Run in Chrome", whose number counts things).
+    ADDR_BEFORE = (r"(?:(?<=^)|(?<=[:,;(\"'\[] )|(?<=[:\"'(\[])|"
+                   r"(?<=(?<![A-Za-z])(?i:at|to|is|on|of|in) )|(?<=(?<![A-Za-z])(?i:near|from) ))")
+    STREET_IN = ("(?:" + STREET + "|" + ADDR_BEFORE + NUM3 + SP + PREDIR + NAMES + SP + SUF_ANY + END + POSTDIR + UNIT
+                 + ")")
     # Checked first: a house number, and " in " and a capital later on the line (the street pattern is costly to
     # fail on an address line that has no "in" after it).
     IN_AHEAD = HOUSE_AHEAD + r"(?=[^\n]{0,260}?[ \t]in[ \t]{1,2}[A-Z])"
@@ -657,7 +665,8 @@ rules:
          ["The clinic moved to 366 Miller Mission in ⟦Nicolechester⟧.", "at 42 Elm Street in ⟦Dover⟧.", "at 1200 Lockhart Gateway in ⟦Lake Eric⟧, near",
           "he lives at 12 Elm St, Apt 4 in ⟦South Alexanderside⟧ now", "1 Main Street in ⟦St. Paul⟧"],
          ["12 Elm St in March.", "500 Main Street in Room 4", "12 Elm St in the city", "1234 Elm Street in Springfield 4",
-          "12 Oak Ave in Q3 of", "Rendered 12 Custom Views in Chrome.", "Found 2 Crossing Points in Region."])
+          "12 Oak Ave in Q3 of", "Rendered 12 Custom Views in Chrome.", "Found 2 Crossing Points in Region.",
+          "rendered 318 Cloud Run in Chrome; cache 4"])
 
     # Lower-case chat ("i live at 42 elm street apt 3"): any case, but only right after an address cue, where the
     # rule runs anchored; the suffix is any C1 spelling and the street words may be lower case.
