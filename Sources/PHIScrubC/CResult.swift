@@ -10,8 +10,9 @@ final class CResult: @unchecked Sendable {
     let response: ServiceResponse
     /// The output text, or nil.
     let text: CBytes?
-    /// The findings as a JSON array.
-    let findingsJSON: CBytes
+    /// The findings as a JSON array (made when first asked for: a caller that reads the text and the findings one by
+    /// one never pays for it).
+    private var findingsArray: CBytes?
     /// Results of `phiscrub_call_texts`: the output texts are read with `phiscrub_result_texts`, so the whole-answer
     /// JSON leaves them out (it carries findings, counts, invalid and withheld only).
     let textsApart: Bool
@@ -27,7 +28,6 @@ final class CResult: @unchecked Sendable {
         self.response = response
         self.textsApart = textsApart
         text = response.text.map(CBytes.init)
-        findingsJSON = CBytes(Self.findingsJSON(response))
     }
 
     deinit {
@@ -38,6 +38,16 @@ final class CResult: @unchecked Sendable {
     }
 
     var findings: [Finding] { response.findings ?? [] }
+
+    /// The findings as a JSON array (`findingsJSON(_:)`), made once.
+    func findingsJSON() -> CBytes {
+        lock.withLock {
+            if let findingsArray { return findingsArray }
+            let bytes = CBytes(Self.findingsJSON(response))
+            findingsArray = bytes
+            return bytes
+        }
+    }
 
     /// The answer as `serve --stdio` writes it, without the newline (made once, when first asked for).
     func answer() -> CBytes {

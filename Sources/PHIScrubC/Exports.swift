@@ -227,7 +227,7 @@ public func phiscrub_result_free(_ r: OpaquePointer?) {
 func part(_ r: CResult, _ part: Int32) -> Swift.Result<CBytes?, ABIError> {
     switch part {
     case 1: return .success(r.text)
-    case 2: return .success(r.findingsJSON)
+    case 2: return .success(r.findingsJSON())
     case 3: return .success(r.answer())
     default: return .failure(ABIError(.invalidArgument, "part is not a phiscrub_part (1...3)"))
     }

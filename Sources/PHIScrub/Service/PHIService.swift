@@ -188,14 +188,22 @@ public final class PHIService: Sendable {
     public static let operators: [String] = TransformAction.names
 
     func transform(_ request: ServiceRequest, minConfidence: Double, policy: TransformPolicy) throws(ServiceError) -> ServiceResponse {
+        // Every entity to its typed token (op redact, and transform without operators): the sink writes the tokens
+        // itself, with no operator state to take from the pool and no per-finding policy lookup.
+        if policy.isPlainRedaction { return try transform(request, minConfidence: minConfidence, replacement: .typedToken) }
         // The replacement seam: the policy's operators (`Operators(policy:keys:)`), kept between requests.
         let replacer: any FindingReplacer
         do { replacer = try replacers.take(policy) } catch {
             throw ServiceError(error.code == .keys ? .keys : .invalidOption, error.message)
         }
         defer { replacers.put(replacer, for: policy) }
+        return try transform(request, minConfidence: minConfidence, replacement: .using(replacer))
+    }
+
+    private func transform(_ request: ServiceRequest, minConfidence: Double,
+                           replacement: ReplacementPolicy) throws(ServiceError) -> ServiceResponse {
         var sink = RedactingSink(output: MemoryOutput(capacity: request.text.count + 64), observer: FindingList(),
-                                 policy: .using(replacer))
+                                 policy: replacement)
         var failure: ServiceError?
         scanners.with(minConfidence: minConfidence) { line in
             let stream = StreamScanner(scanner: line, lineCap: Self.lineCap(for: request.text))
