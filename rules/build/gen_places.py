@@ -377,7 +377,8 @@ rules:
     # What every street line starts with, checked before the count-word lookbehinds: a house number (perhaps with a
     # letter or a dash and digits), one or two blanks, and a capital or a digit. A log line's digits (timestamps,
     # ids, counters) fail it at once instead of running seventy lookbehinds each; it changes no match.
-    HOUSE_AHEAD = r"(?=[0-9]{1,6}(?:-?[A-Za-z]|-[0-9]{1,5})?[ \t]{1,2}[A-Z0-9])"
+    # The lookbehind first (one byte, as every house number's): a run of digits is tried at its first digit only.
+    HOUSE_AHEAD = r"(?<![0-9A-Za-z.,/:#$%+-])(?=[0-9]{1,6}(?:-?[A-Za-z]|-[0-9]{1,5})?[ \t]{1,2}[A-Z0-9])"
     STREET = (HOUSE_AHEAD + NUM_GUARD + LEAD + NUM + SP + "(?:" + DIRS + NAMES + SP + SUF_AMB + END + "|" + PREDIR + NAMES + SP
               + SUF_STRICT + ")" + POSTDIR + UNIT)
     rule("street-address", "ADDRESS",
@@ -654,7 +655,9 @@ rules:
                  + ")")
     # Checked first: a house number, and " in " and a capital later on the line (the street pattern is costly to
     # fail on an address line that has no "in" after it).
-    IN_AHEAD = HOUSE_AHEAD + r"(?=[^\n]{0,260}?[ \t]in[ \t]{1,2}[A-Z])"
+    # (Word by word, at most twelve, each word taken whole: a lazy scan byte by byte cost a 10 MB line of
+    # "1 Main St " a fifth of a second more.)
+    IN_AHEAD = HOUSE_AHEAD + r"(?=(?:[^ \t\n]{1,40}+[ \t]{1,2}){1,12}?in[ \t]{1,2}[A-Z])"
     CITY_IN = (IN_AHEAD + STREET_IN + r",?[ \t]{1,2}in[ \t]{1,2}(" + NOT_TIME + CITY
                + r")(?=[ \t]{0,2}(?:[,.;:!?)\]\"]|$)|[ \t]{1,2}(?:[a-z]|[0-9]{5}(?![0-9])))")
     rule("city-after-street", "CITY",

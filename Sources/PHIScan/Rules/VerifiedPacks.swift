@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0xf9f4058e095783a6, // default.yaml
         0xaa98393df82a3dec, // fields.yaml
         0x9cb0051a49ae50ff, // names.yaml
-        0x81cfb236ea3983f6, // places.yaml
+        0x7494bfedd361c9b5, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and
