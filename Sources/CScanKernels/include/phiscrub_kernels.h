@@ -400,4 +400,13 @@ int32_t phs_names_find(const phs_names *d, const uint8_t *p, size_t n, int32_t s
 int32_t phs_names_signoff_before_line(const phs_names *d, const uint8_t *p, size_t n, size_t ls, int32_t before);
 int32_t phs_names_signoff_at_end(const phs_names *d, const uint8_t *p, size_t n, int32_t before);
 
+/* A 64-bit word shared between threads, read with acquire and or-ed with release ordering (KeywordFollowers: the
+   byte sets learnt once and read by every engine of a rule set). */
+static inline uint64_t phs_load_acquire_u64(const uint64_t *p) {
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+static inline void phs_or_release_u64(uint64_t *p, uint64_t v) {
+    __atomic_fetch_or(p, v, __ATOMIC_RELEASE);
+}
+
 #endif

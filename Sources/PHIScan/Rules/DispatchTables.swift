@@ -6,6 +6,8 @@ struct DispatchView {
     /// Rules per keyword index, and per rule whether it is tried anchored at its keyword.
     let keywordStart: UnsafePointer<Int32>
     let keywordRules: UnsafePointer<Int32>
+    /// Each keyword's length in bytes (what a hit spans; 0 for the line-start number's pseudo keyword).
+    let keywordLength: UnsafePointer<Int32>
     let anchored: UnsafePointer<Bool>
     /// Byte triggers: the bytes, and the rules each fires.
     let byteCount: Int
@@ -92,7 +94,7 @@ final class DispatchTables: @unchecked Sendable {
     let view: DispatchView
     private var allocations: [UnsafeMutableRawPointer] = []
 
-    init(keywordRules: [[Int]], anchored: [Bool], byteTriggers: [(byte: UInt8, rules: [Int])], always: [Int],
+    init(keywordRules: [[Int]], keywordLengths: [Int], anchored: [Bool], byteTriggers: [(byte: UInt8, rules: [Int])], always: [Int],
          digit: [ShapeRule], groupCodes: [UInt64], dot: [ShapeRule], alnumByLength: [[ShapeRule]],
          dashed: [ShapeRule], hexColon: [ShapeRule], startFilters: [UInt8]) {
         var owned: [UnsafeMutableRawPointer] = []
@@ -115,7 +117,9 @@ final class DispatchTables: @unchecked Sendable {
         let bytes = csr(byteTriggers.map { $0.rules.map(Int32.init) })
         let alnum = csr(alnumByLength)
         view = DispatchView(
-            keywordStart: keywords.start, keywordRules: keywords.list, anchored: UnsafePointer(copy(anchored)),
+            keywordStart: keywords.start, keywordRules: keywords.list,
+            keywordLength: UnsafePointer(copy(keywordLengths.map(Int32.init))),
+            anchored: UnsafePointer(copy(anchored)),
             byteCount: byteTriggers.count, bytes: UnsafePointer(copy(byteTriggers.map(\.byte))),
             byteStart: bytes.start, byteRules: bytes.list, always: buffer(always.map(Int32.init)),
             digit: buffer(digit), digitMasks: DispatchView.digitMasks(digit).map { UnsafePointer(copy($0)) },

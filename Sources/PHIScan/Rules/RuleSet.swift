@@ -114,6 +114,8 @@ public final class RuleSet: @unchecked Sendable {
     let maxCaptures: Int
     /// Keyword lookup for the keyword triggers (the rules each keyword fires are in `dispatchTables`).
     let keywords: KeywordIndex
+    /// What is known of the bytes after each anchored keyword entry (`KeywordFollowers`), shared by every engine.
+    let keywordFollowers: KeywordFollowers
     /// Bytes named by byte triggers, with the rules each fires.
     let byteTriggers: [(byte: UInt8, rules: [Int])]
     /// The bytes besides those outside ASCII that send a line of a batch block off the plain batch path: the byte
@@ -257,9 +259,22 @@ public final class RuleSet: @unchecked Sendable {
         var byLength = [[ShapeRule]](repeating: [], count: 64)
         for sr in alnumRules { for len in 0..<64 where sr.lengths & (1 << UInt64(len)) != 0 { byLength[len].append(sr) } }
         self.dispatchTables = DispatchTables(
-            keywordRules: keywordRules, anchored: compiled.map { $0.anchoredPattern != nil },
+            keywordRules: keywordRules, keywordLengths: keywordRules.indices.map { $0 < keywordList.count ? keywordList[$0].text.utf8.count : 0 },
+            anchored: compiled.map { $0.anchoredPattern != nil },
             byteTriggers: self.byteTriggers, always: always, digit: digitRules, groupCodes: groupCodes, dot: dotRules,
             alnumByLength: byLength, dashed: dashedRules, hexColon: hexColonRules, startFilters: startFilters)
+        var followerSources: [(pattern: CompiledPattern, keyword: [UInt8], caseSensitive: Bool)?] = []
+        let learnable = compiled.map { $0.anchoredPattern != nil && KeywordFollowers.learnable($0.rule.pattern) }
+        for (k, rules) in keywordRules.enumerated() {
+            for r in rules {
+                if k < keywordList.count, learnable[r], let anchored = compiled[r].anchoredPattern {
+                    followerSources.append((anchored, Array(keywordList[k].text.utf8), keywordList[k].caseSensitive))
+                } else {
+                    followerSources.append(nil)
+                }
+            }
+        }
+        self.keywordFollowers = KeywordFollowers(entries: followerSources)
         self.priorities = compiled.map(\.rule.priority)
         self.ruleIndex = Dictionary(compiled.enumerated().map { ($1.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
         var fieldKeys: [Int: String] = [:]

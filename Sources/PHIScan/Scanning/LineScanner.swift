@@ -376,7 +376,11 @@ struct LineEngine {
                 let r = Int(t.keywordRules[i])
                 if stamp[r] == gen { continue }
                 if t.anchored[r] {
-                    // Tried once, anchored, where the keyword starts.
+                    // Tried once, anchored, where the keyword starts; not where the byte after the keyword cannot
+                    // continue a match (`KeywordFollowers`).
+                    let after = Int(hit.start) - shift + Int(t.keywordLength[Int(hit.keyword)])
+                    if !referencePrefilter, after < n, t.keywordLength[Int(hit.keyword)] > 0,
+                       !rs.keywordFollowers.allows(i, p[after], after + 1 < n ? p[after + 1] : nil) { continue }
                     let rule = rs.rules[r]
                     counters.anchoredRuns &+= 1
                     counters.runsByRule[r] &+= 1

@@ -1,0 +1,123 @@
+import CPCRE2
+import CScanKernels
+import Synchronization
+
+/// Which bytes may follow a keyword where a rule tried anchored at it can still match (the matcher seam's anchored
+/// runs, ARCHITECTURE.md "Scanning"). A keyword that is an everyday word ("plan" of `health-plan-id`, "group",
+/// "member") started a PCRE2 run at each of its occurrences in prose, each failing a byte or two after the word
+/// ("plan before"); with what is known of the bytes after a (keyword, rule) pair, the run is not started where they
+/// cannot continue a match.
+///
+/// Learnt byte by byte, the first time a byte is seen after the pair, and kept by the rule set for every engine:
+/// byte b may follow when the anchored pattern, on the keyword and b alone, matches or matches partially
+/// (`PCRE2_PARTIAL_HARD`) for the keyword as written, in lower case, in capitals or capitalised; a second set does the
+/// same for the byte after the keyword and one space (most of these keywords are followed by a space, which their
+/// rules allow: "plan id"). That errs only towards running: with nothing before the keyword, a negative lookbehind,
+/// `^` and `\b` before a letter all hold, so a match in the text implies one in the test. A pattern whose start
+/// could depend on the text before the keyword in the other direction (a positive lookbehind, `\B`, `\G`,
+/// backtracking verbs) gets no sets, and its runs are always made. The reference prefilter asks nothing of it, so
+/// the differential tests cover it.
+final class KeywordFollowers: @unchecked Sendable {
+    /// The anchored pattern and keyword of each learnable entry.
+    private let sources: [(pattern: CompiledPattern, keyword: [UInt8], caseSensitive: Bool)]
+    /// Per entry of `DispatchView.keywordRules`, its index in `sources` (-1: not learnable, always run).
+    private let slot: UnsafeMutablePointer<Int32>
+    /// Per learnable entry, 16 words: for the byte after the keyword, 4 words of "learnt" and 4 of "may follow";
+    /// then the same for the byte after the keyword and one space. "Learnt" is or-ed (release) after "may follow".
+    private let words: UnsafeMutablePointer<UInt64>
+    private let learning = Mutex(())
+
+    init(entries: [(pattern: CompiledPattern, keyword: [UInt8], caseSensitive: Bool)?]) {
+        sources = entries.compactMap { $0 }
+        slot = .allocate(capacity: max(1, entries.count))
+        var next: Int32 = 0
+        for (i, e) in entries.enumerated() {
+            slot[i] = e == nil ? -1 : next
+            if e != nil { next += 1 }
+        }
+        words = .allocate(capacity: max(1, sources.count) * 16)
+        words.initialize(repeating: 0, count: max(1, sources.count) * 16)
+    }
+
+    deinit {
+        slot.deallocate()
+        words.deallocate()
+    }
+
+    /// Whether a match of entry `entry` may continue after its keyword with byte `b`, then `b2` when `b` is a space
+    /// (`b2` nil at the line's end).
+    @inline(__always)
+    func allows(_ entry: Int, _ b: UInt8, _ b2: UInt8?) -> Bool {
+        let s = Int(slot[entry])
+        if s < 0 { return true }
+        if !follows(s, 0, b) { return false }
+        guard b == 0x20, let b2 else { return true }
+        return follows(s, 1, b2)
+    }
+
+    @inline(__always)
+    private func follows(_ entry: Int, _ set: Int, _ b: UInt8) -> Bool {
+        let base = words + entry * 16 + set * 8
+        let w = Int(b >> 6), bit = UInt64(1) << UInt64(b & 63)
+        if phs_load_acquire_u64(base + w) & bit != 0 { return phs_load_acquire_u64(base + 4 + w) & bit != 0 }
+        return learn(entry, set, b)
+    }
+
+    /// Tests byte `b` of set `set` for `entry` and records the answer (true when nothing can be learnt).
+    @inline(never)
+    private func learn(_ entry: Int, _ set: Int, _ b: UInt8) -> Bool {
+        let source = sources[entry]
+        let may = Self.mayFollow(source.pattern, source.keyword, source.caseSensitive, set == 0 ? [b] : [0x20, b])
+        learning.withLock { _ in
+            let base = words + entry * 16 + set * 8
+            let w = Int(b >> 6), bit = UInt64(1) << UInt64(b & 63)
+            if may ?? true { phs_or_release_u64(base + 4 + w, bit) }
+            phs_or_release_u64(base + w, bit)
+        }
+        return may ?? true
+    }
+
+    /// Whether `tail` after `keyword` (in its case forms) may continue an anchored match of `pattern`; nil when the
+    /// test itself failed (a match limit).
+    static func mayFollow(_ pattern: CompiledPattern, _ keyword: [UInt8], _ caseSensitive: Bool, _ tail: [UInt8]) -> Bool? {
+        var forms: [[UInt8]] = [keyword]
+        if !caseSensitive {
+            let lower = keyword.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+            let upper = keyword.map { $0 &- 0x61 < 26 ? $0 & ~0x20 : $0 }
+            var title = lower
+            if !title.isEmpty && title[0] &- 0x61 < 26 { title[0] &= ~0x20 }
+            for f in [lower, upper, title] where !forms.contains(f) { forms.append(f) }
+        }
+        guard let data = pcre2_match_data_create_from_pattern_8(pattern.code, nil) else { return nil }
+        defer { pcre2_match_data_free_8(data) }
+        for form in forms {
+            let subject = form + tail
+            let rc = subject.withUnsafeBufferPointer { s in
+                pcre2_match_8(pattern.code, s.baseAddress, s.count, 0, UInt32(PCRE2_PARTIAL_HARD), data, nil)
+            }
+            if rc >= 0 || rc == PCRE2_ERROR_PARTIAL { return true }
+            if rc != PCRE2_ERROR_NOMATCH { return nil }
+        }
+        return false
+    }
+
+    /// Whether an anchored pattern may have sets: its start reads the text before the keyword only through tests
+    /// that hold with nothing there.
+    static func learnable(_ source: String) -> Bool {
+        // Bytes, not Foundation's String search: the places patterns run to 10 KB and a pack has dozens.
+        let b = Array(source.utf8)
+        var i = 0
+        while i + 1 < b.count {
+            if b[i] == UInt8(ascii: "\\") {
+                if b[i + 1] == UInt8(ascii: "B") || b[i + 1] == UInt8(ascii: "G") { return false }
+                i += 2
+                continue
+            }
+            if b[i] == UInt8(ascii: "("), b[i + 1] == UInt8(ascii: "*") { return false }
+            if b[i] == UInt8(ascii: "("), i + 3 < b.count, b[i + 1] == UInt8(ascii: "?"), b[i + 2] == UInt8(ascii: "<"),
+               b[i + 3] == UInt8(ascii: "=") { return false }
+            i += 1
+        }
+        return true
+    }
+}
