@@ -1746,6 +1746,14 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 }
                 c = -1;
             }
+            /* A title right after a title ("Mr. Mr.", "Mr. Dr. Roe") is no name: the name is after the last one. */
+            if (c >= 0 && d->phrases[c].kind == PHS_NAME_TITLE && k + 1 < nt) {
+                int64_t next_slot;
+                if (cue_flags(d, &tok[k + 1], &next_slot) & PHS_NAME_CUE_END) {
+                    int32_t c2 = cue_ending_at(d, tok, k + 1, next_slot);
+                    if (c2 >= 0 && d->phrases[c2].kind == PHS_NAME_TITLE && d->phrases[c2].count == 1) c = -1;
+                }
+            }
             if (c >= 0) {
                 int32_t kind = d->phrases[c].kind;
                 /* A cue of several words all capitalised is a heading in title case ("My Wife Is Great"), not a

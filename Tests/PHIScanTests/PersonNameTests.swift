@@ -163,6 +163,7 @@ struct PersonNameTests {
         "cc: ⟦Dominguez, Holly⟧",
         "Please contact ⟦Washington, Eric⟧ about it",
         "⟦Marshall, Brittany⟧ (bed 4)",
+        "seen by Mr. Dr. ⟦Roe⟧ today",
     ]
 
     static let clean: [String] = [
@@ -222,6 +223,8 @@ struct PersonNameTests {
         "There's this nice new German place downtown. It serves great Danish food; an Irish pub; Georgian wine",
         // A state's word before a comma and a word that is no given name, or a place after it.
         "signed by Washington, State\nlives in Marshall, Texas\nWashington, Virginia",
+        // A title after a title is no name (the name, if any, follows the last one).
+        "Mr. Mr. Mr. Mr. Dr. Dr.",
     ]
 
     @Test(arguments: found)
