@@ -259,8 +259,12 @@ def main(argv=None) -> int:
     SUF_ANY = CASED + "(?i:" + trie_regex(suffixes) + ")"
     # A house number: 1-6 digits, a leading zero only with more digits after it ("0441 Delgado Knolls": generated
     # test data, Faker's among them, writes them so, and the suffix after it is what makes the street).
-    NUM = (r"(?<![0-9A-Za-z.,/:#$%+-])(?:[1-9][0-9]{0,5}|0[0-9]{1,5})(?:-?[A-Za-z](?![A-Za-z0-9'])|-[0-9]{1,5}"
-           r"(?![0-9]))?")
+    def house_number(digits: int) -> str:
+        """A house number of `digits` to 6 digits (a leading zero only with more digits after it), perhaps with a
+        letter or a dash and digits."""
+        return (r"(?<![0-9A-Za-z.,/:#$%+-])(?:[1-9][0-9]{%d,5}|0[0-9]{%d,5})" % (digits - 1, max(1, digits - 1))
+                + r"(?:-?[A-Za-z](?![A-Za-z0-9'])|-[0-9]{1,5}(?![0-9]))?")
+    NUM = house_number(1)
     DIRS = r"(?:[NSEW]|NE|NW|SE|SW|North|South|East|West|NORTH|SOUTH|EAST|WEST)\.?[ \t]{1,2}"
     PREDIR = "(?:" + DIRS + ")?"
     WORD = r"(?:[A-Z][A-Za-z'-]{0,24}|[0-9]{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))"
@@ -645,7 +649,7 @@ rules:
                 r"Spanish|French|German|Chinese|Person|Total|Advance|Time|Case|General|Front|Back|Between)(?![A-Za-z]))")
     # The street: a strict street line (street-address's), or any suffix after a house number of three digits or
     # more ("Rendered 12 Custom Views in Chrome" counts things; house numbers in generated and real data run longer).
-    NUM3 = r"(?<![0-9A-Za-z.,/:#$%+-])(?:[1-9][0-9]{2,5}|0[0-9]{2,5})(?:-?[A-Za-z](?![A-Za-z0-9'])|-[0-9]{1,5}(?![0-9]))?"
+    NUM3 = house_number(3)
     # That looser street must also stand where an address does: at the line's start, after a colon, comma, quote or
     # bracket, or after at, to, is, on, of, near, from or in ("moved to 366 Miller Mission", "address: ...";
     # not "rendered 318 Test Run in Chrome", whose number counts things).
@@ -653,10 +657,9 @@ rules:
                    r"(?<=(?<![A-Za-z])(?i:at|to|is|on|of|in) )|(?<=(?<![A-Za-z])(?i:near|from) ))")
     STREET_IN = ("(?:" + STREET + "|" + ADDR_BEFORE + NUM3 + SP + PREDIR + NAMES + SP + SUF_ANY + END + POSTDIR + UNIT
                  + ")")
-    # Checked first: a house number, and " in " and a capital later on the line (the street pattern is costly to
-    # fail on an address line that has no "in" after it).
-    # (Word by word, at most twelve, each word taken whole: a lazy scan byte by byte cost a 10 MB line of
-    # "1 Main St " a fifth of a second more.)
+    # Checked first: a house number, then "in" and a capital within twelve words (the street pattern is costly to
+    # fail on an address line with no "in" after it). Word by word, each word taken whole: a lazy scan byte by byte
+    # cost a 10 MB line of "1 Main St " a fifth of a second more.
     IN_AHEAD = HOUSE_AHEAD + r"(?=(?:[^ \t\n]{1,40}+[ \t]{1,2}){1,12}?in[ \t]{1,2}[A-Z])"
     CITY_IN = (IN_AHEAD + STREET_IN + r",?[ \t]{1,2}in[ \t]{1,2}(" + NOT_TIME + CITY
                + r")(?=[ \t]{0,2}(?:[,.;:!?)\]\"]|$)|[ \t]{1,2}(?:[a-z]|[0-9]{5}(?![0-9])))")

@@ -378,8 +378,8 @@ struct LineEngine {
                 if t.anchored[r] {
                     // Tried once, anchored, where the keyword starts; not where the byte after the keyword cannot
                     // continue a match (`KeywordFollowers`).
-                    let after = Int(hit.start) - shift + Int(t.keywordLength[Int(hit.keyword)])
-                    if !referencePrefilter, after < n, t.keywordLength[Int(hit.keyword)] > 0,
+                    let length = Int(t.keywordLength[Int(hit.keyword)]), after = Int(hit.start) - shift + length
+                    if !referencePrefilter, length > 0, after < n,
                        !rs.keywordFollowers.allows(i, p[after], after + 1 < n ? p[after + 1] : nil) { continue }
                     let rule = rs.rules[r]
                     counters.anchoredRuns &+= 1
