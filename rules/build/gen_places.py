@@ -165,7 +165,8 @@ def load_countries(wheel: str) -> list[str]:
 
 
 def trie_regex(words: list[str]) -> str:
-    """A compact alternation of `words` as a prefix tree (letters upper-case; used inside (?i:...))."""
+    """A compact alternation of `words` as a prefix tree (matches exactly the words; PCRE2 tries a plain alternation
+    branch by branch)."""
     trie: dict = {}
     for w in words:
         node = trie
@@ -175,12 +176,21 @@ def trie_regex(words: list[str]) -> str:
 
     def emit(node: dict) -> str:
         end = "" in node
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
+        items = [(ch, child) for ch, child in sorted(node.items()) if ch != ""]
+        # Letters that end a word here are one character class (A[AEKLPRSZ], not A(?:A|E|K|...)). Branches of a node
+        # start with different letters, so their order does not change what the tree matches.
+        leaves = [ch for ch, child in items if list(child) == [""]]
+        branches = []
+        if len(leaves) > 1:
+            branches.append("[" + "".join(re.escape(ch) for ch in leaves) + "]")
+            items = [(ch, child) for ch, child in items if ch not in leaves]
+        branches += [re.escape(ch) + emit(child) for ch, child in items]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         if end:
-            return body + "?" if len(branches) == 1 and len(body) == 1 else "(?:" + body + ")?"
+            atom = len(branches) == 1 and (len(body) == 1 or (len(leaves) > 1 and not items))
+            return body + "?" if atom else "(?:" + body + ")?"
         return body
 
     return emit(trie)
@@ -246,7 +256,10 @@ def main(argv=None) -> int:
     state_names_upper = sorted({n.upper() for n in state_names})
 
     # A two-letter state code with a ZIP after it is the state, never a suffix (KY = Key, PR = Prairie, CT = Court).
-    STATE_ZIP_NOT = ("(?!(?:" + "|".join(codes) + r")[ \t]{0,2},?[ \t]{1,2}[0-9]{5}(?![0-9]))")
+    # The codes as a prefix tree (A[AEKLPRSZ]|C[AOT]|...): PCRE2 tries a plain alternation's branches one by one, and
+    # the city rules test for a code at every capitalised word.
+    CODES = trie_regex(codes)
+    STATE_ZIP_NOT = ("(?!" + CODES + r"[ \t]{0,2},?[ \t]{1,2}[0-9]{5}(?![0-9]))")
     # --- pattern pieces ------------------------------------------------------------------------------------------
     strong = sorted(x for x in plain if x in STRONG)
     other = sorted(x for x in plain if x not in STRONG)
@@ -262,7 +275,7 @@ def main(argv=None) -> int:
     def house_number(digits: int) -> str:
         """A house number of `digits` to 6 digits (a leading zero only with more digits after it), perhaps with a
         letter or a dash and digits."""
-        return (r"(?<![0-9A-Za-z.,/:#$%+-])(?:[1-9][0-9]{%d,5}|0[0-9]{%d,5})" % (digits - 1, max(1, digits - 1))
+        return (r"(?<![0-9A-Za-z.,/:#$%%+-])(?:[1-9][0-9]{%d,5}|0[0-9]{%d,5})" % (digits - 1, max(1, digits - 1))
                 + r"(?:-?[A-Za-z](?![A-Za-z0-9'])|-[0-9]{1,5}(?![0-9]))?")
     NUM = house_number(1)
     DIRS = r"(?:[NSEW]|NE|NW|SE|SW|North|South|East|West|NORTH|SOUTH|EAST|WEST)\.?[ \t]{1,2}"
@@ -294,7 +307,7 @@ def main(argv=None) -> int:
     # A suffix that is also an everyday word (Run, Key, Gateway, Port) needs more than a number and capitalised
     # words: a directional before or after the name, a unit, the street line visibly ending (punctuation, end of
     # line), or a City, ST tail after it (see street-address below).
-    CODE = "(?:" + "|".join(codes) + r")(?![A-Za-z0-9])"
+    CODE = "(?:" + CODES + r")(?![A-Za-z0-9])"
     # Title or upper case ("Ohio", "OHIO"), words one space apart: exactly the keyword forms.
     SNAME = ("(?:" + trie_regex(state_names + state_names_upper).replace(r"\ ", " ") + r")(?![A-Za-z0-9])")
     STATE = "(?:" + CODE + "|" + SNAME + ")"
@@ -302,9 +315,13 @@ def main(argv=None) -> int:
     CWORD = r"(?:[A-Z][A-Za-z'-]{1,24})"
     STRONG_RE = "(?i:" + trie_regex(sorted(STRONG)) + r")(?![A-Za-z])"
     # Words that start a sentence or a clause and are not a city ("Thanks, Georgia", "Done, OK 10001").
-    NOTCITY = (r"(?!(?:Thanks|Thank|Hi|Hello|Dear|Yes|No|Ok|OK|Okay|Sure|The|In|At|On|To|From|And|Or|But|Status|Error|"
-               r"Done|Sent|Apt|Suite|Ste|Unit|Box|Zip|ZIP|Phone|Tel|Fax|Email|Mobile|Cell|Mr|Mrs|Ms|Dr|Ship|Mail|Send|"
-               r"Visit|Visiting|Near|Via|Lives|Moved|Born|Address)(?![A-Za-z]))(?!" + STRONG_RE + ")(?!" + CODE + ")")
+    # (A prefix tree, tried at every capitalised word.)
+    NOTCITY = ("(?!(?:" + trie_regex(["Thanks", "Thank", "Hi", "Hello", "Dear", "Yes", "No", "Ok", "OK", "Okay", "Sure",
+                                      "The", "In", "At", "On", "To", "From", "And", "Or", "But", "Status", "Error",
+                                      "Done", "Sent", "Apt", "Suite", "Ste", "Unit", "Box", "Zip", "ZIP", "Phone",
+                                      "Tel", "Fax", "Email", "Mobile", "Cell", "Mr", "Mrs", "Ms", "Dr", "Ship", "Mail",
+                                      "Send", "Visit", "Visiting", "Near", "Via", "Lives", "Moved", "Born", "Address"])
+               + r")(?![A-Za-z]))(?!" + STRONG_RE + ")(?!" + CODE + ")")
     # One to three capitalised words: the first not a sentence word above (a match starting earlier moves on to
     # the next word), none a clear-cut street type ("742 Evergreen Terrace Springfield IL").
     NOTDIR = r"(?!(?:NE|NW|SE|SW)(?![A-Za-z]))"
@@ -606,7 +623,7 @@ rules:
     # (1234 Elm Street, Springfield, IL); a city with no street before it needs the ZIP too (Springfield, IL 62704).
     # A city alone may also follow an escaped line break ("...Suite 744\\nDebrashire, PR 02018" in a JSON string
     # read as text): the "n" of the escape is no letter of a word before it.
-    CITY_TAIL = ("(?:" + LINE_LOOSE + r",?[ \t]{1,2}|(?:(?<![A-Za-z0-9'.-])|(?<=\\[nrt]))(?=" + CITY + r",?[ \t]{1,2}" + STATE
+    CITY_TAIL = ("(?:" + LINE_LOOSE + r",?[ \t]{1,2}|(?=[A-Z])(?:(?<![A-Za-z0-9'.-])|(?<=\\[nrt]))(?=" + CITY + r",?[ \t]{1,2}" + STATE
                  + ZIPPART + "))(" + CITY + r"),?[ \t]{1,2}" + STATE)
     kw_state = "trigger:\n  case_sensitive: true\n  keywords: " + flow(state_keywords, 6)
     rule("city-before-state", "CITY",
