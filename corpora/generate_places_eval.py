@@ -220,10 +220,12 @@ PLACES_TEMPLATES = [
     "postal_code={ZIP:zip5}; country=US\n",
     "Mail checks to {ADDRESS:po_box}.\n",
     # a city after a street line and "in"; a house number with a leading zero; a city after an escaped line break
+    # (with a comma after it or not)
     "user: the clinic moved to {ADDRESS:street} in {CITY:city}.\n",
     "assistant: Noted, the office at {ADDRESS:street_unit} in {CITY:city} is closed on {weekday}.\n",
     "Ship to: {ADDRESS:street_zero}, {CITY:city}, {st} {ZIP:zip5}\n",
     'tool[crm]: {{"mailing":"{ADDRESS:street}\\n{CITY:city}, {st} {ZIP:zip5}"}}\n',
+    'tool[crm]: {{"ship_to":"{ADDRESS:street_unit}\\n{CITY:city} {st} {ZIP:zip5}"}}\n',
     # phones with an extension or 001 in front
     "Desk: {PHONE:phone_ext}\n",
     "user: you can reach the office at {PHONE:phone_ext} during the day\n",

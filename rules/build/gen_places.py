@@ -598,7 +598,8 @@ rules:
     # length its own fixed-width lookbehind branch), so "Boston MA 02115" counts and "status OK 20000" does not; and
     # a code that is also an English or log word (IN, OR, OK, ME, HI, ID, ...) then needs no lower-case word after
     # the ZIP ("FAILED IN 30000 ms").
-    CAPWORD_BEHIND = "|".join(r"(?<![A-Za-z])[A-Z][A-Za-z]{%d}[ \t]" % k for k in range(1, 24))
+    # (The word may follow an escaped line break: "Unit 2805 Box 4815\\nDPO AA 92013" in a JSON string read as text.)
+    CAPWORD_BEHIND = "|".join(r"(?:(?<![A-Za-z])|(?<=\\[nrt]))[A-Z][A-Za-z]{%d}[ \t]" % k for k in range(1, 24))
     AMB_CODES = "(?:IN|OR|OK|ME|HI|ID|AS|OH|GA|MS|MD|NE|PR|DC|AP|AA|AE|VI|PW|MH|FM|MP|DE|PA|CO|LA|AL|MA|SC)(?![A-Za-z0-9])"
     rule("zip-after-state", "ZIP",
          "A ZIP or ZIP+4 right after a state code or name that follows a comma or a capitalised word "
@@ -608,9 +609,10 @@ rules:
          "trigger:\n  case_sensitive: true\n  anchored: true\n  keywords: " + flow(state_keywords, 6), 0.9,
          ["Springfield, IL ⟦62704⟧", "x, MA ⟦02115-1234⟧", "Columbus, Ohio ⟦43004⟧", "Denver, CO, ⟦80202⟧",
           "Hagåtña, GU ⟦96910⟧", "New York, NY ⟦10001⟧", "Boston MA ⟦02115⟧", "Grand Rapids MI ⟦49503-1234⟧",
-          "SPRINGFIELD IL ⟦62704⟧", "Springfield IL ⟦62704⟧ today", "Apt 4B, Springfield, IL ⟦62704-1234⟧ please"],
+          "SPRINGFIELD IL ⟦62704⟧", "Springfield IL ⟦62704⟧ today", "Apt 4B, Springfield, IL ⟦62704-1234⟧ please",
+          "Unit 2805 Box 4815\\nDPO AA ⟦92013⟧"],
          ["IL 62704", "status OK 20000 rows", "x, CA 9410", "x, IL 627041", "x, ZIP 10001-12", "FAILED IN 30000 ms",
-          "Boston MA 021150"])
+          "Boston MA 021150", "x\\nStatus OK 20000 rows"])
 
     # With the street line in front when there is one, so the match starts at the house number and the city
     # cannot swallow the end of a street written without commas ("13673 E Thistledown Jct Springfield VA 86535").

@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0xfd5d014bff9580c0, // default.yaml
         0xaa98393df82a3dec, // fields.yaml
         0x9cb0051a49ae50ff, // names.yaml
-        0x6c652279a67f50b5, // places.yaml
+        0x5e0ac0c751098d66, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and
