@@ -33,7 +33,7 @@ let package = Package(
         // System libraries (Debian: libpcre2-dev, libssl-dev, libicu-dev, zlib1g-dev, libzstd-dev).
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc")]),
+        .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // The prefilter's per-line feature pass (plain C, no dependencies).

@@ -3,9 +3,11 @@
 // ICU headers are included here only, never from the public header (Foundation ships its own ICU).
 #include "phiscrub_icu.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include <unicode/uchar.h>
+#include <unicode/uspoof.h>
 #include <unicode/unorm2.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
@@ -84,6 +86,75 @@ static inline int32_t map_code_point(UChar32 c, uint32_t flags, uint8_t buf[U8_M
     return len;
 }
 
+// ---- Look-alike letters of other scripts inside Latin words ------------------------------------------------------
+//
+// "Jоhn" with a Cyrillic о, "5З6-22-8141" with a Cyrillic З: NFKC leaves letters of other scripts alone, so one
+// look-alike letter hides a word or a number from the ASCII rules. A Greek, Cyrillic, Armenian or Cherokee letter
+// whose confusable skeleton (Unicode TS #39, ICU's uspoof data) is one ASCII letter or digit is written as that
+// character when its word also holds an ASCII letter or digit; words wholly in those scripts stay as written.
+
+#define HOMOGLYPH_LO 0x0370
+#define HOMOGLYPH_HI 0x0590 // Greek, Coptic, Cyrillic, Cyrillic Supplement, Armenian
+#define CHEROKEE_LO 0x13A0
+#define CHEROKEE_HI 0x1400
+static uint8_t homoglyphs[(HOMOGLYPH_HI - HOMOGLYPH_LO) + (CHEROKEE_HI - CHEROKEE_LO)];
+static int homoglyphs_ok;
+static pthread_once_t homoglyphs_once = PTHREAD_ONCE_INIT;
+
+static inline int homoglyph_index(UChar32 c) {
+    if (c >= HOMOGLYPH_LO && c < HOMOGLYPH_HI) return c - HOMOGLYPH_LO;
+    if (c >= CHEROKEE_LO && c < CHEROKEE_HI) return (HOMOGLYPH_HI - HOMOGLYPH_LO) + (c - CHEROKEE_LO);
+    return -1;
+}
+
+static void homoglyphs_init(void) {
+    UErrorCode err = U_ZERO_ERROR;
+    USpoofChecker *sc = uspoof_open(&err);
+    if (U_FAILURE(err) || sc == NULL) return;
+    for (UChar32 c = 0; c < CHEROKEE_HI && U_SUCCESS(err); c++) {
+        int idx = homoglyph_index(c);
+        if (idx < 0 || !u_isalpha(c)) continue;
+        UChar src[2], skel[8];
+        int32_t len = 0;
+        U16_APPEND_UNSAFE(src, len, c);
+        int32_t n = uspoof_getSkeleton(sc, 0, src, len, skel, 8, &err);
+        if (U_SUCCESS(err) && n == 1 && skel[0] < 0x80 &&
+            ((skel[0] | 0x20) - 'a' < 26u || skel[0] - '0' < 10u))
+            homoglyphs[idx] = (uint8_t)skel[0];
+        if (err == U_BUFFER_OVERFLOW_ERROR) err = U_ZERO_ERROR; // a skeleton longer than one character
+    }
+    uspoof_close(sc);
+    homoglyphs_ok = U_SUCCESS(err);
+}
+
+static inline int ascii_alnum(uint8_t b) { return (uint8_t)((b | 0x20) - 'a') < 26 || (uint8_t)(b - '0') < 10; }
+
+// Is a letter or digit of ASCII part of the word around in[start..<end) (letters, digits and combining marks,
+// at most WORD_REACH bytes to either side)?
+#define WORD_REACH 64
+static int latin_word_around(const uint8_t *in, size_t n, size_t start, size_t end) {
+    size_t lo = start > WORD_REACH ? start - WORD_REACH : 0;
+    for (int32_t i = (int32_t)(start - lo); i > 0;) {
+        UChar32 c;
+        U8_PREV(in + lo, 0, i, c);
+        if (c < 0) break;
+        if (c < 0x80) {
+            if (ascii_alnum((uint8_t)c)) return 1;
+            break;
+        }
+        if (!u_isalnum(c) && u_charType(c) != U_NON_SPACING_MARK) break;
+    }
+    size_t hi = n - end > WORD_REACH ? end + WORD_REACH : n;
+    for (size_t i = end; i < hi;) {
+        UChar32 c;
+        U8_NEXT(in, i, hi, c);
+        if (c < 0) return 0;
+        if (c < 0x80) return ascii_alnum((uint8_t)c);
+        if (!u_isalnum(c) && u_charType(c) != U_NON_SPACING_MARK) return 0;
+    }
+    return 0;
+}
+
 // NFKC of one code point is at most 18 UTF-16 code units (U+FDFA); leave ample room.
 #define NFKC_SCRATCH 64
 
@@ -114,8 +185,10 @@ static int32_t nfkc_code_point(const UNormalizer2 *nfkc, UChar32 c, int fast, UC
 
 int phs_icu_normalize_line(const uint8_t *in, size_t n,
                             uint8_t *out, uint32_t *src_start, uint32_t *src_end, size_t out_cap,
-                            uint32_t flags, size_t *out_len) {
+                            uint32_t flags, size_t *out_len, uint32_t *changes) {
     *out_len = 0;
+    uint32_t changed = 0;
+    if (changes != NULL) *changes = 0;
     if (n > (size_t)UINT32_MAX) return PHISCRUB_NORM_INPUT_TOO_LARGE;
     if (out == NULL || src_start == NULL || src_end == NULL) out_cap = 0;
 
@@ -158,10 +231,40 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
             continue;
         }
 
+        int hidx = homoglyph_index(c);
+        if (hidx >= 0) {
+            pthread_once(&homoglyphs_once, homoglyphs_init);
+            if (!homoglyphs_ok) return PHISCRUB_NORM_ICU_ERROR;
+            if (homoglyphs[hidx] && latin_word_around(in, n, start, i)) {
+                if (o < out_cap) {
+                    out[o] = homoglyphs[hidx];
+                    src_start[o] = (uint32_t)start;
+                    src_end[o] = (uint32_t)i;
+                }
+                o++;
+                changed |= PHISCRUB_NORM_CHANGED_LETTERS;
+                continue;
+            }
+        }
+
+        // Dashes and space separators as written (PHISCRUB_NORM_KEEP_PUNCTUATION); NFKC would map U+00A0 to a space.
+        int punctuation = is_dash(c) || u_charType(c) == U_SPACE_SEPARATOR;
+        if (punctuation && (flags & PHISCRUB_NORM_KEEP_PUNCTUATION)) {
+            for (size_t b = start; b < i; b++, o++) {
+                if (o < out_cap) {
+                    out[o] = in[b];
+                    src_start[o] = (uint32_t)start;
+                    src_end[o] = (uint32_t)i;
+                }
+            }
+            continue;
+        }
+
         UChar norm[NFKC_SCRATCH];
         int32_t norm_len = nfkc_code_point(nfkc, c, (flags & PHISCRUB_NORM_NO_FAST_PATHS) == 0, norm);
         if (norm_len < 0) return PHISCRUB_NORM_ICU_ERROR;
 
+        size_t first = o;
         for (int32_t k = 0; k < norm_len;) {
             UChar32 d;
             U16_NEXT_UNSAFE(norm, k, d);
@@ -175,8 +278,13 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
                 }
             }
         }
+        // Anything but a dash, a space or a dropped ignorable that did not come out as it went in.
+        if (!punctuation && o > first &&
+            (o - first != i - start || o > out_cap || memcmp(out + first, in + start, i - start) != 0))
+            changed |= PHISCRUB_NORM_CHANGED_LETTERS;
     }
 
+    if (changes != NULL) *changes = changed;
     *out_len = o;
     return o > out_cap ? PHISCRUB_NORM_BUFFER_TOO_SMALL : PHISCRUB_NORM_OK;
 }

@@ -697,8 +697,16 @@ static inline int utf8_at(const uint8_t *p, size_t n, size_t i, uint32_t *cp) {
 }
 
 /* Letter class of a code point outside ASCII: bits as in names_fold.h (bit 17 letter, bit 16 upper, low bytes the
-   ASCII base), or 1 << 17 alone for a caseless letter of another script. 0: not a letter. */
+   ASCII base), 1 << 17 alone for a caseless letter of another script, LETTER_MARK too for a combining mark. 0: not
+   a letter. */
+/* A combining mark (U+0300-U+036F, U+1AB0-U+1AFF, U+1DC0-U+1DFF, U+20D0-U+20FF, U+FE20-U+FE2F): part of the word it
+   follows ("Jo" U+0301 "hn" is one word), adding nothing to its shape or hash. */
+#define LETTER_MARK (1u << 18)
+
 static inline uint32_t letter_info(uint32_t cp) {
+    if ((cp >= 0x0300 && cp < 0x0370) || (cp >= 0x1AB0 && cp < 0x1B00) || (cp >= 0x1DC0 && cp < 0x1E00) ||
+        (cp >= 0x20D0 && cp < 0x2100) || (cp >= 0xFE20 && cp < 0xFE30))
+        return (1u << 17) | LETTER_MARK;
     if (cp >= 0x00C0 && cp < 0x0250) return phs_fold_00c0[cp - 0x00C0];
     if (cp >= 0x1E00 && cp < 0x1F00) return phs_fold_1e00[cp - 0x1E00];
     if ((cp >= 0x0370 && cp < 0x2000) || (cp >= 0x3040 && cp < 0xA000) || (cp >= 0xAC00 && cp < 0xD7B0))
@@ -741,6 +749,7 @@ static uint64_t fold_hash(const uint8_t *p, size_t n, size_t a, size_t b, int *o
     while (i < b) {
         uint32_t info;
         int len = letter_at(p, n, i, &info);
+        if (len && (info & LETTER_MARK)) { i += (size_t)len; continue; }
         if (len) {
             uint8_t c0 = (uint8_t)(info & 0xFF), c1 = (uint8_t)((info >> 8) & 0xFF);
             if (c0) {
@@ -812,7 +821,7 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
     while (i < n && nt < cap) {
         uint32_t info;
         int len = letter_at(p, n, i, &info);
-        if (!len) { i++; continue; }
+        if (!len || (info & LETTER_MARK)) { i += len ? (size_t)len : 1; continue; }
         /* The n of a JSON or C escape (\n, \r, \t) is no letter of the word after it ("regards,\nTamsin"). */
         if (escape_letter_at(p, i)) { i++; continue; }
         size_t start = i;
@@ -858,6 +867,11 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         }
         while (!plain && i < n) {
             len = letter_at(p, n, i, &info);
+            if (len && (info & LETTER_MARK)) {
+                i += (size_t)len;
+                last_letter_end = i;
+                continue;
+            }
             if (len) {
                 int up = (info >> 16) & 1;
                 if ((info & 0xFFFF) == 0 && !up) nocase = 1;

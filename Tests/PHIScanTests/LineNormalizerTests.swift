@@ -136,6 +136,26 @@ private func expectSpans(
         try expectSpans("SSN⟦\(scalar)⟧402-19-8877", "SSN⟦ ⟧402-19-8877")
     }
 
+    @Test func lookAlikeLettersOfOtherScriptsInsideLatinWordsReadAsLatin() throws {
+        // Cyrillic о (U+043E) in "John", Cyrillic З (U+0417) among digits, Greek Ο (U+039F) in capitals.
+        try expectSpans("Patient: ⟦J\u{043E}hn⟧ Smith", "Patient: ⟦John⟧ Smith")
+        try expectSpans("SSN: ⟦5\u{0417}6-22-8141⟧", "SSN: ⟦536-22-8141⟧")
+        try expectSpans("⟦J\u{039F}HN⟧ DOE", "⟦JOHN⟧ DOE")
+        // The look-alike letter alone maps back to its own two bytes.
+        let input = bytes("J\u{043E}hn")
+        let original = try withNormalized(input) { line in Array(input[line.originalRange(of: 1..<2)]) }
+        #expect(original == bytes("\u{043E}"))
+    }
+
+    @Test func wordsWhollyInOtherScriptsStayAsWritten() throws {
+        // "Роза" and "Она" are Cyrillic words whose letters look Latin: no ASCII letter in the word, no change.
+        for text in ["Она сказала: Роза", "Αθήνα Jones", "Роза, 12", "ОК-Роза"] {
+            let input = bytes(text)
+            let output = try withNormalized(input) { Array($0.bytes) }
+            #expect(output == input, "\(text)")
+        }
+    }
+
     @Test func nbspInsideAName() throws {
         try expectSpans("Dr.\u{00A0}⟦Jane\u{00A0}Roe⟧ 555\u{202F}0100", "Dr. ⟦Jane Roe⟧ 555 0100")
     }

@@ -175,6 +175,15 @@ struct FullwidthTests {
         ScanCase("DOB： ⟦０７/０４/１９５８⟧", "DATE"),
         ScanCase("Patient：⟦Orla Vestergaard⟧ — café visit, phone ⟦(３１２) ５５５-０１３４⟧", "NAME", "PHONE"),
         ScanCase("naïve note: ⟦m.quennel@example.com⟧ ✓", "EMAIL"),
+        // Look-alike letters of other scripts inside Latin words and numbers (Cyrillic о and З, Greek Ο).
+        ScanCase("Patient: ⟦J\u{043E}hn Smith⟧, SSN ⟦5\u{0417}6-22-8141⟧", "NAME", "SSN"),
+        ScanCase("PATIENT: ⟦MARIA L\u{039F}PEZ⟧", "NAME"),
+        // Names in fullwidth or mathematical letters, and a combining accent inside a name.
+        ScanCase("PATIENT: ⟦ＪＯＨＮ ＳＭＩＴＨ⟧, ⟦Ｊｏｈｎ Ｓｍｉｔｈ⟧", "NAME", "NAME"),
+        ScanCase("Dear ⟦𝐉𝐨𝐡𝐧⟧,", "NAME"),
+        ScanCase("Patient: ⟦Jo\u{0301}hn Smith⟧", "NAME"),
+        // An em dash stays punctuation for the name detector, whatever else the line holds.
+        ScanCase("Dear ⟦Maria⟧\u{2014}thanks, call ⟦(３１２) ５５５-０１３４⟧", "NAME", "PHONE"),
     ]
 
     @Test("fullwidth and other non-ASCII text maps back to the original bytes", arguments: cases)

@@ -33,6 +33,14 @@ extern "C" {
 // about every non-ASCII code point. Same output, slower.
 #define PHISCRUB_NORM_NO_FAST_PATHS 2u
 
+// Dashes (the ones mapped to '-' below) and space separators are written as they are, not as '-' and ' ': for
+// readers that take them as punctuation (the person-name detector: "Maria—thanks" is no hyphenated word).
+#define PHISCRUB_NORM_KEEP_PUNCTUATION 4u
+
+// Bits of *changes: a code point other than a dash, a space separator or a dropped ignorable was written as
+// something else (a look-alike letter, a fullwidth or mathematical letter, a digit of another script, a ligature).
+#define PHISCRUB_NORM_CHANGED_LETTERS 1u
+
 // Largest number of output bytes that one input byte can produce (UAX #15: NFKC expands UTF-8 at most
 // 11 times, reached by U+FDFA, 3 bytes -> 33 bytes; the extra mappings only shrink). An exhaustive test
 // over all scalars pins this for the linked ICU. 11 * n is therefore always enough, but callers need
@@ -55,6 +63,11 @@ int phs_icu_is_ascii(const uint8_t *p, size_t n);
 //       general category Zs (space separators)                -> ' '
 //       Default_Ignorable_Code_Point, if PHISCRUB_NORM_DROP_IGNORABLES -> nothing
 //     and the rest is written as UTF-8.
+//   - Before that, a Greek, Cyrillic, Armenian or Cherokee letter whose confusable skeleton (Unicode TS #39, from
+//     ICU's spoof-checker data) is one ASCII letter or digit becomes that byte when the word around it (letters,
+//     digits and combining marks, 64 bytes to either side) holds an ASCII letter or digit: "Jоhn" with a
+//     Cyrillic о reads as "John", "5З6-22-8141" with a Cyrillic З as "536-22-8141". Words wholly in those
+//     scripts are kept as written.
 // Code points are normalised one by one, not per normalisation segment, so combining sequences are not
 // composed ("e" + U+0301 stays two code points). That keeps every output byte attributable to exactly
 // one input code point, and it never hides an ASCII byte that segment-wise NFKC would show: composition
@@ -67,10 +80,11 @@ int phs_icu_is_ascii(const uint8_t *p, size_t n);
 // out, src_start and src_end must each have room for out_cap elements (they may be NULL when out_cap is 0,
 // which makes a pure size query). On PHISCRUB_NORM_OK, *out_len is the number of bytes written. On
 // PHISCRUB_NORM_BUFFER_TOO_SMALL, *out_len is the exact number needed; retry with at least that much.
+// `changes` (may be NULL) receives PHISCRUB_NORM_CHANGED_LETTERS when that happened.
 // Reentrant and thread-safe: it keeps no state between calls.
 int phs_icu_normalize_line(const uint8_t *in, size_t n,
                             uint8_t *out, uint32_t *src_start, uint32_t *src_end, size_t out_cap,
-                            uint32_t flags, size_t *out_len);
+                            uint32_t flags, size_t *out_len, uint32_t *changes);
 
 // The version of the ICU library loaded at run time ("72.1"), written to out (at most cap bytes, NUL-terminated).
 void phs_icu_version(char *out, size_t cap);

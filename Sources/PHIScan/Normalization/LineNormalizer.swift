@@ -41,6 +41,9 @@ public struct LineNormalizationError: Error, Equatable, CustomStringConvertible 
 public final class LineNormalizer {
     /// Whether default-ignorable code points are dropped from the output.
     public let removesDefaultIgnorables: Bool
+    /// Whether dashes and space separators are kept as written (for the person-name detector, which reads an em
+    /// dash as punctuation) instead of becoming `-` and a space.
+    public let keepsPunctuation: Bool
 
     /// Tests only: false makes the shim ask ICU's normaliser about every non-ASCII code point instead of
     /// taking its shortcuts. Same output, slower.
@@ -53,8 +56,9 @@ public final class LineNormalizer {
 
     /// - Parameter removesDefaultIgnorables: drop Default_Ignorable_Code_Point characters so that, for
     ///   example, `402<U+200B>19<U+200B>8877` reads as `402198877`. On by default.
-    public init(removesDefaultIgnorables: Bool = true) {
+    public init(removesDefaultIgnorables: Bool = true, keepsPunctuation: Bool = false) {
         self.removesDefaultIgnorables = removesDefaultIgnorables
+        self.keepsPunctuation = keepsPunctuation
         capacity = 256
         output = .allocate(capacity: capacity)
         sourceStarts = .allocate(capacity: capacity)
@@ -85,10 +89,11 @@ public final class LineNormalizer {
         // us the exact size in the rare case of a large expansion (at most 11x: U+FDFA).
         reserve(count + 64)
         var produced = 0
-        var status = run(line, &produced)
+        var changes: UInt32 = 0
+        var status = run(line, &produced, &changes)
         if status == PHISCRUB_NORM_BUFFER_TOO_SMALL {
             reserve(produced)
-            status = run(line, &produced)
+            status = run(line, &produced, &changes)
         }
         switch status {
         case PHISCRUB_NORM_OK:
@@ -96,7 +101,8 @@ public final class LineNormalizer {
                 bytes: UnsafeBufferPointer(start: output, count: produced),
                 originalCount: count,
                 sourceStarts: sourceStarts,
-                sourceEnds: sourceEnds
+                sourceEnds: sourceEnds,
+                changedLetters: changes & PHISCRUB_NORM_CHANGED_LETTERS != 0
             )
         case PHISCRUB_NORM_INPUT_TOO_LARGE:
             throw LineNormalizationError(.lineTooLong)
@@ -105,12 +111,13 @@ public final class LineNormalizer {
         }
     }
 
-    private func run(_ line: UnsafeBufferPointer<UInt8>, _ produced: inout Int) -> Int32 {
+    private func run(_ line: UnsafeBufferPointer<UInt8>, _ produced: inout Int, _ changes: inout UInt32) -> Int32 {
         var flags = removesDefaultIgnorables ? PHISCRUB_NORM_DROP_IGNORABLES : PHISCRUB_NORM_KEEP_IGNORABLES
         if !usesFastPaths { flags |= PHISCRUB_NORM_NO_FAST_PATHS }
+        if keepsPunctuation { flags |= PHISCRUB_NORM_KEEP_PUNCTUATION }
         var length = 0
         let status = phs_icu_normalize_line(
-            line.baseAddress, line.count, output, sourceStarts, sourceEnds, capacity, flags, &length
+            line.baseAddress, line.count, output, sourceStarts, sourceEnds, capacity, flags, &length, &changes
         )
         produced = length
         return status
@@ -139,6 +146,9 @@ public struct NormalizedLine {
     public let bytes: UnsafeBufferPointer<UInt8>
     /// Length in bytes of the original line.
     public let originalCount: Int
+    /// Whether a code point other than a dash, a space separator or a dropped ignorable came out as something
+    /// else: a look-alike letter of another script, a fullwidth or mathematical letter, a digit of another script.
+    public let changedLetters: Bool
     private let sourceStarts: UnsafePointer<UInt32>
     private let sourceEnds: UnsafePointer<UInt32>
 
@@ -146,10 +156,12 @@ public struct NormalizedLine {
         bytes: UnsafeBufferPointer<UInt8>,
         originalCount: Int,
         sourceStarts: UnsafeMutablePointer<UInt32>,
-        sourceEnds: UnsafeMutablePointer<UInt32>
+        sourceEnds: UnsafeMutablePointer<UInt32>,
+        changedLetters: Bool = false
     ) {
         self.bytes = bytes
         self.originalCount = originalCount
+        self.changedLetters = changedLetters
         self.sourceStarts = UnsafePointer(sourceStarts)
         self.sourceEnds = UnsafePointer(sourceEnds)
     }

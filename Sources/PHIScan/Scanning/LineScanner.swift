@@ -83,6 +83,8 @@ struct LineEngine {
         set { scorer.minConfidence = newValue }
     }
     let normalizer = LineNormalizer()
+    /// The form the detectors read when `normalizer` rewrote letters: the same, with dashes and spaces as written.
+    let detectorNormalizer = LineNormalizer(keepsPunctuation: true)
     let kernel = FeatureKernel()
     /// Feature output of the current batch; separate from `kernel` so a line scanned on its own inside a batch
     /// (non-ASCII, byte triggers) does not overwrite it.
@@ -188,8 +190,8 @@ struct LineEngine {
             }
             return incident
         }
-        // Detectors read the line as written (case and letters intact), so the pattern findings, mapped back to the
-        // original bytes, and the detectors' are resolved together.
+        // Detectors read the line as written (case, letters and punctuation intact; but see below), so the pattern
+        // findings, mapped back to the original bytes, and the detectors' are resolved together.
         candidates.clearKeepingCapacity()
         reasons.removeAll(keepingCapacity: true)
         for f in local {
@@ -201,7 +203,32 @@ struct LineEngine {
                 }
             }
         }
-        runDetectors(line.baseAddress!, line.count)
+        if normalized.changedLetters {
+            // Letters the normaliser rewrote (look-alikes of other scripts inside Latin words, fullwidth and
+            // mathematical letters) would hide a name from the detector: it reads them as ASCII, with dashes and
+            // spaces as written, and its spans map back to the line.
+            let form: NormalizedLine
+            do {
+                guard let f = try detectorNormalizer.normalize(line) else { return incident }
+                form = f
+            } catch {
+                return ScanIncident(ruleID: "normalization")
+            }
+            let first = candidates.count, firstReason = reasons.count
+            runDetectors(form.bytes.baseAddress!, form.bytes.count)
+            for i in first..<candidates.count {
+                let r = form.originalRange(of: candidates[i].start..<candidates[i].end)
+                candidates[i].start = r.lowerBound
+                candidates[i].end = r.upperBound
+            }
+            for i in firstReason..<reasons.count {
+                let r = form.originalRange(of: reasons[i].start..<reasons[i].end)
+                reasons[i].start = r.lowerBound
+                reasons[i].end = r.upperBound
+            }
+        } else {
+            runDetectors(line.baseAddress!, line.count)
+        }
         resolveOverlaps(line.baseAddress!, base: base, into: &out)
         return incident
     }
