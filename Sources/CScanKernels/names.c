@@ -1871,9 +1871,9 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                             accepted = 1;
                     }
                 } else if ((kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_TITLE ||
-                            /* a label in capitals before a name in capitals: "PATIENT: JOHN SMITH" */
-                            (kind == PHS_NAME_CUE_WEAK && t->sep == SEP_COLON && t->shape == SHAPE_UPPER &&
-                             tok[a].shape == SHAPE_UPPER)) &&
+                            /* a label before a name in capitals: "PATIENT: JOHN SMITH", "Patient: JOHN SMITH" */
+                            (kind == PHS_NAME_CUE_WEAK && t->sep == SEP_COLON &&
+                             (t->shape == SHAPE_UPPER || is_cap(t)) && tok[a].shape == SHAPE_UPPER)) &&
                            /* "cache miss key=...": a lower-case title that is a frequent English word is that word. */
                            !(kind == PHS_NAME_TITLE && t->shape == SHAPE_LOWER &&
                              (name_flags(d, p, n, t) & PHS_NAME_COMMON))) {
@@ -1904,6 +1904,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                     /* A trailing initial is no part of the name. */
                     while (b > a && tok[b - 1].end - tok[b - 1].start == 1) b--;
                     while (b > a && !name_flags(d, p, n, &tok[b - 1]) && b - a > 1 && kind != PHS_NAME_CUE_STATED) b--;
+                    /* After a label in Title case one word in capitals is too little ("Patient: MAY"). */
+                    if (kind == PHS_NAME_CUE_WEAK && t->shape != SHAPE_UPPER && b - a < 2) b = a;
                     if (b > a) {
                         uint16_t ff = name_flags(d, p, n, &tok[a]), lf = name_flags(d, p, n, &tok[b - 1]);
                         accepted = ff & (kind == PHS_NAME_TITLE ? PHS_NAME_GIVEN | PHS_NAME_SURNAME : PHS_NAME_GIVEN);

@@ -110,6 +110,7 @@ struct PersonNameTests {
         // An initial before the one capitalised word after a strong cue; a form in capitals after a cue label.
         "Signed: ⟦J. Smith⟧, MD",
         "PATIENT: ⟦JOHN SMITH⟧  DOB: 03/14/1961",
+        "Patient: ⟦JOHN SMITH⟧, DOB 03/14/1961; Member: ⟦MARIA T GONZALEZ⟧",
         // A name no list holds after a person verb, then a personal pronoun.
         "Tell ⟦Priyanka⟧ her labs look fine.",
         // A word no list holds after a strong cue in a line without capitals, in ASCII as with diacritics.
@@ -208,6 +209,7 @@ struct PersonNameTests {
         "2026-11-26 app.cache - cache miss key=inventory:sku-22634 ttl=363s\n    order = repo.get(order_id)\ncapa capa()",
         "helper to reindent a multi-line statement; use a, b and c; we use sed, awk and grep; sort by name, date and size",
         "PATIENT: STABLE\nMEMBER: ACTIVE SINCE 2020\nCLIENT: ACME CORP\nERROR: CONNECTION REFUSED",
+        "Patient: MAY\nMember: BLUE CROSS\nPatient: NPO AFTER MIDNIGHT\nStatus: JOHN SMITH\nPatient: WILL CALL BACK",
         "the quick brown fo\nthe quick brown fox jumps over a lazy dog",
         "Tell Zendesk it is down; call Comcast about their outage",
         // Punctuation, symbols and emoji outside ASCII in a line are no names.

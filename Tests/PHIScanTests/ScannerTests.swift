@@ -179,7 +179,7 @@ struct FullwidthTests {
         ScanCase("Patient: ⟦J\u{043E}hn Smith⟧, SSN ⟦5\u{0417}6-22-8141⟧", "NAME", "SSN"),
         ScanCase("PATIENT: ⟦MARIA L\u{039F}PEZ⟧", "NAME"),
         // Names in fullwidth or mathematical letters, and a combining accent inside a name.
-        ScanCase("PATIENT: ⟦ＪＯＨＮ ＳＭＩＴＨ⟧, ⟦Ｊｏｈｎ Ｓｍｉｔｈ⟧", "NAME", "NAME"),
+        ScanCase("Patient: ⟦ＪＯＨＮ ＳＭＩＴＨ⟧, ⟦Ｊｏｈｎ Ｓｍｉｔｈ⟧", "NAME", "NAME"),
         ScanCase("Dear ⟦𝐉𝐨𝐡𝐧⟧,", "NAME"),
         ScanCase("Patient: ⟦Jo\u{0301}hn Smith⟧", "NAME"),
         // An em dash stays punctuation for the name detector, whatever else the line holds.
