@@ -38,8 +38,10 @@ struct ValidatorKindAPITests {
 @Suite("SSN")
 struct SSNTests {
     // Synthetic patterns only; none is taken from a person.
+    // Dots, slashes, underscores and tabs separate too: the rules decide where an SSN may be written so.
     @Test(arguments: ["123-45-6780", "123 45 6780", "123456780", "001-01-0001", "665-99-9999",
-                      "667-01-0001", "899-99-9998", "555-12-3456"])
+                      "667-01-0001", "899-99-9998", "555-12-3456", "123.45.6780", "123/45/6780", "123_45_6780",
+                      "1 2 3 4 5 6 7 8 0"])
     func valid(_ s: String) { #expect(ValidatorKind.ssn.validate(s)) }
 
     @Test(arguments: [
@@ -47,7 +49,7 @@ struct SSNTests {
         "123-00-4567", "123-45-0000",  // group / serial
         "078-05-1120", "219-09-9999", "123-45-6789",  // published samples
         "111-11-1111", "222-22-2222", "333333333", "555-55-5555", "777-77-7777", "888-88-8888",
-        "12-345-678", "1234567890", "123.45.6780", "123-45-678a", "", "---",
+        "12-345-678", "1234567890", "123:45:6780", "123-45-678a", "123,45,6780", "", "---",
     ])
     func invalid(_ s: String) { #expect(!ValidatorKind.ssn.validate(s)) }
 }

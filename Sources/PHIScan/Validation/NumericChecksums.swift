@@ -2,10 +2,10 @@
 enum NumericChecks {
     // MARK: SSN
 
-    /// 9 digits (ignoring ' ' and '-'); area not 000, 666 or 900–999; group not 00;
+    /// 9 digits (ignoring ' ', tab, '-', '.', '/' and '_'); area not 000, 666 or 900–999; group not 00;
     /// serial not 0000; not a well-known sample number (see `isPublishedSampleSSN`).
     static func ssn(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let d = PackedDigits.scan(bytes, separators: .spaceAndHyphen), d.count == 9 else { return false }
+        guard let d = PackedDigits.scan(bytes, separators: .ssnPunctuation), d.count == 9 else { return false }
         let area = d.value / 1_000_000
         let group = (d.value / 10_000) % 100
         let serial = d.value % 10_000

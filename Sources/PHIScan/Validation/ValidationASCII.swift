@@ -46,6 +46,8 @@ struct PackedDigits {
     enum Separators {
         /// Skip ' ' and '-' only.
         case spaceAndHyphen
+        /// Skip the separators an SSN is written with: ' ', '\t', '-', '.', '/' and '_'.
+        case ssnPunctuation
         /// Skip every byte that is not an ASCII digit.
         case anyNonDigit
     }
@@ -69,6 +71,12 @@ struct PackedDigits {
                 case .anyNonDigit: continue
                 case .spaceAndHyphen:
                     guard b == UInt8(ascii: " ") || b == UInt8(ascii: "-") else { return nil }
+                case .ssnPunctuation:
+                    switch b {
+                    case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"),
+                         UInt8(ascii: "_"): continue
+                    default: return nil
+                    }
                 }
             }
         }
