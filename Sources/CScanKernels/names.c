@@ -2921,7 +2921,8 @@ static inline int is_lower_cue_at(const uint8_t *p, size_t n, size_t i) {
     if (i + 2 >= n || (i > 0 && word_byte(p[i - 1]))) return 0;
     /* "me" as a word of its own ends "call me", "people call me" (not "message", "method"). */
     if (p[i] == 'm' && p[i + 1] == 'e') return p[i + 2] == ' ';
-    return is_lower_cue_start(p[i], p[i + 1]);
+    /* "I'm" as "i'm": the capital is no candidate of its own before an apostrophe ("Hi, I'm jane doe"). */
+    return is_lower_cue_start(p[i] == 'I' ? 'i' : p[i], p[i + 1]);
 }
 
 static inline int is_candidate(const uint8_t *p, size_t n, size_t i) {
@@ -2998,7 +2999,7 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     __m256i na = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('n')),
                                   _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')));
     na = _mm256_and_si256(na, _mm256_cmpeq_epi8(_mm256_or_si256(next2, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('m')));
-    /* Lower-case cue starts: "my", "me ", "ms", "mr", "dr", "im", "i'" (see is_lower_cue_at). */
+    /* Lower-case cue starts: "my", "me ", "ms", "mr", "dr", "im", "i'", "I'" (see is_lower_cue_at). */
     __m256i m_ = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('m'));
     __m256i md = _mm256_or_si256(m_, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('d')));
     __m256i im = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('m')), _mm256_cmpeq_epi8(next, _mm256_set1_epi8('\'')));
@@ -3008,7 +3009,7 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     __m256i lc = _mm256_or_si256(
         _mm256_or_si256(_mm256_and_si256(m_, my),
                         _mm256_and_si256(md, _mm256_cmpeq_epi8(next, _mm256_set1_epi8('r')))),
-        _mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('i')), im));
+        _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('i')), im));
     /* A capital, "na" or a lower-case cue start counts only at the start of a word. */
     __m256i starts = _mm256_andnot_si256(prev_word, _mm256_or_si256(_mm256_or_si256(cap, na), lc));
     /* Outside ASCII: a byte that starts a character (0xC0 and up), and the last byte of one glued to an ASCII letter
@@ -3044,7 +3045,7 @@ static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const u
     v32 m_ = v == (int8_t)'m';
     v32 me = (next == (int8_t)'e') & (next2 == (int8_t)' ');
     v32 lc = (m_ & ((next == (int8_t)'y') | me | (next == (int8_t)'s'))) | ((m_ | (v == (int8_t)'d')) & (next == (int8_t)'r')) |
-             ((v == (int8_t)'i') & ((next == (int8_t)'m') | (next == (int8_t)'\'')));
+             (((v | (int8_t)0x20) == (int8_t)'i') & ((next == (int8_t)'m') | (next == (int8_t)'\'')));
     v32 label_caps = range32(v, 'A', 'Z') & (prev == (int8_t)' ') &
                      ((prev2 == (int8_t)':') | (prev2 == (int8_t)',') | (prev2 == (int8_t)'.'));
     v32 outside = (v < (int8_t)0) & ((v > (int8_t)0xBF) | range32(next | (int8_t)0x20, 'a', 'z'));

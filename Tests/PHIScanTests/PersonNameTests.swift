@@ -111,6 +111,8 @@ struct PersonNameTests {
         "Signed: ⟦J. Smith⟧, MD",
         "PATIENT: ⟦JOHN SMITH⟧  DOB: 03/14/1961",
         "Patient: ⟦JOHN SMITH⟧, DOB 03/14/1961; Member: ⟦MARIA T GONZALEZ⟧",
+        // A lower-case name after "I'm" in a line with capitals.
+        "Hi, I'm ⟦jane smith⟧ and my number changed",
         // A name no list holds after a person verb, then a personal pronoun.
         "Tell ⟦Priyanka⟧ her labs look fine.",
         // A word no list holds after a strong cue in a line without capitals, in ASCII as with diacritics.
@@ -210,6 +212,7 @@ struct PersonNameTests {
         "helper to reindent a multi-line statement; use a, b and c; we use sed, awk and grep; sort by name, date and size",
         "PATIENT: STABLE\nMEMBER: ACTIVE SINCE 2020\nCLIENT: ACME CORP\nERROR: CONNECTION REFUSED",
         "Patient: MAY\nMember: BLUE CROSS\nPatient: NPO AFTER MIDNIGHT\nStatus: JOHN SMITH\nPatient: WILL CALL BACK",
+        "Hi, I'm fine thanks; I'm will do it; Image pulled, Import done",
         "the quick brown fo\nthe quick brown fox jumps over a lazy dog",
         "Tell Zendesk it is down; call Comcast about their outage",
         // Punctuation, symbols and emoji outside ASCII in a line are no names.
