@@ -147,6 +147,25 @@ private func expectSpans(
         #expect(original == bytes("\u{043E}"))
     }
 
+    @Test func jsonEscapesReadAsTheirCharacters() throws {
+        // A serializer that escapes everything outside ASCII (Python's json.dumps) writes José as Jos\u00e9.
+        try expectSpans(#"{"n":"⟦Jos\u00e9⟧ ⟦M\u00fa\u00f1oz⟧"}"#, #"{"n":"⟦José⟧ ⟦Múñoz⟧"}"#)
+        try expectSpans(#"SSN ⟦\u0035\u0033\u0036⟧-22-8141"#, "SSN ⟦536⟧-22-8141")
+        // A surrogate pair is one character; its four bytes map to the twelve of the escape.
+        try expectSpans(#"⟦\ud83d\ude00⟧ ok"#, "⟦\u{1F600}⟧ ok")
+        // An escaped backslash before "u" is text; control characters and lone surrogates stay escaped.
+        for text in [#"C:\\users\\u00e9"#, #"a\u000ab"#, #"x\ud83d y"#, #"x\u12 y"#] {
+            let input = bytes(text + " é")
+            let output = try withNormalized(input) { Array($0.bytes) }
+            #expect(output == input, "\(text)")
+        }
+        // A pure ASCII line with an escape is normalised; one without is not.
+        #expect(try withNormalized(bytes(#"Jos\u00e9"#)) { Array($0.bytes) } == bytes("José"))
+        let plain = bytes(#"a\"b\\c"#)
+        let untouched = try plain.withUnsafeBufferPointer { try LineNormalizer().normalize($0) == nil }
+        #expect(untouched)
+    }
+
     @Test func wordsWhollyInOtherScriptsStayAsWritten() throws {
         // "Роза" and "Она" are Cyrillic words whose letters look Latin: no ASCII letter in the word, no change.
         for text in ["Она сказала: Роза", "Αθήνα Jones", "Роза, 12", "ОК-Роза"] {

@@ -182,6 +182,10 @@ struct FullwidthTests {
         ScanCase("Patient: ⟦ＪＯＨＮ ＳＭＩＴＨ⟧, ⟦Ｊｏｈｎ Ｓｍｉｔｈ⟧", "NAME", "NAME"),
         ScanCase("Dear ⟦𝐉𝐨𝐡𝐧⟧,", "NAME"),
         ScanCase("Patient: ⟦Jo\u{0301}hn Smith⟧", "NAME"),
+        // JSON escapes of a serializer that escapes everything outside ASCII, in a line read as text.
+        ScanCase(#"{"msg": "Patient ⟦Jos\u00e9 Hern\u00e1ndez⟧ called from ⟦617-555-0142⟧"}"#, "NAME", "PHONE"),
+        ScanCase(#"{"note": "SSN ⟦\u0035\u0033\u0036-22-8141⟧", "by": "Spoke with ⟦Bj\u00f6rn \u00c5str\u00f6m⟧"}"#,
+                 "SSN", "NAME"),
         // An em dash stays punctuation for the name detector, whatever else the line holds.
         ScanCase("Dear ⟦Maria⟧\u{2014}thanks, call ⟦(３１２) ５５５-０１３４⟧", "NAME", "PHONE"),
     ]

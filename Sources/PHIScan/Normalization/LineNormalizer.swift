@@ -71,15 +71,15 @@ public final class LineNormalizer {
         sourceEnds.deallocate()
     }
 
-    /// Returns nil when the line is pure ASCII: no normalisation is needed and the caller matches the
-    /// original bytes. Otherwise normalises into this normaliser's buffers and returns a view of them.
+    /// Returns nil when the line is pure ASCII with no JSON `\uXXXX` escape: no normalisation is needed and the
+    /// caller matches the original bytes. Otherwise normalises into this normaliser's buffers and returns a view of them.
     ///
     /// The returned view borrows this normaliser's buffers: it is valid until the next call to
     /// `normalize` on this instance or until the instance is released, whichever comes first. Copy what
     /// must outlive that. The view does not refer to `line`.
     public func normalize(_ line: UnsafeBufferPointer<UInt8>) throws(LineNormalizationError) -> NormalizedLine? {
         let count = line.count
-        if phs_icu_is_ascii(line.baseAddress, count) != 0 {
+        if phs_icu_is_ascii(line.baseAddress, count) != 0 && phs_icu_has_json_escape(line.baseAddress, count) == 0 {
             return nil
         }
         guard count <= Int(UInt32.max) else {
@@ -115,6 +115,7 @@ public final class LineNormalizer {
         var flags = removesDefaultIgnorables ? PHISCRUB_NORM_DROP_IGNORABLES : PHISCRUB_NORM_KEEP_IGNORABLES
         if !usesFastPaths { flags |= PHISCRUB_NORM_NO_FAST_PATHS }
         if keepsPunctuation { flags |= PHISCRUB_NORM_KEEP_PUNCTUATION }
+        flags |= PHISCRUB_NORM_DECODE_JSON_ESCAPES
         var length = 0
         let status = phs_icu_normalize_line(
             line.baseAddress, line.count, output, sourceStarts, sourceEnds, capacity, flags, &length, &changes
@@ -147,7 +148,8 @@ public struct NormalizedLine {
     /// Length in bytes of the original line.
     public let originalCount: Int
     /// Whether a code point other than a dash, a space separator or a dropped ignorable came out as something
-    /// else: a look-alike letter of another script, a fullwidth or mathematical letter, a digit of another script.
+    /// else: a look-alike letter of another script, a fullwidth or mathematical letter, a digit of another script,
+    /// a JSON `\uXXXX` escape read as its character.
     public let changedLetters: Bool
     private let sourceStarts: UnsafePointer<UInt32>
     private let sourceEnds: UnsafePointer<UInt32>

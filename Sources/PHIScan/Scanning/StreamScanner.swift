@@ -1,3 +1,4 @@
+import CICUShim
 import CScanKernels
 #if canImport(Glibc)
 import Glibc
@@ -306,7 +307,7 @@ public final class StreamScanner {
         // line with findings (or one scanned on its own) comes, or at the block's end: lines with feature items
         // but no finding (two thirds of those walked in a log) join the clean lines around them instead of costing
         // the sink a segment each.
-        // A line holding a special byte is scanned on its own when it holds a terminal escape (masked there) or bytes
+        // A line holding a special byte is scanned on its own when it holds a terminal escape (masked there), or bytes
         // outside ASCII whose normalised form differs from them; a trigger byte alone, or accents and emoji that
         // normalise to themselves, stay on the batch path.
         func takesLinePath(_ start: Int, _ stop: Int) -> Bool {
@@ -314,6 +315,11 @@ public final class StreamScanner {
             return phs_first_non_ascii(base + start, stop - start) < stop - start
                 && !scanner.engine.normalizesToItself(UnsafeBufferPointer(start: base + start, count: stop - start))
         }
+        // The next JSON \uXXXX escape (absolute; `end` when none): its line is read decoded, on the per-line path
+        // ("Jos\u00e9 Hern\u00e1ndez" from a serializer that escapes every character outside ASCII). Searched from
+        // a line's start, so backslashes pair up as the line writes them.
+        func nextEscape(from start: Int) -> Int { start + phs_icu_next_json_escape(base + start, end - start) }
+        var escape = nextEscape(from: from)
         var clean = from
         // Clean runs end where a line starts (or at the block's end), so they are whole lines; their count is a
         // popcount of the newline bitmap.
@@ -328,8 +334,9 @@ public final class StreamScanner {
         var lineStart = from
         while lineStart < end {
             if special < lineStart { special = nextSpecial(from: lineStart) }
+            if escape < lineStart { escape = nextEscape(from: lineStart) }
             let item = scanner.engine.nextItem(cursor).map { $0 + from } ?? end
-            let hot = min(item, special)
+            let hot = min(item, special, escape)
             if hot >= end { break }
             // The hot line's bounds from the feature pass's newline bitmap (a bit scan, not a byte search).
             var hotStart = lineStart
@@ -351,7 +358,7 @@ public final class StreamScanner {
                 try emitLine(base, from: p, context: context, lineEnd: lineEnd, segmentEnd: lineEnd + 1, signoff: -1,
                              into: &sink)
                 clean = lineEnd + 1
-            } else if special < lineEnd && takesLinePath(hotStart, lineEnd) {
+            } else if escape < lineEnd || (special < lineEnd && takesLinePath(hotStart, lineEnd)) {
                 try pushClean(to: hotStart)
                 try emitLine(base, from: hotStart, context: hotStart, lineEnd: lineEnd, segmentEnd: lineEnd + 1,
                              signoff: signoff(before: hotStart), into: &sink)
