@@ -2,12 +2,10 @@
 //
 // ICU headers are included here only, never from the public header (Foundation ships its own ICU).
 #include "phiscrub_icu.h"
+#include "escapes.h"
 
 #include <pthread.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include <unicode/uchar.h>
 #include <unicode/uspoof.h>
@@ -132,6 +130,9 @@ static void homoglyphs_init(void) {
 
 static inline int ascii_alnum(uint8_t b) { return (uint8_t)((b | 0x20) - 'a') < 26 || (uint8_t)(b - '0') < 10; }
 
+// The ASCII bytes that may start an escape (escapes.h) or stand for a space ('+' in a query string).
+static const uint8_t escape_byte[128] = {['\\'] = 1, ['%'] = 1, ['&'] = 1, ['+'] = 1};
+
 // Is a letter or digit of ASCII part of the word around in[start..<end) (letters, digits and combining marks,
 // at most WORD_REACH bytes to either side)?
 #define WORD_REACH 64
@@ -157,79 +158,6 @@ static int latin_word_around(const uint8_t *in, size_t n, size_t start, size_t e
     }
     return 0;
 }
-
-// ---- JSON escapes -------------------------------------------------------------------------------------------------
-//
-// A JSON log written by a serializer that escapes every character outside ASCII (Python's json.dumps by default)
-// writes "José Hernández" as "Jos\u00e9 Hern\u00e1ndez": read as text, the name is cut at each escape.
-
-static inline int hex_value(uint8_t b) {
-    if ((uint8_t)(b - '0') < 10) return b - '0';
-    if ((uint8_t)((b | 0x20) - 'a') < 6) return (b | 0x20) - 'a' + 10;
-    return -1;
-}
-
-// The four hex digits at in[i..<i+4] as a number, or -1.
-static inline int32_t hex4(const uint8_t *in, size_t n, size_t i) {
-    if (i + 4 > n) return -1;
-    int32_t v = 0;
-    for (size_t k = 0; k < 4; k++) {
-        int h = hex_value(in[i + k]);
-        if (h < 0) return -1;
-        v = v * 16 + h;
-    }
-    return v;
-}
-
-// The character of the \uXXXX escape at in[i] (a surrogate pair as one character), its length in *len; -1 when
-// there is none, for a lone surrogate, and for a control character (kept as written: a decoded line feed would
-// split the line).
-static UChar32 json_escape_at(const uint8_t *in, size_t n, size_t i, size_t *len) {
-    if (i + 1 >= n || in[i] != '\\' || in[i + 1] != 'u') return -1;
-    int32_t v = hex4(in, n, i + 2);
-    if (v < 0x20) return -1;
-    if (v >= 0xDC00 && v <= 0xDFFF) return -1;
-    if (v >= 0xD800 && v <= 0xDBFF) {
-        if (i + 7 >= n || in[i + 6] != '\\' || in[i + 7] != 'u') return -1;
-        int32_t lo = hex4(in, n, i + 8);
-        if (lo < 0xDC00 || lo > 0xDFFF) return -1;
-        *len = 12;
-        return (UChar32)(0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00));
-    }
-    *len = 6;
-    return (UChar32)v;
-}
-
-// Does the backslash at p[b] start an escape (an even number of backslashes right before it) that is read?
-static inline int escape_starts_at(const uint8_t *p, size_t n, size_t b) {
-    size_t k = b;
-    while (k > 0 && p[k - 1] == '\\') k--;
-    size_t len;
-    return ((b - k) & 1) == 0 && json_escape_at(p, n, b, &len) >= 0;
-}
-
-size_t phs_icu_next_json_escape(const uint8_t *p, size_t n) {
-    // "\u" is rare where backslashes are common (a JSON log escapes its quotes): find the pair 16 bytes at a time
-    // (SSE2, every x86-64 has it), then count the backslashes before it, which must be even.
-    size_t i = 0;
-#if defined(__SSE2__)
-    const __m128i backslash = _mm_set1_epi8('\\'), u = _mm_set1_epi8('u');
-    for (; i + 17 <= n; i += 16) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(p + i)), b = _mm_loadu_si128((const __m128i *)(p + i + 1));
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, backslash), _mm_cmpeq_epi8(b, u)));
-        while (m) {
-            size_t q = i + (size_t)__builtin_ctz(m);
-            m &= m - 1;
-            if (escape_starts_at(p, n, q)) return q;
-        }
-    }
-#endif
-    for (; i + 1 < n; i++)
-        if (p[i] == '\\' && p[i + 1] == 'u' && escape_starts_at(p, n, i)) return i;
-    return n;
-}
-
-int phs_icu_has_json_escape(const uint8_t *p, size_t n) { return phs_icu_next_json_escape(p, n) < n; }
 
 // NFKC of one code point is at most 18 UTF-16 code units (U+FDFA); leave ample room.
 #define NFKC_SCRATCH 64
@@ -272,25 +200,42 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
     const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&err); // process-wide singleton, cheap after first call
     if (U_FAILURE(err) || nfkc == NULL) return PHISCRUB_NORM_ICU_ERROR;
 
-    const int decode = (flags & PHISCRUB_NORM_DECODE_JSON_ESCAPES) != 0;
+    // (Most lines hold no escape: they keep the word-at-a-time ASCII runs below.)
+    const int decode = (flags & PHISCRUB_NORM_DECODE_ESCAPES) != 0 && phs_icu_next_escape(in, n) < n;
+    // In a line with URL escapes, a '+' between letters or digits is a query string's space ("Maria+Lopez").
+    const int plus_spaces = decode && memchr(in, '%', n) != NULL;
     size_t o = 0; // bytes produced so far; keeps counting past out_cap so the caller learns the size needed
     size_t i = 0;
     while (i < n) {
         size_t start = i;
         UChar32 c;
+        int escaped = 0;
         if (in[i] < 0x80) {
-            size_t end = ascii_run_end(in, i, n);
+            size_t end;
             if (decode) {
-                const uint8_t *bs = memchr(in + i, '\\', end - i);
-                if (bs != NULL) end = (size_t)(bs - in);
+                // (One pass for both stops: ascii_run_end reads on to the run's end, which a line of escapes would
+                // make quadratic.)
+                end = i;
+                while (end < n && in[end] < 0x80 && !escape_byte[in[end]]) end++;
+            } else {
+                end = ascii_run_end(in, i, n);
             }
             if (end == i) {
-                // A backslash (decoding on): a \uXXXX escape is read as its character below; an escaped backslash
-                // is copied with the byte it escapes, so "\\u00e9" stays text; any other backslash is copied.
+                // A byte that may start an escape (decoding on). An escaped backslash is copied with the byte it
+                // escapes, so "\\u00e9" stays text.
                 size_t len;
-                c = json_escape_at(in, n, i, &len);
-                if (c < 0) end = i + (i + 1 < n && in[i + 1] == '\\' ? 2 : 1);
-                else i += len;
+                c = phs_escape_at(in, n, i, &len, 1);
+                if (c >= 0) {
+                    i += len;
+                    escaped = 1;
+                } else if (in[i] == '+' && plus_spaces && i > 0 && i + 1 < n && ascii_alnum(in[i - 1]) &&
+                           ascii_alnum(in[i + 1])) {
+                    c = ' ';
+                    i++;
+                    escaped = 1;
+                } else {
+                    end = i + (in[i] == '\\' && i + 1 < n && in[i + 1] == '\\' ? 2 : 1);
+                }
             }
             if (end > start) {
                 size_t run = end - start;
@@ -351,9 +296,15 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
         // Dashes and space separators as written (PHISCRUB_NORM_KEEP_PUNCTUATION); NFKC would map U+00A0 to a space.
         int punctuation = is_dash(c) || u_charType(c) == U_SPACE_SEPARATOR;
         if (punctuation && (flags & PHISCRUB_NORM_KEEP_PUNCTUATION)) {
-            for (size_t b = start; b < i; b++, o++) {
+            // (An escaped one as the character it stands for: "John&nbsp;Smith" reads as two words.)
+            uint8_t buf[U8_MAX_LENGTH];
+            int32_t len = 0;
+            U8_APPEND_UNSAFE(buf, len, c);
+            const uint8_t *src = escaped ? buf : in + start;
+            size_t count = escaped ? (size_t)len : i - start;
+            for (size_t b = 0; b < count; b++, o++) {
                 if (o < out_cap) {
-                    out[o] = in[b];
+                    out[o] = src[b];
                     src_start[o] = (uint32_t)start;
                     src_end[o] = (uint32_t)i;
                 }

@@ -46,8 +46,10 @@ private func checkInvariants(_ line: NormalizedLine, input: [UInt8], sourceLocat
         let source = line.originalRange(ofByteAt: i)
         let ordered = source.lowerBound >= previous.lowerBound && source.upperBound >= previous.upperBound
         let inBounds = source.upperBound <= input.count && !source.isEmpty
-        // ASCII and invalid bytes are copied one to one; a one-byte source is never anything else.
+        // ASCII and invalid bytes are copied one to one; a one-byte source is never anything else, but for a query
+        // string's '+' read as a space.
         let copied = source.count != 1 || line.bytes[i] == input[source.lowerBound]
+            || (input[source.lowerBound] == UInt8(ascii: "+") && line.bytes[i] == UInt8(ascii: " "))
         if !(ordered && inBounds && copied) { bad.append(i) }
         previous = source
     }
@@ -164,6 +166,37 @@ private func expectSpans(
         let plain = bytes(#"a\"b\\c"#)
         let untouched = try plain.withUnsafeBufferPointer { try LineNormalizer().normalize($0) == nil }
         #expect(untouched)
+    }
+
+    @Test func urlEscapesReadAsTheirCharacters() throws {
+        // One UTF-8 character's %XX sequence is one character; ASCII ones read as they stand for.
+        try expectSpans("name=⟦Jos%C3%A9⟧%20⟦Hern%C3%A1ndez⟧", "name=⟦José⟧ ⟦Hernández⟧")
+        try expectSpans("dob=⟦10%2F13%2F1951⟧&x=1", "dob=⟦10/13/1951⟧&x=1")
+        // In a line with URL escapes a '+' between letters or digits is a space; elsewhere it stays.
+        try expectSpans("q=⟦Ann+Lee⟧%2C+x", "q=⟦Ann Lee⟧, x")
+        #expect(try LineNormalizerTests.normalized("a+b é") == "a+b é")
+        // A lead byte without its continuation stays; the escape after it is read on its own.
+        try expectSpans("a%C3⟦%28⟧b", "a%C3⟦(⟧b")
+        // Control characters, broken UTF-8 sequences and what is no escape are kept as written.
+        for text in ["a%0Ab", "a%C3b", "100% sure", "%zz", "50%"] {
+            #expect(try LineNormalizerTests.normalized(text + " é") == text + " é", "\(text)")
+        }
+    }
+
+    @Test func htmlReferencesReadAsTheirCharacters() throws {
+        try expectSpans("<p>⟦Jos&eacute;⟧ ⟦Hern&aacute;ndez⟧</p>", "<p>⟦José⟧ ⟦Hernández⟧</p>")
+        try expectSpans("⟦&#74;⟧ohn⟦&nbsp;⟧Smith ⟦&#x4A;⟧", "⟦J⟧ohn⟦ ⟧Smith ⟦J⟧")
+        // With dashes and spaces kept (the name detector's form) an escaped one is written as the character.
+        try expectSpans("John⟦&nbsp;⟧Smith é", "John⟦\u{00A0}⟧Smith é", using: LineNormalizer(keepsPunctuation: true))
+        // No semicolon, an unknown name, a control character: kept.
+        for text in ["AT&T", "&eacute", "&nosuch;", "&#10;", "&#xD800;", "a & b;"] {
+            #expect(try LineNormalizerTests.normalized(text + " é") == text + " é", "\(text)")
+        }
+    }
+
+    /// The normalised form of `text` as a string (the text itself when it needs none).
+    static func normalized(_ text: String) throws -> String {
+        try withNormalized(bytes(text)) { String(decoding: $0.bytes, as: UTF8.self) } ?? text
     }
 
     @Test func wordsWhollyInOtherScriptsStayAsWritten() throws {

@@ -186,6 +186,12 @@ struct FullwidthTests {
         ScanCase(#"{"msg": "Patient ⟦Jos\u00e9 Hern\u00e1ndez⟧ called from ⟦617-555-0142⟧"}"#, "NAME", "PHONE"),
         ScanCase(#"{"note": "SSN ⟦\u0035\u0033\u0036-22-8141⟧", "by": "Spoke with ⟦Bj\u00f6rn \u00c5str\u00f6m⟧"}"#,
                  "SSN", "NAME"),
+        // Query strings and HTML read with their escapes decoded (the seeded benchmark log writes these).
+        ScanCase(#""GET /lookup?phone=⟦213%20555%200171⟧&dob=⟦10%2F13%2F1951⟧&email=⟦rosmund72%40mail.example.com⟧ HTTP/1.1""#,
+                 "PHONE", "DATE", "EMAIL"),
+        ScanCase(#""POST /lookup?patient_name=⟦Wrenna%20Saltmarsh⟧ HTTP/1.1" 404"#, "NAME"),
+        ScanCase("GET /search?name=⟦Jos%C3%A9+Hern%C3%A1ndez⟧&device_mac=⟦23%3A82%3A7d%3Af6%3A9b%3A20⟧", "NAME", "MAC_ADDRESS"),
+        ScanCase("<td>Patient: ⟦Jos&eacute; Hern&aacute;ndez⟧</td><td>SSN ⟦536&#8209;22&#8209;8141⟧</td>", "NAME", "SSN"),
         // An em dash stays punctuation for the name detector, whatever else the line holds.
         ScanCase("Dear ⟦Maria⟧\u{2014}thanks, call ⟦(３１２) ５５５-０１３４⟧", "NAME", "PHONE"),
     ]

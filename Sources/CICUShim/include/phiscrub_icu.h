@@ -37,10 +37,12 @@ extern "C" {
 // readers that take them as punctuation (the person-name detector: "Maria—thanks" is no hyphenated word).
 #define PHISCRUB_NORM_KEEP_PUNCTUATION 4u
 
-// Read each JSON escape \uXXXX (a surrogate pair as one) as its character, then normalise that as any other
-// (its output bytes map to the whole escape); an escaped backslash and the byte after it are copied as they are,
-// and escapes of control characters (below U+0020) and lone surrogates are kept as written.
-#define PHISCRUB_NORM_DECODE_JSON_ESCAPES 8u
+// Read each escape as its character, then normalise that as any other (its output bytes map to the whole
+// escape): JSON \uXXXX (a surrogate pair as one; an escaped backslash and the byte after it are copied as they
+// are), URL %XX (the %XX sequence of one UTF-8 character as that character; in a line with such escapes a '+'
+// between ASCII letters or digits reads as a space), HTML &#N;, &#xH; and the named references of HTML 4.01 and
+// &apos;. Escapes of control characters (below U+0020, U+007F) and lone surrogates are kept as written.
+#define PHISCRUB_NORM_DECODE_ESCAPES 8u
 
 // Bits of *changes: a code point other than a dash, a space separator or a dropped ignorable was written as
 // something else (a look-alike letter, a fullwidth or mathematical letter, a digit of another script, a ligature).
@@ -55,12 +57,12 @@ extern "C" {
 // Returns 1 if all n bytes are < 0x80 (NUL counts as ASCII), else 0. p may be NULL when n == 0.
 int phs_icu_is_ascii(const uint8_t *p, size_t n);
 
-// Returns 1 if the n bytes hold a JSON escape that PHISCRUB_NORM_DECODE_JSON_ESCAPES reads as a character.
-int phs_icu_has_json_escape(const uint8_t *p, size_t n);
+// Returns 1 if the n bytes hold an escape that PHISCRUB_NORM_DECODE_ESCAPES reads as a character.
+int phs_icu_has_escape(const uint8_t *p, size_t n);
 
-// The offset of the first such escape in the n bytes, or n. Backslashes are paired from p on: p must not start
-// in the middle of an escaped backslash (a line's or a block's start is fine).
-size_t phs_icu_next_json_escape(const uint8_t *p, size_t n);
+// The offset of the first such escape in the n bytes, or n. Backslashes before a "\u" are counted from p on: p
+// must not start in the middle of a run of backslashes (a line's or a block's start is fine).
+size_t phs_icu_next_escape(const uint8_t *p, size_t n);
 
 // Normalises the n bytes at `in` for matching ASCII patterns, one code point at a time:
 //   - ASCII bytes (including NUL) are copied unchanged.

@@ -32,7 +32,9 @@ public struct LineNormalizationError: Error, Equatable, CustomStringConvertible 
 /// Each well-formed non-ASCII code point becomes NFKC(code point) (compatibility mappings; letter case is
 /// kept), then any decimal digit (Nd) becomes `0`...`9`, the dashes U+2010...U+2015, U+2212, U+FE58, U+FE63
 /// and U+FF0D become `-`, any space separator (Zs) becomes a space and, unless disabled, default-ignorable
-/// code points (zero width space, soft hyphen, word joiner, BOM, variation selectors...) are dropped.
+/// code points (zero width space, soft hyphen, word joiner, BOM, variation selectors...) are dropped. Escapes
+/// that stand for a character (JSON `\uXXXX`, URL `%XX`, HTML `&eacute;` and `&#233;`) are read as it, and a
+/// Greek, Cyrillic, Armenian or Cherokee look-alike letter inside a Latin word as its Latin letter.
 /// ASCII bytes, NUL and every byte of ill-formed UTF-8 are copied one to one. Code points are normalised
 /// one at a time, so combining sequences are not composed. See `phiscrub_icu.h` for the full contract.
 ///
@@ -71,15 +73,15 @@ public final class LineNormalizer {
         sourceEnds.deallocate()
     }
 
-    /// Returns nil when the line is pure ASCII with no JSON `\uXXXX` escape: no normalisation is needed and the
-    /// caller matches the original bytes. Otherwise normalises into this normaliser's buffers and returns a view of them.
+    /// Returns nil when the line is pure ASCII with no escape that stands for a character (JSON `\uXXXX`, URL
+    /// `%XX`, an HTML reference): no normalisation is needed and the caller matches the original bytes. Otherwise normalises into this normaliser's buffers and returns a view of them.
     ///
     /// The returned view borrows this normaliser's buffers: it is valid until the next call to
     /// `normalize` on this instance or until the instance is released, whichever comes first. Copy what
     /// must outlive that. The view does not refer to `line`.
     public func normalize(_ line: UnsafeBufferPointer<UInt8>) throws(LineNormalizationError) -> NormalizedLine? {
         let count = line.count
-        if phs_icu_is_ascii(line.baseAddress, count) != 0 && phs_icu_has_json_escape(line.baseAddress, count) == 0 {
+        if phs_icu_is_ascii(line.baseAddress, count) != 0 && phs_icu_has_escape(line.baseAddress, count) == 0 {
             return nil
         }
         guard count <= Int(UInt32.max) else {
@@ -115,7 +117,7 @@ public final class LineNormalizer {
         var flags = removesDefaultIgnorables ? PHISCRUB_NORM_DROP_IGNORABLES : PHISCRUB_NORM_KEEP_IGNORABLES
         if !usesFastPaths { flags |= PHISCRUB_NORM_NO_FAST_PATHS }
         if keepsPunctuation { flags |= PHISCRUB_NORM_KEEP_PUNCTUATION }
-        flags |= PHISCRUB_NORM_DECODE_JSON_ESCAPES
+        flags |= PHISCRUB_NORM_DECODE_ESCAPES
         var length = 0
         let status = phs_icu_normalize_line(
             line.baseAddress, line.count, output, sourceStarts, sourceEnds, capacity, flags, &length, &changes
@@ -149,7 +151,7 @@ public struct NormalizedLine {
     public let originalCount: Int
     /// Whether a code point other than a dash, a space separator or a dropped ignorable came out as something
     /// else: a look-alike letter of another script, a fullwidth or mathematical letter, a digit of another script,
-    /// a JSON `\uXXXX` escape read as its character.
+    /// an escape read as its character (JSON `\uXXXX`, URL `%XX`, an HTML reference).
     public let changedLetters: Bool
     private let sourceStarts: UnsafePointer<UInt32>
     private let sourceEnds: UnsafePointer<UInt32>

@@ -159,7 +159,7 @@ struct LineEngine {
 
     private mutating func scanUnescaped(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
         let p = line.baseAddress!
-        if phs_icu_is_ascii(p, line.count) != 0 && phs_icu_has_json_escape(p, line.count) == 0 {
+        if phs_icu_is_ascii(p, line.count) != 0 && phs_icu_has_escape(p, line.count) == 0 {
             return scanASCII(line, base: base, into: &out)
         }
         let normalized: NormalizedLine

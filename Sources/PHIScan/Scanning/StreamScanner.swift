@@ -315,10 +315,11 @@ public final class StreamScanner {
             return phs_first_non_ascii(base + start, stop - start) < stop - start
                 && !scanner.engine.normalizesToItself(UnsafeBufferPointer(start: base + start, count: stop - start))
         }
-        // The next JSON \uXXXX escape (absolute; `end` when none): its line is read decoded, on the per-line path
-        // ("Jos\u00e9 Hern\u00e1ndez" from a serializer that escapes every character outside ASCII). Searched from
-        // a line's start, so backslashes pair up as the line writes them.
-        func nextEscape(from start: Int) -> Int { start + phs_icu_next_json_escape(base + start, end - start) }
+        // The next escape that stands for a character (absolute; `end` when none): JSON \uXXXX, URL %XX, an HTML
+        // reference. Its line is read decoded, on the per-line path ("Jos\u00e9 Hern\u00e1ndez" from a serializer
+        // that escapes every character outside ASCII, "dob=10%2F13%2F1951" in a query string). Searched from a
+        // line's start, so backslashes pair up as the line writes them.
+        func nextEscape(from start: Int) -> Int { start + phs_icu_next_escape(base + start, end - start) }
         var escape = nextEscape(from: from)
         var clean = from
         // Clean runs end where a line starts (or at the block's end), so they are whole lines; their count is a
