@@ -354,7 +354,8 @@ private struct RuleContext {
         if !prefixes.isEmpty {
             head += "(?:(?:" + prefixes.sorted { $0.count > $1.count }.map(alternative).joined(separator: "|") + ")[ _.-]?)?"
         }
-        let pattern = "(?i:" + head + "(?:" + keyAlt + ")(?![A-Za-z0-9_-]))"
+        // A numbered copy of a key is the same key (ssn_2, address-1, phone_10: a second value, a form's repeated field).
+        let pattern = "(?i:" + head + "(?:" + keyAlt + ")(?:[_-][0-9]{1,2})?(?![A-Za-z0-9_-]))"
             + "\\\\?[\"']?[ \\t]{0,3}[:=][ \\t]{0,12}\\\\?[\"']?(" + value + ")"
         // Whole keys as keywords, in every spelling the pattern accepts (service_date, service-date, service.date,
         // "service date", servicedate), so the feature pass verifies the whole key before the pattern runs.

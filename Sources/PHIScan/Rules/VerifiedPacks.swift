@@ -19,7 +19,7 @@ enum VerifiedPacks {
     static let digests: Set<UInt64> = [
         0xa7c4923a460465a9, // candidates.yaml
         0x863d67461adda158, // default.yaml
-        0x3b2b5f765da9b6ba, // fields.yaml
+        0xbb4c659af228ed6b, // fields.yaml
         0x9cb0051a49ae50ff, // names.yaml
         0x5e0ac0c751098d66, // places.yaml
     ]
