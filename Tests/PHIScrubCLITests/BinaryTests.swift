@@ -336,3 +336,43 @@ struct BinaryTests {
         #expect(process.terminationReason == .uncaughtSignal)
     }
 }
+
+/// The filter against the log generator's own ground truth: every PHI value `corpora/generate_logs.py` plants (in
+/// JSON tool calls, key=value lines, access-log query strings percent-encoded, prose) is gone from the output, as
+/// `corpora/check_logs.py` counts it.
+@Suite("Seeded log against its truth", .enabled(if: Binary.url != nil, Binary.skipMessage))
+struct SeededLogTruthTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func everyPlantedValueIsGone() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phiscrub-truth-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = arguments
+            let out = dir.appendingPathComponent("py.out")
+            try Data().write(to: out)
+            let handle = try FileHandle(forWritingTo: out)
+            defer { try? handle.close() }
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            process.waitUntilExit()
+            return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8))
+        }
+        let log = dir.appendingPathComponent("a.log").path, truth = dir.appendingPathComponent("a.truth.jsonl").path
+        let cleaned = dir.appendingPathComponent("a.out").path
+        let made = try python([Self.root.appendingPathComponent("corpora/generate_logs.py").path, "--size", "2M",
+                               "--seed", "3", "--out", log, "--truth", truth])
+        #expect(made.status == 0, "\(made.output)")
+        #expect(try Binary.run([log, "-o", cleaned]).status == 0)
+        // Seed 3 plants 443 values; the session before the escapes were read left 11 (query strings).
+        let check = try python([Self.root.appendingPathComponent("corpora/check_logs.py").path, truth, cleaned,
+                                "--max-left-share", "0"])
+        #expect(check.status == 0, "\(check.output)")
+    }
+}
