@@ -295,6 +295,7 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
 
         // Dashes and space separators as written (PHISCRUB_NORM_KEEP_PUNCTUATION); NFKC would map U+00A0 to a space.
         int punctuation = is_dash(c) || u_charType(c) == U_SPACE_SEPARATOR;
+        if (punctuation) changed |= PHISCRUB_NORM_CHANGED_PUNCTUATION;
         if (punctuation && (flags & PHISCRUB_NORM_KEEP_PUNCTUATION)) {
             // (An escaped one as the character it stands for: "John&nbsp;Smith" reads as two words.)
             uint8_t buf[U8_MAX_LENGTH];

@@ -21,7 +21,8 @@ struct KeywordFollowersTests {
         // What may follow a keyword: separators of labels, the values the rules look for, words that end nothing.
         let tails = [": 123-45-6789", " id: AB1234567", " #: 7788", "_no=998877", "-number 55123", " before answering",
                      " 07/04/1958", ":\t(617) 555-0142", " is 4155550142", "=4155550142", " ", ":", "", " of the plan",
-                     "s are here", " 12 Elm Street", ", Springfield, IL 62704", "\"", " NUMBER: XK99-1234", " (ID) 12"]
+                     "s are here", " 12 Elm Street", ", Springfield, IL 62704", "\"", " NUMBER: XK99-1234", " (ID) 12",
+                     "_2=625908148", "-1: 617-555-0142", "_id=ab12", "-level 4"]
         var rng = SplitMix64(seed: 17)
         var lines: [String] = []
         for (i, kw) in keywords.enumerated() {
@@ -51,6 +52,17 @@ struct KeywordFollowersTests {
         // The same keyword before a value is still found.
         let found = try ReferencePrefilterTests.scan(Array("member plan id: XK99123456 on file\n".utf8), scanner)
         #expect(found.findings.contains { $0.ruleID == "health-plan-id" })
+    }
+
+    @Test func aKeyGluedToAnotherWordStartsNoRunButANumberedKeyDoes() throws {
+        let set = TestRules.defaults
+        let rule = try #require(set.rules.firstIndex { $0.rule.id == "field-person" })
+        let scanner = LineScanner(ruleSet: set)
+        let ids = String(repeating: "patient_id=77 member_id=88 client-id=99 ", count: 20)
+        _ = try ReferencePrefilterTests.scan(Array((ids + "\n").utf8), scanner)
+        #expect(scanner.counters.runsByRule[rule] == 0, "field-person ran \(scanner.counters.runsByRule[rule]) times")
+        let found = try ReferencePrefilterTests.scan(Array(#"{"patient_2": "Maribel Quennel"}"#.utf8 + [0x0A]), scanner)
+        #expect(found.findings.contains { $0.ruleID == "field-person" })
     }
 
     @Test func patternsThatReadBeforeTheirKeywordAreNotLearnt() {

@@ -47,6 +47,9 @@ extern "C" {
 // Bits of *changes: a code point other than a dash, a space separator or a dropped ignorable was written as
 // something else (a look-alike letter, a fullwidth or mathematical letter, a digit of another script, a ligature).
 #define PHISCRUB_NORM_CHANGED_LETTERS 1u
+// A dash or space separator outside ASCII (or escaped) was met: a form with PHISCRUB_NORM_KEEP_PUNCTUATION would
+// differ from this one there. Without it the two forms are the same bytes.
+#define PHISCRUB_NORM_CHANGED_PUNCTUATION 2u
 
 // Largest number of output bytes that one input byte can produce (UAX #15: NFKC expands UTF-8 at most
 // 11 times, reached by U+FDFA, 3 bytes -> 33 bytes; the extra mappings only shrink). An exhaustive test

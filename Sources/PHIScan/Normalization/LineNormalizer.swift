@@ -104,7 +104,8 @@ public final class LineNormalizer {
                 originalCount: count,
                 sourceStarts: sourceStarts,
                 sourceEnds: sourceEnds,
-                changedLetters: changes & PHISCRUB_NORM_CHANGED_LETTERS != 0
+                changedLetters: changes & PHISCRUB_NORM_CHANGED_LETTERS != 0,
+                changedPunctuation: changes & PHISCRUB_NORM_CHANGED_PUNCTUATION != 0
             )
         case PHISCRUB_NORM_INPUT_TOO_LARGE:
             throw LineNormalizationError(.lineTooLong)
@@ -153,6 +154,9 @@ public struct NormalizedLine {
     /// else: a look-alike letter of another script, a fullwidth or mathematical letter, a digit of another script,
     /// an escape read as its character (JSON `\uXXXX`, URL `%XX`, an HTML reference).
     public let changedLetters: Bool
+    /// Whether a dash or space separator outside ASCII (or escaped) was met: only then does the form with
+    /// punctuation kept (`LineNormalizer(keepsPunctuation:)`) differ from this one.
+    public let changedPunctuation: Bool
     private let sourceStarts: UnsafePointer<UInt32>
     private let sourceEnds: UnsafePointer<UInt32>
 
@@ -161,11 +165,13 @@ public struct NormalizedLine {
         originalCount: Int,
         sourceStarts: UnsafeMutablePointer<UInt32>,
         sourceEnds: UnsafeMutablePointer<UInt32>,
-        changedLetters: Bool = false
+        changedLetters: Bool = false,
+        changedPunctuation: Bool = false
     ) {
         self.bytes = bytes
         self.originalCount = originalCount
         self.changedLetters = changedLetters
+        self.changedPunctuation = changedPunctuation
         self.sourceStarts = UnsafePointer(sourceStarts)
         self.sourceEnds = UnsafePointer(sourceEnds)
     }

@@ -10,9 +10,9 @@ import Synchronization
 ///
 /// Learnt byte by byte, the first time a byte is seen after the pair, and kept by the rule set for every engine:
 /// byte b may follow when the anchored pattern, on the keyword and b alone, matches or matches partially
-/// (`PCRE2_PARTIAL_HARD`) for the keyword as written, in lower case, in capitals or capitalised; a second set does the
-/// same for the byte after the keyword and one space (most of these keywords are followed by a space, which their
-/// rules allow: "plan id"). That errs only towards running: with nothing before the keyword, a negative lookbehind,
+/// (`PCRE2_PARTIAL_HARD`) for the keyword as written, in lower case, in capitals or capitalised; three more sets do the
+/// same for the byte after the keyword and one space, underscore or hyphen (most of these keywords are followed by a
+/// space, which their rules allow: "plan id"; a field key may be numbered, "ssn_2", where "patient_id" is no key). That errs only towards running: with nothing before the keyword, a negative lookbehind,
 /// `^` and `\b` before a letter all hold, so a match in the text implies one in the test. A pattern whose start
 /// could depend on the text before the keyword in the other direction (a positive lookbehind, `\B`, `\G`,
 /// backtracking verbs) gets no sets, and its runs are always made. The reference prefilter asks nothing of it, so
@@ -22,8 +22,9 @@ final class KeywordFollowers: @unchecked Sendable {
     private let sources: [(pattern: CompiledPattern, keyword: [UInt8], caseSensitive: Bool)]
     /// Per entry of `DispatchView.keywordRules`, its index in `sources` (-1: not learnable, always run).
     private let slot: UnsafeMutablePointer<Int32>
-    /// Per learnable entry, 16 words: for the byte after the keyword, 4 words of "learnt" and 4 of "may follow";
-    /// then the same for the byte after the keyword and one space. "Learnt" is or-ed (release) after "may follow".
+    /// Per learnable entry, 32 words: for the byte after the keyword, 4 words of "learnt" and 4 of "may follow"; then
+    /// the same for the byte after the keyword and a space, an underscore, a hyphen. "Learnt" is or-ed (release)
+    /// after "may follow".
     private let words: UnsafeMutablePointer<UInt64>
     private let learning = Mutex(())
 
@@ -35,8 +36,8 @@ final class KeywordFollowers: @unchecked Sendable {
             slot[i] = e == nil ? -1 : next
             if e != nil { next += 1 }
         }
-        words = .allocate(capacity: max(1, sources.count) * 16)
-        words.initialize(repeating: 0, count: max(1, sources.count) * 16)
+        words = .allocate(capacity: max(1, sources.count) * Self.wordsPerEntry)
+        words.initialize(repeating: 0, count: max(1, sources.count) * Self.wordsPerEntry)
     }
 
     deinit {
@@ -44,20 +45,29 @@ final class KeywordFollowers: @unchecked Sendable {
         words.deallocate()
     }
 
-    /// Whether a match of entry `entry` may continue after its keyword with byte `b`, then `b2` when `b` is a space
-    /// (`b2` nil at the line's end).
+    private static let wordsPerEntry = 32
+    /// The separators whose following byte has a set of its own (sets 1, 2, 3).
+    private static let separators: [UInt8] = [0x20, UInt8(ascii: "_"), UInt8(ascii: "-")]
+
+    /// Whether a match of entry `entry` may continue after its keyword with byte `b`, then `b2` when `b` is a space,
+    /// an underscore or a hyphen (`b2` nil at the line's end).
     @inline(__always)
     func allows(_ entry: Int, _ b: UInt8, _ b2: UInt8?) -> Bool {
         let s = Int(slot[entry])
         if s < 0 { return true }
         if !follows(s, 0, b) { return false }
-        guard b == 0x20, let b2 else { return true }
-        return follows(s, 1, b2)
+        guard let b2 else { return true }
+        switch b {
+        case 0x20: return follows(s, 1, b2)
+        case UInt8(ascii: "_"): return follows(s, 2, b2)
+        case UInt8(ascii: "-"): return follows(s, 3, b2)
+        default: return true
+        }
     }
 
     @inline(__always)
     private func follows(_ entry: Int, _ set: Int, _ b: UInt8) -> Bool {
-        let base = words + entry * 16 + set * 8
+        let base = words + entry * Self.wordsPerEntry + set * 8
         let w = Int(b >> 6), bit = UInt64(1) << UInt64(b & 63)
         if phs_load_acquire_u64(base + w) & bit != 0 { return phs_load_acquire_u64(base + 4 + w) & bit != 0 }
         return learn(entry, set, b)
@@ -67,9 +77,10 @@ final class KeywordFollowers: @unchecked Sendable {
     @inline(never)
     private func learn(_ entry: Int, _ set: Int, _ b: UInt8) -> Bool {
         let source = sources[entry]
-        let may = Self.mayFollow(source.pattern, source.keyword, source.caseSensitive, set == 0 ? [b] : [0x20, b])
+        let may = Self.mayFollow(source.pattern, source.keyword, source.caseSensitive,
+                                 set == 0 ? [b] : [Self.separators[set - 1], b])
         learning.withLock { _ in
-            let base = words + entry * 16 + set * 8
+            let base = words + entry * Self.wordsPerEntry + set * 8
             let w = Int(b >> 6), bit = UInt64(1) << UInt64(b & 63)
             if may ?? true { phs_or_release_u64(base + 4 + w, bit) }
             phs_or_release_u64(base + w, bit)

@@ -207,12 +207,15 @@ struct LineEngine {
             // Letters the normaliser rewrote (look-alikes of other scripts inside Latin words, fullwidth and
             // mathematical letters) would hide a name from the detector: it reads them as ASCII, with dashes and
             // spaces as written, and its spans map back to the line.
-            let form: NormalizedLine
-            do {
-                guard let f = try detectorNormalizer.normalize(line) else { return incident }
-                form = f
-            } catch {
-                return ScanIncident(ruleID: "normalization")
+            // (The same bytes as the patterns' form when the line has no dash or space to keep.)
+            var form = normalized
+            if normalized.changedPunctuation {
+                do {
+                    guard let f = try detectorNormalizer.normalize(line) else { return incident }
+                    form = f
+                } catch {
+                    return ScanIncident(ruleID: "normalization")
+                }
             }
             let first = candidates.count, firstReason = reasons.count
             runDetectors(form.bytes.baseAddress!, form.bytes.count)
