@@ -23,3 +23,9 @@ ASAN_OPTIONS=detect_leaks=1 "$work/names_fuzz" rules/names/person-names.tsv "$li
   Tests/kernels/features_fuzz.c Sources/CScanKernels/features.c Sources/CScanKernels/features_reference.c \
   Sources/CScanKernels/kernels.c -o "$work/features_fuzz"
 ASAN_OPTIONS=detect_leaks=1 "$work/features_fuzz" "${PHISCRUB_FUZZ_BLOCKS:-2000}"
+
+# The line normaliser's escape finder (Sources/CICUShim/escapes.c) the same way: vector loops against the byte loop,
+# and every escape found reads as a character (Tests/kernels/escapes_fuzz.c).
+"$cc" -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+  -I Sources/CICUShim -I Sources/CICUShim/include Tests/kernels/escapes_fuzz.c -o "$work/escapes_fuzz"
+ASAN_OPTIONS=detect_leaks=1 "$work/escapes_fuzz" "${PHISCRUB_FUZZ_ESCAPE_LINES:-200000}"

@@ -143,6 +143,23 @@ static inline int escape_here(const uint8_t *p, size_t n, size_t q) {
     return phs_escape_at(p, n, q, &len, 0) >= 0;
 }
 
+// The first escape at or after p[i], a byte at a time (the vector loops' tail, and CPUs without them).
+static inline size_t next_escape_from(const uint8_t *p, size_t n, size_t i) {
+    for (; i < n; i++)
+        if ((p[i] == '\\' || p[i] == '%' || p[i] == '&') && escape_here(p, n, i)) return i;
+    return n;
+}
+
+// The first escape among the candidate bits of the vector step at p[i] (bit k: p[i + k]), or n.
+static inline size_t escape_among(const uint8_t *p, size_t n, size_t i, uint64_t m) {
+    while (m) {
+        size_t q = i + (size_t)__builtin_ctzll(m);
+        m &= m - 1;
+        if (escape_here(p, n, q)) return q;
+    }
+    return n;
+}
+
 #if defined(__x86_64__) && defined(__linux__)
 #include <immintrin.h>
 
@@ -155,15 +172,10 @@ static __attribute__((target("avx512f,avx512bw"))) size_t next_escape_avx512(con
         __m512i a = _mm512_loadu_si512((const void *)(p + i)), b = _mm512_loadu_si512((const void *)(p + i + 1));
         uint64_t m = (_mm512_cmpeq_epi8_mask(a, _mm512_set1_epi8('\\')) & _mm512_cmpeq_epi8_mask(b, _mm512_set1_epi8('u'))) |
                      _mm512_cmpeq_epi8_mask(a, _mm512_set1_epi8('%')) | _mm512_cmpeq_epi8_mask(a, _mm512_set1_epi8('&'));
-        while (m) {
-            size_t q = i + (size_t)__builtin_ctzll(m);
-            m &= m - 1;
-            if (escape_here(p, n, q)) return q;
-        }
+        size_t q = m ? escape_among(p, n, i, m) : n;
+        if (q < n) return q;
     }
-    for (; i < n; i++)
-        if ((p[i] == '\\' || p[i] == '%' || p[i] == '&') && escape_here(p, n, i)) return i;
-    return n;
+    return next_escape_from(p, n, i);
 }
 
 static __attribute__((target("avx2"))) size_t next_escape_avx2(const uint8_t *p, size_t n) {
@@ -174,15 +186,10 @@ static __attribute__((target("avx2"))) size_t next_escape_avx2(const uint8_t *p,
             _mm256_and_si256(_mm256_cmpeq_epi8(a, _mm256_set1_epi8('\\')), _mm256_cmpeq_epi8(b, _mm256_set1_epi8('u'))),
             _mm256_or_si256(_mm256_cmpeq_epi8(a, _mm256_set1_epi8('%')), _mm256_cmpeq_epi8(a, _mm256_set1_epi8('&'))));
         uint32_t bits = (uint32_t)_mm256_movemask_epi8(m);
-        while (bits) {
-            size_t q = i + (size_t)__builtin_ctz(bits);
-            bits &= bits - 1;
-            if (escape_here(p, n, q)) return q;
-        }
+        size_t q = bits ? escape_among(p, n, i, bits) : n;
+        if (q < n) return q;
     }
-    for (; i < n; i++)
-        if ((p[i] == '\\' || p[i] == '%' || p[i] == '&') && escape_here(p, n, i)) return i;
-    return n;
+    return next_escape_from(p, n, i);
 }
 #endif
 
@@ -191,9 +198,7 @@ size_t phs_icu_next_escape(const uint8_t *p, size_t n) {
     if (__builtin_cpu_supports("avx512bw")) return next_escape_avx512(p, n);
     if (__builtin_cpu_supports("avx2")) return next_escape_avx2(p, n);
 #endif
-    for (size_t i = 0; i < n; i++)
-        if ((p[i] == '\\' || p[i] == '%' || p[i] == '&') && escape_here(p, n, i)) return i;
-    return n;
+    return next_escape_from(p, n, 0);
 }
 
 int phs_icu_has_escape(const uint8_t *p, size_t n) { return phs_icu_next_escape(p, n) < n; }
