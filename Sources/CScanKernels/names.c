@@ -717,7 +717,7 @@ static inline uint32_t letter_info(uint32_t cp) {
 static inline int is_ascii_letter(uint8_t b) { return (uint8_t)((b | 0x20) - 'a') < 26; }
 
 /* Length of the letter at p[i] (0 if none), its info, and whether it is a right single quote (U+2019). */
-static inline int letter_at(const uint8_t *p, size_t n, size_t i, uint32_t *info) {
+static inline __attribute__((always_inline)) int letter_at(const uint8_t *p, size_t n, size_t i, uint32_t *info) {
     uint8_t b = p[i];
     if (b < 0x80) {
         if (!is_ascii_letter(b)) return 0;

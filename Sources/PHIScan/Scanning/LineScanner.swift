@@ -205,14 +205,13 @@ struct LineEngine {
         }
         if normalized.changedLetters {
             // Letters the normaliser rewrote (look-alikes of other scripts inside Latin words, fullwidth and
-            // mathematical letters) would hide a name from the detector: it reads them as ASCII, with dashes and
-            // spaces as written, and its spans map back to the line.
-            // (The same bytes as the patterns' form when the line has no dash or space to keep.)
+            // mathematical letters, escapes) would hide a name from the detector: it reads them as the normaliser
+            // does, with dashes and spaces as written, and its spans map back to the line. (The patterns' form is
+            // those bytes when the line has no dash or space to keep.)
             var form = normalized
             if normalized.changedPunctuation {
                 do {
-                    guard let f = try detectorNormalizer.normalize(line) else { return incident }
-                    form = f
+                    if let f = try detectorNormalizer.normalize(line) { form = f }
                 } catch {
                     return ScanIncident(ruleID: "normalization")
                 }
