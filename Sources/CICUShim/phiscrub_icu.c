@@ -187,6 +187,25 @@ static int32_t nfkc_code_point(const UNormalizer2 *nfkc, UChar32 c, int fast, UC
     return norm_len;
 }
 
+// The output being written: bytes, the input range each came from, and how many were produced (counting on past
+// the capacity, so the caller learns the size needed).
+typedef struct {
+    uint8_t *out;
+    uint32_t *src_start, *src_end;
+    size_t cap, o;
+} norm_output;
+
+// Writes `count` bytes that all come from input bytes [start, end).
+static inline void put_bytes(norm_output *w, const uint8_t *bytes, size_t count, size_t start, size_t end) {
+    for (size_t b = 0; b < count; b++, w->o++) {
+        if (w->o < w->cap) {
+            w->out[w->o] = bytes[b];
+            w->src_start[w->o] = (uint32_t)start;
+            w->src_end[w->o] = (uint32_t)end;
+        }
+    }
+}
+
 int phs_icu_normalize_line(const uint8_t *in, size_t n,
                             uint8_t *out, uint32_t *src_start, uint32_t *src_end, size_t out_cap,
                             uint32_t flags, size_t *out_len, uint32_t *changes) {
@@ -204,7 +223,7 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
     const int decode = (flags & PHISCRUB_NORM_DECODE_ESCAPES) != 0 && phs_icu_next_escape(in, n) < n;
     // In a line with URL escapes, a '+' between letters or digits is a query string's space ("Maria+Lopez").
     const int plus_spaces = decode && memchr(in, '%', n) != NULL;
-    size_t o = 0; // bytes produced so far; keeps counting past out_cap so the caller learns the size needed
+    norm_output w = {out, src_start, src_end, out_cap, 0};
     size_t i = 0;
     while (i < n) {
         size_t start = i;
@@ -238,27 +257,24 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
                 }
             }
             if (end > start) {
+                // An ASCII run, each byte from itself.
                 size_t run = end - start;
-                if (o < out_cap) {
-                    size_t fit = out_cap - o < run ? out_cap - o : run;
-                    memcpy(out + o, in + start, fit);
+                if (w.o < out_cap) {
+                    size_t fit = out_cap - w.o < run ? out_cap - w.o : run;
+                    memcpy(out + w.o, in + start, fit);
                     for (size_t k = 0; k < fit; k++) {
-                        src_start[o + k] = (uint32_t)(start + k);
-                        src_end[o + k] = (uint32_t)(start + k + 1);
+                        src_start[w.o + k] = (uint32_t)(start + k);
+                        src_end[w.o + k] = (uint32_t)(start + k + 1);
                     }
                 }
-                o += run;
+                w.o += run;
                 i = end;
                 continue;
             }
             changed |= PHISCRUB_NORM_CHANGED_LETTERS;
             if (c < 0x80) {
-                if (o < out_cap) {
-                    out[o] = (uint8_t)c;
-                    src_start[o] = (uint32_t)start;
-                    src_end[o] = (uint32_t)i;
-                }
-                o++;
+                uint8_t b = (uint8_t)c;
+                put_bytes(&w, &b, 1, start, i);
                 continue;
             }
         } else {
@@ -266,12 +282,7 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
             if (c < 0) {
                 // Ill-formed: U8_NEXT consumed the maximal subpart; keep exactly one byte and resume after it,
                 // so every invalid byte maps to itself.
-                if (o < out_cap) {
-                    out[o] = in[start];
-                    src_start[o] = (uint32_t)start;
-                    src_end[o] = (uint32_t)(start + 1);
-                }
-                o++;
+                put_bytes(&w, in + start, 1, start, start + 1);
                 i = start + 1;
                 continue;
             }
@@ -282,12 +293,7 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
             pthread_once(&homoglyphs_once, homoglyphs_init);
             if (!homoglyphs_ok) return PHISCRUB_NORM_ICU_ERROR;
             if (homoglyphs[hidx] && latin_word_around(in, n, start, i)) {
-                if (o < out_cap) {
-                    out[o] = homoglyphs[hidx];
-                    src_start[o] = (uint32_t)start;
-                    src_end[o] = (uint32_t)i;
-                }
-                o++;
+                put_bytes(&w, &homoglyphs[hidx], 1, start, i);
                 changed |= PHISCRUB_NORM_CHANGED_LETTERS;
                 continue;
             }
@@ -301,15 +307,7 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
             uint8_t buf[U8_MAX_LENGTH];
             int32_t len = 0;
             U8_APPEND_UNSAFE(buf, len, c);
-            const uint8_t *src = escaped ? buf : in + start;
-            size_t count = escaped ? (size_t)len : i - start;
-            for (size_t b = 0; b < count; b++, o++) {
-                if (o < out_cap) {
-                    out[o] = src[b];
-                    src_start[o] = (uint32_t)start;
-                    src_end[o] = (uint32_t)i;
-                }
-            }
+            put_bytes(&w, escaped ? buf : in + start, escaped ? (size_t)len : i - start, start, i);
             continue;
         }
 
@@ -317,29 +315,23 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
         int32_t norm_len = nfkc_code_point(nfkc, c, (flags & PHISCRUB_NORM_NO_FAST_PATHS) == 0, norm);
         if (norm_len < 0) return PHISCRUB_NORM_ICU_ERROR;
 
-        size_t first = o;
+        size_t first = w.o;
         for (int32_t k = 0; k < norm_len;) {
             UChar32 d;
             U16_NEXT_UNSAFE(norm, k, d);
             uint8_t buf[U8_MAX_LENGTH];
             int32_t len = map_code_point(d, flags, buf);
-            for (int32_t b = 0; b < len; b++, o++) {
-                if (o < out_cap) {
-                    out[o] = buf[b];
-                    src_start[o] = (uint32_t)start;
-                    src_end[o] = (uint32_t)i;
-                }
-            }
+            put_bytes(&w, buf, (size_t)len, start, i);
         }
         // Anything but a dash, a space or a dropped ignorable that did not come out as it went in.
-        if (!punctuation && o > first &&
-            (o - first != i - start || o > out_cap || memcmp(out + first, in + start, i - start) != 0))
+        if (!punctuation && w.o > first &&
+            (w.o - first != i - start || w.o > out_cap || memcmp(out + first, in + start, i - start) != 0))
             changed |= PHISCRUB_NORM_CHANGED_LETTERS;
     }
 
     if (changes != NULL) *changes = changed;
-    *out_len = o;
-    return o > out_cap ? PHISCRUB_NORM_BUFFER_TOO_SMALL : PHISCRUB_NORM_OK;
+    *out_len = w.o;
+    return w.o > out_cap ? PHISCRUB_NORM_BUFFER_TOO_SMALL : PHISCRUB_NORM_OK;
 }
 
 void phs_icu_version(char *out, size_t cap) {

@@ -158,15 +158,12 @@ struct LineEngine {
     }
 
     private mutating func scanUnescaped(_ line: UnsafeBufferPointer<UInt8>, base: Int, into out: inout [Finding]) -> ScanIncident? {
-        let p = line.baseAddress!
-        if phs_icu_is_ascii(p, line.count) != 0 && phs_icu_has_escape(p, line.count) == 0 {
-            return scanASCII(line, base: base, into: &out)
-        }
+        // (An ASCII line with no escape: `normalize` says so with nil, and it is scanned as it is.)
         let normalized: NormalizedLine
         let pending = pendingNormalized
         pendingNormalized = nil
         do {
-            if let pending, pending.line == p, pending.count == line.count {
+            if let pending, pending.line == line.baseAddress, pending.count == line.count {
                 normalized = pending.form
             } else {
                 guard let n = try normalizer.normalize(line) else { return scanASCII(line, base: base, into: &out) }
