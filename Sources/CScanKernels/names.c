@@ -1675,8 +1675,53 @@ static int32_t lower_list(const phs_names *d, const uint8_t *p, size_t n, phs_na
     return m + 1;
 }
 
-/* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt); `lower_line`:
-   the line has no capital letter (the lower-case shapes apply). */
+/* Where the lower-case shapes (lower_pair, lower_list) apply in a line: the whole line when it holds no capital, or
+   else its quoted strings that hold none ("content":"hey can you email maria gonzalez" in a JSON chat line whose
+   other messages are capitalised), at most LOWER_SPANS_MAX of them. */
+#define LOWER_SPANS_MAX 16
+/* The shortest line or quoted string the lower-case shapes are looked for in. */
+#define LOWER_LINE_MIN 5
+typedef struct {
+    int whole;
+    int32_t count;
+    uint32_t start[LOWER_SPANS_MAX], end[LOWER_SPANS_MAX];
+} lower_spans;
+
+/* Fills *ls for the line p[0..n): its quoted strings (a backslash escapes the byte after it inside one) with no
+   capital and a space, so the ones where a name of two words can stand. */
+static void find_lower_spans(const uint8_t *p, size_t n, lower_spans *ls) {
+    ls->whole = 1;
+    ls->count = 0;
+    for (size_t i = 0; i < n && ls->whole; i++) ls->whole = (uint8_t)(p[i] - 'A') >= 26;
+    if (ls->whole) return;
+    const uint8_t *q = memchr(p, '"', n);
+    while (q && ls->count < LOWER_SPANS_MAX) {
+        size_t a = (size_t)(q - p) + 1, i = a;
+        int upper = 0, space = 0;
+        while (i < n && p[i] != '"') {
+            upper |= (uint8_t)(p[i] - 'A') < 26;
+            space |= p[i] == ' ';
+            i += p[i] == '\\' ? 2 : 1;
+        }
+        if (i >= n) return;
+        if (!upper && space && i - a >= LOWER_LINE_MIN) {
+            ls->start[ls->count] = (uint32_t)a;
+            ls->end[ls->count++] = (uint32_t)i;
+        }
+        q = i + 1 < n ? memchr(p + i + 1, '"', n - i - 1) : NULL;
+    }
+}
+
+/* Do the lower-case shapes apply at byte pos of the line? */
+static inline int lower_at(const lower_spans *ls, size_t pos) {
+    if (ls->whole) return 1;
+    for (int32_t i = 0; i < ls->count; i++)
+        if (pos >= ls->start[i] && pos < ls->end[i]) return 1;
+    return 0;
+}
+
+/* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt); `lower`: where
+   the lower-case shapes apply, in bytes of the line, which starts `off` bytes before p. */
 /* After a residence cue ("lives in", "grew up in", "originally from"): one to three words, capitalised, in capitals
    or of a script without case, with particles between them (Soto del Barco), joined by spaces. A city when one names
    no place larger than a city (not_cities: Texas, New Zealand), never starts a name without a cue (a month, "New"),
@@ -1728,7 +1773,8 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     return b;
 }
 
-static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, int lower_line,
+static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, const lower_spans *lower,
+                           size_t off,
                            phs_name_token *tok, int32_t nt, int32_t k0, int32_t k1, phs_name_span *out,
                            int32_t out_cap, int32_t *countp) {
     int32_t count = *countp;
@@ -2128,7 +2174,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             }
         }
         /* A line written without capitals: lower-case pairs and lists of given names. */
-        if (lower_line && d->pairs && t->shape == SHAPE_LOWER) {
+        if (d->pairs && t->shape == SHAPE_LOWER && (lower->count > 0 || lower->whole) &&
+            lower_at(lower, off + t->start)) {
             int32_t b = lower_list(d, p, n, tok, nt, k);
             if (b > k) {
                 for (int32_t m = k; m < b; m++) { /* every word but the "and" */
@@ -2853,9 +2900,9 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
     }
     size_t off = 0;
     int32_t k0 = 0;
-    /* Written without capitals (lower-case chat): the lower-case shapes apply. */
-    int lower_line = 1;
-    for (size_t i = 0; i < n && lower_line; i++) lower_line = (uint8_t)(p[i] - 'A') >= 26;
+    /* Written without capitals (lower-case chat), in the line or a quoted string: the lower-case shapes apply. */
+    lower_spans lower;
+    find_lower_spans(p, n, &lower);
     for (;;) {
         int32_t nt = tokenize(p + off, n - off, tok, tok_cap);
         int full = nt == tok_cap;
@@ -2863,7 +2910,8 @@ static int32_t find_all(const phs_names *d, const uint8_t *p, size_t n, int32_t 
         /* Words inside a name the previous window found are not started from again. */
         while (count > first && k0 < k1 && (size_t)tok[k0].start + off < (size_t)out[count - 1].end) k0++;
         int32_t before = count;
-        find_in_window(d, p + off, n - off, off == 0 ? signoff : -1, lower_line, tok, nt, k0, k1, out, out_cap, &count);
+        find_in_window(d, p + off, n - off, off == 0 ? signoff : -1, &lower, off, tok, nt, k0, k1, out, out_cap,
+                       &count);
         for (int32_t i = before; i < count; i++) {
             out[i].start += (int32_t)off;
             out[i].end += (int32_t)off;
@@ -2966,8 +3014,10 @@ static inline __attribute__((always_inline)) v32 range32(v32 v, int lo, int hi) 
 #include <immintrin.h>
 /* Candidate bits of the 32 bytes at p with AVX2 (p - 2 and p + 33 must be readable). */
 static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask_avx2(const uint8_t *p, uint32_t *upper,
-                                                                                      uint32_t *nl, uint32_t *colon) {
+                                                                                      uint32_t *nl, uint32_t *colon,
+                                                                                      uint32_t *quote) {
     __m256i v = _mm256_loadu_si256((const __m256i *)p);
+    *quote = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')));
     __m256i prev = _mm256_loadu_si256((const __m256i *)(p - 1));
     __m256i next = _mm256_loadu_si256((const __m256i *)(p + 1));
     /* Unsigned range checks as one signed compare: x - lo + 0x80 (wrapping) lies in [-128, hi - lo - 128] exactly
@@ -3033,8 +3083,10 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
 
 /* The same with the compiler's vector types (two SSE2 halves on the baseline). */
 static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const uint8_t *p, uint32_t *upper,
-                                                                          uint32_t *nl, uint32_t *colon) {
+                                                                          uint32_t *nl, uint32_t *colon,
+                                                                          uint32_t *quote) {
     v32 v = load32(p), prev = load32(p - 1), next = load32(p + 1), prev2 = load32(p - 2), next2 = load32(p + 2);
+    *quote = lanes_mask(v == (int8_t)'"');
     *upper = lanes_mask(range32(v, 'A', 'Z'));
     *nl = lanes_mask(v == (int8_t)'\n');
     v32 prev_low = prev | (int8_t)0x20;
@@ -3053,6 +3105,26 @@ static inline __attribute__((always_inline)) uint32_t chunk_mask_generic(const u
                         ((next == (int8_t)'\n') | ((next == (int8_t)'\r') & (next2 == (int8_t)'\n'))));
     return lanes_mask(((cap | na | lc) & ~prev_word) | label_caps | outside);
 }
+
+/* Where two lower-case words meet in the 32 bytes at p (a lower-case letter, a space, a lower-case letter; p + 33
+   readable): asked only in chunks that a quoted string without capitals may run through. */
+static inline __attribute__((always_inline)) uint32_t pair_mask_generic(const uint8_t *p) {
+    v32 v = load32(p), next = load32(p + 1), next2 = load32(p + 2);
+    return lanes_mask(range32(v, 'a', 'z') & (next == (int8_t)' ') & range32(next2, 'a', 'z'));
+}
+
+#if defined(__x86_64__) && defined(__linux__)
+static inline __attribute__((target("avx2"), always_inline)) uint32_t pair_mask_avx2(const uint8_t *p) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)p), next = _mm256_loadu_si256((const __m256i *)(p + 1));
+    __m256i next2 = _mm256_loadu_si256((const __m256i *)(p + 2));
+    #define IN(x, lo, hi) _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((hi) - (lo) - 127)), \
+                                            _mm256_add_epi8(x, _mm256_set1_epi8((char)(128 - (lo)))))
+    uint32_t r = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+        _mm256_and_si256(IN(v, 'a', 'z'), _mm256_cmpeq_epi8(next, _mm256_set1_epi8(' '))), IN(next2, 'a', 'z')));
+    #undef IN
+    return r;
+}
+#endif
 
 /* The top bit of each byte of v that is an ASCII letter (SWAR: a byte below 0x80, folded to lower case, is in a..z
    when adding 0x80 - 'a' sets its top bit and adding 0x80 - ('z' + 1) does not; no sum carries out of its byte). */
@@ -3544,10 +3616,10 @@ static __attribute__((noinline)) int lower_line_worth_search(const phs_names *d,
 }
 
 /* A line written without capitals (lower-case chat) is searched when it is long enough to hold a name and may hold
-   one: the lower-case shapes (lower_pair, lower_list) have no capital to start from. (Quoted strings inside a line
-   were tried as such stretches too, for JSON Lines through the filter: a JSON log has a dozen quotes a line, and
-   following them cost +6 % of instructions on the seeded log; batch mode cleans JSON string by string already.) */
-#define LOWER_LINE_MIN 5
+   one: the lower-case shapes (lower_pair, lower_list) have no capital to start from. So is a line with a quoted
+   string of that kind (a JSON chat line whose other messages are capitalised): the scan finds the closing quotes of
+   stretches with a space and no capital with bit operations (most quoted strings of a log hold no space), and only
+   those stretches are read for a given name (lower_segment_due). */
 
 /* Is the line p[a..<b), with `upper` telling whether it holds a capital, a lower-case line to search (not searched
    already: a >= done)? */
@@ -3557,33 +3629,47 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
     return !upper && b - a >= LOWER_LINE_MIN && a >= done && lower_line_worth_search(d, p, a, b);
 }
 
+/* Is the quoted stretch that the quote at j closes (no capital and a space in it, as the scan's bits say) worth
+   searching: long enough, not searched already, and holding a given name before another lower-case word? */
+static inline __attribute__((always_inline)) int lower_segment_due(const phs_names *d, const uint8_t *p, size_t j,
+                                                                   size_t line_start, size_t done) {
+    const uint8_t *q = j > line_start ? phs_last_byte(p + line_start, j - line_start, '"') : NULL;
+    if (!q) return 0;
+    size_t a = (size_t)(q - p) + 1;
+    return j - a >= LOWER_LINE_MIN && a >= done && lower_line_worth_search(d, p, a, j);
+}
+
 /* The scan over a block: 32-byte chunks classified once each (MASK32), every candidate bit judged in place, a line
    searched word by word only when a candidate calls for it or when it has no capital and may hold a name, then the
    scan goes on after that line. line_start and line_upper follow the line being scanned. Written once and compiled
    twice, for AVX2 and for the baseline. */
-#define NAMES_SCAN(MASK32)                                                                                        \
+#define NAMES_SCAN(MASK32, PAIR32)                                                                                \
     int32_t count = 0;                                                                                            \
-    size_t done = 0, pos = 2, line_start = 0;                                                                      \
-    int line_upper = 0;                                                                                            \
+    size_t done = 0, pos = 2, line_start = 0;                                                                     \
+    int line_upper = 0;                                                                                           \
+    /* Since the line's last quote: no capital or newline (seg_quote); two lower-case words met (seg_pair). */    \
+    int seg_quote = 0, seg_pair = 0;                                                                              \
     /* The city line of a card whose unit line ended the text before. */                                          \
     if (signoff == PHS_NAMES_CARD_BEFORE || signoff == PHS_NAMES_CARD_CITY_BEFORE ||                              \
         signoff == PHS_NAMES_CARD_STATE_BEFORE || signoff <= PHS_NAMES_LABEL_BEFORE)                              \
-        pos = done = line_start = search_line(d, p, n, signoff, 0, 0, tok, tok_cap, out, out_cap, &count) + 1;   \
+        pos = done = line_start = search_line(d, p, n, signoff, 0, 0, tok, tok_cap, out, out_cap, &count) + 1;    \
     else                                                                                                          \
     for (size_t i0 = 0; i0 < 2 && i0 < n; i0++)                                                                   \
         if ((is_candidate(p, n, i0) && candidate_needs_line(d, p, n, signoff, i0)) ||                             \
             (label_event_byte(p[i0]) && label_ends_at(d, p, n, i0))) {                                            \
-            pos = done = line_start = search_line(d, p, n, signoff, i0, 0, tok, tok_cap, out, out_cap, &count) + 1; \
+            pos = done = line_start = search_line(d, p, n, signoff, i0, 0, tok, tok_cap, out, out_cap, &count) + 1;\
             break;                                                                                                \
         }                                                                                                         \
     if (done == 0)                                                                                                \
         for (size_t i0 = 0; i0 < 2 && i0 < n; i0++) {                                                             \
-            if (p[i0] == '\n') { line_start = i0 + 1; line_upper = 0; }                                          \
-            else line_upper |= ascii_upper(p[i0]);                                                                 \
+            if (p[i0] == '\n') { line_start = i0 + 1; line_upper = 0; seg_quote = seg_pair = 0; }                 \
+            else line_upper |= ascii_upper(p[i0]);                                                                \
+            if (p[i0] == '"') { seg_quote = 1; seg_pair = 0; }                                                    \
+            else if (ascii_upper(p[i0])) seg_quote = 0;                                                           \
         }                                                                                                         \
     if (pos < 2) pos = 2;                                                                                         \
     while (pos + 34 <= n && count < out_cap) {                                                                    \
-        uint32_t up, nl, colon, m = MASK32(p + pos, &up, &nl, &colon);                                            \
+        uint32_t up, nl, colon, qt, m = MASK32(p + pos, &up, &nl, &colon, &qt);                                   \
         size_t next = pos + 32;                                                                                   \
         /* The newlines that end a line with no capital (the only ones the scan has to stop at): those whose nearest\
            capital-or-newline below is a newline, found at once for the chunk: each newline's bit, added one place up\
@@ -3594,7 +3680,21 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
         uint32_t clean = (~x + (nl << 1)) & x & nl;                                                               \
         uint32_t lowest = x & (0u - x);                                                                           \
         if (!line_upper) clean |= lowest & nl;                                                                    \
-        uint32_t events = m | clean | colon;                                                                      \
+        /* The quotes that close a stretch with no capital since the quote before on the same line, where two     \
+           lower-case words meet: the quotes whose nearest capital, newline or quote below is a quote and whose   \
+           nearest word pair, newline or quote below is a word pair. The same carries as for clean lines, with the\
+           state as a carry into bit 0 and the carry out of bit 31 as the state for the next chunk (whether the chunk\
+           ends inside such a stretch). No word pairs are looked for while the line has no capital-free quote open. */\
+        uint32_t xq = up | nl | qt, pr = 0, seg = 0;                                                              \
+        uint64_t open_quote = (uint64_t)(uint32_t)~xq + (((uint64_t)qt << 1) | (uint64_t)seg_quote), open_pair = 0;\
+        int track = qt || seg_quote;                                                                              \
+        if (track) {                                                                                              \
+            pr = PAIR32(p + pos);                                                                                 \
+            uint32_t yq = pr | nl | qt;                                                                           \
+            open_pair = (uint64_t)(uint32_t)~yq + (((uint64_t)pr << 1) | (uint64_t)seg_pair);                     \
+            seg = (uint32_t)open_quote & (uint32_t)open_pair & qt;                                                \
+        }                                                                                                         \
+        uint32_t events = m | clean | colon | seg;                                                                \
         int stopped = 0;                                                                                          \
         while (events) {                                                                                          \
             int jb = __builtin_ctz(events);                                                                       \
@@ -3606,6 +3706,12 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
                 size_t ls = below ? pos + (size_t)(32 - __builtin_clz(below)) : line_start;                       \
                 if (!lower_line_due(d, p, ls, j, 0, done)) continue;                                              \
                 next = done = line_start = search_line(d, p, n, signoff, ls, done, tok, tok_cap, out, out_cap, &count) + 1;\
+            } else if (seg & bit) {                                                                               \
+                /* A quoted stretch without capitals (lower-case chat inside a JSON line). */                     \
+                uint32_t below = nl & (bit - 1);                                                                  \
+                size_t ls = below ? pos + (size_t)(32 - __builtin_clz(below)) : line_start;                       \
+                if (!lower_segment_due(d, p, j, ls, done)) continue;                                              \
+                next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1;\
             } else if ((colon & bit) && !(m & bit)) {                                                             \
                 /* A colon or blank that ends its line: a field label alone there has its value line searched. */ \
                 if (!label_ends_at(d, p, n, j)) continue;                                                         \
@@ -3615,10 +3721,13 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
                 next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1;\
             }                                                                                                     \
             line_upper = 0;                                                                                       \
+            seg_quote = seg_pair = 0;                                                                             \
             stopped = 1;                                                                                          \
             break;                                                                                                \
         }                                                                                                         \
         if (!stopped) {                                                                                           \
+            seg_quote = (int)(open_quote >> 32);                                                                  \
+            if (track) seg_pair = (int)(open_pair >> 32);                                                         \
             if (nl) {                                                                                             \
                 int last = 31 - __builtin_clz(nl);                                                                \
                 line_start = pos + (size_t)last + 1;                                                              \
@@ -3630,39 +3739,57 @@ static inline __attribute__((always_inline)) int lower_line_due(const phs_names 
         pos = next;                                                                                               \
     }                                                                                                             \
     for (; pos < n && count < out_cap; pos++) {                                                                   \
-        if (p[pos] == '\n') {                                                                                   \
+        if (p[pos] == '\n') {                                                                                     \
             if (lower_line_due(d, p, line_start, pos, line_upper, done))                                          \
-                pos = done = search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count);  \
+                pos = done = search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count); \
             line_start = pos + 1;                                                                                 \
             line_upper = 0;                                                                                       \
+            seg_quote = seg_pair = 0;                                                                             \
             continue;                                                                                             \
         }                                                                                                         \
-        line_upper |= ascii_upper(p[pos]);                                                                         \
+        line_upper |= ascii_upper(p[pos]);                                                                        \
+        if (p[pos] == '"') {                                                                                      \
+            if (seg_quote && seg_pair && lower_segment_due(d, p, pos, line_start, done)) {                        \
+                pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);        \
+                line_start = pos + 1;                                                                             \
+                line_upper = 0;                                                                                   \
+                seg_quote = seg_pair = 0;                                                                         \
+                continue;                                                                                         \
+            }                                                                                                     \
+            seg_quote = 1;                                                                                        \
+            seg_pair = 0;                                                                                         \
+        } else if (ascii_lower(p[pos]) && pos + 2 < n && p[pos + 1] == ' ' && ascii_lower(p[pos + 2])) {          \
+            seg_pair = 1;                                                                                         \
+        } else if (ascii_upper(p[pos])) {                                                                         \
+            seg_quote = 0;                                                                                        \
+        }                                                                                                         \
         if (label_event_byte(p[pos]) && label_ends_at(d, p, n, pos)) {                                            \
             pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);            \
             line_start = pos + 1;                                                                                 \
             line_upper = 0;                                                                                       \
+            seg_quote = seg_pair = 0;                                                                             \
             continue;                                                                                             \
         }                                                                                                         \
         if (!is_candidate(p, n, pos) || !candidate_needs_line(d, p, n, signoff, pos)) continue;                   \
         pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);                \
-        line_start = pos + 1;                                                                                      \
-        line_upper = 0;                                                                                            \
+        line_start = pos + 1;                                                                                     \
+        line_upper = 0;                                                                                           \
+        seg_quote = seg_pair = 0;                                                                                 \
     }                                                                                                             \
-    if (count < out_cap && line_start < n && lower_line_due(d, p, line_start, n, line_upper, done))              \
+    if (count < out_cap && line_start < n && lower_line_due(d, p, line_start, n, line_upper, done))               \
         search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count);                      \
     return count;
 
 static int32_t scan_generic(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, phs_name_token *tok,
                             int32_t tok_cap, phs_name_span *out, int32_t out_cap) {
-    NAMES_SCAN(chunk_mask_generic)
+    NAMES_SCAN(chunk_mask_generic, pair_mask_generic)
 }
 
 #if defined(__x86_64__) && defined(__linux__)
 __attribute__((target("avx2"))) static int32_t scan_avx2(const phs_names *d, const uint8_t *p, size_t n,
                                                          int32_t signoff, phs_name_token *tok, int32_t tok_cap,
                                                          phs_name_span *out, int32_t out_cap) {
-    NAMES_SCAN(chunk_mask_avx2)
+    NAMES_SCAN(chunk_mask_avx2, pair_mask_avx2)
 }
 #endif
 

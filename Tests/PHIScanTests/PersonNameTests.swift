@@ -113,6 +113,9 @@ struct PersonNameTests {
         "Patient: ⟦JOHN SMITH⟧, DOB 03/14/1961; Member: ⟦MARIA T GONZALEZ⟧",
         // A lower-case name after "I'm" in a line with capitals.
         "Hi, I'm ⟦jane smith⟧ and my number changed",
+        // Lower-case chat in a quoted string of a JSON line whose other strings are capitalised.
+        #"{"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"hey can you email ⟦maria gonzalez⟧ about the refill"}]}"#,
+        #"{"System":"Be brief","text":"pls move ⟦patricia desrosiers⟧ to friday \"thanks\""}"#,
         // A name no list holds after a person verb, then a personal pronoun.
         "Tell ⟦Priyanka⟧ her labs look fine.",
         // A word no list holds after a strong cue in a line without capitals, in ASCII as with diacritics.
@@ -214,6 +217,8 @@ struct PersonNameTests {
         "Patient: MAY\nMember: BLUE CROSS\nPatient: NPO AFTER MIDNIGHT\nStatus: JOHN SMITH\nPatient: WILL CALL BACK",
         "Hi, I'm fine thanks; I'm will do it; Image pulled, Import done",
         "the quick brown fo\nthe quick brown fox jumps over a lazy dog",
+        // Quoted lower-case strings in a line with capitals keep the lower-case line rules: English words, months.
+        #"{"role":"system","content":"You are kind."},{"role":"user","content":"mark down the price; will smith; april may"}"#,
         "Tell Zendesk it is down; call Comcast about their outage",
         // Punctuation, symbols and emoji outside ASCII in a line are no names.
         "build #42 passed ✅ — 12 tests → 0 failures … 25 °C “ok”",

@@ -81,6 +81,9 @@ int main(int argc, char **argv) {
                            "a", "\n", "email", "patricia", "desrosiers", "t.", "mark", "down", "name:", "my", "son",
                            "people", "call", "me", "hyuuma", "maida", "x", "=", "(", "\xc3\xa5", "  "};
     int nl = sizeof(lower) / sizeof(lower[0]);
+    const char *chat[] = {"\"", "{\"role\":\"system\",\"content\":\"You are kind.\"},{\"role\":\"user\",\"content\":\"",
+                          "\"}", "\",\"", "Hello", "\\\"", "\"Note\":", "\":\""};
+    int nc = sizeof(chat) / sizeof(chat[0]);
     phs_name_token *tok = malloc(sizeof(phs_name_token) * 4096);
     phs_name_span *out = malloc(sizeof(phs_name_span) * 8192);
     phs_name_span *ref = malloc(sizeof(phs_name_span) * 8192);
@@ -92,7 +95,10 @@ int main(int argc, char **argv) {
         size_t n = 0;
         /* Every fourth line is written without capitals; every fourth one is words apart as in text (a space after
            each, punctuation between), where the front end must pick every line the search finds a name in. */
-        int lower_line = iter % 4 == 0, spaced = iter % 4 == 2;
+        /* ... and every eighth one is a JSON chat line: lower-case words in quoted strings, capitalised ones
+           outside (the quoted stretches without capitals that the front end follows). */
+        int lower_line = iter % 4 == 0, spaced = iter % 4 == 2, quoted = iter % 8 == 5;
+        spaced |= quoted;
         spaced_lines += spaced;
         while (n < cap) {
             if (next() % 6 == 0) {
@@ -101,7 +107,9 @@ int main(int argc, char **argv) {
                                        : (uint8_t)next();
                 continue;
             }
-            const char *w = lower_line ? lower[next() % nl] : words[next() % nw];
+            const char *w = lower_line ? lower[next() % nl]
+                            : quoted   ? (next() % 5 == 0 ? chat[next() % nc] : lower[next() % nl])
+                                       : words[next() % nw];
             size_t l = strlen(w);
             for (size_t k = 0; k < l && n < cap; k++) line[n++] = (uint8_t)w[k];
             if (n < cap && (spaced || next() % 2)) line[n++] = ' ';
