@@ -1367,6 +1367,34 @@ static inline int given_word(const phs_names *d, const uint8_t *p, size_t n, phs
     return (f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_COMMON | PHS_NAME_WORD));
 }
 
+/* Can the word of another script (SHAPE_NOCASE) start a name: a capital of Greek, Cyrillic or Armenian (their lower-case
+   words are common words: "добрый день"), or a letter of a script without case (Arabic, Hebrew, Hangul, Han, ...). */
+static int foreign_name_word(const uint8_t *p, size_t n, const phs_name_token *t) {
+    uint32_t cp;
+    if (t->shape != SHAPE_NOCASE || !utf8_at(p, n, (size_t)t->start, &cp)) return 0;
+    if (cp >= 0x0370 && cp < 0x0400) return cp == 0x0386 || (cp >= 0x0388 && cp < 0x0390) || (cp >= 0x0391 && cp < 0x03AC);
+    if (cp >= 0x0400 && cp < 0x0530) return cp < 0x0430 || (cp >= 0x0460 && cp < 0x0530 && !(cp & 1));
+    if (cp >= 0x0530 && cp < 0x0590) return cp >= 0x0531 && cp < 0x0557;
+    return 1;
+}
+
+/* Two or three words of another script one space apart, each able to start a name, in a line of English (at least three
+   words in Latin letters): a name written in its own script ("Рюрик Орлова is a 67-year-old man", "The interpreter,
+   Ιουλιανή Καλαϊτζοπούλου, assisted"). One word alone is not enough (a word quoted in another language, a product).
+   Returns one past the run, or k. */
+static int32_t foreign_run(const phs_names *d, const uint8_t *p, size_t n, const phs_name_token *tok, int32_t nt,
+                           int32_t k) {
+    (void)d;
+    if (k > 0 && tok[k - 1].shape == SHAPE_NOCASE && tok[k - 1].sep == SEP_SPACE) return k;
+    int32_t b = k;
+    while (b < nt && b - k < 4 && foreign_name_word(p, n, &tok[b]) && (b == k || tok[b - 1].sep == SEP_SPACE)) b++;
+    if (b - k < 2 || b - k > 3 || (b < nt && tok[b - 1].sep == SEP_SPACE && tok[b].shape == SHAPE_NOCASE)) return k;
+    int32_t latin = 0;
+    for (int32_t m = 0; m < nt && latin < 3; m++)
+        latin += tok[m].shape == SHAPE_CAP || tok[m].shape == SHAPE_LOWER || tok[m].shape == SHAPE_UPPER;
+    return latin >= 3 ? b : k;
+}
+
 /* The name heading a contact record, at the start of a record: two to four capitalised words (initials and
    particles between them) one space apart and ended by a column break ("Satu Elomo  45818 P.O. Box 242",
    ">Esat Jeknić >Marshall ...", "Julieta S Almeida  Staff development"), none an English word that is no name; two
@@ -1863,6 +1891,19 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                     if (title) kind = PHS_NAME_CUE_WEAK;
                 }
                 int32_t a = k + 1;
+                /* Words of a script without the Latin letters (Cyrillic, Greek, Arabic, Hebrew, Hangul, Han, Kana, ...)
+                   right after an English cue: the change of script says a name as a dictionary would ("Dr. Μυρσίνη
+                   Καπανταϊδάκη", "my daughter Изот Никитина", "Next of kin: زيد جزار", "patient 王秀英"). At most four;
+                   after a plain preposition two or more ("for Изот Никитина", not "for 客服"). */
+                if (tok[a].shape == SHAPE_NOCASE) {
+                    int32_t b = a + 1;
+                    while (b < nt && b - a < 4 && tok[b - 1].sep == SEP_SPACE && tok[b].shape == SHAPE_NOCASE) b++;
+                    if ((kind != PHS_NAME_CUE_GIVEN || b - a >= 2) &&
+                        emit(d, out, out_cap, &count, tok, nt, a, b, kind, c, &next)) {
+                        k = next;
+                        continue;
+                    }
+                }
                 int strong = kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED;
                 int32_t b = name_run(d, p, n, tok, nt, a, 4,
                                      (strong ? RUN_STOP : 0) | (kind != PHS_NAME_CUE_GIVEN ? RUN_PLACE_SURNAME : 0) |
@@ -1966,6 +2007,14 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                     k = next;
                     continue;
                 }
+            }
+        }
+        /* A name written in another script, in a line of English. */
+        if (d->pairs && t->shape == SHAPE_NOCASE) {
+            int32_t b = foreign_run(d, p, n, tok, nt, k);
+            if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_PAIR, PHS_NAME_DETAIL_SCRIPT, &next)) {
+                k = next;
+                continue;
             }
         }
         /* The name heading a contact record ("Satu Elomo  45818 P.O. Box 242 ..."). */

@@ -113,6 +113,13 @@ struct PersonNameTests {
         "Patient: ⟦JOHN SMITH⟧, DOB 03/14/1961; Member: ⟦MARIA T GONZALEZ⟧",
         // A lower-case name after "I'm" in a line with capitals.
         "Hi, I'm ⟦jane smith⟧ and my number changed",
+        // Names written in another script in English text: after a cue, or two or three words of it alone.
+        "Referred by Dr. ⟦Μυρσίνη Καπανταϊδάκη⟧ for evaluation.",
+        "Can you summarize the chart for ⟦Изот Никитина⟧?",
+        "⟦Рюрик Орлова⟧ is a 67-year-old man with COPD.",
+        "Results reviewed with ⟦تاليا العفيفي⟧ and her son.",
+        "Pt seen today with her daughter ⟦גורי אוחנה⟧, who will drive her home.",
+        "patient ⟦王秀英⟧ was seen today",
         // Lower-case chat in a quoted string of a JSON line whose other strings are capitalised.
         #"{"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"hey can you email ⟦maria gonzalez⟧ about the refill"}]}"#,
         #"{"System":"Be brief","text":"pls move ⟦patricia desrosiers⟧ to friday \"thanks\""}"#,
@@ -217,6 +224,9 @@ struct PersonNameTests {
         "Patient: MAY\nMember: BLUE CROSS\nPatient: NPO AFTER MIDNIGHT\nStatus: JOHN SMITH\nPatient: WILL CALL BACK",
         "Hi, I'm fine thanks; I'm will do it; Image pulled, Import done",
         "the quick brown fo\nthe quick brown fox jumps over a lazy dog",
+        // Words of another script that start no name: lower-case Cyrillic, one word alone, a line not in English.
+        "the phrase добрый день means good afternoon; we shipped the Москва release; I love 東京 trips",
+        "Привет, меня зовут Иван Петров",
         // Quoted lower-case strings in a line with capitals keep the lower-case line rules: English words, months.
         #"{"role":"system","content":"You are kind."},{"role":"user","content":"mark down the price; will smith; april may"}"#,
         "Tell Zendesk it is down; call Comcast about their outage",

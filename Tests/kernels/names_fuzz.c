@@ -73,7 +73,9 @@ int main(int argc, char **argv) {
                            /* field labels alone on their line, and values */
                            "\nPhone:\n", "\nphone:\r\n", "  Address:\n", "\nHome Phone:\n", "\nHOME_PHONE:\n", "Phone:",
                            "\nDOB:\n", ":\n", "60-56-85-91", "Brucker Bundesstrasse 31", "\nPhone:  \n", "\nAddress:\t\r\n",
-                           " \n"};
+                           " \n",
+                           /* words of other scripts: capitalised and lower-case Cyrillic, Greek, Arabic, Han */
+                           "Изот", "Никитина", "добрый", "Μυρσίνη", "تاليا", "العفيفي", "王秀英", "Dr. Изот"};
     int nw = sizeof(words) / sizeof(words[0]);
     /* Every fourth line is written without capitals (the lower-case line shapes and their front end). */
     const char *lower[] = {"maria", "john", "smith", "silvana", "kristina", "caleb", "and", ",", "ms.", "me", "call",

@@ -298,6 +298,7 @@ size_t phs_first_special(const uint8_t *p, size_t n, const uint8_t *bytes, int c
 #define PHS_NAME_DETAIL_MENTION 7 /* another mention, on the same line, of a word of a name found there */
 #define PHS_NAME_DETAIL_SURNAME 8 /* PHS_NAME_SINGLE: a surname alone (the default detail: a given name alone) */
 #define PHS_NAME_DETAIL_LOWER 9   /* in a line written without capitals: given name and surname, or a list of given names */
+#define PHS_NAME_DETAIL_SCRIPT 10 /* two or three words of another script in a line of English ("Рюрик Орлова is ...") */
 #define PHS_NAME_MAX_PHRASE 6
 
 typedef struct phs_names phs_names;

@@ -339,6 +339,7 @@ final class PersonNameDetector: @unchecked Sendable {
             case PHS_NAME_DETAIL_FOREIGN: return "dictionary: two words that are no English words, one a surname"
             case PHS_NAME_DETAIL_MENTION: return "shape: another mention of a name found on the line"
             case PHS_NAME_DETAIL_LOWER: return "dictionary: lower-case given name and surname, or list of given names"
+            case PHS_NAME_DETAIL_SCRIPT: return "shape: words of another script in a line of English"
             default: return "dictionary: given name and surname"
             }
         case PHS_NAME_LAST_FIRST: return "dictionary: surname, given name"

@@ -19,7 +19,7 @@ enum VerifiedPacks {
     static let digests: Set<UInt64> = [
         0xa7c4923a460465a9, // candidates.yaml
         0x942a9ee5ab507e8c, // default.yaml
-        0xbb4c659af228ed6b, // fields.yaml
+        0x324cdb539aa80bbd, // fields.yaml
         0x9cb0051a49ae50ff, // names.yaml
         0x5e0ac0c751098d66, // places.yaml
     ]
