@@ -2150,7 +2150,10 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                     }
                 }
                 if (f & PHS_NAME_GIVEN) {
-                    int32_t b = name_run(d, p, n, tok, nt, k, 5, 0);
+                    /* A street word that is a surname ends the name too, after a given name that is no English word
+                       and away from house numbers (place_surname: "Karen Hill", "Diane Wells"; "Park Lane", "Rose
+                       Hill", "12 Erin Dale" stay places). */
+                    int32_t b = name_run(d, p, n, tok, nt, k, 5, RUN_PLACE_SURNAME);
                     /* The last capitalised word must be a surname; shorten the run until it is. */
                     while (b > k + 1) {
                         phs_name_token *last = &tok[b - 1];
