@@ -1893,11 +1893,12 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 int32_t a = k + 1;
                 /* Words of a script without the Latin letters (Cyrillic, Greek, Arabic, Hebrew, Hangul, Han, Kana, ...)
                    right after an English cue: the change of script says a name as a dictionary would ("Dr. Μυρσίνη
-                   Καπανταϊδάκη", "my daughter Изот Никитина", "Next of kin: زيد جزار", "patient 王秀英"). At most four;
-                   after a plain preposition two or more ("for Изот Никитина", not "for 客服"). */
+                   Καπανταϊδάκη", "my daughter Изот Никитина", "Next of kin: زيد جزار", "patient 王秀英"). At most six
+                   (Arabic names with their nasab: "رامح بنو سعد بن ليث بن بكر"); after a plain preposition two or more
+                   ("for Изот Никитина", not "for 客服"). */
                 if (tok[a].shape == SHAPE_NOCASE) {
                     int32_t b = a + 1;
-                    while (b < nt && b - a < 4 && tok[b - 1].sep == SEP_SPACE && tok[b].shape == SHAPE_NOCASE) b++;
+                    while (b < nt && b - a < 6 && tok[b - 1].sep == SEP_SPACE && tok[b].shape == SHAPE_NOCASE) b++;
                     if ((kind != PHS_NAME_CUE_GIVEN || b - a >= 2) &&
                         emit(d, out, out_cap, &count, tok, nt, a, b, kind, c, &next)) {
                         k = next;
