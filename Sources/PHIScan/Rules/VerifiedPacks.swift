@@ -19,7 +19,7 @@ enum VerifiedPacks {
     static let digests: Set<UInt64> = [
         0xa7c4923a460465a9, // candidates.yaml
         0x9cb44092706102ea, // default.yaml
-        0x324cdb539aa80bbd, // fields.yaml
+        0xc5b1d13aea38bddd, // fields.yaml
         0x85f07a8595fa2b3c, // names.yaml
         0x5e0ac0c751098d66, // places.yaml
     ]
