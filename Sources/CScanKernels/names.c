@@ -1958,6 +1958,19 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                             b < nt && tok[b].shape == SHAPE_LOWER && is_pronoun(d, tok[b].hash))
                             accepted = 1;
                     }
+                } else if (kind == PHS_NAME_CUE_WEAK && tok[a].shape == SHAPE_LOWER && t->sep != SEP_DOT &&
+                           !lower_at(lower, off + (size_t)tok[a].start)) {
+                    /* Lower-case chat after a cue in a line with capitals ("Patient: dustin potter", "Can you check
+                       on maria gonzalez?"): a given name and a surname, at most one of them an English word (the
+                       lower-case line's pair without its exception for cues; a line without capitals keeps it). */
+                    int32_t e2 = lower_pair(d, p, n, tok, nt, a);
+                    if (e2 > a) {
+                        uint16_t gf = name_flags(d, p, n, &tok[a]), sf = name_flags(d, p, n, &tok[e2 - 1]);
+                        if (!((gf & PHS_NAME_WORD) && (sf & PHS_NAME_WORD))) {
+                            b = e2;
+                            accepted = 1;
+                        }
+                    }
                 } else if ((kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_TITLE ||
                             /* a label before a name in capitals: "PATIENT: JOHN SMITH", "Patient: JOHN SMITH" */
                             (kind == PHS_NAME_CUE_WEAK && t->sep == SEP_COLON &&
@@ -3494,6 +3507,18 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
            name or an initial too. */
         if (sp2 > 0 && q < n && (is_ascii_letter(p[q]) || p[q] >= 0x80) && self >= 0 &&
             (d->cues.flags[self] & PHS_NAME_STRONG_END))
+            return 1;
+    }
+    /* "Patient: dustin potter", "Contact maria gonzalez": a capitalised cue before a lower-case given name and
+       another lower-case word (the search takes the pair when the dictionary holds both). */
+    if (self >= 0 && (d->cues.flags[self] & PHS_NAME_CUE_END) && d->dict) {
+        size_t q = e;
+        if (q < n && p[q] == ':') q++;
+        if (q < n && p[q] == ' ') q++;
+        size_t e2;
+        uint64_t h2 = q > e && q < n && ascii_lower(p[q]) ? word_at(p, n, q, &e2) : 0;
+        if (h2 && e2 + 1 < n && p[e2] == ' ' && ascii_lower(p[e2 + 1]) && given_bloom_has(d->dict, h2) &&
+            (probe_names(d, h2) & PHS_NAME_GIVEN))
             return 1;
     }
     /* "My son ethan", "Dr patel", "I'm maria": a capitalised cue before a lower-case name. */

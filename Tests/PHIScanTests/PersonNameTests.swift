@@ -113,6 +113,9 @@ struct PersonNameTests {
         "Patient: ⟦JOHN SMITH⟧, DOB 03/14/1961; Member: ⟦MARIA T GONZALEZ⟧",
         // A lower-case name after "I'm" in a line with capitals.
         "Hi, I'm ⟦jane smith⟧ and my number changed",
+        // Lower-case names after a capitalised cue in a line with capitals.
+        "Caller: ⟦dustin potter⟧",
+        "Patient: ⟦monika desrosiers⟧ (bed 2); Contact ⟦maria gonzalez⟧ today",
         // A surname that is also a street word, after a given name that is no English word, with no cue.
         "I met ⟦Karen Hill⟧ yesterday",
         #"2025-07-13T09:20:11Z INFO ticket.update owner="⟦David Green⟧" status=open"#,
@@ -227,6 +230,8 @@ struct PersonNameTests {
         "Patient: MAY\nMember: BLUE CROSS\nPatient: NPO AFTER MIDNIGHT\nStatus: JOHN SMITH\nPatient: WILL CALL BACK",
         "Hi, I'm fine thanks; I'm will do it; Image pulled, Import done",
         "the quick brown fo\nthe quick brown fox jumps over a lazy dog",
+        // Lower-case words after a capitalised cue that are English words or no pair of names.
+        "Patient: grace period ends; Contact support team; Patient: will smith; Call back tomorrow",
         // Street words after a given name that is an English word, or with a house number, stay places.
         "Rose Hill Cemetery; Penny Lane is a song; turn onto Park Lane; I live at 12 Erin Dale; Chapel Hill",
         // Words of another script that start no name: lower-case Cyrillic, one word alone, a line not in English.
