@@ -1383,16 +1383,20 @@ static int foreign_name_word(const uint8_t *p, size_t n, const phs_name_token *t
    Ιουλιανή Καλαϊτζοπούλου, assisted"). One word alone is not enough (a word quoted in another language, a product).
    Returns one past the run, or k. */
 static int32_t foreign_run(const phs_names *d, const uint8_t *p, size_t n, const phs_name_token *tok, int32_t nt,
-                           int32_t k) {
+                           int32_t k, int32_t *latin_words) {
     (void)d;
     if (k > 0 && tok[k - 1].shape == SHAPE_NOCASE && tok[k - 1].sep == SEP_SPACE) return k;
     int32_t b = k;
     while (b < nt && b - k < 4 && foreign_name_word(p, n, &tok[b]) && (b == k || tok[b - 1].sep == SEP_SPACE)) b++;
     if (b - k < 2 || b - k > 3 || (b < nt && tok[b - 1].sep == SEP_SPACE && tok[b].shape == SHAPE_NOCASE)) return k;
-    int32_t latin = 0;
-    for (int32_t m = 0; m < nt && latin < 3; m++)
-        latin += tok[m].shape == SHAPE_CAP || tok[m].shape == SHAPE_LOWER || tok[m].shape == SHAPE_UPPER;
-    return latin >= 3 ? b : k;
+    /* Counted once per window (*latin_words < 0 until then). */
+    if (*latin_words < 0) {
+        int32_t latin = 0;
+        for (int32_t m = 0; m < nt && latin < 3; m++)
+            latin += tok[m].shape == SHAPE_CAP || tok[m].shape == SHAPE_LOWER || tok[m].shape == SHAPE_UPPER;
+        *latin_words = latin;
+    }
+    return *latin_words >= 3 ? b : k;
 }
 
 /* The name heading a contact record, at the start of a record: two to four capitalised words (initials and
@@ -1806,7 +1810,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                            phs_name_token *tok, int32_t nt, int32_t k0, int32_t k1, phs_name_span *out,
                            int32_t out_cap, int32_t *countp) {
     int32_t count = *countp;
-    int32_t k = k0, next = k0;
+    int32_t k = k0, next = k0, latin_words = -1;
     while (k < k1) {
         phs_name_token *t = &tok[k];
         int64_t slot;
@@ -2025,7 +2029,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
         }
         /* A name written in another script, in a line of English. */
         if (d->pairs && t->shape == SHAPE_NOCASE) {
-            int32_t b = foreign_run(d, p, n, tok, nt, k);
+            int32_t b = foreign_run(d, p, n, tok, nt, k, &latin_words);
             if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_PAIR, PHS_NAME_DETAIL_SCRIPT, &next)) {
                 k = next;
                 continue;
@@ -2313,6 +2317,9 @@ static void same_line_mentions(const phs_names *d, const uint8_t *p, size_t n, p
             out[s].kind == PHS_NAME_CARD_STREET || out[s].kind == PHS_NAME_CUE_PLACE)
             continue;
         size_t ss = (size_t)out[s].start, se = (size_t)out[s].end;
+        /* A name in a script without the Latin letters has no capitalised word to look for (mention_word). */
+        uint32_t cp0;
+        if (p[ss] >= 0x80 && utf8_at(p, n, ss, &cp0) && (letter_info(cp0) & 0xFF) == 0) continue;
         int32_t nt = tokenize(p + ss, se - ss, tok, MENTION_TOKENS);
         size_t lo = ss > MENTION_REACH ? ss - MENTION_REACH : 0, hi = se + MENTION_REACH < n ? se + MENTION_REACH : n;
         const uint8_t *nl = lo < ss ? phs_last_byte(p + lo, ss - lo, '\n') : NULL;
