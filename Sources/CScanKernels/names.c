@@ -3724,6 +3724,9 @@ static inline __attribute__((always_inline)) int lower_segment_due(const phs_nam
     return j - a >= LOWER_LINE_MIN && a >= done && lower_line_worth_search(d, p, a, j);
 }
 
+/* In NAMES_SCAN: the scan goes on with a new line at `at` (nothing known of it yet). */
+#define NAMES_NEW_LINE_AT(at) (line_start = (at), line_upper = 0, seg_quote = seg_pair = 0)
+
 /* The scan over a block: 32-byte chunks classified once each (MASK32), every candidate bit judged in place, a line
    searched word by word only when a candidate calls for it or when it has no capital and may hold a name, then the
    scan goes on after that line. line_start and line_upper follow the line being scanned. Written once and compiled
@@ -3827,18 +3830,14 @@ static inline __attribute__((always_inline)) int lower_segment_due(const phs_nam
         if (p[pos] == '\n') {                                                                                     \
             if (lower_line_due(d, p, line_start, pos, line_upper, done))                                          \
                 pos = done = search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count); \
-            line_start = pos + 1;                                                                                 \
-            line_upper = 0;                                                                                       \
-            seg_quote = seg_pair = 0;                                                                             \
+            NAMES_NEW_LINE_AT(pos + 1);                                                                           \
             continue;                                                                                             \
         }                                                                                                         \
         line_upper |= ascii_upper(p[pos]);                                                                        \
         if (p[pos] == '"') {                                                                                      \
             if (seg_quote && seg_pair && lower_segment_due(d, p, pos, line_start, done)) {                        \
                 pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);        \
-                line_start = pos + 1;                                                                             \
-                line_upper = 0;                                                                                   \
-                seg_quote = seg_pair = 0;                                                                         \
+                NAMES_NEW_LINE_AT(pos + 1);                                                                       \
                 continue;                                                                                         \
             }                                                                                                     \
             seg_quote = 1;                                                                                        \
@@ -3850,16 +3849,12 @@ static inline __attribute__((always_inline)) int lower_segment_due(const phs_nam
         }                                                                                                         \
         if (label_event_byte(p[pos]) && label_ends_at(d, p, n, pos)) {                                            \
             pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);            \
-            line_start = pos + 1;                                                                                 \
-            line_upper = 0;                                                                                       \
-            seg_quote = seg_pair = 0;                                                                             \
+            NAMES_NEW_LINE_AT(pos + 1);                                                                           \
             continue;                                                                                             \
         }                                                                                                         \
         if (!is_candidate(p, n, pos) || !candidate_needs_line(d, p, n, signoff, pos)) continue;                   \
         pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);                \
-        line_start = pos + 1;                                                                                     \
-        line_upper = 0;                                                                                           \
-        seg_quote = seg_pair = 0;                                                                                 \
+        NAMES_NEW_LINE_AT(pos + 1);                                                                               \
     }                                                                                                             \
     if (count < out_cap && line_start < n && lower_line_due(d, p, line_start, n, line_upper, done))               \
         search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count);                      \
