@@ -20,7 +20,7 @@ enum VerifiedPacks {
         0xa7c4923a460465a9, // candidates.yaml
         0xa12b31516c1f092f, // default.yaml
         0xc5b1d13aea38bddd, // fields.yaml
-        0x667fbd17ccb85504, // names.yaml
+        0x36a62093a683a63d, // names.yaml
         0x5e0ac0c751098d66, // places.yaml
     ]
 
