@@ -29,7 +29,7 @@ final class JSONRewriter {
     /// The context of a normalised key, cached.
     func context(forKey key: [UInt8]) -> KeyContext? {
         if let hit = contextCache[key] { return hit }
-        let c = KeyContext.forKey(normalized: key)
+        let c = KeyContext.forKey(normalized: key) ?? values.fieldKeys.context(forKey: key)
         if contextCache.count < 4096 { contextCache[key] = c }
         return c
     }

@@ -1,3 +1,5 @@
+import PHIScan
+
 /// What a JSON key name says about the value under it: the label the value is scanned after, so that
 /// `{"ssn": "402198877"}` is judged as an SSN the way `SSN: 402198877` is in a log line.
 ///
@@ -130,10 +132,11 @@ public struct KeyContext: Sendable, Equatable {
         }
         for k in ["ip", "ipaddress", "clientip", "remoteip", "remoteaddr", "sourceip", "srcip"] { t[k] = "IP address: " }
         for k in ["mac", "macaddress", "hwaddr"] { t[k] = "MAC address: " }
-        for k in ["account", "accountnumber", "accountno", "acct", "acctnumber", "bankaccount"] {
+        for k in ["account", "accountnumber", "accountno", "acct", "acctnumber", "acctno", "bankaccount"] {
             t[k] = "Account number: "
         }
         for k in ["routing", "routingnumber", "aba", "abanumber"] { t[k] = "Routing number: " }
+        for k in ["taxid", "tin", "itin", "taxpayerid"] { t[k] = "Tax ID: " }
         for k in ["memberid", "memberno", "membernumber", "subscriberid", "subscribernumber", "policynumber", "policyid",
                   "policyno", "insuranceid", "insurancenumber", "healthplanid", "planid", "groupnumber", "beneficiaryid"] {
             t[k] = "Member ID: "
@@ -169,3 +172,35 @@ public struct KeyContext: Sendable, Equatable {
         ("middlename", nameLabel), ("givenname", nameLabel), ("familyname", nameLabel), ("surname", nameLabel),
     ]
 }
+
+/// The keys of the rule packs' field rules (`field:` in a pack: `city`, `sms number`, `guarantor`, with their glued
+/// prefixes), for JSON keys that `KeyContext`'s table does not know: such a value is scanned after its key written
+/// as a label (`city: Salem`), which is what the field rule finds in a log line, so a key added to a pack counts
+/// in batch as in the filter. Matched on normalised keys: the key itself, or a prefix glued to it (`patientCity`,
+/// `home_city`); a `not_after` word before it (`ip_address`) gives no context.
+struct FieldKeyIndex: Sendable {
+    private var labels: [[UInt8]: [UInt8]] = [:]
+
+    init(rules: [Rule]) {
+        var excluded: Set<[UInt8]> = []
+        for rule in rules where rule.isField {
+            for key in rule.fieldKeys {
+                let k = KeyContext.normalize(Array(key.utf8))
+                let label = Array(key.utf8) + Array(": ".utf8)
+                if labels[k] == nil { labels[k] = label }
+                for prefix in rule.fieldPrefixes {
+                    let pk = KeyContext.normalize(Array(prefix.utf8)) + k
+                    if labels[pk] == nil { labels[pk] = label }
+                }
+                for word in rule.fieldNotAfter { excluded.insert(KeyContext.normalize(Array(word.utf8)) + k) }
+            }
+        }
+        for k in excluded { labels[k] = nil }
+    }
+
+    /// The context for a normalised key that names a field rule's key, or nil.
+    func context(forKey key: [UInt8]) -> KeyContext? {
+        labels[key].map { KeyContext(label: $0) }
+    }
+}
+

@@ -13,9 +13,13 @@ final class ValueScanner {
 
     let lineCap: Int
 
+    /// The packs' field keys, for JSON keys the built-in table does not know.
+    let fieldKeys: FieldKeyIndex
+
     init(scrubber: Scrubber, lineCap: Int) {
         stream = scrubber.makeStreamScanner(lineCap: lineCap)
         self.lineCap = stream.lineCap
+        fieldKeys = FieldKeyIndex(rules: scrubber.ruleSet.rules.map(\.rule))
     }
 
     /// Findings in `value` (offsets into `value`, sorted, not overlapping) when scanned as `label` + `value`, and

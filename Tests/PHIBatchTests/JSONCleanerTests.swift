@@ -86,6 +86,25 @@ func sameShape(_ a: Any, _ b: Any) -> Bool {
         }
     }
 
+    /// Keys the built-in table does not know but a pack's field rule does count as in the filter: the value is
+    /// scanned after its key as a label (README "Field context"; rules/fields.yaml).
+    @Test func thePacksFieldKeysGiveContextToo() throws {
+        let cases: [(String, String, String)] = [
+            ("city", "Salem", "[CITY]"), ("patientCity", "Salem", "[CITY]"), ("home_town", "Beverly", "[CITY]"),
+            ("sms_number", "6175550198", "[PHONE]"), ("guarantor", "Lisa Robinson", "[NAME]"),
+            ("acct_no", "363129082138", "[ACCOUNT]"), ("tax_id", "492699591", "[SSN]"),
+        ]
+        for (key, value, token) in cases {
+            let output = try clean(#"{"\#(key)": "\#(value)"}"#)
+            #expect(output == #"{"\#(key)": "\#(token)"}"#, "key \(key)")
+        }
+        // Keys that only end like one (ethnicity, velocity) or whose first word changes the meaning (ip_address).
+        for (key, value) in [("ethnicity", "Hispanic"), ("velocity", "Fast"), ("ip_address", "Home Office")] {
+            let input = #"{"\#(key)": "\#(value)"}"#
+            #expect(try clean(input) == input, "key \(key)")
+        }
+    }
+
     @Test func arrayElementsTakeTheArraysKey() throws {
         #expect(try clean(#"{"phones": ["6175550142", "2125550199"]}"#) == #"{"phones": ["[PHONE]", "[PHONE]"]}"#)
     }

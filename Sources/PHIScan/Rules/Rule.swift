@@ -41,6 +41,10 @@ public struct Rule: Sendable, Hashable {
     public var detector: DetectorSpec?
     /// The keys of a rule declared with `field:` (its pattern and trigger were derived from them); empty otherwise.
     public var fieldKeys: [String] = []
+    /// The `field.prefixes` of such a rule (words that glue to a key: `patientCity`), lower case.
+    public var fieldPrefixes: [String] = []
+    /// The `field.not_after` of such a rule (words that change a key's meaning before it: `ip_address`), lower case.
+    public var fieldNotAfter: [String] = []
     /// The value shape of a rule declared with `field:` (its pattern's group 1), nil otherwise: a field label alone on
     /// its line ("Phone:") makes the next line a value of that shape (`PersonNameDetector`, label lines).
     public var fieldValue: String?

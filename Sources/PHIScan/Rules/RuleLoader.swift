@@ -281,6 +281,8 @@ private struct RuleContext {
             source: RuleLoader.loc(file, node))
         rule.detector = detector
         rule.fieldKeys = field?.keys ?? []
+        rule.fieldPrefixes = field?.prefixes ?? []
+        rule.fieldNotAfter = field?.notAfter ?? []
         rule.fieldValue = field?.value
         rule.tier = tier
         rule.traits = traits
@@ -322,7 +324,8 @@ private struct RuleContext {
     /// query strings and headers. The pattern is `(?i:<prefix>?<key>)<separator>(<value>)`, group 1; the trigger
     /// is every key in every spelling and every glued prefix+key (camelCase) as an anchored keyword, so a bare
     /// prefix or first word (`user`, `service`) costs nothing. See rules/README.md.
-    mutating func parseField(_ n: Node?) -> (pattern: String, trigger: Trigger, keys: [String], value: String)? {
+    mutating func parseField(_ n: Node?) -> (pattern: String, trigger: Trigger, keys: [String], value: String,
+                                              prefixes: [String], notAfter: [String])? {
         guard let n else { return nil }
         guard let map = n.mapping.map(Fields.init) else {
             problem("'field' must be a mapping with 'keys' and 'value'", at: n)
@@ -369,7 +372,7 @@ private struct RuleContext {
         }
         var trigger = Trigger(keywords: keywords.filter { $0.count < 32 }.sorted())
         trigger.anchored = true
-        return (pattern, trigger, keys, value)
+        return (pattern, trigger, keys, value, prefixes, notAfter)
     }
 
     /// Resolves a path named in a pack against the pack file's folder.
