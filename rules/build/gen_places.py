@@ -726,6 +726,25 @@ rules:
          ["i live at home", "moved to 3 new servers on the way", "ip address 192.0.2.4", "live at 5 pm on the road",
           "address 12 retries on the drive"])
 
+    # A street named without a house number after a residence cue ("she lives on Maple Avenue", "moved to Oak
+    # Street"): capitalised words and a capitalised suffix, the street being a place smaller than a state. Without the
+    # cue a capitalised name and suffix is too often a firm, a song or a landmark (Wall Street, Abbey Road).
+    ON_CUE = (r"(?i:(?<![A-Za-z0-9])(?:(?:live|lives|living|lived|reside|resides|residing|stay|stays|staying)[ \t]on|"
+              r"(?:house|home|apartment|condo)[ \t]on|(?:live|lives|living|lived)[ \t]at|moved[ \t]to))[ \t]{1,2}")
+    CAP_WORD = r"[A-Z][A-Za-z'-]{1,24}"
+    STREET_NAMED = (ON_CUE + "(" + CAP_WORD + r"(?:[ \t]" + CAP_WORD + r"){0,2}[ \t](?=[A-Z])(?i:"
+                    + trie_regex(suffixes) + r")(?![A-Za-z0-9'-]))")
+    rule("street-name-after-cue", "ADDRESS",
+         "A street named without a house number right after a residence cue (she lives on Maple Avenue, moved to Oak "
+         "Street): capitalised words and a capitalised USPS suffix.",
+         STREET_NAMED, 1, 160,
+         "trigger:\n  anchored: true\n  keywords: [live on, lives on, living on, lived on, reside on, resides on, residing on,\n"
+         "    stay on, stays on, staying on, house on, home on, apartment on, condo on, live at, lives at, living at,\n"
+         "    lived at, moved to]", 0.8,
+         ["She lives on ⟦Maple Avenue⟧.", "a house on ⟦Old Mill Road⟧ near the park", "moved to ⟦Oak Street⟧ last month",
+          "lives at ⟦Quarry Lock Lane⟧"],
+         ["she lives on campus", "moved to Oak", "lives on Social Security", "moved to New York", "lives on maple avenue"])
+
     CITY_LABEL = (r"(?i:(?<![A-Za-z0-9])(?:city|town|hometown|home[ \t_-]town|city[ \t_-]?name|birth[ \t_-]?place|"
                   r"place[ \t_-]of[ \t_-]birth)(?![A-Za-z0-9]))" + r"""\\?["']?[ \t]{0,3}[:=][ \t]{0,3}\\?["']?("""
                   + CITY + r")(?![A-Za-z0-9'-])")
