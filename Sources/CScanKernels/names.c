@@ -975,6 +975,12 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
 }
 
 /* Dictionary flags of a word (the name table; hyphenated words by their parts). */
+static inline uint16_t probe_names(const phs_names *d, uint64_t h);
+/* Is the folded word hash h a given name of the dictionary (the two-bit filter first, then the probe)? */
+static inline int given_hash(const phs_names *d, uint64_t h) {
+    return given_bloom_has(d->dict, h) && (probe_names(d, h) & PHS_NAME_GIVEN);
+}
+
 static inline uint16_t probe_names(const phs_names *d, uint64_t h) {
     const phs_name_dict *dict = d->dict;
     if (!dict || !h) return 0;
@@ -1382,9 +1388,8 @@ static int foreign_name_word(const uint8_t *p, size_t n, const phs_name_token *t
    words in Latin letters): a name written in its own script ("Рюрик Орлова is a 67-year-old man", "The interpreter,
    Ιουλιανή Καλαϊτζοπούλου, assisted"). One word alone is not enough (a word quoted in another language, a product).
    Returns one past the run, or k. */
-static int32_t foreign_run(const phs_names *d, const uint8_t *p, size_t n, const phs_name_token *tok, int32_t nt,
-                           int32_t k, int32_t *latin_words) {
-    (void)d;
+static int32_t foreign_run(const uint8_t *p, size_t n, const phs_name_token *tok, int32_t nt, int32_t k,
+                           int32_t *latin_words) {
     if (k > 0 && tok[k - 1].shape == SHAPE_NOCASE && tok[k - 1].sep == SEP_SPACE) return k;
     int32_t b = k;
     while (b < nt && b - k < 4 && foreign_name_word(p, n, &tok[b]) && (b == k || tok[b - 1].sep == SEP_SPACE)) b++;
@@ -2029,7 +2034,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
         }
         /* A name written in another script, in a line of English. */
         if (d->pairs && t->shape == SHAPE_NOCASE) {
-            int32_t b = foreign_run(d, p, n, tok, nt, k, &latin_words);
+            int32_t b = foreign_run(p, n, tok, nt, k, &latin_words);
             if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_PAIR, PHS_NAME_DETAIL_SCRIPT, &next)) {
                 k = next;
                 continue;
@@ -2244,8 +2249,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             }
         }
         /* A line written without capitals: lower-case pairs and lists of given names. */
-        if (d->pairs && t->shape == SHAPE_LOWER && (lower->count > 0 || lower->whole) &&
-            lower_at(lower, off + t->start)) {
+        if (d->pairs && t->shape == SHAPE_LOWER && lower_at(lower, off + t->start)) {
             int32_t b = lower_list(d, p, n, tok, nt, k);
             if (b > k) {
                 for (int32_t m = k; m < b; m++) { /* every word but the "and" */
@@ -3085,6 +3089,10 @@ static inline __attribute__((always_inline)) v32 range32(v32 v, int lo, int hi) 
 
 #if defined(__x86_64__) && defined(__linux__)
 #include <immintrin.h>
+/* Unsigned range checks as one signed compare: x - lo + 0x80 (wrapping) lies in [-128, hi - lo - 128] exactly when x
+   lies in [lo, hi] (the AVX2 masks below). */
+#define IN(x, lo, hi) _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((hi) - (lo) - 127)), \
+                                        _mm256_add_epi8(x, _mm256_set1_epi8((char)(128 - (lo)))))
 /* Candidate bits of the 32 bytes at p with AVX2 (p - 2 and p + 33 must be readable). */
 static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask_avx2(const uint8_t *p, uint32_t *upper,
                                                                                       uint32_t *nl, uint32_t *colon,
@@ -3093,10 +3101,6 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     *quote = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')));
     __m256i prev = _mm256_loadu_si256((const __m256i *)(p - 1));
     __m256i next = _mm256_loadu_si256((const __m256i *)(p + 1));
-    /* Unsigned range checks as one signed compare: x - lo + 0x80 (wrapping) lies in [-128, hi - lo - 128] exactly
-       when x lies in [lo, hi]. */
-    #define IN(x, lo, hi) _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((hi) - (lo) - 127)), \
-                                            _mm256_add_epi8(x, _mm256_set1_epi8((char)(128 - (lo)))))
     __m256i prev_low = _mm256_or_si256(prev, _mm256_set1_epi8(0x20));
     __m256i prev_word = _mm256_or_si256(_mm256_or_si256(IN(prev_low, 'a', 'z'), IN(prev, '0', '9')),
                                         _mm256_or_si256(_mm256_cmpeq_epi8(prev, _mm256_set1_epi8('_')),
@@ -3140,7 +3144,6 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t chunk_mask
     __m256i lead = _mm256_and_si256(v, _mm256_cmpgt_epi8(v, _mm256_set1_epi8((char)0xBF)));
     __m256i next_low = _mm256_or_si256(next, _mm256_set1_epi8(0x20));
     __m256i glued = _mm256_and_si256(v, IN(next_low, 'a', 'z'));
-    #undef IN
     /* A colon or a blank that ends its line (a newline next, or a carriage return and a newline): a field label
        alone there, perhaps with blanks after its colon. */
     __m256i line_end = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('\n')),
@@ -3190,13 +3193,10 @@ static inline __attribute__((always_inline)) uint32_t pair_mask_generic(const ui
 static inline __attribute__((target("avx2"), always_inline)) uint32_t pair_mask_avx2(const uint8_t *p) {
     __m256i v = _mm256_loadu_si256((const __m256i *)p), next = _mm256_loadu_si256((const __m256i *)(p + 1));
     __m256i next2 = _mm256_loadu_si256((const __m256i *)(p + 2));
-    #define IN(x, lo, hi) _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((hi) - (lo) - 127)), \
-                                            _mm256_add_epi8(x, _mm256_set1_epi8((char)(128 - (lo)))))
-    uint32_t r = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+    return (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
         _mm256_and_si256(IN(v, 'a', 'z'), _mm256_cmpeq_epi8(next, _mm256_set1_epi8(' '))), IN(next2, 'a', 'z')));
-    #undef IN
-    return r;
 }
+#undef IN
 #endif
 
 /* The top bit of each byte of v that is an ASCII letter (SWAR: a byte below 0x80, folded to lower case, is in a..z
@@ -3524,9 +3524,7 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
         if (q < n && p[q] == ' ') q++;
         size_t e2;
         uint64_t h2 = q > e && q < n && ascii_lower(p[q]) ? word_at(p, n, q, &e2) : 0;
-        if (h2 && e2 + 1 < n && p[e2] == ' ' && ascii_lower(p[e2 + 1]) && given_bloom_has(d->dict, h2) &&
-            (probe_names(d, h2) & PHS_NAME_GIVEN))
-            return 1;
+        if (h2 && e2 + 1 < n && p[e2] == ' ' && ascii_lower(p[e2 + 1]) && given_hash(d, h2)) return 1;
     }
     /* "My son ethan", "Dr patel", "I'm maria": a capitalised cue before a lower-case name. */
     if (lower_cue_next && lower_name_follows(d, p, n, c)) return 1;
@@ -3684,7 +3682,7 @@ static __attribute__((noinline)) int lower_line_worth_search(const phs_names *d,
         /* Another word must follow, lower case (a surname, the next name of a list). */
         if (j + 1 >= b || p[j] != ' ' || !(ascii_lower(p[j + 1]) || p[j + 1] >= 0x80) || word_byte(p[i])) continue;
         uint64_t h = ascii_fold_hash_n(p, b, s, i);
-        if (given_bloom_has(d->dict, h) && (probe_names(d, h) & PHS_NAME_GIVEN)) return 1;
+        if (given_hash(d, h)) return 1;
         /* "emidio p lombardo": a middle initial, then a surname that is no English word. */
         size_t q = j + 2;
         if (q < b && p[q] == '.') q++;
@@ -3724,6 +3722,13 @@ static inline __attribute__((always_inline)) int lower_segment_due(const phs_nam
     return j - a >= LOWER_LINE_MIN && a >= done && lower_line_worth_search(d, p, a, j);
 }
 
+/* In NAMES_SCAN: where the line holding chunk bit `bit` starts, from the chunk's newline bits `nl` (the chunk starts at
+   pos; line_start when no newline is below the bit). */
+static inline size_t line_start_below(uint32_t nl, uint32_t bit, size_t pos, size_t line_start) {
+    uint32_t below = nl & (bit - 1);
+    return below ? pos + (size_t)(32 - __builtin_clz(below)) : line_start;
+}
+
 /* In NAMES_SCAN: the scan goes on with a new line at `at` (nothing known of it yet). */
 #define NAMES_NEW_LINE_AT(at) (line_start = (at), line_upper = 0, seg_quote = seg_pair = 0)
 
@@ -3750,7 +3755,7 @@ static inline __attribute__((always_inline)) int lower_segment_due(const phs_nam
         }                                                                                                         \
     if (done == 0)                                                                                                \
         for (size_t i0 = 0; i0 < 2 && i0 < n; i0++) {                                                             \
-            if (p[i0] == '\n') { line_start = i0 + 1; line_upper = 0; seg_quote = seg_pair = 0; }                 \
+            if (p[i0] == '\n') NAMES_NEW_LINE_AT(i0 + 1);                                                         \
             else line_upper |= ascii_upper(p[i0]);                                                                \
             if (p[i0] == '"') { seg_quote = 1; seg_pair = 0; }                                                    \
             else if (ascii_upper(p[i0])) seg_quote = 0;                                                           \
@@ -3790,14 +3795,12 @@ static inline __attribute__((always_inline)) int lower_segment_due(const phs_nam
             events &= events - 1;                                                                                 \
             size_t j = pos + (size_t)jb;                                                                          \
             if (clean & bit) {                                                                                    \
-                uint32_t below = nl & (bit - 1);                                                                  \
-                size_t ls = below ? pos + (size_t)(32 - __builtin_clz(below)) : line_start;                       \
+                size_t ls = line_start_below(nl, bit, pos, line_start);                                           \
                 if (!lower_line_due(d, p, ls, j, 0, done)) continue;                                              \
                 next = done = line_start = search_line(d, p, n, signoff, ls, done, tok, tok_cap, out, out_cap, &count) + 1;\
             } else if (seg & bit) {                                                                               \
                 /* A quoted stretch without capitals (lower-case chat inside a JSON line). */                     \
-                uint32_t below = nl & (bit - 1);                                                                  \
-                size_t ls = below ? pos + (size_t)(32 - __builtin_clz(below)) : line_start;                       \
+                size_t ls = line_start_below(nl, bit, pos, line_start);                                           \
                 if (!lower_segment_due(d, p, j, ls, done)) continue;                                              \
                 next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1;\
             } else if ((colon & bit) && !(m & bit)) {                                                             \
