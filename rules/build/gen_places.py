@@ -498,8 +498,10 @@ rules:
     U2 = r"[\xC3-\xC9\xCE-\xD4][\x80-\xBF]"
     ULETTER = r"(?:[A-Za-z'-]|" + U2 + ")"
     UCAP = r"(?:[A-Z]|" + U2 + ")"
-    UWORD1 = UCAP + ULETTER + r"{1,30}"
-    ULOW = r"(?:[a-z]|" + U2 + ")" + ULETTER + r"{0,30}"
+    # Atomic: every use is followed by a blank, which no letter matches, so giving letters back never helps and
+    # only costs backtracking on long runs of words.
+    UWORD1 = UCAP + "(?>" + ULETTER + r"{1,30})"
+    ULOW = r"(?:[a-z]|" + U2 + ")(?>" + ULETTER + r"{0,30})"
     # Not a word that ends a clause or counts something ("sent to John 3 times" has no street at all).
     USTOP = (r"(?!(?i:and|or|the|at|on|in|of|to|for|from|with|by|is|are|was|room|floor|gate|page|step|level|version|"
              r"times?|minutes?|hours?|days?|weeks?|years?|pm|am)(?![A-Za-z]))")

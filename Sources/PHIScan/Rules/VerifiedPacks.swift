@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0x1bf6d6ddfbc27e30, // default.yaml
         0xe0cae4ad0133bf96, // fields.yaml
         0x36a62093a683a63d, // names.yaml
-        0x540a551926bcf6d9, // places.yaml
+        0x62e2468c7f1b79ff, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and
