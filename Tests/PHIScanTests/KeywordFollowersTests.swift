@@ -22,7 +22,10 @@ struct KeywordFollowersTests {
         let tails = [": 123-45-6789", " id: AB1234567", " #: 7788", "_no=998877", "-number 55123", " before answering",
                      " 07/04/1958", ":\t(617) 555-0142", " is 4155550142", "=4155550142", " ", ":", "", " of the plan",
                      "s are here", " 12 Elm Street", ", Springfield, IL 62704", "\"", " NUMBER: XK99-1234", " (ID) 12",
-                     "_2=625908148", "-1: 617-555-0142", "_id=ab12", "-level 4"]
+                     "_2=625908148", "-1: 617-555-0142", "_id=ab12", "-level 4",
+                     // A space and a lower-case letter: the third byte's sets.
+                     " in Dover", " on Maple Avenue", " at 12 Elm Street", " near Salem", " of Port Ellery", " to Oak Street",
+                     " is 12 Quarry Lock", " number: 4155550142", " no: 123-45-6789", " dr. Quennel", " a"]
         var rng = SplitMix64(seed: 17)
         var lines: [String] = []
         for (i, kw) in keywords.enumerated() {
@@ -52,6 +55,20 @@ struct KeywordFollowersTests {
         // The same keyword before a value is still found.
         let found = try ReferencePrefilterTests.scan(Array("member plan id: XK99123456 on file\n".utf8), scanner)
         #expect(found.findings.contains { $0.ruleID == "health-plan-id" })
+    }
+
+    @Test func aCueBeforeAPrepositionItsRuleDoesNotTakeStartsNoRun() throws {
+        let set = TestRules.defaults
+        let rule = try #require(set.rules.firstIndex { $0.rule.id == "city-after-cue" })
+        let scanner = LineScanner(ruleSet: set)
+        let streets = String(repeating: "she lives on Maple Avenue and ", count: 40)
+        let found = try ReferencePrefilterTests.scan(Array((streets + "\n").utf8), scanner)
+        #expect(found.findings.count == 40)
+        #expect(scanner.counters.runsByRule[rule] == 0, "city-after-cue ran \(scanner.counters.runsByRule[rule]) times")
+        // The cue before the preposition the rule takes still runs it, and the city is found.
+        let city = try ReferencePrefilterTests.scan(Array("she lives in Port Ellery now\n".utf8), scanner)
+        #expect(city.findings.contains { $0.entity == "CITY" })
+        #expect(scanner.counters.runsByRule[rule] > 0)
     }
 
     @Test func aKeyGluedToAnotherWordStartsNoRunButANumberedKeyDoes() throws {

@@ -12,7 +12,10 @@ import Synchronization
 /// byte b may follow when the anchored pattern, on the keyword and b alone, matches or matches partially
 /// (`PCRE2_PARTIAL_HARD`) for the keyword as written, in lower case, in capitals or capitalised; three more sets do the
 /// same for the byte after the keyword and one space, underscore or hyphen (most of these keywords are followed by a
-/// space, which their rules allow: "plan id"; a field key may be numbered, "ssn_2", where "patient_id" is no key). That errs only towards running: with nothing before the keyword, a negative lookbehind,
+/// space, which their rules allow: "plan id"; a field key may be numbered, "ssn_2", where "patient_id" is no key).
+/// After a space and a lower-case ASCII letter the third byte has sets of its own, one per letter, made only for the
+/// entries that meet such a pair: a cue keyword before a preposition ("lives" before "on Maple Avenue", where the
+/// city rules want "lives in") starts no run either. That errs only towards running: with nothing before the keyword, a negative lookbehind,
 /// `^` and `\b` before a letter all hold, so a match in the text implies one in the test. A pattern whose start
 /// could depend on the text before the keyword in the other direction (a positive lookbehind, `\B`, `\G`,
 /// backtracking verbs) gets no sets, and its runs are always made. The reference prefilter asks nothing of it, so
@@ -26,6 +29,9 @@ final class KeywordFollowers: @unchecked Sendable {
     /// the same for the byte after the keyword and a space, an underscore, a hyphen. "Learnt" is or-ed (release)
     /// after "may follow".
     private let words: UnsafeMutablePointer<UInt64>
+    /// Per learnable entry, the address of its third-byte sets (0 until first needed): for each lower-case letter
+    /// after the space, 4 words of "learnt" and 4 of "may follow" for the byte after it. Published with release.
+    private let thirdSets: UnsafeMutablePointer<UInt64>
     private let learning = Mutex(())
 
     init(entries: [(pattern: CompiledPattern, keyword: [UInt8], caseSensitive: Bool)?]) {
@@ -38,31 +44,79 @@ final class KeywordFollowers: @unchecked Sendable {
         }
         words = .allocate(capacity: max(1, sources.count) * Self.wordsPerEntry)
         words.initialize(repeating: 0, count: max(1, sources.count) * Self.wordsPerEntry)
+        thirdSets = .allocate(capacity: max(1, sources.count))
+        thirdSets.initialize(repeating: 0, count: max(1, sources.count))
     }
 
     deinit {
+        for e in 0..<max(1, sources.count) where thirdSets[e] != 0 {
+            UnsafeMutablePointer<UInt64>(bitPattern: UInt(thirdSets[e]))?.deallocate()
+        }
         slot.deallocate()
         words.deallocate()
+        thirdSets.deallocate()
     }
+
+    private static let wordsPerThirdSet = 26 * 8
 
     private static let wordsPerEntry = 32
     /// The separators whose following byte has a set of its own (sets 1, 2, 3).
     private static let separators: [UInt8] = [0x20, UInt8(ascii: "_"), UInt8(ascii: "-")]
 
-    /// Whether a match of entry `entry` may continue after its keyword with byte `b`, then `b2` when `b` is a space,
-    /// an underscore or a hyphen (`b2` nil at the line's end).
+    /// Whether a match of entry `entry` may continue after its keyword with the bytes at `p[after..<n]` (`after < n`):
+    /// the first byte, then the second when the first is a space, an underscore or a hyphen, then the third after a
+    /// space and a lower-case letter.
     @inline(__always)
-    func allows(_ entry: Int, _ b: UInt8, _ b2: UInt8?) -> Bool {
+    func allows(_ entry: Int, _ p: UnsafePointer<UInt8>, _ after: Int, _ n: Int) -> Bool {
         let s = Int(slot[entry])
         if s < 0 { return true }
+        let b = p[after]
         if !follows(s, 0, b) { return false }
-        guard let b2 else { return true }
+        guard after + 1 < n else { return true }
+        let b2 = p[after + 1]
         switch b {
-        case 0x20: return follows(s, 1, b2)
+        case 0x20:
+            if !follows(s, 1, b2) { return false }
+            guard b2 &- 0x61 < 26, after + 2 < n else { return true }
+            return followsThird(s, b2, p[after + 2])
         case UInt8(ascii: "_"): return follows(s, 2, b2)
         case UInt8(ascii: "-"): return follows(s, 3, b2)
         default: return true
         }
+    }
+
+    /// Whether entry `entry` may continue with a space, lower-case letter `letter` and then byte `b`.
+    @inline(__always)
+    private func followsThird(_ entry: Int, _ letter: UInt8, _ b: UInt8) -> Bool {
+        let address = phs_load_acquire_u64(thirdSets + entry)
+        if address != 0, let sets = UnsafeMutablePointer<UInt64>(bitPattern: UInt(address)) {
+            let base = sets + Int(letter &- 0x61) * 8
+            let w = Int(b >> 6), bit = UInt64(1) << UInt64(b & 63)
+            if phs_load_acquire_u64(base + w) & bit != 0 { return phs_load_acquire_u64(base + 4 + w) & bit != 0 }
+        }
+        return learnThird(entry, letter, b)
+    }
+
+    /// Tests a space, `letter` and `b` after `entry`'s keyword and records the answer, making the entry's third-byte
+    /// sets on first use.
+    @inline(never)
+    private func learnThird(_ entry: Int, _ letter: UInt8, _ b: UInt8) -> Bool {
+        let source = sources[entry]
+        let may = Self.mayFollow(source.pattern, source.keyword, source.caseSensitive, [0x20, letter, b])
+        learning.withLock { _ in
+            var address = phs_load_acquire_u64(thirdSets + entry)
+            if address == 0 {
+                let sets = UnsafeMutablePointer<UInt64>.allocate(capacity: Self.wordsPerThirdSet)
+                sets.initialize(repeating: 0, count: Self.wordsPerThirdSet)
+                address = UInt64(UInt(bitPattern: sets))
+                phs_or_release_u64(thirdSets + entry, address)
+            }
+            let base = UnsafeMutablePointer<UInt64>(bitPattern: UInt(address))! + Int(letter &- 0x61) * 8
+            let w = Int(b >> 6), bit = UInt64(1) << UInt64(b & 63)
+            if may ?? true { phs_or_release_u64(base + 4 + w, bit) }
+            phs_or_release_u64(base + w, bit)
+        }
+        return may ?? true
     }
 
     @inline(__always)

@@ -406,7 +406,7 @@ struct LineEngine {
                     // continue a match (`KeywordFollowers`).
                     let length = Int(t.keywordLength[Int(hit.keyword)]), after = Int(hit.start) - shift + length
                     if !referencePrefilter, length > 0, after < n,
-                       !rs.keywordFollowers.allows(i, p[after], after + 1 < n ? p[after + 1] : nil) { continue }
+                       !rs.keywordFollowers.allows(i, p, after, n) { continue }
                     let rule = rs.rules[r]
                     counters.anchoredRuns &+= 1
                     counters.runsByRule[r] &+= 1
