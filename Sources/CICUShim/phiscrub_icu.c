@@ -133,6 +133,39 @@ static inline int ascii_alnum(uint8_t b) { return (uint8_t)((b | 0x20) - 'a') < 
 // The ASCII bytes that may start an escape (escapes.h) or stand for a space ('+' in a query string).
 static const uint8_t escape_byte[128] = {['\\'] = 1, ['%'] = 1, ['&'] = 1, ['+'] = 1};
 
+// ---- What the loop asks of a code point below PROPS_HI, looked up once per process ---------------------------------
+//
+// Per code point the loop asked ICU up to five questions (a text of Cyrillic or Greek names cost 40 % of its scan
+// here); below U+3000 (Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Indic and other alphabets, general
+// punctuation) the answers come from a table made on the first code point outside ASCII (about 12,000 ICU lookups).
+
+#define PROPS_HI 0x3000
+enum {
+    PROP_WORD = 1,  // a letter, digit or combining mark: part of a word (latin_word_around)
+    PROP_PLAIN = 2, // its own NFKC form, and no digit, space, dash or default-ignorable: written out as it is
+};
+static uint8_t props[PROPS_HI];
+static pthread_once_t props_once = PTHREAD_ONCE_INIT;
+
+static void props_init(void) {
+    for (UChar32 c = 0x80; c < PROPS_HI; c++) {
+        uint8_t v = 0;
+        int8_t type = u_charType(c);
+        if (u_isalnum(c) || type == U_NON_SPACING_MARK) v |= PROP_WORD;
+        if (u_getIntPropertyValue(c, UCHAR_NFKC_QUICK_CHECK) == UNORM_YES && !is_dash(c) &&
+            type != U_SPACE_SEPARATOR && type != U_DECIMAL_DIGIT_NUMBER &&
+            !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+            v |= PROP_PLAIN;
+        props[c] = v;
+    }
+}
+
+// (props_once has run: every caller is past the loop's first code point outside ASCII.)
+static inline int word_char(UChar32 c) {
+    if (c < PROPS_HI) return props[c] & PROP_WORD;
+    return u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK;
+}
+
 // Is a letter or digit of ASCII part of the word around in[start..<end) (letters, digits and combining marks,
 // at most WORD_REACH bytes to either side)?
 #define WORD_REACH 64
@@ -146,7 +179,7 @@ static int latin_word_around(const uint8_t *in, size_t n, size_t start, size_t e
             if (ascii_alnum((uint8_t)c)) return 1;
             break;
         }
-        if (!u_isalnum(c) && u_charType(c) != U_NON_SPACING_MARK) break;
+        if (!word_char(c)) break;
     }
     size_t hi = n - end > WORD_REACH ? end + WORD_REACH : n;
     for (size_t i = end; i < hi;) {
@@ -154,7 +187,7 @@ static int latin_word_around(const uint8_t *in, size_t n, size_t start, size_t e
         U8_NEXT(in, i, hi, c);
         if (c < 0) return 0;
         if (c < 0x80) return ascii_alnum((uint8_t)c);
-        if (!u_isalnum(c) && u_charType(c) != U_NON_SPACING_MARK) return 0;
+        if (!word_char(c)) return 0;
     }
     return 0;
 }
@@ -195,6 +228,14 @@ typedef struct {
     size_t cap, o;
 } norm_output;
 
+// Whether the `count` bytes (one code point's UTF-8, at most a few) at a and b are the same; inline, where memcmp was
+// a library call per code point.
+static inline int same_bytes(const uint8_t *a, const uint8_t *b, size_t count) {
+    for (size_t k = 0; k < count; k++)
+        if (a[k] != b[k]) return 0;
+    return 1;
+}
+
 // Writes `count` bytes that all come from input bytes [start, end).
 static inline void put_bytes(norm_output *w, const uint8_t *bytes, size_t count, size_t start, size_t end) {
     for (size_t b = 0; b < count; b++, w->o++) {
@@ -224,6 +265,8 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
     // In a line with URL escapes, a '+' between letters or digits is a query string's space ("Maria+Lopez").
     const int plus_spaces = decode && memchr(in, '%', n) != NULL;
     norm_output w = {out, src_start, src_end, out_cap, 0};
+    const int fast = (flags & PHISCRUB_NORM_NO_FAST_PATHS) == 0;
+    int props_ready = 0;
     size_t i = 0;
     while (i < n) {
         size_t start = i;
@@ -287,6 +330,10 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
                 continue;
             }
         }
+        if (!props_ready) {
+            pthread_once(&props_once, props_init);
+            props_ready = 1;
+        }
 
         int hidx = homoglyph_index(c);
         if (hidx >= 0) {
@@ -297,6 +344,12 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
                 changed |= PHISCRUB_NORM_CHANGED_LETTERS;
                 continue;
             }
+        }
+
+        if (fast && !escaped && c < PROPS_HI && (props[c] & PROP_PLAIN)) {
+            // Its own form (the slow path below would write the same bytes and flag nothing).
+            put_bytes(&w, in + start, i - start, start, i);
+            continue;
         }
 
         // Dashes and space separators as written (PHISCRUB_NORM_KEEP_PUNCTUATION); NFKC would map U+00A0 to a space.
@@ -312,7 +365,7 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
         }
 
         UChar norm[NFKC_SCRATCH];
-        int32_t norm_len = nfkc_code_point(nfkc, c, (flags & PHISCRUB_NORM_NO_FAST_PATHS) == 0, norm);
+        int32_t norm_len = nfkc_code_point(nfkc, c, fast, norm);
         if (norm_len < 0) return PHISCRUB_NORM_ICU_ERROR;
 
         size_t first = w.o;
@@ -324,8 +377,7 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
             put_bytes(&w, buf, (size_t)len, start, i);
         }
         // Anything but a dash, a space or a dropped ignorable that did not come out as it went in.
-        if (!punctuation && w.o > first &&
-            (w.o - first != i - start || w.o > out_cap || memcmp(out + first, in + start, i - start) != 0))
+        if (!punctuation && w.o > first && (w.o - first != i - start || w.o > out_cap || !same_bytes(out + first, in + start, i - start)))
             changed |= PHISCRUB_NORM_CHANGED_LETTERS;
     }
 
