@@ -1764,6 +1764,16 @@ static inline int lower_at(const lower_spans *ls, size_t pos) {
    no place larger than a city (not_cities: Texas, New Zealand), never starts a name without a cue (a month, "New"),
    is no place word (Street, County) and is no plain English word ("moved to Production", "lives in Assisted
    Living"); else no city (a country or state stays). Returns the run's end, or a. */
+/* Is the capitalised word t a town name's first word that names no town alone (East Mark, New Sherry, Port Crystal)? */
+static int town_prefix(const uint8_t *p, const phs_name_token *t) {
+    static const char *words[] = {"north", "south", "east", "west", "new", "lake", "port", "fort", "mount", "saint"};
+    size_t len = (size_t)(t->end - t->start);
+    if (t->shape != SHAPE_CAP) return 0;
+    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+        if (strlen(words[w]) == len && ascii_fold_equal(p + t->start, words[w], len)) return 1;
+    return 0;
+}
+
 static int32_t place_run(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t a) {
     int32_t b = a, words = 0, city = 0;
     while (b < nt && words < 3) {
@@ -1777,6 +1787,12 @@ static int32_t place_run(const phs_names *d, const uint8_t *p, size_t n, phs_nam
                unless English dictionaries list it capitalised. */
             int plain = (f & (PHS_NAME_WORD | PHS_NAME_COMMON)) && !(f & PHS_NAME_PROPER);
             if (!(cf & (PHS_NAME_NOT_CITY | PHS_NAME_STOP | PHS_NAME_PLACE)) && !plain && t->hash) city = 1;
+            /* A person's name after a town's first word is a town even when it is an English word too (lives in
+               East Mark, New Hope, Port Crystal); not a state's or a country's word (New Jersey, South Africa). */
+            if (words == 2 && b == a + 1 && tok[a].sep == SEP_SPACE && town_prefix(p, &tok[a]) && t->shape == SHAPE_CAP &&
+                (f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !(cf & (PHS_NAME_NOT_CITY | PHS_NAME_STOP | PHS_NAME_PLACE)) &&
+                t->hash)
+                city = 1;
         } else if (!(b > a && b + 1 < nt && t->shape == SHAPE_LOWER && is_particle(d, t) &&
                      (tok[b + 1].shape == SHAPE_CAP || tok[b + 1].shape == SHAPE_UPPER))) {
             break;

@@ -695,6 +695,24 @@ rules:
           "12 Oak Ave in Q3 of", "Rendered 12 Custom Views in Chrome.", "Found 2 Crossing Points in Region.",
           "rendered 318 Cloud Run in Chrome; cache 4"])
 
+    # "She lives at 254 Gonzales Way, Blanchardbury.": a strict street line, a comma and capitalised words that end
+    # the sentence, the string or the line are its city, with no state after it (the street line is the evidence).
+    # Checked first: a comma and such words within the line's next 160 bytes, so the street pattern is not tried
+    # on every suffix keyword of a line without them.
+    COMMA_AHEAD = (HOUSE_AHEAD + r"(?=[^\n]{4,160}?,[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+(?:[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+){0,2}"
+                   + r"[ \t]{0,2}(?:[.;!?)\]\"]|\\[nrt]|$))")
+    CITY_COMMA = (COMMA_AHEAD + STREET + r",[ \t]{1,2}(" + NOT_TIME + CITY
+                  + r")(?=[ \t]{0,2}(?:[.;!?)\]\"](?![A-Za-z0-9])|\\[nrt]|$))")
+    rule("city-after-street-comma", "CITY",
+         "A city after a street line and a comma, ending the sentence, the string or the line (lives at 254 Gonzales "
+         "Way, Blanchardbury.; no state after it). Only the city is reported; months, weekdays, seasons and rooms "
+         "are no city.",
+         CITY_COMMA, 1, 320, kw_suffix, 0.85,
+         ["She lives at 254 Gonzales Way, ⟦Blanchardbury⟧.", "at 3495 Armstrong Roads Suite 772, ⟦New Chelsea⟧.",
+          '{"text":"ship to 12 Elm Street, ⟦Port Crystal⟧"}', "1200 Lockhart Gateway, ⟦St. Paul⟧; then"],
+         ["12 Elm St, Monday.", "500 Main Street, Suite 4.", "12 Elm St, Thanks.", "12 Elm St, Springfield, IL",
+          "12 Elm St, Springfield 4.", "12 Elm St, Apt 4."])
+
     # Lower-case chat ("i live at 42 elm street apt 3"): any case, but only right after an address cue, where the
     # rule runs anchored; the suffix is any C1 spelling and the street words may be lower case.
     # Street words, none a function word or a unit of time ("live at 5 pm on the road" is not a street).
