@@ -696,22 +696,49 @@ rules:
           "rendered 318 Cloud Run in Chrome; cache 4"])
 
     # "She lives at 254 Gonzales Way, Blanchardbury.": a strict street line, a comma and capitalised words that end
-    # the sentence, the string or the line are its city, with no state after it (the street line is the evidence).
-    # Checked first: a comma and such words within the line's next 160 bytes, so the street pattern is not tried
-    # on every suffix keyword of a line without them.
-    COMMA_AHEAD = (HOUSE_AHEAD + r"(?=[^\n]{4,160}?,[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+(?:[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+){0,2}"
-                   + r"[ \t]{0,2}(?:[.;!?)\]\"]|\\[nrt]|$))")
-    CITY_COMMA = (COMMA_AHEAD + STREET + r",[ \t]{1,2}(" + NOT_TIME + CITY
-                  + r")(?=[ \t]{0,2}(?:[.;!?)\]\"](?![A-Za-z0-9])|\\[nrt]|$))")
+    # the sentence, the string or the line are its city, with no state after it (the street line is the evidence);
+    # so are such words before a British postcode ("69 Molly Trail, New Ronald, M0 7WS"), which is the address's
+    # postcode (ZIP). Checked first: a comma and such words within the line's next 160 bytes, so the street pattern
+    # is not tried on every suffix keyword of a line without them.
+    UK_POSTCODE = r"[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}(?![0-9A-Za-z])"
+    TOWN_END = (r"(?:[ \t]{0,2}(?:[.;!?)\]\"](?![A-Za-z0-9])|\\[nrt]|$)|,?[ \t]{1,2}" + UK_POSTCODE + ")")
+    # A British address may open with its flat ("Studio 90, Wayne Forks, Daleport, WD2P 7LZ"): the unit, a comma
+    # and the street's name and suffix stand for the street line then.
+    UNIT_FIRST = (r"(?<![0-9A-Za-z])(?=[FSAU])(?:Flat|FLAT|Studio|STUDIO|Apartment|Apt\.?|APT\.?|Unit|UNIT)[ \t][0-9]{1,5}"
+                  r"[A-Za-z]?,[ \t]{1,2}")
+    UNIT_STREET = UNIT_FIRST + NAMES + SP + SUF_ANY + END
+    COMMA_AHEAD = (r"(?:" + HOUSE_AHEAD + r"|(?<![0-9A-Za-z])(?=(?:Flat|FLAT|Studio|STUDIO|Apartment|Apt|APT|Unit|UNIT)"
+                   r"\.?[ \t][0-9]))" + r"(?=[^\n]{4,160}?,[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+(?:[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+){0,2}"
+                   + r"(?:[ \t]{0,2}(?:[.;!?)\]\"]|\\[nrt]|$)|,?[ \t]{1,2}" + UK_POSTCODE + "))")
+    CITY_COMMA = (COMMA_AHEAD + "(?:" + STREET + "|" + UNIT_STREET + r")" + r",[ \t]{1,2}(" + NOT_TIME + CITY + r")(?="
+                  + TOWN_END + ")")
     rule("city-after-street-comma", "CITY",
-         "A city after a street line and a comma, ending the sentence, the string or the line (lives at 254 Gonzales "
-         "Way, Blanchardbury.; no state after it). Only the city is reported; months, weekdays, seasons and rooms "
-         "are no city.",
+         "A city after a street line and a comma, ending the sentence, the string or the line, or before a British "
+         "postcode (lives at 254 Gonzales Way, Blanchardbury.; 69 Molly Trail, New Ronald, M0 7WS). Only the city is "
+         "reported; months, weekdays, seasons and rooms are no city.",
          CITY_COMMA, 1, 320, kw_suffix, 0.85,
          ["She lives at 254 Gonzales Way, ⟦Blanchardbury⟧.", "at 3495 Armstrong Roads Suite 772, ⟦New Chelsea⟧.",
-          '{"text":"ship to 12 Elm Street, ⟦Port Crystal⟧"}', "1200 Lockhart Gateway, ⟦St. Paul⟧; then"],
+          '{"text":"ship to 12 Elm Street, ⟦Port Crystal⟧"}', "1200 Lockhart Gateway, ⟦St. Paul⟧; then",
+          "lives at 42 Cheryl Underpass, ⟦Port Leebury⟧, SO9 8EN", "14 Powell Stream, ⟦South Grace⟧ S2K 1WQ",
+          "lives at Studio 90, Wayne Forks, ⟦Daleport⟧, WD2P 7LZ"],
          ["12 Elm St, Monday.", "500 Main Street, Suite 4.", "12 Elm St, Thanks.", "12 Elm St, Springfield, IL",
-          "12 Elm St, Springfield 4.", "12 Elm St, Apt 4."])
+          "12 Elm St, Springfield 4.", "12 Elm St, Apt 4.", "12 Elm St, Springfield, M0 7WSX"])
+    ZIP_GB = (COMMA_AHEAD + "(?:" + STREET + "|" + UNIT_STREET + r")" + r",[ \t]{1,2}" + NOT_TIME + CITY
+              + r",?[ \t]{1,2}(" + UK_POSTCODE + ")")
+    # The street of such an address: its name and suffix after the flat and a comma, before its town.
+    rule("street-after-flat", "ADDRESS",
+         "The street of an address that opens with its flat or studio (Studio 90, Wayne Forks, Daleport, WD2P 7LZ): "
+         "the street's name and suffix after the unit and a comma, a comma and a capital after it.",
+         UNIT_FIRST + "(" + NAMES + SP + SUF_ANY + END + r")(?=,[ \t]{1,2}[A-Z])", 1, 200, kw_suffix, 0.8,
+         ["lives at Studio 90, ⟦Wayne Forks⟧, Daleport, WD2P 7LZ", "Flat 15, ⟦Shirley Mission⟧, Ericville, L5 4PD"],
+         ["Unit 4, Main Street", "Flat 3, Forks, Daleport", "Studio 9, Wayne Forks and more"])
+    rule("zip-gb-after-town", "ZIP",
+         "A British postcode after a street line, a comma and its town (69 Molly Trail, New Ronald, M0 7WS; 42 "
+         "Cheryl Underpass, Port Leebury, SO9 8EN).",
+         ZIP_GB, 1, 320, kw_suffix, 0.85,
+         ["lives at 69 Molly Trail, New Ronald, ⟦M0 7WS⟧", "42 Cheryl Underpass, Port Leebury, ⟦SO9 8EN⟧.",
+          "14 Powell Stream, South Grace ⟦WD2P 7LZ⟧", "Flat 15, Shirley Mission, Ericville, ⟦L5 4PD⟧"],
+         ["12 Elm St, Springfield, IL 62704", "12 Elm St, Springfield, M0 7WSX", "12 Elm St, Monday, M0 7WS"])
 
     # Lower-case chat ("i live at 42 elm street apt 3"): any case, but only right after an address cue, where the
     # rule runs anchored; the suffix is any C1 spelling and the street words may be lower case.

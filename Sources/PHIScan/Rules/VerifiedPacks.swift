@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0x4a8961a808022a69, // default.yaml
         0x9bc65faf71cbbbb7, // fields.yaml
         0xfd3c381ee466b137, // names.yaml
-        0x1bbf52ca668f7a4c, // places.yaml
+        0xef56865fbbd7a582, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and
