@@ -186,6 +186,33 @@ class PlaceValues(ge.Values):
     def intl_street_unit(self) -> str:
         return f"{self.intl_street_house()} {self.intl_unit()}"
 
+    def street_name(self) -> str:
+        """A street's name and suffix without a house number (after a British address's flat)."""
+        return f"{self.pick(STREET_WORDS)} {self.pick(['Forks', 'Crescent', 'Road', 'Lane', 'Mews', 'Drive'])}"
+
+    def flat(self) -> str: return f"{self.pick(['Flat', 'Studio'])} {self.ri(1, 99)}{self.pick(['', '', 'a', 'B'])}"
+    def apartment(self) -> str: return f"{self.pick(['Apartment', 'Apt'])} {self.ri(1, 99)}{self.pick(['', '', 'a', 'B'])}"
+
+    def uk_postcode(self) -> str:
+        """A British postcode's shape (outward code, space, inward code), letters and digits drawn at random."""
+        letters = "ABDEFGHJLNPRSTUWXYZ"
+        outward = self.pick([f"{self.pick(letters)}{self.ri(1, 9)}", f"{self.pick(letters)}{self.pick(letters)}{self.ri(1, 99)}",
+                             f"{self.pick(letters)}{self.pick(letters)}{self.ri(1, 9)}{self.pick(letters)}"])
+        return f"{outward} {self.ri(0, 9)}{self.pick(letters)}{self.pick(letters)}"
+
+    def town_named(self) -> str:
+        """A town whose second word is a given name that is an English word too (East Mark, New Hope)."""
+        return f"{self.pick(['East', 'West', 'North', 'South', 'New', 'Port', 'Lake'])} {self.pick(['Mark', 'Hope', 'Grace', 'Crystal', 'Will', 'Faith', 'Rose'])}"
+
+    def trunk_phone(self) -> str:
+        """A national number with its trunk 0 (German-style groupings; the area codes are made up)."""
+        return self.pick([f"0{self.ri(2000, 9999)} {self.ri(10000, 999999)}", f"(0{self.ri(2000, 9999)}) {self.ri(10000, 99999)}",
+                          f"0{self.ri(100000000, 999999999)}", f"0{self.ri(20, 99)} {self.ri(1000, 9999)} {self.ri(1000, 9999)}"])
+
+    def mrn_glued(self) -> str: return f"{self.pick(['MRN', 'mrn', 'MRN'])}{self.pick(['-', '_'])}{self.ri(1000000, 9999999)}"
+
+    def date_dashed(self) -> str: return f"{self.ri(1, 12)}-{self.ri(1, 28)}-{self.ri(1950, 2024)}"
+
     def intl_city(self) -> str: return self.pick(INTL_CITIES)
     def intl_country(self) -> str: return self.pick(INTL_COUNTRIES)
     def postcode(self) -> str: return f"{self.ri(10001, 99950)}"
@@ -264,6 +291,18 @@ PLACES_TEMPLATES = [
     "Personal Info:\nPhone:\n{PHONE:phone}\n\nAddress:\n{ADDRESS:street}\n\n",
     "Emergency contact\r\nMobile:\r\n{PHONE:intl}\r\nSSN:\r\n{SSN:ssn_bare}\r\n\n",
     "Phone:\npending\nStatus:\n{count}\n\n",
+    # (nineteenth-twentieth sessions) a city after a street line and a comma that ends the sentence; a town whose
+    # second word is a given name; British addresses (the town before the postcode, the street after the flat);
+    # trunk-0 phones after call or a phone label; a record number with its label glued on; a dashed date in prose
+    "user: she lives at {ADDRESS:street}, {CITY:city}.\n",
+    'tool[crm]: {{"content":"Context: patient lives in {CITY:town_named}. Be concise."}}\n',
+    "user: forward my mail to {ADDRESS:street}, {CITY:city}, {ZIP:uk_postcode}\n",
+    "user: my flat is {flat}, {ADDRESS:street_name}, {CITY:city}, {ZIP:uk_postcode}\n",
+    "Deliver to {ADDRESS:apartment}, {ADDRESS:street_name}, {CITY:city}, {ZIP:uk_postcode}\n",
+    "user: call {PHONE:trunk_phone} tomorrow, she is in Hamburg\n",
+    "Telefon: {PHONE:trunk_phone}\n",
+    "Context: record {MRN:mrn_glued}, follow-up pending.\n",
+    "user: the letter dated {DATE:date_dashed} says the claim was denied\n",
     # negatives: states and countries alone, weekdays, numbers in logs, technical suffix words
     "user: we moved from {country} to {state} years ago; I love {state}.\n",
     "assistant: Coverage differs between {state} and {state}; {st} requires a referral.\n",

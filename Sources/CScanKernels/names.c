@@ -1879,6 +1879,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             /* Only an honorific may end with a dot ("Mr. Roe"); after any other cue a dot ends the sentence. An
                honorific in capitals is more likely an abbreviation (the state MS, an MR scan) than a title. */
             if (c >= 0 && t->sep == SEP_DOT && d->phrases[c].kind != PHS_NAME_TITLE) c = -1;
+            /* Nor does an honorific end with a comma: "66 NW Vesnay Dr, Eastbrook" is a street (Drive) and its city. */
+            if (c >= 0 && t->sep == SEP_COMMA && d->phrases[c].kind == PHS_NAME_TITLE) c = -1;
             if (c >= 0 && d->phrases[c].kind == PHS_NAME_TITLE && t->shape == SHAPE_UPPER &&
                 !(k + 1 < nt && tok[k + 1].shape == SHAPE_UPPER)) c = -1; /* but "DR. ANITA SORENSEN" is a title */
             /* "848 ms. D.O.B.", "lag=389ms D.O.B.": a lower-case title after a number is a unit. */
