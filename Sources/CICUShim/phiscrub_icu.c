@@ -377,7 +377,8 @@ int phs_icu_normalize_line(const uint8_t *in, size_t n,
             put_bytes(&w, buf, (size_t)len, start, i);
         }
         // Anything but a dash, a space or a dropped ignorable that did not come out as it went in.
-        if (!punctuation && w.o > first && (w.o - first != i - start || w.o > out_cap || !same_bytes(out + first, in + start, i - start)))
+        if (!punctuation && w.o > first &&
+            (w.o - first != i - start || w.o > out_cap || !same_bytes(out + first, in + start, i - start)))
             changed |= PHISCRUB_NORM_CHANGED_LETTERS;
     }
 

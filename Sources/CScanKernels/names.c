@@ -1757,13 +1757,6 @@ static inline int lower_at(const lower_spans *ls, size_t pos) {
     return 0;
 }
 
-/* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt); `lower`: where
-   the lower-case shapes apply, in bytes of the line, which starts `off` bytes before p. */
-/* After a residence cue ("lives in", "grew up in", "originally from"): one to three words, capitalised, in capitals
-   or of a script without case, with particles between them (Soto del Barco), joined by spaces. A city when one names
-   no place larger than a city (not_cities: Texas, New Zealand), never starts a name without a cue (a month, "New"),
-   is no place word (Street, County) and is no plain English word ("moved to Production", "lives in Assisted
-   Living"); else no city (a country or state stays). Returns the run's end, or a. */
 /* Is the capitalised word t a town name's first word that names no town alone (East Mark, New Sherry, Port Crystal)? */
 static int town_prefix(const uint8_t *p, const phs_name_token *t) {
     static const char *words[] = {"north", "south", "east", "west", "new", "lake", "port", "fort", "mount", "saint"};
@@ -1774,6 +1767,11 @@ static int town_prefix(const uint8_t *p, const phs_name_token *t) {
     return 0;
 }
 
+/* After a residence cue ("lives in", "grew up in", "originally from"): one to three words, capitalised, in capitals
+   or of a script without case, with particles between them (Soto del Barco), joined by spaces. A city when one names
+   no place larger than a city (not_cities: Texas, New Zealand), never starts a name without a cue (a month, "New"),
+   is no place word (Street, County) and is no plain English word ("moved to Production", "lives in Assisted
+   Living"); else no city (a country or state stays). Returns the run's end, or a. */
 static int32_t place_run(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t a) {
     int32_t b = a, words = 0, city = 0;
     while (b < nt && words < 3) {
@@ -1789,9 +1787,9 @@ static int32_t place_run(const phs_names *d, const uint8_t *p, size_t n, phs_nam
             if (!(cf & (PHS_NAME_NOT_CITY | PHS_NAME_STOP | PHS_NAME_PLACE)) && !plain && t->hash) city = 1;
             /* A person's name after a town's first word is a town even when it is an English word too (lives in
                East Mark, New Hope, Port Crystal); not a state's or a country's word (New Jersey, South Africa). */
-            if (words == 2 && b == a + 1 && tok[a].sep == SEP_SPACE && town_prefix(p, &tok[a]) && t->shape == SHAPE_CAP &&
-                (f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !(cf & (PHS_NAME_NOT_CITY | PHS_NAME_STOP | PHS_NAME_PLACE)) &&
-                t->hash)
+            if (words == 2 && b == a + 1 && tok[a].sep == SEP_SPACE && town_prefix(p, &tok[a]) &&
+                t->shape == SHAPE_CAP && (f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) &&
+                !(cf & (PHS_NAME_NOT_CITY | PHS_NAME_STOP | PHS_NAME_PLACE)) && t->hash)
                 city = 1;
         } else if (!(b > a && b + 1 < nt && t->shape == SHAPE_LOWER && is_particle(d, t) &&
                      (tok[b + 1].shape == SHAPE_CAP || tok[b + 1].shape == SHAPE_UPPER))) {
@@ -1826,6 +1824,8 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     return b;
 }
 
+/* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt); `lower`: where
+   the lower-case shapes apply, in bytes of the line, which starts `off` bytes before p. */
 static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, const lower_spans *lower,
                            size_t off,
                            phs_name_token *tok, int32_t nt, int32_t k0, int32_t k1, phs_name_span *out,

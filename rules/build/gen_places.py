@@ -761,7 +761,8 @@ rules:
          "lock; address: 12 quarry keys). Capitalised street lines anywhere are street-address's.",
          STREET_CUE, 1, 400,
          "trigger:\n  anchored: true\n  keywords: [live at, lives at, living at, lived at, stay at, stays at, staying at, located at,\n"
-         "    reside at, resides at, residing at, ship to, ship it to, ship them to, ship this to, ship everything to, mail to, mail it to, mail them to,\n"
+         "    reside at, resides at, residing at, send to, send it to, send them to, send this to, send everything to,\n"
+         "    ship to, ship it to, ship them to, ship this to, ship everything to, mail to, mail it to, mail them to,\n"
          "    mail this to, mail everything to, deliver to, deliver it to, deliver them to, deliver this to,\n"
          "    deliver everything to, move to, move it to, move them to, move this to, move everything to, moved to,\n"
          "    moved it to, moved them to, moved this to, moved everything to, moving to, moving it to, moving them to,\n"
@@ -769,6 +770,7 @@ rules:
          "    bring everything to, drive to, drive it to, drive them to, drive this to, drive everything to, address,\n"
          "    my place is, home is]", 0.85,
          ["i live at ⟦42 elm street apt 3⟧ now", "ship it to ⟦9 harbor lock⟧ pls", "address: ⟦12 quarry keys⟧",
+          "send it to ⟦66 nw vesnay dr⟧, eastbrook",
           "lives at ⟦1200 n lockhart gateway, unit b⟧.", "my address is ⟦77 old mill rd⟧"],
          ["i live at home", "moved to 3 new servers on the way", "ip address 192.0.2.4", "live at 5 pm on the road",
           "address 12 retries on the drive"])

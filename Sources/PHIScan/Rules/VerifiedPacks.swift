@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0x52d47b9083075c3a, // default.yaml
         0x9bc65faf71cbbbb7, // fields.yaml
         0x721679531f156d9c, // names.yaml
-        0xef56865fbbd7a582, // places.yaml
+        0x40a190f8c3b7273f, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and

@@ -15,8 +15,9 @@ import Synchronization
 /// space, which their rules allow: "plan id"; a field key may be numbered, "ssn_2", where "patient_id" is no key).
 /// After a space and a lower-case ASCII letter the third byte has sets of its own, one per letter, made only for the
 /// entries that meet such a pair: a cue keyword before a preposition ("lives" before "on Maple Avenue", where the
-/// city rules want "lives in") starts no run either. That errs only towards running: with nothing before the keyword, a negative lookbehind,
-/// `^` and `\b` before a letter all hold, so a match in the text implies one in the test. A pattern whose start
+/// city rules want "lives in") starts no run either. That errs only towards running: with nothing before the
+/// keyword, a negative lookbehind, `^` and `\b` before a letter all hold, so a match in the text implies one in the
+/// test. A pattern whose start
 /// could depend on the text before the keyword in the other direction (a positive lookbehind, `\B`, `\G`,
 /// backtracking verbs) gets no sets, and its runs are always made. The reference prefilter asks nothing of it, so
 /// the differential tests cover it.
@@ -57,9 +58,9 @@ final class KeywordFollowers: @unchecked Sendable {
         thirdSets.deallocate()
     }
 
-    private static let wordsPerThirdSet = 26 * 8
-
     private static let wordsPerEntry = 32
+    /// Words of one entry's third-byte sets: 8 per lower-case letter.
+    private static let wordsPerThirdSet = 26 * 8
     /// The separators whose following byte has a set of its own (sets 1, 2, 3).
     private static let separators: [UInt8] = [0x20, UInt8(ascii: "_"), UInt8(ascii: "-")]
 
