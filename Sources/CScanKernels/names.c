@@ -709,7 +709,9 @@ static inline uint32_t letter_info(uint32_t cp) {
         return (1u << 17) | LETTER_MARK;
     if (cp >= 0x00C0 && cp < 0x0250) return phs_fold_00c0[cp - 0x00C0];
     if (cp >= 0x1E00 && cp < 0x1F00) return phs_fold_1e00[cp - 0x1E00];
-    if ((cp >= 0x0370 && cp < 0x2000) || (cp >= 0x3040 && cp < 0xA000) || (cp >= 0xAC00 && cp < 0xD7B0))
+    /* (U+3005-U+3007, the iteration mark and its kin, are letters of Japanese names: 佐々木.) */
+    if ((cp >= 0x0370 && cp < 0x2000) || (cp >= 0x3040 && cp < 0xA000) || (cp >= 0xAC00 && cp < 0xD7B0) ||
+        (cp >= 0x3005 && cp <= 0x3007))
         return 1u << 17;
     return 0;
 }
@@ -1805,7 +1807,9 @@ static int32_t place_run(const phs_names *d, const uint8_t *p, size_t n, phs_nam
    follows the given name), or -1. The surname a dictionary surname that is no common word, the given name a
    dictionary given name that is no common word and no stop word. With `stop_surname` the surname is a stop word
    (a state or country word that is also a surname: Washington, Marshall), and the given name must be no English
-   word at all ("Washington, Eric"; not "Washington, State"). */
+   word at all ("Washington, Eric"; not "Washington, State"). A surname no list holds, not even as an English word,
+   counts at a sentence's start when that given name is no English word either and a lower-case word or the end
+   follows ("Pottier, Gabrielle was admitted"; not "Pottier, Gabrielle, Marc"). */
 static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
                               int32_t k, int stop_surname) {
     phs_name_token *t = &tok[k];
@@ -1815,12 +1819,17 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     phs_name_token *g = &tok[k + 1];
     if (g->sep == SEP_COMMA && k + 2 < nt && is_cap(&tok[k + 2])) return -1;
     uint16_t sf = name_flags(d, p, n, t);
-    if (!(sf & PHS_NAME_SURNAME) || (sf & PHS_NAME_COMMON)) return -1;
+    int unknown = 0;
+    if (!(sf & PHS_NAME_SURNAME) || (sf & PHS_NAME_COMMON)) {
+        if (stop_surname || sf != 0 || !t->hash || t->shape != SHAPE_CAP || !sentence_start(p, tok, k)) return -1;
+        unknown = 1;
+    }
     uint16_t gf = name_flags(d, p, n, g);
-    uint16_t not_given = stop_surname ? (PHS_NAME_COMMON | PHS_NAME_WORD | PHS_NAME_PLACE_NAME) : PHS_NAME_COMMON;
+    uint16_t not_given = stop_surname || unknown ? (PHS_NAME_COMMON | PHS_NAME_WORD | PHS_NAME_PLACE_NAME) : PHS_NAME_COMMON;
     if (!(gf & PHS_NAME_GIVEN) || (gf & not_given)) return -1;
     int32_t b = k + 2;
     if (g->sep == SEP_SPACE && b < nt && is_initial(&tok[b])) b++;
+    if (unknown && tok[b - 1].sep != SEP_OTHER && (b >= nt || tok[b].shape != SHAPE_LOWER)) return -1;
     return b;
 }
 

@@ -20,7 +20,7 @@ enum VerifiedPacks {
         0xa7c4923a460465a9, // candidates.yaml
         0x52d47b9083075c3a, // default.yaml
         0x9bc65faf71cbbbb7, // fields.yaml
-        0x721679531f156d9c, // names.yaml
+        0x545ae0cc8c61e863, // names.yaml
         0x40a190f8c3b7273f, // places.yaml
     ]
 
