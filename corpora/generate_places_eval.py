@@ -293,7 +293,7 @@ PLACES_TEMPLATES = [
     "Phone:\npending\nStatus:\n{count}\n\n",
     # (nineteenth-twentieth sessions) a city after a street line and a comma that ends the sentence; a town whose
     # second word is a given name; British addresses (the town before the postcode, the street after the flat);
-    # trunk-0 phones after call or a phone label; a record number with its label glued on; a dashed date in prose
+    # trunk-0 phones after call or a phone label; a record number with its label glued on; a dashed date after "seen on"
     "user: she lives at {ADDRESS:street}, {CITY:city}.\n",
     'tool[crm]: {{"content":"Context: patient lives in {CITY:town_named}. Be concise."}}\n',
     "user: forward my mail to {ADDRESS:street}, {CITY:city}, {ZIP:uk_postcode}\n",
@@ -302,7 +302,7 @@ PLACES_TEMPLATES = [
     "user: call {PHONE:trunk_phone} tomorrow, she is in Hamburg\n",
     "Telefon: {PHONE:trunk_phone}\n",
     "Context: record {MRN:mrn_glued}, follow-up pending.\n",
-    "user: the letter dated {DATE:date_dashed} says the claim was denied\n",
+    "user: she was seen on {DATE:date_dashed} for the claim that was denied\n",
     # negatives: states and countries alone, weekdays, numbers in logs, technical suffix words
     "user: we moved from {country} to {state} years ago; I love {state}.\n",
     "assistant: Coverage differs between {state} and {state}; {st} requires a referral.\n",
