@@ -90,10 +90,9 @@ final class KeywordFollowers: @unchecked Sendable {
     @inline(__always)
     private func followsThird(_ entry: Int, _ letter: UInt8, _ b: UInt8) -> Bool {
         let address = phs_load_acquire_u64(thirdSets + entry)
-        if address != 0, let sets = UnsafeMutablePointer<UInt64>(bitPattern: UInt(address)) {
-            let base = sets + Int(letter &- 0x61) * 8
-            let w = Int(b >> 6), bit = UInt64(1) << UInt64(b & 63)
-            if phs_load_acquire_u64(base + w) & bit != 0 { return phs_load_acquire_u64(base + 4 + w) & bit != 0 }
+        if address != 0, let sets = UnsafeMutablePointer<UInt64>(bitPattern: UInt(address)),
+           let known = Self.answer(sets + Int(letter &- 0x61) * 8, b) {
+            return known
         }
         return learnThird(entry, letter, b)
     }
@@ -112,19 +111,29 @@ final class KeywordFollowers: @unchecked Sendable {
                 address = UInt64(UInt(bitPattern: sets))
                 phs_or_release_u64(thirdSets + entry, address)
             }
-            let base = UnsafeMutablePointer<UInt64>(bitPattern: UInt(address))! + Int(letter &- 0x61) * 8
-            let w = Int(b >> 6), bit = UInt64(1) << UInt64(b & 63)
-            if may ?? true { phs_or_release_u64(base + 4 + w, bit) }
-            phs_or_release_u64(base + w, bit)
+            Self.record(UnsafeMutablePointer<UInt64>(bitPattern: UInt(address))! + Int(letter &- 0x61) * 8, b, may ?? true)
         }
         return may ?? true
     }
 
+    /// What the 8-word set at `base` (4 words "learnt", 4 "may follow") says of byte `b`: nil when not learnt yet.
+    @inline(__always)
+    private static func answer(_ base: UnsafeMutablePointer<UInt64>, _ b: UInt8) -> Bool? {
+        let w = Int(b >> 6), bit = UInt64(1) << UInt64(b & 63)
+        if phs_load_acquire_u64(base + w) & bit == 0 { return nil }
+        return phs_load_acquire_u64(base + 4 + w) & bit != 0
+    }
+
+    /// Records `may` for byte `b` in the set at `base` ("may follow" before "learnt", both with release).
+    private static func record(_ base: UnsafeMutablePointer<UInt64>, _ b: UInt8, _ may: Bool) {
+        let w = Int(b >> 6), bit = UInt64(1) << UInt64(b & 63)
+        if may { phs_or_release_u64(base + 4 + w, bit) }
+        phs_or_release_u64(base + w, bit)
+    }
+
     @inline(__always)
     private func follows(_ entry: Int, _ set: Int, _ b: UInt8) -> Bool {
-        let base = words + entry * Self.wordsPerEntry + set * 8
-        let w = Int(b >> 6), bit = UInt64(1) << UInt64(b & 63)
-        if phs_load_acquire_u64(base + w) & bit != 0 { return phs_load_acquire_u64(base + 4 + w) & bit != 0 }
+        if let known = Self.answer(words + entry * Self.wordsPerEntry + set * 8, b) { return known }
         return learn(entry, set, b)
     }
 
@@ -134,12 +143,7 @@ final class KeywordFollowers: @unchecked Sendable {
         let source = sources[entry]
         let may = Self.mayFollow(source.pattern, source.keyword, source.caseSensitive,
                                  set == 0 ? [b] : [Self.separators[set - 1], b])
-        learning.withLock { _ in
-            let base = words + entry * Self.wordsPerEntry + set * 8
-            let w = Int(b >> 6), bit = UInt64(1) << UInt64(b & 63)
-            if may ?? true { phs_or_release_u64(base + 4 + w, bit) }
-            phs_or_release_u64(base + w, bit)
-        }
+        learning.withLock { _ in Self.record(words + entry * Self.wordsPerEntry + set * 8, b, may ?? true) }
         return may ?? true
     }
 
