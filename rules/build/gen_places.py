@@ -747,13 +747,15 @@ rules:
          ["12 Elm St, Springfield, IL 62704", "12 Elm St, Monday, M0 7WS", "12 Elm St, Springfield, M0 7WS and more"])
     ZIP_GB = (GB_AHEAD + NOT_TIME + CITY + r",?[ \t]{1,2}(" + UK_POSTCODE
               + r")(?=[ \t]{0,2}(?:[.;!?)\]\"'](?![A-Za-z0-9])|\\[nrt]|$))")
-    # The street of such an address: its name and suffix after the flat and a comma, before its town.
+    # The street of such an address: its name and suffix after the flat and a comma, before its town; not another
+    # flat ("Flat 3, Flat 3, ..." x 1.3 M took 0.27 s more, each tried as a street name).
+    UNIT_NOT_NEXT = r"(?!(?:Flat|FLAT|Studio|STUDIO|Apartment|Apt|APT|Unit|UNIT)(?![A-Za-z]))"
     rule("street-after-flat", "ADDRESS",
          "The street of an address that opens with its flat or studio (Studio 90, Wayne Forks, Daleport, WD2P 7LZ): "
          "the street's name and suffix after the unit and a comma, a comma and a capital after it.",
-         UNIT_FIRST + "(" + NAMES + SP + SUF_ANY + END + r")(?=,[ \t]{1,2}[A-Z])", 1, 200, kw_suffix, 0.8,
+         UNIT_FIRST + UNIT_NOT_NEXT + "(" + NAMES + SP + SUF_ANY + END + r")(?=,[ \t]{1,2}[A-Z])", 1, 200, kw_suffix, 0.8,
          ["lives at Studio 90, ⟦Wayne Forks⟧, Daleport, WD2P 7LZ", "Flat 15, ⟦Shirley Mission⟧, Ericville, L5 4PD"],
-         ["Unit 4, Main Street", "Flat 3, Forks, Daleport", "Studio 9, Wayne Forks and more"])
+         ["Unit 4, Main Street", "Flat 3, Forks, Daleport", "Studio 9, Wayne Forks and more", "Flat 3, Flat 3, Flat 3"])
     rule("zip-gb-after-town", "ZIP",
          "A British postcode after a comma and its town at the end of an address, on a line that names a street "
          "(69 Molly Trail, New Ronald, M0 7WS; 42 Cheryl Underpass, Port Leebury, SO9 8EN.).",

@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0x441809afd8d93803, // default.yaml
         0x9bc65faf71cbbbb7, // fields.yaml
         0x545ae0cc8c61e863, // names.yaml
-        0xabbf0e0b5afd0be9, // places.yaml
+        0x5dfe87a9a0769eb1, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and
