@@ -695,19 +695,20 @@ rules:
     CITY_IN = (IN_AHEAD + STREET_IN + r",?[ \t]{1,2}in[ \t]{1,2}(" + NOT_TIME + CITY
                + r")(?=[ \t]{0,2}(?:[,.;:!?)\]\"]|$)|[ \t]{1,2}(?:[a-z]|[0-9]{5}(?![0-9])))")
     # "She lives at 254 Gonzales Way, Blanchardbury.": a strict street line, a comma and capitalised words that end
-    # the sentence, the string or the line are its city, with no state after it (the street line is the evidence);
-    # so are such words before a British postcode ("69 Molly Trail, New Ronald, M0 7WS"), which is the address's
-    # postcode (ZIP). Checked first: such words after the first comma from the house number (or the second, when a
-    # unit comes between), each stretch taken whole, so the street pattern is not tried on every suffix keyword of a line
-    # without them, and a line of 125,000 addresses with a state after the city costs two comma tests each.
+    # the sentence, the string or the line are its city, with no state after it (the street line is the evidence).
+    # Checked first: such words after the first comma from the house number (or the second, when a unit comes
+    # between), each stretch taken whole, so the street pattern is not tried on every suffix keyword of a line
+    # without them, and a line of 125,000 addresses with a state after the city costs two comma tests each. The
+    # town before a British postcode ("69 Molly Trail, New Ronald, M0 7WS") is city-before-postcode-gb's.
     UK_POSTCODE = r"[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}(?![0-9A-Za-z])"
     TOWN_END = r"[ \t]{0,2}(?:[.;!?)\]\"](?![A-Za-z0-9])|\\[nrt]|$)"
     # A British address may open with its flat ("Studio 90, Wayne Forks, Daleport, WD2P 7LZ"): its street is
-    # street-after-flat's, its postcode zip-gb-after-town's; the town is left (tried from every capital F, S, A and
-    # U of a line, it cost a 10 MB line of addresses 0.03 s).
+    # street-after-flat's, its town and postcode the comma rules' below (the street pattern tried from every capital
+    # F, S, A and U of a line as well cost a 10 MB line of addresses 0.03 s).
     UNIT_FIRST = (r"(?<![0-9A-Za-z])(?=[FSAU])(?:Flat|FLAT|Studio|STUDIO|Apartment|Apt\.?|APT\.?|Unit|UNIT)[ \t][0-9]{1,5}"
                   r"[A-Za-z]?,[ \t]{1,2}")
-    COMMA_AHEAD = (HOUSE_AHEAD + r"(?=[^\n,]{3,100}+,(?:[ \t]{1,2}(?i:apt|apartment|suite|ste|unit|bldg|fl|floor|rm|room|#)[^\n,]{0,12}+,)?[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+(?:[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+){0,2}"
+    COMMA_AHEAD = (HOUSE_AHEAD + r"(?=[^\n,]{3,100}+,(?:[ \t]{1,2}(?i:apt|apartment|suite|ste|unit|bldg|fl|floor|rm|room|#)"
+                   r"[^\n,]{0,12}+,)?[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+(?:[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+){0,2}"
                    + r"[ \t]{0,2}(?:[.;!?)\]\"]|\\[nrt]|$))")
     CITY_COMMA = COMMA_AHEAD + STREET + r",[ \t]{1,2}(" + NOT_TIME + CITY + r")(?=" + TOWN_END + ")"
     rule("city-after-street", "CITY",
@@ -736,8 +737,8 @@ rules:
     # trigger), and the postcode must end the address; the town pattern is tried only where the words after the
     # comma end in a postcode's shape (a line of "Name, MD, 555-0100, 1 Main St, Springfield, IL" has a comma every
     # 16 bytes).
-    GB_AHEAD = (r"(?<=[A-Za-z0-9.]),(?=[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+(?:[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+){0,2},?[ \t]{1,2}"
-                + UK_POSTCODE + r"[ \t]{0,2}(?:[.;!?)\]\"'](?![A-Za-z0-9])|\\[nrt]|$))[ \t]{1,2}")
+    GB_AHEAD = (r"(?<=[A-Za-z0-9.]),(?=[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+(?:[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+){0,2}"
+                r",?[ \t]{1,2}" + UK_POSTCODE + r"[ \t]{0,2}(?:[.;!?)\]\"'](?![A-Za-z0-9])|\\[nrt]|$))[ \t]{1,2}")
     rule("city-before-postcode-gb", "CITY",
          "The town before a British postcode at the end of an address, after a comma, on a line that names a street "
          "(69 Molly Trail, New Ronald, M0 7WS; Studio 90, Wayne Forks, Daleport, WD2P 7LZ).",
