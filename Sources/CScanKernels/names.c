@@ -1829,6 +1829,11 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     if (!(gf & PHS_NAME_GIVEN) || (gf & not_given)) return -1;
     int32_t b = k + 2;
     if (g->sep == SEP_SPACE && b < nt && is_initial(&tok[b])) b++;
+    /* A second given name ("Alves, Maria Luiza"): a dictionary given name that is no common word. */
+    else if (g->sep == SEP_SPACE && b < nt && is_cap(&tok[b]) && !is_stop(d, &tok[b])) {
+        uint16_t f2 = name_flags(d, p, n, &tok[b]);
+        if ((f2 & PHS_NAME_GIVEN) && !(f2 & (PHS_NAME_COMMON | PHS_NAME_PLACE_NAME))) b++;
+    }
     if (unknown && tok[b - 1].sep != SEP_OTHER && (b >= nt || tok[b].shape != SHAPE_LOWER)) return -1;
     return b;
 }
