@@ -1106,6 +1106,11 @@ static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name
         if (is_cap(t) && ((mode & RUN_STOP) || !is_stop(d, t) || (j > k && stop_surname(d, p, n, tok, nt, j))) &&
             !is_place(d, t)) ok = 1;
         else if ((mode & RUN_PLACE_SURNAME) && j > k && is_cap(t) && place_surname(d, p, n, tok, nt, k, j)) ok = 1;
+        /* After a strong cue or a title, a given name that is also a street word opens the name when a capitalised
+           word that is no place word follows ("my name is Glen Hayward", "Dr. Dale Okafor"; not "Park Lane"). */
+        else if ((mode & RUN_STOP) && j == k && is_cap(t) && is_place(d, t) && t->sep == SEP_SPACE && j + 1 < nt &&
+                 is_cap(&tok[j + 1]) && !is_place(d, &tok[j + 1]) && (name_flags(d, p, n, t) & PHS_NAME_GIVEN))
+            ok = 1;
         else if (is_initial(t)) ok = 1;
         /* A middle initial without its dot ("Ruth R Montez"). */
         else if (j > k && t->shape == SHAPE_ONE && t->sep == SEP_SPACE && j + 1 < nt && is_cap(&tok[j + 1])) ok = 1;

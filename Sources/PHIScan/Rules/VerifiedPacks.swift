@@ -20,7 +20,7 @@ enum VerifiedPacks {
         0xa7c4923a460465a9, // candidates.yaml
         0x8a304f8c1c513a48, // default.yaml
         0x9bc65faf71cbbbb7, // fields.yaml
-        0x7fd66fb6c87863b3, // names.yaml
+        0x1a67f3630b73a945, // names.yaml
         0x5dfe87a9a0769eb1, // places.yaml
     ]
 
