@@ -11,7 +11,7 @@ struct CandidateTierTests {
     /// dates carry no cue: "Today is 5/21" is found by the default rules (`date-today`, below).
     static let bare: [(String, String)] = [
         ("078051121", "SSN"), ("911-70-1234", "SSN"), ("121000358", "ACCOUNT"), ("A12803456", "LICENSE"),
-        ("H12234567", "LICENSE"), ("Done 5-20-21", "DATE"), ("Done 21.5.21", "DATE"),
+        ("H12234567", "LICENSE"), ("Done 5-20-2021", "DATE"), ("Done 21.5.21", "DATE"),
         ("Done 5-May-2021", "DATE"), ("Done 5/21", "DATE"), ("my domains: example.com", "URL"),
     ]
 

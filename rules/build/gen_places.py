@@ -705,7 +705,7 @@ rules:
     # A British address may open with its flat ("Studio 90, Wayne Forks, Daleport, WD2P 7LZ"): its street is
     # street-after-flat's, its town and postcode the comma rules' below (the street pattern tried from every capital
     # F, S, A and U of a line as well cost a 10 MB line of addresses 0.03 s).
-    UNIT_FIRST = (r"(?<![0-9A-Za-z])(?=[FSAU])(?:Flat|FLAT|Studio|STUDIO|Apartment|Apt\.?|APT\.?|Unit|UNIT)[ \t][0-9]{1,5}"
+    UNIT_FIRST = (r"(?<![0-9A-Za-z])(?:Flat|FLAT|Studio|STUDIO|Apartment|Apt\.?|APT\.?|Unit|UNIT)[ \t][0-9]{1,5}"
                   r"[A-Za-z]?,[ \t]{1,2}")
     COMMA_AHEAD = (HOUSE_AHEAD + r"(?=[^\n,]{3,100}+,(?:[ \t]{1,2}(?i:apt|apartment|suite|ste|unit|bldg|fl|floor|rm|room|#)"
                    r"[^\n,]{0,12}+,)?[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+(?:[ \t]{1,2}[A-Z][A-Za-z'.-]{0,30}+){0,2}"

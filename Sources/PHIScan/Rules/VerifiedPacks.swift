@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0x8a304f8c1c513a48, // default.yaml
         0x9bc65faf71cbbbb7, // fields.yaml
         0x1a67f3630b73a945, // names.yaml
-        0x5dfe87a9a0769eb1, // places.yaml
+        0x99d4872e176cd4ab, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and

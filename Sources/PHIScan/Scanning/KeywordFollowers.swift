@@ -17,10 +17,9 @@ import Synchronization
 /// entries that meet such a pair: a cue keyword before a preposition ("lives" before "on Maple Avenue", where the
 /// city rules want "lives in") starts no run either. That errs only towards running: with nothing before the
 /// keyword, a negative lookbehind, `^` and `\b` before a letter all hold, so a match in the text implies one in the
-/// test. A pattern whose start
-/// could depend on the text before the keyword in the other direction (a positive lookbehind, `\B`, `\G`,
-/// backtracking verbs) gets no sets, and its runs are always made. The reference prefilter asks nothing of it, so
-/// the differential tests cover it.
+/// test. A pattern whose start could depend on the text before the keyword in the other direction (a positive
+/// lookbehind, `\B`, `\G`, backtracking verbs) gets no sets, and its runs are always made. The reference prefilter
+/// asks nothing of it, so the differential tests cover it.
 final class KeywordFollowers: @unchecked Sendable {
     /// The anchored pattern and keyword of each learnable entry.
     private let sources: [(pattern: CompiledPattern, keyword: [UInt8], caseSensitive: Bool)]
