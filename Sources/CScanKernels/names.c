@@ -124,6 +124,8 @@ struct phs_names {
     int32_t ending_count;
     /* he, she, him, her, his, hers, them, their: after "tell X", "ask X" they say X is a person. */
     uint64_t pronouns[8];
+    /* my, his, her, their, our, your: before a person noun ("her son Chidi") they say a person follows. */
+    uint64_t possessives[6];
     /* The last two words of every residence cue (PHS_NAME_CUE_PLACE), as pair_key, open addressing, 0 empty: the
        front end tells "lives in Remniku" from "connected to Redis" before searching the line. */
     uint64_t place_pairs[128];
@@ -476,6 +478,9 @@ phs_names *phs_names_new(const phs_name_dict *dict) {
     };
     static const char *pronouns[8] = {"he", "she", "him", "her", "his", "hers", "them", "their"};
     for (int i = 0; i < 8; i++) d->pronouns[i] = phs_name_hash((const uint8_t *)pronouns[i], strlen(pronouns[i]));
+    static const char *possessives[6] = {"my", "his", "her", "their", "our", "your"};
+    for (int i = 0; i < 6; i++)
+        d->possessives[i] = phs_name_hash((const uint8_t *)possessives[i], strlen(possessives[i]));
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
         if (phs_names_add_word(d, phs_name_hash((const uint8_t *)fixed[i].word, strlen(fixed[i].word)), fixed[i].flag) != 0) {
             phs_names_free(d);
@@ -1142,9 +1147,28 @@ static int emit(const phs_names *d, phs_name_span *out, int32_t cap, int32_t *co
     while (b > a && !(is_cap(&tok[b - 1]) || tok[b - 1].shape == SHAPE_LOWER || tok[b - 1].shape == SHAPE_NOCASE ||
                       tok[b - 1].shape == SHAPE_ONE || tok[b - 1].shape == SHAPE_UPPER)) b--;
     if (b <= a || *count >= cap) return 0;
+    /* Initials before a person's name ("K. Yamamoto", "J.R. Martinez"), after the words already searched (*next
+       still holds where the search went on after the span before). */
+    if (kind <= PHS_NAME_CUE_STATED)
+        for (int taken = 0; taken < 3 && a > *next && is_initial(&tok[a - 1]) && tok[a].start - tok[a - 1].end <= 2;
+             taken++)
+            a--;
     for (int taken = 0; taken < 2 && b < nt && tok[b - 1].sep == SEP_SPACE && !(tok[b - 1].label & TOK_POSS) &&
                         tok[b].start - tok[b - 1].end == 1 && is_suffix(d, &tok[b]); taken++)
         b++;
+    /* Particles and the surname they join after the name ("Ana María López de la Cruz", "Pieter van der Berg"). */
+    /* Particles at the span's end (a run cut at its word limit: "Dr. Pieter Jansen van der Berg") count with them. */
+    if (kind <= PHS_NAME_CUE_STATED) {
+        int32_t m = b, e = b;
+        while (m - 1 > a && tok[m - 1].shape == SHAPE_LOWER && is_particle(d, &tok[m - 1])) m--;
+        if (tok[b - 1].sep == SEP_SPACE)
+            while (e < nt && e - m < 3 && tok[e].sep == SEP_SPACE && is_particle(d, &tok[e])) e++;
+        if (e > m && e < nt && tok[e - 1].sep == SEP_SPACE && is_cap(&tok[e]) && !is_stop(d, &tok[e]) &&
+            !is_place(d, &tok[e]))
+            b = e + 1;
+        else
+            b = m; /* particles with no surname after them are no part of the name */
+    }
     /* A URL writes a name's spaces as %20 ("name=Duncan%20Bellweather"): capitalised words after it are the name's. */
     while (b < nt && (tok[b - 1].label & TOK_URL_SPACE) && tok[b - 1].sep == SEP_SPACE && is_cap(&tok[b])) b++;
     out[*count].start = tok[a].start;
@@ -1286,6 +1310,14 @@ static int32_t initial_name(const phs_names *d, const uint8_t *p, size_t n, phs_
 static inline int is_pronoun(const phs_names *d, uint64_t h) {
     for (int i = 0; i < 8; i++)
         if (d->pronouns[i] == h) return 1;
+    return 0;
+}
+
+/* Is word k a possessive determiner (my, his, her, their, our, your) in lower case before the next word? */
+static inline int is_possessive(const phs_names *d, const phs_name_token *tok, int32_t k) {
+    if (k < 0 || tok[k].shape != SHAPE_LOWER || tok[k].sep != SEP_SPACE) return 0;
+    for (int i = 0; i < 6; i++)
+        if (d->possessives[i] == tok[k].hash) return 1;
     return 0;
 }
 
@@ -1834,6 +1866,10 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     if (!(gf & PHS_NAME_GIVEN) || (gf & not_given)) return -1;
     int32_t b = k + 2;
     if (g->sep == SEP_SPACE && b < nt && is_initial(&tok[b])) b++;
+    /* A middle initial without its dot that ends the value: "Patient: Hernandez, Carlos A" (not "..., Carlos A was"). */
+    else if (g->sep == SEP_SPACE && b < nt && tok[b].shape == SHAPE_ONE &&
+             (b + 1 >= nt || tok[b].sep != SEP_SPACE || tok[b + 1].shape != SHAPE_LOWER))
+        b++;
     /* A second given name ("Alves, Maria Luiza"): a dictionary given name that is no common word. */
     else if (g->sep == SEP_SPACE && b < nt && is_cap(&tok[b]) && !is_stop(d, &tok[b])) {
         uint16_t f2 = name_flags(d, p, n, &tok[b]);
@@ -1996,12 +2032,23 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                             accepted = 1;
                         /* After a plain preposition a single word must be a given name ("to Maria", not "for
                            Jenkins"). */
-                        if (kind == PHS_NAME_CUE_GIVEN && words == 1 && !(first & PHS_NAME_GIVEN)) accepted = 0;
+                        /* (Or initials and a dictionary surname: "Forward to J.R. Martinez".) */
+                        if (kind == PHS_NAME_CUE_GIVEN && words == 1 && !(first & PHS_NAME_GIVEN) &&
+                            !(is_initial(&tok[a]) && (first & PHS_NAME_SURNAME) && !(first & PHS_NAME_COMMON)))
+                            accepted = 0;
                         /* One word no list holds, then a personal pronoun: "Tell Priyanka her labs look fine", "ask
                            Rohan about his refill" (a firm is "it"). */
                         if (!accepted && kind == PHS_NAME_CUE_WEAK && words == 1 && b == a + 1 && first == 0 &&
                             is_cap(&tok[a]) && tok[a].parts == 1 && !is_stop(d, &tok[a]) && tok[a].sep == SEP_SPACE &&
                             b < nt && tok[b].shape == SHAPE_LOWER && is_pronoun(d, tok[b].hash))
+                            accepted = 1;
+                        /* One word no list holds, after a possessive and a one-word person noun, ending the clause
+                           or before a lower-case word: "her son Chidi came", "my husband Tunde, who" (not "my
+                           email Zendesk Support"). */
+                        if (!accepted && kind == PHS_NAME_CUE_WEAK && words == 1 && b == a + 1 && first == 0 &&
+                            d->phrases[c].count == 1 && is_possessive(d, tok, k - 1) && is_cap(&tok[a]) &&
+                            tok[a].parts == 1 && !is_stop(d, &tok[a]) &&
+                            (tok[a].sep != SEP_SPACE || b >= nt || tok[b].shape == SHAPE_LOWER))
                             accepted = 1;
                     }
                 } else if (kind == PHS_NAME_CUE_WEAK && tok[a].shape == SHAPE_LOWER && t->sep != SEP_DOT &&
@@ -2028,7 +2075,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                        "dr patel", "NAME: MARIA GONZALEZ", "Attn: JOHN A SMITH". Every word a dictionary name (a
                        middle initial aside). */
                     uint16_t shape = tok[a].shape == SHAPE_UPPER ? SHAPE_UPPER : SHAPE_LOWER;
-                    int unknown = 0;
+                    int unknown = 0, comma = 0;
                     while (b < nt && b - a < 4) {
                         phs_name_token *w = &tok[b];
                         /* A middle initial: "MARIA T GONZALEZ", "hyuuma t. maida". */
@@ -2046,16 +2093,35 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                             unknown += unlisted;
                         }
                         b++;
+                        /* A form's "SURNAME, GIVEN": "PATIENT: HERNANDEZ, CARLOS A". */
+                        if (w->sep == SEP_COMMA && b == a + 1 && shape == SHAPE_UPPER && b < nt &&
+                            tok[b].shape == SHAPE_UPPER) {
+                            comma = 1;
+                            continue;
+                        }
                         if (w->sep != SEP_SPACE && !(initial && w->sep == SEP_DOT)) break;
                     }
-                    /* A trailing initial is no part of the name. */
+                    /* A trailing initial is no part of the name, but for the middle initial after a form's
+                       "SURNAME, GIVEN", which ends the value ("SMITH, JOHN A", "GARCIA, MARIA L.", not "A was"). */
+                    int middle = comma && b == a + 2 && b < nt && tok[b - 1].sep == SEP_SPACE &&
+                                 tok[b].shape == SHAPE_ONE &&
+                                 (b + 1 >= nt || tok[b].sep != SEP_SPACE || tok[b + 1].shape != SHAPE_LOWER);
                     while (b > a && tok[b - 1].end - tok[b - 1].start == 1) b--;
                     while (b > a && !name_flags(d, p, n, &tok[b - 1]) && b - a > 1 && kind != PHS_NAME_CUE_STATED) b--;
                     /* After a label in Title case one word in capitals is too little ("Patient: MAY"). */
                     if (kind == PHS_NAME_CUE_WEAK && t->shape != SHAPE_UPPER && b - a < 2) b = a;
+                    if (comma && b < a + 2) b = a;
                     if (b > a) {
                         uint16_t ff = name_flags(d, p, n, &tok[a]), lf = name_flags(d, p, n, &tok[b - 1]);
                         accepted = ff & (kind == PHS_NAME_TITLE ? PHS_NAME_GIVEN | PHS_NAME_SURNAME : PHS_NAME_GIVEN);
+                        /* Surname first in capitals ("HERNANDEZ, CARLOS", "Attn: HERNANDEZ CARLOS"): a dictionary
+                           surname, then a dictionary given name. */
+                        if (shape == SHAPE_UPPER && b - a >= 2 && (ff & PHS_NAME_SURNAME) &&
+                            (name_flags(d, p, n, &tok[a + 1]) & PHS_NAME_GIVEN))
+                            accepted = 1;
+                        else if (comma)
+                            accepted = 0;
+                        if (accepted && middle && b == a + 2) b++;
                         /* A word no list holds before a dictionary surname ("name: hyuuma t. maida"); after a phrase
                            that states a name, one or more such words ("people call me višeslav"). */
                         if (!accepted && unknown && shape == SHAPE_LOWER)

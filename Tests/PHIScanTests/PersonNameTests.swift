@@ -183,6 +183,21 @@ struct PersonNameTests {
         "Please contact ⟦Washington, Eric⟧ about it",
         "⟦Marshall, Brittany⟧ (bed 4)",
         "seen by Mr. Dr. ⟦Roe⟧ today",
+        // A form's "SURNAME, GIVEN" in capitals, with the middle initial that ends the value; surname first without
+        // the comma; "Surname, Given I" in title case.
+        "Patient: ⟦HERNANDEZ, CARLOS⟧",
+        "PATIENT: ⟦SMITH, JOHN A⟧ 03/14/1961",
+        "Attn: ⟦HERNANDEZ CARLOS⟧",
+        "Patient: ⟦Hernandez, Carlos A⟧",
+        // Initials before a surname after a cue or alone; a possessive and a person noun before a word no list
+        // holds; particles and a surname after a name, also past a run's word limit; a query string's plus.
+        "Pt. ⟦K. Yamamoto⟧ called back.",
+        "Forward to ⟦J.R. Martinez⟧",
+        "Discussed with Ms. ⟦Okafor⟧ and her son ⟦Chidi⟧.",
+        "my husband ⟦Tunde⟧, who drove",
+        "⟦Ana María López de la Cruz⟧ was seen",
+        "Dr. ⟦Pieter Jansen van der Berg⟧ reviewed",
+        "GET /api/search?patient=⟦John+Smith⟧&zip=1",
     ]
 
     static let clean: [String] = [
@@ -198,6 +213,9 @@ struct PersonNameTests {
         "McKinsey AppServer GetUserName",
         "April 2024 report: revenue up, churn down",
         "What is your name? Yes, I told you already",
+        "STATUS: ACTIVE, PENDING; LOCATION: MAIN, NORTH",
+        "my email Zendesk Support is down",
+        "Go to A. Main Street",
         "Is that the name on file? No",
         "The patient lives in a group home; She is from out of town",
         "Maria Database crashed; Julia Stein Group merged",
