@@ -767,31 +767,35 @@ rules:
           "12 Elm St, Springfield, M0 7WS and more"])
 
     # A continental address's postcode and town after its street line and a comma ("Rue de la Paix 5, 75002 Paris",
-    # "Calle Mayor 3, 28013 Madrid", "Berliner Straße 5, D-10115 Berlin"), on a line that names a street in a European
-    # language (the trigger). Keywords are ASCII and start a word, so a German street is seen by a separate Straße,
+    # "Calle Mayor 3, 28013 Madrid", "Berliner Straße 5, D-10115 Berlin"). The match starts at a street type of a
+    # European language; keywords are ASCII and start a word, so a German street is seen by a separate Straße,
     # Strasse, Platz or Allee ("Berliner Straße 5"), not inside a compound ("Hauptstraße"), and Scandinavian and Dutch
-    # ones (-gade, -gatan, -straat) not at all. Found from the comma after a house number or a street word, like the British rules; the
-    # town is one to three capitalised words (letters outside ASCII too: "2100 København Ø", "29001 Málaga"), perhaps
-    # joined by a particle or a hyphen ("Frankfurt am Main", "Saint-Denis", "Bousquet-sur-Mer"), and it ends the
-    # address: punctuation, a comma, the line's end, a JSON string's end or a lower-case word ("... Paris last year").
+    # ones (-gade, -gatan, -straat) not at all. The town is one to three capitalised words (letters outside ASCII too:
+    # "2100 København Ø", "29001 Málaga"), perhaps joined by a particle or a hyphen ("Frankfurt am Main",
+    # "Saint-Denis", "Bousquet-sur-Mer"), and it ends the address: punctuation, a comma, the line's end, a JSON
+    # string's end or a lower-case word ("... Paris last year").
     LWORD1 = r"(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z']|[\xC3-\xC5][\x80-\xBF]){1,24}+"
     ULET = (LWORD1 + r"(?:-(?:(?:sur|sous|en|le|la|les|de|du|am|an|im|in|ob|bei|del|di)-)?" + LWORD1 + "){0,2}")
     UTOWN = (NOT_TIME + ULET + r"(?:(?:[ \t](?:am|an|der|de|la|le|les|sur|sous|en|del|di|do|da|im|in|ob|bei)|[ \t]?-)?"
              r"[ \t]" + LWORD1 + r"){0,2}(?:[ \t](?:[A-Z]|[\xC3][\x98\x85\x86\x96\x9C]))?")
     EU_PCODE = r"(?:[A-Z]{1,2}-)?[0-9]{4,5}(?![0-9])"
-    # (The comma first, a blank before it in the look-behind: a pattern that may start with a blank is tried at
-    # every blank of the line.)
-    EU_COMMA = r"(?:(?<=[0-9A-Za-z.\x80-\xBF])|(?<=[0-9A-Za-z.\x80-\xBF][ \t])),[ \t]{1,2}"
+    # The rule starts at the street type (a keyword, where it runs anchored) and goes to the first comma after it; the
+    # comma follows a house number or a word, perhaps with a blank between ("Plaza Mayor 13 Piso 6 , 47458 Girona"); a
+    # house number may have a comma of its own ("Viale Filippa, 66, 26041 Candia Canavese").
+    EU_TYPES = ["Via", "Viale", "Vicolo", "Piazza", "Piazzale", "Piazzetta", "Corso", "Largo", "Rue", "rue", "Calle",
+                "Callej", "Avenida", "Avda.", "Rua", "Travessa", "Carrer", "Passeig", "Paseo", "Chemin", "chemin",
+                "Impasse", "impasse", "Quai", "ul.", "Strada", "Aleja", "Ulica", "Boulevard", "boulevard", "Alameda",
+                "Estrada", "Camino", "Carretera", "Avinguda", "Lungomare", "Stra", "Platz", "Allee", "Plaza", "Pasaje",
+                "Cuesta", "Ronda", "Glorieta", "Urbanizaci"]
+    EU_COMMA = (r"(?<![A-Za-z])(?:" + "|".join(t.replace(".", r"\.") for t in EU_TYPES) + r")[^\n,]{0,80}+"
+                r"(?:,[ \t]{1,2}[0-9][^\n,]{0,20}+)?(?:(?<=[0-9A-Za-z.\x80-\xBF])|(?<=[0-9A-Za-z.\x80-\xBF][ \t])),[ \t]{1,2}")
     EU_END = r"(?=[ \t]{0,2}(?:[.;!?)\]\"'](?![A-Za-z0-9])|,|\\[nrt]|$)|[ \t]{1,2}[a-z])"
-    kw_eu = ("trigger:\n  case_sensitive: true\n  keywords: [Via, Viale, Vicolo, Piazza, Piazzale, Corso, Largo, Rue, rue, Calle,\n"
-             "    Avenida, Avda., Rua, Travessa, Carrer, Passeig, Paseo, Chemin, Impasse, Quai, ul., Strada, Aleja, Ulica,\n"
-             "    Boulevard, boulevard, Piazzetta, Alameda, Estrada, Camino, Carretera, Avinguda, Lungomare, Stra, Platz,\n"
-             "    Allee, chemin, impasse, Plaza, Pasaje, Cuesta, Callej, Ronda, Glorieta, Urbanizaci]")
+    kw_eu = "trigger:\n  case_sensitive: true\n  anchored: true\n  keywords: " + flow(EU_TYPES, 6)
     rule("zip-eu-before-town", "ZIP",
          "A continental postcode after a street line and a comma, before its town at the end of the address "
          "(Rue de la Paix 5, 75002 Paris; Berliner Straße 5, D-10115 Berlin), on a line that names a street in a "
          "European language.",
-         EU_COMMA + "(" + EU_PCODE + r")(?=[ \t]{1,2}" + UTOWN + EU_END + ")", 1, 20, kw_eu, 0.85,
+         EU_COMMA + "(" + EU_PCODE + r")(?=[ \t]{1,2}" + UTOWN + EU_END + ")", 1, 140, kw_eu, 0.85,
          ["Home: 19 Rue de la Paix, ⟦75002⟧ Paris", "Berliner Straße 5, ⟦D-10115⟧ Berlin.", "Calle Mayor 3, ⟦28013⟧ Madrid, Spain",
           "Boulevard Anspach 5, ⟦1000⟧ Bruxelles", '{"a":"Große Allee 9, ⟦60311⟧ Frankfurt am Main"}', "Carrer Gran 4, ⟦29001⟧ Málaga"],
          ["Rue de la Paix 5, 75002 paris", "Via Roma 3, 12345 units shipped", "Via Roma 3, 2024 March",
@@ -799,10 +803,11 @@ rules:
     rule("city-after-postcode-eu", "CITY",
          "The town after a continental postcode that follows a street line and a comma, ending the address "
          "(Rue de la Paix 5, 75002 Paris; Calle Mayor 3, 28013 Madrid, Spain).",
-         EU_COMMA + EU_PCODE + r"[ \t]{1,2}(" + UTOWN + ")" + EU_END, 1, 300, kw_eu, 0.85,
+         EU_COMMA + EU_PCODE + r"[ \t]{1,2}(" + UTOWN + ")" + EU_END, 1, 420, kw_eu, 0.85,
          ["Home: 19 Rue de la Paix, 75002 ⟦Paris⟧", "Berliner Straße 5, D-10115 ⟦Berlin⟧.", "Calle Mayor 3, 28013 ⟦Madrid⟧, Spain",
           "Boulevard Anspach 5, 1000 ⟦Bruxelles⟧", '{"a":"Große Allee 9, 60311 ⟦Frankfurt am Main⟧"}', "Carrer Gran 4, 29001 ⟦Málaga⟧", "22, rue de Valentin, 50563 ⟦Bousquet-sur-Mer⟧ last year",
-          "Plaza Rebeca Abascal 13 Piso 6 , 47458 ⟦Girona⟧, thanks"],
+          "Plaza Rebeca Abascal 13 Piso 6 , 47458 ⟦Girona⟧, thanks",
+          "Viale Filippa, 66, 26041 ⟦Candia Canavese⟧ last year"],
          ["Rue de la Paix 5, 75002 paris", "Via Roma 3, 12345 units shipped", "Via Roma 3, 2024 March",
           "Berliner Straße 5, 10115 Berlin 4", "12 Main Street, 75002 Paris"])
 

@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0xa44c44c938a30724, // default.yaml
         0xc4a98924f77c2904, // fields.yaml
         0x1a67f3630b73a945, // names.yaml
-        0xe31a40ec0b97d34e, // places.yaml
+        0xaa726cd36bcc6bff, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and
