@@ -50,6 +50,9 @@ public struct Rule: Sendable, Hashable {
     public var fieldValue: String?
     /// The rule was declared with `field:`.
     public var isField: Bool { !fieldKeys.isEmpty }
+    /// For a rule declared with `hl7:`, the fields (ascending) of the HL7 v2 segment its pattern finds the name of
+    /// (`PID|`): each field's value is a finding, not the match (`HL7Field`). Empty otherwise.
+    public var hl7Fields: [Int] = []
     /// Which runs load the rule: every run, or only those that ask for low-confidence candidates.
     public var tier: RuleTier = .standard
     /// What operators need to know about the rule's entity (the pack key `traits`); nil when this rule declares

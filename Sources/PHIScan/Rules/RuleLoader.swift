@@ -9,8 +9,11 @@ public enum RuleLoader {
     static let ruleKeys: Set<String> = [
         "id", "entity", "category", "pattern", "group", "max_length", "validator", "trigger", "context",
         "context_window", "context_boost", "context_negative", "context_penalty", "allow", "deny", "confidence",
-        "priority", "examples", "description", "detector", "field", "tier", "traits",
+        "priority", "examples", "description", "detector", "field", "tier", "traits", "hl7",
     ]
+    static let hl7Keys: Set<String> = ["segment", "fields"]
+    /// How far past the segment's name an HL7 field may end when a rule gives no `max_length`.
+    static let hl7DefaultLength = 480
     static let fieldKeys: Set<String> = ["keys", "prefixes", "not_after", "value"]
     static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
     static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "given_not_alone", "place_words", "suffixes",
@@ -219,8 +222,12 @@ private struct RuleContext {
         if map["field"] != nil, map["pattern"] != nil || map["trigger"] != nil || map["group"] != nil {
             problem("a 'field' rule has no 'pattern', 'trigger' or 'group' of its own (they are derived from it)", at: map["field"])
         }
-        // A rule of deny values alone, or one a detector finds, needs no pattern; a field rule's is derived.
-        let pattern = field?.pattern
+        let hl7 = parseHL7(map["hl7"])
+        if map["hl7"] != nil, map["pattern"] != nil || map["trigger"] != nil || map["group"] != nil || map["field"] != nil {
+            problem("an 'hl7' rule has no 'pattern', 'trigger', 'group' or 'field' of its own (they are derived from it)", at: map["hl7"])
+        }
+        // A rule of deny values alone, or one a detector finds, needs no pattern; a field or HL7 rule's is derived.
+        let pattern = field?.pattern ?? hl7?.pattern
             ?? (map["pattern"] == nil && (!deny.isEmpty || map["detector"] != nil) ? "" : requireString(map, "pattern"))
         var category: SafeHarborCategory?
         if let categoryText {
@@ -231,14 +238,14 @@ private struct RuleContext {
             }
         }
         var maxLength = int(map, "max_length", range: 1...RuleLoader.maxRuleLength)
-        if pattern == "" { maxLength = maxLength ?? 1 } else if map["max_length"] == nil { problem("missing 'max_length'") }
+        if pattern == "" { maxLength = maxLength ?? 1 } else if hl7 != nil { maxLength = maxLength ?? RuleLoader.hl7DefaultLength } else if map["max_length"] == nil { problem("missing 'max_length'") }
         var validator: ValidatorKind?
         if let v = map["validator"] {
             if let s = string(v), let kind = ValidatorKind(rawValue: s) { validator = kind } else {
                 problem("unknown validator '\(string(v) ?? "?")' (one of: \(ValidatorKind.allCases.map(\.rawValue).joined(separator: ", ")))", at: v)
             }
         }
-        let trigger = field?.trigger ?? parseTrigger(map["trigger"])
+        let trigger = field?.trigger ?? hl7?.trigger ?? parseTrigger(map["trigger"])
         let context = stringList(map["context"], "context")
         let negative = stringList(map["context_negative"], "context_negative")
         for word in negative where word.utf8.contains(where: { $0 >= 0x80 }) || !(word.utf8.first.map(ByteClass.isAlnum) ?? false) {
@@ -284,6 +291,7 @@ private struct RuleContext {
         rule.fieldPrefixes = field?.prefixes ?? []
         rule.fieldNotAfter = field?.notAfter ?? []
         rule.fieldValue = field?.value
+        rule.hl7Fields = hl7?.fields ?? []
         rule.tier = tier
         rule.traits = traits
         return rule
@@ -373,6 +381,44 @@ private struct RuleContext {
         var trigger = Trigger(keywords: keywords.filter { $0.count < 32 }.sorted())
         trigger.anchored = true
         return (pattern, trigger, keys, value, prefixes, notAfter)
+    }
+
+    /// A rule's `hl7:` mapping (`segment`: three upper-case letters or digits; `fields`: numbers 2 to 99): the values
+    /// of those fields of an HL7 v2 segment. The pattern is the segment's name and its `|` at a segment's start (a
+    /// line's start, a blank, a quote, a carriage return or a JSON string's `\r`) before a set ID (field 1: up to four
+    /// digits), group 0; the trigger is the name as an anchored, case-sensitive keyword (and glued to the `r` or `n` of
+    /// an escaped line break). `HL7Field` finds the field from there. See rules/README.md, "HL7 rules".
+    mutating func parseHL7(_ n: Node?) -> (pattern: String, trigger: Trigger, fields: [Int])? {
+        guard let n else { return nil }
+        guard let map = n.mapping.map(Fields.init) else {
+            problem("'hl7' must be a mapping with 'segment' and 'fields'", at: n)
+            return nil
+        }
+        for (k, _) in map where !RuleLoader.hl7Keys.contains(k.string ?? "") {
+            problem("unknown key '\(k.string ?? "?")' in hl7 (one of: \(RuleLoader.hl7Keys.sorted().joined(separator: ", ")))", at: k)
+        }
+        let segment = requireString(map, "segment")
+        let fieldTexts = stringList(map["fields"], "hl7.fields")
+        let fields = Set(fieldTexts.compactMap { Int($0) }.filter { (2...99).contains($0) }).sorted()
+        if fieldTexts.isEmpty || fields.count != fieldTexts.count {
+            problem("'hl7.fields' must list field numbers from 2 to 99, each once (field 1 is the set ID)", at: map["fields"] ?? n)
+        }
+        let bytes = Array((segment ?? "").utf8)
+        if segment != nil, bytes.count != 3 || !bytes.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ByteClass.isDigit($0) })
+            || ByteClass.isDigit(bytes[0]) {
+            problem("'hl7.segment' must be three upper-case letters or digits, a letter first (PID, NK1)", at: map["segment"])
+            return nil
+        }
+        guard let segment, !fields.isEmpty, fields.count == fieldTexts.count else { return nil }
+        // After a JSON string's escaped line break the feature pass sees one word, `rPID`: the match starts at its
+        // `r` (or `n`) then, so that word is a keyword too. (No positive look-behind for the backslash: the keyword
+        // followers learn nothing for such a pattern, and `PID|PID|...` would start a run of every PID rule at every
+        // name.)
+        let pattern = "(?<![0-9A-Za-z_|^~&])[rn]?" + segment + "\\|(?=[0-9]{0,4}\\|)"
+        var trigger = Trigger(keywords: [segment, "r" + segment, "n" + segment])
+        trigger.caseSensitive = true
+        trigger.anchored = true
+        return (pattern, trigger, fields)
     }
 
     /// Resolves a path named in a pack against the pack file's folder.

@@ -23,6 +23,8 @@ public final class CompiledRule: Sendable {
     let contextPenalty: Double
     /// Lower-cased allowed values (never reported).
     let allow: Set<[UInt8]>
+    /// For an `hl7:` rule, the fields whose values are findings and the shape they must have (`HL7Field`).
+    let hl7: (fields: [Int], shape: HL7Field.Shape)?
 
     init(rule: Rule, pattern: CompiledPattern, anchoredPattern: CompiledPattern?) {
         self.rule = rule
@@ -39,6 +41,8 @@ public final class CompiledRule: Sendable {
         self.negativeContext = ContextWordIndex(rule.negativeContext)
         self.contextPenalty = rule.contextPenalty
         self.allow = Set(rule.allow.map { Array($0.lowercased().utf8) })
+        self.hl7 = rule.hl7Fields.isEmpty ? nil
+            : (rule.hl7Fields, HL7Field.Shape(entity: rule.entity, validator: rule.validator))
     }
 }
 

@@ -20,6 +20,7 @@ enum VerifiedPacks {
         0xa7c4923a460465a9, // candidates.yaml
         0xa44c44c938a30724, // default.yaml
         0xc4a98924f77c2904, // fields.yaml
+        0xf6a7982c44b62db3, // hl7.yaml
         0x1a67f3630b73a945, // names.yaml
         0xaa726cd36bcc6bff, // places.yaml
     ]

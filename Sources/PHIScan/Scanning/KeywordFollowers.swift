@@ -11,8 +11,9 @@ import Synchronization
 /// Learnt byte by byte, the first time a byte is seen after the pair, and kept by the rule set for every engine:
 /// byte b may follow when the anchored pattern, on the keyword and b alone, matches or matches partially
 /// (`PCRE2_PARTIAL_HARD`) for the keyword as written, in lower case, in capitals or capitalised; three more sets do the
-/// same for the byte after the keyword and one space, underscore or hyphen (most of these keywords are followed by a
-/// space, which their rules allow: "plan id"; a field key may be numbered, "ssn_2", where "patient_id" is no key).
+/// same for the byte after the keyword and one space, underscore, hyphen or `|` (most of these keywords are followed by
+/// a space, which their rules allow: "plan id"; a field key may be numbered, "ssn_2", where "patient_id" is no key; an
+/// HL7 segment's name is followed by `|` and its set ID).
 /// After a space and a lower-case ASCII letter the third byte has sets of its own, one per letter, made only for the
 /// entries that meet such a pair: a cue keyword before a preposition ("lives" before "on Maple Avenue", where the
 /// city rules want "lives in") starts no run either. That errs only towards running: with nothing before the
@@ -25,8 +26,8 @@ final class KeywordFollowers: @unchecked Sendable {
     private let sources: [(pattern: CompiledPattern, keyword: [UInt8], caseSensitive: Bool)]
     /// Per entry of `DispatchView.keywordRules`, its index in `sources` (-1: not learnable, always run).
     private let slot: UnsafeMutablePointer<Int32>
-    /// Per learnable entry, 32 words: for the byte after the keyword, 4 words of "learnt" and 4 of "may follow"; then
-    /// the same for the byte after the keyword and a space, an underscore, a hyphen. "Learnt" is or-ed (release)
+    /// Per learnable entry, 40 words: for the byte after the keyword, 4 words of "learnt" and 4 of "may follow"; then
+    /// the same for the byte after the keyword and a space, an underscore, a hyphen, a `|`. "Learnt" is or-ed (release)
     /// after "may follow".
     private let words: UnsafeMutablePointer<UInt64>
     /// Per learnable entry, the address of its third-byte sets (0 until first needed): for each lower-case letter
@@ -57,15 +58,15 @@ final class KeywordFollowers: @unchecked Sendable {
         thirdSets.deallocate()
     }
 
-    private static let wordsPerEntry = 32
+    private static let wordsPerEntry = 40
     /// Words of one entry's third-byte sets: 8 per lower-case letter.
     private static let wordsPerThirdSet = 26 * 8
-    /// The separators whose following byte has a set of its own (sets 1, 2, 3).
-    private static let separators: [UInt8] = [0x20, UInt8(ascii: "_"), UInt8(ascii: "-")]
+    /// The separators whose following byte has a set of its own (sets 1, 2, 3, 4).
+    private static let separators: [UInt8] = [0x20, UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "|")]
 
     /// Whether a match of entry `entry` may continue after its keyword with the bytes at `p[after..<n]` (`after < n`):
-    /// the first byte, then the second when the first is a space, an underscore or a hyphen, then the third after a
-    /// space and a lower-case letter.
+    /// the first byte, then the second when the first is a space, an underscore, a hyphen or a `|` (an HL7 segment's
+    /// name: `PID|PID|` starts no run), then the third after a space and a lower-case letter.
     @inline(__always)
     func allows(_ entry: Int, _ p: UnsafePointer<UInt8>, _ after: Int, _ n: Int) -> Bool {
         let s = Int(slot[entry])
@@ -81,6 +82,7 @@ final class KeywordFollowers: @unchecked Sendable {
             return followsThird(s, b2, p[after + 2])
         case UInt8(ascii: "_"): return follows(s, 2, b2)
         case UInt8(ascii: "-"): return follows(s, 3, b2)
+        case UInt8(ascii: "|"): return follows(s, 4, b2)
         default: return true
         }
     }

@@ -22,6 +22,12 @@ struct RuleRunner {
                 return ScanIncident(ruleID: rule.rule.id)
             case let .match(span, whole):
                 if whole.lowerBound >= regionEnd { return nil }
+                if rule.hl7 != nil {
+                    // Each field's value is a finding; the search goes on after the segment's name.
+                    Self.hl7Values(rule, p, n, whole) { _ = accept($0) }
+                    start = whole.upperBound
+                    continue
+                }
                 let accepted = !span.isEmpty && (!claims || Self.claimHolds(rule, p, n, whole)) && accept(span)
                 // After a rejected match, try again one byte later: a valid match may overlap the rejected one.
                 start = accepted && whole.upperBound > whole.lowerBound ? whole.upperBound : whole.lowerBound + 1
@@ -42,10 +48,19 @@ struct RuleRunner {
             return nil
         case .limitExceeded:
             return ScanIncident(ruleID: rule.rule.id)
-        case let .match(span, _):
-            if !span.isEmpty { accept(span) }
+        case let .match(span, whole):
+            if rule.hl7 != nil { Self.hl7Values(rule, p, n, whole, accept) } else if !span.isEmpty { accept(span) }
             return nil
         }
+    }
+
+    /// For an `hl7:` rule, whose match is a segment's name (`PID|`): the value of each of its fields, read up to the
+    /// rule's `max_length` past the name's start (`HL7Field`).
+    static func hl7Values(_ rule: CompiledRule, _ p: UnsafePointer<UInt8>, _ n: Int, _ whole: Range<Int>,
+                          _ each: (Range<Int>) -> Void) {
+        guard let hl7 = rule.hl7 else { return }
+        HL7Field.spans(p, limit: min(n, whole.lowerBound + rule.rule.maxLength), start: whole.upperBound,
+                       fields: hl7.fields, shape: hl7.shape, each)
     }
 
     /// Whether a match found in a region is one its trigger claims: a numeric run with the digits, dots and
