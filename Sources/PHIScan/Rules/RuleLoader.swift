@@ -327,6 +327,19 @@ private struct RuleContext {
         return traits
     }
 
+    /// A rule's mapping under `name` (`field`, `hl7`), every key of it one of `keys`; nil (a problem) when it is no
+    /// mapping. Unknown keys are problems too, but the mapping is returned.
+    mutating func subMapping(_ n: Node, _ name: String, keys: Set<String>, holding: String) -> Fields? {
+        guard let map = n.mapping.map(Fields.init) else {
+            problem("'\(name)' must be a mapping with \(holding)", at: n)
+            return nil
+        }
+        for (k, _) in map where !keys.contains(k.string ?? "") {
+            problem("unknown key '\(k.string ?? "?")' in \(name) (one of: \(keys.sorted().joined(separator: ", ")))", at: k)
+        }
+        return map
+    }
+
     /// A rule's `field:` mapping: the value under any of `keys` (snake, camel, kebab or spaced; after any of
     /// `prefixes`: `patient_ssn`, `memberSsn`, `x-patient-ssn`) in `key=value`, `key: value`, JSON `"key": "value"`,
     /// query strings and headers. The pattern is `(?i:<prefix>?<key>)<separator>(<value>)`, group 1; the trigger
@@ -334,13 +347,8 @@ private struct RuleContext {
     /// prefix or first word (`user`, `service`) costs nothing. See rules/README.md.
     mutating func parseField(_ n: Node?) -> (pattern: String, trigger: Trigger, keys: [String], value: String,
                                               prefixes: [String], notAfter: [String])? {
-        guard let n else { return nil }
-        guard let map = n.mapping.map(Fields.init) else {
-            problem("'field' must be a mapping with 'keys' and 'value'", at: n)
+        guard let n, let map = subMapping(n, "field", keys: RuleLoader.fieldKeys, holding: "'keys' and 'value'") else {
             return nil
-        }
-        for (k, _) in map where !RuleLoader.fieldKeys.contains(k.string ?? "") {
-            problem("unknown key '\(k.string ?? "?")' in field (one of: \(RuleLoader.fieldKeys.sorted().joined(separator: ", ")))", at: k)
         }
         let keys = stringList(map["keys"], "field.keys").map { $0.lowercased() }
         let prefixes = stringList(map["prefixes"], "field.prefixes").map { $0.lowercased() }
@@ -389,13 +397,8 @@ private struct RuleContext {
     /// digits), group 0; the trigger is the name as an anchored, case-sensitive keyword (and glued to the `r` or `n` of
     /// an escaped line break). `HL7Field` finds the field from there. See rules/README.md, "HL7 rules".
     mutating func parseHL7(_ n: Node?) -> (pattern: String, trigger: Trigger, fields: [Int])? {
-        guard let n else { return nil }
-        guard let map = n.mapping.map(Fields.init) else {
-            problem("'hl7' must be a mapping with 'segment' and 'fields'", at: n)
+        guard let n, let map = subMapping(n, "hl7", keys: RuleLoader.hl7Keys, holding: "'segment' and 'fields'") else {
             return nil
-        }
-        for (k, _) in map where !RuleLoader.hl7Keys.contains(k.string ?? "") {
-            problem("unknown key '\(k.string ?? "?")' in hl7 (one of: \(RuleLoader.hl7Keys.sorted().joined(separator: ", ")))", at: k)
         }
         let segment = requireString(map, "segment")
         let fieldTexts = stringList(map["fields"], "hl7.fields")
