@@ -766,6 +766,24 @@ rules:
          ["12 Elm St, Springfield, IL 62704", "12 Elm St, Springfield, M0 7WSX", "12 Elm St, Monday, M0 7WS",
           "12 Elm St, Springfield, M0 7WS and more"])
 
+    # A county or parish by name, anywhere ("resides in San Luis Obispo County", "Cook County Hospital", "Prince
+    # George's County", "Orleans Parish"): a subdivision smaller than a state, PHI under Safe Harbor with or without a
+    # residence cue. One to three capitalised words before the word, none a determiner or preposition ("The County",
+    # "each County"); the rule runs only on lines holding the word as written (case-sensitive keywords).
+    CWORD_C = r"[A-Z][a-z'.]{1,20}+(?:-[A-Za-z][a-z']{1,20}+)?"
+    NOT_DET = (r"(?!(?:The|This|That|These|Each|Every|Any|One|Per|Our|Your|Their|His|Her|Its|My|In|At|Of|For|From|To|"
+               r"And|Or|Which|What|No|Same|Other|Another|Home|New|Local)[ \t])")
+    COUNTY = (r"(?<![A-Za-z0-9'.-])" + NOT_DET + "(" + CWORD_C + r"(?:[ \t]" + NOT_DET + CWORD_C + "){0,2}"
+              + r"[ \t](?:County|Parish))(?![A-Za-z])")
+    rule("county-named", "CITY",
+         "A county or parish by name (San Luis Obispo County, Prince George's County, Orleans Parish), anywhere: a "
+         "subdivision smaller than a state. Not after a determiner (The County, each County).",
+         COUNTY, 1, 150, "trigger:\n  case_sensitive: true\n  keywords: [County, Parish]", 0.85,
+         ["We're located in ⟦San Luis Obispo County⟧.", "seen at ⟦Cook County⟧ Hospital", "lives in ⟦Prince George's County⟧, MD",
+          "⟦Orleans Parish⟧ records", "⟦Miami-Dade County⟧ clinic", "transferred from ⟦St. Louis County⟧"],
+         ["The County Clerk", "each County office", "county records", "County Road 12", "in the County of Kent",
+          "Other County residents"])
+
     # A continental address's postcode and town after its street line and a comma ("Rue de la Paix 5, 75002 Paris",
     # "Calle Mayor 3, 28013 Madrid", "Berliner Straße 5, D-10115 Berlin"). The match starts at a street type of a
     # European language; keywords are ASCII and start a word, so a German street is seen by a separate Straße,

@@ -22,7 +22,7 @@ enum VerifiedPacks {
         0xc4a98924f77c2904, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
         0x1a67f3630b73a945, // names.yaml
-        0xaa726cd36bcc6bff, // places.yaml
+        0xecabf3b284ac3309, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and
