@@ -1156,8 +1156,8 @@ static int emit(const phs_names *d, phs_name_span *out, int32_t cap, int32_t *co
     for (int taken = 0; taken < 2 && b < nt && tok[b - 1].sep == SEP_SPACE && !(tok[b - 1].label & TOK_POSS) &&
                         tok[b].start - tok[b - 1].end == 1 && is_suffix(d, &tok[b]); taken++)
         b++;
-    /* Particles and the surname they join after the name ("Ana María López de la Cruz", "Pieter van der Berg"). */
-    /* Particles at the span's end (a run cut at its word limit: "Dr. Pieter Jansen van der Berg") count with them. */
+    /* Particles and the surname they join after the name ("Ana María López de la Cruz", "Pieter van der Berg"); those
+       at the span's end (a run cut at its word limit: "Dr. Pieter Jansen van der Berg") count with them. */
     if (kind <= PHS_NAME_CUE_STATED) {
         int32_t m = b, e = b;
         while (m - 1 > a && tok[m - 1].shape == SHAPE_LOWER && is_particle(d, &tok[m - 1])) m--;
@@ -1319,6 +1319,12 @@ static inline int is_possessive(const phs_names *d, const phs_name_token *tok, i
     for (int i = 0; i < 6; i++)
         if (d->possessives[i] == tok[k].hash) return 1;
     return 0;
+}
+
+/* Is word b a middle initial without its dot that ends a name's value ("Hernandez, Carlos A", "SMITH, JOHN A 3/1";
+   not "..., Carlos A was")? */
+static inline int initial_ends_value(const phs_name_token *tok, int32_t nt, int32_t b) {
+    return b < nt && tok[b].shape == SHAPE_ONE && (b + 1 >= nt || tok[b].sep != SEP_SPACE || tok[b + 1].shape != SHAPE_LOWER);
 }
 
 /* Is the word an English word that no name list holds (Contact, Service, Payment)? */
@@ -1867,8 +1873,7 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     int32_t b = k + 2;
     if (g->sep == SEP_SPACE && b < nt && is_initial(&tok[b])) b++;
     /* A middle initial without its dot that ends the value: "Patient: Hernandez, Carlos A" (not "..., Carlos A was"). */
-    else if (g->sep == SEP_SPACE && b < nt && tok[b].shape == SHAPE_ONE &&
-             (b + 1 >= nt || tok[b].sep != SEP_SPACE || tok[b + 1].shape != SHAPE_LOWER))
+    else if (g->sep == SEP_SPACE && initial_ends_value(tok, nt, b))
         b++;
     /* A second given name ("Alves, Maria Luiza"): a dictionary given name that is no common word. */
     else if (g->sep == SEP_SPACE && b < nt && is_cap(&tok[b]) && !is_stop(d, &tok[b])) {
@@ -2103,9 +2108,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                     }
                     /* A trailing initial is no part of the name, but for the middle initial after a form's
                        "SURNAME, GIVEN", which ends the value ("SMITH, JOHN A", "GARCIA, MARIA L.", not "A was"). */
-                    int middle = comma && b == a + 2 && b < nt && tok[b - 1].sep == SEP_SPACE &&
-                                 tok[b].shape == SHAPE_ONE &&
-                                 (b + 1 >= nt || tok[b].sep != SEP_SPACE || tok[b + 1].shape != SHAPE_LOWER);
+                    int middle = comma && b == a + 2 && tok[b - 1].sep == SEP_SPACE && initial_ends_value(tok, nt, b);
                     while (b > a && tok[b - 1].end - tok[b - 1].start == 1) b--;
                     while (b > a && !name_flags(d, p, n, &tok[b - 1]) && b - a > 1 && kind != PHS_NAME_CUE_STATED) b--;
                     /* After a label in Title case one word in capitals is too little ("Patient: MAY"). */

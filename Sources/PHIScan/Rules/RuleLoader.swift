@@ -238,7 +238,13 @@ private struct RuleContext {
             }
         }
         var maxLength = int(map, "max_length", range: 1...RuleLoader.maxRuleLength)
-        if pattern == "" { maxLength = maxLength ?? 1 } else if hl7 != nil { maxLength = maxLength ?? RuleLoader.hl7DefaultLength } else if map["max_length"] == nil { problem("missing 'max_length'") }
+        if pattern == "" {
+            maxLength = maxLength ?? 1
+        } else if hl7 != nil {
+            maxLength = maxLength ?? RuleLoader.hl7DefaultLength
+        } else if map["max_length"] == nil {
+            problem("missing 'max_length'")
+        }
         var validator: ValidatorKind?
         if let v = map["validator"] {
             if let s = string(v), let kind = ValidatorKind(rawValue: s) { validator = kind } else {
@@ -403,7 +409,8 @@ private struct RuleContext {
         let segment = requireString(map, "segment")
         let fieldTexts = stringList(map["fields"], "hl7.fields")
         let fields = Set(fieldTexts.compactMap { Int($0) }.filter { (2...99).contains($0) }).sorted()
-        if fieldTexts.isEmpty || fields.count != fieldTexts.count {
+        let fieldsValid = !fieldTexts.isEmpty && fields.count == fieldTexts.count
+        if !fieldsValid {
             problem("'hl7.fields' must list field numbers from 2 to 99, each once (field 1 is the set ID)", at: map["fields"] ?? n)
         }
         let bytes = Array((segment ?? "").utf8)
@@ -412,7 +419,7 @@ private struct RuleContext {
             problem("'hl7.segment' must be three upper-case letters or digits, a letter first (PID, NK1)", at: map["segment"])
             return nil
         }
-        guard let segment, !fields.isEmpty, fields.count == fieldTexts.count else { return nil }
+        guard let segment, fieldsValid else { return nil }
         // After a JSON string's escaped line break the feature pass sees one word, `rPID`: the match starts at its
         // `r` (or `n`) then, so that word is a keyword too. (No positive look-behind for the backslash: the keyword
         // followers learn nothing for such a pattern, and `PID|PID|...` would start a run of every PID rule at every

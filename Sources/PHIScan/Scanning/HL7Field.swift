@@ -1,11 +1,12 @@
-/// Finds the value of one field of an HL7 version 2 segment, for rules declared with `hl7:` (rules/README.md, "HL7
-/// rules"): their pattern finds the segment's name (`PID|`), and the finding is the field's value, which carries no
-/// label of its own.
+/// Finds the values of fields of an HL7 version 2 segment, for rules declared with `hl7:` (rules/README.md, "HL7
+/// rules"): their pattern finds the segment's name (`PID|`), and the findings are the fields' values, which carry no
+/// label of their own.
 ///
 /// Fields are parted by `|` (a value never holds one: HL7 writes it `\F\`); a segment ends at a carriage return or
 /// a line feed, as written or escaped in a JSON string (`\r`, `\n`), or at the end of the text the rule may read
 /// (its `max_length` past the segment's name). A log line may go on after a segment's last field: a tab or two
-/// blanks end a value, and a date or an SSN is the value's first word. Only the separators HL7 recommends are read (`|^~\&`).
+/// blanks end a value, and a date or an SSN is the value's first word. Only the separators HL7 recommends are read
+/// (`|^~\&`).
 enum HL7Field {
     /// What a field's value must look like to be reported, from the rule's entity and validator.
     enum Shape: Sendable {

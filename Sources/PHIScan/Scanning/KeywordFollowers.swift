@@ -10,7 +10,7 @@ import Synchronization
 ///
 /// Learnt byte by byte, the first time a byte is seen after the pair, and kept by the rule set for every engine:
 /// byte b may follow when the anchored pattern, on the keyword and b alone, matches or matches partially
-/// (`PCRE2_PARTIAL_HARD`) for the keyword as written, in lower case, in capitals or capitalised; three more sets do the
+/// (`PCRE2_PARTIAL_HARD`) for the keyword as written, in lower case, in capitals or capitalised; four more sets do the
 /// same for the byte after the keyword and one space, underscore, hyphen or `|` (most of these keywords are followed by
 /// a space, which their rules allow: "plan id"; a field key may be numbered, "ssn_2", where "patient_id" is no key; an
 /// HL7 segment's name is followed by `|` and its set ID).
