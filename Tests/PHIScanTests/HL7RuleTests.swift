@@ -76,6 +76,8 @@ struct HL7RuleTests {
         #expect(messages.contains("'hl7.segment' must be three upper-case letters or digits"))
         #expect(messages.contains("'hl7.fields' must list field numbers from 2 to 99"))
         #expect(messages.contains("an 'hl7' rule has no 'pattern'"))
+        // A broken `hl7:` is the rule's problem; it is not also told it lacks a pattern or a max_length.
+        #expect(!diagnostics.contains { $0.ruleID == "b" && ($0.message.contains("missing 'pattern'") || $0.message.contains("missing 'max_length'")) })
         #expect(!rules.contains { $0.id == "b" || $0.id == "c" })
         #expect(RuleExamples.check([a]).isEmpty)
     }

@@ -226,9 +226,11 @@ private struct RuleContext {
         if map["hl7"] != nil, map["pattern"] != nil || map["trigger"] != nil || map["group"] != nil || map["field"] != nil {
             problem("an 'hl7' rule has no 'pattern', 'trigger', 'group' or 'field' of its own (they are derived from it)", at: map["hl7"])
         }
-        // A rule of deny values alone, or one a detector finds, needs no pattern; a field or HL7 rule's is derived.
-        let pattern = field?.pattern ?? hl7?.pattern
-            ?? (map["pattern"] == nil && (!deny.isEmpty || map["detector"] != nil) ? "" : requireString(map, "pattern"))
+        // A rule of deny values alone, or one a detector finds, needs no pattern; a field or HL7 rule's is derived
+        // (when its mapping has problems, those are the rule's problems: no "missing 'pattern'" on top).
+        let derived = map["field"] != nil || map["hl7"] != nil
+        let pattern = field?.pattern ?? hl7?.pattern ?? (derived ? nil
+            : map["pattern"] == nil && (!deny.isEmpty || map["detector"] != nil) ? "" : requireString(map, "pattern"))
         var category: SafeHarborCategory?
         if let categoryText {
             category = SafeHarborCategory(rawValue: categoryText)
@@ -240,7 +242,7 @@ private struct RuleContext {
         var maxLength = int(map, "max_length", range: 1...RuleLoader.maxRuleLength)
         if pattern == "" {
             maxLength = maxLength ?? 1
-        } else if hl7 != nil {
+        } else if map["hl7"] != nil {
             maxLength = maxLength ?? RuleLoader.hl7DefaultLength
         } else if map["max_length"] == nil {
             problem("missing 'max_length'")
