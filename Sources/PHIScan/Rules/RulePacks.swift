@@ -94,7 +94,9 @@ public enum RulePacks {
     }
 
     /// `loadCollecting`, plus the files read whose bytes are a verified pack's (`VerifiedPacks`).
-    static func collect(paths: [String], includeDefaults: Bool)
+    /// With `prefetchData`, the name dictionaries that detector rules read are built while the packs parse (see
+    /// `readPack`), for a caller that builds a rule set next.
+    static func collect(paths: [String], includeDefaults: Bool, prefetchData: Bool = false)
         -> (rules: [Rule], diagnostics: [RuleDiagnostic], verified: Set<String>)
     {
         var diagnostics: [RuleDiagnostic] = []
@@ -127,30 +129,17 @@ public enum RulePacks {
                 files.append(URL(fileURLWithPath: path))
             }
         }
+        // Each file is read and parsed on its own, the files side by side (parsing is most of start-up), then merged
+        // in file order: the same rules and diagnostics, in the same order, as one file after the other.
+        let parsed = ParallelWork.map(files) { file in readPack(file, loadingData: prefetchData) }
         var rules: [Rule] = []
         var index: [String: Int] = [:]
-        for file in files {
+        for (file, pack) in zip(files, parsed) {
+            diagnostics += pack.diagnostics
+            if pack.verified { verified.insert(file.path) }
             // A later file may replace a rule by id; inside one file a repeated id is a mistake, not an override.
             var inThisFile: [String: Int] = [:]
-            var st = stat()
-            if stat(file.path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
-                // A FIFO or a device would block the load for ever or never end.
-                diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
-                                                  message: "not a regular file"))
-                continue
-            }
-            guard let data = FileManager.default.contents(atPath: file.path) else {
-                diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
-                                                  message: "cannot read file"))
-                continue
-            }
-            if VerifiedPacks.isVerified(data) { verified.insert(file.path) }
-            guard let text = String(data: data, encoding: .utf8) else {
-                diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
-                                                  message: "not UTF-8 text"))
-                continue
-            }
-            for rule in RuleLoader.parse(text, file: file.path, diagnostics: &diagnostics) {
+            for rule in pack.rules {
                 if let first = inThisFile[rule.id] {
                     diagnostics.append(RuleDiagnostic(location: rule.source, ruleID: rule.id,
                         message: "duplicate rule id in this pack (first declared at line \(first))"))
@@ -164,6 +153,39 @@ public enum RulePacks {
             }
         }
         return (rules, diagnostics + EntityTraitTable.conflicts(in: rules), verified)
+    }
+
+    /// One pack file, read and parsed: its rules in file order, its problems, and whether its bytes are a verified
+    /// pack's. With `loadingData`, the name dictionaries its detector rules read are built too (`DictionaryCache`),
+    /// on this thread, while other files parse on theirs; a dictionary that fails here fails again, with its
+    /// error, where the rule set is built.
+    private static func readPack(_ file: URL, loadingData: Bool)
+        -> (rules: [Rule], diagnostics: [RuleDiagnostic], verified: Bool)
+    {
+        var diagnostics: [RuleDiagnostic] = []
+        var st = stat()
+        if stat(file.path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+            // A FIFO or a device would block the load for ever or never end.
+            diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
+                                              message: "not a regular file"))
+            return ([], diagnostics, false)
+        }
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
+                                              message: "cannot read file"))
+            return ([], diagnostics, false)
+        }
+        let verified = VerifiedPacks.isVerified(data)
+        guard let text = String(data: data, encoding: .utf8) else {
+            diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
+                                              message: "not UTF-8 text"))
+            return ([], diagnostics, verified)
+        }
+        let rules = RuleLoader.parse(text, file: file.path, diagnostics: &diagnostics)
+        if loadingData {
+            for d in Set(rules.compactMap { $0.detector?.dictionary }) { _ = try? DictionaryCache.shared.load([d]) }
+        }
+        return (rules, diagnostics, verified)
     }
 }
 
@@ -192,7 +214,8 @@ extension RuleSet {
                             rosters: [String] = [], candidates: Bool = false) throws(RuleLoadError) -> RuleSet {
         // One scope for the example check and the final set: each pattern is compiled and JIT-compiled once.
         let result: Result<RuleSet, RuleLoadError> = PatternCache.scope {
-            let (parsed, loadProblems, verified) = RulePacks.collect(paths: paths, includeDefaults: includeDefaults)
+            let (parsed, loadProblems, verified) = RulePacks.collect(paths: paths, includeDefaults: includeDefaults,
+                                                                     prefetchData: true)
             let rules = candidates ? parsed : parsed.filter { $0.tier != .candidate }
             // The examples of a verified pack's pattern rules passed in the test suite with these libraries
             // (`VerifiedPacks`); the rest are checked here. The trigger check (a few ms of partial matches on the
