@@ -2329,8 +2329,13 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
         if (d->singles && is_cap(t) && t->parts == 1) {
             int next_cap = k + 1 < nt && t->sep == SEP_SPACE && (is_cap(&tok[k + 1]) || tok[k + 1].shape == SHAPE_UPPER);
             int prev_cap = k > 0 && tok[k - 1].sep == SEP_SPACE && is_cap(&tok[k - 1]);
-            if (!next_cap && !prev_cap && !is_stop(d, t)) {
+            /* A common English word that opens the sentence is capitalised for that alone ("Both Dylan and ...",
+               "Ask Katrine"): it is no neighbour, for a given name that is no place's name either. */
+            int opener = prev_cap && sentence_start(p, tok, k - 1) &&
+                         (name_flags(d, p, n, &tok[k - 1]) & (PHS_NAME_COMMON | PHS_NAME_GIVEN)) == PHS_NAME_COMMON;
+            if (!next_cap && (!prev_cap || opener) && !is_stop(d, t)) {
                 uint16_t f = name_flags(d, p, n, t);
+                if (opener && (f & PHS_NAME_PLACE_NAME)) f = 0;
                 /* (Not a word that is a given name before a surname only: Georgia, German, Danish.) */
                 if ((f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_WORD | PHS_NAME_COMMON)) && !calendar_given(d, t) &&
                     emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_SINGLE, 0, &next)) {

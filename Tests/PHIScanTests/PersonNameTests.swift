@@ -28,6 +28,10 @@ struct PersonNameTests {
         // A label padded with spaces, a question, and a form's next label that ends the name.
         "Patient Name:    ⟦Anna Josefsen⟧  Ward: 4B",
         "What's your last name? ⟦Magnusson⟧",
+        // A given name after a common word that opens the sentence, joined to a pair.
+        "Both ⟦Dylan⟧ and ⟦Ensio Virtanen⟧ were tested.",
+        // FHIR HumanName on one line: family beside given, the given names in one finding (rules/fields.yaml).
+        "{\"name\":[{\"use\":\"official\",\"family\":\"⟦Quennel⟧\",\"given\":[\"⟦Alvar\",\"Teodor⟧\"]}]}",
         "⟦Tomomi Nishiyama⟧ lives at the end of the road",
         "Yesterday ⟦Zoë Ångström⟧ was born in Oslo",
         // A dictionary given name and a surname the dictionary lacks, by its letters or its ending.
@@ -205,6 +209,8 @@ struct PersonNameTests {
         "User logged in from Kafka consumer group; Redis cluster OK",
         "Take Lisinopril 10 mg daily; Parkinson Disease follow-up on Monday.",
         "Will Power and Faith Hope",
+        "Visit Jordan today.",
+        "{\"user_agent\":{\"family\":\"Chrome\",\"major\":\"120\"},\"os\":{\"family\":\"Mac OS X\"}}",
         "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Mobile/15E148",
         "Mark as read and move to Archive",
         "Dear Team, the Patient Portal is down",
