@@ -637,7 +637,7 @@ rules:
     # (1234 Elm Street, Springfield, IL); a city with no street before it needs the ZIP too (Springfield, IL 62704).
     # A city alone may also follow an escaped line break ("...Suite 744\\nDebrashire, PR 02018" in a JSON string
     # read as text): the "n" of the escape is no letter of a word before it.
-    CITY_TAIL = ("(?:" + LINE_LOOSE + r",?[ \t]{1,2}|(?=[A-Z])(?:(?<![A-Za-z0-9'.-])|(?<=\\[nrt]))(?=" + CITY + r",?[ \t]{1,2}" + STATE
+    CITY_TAIL = ("(?:" + LINE_LOOSE + r"[,;]?[ \t]{1,2}|(?=[A-Z])(?:(?<![A-Za-z0-9'.-])|(?<=\\[nrt]))(?=" + CITY + r",?[ \t]{1,2}" + STATE
                  + ZIPPART + "))(" + CITY + r"),?[ \t]{1,2}" + STATE)
     kw_state = "trigger:\n  case_sensitive: true\n  keywords: " + flow(state_keywords, 6)
     rule("city-before-state", "CITY",
@@ -649,7 +649,8 @@ rules:
           "⟦Winston-Salem⟧, NC, 27101", "to ⟦SPRINGFIELD⟧ IL 62704", "742 Evergreen Terrace ⟦Springfield⟧ IL 62704",
           "13673 E Thistledown Jct ⟦Springfield⟧ VA 86535", "2565 Larkmoor Orchard SE ⟦Mount Varrel⟧ NY 27580",
           "PO Box 12 ⟦Tulsa⟧ OK 74101", "1234 Elm Street, ⟦Springfield⟧, IL", "12 Oak Ave ⟦Dover⟧ DE",
-          "9 Quarry Keys, ⟦Dover⟧, Delaware", "Ship To ⟦Dover⟧ DE 19901", "Suite 744\\n⟦Debrashire⟧, PR 02018"],
+          "9 Quarry Keys, ⟦Dover⟧, Delaware", "Ship To ⟦Dover⟧ DE 19901", "Suite 744\\n⟦Debrashire⟧, PR 02018",
+          "home: 12 Oak St; ⟦Finleyberg⟧ IL"],
          ["Thanks, IL 62704", "Springfield, IL", "status OK 20000", "Springfield, XX 62704", "1234 Elm Street, Apt 4",
           "1234 Elm Street, Thanks, IL", "1234 Elm Street in Springfield"])
     CUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|resident|moved|relocated|relocating|born|raised|"
@@ -678,6 +679,26 @@ rules:
                 r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
                 r"Sunday|Spring|Summer|Fall|Autumn|Winter|Room|Rm|Building|Bldg|Floor|Unit|Apt|Suite|Ste|English|"
                 r"Spanish|French|German|Chinese|Person|Total|Advance|Time|Case|General|Front|Back|Between)(?![A-Za-z]))")
+    # "Moved from Tulsa, OK to West Andrew, TX": a preposition, capitalised words, a comma and a state that ends the
+    # clause (no ZIP, no residence cue). Not the codes that are also words or credentials after a comma (IN, OR, OK,
+    # ME, HI, ID, AS, NE, MS, ...: "in Surgery, OR"); a person and a credential ("referred to Smith, MD") is masked
+    # either way. Tried only on lines holding a state as written (the trigger), from the state back is not possible
+    # in PCRE2, so from each preposition of such a line.
+    PREP_CODES = sorted(set(codes) - {"IN", "OR", "OK", "ME", "HI", "ID", "AS", "NE", "MS", "PR", "AP", "AA", "AE", "VI",
+                                       "PW", "MH", "FM", "MP", "DC", "OH", "DE", "CO"})
+    PREP_STATE = ("(?:" + "|".join(PREP_CODES) + r"|" + trie_regex(state_names).replace(r"\ ", " ") + r")(?![A-Za-z0-9])")
+    CITY_PREP = (r"(?<![A-Za-z0-9])(?:to|in|near|at|of|outside|from|visiting|toward|towards)[ \t]{1,2}(" + NOT_TIME + CITY
+                 + r"),[ \t]{1,2}" + PREP_STATE + r"(?=[ \t]{0,2}(?:[.;:!?)\]\"'](?![A-Za-z0-9])|,|\\[nrt]|$)|[ \t]{1,2}(?:[a-z]|[0-9]{4}(?![0-9])))")
+    rule("city-after-preposition", "CITY",
+         "A city after a preposition when a comma and a state end the clause (moved from Tulsa to West Andrew, TX last "
+         "spring; a conference in Grand Rapids, Michigan.): no ZIP and no residence cue needed. Not before the state "
+         "codes that are also words or credentials (IN, OR, OK, ME, HI, ID, MS, ...). Only the city is reported.",
+         CITY_PREP, 1, 150, kw_state, 0.8,
+         ["Moved from Tulsa to ⟦West Andrew⟧, TX last spring.", "a conference in ⟦Grand Rapids⟧, Michigan.",
+          "she drove to ⟦St. Paul⟧, MN, then", "born 1961 in ⟦Dover⟧, NJ"],
+         ["admitted in Surgery, OR today", "referred to Recovery, OK.", "in March, CA", "from Google, IL 62704 x",
+          "to Springfield, IL 62704", "in Springfield, ILL"])
+
     # The street: a strict street line (street-address's), or any suffix after a house number of three digits or
     # more ("Rendered 12 Custom Views in Chrome" counts things; house numbers in generated and real data run longer).
     NUM3 = house_number(3)
@@ -867,21 +888,44 @@ rules:
     # A street named without a house number after a residence cue ("she lives on Maple Avenue", "moved to Oak
     # Street"): capitalised words and a capitalised suffix, the street being a place smaller than a state. Without the
     # cue a capitalised name and suffix is too often a firm, a song or a landmark (Wall Street, Abbey Road).
-    ON_CUE = (r"(?i:(?<![A-Za-z0-9])(?:(?:live|lives|living|lived|reside|resides|residing|stay|stays|staying)[ \t]on|"
-              r"(?:house|home|apartment|condo)[ \t]on|(?:live|lives|living|lived)[ \t]at|moved[ \t]to))[ \t]{1,2}")
+    ON_CUE = (r"(?i:(?<![A-Za-z0-9])(?:(?:live|lives|living|lived|reside|resides|residing|stay|stays|staying)[ \t](?:on|near)|"
+              r"(?:house|home|apartment|condo|place)[ \t](?:is[ \t])?on|(?:live|lives|living|lived)[ \t]at|moved[ \t]to|"
+              r"located[ \t](?:on|near)))[ \t]{1,2}")
     CAP_WORD = r"[A-Z][A-Za-z'-]{1,24}"
-    STREET_NAMED = (ON_CUE + "(" + CAP_WORD + r"(?:[ \t]" + CAP_WORD + r"){0,2}[ \t](?=[A-Z])(?i:"
-                    + trie_regex(suffixes) + r")(?![A-Za-z0-9'-]))")
+    NAMED_ONE = (CAP_WORD + r"(?:[ \t]" + CAP_WORD + r"){0,2}[ \t](?=[A-Z])(?i:" + trie_regex(suffixes)
+                 + r")(?![A-Za-z0-9'-])")
+    # An intersection is one place ("lives near Thomas Pines and King Parkway"): both streets in one finding.
+    STREET_NAMED = ON_CUE + "(" + NAMED_ONE + r"(?:[ \t]{1,2}(?:and|&)[ \t]{1,2}" + NAMED_ONE + ")?)"
     rule("street-name-after-cue", "ADDRESS",
          "A street named without a house number right after a residence cue (she lives on Maple Avenue, moved to Oak "
-         "Street): capitalised words and a capitalised USPS suffix.",
-         STREET_NAMED, 1, 160,
+         "Street, her place is on Benjamin Track, lives near Thomas Pines and King Parkway): capitalised words and a "
+         "capitalised USPS suffix; an intersection is one finding.",
+         STREET_NAMED, 1, 200,
          "trigger:\n  anchored: true\n  keywords: [live on, lives on, living on, lived on, reside on, resides on, residing on,\n"
-         "    stay on, stays on, staying on, house on, home on, apartment on, condo on, live at, lives at, living at,\n"
-         "    lived at, moved to]", 0.8,
+         "    stay on, stays on, staying on, house on, home on, apartment on, condo on, place on, house is on, home is on,\n"
+         "    apartment is on, condo is on, place is on, live at, lives at, living at, lived at, moved to, live near,\n"
+         "    lives near, living near, lived near, reside near, resides near, residing near, stay near, stays near,\n"
+         "    staying near, located on, located near]", 0.8,
          ["She lives on ⟦Maple Avenue⟧.", "a house on ⟦Old Mill Road⟧ near the park", "moved to ⟦Oak Street⟧ last month",
-          "lives at ⟦Quarry Lock Lane⟧"],
+          "lives at ⟦Quarry Lock Lane⟧", "Her new place is on ⟦Benjamin Track⟧ in Mariaborough.",
+          "Lives near ⟦Thomas Pines and King Parkway⟧, West Kelseyshire", "located near ⟦Elm Street & Oak Avenue⟧"],
          ["she lives on campus", "moved to Oak", "lives on Social Security", "moved to New York", "lives on maple avenue"])
+
+    # The town after such a street, after "in" or a comma, ending the clause ("her place is on Benjamin Track in
+    # Mariaborough.", "lives near Thomas Pines and King Parkway, West Kelseyshire").
+    rule("city-after-street-name", "CITY",
+         "The city after a street named after a residence cue (street-name-after-cue's), after \"in\" or a comma, "
+         "ending the clause (her place is on Benjamin Track in Mariaborough.). Months, weekdays and rooms are no city.",
+         STREET_NAMED + r"(?:,|[ \t]{1,2}in)[ \t]{1,2}(" + NOT_TIME + CITY + r")(?=" + TOWN_END + r"|,|[ \t]{1,2}[a-z])",
+         2, 320,
+         "trigger:\n  anchored: true\n  keywords: [live on, lives on, living on, lived on, reside on, resides on, residing on,\n"
+         "    stay on, stays on, staying on, house on, home on, apartment on, condo on, place on, house is on, home is on,\n"
+         "    apartment is on, condo is on, place is on, live at, lives at, living at, lived at, moved to, live near,\n"
+         "    lives near, living near, lived near, reside near, resides near, residing near, stay near, stays near,\n"
+         "    staying near, located on, located near]", 0.8,
+         ["Her new place is on Benjamin Track in ⟦Mariaborough⟧.", "Lives near Thomas Pines and King Parkway, ⟦West Kelseyshire⟧",
+          "she lives on Maple Avenue in ⟦Port Ellery⟧, which"],
+         ["She lives on Maple Avenue in March.", "lives on Maple Avenue in Room 4.", "lives on Maple Avenue, Thanks for"])
 
     CITY_LABEL = (r"(?i:(?<![A-Za-z0-9])(?:city|town|hometown|home[ \t_-]town|city[ \t_-]?name|birth[ \t_-]?place|"
                   r"place[ \t_-]of[ \t_-]birth)(?![A-Za-z0-9]))" + r"""\\?["']?[ \t]{0,3}[:=][ \t]{0,3}\\?["']?("""
