@@ -687,8 +687,15 @@ rules:
     PREP_CODES = sorted(set(codes) - {"IN", "OR", "OK", "ME", "HI", "ID", "AS", "NE", "MS", "PR", "AP", "AA", "AE", "VI",
                                        "PW", "MH", "FM", "MP", "DC", "OH", "DE", "CO"})
     PREP_STATE = ("(?:" + "|".join(PREP_CODES) + r"|" + trie_regex(state_names).replace(r"\ ", " ") + r")(?![A-Za-z0-9])")
+    # The state ends the clause: punctuation, the line's end, a year, or a word that goes on to another clause ("TX
+    # last spring", "MI and then"), not a noun the state would qualify ("to Support, GA release", "in Production,
+    # WA region": a team or department before a code).
+    CLAUSE_GOES_ON = ("last|and|or|but|then|where|when|which|who|since|for|in|on|until|till|with|before|after|to|from|at|"
+                      "near|this|that|next|every|each|yesterday|today|tonight|tomorrow|recently|now|again|years?|months?|"
+                      "weeks?|days?|ago")
     CITY_PREP = (r"(?<![A-Za-z0-9])(?:to|in|near|at|of|outside|from|visiting|toward|towards)[ \t]{1,2}(" + NOT_TIME + CITY
-                 + r"),[ \t]{1,2}" + PREP_STATE + r"(?=[ \t]{0,2}(?:[.;:!?)\]\"'](?![A-Za-z0-9])|,|\\[nrt]|$)|[ \t]{1,2}(?:[a-z]|[0-9]{4}(?![0-9])))")
+                 + r"),[ \t]{1,2}" + PREP_STATE + r"(?=[ \t]{0,2}(?:[.;:!?)\]\"'](?![A-Za-z0-9])|,|\\[nrt]|$)|[ \t]{1,2}(?:" + CLAUSE_GOES_ON
+                 + r")(?![A-Za-z])|[ \t]{1,2}[0-9]{4}(?![0-9]))")
     rule("city-after-preposition", "CITY",
          "A city after a preposition when a comma and a state end the clause (moved from Tulsa to West Andrew, TX last "
          "spring; a conference in Grand Rapids, Michigan.): no ZIP and no residence cue needed. Not before the state "
@@ -697,7 +704,8 @@ rules:
          ["Moved from Tulsa to ⟦West Andrew⟧, TX last spring.", "a conference in ⟦Grand Rapids⟧, Michigan.",
           "she drove to ⟦St. Paul⟧, MN, then", "born 1961 in ⟦Dover⟧, NJ"],
          ["admitted in Surgery, OR today", "referred to Recovery, OK.", "in March, CA", "from Google, IL 62704 x",
-          "to Springfield, IL 62704", "in Springfield, ILL"])
+          "to Springfield, IL 62704", "in Springfield, ILL", "Escalated to Support, GA release tomorrow.",
+          "Deployed to Staging, MA cluster next."])
 
     # The street: a strict street line (street-address's), or any suffix after a house number of three digits or
     # more ("Rendered 12 Custom Views in Chrome" counts things; house numbers in generated and real data run longer).

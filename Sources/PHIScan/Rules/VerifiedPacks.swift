@@ -22,7 +22,7 @@ enum VerifiedPacks {
         0x2c9c23c53758b37c, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
         0xf97489be34343477, // names.yaml
-        0xaebac261104e6ff8, // places.yaml
+        0x56fda603dc54608b, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and
