@@ -678,7 +678,7 @@ int32_t phs_names_add_roster(phs_names *d, const uint64_t *words, int32_t n) {
 enum { SHAPE_CAP = 1, SHAPE_LOWER = 2, SHAPE_UPPER = 4, SHAPE_ONE = 8, SHAPE_NOCASE = 16, SHAPE_BAD = 32 };
 enum { SEP_SPACE = 1, SEP_DOT = 2, SEP_COMMA = 3, SEP_COLON = 4, SEP_OTHER = 0 };
 /* phs_name_token.label bits: a colon right after the word (a label, a speaker); a possessive 's stripped from it. */
-enum { TOK_COLON = 1, TOK_POSS = 2, TOK_URL_SPACE = 4 };
+enum { TOK_COLON = 1, TOK_POSS = 2, TOK_URL_SPACE = 4, TOK_JSON_KEY = 8 };
 /* Most spaces after a label's colon or a question mark that still join it to the next word. */
 enum { MAX_LABEL_PAD = 8 };
 
@@ -822,6 +822,25 @@ static int arabic_prefix(const uint8_t *p, size_t a, size_t b, int parts) {
     return 0;
 }
 
+/* Where the string value starts when the word p[start..<end) is a whole JSON key followed by a string value:
+   `"key": "value"`, or `\"key\":\"value\"` in a JSON string read as text (both quotes of a kind); 0 otherwise. */
+static size_t json_key_end(const uint8_t *p, size_t n, size_t start, size_t end) {
+    int esc;
+    if (end < n && p[end] == '"') esc = 0;
+    else if (end + 1 < n && p[end] == '\\' && p[end + 1] == '"') esc = 1;
+    else return 0;
+    if (start < 1 || p[start - 1] != '"') return 0;
+    int open_esc = start >= 2 && p[start - 2] == '\\';
+    if (open_esc != esc) return 0;
+    size_t q = end + (esc ? 2 : 1);
+    while (q < n && (p[q] == ' ' || p[q] == '\t')) q++;
+    if (q >= n || p[q] != ':') return 0;
+    q++;
+    while (q < n && (p[q] == ' ' || p[q] == '\t')) q++;
+    if (esc ? !(q + 1 < n && p[q] == '\\' && p[q + 1] == '"') : !(q < n && p[q] == '"')) return 0;
+    return q + (esc ? 2 : 1);
+}
+
 static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t cap) {
     int32_t nt = 0;
     size_t i = 0;
@@ -948,6 +967,18 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         t->flags = 0;
         t->looked = 0;
         t->label = (uint8_t)((end < n && p[end] == ':' ? TOK_COLON : 0) | poss);
+        /* A JSON key and the string value after it ("from": "Artur Teterycz", {\"caller\":\"...\"} inside a string):
+           the key's closing quote, the colon and the value's opening quote separate like a label's colon. */
+        size_t jkey = json_key_end(p, n, start, end);
+        if (jkey) {
+            uint32_t value_info;
+            t->label |= TOK_JSON_KEY;
+            if (jkey < n && letter_at(p, n, jkey, &value_info)) {
+                t->sep = SEP_COLON;
+                i = jkey;
+            }
+            continue;
+        }
         /* What separates this word from the next: spaces, or one of . , : and spaces. */
         size_t j = end;
         if (j < n && (p[j] == '\'' || p[j] == 0xE2) && j < i) j = i; /* skip a possessive */
@@ -1969,6 +2000,11 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             }
             if (c >= 0) {
                 int32_t kind = d->phrases[c].kind;
+                /* A cue that is a JSON key ("name": "Checkout Button", "from": "Artur Teterycz") names things as
+                   often as people: what follows needs a dictionary name, as after a weak cue. */
+                if ((t->label & TOK_JSON_KEY) &&
+                    (kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_TITLE))
+                    kind = PHS_NAME_CUE_WEAK;
                 /* A cue of several words all capitalised is a heading in title case ("My Wife Is Great"), not a
                    sentence: what follows must be a dictionary name. */
                 if ((kind == PHS_NAME_CUE_STATED || kind == PHS_NAME_CUE_STRONG) && d->phrases[c].count >= 2 &&
@@ -3545,6 +3581,8 @@ static int cap_needs_line(const phs_names *d, const uint8_t *p, size_t n, size_t
         while (j > 0 && seps < MAX_LABEL_PAD + 1) {
             if (p[j - 1] == ' ' || p[j - 1] == '\t' || p[j - 1] == ',' || p[j - 1] == ':' || p[j - 1] == '.' || p[j - 1] == '?') j--;
             else if (j >= 2 && escape_letter_at(p, j - 1)) j -= 2; /* "regards,\nTamsin" */
+            /* A JSON key's quotes ("from": "Artur", \"caller\":\"Artur\" in a string), as tokenize reads them. */
+            else if (p[j - 1] == '"') j -= (j >= 2 && p[j - 2] == '\\') ? 2 : 1;
             else break;
             seps++;
         }

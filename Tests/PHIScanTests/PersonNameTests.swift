@@ -30,6 +30,11 @@ struct PersonNameTests {
         "What's your last name? ⟦Magnusson⟧",
         // A given name after a common word that opens the sentence, joined to a pair.
         "Both ⟦Dylan⟧ and ⟦Ensio Virtanen⟧ were tested.",
+        // A cue word as a JSON key, plain and inside a JSON string (a tool result).
+        "{\"from\": \"⟦Artur Teterycz⟧\", \"to\": \"Care Team\"}",
+        "{\"result\":\"{\\\"caller\\\":\\\"⟦Artur Teterycz⟧\\\"}\"}",
+        // Name parts under bare keys, beside each other.
+        "{\"patient\": {\"first\": \"⟦Robert⟧\", \"last\": \"⟦Smith⟧\", \"phone\": null}}",
         // FHIR HumanName on one line: family beside given, the given names in one finding (rules/fields.yaml).
         "{\"name\":[{\"use\":\"official\",\"family\":\"⟦Quennel⟧\",\"given\":[\"⟦Alvar\",\"Teodor⟧\"]}]}",
         "⟦Tomomi Nishiyama⟧ lives at the end of the road",
@@ -210,6 +215,8 @@ struct PersonNameTests {
         "Take Lisinopril 10 mg daily; Parkinson Disease follow-up on Monday.",
         "Will Power and Faith Hope",
         "Visit Jordan today.",
+        "{\"event\": \"Kafka Consumer\", \"to\": \"Care Team\", \"from\": \"Billing Service\"}",
+        "{\"first\": \"Page\", \"next\": \"Done\"}",
         "{\"user_agent\":{\"family\":\"Chrome\",\"major\":\"120\"},\"os\":{\"family\":\"Mac OS X\"}}",
         "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Mobile/15E148",
         "Mark as read and move to Archive",
