@@ -98,6 +98,11 @@ public struct KeyContext: Sendable, Equatable {
     }
 
     static let nameLabel = "Name: "
+    /// For keys that hold a name part or a person as often as other things (`last`, `first`, `from`, `owner`): the
+    /// value is scanned after a cue that introduces a person, so it takes a dictionary name that is no common word
+    /// (`"last": "Smith"`, `"from": "Artur Teterycz"`; not `"first": "Page"`, `"owner": "Platform Team"`), as the
+    /// filter's name cues do for such a key in a JSON line.
+    static let personCueLabel = "spoke with "
 
     /// Keys that name things as often as people.
     static let genericNames: Set<[UInt8]> = [Array("name".utf8), Array("displayname".utf8)]
@@ -112,6 +117,11 @@ public struct KeyContext: Sendable, Equatable {
                   "referringphysician", "pcp", "nurse", "caregiver", "spouse", "prescriber", "subscribername",
                   "insuredname", "membername", "policyholder", "signedby", "authoredby"] {
             t[k] = nameLabel
+        }
+        for k in ["first", "last", "middle", "fname", "lname", "forename", "given", "family", "from", "sender",
+                  "recipient", "caller", "author", "owner", "assignee", "reviewer", "approver", "requester", "requestor",
+                  "submitter", "cc"] {
+            t[k] = personCueLabel
         }
         for k in ["age", "patientage", "ageyears"] { t[k] = "Age: " }
         for k in ["tel", "cell", "cellnumber", "contactnumber"] { t[k] = "Phone: " }
