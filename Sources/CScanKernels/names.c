@@ -1622,18 +1622,35 @@ static int32_t foreign_pair(const phs_names *d, const uint8_t *p, size_t n, phs_
 /* Is word a, one word after the greeting at k (Dear, Hi, Hello, Hey), the person greeted: capitalised, no word any
    list holds as English, a stop word or a place's name, then a comma, '!' or the line's end ("Dear Çağla,", "Hi
    Zorblat!"; not "Dear Team," or "Hello World")? */
-static int salutation_name(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
-                           int32_t a) {
+static int is_greeting(const uint8_t *p, const phs_name_token *g) {
     static const char *greetings[] = {"dear", "hi", "hello", "hey"};
-    const phs_name_token *g = &tok[k], *t = &tok[a];
     size_t len = (size_t)(g->end - g->start);
-    int greeting = 0;
-    for (size_t w = 0; w < sizeof(greetings) / sizeof(greetings[0]) && !greeting; w++)
-        greeting = strlen(greetings[w]) == len && ascii_fold_equal(p + g->start, greetings[w], len);
-    if (!greeting || !is_cap(t) || t->parts > 2 || is_stop(d, t) || is_place(d, t)) return 0;
-    if (name_flags(d, p, n, &tok[a]) != 0) return 0;
+    for (size_t w = 0; w < sizeof(greetings) / sizeof(greetings[0]); w++)
+        if (strlen(greetings[w]) == len && ascii_fold_equal(p + g->start, greetings[w], len)) return 1;
+    return 0;
+}
+
+/* The word after a greeting ends the greeting: a comma, "!", or the line's end follows it. */
+static inline int greeting_ends(const uint8_t *p, size_t n, int32_t nt, int32_t a, const phs_name_token *t) {
     size_t e = (size_t)t->end;
     return (e < n && (p[e] == ',' || p[e] == '!')) || (a + 1 == nt && line_ends_at(p, n, e));
+}
+
+static int salutation_name(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
+                           int32_t a) {
+    const phs_name_token *t = &tok[a];
+    if (!is_greeting(p, &tok[k]) || !is_cap(t) || t->parts > 2 || is_stop(d, t) || is_place(d, t)) return 0;
+    if (name_flags(d, p, n, &tok[a]) != 0) return 0;
+    return greeting_ends(p, n, nt, a, t);
+}
+
+/* "Hi April,", "Dear Georgia,", "hey Sydney, can you": after a greeting, a given name that is also a month, state or
+   city (a word that starts no name without a surname elsewhere), ending the greeting. */
+static int greeting_given(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
+                          int32_t a) {
+    phs_name_token *t = &tok[a];
+    if (!is_greeting(p, &tok[k]) || !is_cap(t) || t->parts != 1 || !calendar_given(d, t)) return 0;
+    return (name_flags(d, p, n, t) & PHS_NAME_GIVEN) && greeting_ends(p, n, nt, a, t);
 }
 
 /* Words after a name at the start of a sentence that make it the person addressed ("Warrane, can I ..."). */
@@ -2166,6 +2183,10 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                         if (!accepted && unknown && shape == SHAPE_LOWER)
                             accepted = kind == PHS_NAME_CUE_STATED || (b - a >= 2 && (lf & PHS_NAME_SURNAME));
                     }
+                }
+                if (!accepted && b == a && kind == PHS_NAME_CUE_WEAK && greeting_given(d, p, n, tok, nt, k, a)) {
+                    b = a + 1;
+                    accepted = 1;
                 }
                 if (accepted && kind != PHS_NAME_TITLE && place_follows(d, tok, nt, b)) accepted = 0;
                 if (accepted && emit(d, out, out_cap, &count, tok, nt, a, b, kind, c, &next)) {

@@ -30,6 +30,9 @@ struct PersonNameTests {
         "What's your last name? ⟦Magnusson⟧",
         // A given name after a common word that opens the sentence, joined to a pair.
         "Both ⟦Dylan⟧ and ⟦Ensio Virtanen⟧ were tested.",
+        // A greeting and a given name that is also a month or a city.
+        "Hi ⟦April⟧, thanks for the update",
+        "hey ⟦Sydney⟧, can you check the labs",
         // A cue word as a JSON key, plain and inside a JSON string (a tool result).
         "{\"from\": \"⟦Artur Teterycz⟧\", \"to\": \"Care Team\"}",
         "{\"result\":\"{\\\"caller\\\":\\\"⟦Artur Teterycz⟧\\\"}\"}",
@@ -215,6 +218,7 @@ struct PersonNameTests {
         "Take Lisinopril 10 mg daily; Parkinson Disease follow-up on Monday.",
         "Will Power and Faith Hope",
         "Visit Jordan today.",
+        "Hi Texas, welcome aboard",
         "{\"event\": \"Kafka Consumer\", \"to\": \"Care Team\", \"from\": \"Billing Service\"}",
         "{\"first\": \"Page\", \"next\": \"Done\"}",
         "{\"user_agent\":{\"family\":\"Chrome\",\"major\":\"120\"},\"os\":{\"family\":\"Mac OS X\"}}",
