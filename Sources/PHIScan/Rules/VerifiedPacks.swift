@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0xa44c44c938a30724, // default.yaml
         0x66780594616ddae0, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
-        0x8aed88d6df4cf2b0, // names.yaml
+        0x45db6bbf98c551ec, // names.yaml
         0x56fda603dc54608b, // places.yaml
     ]
 
