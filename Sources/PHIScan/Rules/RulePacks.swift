@@ -162,25 +162,18 @@ public enum RulePacks {
     private static func readPack(_ file: URL, loadingData: Bool)
         -> (rules: [Rule], diagnostics: [RuleDiagnostic], verified: Bool)
     {
-        var diagnostics: [RuleDiagnostic] = []
+        func unreadable(_ message: String, verified: Bool = false)
+            -> (rules: [Rule], diagnostics: [RuleDiagnostic], verified: Bool)
+        {
+            ([], [RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil, message: message)], verified)
+        }
         var st = stat()
-        if stat(file.path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
-            // A FIFO or a device would block the load for ever or never end.
-            diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
-                                              message: "not a regular file"))
-            return ([], diagnostics, false)
-        }
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
-                                              message: "cannot read file"))
-            return ([], diagnostics, false)
-        }
+        // A FIFO or a device would block the load for ever or never end.
+        if stat(file.path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG { return unreadable("not a regular file") }
+        guard let data = FileManager.default.contents(atPath: file.path) else { return unreadable("cannot read file") }
         let verified = VerifiedPacks.isVerified(data)
-        guard let text = String(data: data, encoding: .utf8) else {
-            diagnostics.append(RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil,
-                                              message: "not UTF-8 text"))
-            return ([], diagnostics, verified)
-        }
+        guard let text = String(data: data, encoding: .utf8) else { return unreadable("not UTF-8 text", verified: verified) }
+        var diagnostics: [RuleDiagnostic] = []
         let rules = RuleLoader.parse(text, file: file.path, diagnostics: &diagnostics)
         if loadingData {
             for d in Set(rules.compactMap { $0.detector?.dictionary }) { _ = try? DictionaryCache.shared.load([d]) }
