@@ -37,10 +37,12 @@ def cases(path):
         except (ValueError, SyntaxError):
             continue
         names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
-        if "text" not in names:
+        # The text column is `text` in most files and `iban` in the IBAN tests; the spans are `expected_positions`,
+        # or `expected_res` in the credit card and IBAN tests.
+        ti = next((names.index(n) for n in ("text", "iban") if n in names), None)
+        if ti is None:
             continue
-        ti = names.index("text")
-        pi = names.index("expected_positions") if "expected_positions" in names else None
+        pi = next((names.index(n) for n in ("expected_positions", "expected_res") if n in names), None)
         for row in rows:
             row = row if isinstance(row, (list, tuple)) else [row]
             if ti >= len(row) or not isinstance(row[ti], str):
