@@ -287,6 +287,9 @@ static inline uint64_t a_or_zero(const uint64_t *bits, size_t w, size_t words) {
 
 /* ---- step 2: walks ------------------------------------------------------------------------------------------- */
 
+/* Alnum wants shorter than this are found with bitmaps in walk_tokens, not by its per-token length loop. */
+enum { SHORT_WANT = 6 };
+
 /* An alnum token whose length some want names: count its digits and capitals and record it if a want is met. */
 static inline __attribute__((always_inline)) void alnum_candidate(const phs_needs *needs, const uint64_t *m,
                                                                    size_t words, size_t s, size_t e,
@@ -324,10 +327,25 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
     const size_t kw_max = kw->count > 0 ? (size_t)kw->max_first_length : 0;
     const uint64_t *filter = kw->token_filter;
     const int min_dashed = needs->min_dashed < 1 ? 1 : needs->min_dashed > 64 ? 64 : needs->min_dashed;
-    /* Shorter tokens are wanted by no alnum want and start no dashed run that walk_dashed needs marked. */
-    int shortest = lengths ? __builtin_ctzll(lengths) : 64;
+    /* Shorter tokens are wanted by no alnum want and start no dashed run that walk_dashed needs marked. Wants
+       shorter than SHORT_WANT (an IBAN's `DE89`: a log has a token of four or five bytes in every other word) are
+       picked below by bitmaps instead, so that the per-token length loop measures only the longer tokens. */
+    const uint64_t short_lengths = lengths & (((uint64_t)1 << SHORT_WANT) - 1);
+    int shortest = lengths & ~short_lengths ? __builtin_ctzll(lengths & ~short_lengths) : 64;
     if (needs->dashed_wants > 0 && min_dashed < shortest) shortest = min_dashed;
     if (shortest < 1) shortest = 1;
+    const uint64_t *upper_bits = m + CLASS_UPPER * words;
+    /* For each short length, the fewest digits and capitals any want of that length asks for: a token with none of
+       either where one is needed is dropped by bitmaps before it is counted. */
+    int32_t short_digits[SHORT_WANT], short_upper[SHORT_WANT];
+    for (int L = 0; L < SHORT_WANT; L++) {
+        short_digits[L] = short_upper[L] = SHORT_WANT;
+        for (int32_t i = 0; i < needs->alnum_wants; i++) {
+            if (!(needs->alnum_want_lengths[i] >> L & 1)) continue;
+            if (needs->alnum_digits[i] < short_digits[L]) short_digits[L] = needs->alnum_digits[i];
+            if (needs->alnum_upper[i] < short_upper[L]) short_upper[L] = needs->alnum_upper[i];
+        }
+    }
     const int digit_first = kw->digit_first != 0, digits_only_first = kw->digits_only_first != 0;
     uint64_t carry = 0;
     for (size_t w = 0; w < words; w++) {
@@ -351,6 +369,41 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
             size_t len = (size_t)__builtin_ctzll(~a >> bit);
             wanted |= ((lengths >> len) & 1) << bit;
             long_tokens |= (uint64_t)(len >= (size_t)min_dashed) << bit;
+        }
+        /* Fast tokens of exactly a short wanted length (bits b .. b+L-1 set, bit b+L clear: a fast token ends
+           inside the word), whose capitals and digits, counted in the word's bitmaps, meet one of the wants of
+           that length; the rest of alnum_candidate's test is its own. */
+        for (uint64_t sl = short_lengths; sl; sl &= sl - 1) {
+            int L = __builtin_ctzll(sl);
+            if (L == 0) continue;
+            /* When its wants leave no room for a lower-case letter, the token is capitals and digits only. */
+            uint64_t exact = fast;
+            if (short_digits[L] + short_upper[L] >= L) exact &= runs_at_least64(digit[w] | upper_bits[w], L);
+            if (!exact) continue;
+            exact &= runs_at_least64(a, L) & ~runs_at_least64(a, L + 1);
+            if (exact && short_digits[L] > 0) {
+                uint64_t any = 0, d = digit[w];
+                for (int k = 0; k < L; k++) any |= d >> k;
+                exact &= any;
+            }
+            if (exact && short_upper[L] > 0) {
+                uint64_t any = 0, u = upper_bits[w];
+                for (int k = 0; k < L; k++) any |= u >> k;
+                exact &= any;
+            }
+            while (exact) {
+                int bit = __builtin_ctzll(exact);
+                exact &= exact - 1;
+                uint64_t span = (((uint64_t)1 << L) - 1) << bit;
+                int32_t digits = __builtin_popcountll(digit[w] & span), upper = __builtin_popcountll(upper_bits[w] & span);
+                for (int32_t i = 0; i < needs->alnum_wants; i++) {
+                    if ((needs->alnum_want_lengths[i] >> L & 1) && L - digits >= needs->alnum_letters[i]
+                        && digits >= needs->alnum_digits[i] && upper >= needs->alnum_upper[i]) {
+                        wanted |= (uint64_t)1 << bit;
+                        break;
+                    }
+                }
+            }
         }
         uint64_t keyed = kw_max ? fast : 0;
         if (keyed && !digits_only_first) {

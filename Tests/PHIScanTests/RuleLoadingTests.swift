@@ -177,7 +177,7 @@ struct MalformedPackTests {
         (50, "bad-category", "unknown category 'favourite_colour'"),
         (54, "no-examples", "missing 'examples'"),
         (64, "before-alone", "'before' needs 'bytes'"),
-        (71, "after-alone", "'after' needs 'digits'"),
+        (71, "after-alone", "'after' needs 'digits' or 'alnum_run'"),
     ]
 
     @Test func everyProblemIsReportedInOneRunWithFileLineAndRule() throws {

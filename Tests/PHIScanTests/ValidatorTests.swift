@@ -225,14 +225,16 @@ struct VINTests {
 
 @Suite("IBAN")
 struct IBANTests {
-    /// Example IBANs from the SWIFT IBAN registry / national banks' documentation.
+    /// Example IBANs from the SWIFT IBAN registry / national banks' documentation; spaces and dashes between the
+    /// groups of four are read past (the printed forms `iban-grouped` finds).
     @Test(arguments: ["GB82 WEST 1234 5698 7654 32", "GB82WEST12345698765432", "gb82west12345698765432",
                       "DE89370400440532013000", "DE89 3704 0044 0532 0130 00", "FR1420041010050500013M02606",
-                      "NO9386011117947", "MT84MALT011000012345MTLCAST001S", "BE68539007547034"])
+                      "NO9386011117947", "MT84MALT011000012345MTLCAST001S", "BE68539007547034",
+                      "GB82-WEST-1234-5698-7654-32"])
     func valid(_ s: String) { #expect(ValidatorKind.iban.validate(s)) }
 
     @Test(arguments: ["GB82 WEST 1234 5698 7654 33", "GB28WEST12345698765432", "1B82WEST12345698765432",
-                      "GBX2WEST12345698765432", "GB82-WEST-1234-5698-7654-32", "NO938601111794",
+                      "GBX2WEST12345698765432", "GB82-WEST-1234-5698-7654-33", "NO938601111794", "GB82_WEST_1234_5698_7654_32",
                       "GB82WEST12345698765432!", "DE89370400440532013000" + String(repeating: "0", count: 13), ""])
     func invalid(_ s: String) { #expect(!ValidatorKind.iban.validate(s)) }
 

@@ -39,6 +39,10 @@ int main(int argc, char **argv) {
     phs_needs_add_digit_want(&needs, 3, 0);
     phs_needs_add_dashed_want(&needs, 8, 40, 1, 1, 0);
     phs_needs_add_alnum_want(&needs, (1ULL << 9) | (1ULL << 11), 1, 1, 0);
+    /* Short wants, picked by bitmaps in the fast pass: an IBAN's `DE89` (capitals and digits only) and a
+       five-byte token with a letter and a digit. */
+    phs_needs_add_alnum_want(&needs, 1ULL << 4, 0, 2, 2);
+    phs_needs_add_alnum_want(&needs, 1ULL << 5, 1, 1, 0);
     needs.hex_colon = 1;
     phs_keywords kw;
     memset(&kw, 0, sizeof kw); /* no keywords: the line-start numbers are the only hits */
@@ -46,7 +50,9 @@ int main(int argc, char **argv) {
                                    "\n\n", "Gesterbyntie", "ombù", "\xc3\xa9", "\xff\xfe", "\xc3", "-", ".", "2026-11-26",
                                    "192.0.2.1", "Suite", "a", "Z", "::", "x1:2", "555-0100", "\xe2\x80\x94",
                                    /* every numeric separator, hex letters and colons (the byte classes) */
-                                   "12/34", "(555) 0100", "+44", "ab:cd:ef", "7+", "F0"};
+                                   "12/34", "(555) 0100", "+44", "ab:cd:ef", "7+", "F0",
+                                   /* four- and five-byte tokens around the short wants */
+                                   "DE89", "GB82 WEST", "A1B2", "INFO", "2024", "ab12", "X9Y", "1a2b3", "Q7"};
     const int npieces = (int)(sizeof pieces / sizeof *pieces);
     int failures = 0;
     long hits = 0, newlines = 0;

@@ -131,6 +131,9 @@ public struct Trigger: Sendable, Hashable {
     /// With `digits`: a match may run up to this many bytes past its numeric run, e.g. a phone number's extension
     /// (`345-899-3560x4587`, `... ext. 562`). The claim is checked on the match up to its first byte after a digit
     /// that is neither a digit nor a separator; 0 (the default) lets a match read two bytes past the run.
+    /// With `alnum_run`: the match starts with such a run and may go on for this many bytes past it (an IBAN in
+    /// groups of four, `DE89 3704 0044 0532 0130 00`, opens with the run `DE89`); the claim is checked on the
+    /// match's first token.
     public var after: Int = 0
     /// Whole-word keywords (ASCII); any one on the line fires the rule. Case-insensitive unless
     /// `caseSensitive` is set (useful for titles such as `Ms` that collide with units like `12 ms`).

@@ -594,8 +594,10 @@ private struct RuleContext {
             t.bytes.append(byte)
         }
         if map["after"] != nil {
-            t.after = int(map, "after", range: 1...32) ?? 0
-            if t.digits == nil { problem("'after' needs 'digits'", at: map["after"]) }
+            t.after = int(map, "after", range: 1...48) ?? 0
+            if (t.digits == nil) == (map["alnum_run"] == nil) {
+                problem("'after' needs 'digits' or 'alnum_run' (not both)", at: map["after"])
+            }
         }
         if map["before"] != nil {
             t.bytesBefore = int(map, "before", range: 1...4096)

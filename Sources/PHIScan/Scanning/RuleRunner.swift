@@ -84,9 +84,18 @@ struct RuleRunner {
         if c.numeric,
            TriggerClaim.numeric(p, n, span, minDigits: c.minDigits, minDots: c.minDots, separators: c.separators),
            !c.hasGroups || TriggerClaim.groups(p, n, span, rule.trigger.groups) { return true }
-        if c.alnumLengths != 0, span.count < 64, c.alnumLengths & (1 << UInt64(span.count)) != 0,
-           TriggerClaim.alnumRun(p, n, span, letters: c.letters, digits: c.digits),
-           TriggerClaim.upper(p, span) >= c.upper { return true }
+        if c.alnumLengths != 0 {
+            // With `after`, the claim is the match's first token (an IBAN's `DE89` before its groups).
+            var token = span
+            if c.after > 0 {
+                var k = whole.lowerBound
+                while k < whole.upperBound && ByteClass.isAlnum(p[k]) { k += 1 }
+                token = whole.lowerBound..<k
+            }
+            if token.count < 64, c.alnumLengths & (1 << UInt64(token.count)) != 0,
+               TriggerClaim.alnumRun(p, n, token, letters: c.letters, digits: c.digits),
+               TriggerClaim.upper(p, token) >= c.upper { return true }
+        }
         if c.dashedMin > 0, TriggerClaim.dashed(p, span, min: c.dashedMin, letters: c.letters, digits: c.digits),
            TriggerClaim.upper(p, span) >= c.upper,
            c.dashedMax == Int.max || TriggerClaim.dashedRunCount(p, n, span) <= c.dashedMax {

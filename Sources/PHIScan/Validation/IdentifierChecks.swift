@@ -77,11 +77,11 @@ enum IdentifierChecks {
 
     // MARK: IBAN
 
-    /// 15–34 alphanumerics after removing spaces: 2-letter country, 2 check digits, then
-    /// the BBAN; the ISO 7064 mod-97 of the rearranged number must be 1. Case-insensitive.
+    /// 15–34 alphanumerics after removing spaces and dashes (the printed groups of four): 2-letter country, 2
+    /// check digits, then the BBAN; the ISO 7064 mod-97 of the rearranged number must be 1. Case-insensitive.
     static func iban(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var length = 0
-        for b in bytes where b != UInt8(ascii: " ") {
+        for b in bytes where !isGroupSeparator(b) {
             guard length < 34, ibanAccepts(b, at: length) else { return false }
             length += 1
         }
@@ -89,18 +89,21 @@ enum IdentifierChecks {
         // Mod 97 of BBAN + country + check digits, folding in one character at a time.
         var remainder = 0
         var index = 0
-        for b in bytes where b != UInt8(ascii: " ") {
+        for b in bytes where !isGroupSeparator(b) {
             if index >= 4 { remainder = ibanFold(remainder, b) }
             index += 1
         }
         index = 0
-        for b in bytes where b != UInt8(ascii: " ") {
+        for b in bytes where !isGroupSeparator(b) {
             guard index < 4 else { break }
             remainder = ibanFold(remainder, b)
             index += 1
         }
         return remainder == 1
     }
+
+    @inline(__always)
+    private static func isGroupSeparator(_ b: UInt8) -> Bool { b == UInt8(ascii: " ") || b == UInt8(ascii: "-") }
 
     private static func ibanAccepts(_ b: UInt8, at index: Int) -> Bool {
         switch index {
