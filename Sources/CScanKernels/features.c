@@ -395,8 +395,8 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
             long_tokens |= (uint64_t)(len >= (size_t)min_dashed) << bit;
         }
         /* Fast tokens of exactly a short wanted length (bits b .. b+L-1 set, bit b+L clear: a fast token ends
-           inside the word), whose capitals and digits, counted in the word's bitmaps, meet one of the wants of
-           that length; the rest of alnum_candidate's test is its own. */
+           inside the word) with at least the fewest capitals and digits a want of that length asks for, counted in
+           the word's bitmaps, as the slow path below counts bytes; alnum_candidate makes the exact test. */
         for (uint64_t sl = fast ? short_lengths : 0; sl; sl &= sl - 1) {
             int L = __builtin_ctzll(sl);
             uint64_t exact;
@@ -413,13 +413,7 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
                 exact &= exact - 1;
                 uint64_t span = (((uint64_t)1 << L) - 1) << bit;
                 int32_t digits = __builtin_popcountll(digit[w] & span), upper = __builtin_popcountll(upper_bits[w] & span);
-                for (int32_t i = 0; i < needs->alnum_wants; i++) {
-                    if ((needs->alnum_want_lengths[i] >> L & 1) && L - digits >= needs->alnum_letters[i]
-                        && digits >= needs->alnum_digits[i] && upper >= needs->alnum_upper[i]) {
-                        wanted |= (uint64_t)1 << bit;
-                        break;
-                    }
-                }
+                if (digits >= short_digits[L] && upper >= short_upper[L]) wanted |= (uint64_t)1 << bit;
             }
         }
         uint64_t keyed = kw_max ? fast : 0;
@@ -459,9 +453,9 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
             size_t s = w * 64 + (size_t)bit, len = next_zero(alnum, words, s) - s;
             if (len < SHORT_WANT) {
                 /* A short token that crosses a word's end is counted here from its few bytes, and only those
-                   that may meet a want go on to alnum_candidate's bitmap walks: sending every such token there cost
-                   9.5 % of the feature pass on the seeded log (a C bench of the pass alone, minimum of 20 runs;
-                   0.8 % now). */
+                   that may meet a want go on to alnum_candidate's bitmap walks. One 4-byte want still costs about
+                   10 % of the pass on the seeded log (Benchmarks/features-bench.c, minimum of 18 runs; a 16-byte
+                   want with the same counts about 1 %): where that goes is open work. */
                 if ((short_lengths >> len) & 1) {
                     int32_t digits = 0, upper = 0;
                     for (size_t k = s; k < s + len; k++) {
