@@ -177,7 +177,7 @@ struct MalformedPackTests {
         (50, "bad-category", "unknown category 'favourite_colour'"),
         (54, "no-examples", "missing 'examples'"),
         (64, "before-alone", "'before' needs 'bytes'"),
-        (71, "after-alone", "'after' needs 'digits' or 'alnum_run'"),
+        (71, "after-alone", "'after' needs one of 'digits', 'alnum_run' or 'hex_colon'"),
     ]
 
     @Test func everyProblemIsReportedInOneRunWithFileLineAndRule() throws {

@@ -595,8 +595,9 @@ private struct RuleContext {
         }
         if map["after"] != nil {
             t.after = int(map, "after", range: 1...48) ?? 0
-            if (t.digits == nil) == (map["alnum_run"] == nil) {
-                problem("'after' needs 'digits' or 'alnum_run' (not both)", at: map["after"])
+            let bases = [map["digits"], map["alnum_run"], map["hex_colon"]].filter { $0 != nil }.count
+            if bases != 1 {
+                problem("'after' needs one of 'digits', 'alnum_run' or 'hex_colon'", at: map["after"])
             }
         }
         if map["before"] != nil {

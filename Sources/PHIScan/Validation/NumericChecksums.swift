@@ -60,6 +60,8 @@ enum NumericChecks {
         if (3528...3589).contains(p4) { return long }
         // UnionPay
         if p2 == 62 && long { return true }
+        // UATP (airline travel cards)
+        if p1 == 1 { return n == 15 }
         // Maestro (12–19 digits in the wild; 13 is the floor here)
         if p2 == 50 || (56...58).contains(p2) || p4 == 6304 || p4 == 6759 || (6761...6763).contains(p4) { return true }
         return false
