@@ -1098,7 +1098,7 @@ static int stop_surname(const phs_names *d, const uint8_t *p, size_t n, phs_name
 /* What name_run may take besides capitalised words, initials and particles: a stop word (after a strong cue), a
    street word that is a surname (after a cue that is no preposition; see place_surname), particles before the first
    capitalised word (after a title: "Dr. van der Berg", "Mr. de la Cruz"). */
-enum { RUN_STOP = 1, RUN_PLACE_SURNAME = 2, RUN_LEAD_PARTICLE = 4 };
+enum { RUN_STOP = 1, RUN_PLACE_SURNAME = 2, RUN_LEAD_PARTICLE = 4, RUN_STATED = 8 };
 
 /* Is there a number right before p[a..<b) (spaces, dots and commas between) or right after it (spaces and commas)? A
    house number beside capitalised words makes them a street or a town ("Pärna 33", "Jahu 80, Liiva"). */
@@ -1126,6 +1126,18 @@ static int place_surname(const phs_names *d, const uint8_t *p, size_t n, phs_nam
     return !number_beside(p, n, tok[k].start, t->end);
 }
 
+/* After a phrase that states a name ("my name is Rose Hill and", "her name is Bill Lake."): the street or calendar
+   word at j ends the name when it is a dictionary surname, common word or not, after a dictionary given name, one
+   space between, and no capitalised word or number follows ("my name is Rose Hill Road" is no name's end). */
+static int stated_place_surname(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
+                                int32_t k, int32_t j) {
+    phs_name_token *t = &tok[j];
+    if (j != k + 1 || !(name_flags(d, p, n, t) & PHS_NAME_SURNAME) || t->start - tok[j - 1].end != 1) return 0;
+    if (!is_cap(&tok[k]) || !(name_flags(d, p, n, &tok[k]) & PHS_NAME_GIVEN)) return 0;
+    if (t->sep == SEP_SPACE && j + 1 < nt && (is_cap(&tok[j + 1]) || tok[j + 1].shape == SHAPE_UPPER)) return 0;
+    return !number_beside(p, n, tok[k].start, t->end);
+}
+
 /* The run of name-shaped words from k: capitalised words, initials, and particles followed by a capitalised word,
    joined by spaces (or the dot of an initial). Returns the index one past the last word taken (at most `max`). */
 static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
@@ -1142,6 +1154,7 @@ static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name
         if (is_cap(t) && ((mode & RUN_STOP) || !is_stop(d, t) || (j > k && stop_surname(d, p, n, tok, nt, j))) &&
             !is_place(d, t)) ok = 1;
         else if ((mode & RUN_PLACE_SURNAME) && j > k && is_cap(t) && place_surname(d, p, n, tok, nt, k, j)) ok = 1;
+        else if ((mode & RUN_STATED) && j > k && is_cap(t) && stated_place_surname(d, p, n, tok, nt, k, j)) ok = 1;
         /* After a strong cue or a title, a given name that is also a street word opens the name when a capitalised
            word that is no place word follows ("my name is Glen Hayward", "Dr. Dale Okafor"; not "Park Lane"). */
         else if ((mode & RUN_STOP) && j == k && is_cap(t) && is_place(d, t) && t->sep == SEP_SPACE && j + 1 < nt &&
@@ -1653,6 +1666,48 @@ static int greeting_given(const phs_names *d, const uint8_t *p, size_t n, phs_na
     return (name_flags(d, p, n, t) & PHS_NAME_GIVEN) && greeting_ends(p, n, nt, a, t);
 }
 
+/* Does a greeting's or sign-off's name end at byte e: a comma, "!", ":", the line's end, a JSON string's closing quote
+   or an escaped line feed ("Dear Sterling Silver,", "Thanks, Autumn Wells\"}")? */
+static inline int greeting_closed_at(const uint8_t *p, size_t n, size_t e) {
+    if (e < n && (p[e] == ',' || p[e] == '!' || p[e] == ':' || p[e] == '"')) return 1;
+    if (e + 1 < n && p[e] == '\\' && p[e + 1] == 'n') return 1;
+    return line_ends_at(p, n, e);
+}
+
+/* Two capitalised words that are common English words as well as a dictionary given name and a dictionary surname
+   (Rose Hill, Sterling Silver, Autumn Wells, Drew Swift), after a cue word that introduces a person: without a cue
+   they stay words ("Will Power and Faith Hope"). After a greeting or sign-off word (Dear, Hi, Hello, Hey, Thanks)
+   the greeting must end with them ("Dear Summer Fields,", "Thanks, Autumn Wells"); after any other such cue ("ask
+   Rose Hill to sign", "patient Faith Hope was seen") a lower-case word or a sentence mark must follow. Never before a
+   third capitalised word ("Dear Rose Hill Clinic") or a number ("Rose Hill 12"). Returns the end (a + 2) or -1. */
+static int32_t common_word_pair(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
+                                int32_t k, int32_t a) {
+    static const char *closers[] = {"dear", "hi", "hello", "hey", "thanks"};
+    if (a + 1 >= nt) return -1;
+    phs_name_token *g = &tok[a], *s = &tok[a + 1];
+    if (!is_cap(g) || !is_cap(s) || g->sep != SEP_SPACE || s->start - g->end != 1 || g->parts > 1 || s->parts > 2)
+        return -1;
+    uint16_t gf = name_flags(d, p, n, g), sf = name_flags(d, p, n, s);
+    if (!(gf & PHS_NAME_GIVEN) || !(sf & PHS_NAME_SURNAME)) return -1;
+    /* A word that starts no name (Santa, Saint, New) opens a place: "ask Santa Clara"; a month that is also a given
+       name may open one ("Dear June Summers,"). */
+    if (is_stop(d, g) && !calendar_given(d, g)) return -1;
+    size_t e = (size_t)s->end;
+    if (number_beside(p, n, g->start, s->end)) return -1;
+    if (a + 2 < nt && s->sep == SEP_SPACE && (is_cap(&tok[a + 2]) || tok[a + 2].shape == SHAPE_UPPER)) return -1;
+    const phs_name_token *c = &tok[k];
+    size_t len = (size_t)(c->end - c->start);
+    int closer = 0;
+    for (size_t w = 0; w < sizeof(closers) / sizeof(closers[0]) && !closer; w++)
+        closer = strlen(closers[w]) == len && ascii_fold_equal(p + c->start, closers[w], len);
+    if (closer) return greeting_closed_at(p, n, e) ? a + 2 : -1;
+    if (e >= n) return a + 2;
+    if (p[e] == '.' || p[e] == ',' || p[e] == ';' || p[e] == ':' || p[e] == '!' || p[e] == '?' || p[e] == '"' ||
+        p[e] == ')')
+        return a + 2;
+    return s->sep == SEP_SPACE && a + 2 < nt && tok[a + 2].shape == SHAPE_LOWER ? a + 2 : -1;
+}
+
 /* Words after a name at the start of a sentence that make it the person addressed ("Warrane, can I ..."). */
 static inline int addressed_follow(const uint8_t *p, const phs_name_token *t) {
     static const char *words[] = {"can", "could", "would", "will", "please", "do", "did", "have", "are"};
@@ -2048,6 +2103,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 int strong = kind == PHS_NAME_CUE_STRONG || kind == PHS_NAME_TITLE || kind == PHS_NAME_CUE_STATED;
                 int32_t b = name_run(d, p, n, tok, nt, a, 4,
                                      (strong ? RUN_STOP : 0) | (kind != PHS_NAME_CUE_GIVEN ? RUN_PLACE_SURNAME : 0) |
+                                         (kind == PHS_NAME_CUE_STATED ? RUN_STATED : 0) |
                                          (kind == PHS_NAME_TITLE ? RUN_LEAD_PARTICLE : 0));
                 /* "signed by Oneal, Heather", "contact Washington, Eric": a surname, a comma and a given name. */
                 if (b == a + 1 || (b == a && is_cap(&tok[a]) && is_stop(d, &tok[a]))) {
@@ -2187,6 +2243,14 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 if (!accepted && b == a && kind == PHS_NAME_CUE_WEAK && greeting_given(d, p, n, tok, nt, k, a)) {
                     b = a + 1;
                     accepted = 1;
+                }
+                /* (Also where a street word after the first word would make it a place: "ask Rose Hill to".) */
+                if ((!accepted || place_follows(d, tok, nt, b)) && kind == PHS_NAME_CUE_WEAK) {
+                    int32_t e = common_word_pair(d, p, n, tok, nt, k, a);
+                    if (e > a) {
+                        b = e;
+                        accepted = 1;
+                    }
                 }
                 if (accepted && kind != PHS_NAME_TITLE && place_follows(d, tok, nt, b)) accepted = 0;
                 if (accepted && emit(d, out, out_cap, &count, tok, nt, a, b, kind, c, &next)) {

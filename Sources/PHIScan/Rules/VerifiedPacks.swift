@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0x6aa3b989d155bf6a, // default.yaml
         0xd60ac474f658ba17, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
-        0xe5d5a2e5ceaca721, // names.yaml
+        0x9648b5f746896cf1, // names.yaml
         0x56fda603dc54608b, // places.yaml
     ]
 
