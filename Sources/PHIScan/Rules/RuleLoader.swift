@@ -348,6 +348,10 @@ private struct RuleContext {
         return map
     }
 
+    /// What a log or a JSON document writes where a field has no value (`first_name=null`, `"city": null`,
+    /// `patient_id=None`, `mrn=undefined`, `address: N/A`): never a field's value, whatever its shape allows.
+    static let noValue = "(?!(?i:null|none|undefined|n/a)(?![A-Za-z0-9_/.-]))"
+
     /// A rule's `field:` mapping: the value under any of `keys` (snake, camel, kebab or spaced; after any of
     /// `prefixes`: `patient_ssn`, `memberSsn`, `x-patient-ssn`) in `key=value`, `key: value`, JSON `"key": "value"`,
     /// query strings and headers. The pattern is `(?i:<prefix>?<key>)<separator>(<value>)`, group 1; the trigger
@@ -383,7 +387,7 @@ private struct RuleContext {
         }
         // A numbered copy of a key is the same key (ssn_2, address-1, phone_10: a second value, a form's repeated field).
         let pattern = "(?i:" + head + "(?:" + keyAlt + ")(?:[_-][0-9]{1,2})?(?![A-Za-z0-9_-]))"
-            + "\\\\?[\"']?[ \\t]{0,3}[:=][ \\t]{0,12}\\\\?[\"']?(" + value + ")"
+            + "\\\\?[\"']?[ \\t]{0,3}[:=][ \\t]{0,12}\\\\?[\"']?" + Self.noValue + "(" + value + ")"
         // Whole keys as keywords, in every spelling the pattern accepts (service_date, service-date, service.date,
         // "service date", servicedate), so the feature pass verifies the whole key before the pattern runs.
         var keywords = Set<String>()
