@@ -265,7 +265,7 @@ struct DateTests {
         "01-15-2020", "2020-02-29", "2000/02/29", "2020-1-5", "1900-01-01", "2100-12-31",
         "15.01.2020", "29.02.2024", "1.2.1999",
         "January 5, 2020", "Jan 5, 2020", "Jan. 5 2020", "jan 5 2020", "DECEMBER 25, 1999", "Sept 3rd, 2021",
-        "Sep 30 2021", "May 1st, 2000", "5 January 2020", "1st Mar 2000", "15-Jan-2020", "22nd Feb, 2022",
+        "Sep 30 2021", "May 1st, 2000", "5 January 2020", "1st Mar 2000", "15-Jan-2020", "22nd Feb, 2022", "15+Sep+1999", "Sep+14+1999",
         "February 29, 2000", "19750303", "20000229",
     ])
     func valid(_ s: String) { #expect(ValidatorKind.date.validate(s)) }

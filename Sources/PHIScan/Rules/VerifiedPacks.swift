@@ -19,7 +19,7 @@ enum VerifiedPacks {
     static let digests: Set<UInt64> = [
         0x316116e8dd427e1e, // candidates.yaml
         0x6aa3b989d155bf6a, // default.yaml
-        0x986f1572532afdb7, // fields.yaml
+        0x147750f5b91ccbe4, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
         0xddfd023b179ddd82, // names.yaml
         0xcaa0f9af543965c0, // places.yaml

@@ -8,7 +8,7 @@
 /// - `YYYYMMDD` (eight digits; only a field rule's value is ever that shape);
 /// - `Month D, YYYY`, `Mon D YYYY`, `Mon. D YYYY`, `D Month YYYY`, `15-Jan-2020`, `Sept 3rd, 2021`:
 ///   full or 3-letter month names (plus "Sept"), any case, optional st/nd/rd/th on the day,
-///   separated by 1–3 of ' ', ',', '-', '/', '.'. A day is required ("March 2020" is rejected).
+///   separated by 1–3 of ' ', ',', '-', '/', '.', '+'. A day is required ("March 2020" is rejected).
 enum DateCheck {
     /// Longest span worth parsing; real dates are far shorter.
     private static let maxLength = 40
@@ -188,7 +188,8 @@ private struct DateCursor {
 
     private static func isSeparator(_ b: UInt8) -> Bool {
         switch b {
-        case UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "."):
+        case UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "."),
+             UInt8(ascii: "+"):  // a query string's space (`birth_date=15+Sep+1999`)
             return true
         default:
             return false
