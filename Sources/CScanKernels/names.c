@@ -474,7 +474,7 @@ phs_names *phs_names_new(const phs_name_dict *dict) {
         {"florida", PHS_NAME_STOP_GIVEN}, {"virginia", PHS_NAME_STOP_GIVEN}, {"carolina", PHS_NAME_STOP_GIVEN},
         {"dakota", PHS_NAME_STOP_GIVEN}, {"indiana", PHS_NAME_STOP_GIVEN}, {"montana", PHS_NAME_STOP_GIVEN},
         {"sydney", PHS_NAME_STOP_GIVEN}, {"paris", PHS_NAME_STOP_GIVEN}, {"india", PHS_NAME_STOP_GIVEN},
-        {"asia", PHS_NAME_STOP_GIVEN}, {"israel", PHS_NAME_STOP_GIVEN},
+        {"asia", PHS_NAME_STOP_GIVEN}, {"israel", PHS_NAME_STOP_GIVEN}, {"jun", PHS_NAME_STOP_GIVEN},
     };
     static const char *pronouns[8] = {"he", "she", "him", "her", "his", "hers", "them", "their"};
     for (int i = 0; i < 8; i++) d->pronouns[i] = phs_name_hash((const uint8_t *)pronouns[i], strlen(pronouns[i]));
@@ -1959,7 +1959,14 @@ static int32_t place_run(const phs_names *d, const uint8_t *p, size_t n, phs_nam
 static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
                               int32_t k, int stop_surname) {
     phs_name_token *t = &tok[k];
-    if (t->sep != SEP_COMMA || !is_cap(&tok[k + 1]) || is_stop(d, &tok[k + 1]) ||
+    /* A given name that is also a month or a state's name (Zeng, Jun; Stiebitz, Jan) counts after a dictionary
+       surname that is no place's name and no town's last word ("Bozeman, Montana", "New Carrow, Montana": a town and its
+       state), but not before a number ("Smith, Jan 5"). */
+    if (t->sep != SEP_COMMA || !is_cap(&tok[k + 1]) ||
+        (is_stop(d, &tok[k + 1]) && (stop_surname || !calendar_given(d, &tok[k + 1]) ||
+                                     (name_flags(d, p, n, t) & PHS_NAME_PLACE_NAME) ||
+                                     (k > 0 && tok[k - 1].sep == SEP_SPACE && is_cap(&tok[k - 1])) ||
+                                     number_beside(p, n, tok[k + 1].end, tok[k + 1].end))) ||
         (k > 0 && tok[k - 1].sep == SEP_COMMA))
         return -1;
     phs_name_token *g = &tok[k + 1];
@@ -1978,10 +1985,20 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     /* A middle initial without its dot that ends the value: "Patient: Hernandez, Carlos A" (not "..., Carlos A was"). */
     else if (g->sep == SEP_SPACE && initial_ends_value(tok, nt, b))
         b++;
-    /* A second given name ("Alves, Maria Luiza"): a dictionary given name that is no common word. */
+    /* Second and third given names ("Alves, Maria Luiza", "Quevedo, José Luis L.", "Trần, Hoàng Hương"): dictionary
+       given names that are no common words, or words no list holds with a letter outside ASCII, then perhaps an
+       initial. (A word with a letter outside ASCII is taken whatever its folded form means in English: Dũng.) */
     else if (g->sep == SEP_SPACE && b < nt && is_cap(&tok[b]) && !is_stop(d, &tok[b])) {
-        uint16_t f2 = name_flags(d, p, n, &tok[b]);
-        if ((f2 & PHS_NAME_GIVEN) && !(f2 & (PHS_NAME_COMMON | PHS_NAME_PLACE_NAME))) b++;
+        for (int more = 0; more < 2 && b < nt && is_cap(&tok[b]) && !is_stop(d, &tok[b]) && !is_place(d, &tok[b]) &&
+                           tok[b - 1].sep == SEP_SPACE;
+             more++) {
+            uint16_t f2 = name_flags(d, p, n, &tok[b]);
+            if (!((f2 & PHS_NAME_GIVEN) && !(f2 & PHS_NAME_COMMON)) && !has_non_ascii(p, &tok[b])) break;
+            b++;
+        }
+        if (b > k + 2 && tok[b - 1].sep == SEP_SPACE && b < nt && tok[b].shape == SHAPE_ONE &&
+            (size_t)tok[b].end < n && p[tok[b].end] == '.')
+            b++;
     }
     if (unknown && tok[b - 1].sep != SEP_OTHER && (b >= nt || tok[b].shape != SHAPE_LOWER)) return -1;
     return b;

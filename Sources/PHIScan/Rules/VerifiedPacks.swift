@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0x6aa3b989d155bf6a, // default.yaml
         0x147750f5b91ccbe4, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
-        0xddfd023b179ddd82, // names.yaml
+        0x0578e3d52cf80127, // names.yaml
         0xcaa0f9af543965c0, // places.yaml
     ]
 
