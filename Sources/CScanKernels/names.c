@@ -1701,6 +1701,13 @@ static int32_t common_word_pair(const phs_names *d, const uint8_t *p, size_t n, 
     for (size_t w = 0; w < sizeof(closers) / sizeof(closers[0]) && !closer; w++)
         closer = strlen(closers[w]) == len && ascii_fold_equal(p + c->start, closers[w], len);
     if (closer) return greeting_closed_at(p, n, e) ? a + 2 : -1;
+    /* A street's own suffix after a word is a street ("call Park Lane", "ask Bay Road"), not a surname as Hill, Wells
+       or Fields may be. */
+    static const char *street_types[] = {"lane", "street", "road", "avenue", "drive", "court", "way", "place",
+                                         "terrace", "circle", "boulevard", "parkway", "highway", "alley", "square"};
+    size_t slen = (size_t)(s->end - s->start);
+    for (size_t w = 0; w < sizeof(street_types) / sizeof(street_types[0]); w++)
+        if (strlen(street_types[w]) == slen && ascii_fold_equal(p + s->start, street_types[w], slen)) return -1;
     if (e >= n) return a + 2;
     if (p[e] == '.' || p[e] == ',' || p[e] == ';' || p[e] == ':' || p[e] == '!' || p[e] == '?' || p[e] == '"' ||
         p[e] == ')')
@@ -2206,9 +2213,22 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                        "dr patel", "NAME: MARIA GONZALEZ", "Attn: JOHN A SMITH". Every word a dictionary name (a
                        middle initial aside). */
                     uint16_t shape = tok[a].shape == SHAPE_UPPER ? SHAPE_UPPER : SHAPE_LOWER;
-                    int unknown = 0, comma = 0;
-                    while (b < nt && b - a < 4) {
+                    int unknown = 0, comma = 0, particles = 0;
+                    while (b < nt && b - a - particles < 4) {
                         phs_name_token *w = &tok[b];
+                        /* Particles before a lower-case dictionary surname join it ("her name is emily van der
+                           moreno"): passed over, the surname is taken as any word below. */
+                        if (shape == SHAPE_LOWER && b > a && tok[b - 1].sep == SEP_SPACE && is_particle(d, w)) {
+                            int32_t m = b;
+                            while (m < nt && m - b < 3 && tok[m].sep == SEP_SPACE && tok[m].shape == SHAPE_LOWER &&
+                                   is_particle(d, &tok[m]))
+                                m++;
+                            uint16_t sf = m < nt && m > b && tok[m].shape == SHAPE_LOWER ? name_flags(d, p, n, &tok[m]) : 0;
+                            if (!(sf & PHS_NAME_SURNAME) || (sf & PHS_NAME_COMMON) || is_stop(d, &tok[m])) break;
+                            particles += m - b;
+                            b = m;
+                            w = &tok[b];
+                        }
                         /* A middle initial: "MARIA T GONZALEZ", "hyuuma t. maida". */
                         int initial = b > a && b + 1 < nt && tok[b + 1].shape == shape && w->end - w->start == 1 &&
                                       (shape == SHAPE_UPPER ? w->shape == SHAPE_ONE : w->shape == SHAPE_LOWER);

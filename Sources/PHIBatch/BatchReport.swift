@@ -121,8 +121,8 @@ public struct BatchSummary: Sendable {
             text += "mode does not know, --as-text cleans it as text; symlink_outside: --follow-links); "
             text += "--exclude leaves files out on purpose. Exit status 2"
         }
-        if counts.numbersKept > 0 {
-            text += "\nwarning: \(counts.numbersKept) JSON number(s) under PHI keys look like PHI and were kept (only strings change)"
+        if counts.numbersReplaced > 0 {
+            text += "\nnote: \(counts.numbersReplaced) JSON number(s) under PHI keys were PHI and became string tokens (their type changed)"
         }
         return text + "\n"
     }
@@ -132,7 +132,7 @@ extension CleanCounts {
     func jsonFields() -> [(String, String)] {
         [("findings", JSONText.counts(findingsByEntity)), ("findings_total", "\(findings)"),
          ("records", "\(records)"), ("strings", "\(strings)"), ("strings_changed", "\(stringsChanged)"),
-         ("withheld", "\(withheld)"), ("numbers_kept", "\(numbersKept)")]
+         ("withheld", "\(withheld)"), ("numbers_replaced", "\(numbersReplaced)")]
     }
 
     /// `SSN=2 PHONE=1`, or `-`.

@@ -9,9 +9,9 @@ public struct CleanCounts: Sendable, Equatable {
     public var stringsChanged = 0
     /// JSON Lines records, or text lines.
     public var records = 0
-    /// JSON numbers that look like PHI under their key (`"ssn": 402198877`). They are kept, since only strings may
-    /// change without changing the document's shape, and counted so the report says so.
-    public var numbersKept = 0
+    /// JSON numbers that scanned as PHI under their key (`"ssn": 402198877`, `"zip": 38574`) and were replaced by a
+    /// string token (their type changed; the report says how many).
+    public var numbersReplaced = 0
 
     public init() {}
 
@@ -25,6 +25,6 @@ public struct CleanCounts: Sendable, Equatable {
         strings += other.strings
         stringsChanged += other.stringsChanged
         records += other.records
-        numbersKept += other.numbersKept
+        numbersReplaced += other.numbersReplaced
     }
 }

@@ -68,9 +68,15 @@ final class JSONRewriter {
         return pass.changed
     }
 
-    /// Counts a number that scans as PHI after its key's label.
-    fileprivate func countNumber(_ number: UnsafeBufferPointer<UInt8>, context: KeyContext) {
-        if !values.scan(number, label: context.label(for: number)).findings.isEmpty { counts.numbersKept += 1 }
+    /// The replacement for a number that scans as PHI after its key's label (`"zip": 38574`, `"ssn": 402198877`): a
+    /// JSON string, quotes included (`"[ZIP]"`), or nil to keep the number. The value's type changes, which a
+    /// consumer's schema may notice; a ZIP code or SSN left in place would be PHI passed on (fail closed).
+    fileprivate func rewriteNumber(_ number: UnsafeBufferPointer<UInt8>, context: KeyContext, depth: Int) throws -> [UInt8]? {
+        guard let content = try rewriteDecoded(number, raw: number, units: nil, context: context, depth: depth) else {
+            return nil
+        }
+        counts.numbersReplaced += 1
+        return [UInt8(ascii: "\"")] + content + [UInt8(ascii: "\"")]
     }
 
     /// The new content (escaped, without quotes) of the string at `raw`, or nil to keep it as it is.
@@ -254,11 +260,23 @@ private struct RewritePass: JSONVisitor {
         changed = true
     }
 
-    mutating func scalar(_ range: Range<Int>) {
-        // Numbers cannot change without changing the type; one that looks like PHI under its key is counted.
+    mutating func scalar(_ range: Range<Int>) throws(JSONSyntaxError) {
+        // A number under a PHI key that scans as PHI becomes a string token (see `rewriteNumber`).
         let first = text[range.lowerBound]
         guard first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39), range.count >= 2,
               let context = valueContext() else { return }
-        rewriter.countNumber(UnsafeBufferPointer(rebasing: text[range]), context: context)
+        let replacement: [UInt8]?
+        do {
+            replacement = try rewriter.rewriteNumber(UnsafeBufferPointer(rebasing: text[range]), context: context,
+                                                     depth: depth)
+        } catch {
+            failure = error
+            throw JSONSyntaxError(offset: range.lowerBound, reason: "transform failed")
+        }
+        guard let replacement else { return }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<range.lowerBound]))
+        out.append(contentsOf: replacement)
+        copied = range.upperBound
+        changed = true
     }
 }

@@ -16,7 +16,7 @@ protocol JSONVisitor {
     mutating func endArray()
     mutating func key(_ content: Range<Int>, hasEscapes: Bool)
     mutating func string(_ content: Range<Int>, hasEscapes: Bool) throws(JSONSyntaxError)
-    mutating func scalar(_ range: Range<Int>)
+    mutating func scalar(_ range: Range<Int>) throws(JSONSyntaxError)
 }
 
 /// A strict, iterative (no recursion, so any nesting depth is safe) JSON tokenizer over a byte buffer
@@ -168,7 +168,7 @@ struct JSONWalker {
         let count = word.utf8CodeUnitCount
         guard i + count <= p.count else { throw fail("invalid literal") }
         for k in 0..<count where p[i + k] != word.utf8Start[k] { throw fail("invalid literal") }
-        v.scalar(i..<(i + count))
+        try v.scalar(i..<(i + count))
         i += count
     }
 
@@ -189,7 +189,7 @@ struct JSONWalker {
             guard digit(i) else { throw fail("invalid number") }
             while digit(i) { i += 1 }
         }
-        v.scalar(start..<i)
+        try v.scalar(start..<i)
     }
 
     private func fail(_ reason: String) -> JSONSyntaxError { JSONSyntaxError(offset: i, reason: reason) }

@@ -152,11 +152,13 @@ func sameShape(_ a: Any, _ b: Any) -> Bool {
         #expect(inner["limit"] as? Int == 5)
     }
 
-    @Test func numbersAreKeptButCountedWhenTheyLookLikePHI() throws {
-        let input = #"{"ssn": 402198877, "phone": 6175550142, "limit": 402198877, "age": 30}"#
+    @Test func numbersUnderPHIKeysThatArePHIBecomeStringTokens() throws {
+        let input = #"{"ssn": 402198877, "phone": 6175550142, "zip": 38574, "limit": 402198877, "age": 30, "x": [1.5, -2]}"#
         let (output, counts) = try JSONCleaner(scrubber: sharedScrubber).clean(Array(input.utf8))
-        #expect(output == Array(input.utf8))
-        #expect(counts.numbersKept == 2)
+        #expect(String(decoding: output, as: UTF8.self)
+            == #"{"ssn": "[SSN]", "phone": "[PHONE]", "zip": "[ZIP]", "limit": 402198877, "age": 30, "x": [1.5, -2]}"#)
+        #expect(counts.numbersReplaced == 3)
+        #expect(counts.findingsByEntity == ["SSN": 1, "PHONE": 1, "ZIP": 1])
     }
 
     @Test func countsAreReported() throws {

@@ -19,9 +19,9 @@ enum VerifiedPacks {
     static let digests: Set<UInt64> = [
         0x316116e8dd427e1e, // candidates.yaml
         0x6aa3b989d155bf6a, // default.yaml
-        0x147750f5b91ccbe4, // fields.yaml
+        0x287b76cbe3f2ae51, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
-        0x0578e3d52cf80127, // names.yaml
+        0x97f330309e1a2639, // names.yaml
         0xcaa0f9af543965c0, // places.yaml
     ]
 
