@@ -678,7 +678,21 @@ int32_t phs_names_add_roster(phs_names *d, const uint64_t *words, int32_t n) {
 enum { SHAPE_CAP = 1, SHAPE_LOWER = 2, SHAPE_UPPER = 4, SHAPE_ONE = 8, SHAPE_NOCASE = 16, SHAPE_BAD = 32 };
 enum { SEP_SPACE = 1, SEP_DOT = 2, SEP_COMMA = 3, SEP_COLON = 4, SEP_OTHER = 0 };
 /* phs_name_token.label bits: a colon right after the word (a label, a speaker); a possessive 's stripped from it. */
-enum { TOK_COLON = 1, TOK_POSS = 2, TOK_URL_SPACE = 4, TOK_JSON_KEY = 8 };
+enum { TOK_COLON = 1, TOK_POSS = 2, TOK_URL_SPACE = 4, TOK_JSON_KEY = 8, TOK_NON_ASCII = 16, TOK_STREET_SUFFIX = 32 };
+
+/* A street's own suffix, which makes the words before it a street even in lower case ("Baker street"). */
+static int street_suffix_word(const uint8_t *p, size_t start, size_t end) {
+    static const char *words[] = {"street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr",
+                                  "boulevard", "blvd", "court", "ct", "terrace", "highway", "hwy", "parkway", "pkwy"};
+    size_t len = end - start;
+    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+        if (strlen(words[w]) != len) continue;
+        size_t i = 0;
+        while (i < len && (uint8_t)(p[start + i] | 0x20) == (uint8_t)words[w][i]) i++;
+        if (i == len) return 1;
+    }
+    return 0;
+}
 /* Most spaces after a label's colon or a question mark that still join it to the next word. */
 enum { MAX_LABEL_PAD = 8 };
 
@@ -967,6 +981,12 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         t->flags = 0;
         t->looked = 0;
         t->label = (uint8_t)((end < n && p[end] == ':' ? TOK_COLON : 0) | poss);
+        if (shape == SHAPE_LOWER && end - start <= 9 && street_suffix_word(p, start, end)) t->label |= TOK_STREET_SUFFIX;
+        for (size_t q = start; !plain && q < end; q++)
+            if (p[q] >= 0x80) {
+                t->label |= TOK_NON_ASCII;
+                break;
+            }
         /* A JSON key and the string value after it ("from": "Artur Teterycz", {\"caller\":\"...\"} inside a string):
            the key's closing quote, the colon and the value's opening quote separate like a label's colon. */
         size_t jkey = json_key_end(p, n, start, end);
@@ -1069,9 +1089,11 @@ static inline int is_particle(const phs_names *d, const phs_name_token *t) {
     return (cue_flags(d, t, &s) & PHS_NAME_PARTICLE) != 0;
 }
 
+/* Is the word one that starts no name (a month, a log level, "The")? Never a word with a letter outside ASCII: the
+   lists are English words, and Vietnamese Thế or Thị folds to "the" and "thi" ("Nguyễn Thế Tuấn"). */
 static inline int is_stop(const phs_names *d, const phs_name_token *t) {
     int64_t s;
-    return (cue_flags(d, t, &s) & PHS_NAME_STOP) != 0;
+    return !(t->label & TOK_NON_ASCII) && (cue_flags(d, t, &s) & PHS_NAME_STOP) != 0;
 }
 
 /* Is the word a place or organisation word (Street, Ltd, Apt)? */
@@ -1080,9 +1102,12 @@ static inline int is_place(const phs_names *d, const phs_name_token *t) {
     return (cue_flags(d, t, &s) & PHS_NAME_PLACE) != 0;
 }
 
-/* Is the word after a run of capitalised words one that makes them a place or organisation (Street, Ltd, Apt)? */
+/* Is the word after a run of capitalised words one that makes them a place or organisation (Street, Ltd, Apt)?
+   Written in lower case it is the sentence going on ("cancelled by Mary Jones via portal", "send Mary Jones test
+   results", "Tell Mary Jones well done"), except for a street's own suffix ("Baker street", "Mill rd"). */
 static inline int place_follows(const phs_names *d, const phs_name_token *tok, int32_t nt, int32_t b) {
     if (b >= nt || b == 0 || tok[b - 1].sep == SEP_OTHER || tok[b - 1].sep == SEP_DOT) return 0;
+    if (tok[b].shape == SHAPE_LOWER && !(tok[b].label & TOK_STREET_SUFFIX)) return 0;
     return is_place(d, &tok[b]);
 }
 
@@ -1715,6 +1740,22 @@ static int32_t common_word_pair(const phs_names *d, const uint8_t *p, size_t n, 
     return s->sep == SEP_SPACE && a + 2 < nt && tok[a + 2].shape == SHAPE_LOWER ? a + 2 : -1;
 }
 
+/* Is word a (after the preposition at a - 1) a country's or state's word (the residence cues' not-cities list) after
+   a word of travel or comparison at w ("travel to Jordan", "flew to Georgia", "compare to Chad")? */
+static int travel_before(const phs_names *d, const uint8_t *p, const phs_name_token *tok, int32_t w, int32_t a) {
+    static const char *words[] = {"travel", "traveling", "travelling", "traveled", "travelled", "trip", "flight",
+                                  "fly", "flying", "flew", "visit", "visiting", "visited", "moved", "move", "moving",
+                                  "relocate", "relocated", "compare", "compared", "compares", "vacation", "holiday",
+                                  "go", "going", "went", "return", "returning", "returned", "back", "immigrated",
+                                  "emigrated", "deployed", "deployment", "mission", "exported", "shipped"};
+    int64_t slot;
+    if (!(cue_flags(d, &tok[a], &slot) & PHS_NAME_NOT_CITY)) return 0;
+    size_t len = (size_t)(tok[w].end - tok[w].start);
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (strlen(words[i]) == len && ascii_fold_equal(p + tok[w].start, words[i], len)) return 1;
+    return 0;
+}
+
 /* Words after a name at the start of a sentence that make it the person addressed ("Warrane, can I ..."). */
 static inline int addressed_follow(const uint8_t *p, const phs_name_token *t) {
     static const char *words[] = {"can", "could", "would", "will", "please", "do", "did", "have", "are"};
@@ -2174,6 +2215,11 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                         if (kind == PHS_NAME_CUE_GIVEN && words == 1 && !(first & PHS_NAME_GIVEN) &&
                             !(is_initial(&tok[a]) && (first & PHS_NAME_SURNAME) && !(first & PHS_NAME_COMMON)))
                             accepted = 0;
+                        /* A given name that is also a country's or state's name, after a travel word and its
+                           preposition, is the country ("travel to Jordan", "compare to Chad"). */
+                        if (accepted && kind == PHS_NAME_CUE_GIVEN && words == 1 && b == a + 1 && k > 0 &&
+                            travel_before(d, p, tok, k - 1, a))
+                            accepted = 0;
                         /* One word no list holds, then a personal pronoun: "Tell Priyanka her labs look fine", "ask
                            Rohan about his refill" (a firm is "it"). */
                         if (!accepted && kind == PHS_NAME_CUE_WEAK && words == 1 && b == a + 1 && first == 0 &&
@@ -2495,7 +2541,9 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 uint16_t f = name_flags(d, p, n, t);
                 if (opener && (f & PHS_NAME_PLACE_NAME)) f = 0;
                 /* (Not a word that is a given name before a surname only: Georgia, German, Danish.) */
+                /* (Nor a country after travel: "travel to Jordan".) */
                 if ((f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_WORD | PHS_NAME_COMMON)) && !calendar_given(d, t) &&
+                    !(k >= 2 && travel_before(d, p, tok, k - 2, k)) &&
                     emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_SINGLE, 0, &next)) {
                     k = next;
                     continue;
