@@ -1083,10 +1083,14 @@ static inline int is_cap(const phs_name_token *t) { return t->shape == SHAPE_CAP
 static inline int is_initial(const phs_name_token *t) { return t->shape == SHAPE_ONE && t->sep == SEP_DOT; }
 
 /* Is token k a lower-case name particle (van, de, al, bin)? */
+/* A particle that joins the parts of a name (van, de, bin); capitalised, not one that starts places and never a
+   name ("Los Angeles", "Las Vegas": los and las are on the stop list as well). */
 static inline int is_particle(const phs_names *d, const phs_name_token *t) {
     if (t->shape != SHAPE_LOWER && t->shape != SHAPE_CAP) return 0;
     int64_t s;
-    return (cue_flags(d, t, &s) & PHS_NAME_PARTICLE) != 0;
+    uint16_t f = cue_flags(d, t, &s);
+    if (t->shape == SHAPE_CAP && (f & PHS_NAME_STOP)) return 0;
+    return (f & PHS_NAME_PARTICLE) != 0;
 }
 
 /* Is the word one that starts no name (a month, a log level, "The")? Never a word with a letter outside ASCII: the

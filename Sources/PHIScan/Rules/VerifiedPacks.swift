@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0x6aa3b989d155bf6a, // default.yaml
         0x287b76cbe3f2ae51, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
-        0x316e8dbd524b8f05, // names.yaml
+        0xa23b0784f37f291e, // names.yaml
         0xcaa0f9af543965c0, // places.yaml
     ]
 
