@@ -245,19 +245,11 @@ private struct RewritePass: JSONVisitor {
     }
 
     mutating func string(_ content: Range<Int>, hasEscapes: Bool) throws(JSONSyntaxError) {
-        let replacement: [UInt8]?
-        do {
-            replacement = try rewriter.rewriteString(UnsafeBufferPointer(rebasing: text[content]),
-                                                     hasEscapes: hasEscapes, context: valueContext(), depth: depth)
-        } catch {
-            failure = error
-            throw JSONSyntaxError(offset: content.lowerBound, reason: "transform failed")
+        let context = valueContext()
+        try splice(content) { [rewriter, text, depth] in
+            try rewriter.rewriteString(UnsafeBufferPointer(rebasing: text[content]), hasEscapes: hasEscapes,
+                                       context: context, depth: depth)
         }
-        guard let replacement else { return }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<content.lowerBound]))
-        out.append(contentsOf: replacement)
-        copied = content.upperBound
-        changed = true
     }
 
     mutating func scalar(_ range: Range<Int>) throws(JSONSyntaxError) {
@@ -265,17 +257,24 @@ private struct RewritePass: JSONVisitor {
         let first = text[range.lowerBound]
         guard first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39), range.count >= 2,
               let context = valueContext() else { return }
-        let replacement: [UInt8]?
+        try splice(range) { [rewriter, text, depth] in
+            try rewriter.rewriteNumber(UnsafeBufferPointer(rebasing: text[range]), context: context, depth: depth)
+        }
+    }
+
+    /// Replaces `text[range]` in the output with what `replacement` returns (nil: keep it). A failing transform
+    /// stops the walk; `failure` keeps its error for `rewrite` to rethrow.
+    private mutating func splice(_ range: Range<Int>, _ replacement: () throws -> [UInt8]?) throws(JSONSyntaxError) {
+        let new: [UInt8]?
         do {
-            replacement = try rewriter.rewriteNumber(UnsafeBufferPointer(rebasing: text[range]), context: context,
-                                                     depth: depth)
+            new = try replacement()
         } catch {
             failure = error
             throw JSONSyntaxError(offset: range.lowerBound, reason: "transform failed")
         }
-        guard let replacement else { return }
+        guard let new else { return }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<range.lowerBound]))
-        out.append(contentsOf: replacement)
+        out.append(contentsOf: new)
         copied = range.upperBound
         changed = true
     }
