@@ -680,12 +680,15 @@ enum { SEP_SPACE = 1, SEP_DOT = 2, SEP_COMMA = 3, SEP_COLON = 4, SEP_OTHER = 0 }
 /* phs_name_token.label bits: a colon right after the word (a label, a speaker); a possessive 's stripped from it. */
 enum { TOK_COLON = 1, TOK_POSS = 2, TOK_URL_SPACE = 4, TOK_JSON_KEY = 8, TOK_NON_ASCII = 16, TOK_STREET_SUFFIX = 32 };
 
-/* A street's own suffix, which makes the words before it a street even in lower case ("Baker street"). */
-static int street_suffix_word(const uint8_t *p, size_t start, size_t end) {
+/* Is p[start..<end) a street's own suffix (any case), which makes the words before it a street: "call Park Lane",
+   and even in lower case, "Baker street"? The last five only capitalised: in lower case "way", "place" and "square"
+   go on a sentence ("give Mary Jones way more time"). */
+static int street_suffix_word(const uint8_t *p, size_t start, size_t end, int lower) {
     static const char *words[] = {"street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr",
-                                  "boulevard", "blvd", "court", "ct", "terrace", "highway", "hwy", "parkway", "pkwy"};
-    size_t len = end - start;
-    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+                                  "boulevard", "blvd", "court", "ct", "terrace", "highway", "hwy", "parkway", "pkwy",
+                                  "way", "place", "circle", "alley", "square"};
+    size_t len = end - start, count = sizeof(words) / sizeof(words[0]) - (lower ? 5 : 0);
+    for (size_t w = 0; w < count; w++) {
         if (strlen(words[w]) != len) continue;
         size_t i = 0;
         while (i < len && (uint8_t)(p[start + i] | 0x20) == (uint8_t)words[w][i]) i++;
@@ -981,7 +984,7 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         t->flags = 0;
         t->looked = 0;
         t->label = (uint8_t)((end < n && p[end] == ':' ? TOK_COLON : 0) | poss);
-        if (shape == SHAPE_LOWER && end - start <= 9 && street_suffix_word(p, start, end)) t->label |= TOK_STREET_SUFFIX;
+        if (shape == SHAPE_LOWER && end - start <= 9 && street_suffix_word(p, start, end, 1)) t->label |= TOK_STREET_SUFFIX;
         for (size_t q = start; !plain && q < end; q++)
             if (p[q] >= 0x80) {
                 t->label |= TOK_NON_ASCII;
@@ -1082,7 +1085,6 @@ static inline uint16_t cue_flags(const phs_names *d, const phs_name_token *t, in
 static inline int is_cap(const phs_name_token *t) { return t->shape == SHAPE_CAP; }
 static inline int is_initial(const phs_name_token *t) { return t->shape == SHAPE_ONE && t->sep == SEP_DOT; }
 
-/* Is token k a lower-case name particle (van, de, al, bin)? */
 /* A particle that joins the parts of a name (van, de, bin); capitalised, not one that starts places and never a
    name ("Los Angeles", "Las Vegas": los and las are on the stop list as well). */
 static inline int is_particle(const phs_names *d, const phs_name_token *t) {
@@ -1732,11 +1734,7 @@ static int32_t common_word_pair(const phs_names *d, const uint8_t *p, size_t n, 
     if (closer) return greeting_closed_at(p, n, e) ? a + 2 : -1;
     /* A street's own suffix after a word is a street ("call Park Lane", "ask Bay Road"), not a surname as Hill, Wells
        or Fields may be. */
-    static const char *street_types[] = {"lane", "street", "road", "avenue", "drive", "court", "way", "place",
-                                         "terrace", "circle", "boulevard", "parkway", "highway", "alley", "square"};
-    size_t slen = (size_t)(s->end - s->start);
-    for (size_t w = 0; w < sizeof(street_types) / sizeof(street_types[0]); w++)
-        if (strlen(street_types[w]) == slen && ascii_fold_equal(p + s->start, street_types[w], slen)) return -1;
+    if (street_suffix_word(p, (size_t)s->start, (size_t)s->end, 0)) return -1;
     if (e >= n) return a + 2;
     if (p[e] == '.' || p[e] == ',' || p[e] == ';' || p[e] == ':' || p[e] == '!' || p[e] == '?' || p[e] == '"' ||
         p[e] == ')')
