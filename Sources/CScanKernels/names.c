@@ -2543,9 +2543,11 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 uint16_t f = name_flags(d, p, n, t);
                 if (opener && (f & PHS_NAME_PLACE_NAME)) f = 0;
                 /* (Not a word that is a given name before a surname only: Georgia, German, Danish.) */
-                /* (Nor a country after travel: "travel to Jordan".) */
+                /* (Nor a country after travel, "travel to Jordan", nor a city's name in a list with a place that is
+                   no name: "Boston, Chicago, Denver".) */
                 if ((f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_WORD | PHS_NAME_COMMON)) && !calendar_given(d, t) &&
                     !(k >= 2 && travel_before(d, p, tok, k - 2, k)) &&
+                    !((f & PHS_NAME_PLACE_NAME) && place_beside(d, p, n, tok, nt, k)) &&
                     emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_SINGLE, 0, &next)) {
                     k = next;
                     continue;
