@@ -1713,7 +1713,6 @@ static inline int greeting_closed_at(const uint8_t *p, size_t n, size_t e) {
    third capitalised word ("Dear Rose Hill Clinic") or a number ("Rose Hill 12"). Returns the end (a + 2) or -1. */
 static int32_t common_word_pair(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
                                 int32_t k, int32_t a) {
-    static const char *closers[] = {"dear", "hi", "hello", "hey", "thanks"};
     if (a + 1 >= nt) return -1;
     phs_name_token *g = &tok[a], *s = &tok[a + 1];
     if (!is_cap(g) || !is_cap(s) || g->sep != SEP_SPACE || s->start - g->end != 1 || g->parts > 1 || s->parts > 2)
@@ -1727,11 +1726,8 @@ static int32_t common_word_pair(const phs_names *d, const uint8_t *p, size_t n, 
     if (number_beside(p, n, g->start, s->end)) return -1;
     if (a + 2 < nt && s->sep == SEP_SPACE && (is_cap(&tok[a + 2]) || tok[a + 2].shape == SHAPE_UPPER)) return -1;
     const phs_name_token *c = &tok[k];
-    size_t len = (size_t)(c->end - c->start);
-    int closer = 0;
-    for (size_t w = 0; w < sizeof(closers) / sizeof(closers[0]) && !closer; w++)
-        closer = strlen(closers[w]) == len && ascii_fold_equal(p + c->start, closers[w], len);
-    if (closer) return greeting_closed_at(p, n, e) ? a + 2 : -1;
+    if (is_greeting(p, c) || (c->end - c->start == 6 && ascii_fold_equal(p + c->start, "thanks", 6)))
+        return greeting_closed_at(p, n, e) ? a + 2 : -1;
     /* A street's own suffix after a word is a street ("call Park Lane", "ask Bay Road"), not a surname as Hill, Wells
        or Fields may be. */
     if (street_suffix_word(p, (size_t)s->start, (size_t)s->end, 0)) return -1;
@@ -2043,7 +2039,7 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
                            tok[b - 1].sep == SEP_SPACE;
              more++) {
             uint16_t f2 = name_flags(d, p, n, &tok[b]);
-            if (!((f2 & PHS_NAME_GIVEN) && !(f2 & PHS_NAME_COMMON)) && !has_non_ascii(p, &tok[b])) break;
+            if (!((f2 & PHS_NAME_GIVEN) && !(f2 & PHS_NAME_COMMON)) && !(tok[b].label & TOK_NON_ASCII)) break;
             b++;
         }
         if (b > k + 2 && tok[b - 1].sep == SEP_SPACE && b < nt && tok[b].shape == SHAPE_ONE &&
@@ -2542,9 +2538,9 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             if (!next_cap && (!prev_cap || opener) && !is_stop(d, t)) {
                 uint16_t f = name_flags(d, p, n, t);
                 if (opener && (f & PHS_NAME_PLACE_NAME)) f = 0;
-                /* (Not a word that is a given name before a surname only: Georgia, German, Danish.) */
-                /* (Nor a country after travel, "travel to Jordan", nor a city's name in a list with a place that is
-                   no name: "Boston, Chicago, Denver".) */
+                /* (Not a word that is a given name before a surname only: Georgia, German, Danish; nor a country
+                   after travel, "travel to Jordan", nor a city's name in a list with a place that is no name:
+                   "Boston, Chicago, Denver".) */
                 if ((f & PHS_NAME_GIVEN) && !(f & (PHS_NAME_WORD | PHS_NAME_COMMON)) && !calendar_given(d, t) &&
                     !(k >= 2 && travel_before(d, p, tok, k - 2, k)) &&
                     !((f & PHS_NAME_PLACE_NAME) && place_beside(d, p, n, tok, nt, k)) &&
