@@ -56,7 +56,7 @@ strip --strip-unneeded "$prefix/lib/libphiscrub.so.1" 2>/dev/null || true
 ln -s libphiscrub.so.1 "$prefix/lib/libphiscrub.so"
 install -m 0644 Sources/PHIScrubC/include/phiscrub.h "$prefix/include/phiscrub.h"
 # Rule packs and the files they name (the name dictionary, relative to names.yaml), with their sources' licences.
-install -m 0644 rules/*.yaml rules/README.md "$prefix/share/phiscrub/rules/"
+install -m 0644 rules/*.yaml rules/packs.snapshot rules/README.md "$prefix/share/phiscrub/rules/"
 # Every data file the name pack reads (its dictionary, its list of places larger than a city) and their sources.
 install -m 0644 rules/names/*.tsv rules/names/*.txt rules/names/SOURCES.md "$prefix/share/phiscrub/rules/names/"
 

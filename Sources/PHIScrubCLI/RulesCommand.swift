@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PHIScan
 
 /// `phiscrub rules ...`: inspect and test rule packs.
@@ -6,7 +7,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Inspect and test rule packs.",
-        subcommands: [Test.self, List.self]
+        subcommands: [Test.self, List.self, Snapshot.self]
     )
 
     struct Test: ParsableCommand {
@@ -48,6 +49,36 @@ struct RulesCommand: ParsableCommand {
             if let d = t.dashedAlnum { parts.append("dashed_alnum>=\(d)") }
             if t.hexColon { parts.append("hex_colon") }
             return parts.isEmpty ? "always" : parts.joined(separator: "|")
+        }
+    }
+
+    struct Snapshot: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "snapshot",
+            abstract: "Check the default packs, then write their parsed rules to packs.snapshot beside them, so start-up need not parse them.",
+            discussion: """
+            Run after editing a pack in the default rule directory (rules/ in a checkout, share/phiscrub/rules when \
+            installed). A pack whose bytes differ from those the snapshot was made from is parsed as before, so a \
+            stale snapshot costs start-up time, never correctness. Exit 2 when a pack has a problem.
+            """)
+
+        @Option(name: .long, help: "Write the snapshot here instead of packs.snapshot in the default rule directory.")
+        var output: String?
+
+        func run() throws {
+            guard let dir = RulePacks.defaultDirectory() else {
+                throw CLIError("default rule packs not found; set \(RulePacks.environmentVariable)")
+            }
+            let (_, problems) = RulePacks.loadAndCheck(paths: [], includeDefaults: true)
+            if !problems.isEmpty { throw RuleLoadError(diagnostics: problems) }
+            let bytes = try RulePacks.snapshot(directory: dir)
+            let target = output ?? dir.appendingPathComponent(RulePacks.snapshotFileName).path
+            do {
+                try Data(bytes).write(to: URL(fileURLWithPath: target), options: .atomic)
+            } catch {
+                throw CLIError("\(target): cannot write the snapshot")
+            }
+            print("wrote \(target) (\(bytes.count) bytes)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import PHIScan
 import PHIScrubCLI
 #if canImport(Glibc)
 import Glibc
@@ -238,6 +239,22 @@ struct CLITests {
         }
         // Nothing was written for the failed redact: the output is not even created.
         #expect(!FileManager.default.fileExists(atPath: scratch.path("o.txt")))
+    }
+
+    /// `phiscrub rules snapshot --output F` writes the snapshot the shipped one must equal (see `PackSnapshotTests`);
+    /// an output it cannot write is a clear error.
+    @Test func rulesSnapshotWritesTheShippedSnapshot() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let out = scratch.path("packs.snapshot")
+        let ok = CLI.run(["rules", "snapshot", "--output", out], captureStdout: true)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let dir = try #require(RulePacks.defaultDirectory())
+        let shipped = try Data(contentsOf: dir.appendingPathComponent(RulePacks.snapshotFileName))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == shipped)
+        let bad = CLI.run(["rules", "snapshot", "--output", scratch.path("missing/dir/packs.snapshot")])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("cannot write the snapshot"))
     }
 
     @Test func rulesTestChecksExamples() throws {

@@ -198,9 +198,7 @@ final class PersonNameDetector: @unchecked Sendable {
         // Field labels: every spelling of every key of every field rule ("Home Phone:", "home_phone:").
         var labelRules: [Int] = [], labelValues: [CompiledPattern] = []
         for (r, c) in rules.enumerated() where c.rule.isField && !c.rule.isDenyList {
-            guard let value = c.rule.fieldValue, let pattern = try? CompiledPattern("(" + value + ")", anchored: true) else {
-                continue
-            }
+            guard let pattern = Self.labelValuePattern(of: c.rule) else { continue }
             let id = Int32(labelRules.count)
             for keyword in c.rule.trigger.keywords {
                 var bytes = Array(keyword.utf8)
@@ -232,6 +230,13 @@ final class PersonNameDetector: @unchecked Sendable {
     }
 
     deinit { phs_names_free(table) }
+
+    /// The value shape of a field rule, compiled anchored with the value as group 1 (`PatternCache`): what the line
+    /// after a field label alone on its line must be to be that field's value. Nil for other rules.
+    static func labelValuePattern(of rule: Rule) -> CompiledPattern? {
+        guard rule.isField, !rule.isDenyList, let value = rule.fieldValue else { return nil }
+        return try? PatternCache.compile("(" + value + ")", anchored: true)
+    }
 
     /// Whether the data files a detector rule reads (the name dictionary, the list of places larger than a city)
     /// are the ones the test suite checked its examples with (`VerifiedPacks.dataDigests`), so a load may skip them

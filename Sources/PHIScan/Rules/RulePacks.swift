@@ -96,14 +96,20 @@ public enum RulePacks {
     /// `loadCollecting`, plus the files read whose bytes are a verified pack's (`VerifiedPacks`).
     /// With `prefetchData`, the name dictionaries that detector rules read are built while the packs parse (see
     /// `readPack`), for a caller that builds a rule set next.
-    static func collect(paths: [String], includeDefaults: Bool, prefetchData: Bool = false)
+    /// `prefetchCandidates`: the patterns of candidate-tier rules are compiled too (they are loaded).
+    /// With `useSnapshot`, the default packs whose bytes the default directory's `PackSnapshot` was made from are
+    /// decoded from it instead of parsed (the same rules; `phiscrub rules test` parses them).
+    static func collect(paths: [String], includeDefaults: Bool, prefetchData: Bool = false,
+                        prefetchCandidates: Bool = false, useSnapshot: Bool = false)
         -> (rules: [Rule], diagnostics: [RuleDiagnostic], verified: Set<String>)
     {
         var diagnostics: [RuleDiagnostic] = []
         var verified: Set<String> = []
         var files: [URL] = []
+        var snapshot: PackSnapshot.Snapshot?
         if includeDefaults {
             if let dir = defaultDirectory() {
+                if useSnapshot { snapshot = PackSnapshot.load(directory: dir) }
                 do { files += try packFiles(in: dir) } catch {
                     diagnostics.append(RuleDiagnostic(location: SourceLocation(file: dir.path, line: 0), ruleID: nil,
                                                       message: "cannot read default rule directory"))
@@ -131,7 +137,9 @@ public enum RulePacks {
         }
         // Each file is read and parsed on its own, the files side by side (parsing is most of start-up), then merged
         // in file order: the same rules and diagnostics, in the same order, as one file after the other.
-        let parsed = ParallelWork.map(files) { file in readPack(file, loadingData: prefetchData) }
+        let parsed = ParallelWork.map(files) { [snapshot] file in
+            readPack(file, loadingData: prefetchData, candidates: prefetchCandidates, snapshot: snapshot)
+        }
         var rules: [Rule] = []
         var index: [String: Int] = [:]
         for (file, pack) in zip(files, parsed) {
@@ -155,11 +163,12 @@ public enum RulePacks {
         return (rules, diagnostics + EntityTraitTable.conflicts(in: rules), verified)
     }
 
-    /// One pack file, read and parsed: its rules in file order, its problems, and whether its bytes are a verified
-    /// pack's. With `loadingData`, the name dictionaries its detector rules read are built too (`DictionaryCache`),
-    /// on this thread, while other files parse on theirs; a dictionary that fails here fails again, with its
-    /// error, where the rule set is built.
-    private static func readPack(_ file: URL, loadingData: Bool)
+    /// One pack file, read and parsed (or decoded from `snapshot` when its bytes are a pack the snapshot holds): its
+    /// rules in file order, its problems, and whether its bytes are a verified pack's. With `loadingData`, the name
+    /// dictionaries its detector rules read are built too (`DictionaryCache`) and its patterns compiled
+    /// (`PatternCache`, inside the caller's scope; a candidate rule's only with `candidates`), on this thread, while other files load on theirs; a dictionary or
+    /// pattern that fails here fails again, with its error, where the rule set is built.
+    private static func readPack(_ file: URL, loadingData: Bool, candidates: Bool, snapshot: PackSnapshot.Snapshot?)
         -> (rules: [Rule], diagnostics: [RuleDiagnostic], verified: Bool)
     {
         func unreadable(_ message: String, verified: Bool = false)
@@ -167,16 +176,27 @@ public enum RulePacks {
         {
             ([], [RuleDiagnostic(location: SourceLocation(file: file.path, line: 0), ruleID: nil, message: message)], verified)
         }
-        var st = stat()
-        // A FIFO or a device would block the load for ever or never end.
-        if stat(file.path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG { return unreadable("not a regular file") }
-        guard let data = FileManager.default.contents(atPath: file.path) else { return unreadable("cannot read file") }
-        let verified = VerifiedPacks.isVerified(data)
-        guard let text = String(data: data, encoding: .utf8) else { return unreadable("not UTF-8 text", verified: verified) }
+        // A FIFO or a device would block the load for ever or never end (`PackFile` reads regular files only).
+        guard let bytes = PackFile.bytes(atPath: file.path) else {
+            var st = stat()
+            if stat(file.path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG { return unreadable("not a regular file") }
+            return unreadable("cannot read file")
+        }
+        let verified = bytes.withUnsafeBytes(VerifiedPacks.isVerified)
         var diagnostics: [RuleDiagnostic] = []
-        let rules = RuleLoader.parse(text, file: file.path, diagnostics: &diagnostics)
+        let rules: [Rule]
+        if let decoded = bytes.withUnsafeBytes({ snapshot?.rules(packBytes: $0, file: file.path) }) {
+            rules = decoded
+        } else {
+            guard let text = String(validating: bytes, as: UTF8.self) else { return unreadable("not UTF-8 text", verified: verified) }
+            rules = RuleLoader.parse(text, file: file.path, diagnostics: &diagnostics)
+        }
         if loadingData {
             for d in Set(rules.compactMap { $0.detector?.dictionary }) { _ = try? DictionaryCache.shared.load([d]) }
+            for rule in rules where candidates || rule.tier != .candidate {
+                _ = try? RuleSet.compilePatterns(of: rule)
+                _ = PersonNameDetector.labelValuePattern(of: rule)
+            }
         }
         return (rules, diagnostics, verified)
     }
@@ -208,7 +228,8 @@ extension RuleSet {
         // One scope for the example check and the final set: each pattern is compiled and JIT-compiled once.
         let result: Result<RuleSet, RuleLoadError> = PatternCache.scope {
             let (parsed, loadProblems, verified) = RulePacks.collect(paths: paths, includeDefaults: includeDefaults,
-                                                                     prefetchData: true)
+                                                                     prefetchData: true, prefetchCandidates: candidates,
+                                                                     useSnapshot: true)
             let rules = candidates ? parsed : parsed.filter { $0.tier != .candidate }
             // The examples of a verified pack's pattern rules passed in the test suite with these libraries
             // (`VerifiedPacks`); the rest are checked here. The trigger check (a few ms of partial matches on the

@@ -152,24 +152,12 @@ public final class RuleSet: @unchecked Sendable {
                 continue
             }
             do {
-                // A rule tried only anchored at its keywords never runs its unanchored pattern: compile it once.
-                let t = rule.trigger
-                let anchoredOnly = t.anchored && t.digits == nil && t.dots == nil && t.alnumRun.isEmpty
-                    && t.dashedAlnum == nil && !t.hexColon && t.bytes.isEmpty
-                let anchoredFirst = anchoredOnly ? try PatternCache.compile(rule.pattern, anchored: true) : nil
-                let pattern: CompiledPattern
-                if let anchoredFirst { pattern = anchoredFirst } else {
-                    // A detector rule's spans come from its detector; its pattern never matches and is never run
-                    // (the rule is in no trigger list).
-                    pattern = try PatternCache.compile(rule.detector != nil ? "(?!)" : rule.pattern)
-                }
+                let (pattern, anchored) = try Self.compilePatterns(of: rule)
                 if rule.group > pattern.captureCount {
                     problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id,
                         message: "group \(rule.group) does not exist (pattern has \(pattern.captureCount))"))
                     continue
                 }
-                var anchored = anchoredFirst
-                if anchored == nil && t.anchored { anchored = try PatternCache.compile(rule.pattern, anchored: true) }
                 compiled.append(CompiledRule(rule: rule, pattern: pattern, anchoredPattern: anchored))
             } catch {
                 problems.append(RuleDiagnostic(location: rule.source, ruleID: rule.id, message: "pattern: \(error)"))
@@ -308,6 +296,24 @@ public final class RuleSet: @unchecked Sendable {
     }
 
     deinit { rawNeeds.deallocate() }
+
+    /// The patterns a rule runs (`PatternCache.compile`, shared inside a cache scope): the one it is tried with, and
+    /// the anchored twin when its trigger tries it where a keyword starts. A rule tried only anchored at its
+    /// keywords never runs its unanchored pattern, so that is compiled once; a detector rule's spans come from its
+    /// detector, and its pattern is one that never matches and is never run (the rule is in no trigger list).
+    static func compilePatterns(of rule: Rule) throws(PatternError)
+        -> (pattern: CompiledPattern, anchored: CompiledPattern?)
+    {
+        let t = rule.trigger
+        let anchoredOnly = t.anchored && t.digits == nil && t.dots == nil && t.alnumRun.isEmpty
+            && t.dashedAlnum == nil && !t.hexColon && t.bytes.isEmpty
+        if anchoredOnly {
+            let anchored = try PatternCache.compile(rule.pattern, anchored: true)
+            return (anchored, anchored)
+        }
+        let pattern = try PatternCache.compile(rule.detector != nil ? "(?!)" : rule.pattern)
+        return (pattern, t.anchored ? try PatternCache.compile(rule.pattern, anchored: true) : nil)
+    }
 
     /// Rule ids in load order.
     public var ruleIDs: [String] { rules.map(\.rule.id) }

@@ -54,9 +54,9 @@ enum VerifiedPacks {
     }
 
     /// Whether a pack file with these bytes was verified, under the loaded libraries.
-    static func isVerified(_ data: Data) -> Bool {
+    static func isVerified(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard librariesMatch else { return false }
-        return digests.contains(data.withUnsafeBytes(digest))
+        return digests.contains(digest(bytes))
     }
 
     /// Whether the loaded libraries are the verified ones (asked once per process).
