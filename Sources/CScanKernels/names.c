@@ -675,6 +675,27 @@ int32_t phs_names_add_roster(phs_names *d, const uint64_t *words, int32_t n) {
 
 /* ---- words ----------------------------------------------------------------------------------------------------- */
 
+/* Do the len bytes at p spell the lower-case ASCII word w in any case? */
+static inline int ascii_fold_equal(const uint8_t *p, const char *w, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if ((p[i] | 0x20) != (uint8_t)w[i]) return 0;
+    return 1;
+}
+
+/* A word of a fixed list with its length: the lists below are read for many tokens of a line, and a strlen per entry
+   per lookup was a twentieth of a line dense with names. LW("word") writes one. */
+typedef struct { const char *text; size_t len; } list_word;
+#define LW(s) { s, sizeof(s) - 1 }
+#define LIST_COUNT(list) (sizeof(list) / sizeof((list)[0]))
+
+/* Is p[0..len) one of the first count words of list: exactly, or with fold in any case (the list in lower case)? */
+static inline int in_list(const list_word *list, size_t count, const uint8_t *p, size_t len, int fold) {
+    for (size_t i = 0; i < count; i++)
+        if (list[i].len == len && (fold ? ascii_fold_equal(p, list[i].text, len) : memcmp(list[i].text, p, len) == 0))
+            return 1;
+    return 0;
+}
+
 enum { SHAPE_CAP = 1, SHAPE_LOWER = 2, SHAPE_UPPER = 4, SHAPE_ONE = 8, SHAPE_NOCASE = 16, SHAPE_BAD = 32 };
 enum { SEP_SPACE = 1, SEP_DOT = 2, SEP_COMMA = 3, SEP_COLON = 4, SEP_OTHER = 0 };
 /* phs_name_token.label bits: a colon right after the word (a label, a speaker); a possessive 's stripped from it. */
@@ -684,17 +705,11 @@ enum { TOK_COLON = 1, TOK_POSS = 2, TOK_URL_SPACE = 4, TOK_JSON_KEY = 8, TOK_NON
    and even in lower case, "Baker street"? The last five only capitalised: in lower case "way", "place" and "square"
    go on a sentence ("give Mary Jones way more time"). */
 static int street_suffix_word(const uint8_t *p, size_t start, size_t end, int lower) {
-    static const char *words[] = {"street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr",
-                                  "boulevard", "blvd", "court", "ct", "terrace", "highway", "hwy", "parkway", "pkwy",
-                                  "way", "place", "circle", "alley", "square"};
-    size_t len = end - start, count = sizeof(words) / sizeof(words[0]) - (lower ? 5 : 0);
-    for (size_t w = 0; w < count; w++) {
-        if (strlen(words[w]) != len) continue;
-        size_t i = 0;
-        while (i < len && (uint8_t)(p[start + i] | 0x20) == (uint8_t)words[w][i]) i++;
-        if (i == len) return 1;
-    }
-    return 0;
+    static const list_word words[] = {LW("street"), LW("st"), LW("avenue"), LW("ave"), LW("road"), LW("rd"),
+                                      LW("lane"), LW("ln"), LW("drive"), LW("dr"), LW("boulevard"), LW("blvd"),
+                                      LW("court"), LW("ct"), LW("terrace"), LW("highway"), LW("hwy"), LW("parkway"),
+                                      LW("pkwy"), LW("way"), LW("place"), LW("circle"), LW("alley"), LW("square")};
+    return in_list(words, LIST_COUNT(words) - (lower ? 5 : 0), p + start, end - start, 1);
 }
 /* Most spaces after a label's colon or a question mark that still join it to the next word. */
 enum { MAX_LABEL_PAD = 8 };
@@ -810,14 +825,6 @@ static inline int escape_letter_at(const uint8_t *p, size_t i) {
     return slashes & 1;
 }
 
-/* Cuts the line into words. A word is letters, with one apostrophe or hyphen between letters; a word glued to a digit
-   or an underscore is marked bad (an identifier, not a name). */
-/* Do the len bytes at p spell the lower-case ASCII word w in any case? */
-static inline int ascii_fold_equal(const uint8_t *p, const char *w, size_t len) {
-    for (size_t i = 0; i < len; i++)
-        if ((p[i] | 0x20) != (uint8_t)w[i]) return 0;
-    return 1;
-}
 
 /* Is the word at `start` right after a URL's encoded space ("name=Hugo%20Lindqvist": the 0 is no digit glued to it)? */
 static inline int url_space_before(const uint8_t *p, size_t start) {
@@ -827,16 +834,15 @@ static inline int url_space_before(const uint8_t *p, size_t start) {
 /* Is p[a..<b) a surname written with a lower-case Arabic article or kinship word glued by a hyphen ("al-Mansouri",
    "el-Sayed", "bin-Laden", "abu-Bakr"): the prefix, a hyphen, then a capital and lower-case letters? */
 static int arabic_prefix(const uint8_t *p, size_t a, size_t b, int parts) {
-    static const char *prefixes[] = {"al", "el", "ul", "ad", "ar", "as", "at", "an", "az", "ash", "bin", "ibn", "abu", "abd"};
+    static const list_word prefixes[] = {LW("al"), LW("el"), LW("ul"), LW("ad"), LW("ar"), LW("as"), LW("at"), LW("an"),
+                                         LW("az"), LW("ash"), LW("bin"), LW("ibn"), LW("abu"), LW("abd")};
     if (parts != 2) return 0;
     size_t h = a;
     while (h < b && h - a < 4 && (uint8_t)(p[h] - 'a') < 26) h++;
     if (h >= b || p[h] != '-' || h + 2 >= b || (uint8_t)(p[h + 1] - 'A') >= 26) return 0;
     for (size_t i = h + 2; i < b; i++)
         if ((uint8_t)(p[i] - 'A') < 26) return 0;
-    for (size_t w = 0; w < sizeof(prefixes) / sizeof(prefixes[0]); w++)
-        if (strlen(prefixes[w]) == h - a && memcmp(prefixes[w], p + a, h - a) == 0) return 1;
-    return 0;
+    return in_list(prefixes, LIST_COUNT(prefixes), p + a, h - a, 0);
 }
 
 /* Where the string value starts when the word p[start..<end) is a whole JSON key followed by a string value:
@@ -858,6 +864,8 @@ static size_t json_key_end(const uint8_t *p, size_t n, size_t start, size_t end)
     return q + (esc ? 2 : 1);
 }
 
+/* Cuts the line into words. A word is letters, with one apostrophe or hyphen between letters; a word glued to a digit
+   or an underscore is marked bad (an identifier, not a name). */
 static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t cap) {
     int32_t nt = 0;
     size_t i = 0;
@@ -1667,11 +1675,8 @@ static int32_t foreign_pair(const phs_names *d, const uint8_t *p, size_t n, phs_
    list holds as English, a stop word or a place's name, then a comma, '!' or the line's end ("Dear Çağla,", "Hi
    Zorblat!"; not "Dear Team," or "Hello World")? */
 static int is_greeting(const uint8_t *p, const phs_name_token *g) {
-    static const char *greetings[] = {"dear", "hi", "hello", "hey"};
-    size_t len = (size_t)(g->end - g->start);
-    for (size_t w = 0; w < sizeof(greetings) / sizeof(greetings[0]); w++)
-        if (strlen(greetings[w]) == len && ascii_fold_equal(p + g->start, greetings[w], len)) return 1;
-    return 0;
+    static const list_word greetings[] = {LW("dear"), LW("hi"), LW("hello"), LW("hey")};
+    return in_list(greetings, LIST_COUNT(greetings), p + g->start, (size_t)(g->end - g->start), 1);
 }
 
 /* The word after a greeting ends the greeting: a comma, "!", or the line's end follows it. */
@@ -1741,27 +1746,24 @@ static int32_t common_word_pair(const phs_names *d, const uint8_t *p, size_t n, 
 /* Is word a (after the preposition at a - 1) a country's or state's word (the residence cues' not-cities list) after
    a word of travel or comparison at w ("travel to Jordan", "flew to Georgia", "compare to Chad")? */
 static int travel_before(const phs_names *d, const uint8_t *p, const phs_name_token *tok, int32_t w, int32_t a) {
-    static const char *words[] = {"travel", "traveling", "travelling", "traveled", "travelled", "trip", "flight",
-                                  "fly", "flying", "flew", "visit", "visiting", "visited", "moved", "move", "moving",
-                                  "relocate", "relocated", "compare", "compared", "compares", "vacation", "holiday",
-                                  "go", "going", "went", "return", "returning", "returned", "back", "immigrated",
-                                  "emigrated", "deployed", "deployment", "mission", "exported", "shipped"};
+    static const list_word words[] = {
+        LW("travel"), LW("traveling"), LW("travelling"), LW("traveled"), LW("travelled"), LW("trip"), LW("flight"),
+        LW("fly"), LW("flying"), LW("flew"), LW("visit"), LW("visiting"), LW("visited"), LW("moved"), LW("move"),
+        LW("moving"), LW("relocate"), LW("relocated"), LW("compare"), LW("compared"), LW("compares"), LW("vacation"),
+        LW("holiday"), LW("go"), LW("going"), LW("went"), LW("return"), LW("returning"), LW("returned"), LW("back"),
+        LW("immigrated"), LW("emigrated"), LW("deployed"), LW("deployment"), LW("mission"), LW("exported"),
+        LW("shipped")};
     int64_t slot;
     if (!(cue_flags(d, &tok[a], &slot) & PHS_NAME_NOT_CITY)) return 0;
-    size_t len = (size_t)(tok[w].end - tok[w].start);
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-        if (strlen(words[i]) == len && ascii_fold_equal(p + tok[w].start, words[i], len)) return 1;
-    return 0;
+    return in_list(words, LIST_COUNT(words), p + tok[w].start, (size_t)(tok[w].end - tok[w].start), 1);
 }
 
 /* Words after a name at the start of a sentence that make it the person addressed ("Warrane, can I ..."). */
 static inline int addressed_follow(const uint8_t *p, const phs_name_token *t) {
-    static const char *words[] = {"can", "could", "would", "will", "please", "do", "did", "have", "are"};
-    size_t len = (size_t)(t->end - t->start);
+    static const list_word words[] = {LW("can"), LW("could"), LW("would"), LW("will"), LW("please"), LW("do"),
+                                      LW("did"), LW("have"), LW("are")};
     if (t->shape != SHAPE_LOWER) return 0;
-    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
-        if (strlen(words[w]) == len && memcmp(words[w], p + t->start, len) == 0) return 1;
-    return 0;
+    return in_list(words, LIST_COUNT(words), p + t->start, (size_t)(t->end - t->start), 0);
 }
 
 /* Is word k a speaker's label in a dialogue ("Nicole: Remember me")? A capitalised word at the start of a sentence
@@ -1953,12 +1955,10 @@ static inline int lower_at(const lower_spans *ls, size_t pos) {
 
 /* Is the capitalised word t a town name's first word that names no town alone (East Mark, New Sherry, Port Crystal)? */
 static int town_prefix(const uint8_t *p, const phs_name_token *t) {
-    static const char *words[] = {"north", "south", "east", "west", "new", "lake", "port", "fort", "mount", "saint"};
-    size_t len = (size_t)(t->end - t->start);
+    static const list_word words[] = {LW("north"), LW("south"), LW("east"), LW("west"), LW("new"), LW("lake"),
+                                      LW("port"), LW("fort"), LW("mount"), LW("saint")};
     if (t->shape != SHAPE_CAP) return 0;
-    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
-        if (strlen(words[w]) == len && ascii_fold_equal(p + t->start, words[w], len)) return 1;
-    return 0;
+    return in_list(words, LIST_COUNT(words), p + t->start, (size_t)(t->end - t->start), 1);
 }
 
 /* After a residence cue ("lives in", "grew up in", "originally from"): one to three words, capitalised, in capitals
@@ -2781,7 +2781,8 @@ static int32_t signoff_ending(const phs_names *d, const uint8_t *p, size_t le) {
 
 /* Designators a unit line starts its unit with, as written in cards (capitalised: the front end sees their capital;
    "apt 4" in lower-case chat makes no card). */
-static const char *const unit_designators[] = {"Apt", "Apartment", "Suite", "Ste", "Unit", "Flat", "Room", "Rm"};
+static const list_word unit_designators[] = {LW("Apt"), LW("Apartment"), LW("Suite"), LW("Ste"), LW("Unit"), LW("Flat"),
+                                            LW("Room"), LW("Rm")};
 
 static inline int is_card_indent(uint8_t b) { return b == ' ' || b == '\t' || b == '>'; }
 
@@ -2799,9 +2800,7 @@ static inline size_t trimmed_end(const uint8_t *p, size_t lo, size_t le) {
 
 /* Is p[ws..we) a unit designator? */
 static int unit_designator(const uint8_t *p, size_t ws, size_t we) {
-    for (size_t k = 0; k < sizeof(unit_designators) / sizeof(unit_designators[0]); k++)
-        if (strlen(unit_designators[k]) == we - ws && memcmp(unit_designators[k], p + ws, we - ws) == 0) return 1;
-    return 0;
+    return in_list(unit_designators, LIST_COUNT(unit_designators), p + ws, we - ws, 0);
 }
 
 /* Where the unit designator starts when the line ending at le ends with a unit: a designator, a dot or spaces, an
@@ -2870,12 +2869,12 @@ static inline size_t unit_line_end(const uint8_t *p, size_t n, size_t j) {
 
 /* Lower-case words a city's name may hold between its capitalised ones (Soto del Barco, Ostrov nad Ohří). */
 static int city_particle(const uint8_t *p, size_t a, size_t b) {
-    static const char *const words[] = {"de", "del", "la", "las", "los", "da", "do", "dos", "das", "di", "du", "des",
-                                        "nad", "pod", "u", "am", "an", "der", "den", "van", "von", "y", "e", "en",
-                                        "sur", "sous", "le", "les", "aan", "op", "bei", "im", "upon", "on"};
-    for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-        if (strlen(words[k]) == b - a && memcmp(words[k], p + a, b - a) == 0) return 1;
-    return 0;
+    static const list_word words[] = {
+        LW("de"), LW("del"), LW("la"), LW("las"), LW("los"), LW("da"), LW("do"), LW("dos"), LW("das"), LW("di"),
+        LW("du"), LW("des"), LW("nad"), LW("pod"), LW("u"), LW("am"), LW("an"), LW("der"), LW("den"), LW("van"),
+        LW("von"), LW("y"), LW("e"), LW("en"), LW("sur"), LW("sous"), LW("le"), LW("les"), LW("aan"), LW("op"),
+        LW("bei"), LW("im"), LW("upon"), LW("on")};
+    return in_list(words, LIST_COUNT(words), p + a, b - a, 0);
 }
 
 /* A word of letters from p[i] (inner hyphens, apostrophes and a final dot allowed: Saint-Denis, Port O'Connor,
