@@ -1961,6 +1961,13 @@ static int town_prefix(const uint8_t *p, const phs_name_token *t) {
     return in_list(words, LIST_COUNT(words), p + t->start, (size_t)(t->end - t->start), 1);
 }
 
+/* Is t "St", "Mt" or "Ft" with its dot, inside a town's name (Port St. Lucie, Lake St. Louis)? */
+static int town_abbreviation(const uint8_t *p, const phs_name_token *t) {
+    static const list_word words[] = {LW("st"), LW("mt"), LW("ft")};
+    return t->shape == SHAPE_CAP && t->sep == SEP_DOT &&
+           in_list(words, LIST_COUNT(words), p + t->start, (size_t)(t->end - t->start), 1);
+}
+
 /* After a residence cue ("lives in", "grew up in", "originally from"): one to three words, capitalised, in capitals
    or of a script without case, with particles between them (Soto del Barco), joined by spaces. A city when one names
    no place larger than a city (not_cities: Texas, New Zealand), never starts a name without a cue (a month, "New"),
@@ -1985,12 +1992,17 @@ static int32_t place_run(const phs_names *d, const uint8_t *p, size_t n, phs_nam
                 t->shape == SHAPE_CAP && (f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) &&
                 !(cf & (PHS_NAME_NOT_CITY | PHS_NAME_STOP | PHS_NAME_PLACE)) && t->hash)
                 city = 1;
+            /* The same after "St.", "Mt.", "Ft." inside the name (Port St. Lucie). */
+            if (b > a && town_abbreviation(p, &tok[b - 1]) && t->shape == SHAPE_CAP &&
+                (f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) && !(cf & (PHS_NAME_NOT_CITY | PHS_NAME_STOP)) && t->hash)
+                city = 1;
         } else if (!(b > a && b + 1 < nt && t->shape == SHAPE_LOWER && is_particle(d, t) &&
                      (tok[b + 1].shape == SHAPE_CAP || tok[b + 1].shape == SHAPE_UPPER))) {
             break;
         }
         b++;
-        if (t->sep != SEP_SPACE) break;
+        /* A town's "St." goes on to the next capitalised word; any other mark ends the run. */
+        if (t->sep != SEP_SPACE && !(town_abbreviation(p, t) && b < nt && tok[b].shape == SHAPE_CAP)) break;
     }
     return city ? b : a;
 }
