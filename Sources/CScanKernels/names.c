@@ -2013,9 +2013,11 @@ static int32_t place_run(const phs_names *d, const uint8_t *p, size_t n, phs_nam
    (a state or country word that is also a surname: Washington, Marshall), and the given name must be no English
    word at all ("Washington, Eric"; not "Washington, State"). A surname no list holds, not even as an English word,
    counts at a sentence's start when that given name is no English word either and a lower-case word or the end
-   follows ("Pottier, Gabrielle was admitted"; not "Pottier, Gabrielle, Marc"). */
+   follows ("Pottier, Gabrielle was admitted"; not "Pottier, Gabrielle, Marc"). With `after_cue` the words follow a
+   cue (whose comma is no list's: "Best regards, Pichardo, Genaro T."), and the surname may be any capitalised word
+   no list holds as a word or a place. */
 static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
-                              int32_t k, int stop_surname) {
+                              int32_t k, int stop_surname, int after_cue) {
     phs_name_token *t = &tok[k];
     /* A given name that is also a month or a state's name (Zeng, Jun; Stiebitz, Jan) counts after a dictionary
        surname that is no place's name and no town's last word ("Bozeman, Montana", "New Carrow, Montana": a town and its
@@ -2025,18 +2027,28 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
                                      (name_flags(d, p, n, t) & PHS_NAME_PLACE_NAME) ||
                                      (k > 0 && tok[k - 1].sep == SEP_SPACE && is_cap(&tok[k - 1])) ||
                                      number_beside(p, n, tok[k + 1].end, tok[k + 1].end))) ||
-        (k > 0 && tok[k - 1].sep == SEP_COMMA))
+        (k > 0 && tok[k - 1].sep == SEP_COMMA && !after_cue))
         return -1;
     phs_name_token *g = &tok[k + 1];
     if (g->sep == SEP_COMMA && k + 2 < nt && is_cap(&tok[k + 2])) return -1;
     uint16_t sf = name_flags(d, p, n, t);
-    int unknown = 0;
+    int unknown = 0, cued = 0;
     if (!(sf & PHS_NAME_SURNAME) || (sf & PHS_NAME_COMMON)) {
-        if (stop_surname || sf != 0 || !t->hash || t->shape != SHAPE_CAP || !sentence_start(p, tok, k)) return -1;
-        unknown = 1;
+        /* After a cue the cue is the evidence: a surname no list holds as a surname, if it is no word, place or stop
+           word ("My name is Chachaj, Leon M.", "Patient Qasim, Nour D."). */
+        if (after_cue && !stop_surname && t->hash && t->shape == SHAPE_CAP && !is_stop(d, t) &&
+            !(sf & (PHS_NAME_COMMON | PHS_NAME_WORD | PHS_NAME_PLACE_NAME)))
+            cued = 1;
+        else if (stop_surname || sf != 0 || !t->hash || t->shape != SHAPE_CAP || !sentence_start(p, tok, k))
+            return -1;
+        else
+            unknown = 1;
     }
     uint16_t gf = name_flags(d, p, n, g);
-    uint16_t not_given = stop_surname || unknown ? (PHS_NAME_COMMON | PHS_NAME_WORD | PHS_NAME_PLACE_NAME) : PHS_NAME_COMMON;
+    /* Such a surname needs a given name that is no word or place either, unless a middle initial follows it. */
+    int initial_next = g->sep == SEP_SPACE && k + 2 < nt && is_initial(&tok[k + 2]);
+    uint16_t not_given = stop_surname || unknown || (cued && !initial_next)
+                             ? (PHS_NAME_COMMON | PHS_NAME_WORD | PHS_NAME_PLACE_NAME) : PHS_NAME_COMMON;
     if (!(gf & PHS_NAME_GIVEN) || (gf & not_given)) return -1;
     int32_t b = k + 2;
     if (g->sep == SEP_SPACE && b < nt && is_initial(&tok[b])) b++;
@@ -2182,7 +2194,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                                          (kind == PHS_NAME_TITLE ? RUN_LEAD_PARTICLE : 0));
                 /* "signed by Oneal, Heather", "contact Washington, Eric": a surname, a comma and a given name. */
                 if (b == a + 1 || (b == a && is_cap(&tok[a]) && is_stop(d, &tok[a]))) {
-                    int32_t e = last_first_end(d, p, n, tok, nt, a, is_stop(d, &tok[a]));
+                    int32_t e = last_first_end(d, p, n, tok, nt, a, is_stop(d, &tok[a]), 1);
                     if (e > a + 1) b = e;
                 }
                 int accepted = 0;
@@ -2514,7 +2526,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 }
             }
             /* Surname, Given: "Roe, Jane" (not inside a comma-separated list). */
-            int32_t b = last_first_end(d, p, n, tok, nt, k, 0);
+            int32_t b = last_first_end(d, p, n, tok, nt, k, 0, 0);
             if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_LAST_FIRST, 0, &next)) {
                 k = next;
                 continue;
@@ -2523,7 +2535,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
         /* The same with a surname that is also a place's word, never a name alone (Washington, Marshall, Solomon):
            the given name after the comma must be no English word. */
         if (d->pairs && is_cap(t) && k + 1 < nt && is_stop(d, t)) {
-            int32_t b = last_first_end(d, p, n, tok, nt, k, 1);
+            int32_t b = last_first_end(d, p, n, tok, nt, k, 1, 0);
             if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_LAST_FIRST, 0, &next)) {
                 k = next;
                 continue;

@@ -195,6 +195,10 @@ struct PersonNameTests {
         "Please contact ⟦Washington, Eric⟧ about it",
         "⟦Marshall, Brittany⟧ (bed 4)",
         "seen by Mr. Dr. ⟦Roe⟧ today",
+        // After a cue the surname of "Surname, Given" may be one no list holds, and a sign-off's comma is no list's.
+        "My name is ⟦Chachaj, Leon M⟧. and I need to reschedule.",
+        "Best regards, ⟦Pichardo, Genaro T⟧.",
+        "Please pull the chart for ⟦Gryszkiewicz, Maurycy⟧, seen last Tuesday.",
         // A form's "SURNAME, GIVEN" in capitals, with the middle initial that ends the value; surname first without
         // the comma; "Surname, Given I" in title case.
         "Patient: ⟦HERNANDEZ, CARLOS⟧",
@@ -213,6 +217,9 @@ struct PersonNameTests {
     ]
 
     static let clean: [String] = [
+        // A sign-off or a cue before a comma and capitalised words that are no name.
+        "Best regards, Support, Team",
+        "Patient Stable, Doing well",
         "2024-01-02 INFO OrderService started in 35 ms for tenant acme",
         "User logged in from Kafka consumer group; Redis cluster OK",
         "Take Lisinopril 10 mg daily; Parkinson Disease follow-up on Monday.",
