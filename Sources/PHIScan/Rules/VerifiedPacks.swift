@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0x6930dd67f21e26f7, // default.yaml
         0x287b76cbe3f2ae51, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
-        0x31707a9c1fb1860e, // names.yaml
+        0x02edd4ce9b83f787, // names.yaml
         0xb2c184e9fea046a4, // places.yaml
     ]
 
