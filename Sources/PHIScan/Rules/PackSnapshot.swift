@@ -87,11 +87,11 @@ enum PackSnapshot {
             self.packs = packs
         }
 
-        /// The rules of the pack file `file` whose bytes are `packBytes`, as `RuleLoader.parse` makes them there;
-        /// nil when the snapshot has no such pack, or its entry's bytes are not those written (a damaged file), or
-        /// they do not decode.
-        func rules(packBytes: UnsafeRawBufferPointer, file: String) -> [Rule]? {
-            let key = String(VerifiedPacks.digest(packBytes), radix: 16) + " \(packBytes.count)"
+        /// The rules of the pack file `file` whose bytes have this digest (`VerifiedPacks.digest`) and length, as
+        /// `RuleLoader.parse` makes them there; nil when the snapshot has no such pack, or its entry's bytes are not
+        /// those written (a damaged file), or they do not decode.
+        func rules(packDigest: UInt64, packLength: Int, file: String) -> [Rule]? {
+            let key = String(packDigest, radix: 16) + " \(packLength)"
             guard let (range, check) = packs[key],
                   bytes.withUnsafeBytes({ VerifiedPacks.digest(UnsafeRawBufferPointer(rebasing: $0[range])) }) == check
             else { return nil }
@@ -133,14 +133,13 @@ enum PackSnapshot {
             bytes.append(contentsOf: s.utf8)
             bytes.append(0x0A)
         }
-        mutating func strings(_ list: [String]) {
-            int(list.count)
-            for s in list { string(s) }
+        /// The count, then each item as `write` writes it.
+        mutating func list<T>(_ items: [T], _ write: (inout Writer, T) -> Void) {
+            int(items.count)
+            for item in items { write(&self, item) }
         }
-        mutating func ints(_ list: [Int]) {
-            int(list.count)
-            for v in list { int(v) }
-        }
+        mutating func strings(_ items: [String]) { list(items) { $0.string($1) } }
+        mutating func ints(_ items: [Int]) { list(items) { $0.int($1) } }
         /// A present optional is its value after a `+` line; an absent one is a `~` line.
         mutating func optional<T>(_ v: T?, _ write: (inout Writer, T) -> Void) {
             guard let v else { return line("~") }
@@ -181,8 +180,7 @@ enum PackSnapshot {
             optional(t.digits) { $0.int($1) }
             optional(t.dots) { $0.int($1) }
             ints(t.separators.map(Int.init))
-            int(t.groups.count)
-            for g in t.groups { ints(g) }
+            list(t.groups) { $0.ints($1) }
             int(t.after)
             strings(t.keywords); bool(t.caseSensitive); bool(t.anchored)
             ints(t.bytes.map(Int.init))
@@ -197,8 +195,7 @@ enum PackSnapshot {
         mutating func detector(_ d: DetectorSpec) {
             string(d.kind.rawValue); string(d.mode.rawValue)
             strings(d.cues); strings(d.names)
-            int(d.nameFiles.count)
-            for f in d.nameFiles { path(f) }
+            list(d.nameFiles) { $0.path($1) }
             optional(d.dictionary) { $0.path($1) }
             strings(d.particles); strings(d.notNames); strings(d.givenNotAlone); strings(d.placeWords)
             strings(d.suffixes)
@@ -256,20 +253,16 @@ enum PackSnapshot {
             at = i + 2 + n
             return s
         }
-        mutating func strings() throws(Damaged) -> [String] {
+        /// A count, then that many values `read` reads.
+        mutating func list<T>(_ read: (inout Reader) throws(Damaged) -> T) throws(Damaged) -> [T] {
             let n = try count()
-            var out: [String] = []
+            var out: [T] = []
             out.reserveCapacity(n)
-            for _ in 0..<n { out.append(try string()) }
+            for _ in 0..<n { out.append(try read(&self)) }
             return out
         }
-        mutating func ints() throws(Damaged) -> [Int] {
-            let n = try count()
-            var out: [Int] = []
-            out.reserveCapacity(n)
-            for _ in 0..<n { out.append(try int()) }
-            return out
-        }
+        mutating func strings() throws(Damaged) -> [String] { try list { r throws(Damaged) in try r.string() } }
+        mutating func ints() throws(Damaged) -> [Int] { try list { r throws(Damaged) in try r.int() } }
         mutating func bytesList() throws(Damaged) -> [UInt8] {
             try ints().map { v throws(Damaged) -> UInt8 in
                 guard let b = UInt8(exactly: v) else { throw Damaged() }
@@ -331,9 +324,7 @@ enum PackSnapshot {
             t.digits = try optional { r throws(Damaged) in try r.int() }
             t.dots = try optional { r throws(Damaged) in try r.int() }
             t.separators = try bytesList()
-            let groups = try count()
-            t.groups = []
-            for _ in 0..<groups { t.groups.append(try ints()) }
+            t.groups = try list { r throws(Damaged) in try r.ints() }
             t.after = try int()
             t.keywords = try strings()
             t.caseSensitive = try bool()
@@ -355,8 +346,7 @@ enum PackSnapshot {
             var d = DetectorSpec(kind: try raw(DetectorSpec.Kind.self), mode: try raw(DetectorSpec.NameMode.self))
             d.cues = try strings()
             d.names = try strings()
-            let files = try count()
-            for _ in 0..<files { d.nameFiles.append(try path()) }
+            d.nameFiles = try list { r throws(Damaged) in try r.path() }
             d.dictionary = try optional { r throws(Damaged) in try r.path() }
             d.particles = try strings()
             d.notNames = try strings()

@@ -166,8 +166,9 @@ public enum RulePacks {
     /// One pack file, read and parsed (or decoded from `snapshot` when its bytes are a pack the snapshot holds): its
     /// rules in file order, its problems, and whether its bytes are a verified pack's. With `loadingData`, the name
     /// dictionaries its detector rules read are built too (`DictionaryCache`) and its patterns compiled
-    /// (`PatternCache`, inside the caller's scope; a candidate rule's only with `candidates`), on this thread, while other files load on theirs; a dictionary or
-    /// pattern that fails here fails again, with its error, where the rule set is built.
+    /// (`PatternCache`, inside the caller's scope; a candidate rule's only with `candidates`), on this thread, while
+    /// other files load on theirs; a dictionary or pattern that fails here fails again, with its error, where the
+    /// rule set is built.
     private static func readPack(_ file: URL, loadingData: Bool, candidates: Bool, snapshot: PackSnapshot.Snapshot?)
         -> (rules: [Rule], diagnostics: [RuleDiagnostic], verified: Bool)
     {
@@ -182,10 +183,11 @@ public enum RulePacks {
             if stat(file.path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG { return unreadable("not a regular file") }
             return unreadable("cannot read file")
         }
-        let verified = bytes.withUnsafeBytes(VerifiedPacks.isVerified)
+        let digest = bytes.withUnsafeBytes(VerifiedPacks.digest)
+        let verified = VerifiedPacks.isVerified(digest: digest)
         var diagnostics: [RuleDiagnostic] = []
         let rules: [Rule]
-        if let decoded = bytes.withUnsafeBytes({ snapshot?.rules(packBytes: $0, file: file.path) }) {
+        if let decoded = snapshot?.rules(packDigest: digest, packLength: bytes.count, file: file.path) {
             rules = decoded
         } else {
             guard let text = String(validating: bytes, as: UTF8.self) else { return unreadable("not UTF-8 text", verified: verified) }

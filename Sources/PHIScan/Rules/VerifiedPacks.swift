@@ -53,10 +53,9 @@ enum VerifiedPacks {
         return "PCRE2 \(pcreText), ICU \(String(cString: icu))"
     }
 
-    /// Whether a pack file with these bytes was verified, under the loaded libraries.
-    static func isVerified(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard librariesMatch else { return false }
-        return digests.contains(digest(bytes))
+    /// Whether a pack file whose bytes have this `digest` was verified, under the loaded libraries.
+    static func isVerified(digest: UInt64) -> Bool {
+        librariesMatch && digests.contains(digest)
     }
 
     /// Whether the loaded libraries are the verified ones (asked once per process).
