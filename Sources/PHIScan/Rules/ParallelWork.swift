@@ -15,4 +15,19 @@ enum ParallelWork {
         }
         return results.withLock { $0.map { $0! } }
     }
+
+    /// `(first(), second())`, the two run side by side (the second on the calling thread).
+    static func pair<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
+        let a = Mutex<A?>(nil), b = Mutex<B?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 {
+                let r = first()
+                a.withLock { $0 = r }
+            } else {
+                let r = second()
+                b.withLock { $0 = r }
+            }
+        }
+        return (a.withLock { $0! }, b.withLock { $0! })
+    }
 }

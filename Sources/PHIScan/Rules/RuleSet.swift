@@ -226,9 +226,14 @@ public final class RuleSet: @unchecked Sendable {
                 hexColonRules.append(ShapeRule(rule: i, threshold: 0, lengths: 0))
             }
         }
-        do {
-            self.personNames = try PersonNameDetector(rules: compiled)
-        } catch {
+        // The name detector's tables and the keyword index are built side by side (start-up; each is a few ms).
+        let keywordInput = keywordList
+        let (detector, builtKeywords) = ParallelWork.pair(
+            { [compiled] in Result { () throws(PersonNameDictionaryError) in try PersonNameDetector(rules: compiled) } },
+            { KeywordIndex(keywords: keywordInput) })
+        switch detector {
+        case .success(let names): self.personNames = names
+        case .failure(let error):
             let rule = compiled.first { $0.rule.detector?.kind == .personNames }?.rule
             throw RuleLoadError(diagnostics: [RuleDiagnostic(location: SourceLocation(file: error.file, line: error.line),
                                                              ruleID: rule?.id, message: error.message)])
@@ -236,7 +241,7 @@ public final class RuleSet: @unchecked Sendable {
         self.rules = compiled
         self.maxMatchLength = compiled.map(\.rule.maxLength).max() ?? 0
         self.maxCaptures = max(1, compiled.map(\.pattern.captureCount).max() ?? 1)
-        self.keywords = KeywordIndex(keywords: keywordList)
+        self.keywords = builtKeywords
         // Line-start numbers are reported by the feature pass as one more keyword, after the real ones (it is in no
         // keyword table: the pass finds it from the line's first bytes), so they dispatch as anchored keyword hits.
         let lineNumberKeyword = lineNumberRules.isEmpty ? nil : keywordRules.count
