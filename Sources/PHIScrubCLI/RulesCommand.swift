@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PHIScan
+import PHITransform
 
 /// `phiscrub rules ...`: inspect and test rule packs.
 struct RulesCommand: ParsableCommand {
@@ -73,10 +74,13 @@ struct RulesCommand: ParsableCommand {
             if !problems.isEmpty { throw RuleLoadError(diagnostics: problems) }
             let bytes = try RulePacks.snapshot(directory: dir)
             let target = output ?? dir.appendingPathComponent(RulePacks.snapshotFileName).path
+            // The -o machinery: a temporary renamed into place on success; a device or FIFO written in place.
             do {
-                try Data(bytes).write(to: URL(fileURLWithPath: target), options: .atomic)
+                let out = try OutputTarget.open(target)
+                try out.output.write(bytes)
+                try out.commit()
             } catch {
-                throw CLIError("\(target): cannot write the snapshot")
+                throw CLIError("\(target): cannot write the snapshot: \(error)")
             }
             print("wrote \(target) (\(bytes.count) bytes)")
         }

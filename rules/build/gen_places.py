@@ -955,7 +955,8 @@ rules:
         cities, gversion = load_cities(args.geonames_wheel)
         # A city named like a state or a country (Delaware and Oregon in Ohio, Lebanon in Pennsylvania) is left out:
         # "moved to Delaware" names the state, which is no PHI.
-        larger = set(state_names) | set(load_countries(args.geonames_wheel)) | set(REGIONS)
+        countries = load_countries(args.geonames_wheel)
+        larger = set(state_names) | set(countries) | set(REGIONS)
         cities = [c for c in cities if c not in larger]
         GAZ = "(?:" + trie_regex(cities).replace(r"\ ", r"[ \t]") + r")(?![A-Za-z0-9'-])"
         # Residence cues, and travel verbs (drove from Fresno, flew to Denver, trip to Tucson): where a person lives
@@ -1004,7 +1005,6 @@ rules:
               "relocated from Tulsa to ⟦Austin⟧ last year", "Moving from New York to ⟦Boise⟧"],
              ["moved to Postgres from MySQL", "moved to Production from Staging", "moved to Denver from Texas",
               "moved the Tulsa files to Austin", "moved to Denver from tulsa", "moved to denver from Tulsa"])
-        countries = load_countries(args.geonames_wheel)
         # As written or in capitals, like the keywords.
         # "The Netherlands" is matched as "Netherlands" with "The" allowed before it (below): as a keyword its first
         # word would send every capitalised "The" of prose through the keyword probe.

@@ -19,8 +19,10 @@ import Foundation
 enum PackSnapshot {
     /// The snapshot's file name in the default pack directory.
     static let fileName = "packs.snapshot"
-    /// The first line of a snapshot of this format.
-    static let header = "phiscrub pack snapshot 1\n"
+    /// The first line of a snapshot of this format: change the number with the format (the reader and writer
+    /// below). Each rule also ends with a `.` line, so a snapshot of another layout that kept the number fails to
+    /// decode (and its packs are parsed) instead of decoding into other rules.
+    static let header = "phiscrub pack snapshot 2\n"
     /// The most a snapshot may hold (the shipped one is well under 1 MB).
     static let maxBytes = 64 << 20
 
@@ -174,6 +176,7 @@ enum PackSnapshot {
             double(r.confidence); int(r.priority)
             strings(r.matchExamples); strings(r.nomatchExamples)
             int(r.source.line)
+            line(".")
         }
 
         mutating func trigger(_ t: Trigger) {
@@ -316,6 +319,7 @@ enum PackSnapshot {
             rule.matchExamples = try strings()
             rule.nomatchExamples = try strings()
             rule.source = SourceLocation(file: file, line: try int())
+            guard try token().elementsEqual(".".utf8) else { throw Damaged() }
             return rule
         }
 

@@ -16,7 +16,7 @@ enum ParallelWork {
         return results.withLock { $0.map { $0! } }
     }
 
-    /// `(first(), second())`, the two run side by side (the second on the calling thread).
+    /// `(first(), second())`, the two run side by side (on the dispatch pool; the calling thread takes one).
     static func pair<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
         let a = Mutex<A?>(nil), b = Mutex<B?>(nil)
         DispatchQueue.concurrentPerform(iterations: 2) { i in
