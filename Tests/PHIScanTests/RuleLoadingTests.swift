@@ -384,6 +384,68 @@ struct PatternAnalysisTests {
         ("(?R)", "recursion"),
     ]
 
+    static let digits: [(String, Bool)] = [
+        ("[0-9]{3}-[0-9]{2}-[0-9]{4}", true),
+        ("\\d{2}", true),
+        ("[2-6][0-9]{12,18}", true),
+        ("(?i:tel)[: ]{0,2}[0-9]{7}", true),
+        ("(?:a|b)1", true),
+        ("x\\Q-7\\E", true),
+        ("(\\d)-\\1", true),
+        ("(?:[0-9]|[0-9][0-9]){1,2}", true),
+        // Optional, one alternative only, inside a lookaround, or a class with other members: no digit is certain.
+        ("[0-9]?x", false),
+        ("[0-9]{0,3}x", false),
+        ("(?:ab|[0-9]{2})", false),
+        ("(?=[0-9])\\w{1,4}", false),
+        ("x(?<=[0-9]x)", false),
+        ("[0-9a]", false),
+        ("[0-9-]", false),
+        ("[0-5-9]", false),  // a '-' right after a range is itself a member
+        ("[^a-z\\n]", false),
+        ("\\w{3}", false),
+        ("", false),
+    ]
+
+    @Test func requiresDigit() throws {
+        for (pattern, digit) in Self.digits {
+            #expect(try PatternAnalysis.analyze(pattern).requiresDigit == digit, "\(pattern)")
+        }
+    }
+
+    /// The dispatch skips a rule that requires a digit where the line has none, so the claim must hold for the
+    /// shipped rules: with every digit (and every byte outside ASCII, which `\d` may match) taken out of the corpora
+    /// and of the rules' own examples, no such rule matches anything.
+    @Test func digitFreeTextHoldsNoMatchOfARuleThatRequiresADigit() throws {
+        let set = TestRules.defaults
+        let needing = try set.rules.filter { try PatternAnalysis.analyze($0.rule.pattern).requiresDigit }
+        #expect(needing.count >= 20, "the phone, SSN, date and number rules require a digit")
+        #expect(!needing.contains { $0.rule.id == "email" })
+        func withoutDigits(_ bytes: [UInt8]) -> [UInt8] {
+            bytes.map { $0 &- 0x30 < 10 ? UInt8(ascii: "o") : $0 >= 0x80 ? UInt8(ascii: "e") : $0 }
+        }
+        var lines: [[UInt8]] = []
+        for path in ReferencePrefilterTests.corpora {
+            let text = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            lines += text.split(separator: 0x0A).map { withoutDigits(Array($0)) }
+        }
+        for compiled in needing {
+            lines += compiled.rule.matchExamples.map { withoutDigits(Array($0.utf8)) }
+        }
+        let scratch = MatchScratch()
+        for compiled in needing {
+            for line in lines {
+                line.withUnsafeBufferPointer { b in
+                    guard let p = b.baseAddress else { return }
+                    if case let .match(_, whole) = scratch.match(compiled.pattern, subject: p, length: b.count,
+                                                                  startOffset: 0, group: 0) {
+                        Issue.record("\(compiled.rule.id) matched digit-free text at \(whole)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func rejectsUnboundedAndNewlineMatchingPatterns() {
         for (pattern, message) in Self.rejected {
             do {

@@ -9,6 +9,9 @@ struct DispatchView {
     /// Each keyword's length in bytes (what a hit spans; 0 for the line-start number's pseudo keyword).
     let keywordLength: UnsafePointer<Int32>
     let anchored: UnsafePointer<Bool>
+    /// Per rule: 0, or, when every match of the rule consumes a digit (`PatternAnalysis.requiresDigit`), its
+    /// `max_length`: a run at s needs a digit in s..<s + reach (anchored) or anywhere in the line (`DigitCursor`).
+    let digitReach: UnsafePointer<Int32>
     /// Byte triggers: the bytes, and the rules each fires.
     let byteCount: Int
     let bytes: UnsafePointer<UInt8>
@@ -94,7 +97,7 @@ final class DispatchTables: @unchecked Sendable {
     let view: DispatchView
     private var allocations: [UnsafeMutableRawPointer] = []
 
-    init(keywordRules: [[Int]], keywordLengths: [Int], anchored: [Bool], byteTriggers: [(byte: UInt8, rules: [Int])], always: [Int],
+    init(keywordRules: [[Int]], keywordLengths: [Int], anchored: [Bool], digitReach: [Int], byteTriggers: [(byte: UInt8, rules: [Int])], always: [Int],
          digit: [ShapeRule], groupCodes: [UInt64], dot: [ShapeRule], alnumByLength: [[ShapeRule]],
          dashed: [ShapeRule], hexColon: [ShapeRule], startFilters: [UInt8]) {
         var owned: [UnsafeMutableRawPointer] = []
@@ -119,7 +122,7 @@ final class DispatchTables: @unchecked Sendable {
         view = DispatchView(
             keywordStart: keywords.start, keywordRules: keywords.list,
             keywordLength: UnsafePointer(copy(keywordLengths.map(Int32.init))),
-            anchored: UnsafePointer(copy(anchored)),
+            anchored: UnsafePointer(copy(anchored)), digitReach: UnsafePointer(copy(digitReach.map(Int32.init))),
             byteCount: byteTriggers.count, bytes: UnsafePointer(copy(byteTriggers.map(\.byte))),
             byteStart: bytes.start, byteRules: bytes.list, always: buffer(always.map(Int32.init)),
             digit: buffer(digit), digitMasks: DispatchView.digitMasks(digit).map { UnsafePointer(copy($0)) },

@@ -7,16 +7,30 @@
 public struct PatternAnalysis: Sendable, Equatable {
     /// Longest possible match in bytes.
     public var maxWidth: Int
+    /// Every match consumes a digit: an ASCII digit, or a non-ASCII one through `\d` (whose UTF-8 bytes are all
+    /// 0x80 or above). So a stretch of line with neither holds no match, and the dispatch need not call PCRE2 there
+    /// (`LineEngine`, the digit check of anchored runs). Read conservatively: a digit inside a lookaround, an
+    /// optional part, one alternative only or a class that also holds other bytes does not count.
+    public var requiresDigit: Bool
 
     /// Analyses `pattern`; throws a message naming the construct and its offset.
     public static func analyze(_ pattern: String) throws(PatternAnalysisError) -> PatternAnalysis {
         var parser = Parser(bytes: Array(pattern.utf8))
-        let width = try parser.parseAlternation(depth: 0)
+        let piece = try parser.parseAlternation(depth: 0)
         if parser.pos < parser.bytes.count {
             throw PatternAnalysisError(message: "unbalanced ')'", offset: parser.pos)
         }
-        return PatternAnalysis(maxWidth: width)
+        return PatternAnalysis(maxWidth: piece.width, requiresDigit: piece.digit)
     }
+}
+
+/// What the parser knows of a part of a pattern: its longest match and whether every match of it consumes a digit.
+private struct Piece {
+    var width: Int
+    var digit: Bool
+
+    static let empty = Piece(width: 0, digit: false)
+    static func one(digit: Bool) -> Piece { Piece(width: 1, digit: digit) }
 }
 
 /// Why a pattern was rejected by the static analysis.
@@ -30,7 +44,7 @@ private struct Parser {
     let bytes: [UInt8]
     var pos = 0
     var groupCount = 0
-    var groupWidths: [Int: Int] = [:]
+    var groups: [Int: Piece] = [:]
 
     /// Widths past this are treated as unbounded.
     static let cap = 1 << 20
@@ -42,43 +56,46 @@ private struct Parser {
     var atEnd: Bool { pos >= bytes.count }
     func peek(_ k: Int = 0) -> UInt8? { pos + k < bytes.count ? bytes[pos + k] : nil }
 
-    mutating func parseAlternation(depth: Int) throws(PatternAnalysisError) -> Int {
+    mutating func parseAlternation(depth: Int) throws(PatternAnalysisError) -> Piece {
         if depth > 64 { throw fail("groups nested too deeply") }
         var best = try parseSequence(depth: depth)
         while peek() == UInt8(ascii: "|") {
             pos += 1
-            best = max(best, try parseSequence(depth: depth))
+            let next = try parseSequence(depth: depth)
+            best = Piece(width: max(best.width, next.width), digit: best.digit && next.digit)
         }
         return best
     }
 
-    mutating func parseSequence(depth: Int) throws(PatternAnalysisError) -> Int {
-        var total = 0
+    mutating func parseSequence(depth: Int) throws(PatternAnalysisError) -> Piece {
+        var total = Piece.empty
         while let c = peek(), c != UInt8(ascii: "|"), c != UInt8(ascii: ")") {
             let atomStart = pos
-            let width = try parseAtom(depth: depth)
-            let quantified = try parseQuantifier(width: width, atomStart: atomStart)
-            total = min(Self.cap, total + quantified)
+            let atom = try parseAtom(depth: depth)
+            let quantified = try parseQuantifier(atom, atomStart: atomStart)
+            total = Piece(width: min(Self.cap, total.width + quantified.width), digit: total.digit || quantified.digit)
         }
         return total
     }
 
-    /// Applies a following quantifier, if any, to an atom of `width`.
-    mutating func parseQuantifier(width: Int, atomStart: Int) throws(PatternAnalysisError) -> Int {
-        guard let c = peek() else { return width }
-        var result = width
+    /// Applies a following quantifier, if any, to `atom`: the width grows by its upper bound; a digit stays
+    /// required only when the atom must occur at least once.
+    mutating func parseQuantifier(_ atom: Piece, atomStart: Int) throws(PatternAnalysisError) -> Piece {
+        guard let c = peek() else { return atom }
+        var result = atom
         switch c {
         case UInt8(ascii: "*"), UInt8(ascii: "+"):
             throw fail("unbounded quantifier '\(Character(UnicodeScalar(c)))': use {m,n} with an upper bound")
         case UInt8(ascii: "?"):
             pos += 1
+            result.digit = false
         case UInt8(ascii: "{"):
-            guard let (lo, hi, length) = braceQuantifier(at: pos) else { return width }
+            guard let (lo, hi, length) = braceQuantifier(at: pos) else { return atom }
             if hi == nil { throw fail("unbounded quantifier '{\(lo),}': give an upper bound") }
             pos += length
-            result = min(Self.cap, width * hi!)
+            result = Piece(width: min(Self.cap, atom.width * hi!), digit: atom.digit && lo > 0)
         default:
-            return width
+            return atom
         }
         // Lazy or possessive suffix.
         if let s = peek(), s == UInt8(ascii: "?") || s == UInt8(ascii: "+") { pos += 1 }
@@ -110,7 +127,7 @@ private struct Parser {
         return (lo, hi, j + 1 - i)
     }
 
-    mutating func parseAtom(depth: Int) throws(PatternAnalysisError) -> Int {
+    mutating func parseAtom(depth: Int) throws(PatternAnalysisError) -> Piece {
         let c = bytes[pos]
         switch c {
         case UInt8(ascii: "("): return try parseGroup(depth: depth)
@@ -118,16 +135,16 @@ private struct Parser {
         case UInt8(ascii: "\\"): return try parseEscape()
         case UInt8(ascii: "^"), UInt8(ascii: "$"):
             pos += 1
-            return 0
+            return .empty
         case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"):
             throw fail("quantifier without an atom")
         default:
             pos += 1
-            return 1  // '.' (no DOTALL allowed) or a literal byte
+            return .one(digit: ByteClass.isDigit(c))  // '.' (no DOTALL allowed) or a literal byte
         }
     }
 
-    mutating func parseGroup(depth: Int) throws(PatternAnalysisError) -> Int {
+    mutating func parseGroup(depth: Int) throws(PatternAnalysisError) -> Piece {
         let open = pos
         pos += 1
         var capturing = true
@@ -176,7 +193,7 @@ private struct Parser {
                 if atEnd { throw fail("unterminated group", at: open) }
                 if bytes[pos] == UInt8(ascii: ")") {
                     pos += 1
-                    return 0
+                    return .empty
                 }
                 pos += 1  // ':'
                 capturing = false
@@ -187,11 +204,11 @@ private struct Parser {
             groupCount += 1
             number = groupCount
         }
-        let width = try parseAlternation(depth: depth + 1)
+        let inner = try parseAlternation(depth: depth + 1)
         guard peek() == UInt8(ascii: ")") else { throw fail("missing ')'", at: open) }
         pos += 1
-        if capturing { groupWidths[number] = width }
-        return zeroWidth ? 0 : width
+        if capturing { groups[number] = inner }
+        return zeroWidth ? .empty : inner
     }
 
     /// The byte of a `\xHH` escape at `i` (two hex digits, 0x80 or above: UTF-8 lead and continuation bytes, which
@@ -203,11 +220,14 @@ private struct Parser {
         return v
     }
 
-    mutating func parseClass() throws(PatternAnalysisError) -> Int {
+    /// A bracket class: one byte (or one character). It requires a digit when every member is a digit: `0`-`9`,
+    /// a range between two of them, or `\d`.
+    mutating func parseClass() throws(PatternAnalysisError) -> Piece {
         let open = pos
         pos += 1
         var negated = false
         var containsNewline = false
+        var onlyDigits = true
         if peek() == UInt8(ascii: "^") {
             negated = true
             pos += 1
@@ -222,6 +242,7 @@ private struct Parser {
                 let start = pos
                 while let x = peek(), !(x == UInt8(ascii: "]") && bytes[pos - 1] == UInt8(ascii: ":")) { pos += 1 }
                 pos += 1
+                onlyDigits = false
                 let name = String(decoding: bytes[start..<min(pos, bytes.count)], as: UTF8.self)
                 if name.contains("^") || name.contains("space") || name.contains("cntrl") {
                     throw fail("POSIX class \(name) can match a newline", at: start)
@@ -230,6 +251,7 @@ private struct Parser {
             }
             if b == UInt8(ascii: "\\") {
                 guard let e = peek(1) else { throw fail("trailing backslash") }
+                if e != UInt8(ascii: "d") { onlyDigits = false }
                 switch e {
                 case UInt8(ascii: "n"): containsNewline = true
                 case UInt8(ascii: "s"), UInt8(ascii: "S"), UInt8(ascii: "D"), UInt8(ascii: "W"), UInt8(ascii: "H"),
@@ -261,25 +283,31 @@ private struct Parser {
                 continue
             }
             if b == 0x0A { containsNewline = true }
+            if ByteClass.isDigit(b), peek(1) == UInt8(ascii: "-"), let end = peek(2), ByteClass.isDigit(end) {
+                pos += 3  // a range of digits, such as 0-9
+                continue
+            }
+            if !ByteClass.isDigit(b) { onlyDigits = false }  // a '-' not inside a range is itself a member
             pos += 1
         }
         if negated && !containsNewline {
             throw fail("negated class can match a newline; add \\n to it, e.g. [^\\n,;]", at: open)
         }
-        return 1
+        return .one(digit: onlyDigits && !negated)
     }
 
-    mutating func parseEscape() throws(PatternAnalysisError) -> Int {
+    mutating func parseEscape() throws(PatternAnalysisError) -> Piece {
         let at = pos
         guard let e = peek(1) else { throw fail("trailing backslash") }
         pos += 2
         switch e {
-        case UInt8(ascii: "d"), UInt8(ascii: "w"), UInt8(ascii: "h"), UInt8(ascii: "t"), UInt8(ascii: "V"),
-             UInt8(ascii: "N"):
-            return 1
+        case UInt8(ascii: "d"):
+            return .one(digit: true)
+        case UInt8(ascii: "w"), UInt8(ascii: "h"), UInt8(ascii: "t"), UInt8(ascii: "V"), UInt8(ascii: "N"):
+            return .one(digit: false)
         case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "A"), UInt8(ascii: "z"), UInt8(ascii: "Z"),
              UInt8(ascii: "G"), UInt8(ascii: "K"):
-            return 0
+            return .empty
         case UInt8(ascii: "s"), UInt8(ascii: "S"), UInt8(ascii: "D"), UInt8(ascii: "W"), UInt8(ascii: "H"),
              UInt8(ascii: "v"), UInt8(ascii: "R"), UInt8(ascii: "X"), UInt8(ascii: "n"), UInt8(ascii: "C"):
             throw fail("\\\(Character(UnicodeScalar(e))) can match a newline; rules match within one line (use [ \\t], [0-9], [^\\n...])", at: at)
@@ -288,25 +316,26 @@ private struct Parser {
         case UInt8(ascii: "x") where highByteEscape(at: at) != nil:
             // \xHH of a byte 0x80-0xFF (a UTF-8 lead or continuation byte): one byte, never a newline.
             pos = at + 4
-            return 1
+            return .one(digit: false)
         case UInt8(ascii: "x"), UInt8(ascii: "o"), UInt8(ascii: "c"):
             throw fail("numeric and control escapes are not supported in rules (except \\xHH of a byte 0x80-0xFF); write the byte literally", at: at)
         case UInt8(ascii: "Q"):
             // \Q...\E literal run.
-            var n = 0
+            var run = Piece.empty
             while pos < bytes.count {
-                if bytes[pos] == UInt8(ascii: "\\"), peek(1) == UInt8(ascii: "E") { pos += 2; return n }
+                if bytes[pos] == UInt8(ascii: "\\"), peek(1) == UInt8(ascii: "E") { pos += 2; return run }
                 if bytes[pos] == 0x0A { throw fail("newline inside \\Q...\\E") }
-                n += 1
+                run.width += 1
+                run.digit = run.digit || ByteClass.isDigit(bytes[pos])
                 pos += 1
             }
-            return n
-        case UInt8(ascii: "E"): return 0
+            return run
+        case UInt8(ascii: "E"): return .empty
         case UInt8(ascii: "g"), UInt8(ascii: "k"):
             throw fail("named and relative backreferences are not supported; use \\1..\\9", at: at)
         case UInt8(ascii: "1")...UInt8(ascii: "9"):
             let number = Int(e - 0x30)
-            guard let w = groupWidths[number] else {
+            guard let w = groups[number] else {
                 throw fail("backreference \\\(number) to a group that is not closed before it", at: at)
             }
             return w
@@ -316,7 +345,7 @@ private struct Parser {
             if (e >= UInt8(ascii: "a") && e <= UInt8(ascii: "z")) || (e >= UInt8(ascii: "A") && e <= UInt8(ascii: "Z")) {
                 throw fail("unsupported escape \\\(Character(UnicodeScalar(e)))", at: at)
             }
-            return 1  // escaped punctuation
+            return .one(digit: false)  // escaped punctuation
         }
     }
 }

@@ -397,6 +397,7 @@ struct LineEngine {
         fired.clearKeepingCapacity()
         if !isKnownUniquelyReferenced(&dispatchScratch) { dispatchScratch = dispatchScratch.copy() }
         let t = tables, ds = dispatchScratch, stamp = ds.stamps
+        var digits = DigitCursor(p, count: n)
         for hit in f.hits {
             for i in t.keywordRange(Int(hit.keyword)) {
                 let r = Int(t.keywordRules[i])
@@ -407,6 +408,8 @@ struct LineEngine {
                     let length = Int(t.keywordLength[Int(hit.keyword)]), after = Int(hit.start) - shift + length
                     if !referencePrefilter, length > 0, after < n,
                        !rs.keywordFollowers.allows(i, p, after, n) { continue }
+                    let at = Int(hit.start) - shift, reach = Int(t.digitReach[r])
+                    if !referencePrefilter, reach > 0, !digits.any(from: at, before: at + reach) { continue }
                     let rule = rs.rules[r]
                     counters.anchoredRuns &+= 1
                     counters.runsByRule[r] &+= 1
@@ -446,6 +449,7 @@ struct LineEngine {
         counters.lines &+= 1
         counters.wholeLineRuns &+= fired.count
         for r in fired {
+            if !referencePrefilter, t.digitReach[r] > 0, !digits.any(from: 0, before: n) { continue }
             counters.runsByRule[r] &+= 1
             let rule = rs.rules[r]
             if let bad = runner.run(rule, p, n, from: 0, length: n, regionEnd: n, claims: false,
@@ -571,6 +575,7 @@ struct LineEngine {
         let t = tables, rules = ruleSet.rules, n = block.count
         let hits = batchKernel.out.hits!
         let newlines = batchKernel.newlineBits
+        var digits = DigitCursor(p, count: n)
         var kept = 0
         for i in 0..<count {
             let hit = hits[i]
@@ -583,7 +588,9 @@ struct LineEngine {
                 let reach = min(n, start + rules[r].rule.maxLength + 2)
                 // The line's end from the feature pass's newline bitmap (a bit scan, not a byte search per hit).
                 let lineEnd = phs_bit_next(newlines, start, reach)
-                if pattern.couldMatch(p, length: lineEnd, from: start) { live = true; break }
+                let needsDigit = t.digitReach[r] > 0
+                if (!needsDigit || digits.any(from: start, before: lineEnd)),
+                   pattern.couldMatch(p, length: lineEnd, from: start) { live = true; break }
             }
             if live {
                 hits[kept] = hit
