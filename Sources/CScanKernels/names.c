@@ -1263,6 +1263,20 @@ static int emit(const phs_names *d, phs_name_span *out, int32_t cap, int32_t *co
     return 1;
 }
 
+/* Where a "Surname, Given" found at word k starts: before the lower-case particles right in front of it, which are
+   the surname's ("de Jager, Pippa M.", "van der Berg, Anouk"), up to three, after `next` (the words searched). Not
+   "do" or "op", nor one letter ("e", "y"): words a sentence uses on their own ("do Smith, John first"). */
+static int32_t last_first_start(const phs_names *d, const uint8_t *p, const phs_name_token *tok, int32_t k,
+                                int32_t next) {
+    static const list_word words[] = {LW("do"), LW("op")};
+    int32_t a = k;
+    while (k - a < 3 && a > next && a > 0 && tok[a - 1].sep == SEP_SPACE && tok[a - 1].shape == SHAPE_LOWER &&
+           tok[a].start - tok[a - 1].end == 1 && tok[a - 1].end - tok[a - 1].start >= 2 && is_particle(d, &tok[a - 1]) &&
+           !in_list(words, LIST_COUNT(words), p + tok[a - 1].start, (size_t)(tok[a - 1].end - tok[a - 1].start), 0))
+        a--;
+    return a;
+}
+
 /* A cue phrase ends at word k: returns its id (longest first) when the words before it match, else -1. */
 static int32_t cue_ending_at(const phs_names *d, const phs_name_token *tok, int32_t k, int64_t slot) {
     for (int32_t c = d->cues.head[slot]; c >= 0; c = d->phrases[c].next) {
@@ -2046,10 +2060,16 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     }
     uint16_t gf = name_flags(d, p, n, g);
     /* Such a surname needs a given name that is no word or place either, unless a middle initial follows it. */
-    int initial_next = g->sep == SEP_SPACE && k + 2 < nt && is_initial(&tok[k + 2]);
+    int initial_next = g->sep == SEP_SPACE && k + 2 < nt && tok[k + 2].shape == SHAPE_ONE &&
+                       (size_t)tok[k + 2].end < n && p[tok[k + 2].end] == '.'; /* "Tor J. was", "Tor J., seen" */
     uint16_t not_given = stop_surname || unknown || (cued && !initial_next)
                              ? (PHS_NAME_COMMON | PHS_NAME_WORD | PHS_NAME_PLACE_NAME) : PHS_NAME_COMMON;
-    if (!(gf & PHS_NAME_GIVEN) || (gf & not_given)) return -1;
+    /* A given name that is also a frequent English word (Tor, Min, Fang) after a dictionary surname, with a middle
+       initial after it or after a cue with a lower-case word after it: "Göransson, Tor J.", "Patient Lu, Min needs". */
+    int common_given = not_given == PHS_NAME_COMMON && (sf & PHS_NAME_SURNAME) && !(sf & PHS_NAME_COMMON) &&
+                       !is_stop(d, g) && (initial_next || (after_cue && g->sep == SEP_SPACE && k + 2 < nt &&
+                                                           tok[k + 2].shape == SHAPE_LOWER));
+    if (!(gf & PHS_NAME_GIVEN) || ((gf & not_given) && !common_given)) return -1;
     int32_t b = k + 2;
     if (g->sep == SEP_SPACE && b < nt && is_initial(&tok[b])) b++;
     /* A middle initial without its dot that ends the value: "Patient: Hernandez, Carlos A" (not "..., Carlos A was"). */
@@ -2072,6 +2092,29 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     }
     if (unknown && tok[b - 1].sep != SEP_OTHER && (b >= nt || tok[b].shape != SHAPE_LOWER)) return -1;
     return b;
+}
+
+/* After a phrase that states a name, in lower case ("my name is katherine marshall and i have"): is word b, after
+   given names (and initials) from word a, a surname that ends the name, although the run would stop before it? Such
+   a surname is a place's word, never a name alone (marshall, washington, costa), or a frequent English word as well
+   (martins, camps, pal, shah). It must end the name: a comma, a sentence mark or the line's end follows, or a word
+   that goes on with the sentence ("and", "but", "here", "from"). Not "my name is anna will you help", nor "my name
+   is anna may i ask". */
+static int lower_stated_surname(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
+                                int32_t a, int32_t b, uint16_t f) {
+    phs_name_token *w = &tok[b];
+    if (b == a || !(f & PHS_NAME_SURNAME) || w->end - w->start < 3 || is_particle(d, w)) return 0;
+    if (!(f & PHS_NAME_COMMON) && !is_stop(d, w)) return 0; /* the run takes it as it is */
+    for (int32_t i = a; i < b; i++)
+        if (tok[i].end - tok[i].start > 1 && !(name_flags(d, p, n, &tok[i]) & PHS_NAME_GIVEN)) return 0;
+    if (w->sep != SEP_SPACE) return w->sep == SEP_COMMA || w->sep == SEP_DOT || line_ends_at(p, n, (size_t)w->end);
+    if (b + 1 >= nt) return line_ends_at(p, n, (size_t)w->end);
+    static const list_word goes_on[] = {LW("and"), LW("but"), LW("so"), LW("i'm"), LW("im"), LW("here"),
+                                        LW("from"), LW("calling"), LW("speaking"), LW("who"), LW("with"), LW("my"),
+                                        LW("she"), LW("she's"), LW("he"), LW("he's")};
+    const phs_name_token *next = &tok[b + 1];
+    return next->shape == SHAPE_LOWER &&
+           in_list(goes_on, LIST_COUNT(goes_on), p + next->start, (size_t)(next->end - next->start), 1);
 }
 
 /* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt); `lower`: where
@@ -2303,10 +2346,18 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                         if (!initial) {
                             if (w->shape != shape) break;
                             uint16_t f = name_flags(d, p, n, w);
+                            /* A word written partly outside ASCII is no English word, whatever it folds to ("szymon
+                               gaś": gas). */
+                            if (w->label & TOK_NON_ASCII) f &= (uint16_t)~(PHS_NAME_COMMON | PHS_NAME_WORD);
                             /* In lower case a word no list holds at all (not even as an English word) may be part of
                                the name; what the run needs to be accepted is settled below. */
                             int unlisted = shape == SHAPE_LOWER && kind != PHS_NAME_TITLE && f == 0 &&
                                            w->end - w->start >= 3 && !is_stop(d, w) && !is_particle(d, w);
+                            if (!unlisted && shape == SHAPE_LOWER && kind == PHS_NAME_CUE_STATED &&
+                                lower_stated_surname(d, p, n, tok, nt, a, b, f)) {
+                                b++;
+                                break;
+                            }
                             if (!unlisted &&
                                 (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) || (f & PHS_NAME_COMMON) || is_stop(d, w))) break;
                             unknown += unlisted;
@@ -2527,7 +2578,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             }
             /* Surname, Given: "Roe, Jane" (not inside a comma-separated list). */
             int32_t b = last_first_end(d, p, n, tok, nt, k, 0, 0);
-            if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_LAST_FIRST, 0, &next)) {
+            if (b > k && emit(d, out, out_cap, &count, tok, nt, last_first_start(d, p, tok, k, next), b,
+                              PHS_NAME_LAST_FIRST, 0, &next)) {
                 k = next;
                 continue;
             }
@@ -2536,7 +2588,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
            the given name after the comma must be no English word. */
         if (d->pairs && is_cap(t) && k + 1 < nt && is_stop(d, t)) {
             int32_t b = last_first_end(d, p, n, tok, nt, k, 1, 0);
-            if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_LAST_FIRST, 0, &next)) {
+            if (b > k && emit(d, out, out_cap, &count, tok, nt, last_first_start(d, p, tok, k, next), b,
+                              PHS_NAME_LAST_FIRST, 0, &next)) {
                 k = next;
                 continue;
             }

@@ -214,6 +214,21 @@ struct PersonNameTests {
         "⟦Ana María López de la Cruz⟧ was seen",
         "Dr. ⟦Pieter Jansen van der Berg⟧ reviewed",
         "GET /api/search?patient=⟦John+Smith⟧&zip=1",
+        // After "my name is" in lower case: a surname that is a place's word or a frequent English word too, where
+        // the name ends; a word written outside ASCII whatever it folds to (gaś: gas).
+        "my name is ⟦katherine marshall⟧ and i have a question",
+        "my name is ⟦ana clara martins⟧ and i have a question",
+        "my name is ⟦gayathri s. pal⟧, thanks",
+        "my name is ⟦szymon gaś⟧ and i have a question",
+        // "Surname, Given": lower-case particles before it, a given name that is a frequent word before an initial or
+        // after a cue.
+        "Please pull the chart for ⟦de Jager, Pippa M⟧., seen last Tuesday.",
+        "Please call ⟦van Gils, Myrthe T⟧. on Monday.",
+        "Please pull the chart for ⟦Göransson, Tor J⟧., seen last Tuesday.",
+        "Patient ⟦Lu, Min⟧ needs a prior auth.",
+        // Not a frequent word after a given name that the sentence goes on with; "do" before a name is no particle.
+        "my name is ⟦anna⟧ will you help; my name is ⟦anna⟧ may i ask",
+        "Please do ⟦Smith, John⟧ first",
     ]
 
     static let clean: [String] = [
@@ -297,6 +312,8 @@ struct PersonNameTests {
         "signed by Washington, State\nlives in Marshall, Texas\nWashington, Virginia",
         // A title after a title is no name (the name, if any, follows the last one).
         "Mr. Mr. Mr. Mr. Dr. Dr.",
+        // A given name that is a frequent word after a caption's comma.
+        "See Table 4, Min values are low; see Figure, Min 3",
     ]
 
     @Test(arguments: found)
