@@ -272,10 +272,15 @@ def main(argv=None) -> int:
     SUF_ANY = CASED + "(?i:" + trie_regex(suffixes) + ")"
     # A house number: 1-6 digits, a leading zero only with more digits after it ("0441 Delgado Knolls": generated
     # test data, Faker's among them, writes them so, and the suffix after it is what makes the street).
+    # What may come right before a house number: no letter, digit or mark that would make it part of a word, a
+    # number, a path or an amount; or an escaped line break or tab of a JSON string ("Ship to:\\nWei Su\\n87513 N
+    # Brandon Row"), whose "n" would otherwise glue it to a word.
+    HOUSE_BEFORE = r"(?:(?<=\\[nrt])|(?<![0-9A-Za-z.,/:#$%+-]))"
+
     def house_number(digits: int) -> str:
         """A house number of `digits` to 6 digits (a leading zero only with more digits after it), perhaps with a
         letter or a dash and digits."""
-        return (r"(?<![0-9A-Za-z.,/:#$%%+-])(?:[1-9][0-9]{%d,5}|0[0-9]{%d,5})" % (digits - 1, max(1, digits - 1))
+        return (HOUSE_BEFORE + r"(?:[1-9][0-9]{%d,5}|0[0-9]{%d,5})" % (digits - 1, max(1, digits - 1))
                 + r"(?:-?[A-Za-z](?![A-Za-z0-9'])|-[0-9]{1,5}(?![0-9]))?")
     NUM = house_number(1)
     DIRS = r"(?:[NSEW]|NE|NW|SE|SW|North|South|East|West|NORTH|SOUTH|EAST|WEST)\.?[ \t]{1,2}"
@@ -408,12 +413,12 @@ rules:
                   + "(?=" + POSTDIR1 + "|" + UNIT1 + "|" + VISIBLE + "|" + TAIL_AHEAD + "))" + NOTNEXT + ")")
     # A building number may come first ("5521 119 Countess Close", "7943 2027 Prospect St", as generated test data
     # writes them): the line is then found whole, not its last two thirds.
-    LEAD = r"(?:(?<![0-9A-Za-z.,/:#$%+-])[1-9][0-9]{0,5}[ \t](?=[1-9]))?"
+    LEAD = r"(?:" + HOUSE_BEFORE + r"[1-9][0-9]{0,5}[ \t](?=[1-9]))?"
     # What every street line starts with, checked before the count-word lookbehinds: a house number (perhaps with a
     # letter or a dash and digits), one or two blanks, and a capital or a digit. A log line's digits (timestamps,
     # ids, counters) fail it at once instead of running seventy lookbehinds each; it changes no match.
     # The lookbehind first (one byte, as every house number's): a run of digits is tried at its first digit only.
-    HOUSE_AHEAD = r"(?<![0-9A-Za-z.,/:#$%+-])(?=[0-9]{1,6}(?:-?[A-Za-z]|-[0-9]{1,5})?[ \t]{1,2}[A-Z0-9])"
+    HOUSE_AHEAD = HOUSE_BEFORE + r"(?=[0-9]{1,6}(?:-?[A-Za-z]|-[0-9]{1,5})?[ \t]{1,2}[A-Z0-9])"
     STREET = (HOUSE_AHEAD + NUM_GUARD + LEAD + NUM + SP + "(?:" + DIRS + NAMES + SP + SUF_AMB + END + "|" + PREDIR + NAMES + SP
               + SUF_STRICT + ")" + POSTDIR + UNIT)
     rule("street-address", "ADDRESS",
@@ -422,7 +427,8 @@ rules:
          "that are everyday words (Run, Key, Gateway, Port, ...) only where the street line visibly ends.",
          STREET, 0, 260, kw_suffix, 0.85,
          ["lives at ⟦1234 Elm Street⟧ in", "⟦77 N. Maple Ave., Apt 4B⟧", "⟦500 5th Ave⟧", "⟦1200 Lockhart Gateway⟧, Springfield",
-          '{"a":"⟦6041 Louis Gateway⟧\\nMunozfort, OK"}', "ship to ⟦0441 Delgado Knolls⟧, Joshualand",
+          '{"a":"⟦6041 Louis Gateway⟧\\nMunozfort, OK"}', '"Ship to:\\nWei Su\\n⟦87513 N Brandon Row, #83⟧\\nEast Alexaport"',
+          "ship to ⟦0441 Delgado Knolls⟧, Joshualand",
           "⟦88 Harbor Lock⟧, today", "⟦9 Quarry Keys⟧.", "⟦412 Old Mill Village⟧", "⟦31 Fenwick Crossing Suite 210⟧",
           "⟦7 Tanager Loop⟧,", "⟦15 Cobble Row Bldg 2 Rm 14⟧", "⟦2020 Larkin Walk⟧", "⟦4417 W Brandt Blvd NW # 3⟧ x",
           "⟦221B Baker ST⟧", "⟦1600 PENNSYLVANIA AVE NW⟧", "⟦45 Orchard Run⟧", "⟦83C Fernvale Point⟧ Port Ellery UT 25969",
