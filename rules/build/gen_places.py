@@ -1011,6 +1011,45 @@ rules:
               "relocated from Tulsa to ⟦Austin⟧ last year", "Moving from New York to ⟦Boise⟧"],
              ["moved to Postgres from MySQL", "moved to Production from Staging", "moved to Denver from Texas",
               "moved the Tulsa files to Austin", "moved to Denver from tulsa", "moved to denver from Tulsa"])
+        # A town the gazetteer is too small to list (it holds US cities of 15,000 people or more), by the shape of
+        # English place names: a word ending in a town suffix (Pinedabury, Justinville, Tatemouth, Ashford,
+        # Brookhaven), or a town prefix and a capitalised word (Port Marc, East Markfort, Lake Jackson), after a
+        # residence cue or in either place of a move. Not a state, country or region (Washington, Finland, New
+        # England), and not a word before another capitalised one (moved to Brookside Hospital).
+        TOWN_SUFFIX = ("(?:ville|burgh|burg|borough|boro|bury|ton|town|mouth|ford|field|haven|port|chester|shire|"
+                       "dale|wood|land|view|side|stad|furt|fort|berg|stead|ridge|ham)")
+        TOWN_PREFIX = r"(?:Port|Fort|Mount|Lake|East|West|North|South|New)"
+        NOT_LARGER = ("(?!(?:" + trie_regex(sorted(larger)).replace(r"\ ", r"[ \t]") + r")(?![A-Za-z0-9'-]))")
+        TOWN = (NOT_LARGER + "(?:" + TOWN_PREFIX + r"[ ][A-Z][a-z]{2,20}|[A-Z][a-z]{2,20}" + TOWN_SUFFIX + ")"
+                + r"(?![A-Za-z0-9'-])(?![ \t]{1,2}[A-Z][a-z])")
+        RES_CUE = (r"(?i:\b(?:(?:lives|living|live|lived|resides|residing|born|raised|grew[ ]up)[ ]in|"
+                   r"(?:moved|moving|relocated|relocating)[ ](?:to|from)|hometown[ ](?:is[ ])?|"
+                   r"(?:i'?m|i[ ]am|(?:he|she|patient|pt)(?:'s|[ ]is)|they're|we're|originally)[ ]from))[ \t]{1,2}")
+        rule("city-town-after-cue", "CITY",
+             "A town too small for the gazetteer, by the shape of English place names (a word ending in -ville, "
+             "-bury, -ton, -mouth, -ford, -haven, ...; or Port, Fort, Mount, Lake, East, West, North, South or New and a "
+             "capitalised word) after a residence cue (lives in, moved to, born in, grew up in, she is from). Not a state, "
+             "country or region, and not a word before another capitalised one.",
+             RES_CUE + "(" + TOWN + ")", 1, 80,
+             "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, born, raised, grew up,\n"
+             "    moved, moving, relocated, relocating, hometown, i'm from, im from, i am from, he's from, she's from,\n"
+             "    he is from, she is from, patient is from, pt is from, patient's from, pt's from, they're from,\n"
+             "    we're from, originally from]", 0.75,
+             ["Moved to ⟦Tatemouth⟧ from Port Marc in 2019", "She lives in ⟦Justinville⟧ with her son",
+              "born in ⟦East Markfort⟧.", "He is from ⟦Pinedabury⟧, he says", "grew up in ⟦Port Marc⟧",
+              "I'm originally from ⟦Ashford⟧"],
+             ["lives in Washington", "moved to Finland", "born in New England", "moved to Brookside Hospital",
+              "lives in a townhouse", "moved to Production from Staging", "moved to the Eastside", "lives in Paradise",
+              "moved to Postgres", "this from Ashford", "The message is from Bloomberg.", "the data comes from Stanford"])
+        rule("city-town-after-move", "CITY",
+             "The same town shapes as the second place of a move (moved to Athens from Pinedabury, relocated from "
+             "Austin to Port Marc).",
+             MOVE + "(" + TOWN + ")", 1, 220,
+             "trigger:\n  anchored: true\n  keywords: [moved, moving, relocated, relocating]", 0.75,
+             ["Moved to Athens from ⟦Pinedabury⟧ in 2019", "Moved to Paradise from ⟦Port Davidfurt⟧ in 2019",
+              "relocated from Austin to ⟦Port Marc⟧ last year"],
+             ["moved to Postgres from MySQL", "moved to Denver from Washington", "moved to Denver from Brookside Hospital",
+              "moved to Denver from tatemouth"])
         # As written or in capitals, like the keywords.
         # "The Netherlands" is matched as "Netherlands" with "The" allowed before it (below): as a keyword its first
         # word would send every capitalised "The" of prose through the keyword probe.

@@ -22,7 +22,7 @@ enum VerifiedPacks {
         0x287b76cbe3f2ae51, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
         0x02edd4ce9b83f787, // names.yaml
-        0x12c26ea3783d60f7, // places.yaml
+        0xa0e883d03a18232e, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and
