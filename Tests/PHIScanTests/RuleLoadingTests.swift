@@ -414,15 +414,15 @@ struct PatternAnalysisTests {
     }
 
     /// The dispatch skips a rule that requires a digit where the line has none, so the claim must hold for the
-    /// shipped rules: with every digit (and every byte outside ASCII, which `\d` may match) taken out of the corpora
-    /// and of the rules' own examples, no such rule matches anything.
+    /// shipped rules: with every ASCII digit taken out of the corpora and of the rules' own examples, no such rule
+    /// matches anything (bytes outside ASCII stay: `\d` is ASCII in the byte mode rules compile in).
     @Test func digitFreeTextHoldsNoMatchOfARuleThatRequiresADigit() throws {
         let set = TestRules.defaults
         let needing = try set.rules.filter { try PatternAnalysis.analyze($0.rule.pattern).requiresDigit }
         #expect(needing.count >= 20, "the phone, SSN, date and number rules require a digit")
         #expect(!needing.contains { $0.rule.id == "email" })
         func withoutDigits(_ bytes: [UInt8]) -> [UInt8] {
-            bytes.map { $0 &- 0x30 < 10 ? UInt8(ascii: "o") : $0 >= 0x80 ? UInt8(ascii: "e") : $0 }
+            bytes.map { $0 &- 0x30 < 10 ? UInt8(ascii: "o") : $0 }
         }
         var lines: [[UInt8]] = []
         for path in ReferencePrefilterTests.corpora {

@@ -32,6 +32,10 @@ public final class CompiledPattern: @unchecked Sendable {
     let requiredByte: Int32
     /// The shortest subject a match needs from its start (PCRE2_INFO_MINLENGTH).
     let minLength: Int
+    /// Every match consumes an ASCII digit (`PatternAnalysis.requiresDigit`; `\d` is ASCII in this byte mode):
+    /// the dispatch does not run the pattern where the line has none (`DigitCursor`). Read here, where each pack's
+    /// patterns compile on the loading thread, rather than on the main thread when the rule set is built.
+    let requiresDigit: Bool
 
     /// Compile options: byte mode (input may be invalid UTF-8; non-ASCII lines are normalised first),
     /// no `(*UTF)` switch from inside a pattern, no `\C`.
@@ -62,6 +66,7 @@ public final class CompiledPattern: @unchecked Sendable {
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MINLENGTH), &minimum)
         self.requiredByte = lastType == 1 && lastUnit < 256 ? Int32(lastUnit) : -1
         self.minLength = Int(minimum)
+        self.requiresDigit = (try? PatternAnalysis.analyze(pattern))?.requiresDigit ?? false
         if jitNow { compileJIT() }
     }
 

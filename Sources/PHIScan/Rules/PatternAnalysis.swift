@@ -7,10 +7,10 @@
 public struct PatternAnalysis: Sendable, Equatable {
     /// Longest possible match in bytes.
     public var maxWidth: Int
-    /// Every match consumes a digit: an ASCII digit, or a non-ASCII one through `\d` (whose UTF-8 bytes are all
-    /// 0x80 or above). So a stretch of line with neither holds no match, and the dispatch need not call PCRE2 there
-    /// (`LineEngine`, the digit check of anchored runs). Read conservatively: a digit inside a lookaround, an
-    /// optional part, one alternative only or a class that also holds other bytes does not count.
+    /// Every match consumes an ASCII digit (a literal digit, a class of digits only, or `\d`, which rules compile
+    /// without Unicode properties). So a stretch of line with none holds no match, and the dispatch need not call
+    /// PCRE2 there (`DigitCursor`). Read conservatively: a digit inside a lookaround, an optional part, one
+    /// alternative only or a class that also holds other bytes does not count.
     public var requiresDigit: Bool
 
     /// Analyses `pattern`; throws a message naming the construct and its offset.

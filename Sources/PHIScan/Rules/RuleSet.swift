@@ -45,7 +45,7 @@ public final class CompiledRule: Sendable {
         self.allow = Set(rule.allow.map { Array($0.lowercased().utf8) })
         self.hl7 = rule.hl7Fields.isEmpty ? nil
             : (rule.hl7Fields, HL7Field.Shape(entity: rule.entity, validator: rule.validator))
-        self.requiresDigit = (try? PatternAnalysis.analyze(rule.pattern))?.requiresDigit ?? false
+        self.requiresDigit = rule.detector == nil && pattern.requiresDigit
     }
 }
 

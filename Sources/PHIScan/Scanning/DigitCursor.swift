@@ -1,6 +1,6 @@
-/// Where the next digit of a line or block is, for rules whose every match consumes one
+/// Where the next ASCII digit of a line or block is, for rules whose every match consumes one
 /// (`PatternAnalysis.requiresDigit`): a run of such a rule over bytes with no digit cannot match, so the dispatch
-/// skips it without calling PCRE2. A byte 0x80 or above counts as a digit, since `\d` may match a non-ASCII digit.
+/// skips it without calling PCRE2.
 ///
 /// The cursor remembers the first digit at or after the last position it searched from, so a line's keyword hits,
 /// which come in order, cost one pass over the line between them: a 10 MB line of `Mobile, AL ` (a phone cue and
@@ -18,12 +18,12 @@ struct DigitCursor {
         self.count = count
     }
 
-    /// Whether `p[from..<end]` holds a digit (or a byte 0x80 or above).
+    /// Whether `p[from..<end]` holds a digit.
     @inline(__always)
     mutating func any(from: Int, before end: Int) -> Bool {
         if from < searchedFrom || next < from {
             var q = from
-            while q < count, p[q] &- 0x30 >= 10, p[q] < 0x80 { q += 1 }
+            while q < count, p[q] &- 0x30 >= 10 { q += 1 }
             searchedFrom = from
             next = q
         }
