@@ -1526,6 +1526,18 @@ static int foreign_name_word(const uint8_t *p, size_t n, const phs_name_token *t
     return 1;
 }
 
+/* Is the line one of English: at least three words in Latin letters among the window's? Counted once per window
+   (*latin_words < 0 until then). */
+static int english_line(const phs_name_token *tok, int32_t nt, int32_t *latin_words) {
+    if (*latin_words < 0) {
+        int32_t latin = 0;
+        for (int32_t m = 0; m < nt && latin < 3; m++)
+            latin += tok[m].shape == SHAPE_CAP || tok[m].shape == SHAPE_LOWER || tok[m].shape == SHAPE_UPPER;
+        *latin_words = latin;
+    }
+    return *latin_words >= 3;
+}
+
 /* Two or three words of another script one space apart, each able to start a name, in a line of English (at least three
    words in Latin letters): a name written in its own script ("Рюрик Орлова is a 67-year-old man", "The interpreter,
    Ιουλιανή Καλαϊτζοπούλου, assisted"). One word alone is not enough (a word quoted in another language, a product).
@@ -1536,14 +1548,52 @@ static int32_t foreign_run(const uint8_t *p, size_t n, const phs_name_token *tok
     int32_t b = k;
     while (b < nt && b - k < 4 && foreign_name_word(p, n, &tok[b]) && (b == k || tok[b - 1].sep == SEP_SPACE)) b++;
     if (b - k < 2 || b - k > 3 || (b < nt && tok[b - 1].sep == SEP_SPACE && tok[b].shape == SHAPE_NOCASE)) return k;
-    /* Counted once per window (*latin_words < 0 until then). */
-    if (*latin_words < 0) {
-        int32_t latin = 0;
-        for (int32_t m = 0; m < nt && latin < 3; m++)
-            latin += tok[m].shape == SHAPE_CAP || tok[m].shape == SHAPE_LOWER || tok[m].shape == SHAPE_UPPER;
-        *latin_words = latin;
+    return english_line(tok, nt, latin_words) ? b : k;
+}
+
+/* A Han character (a CJK unified ideograph of the basic block or extension A) or a precomposed Hangul syllable: 1 or
+   2, 0 for anything else. */
+static inline int han_or_hangul(uint32_t cp) {
+    if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF)) return 1;
+    return cp >= 0xAC00 && cp <= 0xD7A3 ? 2 : 0;
+}
+
+/* A name written in Han or Hangul as one word (김영환, 谢博, 欧阳娜娜) in a line of English, right after a word that
+   sends, addresses or concerns someone ("Forward this to 윤은영", "a letter for 이숙자:", "The SSN for 김영환 is",
+   "cc 谢博"): two to four characters of one script, the first one or two a listed surname (script_surnames: the
+   common Chinese and Korean surnames), no other word of a script without case beside it (a sentence in that
+   language). Not after any other word ("I love 東京 trips": 東 is a surname too). Returns k + 1 or k. */
+static int32_t script_surname_word(const phs_names *d, const uint8_t *p, size_t n, const phs_name_token *tok, int32_t nt,
+                                   int32_t k, int32_t *latin_words) {
+    static const list_word before[] = {LW("to"), LW("for"), LW("with"), LW("cc"), LW("from"), LW("by"), LW("and"),
+                                       LW("or"), LW("about"), LW("ask"), LW("tell"), LW("call"), LW("email"),
+                                       LW("text"), LW("contact"), LW("meet"), LW("see"), LW("saw"), LW("visit"),
+                                       LW("thank"), LW("thanks"), LW("attn"), LW("re")};
+    const phs_name_token *t = &tok[k], *w = k > 0 ? &tok[k - 1] : NULL;
+    if (!w || (w->sep != SEP_SPACE && w->sep != SEP_COLON) || t->start - w->end > 2 ||
+        !(w->shape == SHAPE_CAP || w->shape == SHAPE_LOWER || w->shape == SHAPE_UPPER) ||
+        !in_list(before, LIST_COUNT(before), p + w->start, (size_t)(w->end - w->start), 1))
+        return k;
+    if (k + 1 < nt && t->sep == SEP_SPACE && tok[k + 1].shape == SHAPE_NOCASE) return k;
+    if (k >= 2 && tok[k - 2].shape == SHAPE_NOCASE) return k;
+    int script = 0, chars = 0;
+    size_t first = 0, second = 0;
+    for (size_t i = (size_t)t->start; i < (size_t)t->end;) {
+        uint32_t cp;
+        int len = utf8_at(p, n, i, &cp);
+        int s = len ? han_or_hangul(cp) : 0;
+        if (!s || (script && s != script)) return k;
+        script = s;
+        i += (size_t)len;
+        if (++chars == 1) first = i; else if (chars == 2) second = i;
     }
-    return *latin_words >= 3 ? b : k;
+    if (chars < 2 || chars > 4) return k;
+    int ok, ok2;
+    uint64_t h1 = fold_hash(p, n, (size_t)t->start, first, &ok), h2 = fold_hash(p, n, (size_t)t->start, second, &ok2);
+    int64_t s1 = ok && h1 ? table_find(&d->cues, h1) : -1, s2 = ok2 && h2 && chars >= 3 ? table_find(&d->cues, h2) : -1;
+    if (!(s1 >= 0 && (d->cues.flags[s1] & PHS_NAME_SCRIPT_SURNAME)) && !(s2 >= 0 && (d->cues.flags[s2] & PHS_NAME_SCRIPT_SURNAME)))
+        return k;
+    return english_line(tok, nt, latin_words) ? k + 1 : k;
 }
 
 /* The name heading a contact record, at the start of a record: two to four capitalised words (initials and
@@ -2419,6 +2469,12 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
         if (d->pairs && t->shape == SHAPE_NOCASE) {
             int32_t b = foreign_run(p, n, tok, nt, k, &latin_words);
             if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_PAIR, PHS_NAME_DETAIL_SCRIPT, &next)) {
+                k = next;
+                continue;
+            }
+            b = script_surname_word(d, p, n, tok, nt, k, &latin_words);
+            if (b > k &&
+                emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_PAIR, PHS_NAME_DETAIL_SCRIPT_SURNAME, &next)) {
                 k = next;
                 continue;
             }

@@ -229,6 +229,10 @@ struct PersonNameTests {
         // Not a frequent word after a given name that the sentence goes on with; "do" before a name is no particle.
         "my name is ⟦anna⟧ will you help; my name is ⟦anna⟧ may i ask",
         "Please do ⟦Smith, John⟧ first",
+        // One Han or Hangul word opening with a listed surname, after a word that sends or concerns someone.
+        "Forward this to ⟦윤은영⟧ and cc ⟦Angelika Wilmsen⟧.",
+        "Sure - here is a draft letter for ⟦이숙자⟧:",
+        "The SSN for ⟦김영환⟧ is on file; cc ⟦欧阳娜娜⟧ too",
     ]
 
     static let clean: [String] = [
@@ -293,6 +297,9 @@ struct PersonNameTests {
         "Rose Hill Cemetery; Penny Lane is a song; turn onto Park Lane; I live at 12 Erin Dale; Chapel Hill",
         // Words of another script that start no name: lower-case Cyrillic, one word alone, a line not in English.
         "the phrase добрый день means good afternoon; we shipped the Москва release; I love 東京 trips",
+        // A Han or Hangul word after such a word but opening with no listed surname, too long, or in a sentence of
+        // that script.
+        "Forward this to 鬼塚 please; send it to 김영환김영환 today; 이 사람에게 보내 주세요",
         "Привет, меня зовут Иван Петров",
         // Quoted lower-case strings in a line with capitals keep the lower-case line rules: English words, months.
         #"{"role":"system","content":"You are kind."},{"role":"user","content":"mark down the price; will smith; april may"}"#,
@@ -483,7 +490,8 @@ struct PersonNameTests {
         let text = """
             pack: t
             detectors:
-              person_names: {dictionary: d.tsv, colours: [red], surname_endings: [sson, o, "ov1"]}
+              person_names: {dictionary: d.tsv, colours: [red], surname_endings: [sson, o, "ov1"],
+                             script_surnames: [김, 欧阳, Kim, 诸葛亮]}
             rules:
               - id: a
                 entity: NAME
@@ -512,6 +520,9 @@ struct PersonNameTests {
         #expect(messages.contains { $0.contains("surname ending 'o' must be 2 to 8 ASCII letters") })
         #expect(messages.contains { $0.contains("surname ending 'ov1' must be") })
         #expect(!messages.contains { $0.contains("'sson'") })
+        #expect(messages.contains { $0.contains("script surname 'Kim' must be one or two Han or Hangul characters") })
+        #expect(messages.contains { $0.contains("script surname '诸葛亮'") })
+        #expect(!messages.contains { $0.contains("'김'") || $0.contains("'欧阳'") })
         #expect(messages.contains { $0.contains("unknown detector kind 'faces'") })
         #expect(messages.contains { $0.contains("needs a non-empty 'cues' list") })
         #expect(messages.contains { $0.contains("a 'pattern' or a 'detector', not both") })

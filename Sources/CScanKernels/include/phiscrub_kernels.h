@@ -269,6 +269,7 @@ size_t phs_first_special(const uint8_t *p, size_t n, const uint8_t *bytes, int c
 /* Two more cue-table flags (the cue table and the name table are apart, so these share the last two values). */
 #define PHS_NAME_NOT_CITY 16384  /* in the cue table: a word of a place larger than a city (Texas, New Zealand) */
 #define PHS_NAME_PLACE_END 32768 /* in the cue table: last word of a residence cue (lives in, grew up in) */
+#define PHS_NAME_SCRIPT_SURNAME 2 /* in the cue table: a surname written in Han or Hangul (script_surnames: 김, 欧阳) */
 #define PHS_NAME_CUE_FLAGS (PHS_NAME_PARTICLE | PHS_NAME_STOP | PHS_NAME_CUE_END | PHS_NAME_ROSTER_START | PHS_NAME_PLACE)
 
 /* How a name was found (phs_name_span.kind); cue kinds are also what a cue phrase is. */
@@ -299,6 +300,7 @@ size_t phs_first_special(const uint8_t *p, size_t n, const uint8_t *bytes, int c
 #define PHS_NAME_DETAIL_SURNAME 8 /* PHS_NAME_SINGLE: a surname alone (the default detail: a given name alone) */
 #define PHS_NAME_DETAIL_LOWER 9   /* in a line written without capitals: given name and surname, or a list of given names */
 #define PHS_NAME_DETAIL_SCRIPT 10 /* two or three words of another script in a line of English ("Рюрик Орлова is ...") */
+#define PHS_NAME_DETAIL_SCRIPT_SURNAME 11 /* one Han or Hangul word opening with a listed surname, after "to", "for", ... */
 #define PHS_NAME_MAX_PHRASE 6
 
 typedef struct phs_names phs_names;

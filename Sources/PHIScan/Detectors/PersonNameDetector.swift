@@ -107,7 +107,7 @@ final class PersonNameDetector: @unchecked Sendable {
         if mine.isEmpty { return nil }
         var dictionaries: [String] = []
         var particles = Set<String>(), notNames = Set<String>(), placeWords = Set<String>(), endings = Set<String>()
-        var givenNotAlone = Set<String>()
+        var givenNotAlone = Set<String>(), scriptSurnames = Set<String>()
         var suffixes = Set<String>(), notCityFiles: [String] = []
         for r in mine {
             let spec = rules[r].rule.detector!
@@ -119,6 +119,7 @@ final class PersonNameDetector: @unchecked Sendable {
             placeWords.formUnion(spec.placeWords)
             suffixes.formUnion(spec.suffixes)
             endings.formUnion(spec.surnameEndings)
+            scriptSurnames.formUnion(spec.scriptSurnames)
         }
         let dictionary = dictionaries.isEmpty ? nil : try DictionaryCache.shared.load(dictionaries)
         guard let table = phs_names_new(dictionary?.pointer) else {
@@ -132,6 +133,7 @@ final class PersonNameDetector: @unchecked Sendable {
         for w in suffixes { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_SUFFIX)) != 0 } }
         for w in notNames { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_STOP)) != 0 } }
         for w in givenNotAlone { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_STOP_GIVEN)) != 0 } }
+        for w in scriptSurnames { let h = PersonNameWords.hash(w); if h != 0 { failed = failed || phs_names_add_word(table, h, UInt16(PHS_NAME_SCRIPT_SURNAME)) != 0 } }
         for file in notCityFiles {
             let words: [String]
             do throws(PersonNameDictionaryError) { words = try Self.readNotCities(file) } catch {
@@ -345,6 +347,7 @@ final class PersonNameDetector: @unchecked Sendable {
             case PHS_NAME_DETAIL_MENTION: return "shape: another mention of a name found on the line"
             case PHS_NAME_DETAIL_LOWER: return "dictionary: lower-case given name and surname, or list of given names"
             case PHS_NAME_DETAIL_SCRIPT: return "shape: words of another script in a line of English"
+            case PHS_NAME_DETAIL_SCRIPT_SURNAME: return "dictionary: a Han or Hangul word opening with a surname, after a preposition"
             default: return "dictionary: given name and surname"
             }
         case PHS_NAME_LAST_FIRST: return "dictionary: surname, given name"

@@ -69,6 +69,9 @@ public struct DetectorSpec: Sendable, Hashable {
     /// Lower-case ASCII endings of surnames (`sson`, `ova`, `ski`): a capitalised word with one, after a dictionary
     /// given name, is a surname even when the dictionary lacks it.
     public var surnameEndings: [String] = []
+    /// Surnames written in Han or Hangul, one or two characters each (`김`, `王`, `欧阳`): a word of two to four such
+    /// characters that opens with one, after a word such as `to` or `for` in a line of English, is a name.
+    public var scriptSurnames: [String] = []
 
     public init(kind: Kind, mode: NameMode, cues: [String] = [], names: [String] = [], nameFiles: [String] = [],
                 dictionary: String? = nil, particles: [String] = [], notNames: [String] = []) {

@@ -22,7 +22,7 @@ enum PackSnapshot {
     /// The first line of a snapshot of this format: change the number with the format (the reader and writer
     /// below). Each rule also ends with a `.` line, so a snapshot of another layout that kept the number fails to
     /// decode (and its packs are parsed) instead of decoding into other rules.
-    static let header = "phiscrub pack snapshot 2\n"
+    static let header = "phiscrub pack snapshot 3\n"
     /// The most a snapshot may hold (the shipped one is well under 1 MB).
     static let maxBytes = 64 << 20
 
@@ -204,6 +204,7 @@ enum PackSnapshot {
             strings(d.suffixes)
             optional(d.notCities) { $0.path($1) }
             strings(d.surnameEndings)
+            strings(d.scriptSurnames)
         }
     }
 
@@ -359,6 +360,7 @@ enum PackSnapshot {
             d.suffixes = try strings()
             d.notCities = try optional { r throws(Damaged) in try r.path() }
             d.surnameEndings = try strings()
+            d.scriptSurnames = try strings()
             return d
         }
     }

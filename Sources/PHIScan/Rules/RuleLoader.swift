@@ -17,7 +17,7 @@ public enum RuleLoader {
     static let fieldKeys: Set<String> = ["keys", "prefixes", "not_after", "value"]
     static let detectorKeys: Set<String> = ["kind", "mode", "cues", "names", "name_files"]
     static let personNamesPackKeys: Set<String> = ["dictionary", "particles", "not_names", "given_not_alone", "place_words", "suffixes",
-                                                   "surname_endings", "not_cities"]
+                                                   "surname_endings", "not_cities", "script_surnames"]
     static let triggerKeys: Set<String> = ["digits", "dots", "keywords", "bytes", "before", "alnum_run", "dashed_alnum", "hex_colon", "case_sensitive", "separators", "run_letters", "run_digits", "run_upper", "groups", "after", "anchored", "line_start_number"]
     /// The largest `max_length` a rule may declare.
     public static let maxRuleLength = 4096
@@ -478,6 +478,10 @@ private struct RuleContext {
             for e in out.surnameEndings where e.utf8.count < 2 || e.utf8.count > 8 || !e.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) {
                 problem("surname ending '\(e)' must be 2 to 8 ASCII letters", at: m["surname_endings"])
             }
+            out.scriptSurnames = stringList(m["script_surnames"], "script_surnames")
+            for s in out.scriptSurnames where !(1...2).contains(s.unicodeScalars.count) || !s.unicodeScalars.allSatisfy(\.isHanOrHangul) {
+                problem("script surname '\(s)' must be one or two Han or Hangul characters", at: m["script_surnames"])
+            }
         }
         return out
     }
@@ -513,6 +517,7 @@ private struct RuleContext {
         spec.placeWords = packDetectors.placeWords
         spec.suffixes = packDetectors.suffixes
         spec.surnameEndings = packDetectors.surnameEndings
+        spec.scriptSurnames = packDetectors.scriptSurnames
         spec.notCities = packDetectors.notCities
         switch mode {
         case .placeCue:
@@ -705,7 +710,15 @@ struct PackDetectors {
     var placeWords: [String] = []
     var suffixes: [String] = []
     var surnameEndings: [String] = []
+    var scriptSurnames: [String] = []
     var notCities: String?
+}
+
+extension Unicode.Scalar {
+    /// A CJK unified ideograph (the basic block or extension A) or a precomposed Hangul syllable.
+    var isHanOrHangul: Bool {
+        (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value) || (0xAC00...0xD7A3).contains(value)
+    }
 }
 
 /// Builds the rule that finds a rule's `deny` values: an anchored alternation of the literals (case-insensitive,

@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0x6930dd67f21e26f7, // default.yaml
         0x287b76cbe3f2ae51, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
-        0x02edd4ce9b83f787, // names.yaml
+        0x5cee269a7c266636, // names.yaml
         0xa0e883d03a18232e, // places.yaml
     ]
 
