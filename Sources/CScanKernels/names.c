@@ -1085,6 +1085,14 @@ static uint16_t name_flags(const phs_names *d, const uint8_t *p, size_t n, phs_n
     return t->flags = f;
 }
 
+/* name_flags, where the shape of the text already says "a name" (after "my name is", in "Surname, Given"): a word
+   written with a letter outside ASCII is then no English word, whatever its folded form spells (Solé: sole, Thế: the,
+   gaś: gas). Not everywhere: "the Naïve Bayes model" is no name. */
+static uint16_t name_flags_in_name(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *t) {
+    uint16_t f = name_flags(d, p, n, t);
+    return (t->label & TOK_NON_ASCII) ? f & (uint16_t)~(PHS_NAME_COMMON | PHS_NAME_WORD) : f;
+}
+
 static inline uint16_t cue_flags(const phs_names *d, const phs_name_token *t, int64_t *slot) {
     *slot = t->hash ? table_find(&d->cues, t->hash) : -1;
     return *slot >= 0 ? d->cues.flags[*slot] : 0;
@@ -2095,7 +2103,7 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
         return -1;
     phs_name_token *g = &tok[k + 1];
     if (g->sep == SEP_COMMA && k + 2 < nt && is_cap(&tok[k + 2])) return -1;
-    uint16_t sf = name_flags(d, p, n, t);
+    uint16_t sf = name_flags_in_name(d, p, n, t);
     int unknown = 0, cued = 0;
     if (!(sf & PHS_NAME_SURNAME) || (sf & PHS_NAME_COMMON)) {
         /* After a cue the cue is the evidence: a surname no list holds as a surname, if it is no word, place or stop
@@ -2108,7 +2116,7 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
         else
             unknown = 1;
     }
-    uint16_t gf = name_flags(d, p, n, g);
+    uint16_t gf = name_flags_in_name(d, p, n, g);
     /* Such a surname needs a given name that is no word or place either, unless a middle initial follows it. */
     int initial_next = g->sep == SEP_SPACE && k + 2 < nt && tok[k + 2].shape == SHAPE_ONE &&
                        (size_t)tok[k + 2].end < n && p[tok[k + 2].end] == '.'; /* "Tor J. was", "Tor J., seen" */
@@ -2395,10 +2403,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                                       (shape == SHAPE_UPPER ? w->shape == SHAPE_ONE : w->shape == SHAPE_LOWER);
                         if (!initial) {
                             if (w->shape != shape) break;
-                            uint16_t f = name_flags(d, p, n, w);
-                            /* A word written partly outside ASCII is no English word, whatever it folds to ("szymon
-                               gaś": gas). */
-                            if (w->label & TOK_NON_ASCII) f &= (uint16_t)~(PHS_NAME_COMMON | PHS_NAME_WORD);
+                            uint16_t f = name_flags_in_name(d, p, n, w);
                             /* In lower case a word no list holds at all (not even as an English word) may be part of
                                the name; what the run needs to be accepted is settled below. */
                             int unlisted = shape == SHAPE_LOWER && kind != PHS_NAME_TITLE && f == 0 &&

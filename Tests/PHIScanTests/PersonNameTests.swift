@@ -226,6 +226,7 @@ struct PersonNameTests {
         "Please call ⟦van Gils, Myrthe T⟧. on Monday.",
         "Please pull the chart for ⟦Göransson, Tor J⟧., seen last Tuesday.",
         "Patient ⟦Lu, Min⟧ needs a prior auth.",
+        "Electronically signed by ⟦Solé, María Ángeles J⟧., MD on Wednesday.",
         // Not a frequent word after a given name that the sentence goes on with; "do" before a name is no particle.
         "my name is ⟦anna⟧ will you help; my name is ⟦anna⟧ may i ask",
         "Please do ⟦Smith, John⟧ first",
@@ -321,6 +322,8 @@ struct PersonNameTests {
         "Mr. Mr. Mr. Mr. Dr. Dr.",
         // A given name that is a frequent word after a caption's comma.
         "See Table 4, Min values are low; see Figure, Min 3",
+        // A word with letters outside ASCII that spells an English word folded, in no name's shape.
+        "Café Rouge opens at 9; Résumé attached; the Naïve Bayes model",
     ]
 
     @Test(arguments: found)
