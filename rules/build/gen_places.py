@@ -996,32 +996,30 @@ rules:
              ["lives in Texas", "moved to Mobile app", "from Chicago", "lives in Chicagoland", "born in 1961",
               "is from Reading", "lives in Liberty", "moved to Tuesday", "went to Mobile app store", "flight to Gate 12",
               "drive to Reading festival"])
-        # The second place of a move (the first is the rule above's): "moved to Denver from Tulsa", "relocated from
-        # Tulsa to St. Louis"; one to three capitalised words between. A rule of its own: the rule above is tried once
-        # where its cue starts and reports the first place.
+        # A move's words up to its second place (city-after-move, below).
         MOVE = (r"(?i:\b(?:moved|moving|relocated|relocating)[ ]"
                 r"(?:to[ ](?-i:(?:[A-Z][A-Za-z.'-]{0,24}[ ]){1,3})from|from[ ](?-i:(?:[A-Z][A-Za-z.'-]{0,24}[ ]){1,3})to))"
                 r"[ \t]{1,2}")
-        rule("city-gazetteer-after-move", "CITY",
-             "A city of the same gazetteer as the second place of a move (moved to Denver from Tulsa, relocated from "
-             "Tulsa to Austin).",
-             MOVE + "(" + GAZ + ")", 1, 220,
-             "trigger:\n  anchored: true\n  keywords: [moved, moving, relocated, relocating]", 0.8,
-             ["Moved to Lake Havasu City from ⟦Tulsa⟧ in 2019", "moved to Denver from ⟦St. Louis⟧.",
-              "relocated from Tulsa to ⟦Austin⟧ last year", "Moving from New York to ⟦Boise⟧"],
-             ["moved to Postgres from MySQL", "moved to Production from Staging", "moved to Denver from Texas",
-              "moved the Tulsa files to Austin", "moved to Denver from tulsa", "moved to denver from Tulsa"])
         # A town the gazetteer is too small to list (it holds US cities of 15,000 people or more), by the shape of
         # English place names: a word ending in a town suffix (Pinedabury, Justinville, Tatemouth, Ashford,
         # Brookhaven), or a town prefix and a capitalised word (Port Marc, East Markfort, Lake Jackson), after a
         # residence cue or in either place of a move. Not a state, country or region (Washington, Finland, New
         # England), and not a word before another capitalised one (moved to Brookside Hospital).
-        TOWN_SUFFIX = ("(?:ville|burgh|burg|borough|boro|bury|ton|town|mouth|ford|field|haven|port|chester|shire|"
-                       "dale|wood|land|view|side|stad|furt|fort|berg|stead|ridge|ham)")
+        # The suffix is checked by a lookbehind after the whole word (taken possessively): one test at its end
+        # instead of a backtracking try at every split of every capitalised word after a cue.
+        town_suffixes = ["ville", "burgh", "burg", "borough", "boro", "bury", "ton", "town", "mouth", "ford", "field",
+                         "haven", "port", "chester", "shire", "dale", "wood", "land", "view", "side", "stad", "furt",
+                         "fort", "berg", "stead", "ridge", "ham"]
+        TOWN_SUFFIX = "(?<=" + "|".join(town_suffixes) + ")"
         TOWN_PREFIX = r"(?:Port|Fort|Mount|Lake|East|West|North|South|New)"
-        NOT_LARGER = ("(?!(?:" + trie_regex(sorted(larger)).replace(r"\ ", r"[ \t]") + r")(?![A-Za-z0-9'-]))")
-        TOWN = (NOT_LARGER + "(?:" + TOWN_PREFIX + r"[ ][A-Z][a-z]{2,20}|[A-Z][a-z]{2,20}" + TOWN_SUFFIX + ")"
-                + r"(?![A-Za-z0-9'-])(?![ \t]{1,2}[A-Z][a-z])")
+        TOWN_SHAPE = "(?:" + TOWN_PREFIX + r"[ ][A-Z][a-z]{2,20}|[A-Z][a-z]{4,24}+" + TOWN_SUFFIX + ")"
+        # Only the larger places that have a town's shape need refusing (Washington, Finland, New England): a short
+        # list, so the rule stays small enough to share with the gazetteer (city-after-move).
+        town_shaped = sorted(x for x in larger
+                             if re.fullmatch(TOWN_PREFIX + r"[ ][A-Z][a-z]{2,20}", x)
+                             or (re.fullmatch(r"[A-Z][a-z]{4,24}", x) and x.endswith(tuple(town_suffixes))))
+        NOT_LARGER = ("(?!(?:" + trie_regex(town_shaped).replace(r"\ ", r"[ \t]") + r")(?![A-Za-z0-9'-]))")
+        TOWN = NOT_LARGER + TOWN_SHAPE + r"(?![A-Za-z0-9'-])(?![ \t]{1,2}[A-Z][a-z])"
         RES_CUE = (r"(?i:\b(?:(?:lives|living|live|lived|resides|residing|born|raised|grew[ ]up)[ ]in|"
                    r"(?:moved|moving|relocated|relocating)[ ](?:to|from)|hometown[ ](?:is[ ])?|"
                    r"(?:i'?m|i[ ]am|(?:he|she|patient|pt)(?:'s|[ ]is)|they're|we're|originally)[ ]from))[ \t]{1,2}")
@@ -1041,15 +1039,22 @@ rules:
              ["lives in Washington", "moved to Finland", "born in New England", "moved to Brookside Hospital",
               "lives in a townhouse", "moved to Production from Staging", "moved to the Eastside", "lives in Paradise",
               "moved to Postgres", "this from Ashford", "The message is from Bloomberg.", "the data comes from Stanford"])
-        rule("city-town-after-move", "CITY",
-             "The same town shapes as the second place of a move (moved to Athens from Pinedabury, relocated from "
-             "Austin to Port Marc).",
-             MOVE + "(" + TOWN + ")", 1, 220,
-             "trigger:\n  anchored: true\n  keywords: [moved, moving, relocated, relocating]", 0.75,
-             ["Moved to Athens from ⟦Pinedabury⟧ in 2019", "Moved to Paradise from ⟦Port Davidfurt⟧ in 2019",
+        # The second place of a move (the first is the cue rules'): "moved to Denver from Tulsa", "relocated from
+        # Tulsa to St. Louis", "Moved to Athens from Pinedabury"; one to three capitalised words between. A rule of its
+        # own: the cue rules are tried once where their cue starts and report the first place. The gazetteer's cities
+        # and the town shapes in one rule, so a move costs one PCRE2 run at its cue, not two.
+        rule("city-after-move", "CITY",
+             "A city of the same gazetteer, or a town of the same shapes as city-town-after-cue, as the second place "
+             "of a move (moved to Denver from Tulsa, relocated from Tulsa to Austin, moved to Athens from Pinedabury).",
+             MOVE + "(" + GAZ + "|" + TOWN + ")", 1, 220,
+             "trigger:\n  anchored: true\n  keywords: [moved, moving, relocated, relocating]", 0.8,
+             ["Moved to Lake Havasu City from ⟦Tulsa⟧ in 2019", "moved to Denver from ⟦St. Louis⟧.",
+              "relocated from Tulsa to ⟦Austin⟧ last year", "Moving from New York to ⟦Boise⟧",
+              "Moved to Athens from ⟦Pinedabury⟧ in 2019", "Moved to Paradise from ⟦Port Davidfurt⟧ in 2019",
               "relocated from Austin to ⟦Port Marc⟧ last year"],
-             ["moved to Postgres from MySQL", "moved to Denver from Washington", "moved to Denver from Brookside Hospital",
-              "moved to Denver from tatemouth"])
+             ["moved to Postgres from MySQL", "moved to Production from Staging", "moved to Denver from Texas",
+              "moved the Tulsa files to Austin", "moved to Denver from tulsa", "moved to denver from Tulsa",
+              "moved to Denver from Washington", "moved to Denver from Brookside Hospital", "moved to Denver from tatemouth"])
         # As written or in capitals, like the keywords.
         # "The Netherlands" is matched as "Netherlands" with "The" allowed before it (below): as a keyword its first
         # word would send every capitalised "The" of prose through the keyword probe.

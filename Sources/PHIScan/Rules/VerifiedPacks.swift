@@ -22,7 +22,7 @@ enum VerifiedPacks {
         0x287b76cbe3f2ae51, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
         0x5cee269a7c266636, // names.yaml
-        0xa0e883d03a18232e, // places.yaml
+        0xab2b093a841a6c24, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and
