@@ -1765,13 +1765,24 @@ static int salutation_name(const phs_names *d, const uint8_t *p, size_t n, phs_n
     return greeting_ends(p, n, nt, a, t);
 }
 
-/* "Hi April,", "Dear Georgia,", "hey Sydney, can you": after a greeting, a given name that is also a month, state or
-   city (a word that starts no name without a surname elsewhere), ending the greeting. */
+/* "Hi April,", "Dear Georgia,", "hey Sydney, can you", "Hi Dale,", "Hello Jasmine!": after a greeting, a given name
+   that the cue's own run does not take (a month, state or city, a place word, a frequent English word), ending the
+   greeting. The same after "Okay," or "Thanks," when a sentence mark or a comma ends the name ("Okay, Carolina. I can
+   help", "Thanks, Dale!"; not "Thanks, Will do", "Okay, Google"). Never a word that starts no name (Siri). */
 static int greeting_given(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
                           int32_t a) {
-    phs_name_token *t = &tok[a];
-    if (!is_greeting(p, &tok[k]) || !is_cap(t) || t->parts != 1 || !calendar_given(d, t)) return 0;
-    return (name_flags(d, p, n, t) & PHS_NAME_GIVEN) && greeting_ends(p, n, nt, a, t);
+    static const list_word openers[] = {LW("okay"), LW("thanks")};
+    phs_name_token *t = &tok[a], *c = &tok[k];
+    int greeting = is_greeting(p, c);
+    int opener = !greeting && c->sep == SEP_COMMA && a == k + 1 &&
+                 in_list(openers, LIST_COUNT(openers), p + c->start, (size_t)(c->end - c->start), 1);
+    if (!(greeting || opener) || !is_cap(t) || t->parts != 1 || (is_stop(d, t) && !calendar_given(d, t))) return 0;
+    if (!(name_flags(d, p, n, t) & PHS_NAME_GIVEN)) return 0;
+    if (greeting) return greeting_ends(p, n, nt, a, t);
+    size_t e = (size_t)t->end;
+    if (e >= n || !(p[e] == '.' || p[e] == ',' || p[e] == '!' || p[e] == '?')) return 0;
+    /* "Okay, Carolina." ends a sentence: a space, a quote or the line's end after the mark (not "Okay, Next.js"). */
+    return e + 1 >= n || p[e + 1] == ' ' || p[e + 1] == '"' || p[e + 1] == '\\' || line_ends_at(p, n, e + 1);
 }
 
 /* Does a greeting's or sign-off's name end at byte e: a comma, "!", ":", the line's end, a JSON string's closing quote
@@ -2451,7 +2462,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                             accepted = kind == PHS_NAME_CUE_STATED || (b - a >= 2 && (lf & PHS_NAME_SURNAME));
                     }
                 }
-                if (!accepted && b == a && kind == PHS_NAME_CUE_WEAK && greeting_given(d, p, n, tok, nt, k, a)) {
+                if (!accepted && b <= a + 1 && kind == PHS_NAME_CUE_WEAK && greeting_given(d, p, n, tok, nt, k, a)) {
                     b = a + 1;
                     accepted = 1;
                 }

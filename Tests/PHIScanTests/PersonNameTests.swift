@@ -230,6 +230,10 @@ struct PersonNameTests {
         // Not a frequent word after a given name that the sentence goes on with; "do" before a name is no particle.
         "my name is ⟦anna⟧ will you help; my name is ⟦anna⟧ may i ask",
         "Please do ⟦Smith, John⟧ first",
+        // After a greeting, a given name that is also a place word or a frequent word; after "Okay," or "Thanks," one
+        // that a sentence mark ends.
+        "Hi ⟦Dale⟧, just checking in; Hi ⟦Brook⟧, thanks",
+        "Okay, ⟦Carolina⟧. I can help you with that. Thanks, ⟦Jasmine⟧!",
         // One Han or Hangul word opening with a listed surname, after a word that sends or concerns someone.
         "Forward this to ⟦윤은영⟧ and cc ⟦Angelika Wilmsen⟧.",
         "Sure - here is a draft letter for ⟦이숙자⟧:",
@@ -322,6 +326,8 @@ struct PersonNameTests {
         "Mr. Mr. Mr. Mr. Dr. Dr.",
         // A given name that is a frequent word after a caption's comma.
         "See Table 4, Min values are low; see Figure, Min 3",
+        // After "Okay," or "Thanks," a word that is no given name, or a given name the sentence goes on after.
+        "Okay, Google; Okay, Great. Next step; Thanks, Will do.; Hey Siri, play music; Hi All,",
         // A word with letters outside ASCII that spells an English word folded, in no name's shape.
         "Café Rouge opens at 9; Résumé attached; the Naïve Bayes model",
     ]
