@@ -1285,6 +1285,24 @@ static int32_t last_first_start(const phs_names *d, const uint8_t *p, const phs_
     return a;
 }
 
+/* A Vietnamese name from word k: a capitalised word, then Văn or Thị (the middle names of most Vietnamese men and
+   women, as written with their diacritics, composed), then one or two capitalised words ("Nguyễn Văn An", "Vũ Thị
+   Linh", "Nguyễn Thị Thu Hà"). After the middle name a word is the given name whatever it spells in English (An, Mai):
+   Văn and Thị are no English words, nor "van" the particle. Returns one past the name, or k. */
+static int32_t vietnamese_name(const uint8_t *p, const phs_name_token *tok, int32_t nt, int32_t k) {
+    const phs_name_token *m = &tok[k + 1];
+    size_t len = (size_t)(m->end - m->start);
+    int marker = (len == 4 && memcmp(p + m->start, "V\xC4\x83n", 4) == 0) ||
+                 (len == 5 && memcmp(p + m->start, "Th\xE1\xBB\x8B", 5) == 0);
+    if (!marker || m->sep != SEP_SPACE || tok[k + 2].start - m->end != 1 || !is_cap(&tok[k + 2])) return k;
+    int32_t b = k + 3;
+    /* A second given name written outside ASCII ("Thu Hà"). */
+    if (tok[k + 2].sep == SEP_SPACE && b < nt && is_cap(&tok[b]) && (tok[b].label & TOK_NON_ASCII) &&
+        tok[b].start - tok[k + 2].end == 1)
+        b++;
+    return b;
+}
+
 /* A cue phrase ends at word k: returns its id (longest first) when the words before it match, else -1. */
 static int32_t cue_ending_at(const phs_names *d, const phs_name_token *tok, int32_t k, int64_t slot) {
     for (int32_t c = d->cues.head[slot]; c >= 0; c = d->phrases[c].next) {
@@ -2558,6 +2576,14 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
             if (surname && !is_stop(d, sn) && !is_place(d, sn) &&
                 !(sn->sep == SEP_SPACE && k + 2 < nt && (is_cap(&tok[k + 2]) || tok[k + 2].shape == SHAPE_UPPER)) &&
                 emit(d, out, out_cap, &count, tok, nt, k, k + 2, PHS_NAME_PAIR, PHS_NAME_DETAIL_PAIR, &next)) {
+                k = next;
+                continue;
+            }
+        }
+        /* A Vietnamese name with its middle name Văn or Thị ("Nguyễn Văn An", "Vũ Thị Linh"). */
+        if (d->pairs && is_cap(t) && t->sep == SEP_SPACE && k + 2 < nt) {
+            int32_t b = vietnamese_name(p, tok, nt, k);
+            if (b > k && emit(d, out, out_cap, &count, tok, nt, k, b, PHS_NAME_PAIR, 0, &next)) {
                 k = next;
                 continue;
             }

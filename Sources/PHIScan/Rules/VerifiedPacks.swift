@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0x6930dd67f21e26f7, // default.yaml
         0x287b76cbe3f2ae51, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
-        0x24c9344c097dbe7e, // names.yaml
+        0xf7170ea8e6bc94ac, // names.yaml
         0xab2b093a841a6c24, // places.yaml
     ]
 
