@@ -1185,6 +1185,24 @@ static int stated_place_surname(const phs_names *d, const uint8_t *p, size_t n, 
     return !number_beside(p, n, tok[k].start, t->end);
 }
 
+/* A Vietnamese name from word k: a capitalised word, then Văn or Thị (the middle names of most Vietnamese men and
+   women, as written with their diacritics, composed), then one or two capitalised words ("Nguyễn Văn An", "Vũ Thị
+   Linh", "Nguyễn Thị Thu Hà"). After the middle name a word is the given name whatever it spells in English (An, Mai):
+   Văn and Thị are no English words, nor "van" the particle. Returns one past the name, or k. */
+static int32_t vietnamese_name(const uint8_t *p, const phs_name_token *tok, int32_t nt, int32_t k) {
+    const phs_name_token *m = &tok[k + 1];
+    size_t len = (size_t)(m->end - m->start);
+    int marker = (len == 4 && memcmp(p + m->start, "V\xC4\x83n", 4) == 0) ||
+                 (len == 5 && memcmp(p + m->start, "Th\xE1\xBB\x8B", 5) == 0);
+    if (!marker || m->sep != SEP_SPACE || tok[k + 2].start - m->end != 1 || !is_cap(&tok[k + 2])) return k;
+    int32_t b = k + 3;
+    /* A second given name written outside ASCII ("Thu Hà"). */
+    if (tok[k + 2].sep == SEP_SPACE && b < nt && is_cap(&tok[b]) && (tok[b].label & TOK_NON_ASCII) &&
+        tok[b].start - tok[k + 2].end == 1)
+        b++;
+    return b;
+}
+
 /* The run of name-shaped words from k: capitalised words, initials, and particles followed by a capitalised word,
    joined by spaces (or the dot of an initial). Returns the index one past the last word taken (at most `max`). */
 static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t k,
@@ -1193,6 +1211,16 @@ static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name
     while (j < nt && taken < max) {
         phs_name_token *t = &tok[j];
         int ok = 0;
+        /* A Vietnamese middle name after the word before: it and the given names after it end the run ("called
+           Nguyễn Văn An": Văn is no particle here, and An no stop word). */
+        if (j > k && j + 1 < nt) {
+            int32_t e = vietnamese_name(p, tok, nt, j - 1);
+            if (e > j) {
+                taken += e - j;
+                j = e;
+                break;
+            }
+        }
         /* A form's next label ("Anna Josefsen  Address: ..."): a word with a colon after two spaces, or a stop word
            (label words are) with a colon, ends the name. */
         if (j > k && (t->label & TOK_COLON) && ((t->start - tok[j - 1].end >= 2 && tok[j - 1].sep == SEP_SPACE) || is_stop(d, t))) break;
@@ -1283,24 +1311,6 @@ static int32_t last_first_start(const phs_names *d, const uint8_t *p, const phs_
            !in_list(words, LIST_COUNT(words), p + tok[a - 1].start, (size_t)(tok[a - 1].end - tok[a - 1].start), 0))
         a--;
     return a;
-}
-
-/* A Vietnamese name from word k: a capitalised word, then Văn or Thị (the middle names of most Vietnamese men and
-   women, as written with their diacritics, composed), then one or two capitalised words ("Nguyễn Văn An", "Vũ Thị
-   Linh", "Nguyễn Thị Thu Hà"). After the middle name a word is the given name whatever it spells in English (An, Mai):
-   Văn and Thị are no English words, nor "van" the particle. Returns one past the name, or k. */
-static int32_t vietnamese_name(const uint8_t *p, const phs_name_token *tok, int32_t nt, int32_t k) {
-    const phs_name_token *m = &tok[k + 1];
-    size_t len = (size_t)(m->end - m->start);
-    int marker = (len == 4 && memcmp(p + m->start, "V\xC4\x83n", 4) == 0) ||
-                 (len == 5 && memcmp(p + m->start, "Th\xE1\xBB\x8B", 5) == 0);
-    if (!marker || m->sep != SEP_SPACE || tok[k + 2].start - m->end != 1 || !is_cap(&tok[k + 2])) return k;
-    int32_t b = k + 3;
-    /* A second given name written outside ASCII ("Thu Hà"). */
-    if (tok[k + 2].sep == SEP_SPACE && b < nt && is_cap(&tok[b]) && (tok[b].label & TOK_NON_ASCII) &&
-        tok[b].start - tok[k + 2].end == 1)
-        b++;
-    return b;
 }
 
 /* A cue phrase ends at word k: returns its id (longest first) when the words before it match, else -1. */

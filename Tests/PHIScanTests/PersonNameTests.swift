@@ -236,6 +236,7 @@ struct PersonNameTests {
         "Okay, ⟦Carolina⟧. I can help you with that. Thanks, ⟦Jasmine⟧!",
         // Vietnamese names with their middle name Văn or Thị, whatever the given name spells in English.
         "⟦Nguyễn Văn An⟧ missed her appointment; ⟦Vũ Thị Linh⟧ called; ⟦Nguyễn Thị Thu Hà⟧ too",
+        "a patient called ⟦Nguyễn Văn An⟧ came in; Dr. ⟦Trần Văn Minh⟧ saw her",
         // One Han or Hangul word opening with a listed surname, after a word that sends or concerns someone.
         "Forward this to ⟦윤은영⟧ and cc ⟦Angelika Wilmsen⟧.",
         "Sure - here is a draft letter for ⟦이숙자⟧:",
