@@ -25,8 +25,6 @@ public final class CompiledRule: Sendable {
     let allow: Set<[UInt8]>
     /// For an `hl7:` rule, the fields whose values are findings and the shape they must have (`HL7Field`).
     let hl7: (fields: [Int], shape: HL7Field.Shape)?
-    /// Every match consumes a digit (`PatternAnalysis.requiresDigit`): the dispatch skips the rule where none is.
-    let requiresDigit: Bool
 
     init(rule: Rule, pattern: CompiledPattern, anchoredPattern: CompiledPattern?) {
         self.rule = rule
@@ -45,7 +43,6 @@ public final class CompiledRule: Sendable {
         self.allow = Set(rule.allow.map { Array($0.lowercased().utf8) })
         self.hl7 = rule.hl7Fields.isEmpty ? nil
             : (rule.hl7Fields, HL7Field.Shape(entity: rule.entity, validator: rule.validator))
-        self.requiresDigit = rule.detector == nil && pattern.requiresDigit
     }
 }
 
@@ -261,7 +258,8 @@ public final class RuleSet: @unchecked Sendable {
         self.dispatchTables = DispatchTables(
             keywordRules: keywordRules, keywordLengths: keywordRules.indices.map { $0 < keywordList.count ? keywordList[$0].text.utf8.count : 0 },
             anchored: compiled.map { $0.anchoredPattern != nil },
-            digitReach: compiled.map { $0.requiresDigit ? $0.rule.maxLength : 0 },
+            // (A detector rule's pattern is "(?!)", which needs no digit.)
+            digitReach: compiled.map { $0.pattern.requiresDigit ? $0.rule.maxLength : 0 },
             byteTriggers: self.byteTriggers, always: always, digit: digitRules, groupCodes: groupCodes, dot: dotRules,
             alnumByLength: byLength, dashed: dashedRules, hexColon: hexColonRules, startFilters: startFilters)
         var followerSources: [(pattern: CompiledPattern, keyword: [UInt8], caseSensitive: Bool)?] = []
