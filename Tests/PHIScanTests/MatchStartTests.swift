@@ -100,4 +100,54 @@ struct MatchStartTests {
         let fastRuns = fastScanner.counters.runsByRule[rule], referenceRuns = referenceScanner.counters.runsByRule[rule]
         #expect(fastRuns < referenceRuns * 3 / 4, "card rule runs: \(fastRuns) fast, \(referenceRuns) reference")
     }
+
+    /// The rules that take a value only when it is the whole line open with `(?<![^\n])`: every digit may start a
+    /// match, but only after a newline (or nothing), so the dispatch turns away every numeric run that does not open
+    /// its line.
+    @Test func aWholeLineRuleStartsOnlyAtALineStart() throws {
+        let rule = try #require(TestRules.defaults.rules.first { $0.rule.id == "ssn-alone" })
+        let start = try #require(MatchStart.derive(rule.rule.pattern))
+        #expect(start.onlyAtLineStart && start.filtersNumericRuns && !start.excludesADigit)
+        #expect((0...255).allSatisfy { start.mayStart(with: UInt8($0)) })
+        let cardRule = try #require(TestRules.defaults.rules.first { $0.rule.id == "credit-card" })
+        let card = try #require(MatchStart.derive(cardRule.rule.pattern))
+        #expect(!card.onlyAtLineStart)
+        #expect(MatchStart.derive("(?<![^\\n ])[0-9]{9}")?.onlyAtLineStart == false)
+    }
+
+    /// Nine- to twelve-digit numbers alone on their line and after every kind of byte, in ASCII lines (batch walk)
+    /// and lines with an accented letter (per-line path): the fast scanner finds exactly what the reference finds,
+    /// finds the lone values as wholes, and runs `ssn-alone` only on the runs that open a line.
+    @Test func skippingRunsThatDoNotOpenTheirLineChangesNoFinding() throws {
+        var rng = SplitMix64(seed: 0x10E)
+        let before = ["", "", "", " ", "x", "=", "-", "id ", "\t", "é "]
+        var lines: [String] = []
+        var alone = 0
+        for i in 0..<3_000 {
+            let digits = Int.random(in: 9...12, using: &rng)
+            var d = ["4"] + (1..<digits).map { _ in String(Int.random(in: 0...9, using: &rng)) }
+            if digits == 9 { (d[3], d[8]) = ("1", "1") }  // an SSN group and serial the SSA rules accept
+            let number = d.joined()
+            let lead = before[Int.random(in: 0..<before.count, using: &rng)]
+            let tail = Int.random(in: 0..<4, using: &rng) == 0 ? " ok" : ""
+            if lead.isEmpty && tail.isEmpty && i % 5 != 0 { alone += 1 }
+            lines.append(i % 5 == 0 ? lead + number + tail + " résumé" : lead + number + tail)
+        }
+        let bytes = Array(lines.joined(separator: "\n").utf8) + [0x0A]
+        let set = TestRules.defaults
+        let fastScanner = LineScanner(ruleSet: set), referenceScanner = LineScanner(referencePrefilter: set)
+        let fast = try ReferencePrefilterTests.scan(bytes, fastScanner)
+        let reference = try ReferencePrefilterTests.scan(bytes, referenceScanner)
+        let firstDifference = zip(fast.findings, reference.findings).first { $0 != $1 }
+        let same = fast.findings == reference.findings
+        #expect(same, "\(fast.findings.count) vs \(reference.findings.count) findings, first differing: \(String(describing: firstDifference))")
+        let lone = Set(["ssn-alone", "itin-alone", "routing-alone", "phone-alone", "account-alone"])
+        let found = fast.findings.filter { lone.contains($0.ruleID) }
+        // Nine-digit numbers the SSA rules refuse (none here: 4xx areas) aside, every lone value is found whole.
+        #expect(found.count == alone, "\(found.count) lone findings, \(alone) lone lines")
+        let rule = try #require(set.rules.firstIndex { $0.rule.id == "ssn-alone" })
+        let fastRuns = fastScanner.counters.runsByRule[rule], referenceRuns = referenceScanner.counters.runsByRule[rule]
+        // A run that a separator opens at the line start (`-`, a space, a tab) is still tried: it starts the line.
+        #expect(fastRuns < referenceRuns * 3 / 4, "ssn-alone runs: \(fastRuns) fast, \(referenceRuns) reference")
+    }
 }

@@ -161,7 +161,8 @@ struct ABATests {
                       "111000025", "0110-0001-5"])
     func valid(_ s: String) { #expect(ValidatorKind.aba.validate(s)) }
 
-    @Test(arguments: ["011000016", "999999999", "01100001", "0110000150", "01100001a", "011.000.015", ""])
+    @Test(arguments: ["011000016", "999999999", "01100001", "0110000150", "01100001a", "011.000.015", "",
+                      "000000000", "0000-0000-0"])
     func invalid(_ s: String) { #expect(!ValidatorKind.aba.validate(s)) }
 
     @Test(arguments: [0, 5, 12, 21, 32, 61, 72, 80])

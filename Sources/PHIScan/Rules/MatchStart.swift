@@ -19,8 +19,18 @@ struct MatchStart: Sendable, Equatable {
     func mayStart(with b: UInt8) -> Bool { first[Int(b >> 6)] >> UInt64(b & 63) & 1 != 0 }
     func forbidsStart(after b: UInt8) -> Bool { notAfter[Int(b >> 6)] >> UInt64(b & 63) & 1 != 0 }
 
-    /// Whether some digit cannot start a match (the only case in which a numeric run may be turned away).
+    /// Whether some digit cannot start a match.
     var excludesADigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains { !mayStart(with: $0) } }
+
+    /// Whether a match starts only where a line does: after no byte but a newline (`(?<![^\n])`, the rules that take
+    /// a value only when it is the whole line).
+    var onlyAtLineStart: Bool {
+        (0..<256).allSatisfy { b in forbidsStart(after: UInt8(b)) == (b != 0x0A) }
+    }
+
+    /// Whether the condition can turn a numeric run away: some digit cannot start a match, or a match starts only
+    /// at a line's start (a run elsewhere in its line follows some byte).
+    var filtersNumericRuns: Bool { excludesADigit || onlyAtLineStart }
 
     /// The start condition of `pattern` (compiled with `CompiledPattern.compileOptions`), or nil when its opening
     /// assertions say nothing.

@@ -201,7 +201,7 @@ public final class RuleSet: @unchecked Sendable {
                     groupCodes.append(contentsOf: codes.contains(nil) ? [] : codes.map { $0! })
                     sr.groupEnd = Int32(groupCodes.count)
                 }
-                if let start = MatchStart.derive(c.rule.pattern), start.excludesADigit {
+                if let start = MatchStart.derive(c.rule.pattern), start.filtersNumericRuns {
                     sr.startFilter = Int32(startFilters.count / 256)
                     startFilters += (0..<256).map { b in
                         (start.mayStart(with: UInt8(b)) ? 1 : 0) | (start.forbidsStart(after: UInt8(b)) ? 2 : 0)

@@ -111,7 +111,8 @@ enum NumericChecks {
     /// 9 digits (ignoring ' ' and '-'), Federal Reserve prefix 00–12, 21–32, 61–72 or 80,
     /// and 3·(d1+d4+d7) + 7·(d2+d5+d8) + (d3+d6+d9) ≡ 0 (mod 10).
     static func aba(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let d = PackedDigits.scan(bytes, separators: .spaceAndHyphen), d.count == 9 else { return false }
+        // Nine zeros pass the checksum and the government prefix 00, but route nowhere.
+        guard let d = PackedDigits.scan(bytes, separators: .spaceAndHyphen), d.count == 9, d.value != 0 else { return false }
         let prefix = d.prefix(2)
         guard prefix <= 12 || (21...32).contains(prefix) || (61...72).contains(prefix) || prefix == 80 else { return false }
         var v = d.value
