@@ -699,7 +699,8 @@ static inline int in_list(const list_word *list, size_t count, const uint8_t *p,
 enum { SHAPE_CAP = 1, SHAPE_LOWER = 2, SHAPE_UPPER = 4, SHAPE_ONE = 8, SHAPE_NOCASE = 16, SHAPE_BAD = 32 };
 enum { SEP_SPACE = 1, SEP_DOT = 2, SEP_COMMA = 3, SEP_COLON = 4, SEP_OTHER = 0 };
 /* phs_name_token.label bits: a colon right after the word (a label, a speaker); a possessive 's stripped from it. */
-enum { TOK_COLON = 1, TOK_POSS = 2, TOK_URL_SPACE = 4, TOK_JSON_KEY = 8, TOK_NON_ASCII = 16, TOK_STREET_SUFFIX = 32 };
+enum { TOK_COLON = 1, TOK_POSS = 2, TOK_URL_SPACE = 4, TOK_JSON_KEY = 8, TOK_NON_ASCII = 16, TOK_STREET_SUFFIX = 32,
+       TOK_BREAK = 64 /* the separator after the word holds an escaped line break (a sign-off's "Best,\nAna") */ };
 
 /* Is p[start..<end) a street's own suffix (any case), which makes the words before it a street: "call Park Lane",
    and even in lower case, "Baker street"? The last five only capitalised: in lower case "way", "place" and "square"
@@ -1027,6 +1028,7 @@ static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t
         /* An escaped line break inside a JSON string joins words only after a comma or colon (a sign-off, a label:
            "Sincerely,\nTamsin", "Patient:\nAna"); elsewhere it ends the name. */
         if (escaped && punct != ',' && punct != ':') spaces = 0;
+        if (escaped) t->label |= TOK_BREAK;
         /* A label's colon may be followed by padding ("Name:    Anna Josefsen"); a question ends like a label
            ("What's your last name? Magnusson"). */
         if (spaces >= 1 && (spaces <= 2 || ((punct == ':' || punct == '?') && spaces <= MAX_LABEL_PAD))) {
@@ -1122,6 +1124,20 @@ static inline int is_stop(const phs_names *d, const phs_name_token *t) {
 static inline int is_place(const phs_names *d, const phs_name_token *t) {
     int64_t s;
     return (cue_flags(d, t, &s) & PHS_NAME_PLACE) != 0;
+}
+
+/* A capitalised particle that is also a stop word, inside a name: "Judith Mac Cohen" (Mac, the computer, starts no
+   name). Only between a dictionary given name and a dictionary surname, one space apart each. */
+static int mid_name_particle(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt,
+                             int32_t k, int32_t j) {
+    phs_name_token *t = &tok[j];
+    int64_t s;
+    if (j <= k || j + 1 >= nt || t->shape != SHAPE_CAP || !(cue_flags(d, t, &s) & PHS_NAME_PARTICLE) ||
+        tok[j - 1].sep != SEP_SPACE || t->sep != SEP_SPACE || !is_cap(&tok[j - 1]) || !is_cap(&tok[j + 1]))
+        return 0;
+    uint16_t before = name_flags(d, p, n, &tok[j - 1]), after = name_flags(d, p, n, &tok[j + 1]);
+    return (before & PHS_NAME_GIVEN) && (after & PHS_NAME_SURNAME) && !(after & PHS_NAME_COMMON) &&
+           !is_stop(d, &tok[j + 1]) && !is_place(d, &tok[j + 1]);
 }
 
 /* Is the word after a run of capitalised words one that makes them a place or organisation (Street, Ltd, Apt)?
@@ -1238,6 +1254,7 @@ static int32_t name_run(const phs_names *d, const uint8_t *p, size_t n, phs_name
         else if (is_initial(t)) ok = 1;
         /* A middle initial without its dot ("Ruth R Montez"). */
         else if (j > k && t->shape == SHAPE_ONE && t->sep == SEP_SPACE && j + 1 < nt && is_cap(&tok[j + 1])) ok = 1;
+        else if (mid_name_particle(d, p, n, tok, nt, k, j)) ok = 1;
         else if ((j > k || (mode & RUN_LEAD_PARTICLE)) && is_particle(d, t)) {
             /* van der Berg: particles count only when a capitalised word follows. */
             int32_t m = j;
@@ -2133,7 +2150,9 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     /* A given name that is also a month or a state's name (Zeng, Jun; Stiebitz, Jan) counts after a dictionary
        surname that is no place's name and no town's last word ("Bozeman, Montana", "New Carrow, Montana": a town and its
        state), but not before a number ("Smith, Jan 5"). */
-    if (t->sep != SEP_COMMA || !is_cap(&tok[k + 1]) ||
+    /* "Surname,\nGiven" across a line break is a sign-off and the name under it ("Best,\nLadli Sur"), never one
+       name. */
+    if (t->sep != SEP_COMMA || (t->label & TOK_BREAK) || !is_cap(&tok[k + 1]) ||
         (is_stop(d, &tok[k + 1]) && (stop_surname || !calendar_given(d, &tok[k + 1]) ||
                                      (name_flags(d, p, n, t) & PHS_NAME_PLACE_NAME) ||
                                      (k > 0 && tok[k - 1].sep == SEP_SPACE && is_cap(&tok[k - 1])) ||

@@ -99,6 +99,11 @@ struct PersonNameTests {
         // The name on the line after a sign-off, however the text is cut.
         "Thanks for the update.\n\nBest regards,\n⟦Sabrel Yarnold⟧\nCare coordinator",
         "Sincerely,\r\n⟦Nerissa Grimsditch⟧, RN\r\n",
+        // A sign-off word that is a surname too, before a JSON string's escaped line break: the name under it whole
+        // (not "Best, Ladli" as Surname, Given).
+        #"{"content": "See attached.\n\nBest,\n⟦Ladli Sur⟧\n3125550152"}"#,
+        // Mac between a given name and a surname (the computer's name starts none).
+        "Remind ⟦Judith Mac Cohen⟧ to fast; ⟦Christopher Mac Baldwin⟧ is 63; my name is ⟦rachel mac serrano⟧ and i",
         // Middle initials between names that are also rare English words or that start no name alone (Maria, Costa);
         // a given name before a word no list holds; surnames that are also English words in a list.
         "we need to add ⟦Maria P Lopez⟧ as guardian; add ⟦Ryan P. Costa⟧ too",
@@ -333,6 +338,8 @@ struct PersonNameTests {
         "Okay, Google; Okay, Great. Next step; Thanks, Will do.; Hey Siri, play music; Hi All,",
         // A word with letters outside ASCII that spells an English word folded, in no name's shape.
         "Café Rouge opens at 9; Résumé attached; the Naïve Bayes model",
+        // Mac the computer, before capitalised product words.
+        "I use a Mac Pro; install on Mac OS X and Mac Mini; Mac users should update Safari; Big Mac Index",
     ]
 
     @Test(arguments: found)
