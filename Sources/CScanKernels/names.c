@@ -2155,15 +2155,32 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     if (t->sep != SEP_COMMA || (t->label & TOK_BREAK) || !is_cap(&tok[k + 1]) ||
         (is_stop(d, &tok[k + 1]) && (stop_surname || !calendar_given(d, &tok[k + 1]) ||
                                      (name_flags(d, p, n, t) & PHS_NAME_PLACE_NAME) ||
-                                     (k > 0 && tok[k - 1].sep == SEP_SPACE && is_cap(&tok[k - 1])) ||
+                                     (!after_cue && k > 0 && tok[k - 1].sep == SEP_SPACE && is_cap(&tok[k - 1])) ||
                                      number_beside(p, n, tok[k + 1].end, tok[k + 1].end))) ||
         (k > 0 && tok[k - 1].sep == SEP_COMMA && !after_cue))
         return -1;
     phs_name_token *g = &tok[k + 1];
     if (g->sep == SEP_COMMA && k + 2 < nt && is_cap(&tok[k + 2])) return -1;
+    /* After a cue the cue says person: that a name list's word is also a word of some large city's name (Qasim,
+       Paul, Leonard, Joseph: Port Qasim, St. Paul) is no evidence against it. A place's word that no name list holds
+       stays a place ("moved to Tampa, Florida"). */
+    uint16_t cue_mask = after_cue ? (uint16_t)~PHS_NAME_PLACE_NAME : (uint16_t)0xFFFF;
     uint16_t sf = name_flags_in_name(d, p, n, t);
+    if (sf & (PHS_NAME_SURNAME | PHS_NAME_GIVEN)) sf &= cue_mask;
+    /* After a cue, a dictionary surname that is a common word too, before a given name that is no English word and
+       the end of the name: a lower-case word, an initial, a colon or the value's end ("Patient Salmon, Lucas needs",
+       "Hi Lips, Selina S., your"; not "Patient Stable, Doing well"). */
+    int common_surname = 0;
+    if (after_cue && !stop_surname && (sf & PHS_NAME_SURNAME) && (sf & PHS_NAME_COMMON) && !is_stop(d, t)) {
+        uint16_t g0 = name_flags_in_name(d, p, n, g);
+        if ((g0 & PHS_NAME_GIVEN) && !is_stop(d, g)) g0 &= cue_mask;
+        int ends = k + 2 >= nt || g->sep == SEP_COLON || g->sep == SEP_OTHER ||
+                   (g->sep == SEP_SPACE && (tok[k + 2].shape == SHAPE_LOWER || is_initial(&tok[k + 2]) ||
+                                            initial_ends_value(tok, nt, k + 2)));
+        common_surname = (g0 & PHS_NAME_GIVEN) && !(g0 & (PHS_NAME_COMMON | PHS_NAME_WORD)) && !is_stop(d, g) && ends;
+    }
     int unknown = 0, cued = 0;
-    if (!(sf & PHS_NAME_SURNAME) || (sf & PHS_NAME_COMMON)) {
+    if (!common_surname && (!(sf & PHS_NAME_SURNAME) || (sf & PHS_NAME_COMMON))) {
         /* After a cue the cue is the evidence: a surname no list holds as a surname, if it is no word, place or stop
            word ("My name is Chachaj, Leon M.", "Patient Qasim, Nour D."). */
         if (after_cue && !stop_surname && t->hash && t->shape == SHAPE_CAP && !is_stop(d, t) &&
@@ -2175,6 +2192,8 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
             unknown = 1;
     }
     uint16_t gf = name_flags_in_name(d, p, n, g);
+    /* (A given name that is a state's or city's name itself keeps the flag: "moved to Brindlemoor, Florida".) */
+    if ((gf & PHS_NAME_GIVEN) && !is_stop(d, g)) gf &= cue_mask;
     /* Such a surname needs a given name that is no word or place either, unless a middle initial follows it. */
     int initial_next = g->sep == SEP_SPACE && k + 2 < nt && tok[k + 2].shape == SHAPE_ONE &&
                        (size_t)tok[k + 2].end < n && p[tok[k + 2].end] == '.'; /* "Tor J. was", "Tor J., seen" */

@@ -102,6 +102,10 @@ struct PersonNameTests {
         // A sign-off word that is a surname too, before a JSON string's escaped line break: the name under it whole
         // (not "Best, Ladli" as Surname, Given).
         #"{"content": "See attached.\n\nBest,\n⟦Ladli Sur⟧\n3125550152"}"#,
+        // "Surname, Given" after a cue: a surname that is a common word or a tool's name, a given name that is a word of
+        // some city's name as well (St. Paul, St. Leonard), a given name that is a state's name after the cue "Patient".
+        "Patient ⟦Salmon, Lucas⟧ needs a prior auth; Patient ⟦Martins, Paul⟧ needs one; Patient ⟦Thompson, Dakota⟧ too",
+        "the summary for ⟦Jenkins, Joseph⟧: stable; a letter for ⟦Potoczek, Leonard⟧: draft; Hi ⟦Lips, Selina S⟧., hi",
         // Mac between a given name and a surname (the computer's name starts none).
         "Remind ⟦Judith Mac Cohen⟧ to fast; ⟦Christopher Mac Baldwin⟧ is 63; my name is ⟦rachel mac serrano⟧ and i",
         // Middle initials between names that are also rare English words or that start no name alone (Maria, Costa);
@@ -338,6 +342,10 @@ struct PersonNameTests {
         "Okay, Google; Okay, Great. Next step; Thanks, Will do.; Hey Siri, play music; Hi All,",
         // A word with letters outside ASCII that spells an English word folded, in no name's shape.
         "Café Rouge opens at 9; Résumé attached; the Naïve Bayes model",
+        // After a cue: a surname-shaped word before a given name that is a common word, a tool's name before another,
+        // a town no list holds before its state.
+        "Patient Well, Will call back; Patient Stable, Doing well; Built for Jenkins, Docker and Kafka",
+        "Pt moved to Brindlemoor, Florida last spring",
         // Mac the computer, before capitalised product words.
         "I use a Mac Pro; install on Mac OS X and Mac Mini; Mac users should update Safari; Big Mac Index",
     ]
