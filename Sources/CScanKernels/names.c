@@ -2204,7 +2204,12 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     int common_given = not_given == PHS_NAME_COMMON && (sf & PHS_NAME_SURNAME) && !(sf & PHS_NAME_COMMON) &&
                        !is_stop(d, g) && (initial_next || (after_cue && g->sep == SEP_SPACE && k + 2 < nt &&
                                                            tok[k + 2].shape == SHAPE_LOWER));
-    if (!(gf & PHS_NAME_GIVEN) || ((gf & not_given) && !common_given)) return -1;
+    /* A surname and a given name both written with letters outside ASCII, the surname a dictionary one, after a cue
+       or at a sentence's start: the given name is taken whatever its folded form means in English or as a place
+       ("the chart for Đặng, Đức Quân": duc is a place word; "Trần, Thế Phương L.": Thế folds to "the"). */
+    int script_given = (t->label & TOK_NON_ASCII) && (g->label & TOK_NON_ASCII) && (sf & PHS_NAME_SURNAME) &&
+                       !stop_surname && !unknown && (after_cue || sentence_start(p, tok, k));
+    if (!script_given && (!(gf & PHS_NAME_GIVEN) || ((gf & not_given) && !common_given))) return -1;
     int32_t b = k + 2;
     if (g->sep == SEP_SPACE && b < nt && is_initial(&tok[b])) b++;
     /* A middle initial without its dot that ends the value: "Patient: Hernandez, Carlos A" (not "..., Carlos A was"). */

@@ -106,6 +106,8 @@ struct PersonNameTests {
         // some city's name as well (St. Paul, St. Leonard), a given name that is a state's name after the cue "Patient".
         "Patient ⟦Salmon, Lucas⟧ needs a prior auth; Patient ⟦Martins, Paul⟧ needs one; Patient ⟦Thompson, Dakota⟧ too",
         "the summary for ⟦Jenkins, Joseph⟧: stable; a letter for ⟦Potoczek, Leonard⟧: draft; Hi ⟦Lips, Selina S⟧., hi",
+        // A Vietnamese surname, a comma and given names whose folded forms are a place's word or an English word.
+        "pull the chart for ⟦Đặng, Đức Quân⟧, seen; I can call ⟦Trần, Thế Phương L⟧. at 9",
         // Mac between a given name and a surname (the computer's name starts none).
         "Remind ⟦Judith Mac Cohen⟧ to fast; ⟦Christopher Mac Baldwin⟧ is 63; my name is ⟦rachel mac serrano⟧ and i",
         // Middle initials between names that are also rare English words or that start no name alone (Maria, Costa);
