@@ -2257,6 +2257,27 @@ static int lower_stated_surname(const phs_names *d, const uint8_t *p, size_t n, 
            in_list(goes_on, LIST_COUNT(goes_on), p + next->start, (size_t)(next->end - next->start), 1);
 }
 
+/* After a strong cue in lower case, is word a, a given name that is also a month, a state or a city (april, jun,
+   sydney) or a frequent English word (ester, will), the first word of a name all the same? Only before a dictionary
+   surname that is no frequent word, perhaps after particles ("her name is ester de fernandes", "my name is april
+   estrada"), or, after a phrase that states a name, one that ends the name ("his name is jun tan, he's 67"); not
+   "my name is may i ask", nor "my name is will and". */
+static int lower_lead_given(const phs_names *d, const uint8_t *p, size_t n, phs_name_token *tok, int32_t nt, int32_t a,
+                            uint16_t f, int stated) {
+    phs_name_token *w = &tok[a];
+    if (w->sep != SEP_SPACE || a + 1 >= nt || w->end - w->start < 3 ||
+        !(calendar_given(d, w) || ((f & PHS_NAME_GIVEN) && (f & PHS_NAME_COMMON) && !is_stop(d, w))))
+        return 0;
+    int32_t m = a + 1;
+    while (m < nt && m - a <= 3 && tok[m - 1].sep == SEP_SPACE && tok[m].sep == SEP_SPACE && tok[m].shape == SHAPE_LOWER &&
+           is_particle(d, &tok[m]))
+        m++;
+    if (m >= nt || tok[m].shape != SHAPE_LOWER || tok[m - 1].sep != SEP_SPACE || tok[m].end - tok[m].start < 3) return 0;
+    uint16_t sf = name_flags(d, p, n, &tok[m]);
+    if ((sf & PHS_NAME_SURNAME) && !(sf & PHS_NAME_COMMON) && !is_stop(d, &tok[m]) && !is_particle(d, &tok[m])) return 1;
+    return stated && m == a + 1 && lower_stated_surname(d, p, n, tok, nt, a, m, sf);
+}
+
 /* Finds the names that start at words k0..<k1 of the nt words in tok (which may look ahead to nt); `lower`: where
    the lower-case shapes apply, in bytes of the line, which starts `off` bytes before p. */
 static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32_t signoff, const lower_spans *lower,
@@ -2469,7 +2490,8 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                         phs_name_token *w = &tok[b];
                         /* Particles before a lower-case dictionary surname join it ("her name is emily van der
                            moreno"): passed over, the surname is taken as any word below. */
-                        if (shape == SHAPE_LOWER && b > a && tok[b - 1].sep == SEP_SPACE && is_particle(d, w)) {
+                        if (shape == SHAPE_LOWER && b > a && tok[b - 1].sep == SEP_SPACE && w->sep == SEP_SPACE &&
+                            is_particle(d, w)) {
                             int32_t m = b;
                             while (m < nt && m - b < 3 && tok[m].sep == SEP_SPACE && tok[m].shape == SHAPE_LOWER &&
                                    is_particle(d, &tok[m]))
@@ -2495,6 +2517,11 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                                 b++;
                                 break;
                             }
+                            if (!unlisted && shape == SHAPE_LOWER && b == a && kind != PHS_NAME_TITLE &&
+                                lower_lead_given(d, p, n, tok, nt, a, f, kind == PHS_NAME_CUE_STATED)) {
+                                b++;
+                                continue;
+                            }
                             if (!unlisted &&
                                 (!(f & (PHS_NAME_GIVEN | PHS_NAME_SURNAME)) || (f & PHS_NAME_COMMON) || is_stop(d, w))) break;
                             unknown += unlisted;
@@ -2519,6 +2546,11 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                     if (b > a) {
                         uint16_t ff = name_flags(d, p, n, &tok[a]), lf = name_flags(d, p, n, &tok[b - 1]);
                         accepted = ff & (kind == PHS_NAME_TITLE ? PHS_NAME_GIVEN | PHS_NAME_SURNAME : PHS_NAME_GIVEN);
+                        /* A surname written outside ASCII before given names, as Vietnamese and Chinese names go
+                           ("his name is phạm mai huy"). */
+                        if (!accepted && shape == SHAPE_LOWER && b - a >= 2 && (tok[a].label & TOK_NON_ASCII) &&
+                            (ff & PHS_NAME_SURNAME))
+                            accepted = 1;
                         /* Surname first in capitals ("HERNANDEZ, CARLOS", "Attn: HERNANDEZ CARLOS"): a dictionary
                            surname, then a dictionary given name. */
                         if (shape == SHAPE_UPPER && b - a >= 2 && (ff & PHS_NAME_SURNAME) &&

@@ -106,6 +106,10 @@ struct PersonNameTests {
         // some city's name as well (St. Paul, St. Leonard), a given name that is a state's name after the cue "Patient".
         "Patient ⟦Salmon, Lucas⟧ needs a prior auth; Patient ⟦Martins, Paul⟧ needs one; Patient ⟦Thompson, Dakota⟧ too",
         "the summary for ⟦Jenkins, Joseph⟧: stable; a letter for ⟦Potoczek, Leonard⟧: draft; Hi ⟦Lips, Selina S⟧., hi",
+        // Lower case after a phrase that states a name: a given name that is a month, a city or a frequent word before
+        // a surname (after particles, too), a middle initial with its dot, a Vietnamese surname first.
+        "her name is ⟦ester de fernandes⟧ and she; my name is ⟦april estrada⟧ and i; his name is ⟦jun tan⟧, he's 67",
+        "her name is ⟦audrey e. rodriguez⟧ and she; his name is ⟦phạm mai huy⟧, he's 67",
         // A Vietnamese surname, a comma and given names whose folded forms are a place's word or an English word.
         "pull the chart for ⟦Đặng, Đức Quân⟧, seen; I can call ⟦Trần, Thế Phương L⟧. at 9",
         // Mac between a given name and a surname (the computer's name starts none).
@@ -348,6 +352,8 @@ struct PersonNameTests {
         // a town no list holds before its state.
         "Patient Well, Will call back; Patient Stable, Doing well; Built for Jenkins, Docker and Kafka",
         "Pt moved to Brindlemoor, Florida last spring",
+        // After "my name is" in lower case, a month or a frequent word that the sentence goes on after.
+        "my name is may i ask something; my name is will and i need help",
         // Mac the computer, before capitalised product words.
         "I use a Mac Pro; install on Mac OS X and Mac Mini; Mac users should update Safari; Big Mac Index",
     ]
