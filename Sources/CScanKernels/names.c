@@ -1613,20 +1613,37 @@ static inline int han_or_hangul(uint32_t cp) {
 
 /* A name written in Han or Hangul as one word (김영환, 谢博, 欧阳娜娜) in a line of English, right after a word that
    sends, addresses or concerns someone ("Forward this to 윤은영", "a letter for 이숙자:", "The SSN for 김영환 is",
-   "cc 谢博"): two to four characters of one script, the first one or two a listed surname (script_surnames: the
-   common Chinese and Korean surnames), no other word of a script without case beside it (a sentence in that
-   language). Not after any other word ("I love 東京 trips": 東 is a surname too). Returns k + 1 or k. */
+   "cc 谢博", "noted that 王玉英 prefers", "failed to match 武健 to"), or opening a sentence before a verb only a
+   person takes ("徐龙 missed her appointment"): two to four characters of one script, the first one or two a listed
+   surname (script_surnames: the common Chinese and Korean surnames), no other word of a script without case beside
+   it (a sentence in that language). Not after any other word ("I love 東京 trips": 東 is a surname too), nor before
+   "is" or "was" ("北京 is big"). Returns k + 1 or k. */
 static int32_t script_surname_word(const phs_names *d, const uint8_t *p, size_t n, const phs_name_token *tok, int32_t nt,
                                    int32_t k, int32_t *latin_words) {
     static const list_word before[] = {LW("to"), LW("for"), LW("with"), LW("cc"), LW("from"), LW("by"), LW("and"),
                                        LW("or"), LW("about"), LW("ask"), LW("tell"), LW("call"), LW("email"),
                                        LW("text"), LW("contact"), LW("meet"), LW("see"), LW("saw"), LW("visit"),
-                                       LW("thank"), LW("thanks"), LW("attn"), LW("re")};
+                                       LW("thank"), LW("thanks"), LW("attn"), LW("re"), LW("that"), LW("match"),
+                                       LW("matched"), LW("patient"), LW("pt")};
+    /* Or a sentence's subject: the word opens the line or follows a sentence's end, and a verb that only a person
+       takes follows ("樊桂珍 missed her appointment"; not "北京 is big", "東京 was fun"). */
+    static const list_word person_verbs[] = {LW("missed"), LW("prefers"), LW("preferred"), LW("called"),
+                                             LW("said"), LW("says"), LW("needs"), LW("wants"), LW("reported"),
+                                             LW("reports"), LW("complains"), LW("denies"), LW("asked"), LW("agreed"),
+                                             LW("declined"), LW("arrived"), LW("presented"), LW("cancelled"),
+                                             LW("canceled"), LW("requested"), LW("scheduled"), LW("rescheduled"),
+                                             LW("signed"), LW("paid"), LW("emailed"), LW("texted")};
     const phs_name_token *t = &tok[k], *w = k > 0 ? &tok[k - 1] : NULL;
-    if (!w || (w->sep != SEP_SPACE && w->sep != SEP_COLON) || t->start - w->end > 2 ||
-        !(w->shape == SHAPE_CAP || w->shape == SHAPE_LOWER || w->shape == SHAPE_UPPER) ||
-        !in_list(before, LIST_COUNT(before), p + w->start, (size_t)(w->end - w->start), 1))
-        return k;
+    int cued = w && (w->sep == SEP_SPACE || w->sep == SEP_COLON) && t->start - w->end <= 2 &&
+               (w->shape == SHAPE_CAP || w->shape == SHAPE_LOWER || w->shape == SHAPE_UPPER) &&
+               in_list(before, LIST_COUNT(before), p + w->start, (size_t)(w->end - w->start), 1);
+    if (!cued) {
+        const phs_name_token *v = k + 1 < nt ? &tok[k + 1] : NULL;
+        int opens = !w || w->sep == SEP_DOT || w->sep == SEP_OTHER;
+        if (!opens || !v || t->sep != SEP_SPACE || v->shape != SHAPE_LOWER ||
+            !in_list(person_verbs, LIST_COUNT(person_verbs), p + v->start, (size_t)(v->end - v->start), 0))
+            return k;
+    }
     if (k + 1 < nt && t->sep == SEP_SPACE && tok[k + 1].shape == SHAPE_NOCASE) return k;
     if (k >= 2 && tok[k - 2].shape == SHAPE_NOCASE) return k;
     int script = 0, chars = 0;

@@ -110,6 +110,10 @@ struct PersonNameTests {
         // a surname (after particles, too), a middle initial with its dot, a Vietnamese surname first.
         "her name is ⟦ester de fernandes⟧ and she; my name is ⟦april estrada⟧ and i; his name is ⟦jun tan⟧, he's 67",
         "her name is ⟦audrey e. rodriguez⟧ and she; his name is ⟦phạm mai huy⟧, he's 67",
+        // A Chinese name in its own script after "that" or "match", or opening a sentence before a verb only a person
+        // takes.
+        "I've noted that ⟦王玉英⟧ prefers mornings; failed to match ⟦武健⟧ to an existing record",
+        "⟦徐龙⟧ missed her appointment on Thursday. ⟦李明⟧ called back",
         // A Vietnamese surname, a comma and given names whose folded forms are a place's word or an English word.
         "pull the chart for ⟦Đặng, Đức Quân⟧, seen; I can call ⟦Trần, Thế Phương L⟧. at 9",
         // Mac between a given name and a surname (the computer's name starts none).
@@ -352,6 +356,8 @@ struct PersonNameTests {
         // a town no list holds before its state.
         "Patient Well, Will call back; Patient Stable, Doing well; Built for Jenkins, Docker and Kafka",
         "Pt moved to Brindlemoor, Florida last spring",
+        // A city in Han characters whose first is a surname too, before "is" or "was".
+        "北京 is a big city. 東京 was fun, and I love 東京 trips",
         // After "my name is" in lower case, a month or a frequent word that the sentence goes on after.
         "my name is may i ask something; my name is will and i need help",
         // Mac the computer, before capitalised product words.
