@@ -245,7 +245,11 @@ private struct RewritePass: JSONVisitor {
     }
 
     mutating func string(_ content: Range<Int>, hasEscapes: Bool) throws(JSONSyntaxError) {
-        let context = valueContext()
+        var context = valueContext()
+        // A member's string under a key with no context of its own that is no message's text is structured data.
+        if context == nil, let top = stack.last, top.isObject, !JSONKeys.messageText.contains(key) {
+            context = .structured
+        }
         try splice(content) { [rewriter, text, depth] in
             try rewriter.rewriteString(UnsafeBufferPointer(rebasing: text[content]), hasEscapes: hasEscapes,
                                        context: context, depth: depth)

@@ -58,6 +58,16 @@ enum JSONKeys {
     static let toolParents: Set<[UInt8]> = Set(["function", "tools", "toolchoice", "functioncall", "tool"]
         .map { Array($0.utf8) })
 
+    /// Keys whose string is a message's own text (a chat turn, a tool's output, a prompt): a value there is scanned
+    /// as a line of its own, so an identifier that is the whole message is found (`ssn-alone` and the other
+    /// `*-alone` rules: the answer "A12803456" to "What is your member ID?"). Under any other key with no context
+    /// of its own (`id`, `count`, `note`) the string is structured data, and the same digits are an id, a count or
+    /// a code: it is scanned after one space (`KeyContext.structured`), which such a rule never takes.
+    static let messageText: Set<[UInt8]> = Set(["content", "text", "value", "message", "msg", "body", "output",
+                                                "result", "response", "answer", "reply", "prompt", "input", "query",
+                                                "question", "transcript", "utterance", "completion", "parts"]
+        .map { Array($0.utf8) })
+
     /// The normalised form (`KeyContext.normalize`) of the decoded string at `content`.
     static func normalized(_ text: UnsafeBufferPointer<UInt8>, _ content: Range<Int>, hasEscapes: Bool) -> [UInt8] {
         let raw = UnsafeBufferPointer(rebasing: text[content])

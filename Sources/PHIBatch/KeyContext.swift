@@ -13,6 +13,10 @@ public struct KeyContext: Sendable, Equatable {
     /// only to a value shaped like a person's full name (2 to 4 capitalised words, letters only).
     public var personNameOnly = false
 
+    /// A string under a key that names structured data (`id`, `count`, `note`): scanned after one space, so that
+    /// the value never opens its line (see `JSONKeys.messageText`).
+    public static let structured = KeyContext(label: [0x20])
+
     public init(label: [UInt8], personNameOnly: Bool = false) {
         self.label = label
         self.personNameOnly = personNameOnly

@@ -65,6 +65,18 @@ func sameShape(_ a: Any, _ b: Any) -> Bool {
         #expect(try clean(input) == input)
     }
 
+    /// A message's whole text that is an identifier is found (the `*-alone` rules: a chat answer to "What is your
+    /// member ID?"); the same string under a key that names structured data is an id or a count and stays.
+    @Test func anIdentifierThatIsAWholeMessageIsFoundUnderAMessageKeyOnly() throws {
+        #expect(try clean(#"{"role": "user", "content": "078051121"}"#) == #"{"role": "user", "content": "[SSN]"}"#)
+        #expect(try clean(#"{"text": "A12803456"}"#) == #"{"text": "[LICENSE]"}"#)
+        #expect(try clean(#"["945456787654"]"#) == #"["[ACCOUNT]"]"#)
+        for key in ["id", "order_id", "count", "code", "ref"] {
+            let input = #"{"\#(key)": "078051121", "n": "A12803456"}"#
+            #expect(try clean(input) == input, "key \(key)")
+        }
+    }
+
     @Test func keyNamesGiveContext() throws {
         let cases: [(String, String, String)] = [
             ("ssn", "402198877", "[SSN]"), ("patient_ssn", "402198877", "[SSN]"),
