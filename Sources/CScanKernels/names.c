@@ -1873,7 +1873,11 @@ static int32_t common_word_pair(const phs_names *d, const uint8_t *p, size_t n, 
        name may open one ("Dear June Summers,"). */
     if (is_stop(d, g) && !calendar_given(d, g)) return -1;
     size_t e = (size_t)s->end;
-    if (number_beside(p, n, g->start, s->end)) return -1;
+    /* A number right before the words, or right after them ("12 Rose Hill", "Rose Hill 12"); after a comma it is the
+       next item, such as the person's address ("a letter to Faith Hope, 12 Elm St"). */
+    size_t after = e;
+    while (after < n && p[after] == ' ') after++;
+    if (number_beside(p, n, g->start, g->start) || (after < n && (uint8_t)(p[after] - '0') < 10)) return -1;
     if (a + 2 < nt && s->sep == SEP_SPACE && (is_cap(&tok[a + 2]) || tok[a + 2].shape == SHAPE_UPPER)) return -1;
     const phs_name_token *c = &tok[k];
     if (is_greeting(p, c) || (c->end - c->start == 6 && ascii_fold_equal(p + c->start, "thanks", 6)))

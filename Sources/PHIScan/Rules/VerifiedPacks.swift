@@ -21,7 +21,7 @@ enum VerifiedPacks {
         0xf644a9e06b148167, // default.yaml
         0x287b76cbe3f2ae51, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
-        0x73c0c65625a70da9, // names.yaml
+        0x869c490419d87f5e, // names.yaml
         0x0e40e2b2a948351d, // places.yaml
     ]
 
