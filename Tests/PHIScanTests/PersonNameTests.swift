@@ -110,6 +110,8 @@ struct PersonNameTests {
         // a surname (after particles, too), a middle initial with its dot, a Vietnamese surname first.
         "her name is ⟦ester de fernandes⟧ and she; my name is ⟦april estrada⟧ and i; his name is ⟦jun tan⟧, he's 67",
         "her name is ⟦audrey e. rodriguez⟧ and she; his name is ⟦phạm mai huy⟧, he's 67",
+        // Common-word pairs after a letter's or a follow-up's "for", and before an address after a comma.
+        "a draft letter for ⟦Sterling Silver⟧: hi; a letter to ⟦Faith Hope⟧, 12 Elm St; a follow-up for ⟦Faith Hope⟧ next",
         // A Chinese name in its own script after "that" or "match", or opening a sentence before a verb only a person
         // takes.
         "I've noted that ⟦王玉英⟧ prefers mornings; failed to match ⟦武健⟧ to an existing record",
