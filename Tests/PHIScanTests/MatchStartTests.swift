@@ -49,6 +49,21 @@ struct MatchStartTests {
         #expect(Self.bytes(s.forbidsStart(after:)) == (notAfter ?? ""), "\(pattern)")
     }
 
+    /// Scans `lines` with the fast scanner, which asks the start conditions, and the reference one, which asks none;
+    /// expects the same findings and returns them with both scanners (for their run counts).
+    static func scanBoth(_ lines: [String]) throws -> (findings: [Finding], fast: LineScanner, reference: LineScanner) {
+        let bytes = Array(lines.joined(separator: "\n").utf8) + [0x0A]
+        let set = TestRules.defaults
+        let fastScanner = LineScanner(ruleSet: set), referenceScanner = LineScanner(referencePrefilter: set)
+        let fast = try ReferencePrefilterTests.scan(bytes, fastScanner)
+        let reference = try ReferencePrefilterTests.scan(bytes, referenceScanner)
+        // Compared as a Bool, with the first difference as the message (the arrays hold thousands of findings).
+        let firstDifference = zip(fast.findings, reference.findings).first { $0 != $1 }
+        let same = fast.findings == reference.findings
+        #expect(same, "\(fast.findings.count) vs \(reference.findings.count) findings, first differing: \(String(describing: firstDifference))")
+        return (fast.findings, fastScanner, referenceScanner)
+    }
+
     /// A valid card number of `digits` digits starting with `prefix` (Luhn check digit appended).
     static func card(_ prefix: String, _ digits: Int, _ rng: inout SplitMix64) -> String {
         var d = prefix.map { Int(String($0))! }
@@ -85,16 +100,9 @@ struct MatchStartTests {
             }
             lines.append(i % 7 == 0 ? line + " résumé" : line)
         }
-        let bytes = Array(lines.joined(separator: "\n").utf8) + [0x0A]
+        let (findings, fastScanner, referenceScanner) = try Self.scanBoth(lines)
         let set = TestRules.defaults
-        let fastScanner = LineScanner(ruleSet: set), referenceScanner = LineScanner(referencePrefilter: set)
-        let fast = try ReferencePrefilterTests.scan(bytes, fastScanner)
-        let reference = try ReferencePrefilterTests.scan(bytes, referenceScanner)
-        // Compared as a Bool, with the first difference as the message (the arrays hold thousands of findings).
-        let firstDifference = zip(fast.findings, reference.findings).first { $0 != $1 }
-        let same = fast.findings == reference.findings
-        #expect(same, "\(fast.findings.count) vs \(reference.findings.count) findings, first differing: \(String(describing: firstDifference))")
-        let cards = fast.findings.filter { $0.entity == "CREDIT_CARD" }.count
+        let cards = findings.filter { $0.entity == "CREDIT_CARD" }.count
         #expect(cards > 1_000)
         let rule = try #require(set.rules.firstIndex { $0.rule.id == "credit-card" })
         let fastRuns = fastScanner.counters.runsByRule[rule], referenceRuns = referenceScanner.counters.runsByRule[rule]
@@ -133,16 +141,10 @@ struct MatchStartTests {
             if lead.isEmpty && tail.isEmpty && i % 5 != 0 { alone += 1 }
             lines.append(i % 5 == 0 ? lead + number + tail + " résumé" : lead + number + tail)
         }
-        let bytes = Array(lines.joined(separator: "\n").utf8) + [0x0A]
+        let (findings, fastScanner, referenceScanner) = try Self.scanBoth(lines)
         let set = TestRules.defaults
-        let fastScanner = LineScanner(ruleSet: set), referenceScanner = LineScanner(referencePrefilter: set)
-        let fast = try ReferencePrefilterTests.scan(bytes, fastScanner)
-        let reference = try ReferencePrefilterTests.scan(bytes, referenceScanner)
-        let firstDifference = zip(fast.findings, reference.findings).first { $0 != $1 }
-        let same = fast.findings == reference.findings
-        #expect(same, "\(fast.findings.count) vs \(reference.findings.count) findings, first differing: \(String(describing: firstDifference))")
         let lone = Set(["ssn-alone", "itin-alone", "routing-alone", "phone-alone", "account-alone"])
-        let found = fast.findings.filter { lone.contains($0.ruleID) }
+        let found = findings.filter { lone.contains($0.ruleID) }
         // Nine-digit numbers the SSA rules refuse (none here: 4xx areas) aside, every lone value is found whole.
         #expect(found.count == alone, "\(found.count) lone findings, \(alone) lone lines")
         let rule = try #require(set.rules.firstIndex { $0.rule.id == "ssn-alone" })
