@@ -46,7 +46,8 @@ struct PackedDigits {
     enum Separators {
         /// Skip ' ' and '-' only.
         case spaceAndHyphen
-        /// Skip the separators an SSN is written with: ' ', '\t', '-', '.', '/' and '_'.
+        /// Skip the separators an SSN is written with: ' ', '\t', '-', '.', '/', '_', and '+' (a query string's
+        /// space).
         case ssnPunctuation
         /// Skip every byte that is not an ASCII digit.
         case anyNonDigit
@@ -74,7 +75,7 @@ struct PackedDigits {
                 case .ssnPunctuation:
                     switch b {
                     case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"),
-                         UInt8(ascii: "_"): continue
+                         UInt8(ascii: "_"), UInt8(ascii: "+"): continue
                     default: return nil
                     }
                 }
