@@ -38,10 +38,11 @@ struct ValidatorKindAPITests {
 @Suite("SSN")
 struct SSNTests {
     // Synthetic patterns only; none is taken from a person.
-    // Dots, slashes, underscores and tabs separate too: the rules decide where an SSN may be written so.
+    // Dots, slashes, underscores, tabs and a query string's + separate too: the rules decide where an SSN may be
+    // written so.
     @Test(arguments: ["123-45-6780", "123 45 6780", "123456780", "001-01-0001", "665-99-9999",
                       "667-01-0001", "899-99-9998", "555-12-3456", "123.45.6780", "123/45/6780", "123_45_6780",
-                      "1 2 3 4 5 6 7 8 0"])
+                      "1 2 3 4 5 6 7 8 0", "196+42+2306"])
     func valid(_ s: String) { #expect(ValidatorKind.ssn.validate(s)) }
 
     @Test(arguments: [
