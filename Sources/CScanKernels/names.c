@@ -1163,15 +1163,24 @@ static int stop_surname(const phs_names *d, const uint8_t *p, size_t n, phs_name
    capitalised word (after a title: "Dr. van der Berg", "Mr. de la Cruz"). */
 enum { RUN_STOP = 1, RUN_PLACE_SURNAME = 2, RUN_LEAD_PARTICLE = 4, RUN_STATED = 8 };
 
+/* Is there a number right before p[a] (spaces, dots and commas between)? */
+static inline int number_before(const uint8_t *p, int32_t a) {
+    size_t i = (size_t)a;
+    while (i > 0 && (p[i - 1] == ' ' || p[i - 1] == '.' || p[i - 1] == ',')) i--;
+    return i > 0 && (uint8_t)(p[i - 1] - '0') < 10;
+}
+
+/* Is there a number right after p[..<b): after spaces, and with `commas` after commas too? */
+static inline int number_after(const uint8_t *p, size_t n, int32_t b, int commas) {
+    size_t i = (size_t)b;
+    while (i < n && (p[i] == ' ' || (commas && p[i] == ','))) i++;
+    return i < n && (uint8_t)(p[i] - '0') < 10;
+}
+
 /* Is there a number right before p[a..<b) (spaces, dots and commas between) or right after it (spaces and commas)? A
    house number beside capitalised words makes them a street or a town ("Pärna 33", "Jahu 80, Liiva"). */
 static inline int number_beside(const uint8_t *p, size_t n, int32_t a, int32_t b) {
-    size_t i = (size_t)a;
-    while (i > 0 && (p[i - 1] == ' ' || p[i - 1] == '.' || p[i - 1] == ',')) i--;
-    if (i > 0 && (uint8_t)(p[i - 1] - '0') < 10) return 1;
-    i = (size_t)b;
-    while (i < n && (p[i] == ' ' || p[i] == ',')) i++;
-    return i < n && (uint8_t)(p[i] - '0') < 10;
+    return number_before(p, a) || number_after(p, n, b, 1);
 }
 
 /* Can the street word at j (j > k; Hill, Lane, Ford, Dale: a surname the dictionary holds, no common word) end the
@@ -1875,9 +1884,7 @@ static int32_t common_word_pair(const phs_names *d, const uint8_t *p, size_t n, 
     size_t e = (size_t)s->end;
     /* A number right before the words, or right after them ("12 Rose Hill", "Rose Hill 12"); after a comma it is the
        next item, such as the person's address ("a letter to Faith Hope, 12 Elm St"). */
-    size_t after = e;
-    while (after < n && p[after] == ' ') after++;
-    if (number_beside(p, n, g->start, g->start) || (after < n && (uint8_t)(p[after] - '0') < 10)) return -1;
+    if (number_before(p, g->start) || number_after(p, n, s->end, 0)) return -1;
     if (a + 2 < nt && s->sep == SEP_SPACE && (is_cap(&tok[a + 2]) || tok[a + 2].shape == SHAPE_UPPER)) return -1;
     const phs_name_token *c = &tok[k];
     if (is_greeting(p, c) || (c->end - c->start == 6 && ascii_fold_equal(p + c->start, "thanks", 6)))
@@ -2191,14 +2198,15 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
     /* After a cue, a dictionary surname that is a common word too, before a given name that is no English word and
        the end of the name: a lower-case word, an initial, a colon or the value's end ("Patient Salmon, Lucas needs",
        "Hi Lips, Selina S., your"; not "Patient Stable, Doing well"). */
+    uint16_t gf = name_flags_in_name(d, p, n, g);
+    /* (A given name that is a state's or city's name itself keeps the flag: "moved to Brindlemoor, Florida".) */
+    if ((gf & PHS_NAME_GIVEN) && !is_stop(d, g)) gf &= cue_mask;
     int common_surname = 0;
     if (after_cue && !stop_surname && (sf & PHS_NAME_SURNAME) && (sf & PHS_NAME_COMMON) && !is_stop(d, t)) {
-        uint16_t g0 = name_flags_in_name(d, p, n, g);
-        if ((g0 & PHS_NAME_GIVEN) && !is_stop(d, g)) g0 &= cue_mask;
         int ends = k + 2 >= nt || g->sep == SEP_COLON || g->sep == SEP_OTHER ||
                    (g->sep == SEP_SPACE && (tok[k + 2].shape == SHAPE_LOWER || is_initial(&tok[k + 2]) ||
                                             initial_ends_value(tok, nt, k + 2)));
-        common_surname = (g0 & PHS_NAME_GIVEN) && !(g0 & (PHS_NAME_COMMON | PHS_NAME_WORD)) && !is_stop(d, g) && ends;
+        common_surname = (gf & PHS_NAME_GIVEN) && !(gf & (PHS_NAME_COMMON | PHS_NAME_WORD)) && !is_stop(d, g) && ends;
     }
     int unknown = 0, cued = 0;
     if (!common_surname && (!(sf & PHS_NAME_SURNAME) || (sf & PHS_NAME_COMMON))) {
@@ -2212,9 +2220,6 @@ static int32_t last_first_end(const phs_names *d, const uint8_t *p, size_t n, ph
         else
             unknown = 1;
     }
-    uint16_t gf = name_flags_in_name(d, p, n, g);
-    /* (A given name that is a state's or city's name itself keeps the flag: "moved to Brindlemoor, Florida".) */
-    if ((gf & PHS_NAME_GIVEN) && !is_stop(d, g)) gf &= cue_mask;
     /* Such a surname needs a given name that is no word or place either, unless a middle initial follows it. */
     int initial_next = g->sep == SEP_SPACE && k + 2 < nt && tok[k + 2].shape == SHAPE_ONE &&
                        (size_t)tok[k + 2].end < n && p[tok[k + 2].end] == '.'; /* "Tor J. was", "Tor J., seen" */
@@ -2278,6 +2283,14 @@ static int lower_stated_surname(const phs_names *d, const uint8_t *p, size_t n, 
            in_list(goes_on, LIST_COUNT(goes_on), p + next->start, (size_t)(next->end - next->start), 1);
 }
 
+/* One past the lower-case particles (at most three, each followed by a space) from word m: "de la" in "ester de la
+   cruz". */
+static int32_t lower_particles_end(const phs_names *d, const phs_name_token *tok, int32_t nt, int32_t m) {
+    int32_t e = m;
+    while (e < nt && e - m < 3 && tok[e].sep == SEP_SPACE && tok[e].shape == SHAPE_LOWER && is_particle(d, &tok[e])) e++;
+    return e;
+}
+
 /* After a strong cue in lower case, is word a, a given name that is also a month, a state or a city (april, jun,
    sydney) or a frequent English word (ester, will), the first word of a name all the same? Only before a dictionary
    surname that is no frequent word, perhaps after particles ("her name is ester de fernandes", "my name is april
@@ -2289,10 +2302,7 @@ static int lower_lead_given(const phs_names *d, const uint8_t *p, size_t n, phs_
     if (w->sep != SEP_SPACE || a + 1 >= nt || w->end - w->start < 3 ||
         !(calendar_given(d, w) || ((f & PHS_NAME_GIVEN) && (f & PHS_NAME_COMMON) && !is_stop(d, w))))
         return 0;
-    int32_t m = a + 1;
-    while (m < nt && m - a <= 3 && tok[m - 1].sep == SEP_SPACE && tok[m].sep == SEP_SPACE && tok[m].shape == SHAPE_LOWER &&
-           is_particle(d, &tok[m]))
-        m++;
+    int32_t m = lower_particles_end(d, tok, nt, a + 1);
     if (m >= nt || tok[m].shape != SHAPE_LOWER || tok[m - 1].sep != SEP_SPACE || tok[m].end - tok[m].start < 3) return 0;
     uint16_t sf = name_flags(d, p, n, &tok[m]);
     if ((sf & PHS_NAME_SURNAME) && !(sf & PHS_NAME_COMMON) && !is_stop(d, &tok[m]) && !is_particle(d, &tok[m])) return 1;
@@ -2513,10 +2523,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                            moreno"): passed over, the surname is taken as any word below. */
                         if (shape == SHAPE_LOWER && b > a && tok[b - 1].sep == SEP_SPACE && w->sep == SEP_SPACE &&
                             is_particle(d, w)) {
-                            int32_t m = b;
-                            while (m < nt && m - b < 3 && tok[m].sep == SEP_SPACE && tok[m].shape == SHAPE_LOWER &&
-                                   is_particle(d, &tok[m]))
-                                m++;
+                            int32_t m = lower_particles_end(d, tok, nt, b);
                             uint16_t sf = m < nt && m > b && tok[m].shape == SHAPE_LOWER ? name_flags(d, p, n, &tok[m]) : 0;
                             if (!(sf & PHS_NAME_SURNAME) || (sf & PHS_NAME_COMMON) || is_stop(d, &tok[m])) break;
                             particles += m - b;
