@@ -24,7 +24,8 @@ struct MatchStartTests {
         ("(?<![0-9])(?=[0-9])(?![01])[0-9]{3}", "23456789" as String?, "0123456789" as String?),
         ("(?=[\\x{35}-9])[0-9]+", "56789", ""),
         ("(?=[]a])[]a]+", "]a", ""),
-        ("(?<=x)(?=\\d)(?:a|b)[0-9]", "0123456789", ""),
+        // A positive lookbehind: no match starts after a byte its alternatives do not end with.
+        ("(?<=x)(?=\\d)(?:a|b)[0-9]", "0123456789", String((0x20..<0x7F).map { Character(UnicodeScalar(UInt8($0))) }.filter { $0 != "x" })),
         ("(?<![0-9][ ])(?<!-)[0-9]+", nil, "-"),
         ("(?=[2-6])[0-9]+|x[0-9]", nil, nil),
         ("(?i)(?=[2-6])[0-9]+", nil, nil),
@@ -151,5 +152,46 @@ struct MatchStartTests {
         let fastRuns = fastScanner.counters.runsByRule[rule], referenceRuns = referenceScanner.counters.runsByRule[rule]
         // A run that a separator opens at the line start (`-`, a space, a tab) is still tried: it starts the line.
         #expect(fastRuns < referenceRuns * 3 / 4, "ssn-alone runs: \(fastRuns) fast, \(referenceRuns) reference")
+    }
+
+    /// An opening positive lookbehind is read as the byte sets its alternatives end with; what it cannot read
+    /// (a group, a quantified last atom, a newline in a set) says nothing.
+    @Test func aPositiveLookbehindIsReadAsTheBytesBeforeAMatch() throws {
+        let rule = try #require(TestRules.defaults.rules.first { $0.rule.id == "phone-at-number" })
+        let start = try #require(MatchStart.derive(rule.rule.pattern))
+        #expect(start.filtersNumericRuns && !start.before.isEmpty)
+        // Only a space or a tab ends one of its words ("at ", "call ", "text\t").
+        #expect(Self.bytes { !start.forbidsStart(after: $0) } == " ")
+        func fits(_ text: String) -> Bool {
+            let bytes = Array(text.utf8)
+            return bytes.withUnsafeBufferPointer { start.fitsBefore($0.baseAddress!, at: bytes.count) }
+        }
+        #expect(fits("meet at ") && fits("Call\t") && fits("call: ") && fits(" on "))
+        #expect(!fits("at ") && !fits("cat") && !fits("id=") && !fits("") && !fits("boat\n"))
+        let quantified = try #require(MatchStart.derive("(?<=ab?c|x{2}y)[0-9]+"))
+        #expect(quantified.before.count == 2 && quantified.before.map(\.count) == [1, 1])
+        for pattern in ["(?<=ab?)[0-9]+", "(?<=(?:a|b)c|d)[0-9]+", "(?<=\\n)[0-9]+", "(?<=[\\s]x|\\Kx)[0-9]+", "(?<=a.)[0-9]+"] {
+            #expect(MatchStart.derive(pattern)?.before.isEmpty ?? true, "\(pattern)")
+        }
+    }
+
+    /// Ten-digit numbers after the words of `phone-at-number`'s lookbehind, after words that only end like them,
+    /// at line starts and after other bytes, in batch and per-line lines: the fast scanner, which reads the
+    /// lookbehind, finds what the reference finds and runs the rule only where its words come before.
+    @Test func skippingRunsWithoutTheWordsBeforeChangesNoFinding() throws {
+        var rng = SplitMix64(seed: 0xA7)
+        let before = ["", "meet at ", "call ", "Text\t", "reach us on ", "call: ", "cat ", "at ", "id=", "boat ", "x",
+                      " at:  ", "CALL ", "ring "]
+        var lines: [String] = []
+        for i in 0..<3_000 {
+            let number = "415555" + String(format: "%04d", Int.random(in: 100...199, using: &rng))
+            let lead = before[Int.random(in: 0..<before.count, using: &rng)]
+            lines.append(i % 6 == 0 ? lead + number + " résumé" : lead + number + " today")
+        }
+        let (findings, fastScanner, referenceScanner) = try Self.scanBoth(lines)
+        #expect(findings.contains { $0.ruleID == "phone-at-number" })
+        let rule = try #require(TestRules.defaults.rules.firstIndex { $0.rule.id == "phone-at-number" })
+        let fastRuns = fastScanner.counters.runsByRule[rule], referenceRuns = referenceScanner.counters.runsByRule[rule]
+        #expect(fastRuns < referenceRuns * 3 / 4, "phone-at-number runs: \(fastRuns) fast, \(referenceRuns) reference")
     }
 }

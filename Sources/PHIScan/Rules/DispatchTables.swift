@@ -39,6 +39,15 @@ struct DispatchView {
     /// The start conditions of shape rules (`MatchStart`, `ShapeRule.startFilter`): 256 bytes each, bit 0 of byte b
     /// set when a match may start with b, bit 1 when none starts right after b.
     let startFilters: UnsafePointer<UInt8>
+    /// The start conditions' opening lookbehinds (`MatchStart.before`), flat: filter f's alternatives are
+    /// `beforeFrom[f]..<beforeFrom[f + 1]`, alternative a's byte sets `beforeAlternative[a]..<beforeAlternative[a + 1]`
+    /// (nearest the match first), set s the four words at `beforeSets + 4 * s`.
+    let beforeFrom: UnsafePointer<Int32>
+    let beforeAlternative: UnsafePointer<Int32>
+    let beforeSets: UnsafePointer<UInt64>
+    /// The rule set's compiled rules by index, unretained (the rule set owns them and outlives every engine that
+    /// reads this view), so that the per-region runs take a rule without a retain and release each.
+    let compiledRules: UnsafePointer<Unmanaged<CompiledRule>>
     /// The `digit` rules with a start condition (bit i: `digit[i]`).
     let digitStartMask: UInt64
 
@@ -64,11 +73,35 @@ struct DispatchView {
     @inline(__always)
     func mayStart(_ rule: ShapeRule, _ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Bool {
         if rule.startFilter < 0 { return true }
-        let f = startFilters + Int(rule.startFilter) &* 256
+        let filter = Int(rule.startFilter)
+        let f = startFilters + filter &* 256
         var i = from
         while i < to {
-            if f[Int(p[i])] & 1 != 0 && (i == 0 || f[Int(p[i &- 1])] & 2 == 0 || p[i &- 1] == 0x0A) { return true }
+            if f[Int(p[i])] & 1 != 0 && (i == 0 || f[Int(p[i &- 1])] & 2 == 0 || p[i &- 1] == 0x0A),
+               fitsBefore(filter, p, at: i) { return true }
             i &+= 1
+        }
+        return false
+    }
+
+    /// Whether the bytes before `p[at]` fit one alternative of filter `filter`'s lookbehind (true without one). A
+    /// set holds no newline, so an alternative never reaches past the line's start (`p` starts at one).
+    @inline(__always)
+    func fitsBefore(_ filter: Int, _ p: UnsafePointer<UInt8>, at: Int) -> Bool {
+        let from = Int(beforeFrom[filter]), to = Int(beforeFrom[filter &+ 1])
+        if from == to { return true }
+        var a = from
+        alternatives: while a < to {
+            let first = Int(beforeAlternative[a]), end = Int(beforeAlternative[a &+ 1])
+            a &+= 1
+            if at < end &- first { continue }
+            var s = first
+            while s < end {
+                let b = p[at &- 1 &- (s &- first)], set = beforeSets + s &* 4
+                if set[Int(b >> 6)] >> UInt64(b & 63) & 1 == 0 { continue alternatives }
+                s &+= 1
+            }
+            return true
         }
         return false
     }
@@ -99,7 +132,8 @@ final class DispatchTables: @unchecked Sendable {
 
     init(keywordRules: [[Int]], keywordLengths: [Int], anchored: [Bool], digitReach: [Int], byteTriggers: [(byte: UInt8, rules: [Int])], always: [Int],
          digit: [ShapeRule], groupCodes: [UInt64], dot: [ShapeRule], alnumByLength: [[ShapeRule]],
-         dashed: [ShapeRule], hexColon: [ShapeRule], startFilters: [UInt8]) {
+         dashed: [ShapeRule], hexColon: [ShapeRule], startFilters: [UInt8], before: [[[[UInt64]]]],
+         rules: [CompiledRule]) {
         var owned: [UnsafeMutableRawPointer] = []
         // Trivial element types only (integers, Bool, ShapeRule): freed without deinitialising.
         func copy<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
@@ -119,6 +153,9 @@ final class DispatchTables: @unchecked Sendable {
         let keywords = csr(keywordRules.map { $0.map(Int32.init) })
         let bytes = csr(byteTriggers.map { $0.rules.map(Int32.init) })
         let alnum = csr(alnumByLength)
+        func starts(_ counts: [Int]) -> UnsafePointer<Int32> {
+            UnsafePointer(copy(counts.reduce(into: [Int32(0)]) { $0.append($0.last! + Int32($1)) }))
+        }
         view = DispatchView(
             keywordStart: keywords.start, keywordRules: keywords.list,
             keywordLength: UnsafePointer(copy(keywordLengths.map(Int32.init))),
@@ -128,6 +165,9 @@ final class DispatchTables: @unchecked Sendable {
             digit: buffer(digit), digitMasks: DispatchView.digitMasks(digit).map { UnsafePointer(copy($0)) },
             groupCodes: UnsafePointer(copy(groupCodes)), dot: buffer(dot), alnumStart: alnum.start, alnum: alnum.list,
             dashed: buffer(dashed), hexColon: buffer(hexColon), startFilters: UnsafePointer(copy(startFilters)),
+            beforeFrom: starts(before.map(\.count)), beforeAlternative: starts(before.flatMap { $0.map(\.count) }),
+            beforeSets: UnsafePointer(copy(before.flatMap { $0.flatMap { $0.flatMap { $0 } } })),
+            compiledRules: UnsafePointer(copy(rules.map { Unmanaged.passUnretained($0) })),
             digitStartMask: digit.enumerated().reduce(0) { $1.element.startFilter >= 0 && $1.offset < 64 ? $0 | 1 << UInt64($1.offset) : $0 })
         allocations = owned
     }

@@ -9,12 +9,20 @@ import CPCRE2
 ///
 /// Exact by construction: the sets are what PCRE2 itself matches for X (each byte tried as a one-byte subject of
 /// `\A(?:X)\z`), only assertions that hold for every top-level alternative are read, and anything not understood
-/// leaves the set unconstrained. Longer assertions (`(?<![0-9][ ])`) are stepped over, never read.
+/// leaves the set unconstrained. Longer negative assertions (`(?<![0-9][ ])`) are stepped over, never read.
+///
+/// A positive lookbehind (`(?<=[ \t]at[ \t]|[Cc]all[ \t])`, the phone rules that take a number only after a word)
+/// is read as `before`: the byte sets its alternatives end with, which the bytes before a match must fit. A match
+/// can then start neither at a line's start nor after a byte no alternative ends with.
 struct MatchStart: Sendable, Equatable {
     /// Bit b: a match may start with byte b.
     var first: [UInt64] = [UInt64](repeating: ~0, count: 4)
     /// Bit b: no match starts right after byte b.
     var notAfter: [UInt64] = [UInt64](repeating: 0, count: 4)
+    /// From an opening positive lookbehind: per alternative, the byte sets of its last bytes, nearest the match
+    /// first (each set four words, bit b: byte b fits). The bytes before a match fit one alternative. Empty: no
+    /// such condition. No set holds a newline, so a match needs its alternative's bytes inside its own line.
+    var before: [[[UInt64]]] = []
 
     func mayStart(with b: UInt8) -> Bool { first[Int(b >> 6)] >> UInt64(b & 63) & 1 != 0 }
     func forbidsStart(after b: UInt8) -> Bool { notAfter[Int(b >> 6)] >> UInt64(b & 63) & 1 != 0 }
@@ -28,9 +36,23 @@ struct MatchStart: Sendable, Equatable {
         (0..<256).allSatisfy { b in forbidsStart(after: UInt8(b)) == (b != 0x0A) }
     }
 
-    /// Whether the condition can turn a numeric run away: some digit cannot start a match, or a match starts only
-    /// at a line's start (a run elsewhere in its line follows some byte).
-    var filtersNumericRuns: Bool { excludesADigit || onlyAtLineStart }
+    /// Whether the condition can turn a numeric run away: some digit cannot start a match, a match starts only
+    /// at a line's start (a run elsewhere in its line follows some byte), or only after some bytes.
+    var filtersNumericRuns: Bool { excludesADigit || onlyAtLineStart || !before.isEmpty }
+
+    /// Whether the bytes before `at` in `p` (a line, or a block of whole lines, that starts at a line's start) fit
+    /// one alternative of `before` (true when there is none).
+    func fitsBefore(_ p: UnsafePointer<UInt8>, at: Int) -> Bool {
+        if before.isEmpty { return true }
+        return before.contains { sets in
+            guard at >= sets.count else { return false }
+            for (k, set) in sets.enumerated() {
+                let b = p[at - 1 - k]
+                if set[Int(b >> 6)] >> UInt64(b & 63) & 1 == 0 { return false }
+            }
+            return true
+        }
+    }
 
     /// The start condition of `pattern` (compiled with `CompiledPattern.compileOptions`), or nil when its opening
     /// assertions say nothing.
@@ -46,7 +68,14 @@ struct MatchStart: Sendable, Equatable {
             else { break }
             guard let end = groupEnd(bytes, pos) else { return nil }
             let body = kind == .notAfter ? pos + 4 : kind == .other ? pos + 4 : pos + 3
-            if kind != .other, let atomEnd = atomEnd(bytes, body), atomEnd == end,
+            if kind == .other, start.before.isEmpty, let sets = lookbehind(bytes, body, end) {
+                start.before = sets
+                // The byte right before a match ends some alternative.
+                var last = [UInt64](repeating: 0, count: 4)
+                for alternative in sets { for w in 0..<4 { last[w] |= alternative[0][w] } }
+                for w in 0..<4 { start.notAfter[w] |= ~last[w] }
+                said = true
+            } else if kind != .other, let atomEnd = atomEnd(bytes, body), atomEnd == end,
                let set = byteSet(String(decoding: bytes[body..<atomEnd], as: UTF8.self)) {
                 for b in 0..<256 where set[b >> 6] >> UInt64(b & 63) & 1 != 0 {
                     switch kind {
@@ -67,6 +96,48 @@ struct MatchStart: Sendable, Equatable {
     }
 
     private enum Kind { case notAfter, firstIn, firstNotIn, other }
+
+    /// The byte sets each alternative of the lookbehind `b[from..<end]` ends with, nearest the match first: the
+    /// atoms after its last quantifier, at most eight. Nil when some alternative holds anything else (a group, an
+    /// assertion, `\K`), ends with a quantified atom, or has a newline in one of the sets read.
+    private static func lookbehind(_ b: [UInt8], _ from: Int, _ end: Int) -> [[[UInt64]]]? {
+        var alternatives: [[[UInt64]]] = []
+        var atoms: [Range<Int>] = []
+        var known: [String: [UInt64]] = [:]  // alternatives repeat their atoms (`[ \t]`)
+        var i = from
+        while i <= end {
+            if i == end || b[i] == UInt8(ascii: "|") {
+                guard !atoms.isEmpty else { return nil }
+                var sets: [[UInt64]] = []
+                for atom in atoms.suffix(8).reversed() {
+                    let text = String(decoding: b[atom], as: UTF8.self)
+                    guard let set = known[text] ?? byteSet(text), set[0] >> 0x0A & 1 == 0 else { return nil }
+                    known[text] = set
+                    sets.append(set)
+                }
+                alternatives.append(sets)
+                atoms = []
+                i += 1
+                continue
+            }
+            if b[i] == UInt8(ascii: "?") || b[i] == UInt8(ascii: "*") || b[i] == UInt8(ascii: "+") {
+                // What a quantifier applies to may repeat or vanish: only the atoms after it are known.
+                atoms = []
+                i += 1
+                continue
+            }
+            if b[i] == UInt8(ascii: "{") {
+                guard let close = (i..<end).first(where: { b[$0] == UInt8(ascii: "}") }) else { return nil }
+                atoms = []
+                i = close + 1
+                continue
+            }
+            guard let e = atomEnd(b, i), e <= end else { return nil }
+            atoms.append(i..<e)
+            i = e
+        }
+        return alternatives.isEmpty ? nil : alternatives
+    }
 
     private static func hasPrefix(_ b: [UInt8], _ at: Int, _ s: String) -> Bool {
         let p = Array(s.utf8)
@@ -154,6 +225,12 @@ struct MatchStart: Sendable, Equatable {
     /// The bytes `atom` matches as a whole one-byte subject, asked of PCRE2 (so classes, escapes and ranges mean
     /// exactly what they mean in the rule); nil when it does not compile.
     static func byteSet(_ atom: String) -> [UInt64]? {
+        // A letter or digit stands for itself (no caseless option is compiled in): no need to ask PCRE2.
+        if atom.utf8.count == 1, let b = atom.utf8.first, ByteClass.isAlnum(b) {
+            var set = [UInt64](repeating: 0, count: 4)
+            set[Int(b >> 6)] = 1 << UInt64(b & 63)
+            return set
+        }
         guard let code = try? CompiledPattern("\\A(?:" + atom + ")\\z"),
               let data = pcre2_match_data_create_from_pattern_8(code.code, nil) else { return nil }
         defer { pcre2_match_data_free_8(data) }

@@ -174,6 +174,7 @@ public final class RuleSet: @unchecked Sendable {
         var dashedRules: [ShapeRule] = [], hexColonRules: [ShapeRule] = []
         var groupCodes: [UInt64] = []
         var startFilters: [UInt8] = []
+        var startBefore: [[[[UInt64]]]] = []
         var lineNumberRules: [Int] = []
         for (i, c) in compiled.enumerated() {
             if c.rule.detector != nil { continue }
@@ -206,6 +207,7 @@ public final class RuleSet: @unchecked Sendable {
                     startFilters += (0..<256).map { b in
                         (start.mayStart(with: UInt8(b)) ? 1 : 0) | (start.forbidsStart(after: UInt8(b)) ? 2 : 0)
                     }
+                    startBefore.append(start.before)
                 }
                 digitRules.append(sr)
             }
@@ -261,7 +263,8 @@ public final class RuleSet: @unchecked Sendable {
             // (A detector rule's pattern is "(?!)", which needs no digit.)
             digitReach: compiled.map { $0.pattern.requiresDigit ? $0.rule.maxLength : 0 },
             byteTriggers: self.byteTriggers, always: always, digit: digitRules, groupCodes: groupCodes, dot: dotRules,
-            alnumByLength: byLength, dashed: dashedRules, hexColon: hexColonRules, startFilters: startFilters)
+            alnumByLength: byLength, dashed: dashedRules, hexColon: hexColonRules, startFilters: startFilters,
+            before: startBefore, rules: compiled)
         var followerSources: [(pattern: CompiledPattern, keyword: [UInt8], caseSensitive: Bool)?] = []
         let learnable = compiled.map { $0.anchoredPattern != nil && KeywordFollowers.learnable($0.rule.pattern) }
         for (k, rules) in keywordRules.enumerated() {

@@ -380,7 +380,8 @@ struct LineEngine {
     private mutating func dispatch(_ line: UnsafeBufferPointer<UInt8>, _ f: FeatureView, base: Int,
                                    into out: inout [Finding], byteTriggers: Bool = true,
                                    detectors: Bool = true) -> ScanIncident? {
-        let rs = ruleSet
+        // Unretained: `self` holds both for the whole call (a retain and release each per line otherwise).
+        unowned(unsafe) let rs = ruleSet
         let p = line.baseAddress!
         // A line of a CRLF file ends in "\r": the rules match it without, so that a pattern's `$` (which PCRE2 lets
         // match before a final "\n" only) holds at the line's end as in an LF file. The "\r" is kept in the output.
@@ -396,7 +397,8 @@ struct LineEngine {
         let gen = generation
         fired.clearKeepingCapacity()
         if !isKnownUniquelyReferenced(&dispatchScratch) { dispatchScratch = dispatchScratch.copy() }
-        let t = tables, ds = dispatchScratch, stamp = ds.stamps
+        unowned(unsafe) let ds = dispatchScratch
+        let t = tables, stamp = ds.stamps
         var digits = DigitCursor(p, count: n)
         for hit in f.hits {
             for i in t.keywordRange(Int(hit.keyword)) {
@@ -632,10 +634,10 @@ struct LineEngine {
         counters.runsByRule[r] &+= 1
         // Two bytes past the region let lookaheads and \b see real text; a trigger's `after` lets the match go on.
         let start = Int(region.start) - shift, end = Int(region.end) - shift
-        let rule = ruleSet.rules[r]
-        return runner.run(rule, p, n, from: start, length: min(n, end + 2 + rule.claim.after), regionEnd: end,
-                          claims: true,
-                          accept: { span in accept(rule, r, p, n, span) })
+        return tables.compiledRules[r]._withUnsafeGuaranteedRef { rule in
+            runner.run(rule, p, n, from: start, length: min(n, end + 2 + rule.claim.after), regionEnd: end, claims: true,
+                       accept: { span in accept(rule, r, p, n, span) })
+        }
     }
 
     /// Validates and scores one match; appends it to the candidates when it passes. `keyword` is the keyword the
