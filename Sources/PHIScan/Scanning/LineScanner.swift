@@ -348,7 +348,9 @@ struct LineEngine {
             alnum: UnsafeBufferPointer(start: f.alnum.items + al.lowerBound, count: al.count),
             dashed: UnsafeBufferPointer(start: f.dashed.items + da.lowerBound, count: da.count),
             hexcolon: UnsafeBufferPointer(start: f.hexcolon.items + hc.lowerBound, count: hc.count),
-            names: names, shift: shift)
+            names: names,
+            numericRules: dispatchScratch.runRuleCount == Int(f.numeric.count) ? dispatchScratch.runRules + nu.lowerBound : nil,
+            shift: shift)
     }
 
     /// Whether a line with bytes outside ASCII can be scanned on the batch path: what the per-line path would
@@ -459,9 +461,10 @@ struct LineEngine {
         }
 
         // Shape triggers: only the regions the feature pass found, only rules not already run on the whole line.
-        for region in f.numeric {
+        for (k, region) in f.numeric.enumerated() {
             if let digitMasks = t.digitMasks {
-                var m = Self.digitRules(region, digitMasks, t, ds, p, shift: shift, startMask: digitStartMask)
+                var m = f.numericRules?[k]
+                    ?? Self.digitRules(region, digitMasks, t, ds, p, shift: shift, startMask: digitStartMask)
                 while m != 0 {
                     let sr = t.digit[m.trailingZeroBitCount]
                     m &= m &- 1
@@ -546,23 +549,30 @@ struct LineEngine {
     /// line whose only items they were is passed through with the clean lines around it instead of being walked
     /// rule by rule (a log's timestamps, durations and counts: two thirds of the lines `dispatch` saw on the seeded
     /// log found nothing). Exact: a run dropped here is one `dispatch` skips.
+    /// The digit rules each kept run can trigger are kept beside it (`DispatchScratch.runRules`), so that `dispatch`
+    /// does not work them out again.
     private mutating func dropIdleNumericRuns(_ block: UnsafeBufferPointer<UInt8>) {
         let t = tables
-        guard let digitMasks = t.digitMasks, batchKernel.out.numeric.count > 0, let p = block.baseAddress else { return }
         if !isKnownUniquelyReferenced(&dispatchScratch) { dispatchScratch = dispatchScratch.copy() }
         let ds = dispatchScratch
+        ds.runRuleCount = -1
+        guard let digitMasks = t.digitMasks, batchKernel.out.numeric.count > 0, let p = block.baseAddress else { return }
         let items = batchKernel.out.numeric.items!
         let count = Int(batchKernel.out.numeric.count)
+        ds.reserveRunRules(count)
+        let runRules = ds.runRules
         let minDots = minDotThreshold
         var kept = 0
         for i in 0..<count {
             let region = items[i]
-            if Int(region.dots) >= minDots
-                || Self.digitRules(region, digitMasks, t, ds, p, shift: 0, startMask: digitStartMask) != 0 {
+            let rules = Self.digitRules(region, digitMasks, t, ds, p, shift: 0, startMask: digitStartMask)
+            if Int(region.dots) >= minDots || rules != 0 {
                 items[kept] = region
+                runRules[kept] = rules
                 kept += 1
             }
         }
+        ds.runRuleCount = kept
         batchKernel.out.numeric.count = Int32(kept)
     }
 
@@ -747,13 +757,18 @@ struct FeatureView {
     var hexcolon: UnsafeBufferPointer<phs_region>
     /// Person-name spans a batch pass found for this line; nil when the detector has not run on it.
     var names: UnsafeBufferPointer<phs_name_span>?
+    /// Beside each numeric run, the digit rules it can trigger (`LineEngine.digitRules`, worked out when the batch
+    /// dropped its idle runs); nil: work them out.
+    var numericRules: UnsafePointer<UInt64>?
     /// Subtract from item positions to get line offsets.
     var shift: Int
 
     init(hits: UnsafeBufferPointer<phs_hit>, numeric: UnsafeBufferPointer<phs_region>,
          alnum: UnsafeBufferPointer<phs_region>, dashed: UnsafeBufferPointer<phs_region>,
-         hexcolon: UnsafeBufferPointer<phs_region>, names: UnsafeBufferPointer<phs_name_span>? = nil, shift: Int) {
+         hexcolon: UnsafeBufferPointer<phs_region>, names: UnsafeBufferPointer<phs_name_span>? = nil,
+         numericRules: UnsafePointer<UInt64>? = nil, shift: Int) {
         self.names = names
+        self.numericRules = numericRules
         self.hits = hits
         self.numeric = numeric
         self.alnum = alnum
@@ -817,6 +832,11 @@ final class DispatchScratch {
     let shapeKeys: UnsafeMutablePointer<UInt64>
     let shapeIndex: UnsafeMutablePointer<Int32>
     let shapeMasks: UnsafeMutablePointer<UInt64>
+    /// The digit rules of each numeric run of the current batch block (`dropIdleNumericRuns`), for the first
+    /// `runRuleCount` runs; -1: not worked out.
+    private(set) var runRules: UnsafeMutablePointer<UInt64>
+    private var runRuleCapacity = 0
+    var runRuleCount = -1
 
     init(count: Int) {
         self.count = max(1, count)
@@ -828,12 +848,26 @@ final class DispatchScratch {
         shapeIndex.initialize(repeating: -1, count: Self.shapeEntries)
         shapeMasks = .allocate(capacity: Self.shapeEntries)
         shapeMasks.initialize(repeating: 0, count: Self.shapeEntries)
+        runRules = .allocate(capacity: 1)
+    }
+
+    /// Makes room for the rules of `count` runs (the contents are not kept).
+    func reserveRunRules(_ count: Int) {
+        if count <= runRuleCapacity { return }
+        runRules.deallocate()
+        runRuleCapacity = max(count, runRuleCapacity * 2)
+        runRules = .allocate(capacity: runRuleCapacity)
     }
 
     /// A copy for another engine: the stamps carried over, the shape cache started empty (it only saves work).
     func copy() -> DispatchScratch {
         let c = DispatchScratch(count: count)
         c.stamps.update(from: stamps, count: count)
+        if runRuleCount >= 0 {
+            c.reserveRunRules(runRuleCount)
+            c.runRules.update(from: runRules, count: runRuleCount)
+            c.runRuleCount = runRuleCount
+        }
         return c
     }
 
@@ -842,6 +876,7 @@ final class DispatchScratch {
         shapeKeys.deallocate()
         shapeIndex.deallocate()
         shapeMasks.deallocate()
+        runRules.deallocate()
     }
 
     /// The rules of `mask` (digit-mask `index`) whose group sequences `shape` holds, computed by `filter` on a miss.
