@@ -133,6 +133,34 @@ enum TriggerClaim {
         }
     }
 
+    /// `groups(_:_:_:_:)` with the sequences as `GroupShape` codes (each at most 12 groups of 1...31 digits): the
+    /// match's group lengths are packed the same way and compared whole, with no array read per sequence. A match
+    /// with more groups, or a longer group, than any code can hold equals none of them.
+    @inline(__always)
+    static func groups(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, codes: UnsafeBufferPointer<UInt64>) -> Bool {
+        var code: UInt64 = 0
+        var count = 0
+        var k = span.lowerBound
+        while k < span.upperBound {
+            guard ByteClass.isDigit(p[k]) else {
+                k += 1
+                continue
+            }
+            var s = k
+            if count == 0 { while s > 0 && ByteClass.isDigit(p[s - 1]) { s -= 1 } }
+            var e = k
+            while e < span.upperBound && ByteClass.isDigit(p[e]) { e += 1 }
+            if e == span.upperBound { while e < n && ByteClass.isDigit(p[e]) { e += 1 } }
+            if count == GroupShape.maxGroups || e - s > 31 { return false }
+            code |= UInt64(e - s) << UInt64(5 * count)
+            count += 1
+            k = e
+        }
+        code |= UInt64(count) << 60
+        for c in codes where c == code { return true }
+        return false
+    }
+
     /// Upper-case ASCII letters in `span`.
     static func upper(_ p: UnsafePointer<UInt8>, _ span: Range<Int>) -> Int {
         var n = 0

@@ -34,7 +34,15 @@ public final class CompiledRule: Sendable {
         self.group = rule.group
         self.validator = rule.validator
         self.trigger = rule.trigger
-        self.claim = ClaimSpec(rule.trigger)
+        var claim = ClaimSpec(rule.trigger)
+        // The digit-group sequences as codes, when each can be one (at most 12 groups of 1...31 digits).
+        let codes = rule.trigger.groups.compactMap(GroupShape.code)
+        if !codes.isEmpty && codes.count == rule.trigger.groups.count {
+            let memory = UnsafeMutablePointer<UInt64>.allocate(capacity: codes.count)
+            memory.initialize(from: codes, count: codes.count)
+            claim.groupCodes = UnsafeBufferPointer(start: memory, count: codes.count)
+        }
+        self.claim = claim
         self.confidence = rule.confidence
         self.contextWindow = rule.contextWindow
         self.contextBoost = rule.contextBoost
@@ -44,15 +52,21 @@ public final class CompiledRule: Sendable {
         self.hl7 = rule.hl7Fields.isEmpty ? nil
             : (rule.hl7Fields, HL7Field.Shape(entity: rule.entity, validator: rule.validator))
     }
+
+    deinit { claim.groupCodes.map { UnsafeMutableRawPointer(mutating: $0.baseAddress!).deallocate() } }
 }
 
-/// What a shape trigger claims about a match, as plain numbers (see `LineEngine.claimHolds`).
-struct ClaimSpec: Sendable {
+/// What a shape trigger claims about a match, as plain numbers (see `RuleRunner.claimHolds`). (`@unchecked
+/// Sendable`: `groupCodes` is written once when the rule compiles and only read afterwards.)
+struct ClaimSpec: @unchecked Sendable {
     var numeric: Bool
     var minDigits: Int
     var minDots: Int
     var separators: Int
     var hasGroups: Bool
+    /// The trigger's digit-group sequences as `GroupShape` codes (owned by the `CompiledRule`), so that the claim
+    /// compares one number per sequence; nil when some sequence cannot be coded (then `Trigger.groups` is read).
+    var groupCodes: UnsafeBufferPointer<UInt64>?
     /// Bit n: a whole alnum token of length n (< 64).
     var alnumLengths: UInt64
     var letters: Int

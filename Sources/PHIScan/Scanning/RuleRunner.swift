@@ -83,7 +83,8 @@ struct RuleRunner {
         }
         if c.numeric,
            TriggerClaim.numeric(p, n, span, minDigits: c.minDigits, minDots: c.minDots, separators: c.separators),
-           !c.hasGroups || TriggerClaim.groups(p, n, span, rule.trigger.groups) { return true }
+           !c.hasGroups || (c.groupCodes.map { TriggerClaim.groups(p, n, span, codes: $0) }
+                            ?? TriggerClaim.groups(p, n, span, rule.trigger.groups)) { return true }
         if c.alnumLengths != 0 {
             // With `after`, the claim is the match's first token (an IBAN's `DE89` before its groups).
             var token = span
