@@ -60,4 +60,36 @@ struct GroupShapeTests {
                     "groups \(groups) sequence \(sequence)")
         }
     }
+
+    /// The trigger claim's exact group check (`TriggerClaim.groups`) gives the same answer with the sequences as
+    /// codes as with the sequences as arrays: on seeded digit runs and separators, spans cut anywhere (the first and
+    /// last group extended through the digits around them), groups longer than 31 digits and more than 12 groups.
+    @Test func theClaimsCodedGroupCheckEqualsTheArrayOne() throws {
+        var rng = SplitMix64(seed: 0x6C0D)
+        let sequences: [[[Int]]] = [[[9], [3, 2, 4]], [[3, 3, 4], [10], [1, 3, 3, 4]], [[4, 4, 4, 4], [16]],
+                                    [[2, 3, 4], [5, 4], [32 - 1]], [[Int]](repeating: [1], count: 3)]
+        var compared = 0, held = 0
+        for _ in 0..<4_000 {
+            var text: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...14, using: &rng) {
+                let digits = Int.random(in: 0..<6, using: &rng) == 0 ? Int.random(in: 1...40, using: &rng)
+                    : Int.random(in: 1...5, using: &rng)
+                text += (0..<digits).map { _ in UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &rng) }
+                text.append(Array(" -./x".utf8)[Int.random(in: 0..<5, using: &rng)])
+            }
+            let s = Int.random(in: 0..<text.count, using: &rng), e = Int.random(in: s...text.count, using: &rng)
+            for groups in sequences {
+                let codes = groups.compactMap(GroupShape.code)
+                try #require(codes.count == groups.count)
+                let plain = text.withUnsafeBufferPointer { TriggerClaim.groups($0.baseAddress!, text.count, s..<e, groups) }
+                let coded = codes.withUnsafeBufferPointer { c in
+                    text.withUnsafeBufferPointer { TriggerClaim.groups($0.baseAddress!, text.count, s..<e, codes: c) }
+                }
+                #expect(plain == coded, "\(String(decoding: text, as: UTF8.self)) [\(s), \(e)) \(groups)")
+                compared += 1
+                if plain { held += 1 }
+            }
+        }
+        #expect(held > 100, "\(held) of \(compared) spans held a sequence")
+    }
 }
