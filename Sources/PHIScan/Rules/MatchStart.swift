@@ -41,7 +41,8 @@ struct MatchStart: Sendable, Equatable {
     var filtersNumericRuns: Bool { excludesADigit || onlyAtLineStart || !before.isEmpty }
 
     /// Whether the bytes before `at` in `p` (a line, or a block of whole lines, that starts at a line's start) fit
-    /// one alternative of `before` (true when there is none).
+    /// one alternative of `before` (true when there is none). The plain reading, which the tests hold the
+    /// dispatch's flat tables (`DispatchView.fitsBefore`) to through the scanners' findings.
     func fitsBefore(_ p: UnsafePointer<UInt8>, at: Int) -> Bool {
         if before.isEmpty { return true }
         return before.contains { sets in
