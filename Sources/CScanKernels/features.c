@@ -322,13 +322,15 @@ static inline __attribute__((always_inline)) void alnum_candidate(const phs_need
     int32_t digits = (int32_t)count_range(m + CLASS_DIGIT * words, s, e);
     int32_t upper = (int32_t)count_range(m + CLASS_UPPER * words, s, e);
     uint64_t bit = ((uint64_t)1) << len;
-    for (int32_t i = 0; i < needs->alnum_wants; i++) {
-        if ((needs->alnum_want_lengths[i] & bit) && len - digits >= needs->alnum_letters[i]
-            && digits >= needs->alnum_digits[i] && upper >= needs->alnum_upper[i]) {
-            phs_region r = {(int32_t)s, (int32_t)e, len, 0, len - digits, digits, upper, 0};
-            push(&out->alnum, out, r);
-            return;
-        }
+    /* Every want tested without a branch (`&`, not `&&`, and no early exit): which want a token meets depends on
+       its make-up, and the early exits were a fifth of the pass's mispredicted branches on the seeded log. */
+    int met = 0;
+    for (int32_t i = 0; i < needs->alnum_wants; i++)
+        met |= ((needs->alnum_want_lengths[i] & bit) != 0) & (len - digits >= needs->alnum_letters[i])
+               & (digits >= needs->alnum_digits[i]) & (upper >= needs->alnum_upper[i]);
+    if (met) {
+        phs_region r = {(int32_t)s, (int32_t)e, len, 0, len - digits, digits, upper, 0};
+        push(&out->alnum, out, r);
     }
 }
 
@@ -619,13 +621,14 @@ static inline __attribute__((always_inline)) void walk_dashed(const phs_needs *n
             int32_t count = (int32_t)count_range(alnum, s, e), digits = (int32_t)count_range(m + CLASS_DIGIT * words, s, e);
             int32_t upper = (int32_t)count_range(m + CLASS_UPPER * words, s, e);
             int32_t letters = count - digits;
-            for (int32_t i = 0; i < needs->dashed_wants; i++) {
-                if (count >= needs->dashed_min[i] && count <= needs->dashed_max[i] && letters >= needs->dashed_letters[i]
-                    && digits >= needs->dashed_digits[i] && upper >= needs->dashed_upper[i]) {
-                    phs_region r = {(int32_t)s, (int32_t)e, count, 0, letters, digits, upper, 0};
-                    push(&out->dashed, out, r);
-                    break;
-                }
+            int met = 0; /* without branches, as in alnum_candidate */
+            for (int32_t i = 0; i < needs->dashed_wants; i++)
+                met |= (count >= needs->dashed_min[i]) & (count <= needs->dashed_max[i])
+                       & (letters >= needs->dashed_letters[i]) & (digits >= needs->dashed_digits[i])
+                       & (upper >= needs->dashed_upper[i]);
+            if (met) {
+                phs_region r = {(int32_t)s, (int32_t)e, count, 0, letters, digits, upper, 0};
+                push(&out->dashed, out, r);
             }
         }
     }
