@@ -99,27 +99,39 @@ enum TriggerClaim {
         return count >= min && d >= digits && count - d >= letters
     }
 
-    /// The match's digit-group lengths, its first and last group extended through the digits around it in the
-    /// line, equal one of `groups`. The lengths are measured once, then compared with each expected sequence.
+    /// Hands `body` the length of each digit group of `span` in order, the first and last group extended through
+    /// the digits around it in the line, until `body` returns false.
+    @inline(__always)
+    static func eachGroupLength(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, _ body: (Int) -> Bool) {
+        var k = span.lowerBound
+        var first = true
+        while k < span.upperBound {
+            guard ByteClass.isDigit(p[k]) else {
+                k += 1
+                continue
+            }
+            var s = k
+            if first { while s > 0 && ByteClass.isDigit(p[s - 1]) { s -= 1 } }
+            first = false
+            var e = k
+            while e < span.upperBound && ByteClass.isDigit(p[e]) { e += 1 }
+            if e == span.upperBound { while e < n && ByteClass.isDigit(p[e]) { e += 1 } }
+            if !body(e - s) { return }
+            k = e
+        }
+    }
+
+    /// The match's digit-group lengths (`eachGroupLength`) equal one of `groups`. The lengths are measured once,
+    /// then compared with each expected sequence.
     static func groups(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, _ groups: [[Int]]) -> Bool {
         let longest = groups.reduce(0) { max($0, $1.count) }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: longest + 1) { lengths in
             // Lengths of the first `longest + 1` groups: one more than any expected sequence tells "too many".
             var count = 0
-            var k = span.lowerBound
-            while k < span.upperBound && count <= longest {
-                guard ByteClass.isDigit(p[k]) else {
-                    k += 1
-                    continue
-                }
-                var s = k
-                if count == 0 { while s > 0 && ByteClass.isDigit(p[s - 1]) { s -= 1 } }
-                var e = k
-                while e < span.upperBound && ByteClass.isDigit(p[e]) { e += 1 }
-                if e == span.upperBound { while e < n && ByteClass.isDigit(p[e]) { e += 1 } }
-                lengths[count] = e - s
+            eachGroupLength(p, n, span) { length in
+                lengths[count] = length
                 count += 1
-                k = e
+                return count <= longest
             }
             for g in groups where g.count == count {
                 var equal = true
@@ -140,22 +152,16 @@ enum TriggerClaim {
     static func groups(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Range<Int>, codes: UnsafeBufferPointer<UInt64>) -> Bool {
         var code: UInt64 = 0
         var count = 0
-        var k = span.lowerBound
-        while k < span.upperBound {
-            guard ByteClass.isDigit(p[k]) else {
-                k += 1
-                continue
+        var fits = true
+        eachGroupLength(p, n, span) { length in
+            fits = count < GroupShape.maxGroups && length <= 31
+            if fits {
+                code |= UInt64(length) << UInt64(5 * count)
+                count += 1
             }
-            var s = k
-            if count == 0 { while s > 0 && ByteClass.isDigit(p[s - 1]) { s -= 1 } }
-            var e = k
-            while e < span.upperBound && ByteClass.isDigit(p[e]) { e += 1 }
-            if e == span.upperBound { while e < n && ByteClass.isDigit(p[e]) { e += 1 } }
-            if count == GroupShape.maxGroups || e - s > 31 { return false }
-            code |= UInt64(e - s) << UInt64(5 * count)
-            count += 1
-            k = e
+            return fits
         }
+        if !fits { return false }
         code |= UInt64(count) << 60
         for c in codes where c == code { return true }
         return false
