@@ -298,7 +298,7 @@ static inline uint64_t a_or_zero(const uint64_t *bits, size_t w, size_t words) {
 /* ---- step 2: walks ------------------------------------------------------------------------------------------- */
 
 /* Alnum wants shorter than this are found with bitmaps in walk_tokens, not by its per-token length loop. */
-enum { SHORT_WANT = 6 };
+enum { SHORT_WANT = PHS_SHORT_WANT };
 
 /* The fast tokens (bits of `fast`; each ends inside the word) of exactly L bytes that may meet a short want:
    cheapest tests first, each a few shifts: capitals and digits only (when the wants leave no room for a lower-case
@@ -363,15 +363,7 @@ static inline __attribute__((always_inline)) void walk_tokens(const phs_needs *n
     const uint64_t *upper_bits = m + CLASS_UPPER * words;
     /* For each short length, the fewest digits and capitals any want of that length asks for: a token with none of
        either where one is needed is dropped by bitmaps before it is counted. */
-    int32_t short_digits[SHORT_WANT], short_upper[SHORT_WANT];
-    for (int L = 0; L < SHORT_WANT; L++) {
-        short_digits[L] = short_upper[L] = SHORT_WANT;
-        for (int32_t i = 0; i < needs->alnum_wants; i++) {
-            if (!(needs->alnum_want_lengths[i] >> L & 1)) continue;
-            if (needs->alnum_digits[i] < short_digits[L]) short_digits[L] = needs->alnum_digits[i];
-            if (needs->alnum_upper[i] < short_upper[L]) short_upper[L] = needs->alnum_upper[i];
-        }
-    }
+    const int32_t *short_digits = needs->short_digits, *short_upper = needs->short_upper;
     const int digit_first = kw->digit_first != 0, digits_only_first = kw->digits_only_first != 0;
     uint64_t carry = 0;
     for (size_t w = 0; w < words; w++) {

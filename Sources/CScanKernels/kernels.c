@@ -148,8 +148,11 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n) {
     return first_non_ascii_baseline(p, n);
 }
 
+static void update_short_wants(phs_needs *needs);
+
 void phs_needs_init(phs_needs *needs) {
     memset(needs, 0, sizeof *needs);
+    update_short_wants(needs);
     needs->min_digits = INT32_MAX;
     needs->min_dots = INT32_MAX;
     needs->min_dashed = INT32_MAX;
@@ -236,6 +239,18 @@ size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte) {
     return count_byte_baseline(p, n, byte);
 }
 
+/* phs_needs.short_digits and short_upper from the alnum wants. */
+static void update_short_wants(phs_needs *needs) {
+    for (int L = 0; L < PHS_SHORT_WANT; L++) {
+        needs->short_digits[L] = needs->short_upper[L] = PHS_SHORT_WANT;
+        for (int32_t i = 0; i < needs->alnum_wants; i++) {
+            if (!(needs->alnum_want_lengths[i] >> L & 1)) continue;
+            if (needs->alnum_digits[i] < needs->short_digits[L]) needs->short_digits[L] = needs->alnum_digits[i];
+            if (needs->alnum_upper[i] < needs->short_upper[L]) needs->short_upper[L] = needs->alnum_upper[i];
+        }
+    }
+}
+
 int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters, int32_t digits, int32_t upper) {
     int32_t i = needs->alnum_wants;
     needs->alnum_lengths |= lengths;
@@ -246,6 +261,7 @@ int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters
         needs->alnum_letters[i] = 0;
         needs->alnum_digits[i] = 0;
         needs->alnum_upper[i] = 0;
+        update_short_wants(needs);
         return 0;
     }
     needs->alnum_want_lengths[i] = lengths;
@@ -253,6 +269,7 @@ int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters
     needs->alnum_digits[i] = digits;
     needs->alnum_upper[i] = upper;
     needs->alnum_wants++;
+    update_short_wants(needs);
     return 1;
 }
 

@@ -76,6 +76,8 @@ static inline uint32_t phs_token_filter_hash(uint64_t key, uint64_t length) {
 /* A numeric run is recorded when it has at least min_dots dots, or when for some i it has at least
    digit_min[i] digits and (digit_seps[i] == 0 or a separator whose bit is in digit_seps[i]). */
 #define PHS_MAX_WANTS 16
+/* Alnum wants shorter than this are found with bitmaps in the feature pass, not by its per-token length loop. */
+#define PHS_SHORT_WANT 6
 typedef struct phs_needs {
     int32_t min_digits, min_dots, min_dashed, hex_colon; /* INT32_MAX / 0 when not wanted */
     uint64_t alnum_lengths;                              /* bit n: record alnum runs of length n */
@@ -92,6 +94,11 @@ typedef struct phs_needs {
     int32_t alnum_wants;
     uint64_t alnum_want_lengths[PHS_MAX_WANTS];
     int32_t alnum_letters[PHS_MAX_WANTS], alnum_digits[PHS_MAX_WANTS], alnum_upper[PHS_MAX_WANTS];
+    /* For each length below PHS_SHORT_WANT, the fewest digits and capitals any alnum want of that length asks for
+       (PHS_SHORT_WANT when none; kept by phs_needs_add_alnum_want): the feature pass drops a short token with too few
+       of either by bitmaps before it is counted. Worked out once here, not per call: a JSON value of 40 bytes is a
+       call of its own. */
+    int32_t short_digits[PHS_SHORT_WANT], short_upper[PHS_SHORT_WANT];
     /* The digit wants as one lookup (kept by phs_needs_add_digit_want): entry d is the OR, over the wants with
        digit_min <= d, of their separator bits, or PHS_ANY_SEPARATOR for a want that needs none (d capped at 64). A
        stretch of d digits holding separators `seps` meets some want iff entry d & (seps | PHS_ANY_SEPARATOR). */
