@@ -4367,8 +4367,22 @@ static inline size_t line_start_below(uint32_t nl, uint32_t bit, size_t pos, siz
             else if (ascii_upper(p[i0])) seg_quote = 0;                                                           \
         }                                                                                                         \
     if (pos < 2) pos = 2;                                                                                         \
-    while (pos + 34 <= n && count < out_cap) {                                                                    \
-        uint32_t up, nl, colon, qt, m = MASK32(p + pos, &up, &nl, &colon, &qt);                                   \
+    while (pos < n && count < out_cap) {                                                                          \
+        /* The text's last bytes (fewer than the 34 a chunk reads) are classified from a copy padded with zeros,   \
+           which are in no class and start nothing: a JSON value is often shorter than one chunk, and a byte-by-byte \
+           loop cost more than the rest of the scan. Its candidates are then checked as that loop checked them.  */\
+        uint8_t tail[64];                                                                                         \
+        const uint8_t *at = p + pos;                                                                              \
+        uint32_t valid = ~0u;                                                                                     \
+        int padded = pos + 34 > n;                                                                                \
+        if (padded) {                                                                                             \
+            memset(tail, 0, sizeof tail);                                                                         \
+            memcpy(tail, p + pos - 2, n - pos + 2);                                                               \
+            at = tail + 2;                                                                                        \
+            if (n - pos < 32) valid = (1u << (n - pos)) - 1;                                                      \
+        }                                                                                                         \
+        uint32_t up, nl, colon, qt, m = MASK32(at, &up, &nl, &colon, &qt);                                        \
+        m &= valid, up &= valid, nl &= valid, colon &= valid, qt &= valid;                                        \
         size_t next = pos + 32;                                                                                   \
         /* The newlines that end a line with no capital (the only ones the scan has to stop at): those whose nearest\
            capital-or-newline below is a newline, found at once for the chunk: each newline's bit, added one place up\
@@ -4388,7 +4402,7 @@ static inline size_t line_start_below(uint32_t nl, uint32_t bit, size_t pos, siz
         uint64_t open_quote = (uint64_t)(uint32_t)~xq + (((uint64_t)qt << 1) | (uint64_t)seg_quote), open_pair = 0;\
         int track = qt || seg_quote;                                                                              \
         if (track) {                                                                                              \
-            pr = PAIR32(p + pos);                                                                                 \
+            pr = PAIR32(at) & valid;                                                                              \
             uint32_t yq = pr | nl | qt;                                                                           \
             open_pair = (uint64_t)(uint32_t)~yq + (((uint64_t)pr << 1) | (uint64_t)seg_pair);                     \
             seg = (uint32_t)open_quote & (uint32_t)open_pair & qt;                                                \
@@ -4414,7 +4428,7 @@ static inline size_t line_start_below(uint32_t nl, uint32_t bit, size_t pos, siz
                 if (!label_ends_at(d, p, n, j)) continue;                                                         \
                 next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1;\
             } else {                                                                                              \
-                if (!candidate_needs_line(d, p, n, signoff, j)) continue;                                         \
+                if ((padded && !is_candidate(p, n, j)) || !candidate_needs_line(d, p, n, signoff, j)) continue;   \
                 next = done = line_start = search_line(d, p, n, signoff, j, done, tok, tok_cap, out, out_cap, &count) + 1;\
             }                                                                                                     \
             line_upper = 0;                                                                                       \
@@ -4434,36 +4448,6 @@ static inline size_t line_start_below(uint32_t nl, uint32_t bit, size_t pos, siz
             }                                                                                                     \
         }                                                                                                         \
         pos = next;                                                                                               \
-    }                                                                                                             \
-    for (; pos < n && count < out_cap; pos++) {                                                                   \
-        if (p[pos] == '\n') {                                                                                     \
-            if (lower_line_due(d, p, line_start, pos, line_upper, done))                                          \
-                pos = done = search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count); \
-            NAMES_NEW_LINE_AT(pos + 1);                                                                           \
-            continue;                                                                                             \
-        }                                                                                                         \
-        line_upper |= ascii_upper(p[pos]);                                                                        \
-        if (p[pos] == '"') {                                                                                      \
-            if (seg_quote && seg_pair && lower_segment_due(d, p, pos, line_start, done)) {                        \
-                pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);        \
-                NAMES_NEW_LINE_AT(pos + 1);                                                                       \
-                continue;                                                                                         \
-            }                                                                                                     \
-            seg_quote = 1;                                                                                        \
-            seg_pair = 0;                                                                                         \
-        } else if (ascii_lower(p[pos]) && pos + 2 < n && p[pos + 1] == ' ' && ascii_lower(p[pos + 2])) {          \
-            seg_pair = 1;                                                                                         \
-        } else if (ascii_upper(p[pos])) {                                                                         \
-            seg_quote = 0;                                                                                        \
-        }                                                                                                         \
-        if (label_event_byte(p[pos]) && label_ends_at(d, p, n, pos)) {                                            \
-            pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);            \
-            NAMES_NEW_LINE_AT(pos + 1);                                                                           \
-            continue;                                                                                             \
-        }                                                                                                         \
-        if (!is_candidate(p, n, pos) || !candidate_needs_line(d, p, n, signoff, pos)) continue;                   \
-        pos = done = search_line(d, p, n, signoff, pos, done, tok, tok_cap, out, out_cap, &count);                \
-        NAMES_NEW_LINE_AT(pos + 1);                                                                               \
     }                                                                                                             \
     if (count < out_cap && line_start < n && lower_line_due(d, p, line_start, n, line_upper, done))               \
         search_line(d, p, n, signoff, line_start, done, tok, tok_cap, out, out_cap, &count);                      \
