@@ -15,24 +15,17 @@ final class JSONRewriter {
     let transform: any FindingReplacer
     /// Input path for the transform's data context.
     var file = ""
-    /// Counts since creation (the caller resets them per file).
-    var counts = CleanCounts()
+    /// Counts since creation (the caller resets them per file). Unchecked, as the scanners' state: one thread uses
+    /// a rewriter.
+    @exclusivity(unchecked) var counts = CleanCounts()
     /// When set, every finding is reported here with the bytes of the top-level text it was found in (a nested
     /// JSON string's finding: that whole string) and its decoded value.
     var onFinding: ((Finding, Range<Int>, UnsafeBufferPointer<UInt8>) -> Void)?
     /// The top-level text being rewritten and the content range of its string being rewritten.
-    fileprivate var topBase: UnsafePointer<UInt8>?
-    fileprivate var topString: Range<Int> = 0..<0
-    /// Contexts of the keys seen so far (keys repeat: every record has the same few).
-    private var contextCache: [[UInt8]: KeyContext?] = [:]
-
-    /// The context of a normalised key, cached.
-    func context(forKey key: [UInt8]) -> KeyContext? {
-        if let hit = contextCache[key] { return hit }
-        let c = KeyContext.forKey(normalized: key) ?? values.fieldKeys.context(forKey: key)
-        if contextCache.count < 4096 { contextCache[key] = c }
-        return c
-    }
+    @exclusivity(unchecked) fileprivate var topBase: UnsafePointer<UInt8>?
+    @exclusivity(unchecked) fileprivate var topString: Range<Int> = 0..<0
+    /// What the keys seen so far mean (keys repeat: every record has the same few).
+    let keys: JSONKeyTable
 
     /// Deepest JSON-inside-a-string nesting rewritten as JSON; deeper strings are scanned as text.
     static let maxNesting = 8
@@ -40,6 +33,8 @@ final class JSONRewriter {
     init(values: ValueScanner, transform: any FindingReplacer) {
         self.values = values
         self.transform = transform
+        let fieldKeys = values.fieldKeys
+        keys = JSONKeyTable { key in KeyContext.forKey(normalized: key) ?? fieldKeys.context(forKey: key) }
     }
 
     /// Appends the rewritten `text` to `out`. Throws `JSONSyntaxError` (with nothing appended) when `text` is not
@@ -52,7 +47,7 @@ final class JSONRewriter {
 
     /// Returns whether any string changed.
     private func rewrite(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], depth: Int) throws -> Bool {
-        let toolLike = try JSONStructure.analyse(text)
+        let toolLike = try JSONStructure.analyse(text, keys: keys)
         var pass = RewritePass(rewriter: self, text: text, toolLike: toolLike, depth: depth, out: out)
         out = []  // `pass` owns the buffer while it runs (no copy-on-write)
         var walker = JSONWalker(text)
@@ -72,7 +67,7 @@ final class JSONRewriter {
     /// JSON string, quotes included (`"[ZIP]"`), or nil to keep the number. The value's type changes, which a
     /// consumer's schema may notice; a ZIP code or SSN left in place would be PHI passed on (fail closed).
     fileprivate func rewriteNumber(_ number: UnsafeBufferPointer<UInt8>, context: KeyContext, depth: Int) throws -> [UInt8]? {
-        guard let content = try rewriteDecoded(number, raw: number, units: nil, context: context, depth: depth) else {
+        guard let content = try rewriteDecoded(number, raw: number, escaped: false, context: context, depth: depth) else {
             return nil
         }
         counts.numbersReplaced += 1
@@ -85,16 +80,17 @@ final class JSONRewriter {
         counts.strings += 1
         if raw.isEmpty { return nil }
         var decoded: [UInt8] = []
-        var units: [Int32] = []
-        if hasEscapes { JSONString.decode(raw, into: &decoded, units: &units) }
+        if hasEscapes { JSONString.decode(raw, into: &decoded) }
         let result: [UInt8]? = try (hasEscapes ? decoded.withUnsafeBufferPointer { d in
-            try rewriteDecoded(d, raw: raw, units: units, context: context, depth: depth)
-        } : rewriteDecoded(raw, raw: raw, units: nil, context: context, depth: depth))
+            try rewriteDecoded(d, raw: raw, escaped: true, context: context, depth: depth)
+        } : rewriteDecoded(raw, raw: raw, escaped: false, context: context, depth: depth))
         if result != nil { counts.stringsChanged += 1 }
         return result
     }
 
-    private func rewriteDecoded(_ d: UnsafeBufferPointer<UInt8>, raw: UnsafeBufferPointer<UInt8>, units: [Int32]?,
+    /// `escaped`: `d` is `raw` decoded (else `d` is `raw`). The raw offset of each decoded byte is worked out only
+    /// for a string in which something was found.
+    private func rewriteDecoded(_ d: UnsafeBufferPointer<UInt8>, raw: UnsafeBufferPointer<UInt8>, escaped: Bool,
                                 context: KeyContext?, depth: Int) throws -> [UInt8]? {
         if depth == 0, let top = topBase, let base = raw.baseAddress {
             let at = top.distance(to: base)
@@ -122,6 +118,13 @@ final class JSONRewriter {
             return encoded
         }
         if findings.isEmpty { return nil }
+        var units: [Int32]?
+        if escaped {
+            var again: [UInt8] = []
+            var offsets: [Int32] = []
+            JSONString.decode(raw, into: &again, units: &offsets)
+            units = offsets
+        }
         var out: [UInt8] = []
         out.reserveCapacity(raw.count + 16 * findings.count)
         var cursor = 0  // in raw
@@ -185,7 +188,8 @@ private struct RewritePass: JSONVisitor {
     /// Open containers: whether an object, whether it describes a tool (objects) or holds tool descriptions
     /// (arrays under `tools`), and (arrays) the context its elements get.
     private var stack: [(isObject: Bool, toolLike: Bool, context: KeyContext?)] = []
-    private var key: [UInt8] = []
+    /// What the key of the member being read means.
+    private var key = JSONKeyInfo.none
 
     init(rewriter: JSONRewriter, text: UnsafeBufferPointer<UInt8>, toolLike: [Bool], depth: Int, out: [UInt8]) {
         self.rewriter = rewriter
@@ -210,14 +214,14 @@ private struct RewritePass: JSONVisitor {
     private func valueContext() -> KeyContext? {
         guard let top = stack.last else { return nil }
         if !top.isObject { return top.context }
-        if top.toolLike && key == JSONKeys.name { return nil }
-        return rewriter.context(forKey: key)
+        if top.toolLike && key.has(JSONKeyInfo.name) { return nil }
+        return key.context
     }
 
     mutating func beginObject(at offset: Int) {
         let parentIsTool: Bool
         if let top = stack.last {
-            parentIsTool = top.isObject ? JSONKeys.toolParents.contains(key) : top.toolLike
+            parentIsTool = top.isObject ? key.has(JSONKeyInfo.toolParent) : top.toolLike
         } else {
             parentIsTool = false
         }
@@ -231,7 +235,7 @@ private struct RewritePass: JSONVisitor {
         let context = valueContext()
         let holdsTools: Bool
         if let top = stack.last {
-            holdsTools = top.isObject ? JSONKeys.toolParents.contains(key) : top.toolLike
+            holdsTools = top.isObject ? key.has(JSONKeyInfo.toolParent) : top.toolLike
         } else {
             holdsTools = false
         }
@@ -241,13 +245,13 @@ private struct RewritePass: JSONVisitor {
     mutating func endArray() { stack.removeLast() }
 
     mutating func key(_ content: Range<Int>, hasEscapes: Bool) {
-        key = JSONKeys.normalized(text, content, hasEscapes: hasEscapes)
+        key = rewriter.keys.info(UnsafeBufferPointer(rebasing: text[content]), hasEscapes: hasEscapes)
     }
 
     mutating func string(_ content: Range<Int>, hasEscapes: Bool) throws(JSONSyntaxError) {
         var context = valueContext()
         // A member's string under a key with no context of its own that is no message's text is structured data.
-        if context == nil, let top = stack.last, top.isObject, !JSONKeys.messageText.contains(key) {
+        if context == nil, let top = stack.last, top.isObject, !key.has(JSONKeyInfo.messageText) {
             context = .structured
         }
         try splice(content) { [rewriter, text, depth] in

@@ -17,16 +17,39 @@ enum JSONString {
     /// code point; a lone surrogate becomes U+FFFD in the decoded copy (its escape is kept in the output unless a
     /// finding covers it). Raw bytes, valid UTF-8 or not, are copied as they are.
     static func decode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], units: inout [Int32]) {
-        out.removeAll(keepingCapacity: true)
         units.removeAll(keepingCapacity: true)
+        units.reserveCapacity(raw.count)
+        decode(raw, into: &out) { units.append(Int32($0)) }
+    }
+
+    /// `decode` without the offsets (what a value needs until something is found in it).
+    static func decode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        decode(raw, into: &out) { _ in }
+    }
+
+    /// Runs between backslashes are copied whole; `unit(i)` is called once per decoded byte with its raw offset.
+    @inline(__always)
+    private static func decode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], unit: (Int) -> Void) {
+        out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(raw.count)
         let n = raw.count
+        guard let base = raw.baseAddress else { return }
         var i = 0
         while i < n {
-            let b = raw[i]
-            if b != UInt8(ascii: "\\") {
-                out.append(b)
-                units.append(Int32(i))
-                i += 1
+            var j = i
+            while n - j >= 8 {
+                let m = backslashes(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+                if m != 0 {
+                    j += m.trailingZeroBitCount >> 3
+                    break
+                }
+                j += 8
+            }
+            if n - j < 8 { while j < n && raw[j] != UInt8(ascii: "\\") { j += 1 } }
+            if j > i {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: raw[i..<j]))
+                for k in i..<j { unit(k) }
+                i = j
                 continue
             }
             let start = i
@@ -59,9 +82,18 @@ enum JSONString {
                 }
             default: scalar = UInt32(e)  // \" \\ \/
             }
+            let before = out.count
             appendUTF8(scalar, to: &out)
-            while units.count < out.count { units.append(Int32(start)) }
+            for _ in before..<out.count { unit(start) }
         }
+    }
+
+    /// The high bit of each of eight bytes that is a backslash (the lowest set bit exact; see `JSONWriter.escapeMask`).
+    @inline(__always)
+    private static func backslashes(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let x = w ^ (ones &* 0x5C)
+        return (x &- ones) & ~x & (ones &* 0x80)
     }
 
     @inline(__always)

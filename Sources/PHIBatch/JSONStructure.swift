@@ -3,10 +3,11 @@
 /// so the rewriter does not scan it after a `Name:` label. Objects are numbered in the order they open.
 struct JSONStructure: JSONVisitor {
     let text: UnsafeBufferPointer<UInt8>
+    let keys: JSONKeyTable
     /// Per object, in opening order: whether it describes a tool.
     var toolLike: [Bool] = []
     private var stack: [(object: Int, isObject: Bool)] = []
-    private var lastKey: [UInt8] = []
+    private var lastKey: UInt8 = 0  // the flags of the last key read
 
     /// Keys whose presence makes an object a tool description or call.
     static let toolKeys: Set<[UInt8]> = Set(["arguments", "input", "parameters", "inputschema", "tooluseid",
@@ -15,11 +16,14 @@ struct JSONStructure: JSONVisitor {
     static let toolTypes: Set<[UInt8]> = Set(["tooluse", "servertooluse", "mcptooluse", "function", "tool",
                                               "functioncall", "toolcall"].map { Array($0.utf8) })
 
-    init(_ text: UnsafeBufferPointer<UInt8>) { self.text = text }
+    init(_ text: UnsafeBufferPointer<UInt8>, keys: JSONKeyTable) {
+        self.text = text
+        self.keys = keys
+    }
 
-    /// Checks `text` and returns the per-object marks.
-    static func analyse(_ text: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> [Bool] {
-        var v = JSONStructure(text)
+    /// Checks `text` and returns the per-object marks; `keys` answers what each key means.
+    static func analyse(_ text: UnsafeBufferPointer<UInt8>, keys: JSONKeyTable) throws(JSONSyntaxError) -> [Bool] {
+        var v = JSONStructure(text, keys: keys)
         var walker = JSONWalker(text)
         try walker.walk(&v)
         return v.toolLike
@@ -34,14 +38,14 @@ struct JSONStructure: JSONVisitor {
     mutating func endArray() { stack.removeLast() }
 
     mutating func key(_ content: Range<Int>, hasEscapes: Bool) {
-        lastKey = JSONKeys.normalized(text, content, hasEscapes: hasEscapes)
-        if let top = stack.last, JSONStructure.toolKeys.contains(lastKey) { toolLike[top.object] = true }
+        lastKey = keys.info(UnsafeBufferPointer(rebasing: text[content]), hasEscapes: hasEscapes).flags
+        if let top = stack.last, lastKey & JSONKeyInfo.toolKey != 0 { toolLike[top.object] = true }
     }
 
     mutating func string(_ content: Range<Int>, hasEscapes: Bool) {
         guard let top = stack.last, top.isObject, content.count <= 32 else { return }
-        guard lastKey == JSONKeys.type || lastKey == JSONKeys.role else { return }
-        if JSONStructure.toolTypes.contains(JSONKeys.normalized(text, content, hasEscapes: hasEscapes)) {
+        guard lastKey & JSONKeyInfo.typeOrRole != 0 else { return }
+        if keys.info(UnsafeBufferPointer(rebasing: text[content]), hasEscapes: hasEscapes).has(JSONKeyInfo.toolType) {
             toolLike[top.object] = true
         }
     }
@@ -68,9 +72,8 @@ enum JSONKeys {
                                                 "question", "transcript", "utterance", "completion", "parts"]
         .map { Array($0.utf8) })
 
-    /// The normalised form (`KeyContext.normalize`) of the decoded string at `content`.
-    static func normalized(_ text: UnsafeBufferPointer<UInt8>, _ content: Range<Int>, hasEscapes: Bool) -> [UInt8] {
-        let raw = UnsafeBufferPointer(rebasing: text[content])
+    /// The normalised form (`KeyContext.normalize`) of the string whose raw (escaped) content is `raw`.
+    static func normalized(_ raw: UnsafeBufferPointer<UInt8>, hasEscapes: Bool) -> [UInt8] {
         if !hasEscapes { return KeyContext.normalize(raw) }
         var decoded: [UInt8] = []
         var units: [Int32] = []

@@ -1,3 +1,5 @@
+import PHIScrub
+
 /// A position-only syntax error in JSON text: where and what, never the text itself.
 public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
     /// Byte offset of the problem in the text that was parsed.
@@ -129,7 +131,17 @@ struct JSONWalker {
         var j = start
         var escapes = false
         let n = p.count
+        let base = p.baseAddress
         while j < n {
+            // Eight bytes at a time, straight to the next quote, backslash or control character.
+            if let base, n - j >= 8 {
+                let m = JSONWriter.escapeMask(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+                if m == 0 {
+                    j += 8
+                    continue
+                }
+                j += m.trailingZeroBitCount >> 3
+            }
             let b = p[j]
             if b == UInt8(ascii: "\"") {
                 i = j + 1

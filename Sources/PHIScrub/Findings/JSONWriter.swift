@@ -21,14 +21,19 @@ public enum JSONWriter {
         if done == nil { Array(bytes).withUnsafeBufferPointer { appendEscaped(buffer: $0, to: &out) } }
     }
 
-    /// Whether any of eight bytes needs an escape (a quote, a backslash or a control character).
-    @inline(__always) private static func needsEscape(_ w: UInt64) -> Bool {
+    /// Whether any of eight bytes needs an escape (a quote, a backslash or a control character): also the bytes a
+    /// JSON reader must stop at inside a string.
+    @inlinable @inline(__always) public static func needsEscape(_ w: UInt64) -> Bool { escapeMask(w) != 0 }
+
+    /// `needsEscape` as a mask: the lowest set bit is the high bit of the first byte (in memory order, the eight
+    /// bytes read little-endian) that needs an escape; bits above it may be set by borrows and mean nothing.
+    @inlinable @inline(__always) public static func escapeMask(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = w ^ (ones &* 0x22)
         let slash = w ^ (ones &* 0x5C)
         // A byte below 0x20 borrows into its own high bit; `& ~w` drops bytes from 0x80 up (never escaped).
         let control = (w &- ones &* 0x20) & ~w
-        return (control | ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash)) & (ones &* 0x80) != 0
+        return (control | ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash)) & (ones &* 0x80)
     }
 
     /// Runs of bytes that need no escape are copied at once; they are found eight bytes at a time.
