@@ -17,19 +17,23 @@ enum JSONString {
     /// code point; a lone surrogate becomes U+FFFD in the decoded copy (its escape is kept in the output unless a
     /// finding covers it). Raw bytes, valid UTF-8 or not, are copied as they are.
     static func decode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], units: inout [Int32]) {
-        units.removeAll(keepingCapacity: true)
-        units.reserveCapacity(raw.count)
-        decode(raw, into: &out) { units.append(Int32($0)) }
+        var offsets = Offsets(units: units)
+        units = []
+        offsets.units.removeAll(keepingCapacity: true)
+        offsets.units.reserveCapacity(raw.count)
+        decode(raw, into: &out, &offsets)
+        units = offsets.units
     }
 
     /// `decode` without the offsets (what a value needs until something is found in it).
     static func decode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        decode(raw, into: &out) { _ in }
+        var none = NoOffsets()
+        decode(raw, into: &out, &none)
     }
 
-    /// Runs between backslashes are copied whole; `unit(i)` is called once per decoded byte with its raw offset.
-    @inline(__always)
-    private static func decode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], unit: (Int) -> Void) {
+    /// Runs between backslashes are copied whole; `offsets` hears, per decoded byte, the raw offset it came from.
+    private static func decode<O: OffsetSink>(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8],
+                                              _ offsets: inout O) {
         out.removeAll(keepingCapacity: true)
         out.reserveCapacity(raw.count)
         let n = raw.count
@@ -48,7 +52,7 @@ enum JSONString {
             if n - j < 8 { while j < n && raw[j] != UInt8(ascii: "\\") { j += 1 } }
             if j > i {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: raw[i..<j]))
-                for k in i..<j { unit(k) }
+                offsets.run(i..<j)
                 i = j
                 continue
             }
@@ -84,7 +88,7 @@ enum JSONString {
             }
             let before = out.count
             appendUTF8(scalar, to: &out)
-            for _ in before..<out.count { unit(start) }
+            offsets.escape(start, bytes: out.count - before)
         }
     }
 
@@ -124,7 +128,32 @@ enum JSONString {
 
     /// Appends `text` escaped as JSON string content (the one writer, `JSONWriter`: `"`, `\` and control
     /// characters escaped; every other byte, UTF-8 or not, as it is).
-    static func encode<C: Collection>(_ text: C, into out: inout [UInt8]) where C.Element == UInt8 {
-        JSONWriter.appendEscaped(text, to: &out)
+    static func encode(_ text: [UInt8], into out: inout [UInt8]) {
+        text.withUnsafeBufferPointer { JSONWriter.appendEscaped(bytes: $0, to: &out) }
     }
+
+    static func encode(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        JSONWriter.appendEscaped(bytes: text, to: &out)
+    }
+}
+
+/// Where `JSONString.decode` reports the raw offset of each decoded byte.
+private protocol OffsetSink {
+    /// Raw bytes `range` were copied as they are.
+    mutating func run(_ range: Range<Int>)
+    /// The escape at raw offset `at` decoded to `bytes` bytes.
+    mutating func escape(_ at: Int, bytes: Int)
+}
+
+private struct Offsets: OffsetSink {
+    var units: [Int32]
+    mutating func run(_ range: Range<Int>) { for k in range { units.append(Int32(truncatingIfNeeded: k)) } }
+    mutating func escape(_ at: Int, bytes: Int) {
+        for _ in 0..<bytes { units.append(Int32(truncatingIfNeeded: at)) }
+    }
+}
+
+private struct NoOffsets: OffsetSink {
+    mutating func run(_ range: Range<Int>) {}
+    mutating func escape(_ at: Int, bytes: Int) {}
 }

@@ -16,6 +16,11 @@ public enum JSONWriter {
     }
 
     /// Appends `bytes` escaped as JSON string content (no quotes).
+    /// `appendEscaped` for bytes already in memory, with no generic dispatch (the batch rewriter's path).
+    public static func appendEscaped(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        appendEscaped(buffer: bytes, to: &out)
+    }
+
     public static func appendEscaped<S: Sequence>(_ bytes: S, to out: inout [UInt8]) where S.Element == UInt8 {
         let done: Void? = bytes.withContiguousStorageIfAvailable { appendEscaped(buffer: $0, to: &out) }
         if done == nil { Array(bytes).withUnsafeBufferPointer { appendEscaped(buffer: $0, to: &out) } }
