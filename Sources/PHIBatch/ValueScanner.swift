@@ -44,16 +44,19 @@ final class ValueScanner {
             } else if stream.scanner.scan(value, base: 0, into: &sink.findings) != nil {
                 sink.incomplete = true
             }
-        } else if let label {
-            buffer.removeAll(keepingCapacity: true)
-            buffer.append(contentsOf: label)
-            buffer.append(contentsOf: value)
-            buffer.withUnsafeBufferPointer { try? stream.feed($0, into: &sink) }
         } else {
-            try? stream.feed(value, into: &sink)
+            if let label {
+                buffer.removeAll(keepingCapacity: true)
+                buffer.append(contentsOf: label)
+                buffer.append(contentsOf: value)
+                buffer.withUnsafeBufferPointer { try? stream.feed($0, into: &sink) }
+            } else {
+                try? stream.feed(value, into: &sink)
+            }
+            // SegmentCollector never throws. (The one-line path above leaves the stream as it found it: nothing
+            // pending, no sign-off carried, so it needs no finish.)
+            try? stream.finish(into: &sink)
         }
-        // SegmentCollector never throws.
-        try? stream.finish(into: &sink)
         var out: [Finding] = []
         out.reserveCapacity(sink.findings.count)
         var cursor = 0
