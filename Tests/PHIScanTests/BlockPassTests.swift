@@ -85,4 +85,25 @@ struct BlockPassTests {
             }
         }
     }
+
+    /// The digit cursor's eight-byte search finds the first digit a byte loop finds, from every start, in text
+    /// with every byte value (digits' neighbours '/' and ':', bytes from 0x80 up) and none at all.
+    @Test func firstDigitAgreesWithAByteLoop() {
+        var rng = SplitMix64(seed: 0xD161)
+        var texts = Self.buffers().filter { $0.count <= 300 }
+        for length in [0, 1, 7, 8, 9, 17, 64, 300] {
+            texts.append((0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            texts.append((0..<length).map { _ in [0x2F, 0x3A, 0xB0, 0xB9, 0x30, 0x39, 0x41][Int.random(in: 0..<7, using: &rng)] })
+            texts.append([UInt8](repeating: 0x3A, count: length))
+        }
+        for text in texts {
+            text.withUnsafeBufferPointer { buf in
+                guard let p = buf.baseAddress else { return }
+                for from in 0...buf.count {
+                    let plain = (from..<buf.count).first { (0x30...0x39).contains(buf[$0]) } ?? buf.count
+                    #expect(DigitCursor.firstDigit(p, from: from, count: buf.count) == plain)
+                }
+            }
+        }
+    }
 }

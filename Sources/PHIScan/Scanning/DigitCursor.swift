@@ -22,11 +22,29 @@ struct DigitCursor {
     @inline(__always)
     mutating func any(from: Int, before end: Int) -> Bool {
         if from < searchedFrom || next < from {
-            var q = from
-            while q < count, p[q] &- 0x30 >= 10 { q += 1 }
             searchedFrom = from
-            next = q
+            next = DigitCursor.firstDigit(p, from: from, count: count)
         }
         return next < end
+    }
+
+    /// The first ASCII digit of `p[from..<count]`, or `count`: eight bytes at a time (a prompt's prose after its last
+    /// digit was read a byte at a time, a tenth of what a 2 KB prompt cost).
+    @inline(__always)
+    static func firstDigit(_ p: UnsafePointer<UInt8>, from: Int, count: Int) -> Int {
+        var q = max(from, 0)
+        let raw = UnsafeRawPointer(p)
+        while count - q >= 8 {
+            let v = raw.loadUnaligned(fromByteOffset: q, as: UInt64.self)
+            // Per byte, with the top bit cleared so that no sum carries into the next byte: >= '0' sets the top bit
+            // of x + 0x50, >= ':' that of x + 0x46; a byte from 0x80 up is no digit.
+            let high: UInt64 = 0x8080_8080_8080_8080
+            let x = v & ~high
+            let digits = (x &+ 0x5050_5050_5050_5050) & ~(x &+ 0x4646_4646_4646_4646) & ~v & high
+            if digits != 0 { return q + digits.trailingZeroBitCount >> 3 }
+            q += 8
+        }
+        while q < count, p[q] &- 0x30 >= 10 { q += 1 }
+        return q
     }
 }
