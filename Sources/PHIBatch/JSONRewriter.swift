@@ -24,8 +24,8 @@ final class JSONRewriter {
     /// The top-level text being rewritten and the content range of its string being rewritten.
     @exclusivity(unchecked) fileprivate var topBase: UnsafePointer<UInt8>?
     @exclusivity(unchecked) fileprivate var topString: Range<Int> = 0..<0
-    /// What the keys seen so far mean (keys repeat: every record has the same few).
-    let keys: JSONKeyTable
+    /// What the keys seen so far mean (keys repeat: every record has the same few); the value scanner's table.
+    var keys: JSONKeyTable { values.keys }
 
     /// Deepest JSON-inside-a-string nesting rewritten as JSON; deeper strings are scanned as text.
     static let maxNesting = 8
@@ -33,8 +33,6 @@ final class JSONRewriter {
     init(values: ValueScanner, transform: any FindingReplacer) {
         self.values = values
         self.transform = transform
-        let fieldKeys = values.fieldKeys
-        keys = JSONKeyTable { key in KeyContext.forKey(normalized: key) ?? fieldKeys.context(forKey: key) }
     }
 
     /// Appends the rewritten `text` to `out`. Throws `JSONSyntaxError` (with nothing appended) when `text` is not

@@ -18,10 +18,16 @@ final class ValueScanner {
     /// The packs' field keys, for JSON keys the built-in table does not know.
     let fieldKeys: FieldKeyIndex
 
+    /// What the JSON keys seen so far mean, for the rewriters that use this scanner (kept with it, so that the
+    /// service's pooled scanners keep theirs from one request to the next).
+    let keys: JSONKeyTable
+
     init(scrubber: Scrubber, lineCap: Int) {
         stream = scrubber.makeStreamScanner(lineCap: lineCap)
         self.lineCap = stream.lineCap
-        fieldKeys = FieldKeyIndex(rules: scrubber.ruleSet.rules.map(\.rule))
+        let fieldKeys = FieldKeyIndex(rules: scrubber.ruleSet.rules.map(\.rule))
+        self.fieldKeys = fieldKeys
+        keys = JSONKeyTable { key in KeyContext.forKey(normalized: key) ?? fieldKeys.context(forKey: key) }
     }
 
     /// Findings in `value` (offsets into `value`, sorted, not overlapping) when scanned as `label` + `value`, and
