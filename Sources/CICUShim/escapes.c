@@ -175,7 +175,19 @@ static __attribute__((target("avx512f,avx512bw"))) size_t next_escape_avx512(con
         size_t q = m ? escape_among(p, n, i, m) : n;
         if (q < n) return q;
     }
-    return next_escape_from(p, n, i);
+    /* The last 64 bytes or fewer with masked loads (bytes past n read as 0, which starts no escape): a JSON value or
+       a short line is often all tail, and the byte loop cost a call's worth per byte. */
+    if (i < n) {
+        size_t left = n - i; /* 1 ..= 64 */
+        __mmask64 in = left >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << left) - 1);
+        __mmask64 in_next = ((__mmask64)1 << (left - 1)) - 1;
+        __m512i a = _mm512_maskz_loadu_epi8(in, (const void *)(p + i));
+        __m512i b = _mm512_maskz_loadu_epi8(in_next, (const void *)(p + i + 1));
+        uint64_t m = (_mm512_cmpeq_epi8_mask(a, _mm512_set1_epi8('\\')) & _mm512_cmpeq_epi8_mask(b, _mm512_set1_epi8('u'))) |
+                     _mm512_cmpeq_epi8_mask(a, _mm512_set1_epi8('%')) | _mm512_cmpeq_epi8_mask(a, _mm512_set1_epi8('&'));
+        return m ? escape_among(p, n, i, m & in) : n;
+    }
+    return n;
 }
 
 static __attribute__((target("avx2"))) size_t next_escape_avx2(const uint8_t *p, size_t n) {
