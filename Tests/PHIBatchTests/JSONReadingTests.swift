@@ -7,16 +7,26 @@ import Testing
 // Foundation's parser and a byte-at-a-time decoder.
 
 @Suite struct JSONReadingTests {
-    /// What the rewriter asks of a key, asked directly (the answers before the key table).
+    /// What the rewriter asks of a key, worked out from the normalised key each time (no table).
     static func plainAnswers(_ key: [UInt8], _ fieldKeys: FieldKeyIndex) -> (UInt8, KeyContext?) {
-        var f: UInt8 = 0
-        if JSONStructure.toolKeys.contains(key) { f |= JSONKeyInfo.toolKey }
-        if JSONKeys.toolParents.contains(key) { f |= JSONKeyInfo.toolParent }
-        if JSONKeys.messageText.contains(key) { f |= JSONKeyInfo.messageText }
-        if key == JSONKeys.name { f |= JSONKeyInfo.name }
-        if key == JSONKeys.type || key == JSONKeys.role { f |= JSONKeyInfo.typeOrRole }
-        if JSONStructure.toolTypes.contains(key) { f |= JSONKeyInfo.toolType }
-        return (f, KeyContext.forKey(normalized: key) ?? fieldKeys.context(forKey: key))
+        let info = JSONKeyInfo(normalized: key, context: KeyContext.forKey(normalized: key) ?? fieldKeys.context(forKey: key))
+        return (info.flags, info.context)
+    }
+
+    /// The answers themselves, for the keys the rewriter's decisions turn on.
+    @Test func keysMeanWhatTheRewriterAsks() {
+        let cases: [(String, UInt8)] = [
+            ("arguments", JSONKeyInfo.toolKey), ("tool_use_id", JSONKeyInfo.toolKey),
+            ("function", JSONKeyInfo.toolParent | JSONKeyInfo.toolType), ("tools", JSONKeyInfo.toolParent),
+            ("content", JSONKeyInfo.messageText), ("Text", JSONKeyInfo.messageText),
+            ("input", JSONKeyInfo.toolKey | JSONKeyInfo.messageText), ("name", JSONKeyInfo.name),
+            ("role", JSONKeyInfo.typeOrRole), ("TYPE", JSONKeyInfo.typeOrRole), ("tool_use", JSONKeyInfo.toolType),
+            ("assistant", 0), ("patient_ssn", 0),
+        ]
+        for (key, flags) in cases {
+            let info = JSONKeyInfo(normalized: KeyContext.normalize(Array(key.utf8)), context: nil)
+            #expect(info.flags == flags, "\(key)")
+        }
     }
 
     /// Every key the tables name, in several spellings, with escapes, and thousands of generated keys (past the
