@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "PHIScan", targets: ["PHIScan"]),
         .library(name: "PHITransform", targets: ["PHITransform"]),
         .library(name: "PHICompliance", targets: ["PHICompliance"]),
+        // JSON-aware cleaning (JSONCleaner), as batch and the service's JSON mode use it; the benchmarks guard it.
+        .library(name: "PHIBatch", targets: ["PHIBatch"]),
         // The C ABI: libPHIScrubC.so (SONAME libphiscrub.so.1, exporting only phiscrub_*) and
         // Sources/PHIScrubC/include/phiscrub.h (README "Calling phiscrub in process from C and Python").
         .library(name: "PHIScrubC", type: .dynamic, targets: ["PHIScrubC"]),

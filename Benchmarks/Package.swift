@@ -23,6 +23,7 @@ let package = Package(
                 .product(name: "PHIScrub", package: "phiscrub"),
                 .product(name: "PHITransform", package: "phiscrub"),
                 .product(name: "PHICompliance", package: "phiscrub"),
+                .product(name: "PHIBatch", package: "phiscrub"),
             ],
             path: "Benchmarks/ScrubBenchmarks",
             plugins: [
