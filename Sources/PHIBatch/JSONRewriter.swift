@@ -195,6 +195,7 @@ private struct RewritePass: JSONVisitor {
         self.toolLike = toolLike
         self.depth = depth
         self.out = out
+        stack.reserveCapacity(16)
     }
 
     mutating func takeOutput() -> [UInt8] {

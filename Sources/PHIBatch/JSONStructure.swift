@@ -19,6 +19,9 @@ struct JSONStructure: JSONVisitor {
     init(_ text: UnsafeBufferPointer<UInt8>, keys: JSONKeyTable) {
         self.text = text
         self.keys = keys
+        // A record's objects and nesting fit (one allocation each instead of one per doubling).
+        toolLike.reserveCapacity(32)
+        stack.reserveCapacity(16)
     }
 
     /// Checks `text` and returns the per-object marks; `keys` answers what each key means.

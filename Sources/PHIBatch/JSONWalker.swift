@@ -34,6 +34,7 @@ struct JSONWalker {
     mutating func walk<V: JSONVisitor>(_ v: inout V) throws(JSONSyntaxError) {
         // Containers open: true = object, false = array.
         var stack: [Bool] = []
+        stack.reserveCapacity(16)
         if p.count >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { i = 3 }
         skipWhitespace()
         while true {
