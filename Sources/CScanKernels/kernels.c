@@ -148,7 +148,17 @@ size_t phs_first_non_ascii(const uint8_t *p, size_t n) {
     return first_non_ascii_baseline(p, n);
 }
 
-static void update_short_wants(phs_needs *needs);
+/* phs_needs.short_digits and short_upper from the alnum wants. */
+static void update_short_wants(phs_needs *needs) {
+    for (int L = 0; L < PHS_SHORT_WANT; L++) {
+        needs->short_digits[L] = needs->short_upper[L] = PHS_SHORT_WANT;
+        for (int32_t i = 0; i < needs->alnum_wants; i++) {
+            if (!(needs->alnum_want_lengths[i] >> L & 1)) continue;
+            if (needs->alnum_digits[i] < needs->short_digits[L]) needs->short_digits[L] = needs->alnum_digits[i];
+            if (needs->alnum_upper[i] < needs->short_upper[L]) needs->short_upper[L] = needs->alnum_upper[i];
+        }
+    }
+}
 
 void phs_needs_init(phs_needs *needs) {
     memset(needs, 0, sizeof *needs);
@@ -237,18 +247,6 @@ size_t phs_count_byte(const uint8_t *p, size_t n, uint8_t byte) {
     if (block_vector_bytes >= 32 && __builtin_cpu_supports("avx2")) return count_byte_avx2(p, n, byte);
 #endif
     return count_byte_baseline(p, n, byte);
-}
-
-/* phs_needs.short_digits and short_upper from the alnum wants. */
-static void update_short_wants(phs_needs *needs) {
-    for (int L = 0; L < PHS_SHORT_WANT; L++) {
-        needs->short_digits[L] = needs->short_upper[L] = PHS_SHORT_WANT;
-        for (int32_t i = 0; i < needs->alnum_wants; i++) {
-            if (!(needs->alnum_want_lengths[i] >> L & 1)) continue;
-            if (needs->alnum_digits[i] < needs->short_digits[L]) needs->short_digits[L] = needs->alnum_digits[i];
-            if (needs->alnum_upper[i] < needs->short_upper[L]) needs->short_upper[L] = needs->alnum_upper[i];
-        }
-    }
 }
 
 int phs_needs_add_alnum_want(phs_needs *needs, uint64_t lengths, int32_t letters, int32_t digits, int32_t upper) {

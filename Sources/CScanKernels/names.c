@@ -702,15 +702,12 @@ enum { SEP_SPACE = 1, SEP_DOT = 2, SEP_COMMA = 3, SEP_COLON = 4, SEP_OTHER = 0 }
 enum { TOK_COLON = 1, TOK_POSS = 2, TOK_URL_SPACE = 4, TOK_JSON_KEY = 8, TOK_NON_ASCII = 16, TOK_STREET_SUFFIX = 32,
        TOK_BREAK = 64 /* the separator after the word holds an escaped line break (a sign-off's "Best,\nAna") */ };
 
-/* Is p[start..<end) a street's own suffix (any case), which makes the words before it a street: "call Park Lane",
-   and even in lower case, "Baker street"? The last five only capitalised: in lower case "way", "place" and "square"
-   go on a sentence ("give Mary Jones way more time"). */
 static const list_word street_suffixes[] = {LW("street"), LW("st"), LW("avenue"), LW("ave"), LW("road"), LW("rd"),
                                             LW("lane"), LW("ln"), LW("drive"), LW("dr"), LW("boulevard"), LW("blvd"),
                                             LW("court"), LW("ct"), LW("terrace"), LW("highway"), LW("hwy"),
                                             LW("parkway"), LW("pkwy"), LW("way"), LW("place"), LW("circle"),
                                             LW("alley"), LW("square")};
-/* The suffixes a lower-case word may be (the last five are not: "way", "place" are words first). */
+/* The suffixes a lower-case word may be (all but the last five). */
 #define STREET_SUFFIXES_LOWER (LIST_COUNT(street_suffixes) - 5)
 
 /* For each first letter, the second letters of the lower-case suffixes (bit b: 'a' + b): tokenize asks every short
@@ -721,6 +718,9 @@ __attribute__((constructor)) static void index_street_suffixes(void) {
         street_suffix_pairs[street_suffixes[i].text[0] - 'a'] |= 1u << (street_suffixes[i].text[1] - 'a');
 }
 
+/* Is p[start..<end) a street's own suffix (any case), which makes the words before it a street: "call Park Lane",
+   and even in lower case, "Baker street"? The last five only capitalised: in lower case "way", "place" and "square"
+   go on a sentence ("give Mary Jones way more time"). */
 static int street_suffix_word(const uint8_t *p, size_t start, size_t end, int lower) {
     if (lower) {
         if (end - start < 2) return 0;
@@ -773,6 +773,14 @@ static inline uint32_t letter_info(uint32_t cp) {
 }
 
 static inline int is_ascii_letter(uint8_t b) { return (uint8_t)((b | 0x20) - 'a') < 26; }
+
+/* The top bit of each byte of v that is an ASCII letter (SWAR: a byte below 0x80, folded to lower case, is in a..z
+   when adding 0x80 - 'a' sets its top bit and adding 0x80 - ('z' + 1) does not; no sum carries out of its byte). */
+static inline uint64_t ascii_letter_bytes(uint64_t v) {
+    const uint64_t high = 0x8080808080808080ULL;
+    uint64_t x = (v | 0x2020202020202020ULL) & ~high;
+    return (x + 0x1F1F1F1F1F1F1F1FULL) & ~(x + 0x0505050505050505ULL) & ~v & high;
+}
 
 /* Length of the letter at p[i] (0 if none), its info, and whether it is a right single quote (U+2019). */
 static inline __attribute__((always_inline)) int letter_at(const uint8_t *p, size_t n, size_t i, uint32_t *info) {
@@ -885,8 +893,6 @@ static size_t json_key_end(const uint8_t *p, size_t n, size_t start, size_t end)
 
 /* Cuts the line into words. A word is letters, with one apostrophe or hyphen between letters; a word glued to a digit
    or an underscore is marked bad (an identifier, not a name). */
-static inline uint64_t ascii_letter_bytes(uint64_t v);
-
 static int32_t tokenize(const uint8_t *p, size_t n, phs_name_token *tok, int32_t cap) {
     int32_t nt = 0;
     size_t i = 0;
@@ -1534,10 +1540,7 @@ static inline int name_marked(const phs_names *d, const uint8_t *p, size_t n, ph
 }
 
 /* Does the word hold a byte outside ASCII? tokenize marks it (TOK_NON_ASCII); the search asks of every word. */
-static inline int has_non_ascii(const uint8_t *p, const phs_name_token *t) {
-    (void)p;
-    return (t->label & TOK_NON_ASCII) != 0;
-}
+static inline int has_non_ascii(const phs_name_token *t) { return (t->label & TOK_NON_ASCII) != 0; }
 
 /* Does the line end at i (nothing but blanks before its line feed or the end of the text)? */
 static inline int line_ends_at(const uint8_t *p, size_t n, size_t i) {
@@ -1723,7 +1726,7 @@ static int32_t record_head(const phs_names *d, const uint8_t *p, size_t n, phs_n
        words are no candidates of their own). */
     if (lower) {
         int any = 0;
-        for (int32_t m = k; m < nt && m < k + 4 && !any; m++) any = has_non_ascii(p, &tok[m]);
+        for (int32_t m = k; m < nt && m < k + 4 && !any; m++) any = has_non_ascii(&tok[m]);
         if (!any) return k;
     }
     int32_t j = k, words = 0, marked = 0, unknown = 0, column = 0;
@@ -1843,7 +1846,7 @@ static int32_t foreign_pair(const phs_names *d, const uint8_t *p, size_t n, phs_
     /* A street: a house number right before or after ("808 Kálmán Imre u. 12", "C/ Señores Curas 88"). */
     if (number_beside(p, n, a->start, b->end)) return k;
     int second = name_marked(d, p, n, b);
-    if (!second && !(has_non_ascii(p, a) && bf == 0)) return k;
+    if (!second && !(has_non_ascii(a) && bf == 0)) return k;
     return k + 2;
 }
 
@@ -2692,7 +2695,7 @@ static void find_in_window(const phs_names *d, const uint8_t *p, size_t n, int32
                 uint16_t f = name_flags(d, p, n, t);
                 int end_q = end_shape && (f & PHS_NAME_GIVEN);
                 int start_q = start_shape &&
-                              (((f & PHS_NAME_GIVEN) && !(f & PHS_NAME_PROPER)) || (f == 0 && has_non_ascii(p, t))) &&
+                              (((f & PHS_NAME_GIVEN) && !(f & PHS_NAME_PROPER)) || (f == 0 && has_non_ascii(t))) &&
                               sentence_start(p, tok, k);
                 if ((end_q || start_q) &&
                     emit(d, out, out_cap, &count, tok, nt, k, k + 1, PHS_NAME_PAIR, PHS_NAME_DETAIL_ADDRESSED, &next)) {
@@ -3835,14 +3838,6 @@ static inline __attribute__((target("avx2"), always_inline)) uint32_t pair_mask_
 }
 #undef IN
 #endif
-
-/* The top bit of each byte of v that is an ASCII letter (SWAR: a byte below 0x80, folded to lower case, is in a..z
-   when adding 0x80 - 'a' sets its top bit and adding 0x80 - ('z' + 1) does not; no sum carries out of its byte). */
-static inline uint64_t ascii_letter_bytes(uint64_t v) {
-    const uint64_t high = 0x8080808080808080ULL;
-    uint64_t x = (v | 0x2020202020202020ULL) & ~high;
-    return (x + 0x1F1F1F1F1F1F1F1FULL) & ~(x + 0x0505050505050505ULL) & ~v & high;
-}
 
 /* End of the ASCII word that starts at i (letters, with an apostrophe or hyphen between letters); sets *non_ascii when
    it runs into a byte outside ASCII. */

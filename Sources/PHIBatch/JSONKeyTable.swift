@@ -51,7 +51,7 @@ struct JSONKeyInfo {
 /// up in and a dictionary probe, twice (structure pass and rewrite pass). Here a repeated key costs one 64-bit hash
 /// of its bytes, one probe and one compare. At most `capacity` distinct keys are kept (a table of generated keys
 /// does not grow without bound); keys with escapes, longer keys and keys past the limit are worked out each time.
-/// One per `JSONRewriter`, so one per thread.
+/// One per `ValueScanner`, so one per thread (and kept across the service's requests with its pooled scanner).
 final class JSONKeyTable {
     static let capacity = 4096
     static let maxKeyBytes = 128

@@ -15,18 +15,15 @@ final class ValueScanner {
 
     let lineCap: Int
 
-    /// The packs' field keys, for JSON keys the built-in table does not know.
-    let fieldKeys: FieldKeyIndex
-
     /// What the JSON keys seen so far mean, for the rewriters that use this scanner (kept with it, so that the
-    /// service's pooled scanners keep theirs from one request to the next).
+    /// service's pooled scanners keep theirs from one request to the next); the packs' field keys answer for JSON keys
+    /// the built-in table does not know.
     let keys: JSONKeyTable
 
     init(scrubber: Scrubber, lineCap: Int) {
         stream = scrubber.makeStreamScanner(lineCap: lineCap)
         self.lineCap = stream.lineCap
         let fieldKeys = FieldKeyIndex(rules: scrubber.ruleSet.rules.map(\.rule))
-        self.fieldKeys = fieldKeys
         keys = JSONKeyTable { key in KeyContext.forKey(normalized: key) ?? fieldKeys.context(forKey: key) }
     }
 

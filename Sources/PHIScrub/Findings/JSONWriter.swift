@@ -15,23 +15,23 @@ public enum JSONWriter {
         out.append(0x22)
     }
 
-    /// Appends `bytes` escaped as JSON string content (no quotes).
     /// `appendEscaped` for bytes already in memory, with no generic dispatch (the batch rewriter's path).
     public static func appendEscaped(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         appendEscaped(buffer: bytes, to: &out)
     }
 
+    /// Appends `bytes` escaped as JSON string content (no quotes).
     public static func appendEscaped<S: Sequence>(_ bytes: S, to out: inout [UInt8]) where S.Element == UInt8 {
         let done: Void? = bytes.withContiguousStorageIfAvailable { appendEscaped(buffer: $0, to: &out) }
         if done == nil { Array(bytes).withUnsafeBufferPointer { appendEscaped(buffer: $0, to: &out) } }
     }
 
-    /// Whether any of eight bytes needs an escape (a quote, a backslash or a control character): also the bytes a
-    /// JSON reader must stop at inside a string.
-    @inlinable @inline(__always) public static func needsEscape(_ w: UInt64) -> Bool { escapeMask(w) != 0 }
+    /// Whether any of eight bytes needs an escape (a quote, a backslash or a control character).
+    @inline(__always) private static func needsEscape(_ w: UInt64) -> Bool { escapeMask(w) != 0 }
 
-    /// `needsEscape` as a mask: the lowest set bit is the high bit of the first byte (in memory order, the eight
-    /// bytes read little-endian) that needs an escape; bits above it may be set by borrows and mean nothing.
+    /// `needsEscape` as a mask, also the bytes a JSON reader must stop at inside a string: the lowest set bit is the
+    /// high bit of the first such byte (in memory order, the eight bytes read little-endian); bits above it may be set
+    /// by borrows and mean nothing.
     @inlinable @inline(__always) public static func escapeMask(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = w ^ (ones &* 0x22)
