@@ -45,7 +45,9 @@ struct CLIResult {
 }
 
 enum CLI {
-    static let lock = NSLock()
+    /// Recursive: `withEnvironment` holds it around a body that calls `run` (the environment is the process's, and
+    /// the commands run in this process read it).
+    static let lock = NSRecursiveLock()
 
     /// The C `stdout` and `stderr` streams (looked up by symbol: Swift 6 rejects direct use of the mutable C globals).
     nonisolated(unsafe) static let streams: [UnsafeMutablePointer<FILE>] = {

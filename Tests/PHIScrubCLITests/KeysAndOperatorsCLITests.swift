@@ -100,8 +100,15 @@ struct KeysAndOperatorsCLITests {
     }
 }
 
-/// Runs `body` with extra environment variables set (and `PHISCRUB_KEY*` cleared), restoring them after.
+/// Runs `body` with extra environment variables set (and `PHISCRUB_KEY*` cleared), restoring them after. It holds
+/// `CLI.exclusively` throughout: the environment belongs to the whole test process, and a command another suite runs
+/// meanwhile (or that suite's own `withEnvironment` restoring its saved values) would otherwise see or undo these
+/// values half-way (a reveal test once exited 3 instead of 2 in a parallel run).
 func withEnvironment<T>(_ values: [String: String], _ body: () throws -> T) rethrows -> T {
+    try CLI.exclusively { try withEnvironmentUnlocked(values, body) }
+}
+
+private func withEnvironmentUnlocked<T>(_ values: [String: String], _ body: () throws -> T) rethrows -> T {
     let names = Set(values.keys).union(["PHISCRUB_KEYS", "PHISCRUB_KEY", "PHISCRUB_KEYRING"])
     let saved = names.map { ($0, getenv($0).map { String(cString: $0) }) }
     for name in names {
