@@ -368,13 +368,21 @@ rules:
     # The street-suffix keyword list is written once, as the YAML anchor &street_suffixes, and every later rule
     # triggered by it names the alias: five copies of its 559 spellings cost start-up 3 ms of YAML and strings.
     suffix_list_written = []
+    # The rules whose match holds its street suffix: a match starts less than max_length bytes before a suffix, so
+    # the rule runs in windows ending at each suffix on the line (trigger `before`), not over the whole line. The
+    # British town and postcode rules start after the street line (the suffix only says the line has one) and keep
+    # their whole-line runs.
+    SUFFIX_INSIDE = {"street-address", "city-after-street", "city-after-street-comma", "street-after-flat"}
 
     def rule(id, entity, description, pattern, group, max_length, trigger, confidence, match, nomatch, extra=""):
         if trigger is kw_suffix:
+            head = "trigger:\n  case_sensitive: true\n"
+            if id in SUFFIX_INSIDE:
+                head += f"  before: {max_length}\n"
             if suffix_list_written:
-                trigger = "trigger:\n  case_sensitive: true\n  keywords: *street_suffixes"
+                trigger = head + "  keywords: *street_suffixes"
             else:
-                trigger = "trigger:\n  case_sensitive: true\n  keywords: &street_suffixes " + flow(suffix_keywords, 6)
+                trigger = head + "  keywords: &street_suffixes " + flow(suffix_keywords, 6)
                 suffix_list_written.append(id)
         t = "\n".join("    " + line for line in trigger.strip().split("\n"))
         traits = f"\n    traits: {TRAITS[entity]}" if entity in TRAITS else ""

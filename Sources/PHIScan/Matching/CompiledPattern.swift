@@ -36,6 +36,10 @@ public final class CompiledPattern: @unchecked Sendable {
     /// the dispatch does not run the pattern where the line has none (`DigitCursor`). Read here, where each pack's
     /// patterns compile on the loading thread, rather than on the main thread when the rule set is built.
     let requiresDigit: Bool
+    /// Compiled with `PCRE2_USE_OFFSET_LIMIT`, so that a search can be told the last offset a match may start at
+    /// (`MatchScratch.match(..., lastStart:)`): a windowed rule's search stops at its window instead of running on
+    /// to the next match past it, which the window would throw away.
+    let usesOffsetLimit: Bool
 
     /// Compile options: byte mode (input may be invalid UTF-8; non-ASCII lines are normalised first),
     /// no `(*UTF)` switch from inside a pattern, no `\C`.
@@ -44,12 +48,13 @@ public final class CompiledPattern: @unchecked Sendable {
 
     /// Compiles `pattern`; `anchored` compiles it to match only at the start offset. `jitNow` JIT-compiles it at
     /// once (for patterns that run on every line). Throws `PatternError` with PCRE2's message and offset.
-    public init(_ pattern: String, anchored: Bool = false, jitNow: Bool = false) throws(PatternError) {
+    public init(_ pattern: String, anchored: Bool = false, offsetLimit: Bool = false, jitNow: Bool = false) throws(PatternError) {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let compiled: OpaquePointer? = pattern.utf8CString.withUnsafeBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: buf.count) { p in
-                pcre2_compile_8(p, buf.count - 1, Self.compileOptions | (anchored ? UInt32(PCRE2_ANCHORED) : 0),
+                pcre2_compile_8(p, buf.count - 1, Self.compileOptions | (anchored ? UInt32(PCRE2_ANCHORED) : 0)
+                                    | (offsetLimit ? UInt32(PCRE2_USE_OFFSET_LIMIT) : 0),
                                 &errorCode, &errorOffset, nil)
             }
         }
@@ -60,6 +65,7 @@ public final class CompiledPattern: @unchecked Sendable {
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
         self.code = compiled
         self.captureCount = Int(captures)
+        self.usesOffsetLimit = offsetLimit
         var lastType: UInt32 = 0, lastUnit: UInt32 = 0, minimum: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_LASTCODETYPE), &lastType)
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_LASTCODEUNIT), &lastUnit)
@@ -151,6 +157,9 @@ public enum MatchOutcome: Equatable {
 public final class MatchScratch {
     let matchData: OpaquePointer
     let context: OpaquePointer
+    /// The same limits and an offset limit, for patterns compiled with `PCRE2_USE_OFFSET_LIMIT` (PCRE2 refuses an
+    /// offset limit for any other pattern, so `context` never has one).
+    let limitedContext: OpaquePointer
 
     /// Default limit on backtracking steps per match attempt; a pattern that needs more fails closed.
     public static let defaultMatchLimit: UInt32 = 200_000
@@ -168,24 +177,34 @@ public final class MatchScratch {
         context = pcre2_match_context_create_8(nil)!
         pcre2_set_match_limit_8(context, matchLimit)
         pcre2_set_depth_limit_8(context, matchLimit)
+        limitedContext = pcre2_match_context_copy_8(context)!
     }
 
     deinit {
         pcre2_match_data_free_8(matchData)
         pcre2_match_context_free_8(context)
+        pcre2_match_context_free_8(limitedContext)
     }
 
     /// Runs `pattern` over `subject[0..<length]` from `startOffset` and reports group `group`'s span.
     /// A match where that group did not participate is reported as a match with an empty span at its start.
+    /// With `lastStart` and a pattern compiled for it (`usesOffsetLimit`), no match starting after `lastStart` is
+    /// looked for (without, the caller drops such a match itself).
     @inline(__always)
     public func match(
-        _ pattern: CompiledPattern, subject: UnsafePointer<UInt8>, length: Int, startOffset: Int, group: Int
+        _ pattern: CompiledPattern, subject: UnsafePointer<UInt8>, length: Int, startOffset: Int, group: Int,
+        lastStart: Int? = nil
     ) -> MatchOutcome {
         let rc: Int32
+        var ctx = context
+        if let lastStart, pattern.usesOffsetLimit {
+            pcre2_set_offset_limit_8(limitedContext, lastStart)
+            ctx = limitedContext
+        }
         if !interpretOnly, let jit = pattern.jitCode() {
-            rc = pcre2_jit_match_8(jit, subject, length, startOffset, 0, matchData, context)
+            rc = pcre2_jit_match_8(jit, subject, length, startOffset, 0, matchData, ctx)
         } else {
-            rc = pcre2_match_8(pattern.code, subject, length, startOffset, 0, matchData, context)
+            rc = pcre2_match_8(pattern.code, subject, length, startOffset, 0, matchData, ctx)
         }
         if rc >= 0 {
             let ov = pcre2_get_ovector_pointer_8(matchData)!
@@ -222,11 +241,11 @@ enum PatternCache {
         return body()
     }
 
-    /// `CompiledPattern(pattern, anchored:)`, or the one already compiled inside the current scope.
-    static func compile(_ pattern: String, anchored: Bool = false) throws(PatternError) -> CompiledPattern {
-        let key = (anchored ? "A" : "U") + pattern
+    /// `CompiledPattern(pattern, anchored:, offsetLimit:)`, or the one already compiled inside the current scope.
+    static func compile(_ pattern: String, anchored: Bool = false, offsetLimit: Bool = false) throws(PatternError) -> CompiledPattern {
+        let key = (anchored ? "A" : offsetLimit ? "L" : "U") + pattern
         if let hit = state.withLock({ $0.depth > 0 ? $0.entries[key] : nil }) { return hit }
-        let compiled = try CompiledPattern(pattern, anchored: anchored)
+        let compiled = try CompiledPattern(pattern, anchored: anchored, offsetLimit: offsetLimit)
         state.withLock { s in if s.depth > 0 { s.entries[key] = compiled } }
         return compiled
     }

@@ -9,6 +9,13 @@ struct DispatchView {
     /// Each keyword's length in bytes (what a hit spans; 0 for the line-start number's pseudo keyword).
     let keywordLength: UnsafePointer<Int32>
     let anchored: UnsafePointer<Bool>
+    /// Per rule: 0, or the trigger's `before` when the rule runs in windows ending at each of its keywords
+    /// (`LineEngine.runBeforeKeywords`) instead of over the whole line.
+    let keywordBefore: UnsafePointer<Int32>
+    /// Per keyword, the windowed rules it triggers (bit `windowSlot[r]`), and per rule its bit or -1: which of a
+    /// line's hits end a window of rule r is one load and a shift.
+    let keywordWindows: UnsafePointer<UInt64>
+    let windowSlot: UnsafePointer<Int32>
     /// Per rule: 0, or, when every match of the rule consumes a digit (`PatternAnalysis.requiresDigit`), its
     /// `max_length`: a run at s needs a digit in s..<s + reach (anchored) or anywhere in the line (`DigitCursor`).
     let digitReach: UnsafePointer<Int32>
@@ -130,7 +137,8 @@ final class DispatchTables: @unchecked Sendable {
     let view: DispatchView
     private var allocations: [UnsafeMutableRawPointer] = []
 
-    init(keywordRules: [[Int]], keywordLengths: [Int], anchored: [Bool], digitReach: [Int], byteTriggers: [(byte: UInt8, rules: [Int])], always: [Int],
+    init(keywordRules: [[Int]], keywordLengths: [Int], anchored: [Bool], keywordBefore: [Int], keywordWindows: [UInt64],
+         windowSlot: [Int], digitReach: [Int], byteTriggers: [(byte: UInt8, rules: [Int])], always: [Int],
          digit: [ShapeRule], groupCodes: [UInt64], dot: [ShapeRule], alnumByLength: [[ShapeRule]],
          dashed: [ShapeRule], hexColon: [ShapeRule], startFilters: [UInt8], before: [[[[UInt64]]]],
          rules: [CompiledRule]) {
@@ -159,7 +167,9 @@ final class DispatchTables: @unchecked Sendable {
         view = DispatchView(
             keywordStart: keywords.start, keywordRules: keywords.list,
             keywordLength: UnsafePointer(copy(keywordLengths.map(Int32.init))),
-            anchored: UnsafePointer(copy(anchored)), digitReach: UnsafePointer(copy(digitReach.map(Int32.init))),
+            anchored: UnsafePointer(copy(anchored)), keywordBefore: UnsafePointer(copy(keywordBefore.map(Int32.init))),
+            keywordWindows: UnsafePointer(copy(keywordWindows)), windowSlot: UnsafePointer(copy(windowSlot.map(Int32.init))),
+            digitReach: UnsafePointer(copy(digitReach.map(Int32.init))),
             byteCount: byteTriggers.count, bytes: UnsafePointer(copy(byteTriggers.map(\.byte))),
             byteStart: bytes.start, byteRules: bytes.list, always: buffer(always.map(Int32.init)),
             digit: buffer(digit), digitMasks: DispatchView.digitMasks(digit).map { UnsafePointer(copy($0)) },

@@ -187,7 +187,7 @@ enum PackSnapshot {
             int(t.after)
             strings(t.keywords); bool(t.caseSensitive); bool(t.anchored)
             ints(t.bytes.map(Int.init))
-            optional(t.bytesBefore) { $0.int($1) }
+            optional(t.before) { $0.int($1) }
             ints(t.alnumRun)
             optional(t.dashedAlnum) { $0.int($1) }
             optional(t.dashedAlnumMax) { $0.int($1) }
@@ -335,7 +335,7 @@ enum PackSnapshot {
             t.caseSensitive = try bool()
             t.anchored = try bool()
             t.bytes = try bytesList()
-            t.bytesBefore = try optional { r throws(Damaged) in try r.int() }
+            t.before = try optional { r throws(Damaged) in try r.int() }
             t.alnumRun = try ints()
             t.dashedAlnum = try optional { r throws(Damaged) in try r.int() }
             t.dashedAlnumMax = try optional { r throws(Damaged) in try r.int() }

@@ -145,11 +145,11 @@ public struct Trigger: Sendable, Hashable {
     public var anchored: Bool
     /// Bytes of which any one on the line fires the rule (e.g. `@`).
     public var bytes: [UInt8]
-    /// With `bytes`: every match holds one of the bytes at most this many bytes after the match's start (an
-    /// e-mail address's `@` comes after at most 64 bytes), so the rule runs only in windows ending at each such
-    /// byte, not over the whole line. A wrong value loses matches: the prefilter soundness tests check the
-    /// shipped rules.
-    public var bytesBefore: Int?
+    /// With `bytes` or (not anchored) `keywords`: every match holds one of the bytes, or starts one of the keywords,
+    /// at most this many bytes after the match's start (an e-mail address's `@` comes after at most 64 bytes; a
+    /// street line's suffix lies inside it), so the rule runs only in windows ending at each such byte or keyword,
+    /// not over the whole line. A wrong value loses matches: the prefilter soundness tests check the shipped rules.
+    public var before: Int?
     /// A maximal run of ASCII letters and digits of exactly one of these lengths.
     public var alnumRun: [Int]
     /// A run of letters and digits joined by single dashes holding at least this many letters and digits.

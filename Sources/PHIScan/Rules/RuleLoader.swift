@@ -610,8 +610,10 @@ private struct RuleContext {
             }
         }
         if map["before"] != nil {
-            t.bytesBefore = int(map, "before", range: 1...4096)
-            if t.bytes.isEmpty { problem("'before' needs 'bytes'", at: map["before"]) }
+            t.before = int(map, "before", range: 1...4096)
+            if t.bytes.isEmpty == t.keywords.isEmpty {
+                problem("'before' needs 'bytes' or 'keywords' (one of them: the windows end at each byte or keyword)", at: map["before"])
+            }
         }
         if let runs = map["alnum_run"] {
             for s in stringList(runs, "trigger.alnum_run") {
@@ -657,6 +659,9 @@ private struct RuleContext {
             }
             t.lineStartNumber = b
             if b { t.anchored = true }
+        }
+        if t.anchored && t.before != nil {
+            problem("'before' does not combine with an anchored trigger (that rule is tried only where its keyword or number starts)", at: map["before"])
         }
         return t
     }

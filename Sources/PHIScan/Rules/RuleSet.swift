@@ -271,9 +271,26 @@ public final class RuleSet: @unchecked Sendable {
         dashedRules.sort { ($0.threshold, $0.rule) < ($1.threshold, $1.rule) }
         var byLength = [[ShapeRule]](repeating: [], count: 64)
         for sr in alnumRules { for len in 0..<64 where sr.lengths & (1 << UInt64(len)) != 0 { byLength[len].append(sr) } }
+        // Rules run in windows ending at their keywords (`before`): at most 64, each with a bit in its keywords' masks
+        // (a 65th would run over whole lines, which finds the same).
+        var keywordBefore = [Int](repeating: 0, count: compiled.count)
+        var windowSlot = [Int](repeating: -1, count: compiled.count), windowed = 0
+        for (r, c) in compiled.enumerated() where windowed < 64 {
+            let t = c.rule.trigger
+            if c.anchoredPattern == nil, !t.keywords.isEmpty, t.bytes.isEmpty, let before = t.before {
+                keywordBefore[r] = before
+                windowSlot[r] = windowed
+                windowed += 1
+            }
+        }
         self.dispatchTables = DispatchTables(
             keywordRules: keywordRules, keywordLengths: keywordRules.indices.map { $0 < keywordList.count ? keywordList[$0].text.utf8.count : 0 },
             anchored: compiled.map { $0.anchoredPattern != nil },
+            keywordBefore: keywordBefore,
+            keywordWindows: keywordRules.map { rules in
+                rules.reduce(UInt64(0)) { m, r in windowSlot[r] >= 0 ? m | 1 << UInt64(windowSlot[r]) : m }
+            },
+            windowSlot: windowSlot,
             // (A detector rule's pattern is "(?!)", which needs no digit.)
             digitReach: compiled.map { $0.pattern.requiresDigit ? $0.rule.maxLength : 0 },
             byteTriggers: self.byteTriggers, always: always, digit: digitRules, groupCodes: groupCodes, dot: dotRules,
@@ -335,7 +352,8 @@ public final class RuleSet: @unchecked Sendable {
             let anchored = try PatternCache.compile(rule.pattern, anchored: true)
             return (anchored, anchored)
         }
-        let pattern = try PatternCache.compile(rule.detector != nil ? "(?!)" : rule.pattern)
+        // A rule run in windows (`before`) is compiled so that its search can stop at the window's end.
+        let pattern = try PatternCache.compile(rule.detector != nil ? "(?!)" : rule.pattern, offsetLimit: t.before != nil)
         return (pattern, t.anchored ? try PatternCache.compile(rule.pattern, anchored: true) : nil)
     }
 

@@ -22,7 +22,7 @@ enum VerifiedPacks {
         0x6805cd94b4993444, // fields.yaml
         0xf6a7982c44b62db3, // hl7.yaml
         0x869c490419d87f5e, // names.yaml
-        0x0e40e2b2a948351d, // places.yaml
+        0x703045f4cefe2f89, // places.yaml
     ]
 
     /// `phs_digest64` of each detector data file in `rules/` the examples were checked with (the name dictionary and

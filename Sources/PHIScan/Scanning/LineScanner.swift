@@ -403,10 +403,19 @@ struct LineEngine {
         let t = tables, stamp = ds.stamps
         unowned(unsafe) let followers = rs.keywordFollowers
         var digits = DigitCursor(p, count: n)
-        for hit in f.hits {
+        for h in f.hits.indices {
+            let hit = f.hits[h]
             for i in t.keywordRange(Int(hit.keyword)) {
                 let r = Int(t.keywordRules[i])
                 if stamp[r] == gen { continue }
+                if t.keywordBefore[r] > 0 {
+                    // Windows ending at this and each later keyword of the rule, once per line.
+                    stamp[r] = gen
+                    if let bad = runBeforeKeywords(r, Int(t.keywordBefore[r]), f.hits, first: h, p, n, shift: shift) {
+                        incident = bad
+                    }
+                    continue
+                }
                 if t.anchored[r] {
                     // Tried once, anchored, where the keyword starts; not where the byte after the keyword cannot
                     // continue a match (`KeywordFollowers`).
@@ -437,7 +446,7 @@ struct LineEngine {
                     let r = Int(t.byteRules[i])
                     if stamp[r] != gen {
                         stamp[r] = gen
-                        if let before = rs.rules[r].rule.trigger.bytesBefore {
+                        if let before = rs.rules[r].rule.trigger.before {
                             if let bad = runBeforeBytes(r, t.bytes[b], before, p, n) { incident = bad }
                         } else {
                             fired.append(r)
@@ -630,7 +639,7 @@ struct LineEngine {
             let at = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             var end = from
             if let bad = runner.run(rule, p, n, from: max(from, at - before), length: min(n, at + rule.rule.maxLength + 2),
-                                    regionEnd: at + 1, claims: false,
+                                    regionEnd: at + 1, claims: false, window: true,
                                     accept: { span in
                                         let ok = accept(rule, r, p, n, span)
                                         if ok { end = max(end, span.upperBound) }
@@ -641,6 +650,62 @@ struct LineEngine {
             pos = at + 1
         }
         return nil
+    }
+
+    /// Runs a rule whose matches start one of its keywords at most `before` bytes after their start (`keywords` with
+    /// `before`): over the windows that end at the rule's keyword hits from `first` on, a match starting at most
+    /// `before` bytes ahead of a keyword and not inside the match before, the subject cut at the longest match past
+    /// the keyword and 16 bytes for look-aheads. Hits less than `before` apart make one window (one PCRE2 search
+    /// whose offset limit is the last hit: a line dense with street suffixes costs a search per stretch, not per
+    /// suffix). Every start position of the line is tried at most once, as in a whole-line run; on a long line
+    /// with a few street suffixes the street rules try a few hundred positions instead of every house number.
+    private mutating func runBeforeKeywords(_ r: Int, _ before: Int, _ hits: UnsafeBufferPointer<phs_hit>, first: Int,
+                                            _ p: UnsafePointer<UInt8>, _ n: Int, shift: Int) -> ScanIncident? {
+        let t = tables
+        counters.runsByRule[r] &+= 1
+        // A rule whose every match consumes a digit is not run where no match from the window could reach one (a
+        // street needs its house number), as the whole-line run is skipped on a line without a digit.
+        let needsDigit = !referencePrefilter && t.digitReach[r] > 0
+        var digits = DigitCursor(p, count: n)
+        var from = 0, windowStart = -1, windowEnd = -1
+        var j = first
+        let slot = UInt64(t.windowSlot[r])
+        while true {
+            // The next hit of this rule, or none (-1).
+            var at = -1
+            while j < hits.count {
+                let hit = hits[j]
+                j += 1
+                if (t.keywordWindows[Int(hit.keyword)] >> slot) & 1 != 0 {
+                    at = Int(hit.start) - shift
+                    break
+                }
+            }
+            if at >= 0 && windowEnd >= 0 && at - before <= windowEnd + 1 {
+                windowEnd = at
+                continue
+            }
+            if windowEnd >= 0, !needsDigit
+                || digits.any(from: max(from, windowStart - before), before: min(n, windowEnd + 1 + Int(t.digitReach[r]))) {
+                var end = from
+                let lo = max(from, windowStart - before), hi = windowEnd
+                let bad = t.compiledRules[r]._withUnsafeGuaranteedRef { rule in
+                    runner.run(rule, p, n, from: lo, length: min(n, hi + rule.rule.maxLength + 16),
+                               regionEnd: hi + 1, claims: false, window: true,
+                               accept: { span in
+                                   let ok = accept(rule, r, p, n, span)
+                                   if ok { end = max(end, span.upperBound) }
+                                   return ok
+                               })
+                }
+                if let bad { return bad }
+                counters.regionRuns &+= 1
+                from = max(hi + 1, end)
+            }
+            if at < 0 { return nil }
+            windowStart = at
+            windowEnd = at
+        }
     }
 
     @inline(__always)

@@ -7,15 +7,18 @@ struct RuleRunner {
     let scratch: MatchScratch
 
     /// Finds every acceptable match of `rule` starting in `from..<regionEnd` of `p[0..<length]`. With `claims`, a
-    /// match must also be one the trigger that sent the rule here claims. Returns an incident when PCRE2's match
-    /// limit stopped the rule (the line must then be withheld).
+    /// match must also be one the trigger that sent the rule here claims. With `window` (a rule compiled for it:
+    /// `before` triggers), PCRE2's search itself stops at `regionEnd` instead of finding the next match past it.
+    /// Returns an incident when PCRE2's match limit stopped the rule (the line must then be withheld).
     @inline(__always)
     func run(_ rule: CompiledRule, _ p: UnsafePointer<UInt8>, _ n: Int, from: Int, length: Int, regionEnd: Int,
-             claims: Bool, accept: (Range<Int>) -> Bool) -> ScanIncident? {
+             claims: Bool, window: Bool = false, accept: (Range<Int>) -> Bool) -> ScanIncident? {
         if from >= regionEnd || !rule.pattern.couldMatch(p, length: length, from: from) { return nil }
         var start = from
+        let lastStart: Int? = window ? regionEnd - 1 : nil
         while start < regionEnd {
-            switch scratch.match(rule.pattern, subject: p, length: length, startOffset: start, group: rule.group) {
+            switch scratch.match(rule.pattern, subject: p, length: length, startOffset: start, group: rule.group,
+                                 lastStart: lastStart) {
             case .noMatch:
                 return nil
             case .limitExceeded:
