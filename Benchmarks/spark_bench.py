@@ -103,7 +103,10 @@ def warm(master, corpus, backend, out):
     for i in range(2):
         shutil.rmtree(out, ignore_errors=True)
         (c0, n0), t0 = tree_cpu_now(os.getpid()), time.time()
-        ps.run_job(spark, ps._parser().parse_args([corpus, "--out", out, "--engine-backend", backend]))
+        if backend == "floor":
+            floor_job(spark, ps, corpus, out)
+        else:
+            ps.run_job(spark, ps._parser().parse_args([corpus, "--out", out, "--engine-backend", backend]))
         c1, n1 = tree_cpu_now(os.getpid())
         # The driver is "python" too: name the pyspark workers (which, with serve, have "phiscrub" children).
         by_name = {k: round(v - n0.get(k, 0), 2) for k, v in n1.items() if v - n0.get(k, 0) >= 0.05}
@@ -111,6 +114,17 @@ def warm(master, corpus, backend, out):
     spark.stop()
     print(json.dumps({"first": times[0][0], "second": times[1][0], "cpu_second": times[1][1],
                       "cpu_second_by_name": times[1][2]}))
+
+
+def floor_job(spark, ps, corpus, out):
+    """Spark's own share of the job: the same files, partitions, reader and writer as `run_job` on JSON Lines, with
+    the records passed through unchanged where the engine would clean them (no engine, no findings, no report)."""
+    args = ps._parser().parse_args([corpus, "--out", out])
+    data = [f for f in ps._list_files(spark, corpus) if ps._matches(f.rsplit("/", 1)[-1], ps._JSONL)]
+    cols = ps._partition_columns(data)
+    spark.conf.set("spark.sql.files.minPartitionNum", str(4 * spark.sparkContext.defaultParallelism))
+    df = ps._read(spark, args, "jsonl", data, cols)
+    ps._write(df.mapInArrow(lambda batches: batches, df.schema), args, "jsonl", cols, False)
 
 
 def digest(root, suffixes):
@@ -134,6 +148,8 @@ def main():
     ap.add_argument("--binary", default=str(REPO / ".build/release/phiscrub"))
     ap.add_argument("--modes", default="batch2,local2,local1",
                     help="batch2, batch2nosync, local2, local1 (whole runs), warm2, warm1 (second job in one session); "
+                         "floor2, floor1 (the same, Spark's read and write with the records passed through: Spark's "
+                         "own share); "
                          "a Spark mode ending in 'serve' (warm2serve) runs the executors' engines as phiscrub serve "
                          "--stdio instead of the in-process library")
     ap.add_argument("--warm", nargs=4, help=argparse.SUPPRESS)
@@ -158,12 +174,14 @@ def main():
     }
     modes = a.modes.split(",")
     for m in modes:
-        n = m[5] if m.startswith("local") else m[4] if m.startswith("warm") else None
+        n = m[5] if m.startswith(("local", "floor")) else m[4] if m.startswith("warm") else None
         if m.startswith("local"):
             cmds[m] = lambda out, n=n, m=m: [a.python, "-m", "phiscrub.spark", a.corpus, "--out", out, "--master",
                                              f"local[{n}]", "--engine-backend", backend(m)]
         elif m.startswith("warm"):
             cmds[m] = lambda out, n=n, m=m: [a.python, __file__, "--warm", f"local[{n}]", a.corpus, backend(m), out]
+        elif m.startswith("floor"):
+            cmds[m] = lambda out, n=n: [a.python, __file__, "--warm", f"local[{n}]", a.corpus, "floor", out]
     results = {m: {"wall": [], "job": [], "cpu": []} for m in modes}
     for r in range(a.rounds):
         order = modes[r % len(modes):] + modes[:r % len(modes)]
@@ -172,7 +190,7 @@ def main():
             shutil.rmtree(out, ignore_errors=True)
             wall, cpu = timed(cmds[m](out), env)
             job = wall
-            if m.startswith("warm"):
+            if m.startswith(("warm", "floor")):
                 w = json.loads(pathlib.Path(out + ".json").read_text())
                 wall, job, cpu = w["second"], w["second"], w["cpu_second"]
                 if os.environ.get("BENCH_BY_PROCESS"):
@@ -194,6 +212,8 @@ def main():
                   f"CPU {med[w2]['cpu'] / med['batch2']['cpu']:.2f}x batch's")
         if w1 in med and w2 in med:
             print(f"{w2}: warm local[2] vs warm local[1]: {med[w1]['wall'] / med[w2]['wall']:.2f}x")
+        if tail == "" and "floor1" in med and "floor2" in med:
+            print(f"floor2: Spark alone, local[2] vs local[1]: {med['floor1']['wall'] / med['floor2']['wall']:.2f}x")
         if "batch2" in med and l2 in med:
             b = med["batch2"]["wall"]
             print(f"{l2}: local[2] vs batch --jobs 2: {100 * b / med[l2]['wall']:.0f} % (whole run), "
@@ -205,7 +225,7 @@ def main():
     if "batch2" in modes:
         theirs = digest("/tmp/phiscrub-spark-bench-out-batch2", (".jsonl",))
         for m in modes:
-            if not m.startswith("batch"):
+            if not m.startswith(("batch", "floor")):
                 same = digest(f"/tmp/phiscrub-spark-bench-out-{m}", (".txt", ".txt.gz")) == theirs
                 print(f"{m}: Spark's records equal batch's: {same}")
 
