@@ -27,7 +27,8 @@ struct KeywordWindowTests {
     /// street rules over whole lines on none of them.
     @Test func windowsFindWhatWholeLinesFind() throws {
         let (windowedSet, wholeLineSet, ids) = try Self.ruleSets()
-        #expect(Set(ids).isSuperset(of: ["street-address", "city-after-street", "city-after-street-comma", "street-after-flat"]))
+        #expect(Set(ids).isSuperset(of: ["street-address", "city-after-street", "city-after-street-comma", "street-after-flat",
+                                          "phone-number-stated", "age-over-89", "name-before-birth", "name-age-statement"]))
         var rng = SplitMix64(seed: 0x57EE7)
         func pick(_ a: [String]) -> String { a[Int.random(in: 0..<a.count, using: &rng)] }
         let suffixes = ["Street", "St", "St.", "Ave", "Ave.", "Avenue", "Rd", "Road", "Way", "Lane", "Ln", "Dr", "Drive",
@@ -41,7 +42,13 @@ struct KeywordWindowTests {
                      "the", "report", "was", "filed", "for", "room", "chapter", "version", "call", "about", "near", "then",
                      "She", "He", "We", "It", "record", "2026-11-03T10:22:01Z", "id=4411", "\\n", "\\\"", "\"", ",",
                      ".", ";", "(", ")", "{\"text\":\"", "\"}", "Apt 4B", "Suite 200", "Unit 186", "#12", "Flat 15,",
-                     "Studio 90,", "IL", "MA 01970", "L5 4PD", "WD2P 7LZ", "SO9 8EN"]
+                     "Studio 90,", "IL", "MA 01970", "L5 4PD", "WD2P 7LZ", "SO9 8EN",
+                     // The other windowed rules' cues: a name before its birth date or age, an age before its
+                     // years, a stated phone number.
+                     "Jane Roe, born", "Orwen Grimsditch (born", "Hesper Everhale, DOB", "Mary Ann Smith (dob", "b.",
+                     "aged", "Wrenna is a 96-year-old", "Ulvar Dunmorrow is a 97 year old", "95 yo", "101 y/o",
+                     "a 92-year-old", "is 95 years of age", "year", "my number is 6175550142", "her new number:",
+                     "their home number was 0044 20 7946 0958", "number", "My CN number is 13812345678"]
         func number() -> String { String(Int.random(in: 1...99_999, using: &rng)) }
         func street() -> String {
             var s = number() + " " + pick(names) + " " + pick(suffixes)
@@ -83,6 +90,9 @@ struct KeywordWindowTests {
         // Not vacuous: the lines hold many street lines and towns.
         #expect(windowed.findings.filter { $0.entity == "ADDRESS" }.count > 1_000)
         #expect(windowed.findings.filter { $0.entity == "CITY" }.count > 200)
+        for rule in ["phone-number-stated", "age-over-89", "name-before-birth", "name-age-statement"] {
+            #expect(windowed.findings.contains { $0.ruleID == rule }, "\(rule) found nothing: the lines do not test it")
+        }
         // The windowed rules ran in windows: whole-line runs fell by at least one per windowed rule and line.
         let saved = wholeLineScanner.counters.wholeLineRuns - windowedScanner.counters.wholeLineRuns
         #expect(saved >= ids.count * 1_000, "whole-line runs \(wholeLineScanner.counters.wholeLineRuns) -> \(windowedScanner.counters.wholeLineRuns)")
