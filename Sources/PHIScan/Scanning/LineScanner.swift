@@ -408,8 +408,9 @@ struct LineEngine {
             for i in t.keywordRange(Int(hit.keyword)) {
                 let r = Int(t.keywordRules[i])
                 if stamp[r] == gen { continue }
-                if t.keywordBefore[r] > 0 {
-                    // Windows ending at this and each later keyword of the rule, once per line.
+                if t.keywordBefore[r] > 0 && !referencePrefilter {
+                    // Windows ending at this and each later keyword of the rule, once per line (the reference
+                    // prefilter runs the rule over the whole line, so the differential tests check the windows).
                     stamp[r] = gen
                     if let bad = runBeforeKeywords(r, Int(t.keywordBefore[r]), f.hits, first: h, p, n, shift: shift) {
                         incident = bad
@@ -446,7 +447,7 @@ struct LineEngine {
                     let r = Int(t.byteRules[i])
                     if stamp[r] != gen {
                         stamp[r] = gen
-                        if let before = rs.rules[r].rule.trigger.before {
+                        if let before = rs.rules[r].rule.trigger.before, !referencePrefilter {
                             if let bad = runBeforeBytes(r, t.bytes[b], before, p, n) { incident = bad }
                         } else {
                             fired.append(r)
@@ -665,7 +666,7 @@ struct LineEngine {
         counters.runsByRule[r] &+= 1
         // A rule whose every match consumes a digit is not run where no match from the window could reach one (a
         // street needs its house number), as the whole-line run is skipped on a line without a digit.
-        let needsDigit = !referencePrefilter && t.digitReach[r] > 0
+        let needsDigit = t.digitReach[r] > 0
         var digits = DigitCursor(p, count: n)
         var from = 0, windowStart = -1, windowEnd = -1
         var j = first
