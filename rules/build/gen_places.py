@@ -827,7 +827,7 @@ rules:
     rule("county-named", "CITY",
          "A county or parish by name (San Luis Obispo County, Prince George's County, Orleans Parish), anywhere: a "
          "subdivision smaller than a state. Not after a determiner (The County, each County).",
-         COUNTY, 1, 150, "trigger:\n  case_sensitive: true\n  keywords: [County, Parish]", 0.85,
+         COUNTY, 1, 150, "trigger:\n  case_sensitive: true\n  before: 154\n  keywords: [County, Parish]", 0.85,
          ["We're located in ⟦San Luis Obispo County⟧.", "seen at ⟦Cook County⟧ Hospital", "lives in ⟦Prince George's County⟧, MD",
           "⟦Orleans Parish⟧ records", "⟦Miami-Dade County⟧ clinic", "transferred from ⟦St. Louis County⟧"],
          ["The County Clerk", "each County office", "county records", "County Road 12", "in the County of Kent",
