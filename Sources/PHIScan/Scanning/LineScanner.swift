@@ -633,24 +633,36 @@ struct LineEngine {
     /// with one `@` the e-mail rule tries about 65 start positions instead of 2,048.
     private mutating func runBeforeBytes(_ r: Int, _ byte: UInt8, _ before: Int, _ p: UnsafePointer<UInt8>,
                                          _ n: Int) -> ScanIncident? {
-        let rule = ruleSet.rules[r]
         counters.runsByRule[r] &+= 1
         var from = 0, pos = 0
         while pos < n, let hit = memchr(p + pos, Int32(byte), n - pos) {
             let at = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            var end = from
-            if let bad = runner.run(rule, p, n, from: max(from, at - before), length: min(n, at + rule.rule.maxLength + 2),
-                                    regionEnd: at + 1, claims: false, window: true,
-                                    accept: { span in
-                                        let ok = accept(rule, r, p, n, span)
-                                        if ok { end = max(end, span.upperBound) }
-                                        return ok
-                                    }) { return bad }
-            counters.regionRuns &+= 1
-            from = max(at + 1, end)
+            let window = runWindow(r, p, n, from: max(from, at - before), last: at, slack: 2)
+            if let bad = window.incident { return bad }
+            from = window.next
             pos = at + 1
         }
         return nil
+    }
+
+    /// One window of a windowed rule (`runBeforeBytes`, `runBeforeKeywords`): the acceptable matches starting in
+    /// `from...last`, PCRE2's search stopped at `last` (the offset limit), the subject cut `slack` bytes past the
+    /// longest match from `last`. Returns where the next window may start (past `last` and past the last accepted
+    /// match), or the incident that stops the line.
+    private mutating func runWindow(_ r: Int, _ p: UnsafePointer<UInt8>, _ n: Int, from: Int, last: Int,
+                                    slack: Int) -> (next: Int, incident: ScanIncident?) {
+        var end = from
+        let bad = tables.compiledRules[r]._withUnsafeGuaranteedRef { rule in
+            runner.run(rule, p, n, from: from, length: min(n, last + rule.rule.maxLength + slack),
+                       regionEnd: last + 1, claims: false, window: true,
+                       accept: { span in
+                           let ok = accept(rule, r, p, n, span)
+                           if ok { end = max(end, span.upperBound) }
+                           return ok
+                       })
+        }
+        if bad == nil { counters.regionRuns &+= 1 }
+        return (max(last + 1, end), bad)
     }
 
     /// Runs a rule whose matches start one of its keywords at most `before` bytes after their start (`keywords` with
@@ -688,20 +700,9 @@ struct LineEngine {
             }
             if windowEnd >= 0, !needsDigit
                 || digits.any(from: max(from, windowStart - before), before: min(n, windowEnd + 1 + Int(t.digitReach[r]))) {
-                var end = from
-                let lo = max(from, windowStart - before), hi = windowEnd
-                let bad = t.compiledRules[r]._withUnsafeGuaranteedRef { rule in
-                    runner.run(rule, p, n, from: lo, length: min(n, hi + rule.rule.maxLength + 16),
-                               regionEnd: hi + 1, claims: false, window: true,
-                               accept: { span in
-                                   let ok = accept(rule, r, p, n, span)
-                                   if ok { end = max(end, span.upperBound) }
-                                   return ok
-                               })
-                }
-                if let bad { return bad }
-                counters.regionRuns &+= 1
-                from = max(hi + 1, end)
+                let window = runWindow(r, p, n, from: max(from, windowStart - before), last: windowEnd, slack: 16)
+                if let bad = window.incident { return bad }
+                from = window.next
             }
             if at < 0 { return nil }
             windowStart = at
